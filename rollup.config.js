@@ -1,0 +1,50 @@
+// One minified, single-file script per role, uploadable by the espruino CLI as is.
+// Compile path chosen for Espruino 2v29 (see tools/gate/rules.js for why):
+// - TypeScript targets ES2015: classes stay native classes (ES5's __extends helper
+//   breaks without hoisting), while `**`, `?.` and object spread are lowered.
+// - Output format "es" with no imports/exports left: plain top-level statements.
+// - terser never hoists functions or vars, never turns functions into arrows, and
+//   keeps the order of declarations, so "declared before used" survives minifying.
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import typescript from "@rollup/plugin-typescript";
+import terser from "@rollup/plugin-terser";
+import { katsPlugin } from "./tools/build/katsPlugin.js";
+import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const settings = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).meternet;
+
+const terserOptions = {
+  ecma: 2015,
+  module: false,
+  toplevel: true,
+  compress: {
+    arrows: false,
+    unsafe_arrows: false,
+    hoist_funs: false,
+    hoist_vars: false,
+    hoist_props: false,
+    keep_fargs: true,
+    passes: 2,
+  },
+  mangle: { toplevel: true },
+  format: { comments: false, ascii_only: true },
+};
+
+function bundle(role) {
+  return {
+    input: `app/${role}/main.ts`,
+    output: { file: `build/${role}.js`, format: "es", sourcemap: false },
+    treeshake: { moduleSideEffects: false },
+    plugins: [
+      katsPlugin(root, ["modules", "test/selftest"]),
+      typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
+      terser(terserOptions),
+      gateAndReportPlugin(root, role, settings.budgets[role]),
+    ],
+  };
+}
+
+export default ["meter", "aggregator", "selftest"].map(bundle);
