@@ -1,0 +1,19 @@
+/**
+ * meternet command line. Each subcommand lives in its own file under host/cli/.
+ *   meternet start [options]      the simulated network (npm start)
+ *   meternet analyze <cfg> [...]  the measurement chain over a COMTRADE record
+ */
+const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+  start: () => import("./start.ts"),
+  analyze: () => import("./analyze.ts"),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? commands[name] : undefined;
+if (!load) {
+  console.error(`usage: meternet <${Object.keys(commands).join("|")}> [options]\n` +
+    (name ? `unknown command '${name}'` : "no command given"));
+  process.exit(2);
+}
+const mod = await load();
+process.exitCode = await mod.main(rest);
