@@ -53,7 +53,7 @@ interface EspruinoCrypto {
   };
 }
 interface EspruinoHttpRequest { method: string; url: string; headers: { [name: string]: string }; on(ev: "data" | "close", cb: (d?: string) => void): void; read(): string; available(): number; }
-interface EspruinoHttpResponse { writeHead(status: number, headers?: { [name: string]: string }): void; write(data: string): void; end(data?: string): void; on(ev: "drain" | "close", cb: () => void): void; }
+interface EspruinoHttpResponse { writeHead(status: number, headers?: { [name: string]: string }): void; write(data: string): boolean; end(data?: string): void; on(ev: "drain" | "close", cb: () => void): void; }
 interface EspruinoHttpServer { listen(port: number): EspruinoHttpServer; close(): void; }
 interface EspruinoHttp { createServer(cb: (req: EspruinoHttpRequest, res: EspruinoHttpResponse) => void): EspruinoHttpServer; }
 declare function require(name: "Storage"): EspruinoStorage;

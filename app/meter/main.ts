@@ -1,3 +1,39 @@
-// Meter entry point: wiring only. The measurement chain and CAN protocol modules
-// attach here as they land.
-print("meternet meter: started");
+// Meter entry point: wiring only. The native MeterADC hook (types/meterAdc.d.ts)
+// delivers kernel windows; modules/metering turns them into readings, events,
+// aggregates, energy and the load profile; a reading line is printed each second.
+import { MeterChain } from "../../modules/metering/meterChain";
+import { referenceCalibration } from "../../modules/metering/referenceFrontEnd";
+import { readingLine } from "../../modules/metering/readingLine";
+import type { WindowReading } from "../../modules/metering/windowReading";
+
+const calibration = referenceCalibration();
+let last: WindowReading | null = null;
+let lastFlagged = false;
+
+const chain = new MeterChain({
+  calibration: calibration,
+  declaredV: 230,
+  clock: { nowUtcS: () => Date.now() / 1000 },
+  sink: {
+    window: (r, flagged) => {
+      last = r;
+      lastFlagged = flagged;
+    },
+    event: (e) => {
+      print("event " + e.kind + " start=" + e.startS.toFixed(3) + "s duration=" + e.durationS.toFixed(3) + "s residual=" + e.residualPct.toFixed(2) + "%");
+    },
+    aggregate: (a) => {
+      print("aggregate " + a.interval + " V=" + a.vRmsV.toFixed(2) + "V I=" + a.iRmsA.toFixed(3) + "A P=" + a.pW.toFixed(1) + "W f=" + a.fHz.toFixed(3) + "Hz" + (a.flagged ? " FLAGGED" : ""));
+    },
+  },
+});
+
+const adc = new MeterADC();
+adc.setCalibration(calibration.v.zeroLsb, calibration.i.zeroLsb);
+adc.on("window", (w) => chain.process(w));
+adc.start({ sampleRateHz: 12800, nominalHz: 50 });
+print("meternet meter: sampling at 12800 Hz");
+
+setInterval(() => {
+  if (last) print(readingLine(last.startS + last.spanS, last, lastFlagged, chain.energy));
+}, 1000);

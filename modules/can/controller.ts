@@ -12,6 +12,13 @@
  *   CAN_EBUSY    all three transmit mailboxes are pending
  *   CAN_ENETDOWN the controller is stopped or bus-off
  *   CAN_ENOSPC   no free filter bank or auto-reply slot
+ *
+ * Behaviour every implementation shows (host/canbus/controllerContract.ts checks it):
+ *   - as on the bxCAN, a controller with no filter bank receives nothing;
+ *   - an auto-reply slot answers only remote frames that some filter accepts;
+ *   - frames pending in the mailboxes are kept through bus-off and sent after the
+ *     automatic recovery; stop() drops them;
+ *   - counters.rxFrames counts every frame a filter accepted.
  */
 import { CanFrame } from "./frame";
 

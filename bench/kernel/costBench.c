@@ -1,0 +1,88 @@
+/* Cost of the meter kernel in Cortex-M3 instructions, run under
+ * qemu-system-arm -M lm3s6965evb -icount (see cycleClock.h for the clock).
+ * Feeds 12.8 kHz pairs in 64-pair DMA half-buffers (5 ms), a 230 V-like voltage with
+ * 8 % THD and a phase-shifted distorted current plus 0.5 LSB noise, and times each
+ * mk_feed_pairs call. Blocks in which a window ends carry that window's resampling
+ * tail, two 1024-point FFTs and the groups. Prints key=value lines for main.ts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "meterKernel.h"
+#include "test/m3/cycleClock.h"
+#include "test/testSignal.h"
+
+#define FS 12800u
+#define BLOCK 64u
+#define SECONDS 4u
+
+static mk_kernel_t kern;
+static sig_t sig;
+
+int main(void) {
+  static uint16_t block[2 * BLOCK];
+  mk_config_t c;
+  mk_window_t w;
+  uint64_t t0, t1, calib, sampleTicks = 0, windowTicks = 0, worst = 0, worstWindow = 0;
+  uint32_t sampleBlocks = 0, windowBlocks = 0, blocks = FS * SECONDS / BLOCK, b, windows = 0;
+  const uint32_t loops = 1000000u;
+  double ticksPerInsn;
+
+  clock_start();
+  t0 = clock_ticks();
+  clock_known_loop(loops);
+  t1 = clock_ticks();
+  calib = t1 - t0;
+  ticksPerInsn = (double)calib / (4.0 * loops);
+  printf("calibration ticks=%lu for %lu instructions\n", (unsigned long)calib, (unsigned long)(4u * loops));
+
+  memset(&c, 0, sizeof c);
+  c.sampleRateHz = FS;
+  c.nominalHz = 50;
+  c.vMidLsb = 1862;
+  mk_init(&kern, &c);
+  sig_init(&sig, FS, 49.7, 1862, 2048, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 0, 3, 931 * 0.0358, 0.3);
+  sig_add(&sig, 0, 5, 931 * 0.0358, 1.3);
+  sig_add(&sig, 0, 7, 931 * 0.0358, 2.3);
+  sig_add(&sig, 0, 11, 931 * 0.0358, 0.7);
+  sig_add(&sig, 0, 39, 931 * 0.0358, 1.9);
+  sig_add(&sig, 1, 1, 1500, -0.6);
+  sig_add(&sig, 1, 3, 300, 0.1);
+  for (b = 0; b < blocks; b++) {
+    int before, after;
+    uint64_t d;
+    sig_gen(&sig, block, BLOCK);
+    before = (int)(kern.qHead - kern.qTail);
+    t0 = clock_ticks();
+    mk_feed_pairs(&kern, block, BLOCK);
+    t1 = clock_ticks();
+    after = (int)(kern.qHead - kern.qTail);
+    d = t1 - t0;
+    while (mk_take_window(&kern, &w)) windows++;
+    if (b < 2u * FS / 5u / BLOCK) continue; /* skip the first 0.4 s: seek and first window */
+    if (after > before) {
+      windowTicks += d;
+      windowBlocks++;
+      if (d > worstWindow) worstWindow = d;
+    } else {
+      sampleTicks += d;
+      sampleBlocks++;
+      if (d > worst) worst = d;
+    }
+  }
+  {
+    double perSample = sampleTicks / ticksPerInsn / ((double)sampleBlocks * BLOCK);
+    double perWindow = windowBlocks ? (windowTicks / ticksPerInsn - (double)windowBlocks * BLOCK * perSample) / windowBlocks : 0;
+    printf("sampleRateHz=%u\n", FS);
+    printf("blockPairs=%u\n", BLOCK);
+    printf("windows=%lu\n", (unsigned long)windowBlocks);
+    printf("insnPerPair=%.1f\n", perSample);
+    printf("insnPerWindowExtra=%.0f\n", perWindow);
+    printf("insnWorstPlainBlock=%.0f\n", worst / ticksPerInsn);
+    printf("insnWorstWindowBlock=%.0f\n", worstWindow / ticksPerInsn);
+    printf("kernelRamBytes=%u\n", (unsigned)sizeof(mk_kernel_t));
+    printf("windowBytes=%u\n", (unsigned)sizeof(mk_window_t));
+  }
+  return 0;
+}

@@ -1,0 +1,24 @@
+{
+  # The meter kernel (boards/STM32F107/kernel, pure C) as a Node addon for the host
+  # runtime and `meternet analyze`. Built by `npm install` (scripts.install runs
+  # `node-gyp configure build`: not `rebuild`, whose clean step deletes build/,
+  # where rollup's bundles live too). Output: build/Release/meterKernel.node.
+  "targets": [
+    {
+      "target_name": "meterKernel",
+      "sources": [
+        "host/native/meterKernelAddon.cc",
+        "boards/STM32F107/kernel/meterKernel.c",
+        "boards/STM32F107/kernel/meterKernelTables.c"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "boards/STM32F107/kernel"
+      ],
+      # 2048 points: 12-cycle (60 Hz) windows too; 10-cycle windows use 1024 as on the device
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2"],
+      "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
+    }
+  ]
+}

@@ -1,0 +1,197 @@
+/* Dual-ADC DMA sampling feeding the kernel; see meterAdc.h. */
+#include "meterAdc.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "../drivers/adc.h"
+#include "../drivers/dma.h"
+#include "../drivers/tim.h"
+#include "sampleClock.h"
+
+#define DMA_PRIORITY_VERY_HIGH 3u
+
+int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg) {
+  if (dev == NULL || cfg == NULL || cfg->adc1 == NULL || cfg->adc2 == NULL || cfg->dma == NULL || cfg->tim == NULL ||
+      cfg->buffer == NULL || cfg->kernel == NULL || cfg->halfPairs == 0 || cfg->timerClkHz == 0)
+    return MN_EINVAL;
+  memset(dev, 0, sizeof(*dev));
+  dev->cfg = cfg;
+  return MN_OK;
+}
+
+static void push_rate(mn_adc_t *dev, uint64_t fromPair, uint32_t ticks) {
+  mn_adc_rate_step_t *r = &dev->rates[dev->rateHead % MN_ADC_RATE_HISTORY];
+  r->fromPair = fromPair;
+  r->ticks = ticks;
+  dev->rateHead++;
+}
+
+static uint32_t ticks_of(uint32_t psc, uint32_t arr) { return (psc + 1u) * (arr + 1u); }
+
+int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
+  const mn_adc_config_t *c = dev->cfg;
+  if (dev->running) return MN_EALREADY;
+  uint32_t psc, arr;
+  if (k == NULL || mn_sample_clock_compute(c->timerClkHz, k->sampleRateHz * 1000u, &psc, &arr) != MN_OK) return MN_EINVAL;
+  int kr = mk_init(c->kernel, k);
+  dev->lastKernelError = kr;
+  if (kr != MK_OK) return MN_EINVAL;
+  dev->kcfg = *k;
+  dev->psc = psc;
+  dev->arr = arr;
+  dev->pendingArr = 0;
+  dev->pairs = 0;
+  dev->kernelBase = 0;
+  dev->rateHead = 0;
+  dev->notifyPending = 0;
+  memset(&dev->s, 0, sizeof(dev->s));
+  push_rate(dev, 0, ticks_of(psc, arr));
+
+  adc_power_on(c->adc1);
+  adc_power_on(c->adc2);
+  if (adc_calibrate(c->adc1) != MN_OK || adc_calibrate(c->adc2) != MN_OK) {
+    adc_power_off(c->adc1);
+    adc_power_off(c->adc2);
+    return MN_ETIMEDOUT;
+  }
+  if (adc_set_single_regular_channel(c->adc1, c->vChannel, c->sampleTimeCode) != MN_OK ||
+      adc_set_single_regular_channel(c->adc2, c->iChannel, c->sampleTimeCode) != MN_OK) {
+    adc_power_off(c->adc1);
+    adc_power_off(c->adc2);
+    return MN_EINVAL;
+  }
+  adc_set_dual_mode(c->adc1, ADC_DUALMOD_REG_SIMULT);
+  /* RM0008 11.9: the slave's trigger is enabled too, on SWSTART, so that only
+   * the master's event starts the pair. */
+  (void)adc_enable_external_trigger(c->adc2, ADC_EXTSEL_SWSTART);
+  (void)adc_enable_external_trigger(c->adc1, ADC_EXTSEL_TIM3_TRGO);
+  adc_enable_dma(c->adc1);
+  (void)dma_setup_circular_p2m32(c->dma, c->dmaChannel, (uint32_t)(uintptr_t)&c->adc1->DR, (uint32_t)(uintptr_t)c->buffer,
+                                 2u * c->halfPairs, DMA_PRIORITY_VERY_HIGH);
+  (void)dma_enable_with_irqs(c->dma, c->dmaChannel);
+  (void)tim_setup_trgo_on_update(c->tim, psc, arr);
+  dev->running = 1;
+  tim_start(c->tim);
+  return MN_OK;
+}
+
+void mn_adc_stop(mn_adc_t *dev) {
+  const mn_adc_config_t *c = dev->cfg;
+  tim_stop(c->tim);
+  adc_disable_external_trigger(c->adc1);
+  adc_disable_dma(c->adc1);
+  (void)dma_disable(c->dma, c->dmaChannel);
+  (void)dma_take_flags(c->dma, c->dmaChannel);
+  adc_set_dual_mode(c->adc1, ADC_DUALMOD_INDEPENDENT);
+  adc_power_off(c->adc1);
+  adc_power_off(c->adc2);
+  dev->running = 0;
+}
+
+int mn_adc_set_rate(mn_adc_t *dev, uint32_t rateMilliHz, uint32_t *achievedMilliHz) {
+  if (!dev->running) return MN_ENETDOWN;
+  uint32_t arr;
+  if (mn_sample_clock_arr(dev->cfg->timerClkHz, dev->psc, rateMilliHz, &arr) != MN_OK) return MN_EINVAL;
+  dev->pendingArr = arr; /* one aligned word: the interrupt reads it whole */
+  if (achievedMilliHz) *achievedMilliHz = mn_sample_clock_rate_mhz(dev->cfg->timerClkHz, dev->psc, arr);
+  return MN_OK;
+}
+
+uint32_t mn_adc_rate_mhz(const mn_adc_t *dev) {
+  return dev->running ? mn_sample_clock_rate_mhz(dev->cfg->timerClkHz, dev->psc, dev->arr) : 0u;
+}
+
+static void restart_kernel(mn_adc_t *dev) {
+  (void)mk_init(dev->cfg->kernel, &dev->kcfg); /* accepted at start, so accepted now */
+  dev->kernelBase = dev->pairs;
+  dev->s.kernelRestarts++;
+}
+
+void mn_adc_isr_dma(mn_adc_t *dev) {
+  const mn_adc_config_t *c = dev->cfg;
+  /* The ARR write comes first: it must land before the next update event
+   * (one sample period, 78 us at 12.8 kHz) to take effect where recorded. */
+  uint32_t newArr = dev->pendingArr;
+  uint32_t flags = dma_take_flags(c->dma, c->dmaChannel);
+  if (flags & DMA_FLAG_TE) {
+    dev->s.dmaErrors++;
+    tim_stop(c->tim);
+    dev->running = 0;
+    return;
+  }
+  if (!(flags & (DMA_FLAG_HT | DMA_FLAG_TC)) || !dev->running) return;
+  if (newArr) {
+    (void)tim_preload_period(c->tim, newArr);
+    dev->pendingArr = 0;
+  }
+  int half;
+  if ((flags & DMA_FLAG_HT) && (flags & DMA_FLAG_TC)) {
+    /* Both halves finished: the DMA is refilling the first, which is lost. */
+    dev->s.missedBlocks++;
+    dev->pairs += c->halfPairs;
+    restart_kernel(dev);
+    half = 1;
+  } else {
+    half = (flags & DMA_FLAG_TC) ? 1 : 0;
+  }
+  if (newArr) {
+    /* This interrupt runs between the trigger of this half's last pair and the
+     * next trigger, which loads the preloaded ARR: the interval that starts at
+     * the next half's first pair is the first with the new period. */
+    push_rate(dev, dev->pairs + c->halfPairs, ticks_of(dev->psc, newArr));
+    dev->arr = newArr;
+  }
+  int queued = mk_feed_packed(c->kernel, c->buffer + (size_t)half * c->halfPairs, c->halfPairs);
+  dev->pairs += c->halfPairs;
+  dev->s.blocks++;
+  if (dma_peek_flags(c->dma, c->dmaChannel) & (half ? DMA_FLAG_HT : DMA_FLAG_TC)) dev->s.lateBlocks++;
+  if (queued > 0 && !dev->notifyPending) {
+    dev->notifyPending = 1;
+    if (c->notify) c->notify(c->notifyCtx);
+  }
+}
+
+/* Mean ticks per interval over pairs [a, a+n) from the rate history. */
+static double mean_ticks(const mn_adc_t *dev, uint64_t a, uint64_t n) {
+  uint32_t head = dev->rateHead;
+  uint32_t count = head < MN_ADC_RATE_HISTORY ? head : MN_ADC_RATE_HISTORY;
+  double total = 0;
+  uint64_t end = a + n;
+  /* walk entries newest to oldest; entry k covers [from_k, from_{k+1}) */
+  uint64_t upper = end;
+  for (uint32_t k = 0; k < count && upper > a; k++) {
+    const mn_adc_rate_step_t *r = &dev->rates[(head - 1u - k) % MN_ADC_RATE_HISTORY];
+    uint64_t from = r->fromPair;
+    if (from >= upper) continue;
+    uint64_t lo = from > a ? from : a;
+    total += (double)(upper - lo) * r->ticks;
+    upper = lo;
+  }
+  if (upper > a) total += (double)(upper - a) * dev->rates[(head - count) % MN_ADC_RATE_HISTORY].ticks; /* older than the history */
+  return n ? total / (double)n : 0;
+}
+
+int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info) {
+  /* With the DMA interrupt masked, a kernel restart cannot reset the queue
+   * under mk_take_window (a 744-byte copy, about 10 us). */
+  uint32_t irq = MN_IRQ_SAVE();
+  dev->notifyPending = 0;
+  int got = mk_take_window(dev->cfg->kernel, w);
+  uint64_t base = dev->kernelBase;
+  double ticks = 0;
+  if (got) {
+    ticks = mean_ticks(dev, base + w->startSample, w->sampleCount);
+    dev->s.windowsDelivered++;
+    dev->s.windowsDropped += w->droppedBefore;
+  }
+  MN_IRQ_RESTORE(irq);
+  if (!got) return 0;
+  if (info) {
+    info->firstPair = base + w->startSample;
+    info->sampleRateHz = ticks > 0 ? (double)dev->cfg->timerClkHz / ticks : 0;
+  }
+  return 1;
+}
+
+void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out) { *out = dev->s; }

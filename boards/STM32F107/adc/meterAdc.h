@@ -1,0 +1,111 @@
+/*
+ * Dual-ADC sampling for the measurement kernel (kernel/meterKernel.h).
+ *
+ * TIM3's update event (TRGO) starts ADC1 (voltage) and ADC2 (current) together
+ * in regular simultaneous mode; ADC1_DR then holds both codes (V in 15:0, I in
+ * 31:16: the kernel's packed format) and DMA1 channel 1 moves each word into a
+ * circular buffer of 2 x halfPairs words. The half-transfer and
+ * transfer-complete interrupts hand the finished half to mk_feed_packed while
+ * the DMA fills the other one.
+ *
+ * Never silent:
+ *   missedBlocks  both halves were complete when the interrupt ran: one half
+ *                 was overwritten before it was read. The kernel is restarted
+ *                 (sample continuity is gone), kernelRestarts counts it, the
+ *                 next window carries the kernel's FIRST flag.
+ *   lateBlocks    the next half completed while this one was being processed
+ *                 (e.g. a window's FFT ran long): one more and data is lost.
+ *   dmaErrors     a DMA transfer error; the hardware disables the channel and
+ *                 sampling stops (running = 0) until the next start.
+ *   windowsDropped  windows the kernel dropped because its queue was full (the
+ *                 interpreter did not take them in time), from droppedBefore.
+ * The F1 ADC has no overrun flag (unlike the F4's OVR): with DMA a result is
+ * moved before the next trigger (7 us conversion, 78 us period at 12.8 kHz), so
+ * the only loss is a half overwritten before it is read, counted above.
+ *
+ * Retuning: mn_adc_set_rate writes the new period into ARR's preload register
+ * from the next DMA interrupt; it takes effect at the following update event.
+ * A history of (first pair, ticks per pair) lets each window report the mean
+ * rate of its own samples, which the TS side uses to turn samples into seconds.
+ *
+ * Contexts: mn_adc_isr_dma runs in the DMA1 channel 1 interrupt (lowest of our
+ * priorities: it may run a window's FFT, some milliseconds, and must not delay
+ * the CAN auto-replies); the rest runs on the main loop.
+ */
+#ifndef MN_METER_ADC_H
+#define MN_METER_ADC_H
+
+#include <stdint.h>
+
+#include "../drivers/stm32f107Regs.h"
+#include "../kernel/meterKernel.h"
+
+#define MN_ADC_RATE_HISTORY 8
+
+typedef struct {
+  adc_regs_t *adc1, *adc2;
+  dma_regs_t *dma;
+  uint8_t dmaChannel;    /* 1: ADC1's request line */
+  tim_regs_t *tim;       /* TIM3: ADC1/2 EXTSEL 100 = TIM3_TRGO */
+  uint32_t timerClkHz;   /* 72 MHz */
+  uint8_t vChannel, iChannel, sampleTimeCode;
+  uint32_t *buffer;      /* 2 * halfPairs words */
+  uint16_t halfPairs;
+  mk_kernel_t *kernel;
+  /* Called from the interrupt when a window is ready and none was pending. */
+  void (*notify)(void *ctx);
+  void *notifyCtx;
+} mn_adc_config_t;
+
+typedef struct {
+  uint32_t blocks, missedBlocks, lateBlocks, dmaErrors, kernelRestarts;
+  uint32_t windowsDelivered, windowsDropped;
+} mn_adc_stats_t;
+
+typedef struct {
+  uint64_t fromPair; /* first pair whose interval (to the next pair) uses `ticks` */
+  uint32_t ticks;    /* (PSC+1)(ARR+1) */
+} mn_adc_rate_step_t;
+
+typedef struct {
+  const mn_adc_config_t *cfg;
+  mk_config_t kcfg;
+  volatile uint8_t running;
+  volatile uint8_t notifyPending;
+  uint32_t psc, arr;
+  volatile uint32_t pendingArr; /* 0: none */
+  uint64_t pairs;               /* pairs the DMA has written since start, lost ones included */
+  uint64_t kernelBase;          /* value of `pairs` at the last kernel (re)start */
+  mn_adc_rate_step_t rates[MN_ADC_RATE_HISTORY];
+  volatile uint32_t rateHead;
+  mn_adc_stats_t s;
+  int lastKernelError;
+} mn_adc_t;
+
+/* What a window needs beyond mk_window_t. */
+typedef struct {
+  double sampleRateHz;   /* mean rate over the window's samples */
+  uint64_t firstPair;    /* window start counted from mn_adc_start, lost pairs included */
+} mn_adc_window_info_t;
+
+/* 0 or MN_EINVAL (missing buffer, kernel or registers, halfPairs 0). */
+int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
+/* Starts the kernel with k and sampling at k->sampleRateHz. 0, MN_EALREADY
+ * (running), MN_EINVAL (kernel rejected k: lastKernelError holds the MK_E_*
+ * code, mk_error_text explains it; or the rate does not fit the timer),
+ * MN_ETIMEDOUT (ADC calibration did not finish). */
+int mn_adc_start(mn_adc_t *dev, const mk_config_t *k);
+void mn_adc_stop(mn_adc_t *dev);
+/* New rate (mHz) from the next half on, same prescaler. Returns 0 and the rate
+ * actually produced in *achievedMilliHz, MN_ENETDOWN (not running) or
+ * MN_EINVAL (rate outside what the start prescaler allows). */
+int mn_adc_set_rate(mn_adc_t *dev, uint32_t rateMilliHz, uint32_t *achievedMilliHz);
+/* Main loop: next finished window; 1, or 0 when none waits. */
+int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info);
+void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out);
+/* Current rate in mHz (0 when stopped). */
+uint32_t mn_adc_rate_mhz(const mn_adc_t *dev);
+
+void mn_adc_isr_dma(mn_adc_t *dev);
+
+#endif

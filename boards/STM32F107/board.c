@@ -1,0 +1,94 @@
+/* Device instances, clocks, pins, NVIC and interrupt handlers; see board.h. */
+#include "board.h"
+
+#include "drivers/stm32f107Regs.h"
+
+#define RCC ((rcc_regs_t *)MN_RCC_BASE)
+#define AFIO ((afio_regs_t *)MN_AFIO_BASE)
+#define GPIOC ((gpio_regs_t *)MN_GPIOC_BASE)
+#define GPIOD ((gpio_regs_t *)MN_GPIOD_BASE)
+#define NVIC ((nvic_regs_t *)MN_NVIC_BASE)
+
+static mk_kernel_t kernel;
+static uint32_t adcBuffer[2u * MN_BOARD_ADC_HALF_PAIRS];
+
+static mn_adc_config_t adcConfig = {
+    .adc1 = (adc_regs_t *)MN_ADC1_BASE,
+    .adc2 = (adc_regs_t *)MN_ADC2_BASE,
+    .dma = (dma_regs_t *)MN_DMA1_BASE,
+    .dmaChannel = 1,
+    .tim = (tim_regs_t *)MN_TIM3_BASE,
+    .timerClkHz = MN_BOARD_TIM3_HZ,
+    .vChannel = MN_BOARD_V_CHANNEL,
+    .iChannel = MN_BOARD_I_CHANNEL,
+    .sampleTimeCode = 6, /* 71.5 cycles: 7 us per pair at 12 MHz, high source impedance tolerated */
+    .buffer = adcBuffer,
+    .halfPairs = MN_BOARD_ADC_HALF_PAIRS,
+    .kernel = &kernel,
+};
+
+static mn_can_config_t canConfig = {
+    .regs = (bxcan_regs_t *)MN_CAN1_BASE,
+    .pclkHz = MN_BOARD_APB1_HZ,
+    .firstBank = 0,
+    .bankCount = 14, /* CAN2 gets 14..27 (CAN2SB = 14, the reset value) */
+};
+
+mn_adc_t mn_board_adc;
+mn_can_t mn_board_can1;
+
+/* One 4-bit nibble of a GPIO CRL/CRH (MODE[1:0], CNF[1:0]) per pin. */
+static void gpio_config(gpio_regs_t *port, unsigned pin, uint32_t nibble) {
+  mn_reg_t *cr = pin < 8u ? &port->CRL : &port->CRH;
+  unsigned shift = 4u * (pin & 7u);
+  MN_WR(*cr, (MN_RD(*cr) & ~(0xFu << shift)) | (nibble << shift));
+}
+
+static void nvic_enable(int irq, uint32_t prio) {
+  NVIC->IP[irq] = (uint8_t)(prio << 4);
+  MN_WR(NVIC->ISER[irq >> 5], 1u << (irq & 31));
+}
+
+static int initialised;
+
+void mn_board_set_adc_notify(void (*notify)(void *ctx)) { adcConfig.notify = notify; }
+void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
+
+int mn_board_init(void) {
+  if (initialised) return MN_OK;
+  MN_SET(RCC->AHBENR, RCC_AHBENR_DMA1EN);
+  MN_SET(RCC->APB2ENR, RCC_APB2ENR_AFIOEN | RCC_APB2ENR_IOPCEN | RCC_APB2ENR_IOPDEN | RCC_APB2ENR_ADC1EN | RCC_APB2ENR_ADC2EN);
+  MN_SET(RCC->APB1ENR, RCC_APB1ENR_TIM3EN | RCC_APB1ENR_CAN1EN);
+  MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~RCC_CFGR_ADCPRE_MASK) | (RCC_ADCPRE_DIV6 << RCC_CFGR_ADCPRE_SHIFT));
+  gpio_config(GPIOC, 0, 0x0u); /* analog */
+  gpio_config(GPIOC, 2, 0x0u);
+  gpio_config(GPIOD, 0, 0x8u); /* input with pull-up (ODR=1): CAN1_RX */
+  MN_SET(GPIOD->ODR, 1u << 0);
+  gpio_config(GPIOD, 1, 0xBu); /* alternate push-pull 50 MHz: CAN1_TX */
+  uint32_t mapr = MN_RD(AFIO->MAPR) & ~(AFIO_MAPR_CAN1_REMAP_MASK | AFIO_MAPR_SWJ_MASK);
+  MN_WR(AFIO->MAPR, mapr | (AFIO_CAN1_REMAP_PD0_PD1 << AFIO_MAPR_CAN1_REMAP_SHIFT));
+
+  int rc = mn_adc_init(&mn_board_adc, &adcConfig);
+  if (rc == MN_OK) rc = mn_can_init(&mn_board_can1, &canConfig);
+  if (rc != MN_OK) return rc;
+  nvic_enable(MN_IRQ_DMA1_CH1, MN_BOARD_PRIO_DMA);
+  nvic_enable(MN_IRQ_CAN1_TX, MN_BOARD_PRIO_CAN);
+  nvic_enable(MN_IRQ_CAN1_RX0, MN_BOARD_PRIO_CAN);
+  nvic_enable(MN_IRQ_CAN1_RX1, MN_BOARD_PRIO_CAN);
+  nvic_enable(MN_IRQ_CAN1_SCE, MN_BOARD_PRIO_CAN);
+  initialised = 1;
+  return MN_OK;
+}
+
+/* Vector names of ST's startup_stm32f10x_cl.s (weak there, strong here). */
+void DMA1_Channel1_IRQHandler(void);
+void CAN1_TX_IRQHandler(void);
+void CAN1_RX0_IRQHandler(void);
+void CAN1_RX1_IRQHandler(void);
+void CAN1_SCE_IRQHandler(void);
+
+void DMA1_Channel1_IRQHandler(void) { mn_adc_isr_dma(&mn_board_adc); }
+void CAN1_TX_IRQHandler(void) { mn_can_isr_tx(&mn_board_can1); }
+void CAN1_RX0_IRQHandler(void) { mn_can_isr_rx(&mn_board_can1, 0); }
+void CAN1_RX1_IRQHandler(void) { mn_can_isr_rx(&mn_board_can1, 1); }
+void CAN1_SCE_IRQHandler(void) { mn_can_isr_sce(&mn_board_can1); }

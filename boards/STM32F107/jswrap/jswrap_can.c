@@ -1,0 +1,268 @@
+/*
+ * CAN1: the JavaScript face of can/canDriver.c, with exactly the methods of the
+ * CanController port (modules/can/controller.ts). Binding only: conversion of
+ * frames and filters between JS objects and C structs, event queueing; the
+ * work is plain C. Every method reports failure by return value (the codes of
+ * controller.ts), never by throwing: it is called from timers and handlers
+ * that must not die.
+ *
+ * Interrupt to interpreter, as Espruino's Waveform does: the CAN interrupts
+ * call can_notify, which pushes a custom event; the main loop hands it to
+ * jswrap_can_eventHandler, which drains the receive ring and the state-change
+ * queue and queues the onFrame / onState callbacks.
+ */
+#include "jsvar.h"
+#include "jsvariterator.h"
+#include "jsparse.h"
+#include "jsinteractive.h"
+#include "jsdevices.h"
+#include "jswrap_arraybuffer.h"
+
+#include "board.h"
+
+#define MN_EVC_CAN 0x72 /* our EV_CUSTOM type; Espruino's own use 1..3 */
+
+static void can_notify(void *ctx, uint32_t events) {
+  (void)ctx;
+  (void)events;
+  jshPushCustomEvent((IOCustomEventFlags)MN_EVC_CAN);
+}
+
+/*JSON{
+  "type" : "class",
+  "class" : "BxCAN"
+}
+An STM32 bxCAN controller implementing the CanController port.
+*/
+/*JSON{
+  "type" : "object",
+  "name" : "CAN1",
+  "instanceof" : "BxCAN"
+}
+CAN1 of the STM32F107, on PD0 (RX) / PD1 (TX).
+*/
+/*JSON{
+  "type" : "init",
+  "generate" : "jswrap_can_init"
+}*/
+void jswrap_can_init(void) {
+  mn_board_set_can_notify(can_notify);
+  if (mn_board_init() != MN_OK) jsExceptionHere(JSET_ERROR, "CAN1: board initialisation failed");
+}
+
+/*JSON{
+  "type" : "kill",
+  "generate" : "jswrap_can_kill"
+}*/
+void jswrap_can_kill(void) { mn_can_reset(&mn_board_can1); }
+
+/*JSON{
+  "type" : "idle",
+  "generate" : "jswrap_can_idle"
+}*/
+bool jswrap_can_idle(void) {
+  /* Leaving bus-off (ABOM) raises no interrupt: look for it here. */
+  if (mn_can_poll_state(&mn_board_can1)) can_notify(0, MN_CAN_EV_STATE);
+  return false;
+}
+
+/* Numeric property `name` of o that is an integer; false when absent or not. */
+static bool int_prop(JsVar *o, const char *name, uint32_t *out) {
+  JsVar *v = jsvObjectGetChildIfExists(o, name);
+  bool ok = v && jsvIsNumeric(v);
+  JsVarFloat f = ok ? jsvGetFloat(v) : 0;
+  jsvUnLock(v);
+  if (!ok || f < 0 || f > 4294967295.0 || (JsVarFloat)(uint32_t)f != f) return false;
+  *out = (uint32_t)f;
+  return true;
+}
+
+/* CanFrame -> mn_can_frame_t with frameError's rules (frame.ts). */
+static bool frame_from_js(JsVar *o, mn_can_frame_t *f) {
+  uint32_t id, dlc;
+  if (!jsvIsObject(o) || !int_prop(o, "id", &id) || !int_prop(o, "dlc", &dlc) || dlc > 8) return false;
+  f->id = id;
+  f->dlc = (uint8_t)dlc;
+  f->flags = (jsvObjectGetBoolChild(o, "extended") ? MN_CAN_FLAG_EXT : 0) | (jsvObjectGetBoolChild(o, "rtr") ? MN_CAN_FLAG_RTR : 0);
+  JsVar *data = jsvObjectGetChildIfExists(o, "data");
+  uint32_t len = data ? jsvIterateCallbackCount(data) : 0;
+  bool ok = data && len == ((f->flags & MN_CAN_FLAG_RTR) ? 0u : dlc);
+  for (int b = 0; b < 8; b++) f->data[b] = 0;
+  if (ok && len) jsvIterateCallbackToBytes(data, f->data, len);
+  jsvUnLock(data);
+  return ok && mn_can_frame_check(f) == MN_OK;
+}
+
+static JsVar *frame_to_js(const mn_can_frame_t *f) {
+  JsVar *o = jsvNewObject();
+  if (!o) return 0;
+  unsigned len = (f->flags & MN_CAN_FLAG_RTR) ? 0u : f->dlc;
+  char *ptr = 0;
+  JsVar *buf = jsvNewArrayBufferWithPtr(len, &ptr);
+  for (unsigned b = 0; ptr && b < len; b++) ptr[b] = (char)f->data[b];
+  jsvObjectSetChildAndUnLock(o, "id", jsvNewFromInteger((JsVarInt)f->id));
+  jsvObjectSetChildAndUnLock(o, "extended", jsvNewFromBool((f->flags & MN_CAN_FLAG_EXT) != 0));
+  jsvObjectSetChildAndUnLock(o, "rtr", jsvNewFromBool((f->flags & MN_CAN_FLAG_RTR) != 0));
+  jsvObjectSetChildAndUnLock(o, "dlc", jsvNewFromInteger(f->dlc));
+  jsvObjectSetChildAndUnLock(o, "data", buf ? jswrap_typedarray_constructor(ARRAYBUFFERVIEW_UINT8, buf, 0, 0) : 0);
+  jsvUnLock(buf);
+  return o;
+}
+
+/* CanFilter -> mn_can_filter_t; range checks are mn_can_filter_encode's. */
+static bool filter_from_js(JsVar *o, mn_can_filter_t *f) {
+  if (!jsvIsObject(o)) return false;
+  JsVar *mode = jsvObjectGetChildIfExists(o, "mode");
+  bool isStr = mode && jsvIsString(mode);
+  bool isMask = isStr && jsvIsStringEqual(mode, "mask"), isList = isStr && jsvIsStringEqual(mode, "list");
+  jsvUnLock(mode);
+  uint32_t fifo;
+  if ((!isMask && !isList) || !int_prop(o, "fifo", &fifo) || fifo > 1) return false;
+  f->mode = isMask ? MN_CAN_FILTER_MASK : MN_CAN_FILTER_LIST;
+  f->fifo = (uint8_t)fifo;
+  f->extended = jsvObjectGetBoolChild(o, "extended") ? 1 : 0;
+  JsVar *rtr = jsvObjectGetChildIfExists(o, "rtr");
+  f->rtr = (rtr && !jsvIsUndefined(rtr)) ? (jsvGetBool(rtr) ? 1 : 0) : MN_CAN_RTR_ANY;
+  jsvUnLock(rtr);
+  if (isMask) return int_prop(o, "id", &f->id) && int_prop(o, "mask", &f->mask);
+  JsVar *ids = jsvObjectGetChildIfExists(o, "ids");
+  JsVarInt n = jsvIsArray(ids) ? jsvGetArrayLength(ids) : 0;
+  bool ok = n >= 1 && n <= 4;
+  f->idCount = (uint8_t)n;
+  for (JsVarInt k = 0; ok && k < n; k++) {
+    JsVar *v = jsvGetArrayItem(ids, k);
+    JsVarFloat x = jsvIsNumeric(v) ? jsvGetFloat(v) : -1;
+    jsvUnLock(v);
+    ok = x >= 0 && x <= 536870911.0 && (JsVarFloat)(uint32_t)x == x;
+    f->ids[k] = ok ? (uint32_t)x : 0;
+  }
+  jsvUnLock(ids);
+  return ok;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "start", "generate" : "jswrap_can_start",
+  "params" : [["bitrate","int","bit/s, e.g. 125000"]],
+  "return" : ["int","0, -22 (rate not exact from 36 MHz) or -100 (controller did not acknowledge)"]
+}*/
+int jswrap_can_start(JsVar *parent, JsVarInt bitrate) {
+  (void)parent;
+  return bitrate > 0 && bitrate <= 1000000 ? mn_can_start(&mn_board_can1, (uint32_t)bitrate) : MN_EINVAL;
+}
+
+/*JSON{ "type" : "method", "class" : "BxCAN", "name" : "stop", "generate" : "jswrap_can_stop" }*/
+void jswrap_can_stop(JsVar *parent) { (void)parent; mn_can_stop(&mn_board_can1); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "send", "generate" : "jswrap_can_send",
+  "params" : [["frame","JsVar","CanFrame"]],
+  "return" : ["int","0, -16 (mailboxes full), -22 (malformed) or -100 (stopped / bus-off)"]
+}*/
+int jswrap_can_send(JsVar *parent, JsVar *frame) {
+  (void)parent;
+  mn_can_frame_t f;
+  return frame_from_js(frame, &f) ? mn_can_send(&mn_board_can1, &f) : MN_EINVAL;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "addFilter", "generate" : "jswrap_can_addFilter",
+  "params" : [["filter","JsVar","CanFilter"]],
+  "return" : ["int","bank number (>= 0), -28 (no free bank) or -22 (malformed)"]
+}*/
+int jswrap_can_addFilter(JsVar *parent, JsVar *filter) {
+  (void)parent;
+  mn_can_filter_t f;
+  return filter_from_js(filter, &f) ? mn_can_add_filter(&mn_board_can1, &f) : MN_EINVAL;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "removeFilter", "generate" : "jswrap_can_removeFilter",
+  "params" : [["bank","int","as returned by addFilter"]]
+}*/
+void jswrap_can_removeFilter(JsVar *parent, JsVarInt bank) { (void)parent; mn_can_remove_filter(&mn_board_can1, (int)bank); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "setAutoReply", "generate" : "jswrap_can_setAutoReply",
+  "params" : [["frame","JsVar","standard data frame to send"],["once","bool","empty the slot after one answer"]],
+  "return" : ["int","slot number, -28 (no free slot) or -22 (malformed, extended or remote)"]
+}*/
+int jswrap_can_setAutoReply(JsVar *parent, JsVar *frame, bool once) {
+  (void)parent;
+  mn_can_frame_t f;
+  return frame_from_js(frame, &f) ? mn_can_set_auto_reply(&mn_board_can1, &f, once) : MN_EINVAL;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "clearAutoReply", "generate" : "jswrap_can_clearAutoReply",
+  "params" : [["id","int","standard identifier"]]
+}*/
+void jswrap_can_clearAutoReply(JsVar *parent, JsVarInt id) { (void)parent; mn_can_clear_auto_reply(&mn_board_can1, (uint32_t)id); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "onFrame", "generate" : "jswrap_can_onFrame",
+  "params" : [["callback","JsVar","(frame, fifo) => void; replaces the previous one"]]
+}*/
+void jswrap_can_onFrame(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "frame", callback); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "onState", "generate" : "jswrap_can_onState",
+  "params" : [["callback","JsVar","(state, counters) => void; replaces the previous one"]]
+}*/
+void jswrap_can_onState(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "state", callback); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "state", "generate" : "jswrap_can_state",
+  "return" : ["JsVar","'stopped', 'error-active', 'error-warning', 'error-passive' or 'bus-off'"]
+}*/
+JsVar *jswrap_can_state(JsVar *parent) { (void)parent; return jsvNewFromString(mn_can_state_name(mn_can_get_state(&mn_board_can1))); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "counters", "generate" : "jswrap_can_counters",
+  "return" : ["JsVar","CanCounters plus rxRingOverflows, autoReplyMissed, txErrors"]
+}*/
+JsVar *jswrap_can_counters(JsVar *parent) {
+  (void)parent;
+  mn_can_counters_t c;
+  mn_can_get_counters(&mn_board_can1, &c);
+  JsVar *o = jsvNewObject();
+  if (!o) return 0;
+  jsvObjectSetChildAndUnLock(o, "tec", jsvNewFromInteger((JsVarInt)c.tec));
+  jsvObjectSetChildAndUnLock(o, "rec", jsvNewFromInteger((JsVarInt)c.rec));
+  jsvObjectSetChildAndUnLock(o, "txFrames", jsvNewFromFloat(c.txFrames));
+  jsvObjectSetChildAndUnLock(o, "rxFrames", jsvNewFromFloat(c.rxFrames));
+  jsvObjectSetChildAndUnLock(o, "rxOverruns", jsvNewFromFloat(c.rxOverruns));
+  jsvObjectSetChildAndUnLock(o, "autoReplies", jsvNewFromFloat(c.autoReplies));
+  jsvObjectSetChildAndUnLock(o, "busOffCount", jsvNewFromFloat(c.busOffCount));
+  jsvObjectSetChildAndUnLock(o, "rxRingOverflows", jsvNewFromFloat(c.rxRingOverflows));
+  jsvObjectSetChildAndUnLock(o, "autoReplyMissed", jsvNewFromFloat(c.autoReplyMissed));
+  jsvObjectSetChildAndUnLock(o, "txErrors", jsvNewFromFloat(c.txErrors));
+  return o;
+}
+
+/*JSON{
+  "type" : "EV_CUSTOM",
+  "generate" : "jswrap_can_eventHandler"
+}*/
+void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length) {
+  (void)eventFlags;
+  (void)length;
+  IOCustomEventFlags customFlags = *(IOCustomEventFlags *)data;
+  if ((customFlags & EVC_TYPE_MASK) != MN_EVC_CAN) return;
+  (void)mn_can_take_events(&mn_board_can1);
+  JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
+  mn_can_state_t st;
+  while (mn_can_take_state_change(&mn_board_can1, &st)) {
+    if (!can) continue;
+    JsVar *args[2] = {jsvNewFromString(mn_can_state_name(st)), jswrap_can_counters(can)};
+    jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "state", args, 2);
+    jsvUnLock2(args[0], args[1]);
+  }
+  mn_can_frame_t f;
+  while (mn_can_take_frame(&mn_board_can1, &f)) {
+    if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
+    JsVar *args[2] = {frame_to_js(&f), jsvNewFromInteger(f.fifo)};
+    jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "frame", args, 2);
+    jsvUnLock2(args[0], args[1]);
+  }
+  jsvUnLock(can);
+}

@@ -1,0 +1,233 @@
+/*
+ * meterKernel: the per-sample measurement kernel of a meternet meter.
+ *
+ * Pure C99, no Espruino types, no registers, no allocation: the caller owns one
+ * mk_kernel_t (static on the device, heap on Node) and the kernel never touches
+ * memory outside it. The same source runs on the STM32F107 (fed from the ADC DMA
+ * half/complete interrupts), in the Node addon (host/native) and under
+ * qemu-system-arm for its unit tests.
+ *
+ * What it does, per sample pair (integer only; the Cortex-M3 has no FPU):
+ *   - 64-bit sums of v, i, v*v, i*i, v*i and the two one-sample-lagged cross
+ *     products (so the TS side can apply phase compensation exactly at the
+ *     fundamental without per-sample work);
+ *   - voltage zero crossings with hysteresis, each rising crossing refined by a
+ *     least-squares line through 2K samples around it (K = fitHalfWidth);
+ *   - Urms(1/2) (IEC 61000-4-30 5.4.2.1): one-cycle rms refreshed every half cycle,
+ *     on the samples between voltage zero crossings;
+ *   - synchronous resampling of each window to MK_FFT_N points per window (an
+ *     interpolating FIR with a passband flat to 1e-4 up to 0.3 fs, so the result
+ *     does not depend on the input rate), then a fixed-point real FFT and the
+ *     IEC 61000-4-7 harmonic groups 0..50 of V and I.
+ * Per window of `cycles` (10 at 50 Hz, 12 at 60 Hz) fundamental cycles, aligned on
+ * rising voltage zero crossings, it queues one mk_window_t.
+ *
+ * Calibration (gain, offset, phase) is NOT applied here: every output is in ADC
+ * codes (LSB) of the raw 12-bit samples; modules/metering (TypeScript) converts.
+ * The TypeScript view of a window is modules/metering/kernelWindow.ts.
+ *
+ * Sample format: one "pair" is a simultaneous voltage and current conversion, as
+ * the STM32F1 dual-ADC regular-simultaneous mode writes ADC1_DR: a uint32 with the
+ * voltage code in bits 0..11 and the current code in bits 16..27. On a
+ * little-endian CPU this is the same memory as uint16 {v, i} pairs, so both feed
+ * functions read the same buffer.
+ *
+ * Concurrency: mk_feed_* (producer, e.g. the DMA interrupt) and mk_take_window
+ * (consumer, the main loop) may run in different contexts: the window queue is a
+ * single-producer single-consumer ring; the producer never overwrites an unread
+ * window, it drops the new one and counts it (mk_window_t.droppedBefore).
+ */
+#ifndef METER_KERNEL_H
+#define METER_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Harmonic groups 0..50 (group 0 is the DC bin alone). */
+#define MK_GROUPS 51
+/* Largest window: 12 cycles -> 13 rising crossings including both ends. */
+#define MK_CROSSINGS_MAX 13
+/* Urms(1/2) values kept per window: 2 per cycle plus room for synthetic ones. */
+#define MK_URMS_MAX 32
+/* Resampled points per window. 1024 covers groups 0..50 on 10 cycles (50 Hz
+ * systems: bin 10*50+5 = 505 < 512). 12-cycle (60 Hz) windows need 2048: build
+ * with -DMK_FFT_N_MAX=2048 (twice the buffer RAM); mk_init rejects 12 cycles on a
+ * 1024 build. The host addon is built with 2048. */
+#ifndef MK_FFT_N_MAX
+#define MK_FFT_N_MAX 1024
+#endif
+/* Finished windows waiting for mk_take_window. */
+#ifndef MK_QUEUE_LEN
+#define MK_QUEUE_LEN 2
+#endif
+/* Sample history (per channel), a power of two; bounds the look-ahead delay. */
+#define MK_RING 64
+
+/* Error codes (negative), from mk_init. */
+#define MK_OK 0
+#define MK_E_RATE (-1)      /* sampleRateHz outside 1000..51200 */
+#define MK_E_NOMINAL (-2)   /* nominalHz not 50 or 60 */
+#define MK_E_CYCLES (-3)    /* cycles not 0, 10 or 12, or 12 on a MK_FFT_N_MAX=1024 build */
+#define MK_E_FIT (-4)       /* fitHalfWidth above 16 */
+
+/* mk_window_t.flags */
+#define MK_FLAG_CLIP_V 0x0001      /* a voltage sample was 0 or 4095 (or above: clamped) */
+#define MK_FLAG_CLIP_I 0x0002      /* a current sample was 0 or 4095 (or above: clamped) */
+#define MK_FLAG_SYNTHETIC 0x0004   /* a crossing was missing (dip/interruption): one or more
+                                      crossings were placed at the predicted period; IEC
+                                      61000-4-30 flagging applies */
+#define MK_FLAG_FIRST 0x0008       /* first window after mk_init: no measured period yet,
+                                      resampling used the nominal period */
+#define MK_FLAG_FREQ_RANGE 0x0010  /* a measured period was outside 0.7..1.4 of nominal and
+                                      was clamped for prediction */
+#define MK_FLAG_URMS_FULL 0x0020   /* more than MK_URMS_MAX half cycles: extra values lost */
+#define MK_FLAG_SYNC 0x0040        /* resampled span differs from the measured span by more
+                                      than 0.1 % (frequency changed fast): harmonics leak */
+
+typedef struct {
+  /* ADC sampling rate of the pairs fed, 1000..51200 Hz. The meter samples at
+   * 12800 Hz (256 pairs per 50 Hz cycle; see boards/STM32F107/kernel/README.md). */
+  uint32_t sampleRateHz;
+  /* Declared system frequency, 50 or 60. */
+  uint8_t nominalHz;
+  /* Cycles per window: 0 = IEC default (10 at 50 Hz, 12 at 60 Hz), or 10 / 12. */
+  uint8_t cycles;
+  /* Half-width K of the least-squares line through each crossing, in samples:
+   * 0 = default, about 0.25 rad of the nominal fundamental (K=10 at 12.8 kHz/50 Hz,
+   * at least 2); at most 16. */
+  uint8_t fitHalfWidth;
+  /* Voltage code of 0 V used to find crossings before the first window (the
+   * transducer's 1.5 V bias: 1862 with a 3.3 V reference). Each window then
+   * replaces it with its own mean. 0 = 2048. */
+  uint16_t vMidLsb;
+  /* Crossing hysteresis in LSB: a rising crossing arms only after the voltage went
+   * this far below the mid code (and a falling one above). 0 = default 8 LSB,
+   * about 1 % of the 230 V peak with the reference transducer. */
+  uint16_t hysteresisLsb;
+} mk_config_t;
+
+/* One finished window. All sample positions are in samples relative to
+ * startSample (the first sample whose products are in the sums). */
+typedef struct {
+  uint32_t index;          /* window number since mk_init, 0.. */
+  uint64_t startSample;    /* pairs fed since mk_init before this window's first sample */
+  uint32_t sampleCount;    /* N: pairs in the sums */
+  uint16_t flags;          /* MK_FLAG_* */
+  uint16_t droppedBefore;  /* windows dropped (queue full) since the previous one taken */
+  uint8_t cycles;          /* fundamental cycles in this window (10 or 12) */
+  uint8_t crossingCount;   /* cycles + 1 */
+  uint8_t urmsCount;       /* Urms(1/2) values completed in this window */
+  uint8_t harmonicMaxOrder;/* highest group order inside the interpolator passband
+                              (0.3 fs) and the resampled Nyquist; groups above are
+                              attenuated and must not be used (low-rate records) */
+  uint16_t vMidLsb;        /* mid code used for crossing detection in this window */
+  /* Raw sums over the N samples n = 0..N-1 of the window (v, i are 12-bit codes,
+   * offsets included; vp, ip the previous pair, continuous across windows). */
+  uint32_t sumV, sumI;
+  uint64_t sumVV, sumII, sumVI;
+  uint64_t sumVIp;         /* sum v[n] * i[n-1] */
+  uint64_t sumVpI;         /* sum v[n-1] * i[n] */
+  /* Samples 0, 1, N-2 and N-1 of the window, for the fractional-sample end
+   * correction of the sums (see kernelWindow.ts). */
+  uint16_t edgeV[4], edgeI[4];
+  /* Refined rising zero crossings of the voltage, Q16.16 samples relative to
+   * startSample: crossingQ16[0] is the window start (in about (-1, 0]) and
+   * crossingQ16[cycles] its end (about N-1 .. N). */
+  int32_t crossingQ16[MK_CROSSINGS_MAX];
+  /* Urms(1/2): mean square (DC of that cycle removed) of the last full cycle, in
+   * LSB^2 * 256, refreshed at each half-cycle boundary; endSample is the first
+   * sample after that cycle (relative to startSample, 0..N). */
+  uint32_t urmsMsQ8[MK_URMS_MAX];
+  uint16_t urmsEndSample[MK_URMS_MAX];
+  /* Resampled span minus measured span (crossing[cycles]-crossing[0]), Q16.16 samples. */
+  int32_t syncErrorQ16;
+  /* Harmonic group rms (IEC 61000-4-7 eq. 8: bins k-C/2..k+C/2 around k = C*n,
+   * half weight on the two outer bins, C = cycles), in LSB * 65536. Group 0 is the
+   * DC component (sumV / N, ADC offset included). */
+  uint32_t hVQ16[MK_GROUPS];
+  uint32_t hIQ16[MK_GROUPS];
+} mk_window_t;
+
+/* A crossing handed from detection (newest samples) to accumulation (delayed). */
+typedef struct {
+  uint64_t sample;   /* boundary: first sample of the new half cycle */
+  int64_t posQ16;    /* refined position, absolute samples Q16 */
+  uint8_t kind;      /* private MK_EV_* bits */
+} mk_event_t;
+
+#define MK_EVENTS 16
+
+/* Kernel state. Fields are private; sizeof(mk_kernel_t) is the kernel's whole RAM. */
+typedef struct {
+  mk_config_t cfg;
+  uint32_t fftN;              /* resampled points per window: 1024 (10 cycles) or 2048 (12) */
+  uint32_t fftLog2;
+  uint16_t K;                 /* least-squares half-width */
+  uint16_t hyst;
+  uint32_t tNomQ16;           /* nominal period, samples Q16 */
+  uint32_t tPredQ16;          /* last measured period, samples Q16 */
+  uint32_t marginQ16;         /* wait beyond the predicted half period before a synthetic crossing */
+  uint32_t guardQ16;          /* shortest accepted half period */
+  uint64_t curvQ40;           /* 4 pi^2 c2: sine-curvature correction of the crossing fit */
+  uint64_t head;              /* pairs received */
+  uint16_t ringV[MK_RING], ringI[MK_RING];
+  /* detection, on the newest sample */
+  uint8_t expect;             /* 0: seeking the first rising crossing, 1: falling next, 2: rising next */
+  uint8_t armed;              /* the signal went past the hysteresis band on the far side */
+  uint8_t lastRiseReal;       /* lastRiseQ16 is a measured (not synthetic) crossing */
+  uint8_t pendingFit;         /* 1 while waiting for the samples after a rising detection */
+  uint16_t vMid, iMid;        /* codes of 0 V / 0 A (previous window's means) */
+  uint64_t pendingDet;
+  int64_t lastRiseQ16, lastEventQ16;
+  mk_event_t ev[MK_EVENTS];
+  uint32_t evHead, evTail;
+  /* accumulation, MK_DELAY samples behind */
+  uint8_t inWindow, cyclesSeen, halves, firstWindow;
+  uint16_t prevV, prevI, prev2V, prev2I;
+  uint32_t halfN[2];
+  uint64_t halfSumV[2], halfSumVV[2];
+  uint32_t curHalfN;
+  uint64_t curHalfSumV, curHalfSumVV;
+  uint32_t windows;
+  uint16_t dropped;
+  uint8_t freqRangeSeen;
+  mk_window_t cur;
+  /* resampler: point j of the window sits at rsBase + rsPosQ32 / 2^32 */
+  uint64_t rsBase;
+  int64_t rsPosQ32, rsStepQ32;
+  uint32_t rsNext;
+  uint16_t rsMidV, rsMidI;
+  int16_t bufV[MK_FFT_N_MAX], bufI[MK_FFT_N_MAX];
+  /* finished windows */
+  mk_window_t queue[MK_QUEUE_LEN];
+  volatile uint32_t qHead, qTail;
+} mk_kernel_t;
+
+/* Sets up k from cfg (validated, defaults filled). Returns MK_OK or MK_E_*.
+ * After this, nothing allocates; k may be re-initialised at any time. */
+int mk_init(mk_kernel_t *k, const mk_config_t *cfg);
+
+/* Feeds `pairs` simultaneous samples as interleaved uint16 {v, i, v, i, ...}
+ * (12-bit codes; higher values are clamped to 4095 and flagged). Consumes all of
+ * them; may finish windows (and run their FFT) inside the call. Returns the
+ * number of windows now waiting in the queue. */
+int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs);
+
+/* Same for packed words: voltage in bits 0..11, current in bits 16..27. */
+int mk_feed_packed(mk_kernel_t *k, const uint32_t *words, size_t count);
+
+/* Moves the oldest finished window into *out. Returns 1, or 0 if none waits. */
+int mk_take_window(mk_kernel_t *k, mk_window_t *out);
+
+/* A sentence for an mk_init error code. */
+const char *mk_error_text(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

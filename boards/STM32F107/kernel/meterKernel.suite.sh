@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# needs-apt: gcc gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+# The meter kernel's C unit tests (test/meterKernelTest.c), built three ways from
+# the same source: host gcc with the device's 1024-point buffers, host gcc with the
+# addon's 2048-point buffers (60 Hz windows), and Cortex-M3 (arm-none-eabi-gcc -Os
+# -Wall -Wextra -Werror) run under qemu-system-arm -M lm3s6965evb with semihosting.
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+srcs=("$here/meterKernel.c" "$here/meterKernelTables.c" "$here/test/testSignal.c" "$here/test/meterKernelTest.c")
+warn=(-std=c99 -Wall -Wextra -Werror -D_DEFAULT_SOURCE)
+passed=0
+failed=0
+
+# run LABEL COMMAND...: runs a test binary, adds its "N passed, M failed" line
+run() {
+  local label="$1"
+  shift
+  echo "== $label"
+  "$@" >"$out/log" 2>"$out/err"
+  local rc=$?
+  grep -v '^Timer with period zero' "$out/err" >&2
+  cat "$out/log"
+  local last
+  last="$(tail -n 1 "$out/log")"
+  if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    if [[ $rc -ne 0 && ${BASH_REMATCH[2]} -eq 0 ]]; then
+      echo "$label: exit code $rc without a failed test"
+      failed=$((failed + 1))
+    fi
+  else
+    echo "$label: no result line (exit code $rc)"
+    failed=$((failed + 1))
+  fi
+}
+
+# build LABEL COMMAND...: counts a failed build as a failed test
+build() {
+  local label="$1"
+  shift
+  if ! "$@"; then
+    echo "$label: build failed"
+    failed=$((failed + 1))
+    return 1
+  fi
+}
+
+if build "host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/host1024" "${srcs[@]}" -lm; then
+  run "host gcc, MK_FFT_N_MAX=1024 (device)" "$out/host1024"
+fi
+if build "host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/host2048" "${srcs[@]}" -lm; then
+  run "host gcc, MK_FFT_N_MAX=2048 (Node addon)" "$out/host2048"
+fi
+if build "cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" -ffunction-sections -fdata-sections \
+  --specs=rdimon.specs -nostartfiles -T "$here/test/m3/lm3s6965.ld" -Wl,--gc-sections -o "$out/m3.elf" \
+  "${srcs[@]}" "$here/test/m3/startup.c" -lm; then
+  run "Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
+    -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/m3.elf"
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

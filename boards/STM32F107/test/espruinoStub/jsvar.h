@@ -1,0 +1,2 @@
+/* stand-in for Espruino's jsvar.h: see espruinoStub.h */
+#include "espruinoStub.h"

@@ -1,0 +1,2 @@
+/* stand-in for Espruino's jswrap_arraybuffer.h: see espruinoStub.h */
+#include "espruinoStub.h"

@@ -1,0 +1,77 @@
+// Output of `meternet analyze`: JSON lines (field names fixed by issue 3; other
+// tools read them) or a readable table.
+import type { AnalyzeResult } from "./analyzeRecord.ts";
+import type { WindowReading } from "../../modules/metering/windowReading.ts";
+import type { AggregateReading } from "../../modules/metering/aggregate.ts";
+import type { VoltageEvent } from "../../modules/metering/voltageEvents.ts";
+
+/** 7 significant digits: below every figure of the accuracy table, shorter lines. */
+const r7 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
+const arr = (h: Float32Array): number[] => Array.from(h, r7);
+
+function quantities(r: WindowReading | AggregateReading): Record<string, unknown> {
+  return {
+    fHz: r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: r7(r.iRmsA), pW: r7(r.pW), sVA: r7(r.sVA), nVA: r7(r.nVA), pf: r7(r.pf),
+    thdVPct: r7(r.thdVPct), thdIPct: r7(r.thdIPct), hV: arr(r.hV), hI: arr(r.hI),
+  };
+}
+
+export function windowJson(r: WindowReading, flagged: boolean): string {
+  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r), flagged });
+}
+
+export function eventJson(e: VoltageEvent): string {
+  return JSON.stringify({ type: "event", kind: e.kind, start: r7(e.startS), durationS: r7(e.durationS), residualPct: r7(e.residualPct) });
+}
+
+export function aggregateJson(a: AggregateReading): string {
+  return JSON.stringify({ type: "aggregate", interval: a.interval, t: r7(a.startS), ...quantities(a), flagged: a.flagged });
+}
+
+export function jsonLines(res: AnalyzeResult): string[] {
+  const out: string[] = [];
+  // Events and aggregates in time order with the windows they follow.
+  type Item = { t: number; order: number; line: string };
+  const items: Item[] = [];
+  res.windows.forEach((w, k) => items.push({ t: w.r.startS + w.r.spanS, order: k * 3, line: windowJson(w.r, w.flagged) }));
+  res.events.forEach((e, k) => items.push({ t: e.startS + e.durationS, order: k * 3 + 1, line: eventJson(e) }));
+  res.aggregates.forEach((a, k) => items.push({ t: a.startS + a.spanS, order: k * 3 + 2, line: aggregateJson(a) }));
+  items.sort((a, b) => a.t - b.t || a.order - b.order);
+  for (const it of items) out.push(it.line);
+  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length }));
+  return out;
+}
+
+const f = (x: number, d: number, w: number): string => x.toFixed(d).padStart(w);
+
+function si(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e6) return (x / 1e6).toFixed(3) + " M";
+  if (a >= 1e3) return (x / 1e3).toFixed(3) + " k";
+  return x.toFixed(3) + " ";
+}
+
+export function table(res: AnalyzeResult): string[] {
+  const inp = res.input;
+  const lines: string[] = [];
+  lines.push(`record   ${inp.record.cfg.stationName} / ${inp.record.cfg.recDevId}, ${inp.sampleRateHz} Hz, ${inp.codes.length / 2} samples, ${inp.nominalHz} Hz system`);
+  lines.push(`voltage  channel ${inp.v.index} ${inp.v.id} [${inp.v.unit}] (codes: ${inp.v.codes}), declared ${si(res.declaredV)}V from ${res.declaredFrom}`);
+  lines.push(`current  channel ${inp.i.index} ${inp.i.id} [${inp.i.unit}] (codes: ${inp.i.codes})`);
+  for (const n of res.notes) lines.push(`note     ${n}`);
+  lines.push("");
+  lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
+  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean): string =>
+    `${t} ${f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${(si(r.iRmsA) + "A").padStart(12)} ${(si(r.pW) + "W").padStart(12)} ${(si(r.sVA) + "VA").padStart(12)} ${(si(r.nVA) + "VA").padStart(12)} ${f(r.pf, 4, 7)} ${f(r.thdVPct, 3, 7)} ${f(r.thdIPct, 3, 7)}  ${flagged ? "*" : ""}`;
+  for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged));
+  if (res.aggregates.length) {
+    lines.push("");
+    lines.push("aggregates");
+    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged));
+  }
+  lines.push("");
+  lines.push(res.events.length ? "events (residual: lowest Urms(1/2) of a dip, highest of a swell, % of declared)" : "events: none");
+  for (const e of res.events) lines.push(`  ${e.kind.padEnd(12)} start ${f(e.startS, 4, 8)} s  duration ${f(e.durationS, 4, 8)} s  residual ${f(e.residualPct, 2, 7)} %`);
+  lines.push("");
+  lines.push(`${res.windows.length} windows, ${res.events.length} events`);
+  return lines;
+}

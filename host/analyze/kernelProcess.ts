@@ -1,0 +1,69 @@
+// Runs the C measurement kernel (boards/STM32F107/kernel, the same source as the
+// device and the Node addon) over a block of interleaved ADC codes and returns its
+// windows as KernelWindow objects. Backend: the Node addon host/native when it is
+// built (preferred); otherwise kernelHarness.c, compiled once with the system gcc
+// into a cache directory and run as a child process (same kernel source, same
+// integer arithmetic; the build flag MK_FFT_N_MAX=2048 matches the addon's).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { KernelConfig, KernelWindow } from "../../modules/metering/kernelWindow.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const kernelDir = join(here, "../../boards/STM32F107/kernel");
+const sources = [join(here, "kernelHarness.c"), join(kernelDir, "meterKernel.c"), join(kernelDir, "meterKernelTables.c")];
+
+function harnessPath(): string {
+  const h = createHash("sha256");
+  for (const f of [...sources, join(kernelDir, "meterKernel.h"), join(kernelDir, "meterKernelTables.h")]) h.update(readFileSync(f));
+  const dir = join(tmpdir(), "meternet-kernel");
+  const exe = join(dir, "harness-" + h.digest("hex").slice(0, 16));
+  if (existsSync(exe)) return exe;
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync("gcc", ["-O2", "-std=c99", "-DMK_FFT_N_MAX=2048", "-I", kernelDir, ...sources, "-lm", "-o", exe], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`cannot build the kernel harness with gcc: ${r.error?.message ?? r.stderr}`);
+  return exe;
+}
+
+export function parseHarnessLine(line: string, sampleRateHz: number): KernelWindow {
+  const x = line.split(" ");
+  let p = 1;
+  const num = (): number => Number(x[p++]);
+  const index = num(), startSample = num(), sampleCount = num(), flags = num(), droppedBefore = num();
+  const cycles = num(), crossingCount = num(), urmsCount = num(), harmonicMaxOrder = num(), vMidLsb = num(), syncQ16 = num();
+  const sumVLsb = num(), sumILsb = num(), sumVVLsb2 = num(), sumIILsb2 = num(), sumVILsb2 = num(), sumVIPrevLsb2 = num(), sumVPrevILsb2 = num();
+  const edgeVLsb = new Uint16Array(4), edgeILsb = new Uint16Array(4);
+  for (let k = 0; k < 4; k++) {
+    edgeVLsb[k] = num();
+    edgeILsb[k] = num();
+  }
+  const firstVLsb = edgeVLsb[0]!, firstILsb = edgeILsb[0]!, lastVLsb = edgeVLsb[3]!, lastILsb = edgeILsb[3]!;
+  const crossingsSample = new Float64Array(crossingCount);
+  for (let k = 0; k < crossingCount; k++) crossingsSample[k] = num() / 65536;
+  const urmsHalfLsb = new Float32Array(urmsCount);
+  const urmsHalfEndSample = new Float64Array(urmsCount);
+  for (let k = 0; k < urmsCount; k++) {
+    urmsHalfLsb[k] = Math.sqrt(num() / 256);
+    urmsHalfEndSample[k] = num();
+  }
+  const hVLsb = new Float32Array(51), hILsb = new Float32Array(51);
+  for (let k = 0; k < 51; k++) hVLsb[k] = num() / 65536;
+  for (let k = 0; k < 51; k++) hILsb[k] = num() / 65536;
+  return {
+    index, startSample, sampleRateHz, cycles, sampleCount, sumVLsb, sumILsb, sumVVLsb2, sumIILsb2, sumVILsb2, sumVIPrevLsb2, sumVPrevILsb2,
+    firstVLsb, firstILsb, lastVLsb, lastILsb, edgeVLsb, edgeILsb, crossingsSample, urmsHalfLsb, urmsHalfEndSample, hVLsb, hILsb, harmonicMaxOrder, vMidLsb,
+    syncErrorSample: syncQ16 / 65536, flags, droppedBefore,
+  };
+}
+
+/** All windows of a block of interleaved codes [v0, i0, v1, i1, ...] fed from kernel start. */
+export function runKernel(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
+  const exe = harnessPath();
+  const args = [cfg.sampleRateHz, cfg.nominalHz, cfg.cycles ?? 0, cfg.vMidLsb ?? 0, cfg.hysteresisLsb ?? 0, cfg.fitHalfWidth ?? 0].map(String);
+  const r = spawnSync(exe, args, { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength), maxBuffer: 1 << 30, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`kernel: ${r.stderr.trim() || r.error?.message || "failed"}`);
+  return r.stdout.split("\n").filter((l) => l.startsWith("W ")).map((l) => parseHarnessLine(l, cfg.sampleRateHz));
+}

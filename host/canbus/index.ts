@@ -1,0 +1,14 @@
+export { VirtualCanBus, slotBits, type BusOptions, type BusTraceEvent, type BitErrorRule, type DropRule, type BusStats } from "./bus.ts";
+export type { BusNode, TxErrorKind } from "./busNode.ts";
+export { BxcanModel, bxcanRateReachable, TX_MAILBOXES, RX_FIFO_DEPTH, AUTO_REPLY_SLOTS, type BxcanModelOptions, type BxcanModelStats } from "./bxcanModel.ts";
+export { BabblingNode, type BabblerOptions } from "./babbler.ts";
+export { Scheduler, type EventHandle } from "./scheduler.ts";
+export { linkToClock, type ClockLink } from "./clockLink.ts";
+export { crc15, frameLayout, frameBitLength, compareArbitration, worstCaseSlotBits, type FrameBitLayout } from "./frameBits.ts";
+export { runControllerContract, type ContractHarness, type HarnessFactory } from "./controllerContract.ts";
+export { formatFrame, parseCommand, parseFrameLine, SLCAN_BITRATES } from "./slcanCodec.ts";
+export { SlcanEndpoint } from "./slcanEndpoint.ts";
+export { startSlcanTcpServer, type SlcanTcpServer } from "./slcanTcpServer.ts";
+export { SlcanClientController, type ByteLink } from "./slcanClient.ts";
+export { serialLink, tcpLink } from "./slcanLinks.ts";
+export { virtualBusPorts, type VirtualBusPorts } from "./networkPorts.ts";

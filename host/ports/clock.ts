@@ -1,0 +1,18 @@
+import { performance } from "node:perf_hooks";
+import { Clock } from "../../modules/ports/clock.ts";
+
+/** Wall clock for live runs. */
+export function nodeClock(): Clock {
+  return { nowMs: () => performance.now() };
+}
+
+/** A clock that moves only when told: for deterministic tests and simulations. */
+export class ManualClock implements Clock {
+  private t: number;
+  constructor(startMs?: number) { this.t = startMs ?? 0; }
+  nowMs(): number { return this.t; }
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error("a clock cannot go back (" + ms + " ms)");
+    this.t += ms;
+  }
+}

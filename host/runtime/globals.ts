@@ -1,0 +1,59 @@
+/**
+ * The Espruino global functions (src/jswrap_interactive.c, jswrap_functions.c,
+ * jswrap_modules.c): print, console, getTime, timers, reset/load/save, require,
+ * btoa/atob, global. They are installed non-enumerable, like built-ins, so they do
+ * not count as program data.
+ */
+import { formatPrint } from "./printer.ts";
+import type { Realm } from "./realm.ts";
+import type { TimerTable } from "./timers.ts";
+
+export interface GlobalsHost {
+  realm: Realm;
+  global: Record<string, unknown>;
+  /** Writes console text. */
+  print(text: string): void;
+  getTime(): number;
+  timers: TimerTable;
+  /** reset()/load() only mark the request; the runtime acts once idle. */
+  requestReset(clearFlash: boolean): void;
+  requestLoad(file: string | undefined): void;
+  E: object;
+  process: object;
+  /** require() table; a name not in it throws "Module \"x\" not found". */
+  modules: Record<string, unknown>;
+  /** Host-supplied globals (native hooks), installed last. */
+  extra: Record<string, unknown>;
+}
+
+export function installEspruinoGlobals(h: GlobalsHost): void {
+  const { realm, global: g, timers } = h;
+  const define = (name: string, value: unknown) => {
+    Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  };
+  const print = (...args: unknown[]) => { h.print(formatPrint(args)); };
+  define("global", g);
+  define("print", print);
+  define("console", { log: print, debug: print, info: print, warn: print, error: print });
+  define("getTime", () => h.getTime());
+  define("setTimeout", (cb: unknown, ms: unknown, ...args: unknown[]) => timers.setTimeout(cb, ms, args));
+  define("setInterval", (cb: unknown, ms: unknown, ...args: unknown[]) => timers.setInterval(cb, ms, args));
+  define("clearTimeout", (...args: unknown[]) => timers.clear(args, "Timeout"));
+  define("clearInterval", (...args: unknown[]) => timers.clear(args, "Interval"));
+  define("changeInterval", (id: unknown, ms: unknown) => timers.changeInterval(id, ms));
+  define("reset", (clearFlash?: unknown) => { h.requestReset(Boolean(clearFlash)); });
+  define("load", (file?: unknown) => { h.requestLoad(file === undefined ? undefined : String(file)); });
+  define("save", () => {
+    throw new realm.Error("save() is not emulated on the host: write code to Storage as .bootcde instead");
+  });
+  define("btoa", (s: unknown) => Buffer.from(String(s), "latin1").toString("base64"));
+  define("atob", (s: unknown) => Buffer.from(String(s), "base64").toString("latin1"));
+  define("E", h.E);
+  define("process", h.process);
+  define("require", (name: unknown) => {
+    if (typeof name !== "string") throw new realm.TypeError("Expecting module name as a string, got " + typeof name);
+    if (Object.prototype.hasOwnProperty.call(h.modules, name)) return h.modules[name];
+    throw new realm.Error("Module " + JSON.stringify(name) + " not found");
+  });
+  for (const [name, value] of Object.entries(h.extra)) define(name, value);
+}

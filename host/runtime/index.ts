@@ -1,0 +1,12 @@
+export { EspruinoRuntime } from "./runtime.ts";
+export type { RuntimeOptions } from "./runtime.ts";
+export { VirtualClock, RealClock } from "./clock.ts";
+export type { Clock, ClockSubscription, TimerSource } from "./clock.ts";
+export { FlashArea } from "./flashArea.ts";
+export type { FlashFile, FlashStats } from "./flashArea.ts";
+export { ERROR_FLAGS } from "./espruinoE.ts";
+export type { ErrorFlag } from "./espruinoE.ts";
+export { formatPrint, formatValue, formatUncaught } from "./printer.ts";
+export { runBundle } from "./runBundle.ts";
+export type { RunBundleOptions, RunBundleResult } from "./runBundle.ts";
+export { savedCodeBytes } from "./settings.ts";

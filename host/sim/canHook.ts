@@ -1,0 +1,73 @@
+/**
+ * require("CAN") inside a host runtime: the device-side face of a BxcanModel on the
+ * shared VirtualCanBus. Frames cross the realm boundary as copies (the model checks
+ * `data instanceof Uint8Array` of the host realm; the program gets its own realm's
+ * arrays), and callbacks reach the program through rt.invoke, as the native hook's
+ * events reach the interpreter on the main loop.
+ *
+ * One model per simulated device for its whole life: a reset() of the interpreter
+ * calls the factory again, which stops the controller and clears its filters and
+ * auto-reply slots, as the native hook's kill handler does on the device.
+ */
+import type { CanController, CanCounters, CanFilter, CanState } from "../../modules/can/controller.ts";
+import type { CanFrame } from "../../modules/can/frame.ts";
+import type { EspruinoRuntime } from "../runtime/index.ts";
+import type { BxcanModel } from "../canbus/index.ts";
+import { toRealmData } from "../runtime/realm.ts";
+
+const FILTER_BANKS = 14;
+
+function hostFrame(f: CanFrame): CanFrame {
+  if (!f || typeof f !== "object") return f;
+  const d = f.data as ArrayLike<number> | undefined;
+  const data = new Uint8Array(d && typeof d.length === "number" ? d.length : 0);
+  for (let i = 0; i < data.length; i++) data[i] = (d as ArrayLike<number>)[i];
+  return { id: f.id, extended: f.extended === true, rtr: f.rtr === true, dlc: f.dlc, data };
+}
+
+/** A factory for the runtime's `modules: { CAN: ... }` option. */
+export function canModuleFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanController {
+  let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
+  let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
+  let rt: EspruinoRuntime | undefined;
+  const slotIds = new Set<number>();
+  model.onFrame((f, fifo) => {
+    if (!frameCb || !rt) return;
+    const realm = rt.realm;
+    const data = new realm.Uint8Array(f.data.length);
+    data.set(f.data);
+    const o = new realm.Object() as unknown as CanFrame;
+    o.id = f.id; o.extended = f.extended; o.rtr = f.rtr; o.dlc = f.dlc; o.data = data;
+    rt.invoke(frameCb as (...a: unknown[]) => unknown, [o, fifo]);
+  });
+  model.onState((s, c) => {
+    if (stateCb && rt) rt.invoke(stateCb as (...a: unknown[]) => unknown, [s, toRealmData(rt.realm, c)]);
+  });
+  return (runtime) => {
+    rt = runtime;
+    frameCb = undefined;
+    stateCb = undefined;
+    model.stop();
+    for (let b = 0; b < FILTER_BANKS; b++) model.removeFilter(b);
+    for (const id of slotIds) model.clearAutoReply(id);
+    slotIds.clear();
+    const api: CanController = {
+      start: (bitrate) => model.start(bitrate),
+      stop: () => model.stop(),
+      send: (f) => model.send(hostFrame(f)),
+      addFilter: (filter: CanFilter) => model.addFilter(JSON.parse(JSON.stringify(filter)) as CanFilter),
+      removeFilter: (bank) => model.removeFilter(bank),
+      setAutoReply: (f, once) => {
+        const r = model.setAutoReply(hostFrame(f), once);
+        if (r >= 0) slotIds.add(f.id);
+        return r;
+      },
+      clearAutoReply: (id) => model.clearAutoReply(id),
+      onFrame: (cb) => { frameCb = cb; },
+      onState: (cb) => { stateCb = cb; },
+      state: () => model.state(),
+      counters: () => toRealmData(runtime.realm, model.counters()) as CanCounters,
+    };
+    return api;
+  };
+}

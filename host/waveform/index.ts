@@ -1,0 +1,11 @@
+export * from "./condition.ts";
+export { createPrng, type Prng } from "./prng.ts";
+export { createPhaseTrack, type PhaseTrack } from "./phase.ts";
+export { synthesize, type SynthesisOptions, type Waveform, type TransferFn } from "./synthesize.ts";
+export { steadyStateTruth, intervalTruth, eventTruth, type SteadyStateTruth, type PowerTruth, type EventTruth } from "./truth.ts";
+export { resolveEvents, type ResolvedEvent } from "./events.ts";
+export { referenceTransducer, transducerTransfer, transduce, REFERENCE_FULL_SCALE, type TransducerModel, type TransducerChannel } from "./transducer.ts";
+export { referenceAdc, convert, lsbV, type AdcModel } from "./adc.ts";
+export { meterInput, inputScaling, interleave, type MeterInput, type LinearScale } from "./meterInput.ts";
+export { referenceSinusoidalSet, referenceNonSinusoidalSet, referenceEventSet, fiveHarmonics, type TestSetOptions, type EventSetCase } from "./testSets.ts";
+export { generateRecord, type GenerateRecordOptions, type GeneratedRecord } from "./generateRecord.ts";

@@ -1,0 +1,24 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Aggregator } from "./aggregator.ts";
+import { canReadingJoiner } from "./canReadings.ts";
+import { config, memStorage } from "./testing/fixtures.ts";
+import { L_N, L_P, L_IMP, L_EXP, L_V } from "./readingsStore.ts";
+
+test("per-message CAN readings become one MeterReading per energy register", () => {
+  const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  let t = 1_800_000_000;
+  const join = canReadingJoiner(a, () => t);
+  assert.equal(join({ address: 9, message: "MEAS_POWER", values: { P_import: 1, P_export: 0 } }), false, "unknown meter");
+  join({ address: 2, message: "MEAS_POWER", values: { P_import: 0, P_export: 1500 } });
+  join({ address: 2, message: "MEAS_VOLTAGE_FREQ", values: { U_L1: 231.25, Freq: 50 } });
+  join({ address: 2, message: "MEAS_ENERGY_IMPORT", values: { E_import: 12 } });
+  assert.ok(isNaN(a.store.latest[1 * L_N + L_P]), "export register still unknown");
+  join({ address: 2, message: "MEAS_ENERGY_EXPORT", values: { E_export: 34567 } });
+  const l = a.store.latest, b = 1 * L_N;
+  assert.deepEqual([l[b + L_P], l[b + L_IMP], l[b + L_EXP], l[b + L_V]], [-1500, 12000, 34_567_000, 231.25]);
+  t += 60;
+  join({ address: 2, message: "MEAS_ENERGY_EXPORT", values: { E_export: 34592 } });
+  assert.equal(a.store.open[1 * 2 + 1], 25_000, "25 Wh exported in the open interval");
+  assert.equal(join({ address: 2, message: "MEAS_THD", values: { THD_U_L1: 2 } }), true, "other messages ignored");
+});

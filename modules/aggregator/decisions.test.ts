@@ -1,0 +1,174 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Aggregator } from "./aggregator.ts";
+import { planStart } from "./deferrable.ts";
+import { PriceBook } from "./priceBook.ts";
+import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW } from "./decisions.ts";
+import { config, memStorage } from "./testing/fixtures.ts";
+
+const utc = (s: string) => Date.parse(s) / 1000;
+const T0 = utc("2026-07-01T00:00Z");
+
+function book(startS: number, eurMWh: number[]) {
+  const b = new PriceBook(4);
+  b.put([{ startS, stepS: 3600, values: new Int32Array(eurMWh.map((p) => p * 100)) }]);
+  return b;
+}
+
+test("cheapest start meeting the deadline, hand-computed", () => {
+  const b = book(T0, [50, 40, 30, 20, 10, 15, 25, 60, 70]);
+  // 2 h run of 2 kWh, deadline 08:00: windows 03-05 = 20+10 = 30, 04-06 = 10+15 = 25 (best),
+  // 03:45-05:45 = 0.25x20 + 10 + 0.75x15 = 26.25. Cost: 2 kWh x 12.5 EUR/MWh = 2.5 ct.
+  const p = planStart(b, null, T0 + 60, 7200, 2000, T0 + 8 * 3600, false)!;
+  assert.equal(p.startS, T0 + 4 * 3600);
+  assert.equal(p.costMc, 2500);
+  assert.ok(p.priced);
+  // deadline 05:00 leaves 03:00 (20+10 -> 3 ct)
+  const q = planStart(b, null, T0, 7200, 2000, T0 + 5 * 3600, false)!;
+  assert.equal(q.startS, T0 + 3 * 3600);
+  assert.equal(q.costMc, 3000);
+  assert.equal(planStart(b, null, T0, 7200, 2000, T0 + 3600, false), null, "does not fit");
+  // greenest: forecast peaks at 06-07
+  const g = book(T0, [0, 0, 10, 10, 20, 30, 90, 90, 10]);
+  assert.equal(planStart(b, g, T0, 3600, 1000, T0 + 9 * 3600, true)!.startS, T0 + 6 * 3600);
+  // no prices at all: as soon as possible, cost unknown
+  const none = planStart(new PriceBook(2), null, T0 + 1, 3600, 1000, T0 + 9 * 3600, false)!;
+  assert.equal(none.startS, T0 + 900);
+  assert.ok(!none.priced && isNaN(none.costMc));
+});
+
+function site() {
+  const sent: string[] = [];
+  const cfg = config();
+  cfg.meters[0].maxPriceMc = 20000;
+  cfg.meters[2].minRenewPct = 30;
+  const a = new Aggregator(cfg, memStorage(), { sendCommand: (addr, c) => { sent.push(addr + ":" + c); return 0; } });
+  return { a, sent };
+}
+function reading(a: Aggregator, address: number, t: number, w: number) {
+  a.onReading({ address, timeS: t, powerW: w, importmWh: 0, exportmWh: 0 });
+}
+const reasons = (a: Aggregator) => Array.from({ length: Math.min(a.dec.seq, 16) }, (_, k) => a.dec.lr[k]);
+
+test("price and renewable thresholds with hold time against flapping", () => {
+  const { a, sent } = site();
+  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100,300,100,100]}`);
+  reading(a, 1, T0, 2000); reading(a, 3, T0, 100);
+  a.tick(T0 + 10);
+  assert.deepEqual(sent, []);
+  a.tick(T0 + 3600);
+  assert.deepEqual(sent, ["1:disconnect"]);
+  assert.equal(a.dec.lr[0], R_PRICE);
+  assert.equal(a.dec.lv[0], 30000);
+  a.tick(T0 + 7200);                // price back to 100 and hold (300 s) long over
+  assert.deepEqual(sent, ["1:disconnect", "1:connect"]);
+  assert.equal(a.dec.lr[1], R_OK);
+  a.renewPct = 10; a.renewS = T0 + 7200;
+  a.tick(T0 + 7201);
+  assert.deepEqual(sent.slice(2), ["3:disconnect"]);
+  assert.equal(a.dec.lr[2], R_RENEW);
+  a.renewPct = 50;
+  a.tick(T0 + 7300);                // within hold: no reconnect yet
+  assert.equal(sent.length, 3);
+  a.tick(T0 + 7501);
+  assert.deepEqual(sent.slice(3), ["3:connect"]);
+});
+
+test("contracted limit sheds lowest priority first and reconnects below 90 %", () => {
+  const { a, sent } = site();
+  a.cfg.limitW = a.dec.limitW = 5000;
+  reading(a, 1, T0, 3000); reading(a, 2, T0, 1000); reading(a, 3, T0, 2500);
+  a.tick(T0 + 1);
+  // 6.5 kW > 5 kW: heater (priority 1) goes before the fridge (5); PV has no relay
+  assert.deepEqual(sent, ["1:disconnect"]);
+  assert.equal(a.dec.lr[0], R_LIMIT);
+  reading(a, 1, T0 + 2, 0);
+  a.tick(T0 + 400);                 // 3.5 kW + 3 kW > 4.5 kW: stays off
+  assert.equal(sent.length, 1);
+  reading(a, 3, T0 + 401, 400);
+  a.tick(T0 + 402);                 // 1.4 + 3 = 4.4 kW <= 4.5 kW
+  assert.deepEqual(sent, ["1:disconnect", "1:connect"]);
+  assert.equal(a.dec.lr[1], R_OK);
+});
+
+test("deferrable run: planned, held off, started at its time; overrides", () => {
+  const { a, sent } = site();
+  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
+  const id = a.dec.schedule(T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
+  assert.equal(id, 1);
+  assert.equal(a.dec.lr[0], R_PLAN);
+  assert.equal(a.dec.lv[0], T0 + 4 * 3600);
+  assert.equal(a.dec.lv2[0], 2500);
+  a.tick(T0 + 61);
+  assert.deepEqual(sent, ["3:disconnect"], "held off until its start");
+  a.tick(T0 + 4 * 3600);
+  assert.deepEqual(sent, ["3:disconnect", "3:connect"]);
+  assert.equal(a.dec.lr[2], R_START);
+  a.tick(T0 + 6 * 3600 + 1);
+  assert.equal(a.dec.jobs.length, 0);
+  // override a planned run: cancelled, load back to the rules
+  const id2 = a.dec.schedule(T0 + 6 * 3600 + 2, 2, 3600, 1000, T0 + 9 * 3600, false, a.prices, null) as number;
+  a.tick(T0 + 6 * 3600 + 400);
+  assert.equal(sent.at(-1), "3:disconnect");
+  assert.equal(a.dec.override(T0 + 6 * 3600 + 401, id2), "");
+  assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_CANCEL);
+  a.tick(T0 + 6 * 3600 + 700);
+  assert.equal(sent.at(-1), "3:connect");
+  // override a switch: reversed at once (manual skips the hold)
+  a.dec.override(T0 + 6 * 3600 + 701, a.dec.seq);
+  assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_OVERRIDE);
+  a.tick(T0 + 6 * 3600 + 702);
+  assert.equal(sent.at(-1), "3:disconnect");
+  assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_MANUAL);
+  assert.match(a.dec.override(T0, 999), /no decision #999/);
+  assert.equal(a.dec.schedule(T0, 1, 3600, 1, T0 + 100, false, a.prices, null), "this load has no relay to start it");
+});
+
+test("failed commands are counted and retried", () => {
+  let ok = false;
+  const cfg = config();
+  cfg.meters[0].maxPriceMc = 0;
+  const a = new Aggregator(cfg, memStorage(), { sendCommand: () => (ok ? 0 : -16) });
+  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100]}`);
+  a.tick(T0 + 1);
+  assert.equal(a.dec.failures, 1);
+  assert.equal(a.dec.seq, 0);
+  ok = true;
+  a.tick(T0 + 2);
+  assert.equal(a.dec.seq, 1);
+  assert.equal(a.dec.state[0], 0);
+});
+
+test("a reboot loses nothing older than one save interval", () => {
+  const st = memStorage();
+  const cfg = config();
+  const a = new Aggregator(cfg, st, { sendCommand: () => 0 });
+  let imp = 0;
+  for (let t = T0; t < T0 + 86400 + 3600; t += 300) {
+    imp += 100_000;
+    a.onReading({ address: 1, timeS: t, powerW: 1200, importmWh: imp, exportmWh: 0 });
+    a.tick(t + 1);
+  }
+  const savedAt = a.savedS;
+  const b = new Aggregator(cfg, st, { sendCommand: () => 0 });
+  assert.equal(b.restore(), "ledger readings decisions");
+  assert.deepEqual([...b.store.profile], [...a.store.profile]);
+  assert.ok(savedAt > T0 + 86400, "saved during the second day");
+  assert.equal(b.store.latest[2], ((savedAt - 1 - T0) / 300 + 1) * 100_000, "counter as of the last save");
+  // the energy after the save is not lost: the meter's counter carries it into the next reading
+  b.onReading({ address: 1, timeS: T0 + 90000, powerW: 1200, importmWh: imp + 100_000, exportmWh: 0 });
+  b.tick(T0 + 90000 + 900);
+  a.onReading({ address: 1, timeS: T0 + 90000, powerW: 1200, importmWh: imp + 100_000, exportmWh: 0 });
+  a.tick(T0 + 90000 + 900);
+  const sa = a.store.sum(0, 0, 1e6, new Float64Array(4)), sb = b.store.sum(0, 0, 1e6, new Float64Array(4));
+  assert.equal(sb[0], sa[0]);
+  assert.equal(sb[0], imp + 100_000 - 100_000, "all energy since the baseline reading");
+  assert.equal(reasons(a).length, 0);
+  // plans survive a reboot, an unknown cost stays unknown
+  a.dec.jobs.push({ m: 0, startS: T0 + 2e5, endS: T0 + 2e5 + 3600, costMc: NaN, green: false, running: false });
+  a.save(T0 + 90000 + 901);
+  const c2 = new Aggregator(cfg, st, { sendCommand: () => 0 });
+  c2.restore();
+  assert.equal(c2.dec.jobs.length, 1);
+  assert.ok(Number.isNaN(c2.dec.jobs[0].costMc));
+});

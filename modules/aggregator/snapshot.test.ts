@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { pack, unpack, flashLifeYears } from "./snapshot.ts";
+import { Aggregator } from "./aggregator.ts";
+import { config, memStorage } from "./testing/fixtures.ts";
+
+test("pack/unpack round trip and refusal of a foreign layout", () => {
+  const a = new Float64Array([1.5, -2, 2 ** 52 + 1]), b = new Int16Array([-32768, 7, 32767]);
+  const s = pack([a, b]);
+  assert.equal(s.length, 3 + 24 + 6);
+  const a2 = new Float64Array(3), b2 = new Int16Array(3);
+  assert.ok(unpack(s, [a2, b2]));
+  assert.deepEqual([...a2, ...b2], [...a, ...b]);
+  assert.ok(!unpack(s, [new Float64Array(4), new Int16Array(3)]), "other meter count");
+  assert.ok(!unpack("XX" + s.slice(2), [a2, b2]));
+  assert.ok(!unpack(undefined, [a2, b2]));
+});
+
+test("flash wear of the save schedule, 8 meters (figures for the report)", () => {
+  const st = memStorage();
+  const cfg = config();
+  cfg.maxMeters = 8;
+  const agg = new Aggregator(cfg, st, { sendCommand: () => 0 });
+  agg.save(1_800_000_000);
+  const now = st.files["agg.now"].length, led = st.files["agg.led"].length, state = st.files["agg.st"].length;
+  assert.equal(now, 3 + 8 * 6 * 8 + 8 * 2 * 8 + 8 * 96 * 2 + 96 * 4 + 16 + 8 * 2 * 4 + 8 * 2 * 8);
+  assert.equal(led, 3 + 8 * 32 * 2 * 4 + 8 * 32 * 2 * 8 + 32 * 4);
+  const header = 32; // Espruino Storage file header, rounded
+  const perDay = (saveS: number) => (86400 / saveS) * (now + state + 2 * header) + led + header;
+  const rows: string[] = [];
+  for (const saveS of [900, 3600]) {
+    for (const [area, live] of [[65536, 50000], [131072, 50000]]) {
+      const y = flashLifeYears(perDay(saveS), area, live, 10000);
+      rows.push(`save every ${saveS} s: ${Math.round(perDay(saveS) / 1024)} KiB/day; Storage ${area / 1024} KiB with ${Math.round(live / 1024)} KiB live -> ${y.toFixed(1)} years to 10k erase cycles`);
+    }
+  }
+  console.log(`state per save: agg.now ${now} B + agg.st ${state} B; agg.led ${led} B once a day\n` + rows.join("\n"));
+  assert.ok(flashLifeYears(perDay(900), 131072, 50000, 10000) > 5);
+});

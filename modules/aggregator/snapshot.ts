@@ -1,0 +1,41 @@
+/**
+ * Typed arrays to and from one byte string for the storage port. The blob starts
+ * with "MN1" and its payload length must match the arrays exactly, so a blob saved
+ * with another meter count or layout is refused instead of misread.
+ */
+export type Packable = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array | Uint32Array;
+
+export function pack(arrays: Packable[]): string {
+  let s = "MN1";
+  for (let a = 0; a < arrays.length; a++) {
+    const x = arrays[a];
+    const u = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+  }
+  return s;
+}
+
+/** Fills `arrays` from a blob made by pack(); returns false and changes nothing when it does not fit. */
+export function unpack(s: string | undefined, arrays: Packable[]): boolean {
+  if (!s || s.slice(0, 3) !== "MN1") return false;
+  let n = 3;
+  for (let a = 0; a < arrays.length; a++) n += arrays[a].byteLength;
+  if (n !== s.length) return false;
+  let p = 3;
+  for (let a = 0; a < arrays.length; a++) {
+    const x = arrays[a];
+    const u = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    for (let i = 0; i < u.length; i++) u[i] = s.charCodeAt(p++);
+  }
+  return true;
+}
+
+/**
+ * Years until the flash pages of a log-structured store (Espruino Storage) reach
+ * their erase endurance: every byte written is erased once when compaction reclaims
+ * it, and each compaction also rewrites the live files, so erases per page per day =
+ * bytesPerDay / (areaBytes - liveBytes).
+ */
+export function flashLifeYears(bytesPerDay: number, areaBytes: number, liveBytes: number, eraseCycles: number): number {
+  return eraseCycles / (bytesPerDay / (areaBytes - liveBytes)) / 365;
+}

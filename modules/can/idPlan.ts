@@ -1,0 +1,63 @@
+/**
+ * The meternet identifier plan: the ONE place that says which 11-bit identifier
+ * carries what (modules/can/README.md explains it in prose).
+ *
+ *   bit  10 9 8 7 6 | 5 4 3 2 1 0
+ *        function   | meter address (0..63)
+ *
+ * id = function * 64 + address. CAN arbitration lets the lowest identifier win, so the
+ * function code is the priority: every alarm of every meter beats every command, which
+ * beats synchronisation, which beats measurements; within one function the lower
+ * address wins. A meter owns (sends or answers) the identifiers of its own address;
+ * the aggregator has no address of its own: the identifiers it sends (commands,
+ * synchronisation, time) carry the address of the meter they are for.
+ *
+ * Function 31 (0x7C0..0x7FF) is never used: CAN 2.0A forbids identifiers whose seven
+ * most significant bits are all recessive (0x7F0..0x7FF).
+ */
+export const ADDRESS_BITS = 6;
+export const METERS_PER_BUS = 64;
+
+/** Function codes, in priority order (lowest first). */
+export const FN_ALARM = 0;
+export const FN_COMMAND = 1;
+export const FN_COMMAND_ACK = 2;
+export const FN_SYNC_REQUEST = 3;
+export const FN_SYNC_RESPONSE = 4;
+export const FN_TIME = 5;
+export const FN_MEAS_VOLTAGE_FREQ = 6;
+export const FN_MEAS_CURRENT_PF = 7;
+export const FN_MEAS_POWER = 8;
+export const FN_MEAS_ENERGY_IMPORT = 9;
+export const FN_MEAS_ENERGY_EXPORT = 10;
+export const FN_MEAS_THD = 11;
+export const FN_MEAS_APPARENT = 12;
+/** 13..29: room for more quantities (harmonics, 10-minute aggregates). */
+export const FN_MEAS_LAST_RESERVED = 29;
+/** Bulk transfers (segmented records, firmware): last, never delays a reading. */
+export const FN_BULK = 30;
+
+export type PriorityClass = "alarm" | "control" | "sync" | "measurement" | "bulk" | "unused";
+
+export function priorityClass(fn: number): PriorityClass {
+  if (fn === FN_ALARM) return "alarm";
+  if (fn === FN_COMMAND || fn === FN_COMMAND_ACK) return "control";
+  if (fn >= FN_SYNC_REQUEST && fn <= FN_TIME) return "sync";
+  if (fn >= FN_MEAS_VOLTAGE_FREQ && fn <= FN_MEAS_LAST_RESERVED) return "measurement";
+  if (fn === FN_BULK) return "bulk";
+  return "unused";
+}
+
+export function canId(fn: number, address: number): number {
+  if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);
+  if (!(address >= 0 && address < METERS_PER_BUS && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0.." + (METERS_PER_BUS - 1));
+  return fn * METERS_PER_BUS + address;
+}
+
+export function functionOf(id: number): number {
+  return Math.floor(id / METERS_PER_BUS);
+}
+
+export function addressOf(id: number): number {
+  return id % METERS_PER_BUS;
+}

@@ -1,0 +1,26 @@
+/** Message-level encode/decode of the data signals, driven by the table in messages.ts. */
+import { MessageDef, DATA_BYTES } from "./messages";
+import { physToRaw, rawToPhys, packRaw, unpackRaw } from "./signalCodec";
+
+export type SignalValues = { [signal: string]: number };
+
+/** The 4 data bytes of `m` from physical values; a missing value is sent as raw 0. */
+export function encodeData(m: MessageDef, values: SignalValues): Uint8Array {
+  const out = new Uint8Array(DATA_BYTES);
+  for (let i = 0; i < m.signals.length; i++) {
+    const s = m.signals[i];
+    const v = values[s.name];
+    packRaw(out, s, v === undefined ? 0 : physToRaw(s, v));
+  }
+  return out;
+}
+
+/** Physical values of the data signals in `data` (at least 4 bytes). */
+export function decodeData(m: MessageDef, data: Uint8Array): SignalValues {
+  const out: SignalValues = {};
+  for (let i = 0; i < m.signals.length; i++) {
+    const s = m.signals[i];
+    out[s.name] = rawToPhys(s, unpackRaw(data, s));
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Poller, PollTarget, PollResult } from "./poller.ts";
+import { ManualClock } from "../../host/ports/clock.ts";
+import { CAN_OK, CAN_EBUSY } from "./controller.ts";
+
+class FakeTarget implements PollTarget {
+  polls: string[] = [];
+  synced = new Set<number>([1, 2, 3]);
+  syncs: number[] = [];
+  busy = false;
+  poll(a: number, fn: number): number {
+    if (this.busy) return CAN_EBUSY;
+    this.polls.push(`${a}:${fn}`);
+    return CAN_OK;
+  }
+  isSynced(a: number): boolean { return this.synced.has(a); }
+  requestSync(a: number): number { this.syncs.push(a); return CAN_OK; }
+}
+
+function make(maxInFlight = 1) {
+  const clock = new ManualClock();
+  const t = new FakeTarget();
+  const p = new Poller(t, clock, { capacity: 32, maxInFlight, staleAfterPeriods: 3, syncRetryMs: 100, syncAfterMisses: 2 });
+  const results: PollResult[] = [];
+  p.onResult = (r) => results.push(r);
+  return { clock, t, p, results };
+}
+
+/** Answers every outstanding poll at once (a perfect meter). */
+function answerAll(p: Poller, t: FakeTarget, from: number): number {
+  const fresh = t.polls.slice(from);
+  for (const s of fresh) { const [a, fn] = s.split(":").map(Number); p.answer(a, fn); }
+  return t.polls.length;
+}
+
+test("per-entry periods: a 1 s entry is polled 10 times in 10 s, a 5 s entry twice", () => {
+  const { clock, t, p } = make(3);
+  p.add(1, 6, 1000, 10, 50, 0);
+  p.add(2, 6, 5000, 10, 50, 0);
+  let seen = 0;
+  for (let ms = 0; ms < 10000; ms += 10) { p.tick(); seen = answerAll(p, t, seen); clock.advance(10); }
+  assert.equal(t.polls.filter((s) => s === "1:6").length, 10);
+  assert.equal(t.polls.filter((s) => s === "2:6").length, 2);
+});
+
+test("priority first, then the earliest due; at most maxInFlight outstanding", () => {
+  const { t, p } = make(2);
+  p.add(1, 6, 1000, 10, 50, 0);
+  p.add(2, 0, 1000, 0, 50, 0);
+  p.add(3, 0, 1000, 0, 50, 0);
+  p.tick();
+  assert.deepEqual(t.polls, ["2:0", "3:0"], "alarm-priority entries first, two in flight");
+  p.answer(2, 0);
+  assert.deepEqual(t.polls, ["2:0", "3:0", "1:6"], "an answer frees a slot at once");
+});
+
+test("deadline -> retries -> miss with attempts counted; stale after 3 periods; sync after 2 misses", () => {
+  const { clock, t, p, results } = make(1);
+  p.add(1, 6, 1000, 10, 50, 2);
+  assert.equal(p.isStale(1, 6), true, "stale until the first reading");
+  p.tick();
+  p.answer(1, 6);
+  assert.equal(p.isStale(1, 6), false);
+  clock.advance(1000);
+  for (let ms = 1000; ms < 2900; ms += 10) { p.tick(); clock.advance(10); }
+  assert.equal(p.isStale(1, 6), false, "not yet 3 periods since the last reading (t = 0)");
+  for (let ms = 2900; ms < 3450; ms += 10) { p.tick(); clock.advance(10); }
+  assert.equal(p.isStale(1, 6), true, "3 periods without a reading");
+  const misses = results.filter((r) => !r.ok);
+  assert.equal(misses.length, 2);
+  assert.equal(misses[0].attempts, 3, "first try + 2 retries");
+  assert.equal(p.retried, 6, "2 per missed round, and 2 in the round after the sync");
+  assert.deepEqual(t.syncs, [1], "two misses in a row: the next due poll becomes a sync request");
+  p.answer(1, 6);
+  assert.equal(p.isStale(1, 6), false);
+});
+
+test("a busy controller defers the poll without losing it", () => {
+  const { t, p } = make(1);
+  p.add(1, 6, 1000, 10, 50, 0);
+  t.busy = true;
+  p.tick();
+  assert.equal(t.polls.length, 0);
+  t.busy = false;
+  p.tick();
+  assert.deepEqual(t.polls, ["1:6"]);
+});
+
+test("an unsynchronised meter gets sync requests (rate-limited), not polls; synced() polls it at once", () => {
+  const { clock, t, p } = make(3);
+  t.synced.delete(2);
+  p.add(2, 6, 1000, 10, 50, 0);
+  p.add(1, 6, 1000, 10, 50, 0);
+  for (let ms = 0; ms < 250; ms += 10) { p.tick(); clock.advance(10); }
+  assert.deepEqual(t.syncs, [2, 2, 2], "every syncRetryMs = 100 ms");
+  assert.ok(!t.polls.includes("2:6"));
+  assert.ok(t.polls.includes("1:6"), "other meters are unaffected");
+  t.synced.add(2);
+  p.synced(2);
+  assert.ok(t.polls.includes("2:6"));
+});

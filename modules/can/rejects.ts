@@ -1,0 +1,43 @@
+/**
+ * Counting and logging of rejected frames, per cause. A node never throws on a bad
+ * frame: it calls reject() and goes on.
+ */
+import { CanFrame } from "./frame";
+import { LogLine } from "../ports/log";
+
+export type RejectCause = "badMac" | "stale" | "length" | "unknownId" | "unsynced" | "internal";
+
+export class RejectCounter {
+  badMac = 0;
+  stale = 0;
+  /** Wrong DLC, remote frame where data is needed, malformed frame. */
+  length = 0;
+  /** Extended id, unknown function, or a message this node does not receive. */
+  unknownId = 0;
+  /** Secured frame arriving before freshness synchronisation. */
+  unsynced = 0;
+  /** The node failed while handling the frame (e.g. no memory for AES): not the frame's fault. */
+  internal = 0;
+  private readonly log: LogLine;
+  private readonly who: string;
+
+  constructor(who: string, log: LogLine) {
+    this.who = who;
+    this.log = log;
+  }
+
+  reject(cause: RejectCause, f: CanFrame, detail: string): void {
+    if (cause === "badMac") this.badMac++;
+    else if (cause === "stale") this.stale++;
+    else if (cause === "length") this.length++;
+    else if (cause === "unknownId") this.unknownId++;
+    else if (cause === "unsynced") this.unsynced++;
+    else this.internal++;
+    this.log(this.who + " rejected " + (f.extended ? "ext " : "") + "0x" + f.id.toString(16) + (f.rtr ? " RTR" : "") +
+      " dlc " + f.dlc + ": " + cause + " (" + detail + ")");
+  }
+
+  total(): number {
+    return this.badMac + this.stale + this.length + this.unknownId + this.unsynced + this.internal;
+  }
+}

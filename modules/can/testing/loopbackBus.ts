@@ -1,0 +1,140 @@
+/**
+ * A tiny in-memory CAN bus for protocol tests: no timing, no errors, frames delivered
+ * in send order when run() is called. Each attached node is a CanController with
+ * filters and auto-reply slots that behave as controller.ts documents. The bit-timed
+ * bus with the bxCAN model lives in host/canbus.
+ */
+import { CanFrame, frameError } from "../frame";
+import {
+  CanController, CanCounters, CanFilter, CanState, CAN_OK, CAN_EINVAL, CAN_ENETDOWN, CAN_ENOSPC,
+} from "../controller";
+
+const SLOTS = 16;
+const BANKS = 14;
+
+function copyFrame(f: CanFrame): CanFrame {
+  return { id: f.id, extended: f.extended, rtr: f.rtr, dlc: f.dlc, data: new Uint8Array(f.data) };
+}
+
+function filterMatches(flt: CanFilter, f: CanFrame): boolean {
+  if (flt.extended !== f.extended) return false;
+  if (flt.rtr !== undefined && flt.rtr !== f.rtr) return false;
+  if (flt.mode === "list") return (flt.ids || []).indexOf(f.id) >= 0;
+  const mask = flt.mask === undefined ? 0 : flt.mask;
+  return (f.id & mask) === ((flt.id === undefined ? 0 : flt.id) & mask);
+}
+
+export class LoopbackNode implements CanController {
+  readonly name: string;
+  private readonly bus: LoopbackBus;
+  private running = false;
+  private filters: (CanFilter | null)[] = [];
+  private slots: { frame: CanFrame; once: boolean }[] = [];
+  private frameCb: ((f: CanFrame, fifo: number) => void) | null = null;
+  private readonly stats: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
+
+  constructor(bus: LoopbackBus, name: string) {
+    this.bus = bus;
+    this.name = name;
+  }
+
+  start(bitrate: number): number {
+    if (!(bitrate > 0)) return CAN_EINVAL;
+    this.running = true;
+    return CAN_OK;
+  }
+  stop(): void { this.running = false; }
+  send(frame: CanFrame): number {
+    if (frameError(frame) !== null) return CAN_EINVAL;
+    if (!this.running) return CAN_ENETDOWN;
+    this.stats.txFrames++;
+    this.bus.queue(this, copyFrame(frame));
+    return CAN_OK;
+  }
+  /** Sends even a malformed frame (an attacker's raw access to the wire). */
+  sendRaw(frame: CanFrame): void {
+    this.bus.queue(this, copyFrame(frame));
+  }
+  addFilter(filter: CanFilter): number {
+    if (filter.fifo !== 0 && filter.fifo !== 1) return CAN_EINVAL;
+    for (let i = 0; i < BANKS; i++) {
+      if (!this.filters[i]) { this.filters[i] = filter; return i; }
+    }
+    return CAN_ENOSPC;
+  }
+  removeFilter(bank: number): void { this.filters[bank] = null; }
+  setAutoReply(frame: CanFrame, once: boolean): number {
+    if (frameError(frame) !== null || frame.extended || frame.rtr) return CAN_EINVAL;
+    for (let i = 0; i < this.slots.length; i++) {
+      if (this.slots[i].frame.id === frame.id) { this.slots[i] = { frame: copyFrame(frame), once: once }; return i; }
+    }
+    if (this.slots.length >= SLOTS) return CAN_ENOSPC;
+    this.slots.push({ frame: copyFrame(frame), once: once });
+    return this.slots.length - 1;
+  }
+  clearAutoReply(id: number): void {
+    this.slots = this.slots.filter((s) => s.frame.id !== id);
+  }
+  onFrame(cb: (frame: CanFrame, fifo: number) => void): void { this.frameCb = cb; }
+  onState(_cb: (state: CanState, counters: CanCounters) => void): void { /* never changes here */ }
+  state(): CanState { return this.running ? "error-active" : "stopped"; }
+  counters(): CanCounters { return Object.assign({}, this.stats); }
+
+  /** Bus side: a frame sent by another node. As on bxCAN, filters decide first. */
+  receive(f: CanFrame): void {
+    if (!this.running) return;
+    let bank: CanFilter | null = null;
+    for (let i = 0; i < this.filters.length && bank === null; i++) {
+      const flt = this.filters[i];
+      if (flt && filterMatches(flt, f)) bank = flt;
+    }
+    if (bank === null) return;
+    this.stats.rxFrames++;
+    if (f.rtr && !f.extended) {
+      for (let i = 0; i < this.slots.length; i++) {
+        const s = this.slots[i];
+        if (s.frame.id === f.id) {
+          if (s.once) this.slots.splice(i, 1);
+          this.stats.autoReplies++;
+          this.stats.txFrames++;
+          this.bus.queue(this, copyFrame(s.frame));
+          return;
+        }
+      }
+    }
+    if (this.frameCb) this.frameCb(copyFrame(f), bank.fifo);
+  }
+}
+
+export class LoopbackBus {
+  private readonly nodes: LoopbackNode[] = [];
+  private readonly pending: { from: LoopbackNode; frame: CanFrame }[] = [];
+  /** Every frame that went over the bus, in order (what a sniffer captures). */
+  readonly log: CanFrame[] = [];
+  /** Set to drop frames (fault injection): return true to drop. */
+  drop: ((f: CanFrame) => boolean) | null = null;
+
+  attach(name: string): LoopbackNode {
+    const n = new LoopbackNode(this, name);
+    this.nodes.push(n);
+    return n;
+  }
+
+  queue(from: LoopbackNode, frame: CanFrame): void {
+    this.pending.push({ from: from, frame: frame });
+  }
+
+  /** Delivers queued frames (and the frames they cause) until the bus is idle. */
+  run(maxFrames?: number): number {
+    let n = 0;
+    const limit = maxFrames === undefined ? 100000 : maxFrames;
+    while (this.pending.length > 0 && n < limit) {
+      const p = this.pending.shift()!;
+      n++;
+      if (this.drop !== null && this.drop(p.frame)) continue;
+      this.log.push(copyFrame(p.frame));
+      for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i] !== p.from) this.nodes[i].receive(p.frame);
+    }
+    return n;
+  }
+}

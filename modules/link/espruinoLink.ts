@@ -1,0 +1,45 @@
+/**
+ * One call per app: reads meternet.json, takes require("CAN") and the Espruino ports,
+ * starts the link and publishes its status as the global `meternet`
+ * (`meternet.status()` returns plain JSON; the simulator reads it). Returns null,
+ * after printing why, when the node has no CAN configuration or no CAN hook, so a
+ * bundle without them (web tests, a bare board) still runs.
+ */
+import { CanController } from "../can/controller";
+import { Reading } from "../can/aggregatorNode";
+import { espruinoAes } from "../ports/espruino/aes";
+import { espruinoKvStore } from "../ports/espruino/kvStore";
+import { espruinoClock } from "../ports/espruino/clock";
+import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
+import { MeterLink } from "./meterLink";
+import { AggregatorLink } from "./aggregatorLink";
+
+function start<T extends { status(): object }>(role: string, make: (cfg: unknown, can: CanController) => T): T | null {
+  const c = readConfig(role);
+  if (c.cfg === null) { print(c.why); return null; }
+  try {
+    const link = make(c.cfg, canHook() as CanController);
+    global.meternet = { link: link, status: function () { return link.status(); } };
+    return link;
+  } catch (e) {
+    print("CAN link: " + (e instanceof Error ? e.message : e));
+    return null;
+  }
+}
+
+/** The meter's link; `relay(closed)` drives the load relay. */
+export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLink | null {
+  return start("meter", function (x: unknown, can: CanController) {
+    const cfg = x as MeterConfig;
+    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), aes: espruinoAes(), store: espruinoKvStore("mn."), log: print, relay: relay });
+  });
+}
+
+/** The aggregator's link; every authenticated reading goes to `onReading`. */
+export function espruinoAggregatorLink(onReading: (r: Reading) => void): AggregatorLink | null {
+  return start("aggregator", function (x: unknown, can: CanController) {
+    const cfg = x as AggregatorConfig;
+    const addresses = cfg.meters.map(function (m) { return m.address; });
+    return new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading });
+  });
+}

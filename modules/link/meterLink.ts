@@ -1,0 +1,101 @@
+/**
+ * The meter's side of the CAN link: a MeterNode on the controller, fed with each new
+ * reading of the measurement chain (publish re-arms the authenticated auto-replies),
+ * executing verified commands on the relay. Device code; ports come in.
+ */
+import { CanController } from "../can/controller";
+import { MeterNode } from "../can/meterNode";
+import { SignalValues } from "../can/messageCodec";
+import { Aes128 } from "../ports/aes";
+import { KvStore } from "../ports/kvStore";
+import { LogLine } from "../ports/log";
+import { BITRATE } from "./config";
+
+export interface MeterLinkOptions {
+  can: CanController;
+  address: number;
+  key16: Uint8Array;
+  aes: Aes128;
+  store: KvStore;
+  log: LogLine;
+  /** Drives the load relay (true = closed); returns false when the actuator failed. */
+  relay: (closed: boolean) => boolean;
+}
+
+/** What the measurement chain gives per window, in V, A, W, var, VA, Hz, %. */
+export interface LinkReading {
+  vRmsV: number;
+  iRmsA: number;
+  fHz: number;
+  pW: number;
+  qVar: number;
+  sVA: number;
+  pf: number;
+  thdVPct: number;
+  thdIPct: number;
+}
+
+/** The signals of every polled message (modules/can/messages.ts) from one reading and the registers. */
+export function meterSignals(r: LinkReading, importWh: number, exportWh: number): SignalValues {
+  return {
+    U_L1: r.vRmsV, Freq: r.fHz, I_L1: r.iRmsA, PF: r.pf,
+    P_import: r.pW > 0 ? r.pW : 0, P_export: r.pW < 0 ? -r.pW : 0,
+    E_import: importWh, E_export: exportWh,
+    THD_U_L1: r.thdVPct, THD_I_L1: r.thdIPct,
+    S: r.sVA, Q_import: r.qVar > 0 ? r.qVar : 0,
+  };
+}
+
+export class MeterLink {
+  readonly node: MeterNode;
+  readonly can: CanController;
+  relayClosed = true;
+  windows = 0;
+  errors = 0;
+  timeS = -1;
+  started: number;
+
+  constructor(o: MeterLinkOptions) {
+    const self = this;
+    this.can = o.can;
+    this.node = new MeterNode({
+      address: o.address, key16: o.key16, aes: o.aes, can: o.can, store: o.store, log: o.log,
+      actions: {
+        disconnectLoad: function () { return self.setRelay(o, false); },
+        reconnectLoad: function () { return self.setRelay(o, true); },
+        setTouStart: function () { return true; },
+        setTime: function (s: number) { self.timeS = s; },
+      },
+    });
+    this.started = o.can.start(BITRATE);
+    if (this.started === 0) this.started = this.node.start();
+    if (this.started !== 0) o.log("meter " + o.address + ": CAN start failed (" + this.started + ")");
+  }
+
+  private setRelay(o: MeterLinkOptions, closed: boolean): boolean {
+    if (!o.relay(closed)) return false;
+    this.relayClosed = closed;
+    return true;
+  }
+
+  /** New readings after a window: re-arms the answers. Never throws. */
+  publish(values: SignalValues): void {
+    this.windows++;
+    try {
+      this.node.publish(values);
+    } catch (e) {
+      this.errors++;
+    }
+  }
+
+  status(): object {
+    const c = this.can.counters();
+    const r = this.node.rejects;
+    return {
+      role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows,
+      tx: c.txFrames, rx: c.rxFrames, autoReplies: c.autoReplies, overruns: c.rxOverruns, tec: c.tec, rec: c.rec,
+      rejects: { badMac: r.badMac, stale: r.stale, length: r.length, unknownId: r.unknownId, unsynced: r.unsynced, internal: r.internal },
+      commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
+    };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * What the metering chain receives from the C kernel (boards/STM32F107/kernel/
+ * meterKernel.h) for one window of 10 (50 Hz) or 12 (60 Hz) fundamental cycles,
+ * aligned on rising voltage zero crossings. The Node addon (host/native/kernel.ts)
+ * and, later, the device binding both deliver exactly this shape.
+ *
+ * Everything is in raw ADC codes (LSB) of the 12-bit samples, offsets included;
+ * calibration (gain, offset, phase) is the TypeScript side's job. Sample positions
+ * are in samples relative to `startSample`; divide by `sampleRateHz` for seconds.
+ *
+ * Formulas the TS side needs (sample n = 0..N-1, N = sampleCount):
+ *
+ * Window span. The window covers exactly the time between the refined crossings
+ *   c0 = crossingsSample[0] and cE = crossingsSample[cycles]; spanS = (cE - c0) / fs.
+ *
+ * Fractional-sample end correction: the N integer samples n = 0..N-1 lie inside
+ *   (c0, cE). For any summed quantity x (v, i, v*v, i*i, v*i) the integral over the
+ *   whole cycles, in sample units, is (Gregory's trapezoid end correction plus the
+ *   two partial intervals, slopes from the edge samples e0, e1, e2, e3 = x at
+ *   samples 0, 1, N-2, N-1, taken from edgeVLsb / edgeILsb):
+ *     X = sum - (e0 + e3)/2 - ((e1 - e0) - (e3 - e2))/12
+ *           + a*e0 - a*a/2*(e1 - e0) + b*e3 + b*b/2*(e3 - e2),
+ *     a = -c0,  b = cE - (N - 1),
+ *   and the mean over whole cycles is X / (cE - c0). Without it the rms of a
+ *   phase-shifted current is off by up to 1/(2N) (2e-4 at 12.8 kHz), more than the
+ *   0.015 % target; with it the residual is about 1e-5 (C test "DC offset and rms").
+ *   For the lagged products use sum/N: they only feed the phase correction.
+ *   The first-order form X = sum - (e0 + e3)/2 + a*e0 + b*e3 (first/last samples
+ *   only) is within 2e-5 at 12.8 kHz too; the slope terms matter below ~5 kHz.
+ * RMS: vMeanLsb = V / span, vRmsLsb = sqrt(VV / span - vMeanLsb^2) (same for i).
+ * Active power: pLsb2 = VI / span - vMeanLsb * iMeanLsb.
+ * Phase compensation at the fundamental: with w = 2*pi*f/fs rad per sample and the
+ *   lagged sums (DC products removed the same way), for a sinusoid
+ *     S0 = sumVI, Sp = sumVIPrev (v[n] i[n-1]), Sm = sumVPrevI (v[n-1] i[n]):
+ *     Q1 = (Sm - Sp) / (2 sin w)   (fundamental reactive power, current lagging > 0)
+ *     P(phi) = cos(phi) * P + sin(phi) * Q1
+ *   is the power with the current advanced by phi radians (exact for the
+ *   fundamental; measured 1.5e-4 of S at 60 degrees, 44.1 Hz, 0.5 LSB noise).
+ * Frequency: fit a line through crossingsSample[k] against k (least squares,
+ *   k = 0..cycles): periodSamples = slope, fHz = fs / slope.
+ * Harmonics: hVLsb[n] is the rms of IEC 61000-4-7 harmonic group n (n = 1..50),
+ *   hVLsb[0] the DC component sumV/N (offset included). Fixed-point floor: about
+ *   0.2 LSB per group (int16 FFT), i.e. 0.03 % of a 230 V fundamental. THD = sqrt(sum_{n=2..40} h[n]^2) / h[1].
+ *   Only groups up to harmonicMaxOrder are valid (records sampled below ~6 kHz).
+ * Urms(1/2): urmsHalfLsb[k] is the rms (that cycle's DC removed) of the one-cycle
+ *   window ending at urmsHalfEndSample[k] (first sample after it), refreshed every
+ *   half cycle (IEC 61000-4-30 5.4.2.1). A dip starts at the end of the first cycle
+ *   whose value falls below the threshold.
+ */
+export interface KernelWindow {
+  /** Window number since the kernel started, 0... */
+  index: number;
+  /** Pairs fed since the kernel started before this window's first sample. */
+  startSample: number;
+  /** Sampling rate of the pairs, Hz. */
+  sampleRateHz: number;
+  /** Fundamental cycles in the window: 10 or 12. */
+  cycles: number;
+  /** N: sample pairs in the sums. */
+  sampleCount: number;
+  /** Sums over the N samples of raw codes (LSB, LSB^2); exact integers. */
+  sumVLsb: number;
+  sumILsb: number;
+  sumVVLsb2: number;
+  sumIILsb2: number;
+  sumVILsb2: number;
+  /** Sum of v[n] * i[n-1]. */
+  sumVIPrevLsb2: number;
+  /** Sum of v[n-1] * i[n]. */
+  sumVPrevILsb2: number;
+  /** First and last samples of the window (LSB) = edgeVLsb[0], edgeVLsb[3]... */
+  firstVLsb: number;
+  firstILsb: number;
+  lastVLsb: number;
+  lastILsb: number;
+  /** Samples 0, 1, N-2, N-1 of the window (LSB), for the second-order end
+   * correction. The kernel always sets them; optional so hand-made windows in
+   * tests may leave them out (then use the first-order form). */
+  edgeVLsb?: Uint16Array;
+  edgeILsb?: Uint16Array;
+  /** Refined rising voltage zero crossings, samples relative to startSample;
+   * cycles + 1 values, [0] in about (-1, 0], [cycles] in about (N-1, N]. */
+  crossingsSample: Float64Array;
+  /** Urms(1/2) values completed in this window, rms in LSB (cycle DC removed). */
+  urmsHalfLsb: Float32Array;
+  /** For each, the first sample after its cycle, relative to startSample. */
+  urmsHalfEndSample: Float64Array;
+  /** Harmonic group rms, groups 0..50 (51 values), LSB. */
+  hVLsb: Float32Array;
+  hILsb: Float32Array;
+  /** Highest group order that is valid for this sampling rate and frequency. */
+  harmonicMaxOrder: number;
+  /** Mid code the kernel used to find voltage crossings (the window's V mean, LSB). */
+  vMidLsb: number;
+  /** Resampled span minus measured span, samples (diagnostic; flag SYNC above 0.1 %). */
+  syncErrorSample: number;
+  /** KERNEL_FLAG_* bits. */
+  flags: number;
+  /** Windows the kernel dropped (its queue was full) just before this one. */
+  droppedBefore: number;
+}
+
+/** A voltage sample hit 0 or 4095: clipped, the window's values are flagged. */
+export const KERNEL_FLAG_CLIP_V = 0x0001;
+export const KERNEL_FLAG_CLIP_I = 0x0002;
+/** A crossing was missing (dip or interruption) and placed at the predicted period. */
+export const KERNEL_FLAG_SYNTHETIC = 0x0004;
+/** First window after start: resampling used the nominal period. */
+export const KERNEL_FLAG_FIRST = 0x0008;
+/** A period outside 0.7..1.4 of nominal was seen. */
+export const KERNEL_FLAG_FREQ_RANGE = 0x0010;
+/** More half cycles than the kernel keeps: some Urms(1/2) values are missing. */
+export const KERNEL_FLAG_URMS_FULL = 0x0020;
+/** Frequency moved fast inside the window: harmonic groups leak. */
+export const KERNEL_FLAG_SYNC = 0x0040;
+
+/** Number of harmonic groups delivered per channel (orders 0..50). */
+export const KERNEL_GROUPS = 51;
+
+/** Kernel configuration, as mk_config_t. */
+export interface KernelConfig {
+  sampleRateHz: number;
+  nominalHz: 50 | 60;
+  /** 0 or omitted: 10 at 50 Hz, 12 at 60 Hz. */
+  cycles?: number;
+  /** Voltage code of 0 V before the first window (0/omitted: 2048). */
+  vMidLsb?: number;
+  /** Crossing hysteresis in LSB (0/omitted: 8). */
+  hysteresisLsb?: number;
+  /** Least-squares half-width in samples (0/omitted: from the rate). */
+  fitHalfWidth?: number;
+}

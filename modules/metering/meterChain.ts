@@ -1,0 +1,137 @@
+/**
+ * The meter's per-window chain: kernel window -> readings (windowReading.ts) ->
+ * voltage events (voltageEvents.ts) -> IEC flag -> aggregates (aggregate.ts),
+ * energy registers and load profile. Used unchanged by the meter app
+ * (app/meter/main.ts) and by `meternet analyze` (host/cli/analyze.ts).
+ *
+ * Time base: seconds since sampling started (the kernel's sample count / fs);
+ * utcAtStartS (from the UtcClock when the chain starts) maps it to UTC for the
+ * clock-aligned 10-minute aggregates and the 15-minute profile.
+ *
+ * Flagging needs one window of delay: a dip is detected 0.25..1 cycle after it
+ * starts, possibly in the next window, so each reading is held until the next
+ * window's Urms(1/2) values are in, and flagged when an event opened then may have
+ * begun inside it (the first value's one-cycle span reaches back into it). IEC
+ * 61000-4-30 4.7: a window is flagged when a dip, swell or interruption occurs
+ * during it.
+ */
+import type { KernelWindow } from "./kernelWindow";
+import type { MeterCalibration } from "./calibration";
+import type { UtcClock } from "./utcClock";
+import { windowReading, type WindowReading } from "./windowReading";
+import { VoltageEventDetector, type VoltageEvent } from "./voltageEvents";
+import { Aggregator, type AggregateReading } from "./aggregate";
+import { EnergyRegisters } from "./energyRegisters";
+import { PowerProfile } from "./powerProfile";
+
+export interface MeterSink {
+  window(r: WindowReading, flagged: boolean): void;
+  event(e: VoltageEvent): void;
+  aggregate(a: AggregateReading): void;
+}
+
+export interface MeterChainConfig {
+  calibration: MeterCalibration;
+  /** Declared supply voltage Udin, V (dip/swell thresholds). */
+  declaredV: number;
+  clock: UtcClock;
+  sink: MeterSink;
+}
+
+/** Windows per 150/180-cycle aggregate (IEC 61000-4-30 5.5.2): 15 of 10 or 12 cycles. */
+const SHORT_WINDOWS = 15;
+const TEN_MIN_S = 600;
+
+export class MeterChain {
+  calibration: MeterCalibration;
+  readonly energy = new EnergyRegisters();
+  readonly profile = new PowerProfile();
+  readonly events: VoltageEventDetector;
+  private readonly sink: MeterSink;
+  private readonly utcAtStartS: number;
+  private readonly short = new Aggregator("150cycle");
+  private readonly long = new Aggregator("10min");
+  private longSlot = -1;
+  private longComplete = false;
+  private pending: WindowReading | null = null;
+  private pendingCycles = 0;
+  private pendingFlag = false;
+  private lastEndS = 0;
+  /** Windows processed, and windows the kernel dropped. */
+  windows = 0;
+  dropped = 0;
+
+  constructor(cfg: MeterChainConfig) {
+    this.calibration = cfg.calibration;
+    this.events = new VoltageEventDetector(cfg.declaredV);
+    this.sink = cfg.sink;
+    this.utcAtStartS = cfg.clock.nowUtcS();
+  }
+
+  utcS(chainS: number): number {
+    return this.utcAtStartS + chainS;
+  }
+
+  process(w: KernelWindow): void {
+    const r = windowReading(w, this.calibration);
+    this.windows++;
+    this.dropped += w.droppedBefore;
+    const fs = w.sampleRateHz;
+    const periodS = r.spanS / w.cycles;
+    const g = Math.abs(this.calibration.v.unitPerLsb);
+    const noise = this.calibration.v.noiseLsb2;
+    const onsetBefore = this.events.onsetBoundS;
+    for (let k = 0; k < w.urmsHalfLsb.length; k++) {
+      const u = w.urmsHalfLsb[k];
+      const ms = u * u - noise;
+      const ev = this.events.push(g * Math.sqrt(ms > 0 ? ms : 0), (w.startSample + w.urmsHalfEndSample[k]) / fs, periodS);
+      if (ev) this.sink.event(ev);
+    }
+    const touched = this.events.takeTouched();
+    if (this.pending) {
+      // An event opened now may have begun up to one cycle earlier, inside the held window.
+      const p = this.pending;
+      const onset = this.events.onsetBoundS;
+      const early = onset !== onsetBefore && onset < p.startS + p.spanS;
+      this.release(this.pendingFlag || early);
+    }
+    this.pending = r;
+    this.pendingCycles = w.cycles;
+    this.pendingFlag = touched;
+    this.energy.add(r.pW, r.qVar, r.spanS);
+    this.lastEndS = r.startS + r.spanS;
+    this.profile.add(r.pW, r.spanS, this.utcS(this.lastEndS));
+  }
+
+  /** End of data: releases the held window, closes an open event, emits partial 10-min. */
+  finish(): void {
+    const ev = this.events.finish(this.lastEndS);
+    if (ev) this.sink.event(ev);
+    if (this.pending) this.release(this.pendingFlag || ev !== null);
+    if (this.long.windows > 0) this.sink.aggregate(this.long.result(false));
+    this.long.reset();
+    this.short.reset();
+  }
+
+  private release(flagged: boolean): void {
+    const r = this.pending as WindowReading;
+    this.pending = null;
+    this.sink.window(r, flagged);
+    const slot = Math.floor(this.utcS(r.startS) / TEN_MIN_S);
+    if (slot !== this.longSlot) {
+      if (this.long.windows > 0) this.sink.aggregate(this.long.result(this.longComplete));
+      this.long.reset();
+      // IEC 5.5.3: the 150/180-cycle interval restarts on each 10-minute tick.
+      this.short.reset();
+      this.longComplete = this.longSlot >= 0;
+      this.longSlot = slot;
+    }
+    this.long.add(r, this.pendingCycles, flagged);
+    this.short.add(r, this.pendingCycles, flagged);
+    if (this.short.windows === SHORT_WINDOWS) {
+      this.sink.aggregate(this.short.result(true));
+      this.short.reset();
+    }
+    if (this.long.windows === 1 && this.longComplete) this.long.startS = slot * TEN_MIN_S - this.utcAtStartS;
+  }
+}
