@@ -39,7 +39,7 @@ const espruinoPlugin = {
         const declared = (node) => context.sourceCode.getDeclaredVariables(node);
         return {
           ForStatement(node) {
-            for (const o of capturedLoopLets(node, declared)) {
+            for (const o of capturedLoopLets(node, declared, (n) => n.parent)) {
               context.report({ node: o.node, message: espruino(`'${o.node.name}': ${FOR_LET_CAPTURE.reason}`, FOR_LET_CAPTURE.instead) });
             }
           },

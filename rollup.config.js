@@ -28,6 +28,9 @@ const terserOptions = {
     hoist_props: false,
     keep_fargs: true,
     passes: 2,
+    // Terser's default inlining can turn a function into a `var` that is used
+    // before its declaration runs; Espruino does not hoist, so inline only simple ones.
+    inline: 1,
   },
   mangle: { toplevel: true },
   format: { comments: false, ascii_only: true },

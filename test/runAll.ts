@@ -31,15 +31,17 @@ function findFiles(dir: string, suffix: string, out: string[] = []): string[] {
 interface SuiteResult { name: string; passed: number; failed: number; note?: string }
 const results: SuiteResult[] = [];
 
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { status: number; output: string } {
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { status: number; output: string; stdout: string } {
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...opts.env }, maxBuffer: 256 * 1024 * 1024 });
   const output = (r.stdout ?? "") + (r.stderr ?? "");
-  return { status: r.status ?? 1, output };
+  return { status: r.status ?? 1, output, stdout: r.stdout ?? "" };
 }
 
 const CLOSING = /^(?:\w+:\s*)?(\d+) passed, (\d+) failed/;
-function closingCounts(output: string): { passed: number; failed: number } | null {
-  const lines = output.trimEnd().split("\n");
+/** The counts of a suite's closing line: the last line of its standard output
+ *  (tools it calls may still write warnings to standard error after it). */
+function closingCounts(stdout: string): { passed: number; failed: number } | null {
+  const lines = stdout.trimEnd().split("\n");
   const m = CLOSING.exec(lines[lines.length - 1]?.trim() ?? "");
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
 }
@@ -97,7 +99,7 @@ section("selftest bundle under the host runtime");
 {
   const r = run(process.execPath, ["--import", "tsx", "host/run.ts", "build/selftest.js"]);
   process.stdout.write(r.output);
-  const c = closingCounts(r.output);
+  const c = closingCounts(r.stdout);
   results.push({ name: "selftest (host runtime)", passed: c?.passed ?? 0, failed: c ? c.failed + (r.status !== 0 && c.failed === 0 ? 1 : 0) : 1 });
 }
 
@@ -106,7 +108,7 @@ for (const s of suites) {
   section(name);
   const r = run("bash", [s]);
   process.stdout.write(r.output);
-  const c = closingCounts(r.output);
+  const c = closingCounts(r.stdout);
   results.push({ name, passed: c?.passed ?? 0, failed: c ? c.failed + (r.status !== 0 && c.failed === 0 ? 1 : 0) : 1, note: c ? undefined : "no closing line" });
 }
 

@@ -9,6 +9,8 @@ import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
 import { routes } from "../../modules/aggregator/pages/routes";
 import { espruinoKvStore } from "../../modules/ports/espruino/kvStore";
+import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
+import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN link (modules/link)
 
 interface AggFile {
   port?: number;
@@ -74,6 +76,10 @@ function onReading(r: MeterReading): boolean {
 }
 global.onReading = onReading;
 global.agg = agg;
+// CAN link (modules/link): polls the meters of meternet.json, joins their readings
+// into agg, and carries the decisions' relay commands (authenticated) to the meters.
+const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS));
+if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 
 // Without "auth" in agg.json nobody can log in (an empty hash never matches):
 // control stays closed rather than open with a default password.

@@ -5,6 +5,8 @@ import { MeterChain } from "../../modules/metering/meterChain";
 import { referenceCalibration } from "../../modules/metering/referenceFrontEnd";
 import { readingLine } from "../../modules/metering/readingLine";
 import type { WindowReading } from "../../modules/metering/windowReading";
+import { espruinoMeterLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
+import { meterSignals } from "../../modules/link/meterLink"; // CAN link (modules/link)
 
 const calibration = referenceCalibration();
 let last: WindowReading | null = null;
@@ -31,6 +33,13 @@ const chain = new MeterChain({
 const adc = new MeterADC();
 adc.setCalibration(calibration.v.zeroLsb, calibration.i.zeroLsb);
 adc.on("window", (w) => chain.process(w));
+// CAN link (modules/link): each window's reading becomes the meter's authenticated
+// answers (meternet.json in Storage; no file, no link). The relay driver is a stub
+// until the board's relay pin is defined: commands are acknowledged, state is kept.
+const canLink = espruinoMeterLink(() => true);
+adc.on("window", () => {
+  if (canLink && last) canLink.publish(meterSignals(last, chain.energy.importWh.units(), chain.energy.exportWh.units()));
+});
 adc.start({ sampleRateHz: 12800, nominalHz: 50 });
 print("meternet meter: sampling at 12800 Hz");
 

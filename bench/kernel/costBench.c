@@ -11,7 +11,15 @@
 #include "test/m3/cycleClock.h"
 #include "test/testSignal.h"
 
+#ifndef FS
 #define FS 12800u
+#endif
+#ifndef NOMINAL
+#define NOMINAL 50
+#endif
+#ifndef SIGNAL_HZ
+#define SIGNAL_HZ 49.7
+#endif
 #define BLOCK 64u
 #define SECONDS 4u
 
@@ -22,25 +30,26 @@ int main(void) {
   static uint16_t block[2 * BLOCK];
   mk_config_t c;
   mk_window_t w;
-  uint64_t t0, t1, calib, sampleTicks = 0, windowTicks = 0, worst = 0, worstWindow = 0;
+  uint32_t t0, t1, calib;
+  uint64_t sampleTicks = 0, windowTicks = 0, worst = 0, worstWindow = 0;
   uint32_t sampleBlocks = 0, windowBlocks = 0, blocks = FS * SECONDS / BLOCK, b, windows = 0;
   const uint32_t loops = 1000000u;
   double ticksPerInsn;
 
   clock_start();
-  t0 = clock_ticks();
+  t0 = clock_now();
   clock_known_loop(loops);
-  t1 = clock_ticks();
-  calib = t1 - t0;
+  t1 = clock_now();
+  calib = clock_elapsed(t0, t1);
   ticksPerInsn = (double)calib / (4.0 * loops);
   printf("calibration ticks=%lu for %lu instructions\n", (unsigned long)calib, (unsigned long)(4u * loops));
 
   memset(&c, 0, sizeof c);
   c.sampleRateHz = FS;
-  c.nominalHz = 50;
+  c.nominalHz = NOMINAL;
   c.vMidLsb = 1862;
   mk_init(&kern, &c);
-  sig_init(&sig, FS, 49.7, 1862, 2048, 0.5);
+  sig_init(&sig, FS, SIGNAL_HZ, 1862, 2048, 0.5);
   sig_add(&sig, 0, 1, 931, 0);
   sig_add(&sig, 0, 3, 931 * 0.0358, 0.3);
   sig_add(&sig, 0, 5, 931 * 0.0358, 1.3);
@@ -54,11 +63,11 @@ int main(void) {
     uint64_t d;
     sig_gen(&sig, block, BLOCK);
     before = (int)(kern.qHead - kern.qTail);
-    t0 = clock_ticks();
+    t0 = clock_now();
     mk_feed_pairs(&kern, block, BLOCK);
-    t1 = clock_ticks();
+    t1 = clock_now();
     after = (int)(kern.qHead - kern.qTail);
-    d = t1 - t0;
+    d = clock_elapsed(t0, t1);
     while (mk_take_window(&kern, &w)) windows++;
     if (b < 2u * FS / 5u / BLOCK) continue; /* skip the first 0.4 s: seek and first window */
     if (after > before) {
@@ -75,6 +84,9 @@ int main(void) {
     double perSample = sampleTicks / ticksPerInsn / ((double)sampleBlocks * BLOCK);
     double perWindow = windowBlocks ? (windowTicks / ticksPerInsn - (double)windowBlocks * BLOCK * perSample) / windowBlocks : 0;
     printf("sampleRateHz=%u\n", FS);
+    printf("nominalHz=%u\n", (unsigned)NOMINAL);
+    printf("signalHz=%.2f\n", SIGNAL_HZ);
+    printf("fftN=%u\n", (unsigned)kern.fftN);
     printf("blockPairs=%u\n", BLOCK);
     printf("windows=%lu\n", (unsigned long)windowBlocks);
     printf("insnPerPair=%.1f\n", perSample);

@@ -44,7 +44,7 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     cal.i.noiseLsb2 = opts.noiseLsb2.i;
   }
   const kernel = runKernel(input.codes, { sampleRateHz: input.sampleRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
-  const notes = [...input.notes];
+  const notes = [...input.notes, ...input.record.warnings.filter((w) => /truncated/.test(w))];
   const windowS = (input.nominalHz === 50 ? 10 : 12) / input.nominalHz;
   if (kernel.length === 0) notes.push(`no complete window: the record holds ${input.codes.length / 2} samples (${(input.codes.length / 2 / input.sampleRateHz).toFixed(4)} s), a window needs ${windowS.toFixed(1)} s of voltage with zero crossings`);
   let declaredV: number, declaredFrom: string;

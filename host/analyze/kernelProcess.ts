@@ -1,9 +1,10 @@
 // Runs the C measurement kernel (boards/STM32F107/kernel, the same source as the
-// device and the Node addon) over a block of interleaved ADC codes and returns its
-// windows as KernelWindow objects. Backend: the Node addon host/native when it is
-// built (preferred); otherwise kernelHarness.c, compiled once with the system gcc
-// into a cache directory and run as a child process (same kernel source, same
-// integer arithmetic; the build flag MK_FFT_N_MAX=2048 matches the addon's).
+// device) over a block of interleaved ADC codes and returns its windows as
+// KernelWindow objects. Backend: the Node addon (host/native, build/Release/
+// meterKernel.node from `npm install`) when it is built; otherwise kernelHarness.c,
+// compiled once with the system gcc into a cache directory and run as a child
+// process (same kernel source, same integer arithmetic, MK_FFT_N_MAX=2048 as the
+// addon). METERNET_KERNEL=harness forces the harness (used to cross-check both).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -59,8 +60,44 @@ export function parseHarnessLine(line: string, sampleRateHz: number): KernelWind
   };
 }
 
+const addonPath = join(here, "../../build/Release/meterKernel.node");
+
+/** Which backend runKernel uses: the Node addon when built, else the gcc harness. */
+export function kernelBackend(): "addon" | "harness" {
+  return process.env.METERNET_KERNEL === "harness" || !existsSync(addonPath) ? "harness" : "addon";
+}
+
+let addonModule: typeof import("../native/kernel.ts") | undefined;
+
+/** Loads the addon's TypeScript wrapper once (top-level await keeps runKernel synchronous). */
+if (kernelBackend() === "addon") addonModule = await import("../native/kernel.ts");
+
+/** Feeds the addon in DMA-sized blocks, taking windows after each (its queue is short). */
+function runAddonSync(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
+  const k = new addonModule!.MeterKernel(cfg);
+  const out: KernelWindow[] = [];
+  const block = 2 * 256;
+  for (let s = 0; s < codes.length; s += block) {
+    k.feed(codes.subarray(s, Math.min(codes.length, s + block)));
+    for (const w of k.takeWindows()) out.push(w);
+  }
+  return out;
+}
+
 /** All windows of a block of interleaved codes [v0, i0, v1, i1, ...] fed from kernel start. */
 export function runKernel(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
+  if (addonModule && process.env.METERNET_KERNEL !== "harness") {
+    try {
+      return runAddonSync(codes, cfg);
+    } catch (e) {
+      throw new Error(`kernel: ${(e as Error).message}`);
+    }
+  }
+  return runHarness(codes, cfg);
+}
+
+/** The same kernel through the gcc-built child process (no addon needed). */
+export function runHarness(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
   const exe = harnessPath();
   const args = [cfg.sampleRateHz, cfg.nominalHz, cfg.cycles ?? 0, cfg.vMidLsb ?? 0, cfg.hysteresisLsb ?? 0, cfg.fitHalfWidth ?? 0].map(String);
   const r = spawnSync(exe, args, { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength), maxBuffer: 1 << 30, encoding: "utf8" });

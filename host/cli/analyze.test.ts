@@ -153,6 +153,7 @@ test("real record, generator station (kV primary, 5760 Hz): a 151 % swell on VA 
 test("real record, 2013 line fault CFF: truncated before the fault, reported as such", async () => {
   const r = await analyze([join(DATA, "line-fault-2013/ascii_cff_2013.cff"), "--json"]);
   assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /holds 186 samples, the configuration announces 45600 \(truncated data\)/);
   assert.match(r.err, /no complete window: the record holds 186 samples \(0\.0186 s\)/);
   assert.match(r.err, /declared voltage 127017 V/);
   assert.deepEqual(parse(r.out), [{ type: "summary", windows: 0, events: 0 }]);

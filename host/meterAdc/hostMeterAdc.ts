@@ -8,28 +8,33 @@
 //   const rt = new EspruinoRuntime({ clock, globals: (rt) => ({ MeterADC: hostMeterAdcClass(rt, { source }) }) });
 // (host/meterAdc/runMeter.ts does this for build/meter.js).
 //
-// Kernel: the same C source through host/analyze/kernelProcess.ts. Until the Node
-// addon (host/native) streams, start() precomputes `spanS` seconds of samples and
-// runs the kernel over them once; windows past that span are not produced (the
-// stats' `windows` stops growing). Deterministic: same source, same windows.
+// Kernel: the Node addon (host/native, the same C source as the device), fed like
+// the device's DMA: every `blockS` of device time (a half-buffer) the next block of
+// samples is generated and fed, and the windows it finished are emitted then. Without
+// the addon built, the kernel runs through host/analyze/kernelProcess.ts's harness
+// over `spanS` seconds precomputed at start() (windows past that span are not
+// produced). Deterministic either way: same source, same windows.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
 import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
-import { runKernel } from "../analyze/kernelProcess.ts";
+import { runKernel, kernelBackend } from "../analyze/kernelProcess.ts";
+import { MeterKernel } from "../native/kernel.ts";
 import { meterInput } from "../waveform/meterInput.ts";
 import type { ConditionSpec } from "../waveform/condition.ts";
 
-/** Interleaved codes [v0, i0, v1, i1, ...] for `seconds` of signal from t = 0 at fs. */
-export type SampleSource = (sampleRateHz: number, seconds: number) => Uint16Array;
+/** Interleaved codes [v0, i0, v1, i1, ...] for `seconds` of signal from startS at fs. */
+export type SampleSource = (sampleRateHz: number, startS: number, seconds: number) => Uint16Array;
 
 /** A source from a generator condition through the reference front end (meterInput). */
 export function conditionSource(spec: ConditionSpec): SampleSource {
-  return (fs, seconds) => meterInput(spec, { sampleRateHz: fs, durationS: seconds }).codes;
+  return (fs, startS, seconds) => meterInput(spec, { sampleRateHz: fs, durationS: seconds, startS }).codes;
 }
 
 export interface HostMeterAdcOptions {
   source: SampleSource;
-  /** Seconds of signal computed at start() (default 60). */
+  /** Harness fallback only: seconds of signal computed at start() (default 60). */
   spanS?: number;
+  /** Addon: device seconds per fed block, a DMA half-buffer (default 0.01). */
+  blockS?: number;
 }
 
 interface Cfg {
@@ -71,14 +76,16 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       if (!cfg || typeof cfg !== "object") fail("MeterADC.start(config): config must be an object");
       if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) fail("sampleRateHz must be 1000..51200");
       if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) fail("nominalHz must be 50 or 60");
-      const codes = opts.source(cfg.sampleRateHz, opts.spanS ?? 60);
+      const kcfg = { ...cfg, vMidLsb: this.vZero || undefined };
+      const t0 = rt.clock.nowMs();
+      if (kernelBackend() === "addon") return this.stream(kcfg, t0);
+      const codes = opts.source(cfg.sampleRateHz, 0, opts.spanS ?? 60);
       let windows: KernelWindow[];
       try {
-        windows = runKernel(codes, { ...cfg, vMidLsb: this.vZero || undefined });
+        windows = runKernel(codes, kcfg);
       } catch (e) {
         return fail((e as Error).message.replace(/^kernel: /, ""));
       }
-      const t0 = rt.clock.nowMs();
       this.queue = windows.map((w) => ({ dueMs: t0 + (1000 * (w.startSample + w.sampleCount)) / w.sampleRateHz, w }));
       const source: TimerSource = {
         nextDueMs: () => this.queue[0]?.dueMs,
@@ -88,6 +95,36 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
             const w = this.queue.shift()!.w;
             this.stats.windows++;
             for (const cb of this.listeners) rt.invoke(cb as (...a: unknown[]) => unknown, [w], this);
+          }
+        },
+      };
+      this.sub = rt.clock.subscribe(source);
+      this.sub.changed();
+    }
+
+    /** Addon: one block per blockS, fed when its last sample is due, windows emitted then. */
+    private stream(kcfg: Cfg & { vMidLsb?: number }, t0: number): void {
+      let kernel: MeterKernel;
+      try {
+        kernel = new MeterKernel(kcfg);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      const blockS = opts.blockS ?? 0.01;
+      const perBlock = Math.round(blockS * kcfg.sampleRateHz);
+      let block = 0;
+      const due = (): number => t0 + (1000 * (block + 1) * perBlock) / kcfg.sampleRateHz;
+      const source: TimerSource = {
+        nextDueMs: () => due(),
+        runDue: () => {
+          while (due() <= rt.clock.nowMs()) {
+            kernel.feed(opts.source(kcfg.sampleRateHz, (block * perBlock) / kcfg.sampleRateHz, perBlock / kcfg.sampleRateHz));
+            block++;
+            for (const w of kernel.takeWindows()) {
+              this.stats.windows++;
+              this.stats.dropped += w.droppedBefore;
+              for (const cb of this.listeners) rt.invoke(cb as (...a: unknown[]) => unknown, [w], this);
+            }
           }
         },
       };

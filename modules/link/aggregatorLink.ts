@@ -86,7 +86,12 @@ export class AggregatorLink {
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = node.start();
     if (this.started !== 0) o.log("aggregator: CAN start failed (" + this.started + ")");
-    else setInterval(function () { poller.tick(); commands.tick(); }, TICK_MS);
+  }
+
+  /** Timeouts, retries and new polls: call every TICK_MS. */
+  tick(): void {
+    this.poller.tick();
+    this.commands.tick();
   }
 
   /** modules/aggregator/commandPort.ts CommandPort: 0 when queued, -1 when the meter is not synchronised. */

@@ -1,7 +1,7 @@
 /**
  * Per-node CAN configuration: the JSON file "meternet.json" in Storage, written by the
  * simulator (host/sim) or by `npm run upload` on real hardware, never into the bundle.
- *   meter:      { role: "meter", address, keyHex, name }
+ *   meter:      { role: "meter", address, keyHex, name, publishEvery? }
  *               keyHex is the meter's OWN key (modules/can/kdf meterKey), 32 hex digits
  *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }] }
  */
@@ -15,6 +15,8 @@ export interface MeterConfig {
   address: number;
   keyHex: string;
   name: string;
+  /** Optional: re-arm the authenticated answers every N windows (default 1). */
+  publishEvery?: number;
 }
 
 export interface MeterEntry {

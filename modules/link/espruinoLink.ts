@@ -12,7 +12,11 @@ import { espruinoKvStore } from "../ports/espruino/kvStore";
 import { espruinoClock } from "../ports/espruino/clock";
 import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
 import { MeterLink } from "./meterLink";
-import { AggregatorLink } from "./aggregatorLink";
+import { AggregatorLink, TICK_MS } from "./aggregatorLink";
+
+// Espruino globals, declared here so the host typecheck (tsconfig.node.json) reads this file too.
+declare const print: (text: string) => void;
+declare const global: { [name: string]: unknown };
 
 function start<T extends { status(): object }>(role: string, make: (cfg: unknown, can: CanController) => T): T | null {
   const c = readConfig(role);
@@ -31,7 +35,7 @@ function start<T extends { status(): object }>(role: string, make: (cfg: unknown
 export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLink | null {
   return start("meter", function (x: unknown, can: CanController) {
     const cfg = x as MeterConfig;
-    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), aes: espruinoAes(), store: espruinoKvStore("mn."), log: print, relay: relay });
+    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), aes: espruinoAes(), store: espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || 1 });
   });
 }
 
@@ -40,6 +44,8 @@ export function espruinoAggregatorLink(onReading: (r: Reading) => void): Aggrega
   return start("aggregator", function (x: unknown, can: CanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    return new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading });
+    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading });
+    if (link.started === 0) setInterval(function () { link.tick(); }, TICK_MS);
+    return link;
   });
 }

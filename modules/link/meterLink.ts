@@ -20,6 +20,8 @@ export interface MeterLinkOptions {
   log: LogLine;
   /** Drives the load relay (true = closed); returns false when the actuator failed. */
   relay: (closed: boolean) => boolean;
+  /** Re-arm the answers every this many windows (1: every reading; 5: once a second at 50 Hz). */
+  publishEvery: number;
 }
 
 /** What the measurement chain gives per window, in V, A, W, var, VA, Hz, %. */
@@ -54,10 +56,12 @@ export class MeterLink {
   errors = 0;
   timeS = -1;
   started: number;
+  private readonly every: number;
 
   constructor(o: MeterLinkOptions) {
     const self = this;
     this.can = o.can;
+    this.every = o.publishEvery >= 1 ? o.publishEvery : 1;
     this.node = new MeterNode({
       address: o.address, key16: o.key16, aes: o.aes, can: o.can, store: o.store, log: o.log,
       actions: {
@@ -78,9 +82,12 @@ export class MeterLink {
     return true;
   }
 
-  /** New readings after a window: re-arms the answers. Never throws. */
+  /**
+   * New readings after a window: re-arms the answers (each costs one AES per polled
+   * message, so a slow poller may ask for them less often). Never throws.
+   */
   publish(values: SignalValues): void {
-    this.windows++;
+    if (this.windows++ % this.every !== 0) return;
     try {
       this.node.publish(values);
     } catch (e) {

@@ -1,16 +1,17 @@
 /**
  * Aggregation of window readings over 150/180 cycles and 10 minutes
- * (IEC 61000-4-30 Ed.3 5.5.1 .. 5.5.3).
+ * (IEC 61000-4-30, clause 4: measurement aggregation over time intervals, aggregation
+ * algorithm, flagging concept; 4.4, 4.5 and 4.7 in the 2008 edition).
  *   rms quantities (V, I, harmonic groups): square root of the arithmetic mean of the
- *     squared window values (IEC 5.5.1), each window weighted by its duration (equal
+ *     squared window values (the aggregation algorithm), each window weighted by its duration (equal
  *     weights for equal windows, as IEC; duration weights keep the result equal to
  *     the rms over the whole interval when the frequency moves);
  *   P, Q1: arithmetic mean weighted by duration (energy / time);
- *   f: whole cycles counted / their duration (IEC 5.1);
+ *   f: whole cycles counted / their duration (IEC 61000-4-30 5.1);
  *   S = Vrms Irms, N = sqrt(S^2 - P^2), PF = P / S over the interval (IEEE 1459 with
  *     the interval's rms values, which is what the rms-of-rms gives);
  *   THD from the aggregated groups.
- * Flagging (IEC 4.7): an aggregate is flagged when any window in it is flagged.
+ * Flagging (flagging concept): an aggregate is flagged when any window in it is flagged.
  */
 import { thdPct, type WindowReading } from "./windowReading";
 

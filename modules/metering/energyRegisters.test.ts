@@ -50,3 +50,21 @@ test("import/export split by the sign of P and Q; exact text of a large count", 
   r.milli = 42;
   assert.equal(r.milliText(), "42");
 });
+
+test("one simulated year window by window (1.58e8 additions) matches exact rational arithmetic", () => {
+  const reg = new EnergyRegisters();
+  const n = 365 * 24 * 3600 * 5; // 0.2 s windows
+  let naiveWh = 0;
+  for (let k = 0; k < n; k++) {
+    reg.add(1234.567, 0, 0.2);
+    naiveWh += (1234.567 * 0.2) / 3600;
+  }
+  // Exact: each window is 1234.567 * 0.2 / 3.6 = 2469134 / 36000 mWh.
+  const exact = BigInt(n) * 2469134n;
+  assert.equal(BigInt(reg.importWh.milli), exact / 36000n);
+  const exactFrac = Number(exact % 36000n) / 36000;
+  assert.ok(Math.abs(reg.importWh.frac - exactFrac) < 1e-5, `frac ${reg.importWh.frac} vs ${exactFrac}`);
+  // The plain double total drifts by far more than a milli-Wh over the same year.
+  const naiveErrMilli = Math.abs(naiveWh * 1000 - Number(exact) / 36000);
+  assert.ok(naiveErrMilli > 1, `plain sum error ${naiveErrMilli} mWh`);
+});

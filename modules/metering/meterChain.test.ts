@@ -89,3 +89,29 @@ test("a dip flags the windows it overlaps, the window before when it began there
   const short = sink.a.filter((a) => a.interval === "150cycle");
   assert.equal(short[0]!.flagged, true);
 });
+
+test("a dip that begins in the middle of a window does not flag the window before it", () => {
+  const sink = collect();
+  const chain = new MeterChain({ calibration: cal, declaredV: 230, clock: { nowUtcS: () => 1_800_000_000 }, sink });
+  const steady = new Array(20).fill(230);
+  for (let k = 0; k < 10; k++) {
+    // Window 5: values 8..11 deep (the dip starts near value 7's end, mid-window).
+    const u = k === 5 ? steady.map((x, j) => (j >= 8 && j <= 11 ? 100 : x)) : steady;
+    chain.process(win(k, 230, u));
+  }
+  chain.finish();
+  assert.deepEqual(sink.w.map((x, k) => (x.flagged ? k : -1)).filter((k) => k >= 0), [5]);
+  assert.equal(sink.e.length, 1);
+  assert.ok(Math.abs(sink.e[0]!.residualPct - 100 / 2.3) < 1e-6);
+});
+
+test("kernel-dropped windows are counted; energy follows each window's own duration", () => {
+  const sink = collect();
+  const chain = new MeterChain({ calibration: cal, declaredV: 230, clock: { nowUtcS: () => 0 }, sink });
+  const w = win(0, 230);
+  w.droppedBefore = 2;
+  chain.process(w);
+  chain.finish();
+  assert.equal(chain.dropped, 2);
+  assert.ok(Math.abs(chain.energy.importWh.units() - (sink.w[0]!.r.pW * 0.2) / 3600) < 1e-12);
+});

@@ -38,7 +38,7 @@ export interface MeterChainConfig {
   sink: MeterSink;
 }
 
-/** Windows per 150/180-cycle aggregate (IEC 61000-4-30 5.5.2): 15 of 10 or 12 cycles. */
+/** Windows per 150/180-cycle aggregate (IEC 61000-4-30 clause 4): 15 of 10 or 12 cycles. */
 const SHORT_WINDOWS = 15;
 const TEN_MIN_S = 600;
 
@@ -117,11 +117,14 @@ export class MeterChain {
     const r = this.pending as WindowReading;
     this.pending = null;
     this.sink.window(r, flagged);
+    // A window belongs to the 10-minute interval its start lies in (IEC 61000-4-30 lets the
+    // window straddling the tick count in both; counting it once keeps energy-like
+    // means exact and differs by at most one window in 3000).
     const slot = Math.floor(this.utcS(r.startS) / TEN_MIN_S);
     if (slot !== this.longSlot) {
       if (this.long.windows > 0) this.sink.aggregate(this.long.result(this.longComplete));
       this.long.reset();
-      // IEC 5.5.3: the 150/180-cycle interval restarts on each 10-minute tick.
+      // IEC 61000-4-30: the 150/180-cycle interval is resynchronised on each 10-minute tick.
       this.short.reset();
       this.longComplete = this.longSlot >= 0;
       this.longSlot = slot;

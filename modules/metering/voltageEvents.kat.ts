@@ -1,6 +1,5 @@
 import { KatSuite, expectNear, expectEqual } from "../selftest/katSuite";
 import { VoltageEventDetector } from "./voltageEvents";
-import { EnergyRegisters } from "./energyRegisters";
 
 export function registerKats(suite: KatSuite): void {
   suite.check("metering: dip from Urms(1/2), residual and interpolated start", () => {
@@ -18,13 +17,5 @@ export function registerKats(suite: KatSuite): void {
     expectNear("residual %", ev.residualPct, 50, 1e-9);
     expectNear("start s", ev.startS, 0.1, 1e-9);
     expectNear("duration s", ev.durationS, 0.07, 1e-9);
-  });
-  suite.check("metering: energy register keeps every milli-Wh", () => {
-    const e = new EnergyRegisters();
-    for (let k = 0; k < 1000; k++) e.add(1234.567, -10, 0.2);
-    // 1234.567 W * 200 s / 3.6 = 68587.0555... mWh
-    expectEqual("mWh", e.importWh.milli, 68587);
-    expectNear("frac", e.importWh.frac, 0.0555556, 1e-6);
-    expectNear("varh", e.exportVarh.units(), 2000 / 3600, 1e-12);
   });
 }

@@ -56,7 +56,7 @@ test("ESLint accepts what TypeScript lowers or Espruino runs", async () => {
   const ok = "export const x = 2 ** 3;\n" +
     "export class Meter { static count = 0; private v = 1; get volts(): number { return this.v; } }\n" +
     "export function f(xs: number[], o: { a?: number }): number {\n" +
-    "  let t = 0;\n  for (const x of xs) t += x;\n  for (let i = 0; i < xs.length; i++) t += xs[i];\n" +
+    "  let t = 0;\n  for (const x of xs) t += x;\n  for (let i = 0; i < xs.length; i++) t += xs[i] + xs.map((x) => x * i).length;\n" +
     "  return t + (o.a ?? 0) + [].slice.call(xs).length + Object.assign({}, o).a! + `${t}`.length;\n}\n" +
     "function helper(): number { return 1; }\nexport const later = (): number => helper();\n";
   assert.deepEqual(await lint(ok), []);

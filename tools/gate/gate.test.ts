@@ -115,6 +115,13 @@ test("for-let: a closure that does not capture the loop variable passes", () => 
   assert.deepEqual(rulesOf("for (var i = 0; i < 3; i++) { setTimeout(function () { print(i); }, 0); }"), []);
 });
 
+test("for-let: closures run at once (IIFE, forEach/map callbacks) may read the loop variable", () => {
+  assert.deepEqual(rulesOf("for (let k = 0; k < 3; k++) { print([[1]].map(function (r) { return r[k]; }).length); }"), []);
+  assert.deepEqual(rulesOf("for (let k = 0; k < 3; k++) { (function () { print(k); })(); }"), []);
+  assert.deepEqual(rulesOf("for (let k = 0; k < 3; k++) { [1].forEach(function () { setTimeout(function () { print(k); }, 0); }); }"),
+    ["for-let-capture"]);
+});
+
 /** A ~40 KB minified bundle: copies of the terser-style fixture plus a 400-deep call chain. */
 function bigBundle(): string {
   const unit = read("accept", "terser-style.js");

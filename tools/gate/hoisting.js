@@ -21,12 +21,10 @@
  * Scopes come from eslint-scope, so shadowing (a parameter named like a later
  * top-level function) is respected.
  */
-import { HOISTING } from "./rules.js";
+import { HOISTING, SYNC_CALLBACK_METHODS } from "./rules.js";
 import { childKeys, memberName } from "./treeWalk.js";
 
-/** Built-in methods that call a function argument before they return. */
-const SYNC_CALLBACK_METHODS = new Set(["forEach", "map", "filter", "some", "every", "find", "findIndex",
-  "reduce", "reduceRight", "sort", "replace"]);
+const SYNC_CALLBACKS = new Set(SYNC_CALLBACK_METHODS);
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
 /** Bounds the work on one function called with many different function arguments. */
 const MAX_RUNS_PER_FUNCTION = 64;
@@ -232,6 +230,7 @@ export function findHoistingOffences(ast, scopeManager, functions, parents) {
 
     function evClass(node) {
       supers.set(node, node.superClass ? ev(node.superClass) : undefined);
+      /** @type {Value} */
       const clsVal = { t: "cls", node };
       const saved = frame;
       frame = { thisVal: clsVal, cls: node, ret: undefined };
@@ -270,7 +269,7 @@ export function findHoistingOffences(ast, scopeManager, functions, parents) {
       if (objVal && objVal.t === "fn" && (name === "call" || name === "apply")) {
         return invoke(objVal, name === "call" ? args.slice(1) : [], args[0]);
       }
-      if (!fnVal && name !== undefined && SYNC_CALLBACK_METHODS.has(name)) {
+      if (!fnVal && name !== undefined && SYNC_CALLBACKS.has(name)) {
         for (const a of args) if (a && a.t === "fn") invoke(a, [], undefined);
       }
       return undefined;

@@ -31,6 +31,7 @@ const ANY_SYNTAX_RULE = esquery.parse(SYNTAX_RULES.flatMap((r) => r.selectors).j
 
 /** @param {string} code */
 function parse(code) {
+  /** @type {acorn.Options} */
   const base = { ecmaVersion: "latest", locations: true, ranges: true, allowHashBang: true };
   try {
     return acorn.parse(code, { ...base, sourceType: "script", allowReturnOutsideFunction: true });
@@ -84,7 +85,7 @@ export function checkBundle(code, fileName) {
   const more = [
     ...findMissingBuiltins(scopeManager, parents, members),
     ...findHoistingOffences(ast, scopeManager, functions, parents),
-    ...loops.flatMap((f) => capturedLoopLets(f, (n) => scopeManager.getDeclaredVariables(n))),
+    ...loops.flatMap((f) => capturedLoopLets(f, (n) => scopeManager.getDeclaredVariables(n), (n) => parents.get(n))),
   ];
   for (const o of more) add(o.node, o.rule, o.message);
 

@@ -231,6 +231,14 @@ export const HOISTING = {
   instead: "move the declaration above the first statement that runs it",
 };
 
+/**
+ * Built-in methods that call their function argument before they return. The hoisting
+ * check runs such callbacks at once; the for-let check knows they cannot outlive the
+ * iteration that made them.
+ */
+export const SYNC_CALLBACK_METHODS = ["forEach", "map", "filter", "some", "every", "find", "findIndex",
+  "reduce", "reduceRight", "sort", "replace"];
+
 export const FOR_LET_CAPTURE = {
   id: "for-let-capture",
   observed: "`for (let i...)` shares one binding across iterations: closures all see the last value (3,3,3)",

@@ -3,7 +3,7 @@
 // object-valued fields so that no subtree is silently skipped.
 import { KEYS } from "eslint-visitor-keys";
 
-/** @param {any} node @returns {string[]} */
+/** @param {any} node @returns {readonly string[]} */
 export function childKeys(node) {
   const keys = KEYS[node.type];
   if (keys) return keys;

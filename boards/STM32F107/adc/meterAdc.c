@@ -34,10 +34,12 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   if (dev->running) return MN_EALREADY;
   uint32_t psc, arr;
   if (k == NULL || mn_sample_clock_compute(c->timerClkHz, k->sampleRateHz * 1000u, &psc, &arr) != MN_OK) return MN_EINVAL;
-  int kr = mk_init(c->kernel, k);
+  mk_config_t kc = *k;
+  if (kc.vMidLsb == 0) kc.vMidLsb = dev->vZeroLsb; /* 0 stays 0: the kernel's default */
+  int kr = mk_init(c->kernel, &kc);
   dev->lastKernelError = kr;
   if (kr != MK_OK) return MN_EINVAL;
-  dev->kcfg = *k;
+  dev->kcfg = kc;
   dev->psc = psc;
   dev->arr = arr;
   dev->pendingArr = 0;
@@ -61,11 +63,11 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
     adc_power_off(c->adc2);
     return MN_EINVAL;
   }
-  adc_set_dual_mode(c->adc1, ADC_DUALMOD_REG_SIMULT);
+  adc_set_dual_mode(c->adc1, MN_ADC_DUALMOD_REG_SIMULT);
   /* RM0008 11.9: the slave's trigger is enabled too, on SWSTART, so that only
    * the master's event starts the pair. */
-  (void)adc_enable_external_trigger(c->adc2, ADC_EXTSEL_SWSTART);
-  (void)adc_enable_external_trigger(c->adc1, ADC_EXTSEL_TIM3_TRGO);
+  (void)adc_enable_external_trigger(c->adc2, MN_ADC_EXTSEL_SWSTART);
+  (void)adc_enable_external_trigger(c->adc1, MN_ADC_EXTSEL_TIM3_TRGO);
   adc_enable_dma(c->adc1);
   (void)dma_setup_circular_p2m32(c->dma, c->dmaChannel, (uint32_t)(uintptr_t)&c->adc1->DR, (uint32_t)(uintptr_t)c->buffer,
                                  2u * c->halfPairs, DMA_PRIORITY_VERY_HIGH);
@@ -83,10 +85,19 @@ void mn_adc_stop(mn_adc_t *dev) {
   adc_disable_dma(c->adc1);
   (void)dma_disable(c->dma, c->dmaChannel);
   (void)dma_take_flags(c->dma, c->dmaChannel);
-  adc_set_dual_mode(c->adc1, ADC_DUALMOD_INDEPENDENT);
+  adc_set_dual_mode(c->adc1, MN_ADC_DUALMOD_INDEPENDENT);
   adc_power_off(c->adc1);
   adc_power_off(c->adc2);
   dev->running = 0;
+  /* discard queued windows: a restart of the kernel empties its queue */
+  if (dev->kcfg.sampleRateHz) (void)mk_init(c->kernel, &dev->kcfg);
+}
+
+int mn_adc_set_zero_codes(mn_adc_t *dev, uint32_t vZeroLsb, uint32_t iZeroLsb) {
+  if (vZeroLsb > 4095u || iZeroLsb > 4095u) return MN_EINVAL;
+  dev->vZeroLsb = (uint16_t)vZeroLsb;
+  dev->iZeroLsb = (uint16_t)iZeroLsb;
+  return MN_OK;
 }
 
 int mn_adc_set_rate(mn_adc_t *dev, uint32_t rateMilliHz, uint32_t *achievedMilliHz) {
@@ -114,26 +125,26 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
    * (one sample period, 78 us at 12.8 kHz) to take effect where recorded. */
   uint32_t newArr = dev->pendingArr;
   uint32_t flags = dma_take_flags(c->dma, c->dmaChannel);
-  if (flags & DMA_FLAG_TE) {
+  if (flags & MN_DMA_FLAG_TE) {
     dev->s.dmaErrors++;
     tim_stop(c->tim);
     dev->running = 0;
     return;
   }
-  if (!(flags & (DMA_FLAG_HT | DMA_FLAG_TC)) || !dev->running) return;
+  if (!(flags & (MN_DMA_FLAG_HT | MN_DMA_FLAG_TC)) || !dev->running) return;
   if (newArr) {
     (void)tim_preload_period(c->tim, newArr);
     dev->pendingArr = 0;
   }
   int half;
-  if ((flags & DMA_FLAG_HT) && (flags & DMA_FLAG_TC)) {
+  if ((flags & MN_DMA_FLAG_HT) && (flags & MN_DMA_FLAG_TC)) {
     /* Both halves finished: the DMA is refilling the first, which is lost. */
     dev->s.missedBlocks++;
     dev->pairs += c->halfPairs;
     restart_kernel(dev);
     half = 1;
   } else {
-    half = (flags & DMA_FLAG_TC) ? 1 : 0;
+    half = (flags & MN_DMA_FLAG_TC) ? 1 : 0;
   }
   if (newArr) {
     /* This interrupt runs between the trigger of this half's last pair and the
@@ -145,7 +156,7 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
   int queued = mk_feed_packed(c->kernel, c->buffer + (size_t)half * c->halfPairs, c->halfPairs);
   dev->pairs += c->halfPairs;
   dev->s.blocks++;
-  if (dma_peek_flags(c->dma, c->dmaChannel) & (half ? DMA_FLAG_HT : DMA_FLAG_TC)) dev->s.lateBlocks++;
+  if (dma_peek_flags(c->dma, c->dmaChannel) & (half ? MN_DMA_FLAG_HT : MN_DMA_FLAG_TC)) dev->s.lateBlocks++;
   if (queued > 0 && !dev->notifyPending) {
     dev->notifyPending = 1;
     if (c->notify) c->notify(c->notifyCtx);

@@ -80,6 +80,9 @@ typedef struct {
   volatile uint32_t rateHead;
   mn_adc_stats_t s;
   int lastKernelError;
+  /* Code of 0 V from the calibration, used as the kernel's vMidLsb when the
+   * start config leaves it 0 (types/meterAdc.d.ts setCalibration). */
+  uint16_t vZeroLsb, iZeroLsb;
 } mn_adc_t;
 
 /* What a window needs beyond mk_window_t. */
@@ -95,7 +98,12 @@ int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
  * code, mk_error_text explains it; or the rate does not fit the timer),
  * MN_ETIMEDOUT (ADC calibration did not finish). */
 int mn_adc_start(mn_adc_t *dev, const mk_config_t *k);
+/* Stops sampling; windows still queued in the kernel are discarded. */
 void mn_adc_stop(mn_adc_t *dev);
+/* Zero codes from the calibration; the voltage one seeds the kernel's crossing
+ * detection at the next start (it then tracks each window's mean). 0 or
+ * MN_EINVAL (a code above 4095). */
+int mn_adc_set_zero_codes(mn_adc_t *dev, uint32_t vZeroLsb, uint32_t iZeroLsb);
 /* New rate (mHz) from the next half on, same prescaler. Returns 0 and the rate
  * actually produced in *achievedMilliHz, MN_ENETDOWN (not running) or
  * MN_EINVAL (rate outside what the start prescaler allows). */

@@ -20,7 +20,7 @@ static int32_t rate_error_ppm(uint32_t pclkHz, uint32_t brp, uint32_t tq, uint32
 
 int mn_can_timing_compute(uint32_t pclkHz, uint32_t bitrateHz, uint16_t samplePointPermille, uint32_t maxErrorPpm,
                           mn_can_timing_t *out) {
-  if (out == 0 || pclkHz == 0 || bitrateHz == 0 || samplePointPermille < 500 || samplePointPermille > 950) return MN_EINVAL;
+  if (out == 0 || pclkHz == 0 || bitrateHz == 0 || bitrateHz > 1000000u || samplePointPermille < 500 || samplePointPermille > 950) return MN_EINVAL;
   int found = 0;
   uint32_t bestRateErr = 0, bestSpErr = 0;
   for (uint32_t tq = TQ_MAX; tq >= TQ_MIN; tq--) {

@@ -30,7 +30,7 @@ typedef struct {
 
 /* Fills *out for `bitrateHz` from `pclkHz`, aiming at `samplePointPermille`
  * (875 for 87.5 %). Returns 0, or MN_EINVAL (-22) when an argument is zero or
- * out of range, or when no setting comes within maxErrorPpm of the rate. */
+ * out of range (bit rate above CAN 2.0's 1 Mbit/s, sample point outside 50..95 %), or when no setting comes within maxErrorPpm of the rate. */
 int mn_can_timing_compute(uint32_t pclkHz, uint32_t bitrateHz, uint16_t samplePointPermille, uint32_t maxErrorPpm,
                           mn_can_timing_t *out);
 

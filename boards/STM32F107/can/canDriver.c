@@ -5,8 +5,8 @@
 #include <string.h>
 
 #define IER_RUNNING                                                                                             \
-  (CAN_IER_TMEIE | CAN_IER_FMPIE0 | CAN_IER_FOVIE0 | CAN_IER_FMPIE1 | CAN_IER_FOVIE1 | CAN_IER_EWGIE |         \
-   CAN_IER_EPVIE | CAN_IER_BOFIE | CAN_IER_ERRIE)
+  (MN_CAN_IER_TMEIE | MN_CAN_IER_FMPIE0 | MN_CAN_IER_FOVIE0 | MN_CAN_IER_FMPIE1 | MN_CAN_IER_FOVIE1 | MN_CAN_IER_EWGIE |         \
+   MN_CAN_IER_EPVIE | MN_CAN_IER_BOFIE | MN_CAN_IER_ERRIE)
 
 static void raise_events(mn_can_t *dev, uint32_t ev) {
   uint32_t before = dev->pendingEvents;

@@ -39,45 +39,26 @@ int mn_can_filter_encode(const mn_can_filter_t *f, bxcan_bank_cfg_t out[MN_CAN_F
     if (!id_ok(f->ids[k], ext)) return MN_EINVAL;
   const uint32_t *ids = f->ids;
   unsigned n = f->idCount;
-#define ID_AT(k) ids[(k) < n ? (k) : n - 1u] /* repeat the last id into unused entries */
-  if (!ext && rtrGiven) {
-    out[0].list = 1;
-    out[0].scale32 = 0;
-    out[0].fifo = f->fifo;
-    out[0].fr1 = word16(ID_AT(0), rtr) | (word16(ID_AT(1), rtr) << 16);
-    out[0].fr2 = word16(ID_AT(2), rtr) | (word16(ID_AT(3), rtr) << 16);
-    return 1;
-  }
-  if (ext && rtrGiven) {
-    out[0].list = 1;
-    out[0].scale32 = 1;
-    out[0].fifo = f->fifo;
-    out[0].fr1 = word32(ID_AT(0), 1, rtr);
-    out[0].fr2 = word32(ID_AT(1), 1, rtr);
-    return 1;
-  }
-  if (!ext) {
-    /* 16-bit mask pairs: FRx low half = id, high half = mask (RM0008 fig. 229) */
-    uint32_t mask16 = (0x7FFu << 5) | W16_IDE;
+  if (rtrGiven) {
     unsigned banks = (n + 1u) / 2u;
     for (unsigned b = 0; b < banks; b++) {
-      out[b].list = 0;
-      out[b].scale32 = 0;
+      unsigned second = 2u * b + 1u < n ? 2u * b + 1u : n - 1u; /* repeat the last id into an unused entry */
+      out[b].list = 1;
+      out[b].scale32 = 1;
       out[b].fifo = f->fifo;
-      out[b].fr1 = word16(ID_AT(2 * b), 0) | (mask16 << 16);
-      out[b].fr2 = word16(ID_AT(2 * b + 1), 0) | (mask16 << 16);
+      out[b].fr1 = word32(ids[2u * b], ext, rtr);
+      out[b].fr2 = word32(ids[second], ext, rtr);
     }
     return (int)banks;
   }
   for (unsigned b = 0; b < n; b++) {
-    out[b].list = 0;
+    out[b].list = 1;
     out[b].scale32 = 1;
     out[b].fifo = f->fifo;
-    out[b].fr1 = word32(ids[b], 1, 0);
-    out[b].fr2 = word32(MN_CAN_EXT_ID_MAX, 1, 0) | W32_IDE;
+    out[b].fr1 = word32(ids[b], ext, 0);
+    out[b].fr2 = word32(ids[b], ext, 1);
   }
   return (int)n;
-#undef ID_AT
 }
 
 static int match(uint32_t word, uint32_t value, uint32_t mask) { return ((word ^ value) & mask) == 0; }

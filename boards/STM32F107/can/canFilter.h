@@ -6,18 +6,19 @@
  * Layouts used:
  *   32-bit word: STID[10:0] at 31:21 or EXID[28:0] at 31:3, IDE at 2, RTR at 1.
  *   16-bit word: STID[10:0] at 15:5, RTR at 4, IDE at 3, EXID[17:15] at 2:0.
- * Mapping (a bank in list mode compares every bit, RTR included, so a filter
- * that accepts data and remote frames needs a mask with RTR left free):
- *   mask, standard or extended  -> 1 bank, 32-bit mask (IDE always compared,
- *                                  RTR compared only when filter.rtr is given)
- *   list, standard, rtr given   -> 1 bank, 16-bit list, 4 ids (the last id
- *                                  repeated to fill the unused entries)
- *   list, standard, rtr free    -> 16-bit mask pairs with a full id mask:
- *                                  2 ids per bank, 1..2 banks
- *   list, extended, rtr given   -> 1 bank, 32-bit list, 2 ids
- *   list, extended, rtr free    -> 32-bit mask with a full id mask, 1 id per
- *                                  bank, 1..2 banks
- * So one filter takes one or two consecutive banks; the controller reports
+ * Mapping. Every bank is 32-bit scale, so that bxCAN's priority among
+ * overlapping filters (RM0008 24.7.4: 32-bit before 16-bit, then list before
+ * mask, then the lower bank) reduces to "list before mask, then lower bank",
+ * the rule host/canbus/filterBanks.ts models. A list bank compares every bit,
+ * RTR included, so a list that accepts data and remote frames holds each id
+ * twice:
+ *   mask (standard or extended) -> 1 bank, 32-bit mask; IDE always compared,
+ *                                  RTR compared only when filter.rtr is given
+ *   list, rtr given             -> 32-bit list, 2 ids per bank (the last id
+ *                                  repeated into an unused entry): 1..2 banks
+ *   list, rtr free              -> 32-bit list {id data, id remote}: 1 id per
+ *                                  bank, 1..4 banks
+ * So one filter takes one to four consecutive banks; the controller reports
  * the first as the filter's bank number.
  */
 #ifndef MN_CAN_FILTER_H
@@ -40,9 +41,9 @@ typedef struct {
   uint32_t ids[4];
 } mn_can_filter_t;
 
-#define MN_CAN_FILTER_MAX_BANKS 2
+#define MN_CAN_FILTER_MAX_BANKS 4
 
-/* Encodes f into out[0..n-1]; returns n (1 or 2) or MN_EINVAL (-22) for a bad
+/* Encodes f into out[0..n-1]; returns n (1..4) or MN_EINVAL (-22) for a bad
  * mode, fifo, rtr, id count or an id / mask out of range for its format. */
 int mn_can_filter_encode(const mn_can_filter_t *f, bxcan_bank_cfg_t out[MN_CAN_FILTER_MAX_BANKS]);
 

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include "stm32f107Regs.h"
 
-#define ADC_CHANNEL_MAX 17u
+#define MN_ADC_CHANNEL_MAX 17u
 /* SMPx codes: 0 = 1.5 cycles ... 6 = 71.5 cycles, 7 = 239.5 cycles */
-#define ADC_SAMPLE_71_5 6u
+#define MN_ADC_SAMPLE_71_5 6u
 
 /* ADON=1 from power-down, then waits out tSTAB (1 us, RM0008 11.3.1). */
 void adc_power_on(adc_regs_t *adc);
@@ -22,7 +22,7 @@ void adc_power_off(adc_regs_t *adc);
 int adc_calibrate(adc_regs_t *adc);
 /* A regular group of one conversion: `channel` with sample time `smpCode`. */
 int adc_set_single_regular_channel(adc_regs_t *adc, unsigned channel, unsigned smpCode);
-/* DUALMOD of ADC1 (the master): ADC_DUALMOD_REG_SIMULT or ADC_DUALMOD_INDEPENDENT. */
+/* DUALMOD of ADC1 (the master): MN_ADC_DUALMOD_REG_SIMULT or MN_ADC_DUALMOD_INDEPENDENT. */
 void adc_set_dual_mode(adc_regs_t *master, unsigned dualMod);
 /* Regular group started by external event `extsel` (ADC_EXTSEL_*), EXTTRIG=1. */
 int adc_enable_external_trigger(adc_regs_t *adc, unsigned extsel);

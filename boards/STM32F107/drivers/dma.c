@@ -7,37 +7,37 @@ int dma_setup_circular_p2m32(dma_regs_t *dma, unsigned ch, uint32_t periphAddr, 
                              unsigned priority) {
   if (bad_channel(ch) || count < 1u || count > 0xFFFFu || priority > 3u) return MN_EINVAL;
   dma_channel_regs_t *c = &dma->CH[ch - 1u];
-  MN_CLR(c->CCR, DMA_CCR_EN); /* CPAR, CMAR, CNDTR are writable only while disabled */
-  MN_WR(dma->IFCR, DMA_GIF(ch) | DMA_TCIF(ch) | DMA_HTIF(ch) | DMA_TEIF(ch));
+  MN_CLR(c->CCR, MN_DMA_CCR_EN); /* CPAR, CMAR, CNDTR are writable only while disabled */
+  MN_WR(dma->IFCR, MN_DMA_GIF(ch) | MN_DMA_TCIF(ch) | MN_DMA_HTIF(ch) | MN_DMA_TEIF(ch));
   MN_WR(c->CPAR, periphAddr);
   MN_WR(c->CMAR, memAddr);
   MN_WR(c->CNDTR, count);
-  MN_WR(c->CCR, DMA_CCR_CIRC | DMA_CCR_MINC | DMA_CCR_PSIZE_32 | DMA_CCR_MSIZE_32 | (priority << DMA_CCR_PL_SHIFT));
+  MN_WR(c->CCR, MN_DMA_CCR_CIRC | MN_DMA_CCR_MINC | MN_DMA_CCR_PSIZE_32 | MN_DMA_CCR_MSIZE_32 | (priority << MN_DMA_CCR_PL_SHIFT));
   return MN_OK;
 }
 
 int dma_enable_with_irqs(dma_regs_t *dma, unsigned ch) {
   if (bad_channel(ch)) return MN_EINVAL;
-  MN_SET(dma->CH[ch - 1u].CCR, DMA_CCR_HTIE | DMA_CCR_TCIE | DMA_CCR_TEIE | DMA_CCR_EN);
+  MN_SET(dma->CH[ch - 1u].CCR, MN_DMA_CCR_HTIE | MN_DMA_CCR_TCIE | MN_DMA_CCR_TEIE | MN_DMA_CCR_EN);
   return MN_OK;
 }
 
 int dma_disable(dma_regs_t *dma, unsigned ch) {
   if (bad_channel(ch)) return MN_EINVAL;
-  MN_CLR(dma->CH[ch - 1u].CCR, DMA_CCR_EN | DMA_CCR_HTIE | DMA_CCR_TCIE | DMA_CCR_TEIE);
+  MN_CLR(dma->CH[ch - 1u].CCR, MN_DMA_CCR_EN | MN_DMA_CCR_HTIE | MN_DMA_CCR_TCIE | MN_DMA_CCR_TEIE);
   return MN_OK;
 }
 
 static uint32_t flags_of(uint32_t isr, unsigned ch) {
-  return ((isr & DMA_TCIF(ch)) ? DMA_FLAG_TC : 0u) | ((isr & DMA_HTIF(ch)) ? DMA_FLAG_HT : 0u) |
-         ((isr & DMA_TEIF(ch)) ? DMA_FLAG_TE : 0u);
+  return ((isr & MN_DMA_TCIF(ch)) ? MN_DMA_FLAG_TC : 0u) | ((isr & MN_DMA_HTIF(ch)) ? MN_DMA_FLAG_HT : 0u) |
+         ((isr & MN_DMA_TEIF(ch)) ? MN_DMA_FLAG_TE : 0u);
 }
 
 uint32_t dma_take_flags(dma_regs_t *dma, unsigned ch) {
   if (bad_channel(ch)) return 0;
   uint32_t f = flags_of(MN_RD(dma->ISR), ch);
-  uint32_t clear = ((f & DMA_FLAG_TC) ? DMA_TCIF(ch) : 0u) | ((f & DMA_FLAG_HT) ? DMA_HTIF(ch) : 0u) |
-                   ((f & DMA_FLAG_TE) ? DMA_TEIF(ch) : 0u);
+  uint32_t clear = ((f & MN_DMA_FLAG_TC) ? MN_DMA_TCIF(ch) : 0u) | ((f & MN_DMA_FLAG_HT) ? MN_DMA_HTIF(ch) : 0u) |
+                   ((f & MN_DMA_FLAG_TE) ? MN_DMA_TEIF(ch) : 0u);
   /* GIF is cleared only with the others all gone, so a flag set between the
    * read and this write keeps GIF and the interrupt pending. */
   if (clear) MN_WR(dma->IFCR, clear);

@@ -10,9 +10,9 @@
 #include "stm32f107Regs.h"
 
 /* dma_take_flags result bits */
-#define DMA_FLAG_TC 0x1u
-#define DMA_FLAG_HT 0x2u
-#define DMA_FLAG_TE 0x4u
+#define MN_DMA_FLAG_TC 0x1u
+#define MN_DMA_FLAG_HT 0x2u
+#define MN_DMA_FLAG_TE 0x4u
 
 /* Peripheral-to-memory, 32-bit both sides, memory increment, circular, over
  * `count` words, priority 0..3. Leaves the channel disabled. */

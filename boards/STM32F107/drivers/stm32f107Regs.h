@@ -47,78 +47,78 @@ typedef struct {
   bxcan_bank_t FB[28];     /* 0x240..0x31F */
 } bxcan_regs_t;
 
-#define CAN_MCR_INRQ (1u << 0)
-#define CAN_MCR_SLEEP (1u << 1)
-#define CAN_MCR_TXFP (1u << 2)
-#define CAN_MCR_RFLM (1u << 3)
-#define CAN_MCR_NART (1u << 4)
-#define CAN_MCR_AWUM (1u << 5)
-#define CAN_MCR_ABOM (1u << 6)
-#define CAN_MCR_TTCM (1u << 7)
-#define CAN_MCR_RESET (1u << 15)
-#define CAN_MCR_DBF (1u << 16)
+#define MN_CAN_MCR_INRQ (1u << 0)
+#define MN_CAN_MCR_SLEEP (1u << 1)
+#define MN_CAN_MCR_TXFP (1u << 2)
+#define MN_CAN_MCR_RFLM (1u << 3)
+#define MN_CAN_MCR_NART (1u << 4)
+#define MN_CAN_MCR_AWUM (1u << 5)
+#define MN_CAN_MCR_ABOM (1u << 6)
+#define MN_CAN_MCR_TTCM (1u << 7)
+#define MN_CAN_MCR_RESET (1u << 15)
+#define MN_CAN_MCR_DBF (1u << 16)
 
-#define CAN_MSR_INAK (1u << 0)
-#define CAN_MSR_SLAK (1u << 1)
-#define CAN_MSR_ERRI (1u << 2)
-#define CAN_MSR_WKUI (1u << 3)
-#define CAN_MSR_SLAKI (1u << 4)
+#define MN_CAN_MSR_INAK (1u << 0)
+#define MN_CAN_MSR_SLAK (1u << 1)
+#define MN_CAN_MSR_ERRI (1u << 2)
+#define MN_CAN_MSR_WKUI (1u << 3)
+#define MN_CAN_MSR_SLAKI (1u << 4)
 
 /* TSR: per mailbox m (0..2) the request bits sit at 8*m. */
-#define CAN_TSR_RQCP(m) (1u << (8u * (m)))
-#define CAN_TSR_TXOK(m) (1u << (8u * (m) + 1u))
-#define CAN_TSR_ALST(m) (1u << (8u * (m) + 2u))
-#define CAN_TSR_TERR(m) (1u << (8u * (m) + 3u))
-#define CAN_TSR_ABRQ(m) (1u << (8u * (m) + 7u))
-#define CAN_TSR_CODE_SHIFT 24u
-#define CAN_TSR_CODE_MASK (3u << 24)
-#define CAN_TSR_TME(m) (1u << (26u + (m)))
-#define CAN_TSR_TME_ALL (7u << 26)
-#define CAN_TSR_LOW(m) (1u << (29u + (m)))
+#define MN_CAN_TSR_RQCP(m) (1u << (8u * (m)))
+#define MN_CAN_TSR_TXOK(m) (1u << (8u * (m) + 1u))
+#define MN_CAN_TSR_ALST(m) (1u << (8u * (m) + 2u))
+#define MN_CAN_TSR_TERR(m) (1u << (8u * (m) + 3u))
+#define MN_CAN_TSR_ABRQ(m) (1u << (8u * (m) + 7u))
+#define MN_CAN_TSR_CODE_SHIFT 24u
+#define MN_CAN_TSR_CODE_MASK (3u << 24)
+#define MN_CAN_TSR_TME(m) (1u << (26u + (m)))
+#define MN_CAN_TSR_TME_ALL (7u << 26)
+#define MN_CAN_TSR_LOW(m) (1u << (29u + (m)))
 
-#define CAN_RFR_FMP_MASK 3u
-#define CAN_RFR_FULL (1u << 3)
-#define CAN_RFR_FOVR (1u << 4)
-#define CAN_RFR_RFOM (1u << 5)
+#define MN_CAN_RFR_FMP_MASK 3u
+#define MN_CAN_RFR_FULL (1u << 3)
+#define MN_CAN_RFR_FOVR (1u << 4)
+#define MN_CAN_RFR_RFOM (1u << 5)
 
-#define CAN_IER_TMEIE (1u << 0)
-#define CAN_IER_FMPIE0 (1u << 1)
-#define CAN_IER_FFIE0 (1u << 2)
-#define CAN_IER_FOVIE0 (1u << 3)
-#define CAN_IER_FMPIE1 (1u << 4)
-#define CAN_IER_FFIE1 (1u << 5)
-#define CAN_IER_FOVIE1 (1u << 6)
-#define CAN_IER_EWGIE (1u << 8)
-#define CAN_IER_EPVIE (1u << 9)
-#define CAN_IER_BOFIE (1u << 10)
-#define CAN_IER_LECIE (1u << 11)
-#define CAN_IER_ERRIE (1u << 15)
+#define MN_CAN_IER_TMEIE (1u << 0)
+#define MN_CAN_IER_FMPIE0 (1u << 1)
+#define MN_CAN_IER_FFIE0 (1u << 2)
+#define MN_CAN_IER_FOVIE0 (1u << 3)
+#define MN_CAN_IER_FMPIE1 (1u << 4)
+#define MN_CAN_IER_FFIE1 (1u << 5)
+#define MN_CAN_IER_FOVIE1 (1u << 6)
+#define MN_CAN_IER_EWGIE (1u << 8)
+#define MN_CAN_IER_EPVIE (1u << 9)
+#define MN_CAN_IER_BOFIE (1u << 10)
+#define MN_CAN_IER_LECIE (1u << 11)
+#define MN_CAN_IER_ERRIE (1u << 15)
 
-#define CAN_ESR_EWGF (1u << 0)
-#define CAN_ESR_EPVF (1u << 1)
-#define CAN_ESR_BOFF (1u << 2)
-#define CAN_ESR_LEC_SHIFT 4u
-#define CAN_ESR_TEC_SHIFT 16u
-#define CAN_ESR_REC_SHIFT 24u
+#define MN_CAN_ESR_EWGF (1u << 0)
+#define MN_CAN_ESR_EPVF (1u << 1)
+#define MN_CAN_ESR_BOFF (1u << 2)
+#define MN_CAN_ESR_LEC_SHIFT 4u
+#define MN_CAN_ESR_TEC_SHIFT 16u
+#define MN_CAN_ESR_REC_SHIFT 24u
 
-#define CAN_BTR_BRP_SHIFT 0u  /* BRP[9:0]: tq = (BRP+1) * tPCLK */
-#define CAN_BTR_TS1_SHIFT 16u /* TS1[3:0]: tBS1 = (TS1+1) tq */
-#define CAN_BTR_TS2_SHIFT 20u /* TS2[2:0]: tBS2 = (TS2+1) tq */
-#define CAN_BTR_SJW_SHIFT 24u /* SJW[1:0]: tRJW = (SJW+1) tq */
-#define CAN_BTR_LBKM (1u << 30)
-#define CAN_BTR_SILM (1u << 31)
+#define MN_CAN_BTR_BRP_SHIFT 0u  /* BRP[9:0]: tq = (BRP+1) * tPCLK */
+#define MN_CAN_BTR_TS1_SHIFT 16u /* TS1[3:0]: tBS1 = (TS1+1) tq */
+#define MN_CAN_BTR_TS2_SHIFT 20u /* TS2[2:0]: tBS2 = (TS2+1) tq */
+#define MN_CAN_BTR_SJW_SHIFT 24u /* SJW[1:0]: tRJW = (SJW+1) tq */
+#define MN_CAN_BTR_LBKM (1u << 30)
+#define MN_CAN_BTR_SILM (1u << 31)
 
 /* TIxR / RIxR identifier words */
-#define CAN_IR_TXRQ (1u << 0)
-#define CAN_IR_RTR (1u << 1)
-#define CAN_IR_IDE (1u << 2)
-#define CAN_IR_EXID_SHIFT 3u
-#define CAN_IR_STID_SHIFT 21u
-#define CAN_DTR_DLC_MASK 0xFu
-#define CAN_RDTR_FMI_SHIFT 8u
+#define MN_CAN_IR_TXRQ (1u << 0)
+#define MN_CAN_IR_RTR (1u << 1)
+#define MN_CAN_IR_IDE (1u << 2)
+#define MN_CAN_IR_EXID_SHIFT 3u
+#define MN_CAN_IR_STID_SHIFT 21u
+#define MN_CAN_DTR_DLC_MASK 0xFu
+#define MN_CAN_RDTR_FMI_SHIFT 8u
 
-#define CAN_FMR_FINIT (1u << 0)
-#define CAN_FMR_CAN2SB_SHIFT 8u
+#define MN_CAN_FMR_FINIT (1u << 0)
+#define MN_CAN_FMR_CAN2SB_SHIFT 8u
 
 /* ---- ADC (RM0008 11.12) ---- */
 typedef struct {
@@ -137,26 +137,26 @@ typedef struct {
   mn_reg_t DR;    /* 0x4C: in dual mode ADC1's DR holds ADC2's result in 31:16 */
 } adc_regs_t;
 
-#define ADC_SR_EOC (1u << 1)
-#define ADC_SR_STRT (1u << 4)
-#define ADC_CR1_SCAN (1u << 8)
-#define ADC_CR1_DUALMOD_SHIFT 16u
-#define ADC_CR1_DUALMOD_MASK (0xFu << 16)
-#define ADC_DUALMOD_INDEPENDENT 0u
-#define ADC_DUALMOD_REG_SIMULT 6u
-#define ADC_CR2_ADON (1u << 0)
-#define ADC_CR2_CONT (1u << 1)
-#define ADC_CR2_CAL (1u << 2)
-#define ADC_CR2_RSTCAL (1u << 3)
-#define ADC_CR2_DMA (1u << 8)
-#define ADC_CR2_ALIGN (1u << 11)
-#define ADC_CR2_EXTSEL_SHIFT 17u
-#define ADC_CR2_EXTSEL_MASK (7u << 17)
-#define ADC_EXTSEL_TIM3_TRGO 4u /* ADC1/ADC2 regular group, RM0008 table 69 */
-#define ADC_EXTSEL_SWSTART 7u
-#define ADC_CR2_EXTTRIG (1u << 20)
-#define ADC_CR2_SWSTART (1u << 22)
-#define ADC_SQR1_L_SHIFT 20u
+#define MN_ADC_SR_EOC (1u << 1)
+#define MN_ADC_SR_STRT (1u << 4)
+#define MN_ADC_CR1_SCAN (1u << 8)
+#define MN_ADC_CR1_DUALMOD_SHIFT 16u
+#define MN_ADC_CR1_DUALMOD_MASK (0xFu << 16)
+#define MN_ADC_DUALMOD_INDEPENDENT 0u
+#define MN_ADC_DUALMOD_REG_SIMULT 6u
+#define MN_ADC_CR2_ADON (1u << 0)
+#define MN_ADC_CR2_CONT (1u << 1)
+#define MN_ADC_CR2_CAL (1u << 2)
+#define MN_ADC_CR2_RSTCAL (1u << 3)
+#define MN_ADC_CR2_DMA (1u << 8)
+#define MN_ADC_CR2_ALIGN (1u << 11)
+#define MN_ADC_CR2_EXTSEL_SHIFT 17u
+#define MN_ADC_CR2_EXTSEL_MASK (7u << 17)
+#define MN_ADC_EXTSEL_TIM3_TRGO 4u /* ADC1/ADC2 regular group, RM0008 table 69 */
+#define MN_ADC_EXTSEL_SWSTART 7u
+#define MN_ADC_CR2_EXTTRIG (1u << 20)
+#define MN_ADC_CR2_SWSTART (1u << 22)
+#define MN_ADC_SQR1_L_SHIFT 20u
 
 /* ---- DMA (RM0008 13.4) ---- */
 typedef struct {
@@ -169,21 +169,21 @@ typedef struct {
 } dma_regs_t;
 
 /* ISR/IFCR: channel c (1..7) flags at 4*(c-1): GIF, TCIF, HTIF, TEIF */
-#define DMA_GIF(c) (1u << (4u * ((c)-1u)))
-#define DMA_TCIF(c) (1u << (4u * ((c)-1u) + 1u))
-#define DMA_HTIF(c) (1u << (4u * ((c)-1u) + 2u))
-#define DMA_TEIF(c) (1u << (4u * ((c)-1u) + 3u))
-#define DMA_CCR_EN (1u << 0)
-#define DMA_CCR_TCIE (1u << 1)
-#define DMA_CCR_HTIE (1u << 2)
-#define DMA_CCR_TEIE (1u << 3)
-#define DMA_CCR_DIR (1u << 4)
-#define DMA_CCR_CIRC (1u << 5)
-#define DMA_CCR_PINC (1u << 6)
-#define DMA_CCR_MINC (1u << 7)
-#define DMA_CCR_PSIZE_32 (2u << 8)
-#define DMA_CCR_MSIZE_32 (2u << 10)
-#define DMA_CCR_PL_SHIFT 12u
+#define MN_DMA_GIF(c) (1u << (4u * ((c)-1u)))
+#define MN_DMA_TCIF(c) (1u << (4u * ((c)-1u) + 1u))
+#define MN_DMA_HTIF(c) (1u << (4u * ((c)-1u) + 2u))
+#define MN_DMA_TEIF(c) (1u << (4u * ((c)-1u) + 3u))
+#define MN_DMA_CCR_EN (1u << 0)
+#define MN_DMA_CCR_TCIE (1u << 1)
+#define MN_DMA_CCR_HTIE (1u << 2)
+#define MN_DMA_CCR_TEIE (1u << 3)
+#define MN_DMA_CCR_DIR (1u << 4)
+#define MN_DMA_CCR_CIRC (1u << 5)
+#define MN_DMA_CCR_PINC (1u << 6)
+#define MN_DMA_CCR_MINC (1u << 7)
+#define MN_DMA_CCR_PSIZE_32 (2u << 8)
+#define MN_DMA_CCR_MSIZE_32 (2u << 10)
+#define MN_DMA_CCR_PL_SHIFT 12u
 
 /* ---- TIM2..TIM5 general-purpose timers (RM0008 15.4) ---- */
 typedef struct {
@@ -199,39 +199,39 @@ typedef struct {
   mn_reg_t ARR;   /* 0x2C */
 } tim_regs_t;
 
-#define TIM_CR1_CEN (1u << 0)
-#define TIM_CR1_URS (1u << 2)
-#define TIM_CR1_ARPE (1u << 7)
-#define TIM_CR2_MMS_SHIFT 4u
-#define TIM_CR2_MMS_MASK (7u << 4)
-#define TIM_MMS_UPDATE 2u
-#define TIM_EGR_UG (1u << 0)
-#define TIM_SR_UIF (1u << 0)
+#define MN_TIM_CR1_CEN (1u << 0)
+#define MN_TIM_CR1_URS (1u << 2)
+#define MN_TIM_CR1_ARPE (1u << 7)
+#define MN_TIM_CR2_MMS_SHIFT 4u
+#define MN_TIM_CR2_MMS_MASK (7u << 4)
+#define MN_TIM_MMS_UPDATE 2u
+#define MN_TIM_EGR_UG (1u << 0)
+#define MN_TIM_SR_UIF (1u << 0)
 
 /* ---- RCC, AFIO, GPIO, NVIC: only enable bits and the few fields we set ---- */
 typedef struct {
   mn_reg_t CR, CFGR, CIR, APB2RSTR, APB1RSTR, AHBENR, APB2ENR, APB1ENR;
 } rcc_regs_t;
-#define RCC_AHBENR_DMA1EN (1u << 0)
-#define RCC_APB2ENR_AFIOEN (1u << 0)
-#define RCC_APB2ENR_IOPAEN (1u << 2)
-#define RCC_APB2ENR_IOPCEN (1u << 4)
-#define RCC_APB2ENR_IOPDEN (1u << 5)
-#define RCC_APB2ENR_ADC1EN (1u << 9)
-#define RCC_APB2ENR_ADC2EN (1u << 10)
-#define RCC_APB1ENR_TIM3EN (1u << 1)
-#define RCC_APB1ENR_CAN1EN (1u << 25)
-#define RCC_CFGR_ADCPRE_SHIFT 14u
-#define RCC_CFGR_ADCPRE_MASK (3u << 14)
-#define RCC_ADCPRE_DIV6 2u
+#define MN_RCC_AHBENR_DMA1EN (1u << 0)
+#define MN_RCC_APB2ENR_AFIOEN (1u << 0)
+#define MN_RCC_APB2ENR_IOPAEN (1u << 2)
+#define MN_RCC_APB2ENR_IOPCEN (1u << 4)
+#define MN_RCC_APB2ENR_IOPDEN (1u << 5)
+#define MN_RCC_APB2ENR_ADC1EN (1u << 9)
+#define MN_RCC_APB2ENR_ADC2EN (1u << 10)
+#define MN_RCC_APB1ENR_TIM3EN (1u << 1)
+#define MN_RCC_APB1ENR_CAN1EN (1u << 25)
+#define MN_RCC_CFGR_ADCPRE_SHIFT 14u
+#define MN_RCC_CFGR_ADCPRE_MASK (3u << 14)
+#define MN_RCC_ADCPRE_DIV6 2u
 
 typedef struct {
   mn_reg_t EVCR, MAPR, EXTICR[4], reserved, MAPR2;
 } afio_regs_t;
-#define AFIO_MAPR_CAN1_REMAP_SHIFT 13u
-#define AFIO_MAPR_CAN1_REMAP_MASK (3u << 13)
-#define AFIO_CAN1_REMAP_PD0_PD1 3u
-#define AFIO_MAPR_SWJ_MASK (7u << 24) /* write-only field: keep it 0 on RMW */
+#define MN_AFIO_MAPR_CAN1_REMAP_SHIFT 13u
+#define MN_AFIO_MAPR_CAN1_REMAP_MASK (3u << 13)
+#define MN_AFIO_CAN1_REMAP_PD0_PD1 3u
+#define MN_AFIO_MAPR_SWJ_MASK (7u << 24) /* write-only field: keep it 0 on RMW */
 
 typedef struct {
   mn_reg_t CRL, CRH, IDR, ODR, BSRR, BRR, LCKR;

@@ -18,7 +18,8 @@
 #include "jsdevices.h"
 #include "jswrap_arraybuffer.h"
 
-#include "board.h"
+#include "jswrap_can.h"
+#include "meternetBoard.h"
 
 #define MN_EVC_CAN 0x72 /* our EV_CUSTOM type; Espruino's own use 1..3 */
 
@@ -150,7 +151,8 @@ int jswrap_can_start(JsVar *parent, JsVarInt bitrate) {
   return bitrate > 0 && bitrate <= 1000000 ? mn_can_start(&mn_board_can1, (uint32_t)bitrate) : MN_EINVAL;
 }
 
-/*JSON{ "type" : "method", "class" : "BxCAN", "name" : "stop", "generate" : "jswrap_can_stop" }*/
+/*JSON{ "type" : "method", "class" : "BxCAN", "name" : "stop", "generate" : "jswrap_can_stop"
+}*/
 void jswrap_can_stop(JsVar *parent) { (void)parent; mn_can_stop(&mn_board_can1); }
 
 /*JSON{

@@ -1,13 +1,16 @@
 /*
  * MeterADC: the JavaScript face of adc/meterAdc.c (dual-ADC DMA sampling into
- * the measurement kernel). Binding only: argument conversion, object building
- * and event queueing; the work is plain C (adc/, kernel/). Declared for app
- * code in types/meterAdc.d.ts.
+ * the measurement kernel), with the API of types/meterAdc.d.ts (the metering
+ * engineer's contract): new MeterADC(), start(config), stop(),
+ * setCalibration(vZeroLsb, iZeroLsb), getStats(), on('window', cb), plus
+ * setSampleRate(rateHz) for retuning. Binding only: argument conversion, object
+ * building and event queueing; the work is plain C (adc/, kernel/).
  *
  * Interrupt to interpreter, as Espruino's Waveform does: the DMA interrupt
  * calls adc_notify, which pushes a custom event (jshPushCustomEvent); the main
  * loop hands it to jswrap_meteradc_eventHandler, which takes every finished
- * window and queues MeterADC's 'window' listeners with it.
+ * window and queues the 'window' listeners of the MeterADC that started
+ * sampling (one ADC pair: instances share it, the last start() owns events).
  */
 #include "jsvar.h"
 #include "jsparse.h"
@@ -15,11 +18,12 @@
 #include "jsdevices.h"
 #include "jswrap_arraybuffer.h"
 
-#include "board.h"
+#include "jswrap_meteradc.h"
+#include "meternetBoard.h"
 #include "adc/windowView.h"
 
 #define MN_EVC_ADC_WINDOW 0x71 /* our EV_CUSTOM type; Espruino's own use 1..3 */
-#define CAL_NAME "MeterADCcal"
+#define ACTIVE_NAME "MeterADC" /* hidden-root child: the instance that owns the events */
 
 static void adc_notify(void *ctx) {
   (void)ctx;
@@ -39,8 +43,7 @@ event per 10 (50 Hz) or 12 (60 Hz) cycles.
   "class" : "MeterADC",
   "name" : "window",
   "params" : [
-    ["window","JsVar","The kernel's results (KernelWindow, modules/metering/kernelWindow.ts)"],
-    ["calibration","JsVar","The object last given to MeterADC.setCalibration, or undefined"]
+    ["window","JsVar","The kernel's results (KernelWindow, modules/metering/kernelWindow.ts)"]
   ]
 }
 */
@@ -59,81 +62,107 @@ void jswrap_meteradc_init(void) {
 }*/
 void jswrap_meteradc_kill(void) { mn_adc_stop(&mn_board_adc); }
 
+/*JSON{
+  "type" : "constructor",
+  "class" : "MeterADC",
+  "name" : "MeterADC",
+  "generate" : "jswrap_meteradc_constructor",
+  "return" : ["JsVar","A MeterADC"]
+}*/
+JsVar *jswrap_meteradc_constructor(void) { return jspNewObject(0, "MeterADC"); }
+
 static uint32_t int_prop(JsVar *o, const char *name) {
   JsVarInt v = jsvObjectGetIntegerChild(o, name);
   return v < 0 ? 0xFFFFFFFFu : (uint32_t)v; /* negative: out of every range */
 }
 
+static const char *start_error(int rc) {
+  if (rc == MN_EALREADY) return "already running: call stop() first";
+  if (rc == MN_ETIMEDOUT) return "ADC self-calibration did not finish (ADC clock or supply?)";
+  if (mn_board_adc.lastKernelError) return mk_error_text(mn_board_adc.lastKernelError);
+  return "sampleRateHz does not fit the timer";
+}
+
 /*JSON{
-  "type" : "staticmethod",
+  "type" : "method",
   "class" : "MeterADC",
   "name" : "start",
   "generate" : "jswrap_meteradc_start",
-  "params" : [["config","JsVar","{sampleRateHz, nominalHz, cycles?, vMidLsb?, hysteresisLsb?, fitHalfWidth?}"]],
-  "return" : ["int","0, -114 (already running) or -110 (ADC calibration timed out)"]
+  "params" : [["config","JsVar","{sampleRateHz, nominalHz, cycles?, hysteresisLsb?, fitHalfWidth?}"]]
 }
-Starts sampling. Throws an Error naming the bad setting for an invalid config.
+Starts sampling. Throws an Error naming what is wrong.
 */
-int jswrap_meteradc_start(JsVar *config) {
+void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
   if (!jsvIsObject(config)) {
     jsExceptionHere(JSET_TYPEERROR, "MeterADC.start expects {sampleRateHz, nominalHz, ...}");
-    return MN_EINVAL;
+    return;
   }
   mk_config_t k = {int_prop(config, "sampleRateHz"), (uint8_t)int_prop(config, "nominalHz"), (uint8_t)int_prop(config, "cycles"),
                    (uint8_t)int_prop(config, "fitHalfWidth"), (uint16_t)int_prop(config, "vMidLsb"),
                    (uint16_t)int_prop(config, "hysteresisLsb")};
   int rc = mn_adc_start(&mn_board_adc, &k);
-  if (rc == MN_EINVAL)
-    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", mn_board_adc.lastKernelError ? mk_error_text(mn_board_adc.lastKernelError) : "sampleRateHz does not fit the timer");
-  return rc;
+  if (rc != MN_OK) jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", start_error(rc));
+  else jsvObjectSetChild(execInfo.hiddenRoot, ACTIVE_NAME, parent);
 }
 
 /*JSON{
-  "type" : "staticmethod",
+  "type" : "method",
   "class" : "MeterADC",
   "name" : "stop",
   "generate" : "jswrap_meteradc_stop"
-}*/
-void jswrap_meteradc_stop(void) { mn_adc_stop(&mn_board_adc); }
+}
+Stops sampling; queued windows are discarded.
+*/
+void jswrap_meteradc_stop(JsVar *parent) { (void)parent; mn_adc_stop(&mn_board_adc); }
 
 /*JSON{
-  "type" : "staticmethod",
+  "type" : "method",
   "class" : "MeterADC",
   "name" : "setSampleRate",
   "generate" : "jswrap_meteradc_setSampleRate",
   "params" : [["rateHz","float","New sampling rate, Hz (e.g. 256 x the measured frequency)"]],
   "return" : ["float","The rate the timer produces (Hz), or -100 (not running) / -22 (out of range)"]
-}*/
-JsVarFloat jswrap_meteradc_setSampleRate(JsVarFloat rateHz) {
+}
+Retunes from the next half-buffer on; each window reports the mean rate of its own samples.
+*/
+JsVarFloat jswrap_meteradc_setSampleRate(JsVar *parent, JsVarFloat rateHz) {
+  (void)parent;
   uint32_t achieved = 0;
   int rc = (rateHz > 0 && rateHz < 4.0e6) ? mn_adc_set_rate(&mn_board_adc, (uint32_t)(rateHz * 1000.0 + 0.5), &achieved) : MN_EINVAL;
   return rc == MN_OK ? achieved / 1000.0 : (JsVarFloat)rc;
 }
 
 /*JSON{
-  "type" : "staticmethod",
+  "type" : "method",
   "class" : "MeterADC",
   "name" : "setCalibration",
   "generate" : "jswrap_meteradc_setCalibration",
-  "params" : [["calibration","JsVar","MeterCalibration (modules/metering/calibration.ts)"]]
+  "params" : [["vZeroLsb","int","Code of 0 V (calibrated zeroLsb, rounded)"],["iZeroLsb","int","Code of 0 A"]]
 }
-Kept with the sampler and passed with every following window, so a window is
-always converted with the calibration that was in force when it was delivered.
+Seeds the kernel's crossing detection at the next start().
 */
-void jswrap_meteradc_setCalibration(JsVar *calibration) { jsvObjectSetChild(execInfo.hiddenRoot, CAL_NAME, calibration); }
+void jswrap_meteradc_setCalibration(JsVar *parent, JsVarInt vZeroLsb, JsVarInt iZeroLsb) {
+  (void)parent;
+  if (vZeroLsb < 0 || iZeroLsb < 0 || mn_adc_set_zero_codes(&mn_board_adc, (uint32_t)vZeroLsb, (uint32_t)iZeroLsb) != MN_OK)
+    jsExceptionHere(JSET_ERROR, "MeterADC.setCalibration: zero codes must be 0..4095");
+}
 
 /*JSON{
-  "type" : "staticmethod",
+  "type" : "method",
   "class" : "MeterADC",
-  "name" : "stats",
-  "generate" : "jswrap_meteradc_stats",
-  "return" : ["JsVar","{running, sampleRateHz, blocks, missedBlocks, lateBlocks, dmaErrors, kernelRestarts, windowsDelivered, windowsDropped}"]
+  "name" : "getStats",
+  "generate" : "jswrap_meteradc_getStats",
+  "return" : ["JsVar","{windows, dropped, overruns, running, sampleRateHz, blocks, missedBlocks, lateBlocks, dmaErrors, kernelRestarts}"]
 }*/
-JsVar *jswrap_meteradc_stats(void) {
+JsVar *jswrap_meteradc_getStats(JsVar *parent) {
+  (void)parent;
   mn_adc_stats_t s;
   mn_adc_get_stats(&mn_board_adc, &s);
   JsVar *o = jsvNewObject();
   if (!o) return 0;
+  jsvObjectSetChildAndUnLock(o, "windows", jsvNewFromFloat(s.windowsDelivered));
+  jsvObjectSetChildAndUnLock(o, "dropped", jsvNewFromFloat(s.windowsDropped));
+  jsvObjectSetChildAndUnLock(o, "overruns", jsvNewFromFloat((JsVarFloat)s.missedBlocks + s.lateBlocks));
   jsvObjectSetChildAndUnLock(o, "running", jsvNewFromBool(mn_board_adc.running != 0));
   jsvObjectSetChildAndUnLock(o, "sampleRateHz", jsvNewFromFloat(mn_adc_rate_mhz(&mn_board_adc) / 1000.0));
   jsvObjectSetChildAndUnLock(o, "blocks", jsvNewFromFloat(s.blocks));
@@ -141,8 +170,6 @@ JsVar *jswrap_meteradc_stats(void) {
   jsvObjectSetChildAndUnLock(o, "lateBlocks", jsvNewFromFloat(s.lateBlocks));
   jsvObjectSetChildAndUnLock(o, "dmaErrors", jsvNewFromFloat(s.dmaErrors));
   jsvObjectSetChildAndUnLock(o, "kernelRestarts", jsvNewFromFloat(s.kernelRestarts));
-  jsvObjectSetChildAndUnLock(o, "windowsDelivered", jsvNewFromFloat(s.windowsDelivered));
-  jsvObjectSetChildAndUnLock(o, "windowsDropped", jsvNewFromFloat(s.windowsDropped));
   return o;
 }
 
@@ -190,14 +217,13 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   (void)length;
   IOCustomEventFlags customFlags = *(IOCustomEventFlags *)data;
   if ((customFlags & EVC_TYPE_MASK) != MN_EVC_ADC_WINDOW) return;
-  JsVar *cls = jsvObjectGetChildIfExists(execInfo.root, "MeterADC");
-  JsVar *cal = jsvObjectGetChildIfExists(execInfo.hiddenRoot, CAL_NAME);
+  JsVar *owner = jsvObjectGetChildIfExists(execInfo.hiddenRoot, ACTIVE_NAME);
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
-    if (!cls) continue; /* nobody listens: windows are taken and dropped, counted as delivered */
-    JsVar *args[2] = {window_to_js(&takenWindow, &info), cal};
-    jsiQueueObjectCallbacks(cls, JS_EVENT_PREFIX "window", args, 2);
-    jsvUnLock(args[0]);
+    if (!owner) continue; /* nobody started sampling from JS: taken and dropped */
+    JsVar *w = window_to_js(&takenWindow, &info);
+    jsiQueueObjectCallbacks(owner, JS_EVENT_PREFIX "window", &w, 1);
+    jsvUnLock(w);
   }
-  jsvUnLock2(cls, cal);
+  jsvUnLock(owner);
 }

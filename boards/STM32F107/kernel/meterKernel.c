@@ -14,12 +14,20 @@
 
 #include <string.h>
 
-/* Samples between head and tail. Must exceed K (fit look-ahead), the
- * interpolator's 6-sample look-ahead and the synthetic-crossing margin, and leave
- * the interpolator's 5-sample look-back plus the fit's pre-crossing offset inside
- * the ring: K < MK_DELAY <= MK_RING - 16. */
-#define MK_DELAY 48u
+/* Samples between head (detection) and tail (accumulation). A crossing is known
+ * K + (lpM - 1)/2 samples after it happened (fit look-ahead plus the moving
+ * average's delay, at most 16 + 23.5), a missing one only after the margin past its
+ * predicted time (a fifth of a nominal cycle, capped here): both must come before
+ * the tail reaches it. The ring holds MK_DELAY + one 64-sample run + the
+ * interpolator's reach (6 + 5). */
+#define MK_DELAY 96u
+/* hot loops stay in their own functions so that each gets the registers */
+#define MK_NOINLINE __attribute__((noinline))
 #define MK_RING_MASK (MK_RING - 1u)
+/* A ring word holds a pair as v | i << 16; bit 15 of each half marks a clipped
+ * sample (code 0 or 4095), so the accumulation finds clipping with one OR. */
+#define MK_CODE_MASK 0x0FFFu
+#define MK_CLIP_MARK 0x8000u
 
 #define MK_EV_RISE 1u
 #define MK_EV_FALL 2u
@@ -45,8 +53,8 @@ const char *mk_error_text(int code) {
   }
 }
 
-static uint32_t isqrt64(uint64_t x) {
-  uint64_t r = 0, bit = (uint64_t)1 << 62;
+static uint32_t isqrt32(uint32_t x) {
+  uint32_t r = 0, bit = 1u << 30;
   while (bit > x) bit >>= 2;
   while (bit != 0) {
     if (x >= r + bit) {
@@ -57,20 +65,24 @@ static uint32_t isqrt64(uint64_t x) {
     }
     bit >>= 2;
   }
-  return (uint32_t)r;
+  return r;
 }
 
-/* sqrt(g) * 2^h, rounded, saturated to uint32. */
+/* sqrt(g) * 2^h, rounded, saturated to uint32; 16 significant bits (1.5e-5). */
 static uint32_t sqrtScaled(uint64_t g, int h) {
-  int s = 0;
+  int lz, s;
   uint32_t r;
   if (g == 0) return 0;
-  while (g < ((uint64_t)1 << 60) && s < 24) {
-    g <<= 2;
-    s++;
+  lz = __builtin_clzll(g);
+  if (lz >= 2) {
+    s = (lz - 2) >> 1; /* g << 2s has its top bit at 60 or 61: g >> 30 fits 32 bits */
+    g <<= 2 * s;
+  } else {
+    s = -1;
+    g >>= 2;
   }
-  r = isqrt64(g);
-  h -= s;
+  r = isqrt32((uint32_t)(g >> 30)); /* sqrt(g) = r * 2^15 */
+  h += 15 - s;
   if (h >= 0) {
     if (h >= 32 || r > (0xFFFFFFFFu >> h)) return 0xFFFFFFFFu;
     return r << h;
@@ -105,9 +117,22 @@ int mk_init(mk_kernel_t *k, const mk_config_t *cfg) {
   k->hyst = c.hysteresisLsb;
   k->tNomQ16 = (uint32_t)(((uint64_t)c.sampleRateHz << 16) / c.nominalHz);
   k->tPredQ16 = k->tNomQ16;
-  k->marginQ16 = k->tNomQ16 / 8u;
-  if (k->marginQ16 > ((MK_DELAY - 2u) << 16)) k->marginQ16 = (MK_DELAY - 2u) << 16;
+  /* a fifth of a cycle: covers a 15 % frequency step before the first measured
+   * period and the half-cycle asymmetry of distorted waves */
+  k->marginQ16 = k->tNomQ16 / 5u;
   k->guardQ16 = k->tNomQ16 / 4u;
+  /* Crossings are found on a moving average of 3/16 of a nominal cycle (48 codes
+   * at 12.8 kHz): it keeps the fundamental (0.94) and the crossing shape, and
+   * divides the slope that a high harmonic adds near the crossing by 20 (39th:
+   * 0.046), so 8 % THD cannot create extra crossings; its delay is exact (linear
+   * phase) and subtracted. */
+  {
+    uint32_t m = (c.sampleRateHz * 3u + 8u * c.nominalHz) / (16u * c.nominalHz);
+    k->lpM = m < 1u ? 1u : m > 48u ? 48u : m;
+    k->lpDelayQ16 = (k->lpM - 1u) << 15;
+  }
+  /* the synthetic crossing must still lie ahead of the accumulation */
+  if (k->marginQ16 + k->lpDelayQ16 > ((MK_DELAY - 2u) << 16)) k->marginQ16 = ((MK_DELAY - 2u) << 16) - k->lpDelayQ16;
   {
     /* 4 pi^2 c2 in Q40, c2 = sum x^2/(4K) - sum x^4/(6 sum x^2) with x = j - K + 0.5;
      * in doubled abscissae q2 = sum (2x)^2, q4 = sum (2x)^4: c2 = q2/(16K) - q4/(24 q2) */
@@ -128,6 +153,13 @@ int mk_init(mk_kernel_t *k, const mk_config_t *cfg) {
   return MK_OK;
 }
 
+/* Recomputes the sample at which a missing crossing is declared (after the last
+ * boundary, the predicted half period plus a margin). */
+static void updateDeadline(mk_kernel_t *k) {
+  int64_t at = k->lastEventQ16 + (int64_t)(k->tPredQ16 / 2u) + (int64_t)k->marginQ16 + (int64_t)k->lpDelayQ16;
+  k->synthAt = (uint64_t)((at + 0xFFFF) >> 16);
+}
+
 static void pushEvent(mk_kernel_t *k, uint64_t sample, int64_t posQ16, uint8_t kind) {
   mk_event_t *e;
   if (k->evHead - k->evTail >= MK_EVENTS) return; /* cannot happen: at most ~8 half cycles in flight */
@@ -144,13 +176,15 @@ static void pushEvent(mk_kernel_t *k, uint64_t sample, int64_t posQ16, uint8_t k
  * doubled abscissae (odd integers) x0 = -Sy * Q / (4K * Sxy2), Q = sum (2x)^2. */
 static void refineRise(mk_kernel_t *k) {
   uint64_t d = k->pendingDet;
-  int32_t K = k->K, j, sy = 0, sxy = 0;
+  int32_t K = k->K, j, sy = 0;
+  int64_t sxy = 0;
   int64_t q = (int64_t)2 * K * (2 * K - 1) * (2 * K + 1) / 3;
   int64_t x0Q16 = 0, pos;
+  int32_t midSum = (int32_t)(k->lpM * k->vMid);
   for (j = 0; j < 2 * K; j++) {
-    int32_t y = (int32_t)k->ringV[(uint32_t)(d - (uint64_t)K + (uint64_t)j) & MK_RING_MASK] - (int32_t)k->vMid;
+    int32_t y = k->lpRing[(uint32_t)(d - (uint64_t)K + (uint64_t)j) & 63u] - midSum;
     sy += y;
-    sxy += (2 * j - 2 * K + 1) * y;
+    sxy += (int64_t)(2 * j - 2 * K + 1) * y;
   }
   if (sxy > 0) {
     int64_t t2;
@@ -167,7 +201,7 @@ static void refineRise(mk_kernel_t *k) {
     if (x0Q16 > 98304) x0Q16 = 98304;
     if (x0Q16 < -98304) x0Q16 = -98304;
   }
-  pos = ((int64_t)d << 16) - 32768 + x0Q16;
+  pos = ((int64_t)d << 16) - 32768 + x0Q16 - (int64_t)k->lpDelayQ16;
   if (k->lastRiseReal) {
     int64_t t = pos - k->lastRiseQ16;
     if (t * 10 >= (int64_t)k->tNomQ16 * 7 && t * 10 <= (int64_t)k->tNomQ16 * 14) {
@@ -179,30 +213,34 @@ static void refineRise(mk_kernel_t *k) {
   k->lastRiseQ16 = pos;
   k->lastRiseReal = 1u;
   k->lastEventQ16 = pos;
-  pushEvent(k, d, pos, MK_EV_RISE);
+  updateDeadline(k);
+  pushEvent(k, (uint64_t)((pos + 0xFFFF) >> 16), pos, MK_EV_RISE);
 }
 
-static void detect(mk_kernel_t *k, uint64_t h, uint16_t v) {
-  int32_t dv = (int32_t)v - (int32_t)k->vMid;
-  int64_t hQ = (int64_t)h << 16;
+/* dv: moving sum of the voltage minus lpM * mid at the newest sample h. */
+static MK_NOINLINE void detect(mk_kernel_t *k, uint64_t h, int32_t dv) {
+  int32_t hy = (int32_t)(k->hyst * k->lpM);
+  /* position of a crossing between h-1 and h of the moving average, in the
+   * signal's own time */
+  int64_t hQ = ((int64_t)h << 16) - 32768 - (int64_t)k->lpDelayQ16;
   if (k->pendingFit && h >= k->pendingDet + k->K - 1u) {
     k->pendingFit = 0u;
     refineRise(k);
   }
   if (k->expect == EXPECT_FALL) {
-    if (dv > (int32_t)k->hyst) {
+    if (dv > hy) {
       k->armed = 1u;
-    } else if (k->armed && dv < 0 && !k->pendingFit && hQ - k->lastEventQ16 >= (int64_t)k->guardQ16) {
-      pushEvent(k, h, hQ, MK_EV_FALL);
+    } else if (dv < 0 && k->armed && !k->pendingFit && hQ - k->lastEventQ16 >= (int64_t)k->guardQ16) {
+      pushEvent(k, (uint64_t)((hQ + 0xFFFF) >> 16), hQ, MK_EV_FALL);
       k->lastEventQ16 = hQ;
+      updateDeadline(k);
       k->armed = 0u;
       k->expect = EXPECT_RISE;
     }
   } else {
-    if (dv < -(int32_t)k->hyst) {
+    if (dv < -hy) {
       k->armed = 1u;
-    } else if (k->armed && dv >= 0 &&
-               (k->expect == EXPECT_SEEK || hQ - k->lastEventQ16 >= (int64_t)k->guardQ16)) {
+    } else if (dv >= 0 && k->armed && (k->expect == EXPECT_SEEK || hQ - k->lastEventQ16 >= (int64_t)k->guardQ16)) {
       k->pendingFit = 1u;
       k->pendingDet = h;
       k->armed = 0u;
@@ -211,8 +249,7 @@ static void detect(mk_kernel_t *k, uint64_t h, uint16_t v) {
   }
   /* No crossing where one was due (dip to near zero, interruption): place it at
    * the predicted half period so windows and Urms(1/2) keep their rhythm. */
-  if (k->expect != EXPECT_SEEK && !k->pendingFit &&
-      hQ >= k->lastEventQ16 + (int64_t)(k->tPredQ16 / 2u) + (int64_t)k->marginQ16) {
+  if (h >= k->synthAt && k->expect != EXPECT_SEEK && !k->pendingFit) {
     int64_t pos = k->lastEventQ16 + (int64_t)(k->tPredQ16 / 2u);
     uint64_t sample = (uint64_t)((pos + 0xFFFF) >> 16);
     if (k->expect == EXPECT_FALL) {
@@ -225,25 +262,45 @@ static void detect(mk_kernel_t *k, uint64_t h, uint16_t v) {
       k->expect = EXPECT_FALL;
     }
     k->lastEventQ16 = pos;
+    updateDeadline(k);
     k->armed = 0u;
   }
 }
 
-/* One resampled point at absolute sample n0 + frac/2^32 for both channels. */
+/* One resampled point at absolute sample n0 + frac/2^32 for both channels. Each
+ * phase's coefficients sum to exactly 16384, so the mid code is removed once. */
 static void resamplePoint(mk_kernel_t *k, uint64_t n0, uint32_t frac, uint32_t j) {
   uint32_t ph = ((frac >> 24) + 1u) >> 1; /* nearest of 128 phases; 128 = next sample */
   const int16_t *h = mk_interp[ph];
   uint64_t base = n0 - (MK_INTERP_TAPS / 2u - 1u);
-  int32_t accV = 0, accI = 0, m;
-  uint64_t newest = k->head - 1u;
-  for (m = 0; m < (int32_t)MK_INTERP_TAPS; m++) {
-    uint64_t n = base + (uint64_t)m;
-    uint32_t r;
-    if (n > newest) n = newest; /* only after a large frequency jump; flagged by sync error */
-    r = (uint32_t)n & MK_RING_MASK;
-    accV += h[m] * ((int32_t)k->ringV[r] - (int32_t)k->rsMidV);
-    accI += h[m] * ((int32_t)k->ringI[r] - (int32_t)k->rsMidI);
+  int32_t accV = 0, accI = 0;
+  uint32_t m;
+  if (base + MK_INTERP_TAPS <= k->head && ((uint32_t)base & MK_RING_MASK) <= MK_RING - MK_INTERP_TAPS) {
+    /* common case: the taps do not wrap around the ring */
+    const uint32_t *p = &k->ring[(uint32_t)base & MK_RING_MASK];
+#pragma GCC unroll 12
+    for (m = 0; m < MK_INTERP_TAPS; m++) {
+      int32_t c = h[m];
+      uint32_t w = p[m];
+      accV += c * (int32_t)(w & MK_CODE_MASK);
+      accI += c * (int32_t)((w >> 16) & MK_CODE_MASK);
+    }
+  } else {
+    /* wrapping, or (only after a large frequency jump, flagged by the sync
+     * error) reaching past the newest sample */
+    uint64_t newest = k->head - 1u;
+    for (m = 0; m < MK_INTERP_TAPS; m++) {
+      uint64_t n = base + m > newest ? newest : base + m;
+      uint32_t w = k->ring[(uint32_t)n & MK_RING_MASK];
+      accV += h[m] * (int32_t)(w & MK_CODE_MASK);
+      accI += h[m] * (int32_t)((w >> 16) & MK_CODE_MASK);
+    }
   }
+  accV -= (int32_t)k->rsMidV << 14;
+  accI -= (int32_t)k->rsMidI << 14;
+#ifdef MK_DEBUG_POINT
+  MK_DEBUG_POINT(k, n0, frac, j, accV);
+#endif
   /* Q14 coefficients -> 3 fractional bits (x8) kept for the FFT */
   accV = (accV + (1 << 10)) >> 11;
   accI = (accI + (1 << 10)) >> 11;
@@ -251,15 +308,12 @@ static void resamplePoint(mk_kernel_t *k, uint64_t n0, uint32_t frac, uint32_t j
   if (accV < -32768) accV = -32768;
   if (accI > 32767) accI = 32767;
   if (accI < -32768) accI = -32768;
-#ifdef MK_DEBUG_POINT
-  MK_DEBUG_POINT(k, n0, frac, j, accV);
-#endif
   k->bufV[j] = (int16_t)accV;
   k->bufI[j] = (int16_t)accI;
 }
 
 /* Produces the window's points that lie before sample `limit` (all if force). */
-static void resampleUpTo(mk_kernel_t *k, uint64_t limit, int force) {
+static MK_NOINLINE void resampleUpTo(mk_kernel_t *k, uint64_t limit, int force) {
   while (k->rsNext < k->fftN) {
     int64_t n0rel = k->rsPosQ32 >> 32;
     uint64_t n0 = k->rsBase + (uint64_t)n0rel;
@@ -281,33 +335,50 @@ static void twiddle(uint32_t a, int32_t *c, int32_t *s) {
   }
 }
 
+/* The butterflies of one twiddle in one stage: t = W b, a' = (a + t) >> sh,
+ * b' = (a - t) >> sh (rounded), with the magnitude bound of the outputs in orv. */
+#define MK_BUTTERFLIES(TR, TI)                                                   \
+  do {                                                                           \
+    for (i = j; i < m; i += len) {                                               \
+      int16_t *a = &z[2 * i], *b = &z[2 * (i + half)];                           \
+      int32_t br = b[0], bi = b[1];                                              \
+      int32_t tr = (TR), ti = (TI);                                              \
+      int32_t ur = (a[0] + tr + rnd) >> sh, ui = (a[1] + ti + rnd) >> sh;        \
+      int32_t vr = (a[0] - tr + rnd) >> sh, vi = (a[1] - ti + rnd) >> sh;        \
+      a[0] = (int16_t)ur;                                                        \
+      a[1] = (int16_t)ui;                                                        \
+      b[0] = (int16_t)vr;                                                        \
+      b[1] = (int16_t)vi;                                                        \
+      orv |= (uint32_t)((ur ^ (ur >> 31)) | (ui ^ (ui >> 31)) | (vr ^ (vr >> 31)) | (vi ^ (vi >> 31))); \
+    }                                                                            \
+  } while (0)
+
 /* In-place radix-2 complex FFT of m points (interleaved re, im), block floating
  * point: a stage halves its outputs when any input component reaches 2^13, which
  * keeps every complex magnitude below 2^15 (unscaled: |a|+|b| < 2*sqrt(2)*2^13;
  * scaled: (|a|+|b|)/2 <= max). Returns the number of halvings. */
 static int cfft(int16_t *z, uint32_t m) {
-  uint32_t i, j, len, bits = 0;
+  uint32_t i, j, len;
   uint32_t orv = 0;
   int e = 0;
-  for (i = 1; i < m; i <<= 1) bits++;
-  for (i = 0; i < m; i++) {
-    uint32_t r = 0, x = i, b;
-    for (b = 0; b < bits; b++) {
-      r = (r << 1) | (x & 1u);
-      x >>= 1;
-    }
-    if (r > i) {
+  /* bit-reversal permutation, incremental reversed counter */
+  for (i = 0, j = 0; i < m; i++) {
+    uint32_t bit;
+    if (j > i) {
       int16_t t = z[2 * i];
-      z[2 * i] = z[2 * r];
-      z[2 * r] = t;
+      z[2 * i] = z[2 * j];
+      z[2 * j] = t;
       t = z[2 * i + 1];
-      z[2 * i + 1] = z[2 * r + 1];
-      z[2 * r + 1] = t;
+      z[2 * i + 1] = z[2 * j + 1];
+      z[2 * j + 1] = t;
     }
+    for (bit = m >> 1; j & bit; bit >>= 1) j ^= bit;
+    j |= bit;
   }
+  /* x ^ (x >> 31) is |x| for x >= 0 and |x| - 1 below: enough for a bound */
   for (i = 0; i < 2 * m; i++) {
     int32_t v = z[i];
-    orv |= (uint32_t)(v < 0 ? -v : v);
+    orv |= (uint32_t)(v ^ (v >> 31));
   }
   for (len = 2; len <= m; len <<= 1) {
     uint32_t half = len >> 1, stride = 2048u / len;
@@ -317,20 +388,15 @@ static int cfft(int16_t *z, uint32_t m) {
     orv = 0;
     for (j = 0; j < half; j++) {
       int32_t c, s;
-      twiddle(j * stride, &c, &s);
-      for (i = j; i < m; i += len) {
-        int16_t *a = &z[2 * i], *b = &z[2 * (i + half)];
-        int32_t br = b[0], bi = b[1];
-        int32_t tr = (c * br + s * bi + 0x4000) >> 15;
-        int32_t ti = (c * bi - s * br + 0x4000) >> 15;
-        int32_t ur = (a[0] + tr + rnd) >> sh, ui = (a[1] + ti + rnd) >> sh;
-        int32_t vr = (a[0] - tr + rnd) >> sh, vi = (a[1] - ti + rnd) >> sh;
-        a[0] = (int16_t)ur;
-        a[1] = (int16_t)ui;
-        b[0] = (int16_t)vr;
-        b[1] = (int16_t)vi;
-        orv |= (uint32_t)(ur < 0 ? -ur : ur) | (uint32_t)(ui < 0 ? -ui : ui) |
-               (uint32_t)(vr < 0 ? -vr : vr) | (uint32_t)(vi < 0 ? -vi : vi);
+      /* W = 1 (j = 0) and W = -j (j = len/4) need no multiply: a fifth of all
+       * butterflies, and the whole first two stages */
+      if (j == 0) {
+        MK_BUTTERFLIES(br, bi);
+      } else if (4u * j == len) {
+        MK_BUTTERFLIES(bi, -br);
+      } else {
+        twiddle(j * stride, &c, &s);
+        MK_BUTTERFLIES((c * br + s * bi + 0x4000) >> 15, (c * bi - s * br + 0x4000) >> 15);
       }
     }
   }
@@ -391,7 +457,7 @@ static void startWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   k->cyclesSeen = 0u;
   k->freqRangeSeen = 0u;
   k->rsBase = s;
-  k->rsPosQ32 = (int64_t)w->crossingQ16[0] << 16;
+  k->rsPosQ32 = (int64_t)w->crossingQ16[0] * 65536; /* may be negative: no shift */
   k->rsStepQ32 = (int64_t)(((uint64_t)k->tPredQ16 * k->cfg.cycles << 16) / k->fftN);
   k->rsNext = 0u;
   k->rsMidV = k->vMid;
@@ -410,11 +476,14 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   w->syncErrorQ16 = (int32_t)syncQ16;
   if ((syncQ16 < 0 ? -syncQ16 : syncQ16) * 1000 > spanQ16) w->flags |= MK_FLAG_SYNC;
   if (k->freqRangeSeen) w->flags |= MK_FLAG_FREQ_RANGE;
-  /* the tail has not taken sample s yet: prev is N-1, prev2 is N-2 */
-  w->edgeV[2] = k->prev2V;
-  w->edgeV[3] = k->prevV;
-  w->edgeI[2] = k->prev2I;
-  w->edgeI[3] = k->prevI;
+  /* samples N-2 and N-1 are s-2 and s-1, still in the ring */
+  {
+    uint32_t a = k->ring[(uint32_t)(s - 2u) & MK_RING_MASK], b = k->ring[(uint32_t)(s - 1u) & MK_RING_MASK];
+    w->edgeV[2] = (uint16_t)(a & MK_CODE_MASK);
+    w->edgeI[2] = (uint16_t)((a >> 16) & MK_CODE_MASK);
+    w->edgeV[3] = (uint16_t)(b & MK_CODE_MASK);
+    w->edgeI[3] = (uint16_t)((b >> 16) & MK_CODE_MASK);
+  }
   order = (uint32_t)(((uint64_t)k->tPredQ16 * MK_PASS_NUM / MK_PASS_DEN) >> 16);
   w->harmonicMaxOrder = (uint8_t)(order > 50u ? 50u : order);
   if (w->sampleCount > 0u) {
@@ -422,7 +491,6 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
     k->iMid = (uint16_t)((w->sumI + w->sampleCount / 2u) / w->sampleCount);
   }
   k->windows++;
-  (void)s;
   if (k->qHead - k->qTail >= MK_QUEUE_LEN) {
     if (k->dropped < 0xFFFFu) k->dropped++;
     return; /* the consumer is late: skip the FFT as well */
@@ -492,7 +560,7 @@ static void handleEvent(mk_kernel_t *k, const mk_event_t *e, uint64_t s) {
       /* phase-lock the resampler: spread the points still due over the cycles
        * still expected, at the latest measured period */
       if (k->rsNext < k->fftN) {
-        int64_t endQ32 = (relQ16 + (int64_t)(k->cfg.cycles - k->cyclesSeen) * k->tPredQ16) << 16;
+        int64_t endQ32 = (relQ16 + (int64_t)(k->cfg.cycles - k->cyclesSeen) * k->tPredQ16) * 65536;
         int64_t step = (endQ32 - k->rsPosQ32) / (int64_t)(k->fftN - k->rsNext);
         if (step > 0) k->rsStepQ32 = step;
       }
@@ -501,63 +569,197 @@ static void handleEvent(mk_kernel_t *k, const mk_event_t *e, uint64_t s) {
   if (e->kind & MK_EV_SYNTH) k->cur.flags |= MK_FLAG_SYNTHETIC;
 }
 
-static void tail(mk_kernel_t *k, uint64_t s) {
-  uint32_t r = (uint32_t)s & MK_RING_MASK;
-  uint16_t v = k->ringV[r], i = k->ringI[r];
-  while (k->evTail != k->evHead && k->ev[k->evTail % MK_EVENTS].sample <= s) {
-    handleEvent(k, &k->ev[k->evTail % MK_EVENTS], s);
-    k->evTail++;
+/* Accumulates samples [s, s + n) (n <= 64, no event inside): 32-bit partial sums
+ * (64 * 4095^2 < 2^32), added to the window and half-cycle sums. Two passes of
+ * few accumulators each, so that each fits the Cortex-M3's registers. */
+/* Sums over n ring words: [0] v, [1] i, [2] v*v, [3] i*i, [4] OR of the words
+ * (clip marks). Own function: its accumulators fit the registers. */
+static MK_NOINLINE void sumsSquares(const uint32_t *p, uint32_t n, uint32_t *out) {
+  uint32_t sV = 0, sI = 0, sVV = 0, sII = 0, marks = 0;
+  const uint32_t *e = p + n;
+  for (; p != e; p++) {
+    uint32_t w = *p, v = w & MK_CODE_MASK, i = (w >> 16) & MK_CODE_MASK;
+    sV += v;
+    sI += i;
+    sVV += v * v;
+    sII += i * i;
+    marks |= w;
   }
+  out[0] += sV;
+  out[1] += sI;
+  out[2] += sVV;
+  out[3] += sII;
+  out[4] |= marks;
+}
+
+/* Sums v*i, v[n]*i[n-1], v[n-1]*i[n] over n ring words; prev holds the pair
+ * before the first word and is updated. */
+static MK_NOINLINE void sumsProducts(const uint32_t *p, uint32_t n, uint32_t *prev, uint32_t *out) {
+  uint32_t sVI = 0, sVIp = 0, sVpI = 0, pv = prev[0], pi = prev[1];
+  const uint32_t *e = p + n;
+  for (; p != e; p++) {
+    uint32_t w = *p, v = w & MK_CODE_MASK, i = (w >> 16) & MK_CODE_MASK;
+    sVI += v * i;
+    sVIp += v * pi;
+    sVpI += pv * i;
+    pv = v;
+    pi = i;
+  }
+  prev[0] = pv;
+  prev[1] = pi;
+  out[0] += sVI;
+  out[1] += sVIp;
+  out[2] += sVpI;
+}
+
+/* Accumulates samples [s, s + n) (n <= 64, no event inside): 32-bit partial sums
+ * (64 * 4095^2 < 2^32), added to the window and half-cycle sums. */
+static void accumulate(mk_kernel_t *k, uint64_t s, uint32_t n) {
+  uint32_t sq[5] = {0, 0, 0, 0, 0}, pr[3] = {0, 0, 0}, prev[2];
+  uint32_t first = (uint32_t)s & MK_RING_MASK, done = 0;
+  uint32_t sV, sI, sVV, sII, sVI, sVIp, sVpI, clip;
+  prev[0] = k->prevV;
+  prev[1] = k->prevI;
+  while (done < n) { /* at most two contiguous pieces of the ring */
+    uint32_t at = (first + done) & MK_RING_MASK, seg = MK_RING - at;
+    if (seg > n - done) seg = n - done;
+    sumsSquares(&k->ring[at], seg, sq);
+    sumsProducts(&k->ring[at], seg, prev, pr);
+    done += seg;
+  }
+  sV = sq[0];
+  sI = sq[1];
+  sVV = sq[2];
+  sII = sq[3];
+  clip = ((sq[4] & MK_CLIP_MARK) ? 1u : 0u) | ((sq[4] & (MK_CLIP_MARK << 16)) ? 2u : 0u);
+  sVI = pr[0];
+  sVIp = pr[1];
+  sVpI = pr[2];
+  k->prevV = (uint16_t)prev[0];
+  k->prevI = (uint16_t)prev[1];
   if (k->halves > 0u) {
-    k->curHalfN++;
-    k->curHalfSumV += v;
-    k->curHalfSumVV += (uint32_t)v * v;
+    k->curHalfN += n;
+    k->curHalfSumV += sV;
+    k->curHalfSumVV += sVV;
   }
   if (k->inWindow) {
     mk_window_t *w = &k->cur;
-    if (w->sampleCount < 2u) {
-      w->edgeV[w->sampleCount] = v;
-      w->edgeI[w->sampleCount] = i;
+    uint32_t j;
+    for (j = 0; w->sampleCount + j < 2u && j < n; j++) {
+      uint32_t x = k->ring[(uint32_t)(s + j) & MK_RING_MASK];
+      w->edgeV[w->sampleCount + j] = (uint16_t)(x & MK_CODE_MASK);
+      w->edgeI[w->sampleCount + j] = (uint16_t)((x >> 16) & MK_CODE_MASK);
     }
-    if (v == 0u || v >= 4095u) w->flags |= MK_FLAG_CLIP_V;
-    if (i == 0u || i >= 4095u) w->flags |= MK_FLAG_CLIP_I;
-    w->sampleCount++;
-    w->sumV += v;
-    w->sumI += i;
-    w->sumVV += (uint32_t)v * v;
-    w->sumII += (uint32_t)i * i;
-    w->sumVI += (uint32_t)v * i;
-    w->sumVIp += (uint32_t)v * k->prevI;
-    w->sumVpI += (uint32_t)k->prevV * i;
-    resampleUpTo(k, s, 0);
+    if (clip & 1u) w->flags |= MK_FLAG_CLIP_V;
+    if (clip & 2u) w->flags |= MK_FLAG_CLIP_I;
+    w->sampleCount += n;
+    w->sumV += sV;
+    w->sumI += sI;
+    w->sumVV += sVV;
+    w->sumII += sII;
+    w->sumVI += sVI;
+    w->sumVIp += sVIp;
+    w->sumVpI += sVpI;
   }
-  k->prev2V = k->prevV;
-  k->prev2I = k->prevI;
-  k->prevV = v;
-  k->prevI = i;
 }
 
-static void step(mk_kernel_t *k, uint16_t v, uint16_t i) {
-  uint64_t h = k->head;
-  uint32_t r = (uint32_t)h & MK_RING_MASK;
-  if (v > 4095u) v = 4095u;
-  if (i > 4095u) i = 4095u;
-  k->ringV[r] = v;
-  k->ringI[r] = i;
-  k->head = h + 1u; /* head is the count of samples in the ring, newest = head - 1 */
-  detect(k, h, v);
-  if (h >= MK_DELAY) tail(k, h - MK_DELAY);
+/* Accumulation side: everything before sample `to`, split at events and in runs
+ * of at most 64 samples (the ring must still hold the interpolator's look-back). */
+static MK_NOINLINE void tailTo(mk_kernel_t *k, uint64_t to) {
+  uint64_t s = k->tailAt;
+  while (s < to) {
+    uint64_t end = to;
+    while (k->evTail != k->evHead && k->ev[k->evTail % MK_EVENTS].sample <= s) {
+      handleEvent(k, &k->ev[k->evTail % MK_EVENTS], s);
+      k->evTail++;
+    }
+    if (k->evTail != k->evHead && k->ev[k->evTail % MK_EVENTS].sample < end) end = k->ev[k->evTail % MK_EVENTS].sample;
+    if (end - s > 64u) end = s + 64u;
+    accumulate(k, s, (uint32_t)(end - s));
+    if (k->inWindow) resampleUpTo(k, end, 0);
+    s = end;
+  }
+  k->tailAt = s;
 }
 
-int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs) {
+/* Sample at which detect() has work whatever the signal does. */
+static uint64_t nextWake(const mk_kernel_t *k) {
+  if (k->pendingFit) return k->pendingDet + k->K - 1u;
+  if (k->expect != EXPECT_SEEK) return k->synthAt;
+  return ~(uint64_t)0;
+}
+
+/* Detection side for a run of pairs, then accumulation up to MK_DELAY behind.
+ * The loop keeps the detector state in locals and calls detect() only when a
+ * crossing, a pending fit or a missing crossing is due (a few times per cycle). */
+static void feedRun(mk_kernel_t *k, const uint16_t *vi, size_t stride, size_t count, int packed) {
   size_t p;
-  for (p = 0; p < pairs; p++) step(k, vi[2 * p], vi[2 * p + 1]);
+  uint64_t h = k->head, wake = nextWake(k);
+  int32_t midSum = (int32_t)(k->lpM * k->vMid), hy = (int32_t)(k->hyst * k->lpM), lp = k->lpSum;
+  uint32_t armed = k->armed, expect = k->expect, m = k->lpM;
+  uint32_t *ring = k->ring;
+  for (p = 0; p < count; p++) {
+    uint32_t v, i;
+    int32_t dv;
+    if (packed) {
+      uint32_t word = ((const uint32_t *)(const void *)vi)[p];
+      v = word & 0xFFFFu;
+      i = word >> 16;
+    } else {
+      v = vi[stride * p];
+      i = vi[stride * p + 1];
+    }
+    /* 0 and 4095 are clipped codes: mark them (above 4095: clamp and mark) */
+    if (v - 1u >= 4094u) v = (v == 0u ? 0u : 4095u) | MK_CLIP_MARK;
+    if (i - 1u >= 4094u) i = (i == 0u ? 0u : 4095u) | MK_CLIP_MARK;
+    {
+      uint32_t at = (uint32_t)h;
+      lp += (int32_t)(v & MK_CODE_MASK) - (int32_t)(ring[(at - m) & MK_RING_MASK] & MK_CODE_MASK);
+      ring[at & MK_RING_MASK] = v | (i << 16);
+      k->lpRing[at & 63u] = lp;
+    }
+    dv = lp - midSum;
+    if (h < m) { /* the moving sum is not full yet: no arming, no detection */
+      h++;
+      continue;
+    }
+    if (expect == EXPECT_FALL) {
+      if (dv > hy) armed = 1u;
+      else if (dv < 0 && armed) goto slow;
+    } else {
+      if (dv < -hy) armed = 1u;
+      else if (dv >= 0 && armed) goto slow;
+    }
+    if (h < wake) {
+      h++;
+      continue;
+    }
+  slow:
+    k->armed = (uint8_t)armed;
+    k->head = h + 1u;
+    detect(k, h, dv);
+    armed = k->armed;
+    expect = k->expect;
+    wake = nextWake(k);
+    h++;
+  }
+  k->head = h;
+  k->armed = (uint8_t)armed;
+  k->lpSum = lp;
+  if (h > MK_DELAY) tailTo(k, h - MK_DELAY);
+}
+
+/* Runs of at most 64 pairs keep the accumulation within the ring. */
+int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs) {
+  size_t off;
+  for (off = 0; off < pairs; off += 64u) feedRun(k, vi + 2u * off, 2u, pairs - off < 64u ? pairs - off : 64u, 0);
   return (int)(k->qHead - k->qTail);
 }
 
 int mk_feed_packed(mk_kernel_t *k, const uint32_t *words, size_t count) {
-  size_t p;
-  for (p = 0; p < count; p++) step(k, (uint16_t)(words[p] & 0xFFFFu), (uint16_t)(words[p] >> 16));
+  size_t off;
+  for (off = 0; off < count; off += 64u)
+    feedRun(k, (const uint16_t *)(const void *)(words + off), 1u, count - off < 64u ? count - off : 64u, 1);
   return (int)(k->qHead - k->qTail);
 }
 

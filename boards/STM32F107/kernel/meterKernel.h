@@ -64,8 +64,9 @@ extern "C" {
 #ifndef MK_QUEUE_LEN
 #define MK_QUEUE_LEN 2
 #endif
-/* Sample history (per channel), a power of two; bounds the look-ahead delay. */
-#define MK_RING 64
+/* Sample history, a power of two: holds the look-ahead delay (96), one
+ * accumulation run (<= 64) and the interpolator's reach. */
+#define MK_RING 256
 
 /* Error codes (negative), from mk_init. */
 #define MK_OK 0
@@ -173,8 +174,14 @@ typedef struct {
   uint32_t marginQ16;         /* wait beyond the predicted half period before a synthetic crossing */
   uint32_t guardQ16;          /* shortest accepted half period */
   uint64_t curvQ40;           /* 4 pi^2 c2: sine-curvature correction of the crossing fit */
+  uint64_t synthAt;           /* sample at which a missing crossing becomes synthetic */
+  uint32_t lpM;               /* length of the moving average the crossings are found on */
+  int32_t lpSum;              /* sum of the last lpM voltage codes */
+  uint32_t lpDelayQ16;        /* its delay, (lpM - 1) / 2 samples, Q16 */
+  int32_t lpRing[64];         /* recent lpSum values, for the least-squares fit */
+  uint64_t tailAt;            /* next sample to accumulate */
   uint64_t head;              /* pairs received */
-  uint16_t ringV[MK_RING], ringI[MK_RING];
+  uint32_t ring[MK_RING];      /* pairs: v in bits 0..11, i in 16..27, bits 15/31 mark clipping */
   /* detection, on the newest sample */
   uint8_t expect;             /* 0: seeking the first rising crossing, 1: falling next, 2: rising next */
   uint8_t armed;              /* the signal went past the hysteresis band on the far side */
@@ -187,7 +194,7 @@ typedef struct {
   uint32_t evHead, evTail;
   /* accumulation, MK_DELAY samples behind */
   uint8_t inWindow, cyclesSeen, halves, firstWindow;
-  uint16_t prevV, prevI, prev2V, prev2I;
+  uint16_t prevV, prevI;
   uint32_t halfN[2];
   uint64_t halfSumV[2], halfSumVV[2];
   uint32_t curHalfN;

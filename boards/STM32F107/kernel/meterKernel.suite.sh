@@ -3,7 +3,8 @@
 # The meter kernel's C unit tests (test/meterKernelTest.c), built three ways from
 # the same source: host gcc with the device's 1024-point buffers, host gcc with the
 # addon's 2048-point buffers (60 Hz windows), and Cortex-M3 (arm-none-eabi-gcc -Os
-# -Wall -Wextra -Werror) run under qemu-system-arm -M lm3s6965evb with semihosting.
+# -Wall -Wextra -Werror) run under qemu-system-arm -M lm3s6965evb with semihosting;
+# plus a host build with AddressSanitizer and UndefinedBehaviorSanitizer.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mktemp -d)"
@@ -50,6 +51,10 @@ build() {
 
 if build "host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/host1024" "${srcs[@]}" -lm; then
   run "host gcc, MK_FFT_N_MAX=1024 (device)" "$out/host1024"
+fi
+if build "host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" \
+  -o "$out/hostsan" "${srcs[@]}" -lm; then
+  run "host gcc, AddressSanitizer + UndefinedBehaviorSanitizer" "$out/hostsan"
 fi
 if build "host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/host2048" "${srcs[@]}" -lm; then
   run "host gcc, MK_FFT_N_MAX=2048 (Node addon)" "$out/host2048"

@@ -203,6 +203,48 @@ static void test_harmonics(void) {
   report("harmonic groups 1, 5, 39, 50 of V and 3 of I (IEC 61000-4-7 groups, 48.7 Hz)", ok);
 }
 
+static void test_thd(void) {
+  int ok = 1, w, trial, n, count = 0;
+  static const int ords[5] = {3, 5, 7, 11, 39};
+  double sum2 = 0;
+  for (trial = 0; trial < 4; trial++) {
+    double a1 = trial & 1 ? 465 : 931, h = 0.08 / sqrt(5.0);
+    start(12800, 50, 43.0 + trial * 4.4, 0.5);
+    sig.rng = 1000u + (uint32_t)trial;
+    sig_add(&sig, 0, 1, a1, 0);
+    for (n = 0; n < 5; n++) sig_add(&sig, 0, ords[n], a1 * h, n * 1.3 + trial);
+    sig_add(&sig, 1, 1, 1500, 0);
+    run(1.2);
+    for (w = 1; w < nWins; w++) {
+      double s = 0, e;
+      for (n = 2; n <= 40; n++) s += pow(wins[w].hVQ16[n] / 65536.0, 2);
+      e = 100 * sqrt(s) / (wins[w].hVQ16[1] / 65536.0) - 8.0;
+      sum2 += e * e;
+      count++;
+    }
+  }
+  printf("  THD 8 %% (3, 5, 7, 11, 39), 43..56 Hz, 50/100 %% voltage, 0.5 LSB noise: rms error %.4f pp (%d windows)\n",
+         sqrt(sum2 / count), count);
+  CHECK(sqrt(sum2 / count) < 0.018, "THD error");
+  report("THD from harmonic groups 2..40 at 8 % (half the 0.036 pp target at most)", ok);
+}
+
+static void test_clipping(void) {
+  int ok = 1, w, clipped = 0;
+  start(12800, 50, 50.0, 0);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 1, 1, 1500, 0);
+  run(0.5);
+  sig.iMid = 2600; /* current now reaches 4095 */
+  run(0.5);
+  for (w = 0; w < nWins; w++) {
+    CHECK(!(wins[w].flags & MK_FLAG_CLIP_V), "no voltage clipping");
+    if (wins[w].flags & MK_FLAG_CLIP_I) clipped++;
+  }
+  CHECK(clipped >= 2 && !(wins[1].flags & MK_FLAG_CLIP_I), "current clipping flagged from the step on (%d)", clipped);
+  report("clipped current codes (4095) flag the window", ok);
+}
+
 static void test_dip(void) {
   int ok = 1, w, u, found = 0;
   double a = 931, rmsFull = a / sqrt(2);
@@ -272,7 +314,8 @@ static void test_low_rate_record(void) {
     double e = fabs(rel(win_rms_v(&wins[w]), sqrt(931 * 931 / 2.0 + 93.1 * 93.1 / 2)));
     if (e > worst) worst = e;
     CHECK(wins[w].harmonicMaxOrder == 6, "max order %u", wins[w].harmonicMaxOrder);
-    CHECK(fabs(rel(wins[w].hVQ16[3] / 65536.0, 93.1 / sqrt(2))) < 2e-3, "h3 %f", wins[w].hVQ16[3] / 65536.0);
+    /* 200 samples of 0.5 LSB noise per window: ~0.15 LSB rms per group */
+    CHECK(fabs(wins[w].hVQ16[3] / 65536.0 - 93.1 / sqrt(2)) < 0.45, "h3 %f", wins[w].hVQ16[3] / 65536.0);
   }
   printf("  1 kHz record, 10 %% 3rd harmonic: worst V rms error %.1e\n", worst);
   /* At 20 samples per cycle the 4-point line through a crossing is biased by the
@@ -342,6 +385,38 @@ static void test_packed_and_queue(void) {
   report("packed DMA words equal uint16 pairs; a full queue drops and counts windows", ok);
 }
 
+static void test_random_input(void) {
+  int ok = 1, round, p;
+  static uint16_t block[2 * 64];
+  static const uint32_t rates[3] = {1000, 5760, 12800};
+  uint32_t seed = 99;
+  for (round = 0; round < 3; round++) {
+    mk_config_t c = config(rates[round], 50);
+    uint64_t next = 0;
+    int first = 1, n, got = 0;
+    mk_window_t w;
+    mk_init(&kern, &c);
+    for (n = 0; n < 400; n++) {
+      for (p = 0; p < 128; p++) {
+        seed = seed * 1664525u + 1013904223u;
+        /* uniform 0..4095, and one code in 16 out of range (up to 65535) */
+        block[p] = (uint16_t)((seed >> 28) == 0u ? 0xF000u | (seed >> 16) : (seed >> 16) & 0x0FFFu);
+      }
+      mk_feed_pairs(&kern, block, 64);
+      while (mk_take_window(&kern, &w)) {
+        CHECK(first || w.startSample == next || w.droppedBefore > 0, "contiguous");
+        CHECK(w.crossingCount == w.cycles + 1 && w.urmsCount <= MK_URMS_MAX, "counts");
+        CHECK(w.flags & (MK_FLAG_CLIP_V | MK_FLAG_CLIP_I), "out-of-range codes are flagged");
+        next = w.startSample + w.sampleCount;
+        first = 0;
+        got++;
+      }
+    }
+    CHECK(got > 0, "windows from noise at %u Hz", (unsigned)rates[round]);
+  }
+  report("random and out-of-range input: no fault, windows stay well formed", ok);
+}
+
 int main(void) {
   printf("meterKernel tests, MK_FFT_N_MAX=%d, kernel RAM %u bytes (window %u bytes)\n", MK_FFT_N_MAX,
          (unsigned)sizeof(mk_kernel_t), (unsigned)sizeof(mk_window_t));
@@ -350,11 +425,14 @@ int main(void) {
   test_power_phase();
   test_frequency();
   test_harmonics();
+  test_thd();
+  test_clipping();
   test_dip();
   test_interruption();
   test_low_rate_record();
   test_60hz_5760();
   test_packed_and_queue();
+  test_random_input();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

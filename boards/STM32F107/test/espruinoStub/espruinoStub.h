@@ -64,6 +64,7 @@ typedef struct {
   JsVar *hiddenRoot;
 } JsExecInfo;
 extern JsExecInfo execInfo;
+JsVar *jspNewObject(const char *name, const char *instanceOf);
 
 void jsiQueueObjectCallbacks(JsVar *object, const char *callbackName, JsVar **args, int argCount);
 

@@ -8,7 +8,7 @@ extern uint32_t __data_load, __data_start, __data_end, __bss_start, __bss_end, _
 extern int main(void);
 extern void initialise_monitor_handles(void);
 
-volatile uint32_t systickWraps;
+volatile uint32_t systickWraps; /* unused by the bench clock; kept for a SysTick vector */
 
 void Reset_Handler(void);
 void Default_Handler(void);

@@ -1,5 +1,5 @@
-/* Device instances, clocks, pins, NVIC and interrupt handlers; see board.h. */
-#include "board.h"
+/* Device instances, clocks, pins, NVIC and interrupt handlers; see meternetBoard.h. */
+#include "meternetBoard.h"
 
 #include "drivers/stm32f107Regs.h"
 
@@ -56,17 +56,17 @@ void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events)) { canCo
 
 int mn_board_init(void) {
   if (initialised) return MN_OK;
-  MN_SET(RCC->AHBENR, RCC_AHBENR_DMA1EN);
-  MN_SET(RCC->APB2ENR, RCC_APB2ENR_AFIOEN | RCC_APB2ENR_IOPCEN | RCC_APB2ENR_IOPDEN | RCC_APB2ENR_ADC1EN | RCC_APB2ENR_ADC2EN);
-  MN_SET(RCC->APB1ENR, RCC_APB1ENR_TIM3EN | RCC_APB1ENR_CAN1EN);
-  MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~RCC_CFGR_ADCPRE_MASK) | (RCC_ADCPRE_DIV6 << RCC_CFGR_ADCPRE_SHIFT));
+  MN_SET(RCC->AHBENR, MN_RCC_AHBENR_DMA1EN);
+  MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_AFIOEN | MN_RCC_APB2ENR_IOPCEN | MN_RCC_APB2ENR_IOPDEN | MN_RCC_APB2ENR_ADC1EN | MN_RCC_APB2ENR_ADC2EN);
+  MN_SET(RCC->APB1ENR, MN_RCC_APB1ENR_TIM3EN | MN_RCC_APB1ENR_CAN1EN);
+  MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~MN_RCC_CFGR_ADCPRE_MASK) | (MN_RCC_ADCPRE_DIV6 << MN_RCC_CFGR_ADCPRE_SHIFT));
   gpio_config(GPIOC, 0, 0x0u); /* analog */
   gpio_config(GPIOC, 2, 0x0u);
   gpio_config(GPIOD, 0, 0x8u); /* input with pull-up (ODR=1): CAN1_RX */
   MN_SET(GPIOD->ODR, 1u << 0);
   gpio_config(GPIOD, 1, 0xBu); /* alternate push-pull 50 MHz: CAN1_TX */
-  uint32_t mapr = MN_RD(AFIO->MAPR) & ~(AFIO_MAPR_CAN1_REMAP_MASK | AFIO_MAPR_SWJ_MASK);
-  MN_WR(AFIO->MAPR, mapr | (AFIO_CAN1_REMAP_PD0_PD1 << AFIO_MAPR_CAN1_REMAP_SHIFT));
+  uint32_t mapr = MN_RD(AFIO->MAPR) & ~(MN_AFIO_MAPR_CAN1_REMAP_MASK | MN_AFIO_MAPR_SWJ_MASK);
+  MN_WR(AFIO->MAPR, mapr | (MN_AFIO_CAN1_REMAP_PD0_PD1 << MN_AFIO_MAPR_CAN1_REMAP_SHIFT));
 
   int rc = mn_adc_init(&mn_board_adc, &adcConfig);
   if (rc == MN_OK) rc = mn_can_init(&mn_board_can1, &canConfig);

@@ -8,8 +8,8 @@
  *   PD0 = CAN1_RX, PD1 = CAN1_TX (AFIO CAN1_REMAP = 11, as on ST's STM3210C-EVAL).
  * Clocks: SYSCLK 72 MHz, APB1 36 MHz (bxCAN), TIM3 72 MHz, ADC 72/6 = 12 MHz.
  */
-#ifndef MN_BOARD_H
-#define MN_BOARD_H
+#ifndef MN_METERNET_BOARD_H
+#define MN_METERNET_BOARD_H
 
 #include "adc/meterAdc.h"
 #include "can/canDriver.h"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Host tests of the meter board's drivers against register-level fakes of
+# bxCAN, ADC, DMA and timer (cmocka), and of the pure-C parts.
+# needs-apt: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libcmocka-dev
+# Counts cmocka's "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines;
+# last line: "N passed, M failed".
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+board="$(dirname "$here")"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cd "$board"
+CC="${CC:-gcc}"
+CFLAGS=(-std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -DMN_FAKE_REGS -fsanitize=address,undefined -fno-omit-frame-pointer)
+passed=0; failed=0
+
+cmocka_run() { # name binary
+  local log="$out/$1.log"
+  "$2" >"$log" 2>&1
+  local rc=$?
+  cat "$log"
+  local p f
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$1: exited with status $rc"; fi
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+build() { # name sources...
+  local name="$1"; shift
+  if ! "$CC" "${CFLAGS[@]}" -o "$out/$name" "$@" -lcmocka -lm 2>"$out/$name.err"; then
+    cat "$out/$name.err"; echo "$name: does not build"; failed=$((failed + 1)); return 1
+  fi
+}
+
+if build canDriverTest test/canDriverTest.c can/canDriver.c can/canBitTiming.c can/canFilter.c can/canFrame.c \
+     drivers/bxcan.c test/fake/fakeBxcan.c test/fake/fakeRegs.c; then
+  cmocka_run canDriverTest "$out/canDriverTest"
+fi
+if build meterAdcTest test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c \
+     drivers/tim.c kernel/meterKernel.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c; then
+  cmocka_run meterAdcTest "$out/meterAdcTest"
+fi
+if build pureTest test/pureTest.c can/canBitTiming.c can/canFilter.c can/canFrame.c adc/sampleClock.c adc/windowView.c; then
+  "$out/pureTest" >"$out/pure.log" 2>&1; rc=$?
+  cat "$out/pure.log"
+  line=$(tail -1 "$out/pure.log")
+  if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    [ "$rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ] && failed=$((failed + 1))
+  else
+    echo "pureTest: no closing line (status $rc)"; failed=$((failed + 1))
+  fi
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

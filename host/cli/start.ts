@@ -1,0 +1,155 @@
+/**
+ * meternet start: the simulated meter network (npm start).
+ *
+ *   npm start -- [--meters N] [--speed X] [--duration S] [--port P] [--slcan-port P]
+ *                [--console-port P] [--key-file F] [--start HH:MM] [--dips P]
+ *                [--log FILE] [--status-every S]
+ *
+ * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
+ * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
+ * --duration S     headless: run S wall seconds, print the JSON summary as the last line,
+ *                  exit 1 if a meter never answered, a frame was rejected, a bundle threw
+ *                  or the web page failed
+ * --port P         aggregator web page on 127.0.0.1:P (default 8080)
+ * --slcan-port P   SLCAN endpoint on the bus (default 3333; python-can "socket://127.0.0.1:P")
+ * --console-port P Espruino consoles: aggregator P, meters P+1.. (default 2323)
+ * --key-file F     JSON {"masterKeyHex": "..."}; default: a development key in build/dev-key.json
+ * --start HH:MM    local time (CET/CEST) the simulation starts at, today (default 07:00)
+ * --dips P         probability of a voltage dip per meter and 10 minutes (default 0.3)
+ * --log FILE       everything the devices print (default build/sim.log)
+ * --status-every S status lines every S wall seconds when stdout is not a terminal (default 10)
+ */
+import { readFileSync, createWriteStream, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { SimNetwork } from "../sim/network.ts";
+import { masterKey } from "../sim/keyFile.ts";
+import { statusLines, summary, checkWeb } from "../sim/report.ts";
+import { openConsoles, type Consoles } from "../sim/consoles.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Args {
+  meters: number;
+  speed: number;
+  duration: number;
+  port: number;
+  slcanPort: number;
+  consolePort: number;
+  keyFile?: string;
+  startHHMM: string;
+  dips: number;
+  log: string;
+  statusEvery: number;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10 };
+  const num = (flag: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number ${min}..${max}, got '${v ?? ""}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const v = argv[i + 1];
+    switch (f) {
+      case "--meters": a.meters = num(f, v, 1, 63); if (!Number.isInteger(a.meters)) throw new Error("--meters needs a whole number"); i++; break;
+      case "--speed": a.speed = num(f, v, 0.01, 10000); i++; break;
+      case "--duration": a.duration = num(f, v, 0.1, 1e7); i++; break;
+      case "--port": a.port = num(f, v, 0, 65535); i++; break;
+      case "--slcan-port": a.slcanPort = num(f, v, -1, 65535); i++; break;
+      case "--console-port": a.consolePort = num(f, v, 0, 65535); i++; break;
+      case "--key-file": if (!v) throw new Error("--key-file needs a path"); a.keyFile = v; i++; break;
+      case "--start": if (!v || !/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) throw new Error("--start needs HH:MM"); a.startHHMM = v; i++; break;
+      case "--dips": a.dips = num(f, v, 0, 1); i++; break;
+      case "--log": if (!v) throw new Error("--log needs a path"); a.log = v; i++; break;
+      case "--status-every": a.statusEvery = num(f, v, 0.5, 3600); i++; break;
+      case "--help": case "-h": throw new Error("help");
+      default: throw new Error(`unknown option '${f}'`);
+    }
+  }
+  return a;
+}
+
+/** UTC ms of today's local HH:MM at the site (CET, +1 h in EU summer time: near enough for a demo). */
+function startEpochMs(hhmm: string): { epochMs: number; startOfDayS: number } {
+  const [h, m] = hhmm.split(":").map(Number);
+  const now = new Date();
+  const month = now.getUTCMonth();
+  const offsetH = month >= 3 && month <= 9 ? 2 : 1;
+  const startOfDayS = h * 3600 + m * 60;
+  const epochMs = Date.UTC(now.getUTCFullYear(), month, now.getUTCDate()) + (startOfDayS - offsetH * 3600) * 1000;
+  return { epochMs, startOfDayS };
+}
+
+function usage(): string {
+  const text = readFileSync(fileURLToPath(import.meta.url), "utf8");
+  const m = /\/\*\*([\s\S]*?)\*\//.exec(text);
+  return m ? m[1].replace(/^ \* ?/gm, "").trim() : "meternet start [options]";
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    console.error(msg === "help" ? usage() : `meternet start: ${msg}\n\n${usage()}`);
+    return msg === "help" ? 0 : 2;
+  }
+  const bundles = ["build/aggregator.js", "build/meter.js"].map((f) => root + f);
+  for (const b of bundles) if (!existsSync(b)) { console.error(`meternet start: ${b} missing: run \`npm run build\` (npm start does)`); return 2; }
+  const key = masterKey(args.keyFile, root + "build/dev-key.json");
+  if (!args.keyFile) console.error(`WARNING: development master key ${key.path}${key.generated ? " (generated now)" : ""}: for the simulation only; use --key-file for your own.`);
+  const log = createWriteStream(args.log);
+  const { epochMs, startOfDayS } = startEpochMs(args.startHHMM);
+  const net = new SimNetwork({
+    meters: args.meters, speed: args.speed, masterKey: key.key,
+    aggregatorBundle: readFileSync(bundles[0], "utf8"), meterBundle: readFileSync(bundles[1], "utf8"),
+    httpPort: args.port, slcanPort: args.slcanPort, epochMs, startOfDayS, dipsPerSlot: args.dips,
+    output: (node, text) => log.write(text.replace(/^(?=.)/gm, `${node}: `)),
+  });
+  let consoles: Consoles | undefined;
+  try {
+    await net.start();
+    consoles = await openConsoles(net, args.consolePort);
+  } catch (e) {
+    console.error(`meternet start: ${(e as Error).message}`);
+    await net.stop();
+    return 1;
+  }
+  const out = process.stdout;
+  out.write(`meternet: ${args.meters} meters + aggregator on a virtual CAN bus at 125 kbit/s, speed x${args.speed}\n`);
+  out.write(`  web page      http://127.0.0.1:${net.httpPort}/\n`);
+  if (net.slcan) out.write(`  SLCAN         127.0.0.1:${net.slcan.port}   (python-can: can.Bus(interface="slcan", channel="socket://127.0.0.1:${net.slcan.port}"))\n`);
+  out.write(consoles ? consoles.describe() : `  consoles      not available (host/console missing)\n`);
+  out.write(`  master key    ${key.path}\n  device output ${args.log}\n`);
+  net.run();
+  const t0 = performance.now();
+  const tty = out.isTTY === true && args.duration === 0;
+  let drawn = 0;
+  const draw = () => {
+    const lines = statusLines(net);
+    if (tty) {
+      if (drawn) out.write(`\x1b[${drawn}A`);
+      for (const l of lines) out.write(`\x1b[2K${l.slice(0, (out.columns || 200) - 1)}\n`);
+      drawn = lines.length;
+    } else out.write(lines.join("\n") + "\n");
+  };
+  const timer = setInterval(draw, tty ? 500 : args.statusEvery * 1000);
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+    if (args.duration > 0) setTimeout(resolve, args.duration * 1000);
+  });
+  await stopped;
+  clearInterval(timer);
+  draw();
+  const web = await checkWeb(net.httpPort);
+  const s = summary(net, (performance.now() - t0) / 1000, web, false);
+  if (consoles) await consoles.close();
+  await net.stop();
+  await new Promise<void>((r) => log.end(r));
+  out.write(JSON.stringify(s) + "\n");
+  return s.ok ? 0 : 1;
+}

@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
+import { hostMeterAdcClass, conditionSource } from "./hostMeterAdc.ts";
+import { demoCondition, runMeter } from "./runMeter.ts";
+
+function runtime(spanS = 3): { rt: EspruinoRuntime; clock: VirtualClock; out: string[] } {
+  const clock = new VirtualClock(0);
+  const out: string[] = [];
+  const rt = new EspruinoRuntime({ clock, output: (s) => out.push(s), globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(demoCondition()), spanS }) }) });
+  return { rt, clock, out };
+}
+
+test("MeterADC delivers kernel windows on the runtime clock, one per 10 cycles", async () => {
+  const { rt, clock } = runtime();
+  rt.execute(`var got = []; var adc = new MeterADC(); adc.setCalibration(1862, 1862);
+    adc.on('window', function (w) { got.push([getTime(), w.index, w.cycles, w.sampleCount, w.hVLsb.length, w.crossingsSample.length]); });
+    adc.start({ sampleRateHz: 12800, nominalHz: 50 });`);
+  clock.advance(1000);
+  const got = JSON.parse(JSON.stringify(rt.global.got)) as number[][];
+  // 50.05 Hz: a window every 0.1998 s; the first needs a crossing and the kernel delay.
+  assert.ok(got.length >= 4 && got.length <= 5, `windows in 1 s: ${got.length}`);
+  // Delivered at the end of the block (10 ms, addon) or of the window (harness).
+  for (let k = 1; k < got.length; k++) assert.ok(Math.abs(got[k]![0]! - got[k - 1]![0]! - 10 / 50.05) < 0.0101, "spacing = 10 cycles");
+  assert.deepEqual(got[0]!.slice(1), [0, 10, got[0]![3], 51, 11]);
+  assert.equal((rt.eval("adc.getStats().windows") as number), got.length);
+  rt.eval("adc.stop()");
+  clock.advance(1000);
+  assert.equal((rt.global.got as unknown[]).length, got.length, "no windows after stop()");
+  await rt.dispose();
+});
+
+test("MeterADC rejects a bad configuration with the kernel's wording", async () => {
+  const { rt } = runtime();
+  assert.throws(() => rt.eval("new MeterADC().start({ sampleRateHz: 500, nominalHz: 50 })"), /sampleRateHz must be 1000..51200/);
+  assert.throws(() => rt.eval("new MeterADC().start({ sampleRateHz: 12800, nominalHz: 55 })"), /nominalHz must be 50 or 60/);
+  assert.throws(() => rt.eval("new MeterADC().on('sample', function(){})"), /only 'window'/);
+  await rt.dispose();
+});
+
+test("the meter bundle prints a reading line per second and the dip (needs npm run build)", async (t) => {
+  const path = new URL("../../build/meter.js", import.meta.url);
+  if (!existsSync(path)) return t.skip("build/meter.js not built");
+  const out: string[] = [];
+  const rt = runMeter(readFileSync(path, "utf8"), demoCondition({ residualPct: 60, startS: 2.1, durationS: 0.1 }), 4, (s) => out.push(s));
+  await rt.dispose();
+  const text = out.join("");
+  const readings = text.split("\n").filter((l) => l.startsWith("t="));
+  assert.equal(readings.length, 4, text);
+  assert.match(readings[0]!, /f=50\.05\dHz V=230\.1\dV I=12\.0[56]\dA P=25\d\d\.\dW/);
+  assert.match(text, /event dip start=2\.(09|10)\ds duration=0\.(09|10)\ds residual=(59|60)\.\d\d%/);
+});

@@ -1,0 +1,195 @@
+/**
+ * The simulated meter network: one aggregator and N meters, each an EspruinoRuntime
+ * running its bundle unmodified, on one VirtualCanBus at 125 kbit/s, all driven by
+ * one VirtualClock that a pacing loop advances at `speed` times wall-clock time.
+ *
+ * Host hooks per device: require("CAN") = a BxcanModel on the bus (canHook.ts),
+ * MeterADC = the streaming kernel fed from the appliance's waveform
+ * (simMeterAdc.ts, waveformSource.ts), Date = the virtual clock (virtualDate.ts).
+ * Configuration goes into each device's Storage before its bundle runs (nodeConfig.ts).
+ */
+import { VirtualClock, EspruinoRuntime } from "../runtime/index.ts";
+import { VirtualCanBus, BxcanModel, startSlcanTcpServer, type SlcanTcpServer } from "../canbus/index.ts";
+import { nodeAes } from "../ports/aes.ts";
+import { applianceFor } from "./appliances.ts";
+import { canModuleFactory } from "./canHook.ts";
+import { linkBusToClock } from "./busClock.ts";
+import { virtualDate } from "./virtualDate.ts";
+import { simMeterAdcClass, type AdcCounters } from "./simMeterAdc.ts";
+import { feedFor, WINDOW_S } from "./waveformSource.ts";
+import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
+
+export interface SimOptions {
+  meters: number;
+  speed: number;
+  masterKey: Uint8Array;
+  aggregatorBundle: string;
+  meterBundle: string;
+  /** Host port of the aggregator's web server (device port 80); 0 = any free port. */
+  httpPort: number;
+  /** SLCAN TCP endpoint on the bus; -1 = none, 0 = any free port. */
+  slcanPort: number;
+  /** UTC ms that the clock's 0 stands for. */
+  epochMs: number;
+  /** Local (CET/CEST of the site) second of day at the clock's 0. */
+  startOfDayS: number;
+  /** Probability of a voltage dip per meter and 10-minute slot. */
+  dipsPerSlot: number;
+  /** Everything a device prints, by node name. */
+  output: (node: string, text: string) => void;
+}
+
+export interface SimNode {
+  name: string;
+  rt: EspruinoRuntime;
+  can: BxcanModel;
+  uncaught: number;
+  lastLine: string;
+  meter?: SimMeter;
+  adc?: AdcCounters;
+  feedKey?: string;
+}
+
+function storageWrite(rt: EspruinoRuntime, file: string, value: object): void {
+  rt.eval(`require("Storage").write(${JSON.stringify(file)}, ${JSON.stringify(JSON.stringify(value))})`);
+}
+
+export class SimNetwork {
+  readonly clock = new VirtualClock(0);
+  readonly bus = new VirtualCanBus({ bitrate: 125000 });
+  readonly nodes: SimNode[] = [];
+  readonly aggregator: SimNode;
+  slcan: SlcanTcpServer | undefined;
+  httpPort = 0;
+  /** Wall ms spent advancing the clock; virtual ms the pacing loop was behind at worst. */
+  busyMs = 0;
+  maxLagMs = 0;
+  hostErrors: string[] = [];
+  private pacing: NodeJS.Timeout | undefined;
+  private wallStart = 0;
+  private virtualStart = 0;
+  private wallRun = 0;
+  private virtual0 = 0;
+
+  constructor(readonly o: SimOptions) {
+    if (!(o.meters >= 1 && o.meters <= 63)) throw new Error("--meters must be 1..63 (6-bit CAN addresses, 0 unused)");
+    linkBusToClock(this.bus.scheduler, this.clock);
+    const aes = nodeAes();
+    const meters = simMeters(Array.from({ length: o.meters }, (_, i) => applianceFor(i, 1)));
+    this.aggregator = this.makeNode("aggregator", undefined);
+    storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters));
+    storageWrite(this.aggregator.rt, "agg.json", aggFile(meters));
+    for (const m of meters) {
+      const n = this.makeNode("meter" + m.address, m);
+      storageWrite(n.rt, "meternet.json", meterConfig(aes, o.masterKey, m));
+    }
+  }
+
+  private makeNode(name: string, meter: SimMeter | undefined): SimNode {
+    const can = new BxcanModel(this.bus, name);
+    const node = { name, can, uncaught: 0, lastLine: "", meter } as SimNode;
+    const live = new Set<{ stop(): void }>();
+    let pending = "";
+    const output = (text: string) => {
+      this.o.output(name, text);
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop() as string;
+      for (const l of lines) {
+        if (/^Uncaught /.test(l)) node.uncaught++;
+        if (l.trim()) node.lastLine = l;
+      }
+    };
+    if (meter) node.adc = { feeds: 0, windows: 0, kernelMs: 0 };
+    const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
+    node.rt = new EspruinoRuntime({
+      clock: this.clock,
+      output,
+      modules: { CAN: canModuleFactory(can) },
+      globals: (rt) => {
+        for (const a of live) a.stop();
+        const g: Record<string, unknown> = { Date: virtualDate(rt, this.o.epochMs) };
+        if (meter) {
+          const startS = this.o.startOfDayS;
+          const source = (n: number) => {
+            // Feeds count from the ADC's start: place them on the clock's time line.
+            const w = Math.round(rt.clock.nowMs() / (WINDOW_S * 1000));
+            const f = feedFor(meter.appliance, startS, w, relayClosed(rt), plan);
+            node.feedKey = f.key;
+            void n;
+            return f.codes;
+          };
+          g.MeterADC = simMeterAdcClass(rt, source, node.adc as AdcCounters, live);
+        }
+        return g;
+      },
+      mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
+      env: { SERIAL: name },
+    });
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Runs the bundles, opens the SLCAN endpoint, learns the web port. */
+  async start(): Promise<void> {
+    this.aggregator.rt.execute(this.o.aggregatorBundle, "aggregator.js");
+    for (const n of this.nodes) if (n.meter) n.rt.execute(this.o.meterBundle, "meter.js");
+    if (this.o.slcanPort >= 0) this.slcan = await startSlcanTcpServer(this.bus, this.o.slcanPort);
+    this.httpPort = await this.aggregator.rt.http.boundPort(80);
+  }
+
+  /** Advances the clock at `speed` x wall time until stop(). */
+  run(): void {
+    this.wallStart = performance.now();
+    this.virtualStart = this.clock.nowMs();
+    this.virtual0 = this.virtualStart;
+    const step = () => {
+      const t0 = performance.now();
+      const target = this.virtualStart + (t0 - this.wallStart) * this.o.speed;
+      try {
+        // Bounded slices keep the host's event loop (web, SLCAN, consoles) responsive.
+        while (this.clock.nowMs() < target && performance.now() - t0 < 50) {
+          this.clock.advanceTo(Math.min(target, this.clock.nowMs() + 50));
+        }
+      } catch (e) {
+        this.hostErrors.push(String(e instanceof Error ? e.stack : e));
+      }
+      const lag = target - this.clock.nowMs();
+      if (lag > this.maxLagMs) this.maxLagMs = lag;
+      // Behind by more than a second of device time: drop the debt instead of racing.
+      if (lag > 1000) this.virtualStart -= lag;
+      const t1 = performance.now();
+      this.busyMs += t1 - t0;
+      this.wallRun = t1 - this.wallStart;
+      this.pacing = setTimeout(step, 2);
+    };
+    this.pacing = setTimeout(step, 0);
+  }
+
+  /** Device seconds per wall second since run(). */
+  achievedSpeed(): number {
+    return this.wallRun > 0 ? (this.clock.nowMs() - this.virtual0) / this.wallRun : 0;
+  }
+
+  /** `meternet.status()` of a device as plain JSON, or null when it has no link. */
+  status(n: SimNode): Record<string, unknown> | null {
+    try {
+      const s = n.rt.eval("typeof meternet === 'object' && meternet.status ? JSON.stringify(meternet.status()) : ''");
+      return s ? (JSON.parse(s as string) as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.pacing) clearTimeout(this.pacing);
+    this.pacing = undefined;
+    if (this.slcan) await this.slcan.close();
+    for (const n of this.nodes) await n.rt.dispose();
+  }
+}
+
+function relayClosed(rt: EspruinoRuntime): boolean {
+  const m = rt.global.meternet as { link?: { relayClosed?: boolean } } | undefined;
+  return !(m && m.link && m.link.relayClosed === false);
+}

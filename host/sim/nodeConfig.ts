@@ -1,0 +1,67 @@
+/**
+ * What the simulator writes into each device's Storage before its bundle runs:
+ * "meternet.json" (modules/link/config.ts: the CAN role, address and key material)
+ * and, for the aggregator, "agg.json" (app/aggregator/main.ts: web port and site).
+ */
+import type { Aes128 } from "../../modules/ports/aes.ts";
+import { meterKey } from "../../modules/can/kdf.ts";
+import { toHex } from "../../modules/can/hex.ts";
+import type { AggregatorConfig, MeterConfig } from "../../modules/link/config.ts";
+import type { Appliance } from "./appliances.ts";
+
+export interface SimMeter {
+  address: number;
+  appliance: Appliance;
+  household: string;
+  hasRelay: boolean;
+}
+
+/** Meters 1..n, households of four (one of each appliance). */
+export function simMeters(appliances: Appliance[]): SimMeter[] {
+  return appliances.map((a, i) => ({
+    address: i + 1,
+    appliance: a,
+    household: "house " + (Math.floor(i / 4) + 1),
+    hasRelay: a.kind === "washing-machine" || a.kind === "heater",
+  }));
+}
+
+/** publishEvery 5: answers re-armed once a second, which the 1 s poll plan needs (and a 5x cheaper simulation). */
+export function meterConfig(aes: Aes128, master: Uint8Array, m: SimMeter): MeterConfig {
+  return { role: "meter", address: m.address, keyHex: toHex(meterKey(aes, master, m.address)), name: m.appliance.name, publishEvery: 5 };
+}
+
+export function aggregatorConfig(master: Uint8Array, meters: SimMeter[]): AggregatorConfig {
+  return {
+    role: "aggregator",
+    masterKeyHex: toHex(master),
+    meters: meters.map((m) => ({ address: m.address, name: m.appliance.name, household: m.household, hasRelay: m.hasRelay })),
+  };
+}
+
+/**
+ * agg.json: public read-only dashboard on device port 80; a contracted power of 3 kW
+ * per household, so a heater and a heating washing machine together trip shedding
+ * (relay loads, lowest priority first: the washing machine is deferrable).
+ */
+export function aggFile(meters: SimMeter[]): object {
+  const households = Math.ceil(meters.length / 4);
+  return {
+    port: 80,
+    publicRead: true,
+    site: {
+      maxMeters: Math.max(8, meters.length),
+      tz: { stdOffsetS: 3600, euDst: true },
+      importAdderMc: 12000,
+      exportTariffMc: 5000,
+      defaultPriceMc: 10000,
+      limitW: 3000 * households,
+      holdS: 300,
+      saveIntervalS: 900,
+      meters: meters.map((m) => ({
+        address: m.address, name: m.appliance.name, household: m.household, keyId: m.address, hasRelay: m.hasRelay,
+        priority: m.appliance.kind === "washing-machine" ? 1 : m.appliance.kind === "heater" ? 2 : 9,
+      })),
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The two halves of the CAN link on the bit-timed virtual bus (host/canbus): readings
+// flow from the meter's publish() to the aggregator's onReading, relay commands flow
+// back authenticated, and both status objects count what happened.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { VirtualCanBus, BxcanModel } from "../../host/canbus/index.ts";
+import { nodeAes } from "../../host/ports/aes.ts";
+import { MemoryKvStore } from "../../host/ports/kvStore.ts";
+import { meterKey } from "../can/kdf.ts";
+import type { Reading } from "../can/aggregatorNode.ts";
+import { MeterLink, meterSignals } from "./meterLink.ts";
+import { AggregatorLink, TICK_MS } from "./aggregatorLink.ts";
+
+const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
+const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
+
+function network(publishEvery: number) {
+  const aes = nodeAes();
+  const bus = new VirtualCanBus({ bitrate: 125000 });
+  const clock = { nowMs: () => bus.scheduler.nowUs() / 1000 };
+  const relays: boolean[] = [];
+  const readings: Reading[] = [];
+  const meter = new MeterLink({
+    can: new BxcanModel(bus, "meter5"), address: 5, key16: meterKey(aes, MASTER, 5), aes, store: new MemoryKvStore(), log: () => {},
+    relay: (closed) => { relays.push(closed); return true; }, publishEvery,
+  });
+  const agg = new AggregatorLink({
+    can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], aes, store: new MemoryKvStore(), clock, log: () => {},
+    onReading: (r) => readings.push(r),
+  });
+  let windows = 0;
+  const run = (ms: number, exportWh = 0) => {
+    for (let t = 0; t < ms; t += TICK_MS) {
+      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(meterSignals(READING, 1234.4 + windows++, exportWh));
+      agg.tick();
+      bus.scheduler.advanceBy(TICK_MS * 1000);
+    }
+  };
+  return { meter, agg, run, relays, readings };
+}
+
+test("readings reach the aggregator authenticated and decoded", () => {
+  const n = network(1);
+  assert.equal(n.meter.started, 0);
+  assert.equal(n.agg.started, 0);
+  n.run(12000);
+  const last = (msg: string) => [...n.readings].reverse().find((r) => r.message === msg)!;
+  assert.equal(last("MEAS_POWER").values.P_import, 950);
+  assert.equal(last("MEAS_POWER").values.P_export, 0);
+  assert.equal(last("MEAS_VOLTAGE_FREQ").values.U_L1, 230.5);
+  assert.equal(last("MEAS_CURRENT_PF").values.I_L1, 4.25);
+  assert.ok(last("MEAS_ENERGY_IMPORT").values.E_import > 1234);
+  assert.equal(last("MEAS_THD").values.THD_I_L1, 12.5);
+  assert.equal(last("MEAS_APPARENT").values.S, 980);
+  const a = n.agg.status() as Record<string, any>;
+  assert.equal(a.role, "aggregator");
+  assert.equal(a.meters[0].address, 5);
+  assert.equal(a.meters[0].synced, true);
+  assert.ok(a.answered > 30 && a.meters[0].answered === a.answered, JSON.stringify(a));
+  assert.equal(a.readings, n.readings.length);
+  assert.deepEqual(a.rejects, { badMac: 0, stale: 0, length: 0, unknownId: 0, unsynced: 0, internal: 0 });
+  const m = n.meter.status() as Record<string, any>;
+  assert.equal(m.state, "error-active");
+  assert.ok(m.autoReplies > 30, JSON.stringify(m));
+  assert.equal(m.windows, 60);
+});
+
+test("an exporting reading is sent as export, negative PF kept", () => {
+  const s = meterSignals({ ...READING, pW: -2500, qVar: -40, pf: -0.99 }, 10, 20);
+  assert.equal(s.P_import, 0);
+  assert.equal(s.P_export, 2500);
+  assert.equal(s.Q_import, 0);
+  assert.equal(s.PF, -0.99);
+  assert.equal(s.E_export, 20);
+});
+
+test("relay commands are authenticated, executed and acknowledged; unsynchronised meters are refused", () => {
+  const n = network(5);
+  assert.equal(n.agg.sendCommand(5, "disconnect"), -1, "not synchronised yet");
+  n.run(2000);
+  assert.equal(n.agg.sendCommand(5, "disconnect"), 0);
+  assert.equal(n.agg.sendCommand(9, "connect"), -1, "unknown meter");
+  n.run(500);
+  assert.deepEqual(n.relays, [false]);
+  assert.equal((n.meter.status() as Record<string, unknown>).relay, "open");
+  assert.equal(n.agg.sendCommand(5, "connect"), 0);
+  n.run(500);
+  assert.deepEqual(n.relays, [false, true]);
+  const a = n.agg.status() as Record<string, any>;
+  assert.deepEqual(a.commands, { sent: 2, done: 2, failed: 0 });
+  assert.equal((n.meter.status() as Record<string, unknown>).commands, 2);
+  // Every reading is counted, although with publishEvery 5 only every fifth re-arms the answers.
+  assert.equal((n.meter.status() as Record<string, unknown>).windows, 15);
+});

@@ -1,0 +1,35 @@
+/**
+ * CAN1: the meter's bxCAN controller (boards/STM32F107/jswrap/jswrap_can.c over
+ * can/canDriver.c), an object whose methods are exactly the CanController port of
+ * modules/can/controller.ts: start, stop, send, addFilter, removeFilter,
+ * setAutoReply, clearAutoReply, onFrame, onState, state, counters, with the same
+ * return codes. The host runtime provides the same global on the virtual bus
+ * (host/canbus/bxcanModel.ts). App code passes CAN1 to modules as their
+ * CanController; modules never name it.
+ *
+ * Device specifics, all within the interface's contract:
+ *  - start(bitrate) accepts rates 36 MHz makes exactly with 8..25 quanta (125, 250,
+ *    500, 1000 kbit/s, ...), else -22; -100 if the controller never acknowledged.
+ *  - 14 filter banks (CAN1's share of 28); one filter takes 1..4 banks (a list that
+ *    accepts data and remote frames holds each id twice); addFilter returns the first.
+ *  - 16 auto-reply slots, standard data frames only.
+ *  - counters() also carries rxRingOverflows, autoReplyMissed and txErrors.
+ *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
+ */
+type MeternetCanController = import("../modules/can/controller").CanController;
+type MeternetCanCounters = import("../modules/can/controller").CanCounters;
+
+interface BxCanCounters extends MeternetCanCounters {
+  /** Frames dropped because the 32-frame receive ring was full (interpreter too slow). */
+  rxRingOverflows: number;
+  /** Remote frames an auto-reply slot matched but no mailbox was free for (delivered to onFrame instead). */
+  autoReplyMissed: number;
+  /** Transmissions a mailbox reported as failed. */
+  txErrors: number;
+}
+
+interface BxCanController extends MeternetCanController {
+  counters(): BxCanCounters;
+}
+
+declare const CAN1: BxCanController;
