@@ -5,7 +5,8 @@
  *  1. Debian packages that any `*.suite.sh` names in a `# needs-apt:` header line are
  *     checked first: installed through apt-get when running as root, otherwise the run
  *     stops at once with the exact apt-get line. No suite is ever skipped silently.
- *  2. `npm run build` (bundles, compatibility gate, budgets) and the device typecheck.
+ *  2. `npm run build` (bundles, compatibility gate, budgets), the device typecheck and
+ *     the kernel's Node addon (rebuilt if its C changed).
  *  3. Node unit tests: every `*.test.ts` (node:test, run through tsx).
  *  4. The selftest bundle under the host runtime (build/selftest.js).
  *  5. External suites: every `*.suite.sh` (C, QEMU, python); each prints
@@ -32,7 +33,8 @@ interface SuiteResult { name: string; passed: number; failed: number; note?: str
 const results: SuiteResult[] = [];
 
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { status: number; output: string; stdout: string } {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...opts.env }, maxBuffer: 256 * 1024 * 1024 });
+  // A hung suite must fail the run, not stall CI: 20 minutes at most per step.
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...opts.env }, maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60 * 1000, killSignal: "SIGKILL" });
   const output = (r.stdout ?? "") + (r.stderr ?? "");
   return { status: r.status ?? 1, output, stdout: r.stdout ?? "" };
 }
@@ -85,10 +87,18 @@ section("build (bundles, compatibility gate, budgets)");
   results.push({ name: "device typecheck", passed: t.status === 0 ? 1 : 0, failed: t.status === 0 ? 0 : 1 });
 }
 
+section("native addon (npm run install: the kernel C as the Node tests use it)");
+{
+  // npm install builds it once; rebuild so that tests never run a stale kernel after a C change.
+  const g = run("npm", ["run", "install", "--silent"]);
+  if (g.status !== 0) process.stdout.write(g.output);
+  results.push({ name: "native addon build", passed: g.status === 0 ? 1 : 0, failed: g.status === 0 ? 0 : 1 });
+}
+
 section("node unit tests");
 {
   const files = findFiles(root, ".test.ts").map((f) => relative(root, f));
-  const r = run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files]);
+  const r = run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=180000", ...files]);
   process.stdout.write(r.output);
   const pass = Number(/ℹ pass (\d+)/.exec(r.output)?.[1] ?? 0);
   const fail = Number(/ℹ fail (\d+)/.exec(r.output)?.[1] ?? (r.status === 0 ? 0 : 1));

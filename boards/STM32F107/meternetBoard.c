@@ -9,6 +9,9 @@
 #define GPIOD ((gpio_regs_t *)MN_GPIOD_BASE)
 #define NVIC ((nvic_regs_t *)MN_NVIC_BASE)
 
+/* The aggregator's image (METERNET_F107_AGG.py) has no ADC hook and no kernel:
+ * built with -DMN_NO_METERADC it keeps only CAN1. */
+#ifndef MN_NO_METERADC
 static mk_kernel_t kernel;
 static uint32_t adcBuffer[2u * MN_BOARD_ADC_HALF_PAIRS];
 
@@ -26,6 +29,9 @@ static mn_adc_config_t adcConfig = {
     .halfPairs = MN_BOARD_ADC_HALF_PAIRS,
     .kernel = &kernel,
 };
+mn_adc_t mn_board_adc;
+void mn_board_set_adc_notify(void (*notify)(void *ctx)) { adcConfig.notify = notify; }
+#endif
 
 static mn_can_config_t canConfig = {
     .regs = (bxcan_regs_t *)MN_CAN1_BASE,
@@ -34,7 +40,6 @@ static mn_can_config_t canConfig = {
     .bankCount = 14, /* CAN2 gets 14..27 (CAN2SB = 14, the reset value) */
 };
 
-mn_adc_t mn_board_adc;
 mn_can_t mn_board_can1;
 
 /* One 4-bit nibble of a GPIO CRL/CRH (MODE[1:0], CNF[1:0]) per pin. */
@@ -51,27 +56,31 @@ static void nvic_enable(int irq, uint32_t prio) {
 
 static int initialised;
 
-void mn_board_set_adc_notify(void (*notify)(void *ctx)) { adcConfig.notify = notify; }
 void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
 
 int mn_board_init(void) {
   if (initialised) return MN_OK;
+#ifndef MN_NO_METERADC
   MN_SET(RCC->AHBENR, MN_RCC_AHBENR_DMA1EN);
-  MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_AFIOEN | MN_RCC_APB2ENR_IOPCEN | MN_RCC_APB2ENR_IOPDEN | MN_RCC_APB2ENR_ADC1EN | MN_RCC_APB2ENR_ADC2EN);
-  MN_SET(RCC->APB1ENR, MN_RCC_APB1ENR_TIM3EN | MN_RCC_APB1ENR_CAN1EN);
+  MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_IOPCEN | MN_RCC_APB2ENR_ADC1EN | MN_RCC_APB2ENR_ADC2EN);
+  MN_SET(RCC->APB1ENR, MN_RCC_APB1ENR_TIM3EN);
   MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~MN_RCC_CFGR_ADCPRE_MASK) | (MN_RCC_ADCPRE_DIV6 << MN_RCC_CFGR_ADCPRE_SHIFT));
   gpio_config(GPIOC, 0, 0x0u); /* analog */
   gpio_config(GPIOC, 2, 0x0u);
+  int rc = mn_adc_init(&mn_board_adc, &adcConfig);
+  if (rc != MN_OK) return rc;
+  nvic_enable(MN_IRQ_DMA1_CH1, MN_BOARD_PRIO_DMA);
+#endif
+  MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_AFIOEN | MN_RCC_APB2ENR_IOPDEN);
+  MN_SET(RCC->APB1ENR, MN_RCC_APB1ENR_CAN1EN);
   gpio_config(GPIOD, 0, 0x8u); /* input with pull-up (ODR=1): CAN1_RX */
   MN_SET(GPIOD->ODR, 1u << 0);
   gpio_config(GPIOD, 1, 0xBu); /* alternate push-pull 50 MHz: CAN1_TX */
   uint32_t mapr = MN_RD(AFIO->MAPR) & ~(MN_AFIO_MAPR_CAN1_REMAP_MASK | MN_AFIO_MAPR_SWJ_MASK);
   MN_WR(AFIO->MAPR, mapr | (MN_AFIO_CAN1_REMAP_PD0_PD1 << MN_AFIO_MAPR_CAN1_REMAP_SHIFT));
 
-  int rc = mn_adc_init(&mn_board_adc, &adcConfig);
-  if (rc == MN_OK) rc = mn_can_init(&mn_board_can1, &canConfig);
-  if (rc != MN_OK) return rc;
-  nvic_enable(MN_IRQ_DMA1_CH1, MN_BOARD_PRIO_DMA);
+  int crc = mn_can_init(&mn_board_can1, &canConfig);
+  if (crc != MN_OK) return crc;
   nvic_enable(MN_IRQ_CAN1_TX, MN_BOARD_PRIO_CAN);
   nvic_enable(MN_IRQ_CAN1_RX0, MN_BOARD_PRIO_CAN);
   nvic_enable(MN_IRQ_CAN1_RX1, MN_BOARD_PRIO_CAN);
@@ -87,7 +96,9 @@ void CAN1_RX0_IRQHandler(void);
 void CAN1_RX1_IRQHandler(void);
 void CAN1_SCE_IRQHandler(void);
 
+#ifndef MN_NO_METERADC
 void DMA1_Channel1_IRQHandler(void) { mn_adc_isr_dma(&mn_board_adc); }
+#endif
 void CAN1_TX_IRQHandler(void) { mn_can_isr_tx(&mn_board_can1); }
 void CAN1_RX0_IRQHandler(void) { mn_can_isr_rx(&mn_board_can1, 0); }
 void CAN1_RX1_IRQHandler(void) { mn_can_isr_rx(&mn_board_can1, 1); }

@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { SimNetwork } from "../sim/network.ts";
 import { masterKey } from "../sim/keyFile.ts";
 import { statusLines, summary, checkWeb } from "../sim/report.ts";
-import { openConsoles, type Consoles } from "../sim/consoles.ts";
+import { openConsoles, consoleDeviceFactory, type Consoles } from "../sim/consoles.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -103,7 +103,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!args.keyFile) console.error(`WARNING: development master key ${key.path}${key.generated ? " (generated now)" : ""}: for the simulation only; use --key-file for your own.`);
   const log = createWriteStream(args.log);
   const { epochMs, startOfDayS } = startEpochMs(args.startHHMM);
+  const withConsole = await consoleDeviceFactory();
   const net = new SimNetwork({
+    device: withConsole.factory,
     meters: args.meters, speed: args.speed, masterKey: key.key,
     aggregatorBundle: readFileSync(bundles[0], "utf8"), meterBundle: readFileSync(bundles[1], "utf8"),
     httpPort: args.port, slcanPort: args.slcanPort, epochMs, startOfDayS, dipsPerSlot: args.dips,
@@ -114,7 +116,8 @@ export async function main(argv: string[]): Promise<number> {
     await net.start();
     consoles = await openConsoles(net, args.consolePort);
   } catch (e) {
-    console.error(`meternet start: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    console.error(`meternet start: ${msg}` + (/EADDRINUSE/.test(msg) ? "\n  another program listens there: choose free ports with --port, --slcan-port, --console-port" : ""));
     await net.stop();
     return 1;
   }
@@ -122,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   out.write(`meternet: ${args.meters} meters + aggregator on a virtual CAN bus at 125 kbit/s, speed x${args.speed}\n`);
   out.write(`  web page      http://127.0.0.1:${net.httpPort}/\n`);
   if (net.slcan) out.write(`  SLCAN         127.0.0.1:${net.slcan.port}   (python-can: can.Bus(interface="slcan", channel="socket://127.0.0.1:${net.slcan.port}"))\n`);
-  out.write(consoles ? consoles.describe() : `  consoles      not available (host/console missing)\n`);
+  out.write(consoles ? consoles.describe() : `  consoles      not available (${withConsole.why})\n`);
   out.write(`  master key    ${key.path}\n  device output ${args.log}\n`);
   net.run();
   const t0 = performance.now();
@@ -147,7 +150,6 @@ export async function main(argv: string[]): Promise<number> {
   draw();
   const web = await checkWeb(net.httpPort);
   const s = summary(net, (performance.now() - t0) / 1000, web, false);
-  if (consoles) await consoles.close();
   await net.stop();
   await new Promise<void>((r) => log.end(r));
   out.write(JSON.stringify(s) + "\n");

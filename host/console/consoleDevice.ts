@@ -21,6 +21,7 @@ import net from "node:net";
 import { EspruinoRuntime } from "../runtime/runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime.ts";
 import { LineDiscipline } from "./lineDiscipline.ts";
+import { declaredResultName } from "./declarationValue.ts";
 
 /** First line of a .bootcde written by save() (so a later save() may replace it). */
 export const SAVED_STATE_MARKER = "// meternet host save(): console journal\n";
@@ -55,6 +56,7 @@ export class ConsoleDevice {
   private contextCount = 0;
   private restartKind: RestartKind | undefined;
   private saveRequested = false;
+  private restartTextPending: string | undefined;
 
   constructor(private readonly opts: ConsoleDeviceOptions = {}) {
     this.console = new LineDiscipline({ evaluate: (line) => this.evaluate(line) }, (bytes) => this.broadcast(bytes));
@@ -75,10 +77,20 @@ export class ConsoleDevice {
 
   /** Power-on: boots from Storage, then the banner (when nothing was loaded) and the prompt. */
   powerOn(): void {
-    this.restartKind = "powerOn";
     this.journal = this.savedJournal();
     this.runtime.powerOn();
     this.console.restarted(this.restartText("powerOn"));
+  }
+
+  /**
+   * Runs a program as an upload does (runtime.execute) and keeps it in the journal, so
+   * a later save() from the console saves it with the REPL changes. Returns false when
+   * it threw (reported as "Uncaught ...").
+   */
+  execute(code: string, filename = "code"): boolean {
+    const ok = this.runtime.execute(code, filename);
+    if (ok) this.journal.push(code);
+    return ok;
   }
 
   /** Types into the console as a client would. */
@@ -129,13 +141,15 @@ export class ConsoleDevice {
     let failed = false;
     try {
       value = rt.eval(line, "REPL");
+      const name = declaredResultName(line);
+      if (name !== undefined && this.contextCount === contexts) value = rt.eval(name, "REPL");
     } catch (e) {
       failed = true;
       this.reportUncaught(e);
     }
     const restarted = this.contextCount !== contexts;
     if (!failed && !restarted && !this.saveRequested && line !== "") this.journal.push(line);
-    if (this.saveRequested && !restarted) this.flushSave();
+    if (this.saveRequested && !restarted) this.console.whenLineDone(() => this.flushSave());
     return { failed, value };
   }
 
@@ -156,14 +170,16 @@ export class ConsoleDevice {
     const kind = this.restartKind || "powerOn";
     this.restartKind = undefined;
     this.journal = kind === "reset" ? [] : this.savedJournal();
-    const text = this.restartText(kind);
-    // The runtime is mid-restart: boot code has not run yet; report once it has.
-    setImmediate(() => this.console.restarted(text));
-    if (this.consoleEvaluating()) this.console.restarted(text);
+    // The runtime is mid-restart: boot code has not run yet; report once it has
+    // (right after rt.reset()/load() returns, or on the next turn for host restarts).
+    this.restartTextPending = this.restartText(kind);
+    setImmediate(() => this.flushRestart());
   }
 
-  private consoleEvaluating(): boolean {
-    return (this.console as unknown as { evaluating: boolean }).evaluating;
+  private flushRestart(): void {
+    const text = this.restartTextPending;
+    this.restartTextPending = undefined;
+    if (text !== undefined) this.console.restarted(text);
   }
 
   private restartText(kind: RestartKind): string {
@@ -200,15 +216,23 @@ export class ConsoleDevice {
           throw new rt.realm.Error("Cannot save: .bootcde file already exists. Please remove it first.");
         }
         this.saveRequested = true;
-        if (!this.consoleEvaluating()) setImmediate(() => { if (this.saveRequested) this.flushSave(); });
+        if (!this.console.isEvaluating) setImmediate(() => { if (this.saveRequested) this.flushSave(); });
       },
+      // Deferred until the line is done and its result printed, as Espruino does them
+      // from jsiIdle (JSIS_TODO_RESET/FLASH_LOAD) after the REPL line.
       reset: (clearFlash?: unknown) => {
-        this.restartKind = "reset";
-        rt.reset(Boolean(clearFlash));
+        this.console.whenLineDone(() => {
+          this.restartKind = "reset";
+          rt.reset(Boolean(clearFlash));
+          this.flushRestart();
+        });
       },
       load: (file?: unknown) => {
-        this.restartKind = "load";
-        rt.load(file === undefined ? undefined : String(file));
+        this.console.whenLineDone(() => {
+          this.restartKind = "load";
+          rt.load(file === undefined ? undefined : String(file));
+          this.flushRestart();
+        });
       },
     };
   }

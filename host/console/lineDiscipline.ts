@@ -19,7 +19,8 @@
  * - ESC [ n d (line numbers, sent by the IDE) and other escape sequences are consumed;
  *   left/right/home/end/backspace/delete edit the line with Espruino's cursor output.
  * - Every "\n" written becomes "\r\n", as jsiConsolePrintString does.
- * Not emulated: history (up/down), tab completion, password, the DLE SOH packet
+ * - Up/down recall the history (or move between the lines of a multi-line input).
+ * Not emulated: tab completion, password, the DLE SOH packet
  * protocol (the CLI 0.1.67 does not use it for uploads), the debugger.
  */
 import { countBrackets } from "./bracketCount.ts";
@@ -63,6 +64,11 @@ export class LineDiscipline {
   /** A line is being run: a restart it causes is applied once the line is done. */
   private evaluating = false;
   private pendingRestart: string | undefined;
+  private afterLine: Array<() => void> = [];
+  /** Command history, oldest first (jsiHistoryAddLine: no duplicates, lines <= 500). */
+  private readonly history: string[] = [];
+  /** Index of the history entry the input line *is* (Espruino compares by identity); -1 once edited. */
+  private historyIndex = -1;
 
   constructor(
     private readonly interpreter: ConsoleInterpreter,
@@ -78,6 +84,17 @@ export class LineDiscipline {
   /** echo(on): Espruino's global. */
   setEcho(on: boolean): void {
     this.echoOff = !on;
+  }
+
+  /** A line is being run (restarts and save() wait until it is done). */
+  get isEvaluating(): boolean {
+    return this.evaluating;
+  }
+
+  /** Runs `task` once the line being run is done and its result printed (now if none is). */
+  whenLineDone(task: () => void): void {
+    if (this.evaluating) this.afterLine.push(task);
+    else task();
   }
 
   /** The text typed so far (for tests). */
@@ -103,7 +120,8 @@ export class LineDiscipline {
    */
   print(text: string): void {
     this.removeInputLine();
-    this.out(text);
+    // program strings go out as UTF-8 bytes (the input line is echoed byte for byte)
+    this.out(Buffer.from(text, "utf8").toString("latin1"));
     if (!this.busy) this.scheduleReturn();
   }
 
@@ -118,7 +136,7 @@ export class LineDiscipline {
       this.pendingRestart = (this.pendingRestart || "") + text;
       return;
     }
-    this.removeInputLine();
+    // jsiSemiInit prints over whatever is on screen (no jsiConsoleRemoveInputLine)
     if (text) this.out(text);
     this.echoOff = false;
     this.echoOffForLine = false;
@@ -191,6 +209,58 @@ export class LineDiscipline {
     if (updateConsole) this.removeInputLine();
     this.inputLine = "";
     this.cursor = 0;
+    this.historyIndex = -1;
+  }
+
+  private addHistory(line: string): void {
+    if (line.length === 0 || line.length > 500) return;
+    const i = this.history.indexOf(line);
+    if (i >= 0) this.history.splice(i, 1);
+    this.history.push(line);
+  }
+
+  /** jsiChangeToHistory + jsiReplaceInputLine. */
+  private changeToHistory(previous: boolean): void {
+    let next = -1;
+    if (this.historyIndex >= 0) next = previous ? this.historyIndex - 1 : this.historyIndex + 1;
+    else if (previous) next = this.history.length - 1;
+    if (next >= 0 && next < this.history.length) {
+      const line = this.history[next];
+      if (this.showInputLine()) {
+        this.moveCursorChar(this.cursor, 0);
+        this.out(ESC + "[J" + line.replace(/\n/g, "\n:"));
+      }
+      this.inputLine = line;
+      this.cursor = line.length;
+      this.historyIndex = next;
+    } else if (!previous) {
+      if (this.showInputLine()) {
+        this.moveCursorChar(this.cursor, 0);
+        this.out(ESC + "[J");
+      }
+      this.inputLine = "";
+      this.cursor = 0;
+      this.historyIndex = -1;
+    }
+  }
+
+  /** jsiHandleMoveUpDown: up/down between the lines of a multi-line input. */
+  private moveUpDown(direction: number): void {
+    const lines = this.inputLine.split("\n");
+    const from = this.lineAndCol(this.cursor);
+    const y = Math.min(Math.max(from.line + direction, 0), lines.length - 1);
+    let index = 0;
+    for (let k = 0; k < y; k++) index += lines[k].length + 1;
+    this.cursor = index + Math.min(from.col, lines[y].length);
+    if (this.showInputLine()) {
+      const to = this.lineAndCol(this.cursor);
+      let s = "";
+      for (let x = from.col; x < to.col; x++) s += ESC + "[C";
+      for (let x = from.col; x > to.col; x--) s += ESC + "[D";
+      for (let k = from.line; k < to.line; k++) s += ESC + "[B";
+      for (let k = from.line; k > to.line; k--) s += ESC + "[A";
+      this.out(s);
+    }
   }
 
   private handleChar(ch: string): void {
@@ -241,9 +311,12 @@ export class LineDiscipline {
           this.cursor++;
           if (this.showInputLine()) this.out(ESC + "[C");
         }
+      } else if (code === 65 || code === 66) {
+        const previous = code === 65;
+        if ((this.inputLine === "" || this.historyIndex >= 0) && this.cursor === this.inputLine.length) this.changeToHistory(previous);
+        else this.moveUpDown(previous ? -1 : 1);
       } else if (code === 70) this.handleEnd();
       else if (code === 72) this.handleHome();
-      // up/down (history, moving between lines) are not emulated
     } else if (st === InputState.Had27_91Number) {
       if (code >= 48 && code <= 57) {
         this.stateNumber = this.stateNumber * 10 + code - 48;
@@ -274,6 +347,7 @@ export class LineDiscipline {
 
   /** jsiAppendStringToInputLine. */
   private appendToInputLine(s: string): void {
+    this.historyIndex = -1;
     if (this.cursor >= this.inputLine.length) {
       this.inputLine += s;
     } else {
@@ -307,6 +381,7 @@ export class LineDiscipline {
         this.moveCursorChar(this.cursor, this.cursor - 1);
       }
     }
+    this.historyIndex = -1;
     const p = isBackspace ? this.cursor - 1 : this.cursor;
     this.inputLine = this.inputLine.slice(0, p) + this.inputLine.slice(p + 1);
     if (isBackspace) this.cursor--;
@@ -348,6 +423,7 @@ export class LineDiscipline {
         const line = this.inputLine.replace(/\s+$/, "");
         this.inputLine = "";
         this.cursor = 0;
+        this.historyIndex = -1;
         // Espruino strings are bytes; the terminal sends UTF-8.
         this.evaluating = true;
         let result: { failed: boolean; value?: unknown };
@@ -361,17 +437,22 @@ export class LineDiscipline {
           this.out("=" + formatReplValue(result.value) + "\n");
         }
         this.echoOffForLine = false;
+        // not typed by a user when echo is off: not kept (jsiHandleNewLine)
+        if (line !== "" && this.echo) this.addHistory(line);
+        for (const task of this.afterLine.splice(0)) task();
         if (this.pendingRestart !== undefined) {
           const text = this.pendingRestart;
           this.pendingRestart = undefined;
           this.restarted(text);
         }
       } else {
+        this.historyIndex = -1;
         if (this.showInputLine()) this.out("\n:");
         this.inputLine += "\n";
         this.cursor++;
       }
     } else {
+      this.historyIndex = -1;
       if (this.showInputLine()) this.out(ESC + "[J");
       this.inputLine = this.inputLine.slice(0, this.cursor) + "\n" + this.inputLine.slice(this.cursor);
       if (this.showInputLine()) {

@@ -13,7 +13,7 @@ extern "C" {
 namespace {
 
 // Feed in DMA-sized chunks so the kernel's small window queue never overflows.
-constexpr size_t kChunkPairs = 256;
+constexpr size_t kChunkPairs = 128;
 
 class Kernel : public Napi::ObjectWrap<Kernel> {
  public:

@@ -2,7 +2,7 @@
  * Drives the bus's scheduler from the simulation's VirtualClock, as
  * host/canbus/clockLink.ts linkToClock does, with one fix: a due time converted from
  * microseconds to milliseconds and back can come out a hair early in floating point
- * ((100004 / 1000) * 1000 = 100003.99999999999), so runDue would run nothing while
+ * ((1001 / 1000) * 1000 = 1000.9999999999999), so runDue would run nothing while
  * nextDueMs keeps reporting the event as due, and VirtualClock.advanceTo spins
  * forever. Here runDue always reaches the event it reported as due.
  * (Reported to host/canbus; once clockLink.ts has the same fix, use it instead.)

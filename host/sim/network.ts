@@ -9,6 +9,7 @@
  * Configuration goes into each device's Storage before its bundle runs (nodeConfig.ts).
  */
 import { VirtualClock, EspruinoRuntime } from "../runtime/index.ts";
+import type { RuntimeOptions } from "../runtime/runtime.ts";
 import { VirtualCanBus, BxcanModel, startSlcanTcpServer, type SlcanTcpServer } from "../canbus/index.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { applianceFor } from "./appliances.ts";
@@ -37,11 +38,28 @@ export interface SimOptions {
   dipsPerSlot: number;
   /** Everything a device prints, by node name. */
   output: (node: string, text: string) => void;
+  /** Builds each device around its runtime options (consoles.ts: with a TCP console); default: a bare runtime. */
+  device?: DeviceFactory;
+}
+
+/** A device: its runtime, and optionally a console server. */
+export interface DeviceShell {
+  runtime: EspruinoRuntime;
+  listen?(port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type DeviceFactory = (opts: RuntimeOptions) => DeviceShell;
+
+function bareDevice(opts: RuntimeOptions): DeviceShell {
+  const runtime = new EspruinoRuntime(opts);
+  return { runtime, close: () => runtime.dispose() };
 }
 
 export interface SimNode {
   name: string;
   rt: EspruinoRuntime;
+  shell: DeviceShell;
   can: BxcanModel;
   uncaught: number;
   lastLine: string;
@@ -102,7 +120,7 @@ export class SimNetwork {
     };
     if (meter) node.adc = { feeds: 0, windows: 0, kernelMs: 0 };
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
-    node.rt = new EspruinoRuntime({
+    node.shell = (this.o.device || bareDevice)({
       clock: this.clock,
       output,
       modules: { CAN: canModuleFactory(can) },
@@ -124,16 +142,23 @@ export class SimNetwork {
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
+      // The aggregator's saved state grows ~1.1 KB per meter (modules/aggregator README):
+      // beyond 8 meters it needs a larger Storage area than the default 32 KB.
+      flashBytes: !meter && this.o.meters > 8 ? 32768 + 2048 * this.o.meters : undefined,
       env: { SERIAL: name },
     });
+    node.rt = node.shell.runtime;
     this.nodes.push(node);
     return node;
   }
 
   /** Runs the bundles, opens the SLCAN endpoint, learns the web port. */
   async start(): Promise<void> {
-    this.aggregator.rt.execute(this.o.aggregatorBundle, "aggregator.js");
+    // Meters first, as in a building where they run before the aggregator boots: by the
+    // first poll each has measured a window and armed its answers.
     for (const n of this.nodes) if (n.meter) n.rt.execute(this.o.meterBundle, "meter.js");
+    this.clock.advance(1000);
+    this.aggregator.rt.execute(this.o.aggregatorBundle, "aggregator.js");
     if (this.o.slcanPort >= 0) this.slcan = await startSlcanTcpServer(this.bus, this.o.slcanPort);
     this.httpPort = await this.aggregator.rt.http.boundPort(80);
   }
@@ -161,7 +186,7 @@ export class SimNetwork {
       const t1 = performance.now();
       this.busyMs += t1 - t0;
       this.wallRun = t1 - this.wallStart;
-      this.pacing = setTimeout(step, 2);
+      this.pacing = setTimeout(step, this.o.speed >= 10 ? 2 : 10);
     };
     this.pacing = setTimeout(step, 0);
   }
@@ -185,7 +210,7 @@ export class SimNetwork {
     if (this.pacing) clearTimeout(this.pacing);
     this.pacing = undefined;
     if (this.slcan) await this.slcan.close();
-    for (const n of this.nodes) await n.rt.dispose();
+    for (const n of this.nodes) await n.shell.close();
   }
 }
 

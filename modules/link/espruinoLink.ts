@@ -39,12 +39,17 @@ export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLin
   });
 }
 
+/** AggregatorNode logs every ALARM answer, "alarm 0" (none) too: once a second per meter, so those are dropped. */
+function quietLog(line: string): void {
+  if (line.indexOf(": alarm 0 from") < 0) print(line);
+}
+
 /** The aggregator's link; every authenticated reading goes to `onReading`. */
 export function espruinoAggregatorLink(onReading: (r: Reading) => void): AggregatorLink | null {
   return start("aggregator", function (x: unknown, can: CanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading });
+    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: quietLog, onReading: onReading });
     if (link.started === 0) setInterval(function () { link.tick(); }, TICK_MS);
     return link;
   });

@@ -31,6 +31,7 @@ static uint32_t ticks_of(uint32_t psc, uint32_t arr) { return (psc + 1u) * (arr 
 
 int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   const mn_adc_config_t *c = dev->cfg;
+  if (c == NULL) return MN_ENETDOWN; /* never initialised */
   if (dev->running) return MN_EALREADY;
   uint32_t psc, arr;
   if (k == NULL || mn_sample_clock_compute(c->timerClkHz, k->sampleRateHz * 1000u, &psc, &arr) != MN_OK) return MN_EINVAL;
@@ -80,6 +81,7 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
 
 void mn_adc_stop(mn_adc_t *dev) {
   const mn_adc_config_t *c = dev->cfg;
+  if (c == NULL) return; /* never initialised (kill hook before init) */
   tim_stop(c->tim);
   adc_disable_external_trigger(c->adc1);
   adc_disable_dma(c->adc1);
@@ -184,6 +186,7 @@ static double mean_ticks(const mn_adc_t *dev, uint64_t a, uint64_t n) {
 }
 
 int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info) {
+  if (dev->cfg == NULL) return 0;
   /* With the DMA interrupt masked, a kernel restart cannot reset the queue
    * under mk_take_window (a 744-byte copy, about 10 us). */
   uint32_t irq = MN_IRQ_SAVE();

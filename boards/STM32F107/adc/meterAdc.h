@@ -96,7 +96,7 @@ int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
 /* Starts the kernel with k and sampling at k->sampleRateHz. 0, MN_EALREADY
  * (running), MN_EINVAL (kernel rejected k: lastKernelError holds the MK_E_*
  * code, mk_error_text explains it; or the rate does not fit the timer),
- * MN_ETIMEDOUT (ADC calibration did not finish). */
+ * MN_ETIMEDOUT (ADC calibration did not finish), MN_ENETDOWN (never initialised). */
 int mn_adc_start(mn_adc_t *dev, const mk_config_t *k);
 /* Stops sampling; windows still queued in the kernel are discarded. */
 void mn_adc_stop(mn_adc_t *dev);

@@ -58,6 +58,7 @@ int mn_can_init(mn_can_t *dev, const mn_can_config_t *cfg) {
 
 int mn_can_start(mn_can_t *dev, uint32_t bitrateHz) {
   mn_can_timing_t t;
+  if (dev->cfg == NULL) return MN_ENETDOWN;
   if (mn_can_timing_compute(dev->cfg->pclkHz, bitrateHz, MN_CAN_SAMPLE_POINT_PERMILLE, MN_CAN_MAX_RATE_ERROR_PPM, &t) != MN_OK)
     return MN_EINVAL;
   if (dev->state != MN_CAN_STOPPED) mn_can_stop(dev);
@@ -85,6 +86,7 @@ int mn_can_start(mn_can_t *dev, uint32_t bitrateHz) {
 }
 
 void mn_can_stop(mn_can_t *dev) {
+  if (dev->cfg == NULL) return; /* never initialised (kill hook before init) */
   bxcan_regs_t *can = dev->cfg->regs;
   bxcan_disable_irq(can, IER_RUNNING);
   bxcan_abort_all(can);
@@ -99,6 +101,7 @@ void mn_can_stop(mn_can_t *dev) {
 }
 
 void mn_can_reset(mn_can_t *dev) {
+  if (dev->cfg == NULL) return;
   mn_can_stop(dev);
   unsigned first = dev->cfg->firstBank, end = first + dev->cfg->bankCount;
   bxcan_filter_init_begin(dev->cfg->regs);
@@ -114,7 +117,7 @@ void mn_can_reset(mn_can_t *dev) {
 
 int mn_can_send(mn_can_t *dev, const mn_can_frame_t *f) {
   if (mn_can_frame_check(f) != MN_OK) return MN_EINVAL;
-  if (dev->state == MN_CAN_STOPPED || dev->state == MN_CAN_BUS_OFF) return MN_ENETDOWN;
+  if (dev->cfg == NULL || dev->state == MN_CAN_STOPPED || dev->state == MN_CAN_BUS_OFF) return MN_ENETDOWN;
   uint32_t irq = MN_IRQ_SAVE();
   int mb = bxcan_free_mailbox(dev->cfg->regs);
   int rc = mb < 0 ? MN_EBUSY : bxcan_transmit(dev->cfg->regs, mb, f);
@@ -124,6 +127,7 @@ int mn_can_send(mn_can_t *dev, const mn_can_frame_t *f) {
 
 int mn_can_add_filter(mn_can_t *dev, const mn_can_filter_t *f) {
   bxcan_bank_cfg_t banks[MN_CAN_FILTER_MAX_BANKS];
+  if (dev->cfg == NULL) return MN_ENETDOWN;
   int n = mn_can_filter_encode(f, banks);
   if (n < 0) return n;
   unsigned first = dev->cfg->firstBank, end = first + dev->cfg->bankCount;
@@ -144,6 +148,7 @@ int mn_can_add_filter(mn_can_t *dev, const mn_can_filter_t *f) {
 }
 
 void mn_can_remove_filter(mn_can_t *dev, int bank) {
+  if (dev->cfg == NULL) return;
   unsigned first = dev->cfg->firstBank, end = first + dev->cfg->bankCount;
   if (bank < (int)first || bank >= (int)end || dev->bankGroup[bank] != (uint8_t)(bank + 1)) return;
   bxcan_filter_init_begin(dev->cfg->regs);

@@ -17,8 +17,8 @@
  * half-written slot.
  *
  * Error codes are those of controller.ts: MN_EINVAL (-22) malformed argument,
- * MN_EBUSY (-16) all mailboxes pending, MN_ENETDOWN (-100) stopped, bus-off or
- * the controller did not acknowledge a mode change, MN_ENOSPC (-28) no free
+ * MN_EBUSY (-16) all mailboxes pending, MN_ENETDOWN (-100) stopped, bus-off,
+ * never initialised, or the controller did not acknowledge a mode change, MN_ENOSPC (-28) no free
  * filter bank or auto-reply slot.
  */
 #ifndef MN_CAN_DRIVER_H

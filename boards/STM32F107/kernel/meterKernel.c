@@ -14,13 +14,16 @@
 
 #include <string.h>
 
+/* Pairs written to the ring before the accumulation catches up: small, so the
+ * ring stays small (MK_DELAY + MK_RUN + the interpolator's 11 <= MK_RING). */
+#define MK_RUN 28u
+
 /* Samples between head (detection) and tail (accumulation). A crossing is known
  * K + (lpM - 1)/2 samples after it happened (fit look-ahead plus the moving
  * average's delay, at most 16 + 23.5), a missing one only after the margin past its
  * predicted time (a fifth of a nominal cycle, capped here): both must come before
- * the tail reaches it. The ring holds MK_DELAY + one 64-sample run + the
- * interpolator's reach (6 + 5). */
-#define MK_DELAY 96u
+ * the tail reaches it. */
+#define MK_DELAY 88u
 /* hot loops stay in their own functions so that each gets the registers */
 #define MK_NOINLINE __attribute__((noinline))
 #define MK_RING_MASK (MK_RING - 1u)
@@ -28,6 +31,9 @@
  * sample (code 0 or 4095), so the accumulation finds clipping with one OR. */
 #define MK_CODE_MASK 0x0FFFu
 #define MK_CLIP_MARK 0x8000u
+#if MK_DELAY + MK_RUN + 11u > MK_RING
+#error "ring too small for the delay and the run"
+#endif
 
 #define MK_EV_RISE 1u
 #define MK_EV_FALL 2u
@@ -298,9 +304,6 @@ static void resamplePoint(mk_kernel_t *k, uint64_t n0, uint32_t frac, uint32_t j
   }
   accV -= (int32_t)k->rsMidV << 14;
   accI -= (int32_t)k->rsMidI << 14;
-#ifdef MK_DEBUG_POINT
-  MK_DEBUG_POINT(k, n0, frac, j, accV);
-#endif
   /* Q14 coefficients -> 3 fractional bits (x8) kept for the FFT */
   accV = (accV + (1 << 10)) >> 11;
   accI = (accI + (1 << 10)) >> 11;
@@ -499,9 +502,6 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   *slot = *w;
   slot->droppedBefore = k->dropped;
   k->dropped = 0u;
-#ifdef MK_DEBUG_HOOK
-  MK_DEBUG_HOOK(k);
-#endif
   harmonicGroups(k, k->bufV, slot->hVQ16);
   harmonicGroups(k, k->bufI, slot->hIQ16);
   /* group 0 (DC) from the exact sums: the FFT's rounding biases its DC bin */
@@ -569,7 +569,7 @@ static void handleEvent(mk_kernel_t *k, const mk_event_t *e, uint64_t s) {
   if (e->kind & MK_EV_SYNTH) k->cur.flags |= MK_FLAG_SYNTHETIC;
 }
 
-/* Accumulates samples [s, s + n) (n <= 64, no event inside): 32-bit partial sums
+/* Accumulates samples [s, s + n) (n <= MK_RUN, no event inside): 32-bit partial sums
  * (64 * 4095^2 < 2^32), added to the window and half-cycle sums. Two passes of
  * few accumulators each, so that each fits the Cortex-M3's registers. */
 /* Sums over n ring words: [0] v, [1] i, [2] v*v, [3] i*i, [4] OR of the words
@@ -612,7 +612,7 @@ static MK_NOINLINE void sumsProducts(const uint32_t *p, uint32_t n, uint32_t *pr
   out[2] += sVpI;
 }
 
-/* Accumulates samples [s, s + n) (n <= 64, no event inside): 32-bit partial sums
+/* Accumulates samples [s, s + n) (n <= MK_RUN, no event inside): 32-bit partial sums
  * (64 * 4095^2 < 2^32), added to the window and half-cycle sums. */
 static void accumulate(mk_kernel_t *k, uint64_t s, uint32_t n) {
   uint32_t sq[5] = {0, 0, 0, 0, 0}, pr[3] = {0, 0, 0}, prev[2];
@@ -664,7 +664,7 @@ static void accumulate(mk_kernel_t *k, uint64_t s, uint32_t n) {
 }
 
 /* Accumulation side: everything before sample `to`, split at events and in runs
- * of at most 64 samples (the ring must still hold the interpolator's look-back). */
+ * of at most MK_RUN samples (the ring must still hold the interpolator's look-back). */
 static MK_NOINLINE void tailTo(mk_kernel_t *k, uint64_t to) {
   uint64_t s = k->tailAt;
   while (s < to) {
@@ -674,7 +674,7 @@ static MK_NOINLINE void tailTo(mk_kernel_t *k, uint64_t to) {
       k->evTail++;
     }
     if (k->evTail != k->evHead && k->ev[k->evTail % MK_EVENTS].sample < end) end = k->ev[k->evTail % MK_EVENTS].sample;
-    if (end - s > 64u) end = s + 64u;
+    if (end - s > MK_RUN) end = s + MK_RUN;
     accumulate(k, s, (uint32_t)(end - s));
     if (k->inWindow) resampleUpTo(k, end, 0);
     s = end;
@@ -749,17 +749,17 @@ static void feedRun(mk_kernel_t *k, const uint16_t *vi, size_t stride, size_t co
   if (h > MK_DELAY) tailTo(k, h - MK_DELAY);
 }
 
-/* Runs of at most 64 pairs keep the accumulation within the ring. */
+/* Runs of at most MK_RUN pairs keep the accumulation within the ring. */
 int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs) {
   size_t off;
-  for (off = 0; off < pairs; off += 64u) feedRun(k, vi + 2u * off, 2u, pairs - off < 64u ? pairs - off : 64u, 0);
+  for (off = 0; off < pairs; off += MK_RUN) feedRun(k, vi + 2u * off, 2u, pairs - off < MK_RUN ? pairs - off : MK_RUN, 0);
   return (int)(k->qHead - k->qTail);
 }
 
 int mk_feed_packed(mk_kernel_t *k, const uint32_t *words, size_t count) {
   size_t off;
-  for (off = 0; off < count; off += 64u)
-    feedRun(k, (const uint16_t *)(const void *)(words + off), 1u, count - off < 64u ? count - off : 64u, 1);
+  for (off = 0; off < count; off += MK_RUN)
+    feedRun(k, (const uint16_t *)(const void *)(words + off), 1u, count - off < MK_RUN ? count - off : MK_RUN, 1);
   return (int)(k->qHead - k->qTail);
 }
 

@@ -514,6 +514,21 @@ static void test_reset_clears_filters_and_slots(void **state) {
   assert_int_equal(fake_bxcan_pending_mailboxes(&hw), 0); /* slot gone */
 }
 
+static void test_uninitialised_controller_refuses_without_crashing(void **state) {
+  (void)state;
+  static mn_can_t blank; /* zeroed: what the interpreter's kill hook may meet before init */
+  mn_can_stop(&blank);
+  mn_can_reset(&blank);
+  mn_can_frame_t f = data_frame(0x100, 0, 0);
+  assert_int_equal(mn_can_send(&blank, &f), MN_ENETDOWN);
+  assert_int_equal(mn_can_start(&blank, 125000), MN_ENETDOWN);
+  mn_can_filter_t all = {.mode = MN_CAN_FILTER_MASK, .rtr = MN_CAN_RTR_ANY};
+  assert_int_equal(mn_can_add_filter(&blank, &all), MN_ENETDOWN);
+  assert_int_equal(mn_can_poll_state(&blank), 0);
+  mn_can_remove_filter(&blank, 0);
+  assert_int_equal(mn_can_init(&blank, NULL), MN_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_start_programs_timing_and_joins, setup),
@@ -536,6 +551,7 @@ int main(void) {
       cmocka_unit_test_setup(test_error_states_and_bus_off_recovery, setup),
       cmocka_unit_test_setup(test_stop_aborts_and_empties, setup),
       cmocka_unit_test_setup(test_reset_clears_filters_and_slots, setup),
+      cmocka_unit_test_setup(test_uninitialised_controller_refuses_without_crashing, setup),
   };
   return cmocka_run_group_tests_name("bxCAN driver", tests, NULL, NULL);
 }

@@ -1,0 +1,116 @@
+#!/bin/false
+# meternet meter / aggregator board: STM32F107VCT6 with Espruino 2v29 and the
+# meternet native hooks (MeterADC, CAN1). Espruino's board-file format
+# (boards/*.py of an Espruino tree): copy or symlink this file into the tree's
+# boards/ and this folder to libs/meternet (boards/STM32F107/README.md, "Building").
+#
+# Clocks: 25 MHz crystal -> PREDIV2 /5 -> PLL2 x8 = 40 MHz -> PREDIV1 /10 = 4 MHz
+# -> PLL x9 = 72 MHz, as on ST's STM3210C-EVAL. ST's system_stm32f10x.c does
+# exactly this when STM32F10X_CL is defined and HSE_VALUE is 25 MHz (its
+# SetSysClockTo72), so no clock code of ours is needed. APB1 = 36 MHz (bxCAN),
+# APB2 = 72 MHz, ADC clock 72 / 6 = 12 MHz (set by meternetBoard.c).
+#
+# Console: USART1 (A9/A10) through an external USB-serial bridge, not USB OTG FS:
+# Espruino's STM32F1 USB stack (make/common/STM32_LEGACY_USB.make) drives the
+# F103's USB device block, which the F105/F107 do not have; their OTG FS core
+# would need a new USB driver. USART1 also reaches ST's ROM bootloader for
+# flashing (BOOT0 = 1), and the bridge isolates the PC from the meter's mains
+# side when it is an isolated one.
+#
+# Two images (measured: one with everything is 242 KB, 18 KB over the 224 KB
+# code area, README.md "Flash budget"):
+#   METERNET_F107     the meter: CAN1, MeterADC + kernel, crypto; no IP.
+#   METERNET_F107_AGG (this file) the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
+#                     for its web server; no MeterADC.
+# Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
+# TCP/IP stack for it is future work (README.md).
+#
+# Flash: 256 KB = 224 KB code + 32 KB saved code (16 pages of 2 KB at the top).
+# RAM: 64 KB; `variables` leaves room for the stack, Espruino's own statics and
+# our drivers' state (budget line by line in README.md).
+
+import pinutils;
+info = {
+ 'name' : "meternet STM32F107 aggregator",
+ 'link' : [ "https://www.st.com/en/microcontrollers-microprocessors/stm32f107vc.html" ],
+ 'default_console' : "EV_SERIAL1",
+ 'default_console_tx' : "A9",
+ 'default_console_rx' : "A10",
+ 'default_console_baudrate' : "115200",
+ 'variables' : 3800, # 13 bytes each: 49400 bytes (no kernel or ADC buffers here); see README.md RAM budget
+ 'binary_name' : 'espruino_%v_meternet_f107_agg.bin',
+ 'build' : {
+   'optimizeflags' : '-Os',
+   'libraries' : [
+     'NET',
+     'WIZNET',
+     'CRYPTO','SHA256','AES',
+   ],
+   'makefile' : [
+     'DEFINES+=-DSAVE_ON_FLASH_MATH', # keeps classes, arrows, Promise (SAVE_ON_FLASH would remove them)
+     'DEFINES+=-DESPR_PACKED_SYMPTR', # 2 bytes less per built-in symbol
+     'DEFINES+=-DHSE_VALUE=25000000',
+     'DEFINES+=-DESPR_NO_BLUETOOTH',
+     'STLIB=STM32F10X_CL',
+     'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
+     # meternet native code (this folder, linked into the tree as libs/meternet)
+     'INCLUDE+=-I$(ROOT)/libs/meternet',
+     'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
+     'SOURCES+=libs/meternet/meternetBoard.c',
+     'SOURCES+=libs/meternet/drivers/bxcan.c libs/meternet/drivers/adc.c libs/meternet/drivers/dma.c libs/meternet/drivers/tim.c',
+     'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
+     'DEFINES+=-DMN_NO_METERADC', # meternetBoard.c without the ADC hook
+   ]
+  }
+};
+chip = {
+  'part' : "STM32F107VCT6",
+  'family' : "STM32F1",
+  'package' : "LQFP100",
+  'ram' : 64,
+  'flash' : 256,
+  'speed' : 72,
+  'usart' : 5,
+  'spi' : 3,
+  'i2c' : 2,
+  'adc' : 2,
+  'dac' : 2,
+  'saved_code' : {
+    'address' : 0x08000000 + ((256-32)*1024),
+    'page_size' : 2048, # connectivity line: 2 KB pages (RM0008 3.3.3)
+    'pages' : 16,
+    'flash_available' : 256-32, # KB for the firmware
+  },
+};
+devices = {
+  'OSC' : { 'pin_in' : 'OSC_IN', 'pin_out' : 'OSC_OUT' }, # dedicated pins 12/13 of the LQFP100: 25 MHz crystal
+  'OSC_RTC' : { 'pin_in' : 'C14', 'pin_out' : 'C15' },
+  'LED1' : { 'pin' : 'E2' },
+  'BTN1' : { 'pin' : 'E3' },
+};
+
+board = {
+  'left' : [ 'D0', 'D1', 'A9', 'A10' ],
+  'right' : [ 'GND', '3.3' ],
+  '_notes' : {
+    'D0' : "CAN1_RX (AFIO CAN1_REMAP = 11), owned by CAN1",
+    'D1' : "CAN1_TX, owned by CAN1",
+    'A9' : "USART1 TX: console",
+    'A10' : "USART1 RX: console",
+  }
+};
+
+def get_pins():
+  # The F105/F107 LQFP100 pinout equals the F103xC/D/E LQFP100 one for GPIO
+  # names; their alternate functions differ (no SDIO, FSMC, USB device, TIM8 or
+  # ADC3; Ethernet, OTG FS and a second CAN instead). Espruino has no F107 pin
+  # table: we take the F103xE one and drop what the F107 lacks, so that
+  # analogWrite / SPI / I2C / Serial pick only functions that exist.
+  pins = pinutils.scan_pin_file([], 'stm32f103xe.csv', 6, 10, 11)
+  pins = pinutils.only_from_package(pinutils.fill_gaps_in_pin_list(pins), chip["package"])
+  absent = ("SDIO", "FSMC", "USB", "TIM8", "ADC3_")
+  for pin in pins:
+    for fn in list(pin["functions"].keys()):
+      if fn.startswith(absent):
+        del pin["functions"][fn]
+  return pins

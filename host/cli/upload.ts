@@ -1,0 +1,197 @@
+/**
+ * npm run upload -- --port /dev/ttyUSB0 --role meter|aggregator [options]
+ *
+ * Puts a built bundle on a real board (or a simulated console, tcp://127.0.0.1:PORT)
+ * with the espruino CLI, in two CLI runs:
+ *   1. `-e require("Storage").write("meternet.json", ...)`: the node's CAN role,
+ *      address and key material (modules/link/config.ts), never part of the bundle;
+ *   2. build/<role>.js with `--config SAVE_ON_SEND=1`: written to Storage as .bootcde
+ *      (so it survives a power cycle) and started with load().
+ *
+ * Options:
+ *   --port P          serial device (/dev/ttyUSB0) or tcp://host:port (required)
+ *   --role R          meter | aggregator (required)
+ *   --address N       meter: its CAN address, 0..63 (required for a meter)
+ *   --name S          meter: its name in readings (default "meter N")
+ *   --meters LIST     aggregator: the meters it polls, e.g. 1,2,3 (default none)
+ *   --key-file F      JSON {"masterKeyHex": "<32 hex digits>"}: the network master key.
+ *                     A meter gets only its own key (derived from the master key and its
+ *                     address, modules/can/kdf.ts); the aggregator gets the master key.
+ *                     Required for serial ports; for tcp:// the simulator's development
+ *                     key (build/dev-key.json) is used when omitted, with a warning.
+ *   --bundle FILE     upload FILE instead of build/<role>.js
+ *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
+ *   --dry-run         print the two CLI commands (key redacted) and exit
+ * Exit status: 0 when both CLI runs succeeded, 1 when one failed, 2 for bad arguments.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { meterKey } from "../../modules/can/kdf.ts";
+import { toHex } from "../../modules/can/hex.ts";
+import { nodeAes } from "../ports/aes.ts";
+import { masterKey, readKeyFile } from "../sim/keyFile.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = ROOT + "node_modules/.bin/espruino";
+const CONFIG_FILE = "meternet.json";
+
+export interface UploadArgs {
+  port: string;
+  role: "meter" | "aggregator";
+  address?: number;
+  name?: string;
+  meters: number[];
+  keyFile?: string;
+  bundle: string;
+  baud?: number;
+  dryRun: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): UploadArgs {
+  const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean } = { meters: [], dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(flag + " needs a value");
+      return v;
+    };
+    switch (flag) {
+      case "--port": a.port = value(); break;
+      case "--role": {
+        const r = value();
+        if (r !== "meter" && r !== "aggregator") throw new UsageError("--role must be meter or aggregator, not '" + r + "'");
+        a.role = r;
+        break;
+      }
+      case "--address": {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n > 63) throw new UsageError("--address must be an integer 0..63, not '" + v + "'");
+        a.address = n;
+        break;
+      }
+      case "--name": a.name = value(); break;
+      case "--meters": {
+        const v = value();
+        const list = v.split(",").map((s) => s.trim());
+        if (!list.every((s) => /^\d+$/.test(s) && Number(s) <= 63)) throw new UsageError("--meters needs addresses 0..63 separated by commas, e.g. 1,2,3");
+        a.meters = list.map(Number);
+        break;
+      }
+      case "--key-file": a.keyFile = value(); break;
+      case "--bundle": a.bundle = value(); break;
+      case "--baud": {
+        const n = Number(value());
+        if (!(n > 0)) throw new UsageError("--baud needs a positive number");
+        a.baud = n;
+        break;
+      }
+      case "--dry-run": a.dryRun = true; break;
+      default: throw new UsageError("unknown option '" + flag + "'");
+    }
+  }
+  if (!a.port) throw new UsageError("--port is required (e.g. /dev/ttyUSB0 or tcp://127.0.0.1:2324)");
+  if (!a.role) throw new UsageError("--role is required (meter or aggregator)");
+  if (a.role === "meter" && a.address === undefined) throw new UsageError("a meter needs --address N (0..63)");
+  if (a.role === "aggregator" && a.address !== undefined) throw new UsageError("--address is for meters; the aggregator polls --meters");
+  if (!a.keyFile && !a.port.startsWith("tcp://")) throw new UsageError("--key-file is required for real hardware (JSON {\"masterKeyHex\": \"<32 hex digits>\"})");
+  return { ...a, bundle: a.bundle || ROOT + "build/" + a.role + ".js" } as UploadArgs;
+}
+
+/** The meternet.json content for the node (modules/link/config.ts). */
+export function nodeConfig(args: UploadArgs, master: Uint8Array): object {
+  if (args.role === "meter") {
+    const address = args.address as number;
+    return { role: "meter", address, keyHex: toHex(meterKey(nodeAes(), master, address)), name: args.name || "meter " + address };
+  }
+  return {
+    role: "aggregator",
+    masterKeyHex: toHex(master),
+    meters: args.meters.map((address) => ({ address, name: "meter " + address, household: "house 1", hasRelay: false })),
+  };
+}
+
+/** The two CLI argument lists: config write, then the saved upload. */
+export function cliCommands(args: UploadArgs, config: object): string[][] {
+  const common = ["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : [])];
+  const write = "require(\"Storage\").write(" + JSON.stringify(CONFIG_FILE) + "," + JSON.stringify(JSON.stringify(config)) + ")";
+  return [
+    [...common, "-e", write],
+    [...common, "--config", "SAVE_ON_SEND=1", args.bundle],
+  ];
+}
+
+/** Runs the CLI, passing its output through; an "Uncaught" from the device fails the run. */
+function runCli(cliArgs: string[], timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(CLI, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
+    let deviceError = false;
+    child.stdout.on("data", (d: Buffer) => {
+      process.stdout.write(d);
+      if (/Uncaught /.test(d.toString("latin1"))) deviceError = true;
+    });
+    const timer = setTimeout(() => {
+      process.stderr.write("upload: the espruino CLI did not finish within " + timeoutMs / 1000 + " s: stopped\n");
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("exit", (code) => { clearTimeout(timer); resolve(code === null ? 1 : code !== 0 ? code : deviceError ? 1 : 0); });
+    child.on("error", (e) => { clearTimeout(timer); process.stderr.write("upload: cannot run " + CLI + ": " + e.message + "\n"); resolve(1); });
+  });
+}
+
+function redact(cmd: string[], secretHex: string): string {
+  return cmd.map((c) => c.split(secretHex).join("<key>")).map((c) => (/^[\w./:=-]+$/.test(c) ? c : JSON.stringify(c))).join(" ");
+}
+
+export async function main(argv: string[], timeoutMs = 120000): Promise<number> {
+  let args: UploadArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write("upload: " + e.message + "\nusage: npm run upload -- --port /dev/ttyUSB0 --role meter|aggregator [--address N] [--key-file F] (see host/cli/upload.ts)\n");
+    return 2;
+  }
+  if (!existsSync(args.bundle)) {
+    process.stderr.write("upload: " + args.bundle + " missing: run `npm run build` first\n");
+    return 2;
+  }
+  let master: Uint8Array;
+  try {
+    if (args.keyFile) master = readKeyFile(args.keyFile);
+    else {
+      const k = masterKey(undefined, ROOT + "build/dev-key.json");
+      process.stderr.write("WARNING: no --key-file: using the simulator's development key " + k.path + " (simulated devices only)\n");
+      master = k.key;
+    }
+  } catch (e) {
+    process.stderr.write("upload: " + (e as Error).message + "\n");
+    return 2;
+  }
+  const config = nodeConfig(args, master);
+  const secret = args.role === "meter" ? (config as { keyHex: string }).keyHex : toHex(master);
+  const [writeConfig, upload] = cliCommands(args, config);
+  if (args.dryRun) {
+    for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
+    return 0;
+  }
+  process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + ") to " + args.port + "\n");
+  if ((await runCli(writeConfig, timeoutMs)) !== 0) {
+    process.stderr.write("upload: writing " + CONFIG_FILE + " failed\n");
+    return 1;
+  }
+  process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
+  if ((await runCli(upload, timeoutMs)) !== 0) {
+    process.stderr.write("upload: uploading " + args.bundle + " failed\n");
+    return 1;
+  }
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
+}

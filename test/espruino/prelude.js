@@ -1,0 +1,182 @@
+// Stand-ins for the native hooks of the meternet boards, for running build/*.js on Espruino's
+// Linux interpreter, which has neither: the global class MeterADC (types/meterAdc.d.ts) and the
+// module "CAN" (modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
+// file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
+//   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/espruino/prelude.js ...
+// The 3 windows below are real kernel output (host/native fed by host/waveform, demo condition:
+// 50.05 Hz, 230 V + 3 % 5th, 12 A lagging 0.4 rad + 10 % 3rd, 12800 Hz); MeterADC emits them in
+// turn every 10 cycles, with index and startSample running on. Arrays are base64 of the typed
+// arrays' bytes so that, as with the native hook, only the window in flight costs JsVars.
+// The bundles' top-level names are mangled and may replace the global E (build/meter.js has a
+// top-level function E), so E is kept here as EspruinoE, for the prelude and for debugging.
+var EspruinoE = E;
+// Memory once the boot code (.boot0 then .bootcde) has run: the first idle after load().
+setTimeout(function () {
+  var m = process.memory();
+  print("@@MEM boot free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize);
+}, 0);
+function MeterADC() {
+  this.stats = { windows: 0, dropped: 0, overruns: 0 };
+  this.timer = undefined;
+}
+MeterADC.window = function (k, s) {
+  function u16(b) { return new Uint16Array(EspruinoE.toArrayBuffer(atob(b))); }
+  function f32(b) { return new Float32Array(EspruinoE.toArrayBuffer(atob(b))); }
+  function f64(b) { return new Float64Array(EspruinoE.toArrayBuffer(atob(b))); }
+  var t = k % 3;
+  if (t === 0) return {
+    index: k,
+    startSample: s,
+    sampleRateHz: 12800,
+    cycles: 10,
+    sampleCount: 2557,
+    sumVLsb: 4760708,
+    sumILsb: 4760810,
+    sumVVLsb2: 9972729278,
+    sumIILsb2: 9580254092,
+    sumVILsb2: 9680319175,
+    sumVIPrevLsb2: 9671610556,
+    sumVPrevILsb2: 9688572288,
+    firstVLsb: 1880,
+    firstILsb: 1568,
+    lastVLsb: 1842,
+    lastILsb: 1535,
+    edgeVLsb: u16("WAdzBxgHMgc="),
+    edgeILsb: u16("IAY2BuoF/wU="),
+    crossingsSample: f64("AAAAAIDG378AAAAgNehvQAAAADD9739AAAAAYAL2h0AAAACI7POPQAAAAEjv+JNAAAAAVOX3l0AAAADc3PabQAAAAJDY9Z9AAAAAsm76oUAAAAB+5/mjQA=="),
+    urmsHalfLsb: f32("MdskRA2PJERQjyREUeEkRFCMJEQkjiREWo8kRJ+LJEQW3yRERY4kRJSKJETF2yRElIokRHyLJESIjiREbo8kRKPdJERNjCREkpEkRGrgJEQ="),
+    urmsHalfEndSample: f64("AAAAAADAX0AAAAAAAABwQAAAAAAA8HdAAAAAAADwf0AAAAAAAPiDQAAAAAAA+IdAAAAAAAD4i0AAAAAAAPiPQAAAAAAA+JFAAAAAAAD8k0AAAAAAAPiVQAAAAAAA+JdAAAAAAAD4mUAAAAAAAPibQAAAAAAA+J1AAAAAAAD4n0AAAAAAAPqgQAAAAAAA/KFAAAAAAAD6okAAAAAAAPqjQA=="),
+    hVLsb: f32("q7roRACSJEQAwo0+ANqMPgBwej4ANJ5BAABAPgAMJz4AnFA+AAAgPgAkTj4ApEI+AMQcPgCMLj4AzCA+AKQSPgCkQj4AOA4+ANwFPgBkHj4AFCo+AJQdPgB8Cz4AwOY9ALDdPQAAwD0AQNQ9APADPgB47z0AeO89AMQHPgDI9T0AAAE+ANC3PQC48z0AmLo9AHwLPgDozD0ASKY9AMQHPgCw3T0AKOs9AOgEPgBA1D0ASK89ANAnPgAAwD0A4Pc9AEDUPQBIrz0AeO89"),
+    hILsb: f32("8rvoRACnA0QAHEk+ALpSQgB4/D0AyA8+AEDUPQDI9T0AfAE+AKjAPQD4/D0AeMg9ALikPQB4yD0AeMg9AHjIPQAAwD0AoAU+AFDnPQDY7T0AEK09AFDDPQA4uT0AGI89ANjRPQBQqT0AYNs9AMDmPQDYxz0AqMA9AOjMPQAACD4AUMM9AKDEPQCowj0AoLw9AEDUPQAY5T0A0K09AJirPQAooz0AqMs9AHiZPQCo0z0AaIw9AFC0PQBAxT0AEK09AADCPQCAkz0AMOY9"),
+    harmonicMaxOrder: 50,
+    vMidLsb: 1862,
+    syncErrorSample: 0.018768310546875,
+    flags: 0,
+    droppedBefore: 0
+  };
+  if (t === 1) return {
+    index: k,
+    startSample: s,
+    sampleRateHz: 12800,
+    cycles: 10,
+    sampleCount: 2558,
+    sumVLsb: 4762531,
+    sumILsb: 4762383,
+    sumVVLsb2: 9976071219,
+    sumIILsb2: 9582767181,
+    sumVILsb2: 9683203894,
+    sumVIPrevLsb2: 9674452571,
+    sumVPrevILsb2: 9691416413,
+    firstVLsb: 1868,
+    firstILsb: 1558,
+    lastVLsb: 1856,
+    lastILsb: 1548,
+    edgeVLsb: u16("TAdnByYHQAc="),
+    edgeILsb: u16("FgYsBvcFDAY="),
+    crossingsSample: f64("AAAAAACCqL8AAABAfPZvQAAAAJAp939AAAAAgIb5h0AAAACAdPePQAAAAGi0+pNAAAAA4K75l0AAAABQqPibQAAAAICm959AAAAAaFD7oUAAAACMy/qjQA=="),
+    urmsHalfLsb: f32("CYokRCWKJERUjSRE/44kRJngJETSjSREKY0kRCLfJERWjCRECo4kRIaRJERKkSREWd8kRJKMJEQWjCREtt4kRIaMJERPjCREZo0kRBeQJEQ="),
+    urmsHalfEndSample: f64("AAAAAAAAYEAAAAAAAABwQAAAAAAAAHhAAAAAAAAAgEAAAAAAAPiDQAAAAAAAAIhAAAAAAAD4i0AAAAAAAPiPQAAAAAAA/JFAAAAAAAD8k0AAAAAAAPyVQAAAAAAA/JdAAAAAAAD4mUAAAAAAAPybQAAAAAAA+J1AAAAAAAD4n0AAAAAAAPygQAAAAAAA/KFAAAAAAAD8okAAAAAAAPyjQA=="),
+    hVLsb: f32("L7roRACSJEQAmp8+AGKFPgBIdT4ANJ5BAKxAPgDETj4A6EU+APgCPgDUNz4A9CM+AAABPgA0Hz4AlCs+AMQcPgA4Dj4A0AY+AERUPgCY8T0AxBw+APD5PQCo1j0AsN09ALDdPQDwAz4ApBI+ALDdPQDInD0A4Pc9AKQJPgDkED4ApAk+APjoPQDA5j0AuPM9AAjZPQD8AT4ACNk9AJjxPQDozD0A8AM+ALjzPQAI2T0A6Mw9AOjMPQDg9z0A+AI+AEDUPQBgyj0AUKk9"),
+    hILsb: f32("VbjoRACoA0QA+Fs+ANBSQgDUKj4AqPI9AEj1PQA49D0AiLg9ADj0PQBgzz0A4Oc9ADj0PQDQoD0AuPM9AOCQPQA42j0AqNY9APj8PQBMEz4A4Pc9AFjBPQAAgj0A2Mc9AFCpPQDQtz0AQNQ9AACgPQBAxT0AgAA+APCjPQCApT0AAMI9AFjBPQA42j0AuKQ9ADjaPQB4mT0ASN49AEDFPQDIkT0A0Lc9AEi7PQCIzT0A8Js9APjDPQCowD0A8Js9AMicPQCQxj0AqMs9"),
+    harmonicMaxOrder: 50,
+    vMidLsb: 1862,
+    syncErrorSample: 0.0039215087890625,
+    flags: 0,
+    droppedBefore: 0
+  };
+  if (t === 2) return {
+    index: k,
+    startSample: s,
+    sampleRateHz: 12800,
+    cycles: 10,
+    sampleCount: 2557,
+    sumVLsb: 4760673,
+    sumILsb: 4760787,
+    sumVVLsb2: 9972616911,
+    sumIILsb2: 9580186927,
+    sumVILsb2: 9680246250,
+    sumVIPrevLsb2: 9671536789,
+    sumVPrevILsb2: 9688495172,
+    firstVLsb: 1884,
+    firstILsb: 1571,
+    lastVLsb: 1846,
+    lastILsb: 1539,
+    edgeVLsb: u16("XAd1BxsHNgc="),
+    edgeILsb: u16("IwY5Bu0FAwY="),
+    crossingsSample: f64("AAAAAEBH478AAADA0ORvQAAAAPBH7n9AAAAAQA/1h0AAAACYAfOPQAAAAOyC+JNAAAAARHf3l0AAAAA4dPabQAAAABxp9Z9AAAAAqjP6oUAAAAC6rPmjQA=="),
+    urmsHalfLsb: f32("ZOIkRNaNJESPjCREgd0kROuLJEQYjSREaOAkRH+NJETdjiREV40kRCKLJETV4SREZJIkREuRJERT4CREbYokRJuNJEQ+jyREFI0kRCffJEQ="),
+    urmsHalfEndSample: f64("AAAAAADAX0AAAAAAAABwQAAAAAAA8HdAAAAAAADwf0AAAAAAAPiDQAAAAAAA+IdAAAAAAADwi0AAAAAAAPiPQAAAAAAA+JFAAAAAAAD8k0AAAAAAAPiVQAAAAAAA+JdAAAAAAAD4mUAAAAAAAPibQAAAAAAA9J1AAAAAAAD4n0AAAAAAAPqgQAAAAAAA/KFAAAAAAAD6okAAAAAAAPqjQA=="),
+    hVLsb: f32("O7roRACSJEQA4pk+AACIPgDcbT4AGZ5BAEg7PgCIZD4ABDU+AIQTPgA0Hz4A6AQ+AJAKPgDA5j0AVD8+AFB2PgCUHT4A9Bs+APD5PQCY8T0AHA8+ANwFPgCw3T0A4Pc9AMDmPQDA5j0AsN09AHwLPgB8Cz4A4Pc9AGAUPgB4GT4A/AE+ALjzPQBI4j0A+Og9AMDmPQCw3T0ACNk9AJjxPQDwFj4AAP49AHiZPQBQ7T0A/AE+AADAPQAI2T0AKKM9ALjzPQC48z0AyJw9"),
+    hILsb: f32("qLvoRACpA0QA6EU+ALFSQgDIIj4ASPU9AIjkPQAA8D0A3BI+AKDZPQAI2T0AoMQ9AHiZPQDI7D0AyOw9ANjtPQC4Aj4AoNk9ACjOPQCw6z0AANA9AFi/PQBQrD0A8Pk9AFCsPQBIpj0AQNQ9AAABPgC4tT0AAH49AAinPQB41T0ACLU9AJCKPQAAAT4AcNI9APi7PQBQtD0AAJA9ANiqPQAwnz0AWL89AHjIPQAwnz0AAMI9ANCtPQAgtz0A0IY9AFDDPQCowD0AgIs9"),
+    harmonicMaxOrder: 50,
+    vMidLsb: 1862,
+    syncErrorSample: 0.0117950439453125,
+    flags: 0,
+    droppedBefore: 0
+  };
+};
+MeterADC.prototype.setCalibration = function (vZeroLsb, iZeroLsb) {
+  this.vZeroLsb = vZeroLsb;
+  this.iZeroLsb = iZeroLsb;
+};
+MeterADC.prototype.start = function (cfg) {
+  if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) throw new Error("sampleRateHz must be 1000..51200");
+  if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) throw new Error("nominalHz must be 50 or 60");
+  this.stop();
+  var self = this;
+  var k = 0;
+  var s = 2686;
+  this.timer = setInterval(function () {
+    var w = MeterADC.window(k, s);
+    k++;
+    s += w.sampleCount;
+    self.stats.windows++;
+    self.emit("window", w);
+  }, 10000 / 50.05);
+};
+MeterADC.prototype.stop = function () {
+  if (this.timer !== undefined) clearInterval(this.timer);
+  this.timer = undefined;
+};
+MeterADC.prototype.getStats = function () {
+  return { windows: this.stats.windows, dropped: this.stats.dropped, overruns: this.stats.overruns };
+};
+// A controller on an empty bus: accepts everything, sends into the void, never receives.
+Modules.addCached("CAN", function () {
+  var state = "stopped";
+  var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
+  var banks = 0;
+  var slotIds = [];
+  exports.start = function (bitrate) {
+    if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
+    state = "error-active";
+    return 0;
+  };
+  exports.stop = function () { state = "stopped"; };
+  exports.send = function (frame) {
+    if (!frame || typeof frame.id !== "number") return -22;
+    if (state === "stopped" || state === "bus-off") return -100;
+    n.txFrames++;
+    return 0;
+  };
+  exports.addFilter = function (filter) {
+    if (!filter || (filter.mode !== "mask" && filter.mode !== "list")) return -22;
+    return banks < 14 ? banks++ : -28;
+  };
+  exports.removeFilter = function (bank) {};
+  exports.setAutoReply = function (frame, once) {
+    if (!frame || typeof frame.id !== "number") return -22;
+    var k = slotIds.indexOf(frame.id);
+    if (k >= 0) return k;
+    if (slotIds.length >= 8) return -28;
+    slotIds.push(frame.id);
+    return slotIds.length - 1;
+  };
+  exports.clearAutoReply = function (id) {};
+  exports.onFrame = function (cb) {};
+  exports.onState = function (cb) {};
+  exports.state = function () { return state; };
+  exports.counters = function () {
+    return { tec: n.tec, rec: n.rec, txFrames: n.txFrames, rxFrames: n.rxFrames, rxOverruns: n.rxOverruns, autoReplies: n.autoReplies, busOffCount: n.busOffCount };
+  };
+});
