@@ -7,9 +7,9 @@
  * half-buffer fed to the C kernel boards/STM32F107/kernel/meterKernel.h from the
  * DMA interrupt; each finished window is queued to the interpreter (as Espruino's
  * Waveform does) and emitted as a 'window' event on the main loop.
- * Host: host/meterAdc/ (same API, fed from host/waveform through the Node addon of
- * the same kernel), installed as the global `MeterADC` by the host runtime
- * (`globals: (rt) => ({ MeterADC: ... })`).
+ * Host: host/meterAdc/ (same API, retuning included, fed from host/waveform through
+ * the Node addon of the same kernel), installed as the global `MeterADC` by the host
+ * runtime (`globals: (rt) => ({ MeterADC: ... })`).
  *
  * The 'window' event's argument is EXACTLY modules/metering/kernelWindow.ts
  * KernelWindow: a plain object with those field names; sums as numbers (64-bit
@@ -18,6 +18,10 @@
  * urmsHalfLsb Float32Array(n), urmsHalfEndSample Float64Array(n), hVLsb / hILsb
  * Float32Array(51)). All values are raw ADC codes: calibration is applied in
  * JavaScript (modules/metering/calibration.ts); the hook never scales.
+ *
+ * Retuning (setSampleRate): `sampleRateHz` of a window is the mean rate of its own
+ * samples; a window inside which the rate changed has positions on two grids
+ * (modules/metering/sampleRetune.ts regrid() accounts for it).
  */
 interface MeterAdcConfig {
   /** ADC pair rate, Hz (the meter uses 12800; 1000..51200). */
@@ -29,6 +33,9 @@ interface MeterAdcConfig {
   hysteresisLsb?: number;
   /** Least-squares half-width around each crossing (0/omitted: from the rate). */
   fitHalfWidth?: number;
+  /** Code of 0 V for crossing detection before the first window; 0/omitted: the
+   * value given to setCalibration, else the kernel's default 2048. */
+  vMidLsb?: number;
 }
 
 interface MeterAdcStats {
@@ -36,8 +43,21 @@ interface MeterAdcStats {
   windows: number;
   /** Windows lost because JavaScript did not take them in time (kernel queue full). */
   dropped: number;
-  /** DMA half-buffers the kernel could not process before the next one (device only). */
+  /** Half-buffers lost or processed late: missedBlocks + lateBlocks (0 on the host). */
   overruns: number;
+  running: boolean;
+  /** Rate the timer produces now, Hz (0 when stopped). */
+  sampleRateHz: number;
+  /** DMA half-buffers handed to the kernel. */
+  blocks: number;
+  /** Half-buffers overwritten before they were read; each restarts the kernel. */
+  missedBlocks: number;
+  /** Half-buffers whose processing outlasted the filling of the next one. */
+  lateBlocks: number;
+  /** DMA transfer errors; sampling stops on one. */
+  dmaErrors: number;
+  /** Kernel restarts after a gap (the next window has KERNEL_FLAG_FIRST). */
+  kernelRestarts: number;
 }
 
 declare class MeterADC {
@@ -52,6 +72,16 @@ declare class MeterADC {
    * window's mean). Takes effect at the next start().
    */
   setCalibration(vZeroLsb: number, iZeroLsb: number): void;
+  /**
+   * Retunes the sampling rate from the next half-buffer on (device: 256 pairs; host:
+   * its block), e.g. to 256 x the measured frequency. Returns the rate the timer
+   * actually produces, Hz (72 MHz / an integer number of ticks, rounded to mHz:
+   * within 89 ppm of the request at 12.8 kHz), or -22 (MN_EINVAL) for a rate that
+   * is not a number in (0, 4 MHz) or outside what the start rate's prescaler allows
+   * (about 1099 Hz and up at the 12.8 kHz start), -100 (MN_ENETDOWN) when not
+   * running. A request replaces one not yet applied.
+   */
+  setSampleRate(rateHz: number): number;
   getStats(): MeterAdcStats;
   on(event: "window", cb: (w: import("../modules/metering/kernelWindow").KernelWindow) => void): void;
 }

@@ -5,12 +5,17 @@ import { MeterChain } from "../../modules/metering/meterChain";
 import { referenceCalibration } from "../../modules/metering/referenceFrontEnd";
 import { readingLine } from "../../modules/metering/readingLine";
 import type { WindowReading } from "../../modules/metering/windowReading";
+import { sampleRetune } from "../../modules/metering/sampleRetune";
 import { espruinoMeterLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { meterSignals } from "../../modules/link/meterLink"; // CAN link (modules/link)
 
 const calibration = referenceCalibration();
 let last: WindowReading | null = null;
 let lastFlagged = false;
+
+const adc = new MeterADC();
+// Sampling locked to 256 pairs per measured cycle (a hook without setSampleRate: not retuned).
+const retune = sampleRetune(typeof adc.setSampleRate === "function" ? adc : null, 12800, 50);
 
 const chain = new MeterChain({
   calibration: calibration,
@@ -20,6 +25,7 @@ const chain = new MeterChain({
     window: (r, flagged) => {
       last = r;
       lastFlagged = flagged;
+      retune.update(r.fHz, r.flags, flagged);
     },
     event: (e) => {
       print("event " + e.kind + " start=" + e.startS.toFixed(3) + "s duration=" + e.durationS.toFixed(3) + "s residual=" + e.residualPct.toFixed(2) + "%");
@@ -30,9 +36,8 @@ const chain = new MeterChain({
   },
 });
 
-const adc = new MeterADC();
 adc.setCalibration(calibration.v.zeroLsb, calibration.i.zeroLsb);
-adc.on("window", (w) => chain.process(w));
+adc.on("window", (w) => chain.process(retune.regrid(w)));
 // CAN link (modules/link): each window's reading becomes the meter's authenticated
 // answers (meternet.json in Storage; no file, no link). The relay driver is a stub
 // until the board's relay pin is defined: commands are acknowledged, state is kept.

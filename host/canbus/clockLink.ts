@@ -20,9 +20,14 @@ export function linkToClock(scheduler: Scheduler, clock: Clock): ClockLink {
       return d === undefined ? undefined : (d - offsetUs) / 1000;
     },
     runDue: () => {
-      const t = clock.nowMs() * 1000 + offsetUs;
-      if (t > scheduler.nowUsRaw()) scheduler.advanceTo(t);
-      else scheduler.advanceTo(scheduler.nowUsRaw());
+      // A due time converted from microseconds to milliseconds and back can come out
+      // a hair early in floating point ((1001 / 1000) * 1000 = 1000.9999999999999):
+      // always reach the event that nextDueMs reported as due, or the clock would
+      // see it due forever and spin.
+      let t = clock.nowMs() * 1000 + offsetUs;
+      const d = scheduler.nextDueUs();
+      if (d !== undefined && d > t && (d - offsetUs) / 1000 <= clock.nowMs()) t = d;
+      scheduler.advanceTo(Math.max(t, scheduler.nowUsRaw()));
     },
   };
   scheduler.externalNowUs = () => clock.nowMs() * 1000 + offsetUs;

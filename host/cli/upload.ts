@@ -22,7 +22,8 @@
  *   --bundle FILE     upload FILE instead of build/<role>.js
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
  *   --dry-run         print the two CLI commands (key redacted) and exit
- * Exit status: 0 when both CLI runs succeeded, 1 when one failed, 2 for bad arguments.
+ * Exit status: 0 when both CLI runs succeeded and the device reported no "Uncaught"
+ * error, 1 otherwise, 2 for bad arguments.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -126,7 +127,7 @@ export function cliCommands(args: UploadArgs, config: object): string[][] {
 }
 
 /** Runs the CLI, passing its output through; an "Uncaught" from the device fails the run. */
-function runCli(cliArgs: string[], timeoutMs: number): Promise<number> {
+function runCli(cliArgs: string[], timeoutMs: number): Promise<{ code: number; deviceError: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(CLI, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
     let deviceError = false;
@@ -138,8 +139,8 @@ function runCli(cliArgs: string[], timeoutMs: number): Promise<number> {
       process.stderr.write("upload: the espruino CLI did not finish within " + timeoutMs / 1000 + " s: stopped\n");
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.on("exit", (code) => { clearTimeout(timer); resolve(code === null ? 1 : code !== 0 ? code : deviceError ? 1 : 0); });
-    child.on("error", (e) => { clearTimeout(timer); process.stderr.write("upload: cannot run " + CLI + ": " + e.message + "\n"); resolve(1); });
+    child.on("exit", (code) => { clearTimeout(timer); resolve({ code: code === null ? 1 : code, deviceError }); });
+    child.on("error", (e) => { clearTimeout(timer); process.stderr.write("upload: cannot run " + CLI + ": " + e.message + "\n"); resolve({ code: 1, deviceError }); });
   });
 }
 
@@ -180,13 +181,19 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     return 0;
   }
   process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + ") to " + args.port + "\n");
-  if ((await runCli(writeConfig, timeoutMs)) !== 0) {
-    process.stderr.write("upload: writing " + CONFIG_FILE + " failed\n");
+  const w = await runCli(writeConfig, timeoutMs);
+  if (w.code !== 0 || w.deviceError) {
+    process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + (w.deviceError ? " on the device (see its error above)" : "") + "\n");
     return 1;
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
-  if ((await runCli(upload, timeoutMs)) !== 0) {
+  const u = await runCli(upload, timeoutMs);
+  if (u.code !== 0) {
     process.stderr.write("upload: uploading " + args.bundle + " failed\n");
+    return 1;
+  }
+  if (u.deviceError) {
+    process.stderr.write("upload: " + args.bundle + " is saved, but it reported an error when it started (see above)\n");
     return 1;
   }
   return 0;

@@ -184,6 +184,12 @@ test("save() keeps the state across reset/load and power-on; refuses over a fore
   await dev.close();
 });
 
+function hostOffset(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const two = (n: number) => String(n).padStart(2, "0");
+  return (off < 0 ? "-" : "+") + two(Math.floor(Math.abs(off) / 60)) + two(Math.abs(off) % 60);
+}
+
 test("=value formatting (measured)", () => {
   class Foo { a = 1; }
   const cases: Array<[unknown, string]> = [
@@ -202,6 +208,19 @@ test("=value formatting (measured)", () => {
     [[undefined, null, "s", { a: { b: { c: 1 } } }], "[ undefined, null, \n  \"s\", \n  { \n    a: { \n      b: { c: 1 }\n     }\n   }\n ]"],
     [true, "true"],
     [["x"], "[ \n  \"x\"\n ]"],
+    // measured with Espruino's time zone 0; the host's own offset is shown in its place
+    [new Date(2026, 10, 24, 9, 5, 7), "Date: Tue Nov 24 2026 09:05:07 GMT" + hostOffset(new Date(2026, 10, 24, 9, 5, 7))],
+    [/ab+c/g, "RegExp: { \n  source: \"ab+c\", \n  flags: \"g\", \n  lastIndex: 0 }"],
+    [new DataView(new ArrayBuffer(2)), "DataView: { \n  buffer: new ArrayBuffer(2), \n  byteOffset: 0, byteLength: 2 }"],
+    [{ get x() { return 1; }, y: 2 }, "{ y: 2 }"],
+    [[, 1], "[ undefined, 1 ]"],
+    [Object.create(null), "{  }"],
+    [new Uint8Array([1, 2, 3]).buffer, "new Uint8Array([1, 2, 3]).buffer"],
+    [{ toString: function () { return "T"; } }, "{ \n  toString: function () { ... }\n }"],
+    [[function () {}], "[ \n  function () {}\n ]"],
+    [() => 1, "function () { ... }"],
+    ["\xe9", "\"\\xE9\""],
+    [Promise.reject(new Error("x")).catch(() => undefined) && new Promise(() => undefined), "Promise: { state: 0 }"],
   ];
   for (const [v, want] of cases) assert.equal(formatReplValue(v), want);
 });

@@ -11,9 +11,12 @@
  *   as does every fifth key of an object;
  * - an instance of a named class prints "Name: " first, and a custom toString's result
  *   instead of its contents (new Error("x") gives "Error: Error: x").
+ * - Date, RegExp, DataView and Promise print as Espruino shows them ("Date: Thu Jan 1
+ *   1970 00:00:00 GMT+0000", "RegExp: { source, flags, lastIndex }", "Promise: { state: n }").
  * All of the above measured on the 2v29 Linux interpreter (see console.test.ts).
  * Known difference: V8 orders integer keys first, Espruino keeps insertion order.
  */
+import { inspect } from "node:util";
 import { formatEspruinoNumber } from "./espruinoNumber.ts";
 
 const LIMIT_AMOUNT = 15;
@@ -80,7 +83,55 @@ function formatFunction(fn: (...a: unknown[]) => unknown): string {
   if (/\{\s*\[native code\]\s*\}$/.test(src)) return "function () { [native code] }";
   const m = /^[^(]*\(([^)]*)\)/.exec(src) || /^\s*([A-Za-z_$][\w$]*)\s*=>/.exec(src);
   const params = m ? m[1].split(",").map((p) => p.trim()).filter((p) => p).join(",") : "";
-  return "function (" + params + ") {" + LIMIT_TEXT + "}";
+  // no code stored for an empty body: "{}" instead of "{ ... }"
+  const empty = /\{\s*\}$/.test(src) && !/^class\b/.test(src);
+  return "function (" + params + ") " + (empty ? "{}" : "{" + LIMIT_TEXT + "}");
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Date.prototype.toString as Espruino writes it: "Thu Jan 1 1970 00:00:00 GMT+0000". */
+function espruinoDate(d: Date): string {
+  if (isNaN(d.getTime())) return "Invalid Date";
+  const two = (n: number) => String(n).padStart(2, "0");
+  const off = -d.getTimezoneOffset();
+  const tz = (off < 0 ? "-" : "+") + two(Math.floor(Math.abs(off) / 60)) + two(Math.abs(off) % 60);
+  return DAYS[d.getDay()] + " " + MONTHS[d.getMonth()] + " " + d.getDate() + " " + d.getFullYear() + " " +
+    two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()) + " GMT" + tz;
+}
+
+/** Espruino's internal promise state: 0 pending, 1 rejected, 2 resolved. */
+function promiseState(p: Promise<unknown>): number {
+  const text = inspect(p, { depth: 0 });
+  if (text.includes("<pending>")) return 0;
+  return text.includes("<rejected>") ? 1 : 2;
+}
+
+/** Built-in objects Espruino shows by their internal fields (measured). */
+function builtinFields(v: object): Array<[string, unknown]> | undefined {
+  const tag = tagOf(v);
+  if (tag === "[object RegExp]") {
+    const r = v as RegExp;
+    return [["source", r.source], ["flags", r.flags], ["lastIndex", r.lastIndex]];
+  }
+  if (tag === "[object DataView]") {
+    const d = v as DataView;
+    return [["buffer", d.buffer], ["byteOffset", d.byteOffset], ["byteLength", d.byteLength]];
+  }
+  if (tag === "[object Promise]") return [["state", promiseState(v as Promise<unknown>)]];
+  return undefined;
+}
+
+/** Own enumerable keys without getters/setters (hidden, as jsvIsGetterOrSetter). */
+function plainEntries(v: object): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const k of Object.keys(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (d && (d.get || d.set)) continue;
+    out.push([k, (v as Record<string, unknown>)[k]]);
+  }
+  return out;
 }
 
 function formatBuffer(v: ArrayBuffer | ArrayBufferView): string {
@@ -172,17 +223,18 @@ export function formatReplValue(v: unknown, indent = 0, seen: Set<unknown> = new
         out.s += formatReplValue(item, indent + 1, seen);
         needNewLine = newNeeds;
       }
-      const extra = Object.keys(v).filter((k) => !isIntegerKey(k)).map((k) => [k, (v as unknown as Record<string, unknown>)[k]] as [string, unknown]);
+      const extra = plainEntries(v).filter(([k]) => !isIntegerKey(k));
       if (formatEntries(extra, indent, seen, first, out)) needNewLine = true;
       if (needNewLine) out.s += newLine(indent);
       return out.s + " ]";
     }
     const name = constructorName(v);
-    let prefix = name ? name + ": " : "";
-    if (name && hasCustomToString(v)) return prefix + String(v);
+    const prefix = name ? name + ": " : "";
+    if (tagOf(v) === "[object Date]") return prefix + espruinoDate(v as Date);
+    const builtin = builtinFields(v);
+    if (name && !builtin && hasCustomToString(v)) return prefix + String(v);
     const out = { s: prefix + "{ " };
-    prefix = "";
-    const entries = Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]] as [string, unknown]);
+    const entries = builtin || plainEntries(v);
     const needNewLine = formatEntries(entries, indent, seen, true, out);
     if (needNewLine) out.s += newLine(indent);
     return out.s + " }";

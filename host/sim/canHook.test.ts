@@ -1,4 +1,4 @@
-// The CAN controller a program gets from require("CAN") in a simulated device shows
+// The CAN controller a program gets as CAN1 in a simulated device shows
 // every behaviour of the controller contract (host/canbus/controllerContract.ts),
 // and a reset of the interpreter leaves the controller stopped and empty.
 import { test } from "node:test";
@@ -6,19 +6,20 @@ import assert from "node:assert/strict";
 import { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import { VirtualCanBus, BxcanModel, runControllerContract } from "../canbus/index.ts";
 import type { CanController } from "../../modules/can/controller.ts";
-import { canModuleFactory } from "./canHook.ts";
-import { linkBusToClock } from "./busClock.ts";
+import { canHookFactory } from "./canHook.ts";
+import { linkToClock } from "../canbus/clockLink.ts";
 
 function device(clock: VirtualClock, bus: VirtualCanBus, name: string) {
   const model = new BxcanModel(bus, name);
-  const rt = new EspruinoRuntime({ clock, output: () => {}, modules: { CAN: canModuleFactory(model) } });
-  return { rt, model, can: () => rt.eval('require("CAN")') as CanController };
+  const hook = canHookFactory(model);
+  const rt = new EspruinoRuntime({ clock, output: () => {}, globals: (r) => ({ CAN1: hook(r) }) });
+  return { rt, model, can: () => rt.eval('CAN1') as CanController };
 }
 
-runControllerContract("require('CAN') in a host runtime", () => {
+runControllerContract("CAN1 in a host runtime", () => {
   const clock = new VirtualClock();
   const bus = new VirtualCanBus({ bitrate: 125000 });
-  linkBusToClock(bus.scheduler, clock);
+  linkToClock(bus.scheduler, clock);
   const a = device(clock, bus, "dut");
   const b = device(clock, bus, "peer");
   return {
@@ -33,13 +34,13 @@ runControllerContract("require('CAN') in a host runtime", () => {
 test("frames reach the program as its own realm's arrays, through its event handling", () => {
   const clock = new VirtualClock();
   const bus = new VirtualCanBus({ bitrate: 125000 });
-  linkBusToClock(bus.scheduler, clock);
+  linkToClock(bus.scheduler, clock);
   const a = device(clock, bus, "a");
   const b = device(clock, bus, "b");
-  a.rt.execute(`var got = []; var can = require("CAN"); can.start(125000);
+  a.rt.execute(`var got = []; var can = CAN1; can.start(125000);
     can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });
     can.onFrame(function (f) { got.push(f.id + ":" + (f.data instanceof Uint8Array) + ":" + f.data.join(",")); if (f.id === 0x7ff) throw new Error("handler"); });`);
-  b.rt.execute(`var can = require("CAN"); can.start(125000);
+  b.rt.execute(`var can = CAN1; can.start(125000);
     setTimeout(function () { can.send({ id: 0x123, extended: false, rtr: false, dlc: 3, data: new Uint8Array([1, 2, 3]) }); can.send({ id: 0x7ff, extended: false, rtr: false, dlc: 0, data: new Uint8Array(0) }); can.send({ id: 0x124, extended: false, rtr: false, dlc: 1, data: new Uint8Array([9]) }); }, 10);`);
   clock.advance(50);
   // Lowest identifier first (arbitration); a throwing handler is reported like any
@@ -50,13 +51,13 @@ test("frames reach the program as its own realm's arrays, through its event hand
 test("reset() of the program stops the controller and clears its filters and auto-replies", () => {
   const clock = new VirtualClock();
   const bus = new VirtualCanBus({ bitrate: 125000 });
-  linkBusToClock(bus.scheduler, clock);
+  linkToClock(bus.scheduler, clock);
   const a = device(clock, bus, "a");
   const b = device(clock, bus, "b");
-  a.rt.execute(`var can = require("CAN"); can.start(125000);
+  a.rt.execute(`var can = CAN1; can.start(125000);
     can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });
     can.setAutoReply({ id: 0x200, extended: false, rtr: false, dlc: 1, data: new Uint8Array([7]) }, false);`);
-  b.rt.execute(`var got = []; var can = require("CAN"); can.start(125000);
+  b.rt.execute(`var got = []; var can = CAN1; can.start(125000);
     can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });
     can.onFrame(function (f) { if (!f.rtr) got.push(f.data[0]); });`);
   clock.advance(5);
@@ -66,7 +67,7 @@ test("reset() of the program stops the controller and clears its filters and aut
   a.rt.reset();
   clock.advance(5);
   assert.equal(a.model.state(), "stopped");
-  a.rt.execute(`var can = require("CAN"); can.start(125000); can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });`);
+  a.rt.execute(`var can = CAN1; can.start(125000); can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });`);
   const rxBefore = a.model.counters().rxFrames;
   b.rt.eval(`can.send({ id: 0x200, extended: false, rtr: true, dlc: 1, data: new Uint8Array(0) })`);
   clock.advance(5);

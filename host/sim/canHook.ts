@@ -1,5 +1,5 @@
 /**
- * require("CAN") inside a host runtime: the device-side face of a BxcanModel on the
+ * The global CAN1 inside a host runtime: the device-side face of a BxcanModel on the
  * shared VirtualCanBus. Frames cross the realm boundary as copies (the model checks
  * `data instanceof Uint8Array` of the host realm; the program gets its own realm's
  * arrays), and callbacks reach the program through rt.invoke, as the native hook's
@@ -25,8 +25,8 @@ function hostFrame(f: CanFrame): CanFrame {
   return { id: f.id, extended: f.extended === true, rtr: f.rtr === true, dlc: f.dlc, data };
 }
 
-/** A factory for the runtime's `modules: { CAN: ... }` option. */
-export function canModuleFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanController {
+/** Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option. */
+export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanController {
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
   let rt: EspruinoRuntime | undefined;

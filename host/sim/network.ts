@@ -3,7 +3,7 @@
  * running its bundle unmodified, on one VirtualCanBus at 125 kbit/s, all driven by
  * one VirtualClock that a pacing loop advances at `speed` times wall-clock time.
  *
- * Host hooks per device: require("CAN") = a BxcanModel on the bus (canHook.ts),
+ * Host hooks per device: the global CAN1 = a BxcanModel on the bus (canHook.ts),
  * MeterADC = the streaming kernel fed from the appliance's waveform
  * (simMeterAdc.ts, waveformSource.ts), Date = the virtual clock (virtualDate.ts).
  * Configuration goes into each device's Storage before its bundle runs (nodeConfig.ts).
@@ -13,8 +13,8 @@ import type { RuntimeOptions } from "../runtime/runtime.ts";
 import { VirtualCanBus, BxcanModel, startSlcanTcpServer, type SlcanTcpServer } from "../canbus/index.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { applianceFor } from "./appliances.ts";
-import { canModuleFactory } from "./canHook.ts";
-import { linkBusToClock } from "./busClock.ts";
+import { canHookFactory } from "./canHook.ts";
+import { linkToClock } from "../canbus/clockLink.ts";
 import { virtualDate } from "./virtualDate.ts";
 import { simMeterAdcClass, type AdcCounters } from "./simMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
@@ -91,7 +91,7 @@ export class SimNetwork {
 
   constructor(readonly o: SimOptions) {
     if (!(o.meters >= 1 && o.meters <= 63)) throw new Error("--meters must be 1..63 (6-bit CAN addresses, 0 unused)");
-    linkBusToClock(this.bus.scheduler, this.clock);
+    linkToClock(this.bus.scheduler, this.clock);
     const aes = nodeAes();
     const meters = simMeters(Array.from({ length: o.meters }, (_, i) => applianceFor(i, 1)));
     this.aggregator = this.makeNode("aggregator", undefined);
@@ -105,6 +105,7 @@ export class SimNetwork {
 
   private makeNode(name: string, meter: SimMeter | undefined): SimNode {
     const can = new BxcanModel(this.bus, name);
+    const canGlobal = canHookFactory(can);
     const node = { name, can, uncaught: 0, lastLine: "", meter } as SimNode;
     const live = new Set<{ stop(): void }>();
     let pending = "";
@@ -123,18 +124,16 @@ export class SimNetwork {
     node.shell = (this.o.device || bareDevice)({
       clock: this.clock,
       output,
-      modules: { CAN: canModuleFactory(can) },
       globals: (rt) => {
         for (const a of live) a.stop();
-        const g: Record<string, unknown> = { Date: virtualDate(rt, this.o.epochMs) };
+        const g: Record<string, unknown> = { Date: virtualDate(rt, this.o.epochMs), CAN1: canGlobal(rt) };
         if (meter) {
           const startS = this.o.startOfDayS;
-          const source = (n: number) => {
-            // Feeds count from the ADC's start: place them on the clock's time line.
+          // Feeds are numbered from the ADC's start; the appliance follows the clock.
+          const source = () => {
             const w = Math.round(rt.clock.nowMs() / (WINDOW_S * 1000));
             const f = feedFor(meter.appliance, startS, w, relayClosed(rt), plan);
             node.feedKey = f.key;
-            void n;
             return f.codes;
           };
           g.MeterADC = simMeterAdcClass(rt, source, node.adc as AdcCounters, live);
@@ -215,6 +214,6 @@ export class SimNetwork {
 }
 
 function relayClosed(rt: EspruinoRuntime): boolean {
-  const m = rt.global.meternet as { link?: { relayClosed?: boolean } } | undefined;
-  return !(m && m.link && m.link.relayClosed === false);
+  const m = rt.global.meternet as { relayClosed?: boolean } | undefined;
+  return !(m && m.relayClosed === false);
 }

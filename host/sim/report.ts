@@ -39,7 +39,7 @@ export function statusLines(net: SimNetwork): string[] {
   if (a) {
     for (const m of a.meters as Json[]) perMeter.set(m.address as number, m);
     lines.push(`${pad("aggregator", 22)} ${pad(a.state as string, 14)} polls ${a.sent} answered ${a.answered} late ${a.late} missed ${a.missed}  ` +
-      `readings ${a.readings}  frames tx ${a.tx} rx ${a.rx}  rejected ${rejectTotal(a.rejects as Rejects)}  decisions ${decisions(net)}  errors ${(a.errors as number) + net.aggregator.uncaught}  ${clock}`);
+      `readings ${a.readings}  frames tx ${(a.can as Json).txFrames} rx ${(a.can as Json).rxFrames}  rejected ${rejectTotal(a.rejects as Rejects)}  decisions ${decisions(net)}  errors ${(a.errors as number) + net.aggregator.uncaught}  ${clock}`);
   } else lines.push(`${pad("aggregator", 22)} no CAN link  errors ${net.aggregator.uncaught}  ${clock}`);
   for (const n of net.nodes) {
     if (!n.meter) continue;
@@ -48,7 +48,7 @@ export function statusLines(net: SimNetwork): string[] {
     const label = pad(`meter ${n.meter.address} ${n.meter.appliance.name}`, 22);
     if (!s) { lines.push(`${label} no CAN link  errors ${n.uncaught}`); continue; }
     lines.push(`${label} ${pad(s.state as string, 14)} ${pad(n.feedKey || "", 12)} ${pad(powerOf(n), 8)} readings ${v ? v.readings : 0}  ` +
-      `frames tx ${s.tx} rx ${s.rx} (auto ${s.autoReplies})  rejected ${rejectTotal(s.rejects as Rejects)}  relay ${s.relay}  errors ${(s.errors as number) + n.uncaught}`);
+      `frames tx ${(s.can as Json).txFrames} rx ${(s.can as Json).rxFrames} (auto ${(s.can as Json).autoReplies})  rejected ${rejectTotal(s.rejects as Rejects)}  relay ${s.relay}  errors ${(s.errors as number) + n.uncaught}`);
   }
   return lines;
 }
@@ -113,7 +113,7 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     rejected,
     decisions: decisions(net),
     commands: a.commands ?? null,
-    frames: { tx: a.tx ?? 0, rx: a.rx ?? 0 },
+    frames: { tx: a.can ? (a.can as Json).txFrames : 0, rx: a.can ? (a.can as Json).rxFrames : 0 },
     web,
     uncaught,
     perMeter: meters,

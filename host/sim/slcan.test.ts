@@ -57,7 +57,7 @@ test("python-can reads authenticated readings from the simulated bus over SLCAN"
     assert.equal(r.code, 0, r.out);
     const frames = r.out.trim().split("\n").map((l) => JSON.parse(l) as { id: number; data: string });
     assert.equal(frames.length, 3);
-    const epoch = Number(heater.rt.eval("meternet.link.node.epoch()"));
+    const epoch = Number(heater.rt.eval("meternet.node.epoch()"));
     const cmac = new Cmac(nodeAes(), meterKey(nodeAes(), MASTER, 2));
     const fvs: number[] = [];
     for (const f of frames) {

@@ -187,7 +187,8 @@ export class AggregatorNode {
     const values = decodeData(m, f.data);
     if (fn === FN_COMMAND_ACK) this.onAck(address, values.AckCode, values.AckStatus, values.AckCmdFreshness);
     else this.onReading({ address: address, message: m.name, fn: fn, values: values, fv: v.fv });
-    if (fn === FN_ALARM) this.opts.log("aggregator: alarm " + values.AlarmCode + " from meter " + address);
+    // ALARM is polled every second: code 0 (NONE) is the normal answer, not worth a log line.
+    if (fn === FN_ALARM && values.AlarmCode !== 0) this.opts.log("aggregator: alarm " + values.AlarmCode + " from meter " + address);
   }
 
   private onSyncResponse(f: CanFrame, m: MessageDef, address: number): void {

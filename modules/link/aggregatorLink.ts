@@ -40,11 +40,11 @@ export class AggregatorLink {
   readonly commands: CommandSender;
   readonly can: CanController;
   readings = 0;
-  /** Per address: polls sent, answered in time, missed (all retries used), readings. */
-  readonly polls = new Uint32Array(64);
-  readonly answered = new Uint32Array(64);
-  readonly missed = new Uint32Array(64);
-  readonly perReadings = new Uint32Array(64);
+  /** Per configured meter (index in `addresses`): polls sent, answered in time, missed (all retries used), readings. */
+  readonly polls: Float64Array;
+  readonly answered: Float64Array;
+  readonly missed: Float64Array;
+  readonly perReadings: Float64Array;
   cmdSent = 0;
   cmdDone = 0;
   cmdFailed = 0;
@@ -56,14 +56,19 @@ export class AggregatorLink {
     const self = this;
     this.can = o.can;
     this.addresses = o.addresses;
+    const n = o.addresses.length;
+    this.polls = new Float64Array(n);
+    this.answered = new Float64Array(n);
+    this.missed = new Float64Array(n);
+    this.perReadings = new Float64Array(n);
+    const at = function (a: number) { return o.addresses.indexOf(a); };
     const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: o.addresses });
     this.node = node;
     const target = {
-      poll: function (a: number, fn: number) { self.polls[a]++; return node.poll(a, fn); },
+      poll: function (a: number, fn: number) { self.polls[at(a)]++; return node.poll(a, fn); },
       isSynced: function (a: number) { return node.isSynced(a); },
       requestSync: function (a: number) { return node.requestSync(a); },
     };
-    const n = o.addresses.length;
     this.poller = new Poller(target, o.clock, { capacity: n * PLAN.length / 3, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 });
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < PLAN.length; k += 3) this.poller.add(o.addresses[i], PLAN[k], PLAN[k + 1], PLAN[k + 2], DEADLINE_MS, RETRIES);
@@ -73,15 +78,15 @@ export class AggregatorLink {
     const commands = this.commands;
     node.onReading = function (r: Reading) {
       self.readings++;
-      self.perReadings[r.address]++;
+      self.perReadings[at(r.address)]++;
       poller.answer(r.address, r.fn);
       try { o.onReading(r); } catch (e) { self.errors++; o.log("aggregator: reading handler: " + e); }
     };
     node.onAck = function (a: number, code: number, status: number, fv: number) { commands.ack(a, code, status, fv); };
     node.onSynced = function (a: number) { poller.synced(a); };
     poller.onResult = function (r: PollResult) {
-      if (r.ok) self.answered[r.address]++;
-      else self.missed[r.address]++;
+      if (r.ok) self.answered[at(r.address)]++;
+      else self.missed[at(r.address)]++;
     };
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = node.start();
@@ -106,19 +111,17 @@ export class AggregatorLink {
     return 0;
   }
 
+  /** Plain data: `can` is the controller's CanCounters, `rejects` the RejectCounter (counts by cause). */
   status(): object {
-    const c = this.can.counters();
-    const r = this.node.rejects;
     const p = this.poller;
     const meters = [];
     for (let i = 0; i < this.addresses.length; i++) {
       const a = this.addresses[i];
-      meters.push({ address: a, synced: this.node.isSynced(a), polls: this.polls[a], answered: this.answered[a], missed: this.missed[a], readings: this.perReadings[a] });
+      meters.push({ address: a, synced: this.node.isSynced(a), polls: this.polls[i], answered: this.answered[i], missed: this.missed[i], readings: this.perReadings[i] });
     }
     return {
       role: "aggregator", state: this.can.state(), sent: p.sent, answered: p.answered, late: p.retried, missed: p.missed, syncs: p.syncRequests,
-      readings: this.readings, tx: c.txFrames, rx: c.rxFrames, overruns: c.rxOverruns, tec: c.tec, rec: c.rec,
-      rejects: { badMac: r.badMac, stale: r.stale, length: r.length, unknownId: r.unknownId, unsynced: r.unsynced, internal: r.internal },
+      readings: this.readings, can: this.can.counters(), rejects: this.node.rejects,
       foreignRemote: this.node.foreignRemoteFrames, commands: { sent: this.cmdSent, done: this.cmdDone, failed: this.cmdFailed },
       errors: this.errors + (this.started === 0 ? 0 : 1), meters: meters,
     };

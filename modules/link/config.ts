@@ -15,7 +15,7 @@ export interface MeterConfig {
   address: number;
   keyHex: string;
   name: string;
-  /** Optional: re-arm the authenticated answers every N windows (default 1). */
+  /** Optional: re-arm the authenticated answers every N windows (default 5: once a second at 50 Hz). */
   publishEvery?: number;
 }
 
@@ -34,20 +34,24 @@ export interface AggregatorConfig {
 
 /** The 16-byte key in `hex`, or throws an Error naming the field. */
 export function key16(hex: string, field: string): Uint8Array {
-  const k = typeof hex === "string" && hex.length === 32 ? fromHex(hex) : null;
-  if (k === null) throw new Error(CONFIG_FILE + ": " + field + " must be 32 hex digits");
-  return k;
+  if (!hex || hex.length !== 32) throw new Error(CONFIG_FILE + ": " + field + " must be 32 hex digits");
+  return fromHex(hex);
 }
 
 /** The configuration for `role` from Storage, or a message saying why there is none. */
 export function readConfig(role: string): { cfg: unknown; why: string } {
   const c = require("Storage").readJSON(CONFIG_FILE, true) as { role?: string } | undefined;
-  if (!c) return { cfg: null, why: "no " + CONFIG_FILE + " in Storage: CAN link off" };
-  if (c.role !== role) return { cfg: null, why: CONFIG_FILE + " is for role '" + c.role + "', not " + role + ": CAN link off" };
+  if (!c || c.role !== role) return { cfg: null, why: "CAN link off: no " + role + " in " + CONFIG_FILE };
   return { cfg: c, why: "" };
 }
 
-/** require("CAN"): the controller hook (native on the device, BxcanModel on the host). */
+/**
+ * CAN1: the controller hook, a global object as Espruino names its peripherals
+ * (Serial1, SPI1): native bxCAN on the device (boards/STM32F107/jswrap/jswrap_can.c,
+ * types/canController.d.ts), a BxcanModel on the virtual bus in the host runtime.
+ * Throws when the firmware has no CAN hook, so the caller can say so and keep running.
+ */
 export function canHook(): unknown {
-  return (require as unknown as (name: string) => unknown)("CAN");
+  if (typeof CAN1 === "undefined") throw new Error("CAN1 not found (firmware built without the CAN hook)");
+  return CAN1;
 }

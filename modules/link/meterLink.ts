@@ -20,7 +20,7 @@ export interface MeterLinkOptions {
   log: LogLine;
   /** Drives the load relay (true = closed); returns false when the actuator failed. */
   relay: (closed: boolean) => boolean;
-  /** Re-arm the answers every this many windows (1: every reading; 5: once a second at 50 Hz). */
+  /** Re-arm the answers every this many windows, >= 1 (1: every reading; 5: once a second at 50 Hz). */
   publishEvery: number;
 }
 
@@ -54,21 +54,21 @@ export class MeterLink {
   relayClosed = true;
   windows = 0;
   errors = 0;
-  timeS = -1;
   started: number;
   private readonly every: number;
 
   constructor(o: MeterLinkOptions) {
     const self = this;
     this.can = o.can;
-    this.every = o.publishEvery >= 1 ? o.publishEvery : 1;
+    this.every = o.publishEvery;
     this.node = new MeterNode({
       address: o.address, key16: o.key16, aes: o.aes, can: o.can, store: o.store, log: o.log,
       actions: {
         disconnectLoad: function () { return self.setRelay(o, false); },
         reconnectLoad: function () { return self.setRelay(o, true); },
+        // Tariff clock and time of day are not kept by the meter yet: accepted, no effect.
         setTouStart: function () { return true; },
-        setTime: function (s: number) { self.timeS = s; },
+        setTime: function () {},
       },
     });
     this.started = o.can.start(BITRATE);
@@ -95,14 +95,11 @@ export class MeterLink {
     }
   }
 
+  /** Plain data: `can` is the controller's CanCounters, `rejects` the RejectCounter (counts by cause). */
   status(): object {
-    const c = this.can.counters();
-    const r = this.node.rejects;
     return {
-      role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows,
-      tx: c.txFrames, rx: c.rxFrames, autoReplies: c.autoReplies, overruns: c.rxOverruns, tec: c.tec, rec: c.rec,
-      rejects: { badMac: r.badMac, stale: r.stale, length: r.length, unknownId: r.unknownId, unsynced: r.unsynced, internal: r.internal },
-      commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
+      role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows, can: this.can.counters(),
+      rejects: this.node.rejects, commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
     };
   }
 }

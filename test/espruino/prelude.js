@@ -7,9 +7,10 @@
 // 50.05 Hz, 230 V + 3 % 5th, 12 A lagging 0.4 rad + 10 % 3rd, 12800 Hz); MeterADC emits them in
 // turn every 10 cycles, with index and startSample running on. Arrays are base64 of the typed
 // arrays' bytes so that, as with the native hook, only the window in flight costs JsVars.
-// The bundles' top-level names are mangled and may replace the global E (build/meter.js has a
-// top-level function E), so E is kept here as EspruinoE, for the prelude and for debugging.
-var EspruinoE = E;
+// The bundles' top-level names are mangled and may take the name E: build/meter.js declares a
+// top-level function E, and Espruino then REPLACES the built-in E in place (a reference kept in a
+// variable changes too). The E functions the prelude and a debugging session need are kept here.
+var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAddressOf: E.getAddressOf };
 // Memory once the boot code (.boot0 then .bootcde) has run: the first idle after load().
 setTimeout(function () {
   var m = process.memory();
@@ -180,3 +181,7 @@ Modules.addCached("CAN", function () {
     return { tec: n.tec, rec: n.rec, txFrames: n.txFrames, rxFrames: n.rxFrames, rxOverruns: n.rxOverruns, autoReplies: n.autoReplies, busOffCount: n.busOffCount };
   };
 });
+(function () {
+  var m = process.memory();
+  print("@@MEM prelude free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize);
+})();

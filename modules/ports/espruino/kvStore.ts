@@ -18,7 +18,13 @@ export function espruinoKvStore(prefix: string): KvStore {
       return v === undefined ? undefined : v;
     },
     set(key: string, value: string): boolean {
-      return storage.write(name(key), value) === true;
+      // Storage.write throws "Unable to find or create file" when the flash is full;
+      // the port's contract is a false return, so callers can stay silent instead of dying.
+      try {
+        return storage.write(name(key), value) === true;
+      } catch (e) {
+        return false;
+      }
     },
   };
 }

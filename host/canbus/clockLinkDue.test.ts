@@ -3,13 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { VirtualClock } from "../runtime/index.ts";
-import { Scheduler } from "../canbus/index.ts";
-import { linkBusToClock } from "./busClock.ts";
+import { Scheduler } from "./index.ts";
+import { linkToClock } from "./clockLink.ts";
 
 test("events at every microsecond of a window run once, in order, and the clock goes on", () => {
   const clock = new VirtualClock();
   const s = new Scheduler();
-  linkBusToClock(s, clock);
+  linkToClock(s, clock);
   const ran: number[] = [];
   // (1001 / 1000) * 1000 = 1000.9999999999999: the kind of time that made advanceTo spin.
   assert.ok((1001 / 1000) * 1000 < 1001);
