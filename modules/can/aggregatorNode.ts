@@ -68,6 +68,8 @@ export class AggregatorNode {
   private readonly meterEpochs = new Float64Array(METERS_PER_BUS);
   /** Per address: consecutive answers with a bad MAC (a sign of lost synchronisation). */
   private readonly badMacs = new Uint8Array(METERS_PER_BUS);
+  /** Last ALARM code answered per meter: the meter keeps its alarm as the poll answer, log a change once. */
+  private readonly alarmCodes = new Uint8Array(METERS_PER_BUS);
 
   constructor(opts: AggregatorOptions) {
     this.opts = opts;
@@ -187,8 +189,10 @@ export class AggregatorNode {
     const values = decodeData(m, f.data);
     if (fn === FN_COMMAND_ACK) this.onAck(address, values.AckCode, values.AckStatus, values.AckCmdFreshness);
     else this.onReading({ address: address, message: m.name, fn: fn, values: values, fv: v.fv });
-    // ALARM is polled every second: code 0 (NONE) is the normal answer, not worth a log line.
-    if (fn === FN_ALARM && values.AlarmCode !== 0) this.opts.log("aggregator: alarm " + values.AlarmCode + " from meter " + address);
+    if (fn === FN_ALARM && values.AlarmCode !== this.alarmCodes[address]) {
+      this.alarmCodes[address] = values.AlarmCode;
+      this.opts.log("aggregator: alarm " + values.AlarmCode + " from meter " + address);
+    }
   }
 
   private onSyncResponse(f: CanFrame, m: MessageDef, address: number): void {
