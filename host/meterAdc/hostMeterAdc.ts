@@ -171,6 +171,8 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       };
       this.sub = rt.clock.subscribe(source);
       this.sub.changed();
+      // As the device's kill hook does: reset(), load() or dispose() stop sampling.
+      rt.onNativeKill(() => this.stop());
     }
 
     private emit(w: KernelWindow): void {
@@ -222,6 +224,8 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       };
       this.sub = rt.clock.subscribe(source);
       this.sub.changed();
+      // As the device's kill hook does: reset(), load() or dispose() stop sampling.
+      rt.onNativeKill(() => this.stop());
     }
 
     stop(): void {

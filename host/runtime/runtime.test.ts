@@ -150,3 +150,15 @@ test("typed arrays and DataView behave as JavaScript specifies (Espruino impleme
   assert.equal(rt.eval(`var b = new ArrayBuffer(4); var d = new DataView(b); d.setUint16(0, 0x1234); d.setInt16(2, -2, true);
     var u = new Uint8Array(b); [u[0], u[1], u[2], u[3], d.getInt16(2, true), new Int16Array([70000])[0]].join()`), "18,52,254,255,-2,4464");
 });
+
+test("native hooks registered with onNativeKill are torn down at reset() and dispose()", async () => {
+  const { rt, clock } = captured();
+  let kills = 0;
+  rt.onNativeKill(() => { kills++; });
+  rt.execute("reset();", "t.js");
+  clock.advance(1);
+  assert.equal(kills, 1, "a reset runs the teardown once");
+  rt.onNativeKill(() => { kills++; });
+  await rt.dispose();
+  assert.equal(kills, 2, "dispose runs the teardown registered after the reset");
+});

@@ -75,6 +75,7 @@ export class EspruinoRuntime {
   private depth = 0;
   private readonly eventQueue: Array<{ fn: Listener; args: unknown[]; thisArg: unknown }> = [];
   private disposed = false;
+  private nativeKills: (() => void)[] = [];
   private readonly drainScript = new vm.Script("");
   private unrouteRejections: (() => void) | undefined;
   private readonly standardGlobals = new Set<string>();
@@ -182,10 +183,26 @@ export class EspruinoRuntime {
     return { free: total - usage, usage, total, history: 0, gc: 0, gctime: 0, blocksize: 13 };
   }
 
+  /**
+   * Registers the teardown of a native hook instance (an ADC that feeds the clock, a
+   * CAN controller): it runs once, at the next reset()/load() after E 'kill' (as the
+   * "kill" hook of an Espruino native library) or at dispose().
+   */
+  onNativeKill(teardown: () => void): void {
+    this.nativeKills.push(teardown);
+  }
+
+  private runNativeKills(): void {
+    const kills = this.nativeKills;
+    this.nativeKills = [];
+    for (const k of kills) this.guard(k);
+  }
+
   /** Stops timers and servers; the runtime is unusable afterwards. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.runNativeKills();
     this.timers.dispose();
     if (this.unrouteRejections) this.unrouteRejections();
     await this.http.closeAll();
@@ -285,6 +302,7 @@ export class EspruinoRuntime {
   private restart(p: Pending): void {
     // Espruino runs E 'kill' handlers, then clears timers, servers and RAM.
     this.guard(() => { this.eListeners.emit(this.global.E, "kill", []); });
+    this.runNativeKills();
     this.timers.clearAll();
     void this.http.closeAll();
     if (p.kind === "reset") {

@@ -107,7 +107,6 @@ export class SimNetwork {
     const can = new BxcanModel(this.bus, name);
     const canGlobal = canHookFactory(can);
     const node = { name, can, uncaught: 0, lastLine: "", meter } as SimNode;
-    const live = new Set<{ stop(): void }>();
     let pending = "";
     const output = (text: string) => {
       this.o.output(name, text);
@@ -125,7 +124,6 @@ export class SimNetwork {
       clock: this.clock,
       output,
       globals: (rt) => {
-        for (const a of live) a.stop();
         const g: Record<string, unknown> = { Date: virtualDate(rt, this.o.epochMs), CAN1: canGlobal(rt) };
         if (meter) {
           const startS = this.o.startOfDayS;
@@ -136,7 +134,7 @@ export class SimNetwork {
             node.feedKey = f.key;
             return f.codes;
           };
-          g.MeterADC = simMeterAdcClass(rt, source, node.adc as AdcCounters, live);
+          g.MeterADC = simMeterAdcClass(rt, source, node.adc as AdcCounters);
         }
         return g;
       },

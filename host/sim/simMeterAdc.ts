@@ -31,10 +31,10 @@ interface Cfg {
 }
 
 /**
- * The class to install as the global MeterADC. `live` collects the started instances:
- * the caller stops them when the interpreter restarts (the native hook's kill handler).
+ * The class to install as the global MeterADC. A started instance stops itself when
+ * the interpreter restarts or is disposed (rt.onNativeKill, the native hook's kill handler).
  */
-export function simMeterAdcClass(rt: EspruinoRuntime, source: FeedSource, counters: AdcCounters, live: Set<{ stop(): void }>): new () => object {
+export function simMeterAdcClass(rt: EspruinoRuntime, source: FeedSource, counters: AdcCounters): new () => object {
   const fail = (m: string): never => {
     throw new (rt.realm.Error as ErrorConstructor)(m);
   };
@@ -86,7 +86,7 @@ export function simMeterAdcClass(rt: EspruinoRuntime, source: FeedSource, counte
       };
       this.sub = rt.clock.subscribe(source);
       this.sub.changed();
-      live.add(this);
+      rt.onNativeKill(() => this.stop());
     }
 
     private feed(): void {
@@ -105,7 +105,6 @@ export function simMeterAdcClass(rt: EspruinoRuntime, source: FeedSource, counte
     }
 
     stop(): void {
-      live.delete(this);
       this.sub?.detach();
       this.sub = undefined;
       this.kernel = undefined;

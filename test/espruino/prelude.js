@@ -1,6 +1,6 @@
 // Stand-ins for the native hooks of the meternet boards, for running build/*.js on Espruino's
 // Linux interpreter, which has neither: the global class MeterADC (types/meterAdc.d.ts) and the
-// module "CAN" (modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
+// global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
 // file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
 //   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/espruino/prelude.js ...
 // The 3 windows below are real kernel output (host/native fed by host/waveform, demo condition:
@@ -142,45 +142,52 @@ MeterADC.prototype.stop = function () {
 MeterADC.prototype.getStats = function () {
   return { windows: this.stats.windows, dropped: this.stats.dropped, overruns: this.stats.overruns };
 };
-// A controller on an empty bus: accepts everything, sends into the void, never receives.
-Modules.addCached("CAN", function () {
+// CAN1, the bxCAN controller (types/canController.d.ts, modules/can/controller.ts), on an empty
+// bus: accepts everything, sends into the void, never receives. Also require("CAN") for bundles
+// built before the hook became the global CAN1.
+var CAN1 = (function () {
   var state = "stopped";
-  var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
+  var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
   var banks = 0;
   var slotIds = [];
-  exports.start = function (bitrate) {
-    if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
-    state = "error-active";
-    return 0;
+  return {
+    start: function (bitrate) {
+      if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
+      state = "error-active";
+      return 0;
+    },
+    stop: function () { state = "stopped"; },
+    send: function (frame) {
+      if (!frame || typeof frame.id !== "number") return -22;
+      if (state === "stopped" || state === "bus-off") return -100;
+      n.txFrames++;
+      return 0;
+    },
+    addFilter: function (filter) {
+      if (!filter || (filter.mode !== "mask" && filter.mode !== "list")) return -22;
+      return banks < 14 ? banks++ : -28;
+    },
+    removeFilter: function (bank) {},
+    setAutoReply: function (frame, once) {
+      if (!frame || typeof frame.id !== "number") return -22;
+      var k = slotIds.indexOf(frame.id);
+      if (k >= 0) return k;
+      if (slotIds.length >= 16) return -28;
+      slotIds.push(frame.id);
+      return slotIds.length - 1;
+    },
+    clearAutoReply: function (id) {},
+    onFrame: function (cb) {},
+    onState: function (cb) {},
+    state: function () { return state; },
+    counters: function () {
+      var c = {}, k;
+      for (k in n) c[k] = n[k];
+      return c;
+    }
   };
-  exports.stop = function () { state = "stopped"; };
-  exports.send = function (frame) {
-    if (!frame || typeof frame.id !== "number") return -22;
-    if (state === "stopped" || state === "bus-off") return -100;
-    n.txFrames++;
-    return 0;
-  };
-  exports.addFilter = function (filter) {
-    if (!filter || (filter.mode !== "mask" && filter.mode !== "list")) return -22;
-    return banks < 14 ? banks++ : -28;
-  };
-  exports.removeFilter = function (bank) {};
-  exports.setAutoReply = function (frame, once) {
-    if (!frame || typeof frame.id !== "number") return -22;
-    var k = slotIds.indexOf(frame.id);
-    if (k >= 0) return k;
-    if (slotIds.length >= 8) return -28;
-    slotIds.push(frame.id);
-    return slotIds.length - 1;
-  };
-  exports.clearAutoReply = function (id) {};
-  exports.onFrame = function (cb) {};
-  exports.onState = function (cb) {};
-  exports.state = function () { return state; };
-  exports.counters = function () {
-    return { tec: n.tec, rec: n.rec, txFrames: n.txFrames, rxFrames: n.rxFrames, rxOverruns: n.rxOverruns, autoReplies: n.autoReplies, busOffCount: n.busOffCount };
-  };
-});
+})();
+Modules.addCached("CAN", function () { module.exports = CAN1; });
 (function () {
   var m = process.memory();
   print("@@MEM prelude free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize);
