@@ -2,6 +2,7 @@
  * under qemu-system-arm (semihosting printf). Last line: "N passed, M failed". */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../meterKernel.h"
@@ -279,6 +280,45 @@ static void test_dip(void) {
   report("Urms(1/2): one-cycle rms refreshed each half cycle, on a 50 % dip", ok);
 }
 
+/* A deep dip that starts at a zero crossing: the window it starts in holds a half
+ * cycle at full amplitude and one at the residual, so its mean is not the ADC
+ * offset (24 LSB off at 20 %). Taken as the next window's mid code it would move
+ * that window's half-cycle boundaries by 0.13 rad on the residual voltage and bias
+ * a Urms(1/2) value low by about 1 % (IEC 61000-4-30 residual: lowest Urms(1/2)). */
+static void test_deep_dip_at_zero_crossing(void) {
+  int ok = 1, w, u;
+  double a = 931, rmsFull = a / sqrt(2), lowest = 1e9, lowestLate = 1e9;
+  uint64_t dipStart, dipEnd;
+  start(12800, 50, 50.0, 0.5);
+  sig_add(&sig, 0, 1, a, 0);
+  sig_add(&sig, 1, 1, 1000, 0);
+  run(0.43); /* 5504 samples = 21.5 cycles: a falling zero crossing, inside a window */
+  sig.gainV = 0.2;
+  dipStart = sig.n;
+  run(0.25);
+  dipEnd = sig.n;
+  sig.gainV = 1.0;
+  run(0.4);
+  for (w = 0; w < nWins; w++) {
+    for (u = 0; u < wins[w].urmsCount; u++) {
+      uint64_t end = wins[w].startSample + wins[w].urmsEndSample[u];
+      double r = sqrt(wins[w].urmsMsQ8[u] / 256.0);
+      /* values whose cycle lies wholly inside the dip */
+      if (end >= dipStart + 256 && end <= dipEnd) {
+        if (r < lowest) lowest = r;
+        if (wins[w].startSample > dipStart && r < lowestLate) lowestLate = r;
+      }
+    }
+    if (wins[w].startSample > dipStart && wins[w].startSample < dipEnd + 2560)
+      CHECK(abs((int)wins[w].vMidLsb - 1862) <= 1, "window %d after the step: mid code %u, want 1862", w, wins[w].vMidLsb);
+  }
+  printf("  dip to 20 %% at a zero crossing: lowest Urms(1/2) %.5f of nominal (%.5f in the window after the step)\n",
+         lowest / rmsFull, lowestLate / rmsFull);
+  CHECK(fabs(lowest / rmsFull - 0.2) < 0.002, "residual %f", lowest / rmsFull);
+  CHECK(lowestLate < 1e9, "a window starts inside the dip");
+  report("Urms(1/2) on a dip to 20 % starting at a zero crossing: the step's DC does not move the mid code", ok);
+}
+
 static void test_interruption(void) {
   int ok = 1, w, synth = 0;
   uint64_t prevEnd = 0;
@@ -428,6 +468,7 @@ int main(void) {
   test_thd();
   test_clipping();
   test_dip();
+  test_deep_dip_at_zero_crossing();
   test_interruption();
   test_low_rate_record();
   test_60hz_5760();
