@@ -109,7 +109,7 @@ typedef struct {
    * at least 2); at most 16. */
   uint8_t fitHalfWidth;
   /* Voltage code of 0 V used to find crossings before the first window (the
-   * transducer's 1.5 V bias: 1862 with a 3.3 V reference). Each window then
+   * transducer's 1.5 V bias: 1862 with a 3.3 V reference). Each window of steady amplitude then
    * replaces it with its own mean. 0 = 2048. */
   uint16_t vMidLsb;
   /* Crossing hysteresis in LSB: a rising crossing arms only after the voltage went
