@@ -2,7 +2,8 @@
  * Runs every test of the project and prints one closing line `N passed, M failed`.
  *
  * Suites, found by name so that adding one needs no edit here:
- *  1. Debian packages that any `*.suite.sh` names in a `# needs-apt:` header line are
+ *  1. Debian packages that any `*.suite.sh` or `*.test.ts` names in a `# needs-apt:` /
+ *     `// needs-apt:` header line (first 20 lines) are
  *     checked first: installed through apt-get when running as root, otherwise the run
  *     stops at once with the exact apt-get line. No suite is ever skipped silently.
  *  2. `npm run build` (bundles, compatibility gate, budgets), the device typecheck and
@@ -52,7 +53,7 @@ function ensureDebianPackages(suites: string[]): void {
   const wanted = new Set<string>();
   for (const s of suites) {
     for (const line of readFileSync(s, "utf8").split("\n").slice(0, 20)) {
-      const m = /^#\s*needs-apt:\s*(.+)$/.exec(line);
+      const m = /^(?:#|\/\/)\s*needs-apt:\s*(.+)$/.exec(line);
       if (m) m[1].split(/\s+/).filter(Boolean).forEach((p) => wanted.add(p));
     }
   }
@@ -73,7 +74,7 @@ function ensureDebianPackages(suites: string[]): void {
 function section(title: string): void { console.log(`\n=== ${title}`); }
 
 const suites = findFiles(root, ".suite.sh");
-ensureDebianPackages(suites);
+ensureDebianPackages([...suites, ...findFiles(root, ".test.ts")]);
 
 section("build (bundles, compatibility gate, budgets)");
 {

@@ -1,3 +1,4 @@
+// needs-apt: python3-can
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";

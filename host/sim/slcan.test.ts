@@ -1,3 +1,4 @@
+// needs-apt: python3-can
 // python-can (Debian python3-can) reads live authenticated readings from the simulated
 // network through its SLCAN endpoint; the MACs are checked here with the meter's key.
 import { test } from "node:test";

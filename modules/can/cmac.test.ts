@@ -1,3 +1,4 @@
+// needs-apt: python3-cryptography
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";

@@ -1,3 +1,4 @@
+// needs-apt: python3-canmatrix
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
