@@ -12,6 +12,7 @@ import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { katsPlugin } from "./tools/build/katsPlugin.js";
 import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
+import { ESPRUINO_GLOBALS } from "./tools/gate/rules.js";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const settings = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).meternet;
@@ -32,7 +33,9 @@ const terserOptions = {
     // before its declaration runs; Espruino does not hoist, so inline only simple ones.
     inline: 1,
   },
-  mangle: { toplevel: true },
+  // Top-level names are mangled, but never into a global Espruino or our firmware
+  // provides (a mangled `function E` replaced Espruino's E on the device).
+  mangle: { toplevel: true, reserved: ESPRUINO_GLOBALS },
   format: { comments: false, ascii_only: true },
 };
 

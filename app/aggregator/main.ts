@@ -8,7 +8,7 @@ import { Auth, AuthConfig } from "../../modules/http/auth";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
 import { routes } from "../../modules/aggregator/pages/routes";
-import { espruinoKvStore } from "../../modules/ports/espruino/kvStore";
+import { espruinoKvStoreWithBytes } from "../../modules/ports/espruino/kvStore";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN link (modules/link)
 
@@ -60,7 +60,7 @@ const commands: CommandPort = {
   },
 };
 
-const agg = new Aggregator(site, espruinoKvStore(""), commands);
+const agg = new Aggregator(site, espruinoKvStoreWithBytes(""), commands);
 print("aggregator: restored " + (agg.restore() || "nothing"));
 
 /**

@@ -30,6 +30,7 @@ import {
 import type { BusNode, TxErrorKind } from "./busNode.ts";
 import type { VirtualCanBus } from "./bus.ts";
 import { FilterBanks, filterError } from "./filterBanks.ts";
+import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
 import { compareArbitration, SUSPEND_TRANSMISSION_BITS } from "./frameBits.ts";
 
 export const TX_MAILBOXES = 3;
@@ -53,11 +54,6 @@ export interface BxcanModelStats {
   rxFiltered: number;
   txErrors: number;
   rxErrors: number;
-}
-
-interface Slot {
-  frame: CanFrame;
-  once: boolean;
 }
 
 function copyFrame(f: CanFrame): CanFrame {
@@ -88,7 +84,7 @@ export class BxcanModel implements CanController, BusNode {
   private readonly mailboxes: (CanFrame | null)[] = [null, null, null];
   private readonly fifos: CanFrame[][] = [[], []];
   private readonly filters = new FilterBanks();
-  private readonly slots: (Slot | null)[] = [];
+  private readonly slots = emptyAutoReplySlots(AUTO_REPLY_SLOTS);
   private recoverySeqs = 0;
   private rxHeld = false;
   private draining = false;
@@ -103,7 +99,6 @@ export class BxcanModel implements CanController, BusNode {
     this.isrLatencyUs = opts && opts.isrLatencyUs !== undefined ? opts.isrLatencyUs : 4;
     this.rxServiceUs = opts && opts.rxServiceUs !== undefined ? opts.rxServiceUs : 5;
     this.abom = !(opts && opts.autoBusOffRecovery === false);
-    for (let i = 0; i < AUTO_REPLY_SLOTS; i++) this.slots.push(null);
     bus.attach(this);
   }
 
@@ -155,25 +150,11 @@ export class BxcanModel implements CanController, BusNode {
 
   setAutoReply(frame: CanFrame, once: boolean): number {
     if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null || frame.rtr || frame.extended) return CAN_EINVAL;
-    let free = -1;
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i];
-      if (s && s.frame.id === frame.id) {
-        this.slots[i] = { frame: copyFrame(frame), once: once === true };
-        return i;
-      }
-      if (!s && free < 0) free = i;
-    }
-    if (free < 0) return CAN_ENOSPC;
-    this.slots[free] = { frame: copyFrame(frame), once: once === true };
-    return free;
+    return storeAutoReply(this.slots, copyFrame(frame), once);
   }
 
   clearAutoReply(id: number): void {
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i];
-      if (s && s.frame.id === id) this.slots[i] = null;
-    }
+    clearAutoReply(this.slots, id);
   }
 
   onFrame(cb: (frame: CanFrame, fifo: number) => void): void {
@@ -269,7 +250,7 @@ export class BxcanModel implements CanController, BusNode {
     }
     this.c.rxFrames++;
     if (frame.rtr && !frame.extended) {
-      const slot = this.findSlot(frame.id);
+      const slot = findAutoReply(this.slots, frame.id);
       if (slot >= 0) {
         this.answerFromIsr(slot, frame, fifo, nowUs);
         return;
@@ -304,16 +285,8 @@ export class BxcanModel implements CanController, BusNode {
     this.suspendUntilUs = this.st === "error-passive" ? freeAtUs + SUSPEND_TRANSMISSION_BITS * this.bus.bitUs : 0;
   }
 
-  private findSlot(id: number): number {
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i];
-      if (s && s.frame.id === id) return i;
-    }
-    return -1;
-  }
-
   private answerFromIsr(slotIndex: number, remote: CanFrame, fifo: number, nowUs: number): void {
-    const slot = this.slots[slotIndex] as Slot;
+    const slot = this.slots[slotIndex] as AutoReplySlot;
     if (slot.once) this.slots[slotIndex] = null;
     this.bus.scheduler.at(nowUs + this.isrLatencyUs, () => {
       if (this.st === "stopped" || this.busOff) return;

@@ -29,6 +29,7 @@ import {
 } from "../../modules/can/controller.ts";
 import { frameError, type CanFrame } from "../../modules/can/frame.ts";
 import { FilterBanks, filterError } from "./filterBanks.ts";
+import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
 import { formatFrame, parseFrameLine, SLCAN_BITRATES, SlcanLineSplitter } from "./slcanCodec.ts";
 
 export const TX_WINDOW = 3;
@@ -48,7 +49,7 @@ export class SlcanClientController implements CanController {
   private readonly pending: Pending[] = [];
   private inFlight = 0;
   private readonly filters = new FilterBanks();
-  private readonly slots: ({ frame: CanFrame; once: boolean } | null)[] = [];
+  private readonly slots = emptyAutoReplySlots(SLOTS);
   private frameCb: ((frame: CanFrame, fifo: number) => void) | undefined;
   private stateCb: ((state: CanState, counters: CanCounters) => void) | undefined;
   private readonly c: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
@@ -59,7 +60,6 @@ export class SlcanClientController implements CanController {
   lastStatusFlags = 0;
 
   constructor(private readonly link: ByteLink) {
-    for (let i = 0; i < SLOTS; i++) this.slots.push(null);
     link.onData((s) => this.splitter.push(s, (line, term) => this.line(line, term)));
   }
 
@@ -100,25 +100,11 @@ export class SlcanClientController implements CanController {
 
   setAutoReply(frame: CanFrame, once: boolean): number {
     if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null || frame.rtr || frame.extended) return CAN_EINVAL;
-    let free = -1;
-    for (let i = 0; i < SLOTS; i++) {
-      const s = this.slots[i];
-      if (s && s.frame.id === frame.id) {
-        this.slots[i] = { frame: frame, once: once === true };
-        return i;
-      }
-      if (!s && free < 0) free = i;
-    }
-    if (free < 0) return CAN_ENOSPC;
-    this.slots[free] = { frame: frame, once: once === true };
-    return free;
+    return storeAutoReply(this.slots, frame, once);
   }
 
   clearAutoReply(id: number): void {
-    for (let i = 0; i < SLOTS; i++) {
-      const s = this.slots[i];
-      if (s && s.frame.id === id) this.slots[i] = null;
-    }
+    clearAutoReply(this.slots, id);
   }
 
   onFrame(cb: (frame: CanFrame, fifo: number) => void): void {
@@ -185,17 +171,15 @@ export class SlcanClientController implements CanController {
     const fifo = this.filters.route(f);
     if (fifo < 0) return;
     this.c.rxFrames++;
-    if (f.rtr && !f.extended) {
-      for (let i = 0; i < SLOTS; i++) {
-        const s = this.slots[i];
-        if (!s || s.frame.id !== f.id) continue;
-        if (this.send(s.frame) === CAN_OK) {
-          this.c.autoReplies++;
-          if (s.once) this.slots[i] = null;
-          return;
-        }
-        break; // no window left: the application gets the remote frame
+    const i = f.rtr && !f.extended ? findAutoReply(this.slots, f.id) : -1;
+    if (i >= 0) {
+      const s = this.slots[i] as AutoReplySlot;
+      if (this.send(s.frame) === CAN_OK) {
+        this.c.autoReplies++;
+        if (s.once) this.slots[i] = null;
+        return;
       }
+      // No window left: the application gets the remote frame.
     }
     if (this.frameCb) {
       try {

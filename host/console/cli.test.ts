@@ -152,7 +152,7 @@ test("espruino CLI uploads build/meter.js (with the host MeterADC hook) and the 
       clock: new RealClock(),
       onConsoleBytes: (b) => { log += b.toString("latin1"); },
       globals: (rt) => {
-        const Adc = hostMeterAdcClass(rt, { source: conditionSource(demoCondition()), spanS: 3 }) as new () => { stop(): void };
+        const Adc = hostMeterAdcClass(rt, { source: conditionSource(demoCondition()) }) as new () => { stop(): void };
         return { MeterADC: class extends Adc { constructor() { super(); adcs.push(this); } } };
       },
     });

@@ -5,10 +5,10 @@ import { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import { hostMeterAdcClass, conditionSource } from "./hostMeterAdc.ts";
 import { demoCondition, runMeter } from "./runMeter.ts";
 
-function runtime(spanS = 3): { rt: EspruinoRuntime; clock: VirtualClock; out: string[] } {
+function runtime(): { rt: EspruinoRuntime; clock: VirtualClock; out: string[] } {
   const clock = new VirtualClock(0);
   const out: string[] = [];
-  const rt = new EspruinoRuntime({ clock, output: (s) => out.push(s), globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(demoCondition()), spanS }) }) });
+  const rt = new EspruinoRuntime({ clock, output: (s) => out.push(s), globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(demoCondition()) }) }) });
   return { rt, clock, out };
 }
 
@@ -21,7 +21,7 @@ test("MeterADC delivers kernel windows on the runtime clock, one per 10 cycles",
   const got = JSON.parse(JSON.stringify(rt.global.got)) as number[][];
   // 50.05 Hz: a window every 0.1998 s; the first needs a crossing and the kernel delay.
   assert.ok(got.length >= 4 && got.length <= 5, `windows in 1 s: ${got.length}`);
-  // Delivered at the end of the block (10 ms, addon) or of the window (harness).
+  // Delivered at the end of the 10 ms block that finishes the window.
   for (let k = 1; k < got.length; k++) assert.ok(Math.abs(got[k]![0]! - got[k - 1]![0]! - 10 / 50.05) < 0.0101, "spacing = 10 cycles");
   assert.deepEqual(got[0]!.slice(1), [0, 10, got[0]![3], 51, 11]);
   assert.equal((rt.eval("adc.getStats().windows") as number), got.length);

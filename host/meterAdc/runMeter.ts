@@ -28,7 +28,7 @@ export function runMeter(bundle: string, spec: ConditionSpec, seconds: number, o
   const rt = new EspruinoRuntime({
     clock,
     output,
-    globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(spec), spanS: seconds + 1 }) }),
+    globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(spec) }) }),
   });
   rt.execute(bundle, "meter.js");
   clock.advance(seconds * 1000);

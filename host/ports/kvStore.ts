@@ -15,12 +15,15 @@ export class MemoryKvStore implements KvStore {
     this.writes++;
     return true;
   }
+  setBytes(key: string, parts: Uint8Array[]): boolean {
+    return this.set(key, Buffer.concat(parts).toString("latin1"));
+  }
 }
 
 /** KvStore in one JSON file, rewritten atomically (write then rename) on each set. */
 export function fileKvStore(path: string): KvStore {
   const data: Record<string, string> = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : {};
-  return {
+  const store: KvStore = {
     get(key) {
       return Object.prototype.hasOwnProperty.call(data, key) ? data[key] : undefined;
     },
@@ -34,5 +37,9 @@ export function fileKvStore(path: string): KvStore {
         return false;
       }
     },
+    setBytes(key, parts) {
+      return store.set(key, Buffer.concat(parts).toString("latin1"));
+    },
   };
+  return store;
 }

@@ -4,8 +4,8 @@
  * one VirtualClock that a pacing loop advances at `speed` times wall-clock time.
  *
  * Host hooks per device: the global CAN1 = a BxcanModel on the bus (canHook.ts),
- * MeterADC = the streaming kernel fed from the appliance's waveform
- * (simMeterAdc.ts, waveformSource.ts), Date = the virtual clock (virtualDate.ts).
+ * MeterADC = host/meterAdc's hook fed from the appliance's waveform
+ * (waveformSource.ts), Date = the virtual clock (virtualDate.ts).
  * Configuration goes into each device's Storage before its bundle runs (nodeConfig.ts).
  */
 import { VirtualClock, EspruinoRuntime } from "../runtime/index.ts";
@@ -16,7 +16,7 @@ import { applianceFor } from "./appliances.ts";
 import { canHookFactory } from "./canHook.ts";
 import { linkToClock } from "../canbus/clockLink.ts";
 import { virtualDate } from "./virtualDate.ts";
-import { simMeterAdcClass, type AdcCounters } from "./simMeterAdc.ts";
+import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 
@@ -118,7 +118,7 @@ export class SimNetwork {
         if (l.trim()) node.lastLine = l;
       }
     };
-    if (meter) node.adc = { feeds: 0, windows: 0, kernelMs: 0 };
+    if (meter) node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
       clock: this.clock,
@@ -127,14 +127,14 @@ export class SimNetwork {
         const g: Record<string, unknown> = { Date: virtualDate(rt, this.o.epochMs), CAN1: canGlobal(rt) };
         if (meter) {
           const startS = this.o.startOfDayS;
-          // Feeds are numbered from the ADC's start; the appliance follows the clock.
-          const source = () => {
+          // Blocks are timed from the ADC's start; the appliance follows the clock.
+          const source = (sampleRateHz: number, blockStartS: number, pairs: number) => {
             const w = Math.round(rt.clock.nowMs() / (WINDOW_S * 1000));
-            const f = feedFor(meter.appliance, startS, w, relayClosed(rt), plan);
+            const f = feedFor(meter.appliance, startS, w, relayClosed(rt), plan, { sampleRateHz, startS: blockStartS, pairs });
             node.feedKey = f.key;
             return f.codes;
           };
-          g.MeterADC = simMeterAdcClass(rt, source, node.adc as AdcCounters);
+          g.MeterADC = hostMeterAdcClass(rt, { source, blockS: WINDOW_S, counters: node.adc });
         }
         return g;
       },

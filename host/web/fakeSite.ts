@@ -11,6 +11,7 @@ import { hex } from "../../modules/http/hmac.ts";
 import { createHandler } from "../../modules/http/server.ts";
 import { routes } from "../../modules/aggregator/pages/routes.ts";
 import { localDay, dayStartS } from "../../modules/aggregator/localTime.ts";
+import { memStorage } from "../../modules/aggregator/testing/fixtures.ts";
 import { nodeHash } from "./nodeHash.ts";
 
 export const PASSWORD = "correct horse";
@@ -36,11 +37,6 @@ export function fakePowerW(a: number, t: number): number {
   if (a === 3) return Math.floor(t / 1200) % 3 === 0 ? 120 : 8;
   const sun = Math.sin(((h - 6) / 12) * Math.PI);
   return sun > 0 ? -Math.round(3200 * sun) : 0;
-}
-
-export function memStorage() {
-  const files: { [n: string]: string } = {};
-  return { files, set: (n: string, d: string) => { files[n] = d; return true; }, get: (n: string) => files[n] };
 }
 
 export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?: number } = {}) {

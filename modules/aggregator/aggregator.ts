@@ -6,13 +6,14 @@
  */
 import { TimeZone, localDay } from "./localTime";
 import { Registry, MeterInfo } from "./registry";
-import { ReadingsStore, MeterReading, L_P } from "./readingsStore";
+import { ReadingsStore, MeterReading, L_P, LEDGER_DAYS } from "./readingsStore";
 import { PriceBook } from "./priceBook";
 import { importPrices } from "./priceImport";
 import { Decisions } from "./decisions";
 import { KvStore } from "../ports/kvStore";
 import { CommandPort } from "./commandPort";
-import { pack, unpack } from "./snapshot";
+import { saveArrays, unpack, Packable } from "./snapshot";
+import { kvDayArchive } from "./dayArchive";
 
 export interface AggConfig {
   maxMeters: number;
@@ -54,7 +55,7 @@ export class Aggregator {
     this.store = new ReadingsStore(cfg.maxMeters, cfg.tz, {
       importMc: (t) => self.spotMc(t) + cfg.importAdderMc,
       exportMc: () => cfg.exportTariffMc,
-    });
+    }, kvDayArchive(storage, () => { self.saveFails++; }));
     this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS);
   }
 
@@ -62,6 +63,9 @@ export class Aggregator {
   saveFails = 0;
   put(name: string, data: string): void {
     if (!this.storage.set(name, data)) this.saveFails++;
+  }
+  putArrays(name: string, arrays: Packable[]): void {
+    if (!saveArrays(this.storage, name, arrays)) this.saveFails++;
   }
 
   /** Day-ahead price at t, or the configured default. */
@@ -106,16 +110,17 @@ export class Aggregator {
 
   /**
    * Saves the fast-changing state (latest counters, open interval, profile, today's
-   * ledger rows) every saveIntervalS, and the whole 32-day ledger once per local day.
+   * ledger rows) every saveIntervalS, and the closed days still in RAM (yesterday's
+   * rows, see dayArchive.ts) at the first save of a local day.
    */
   save(nowS: number): void {
     const s = this.store;
     const day = localDay(this.cfg.tz, nowS);
     const r = s.row(day);
     const n = s.n * 2;
-    this.put("agg.now", pack(this.nowArrays(s.ledE.subarray(r * n, r * n + n), s.ledM.subarray(r * n, r * n + n), new Float64Array([s.openSlot, day]))));
+    this.putArrays("agg.now", this.nowArrays(s.ledE.subarray(r * n, r * n + n), s.ledM.subarray(r * n, r * n + n), new Float64Array([s.openSlot, day])));
     if (day !== this.ledDay) {
-      this.put("agg.led", pack([s.ledE, s.ledM, s.dayTag]));
+      s.flush(day);
       this.ledDay = day;
     }
     this.put("agg.st", JSON.stringify({ j: this.dec.jobs, o: [].slice.call(this.dec.ovr), u: [].slice.call(this.dec.ovrUntilS) }));
@@ -127,7 +132,7 @@ export class Aggregator {
     const s = this.store;
     const n = s.n * 2;
     let got = "";
-    if (unpack(this.storage.get("agg.led"), [s.ledE, s.ledM, s.dayTag])) got += "ledger ";
+    for (let d = 0; d < LEDGER_DAYS; d++) if (s.hold(d) >= 0) { got += "ledger "; break; }
     const tE = new Int32Array(n);
     const tM = new Float64Array(n);
     const meta = new Float64Array(2);
@@ -136,6 +141,7 @@ export class Aggregator {
       const r = s.row(meta[1]);
       s.ledE.set(tE, r * n);
       s.ledM.set(tM, r * n);
+      s.dirty[r] = 1;
       got += "readings ";
     }
     this.prices.load(this.storage.get("agg.pr"));

@@ -12,9 +12,7 @@ import { fmtFixed } from "./fixedPoint";
 
 /** Sum over meter rows for which `pick(m)` holds: [import mWh, export mWh, cost mc, credit mc]. */
 export function bill(store: ReadingsStore, reg: Registry, pick: (m: number) => boolean, fromDay: number, toDay: number): Float64Array {
-  const out = new Float64Array(4);
-  for (let m = 0; m < reg.list.length; m++) if (pick(m)) store.sum(m, fromDay, toDay, out);
-  return out;
+  return store.sumOf((m) => m < reg.list.length && pick(m), fromDay, toDay, new Float64Array(4));
 }
 
 /** First day of the month of local day `day`. */

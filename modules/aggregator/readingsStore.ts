@@ -3,10 +3,19 @@
  *   latest values      6 x Float64 per meter
  *   open interval      2 x Float64 per meter (import/export mWh so far)
  *   power profile      96 x Int16 per meter (net W averaged per 15 min, last 24 h)
- *   day ledger         32 days x (2 x Int32 energy mWh + 2 x Float64 money mc),
- *                      a day's rows of all meters side by side (saved as one piece)
- * = 48 + 16 + 192 + 768 = 1024 bytes per meter, plus 96 x Int32 + 32 x Int32 of slot
- * and day tags shared by all meters (512 bytes). 8 meters: 8704 bytes.
+ *   day ledger         2 days in RAM x (2 x Int32 energy mWh + 2 x Float64 money mc),
+ *                      a day's rows of all meters side by side, plus one day of scratch
+ * = 48 + 16 + 192 + 72 = 328 bytes per meter, plus 96 x Int32 + 2 x Int32 of slot
+ * and day tags shared by all meters. 8 meters: 3016 bytes (was 8704 with 32 days in RAM).
+ *
+ * The ledger holds LEDGER_DAYS days: today and yesterday in RAM (an interval of
+ * yesterday may still close after midnight), older days in the DayArchive (Storage on
+ * the device: one file of about 200 bytes per day, slot day % LEDGER_DAYS), written when
+ * their RAM row is claimed by a newer day and by flush(). Money stays Float64: an
+ * Int32 of milli-cents (max 2.1e9 mc = 21 475 EUR) per meter and day would overflow at
+ * the prices the import accepts (up to 1e7 mc/kWh = 100 000 EUR/MWh) for any meter over
+ * 215 kWh a day, and a bill must never wrap. Energy is Int32 mWh: up to 2 147 kWh per
+ * meter and day (89 kW around the clock).
  *
  * Energy comes from the meters' cumulative counters (mWh), so a missed poll or a
  * reboot loses no energy: the difference is counted in the interval of the next
@@ -19,6 +28,8 @@ import { mulDivRound } from "./fixedPoint";
 export const SLOT_S = 900;
 export const PROFILE_SLOTS = 96;
 export const LEDGER_DAYS = 32;
+/** Ledger days kept in RAM: today and yesterday. */
+export const LEDGER_RAM = 2;
 /** Fields of `latest` per meter. */
 export const L_T = 0, L_P = 1, L_IMP = 2, L_EXP = 3, L_V = 4, L_I = 5, L_N = 6;
 
@@ -26,6 +37,14 @@ export const L_T = 0, L_P = 1, L_IMP = 2, L_EXP = 3, L_V = 4, L_I = 5, L_N = 6;
 export interface Tariff {
   importMc(tS: number): number;
   exportMc(tS: number): number;
+}
+
+/** Closed ledger days out of RAM, in LEDGER_DAYS slots (day % LEDGER_DAYS). */
+export interface DayArchive {
+  /** Keeps day's rows (e: n x 2 mWh, m: n x 2 mc), replacing what its slot held. */
+  put(day: number, e: Int32Array, m: Float64Array): void;
+  /** Fills e, m with the rows held in slot r; returns their day, or -1 when the slot is empty or unreadable (e, m then undefined). */
+  load(r: number, e: Int32Array, m: Float64Array): number;
 }
 
 export interface MeterReading {
@@ -48,17 +67,29 @@ export class ReadingsStore {
   dayTag: Int32Array;
   ledE: Int32Array;
   ledM: Float64Array;
+  /** RAM rows changed since they were last archived. */
+  dirty: Uint8Array;
+  /** One archived day, while summed. */
+  tmpE: Int32Array;
+  tmpM: Float64Array;
+  /** Rows found by hold(): array and base index of meter 0. */
+  hE: Int32Array;
+  hM: Float64Array;
+  hB = 0;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
 
-  constructor(public n: number, public tz: TimeZone, public tariff: Tariff) {
+  constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
     this.open = new Float64Array(n * 2);
     this.profile = new Int16Array(n * PROFILE_SLOTS);
     this.slotTag = new Int32Array(PROFILE_SLOTS).fill(-1);
-    this.dayTag = new Int32Array(LEDGER_DAYS).fill(-1);
-    this.ledE = new Int32Array(n * LEDGER_DAYS * 2);
-    this.ledM = new Float64Array(n * LEDGER_DAYS * 2);
+    this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
+    this.ledE = new Int32Array(n * LEDGER_RAM * 2);
+    this.ledM = new Float64Array(n * LEDGER_RAM * 2);
+    this.dirty = new Uint8Array(LEDGER_RAM);
+    this.tmpE = this.hE = new Int32Array(n * 2);
+    this.tmpM = this.hM = new Float64Array(n * 2);
   }
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
@@ -89,15 +120,39 @@ export class ReadingsStore {
     }
   }
 
-  /** Row of the ledger for local day `day`, claiming (and clearing) it when it is new. */
+  /**
+   * RAM row of the ledger for local day `day`, claiming it when it is new: the day that
+   * held it goes to the archive first (when changed), and the new day's rows come back
+   * from the archive when they were archived (a clock set back), else start at zero.
+   */
   row(day: number): number {
-    const r = day % LEDGER_DAYS;
-    if (this.dayTag[r] !== day) {
+    const r = day % LEDGER_RAM;
+    const t = this.dayTag[r];
+    if (t !== day) {
+      const a = r * this.n * 2, b = a + this.n * 2;
+      const e = this.ledE.subarray(a, b), m = this.ledM.subarray(a, b);
+      this.tmpSlot = -1;
+      if (t >= 0 && this.dirty[r]) this.archive.put(t, e, m);
       this.dayTag[r] = day;
-      this.ledE.fill(0, r * this.n * 2, (r + 1) * this.n * 2);
-      this.ledM.fill(0, r * this.n * 2, (r + 1) * this.n * 2);
+      this.dirty[r] = 0;
+      if (this.archive.load(day % LEDGER_DAYS, e, m) !== day) {
+        e.fill(0);
+        m.fill(0);
+      }
     }
     return r;
+  }
+
+  /** Archives the changed RAM rows of days other than `today` (closed days), so a reboot keeps them. */
+  flush(today: number): void {
+    for (let r = 0; r < LEDGER_RAM; r++) {
+      const t = this.dayTag[r];
+      if (t < 0 || t === today || !this.dirty[r]) continue;
+      const a = r * this.n * 2, b = a + this.n * 2;
+      this.tmpSlot = -1;
+      this.archive.put(t, this.ledE.subarray(a, b), this.ledM.subarray(a, b));
+      this.dirty[r] = 0;
+    }
   }
 
   close(slot: number): void {
@@ -107,6 +162,7 @@ export class ReadingsStore {
     this.slotTag[ps] = slot;
     const pi = this.tariff.importMc(t);
     const pe = this.tariff.exportMc(t);
+    this.dirty[r] = 1;
     for (let m = 0; m < this.n; m++) {
       const imp = this.open[m * 2];
       const exp = this.open[m * 2 + 1];
@@ -136,16 +192,56 @@ export class ReadingsStore {
     return out;
   }
 
+  /** Archive slot whose rows are in tmpE / tmpM (and their day), -1 when none: a page summing one day meter by meter reads it once. */
+  tmpSlot = -1;
+  tmpDay = -1;
+
+  /**
+   * The day held in ledger slot r (0 .. LEDGER_DAYS-1), -1 when none; its rows are then
+   * in this.hE / this.hM from index this.hB (RAM when the day is there, else the archive).
+   */
+  hold(r: number): number {
+    for (let k = 0; k < LEDGER_RAM; k++) {
+      const d = this.dayTag[k];
+      if (d >= 0 && d % LEDGER_DAYS === r) {
+        this.hE = this.ledE;
+        this.hM = this.ledM;
+        this.hB = k * this.n * 2;
+        return d;
+      }
+    }
+    this.hE = this.tmpE;
+    this.hM = this.tmpM;
+    this.hB = 0;
+    if (this.tmpSlot !== r) {
+      this.tmpDay = this.archive.load(r, this.tmpE, this.tmpM);
+      this.tmpSlot = r;
+    }
+    return this.tmpDay;
+  }
+
   /** Sums meter m's ledger over local days [fromDay, toDay] into out[4]: import mWh, export mWh, cost mc, credit mc. */
   sum(m: number, fromDay: number, toDay: number, out: Float64Array): Float64Array {
-    for (let r = 0; r < LEDGER_DAYS; r++) {
-      const d = this.dayTag[r];
+    return this.sumOf((k) => k === m, fromDay, toDay, out);
+  }
+
+  /** sum() over every meter row m < n for which pick(m) holds, reading each day once. */
+  sumOf(pick: (m: number) => boolean, fromDay: number, toDay: number, out: Float64Array): Float64Array {
+    // a short period reads only its own days' slots (one archive read per day)
+    const narrow = toDay - fromDay < LEDGER_DAYS;
+    const count = narrow ? toDay - fromDay + 1 : LEDGER_DAYS;
+    for (let j = 0; j < count; j++) {
+      if (narrow && fromDay + j < 0) continue;
+      const d = this.hold(narrow ? (fromDay + j) % LEDGER_DAYS : j);
       if (d < fromDay || d > toDay || d < 0) continue;
-      const i = (r * this.n + m) * 2;
-      out[0] += this.ledE[i];
-      out[1] += this.ledE[i + 1];
-      out[2] += this.ledM[i];
-      out[3] += this.ledM[i + 1];
+      for (let m = 0; m < this.n; m++) {
+        if (!pick(m)) continue;
+        const i = this.hB + m * 2;
+        out[0] += this.hE[i];
+        out[1] += this.hE[i + 1];
+        out[2] += this.hM[i];
+        out[3] += this.hM[i + 1];
+      }
     }
     return out;
   }

@@ -1,5 +1,5 @@
 /** Message-level encode/decode of the data signals, driven by the table in messages.ts. */
-import { MessageDef, DATA_BYTES } from "./messages";
+import { MessageDef, DATA_BYTES, signalAt } from "./messages";
 import { physToRaw, rawToPhys, packRaw, unpackRaw } from "./signalCodec";
 
 export type SignalValues = { [signal: string]: number };
@@ -7,8 +7,9 @@ export type SignalValues = { [signal: string]: number };
 /** The 4 data bytes of `m` from physical values; a missing value is sent as raw 0. */
 export function encodeData(m: MessageDef, values: SignalValues): Uint8Array {
   const out = new Uint8Array(DATA_BYTES);
-  for (let i = 0; i < m.signals.length; i++) {
-    const s = m.signals[i];
+  const first = m.firstSignal;
+  for (let i = 0; i < m.signalCount; i++) {
+    const s = signalAt(first + i);
     const v = values[s.name];
     packRaw(out, s, v === undefined ? 0 : physToRaw(s, v));
   }
@@ -18,8 +19,9 @@ export function encodeData(m: MessageDef, values: SignalValues): Uint8Array {
 /** Physical values of the data signals in `data` (at least 4 bytes). */
 export function decodeData(m: MessageDef, data: Uint8Array): SignalValues {
   const out: SignalValues = {};
-  for (let i = 0; i < m.signals.length; i++) {
-    const s = m.signals[i];
+  const first = m.firstSignal;
+  for (let i = 0; i < m.signalCount; i++) {
+    const s = signalAt(first + i);
     out[s.name] = rawToPhys(s, unpackRaw(data, s));
   }
   return out;

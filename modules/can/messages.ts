@@ -3,7 +3,14 @@
  * (encode/decode), the protocol (meterNode, aggregatorNode) and meternet.dbc
  * (dbcGenerate) are built from. Units, OBIS codes, value names and comments are in
  * messageDocs.ts, keyed by the names used here, so that the device carries only the
- * numbers (the full table cost about 700 JsVars on Espruino).
+ * numbers.
+ *
+ * The table is numbers in typed arrays and names in two strings, because that is what
+ * costs least on Espruino: the same table as objects (a MessageDef with an array of
+ * SignalDef objects each) cost 712 JsVars, this form 223 (measured on 2v29: names and
+ * rows 60, the getters' class 64, the 13 views in MESSAGES 86). A MessageDef is a view
+ * (a row number plus getters) and a SignalDef is built when asked for, so the rest of the
+ * code still reads `m.name`, `m.signals[0].factor`.
  *
  * Every message is 8 bytes. Layouts (bytes):
  *   secured       0..3 data signals | 4 freshness low 8 bits | 5..7 MAC (24 bits)
@@ -22,75 +29,174 @@ import {
 export type Layout = "secured" | "syncRequest" | "syncResponse";
 export type Sender = "meter" | "aggregator";
 
-export interface MessageDef {
-  name: string;
-  fn: number;
-  sender: Sender;
-  layout: Layout;
-  /** The aggregator polls it with a remote frame (the meter keeps an answer ready). */
-  polled: boolean;
-  /** Index of the meter's freshness counter for it (-1: not a meter counter). */
-  txSlot: number;
-  /** Data signals only; freshness and MAC signals come from the layout. */
-  signals: SignalDef[];
-}
-
 export const PAYLOAD_BYTES = 8;
 export const DATA_BYTES = 4;
 export const FV_BYTE = 4;
 export const MAC_OFFSET = 5;
 export const MAC_BYTES = 3;
 
-/** Intel (little-endian) signal. */
-function le(name: string, startBit: number, length: number, factor: number, signed?: boolean): SignalDef {
-  return { name: name, startBit: startBit, length: length, littleEndian: true, signed: signed === true, factor: factor, offset: 0 };
+/** Message names in row order, one space between. */
+const MESSAGE_NAMES = "ALARM COMMAND COMMAND_ACK SYNC_REQUEST SYNC_RESPONSE TIME MEAS_VOLTAGE_FREQ MEAS_CURRENT_PF " +
+  "MEAS_POWER MEAS_ENERGY_IMPORT MEAS_ENERGY_EXPORT MEAS_THD MEAS_APPARENT";
+
+// Message kind bits: the sender is the meter unless BY_AGG; POLLED: the aggregator
+// polls it with a remote frame (the meter keeps an answer ready); the layout is secured
+// unless SYNC_REQ or SYNC_RESP.
+const BY_AGG = 1;
+const POLLED = 2;
+const SYNC_REQ = 4;
+const SYNC_RESP = 8;
+
+/**
+ * One row per message: function code, kind bits, index of the meter's transmit
+ * counter for it (-1: not a meter counter), number of data signals (their rows follow
+ * each other in SIGNALS, in message order).
+ */
+const M_COLS = 4;
+const M = new Int8Array([
+  FN_ALARM, POLLED, 0, 3,
+  FN_COMMAND, BY_AGG, -1, 3,
+  FN_COMMAND_ACK, 0, 1, 3,
+  FN_SYNC_REQUEST, BY_AGG | SYNC_REQ, -1, 0,
+  FN_SYNC_RESPONSE, SYNC_RESP, -1, 2,
+  FN_TIME, BY_AGG, -1, 1,
+  FN_MEAS_VOLTAGE_FREQ, POLLED, 2, 2,
+  FN_MEAS_CURRENT_PF, POLLED, 3, 2,
+  FN_MEAS_POWER, POLLED, 4, 2,
+  FN_MEAS_ENERGY_IMPORT, POLLED, 5, 1,
+  FN_MEAS_ENERGY_EXPORT, POLLED, 6, 1,
+  FN_MEAS_THD, POLLED, 7, 2,
+  FN_MEAS_APPARENT, POLLED, 8, 2,
+]);
+
+/** Signal names in row order: the data signals of each message, then the layout signals. */
+const SIGNAL_NAMES = "AlarmCode AlarmFlags AlarmValue CmdCode CmdTariff CmdArg AckCode AckStatus AckCmdFreshness " +
+  "MeterEpoch SyncStatus UnixTime U_L1 Freq I_L1 PF P_import P_export E_import E_export THD_U_L1 THD_I_L1 S Q_import " +
+  "SecOC_FV SecOC_MAC SyncFreshness";
+
+// Signal kind: the factor is 1 / 10^(kind & 3) (10^n is exact and a division gives
+// exactly the double of the literal 0.01); the byte order is Intel unless MOTOROLA; unsigned unless SIGNED.
+// The offset of every signal is 0.
+const SIGNED = 4;
+const MOTOROLA = 8;
+
+/**
+ * One row per signal: DBC start bit (Intel: least significant bit; Motorola: most
+ * significant bit), length in bits, kind.
+ */
+const S_COLS = 3;
+const SIGNALS = new Uint8Array([
+  0, 8, 0, 8, 8, 0, 16, 16, 2, // ALARM
+  0, 8, 0, 8, 8, 0, 16, 16, 0, // COMMAND
+  0, 8, 0, 8, 8, 0, 16, 16, 0, // COMMAND_ACK
+  0, 24, 0, 24, 8, 0, // SYNC_RESPONSE
+  0, 32, 0, // TIME
+  0, 16, 2, 16, 16, 3, // MEAS_VOLTAGE_FREQ
+  0, 20, 3, 20, 12, SIGNED | 3, // MEAS_CURRENT_PF
+  0, 16, 0, 16, 16, 0, // MEAS_POWER
+  0, 32, 0, // MEAS_ENERGY_IMPORT
+  0, 32, 0, // MEAS_ENERGY_EXPORT
+  0, 16, 2, 16, 16, 2, // MEAS_THD
+  7, 16, MOTOROLA, 23, 16, MOTOROLA, // MEAS_APPARENT
+  32, 8, 0, // SecOC_FV
+  47, 24, MOTOROLA, // SecOC_MAC
+  7, 40, MOTOROLA, // SyncFreshness
+]);
+
+/** Rows of the layout signals, after the data signals. */
+const FV_ROW = 24;
+const MAC_ROW = 25;
+const SYNC_FV_ROW = 26;
+
+/** Word `k` (0-based) of a space-separated list. */
+function word(list: string, k: number): string {
+  let start = 0;
+  for (let i = 0; i < k; i++) start = list.indexOf(" ", start) + 1;
+  const end = list.indexOf(" ", start);
+  return end < 0 ? list.substring(start) : list.substring(start, end);
 }
 
-/** Motorola (big-endian) unsigned signal; startBit is its most significant bit. */
-function be(name: string, startBit: number, length: number, factor: number): SignalDef {
-  return { name: name, startBit: startBit, length: length, littleEndian: false, signed: false, factor: factor, offset: 0 };
+/** The signal in row `row` of SIGNALS, as a new object. */
+export function signalAt(row: number): SignalDef {
+  const o = row * S_COLS;
+  const kind = SIGNALS[o + 2];
+  return {
+    name: word(SIGNAL_NAMES, row), startBit: SIGNALS[o], length: SIGNALS[o + 1],
+    littleEndian: (kind & MOTOROLA) === 0, signed: (kind & SIGNED) !== 0, factor: 1 / Math.pow(10, kind & 3), offset: 0,
+  };
 }
 
-export const FV_SIGNAL: SignalDef = le("SecOC_FV", 32, 8, 1);
-export const MAC_SIGNAL: SignalDef = be("SecOC_MAC", 47, 24, 1);
-export const SYNC_FV_SIGNAL: SignalDef = be("SyncFreshness", 7, 40, 1);
-
-function msg(name: string, fn: number, sender: Sender, layout: Layout, polled: boolean, txSlot: number, signals: SignalDef[]): MessageDef {
-  return { name: name, fn: fn, sender: sender, layout: layout, polled: polled, txSlot: txSlot, signals: signals };
+/** A message of the table: its row and getters that read the row. */
+export class MessageDef {
+  readonly row: number;
+  constructor(row: number) {
+    this.row = row;
+  }
+  get name(): string {
+    return word(MESSAGE_NAMES, this.row);
+  }
+  get fn(): number {
+    return M[this.row * M_COLS];
+  }
+  get sender(): Sender {
+    return (M[this.row * M_COLS + 1] & BY_AGG) !== 0 ? "aggregator" : "meter";
+  }
+  /** The aggregator polls it with a remote frame (the meter keeps an answer ready). */
+  get polled(): boolean {
+    return (M[this.row * M_COLS + 1] & POLLED) !== 0;
+  }
+  /** Index of the meter's freshness counter for it (-1: not a meter counter). */
+  get txSlot(): number {
+    return M[this.row * M_COLS + 2];
+  }
+  /** Row of its first data signal in SIGNALS. */
+  get firstSignal(): number {
+    let r = 0;
+    for (let k = 0; k < this.row; k++) r += M[k * M_COLS + 3];
+    return r;
+  }
+  get signalCount(): number {
+    return M[this.row * M_COLS + 3];
+  }
+  /** Data signals only (new objects); freshness and MAC signals come from the layout. */
+  get signals(): SignalDef[] {
+    const out: SignalDef[] = [];
+    const first = this.firstSignal;
+    for (let i = 0; i < this.signalCount; i++) out.push(signalAt(first + i));
+    return out;
+  }
 }
 
-export const MESSAGES: MessageDef[] = [
-  msg("ALARM", FN_ALARM, "meter", "secured", true, 0, [le("AlarmCode", 0, 8, 1), le("AlarmFlags", 8, 8, 1), le("AlarmValue", 16, 16, 0.01)]),
-  msg("COMMAND", FN_COMMAND, "aggregator", "secured", false, -1, [le("CmdCode", 0, 8, 1), le("CmdTariff", 8, 8, 1), le("CmdArg", 16, 16, 1)]),
-  msg("COMMAND_ACK", FN_COMMAND_ACK, "meter", "secured", false, 1, [le("AckCode", 0, 8, 1), le("AckStatus", 8, 8, 1), le("AckCmdFreshness", 16, 16, 1)]),
-  msg("SYNC_REQUEST", FN_SYNC_REQUEST, "aggregator", "syncRequest", false, -1, []),
-  msg("SYNC_RESPONSE", FN_SYNC_RESPONSE, "meter", "syncResponse", false, -1, [le("MeterEpoch", 0, 24, 1), le("SyncStatus", 24, 8, 1)]),
-  msg("TIME", FN_TIME, "aggregator", "secured", false, -1, [le("UnixTime", 0, 32, 1)]),
-  msg("MEAS_VOLTAGE_FREQ", FN_MEAS_VOLTAGE_FREQ, "meter", "secured", true, 2, [le("U_L1", 0, 16, 0.01), le("Freq", 16, 16, 0.001)]),
-  msg("MEAS_CURRENT_PF", FN_MEAS_CURRENT_PF, "meter", "secured", true, 3, [le("I_L1", 0, 20, 0.001), le("PF", 20, 12, 0.001, true)]),
-  msg("MEAS_POWER", FN_MEAS_POWER, "meter", "secured", true, 4, [le("P_import", 0, 16, 1), le("P_export", 16, 16, 1)]),
-  msg("MEAS_ENERGY_IMPORT", FN_MEAS_ENERGY_IMPORT, "meter", "secured", true, 5, [le("E_import", 0, 32, 1)]),
-  msg("MEAS_ENERGY_EXPORT", FN_MEAS_ENERGY_EXPORT, "meter", "secured", true, 6, [le("E_export", 0, 32, 1)]),
-  msg("MEAS_THD", FN_MEAS_THD, "meter", "secured", true, 7, [le("THD_U_L1", 0, 16, 0.01), le("THD_I_L1", 16, 16, 0.01)]),
-  msg("MEAS_APPARENT", FN_MEAS_APPARENT, "meter", "secured", true, 8, [be("S", 7, 16, 1), be("Q_import", 23, 16, 1)]),
-];
+/** Its payload layout (a function, not a getter: the meter bundle then leaves it out). */
+export function layoutOf(m: MessageDef): Layout {
+  const k = M[m.row * M_COLS + 1];
+  return (k & SYNC_REQ) !== 0 ? "syncRequest" : (k & SYNC_RESP) !== 0 ? "syncResponse" : "secured";
+}
+
+export const MESSAGES: MessageDef[] = [];
+for (let k = 0; k < M.length / M_COLS; k++) MESSAGES.push(new MessageDef(k));
+
+// Pure: a bundle that does not use them does not build them.
+export const FV_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(FV_ROW);
+export const MAC_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(MAC_ROW);
+export const SYNC_FV_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(SYNC_FV_ROW);
 
 /** Number of meter transmit counters (one per meter-sent secured message). */
 export const METER_TX_SLOTS = 9;
 
 /** The message of a function code, or undefined (an unknown identifier). */
 export function messageByFn(fn: number): MessageDef | undefined {
-  for (let i = 0; i < MESSAGES.length; i++) if (MESSAGES[i].fn === fn) return MESSAGES[i];
+  for (let i = 0; i < MESSAGES.length; i++) if (M[i * M_COLS] === fn) return MESSAGES[i];
   return undefined;
 }
 
 export function messageByName(name: string): MessageDef {
-  for (let i = 0; i < MESSAGES.length; i++) if (MESSAGES[i].name === name) return MESSAGES[i];
+  for (let i = 0; i < MESSAGES.length; i++) if (word(MESSAGE_NAMES, i) === name) return MESSAGES[i];
   throw new Error("no message named " + name);
 }
 
 /** Every signal of the 8-byte payload, data signals first. */
 export function payloadSignals(m: MessageDef): SignalDef[] {
-  if (m.layout === "syncRequest") return [SYNC_FV_SIGNAL, MAC_SIGNAL];
-  return m.signals.concat([FV_SIGNAL, MAC_SIGNAL]);
+  if (layoutOf(m) === "syncRequest") return [signalAt(SYNC_FV_ROW), signalAt(MAC_ROW)];
+  return m.signals.concat([signalAt(FV_ROW), signalAt(MAC_ROW)]);
 }

@@ -12,14 +12,14 @@
  * freshness checks; everything else is counted in `rejects`, never thrown.
  */
 import { CanController, CAN_OK } from "./controller";
-import { CanFrame, dataFrame, frameError } from "./frame";
+import { CanFrame, dataFrame } from "./frame";
 import { Aes128 } from "../ports/aes";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { Cmac } from "./cmac";
 import { TxFreshness } from "./freshness";
 import { securePayload, verifySecured, verifySyncRequest, syncRequestFreshness } from "./secoc";
-import { MESSAGES, MessageDef, messageByFn, messageByName, PAYLOAD_BYTES, DATA_BYTES, METER_TX_SLOTS } from "./messages";
+import { MESSAGES, MessageDef, messageByFn, messageByName, signalAt, PAYLOAD_BYTES, DATA_BYTES, METER_TX_SLOTS } from "./messages";
 import { encodeData, decodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, ADDRESS_BITS, FN_COMMAND, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter } from "./rejects";
@@ -117,7 +117,7 @@ export class MeterNode {
     for (let k = 0; k < MESSAGES.length; k++) {
       const m = MESSAGES[k];
       if (!m.polled || m.fn === 0) continue; // the alarm slot is armed by raiseAlarm
-      if (values[m.signals[0].name] === undefined) continue;
+      if (values[signalAt(m.firstSignal).name] === undefined) continue;
       this.setLatest(k, encodeData(m, values));
       if (this.arm(k)) armed++;
     }
@@ -141,7 +141,7 @@ export class MeterNode {
   }
 
   private indexOf(name: string): number {
-    return MESSAGES.indexOf(messageByName(name));
+    return messageByName(name).row;
   }
 
   /** The next authenticated frame of message k from its latest data, or null. */
@@ -162,23 +162,18 @@ export class MeterNode {
 
   /** Every frame the filter lets through. Never throws. */
   handleFrame(f: CanFrame): void {
-    try {
-      this.dispatch(f);
-    } catch (e) {
-      this.rejects.reject("internal", f, "handler error: " + (e instanceof Error ? e.message : String(e)));
-    }
+    this.rejects.guard(f, this);
   }
 
-  private dispatch(f: CanFrame): void {
-    const err = frameError(f);
-    if (err !== null) { this.rejects.reject("length", f, err); return; }
+  /** A well-formed frame (RejectCounter.guard checked it). */
+  dispatch(f: CanFrame): void {
     if (f.extended || addressOf(f.id) !== this.address) { this.rejects.reject("unknownId", f, "not this meter's identifier"); return; }
     const fn = functionOf(f.id);
     const m = messageByFn(fn);
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
-      this.answerPoll(MESSAGES.indexOf(m));
+      this.answerPoll(m.row);
       return;
     }
     if (m.sender !== "aggregator") { this.rejects.reject("unknownId", f, m.name + " is sent by meters, not to them"); return; }

@@ -69,9 +69,11 @@ export class Poller {
   private readonly dueMs: Float64Array;
   private readonly sentMs: Float64Array;
   private readonly lastGoodMs: Float64Array;
-  /** Per meter: consecutive misses, and when the last sync request left. */
-  private readonly misses = new Uint8Array(64);
-  private readonly syncSentMs = new Float64Array(64);
+  /** Per address: its meter index + 1 (0: no entry). Per meter (grown by add(), not sized for 64):
+   * consecutive misses, and when the last sync request left. */
+  private readonly meterOf = new Uint8Array(64);
+  private misses = new Uint8Array(0);
+  private syncSentMs = new Float64Array(0);
 
   constructor(target: PollTarget, clock: Clock, o: PollerOptions) {
     this.target = target;
@@ -89,12 +91,23 @@ export class Poller {
     this.dueMs = new Float64Array(c);
     this.sentMs = new Float64Array(c);
     this.lastGoodMs = new Float64Array(c);
-    this.syncSentMs.fill(-1e15);
   }
 
   /** Adds a poll entry due at once; returns its index, or -1 when full. */
   add(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number): number {
     if (this.n >= this.o.capacity) return -1;
+    if (!(address >= 0 && address < 64 && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0..63");
+    if (this.meterOf[address] === 0) {
+      const k = this.misses.length;
+      const misses = new Uint8Array(k + 1);
+      const syncSentMs = new Float64Array(k + 1);
+      misses.set(this.misses);
+      syncSentMs.set(this.syncSentMs);
+      syncSentMs[k] = -1e15;
+      this.misses = misses;
+      this.syncSentMs = syncSentMs;
+      this.meterOf[address] = k + 1;
+    }
     const i = this.n++;
     this.addr[i] = address;
     this.fn[i] = fn;
@@ -131,7 +144,7 @@ export class Poller {
     const wasInFlight = (this.flags[i] & F_IN_FLIGHT) !== 0;
     this.lastGoodMs[i] = now;
     this.flags[i] &= ~(F_STALE | F_IN_FLIGHT);
-    this.misses[address] = 0;
+    this.misses[this.meterOf[address] - 1] = 0;
     if (!wasInFlight) return; // e.g. a spontaneous alarm: keeps its own schedule
     this.inFlight--;
     this.answered++;
@@ -143,7 +156,9 @@ export class Poller {
   /** A meter was (re)synchronised (wire AggregatorNode.onSynced here): poll it now. */
   synced(address: number): void {
     const now = this.clock.nowMs();
-    this.misses[address] = 0;
+    const m = this.meterOf[address];
+    if (m === undefined || m === 0) return; // no entry: nothing to poll
+    this.misses[m - 1] = 0;
     for (let i = 0; i < this.n; i++) if (this.addr[i] === address && (this.flags[i] & F_IN_FLIGHT) === 0 && this.dueMs[i] > now) this.dueMs[i] = now;
     this.pump();
   }
@@ -173,11 +188,12 @@ export class Poller {
     this.onResult({ address: a, fn: this.fn[i], ok: false, latencyMs: -1, attempts: this.attempts[i] });
     this.attempts[i] = 0;
     this.dueMs[i] = now + this.periodMs[i];
-    if (this.misses[a] < 255) this.misses[a]++;
+    const m = this.meterOf[a] - 1;
+    if (this.misses[m] < 255) this.misses[m]++;
   }
 
   private needsSync(a: number): boolean {
-    return !this.target.isSynced(a) || this.misses[a] >= this.o.syncAfterMisses;
+    return !this.target.isSynced(a) || this.misses[this.meterOf[a] - 1] >= this.o.syncAfterMisses;
   }
 
   /** Sends what is due, best priority first, while mailboxes and the in-flight budget allow. */
@@ -192,10 +208,11 @@ export class Poller {
       if (best < 0) return;
       const a = this.addr[best];
       if (this.needsSync(a)) {
-        if (now - this.syncSentMs[a] >= this.o.syncRetryMs && this.target.requestSync(a) === CAN_OK) {
-          this.syncSentMs[a] = now;
+        const m = this.meterOf[a] - 1;
+        if (now - this.syncSentMs[m] >= this.o.syncRetryMs && this.target.requestSync(a) === CAN_OK) {
+          this.syncSentMs[m] = now;
           this.syncRequests++;
-          this.misses[a] = 0;
+          this.misses[m] = 0;
         }
         // Polls of this meter wait for the sync; look again shortly.
         for (let i = 0; i < this.n; i++) if (this.addr[i] === a && this.dueMs[i] <= now) this.dueMs[i] = now + Math.max(1, this.o.syncRetryMs / 4);

@@ -2,7 +2,7 @@
  * Counting and logging of rejected frames, per cause. A node never throws on a bad
  * frame: it calls reject() and goes on.
  */
-import { CanFrame } from "./frame";
+import { CanFrame, frameError } from "./frame";
 import { LogLine } from "../ports/log";
 
 export type RejectCause = "badMac" | "stale" | "length" | "unknownId" | "unsynced" | "internal";
@@ -27,14 +27,24 @@ export class RejectCounter {
   }
 
   reject(cause: RejectCause, f: CanFrame, detail: string): void {
-    if (cause === "badMac") this.badMac++;
-    else if (cause === "stale") this.stale++;
-    else if (cause === "length") this.length++;
-    else if (cause === "unknownId") this.unknownId++;
-    else if (cause === "unsynced") this.unsynced++;
-    else this.internal++;
+    this[cause]++; // each cause has the counter of its name
     this.log(this.who + " rejected " + (f.extended ? "ext " : "") + "0x" + f.id.toString(16) + (f.rtr ? " RTR" : "") +
       " dlc " + f.dlc + ": " + cause + " (" + detail + ")");
+  }
+
+  /**
+   * Hands a well-formed frame to `node.dispatch` (the node, not a closure: nothing is
+   * allocated per frame). A malformed frame is rejected as "length", an error thrown
+   * while handling it as "internal". Never throws.
+   */
+  guard(f: CanFrame, node: { dispatch(f: CanFrame): void }): void {
+    try {
+      const err = frameError(f);
+      if (err !== null) this.reject("length", f, err);
+      else node.dispatch(f);
+    } catch (e) {
+      this.reject("internal", f, "handler error: " + (e instanceof Error ? e.message : String(e)));
+    }
   }
 
   total(): number {

@@ -42,10 +42,10 @@ export function rawRange(s: SignalDef): { min: number; max: number } {
 export function physToRaw(s: SignalDef, phys: number): number {
   if (phys !== phys) return 0; // NaN: no reading
   const raw = Math.round((phys - s.offset) / s.factor);
-  const lo = rawMin(s);
-  if (raw < lo) return lo;
-  const hi = rawMax(s);
-  return raw > hi ? hi : raw;
+  const span = POW2[s.length];
+  const lo = s.signed ? -span / 2 : 0;
+  const hi = (s.signed ? span / 2 : span) - 1;
+  return raw < lo ? lo : raw > hi ? hi : raw;
 }
 
 export function rawToPhys(s: SignalDef, raw: number): number {
@@ -66,11 +66,7 @@ export function packRaw(bytes: Uint8Array, s: SignalDef, raw: number): void {
       const n = remaining < 8 - bit ? remaining : 8 - bit;
       const chunk = u % POW2[n];
       const i = (pos - bit) / 8;
-      if (n === 8) bytes[i] = chunk;
-      else {
-        const mask = (POW2[n] - 1) << bit;
-        bytes[i] = (bytes[i] & ~mask) | (chunk << bit);
-      }
+      bytes[i] = (bytes[i] & ~((POW2[n] - 1) << bit)) | (chunk << bit);
       u = (u - chunk) / POW2[n];
       remaining -= n;
       pos += n;
@@ -81,12 +77,8 @@ export function packRaw(bytes: Uint8Array, s: SignalDef, raw: number): void {
       const n = remaining < bit + 1 ? remaining : bit + 1;
       const chunk = Math.floor(u / POW2[remaining - n]) % POW2[n];
       const i = (pos - bit) / 8;
-      if (n === 8) bytes[i] = chunk;
-      else {
-        const low = bit - n + 1;
-        const mask = (POW2[n] - 1) << low;
-        bytes[i] = (bytes[i] & ~mask) | (chunk << low);
-      }
+      const low = bit - n + 1;
+      bytes[i] = (bytes[i] & ~((POW2[n] - 1) << low)) | (chunk << low);
       remaining -= n;
       pos = (i + 1) * 8 + 7;
     }
@@ -102,7 +94,7 @@ export function unpackRaw(bytes: Uint8Array, s: SignalDef): number {
     while (remaining > 0) {
       const bit = pos % 8;
       const n = remaining < 8 - bit ? remaining : 8 - bit;
-      const chunk = n === 8 ? bytes[(pos - bit) / 8] : (bytes[(pos - bit) / 8] >> bit) & (POW2[n] - 1);
+      const chunk = (bytes[(pos - bit) / 8] >> bit) & (POW2[n] - 1);
       u += chunk * scale;
       scale *= POW2[n];
       remaining -= n;
@@ -113,7 +105,7 @@ export function unpackRaw(bytes: Uint8Array, s: SignalDef): number {
       const bit = pos % 8;
       const n = remaining < bit + 1 ? remaining : bit + 1;
       const i = (pos - bit) / 8;
-      const chunk = n === 8 ? bytes[i] : (bytes[i] >> (bit - n + 1)) & (POW2[n] - 1);
+      const chunk = (bytes[i] >> (bit - n + 1)) & (POW2[n] - 1);
       u = u * POW2[n] + chunk;
       remaining -= n;
       pos = (i + 1) * 8 + 7;

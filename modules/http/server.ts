@@ -65,6 +65,11 @@ export function redirect(to: string, headers?: { [k: string]: string }): Reply {
 export function createHandler(o: ServerOptions) {
   const stats: ServerStats = { requests: 0, client: 0, server: 0 };
 
+  function find(methodAndPath: string) {
+    const t = o.routes;
+    return typeof t === "function" ? t(methodAndPath) : t[methodAndPath];
+  }
+
   function reply(res: HttpRes, r: Reply) {
     if (r.status >= 500) stats.server++;
     else if (r.status >= 400) stats.client++;
@@ -72,7 +77,7 @@ export function createHandler(o: ServerOptions) {
   }
 
   function run(req: HttpReq, res: HttpRes, path: string, query: string, body: string, nowS: number) {
-    const route = o.routes[req.method + " " + path];
+    const route = find(req.method + " " + path)!;
     const c: Ctx = { method: req.method, path: path, query: parseForm(query), form: {}, body: body, headers: req.headers, nowS: nowS, session: "", csrf: "" };
     const auth = header(req.headers, "authorization");
     if (o.apiToken && auth.indexOf("Bearer ") === 0 && sameText(auth.slice(7), o.apiToken)) c.session = "api";
@@ -111,9 +116,9 @@ export function createHandler(o: ServerOptions) {
       const q = url.indexOf("?");
       const path = cleanPath(q < 0 ? url : url.slice(0, q));
       const query = q < 0 ? "" : url.slice(q + 1);
-      const route = o.routes[req.method + " " + path];
+      const route = find(req.method + " " + path);
       if (!route) {
-        const other = o.routes[(req.method === "GET" ? "POST " : "GET ") + path];
+        const other = find((req.method === "GET" ? "POST " : "GET ") + path);
         return reply(res, other ? text(405, "use " + (req.method === "GET" ? "POST" : "GET")) : text(404, "no page " + path));
       }
       const nowS = o.nowS();

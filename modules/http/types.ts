@@ -48,7 +48,12 @@ export type Handler = (c: Ctx) => Reply;
  * and a CSRF token on POST). maxBody: largest accepted body in bytes (POST only).
  */
 export interface Route { h: Handler; level: number; maxBody?: number; }
-export type Routes = { [methodAndPath: string]: Route };
+/**
+ * The routes: an object, or a function answering a "METHOD /path" with its route (or
+ * undefined). A function keeps a large table in code, which stays in flash on Espruino
+ * when run from Storage, instead of one closure and one object per route in RAM.
+ */
+export type Routes = { [methodAndPath: string]: Route } | ((methodAndPath: string) => Route | undefined);
 
 /** Throwable answer for a bad request: caught by the server and sent as is. */
 export interface HttpFail { status: number; msg: string; }

@@ -13,9 +13,9 @@
  *   THD from the aggregated groups.
  * Flagging (flagging concept): an aggregate is flagged when any window in it is flagged.
  */
-import { thdPct, type WindowReading } from "./windowReading";
+import { thdPct, type ReadingQuantities, type WindowReading } from "./windowReading";
 
-export interface AggregateReading {
+export interface AggregateReading extends ReadingQuantities {
   interval: "150cycle" | "10min";
   /** Start of the first window (or the 10-minute boundary), chain time base, s. */
   startS: number;
@@ -24,18 +24,6 @@ export interface AggregateReading {
   windows: number;
   /** 10min: the interval was covered from its boundary on (not the first, partial one). */
   complete: boolean;
-  fHz: number;
-  vRmsV: number;
-  iRmsA: number;
-  pW: number;
-  qVar: number;
-  sVA: number;
-  nVA: number;
-  pf: number;
-  thdVPct: number;
-  thdIPct: number;
-  hV: Float32Array;
-  hI: Float32Array;
   flagged: boolean;
 }
 

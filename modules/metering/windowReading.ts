@@ -19,10 +19,8 @@
 import type { KernelWindow } from "./kernelWindow";
 import { frontEndGainFix, type MeterCalibration } from "./calibration";
 
-export interface WindowReading {
-  /** Window start, seconds since the kernel started (crossing c0). */
-  startS: number;
-  spanS: number;
+/** The quantities a window reading and an aggregate of windows (aggregate.ts) both give. */
+export interface ReadingQuantities {
   fHz: number;
   vRmsV: number;
   iRmsA: number;
@@ -34,9 +32,15 @@ export interface WindowReading {
   pf: number;
   thdVPct: number;
   thdIPct: number;
-  /** Harmonic group rms 0..50 (0 = dc); 0 above harmonicMaxOrder. */
+  /** Harmonic group rms 0..50 (0 = dc); 0 above the orders measured (a window's harmonicMaxOrder). */
   hV: Float32Array;
   hI: Float32Array;
+}
+
+export interface WindowReading extends ReadingQuantities {
+  /** Window start, seconds since the kernel started (crossing c0). */
+  startS: number;
+  spanS: number;
   harmonicMaxOrder: number;
   /** Kernel flags (KERNEL_FLAG_*). */
   flags: number;

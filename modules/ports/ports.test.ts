@@ -15,7 +15,10 @@ import { MemoryKvStore, fileKvStore } from "../../host/ports/kvStore.ts";
 import { ManualClock } from "../../host/ports/clock.ts";
 import { installEspruinoCryptoShim } from "../../host/ports/espruinoCryptoShim.ts";
 import { espruinoAes } from "./espruino/aes.ts";
-import { espruinoKvStore } from "./espruino/kvStore.ts";
+import { espruinoKvStore, espruinoKvStoreWithBytes } from "./espruino/kvStore.ts";
+import { createStorage } from "../../host/runtime/storage.ts";
+import { FlashArea } from "../../host/runtime/flashArea.ts";
+import { Realm } from "../../host/runtime/realm.ts";
 
 installEspruinoCryptoShim();
 
@@ -52,7 +55,8 @@ function aesContract(name: string, make: () => Aes128): void {
   });
 }
 
-function kvContract(name: string, make: () => KvStore): void {
+/** bytes: false where the Storage under test ignores offsets (the require() shim). */
+function kvContract(name: string, make: () => KvStore, bytes = true): void {
   test(`${name}: unknown key is undefined, set then get, overwrite`, () => {
     const s = make();
     assert.equal(s.get("nokey"), undefined);
@@ -61,13 +65,33 @@ function kvContract(name: string, make: () => KvStore): void {
     assert.equal(s.set("txepoch", "42"), true);
     assert.equal(s.get("txepoch"), "42");
   });
+  if (bytes) test(`${name}: setBytes writes the parts in order, get returns them as a byte string`, () => {
+    const s = make();
+    assert.ok(s.setBytes, "offers setBytes");
+    const big = new Uint8Array(700).map((_, i) => (i * 7) & 255);
+    const f = new Float64Array([1.5, -2]);
+    assert.equal(s.setBytes!("blob", [new Uint8Array([77, 78, 49]), big, new Uint8Array(f.buffer), new Uint8Array(0)]), true);
+    const expect = Buffer.concat([Buffer.from("MN1"), big, Buffer.from(f.buffer)]).toString("latin1");
+    assert.equal(s.get("blob"), expect);
+    assert.equal(s.setBytes!("blob", [new Uint8Array([1, 255])]), true, "overwrite with another size");
+    assert.equal(s.get("blob"), "\x01\xff");
+  });
 }
 
 aesContract("host nodeAes", nodeAes);
 aesContract("device espruinoAes", espruinoAes);
 kvContract("host MemoryKvStore", () => new MemoryKvStore());
 kvContract("host fileKvStore", () => fileKvStore(join(mkdtempSync(join(tmpdir(), "kv-")), "kv.json")));
-kvContract("device espruinoKvStore", () => espruinoKvStore("t" + Math.random().toString(36).slice(2, 6) + "."));
+kvContract("device espruinoKvStore", () => espruinoKvStore("t" + Math.random().toString(36).slice(2, 6) + "."), false);
+// setBytes writes at offsets into an erased file: checked on host/runtime's Storage,
+// which follows the real flash rules (a byte written twice is an error).
+kvContract("device espruinoKvStoreWithBytes on emulated flash", () => {
+  const g = globalThis as unknown as { require: (name: string) => unknown };
+  const shim = g.require;
+  const storage = createStorage({ flash: new FlashArea(16384), realm: { Error, SyntaxError } as unknown as Realm, print: () => undefined });
+  g.require = (n: string) => (n === "Storage" ? storage : shim(n));
+  try { return espruinoKvStoreWithBytes("k."); } finally { g.require = shim; }
+});
 
 test("fileKvStore survives a reopen (a reboot of the host process)", () => {
   const path = join(mkdtempSync(join(tmpdir(), "kv-")), "kv.json");

@@ -18,7 +18,7 @@ import * as acorn from "acorn";
 import esquery from "esquery";
 import { analyze } from "eslint-scope";
 import { KEYS } from "eslint-visitor-keys";
-import { SYNTAX_RULES, PARSE_ERROR } from "./rules.js";
+import { SYNTAX_RULES, PARSE_ERROR, ESPRUINO_GLOBALS, SHADOWS_GLOBAL } from "./rules.js";
 import { eachNode, childKeys } from "./treeWalk.js";
 import { findMissingBuiltins } from "./builtinsCheck.js";
 import { findHoistingOffences } from "./hoisting.js";
@@ -88,6 +88,13 @@ export function checkBundle(code, fileName) {
     ...loops.flatMap((f) => capturedLoopLets(f, (n) => scopeManager.getDeclaredVariables(n), (n) => parents.get(n))),
   ];
   for (const o of more) add(o.node, o.rule, o.message);
+
+  // Top-level declarations live in the program's scope (module scope as analysed here).
+  const top = scopeManager.scopes.find((s) => s.type === "module") || scopeManager.globalScope;
+  const reserved = new Set(ESPRUINO_GLOBALS);
+  for (const v of top.variables) {
+    if (reserved.has(v.name) && v.defs.length > 0) add(v.defs[0].name, SHADOWS_GLOBAL.id, `'${v.name}': ${SHADOWS_GLOBAL.reason}: ${SHADOWS_GLOBAL.instead}`);
+  }
 
   const seen = new Set();
   return out

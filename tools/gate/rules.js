@@ -258,6 +258,30 @@ export const MISSING_METHOD = {
   reason: "is not defined on Espruino",
 };
 
+/**
+ * Globals the interpreter and our firmware provide. A top-level declaration of the same
+ * name in the bundle replaces them for everything that runs after it (measured: a
+ * terser-mangled `function E(){}` at top level took the place of Espruino's E, and
+ * E.getSizeOf was gone). rollup.config.js reserves these names from mangling.
+ */
+export const ESPRUINO_GLOBALS = ["E", "print", "require", "getTime", "setTimeout", "setInterval",
+  "clearTimeout", "clearInterval", "changeInterval", "reset", "load", "save", "dump", "echo",
+  "edit", "global", "process", "console", "Modules", "Serial1", "Serial2", "USB", "LoopbackA",
+  "LoopbackB", "Telnet", "Pin", "LED1", "LED2", "BTN", "BTN1", "digitalRead", "digitalWrite",
+  "analogRead", "setWatch", "clearWatch", "peek32", "poke32", "CAN1", "MeterADC", "result",
+  "Math", "JSON", "Date", "Object", "Array", "String", "Number", "Boolean", "Function", "Error",
+  "Promise", "RegExp", "ArrayBuffer", "DataView", "Uint8Array", "Int8Array", "Uint16Array",
+  "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "parseInt",
+  "parseFloat", "isNaN", "isFinite", "eval", "btoa", "atob", "encodeURIComponent",
+  "decodeURIComponent"];
+
+export const SHADOWS_GLOBAL = {
+  id: "shadows-global",
+  observed: "a top-level declaration named like a built-in global replaces it for all code (E.getSizeOf lost after `function E(){}`)",
+  reason: "a top-level declaration replaces Espruino's global of the same name",
+  instead: "rename it (or keep it inside a function); the build reserves these names from mangling",
+};
+
 export const PARSE_ERROR = {
   id: "parse-error",
   observed: "-",
@@ -267,7 +291,7 @@ export const PARSE_ERROR = {
 /** One line per rule id: the reason the gate prints (for reports and docs). */
 export function ruleSummaries() {
   const out = SYNTAX_RULES.map((r) => ({ id: r.id, reason: r.reason, observed: r.observed }));
-  for (const r of [MISSING_GLOBAL, MISSING_METHOD, HOISTING, FOR_LET_CAPTURE, PARSE_ERROR]) {
+  for (const r of [MISSING_GLOBAL, MISSING_METHOD, HOISTING, FOR_LET_CAPTURE, SHADOWS_GLOBAL, PARSE_ERROR]) {
     out.push({ id: r.id, reason: r.reason, observed: r.observed });
   }
   return out;

@@ -3,7 +3,17 @@ import { AggConfig } from "../aggregator";
 
 export function memStorage() {
   const files: { [name: string]: string } = {};
-  return { files, set(n: string, d: string) { files[n] = d; return true; }, get(n: string) { return files[n]; } };
+  return {
+    files,
+    set(n: string, d: string) { files[n] = d; return true; },
+    get(n: string) { return files[n]; },
+    setBytes(n: string, parts: Uint8Array[]) {
+      let s = "";
+      for (let p = 0; p < parts.length; p++) for (let i = 0; i < parts[p].length; i++) s += String.fromCharCode(parts[p][i]);
+      files[n] = s;
+      return true;
+    },
+  };
 }
 
 export function config(): AggConfig {

@@ -1,0 +1,48 @@
+/**
+ * The auto-reply table both host CanControllers keep (bxcanModel.ts, slcanClient.ts):
+ * frames answered on their own when a remote frame with the same identifier arrives.
+ * setAutoReply() keeps one slot per identifier, so the first match is the only one.
+ */
+import { CAN_ENOSPC } from "../../modules/can/controller.ts";
+import type { CanFrame } from "../../modules/can/frame.ts";
+
+export interface AutoReplySlot {
+  frame: CanFrame;
+  /** Emptied by the first answer. */
+  once: boolean;
+}
+
+export type AutoReplySlots = (AutoReplySlot | null)[];
+
+export function emptyAutoReplySlots(count: number): AutoReplySlots {
+  return new Array<AutoReplySlot | null>(count).fill(null);
+}
+
+/** Index of the slot that answers `id`, or -1. */
+export function findAutoReply(slots: AutoReplySlots, id: number): number {
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
+    if (s && s.frame.id === id) return i;
+  }
+  return -1;
+}
+
+/**
+ * Stores `frame` (as given: copy it first if the caller may change it) in the slot
+ * that already answers its identifier, else in the first free one. Returns the slot
+ * index, or CAN_ENOSPC when every slot is taken.
+ */
+export function storeAutoReply(slots: AutoReplySlots, frame: CanFrame, once: boolean): number {
+  const same = findAutoReply(slots, frame.id);
+  const i = same >= 0 ? same : slots.indexOf(null);
+  if (i < 0) return CAN_ENOSPC;
+  slots[i] = { frame: frame, once: once === true };
+  return i;
+}
+
+export function clearAutoReply(slots: AutoReplySlots, id: number): void {
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
+    if (s && s.frame.id === id) slots[i] = null;
+  }
+}
