@@ -8,7 +8,7 @@ import { Auth, AuthConfig } from "../../modules/http/auth";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
 import { routes } from "../../modules/aggregator/pages/routes";
-import { espruinoKvStoreWithBytes } from "../../modules/ports/espruino/kvStore";
+import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN link (modules/link)
 

@@ -2,7 +2,7 @@ import { createCipheriv } from "node:crypto";
 
 /**
  * Test-only: a global `require` with Espruino's crypto.AES.encrypt(data, key,
- * {mode:"ECB"}) and Storage.read/write signatures, so that modules/ports/espruino/*
+ * {mode:"ECB"}) and Storage.read/write signatures, so that modules/ports/device/*
  * and the *.kat.ts files run under node:test. host/runtime emulates the full API for
  * whole bundles.
  */

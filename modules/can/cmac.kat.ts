@@ -1,5 +1,5 @@
 import { KatSuite, expectEqual } from "../selftest/katSuite";
-import { espruinoAes } from "../ports/espruino/aes";
+import { espruinoAes } from "../ports/device/aes";
 import { Cmac } from "./cmac";
 import { fromHex, toHex } from "./hex";
 import { meterKey } from "./kdf";

@@ -7,9 +7,9 @@
  */
 import { CanController } from "../can/controller";
 import { Reading } from "../can/aggregatorNode";
-import { espruinoAes } from "../ports/espruino/aes";
-import { espruinoKvStore } from "../ports/espruino/kvStore";
-import { espruinoClock } from "../ports/espruino/clock";
+import { espruinoAes } from "../ports/device/aes";
+import { espruinoKvStore } from "../ports/device/kvStore";
+import { espruinoClock } from "../ports/device/clock";
 import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
 import { MeterLink } from "./meterLink";
 import { AggregatorLink, TICK_MS } from "./aggregatorLink";

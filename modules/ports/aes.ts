@@ -1,7 +1,7 @@
 /**
  * AES-128 block-encrypt port. Only the forward cipher is needed: CMAC, the KDF and
  * SecOC all build on E(K, block). On the device it is Espruino's native
- * require("crypto").AES (ports/espruino/aes.ts); on Node it is node:crypto
+ * require("crypto").AES (ports/device/aes.ts); on Node it is node:crypto
  * (host/ports/aes.ts).
  */
 export interface Aes128 {

@@ -1,7 +1,7 @@
 /**
  * Small persistent key/value store port for values that must survive a reboot
  * (freshness reservations, last accepted command counters). Values are short strings.
- * Device: Espruino's Storage (ports/espruino/kvStore.ts); host: memory or a JSON file
+ * Device: Espruino's Storage (ports/device/kvStore.ts); host: memory or a JSON file
  * (host/ports/kvStore.ts).
  */
 export interface KvStore {

@@ -2,7 +2,7 @@
 // Linux interpreter, which has neither: the global class MeterADC (types/meterAdc.d.ts) and the
 // global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
 // file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
-//   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/espruino/prelude.js ...
+//   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/realInterpreter/prelude.js ...
 // The 3 windows below are real kernel output (host/native fed by host/waveform, demo condition:
 // 50.05 Hz, 230 V + 3 % 5th, 12 A lagging 0.4 rad + 10 % 3rd, 12800 Hz); MeterADC emits them in
 // turn every 10 cycles, with index and startSample running on. Arrays are base64 of the typed
