@@ -6,8 +6,8 @@
  *     `// needs-apt:` header line (first 20 lines) are
  *     checked first: installed through apt-get when running as root, otherwise the run
  *     stops at once with the exact apt-get line. No suite is ever skipped silently.
- *  2. `npm run build` (bundles, compatibility gate, budgets), the device typecheck and
- *     the kernel's Node addon (rebuilt if its C changed).
+ *  2. `npm run build` (bundles, compatibility gate, budgets), the device and host
+ *     typechecks and the kernel's Node addon (rebuilt if its C changed).
  *  3. Node unit tests: every `*.test.ts` (node:test, run through tsx).
  *  4. The selftest bundle under the host runtime (build/selftest.js).
  *  5. External suites: every `*.suite.sh` (C, QEMU, python); each prints
@@ -86,6 +86,13 @@ section("build (bundles, compatibility gate, budgets)");
   const t = run("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
   process.stdout.write(t.output);
   results.push({ name: "device typecheck", passed: t.status === 0 ? 1 : 0, failed: t.status === 0 ? 0 : 1 });
+}
+
+section("host typecheck (tsconfig.node.json)");
+{
+  const t = run("npx", ["tsc", "-p", "tsconfig.node.json", "--noEmit"]);
+  process.stdout.write(t.output);
+  results.push({ name: "host typecheck", passed: t.status === 0 ? 1 : 0, failed: t.status === 0 ? 0 : 1 });
 }
 
 section("native addon (npm run install: the kernel C as the Node tests use it)");

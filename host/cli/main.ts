@@ -17,3 +17,6 @@ if (!load) {
 }
 const mod = await load();
 process.exitCode = await mod.main(rest);
+
+// a module, so that top-level await is allowed; it exports nothing
+export {};

@@ -220,7 +220,7 @@ test("=value formatting (measured)", () => {
     [[function () {}], "[ \n  function () {}\n ]"],
     [() => 1, "function () { ... }"],
     ["\xe9", "\"\\xE9\""],
-    [Promise.reject(new Error("x")).catch(() => undefined) && new Promise(() => undefined), "Promise: { state: 0 }"],
+    [(Promise.reject(new Error("x")).catch(() => undefined), new Promise(() => undefined)), "Promise: { state: 0 }"],
   ];
   for (const [v, want] of cases) assert.equal(formatReplValue(v), want);
 });

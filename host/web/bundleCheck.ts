@@ -13,6 +13,7 @@ import { nodeHash } from "./nodeHash.ts";
 import { passwordHash } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
 import { siteConfig, fakePowerW } from "./fakeSite.ts";
+import type { ApiDecisions, ApiState } from "./apiTypes.ts";
 
 let passed = 0, failed = 0;
 async function step(name: string, fn: () => Promise<void> | void) {
@@ -57,9 +58,9 @@ try {
       assert.equal(r.status, 200, p);
       await r.text();
     }
-    const st = await (await fetch(base + "/api/state")).json();
+    const st = (await (await fetch(base + "/api/state")).json()) as ApiState;
     assert.equal(st.meters.length, 4);
-    assert.ok(st.meters[1]["1-0:1.7.0"] > 0);
+    assert.ok(st.meters[1]["1-0:1.7.0"]! > 0);
     const svg = await (await fetch(base + "/load?a=2")).text();
     assert.match(svg, /<path id=profile [^>]*d="M/);
     assert.equal((await fetch(base + "/../x")).status, 404, "fetch normalises; the raw case is in handler.test.ts");
@@ -76,7 +77,7 @@ try {
     const by = new Date(Date.now() + 20 * 3600e3).toISOString().slice(0, 16) + "Z";
     const d = await fetch(base + "/defer", { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: `a=1&dur=60&wh=800&by=${by}&mode=cheapest&csrf=${csrf}` });
     assert.match(decodeURIComponent(d.headers.get("location")!), /Decision #\d+: deferred run planned/);
-    const dec = await (await fetch(base + "/api/decisions")).json();
+    const dec = (await (await fetch(base + "/api/decisions")).json()) as ApiDecisions;
     assert.equal(dec.planned.length, 1);
     const o = await fetch(base + "/logout", { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "csrf=" + csrf });
     assert.equal(o.headers.get("location"), "/login");

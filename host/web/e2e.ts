@@ -13,6 +13,7 @@ import { join } from "node:path";
 import assert from "node:assert/strict";
 import { startDevServer } from "./devServer.ts";
 import { PASSWORD } from "./fakeSite.ts";
+import type { ApiLoad, ApiState } from "./apiTypes.ts";
 
 const shots = join(import.meta.dirname, "../../build/screenshots");
 mkdirSync(shots, { recursive: true });
@@ -47,7 +48,7 @@ try {
 
   await step("dashboard shows site status and every load", async () => {
     await page.goto(base + "/");
-    const api = await (await fetch(base + "/api/state")).json();
+    const api = (await (await fetch(base + "/api/state")).json()) as ApiState;
     const text = await page.textContent("main");
     assert.match(text!, /Renewable availability/);
     assert.match(text!, /Co-generator/);
@@ -59,11 +60,11 @@ try {
   });
 
   await step("load graph SVG has the profile's points", async () => {
-    const api = await (await fetch(base + "/api/state")).json();
+    const api = (await (await fetch(base + "/api/state")).json()) as ApiState;
     const pv = api.meters[api.meters.length - 1];
     await Promise.all([page.waitForURL(/\/load\?a=/), page.click(`a[href="/load?a=${pv.address}"]`)]);
     const d = await page.getAttribute("#profile", "d");
-    const prof = (await (await fetch(base + "/api/load?a=" + pv.address)).json()).profile.powerW as (number | null)[];
+    const prof = ((await (await fetch(base + "/api/load?a=" + pv.address)).json()) as ApiLoad).profile.powerW;
     const known = prof.filter((w) => w !== null).length;
     const points = (d!.match(/[ML]/g) ?? []).length;
     assert.ok(known > 0, "profile has data");

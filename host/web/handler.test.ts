@@ -9,6 +9,7 @@ import net from "node:net";
 import { serve } from "./nodeAdapter.ts";
 import { makeSite, PASSWORD } from "./fakeSite.ts";
 import { entsoeDoc } from "../../modules/aggregator/testing/entsoeDoc.ts";
+import type { ApiBill, ApiDecisions, ApiLoad, ApiResult, ApiState } from "./apiTypes.ts";
 
 const NOW = Date.parse("2026-03-29T12:07:00Z") / 1000;
 const site = makeSite(NOW);
@@ -54,18 +55,18 @@ test("public pages: dashboard, load graph, billing, CSV, API with OBIS names", a
   const csv = await get("/bill.csv?from=2026-03-28&to=2026-03-29");
   assert.match(csv.headers.get("content-type")!, /text\/csv/);
   assert.match(await csv.text(), /^date,address,load,household,import_kWh,/);
-  const st = await (await get("/api/state")).json();
+  const st = (await (await get("/api/state")).json()) as ApiState;
   assert.equal(st.meters.length, 4);
-  assert.ok(st.meters[3]["1-0:2.7.0"] > 0, "PV exports at noon");
+  assert.ok(st.meters[3]["1-0:2.7.0"]! > 0, "PV exports at noon");
   assert.equal(st.meters[3]["1-0:1.7.0"], 0);
-  assert.ok(st.meters[0]["1-0:1.8.0"] > 1000);
-  const ld = await (await get("/api/load?a=3")).json();
+  assert.ok(st.meters[0]["1-0:1.8.0"]! > 1000);
+  const ld = (await (await get("/api/load?a=3")).json()) as ApiLoad;
   assert.equal(ld.profile.powerW.length, 96);
   assert.equal(ld.profile.stepS, 900);
-  const bill = await (await get("/api/bill?from=2026-03-28&to=2026-03-29")).json();
-  bill.loads = bill.bills.filter((b: { address?: number }) => b.address); bill.households = bill.bills.filter((b: { household?: string }) => b.household);
-  assert.equal(bill.households.length, 2);
-  assert.match(bill.loads[0].importCostEur, /^\d+\.\d{5}$/);
+  const bill = (await (await get("/api/bill?from=2026-03-28&to=2026-03-29")).json()) as ApiBill;
+  const loads = bill.bills.filter((b) => b.address), households = bill.bills.filter((b) => b.household);
+  assert.equal(households.length, 2);
+  assert.match(loads[0].importCostEur, /^\d+\.\d{5}$/);
   assert.equal((await get("/api/decisions")).status, 200);
 });
 
@@ -112,7 +113,7 @@ test("machine clients set renewables and co-generator with the bearer token", as
   assert.deepEqual(await r.json(), { ok: true, msg: "ok" });
   assert.equal((await post("/api/cogenerator", { state: "fault" })).status, 200);
   assert.equal((await post("/api/cogenerator", { state: "exploded" })).status, 422);
-  const st = await (await get("/api/state")).json();
+  const st = (await (await get("/api/state")).json()) as ApiState;
   assert.equal(st.renewable.pct, 35);
   assert.equal(st.cogenerator.state, "fault");
   const bad = await fetch(base + "/api/prices", { method: "POST", headers: { authorization: "Bearer test-token" }, body: "2026-03-29T00:00Z,10\n2026-03-29T01:00Z,zz\n" });
@@ -120,12 +121,12 @@ test("machine clients set renewables and co-generator with the bearer token", as
   assert.match(await bad.text(), /line 2: price 'zz'/);
   const good = await fetch(base + "/api/prices", { method: "POST", headers: { authorization: "Bearer test-token" }, body: entsoeDoc(Array.from({ length: 23 }, (_, i) => `<Point><position>${i + 1}</position><price.amount>${100 + i}</price.amount></Point>`).join("\n"), {}) });
   assert.equal(good.status, 200);
-  assert.equal((await (await get("/api/state")).json()).price.nowEurMWh, 113, "13:00 UTC is position 14");
+  assert.equal(((await (await get("/api/state")).json()) as ApiState).price.nowEurMWh, 113, "13:00 UTC is position 14");
   // a renewable forecast makes "greenest" runs pick the sunniest window (15:00-16:00 UTC here)
   const fc = Array.from({ length: 12 }, (_, h) => `2026-03-29T${String(12 + h).padStart(2, "0")}:00Z,${h === 3 ? 90 : 20}`).join("\n");
   assert.equal((await fetch(base + "/api/forecast", { method: "POST", headers: { authorization: "Bearer test-token" }, body: fc })).status, 200);
   const g = await post("/api/defer", { a: 3, dur: 60, wh: 500, by: "2026-03-29T23:00Z", mode: "greenest" });
-  assert.match((await g.json()).msg, /planned to start 2026-03-29 17:00/, "15:00 UTC is 17:00 CEST");
+  assert.match(((await g.json()) as ApiResult).msg, /planned to start 2026-03-29 17:00/, "15:00 UTC is 17:00 CEST");
   assert.equal((await fetch(base + "/api/forecast", { method: "POST", headers: { authorization: "Bearer test-token" }, body: "x,y" })).status, 422);
 });
 
@@ -151,11 +152,11 @@ test("login, CSRF on every state-changing form, logout revokes the session", asy
   assert.match(decodeURIComponent(typ.headers.get("location")!), /Error: dur must be a whole number/);
   const page = await (await get("/control", { cookie })).text();
   assert.match(page, /deferred run planned/);
-  const dec = await (await get("/api/decisions")).json();
-  const planned = dec.decisions.find((d: { action: string }) => d.action === "plan");
+  const dec = (await (await get("/api/decisions")).json()) as ApiDecisions;
+  const planned = dec.decisions.find((d) => d.action === "plan")!;
   const ov = await fetch(base + "/override", form(cookie, "id=" + planned.id + "&csrf=" + csrf));
   assert.match(decodeURIComponent(ov.headers.get("location")!), /overridden/);
-  assert.ok((await (await get("/api/decisions")).json()).planned.every((p: { address: number }) => p.address !== 1), "washing machine run cancelled");
+  assert.ok(((await (await get("/api/decisions")).json()) as ApiDecisions).planned.every((p) => p.address !== 1), "washing machine run cancelled");
   assert.equal((await fetch(base + "/logout", form(cookie, ""))).status, 403, "logout needs CSRF too");
   const out = await fetch(base + "/logout", form(cookie, "csrf=" + csrf));
   assert.equal(out.headers.get("location"), "/login");

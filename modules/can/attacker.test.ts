@@ -74,7 +74,8 @@ function scenario(name: string, makeRig: () => Rig): void {
     net.run(100, 5);
     assert.ok(net.aggregator.sendSecured(1, "TIME", { UnixTime: 1795000000 }) >= 0);
     for (let w = 3; w < 6; w++) { net.publish(w); net.run(1000, 5); }
-    assert.deepEqual(out, [0, 0], "genuine commands acknowledged");
+    // the type argument keeps `out` a CommandOutcome[] (deepEqual narrows to the expected type) for the pushes below
+    assert.deepEqual<CommandOutcome[]>(out, [0, 0], "genuine commands acknowledged");
     const load = net.actions[0];
     assert.equal(load.disconnects, 1);
     assert.equal(load.connected, true);

@@ -59,7 +59,7 @@ export class Cmac {
     }
     const n = msg.length === 0 ? 1 : Math.ceil(msg.length / 16);
     const lastComplete = msg.length > 0 && msg.length % 16 === 0;
-    let x = new Uint8Array(16);
+    let x: Uint8Array = new Uint8Array(16);
     const y = new Uint8Array(16);
     for (let blk = 0; blk < n; blk++) {
       const base = blk * 16;

@@ -71,8 +71,9 @@ test("canmatrix (python3-canmatrix) reads meternet.dbc exactly as the TypeScript
       const sigs = payloadSignals(m);
       assert.deepEqual(f.signals.map((s) => s.name).sort(), sigs.map((s) => s.name).sort(), `${f.name} signal names`);
       for (const s of sigs) {
-        const p = f.signals.find((x) => x.name === s.name)!;
-        const where = `${f.name}.${s.name}`;
+        // annotated: with the assertion calls below, tsc would otherwise infer p and where circularly
+        const p: PySignal = f.signals.find((x) => x.name === s.name)!;
+        const where: string = `${f.name}.${s.name}`;
         assert.equal(p.start, s.startBit, `${where} start bit`);
         assert.equal(p.size, s.length, `${where} length`);
         assert.equal(p.little, s.littleEndian, `${where} byte order`);

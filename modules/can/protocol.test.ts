@@ -80,7 +80,8 @@ test("commands: executed once verified, acknowledged with status; bad arguments 
   const out: CommandOutcome[] = [];
   net.commands.send(7, CMD_DISCONNECT, 0, 0, (o) => out.push(o));
   net.run(20, 5);
-  assert.deepEqual(out, [ACK_DONE]);
+  // the type argument keeps `out` a CommandOutcome[] (deepEqual narrows to the expected type) for the pushes below
+  assert.deepEqual<CommandOutcome[]>(out, [ACK_DONE]);
   assert.equal(net.actions[0].connected, false);
   net.commands.send(7, CMD_SET_TOU_START, 2, 1320, (o) => out.push(o));
   net.run(20, 5);
