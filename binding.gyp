@@ -9,6 +9,7 @@
       "sources": [
         "host/native/meterKernelAddon.cc",
         "boards/STM32F107/kernel/meterKernel.c",
+        "boards/STM32F107/kernel/harmonicFft.c",
         "boards/STM32F107/kernel/meterKernelTables.c"
       ],
       "include_dirs": [

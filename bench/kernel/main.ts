@@ -38,7 +38,7 @@ function measure(dir: string, v: Variant, index: number): Record<string, number>
     "-ffunction-sections", "-fdata-sections", "--specs=rdimon.specs", "-nostartfiles",
     "-T", join(kernelDir, "test/m3/lm3s6965.ld"), "-Wl,--gc-sections", `-I${kernelDir}`, ...v.defines,
     "-o", elf,
-    join(kernelDir, "meterKernel.c"), join(kernelDir, "meterKernelTables.c"), join(kernelDir, "test/testSignal.c"),
+    join(kernelDir, "meterKernel.c"), join(kernelDir, "harmonicFft.c"), join(kernelDir, "meterKernelTables.c"), join(kernelDir, "test/testSignal.c"),
     join(root, "bench/kernel/costBench.c"), join(kernelDir, "test/m3/startup.c"), "-lm",
   ]);
   const out = execFileSync("qemu-system-arm", [
@@ -55,9 +55,9 @@ function measure(dir: string, v: Variant, index: number): Record<string, number>
 }
 
 function flashBytes(dir: string): number {
-  const obj = [join(dir, "k.o"), join(dir, "t.o")];
-  execFileSync("arm-none-eabi-gcc", ["-mcpu=cortex-m3", "-mthumb", "-Os", "-std=c99", "-c", "-o", obj[0], join(kernelDir, "meterKernel.c")]);
-  execFileSync("arm-none-eabi-gcc", ["-mcpu=cortex-m3", "-mthumb", "-Os", "-std=c99", "-c", "-o", obj[1], join(kernelDir, "meterKernelTables.c")]);
+  const srcs = ["meterKernel.c", "harmonicFft.c", "meterKernelTables.c"];
+  const obj = srcs.map((f) => join(dir, f.replace(/\.c$/, ".o")));
+  srcs.forEach((f, n) => execFileSync("arm-none-eabi-gcc", ["-mcpu=cortex-m3", "-mthumb", "-Os", "-std=c99", "-c", "-o", obj[n], join(kernelDir, f)]));
   const out = execFileSync("arm-none-eabi-size", obj, { encoding: "utf8" });
   let total = 0;
   for (const line of out.trim().split("\n").slice(1)) total += Number(line.trim().split(/\s+/)[0]) + Number(line.trim().split(/\s+/)[1]);

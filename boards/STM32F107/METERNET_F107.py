@@ -59,7 +59,7 @@ info = {
      'SOURCES+=libs/meternet/drivers/bxcan.c libs/meternet/drivers/adc.c libs/meternet/drivers/dma.c libs/meternet/drivers/tim.c',
      'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
      'SOURCES+=libs/meternet/adc/sampleClock.c libs/meternet/adc/meterAdc.c libs/meternet/adc/windowView.c',
-     'SOURCES+=libs/meternet/kernel/meterKernel.c libs/meternet/kernel/meterKernelTables.c',
+     'SOURCES+=libs/meternet/kernel/meterKernel.c libs/meternet/kernel/harmonicFft.c libs/meternet/kernel/meterKernelTables.c',
    ]
   }
 };

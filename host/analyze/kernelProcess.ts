@@ -15,11 +15,11 @@ import type { KernelConfig, KernelWindow } from "../../modules/metering/kernelWi
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kernelDir = join(here, "../../boards/STM32F107/kernel");
-const sources = [join(here, "kernelHarness.c"), join(kernelDir, "meterKernel.c"), join(kernelDir, "meterKernelTables.c")];
+const sources = [join(here, "kernelHarness.c"), join(kernelDir, "meterKernel.c"), join(kernelDir, "harmonicFft.c"), join(kernelDir, "meterKernelTables.c")];
 
 function harnessPath(): string {
   const h = createHash("sha256");
-  for (const f of [...sources, join(kernelDir, "meterKernel.h"), join(kernelDir, "meterKernelTables.h")]) h.update(readFileSync(f));
+  for (const f of [...sources, join(kernelDir, "meterKernel.h"), join(kernelDir, "harmonicFft.h"), join(kernelDir, "meterKernelTables.h")]) h.update(readFileSync(f));
   const dir = join(tmpdir(), "meternet-kernel");
   const exe = join(dir, "harness-" + h.digest("hex").slice(0, 16));
   if (existsSync(exe)) return exe;

@@ -9,7 +9,7 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-srcs=("$here/meterKernel.c" "$here/meterKernelTables.c" "$here/test/testSignal.c" "$here/test/meterKernelTest.c")
+srcs=("$here/meterKernel.c" "$here/harmonicFft.c" "$here/meterKernelTables.c" "$here/test/testSignal.c" "$here/test/meterKernelTest.c")
 warn=(-std=c99 -Wall -Wextra -Werror -D_DEFAULT_SOURCE)
 passed=0
 failed=0

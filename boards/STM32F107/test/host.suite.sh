@@ -39,7 +39,7 @@ if build canDriverTest test/canDriverTest.c can/canDriver.c can/canBitTiming.c c
   cmocka_run canDriverTest "$out/canDriverTest"
 fi
 if build meterAdcTest test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c \
-     drivers/tim.c kernel/meterKernel.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c; then
+     drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c; then
   cmocka_run meterAdcTest "$out/meterAdcTest"
 fi
 if build pureTest test/pureTest.c can/canBitTiming.c can/canFilter.c can/canFrame.c adc/sampleClock.c adc/windowView.c; then
