@@ -1,9 +1,10 @@
 /* Cost of the meter kernel in Cortex-M3 instructions, run under
  * qemu-system-arm -M lm3s6965evb -icount (see cycleClock.h for the clock).
- * Feeds 12.8 kHz pairs in 64-pair DMA half-buffers (5 ms), a 230 V-like voltage with
- * 8 % THD and a phase-shifted distorted current plus 0.5 LSB noise, and times each
- * mk_feed_pairs call. Blocks in which a window ends carry that window's resampling
- * tail, two 1024-point FFTs and the groups. Prints key=value lines for main.ts. */
+ * Feeds FS pairs (12.8 kHz unless -DFS=...) in 64-pair DMA half-buffers (5 ms), a
+ * 230 V-like voltage with 8 % THD and a phase-shifted distorted current plus 0.5 LSB
+ * noise, and times each mk_feed_pairs call. Blocks in which a window ends carry that
+ * window's resampling tail, two FFTs (1024 or 2048 points) and the groups. Prints
+ * key=value lines for main.ts. */
 #include <stdio.h>
 #include <string.h>
 

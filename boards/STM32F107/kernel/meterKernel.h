@@ -39,8 +39,8 @@
  * single-producer single-consumer ring; the producer never overwrites an unread
  * window, it drops the new one and counts it (mk_window_t.droppedBefore).
  *
- * Timing (Cortex-M3, -Os, 12.8 kHz, measured under QEMU, see README.md): about 170
- * instructions per pair; the call in which a window ends also runs two 1024-point
+ * Timing (Cortex-M3, -Os, 12.8 kHz, measured under QEMU, see README.md): about 105
+ * instructions per pair (141 with 60 Hz / 2048-point windows); the call in which a window ends also runs two 1024-point
  * FFTs, about 376 k instructions (5..8 ms at 72 MHz): feed from a context that may
  * take that long (DMA half-buffers of 128 pairs or more, or a low-priority IRQ).
  */
@@ -74,6 +74,8 @@ extern "C" {
 /* Sample history, a power of two: holds the look-ahead delay (88), one run of
  * 28 pairs and the interpolator's reach. */
 #define MK_RING 128
+/* Ring words repeated after the end for the interpolator's taps (taps - 1). */
+#define MK_RING_MIRROR 11
 
 /* Error codes (negative), from mk_init. */
 #define MK_OK 0
@@ -186,10 +188,15 @@ typedef struct {
   uint32_t lpM;               /* length of the moving average the crossings are found on */
   int32_t lpSum;              /* sum of the last lpM voltage codes */
   uint32_t lpDelayQ16;        /* its delay, (lpM - 1) / 2 samples, Q16 */
-  int32_t lpRing[64];         /* recent lpSum values, for the least-squares fit */
   uint64_t tailAt;            /* next sample to accumulate */
   uint64_t head;              /* pairs received */
-  uint32_t ring[MK_RING];      /* pairs: v in bits 0..11, i in 16..27, bits 15/31 mark clipping */
+  /* pairs v | i << 16, codes 0..4095 only (clip marks are in clipMap); words
+   * MK_RING.. repeat words 0.. for the resampler's taps (refreshed before use) */
+  uint32_t ring[MK_RING + MK_RING_MIRROR];
+  /* clipped samples (code 0 or 4095, or clamped): bit n % MK_RING of [0] (voltage)
+   * and [1] (current), set by the feed, cleared by the accumulation */
+  uint32_t clipMap[2][MK_RING / 32];
+  uint32_t clipPending;       /* nonzero while clipMap may hold set bits */
   /* detection, on the newest sample */
   uint8_t expect;             /* 0: seeking the first rising crossing, 1: falling next, 2: rising next */
   uint8_t armed;              /* the signal went past the hysteresis band on the far side */
@@ -211,11 +218,14 @@ typedef struct {
   uint16_t dropped;
   uint8_t freqRangeSeen;
   mk_window_t cur;
-  /* resampler: point j of the window sits at rsBase + rsPosQ32 / 2^32 */
+  /* resampler: point j = rsNext of the window sits at sample rsAt + (rsFracR - 2^24) / 2^32
+   * (rsAt is the absolute sample number modulo 2^32; the fraction carries half a
+   * phase step so that its top 7 bits are the nearest phase) */
   uint64_t rsBase;
-  int64_t rsPosQ32, rsStepQ32;
+  uint32_t rsAt, rsFracR;
+  uint32_t rsStepInt, rsStepFrac; /* step between points: rsStepInt + rsStepFrac / 2^32 samples */
   uint32_t rsNext;
-  uint16_t rsMidV, rsMidI;
+  uint32_t rsBiasW, rsBiasI;  /* accumulator start values: rounding minus the mid codes (Q14) */
   int16_t bufV[MK_FFT_N_MAX], bufI[MK_FFT_N_MAX];
   /* finished windows */
   mk_window_t queue[MK_QUEUE_LEN];

@@ -9,7 +9,7 @@
 #include "testSignal.h"
 
 static int passed, failed;
-static mk_kernel_t kern;
+static mk_kernel_t kern, k2; /* k2: a second kernel for tests that compare two feeds */
 static sig_t sig;
 /* 16 windows = 3.2 s; sized for the 64 KB of RAM under QEMU */
 #define MAX_WINS 16
@@ -396,7 +396,6 @@ static void test_packed_and_queue(void) {
   static uint16_t pairs[2 * 1024];
   static uint32_t words[1024];
   mk_window_t a, b;
-  static mk_kernel_t k2;
   mk_config_t c = config(12800, 50);
   mk_init(&kern, &c);
   mk_init(&k2, &c);
@@ -457,6 +456,133 @@ static void test_random_input(void) {
   report("random and out-of-range input: no fault, windows stay well formed", ok);
 }
 
+/* Windows of two kernels fed the same stream differently must be equal, byte for
+ * byte; returns the number compared (-1 on a difference) and ORs their flags. */
+static int compareTaken(mk_kernel_t *x, mk_kernel_t *y, int *ok, uint32_t *synthetic, uint32_t *clipped) {
+  mk_window_t a, b;
+  int n = 0;
+  while (mk_take_window(x, &a)) {
+    if (mk_take_window(y, &b) != 1 || memcmp(&a, &b, sizeof a) != 0) {
+      printf("  check failed: window %u differs\n", (unsigned)a.index);
+      *ok = 0;
+      return -1;
+    }
+    if (a.flags & MK_FLAG_SYNTHETIC) (*synthetic)++;
+    if (a.flags & MK_FLAG_CLIP_I) (*clipped)++;
+    n++;
+  }
+  if (mk_take_window(y, &b)) {
+    printf("  check failed: extra window\n");
+    *ok = 0;
+    return -1;
+  }
+  return n;
+}
+
+/* The feed splits the stream into runs, stops its per-pair loop at detector wakes
+ * and marks clipped codes outside the ring: none of this may depend on where
+ * the caller's blocks end. One kernel gets single pairs, the other blocks of
+ * 1..200 pairs, as uint16 pairs or packed words, through a distorted 49.7 Hz wave,
+ * a dip to zero (synthetic crossings), a 3 % frequency step and a current that
+ * clips. */
+static void test_block_sizes(void) {
+  int ok = 1, windows = 0, part, n;
+  uint32_t synthetic = 0, clipped = 0;
+  static uint16_t pairs[2 * 256];
+  static uint32_t words[256];
+  uint32_t seed = 7;
+  mk_config_t c = config(12800, 50);
+  c.vMidLsb = 1862;
+  mk_init(&kern, &c);
+  mk_init(&k2, &c);
+  sig_init(&sig, 12800, 49.7, 1862, 2048, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 0, 3, 33, 0.3);
+  sig_add(&sig, 0, 39, 33, 1.9);
+  sig_add(&sig, 1, 1, 1500, -0.6);
+  sig_add(&sig, 1, 3, 300, 0.1);
+  for (part = 0; part < 5 * 12800 / 256; part++) {
+    uint32_t t = (uint32_t)part * 256u, done = 0;
+    int j;
+    sig.gainV = t >= 12800u && t < 16640u ? 0.0 : 1.0; /* 0.3 s without voltage */
+    if (t == 25600u) sig.f = 49.7 * 1.03;
+    sig.iMid = t >= 38400u ? 2700 : 2048; /* current clips from 3 s on */
+    sig_gen(&sig, pairs, 256);
+    for (j = 0; j < 256; j++) {
+      words[j] = pairs[2 * j] | ((uint32_t)pairs[2 * j + 1] << 16);
+      mk_feed_pairs(&kern, &pairs[2 * j], 1);
+    }
+    while (done < 256u) {
+      seed = seed * 1664525u + 1013904223u;
+      n = 1 + (int)((seed >> 16) % 200u);
+      if (n > (int)(256u - done)) n = (int)(256u - done);
+      if (seed & 0x80000000u) mk_feed_packed(&k2, &words[done], (size_t)n);
+      else mk_feed_pairs(&k2, &pairs[2u * done], (size_t)n);
+      done += (uint32_t)n;
+    }
+    /* both have consumed the same pairs: same windows, none dropped */
+    n = compareTaken(&kern, &k2, &ok, &synthetic, &clipped);
+    if (n < 0) break;
+    windows += n;
+  }
+  printf("  %d windows equal, %u with synthetic crossings, %u with current clipping\n", windows, (unsigned)synthetic,
+         (unsigned)clipped);
+  CHECK(windows >= 22, "windows %d", windows);
+  CHECK(synthetic >= 1 && clipped >= 3, "synthetic %u, clipped %u", (unsigned)synthetic, (unsigned)clipped);
+  report("windows do not depend on the feed's block sizes (1..200 pairs, packed or not)", ok);
+}
+
+/* Codes outside 1..4094 in either half of a pair word: 0 and 4095 are clipped,
+ * larger codes are clamped to 4095 and clipped. A stream with such codes at known
+ * samples must give exactly the windows of the stream with the clamped codes
+ * (clamping, sums, resampling), and only the windows holding them are flagged,
+ * for the right channel (the marks live outside the ring and are cleared). */
+static void test_clip_codes(void) {
+  static const uint16_t code[8] = {0, 4095, 4096, 0xFFFF, 0xFFFF, 4096, 4095, 0};
+  static const uint16_t clamped[8] = {0, 4095, 4095, 4095, 4095, 4095, 4095, 0};
+  static uint16_t pairs[2 * 128], ref[2 * 128];
+  uint64_t at[8];
+  int ok = 1, part, e, windows = 0, flagged = 0;
+  mk_config_t c = config(12800, 50);
+  c.vMidLsb = 1862;
+  mk_init(&kern, &c);
+  mk_init(&k2, &c);
+  sig_init(&sig, 12800, 50.3, 1862, 2048, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 1, 1, 1500, -0.6);
+  /* one special code per window from window 1 on; even entries voltage, odd current */
+  for (e = 0; e < 8; e++) at[e] = 2900u + 2545u * (uint64_t)e + 97u * (uint64_t)e;
+  for (part = 0; part < 25000 / 128; part++) {
+    uint64_t t = (uint64_t)part * 128u;
+    mk_window_t a, b;
+    sig_gen(&sig, pairs, 128);
+    memcpy(ref, pairs, sizeof pairs);
+    for (e = 0; e < 8; e++) {
+      if (at[e] >= t && at[e] < t + 128u) {
+        uint32_t idx = 2u * (uint32_t)(at[e] - t) + (uint32_t)(e & 1);
+        pairs[idx] = code[e];
+        ref[idx] = clamped[e];
+      }
+    }
+    mk_feed_pairs(&kern, pairs, 128);
+    mk_feed_pairs(&k2, ref, 128);
+    while (mk_take_window(&kern, &a)) {
+      uint16_t want = 0;
+      CHECK(mk_take_window(&k2, &b) == 1 && memcmp(&a, &b, sizeof a) == 0, "window %u equals the clamped stream's",
+            (unsigned)a.index);
+      for (e = 0; e < 8; e++)
+        if (at[e] >= a.startSample && at[e] < a.startSample + a.sampleCount) want |= (e & 1) ? MK_FLAG_CLIP_I : MK_FLAG_CLIP_V;
+      CHECK((a.flags & (MK_FLAG_CLIP_V | MK_FLAG_CLIP_I)) == want, "window %u clip flags %x, want %x", (unsigned)a.index,
+            (unsigned)a.flags, (unsigned)want);
+      if (want) flagged++;
+      windows++;
+    }
+  }
+  printf("  %d windows equal to the clamped stream's, %d flagged (8 special codes)\n", windows, flagged);
+  CHECK(windows >= 9 && flagged == 8, "windows %d, flagged %d", windows, flagged);
+  report("codes 0, 4095, 4096, 65535 in either channel: clamped, and flag only their window", ok);
+}
+
 int main(void) {
   printf("meterKernel tests, MK_FFT_N_MAX=%d, kernel RAM %u bytes (window %u bytes)\n", MK_FFT_N_MAX,
          (unsigned)sizeof(mk_kernel_t), (unsigned)sizeof(mk_window_t));
@@ -474,6 +600,8 @@ int main(void) {
   test_60hz_5760();
   test_packed_and_queue();
   test_random_input();
+  test_block_sizes();
+  test_clip_codes();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
