@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createKernel, type KernelWindow } from "./kernel.ts";
-import { KERNEL_FLAG_FIRST, KERNEL_FLAG_SYNTHETIC, KERNEL_GROUPS } from "../../modules/metering/kernelWindow.ts";
+import { KERNEL_FLAG_FIRST, KERNEL_FLAG_PARTIAL, KERNEL_FLAG_SYNTHETIC, KERNEL_GROUPS } from "../../modules/metering/kernelWindow.ts";
 
 interface Component { ch: 0 | 1; order: number; ampLsb: number; phaseRad: number }
 
@@ -168,4 +168,22 @@ test("bad configuration and bad input are rejected with a reason", () => {
   assert.throws(() => k.feed(new Uint16Array(3)), /whole \{v, i\} pairs/);
   assert.throws(() => k.feed(new Float32Array(4) as unknown as Uint16Array), /Uint16Array/);
   assert.ok(k.stateBytes() > 8000 && k.stateBytes() < 16000);
+});
+
+test("flush at the end of data hands over the open window as PARTIAL with the last Urms(1/2) values", () => {
+  const fs = 12800;
+  const k = createKernel({ sampleRateHz: fs, nominalHz: 50, vMidLsb: 1862 });
+  // 0.55 s; the voltage drops to 50 % for the last 0.1 s, inside a window that never completes
+  k.feed(pairs(fs, 50, 0.55, [{ ch: 0, order: 1, ampLsb: 931, phaseRad: 0 }, { ch: 1, order: 1, ampLsb: 1000, phaseRad: 0 }], 0, (n) => (n >= 0.45 * fs ? 0.5 : 1)));
+  const complete = k.takeWindows();
+  assert.ok(complete.every((w) => (w.flags & KERNEL_FLAG_PARTIAL) === 0));
+  assert.equal(k.flush(), 1);
+  const [last] = k.takeWindows();
+  assert.ok(last && (last.flags & KERNEL_FLAG_PARTIAL) !== 0, "partial flag");
+  assert.equal(last!.startSample + last!.sampleCount, Math.round(0.55 * fs), "every sample accumulated");
+  assert.equal(last!.crossingsSample.length, last!.cycles + 1);
+  const lowest = Math.min(...last!.urmsHalfLsb);
+  assert.ok(Math.abs(lowest / (931 / Math.SQRT2) - 0.5) < 0.002, `residual ${lowest}`);
+  assert.ok(last!.hVLsb.every((x) => x === 0), "no harmonic groups");
+  assert.equal(k.flush(), 0, "nothing more to hand over");
 });

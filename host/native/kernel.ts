@@ -13,6 +13,7 @@ export type { KernelConfig, KernelWindow };
 interface NativeKernel {
   feed(samples: Uint16Array | Uint32Array): number;
   takeWindows(): KernelWindow[];
+  flush(): number;
   stateBytes(): number;
 }
 
@@ -51,6 +52,15 @@ export class MeterKernel {
    */
   feed(samples: Uint16Array | Uint32Array): number {
     return this.native.feed(samples);
+  }
+
+  /**
+   * End of data (mk_flush): accumulates the samples the kernel still holds back and
+   * queues the open window with KERNEL_FLAG_PARTIAL (its complete cycles, sums and
+   * Urms(1/2) values; no harmonic groups). Returns the windows waiting. Feed nothing after it.
+   */
+  flush(): number {
+    return this.native.flush();
   }
 
   /** Finished windows since the last call, oldest first. */

@@ -20,6 +20,7 @@ class Kernel : public Napi::ObjectWrap<Kernel> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "MeterKernel",
                        {InstanceMethod("feed", &Kernel::Feed), InstanceMethod("takeWindows", &Kernel::TakeWindows),
+                        InstanceMethod("flush", &Kernel::Flush),
                         InstanceMethod("stateBytes", &Kernel::StateBytes)});
   }
 
@@ -168,6 +169,15 @@ class Kernel : public Napi::ObjectWrap<Kernel> {
     o.Set("flags", static_cast<double>(w.flags));
     o.Set("droppedBefore", static_cast<double>(w.droppedBefore));
     return o;
+  }
+
+  // End of data: mk_flush queues the open window as PARTIAL (its Urms(1/2) values).
+  Napi::Value Flush(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!k_) return env.Undefined();
+    mk_flush(k_);
+    Drain();
+    return Napi::Number::New(env, static_cast<double>(pending_.size()));
   }
 
   Napi::Value TakeWindows(const Napi::CallbackInfo& info) {

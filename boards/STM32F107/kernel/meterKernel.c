@@ -858,6 +858,45 @@ int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs) {
   return (int)(k->qHead - k->qTail);
 }
 
+int mk_flush(mk_kernel_t *k) {
+  mk_window_t *w = &k->cur;
+  /* Detection saw every sample; a crossing still waiting for its fit's look-ahead
+   * cannot be refined and is not used. A window that completes inside these samples
+   * ends at a refined crossing at least K samples before the newest, so its points
+   * are made from real samples as usual; the open window's last points read ring
+   * words past the newest sample, which is harmless: a partial window has no FFT. */
+  tailTo(k, k->head);
+  if (!k->inWindow || w->sampleCount == 0u) return (int)(k->qHead - k->qTail);
+  k->inWindow = 0u;
+  w->flags |= MK_FLAG_PARTIAL;
+  if (k->freqRangeSeen) w->flags |= MK_FLAG_FREQ_RANGE;
+  w->cycles = k->cyclesSeen;
+  w->crossingCount = (uint8_t)(k->cyclesSeen + 1u);
+  w->harmonicMaxOrder = 0u;
+  w->syncErrorQ16 = 0;
+  {
+    uint64_t s = w->startSample + w->sampleCount;
+    uint32_t a = k->ring[(uint32_t)(s - 2u) & MK_RING_MASK], b = k->ring[(uint32_t)(s - 1u) & MK_RING_MASK];
+    w->edgeV[2] = (uint16_t)(a & MK_CODE_MASK);
+    w->edgeI[2] = (uint16_t)((a >> 16) & MK_CODE_MASK);
+    w->edgeV[3] = (uint16_t)(b & MK_CODE_MASK);
+    w->edgeI[3] = (uint16_t)((b >> 16) & MK_CODE_MASK);
+  }
+  k->windows++;
+  if (k->qHead - k->qTail >= MK_QUEUE_LEN) {
+    if (k->dropped < 0xFFFFu) k->dropped++;
+  } else {
+    mk_window_t *slot = &k->queue[k->qHead % MK_QUEUE_LEN];
+    *slot = *w;
+    memset(slot->hVQ16, 0, sizeof slot->hVQ16);
+    memset(slot->hIQ16, 0, sizeof slot->hIQ16);
+    slot->droppedBefore = k->dropped;
+    k->dropped = 0u;
+    k->qHead++;
+  }
+  return (int)(k->qHead - k->qTail);
+}
+
 int mk_take_window(mk_kernel_t *k, mk_window_t *out) {
   if (k->qTail == k->qHead) return 0;
   *out = k->queue[k->qTail % MK_QUEUE_LEN];

@@ -97,6 +97,10 @@ extern "C" {
 #define MK_FLAG_URMS_FULL 0x0020   /* more than MK_URMS_MAX half cycles: extra values lost */
 #define MK_FLAG_SYNC 0x0040        /* resampled span differs from the measured span by more
                                       than 0.1 % (frequency changed fast): harmonics leak */
+#define MK_FLAG_PARTIAL 0x0080     /* given by mk_flush: the data ended inside this window.
+                                      cycles holds its complete cycles (0..cycles-1), its
+                                      sums and Urms(1/2) values are valid, it has no
+                                      harmonic groups (all 0) */
 
 typedef struct {
   /* ADC sampling rate of the pairs fed, 1000..51200 Hz. The meter samples at
@@ -244,6 +248,14 @@ int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs);
 
 /* Same for packed words: voltage in bits 0..11, current in bits 16..27. */
 int mk_feed_packed(mk_kernel_t *k, const uint32_t *words, size_t count);
+
+/* End of data (the end of a record, or sampling about to stop): the samples still
+ * held back for the accumulation (the last MK_DELAY, about 7 ms at 12.8 kHz) are
+ * accumulated, and a window that is open is queued as MK_FLAG_PARTIAL, so that the
+ * Urms(1/2) values of the last cycles reach the dip detection instead of being lost.
+ * Windows that complete in those samples are finished normally first. Returns the
+ * number of windows now waiting. Feed nothing more before mk_init. */
+int mk_flush(mk_kernel_t *k);
 
 /* Moves the oldest finished window into *out. Returns 1, or 0 if none waits. */
 int mk_take_window(mk_kernel_t *k, mk_window_t *out);

@@ -583,6 +583,45 @@ static void test_clip_codes(void) {
   report("codes 0, 4095, 4096, 65535 in either channel: clamped, and flag only their window", ok);
 }
 
+/* End of data inside a window (a record that stops during a dip): mk_flush must
+ * accumulate the held-back samples and hand over the open window as PARTIAL with
+ * its Urms(1/2) values, so a dip in the last cycles is not lost. */
+static void test_flush(void) {
+  int ok = 1, u, before, queued, g, zeroGroups = 1;
+  double a = 931, rmsFull = a / sqrt(2), lowest = 1e9;
+  mk_window_t *p;
+  start(12800, 50, 50.0, 0.5);
+  sig_add(&sig, 0, 1, a, 0);
+  sig_add(&sig, 1, 1, 1000, 0);
+  run(0.45);
+  sig.gainV = 0.5; /* dip to 50 % in the last 0.1 s of the data */
+  run(0.1);
+  before = nWins;
+  queued = mk_flush(&kern);
+  while (nWins < MAX_WINS && mk_take_window(&kern, &wins[nWins])) nWins++;
+  CHECK(queued == 1 && nWins == before + 1, "one partial window, got %d queued, %d new", queued, nWins - before);
+  p = &wins[nWins - 1];
+  for (u = 0; u < p->urmsCount; u++) {
+    double r = sqrt(p->urmsMsQ8[u] / 256.0);
+    if (r < lowest) lowest = r;
+  }
+  for (g = 0; g < MK_GROUPS; g++) zeroGroups &= p->hVQ16[g] == 0u && p->hIQ16[g] == 0u;
+  printf("  flush: partial window of %u cycles, %u samples, %u Urms(1/2) values, lowest %.4f of nominal\n",
+         p->cycles, (unsigned)p->sampleCount, p->urmsCount, lowest / rmsFull);
+  CHECK(p->flags & MK_FLAG_PARTIAL, "flags 0x%x lack PARTIAL", p->flags);
+  CHECK(p->cycles >= 5 && p->cycles <= 6 && p->crossingCount == p->cycles + 1, "cycles %u", p->cycles);
+  CHECK(p->startSample + p->sampleCount == sig.n, "every sample accumulated: ends at %lu, data %lu",
+        (unsigned long)(p->startSample + p->sampleCount), (unsigned long)sig.n);
+  CHECK(p->urmsCount >= 2 * p->cycles, "Urms(1/2) values %u", p->urmsCount);
+  CHECK(fabs(lowest / rmsFull - 0.5) < 0.002, "residual %f", lowest / rmsFull);
+  CHECK(zeroGroups, "a partial window carries no harmonic groups");
+  CHECK(mk_flush(&kern) == 0, "a second flush queues nothing");
+  /* without flush the same data leaves the dip unseen */
+  CHECK(before >= 1 && !(wins[before - 1].flags & MK_FLAG_PARTIAL), "complete windows are not partial");
+  for (u = 0; u < wins[before - 1].urmsCount; u++) CHECK(sqrt(wins[before - 1].urmsMsQ8[u] / 256.0) > 0.9 * rmsFull, "dip before the flush?");
+  report("mk_flush: end of data inside a window gives a PARTIAL window with its Urms(1/2)", ok);
+}
+
 int main(void) {
   printf("meterKernel tests, MK_FFT_N_MAX=%d, kernel RAM %u bytes (window %u bytes)\n", MK_FFT_N_MAX,
          (unsigned)sizeof(mk_kernel_t), (unsigned)sizeof(mk_window_t));
@@ -602,6 +641,7 @@ int main(void) {
   test_random_input();
   test_block_sizes();
   test_clip_codes();
+  test_flush();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
