@@ -42,7 +42,7 @@
  *   hVLsb[0] the DC component sumV/N (offset included). Fixed-point floor: about
  *   0.2 LSB per group (int16 FFT), i.e. 0.03 % of a 230 V fundamental. THD = sqrt(sum_{n=2..40} h[n]^2) / h[1].
  *   Only groups up to harmonicMaxOrder are valid (records sampled below ~6 kHz).
- * Urms(1/2): urmsHalfLsb[k] is the rms (that cycle's DC removed) of the one-cycle
+ * Urms(1/2): urmsHalfLsb[k] is the rms about the ADC's zero (the last steady window's mean; the signal's own DC counts) of the one-cycle
  *   window ending at urmsHalfEndSample[k] (first sample after it), refreshed every
  *   half cycle (IEC 61000-4-30 5.4.2.1). A dip starts at the end of the first cycle
  *   whose value falls below the threshold.
@@ -81,7 +81,7 @@ export interface KernelWindow {
   /** Refined rising voltage zero crossings, samples relative to startSample;
    * cycles + 1 values, [0] in about (-1, 0], [cycles] in about (N-1, N]. */
   crossingsSample: Float64Array;
-  /** Urms(1/2) values completed in this window, rms in LSB (cycle DC removed). */
+  /** Urms(1/2) values completed in this window, rms in LSB (about the ADC's zero: a DC the signal carries counts). */
   urmsHalfLsb: Float32Array;
   /** For each, the first sample after its cycle, relative to startSample. */
   urmsHalfEndSample: Float64Array;

@@ -131,6 +131,7 @@ int mk_init(mk_kernel_t *k, const mk_config_t *cfg) {
     k->curvQ40 = c2Q24 * 2587246u; /* 4 pi^2 in Q16 */
   }
   k->vMid = c.vMidLsb;
+  k->vMidQ8 = (uint32_t)c.vMidLsb << 8;
   k->iMid = 2048u;
   k->expect = EXPECT_SEEK;
   k->firstWindow = 1u;
@@ -458,9 +459,16 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   w->harmonicMaxOrder = (uint8_t)(order > 50u ? 50u : order);
   if (w->sampleCount > 0u) {
     uint16_t mean = (uint16_t)((w->sumV + w->sampleCount / 2u) / w->sampleCount);
-    if (steadyAmplitude(w)) k->vMid = mean;
-    else if (mean > k->vMid) k->vMid++;
-    else if (mean < k->vMid) k->vMid--;
+    uint32_t meanQ8 = (uint32_t)(((w->sumV << 8) + w->sampleCount / 2u) / w->sampleCount);
+    if (steadyAmplitude(w)) {
+      k->vMid = mean;
+      k->vMidQ8 = meanQ8;
+    } else {
+      if (mean > k->vMid) k->vMid++;
+      else if (mean < k->vMid) k->vMid--;
+      if (meanQ8 > k->vMidQ8) k->vMidQ8 += meanQ8 - k->vMidQ8 > 256u ? 256u : meanQ8 - k->vMidQ8;
+      else k->vMidQ8 -= k->vMidQ8 - meanQ8 > 256u ? 256u : k->vMidQ8 - meanQ8;
+    }
     k->iMid = (uint16_t)((w->sumI + w->sampleCount / 2u) / w->sampleCount);
   }
   k->windows++;
@@ -481,7 +489,15 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
 }
 
 /* A half-cycle boundary: the cycle made of the last two half cycles gives one
- * Urms(1/2) value, ms = (n SS - S^2) / n^2 (its own DC removed). */
+ * Urms(1/2) value, its mean square about the zero code M (vMidQ8, 1/256 LSB):
+ *   ms = sum (v - M/256)^2 / n = (65536 SS - 512 M S + n M^2) / (65536 n).
+ * IEC 61000-4-30 5.4.2: Urms(1/2) is the rms of the cycle, so a DC the signal
+ * itself carries (a line's trapped charge after it opens) counts; removing each
+ * cycle's own mean instead would under-read such a cycle and, by a little, every
+ * cycle whose half cycles differ (the one where a dip starts). M is the ADC's zero,
+ * taken from windows of steady amplitude only (finishWindow). Range: SS <= 1205 x
+ * 4095^2 < 2^35 (1205 samples per cycle at 51.2 kHz / 42.5 Hz), M < 2^20, so every
+ * term stays below 2^52. */
 static void halfBoundary(mk_kernel_t *k, uint64_t s) {
   if (k->halves > 0u) {
     k->halfN[0] = k->halfN[1];
@@ -494,9 +510,12 @@ static void halfBoundary(mk_kernel_t *k, uint64_t s) {
       uint64_t n = (uint64_t)k->halfN[0] + k->halfN[1];
       uint64_t sv = k->halfSumV[0] + k->halfSumV[1];
       uint64_t svv = k->halfSumVV[0] + k->halfSumVV[1];
-      uint64_t num = n * svv - sv * sv, ms;
+      uint64_t m = k->vMidQ8;
+      uint64_t pos = (svv << 16) + n * m * m, neg = (sv * m) << 9, ms;
+      /* pos - neg = sum (256 v - M)^2 >= 0 exactly */
+      uint64_t num = pos - neg;
       mk_window_t *w = &k->cur;
-      ms = n == 0u ? 0u : (num << 8) / (n * n);
+      ms = n == 0u ? 0u : (num + n * 128u) / (n * 256u);
       if (w->urmsCount < MK_URMS_MAX) {
         w->urmsMsQ8[w->urmsCount] = ms > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)ms;
         w->urmsEndSample[w->urmsCount] = (uint16_t)(s - w->startSample);

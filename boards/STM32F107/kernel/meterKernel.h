@@ -207,6 +207,7 @@ typedef struct {
   uint8_t lastRiseReal;       /* lastRiseQ16 is a measured (not synthetic) crossing */
   uint8_t pendingFit;         /* 1 while waiting for the samples after a rising detection */
   uint16_t vMid, iMid;        /* codes of 0 V / 0 A (previous window's means) */
+  uint32_t vMidQ8;            /* the same zero code in 1/256 LSB: Urms(1/2) is taken about it */
   uint64_t pendingDet;
   int64_t lastRiseQ16, lastEventQ16;
   mk_event_t ev[MK_EVENTS];

@@ -622,6 +622,41 @@ static void test_flush(void) {
   report("mk_flush: end of data inside a window gives a PARTIAL window with its Urms(1/2)", ok);
 }
 
+/* A cycle's own DC belongs to its rms (IEC 61000-4-30 Urms(1/2)): after a line
+ * opens, trapped charge leaves a DC on a small residual voltage. Urms(1/2) is taken
+ * about the ADC's zero (the last steady window's mean), so the DC counts until a
+ * steady window makes it the new zero. */
+static void test_urms_keeps_dc(void) {
+  int ok = 1, w, u, n = 0;
+  double a = 931, resid = 0.3 * a, dc = 150, want = sqrt(resid * resid / 2 + dc * dc), lo = 1e9, hi = 0;
+  uint64_t stepAt;
+  start(12800, 50, 50.0, 0.0);
+  sig_add(&sig, 0, 1, a, 0);
+  sig_add(&sig, 1, 1, 1000, 0);
+  run(0.5);
+  stepAt = sig.n;
+  sig.gainV = 0.3;
+  sig.vMid += dc;
+  run(0.25);
+  mk_flush(&kern);
+  while (nWins < MAX_WINS && mk_take_window(&kern, &wins[nWins])) nWins++;
+  for (w = 0; w < nWins; w++) {
+    for (u = 0; u < wins[w].urmsCount; u++) {
+      uint64_t end = wins[w].startSample + wins[w].urmsEndSample[u];
+      double r = sqrt(wins[w].urmsMsQ8[u] / 256.0);
+      if (end < stepAt + 3 * 256) continue; /* the cycles that hold the step, and one more */
+      n++;
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+  }
+  printf("  residual 30 %% + DC 150 LSB: Urms(1/2) %.2f..%.2f LSB over %d values (with the DC %.2f, without %.2f)\n", lo, hi, n, want,
+         resid / sqrt(2));
+  CHECK(n >= 10, "values after the step: %d", n);
+  CHECK(lo > want * 0.995 && hi < want * 1.002, "Urms(1/2) %.2f..%.2f, want %.2f", lo, hi, want);
+  report("Urms(1/2) keeps a DC the signal carries (trapped charge)", ok);
+}
+
 int main(void) {
   printf("meterKernel tests, MK_FFT_N_MAX=%d, kernel RAM %u bytes (window %u bytes)\n", MK_FFT_N_MAX,
          (unsigned)sizeof(mk_kernel_t), (unsigned)sizeof(mk_window_t));
@@ -642,6 +677,7 @@ int main(void) {
   test_block_sizes();
   test_clip_codes();
   test_flush();
+  test_urms_keeps_dc();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
