@@ -24,10 +24,12 @@
  * (modules/metering/sampleRetune.ts regrid() accounts for it).
  */
 interface MeterAdcConfig {
-  /** ADC pair rate, Hz (the meter uses 12800; 1000..51200). */
+  /** ADC pair rate, Hz (1000..51200). The meter uses a whole number of pairs per nominal
+   * cycle near 12.8 kHz: 12800 at 50 Hz (256), 12780 at 60 Hz (213; sampleRetune.ts). */
   sampleRateHz: number;
   nominalHz: 50 | 60;
-  /** Cycles per window; 0/omitted: 10 at 50 Hz, 12 at 60 Hz. */
+  /** Cycles per window; 0/omitted: 10 at 50 Hz, 12 at 60 Hz. 12 needs the 60 Hz firmware
+   * (METERNET_F107_60HZ, 2048-point kernel); the 50 Hz image (METERNET_F107) makes 10 only. */
   cycles?: number;
   /** Crossing hysteresis in LSB (0/omitted: kernel default 8). */
   hysteresisLsb?: number;
@@ -62,7 +64,12 @@ interface MeterAdcStats {
 
 declare class MeterADC {
   constructor();
-  /** Starts sampling. Throws an Error naming the bad field (e.g. "sampleRateHz must be 1000..51200"). */
+  /**
+   * Starts sampling. Throws an Error naming the bad field (e.g. "sampleRateHz must be
+   * 1000..51200"), or, on firmware that cannot make the windows (60 Hz / 12 cycles on
+   * the 50 Hz image), "MeterADC.start: 60 Hz mains needs 12-cycle windows, which this
+   * firmware (...) cannot make: flash the 60 Hz image ... (make BOARD=METERNET_F107_60HZ, ...)".
+   */
   start(config: MeterAdcConfig): void;
   /** Stops sampling; queued windows are discarded. */
   stop(): void;

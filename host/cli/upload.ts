@@ -14,6 +14,11 @@
  *   --address N       meter: its CAN address, 0..63 (required for a meter)
  *   --name S          meter: its name in readings (default "meter N")
  *   --meters LIST     aggregator: the meters it polls, e.g. 1,2,3 (default none)
+ *   --mains-hz F      meter: nominal mains frequency, 50 or 60 (with --mains-v; both omitted:
+ *                     no "mains" in meternet.json, the meter measures 50 Hz / 230 V).
+ *                     60 needs the 60 Hz firmware (boards/STM32F107/README.md): on the
+ *                     50 Hz image the meter prints "NOT measuring" and the upload fails.
+ *   --mains-v V       meter: declared supply voltage Udin, 100..400 V (e.g. 120, 230)
  *   --key-file F      JSON {"masterKeyHex": "<32 hex digits>"}: the network master key.
  *                     A meter gets only its own key (derived from the master key and its
  *                     address, modules/can/kdf.ts); the aggregator gets the master key.
@@ -23,7 +28,8 @@
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
  *   --dry-run         print the two CLI commands (key redacted) and exit
  * Exit status: 0 when both CLI runs succeeded and the device reported no "Uncaught"
- * error, 1 otherwise, 2 for bad arguments.
+ * error and no "NOT measuring" (a meter that refused its mains settings or its
+ * firmware), 1 otherwise, 2 for bad arguments.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,6 +38,7 @@ import { meterKey } from "../../modules/can/kdf.ts";
 import { toHex } from "../../modules/can/hex.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { masterKey, readKeyFile } from "../sim/keyFile.ts";
+import { mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
@@ -43,6 +50,8 @@ export interface UploadArgs {
   address?: number;
   name?: string;
   meters: number[];
+  /** Meter: "mains" for meternet.json (--mains-hz, --mains-v); undefined: not written (50 Hz / 230 V). */
+  mains?: Mains;
   keyFile?: string;
   bundle: string;
   baud?: number;
@@ -53,6 +62,8 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): UploadArgs {
   const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean } = { meters: [], dryRun: false };
+  let mainsHz: number | undefined;
+  let mainsV: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -83,6 +94,19 @@ export function parseArgs(argv: string[]): UploadArgs {
         a.meters = list.map(Number);
         break;
       }
+      case "--mains-hz": {
+        const v = value();
+        if (v !== "50" && v !== "60") throw new UsageError("--mains-hz must be 50 or 60, not '" + v + "'");
+        mainsHz = Number(v);
+        break;
+      }
+      case "--mains-v": {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || n < MAINS_V_MIN || n > MAINS_V_MAX) throw new UsageError("--mains-v must be the declared voltage in volts, " + MAINS_V_MIN + ".." + MAINS_V_MAX + ", not '" + v + "'");
+        mainsV = n;
+        break;
+      }
       case "--key-file": a.keyFile = value(); break;
       case "--bundle": a.bundle = value(); break;
       case "--baud": {
@@ -99,6 +123,9 @@ export function parseArgs(argv: string[]): UploadArgs {
   if (!a.role) throw new UsageError("--role is required (meter or aggregator)");
   if (a.role === "meter" && a.address === undefined) throw new UsageError("a meter needs --address N (0..63)");
   if (a.role === "aggregator" && a.address !== undefined) throw new UsageError("--address is for meters; the aggregator polls --meters");
+  if ((mainsHz === undefined) !== (mainsV === undefined)) throw new UsageError("--mains-hz and --mains-v go together (e.g. --mains-hz 60 --mains-v 120): a meter is never left to guess one of them");
+  if (mainsHz !== undefined && a.role !== "meter") throw new UsageError("--mains-hz / --mains-v are for meters");
+  if (mainsHz !== undefined) a.mains = mainsOf({ mains: { hz: mainsHz, v: mainsV } }); // the meter's own check
   if (!a.keyFile && !a.port.startsWith("tcp://")) throw new UsageError("--key-file is required for real hardware (JSON {\"masterKeyHex\": \"<32 hex digits>\"})");
   return { ...a, bundle: a.bundle || ROOT + "build/" + a.role + ".js" } as UploadArgs;
 }
@@ -107,7 +134,8 @@ export function parseArgs(argv: string[]): UploadArgs {
 export function nodeConfig(args: UploadArgs, master: Uint8Array): object {
   if (args.role === "meter") {
     const address = args.address as number;
-    return { role: "meter", address, keyHex: toHex(meterKey(nodeAes(), master, address)), name: args.name || "meter " + address };
+    const cfg = { role: "meter", address, keyHex: toHex(meterKey(nodeAes(), master, address)), name: args.name || "meter " + address };
+    return args.mains ? { ...cfg, mains: { hz: args.mains.hz, v: args.mains.v } } : cfg;
   }
   return {
     role: "aggregator",
@@ -126,14 +154,14 @@ export function cliCommands(args: UploadArgs, config: object): string[][] {
   ];
 }
 
-/** Runs the CLI, passing its output through; an "Uncaught" from the device fails the run. */
+/** Runs the CLI, passing its output through; an "Uncaught" or a meter's "NOT measuring" from the device fails the run. */
 function runCli(cliArgs: string[], timeoutMs: number): Promise<{ code: number; deviceError: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(CLI, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
     let deviceError = false;
     child.stdout.on("data", (d: Buffer) => {
       process.stdout.write(d);
-      if (/Uncaught /.test(d.toString("latin1"))) deviceError = true;
+      if (/Uncaught |NOT measuring: /.test(d.toString("latin1"))) deviceError = true;
     });
     const timer = setTimeout(() => {
       process.stderr.write("upload: the espruino CLI did not finish within " + timeoutMs / 1000 + " s: stopped\n");
@@ -180,7 +208,8 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
     return 0;
   }
-  process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + ") to " + args.port + "\n");
+  const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
+  process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + mainsText + ") to " + args.port + "\n");
   const w = await runCli(writeConfig, timeoutMs);
   if (w.code !== 0 || w.deviceError) {
     process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + (w.deviceError ? " on the device (see its error above)" : "") + "\n");

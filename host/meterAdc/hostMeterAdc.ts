@@ -49,8 +49,24 @@ export interface AdcCounters {
   kernelMs: number;
 }
 
+/**
+ * What MeterADC.start throws on the 50 Hz image (1024-point kernel) for 12-cycle windows:
+ * boards/STM32F107/adc/meterAdc.c mn_adc_start_error_text, word for word (the
+ * binding prefixes "MeterADC.start: "; meterAdc.test.ts checks the two agree).
+ */
+export const FIRMWARE_50HZ_ONLY =
+  "60 Hz mains needs 12-cycle windows, which this firmware (the 50 Hz meter image METERNET_F107, " +
+  "1024-point kernel) cannot make: flash the 60 Hz image espruino_*_meternet_f107_60hz.bin " +
+  "(make BOARD=METERNET_F107_60HZ, boards/STM32F107/README.md), or configure 50 Hz mains";
+
 export interface HostMeterAdcOptions {
   source: SampleSource;
+  /**
+   * Resampled points the emulated firmware's kernel holds: 2048 (default; the 60 Hz
+   * image METERNET_F107_60HZ, and the Node addon) or 1024 (the 50 Hz image
+   * METERNET_F107: 12-cycle windows are refused as the device refuses them).
+   */
+  fftNMax?: 1024 | 2048;
   /** Duration of a fed block (a DMA half-buffer) at the start rate (default 0.01 s). */
   blockS?: number;
   counters?: AdcCounters;
@@ -120,6 +136,8 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) fail("nominalHz must be 50 or 60");
       const timer = sampleClockCompute(clk, Math.round(cfg.sampleRateHz) * 1000);
       if (!timer) return fail("sampleRateHz does not fit the timer");
+      // The 50 Hz image's kernel cannot make 12-cycle windows (kernel default: 12 at 60 Hz).
+      if (opts.fftNMax === 1024 && (cfg.cycles || (cfg.nominalHz === 60 ? 12 : 10)) === 12) fail("MeterADC.start: " + FIRMWARE_50HZ_ONLY);
       const { sampleRateHz, nominalHz, cycles, hysteresisLsb, fitHalfWidth } = cfg;
       let kernel: MeterKernel;
       try {

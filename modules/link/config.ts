@@ -1,8 +1,9 @@
 /**
  * Per-node CAN configuration: the JSON file "meternet.json" in Storage, written by the
  * simulator (host/sim) or by `npm run upload` on real hardware, never into the bundle.
- *   meter:      { role: "meter", address, keyHex, name, publishEvery? }
- *               keyHex is the meter's OWN key (modules/can/kdf meterKey), 32 hex digits
+ *   meter:      { role: "meter", address, keyHex, name, publishEvery?, mains? }
+ *               keyHex is the meter's OWN key (modules/can/kdf meterKey), 32 hex digits;
+ *               mains: { hz: 50 | 60, v: declared voltage } (mainsOf; absent: 50 Hz / 230 V)
  *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }] }
  */
 import { fromHex } from "../can/hex";
@@ -17,6 +18,40 @@ export interface MeterConfig {
   name: string;
   /** Optional: re-arm the authenticated answers every N windows (default 5: once a second at 50 Hz). */
   publishEvery?: number;
+  /** Optional: the mains the meter measures (mainsOf); absent: 50 Hz / 230 V. */
+  mains?: Mains;
+}
+
+/**
+ * The mains a meter measures: nominal frequency (50 or 60 Hz: the window length,
+ * 10 or 12 cycles, and the sampling rate follow from it) and the declared supply
+ * voltage Udin (IEC 61000-4-30: dips, swells and interruptions are % of it).
+ */
+export interface Mains {
+  hz: 50 | 60;
+  v: number;
+}
+
+/** Declared voltages accepted, V: 100 V mains (Japan) up to 400 V, which keeps a 15 % swell
+ * inside the reference front end's 460 V rms full scale (referenceFrontEnd.ts). */
+export const MAINS_V_MIN = 100;
+export const MAINS_V_MAX = 400;
+
+/**
+ * The "mains" of a parsed meternet.json. No file (undefined) or no "mains": 50 Hz / 230 V,
+ * the meters built before it. Present but wrong (hz not 50 or 60, v not a number in
+ * MAINS_V_MIN..MAX, a partial object): throws an Error that shows the value and what is
+ * expected, never falls back to the defaults: a 60 Hz meter measuring as a 50 Hz one
+ * reports wrong windows, and events against the wrong voltage. One message for both
+ * fields keeps the meter bundle small (it has a size budget).
+ */
+export function mainsOf(file: unknown): Mains {
+  const m = file ? (file as { mains?: Mains }).mains : undefined;
+  if (m === undefined) return { hz: 50, v: 230 };
+  // v === +v: a number, not NaN (a string "120" would pass the range test by coercion)
+  if (!m || (m.hz !== 50 && m.hz !== 60) || m.v !== +m.v || !(m.v >= MAINS_V_MIN && m.v <= MAINS_V_MAX))
+    throw new Error(CONFIG_FILE + ": mains must be {\"hz\":50|60,\"v\":" + MAINS_V_MIN + ".." + MAINS_V_MAX + "}, not " + JSON.stringify(m));
+  return m;
 }
 
 export interface MeterEntry {

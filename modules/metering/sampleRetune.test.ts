@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sampleRetune, TICK_HZ } from "./sampleRetune.ts";
+import { sampleRetune, pairsPerCycle, TICK_HZ } from "./sampleRetune.ts";
 import { periodSamples } from "./windowReading.ts";
 import { KERNEL_FLAG_FIRST, KERNEL_FLAG_SYNTHETIC, KERNEL_FLAG_SYNC, type KernelWindow } from "./kernelWindow.ts";
 
@@ -57,12 +57,12 @@ test("a refused request (negative code) is asked again on the next window", () =
  * A window whose first `m` intervals last t1 ticks and the rest t2, with rising
  * crossings every 1/fHz from tau0 seconds after its first pair, as the device reports it.
  */
-function twoGridWindow(startSample: number, n: number, t1: number, t2: number, m: number, fHz: number, tau0: number): KernelWindow {
+function twoGridWindow(startSample: number, n: number, t1: number, t2: number, m: number, fHz: number, tau0: number, cycles = 10): KernelWindow {
   const pos = (tS: number): number => (tS * TICK_HZ <= m * t1 ? (tS * TICK_HZ) / t1 : m + (tS * TICK_HZ - m * t1) / t2);
-  const crossingsSample = new Float64Array(11).map((_, k) => pos(tau0 + k / fHz));
-  const urmsHalfEndSample = new Float64Array(20).map((_, k) => pos(tau0 + (k + 2) / (2 * fHz)));
+  const crossingsSample = new Float64Array(cycles + 1).map((_, k) => pos(tau0 + k / fHz));
+  const urmsHalfEndSample = new Float64Array(2 * cycles).map((_, k) => pos(tau0 + (k + 2) / (2 * fHz)));
   const meanTicks = (m * t1 + (n - m) * t2) / n;
-  return { startSample, sampleCount: n, sampleRateHz: TICK_HZ / meanTicks, cycles: 10, crossingsSample, urmsHalfEndSample } as unknown as KernelWindow;
+  return { startSample, sampleCount: n, sampleRateHz: TICK_HZ / meanTicks, cycles, crossingsSample, urmsHalfEndSample } as unknown as KernelWindow;
 }
 
 test("regrid: frequency and time are exact across a step inside a window", () => {
@@ -94,4 +94,45 @@ test("regrid: frequency and time are exact across a step inside a window", () =>
   assert.ok(Math.abs(w2.startSample / w2.sampleRateHz - trueS) < 1e-12, `window 2 starts at ${w2.startSample / w2.sampleRateHz} s, true ${trueS} s`);
   assert.ok(Math.abs(start2 / w2.sampleRateHz - trueS) > 1e-3, "the raw startSample / fs would be off by milliseconds");
   assert.equal(rt.update(f, 0, false), 0, "settled: within the dead band");
+});
+
+test("pairs per cycle: 256 at 50 Hz (12 800 Hz), 213 at 60 Hz (12 780 Hz, not 15 360)", () => {
+  assert.equal(pairsPerCycle(50), 256);
+  assert.equal(pairsPerCycle(60), 213);
+  assert.equal(pairsPerCycle(60) * 60, 12780);
+  // the nearest whole number: 214 x 60 = 12 840 Hz is further from 12.8 kHz than 12 780
+  assert.ok(Math.abs(214 * 60 - 12800) > Math.abs(213 * 60 - 12800));
+});
+
+test("60 Hz: asks for 213 x f within 51..69 Hz, whole ticks only", () => {
+  const port = devicePort();
+  const rt = sampleRetune(port, 12780, 60); // 72 MHz / 12 780 = 5633.8: the timer makes 5634 ticks
+  assert.equal(rt.update(60.0, 0, false), 0, "nominal: 5633.80 ticks wanted, 0.2 tick away");
+  assert.equal(rt.update(60.005, 0, false), 0, "5633.33 ticks wanted: < 1 tick away");
+  assert.equal(rt.update(60.5, 0, false), Math.round((1000 * TICK_HZ) / Math.round(TICK_HZ / (213 * 60.5))) / 1000);
+  assert.deepEqual(port.asked, [213 * 60.5]);
+  const low = devicePort();
+  sampleRetune(low, 12780, 60).update(30, 0, false);
+  const high = devicePort();
+  sampleRetune(high, 12780, 60).update(100, 0, false);
+  assert.ok(Math.abs(low.asked[0]! - 213 * 51) < 1e-9, `asked ${low.asked[0]}`);
+  assert.ok(Math.abs(high.asked[0]! - 213 * 69) < 1e-9, `asked ${high.asked[0]}`);
+});
+
+test("60 Hz: 12-cycle windows regridded across a step keep f and time exact", () => {
+  const f = 60.4;
+  const t1 = 5634; // 12 779.55 Hz, the start
+  const t2 = Math.round(TICK_HZ / (213 * f)); // 5596
+  const port = devicePort();
+  const rt = sampleRetune(port, 12780, 60);
+  const n0 = Math.round((12 / f) * (TICK_HZ / t1));
+  rt.regrid(twoGridWindow(100, n0, t1, t1, n0, f, 0, 12));
+  assert.ok(rt.update(f, 0, false) > 0);
+  assert.equal(port.asked[0], 213 * f);
+  const start1 = 100 + n0;
+  const raw = twoGridWindow(start1, 2545, t1, t2, 700, f, 0.3 / 12780, 12);
+  const w1 = rt.regrid(raw);
+  assert.ok(Math.abs(w1.sampleRateHz / periodSamples(w1.crossingsSample, 13) - f) < 1e-9, "f exact after regrid");
+  assert.ok(Math.abs((w1.startSample + w1.crossingsSample[0]) / w1.sampleRateHz - ((start1 * t1) / TICK_HZ + 0.3 / 12780)) < 1e-12);
+  assert.equal(rt.update(f, 0, false), 0, "settled at 213 pairs per cycle");
 });

@@ -33,6 +33,7 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   const mn_adc_config_t *c = dev->cfg;
   if (c == NULL) return MN_ENETDOWN; /* never initialised */
   if (dev->running) return MN_EALREADY;
+  dev->lastKernelError = MK_OK; /* a timer or calibration failure must not show an older kernel error */
   uint32_t psc, arr;
   if (k == NULL || mn_sample_clock_compute(c->timerClkHz, k->sampleRateHz * 1000u, &psc, &arr) != MN_OK) return MN_EINVAL;
   mk_config_t kc = *k;
@@ -77,6 +78,23 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   dev->running = 1;
   tim_start(c->tim);
   return MN_OK;
+}
+
+const char *mn_adc_start_error_text(const mn_adc_t *dev, const mk_config_t *k, int rc) {
+  if (rc == MN_OK) return "ok";
+  if (rc == MN_EALREADY) return "already running: call stop() first";
+  if (rc == MN_ETIMEDOUT) return "ADC self-calibration did not finish (ADC clock or supply?)";
+  if (rc == MN_ENETDOWN) return "the sampler was never initialised (board start-up failed)";
+  if (dev->lastKernelError == MK_E_CYCLES && k != NULL) {
+    /* the kernel's own default: 10 cycles at 50 Hz, 12 at 60 Hz */
+    uint32_t cycles = k->cycles ? k->cycles : (k->nominalHz == 60u ? 12u : 10u);
+    if (cycles == 12u && MN_ADC_MAX_CYCLES < 12u)
+      return "60 Hz mains needs 12-cycle windows, which this firmware (the 50 Hz meter image METERNET_F107, "
+             "1024-point kernel) cannot make: flash the 60 Hz image espruino_*_meternet_f107_60hz.bin "
+             "(make BOARD=METERNET_F107_60HZ, boards/STM32F107/README.md), or configure 50 Hz mains";
+  }
+  if (dev->lastKernelError != MK_OK) return mk_error_text(dev->lastKernelError);
+  return "sampleRateHz does not fit the timer";
 }
 
 void mn_adc_stop(mn_adc_t *dev) {

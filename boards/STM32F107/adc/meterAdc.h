@@ -91,6 +91,12 @@ typedef struct {
   uint64_t firstPair;    /* window start counted from mn_adc_start, lost pairs included */
 } mn_adc_window_info_t;
 
+/* Longest window this build's kernel can make, cycles: 12 (IEC 61000-4-7 on 60 Hz
+ * mains) needs 2048 resampled points, i.e. the firmware built with
+ * -DMK_FFT_N_MAX=2048 (board METERNET_F107_60HZ); the 50 Hz image (METERNET_F107,
+ * 1024 points, 4 KB less RAM) stops at 10. */
+#define MN_ADC_MAX_CYCLES (MK_FFT_N_MAX >= 2048 ? 12u : 10u)
+
 /* 0 or MN_EINVAL (missing buffer, kernel or registers, halfPairs 0). */
 int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
 /* Starts the kernel with k and sampling at k->sampleRateHz. 0, MN_EALREADY
@@ -98,6 +104,11 @@ int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
  * code, mk_error_text explains it; or the rate does not fit the timer),
  * MN_ETIMEDOUT (ADC calibration did not finish), MN_ENETDOWN (never initialised). */
 int mn_adc_start(mn_adc_t *dev, const mk_config_t *k);
+/* Why mn_adc_start(dev, k) returned rc, in words a user can act on: for windows
+ * longer than MN_ADC_MAX_CYCLES (60 Hz on the 50 Hz image), which firmware to
+ * flash; otherwise the kernel's text (mk_error_text) or the driver's. Static
+ * strings; rc MN_OK gives "ok". */
+const char *mn_adc_start_error_text(const mn_adc_t *dev, const mk_config_t *k, int rc);
 /* Stops sampling; windows still queued in the kernel are discarded. */
 void mn_adc_stop(mn_adc_t *dev);
 /* Zero codes from the calibration; the voltage one seeds the kernel's crossing

@@ -36,7 +36,8 @@ static void adc_notify(void *ctx) {
 }
 Simultaneous voltage (ADC1, PC0) and current (ADC2, PC2) sampling paced by
 TIM3, moved by DMA1 channel 1, measured by the native kernel. One `window`
-event per 10 (50 Hz) or 12 (60 Hz) cycles.
+event per 10 (50 Hz) or 12 (60 Hz) cycles. 12-cycle windows need the 60 Hz
+image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
 */
 /*JSON{
   "type" : "event",
@@ -76,13 +77,6 @@ static uint32_t int_prop(JsVar *o, const char *name) {
   return v < 0 ? 0xFFFFFFFFu : (uint32_t)v; /* negative: out of every range */
 }
 
-static const char *start_error(int rc) {
-  if (rc == MN_EALREADY) return "already running: call stop() first";
-  if (rc == MN_ETIMEDOUT) return "ADC self-calibration did not finish (ADC clock or supply?)";
-  if (mn_board_adc.lastKernelError) return mk_error_text(mn_board_adc.lastKernelError);
-  return "sampleRateHz does not fit the timer";
-}
-
 /*JSON{
   "type" : "method",
   "class" : "MeterADC",
@@ -101,7 +95,8 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
                    (uint8_t)int_prop(config, "fitHalfWidth"), (uint16_t)int_prop(config, "vMidLsb"),
                    (uint16_t)int_prop(config, "hysteresisLsb")};
   int rc = mn_adc_start(&mn_board_adc, &k);
-  if (rc != MN_OK) jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", start_error(rc));
+  /* the text names the firmware to flash when this image cannot make the windows (60 Hz on the 50 Hz image) */
+  if (rc != MN_OK) jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", mn_adc_start_error_text(&mn_board_adc, &k, rc));
   else jsvObjectSetChild(execInfo.hiddenRoot, ACTIVE_NAME, parent);
 }
 

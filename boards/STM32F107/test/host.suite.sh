@@ -38,9 +38,15 @@ if build canDriverTest test/canDriverTest.c can/canDriver.c can/canBitTiming.c c
      drivers/bxcan.c test/fake/fakeBxcan.c test/fake/fakeRegs.c; then
   cmocka_run canDriverTest "$out/canDriverTest"
 fi
-if build meterAdcTest test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c \
-     drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c; then
+adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
+     drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)
+# The sampler as each meter image builds it: 50 Hz (METERNET_F107, 1024-point kernel)
+# and 60 Hz (METERNET_F107_60HZ, -DMK_FFT_N_MAX=2048: 12-cycle windows).
+if build meterAdcTest "${adcSources[@]}"; then
   cmocka_run meterAdcTest "$out/meterAdcTest"
+fi
+if build meterAdcTest2048 -DMK_FFT_N_MAX=2048 "${adcSources[@]}"; then
+  cmocka_run meterAdcTest2048 "$out/meterAdcTest2048"
 fi
 if build pureTest test/pureTest.c can/canBitTiming.c can/canFilter.c can/canFrame.c adc/sampleClock.c adc/windowView.c; then
   "$out/pureTest" >"$out/pure.log" 2>&1; rc=$?

@@ -1,7 +1,9 @@
 /*
  * Host tests of adc/meterAdc.c + drivers/adc.c, dma.c, tim.c against the
  * register-level models of test/fake/fakeSampling.c, with the real measurement
- * kernel (kernel/meterKernel.c) behind them. cmocka; run by host.suite.sh.
+ * kernel (kernel/meterKernel.c) behind them. cmocka; run by host.suite.sh
+ * twice: as the 50 Hz image builds it (MK_FFT_N_MAX 1024) and as the 60 Hz image
+ * does (-DMK_FFT_N_MAX=2048, board METERNET_F107_60HZ); the 60 Hz tests differ.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -44,6 +46,17 @@ static mk_config_t k50(void) {
   memset(&k, 0, sizeof k);
   k.sampleRateHz = 12800;
   k.nominalHz = 50;
+  return k;
+}
+
+/* 60 Hz as the meter app starts it: 213 pairs per nominal cycle = 12 780 Hz
+ * (modules/metering/sampleRetune.ts pairsPerCycle; 72 MHz / 12 780 = 5633.8, so
+ * the timer makes 5634 ticks = 12 779.553 Hz). */
+static mk_config_t k60(void) {
+  mk_config_t k;
+  memset(&k, 0, sizeof k);
+  k.sampleRateHz = 12780;
+  k.nominalHz = 60;
   return k;
 }
 
@@ -377,6 +390,117 @@ static void test_window_view_matches_kernel_fields(void **state) {
   assert_true(h[1] == 3.5f);
 }
 
+static void test_start_error_texts(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  k.sampleRateHz = 999; /* the kernel's range starts at 1000 */
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EINVAL), "sampleRateHz must be 1000..51200");
+  k = k50();
+  k.cycles = 11;
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
+  assert_int_equal(dev.lastKernelError, MK_E_CYCLES);
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EINVAL), mk_error_text(MK_E_CYCLES)); /* not a firmware question */
+  k = k50();
+  k.sampleRateHz = 0; /* fails in the timer, before the kernel: the older kernel error must not show */
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EINVAL), "sampleRateHz does not fit the timer");
+  k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_OK), "ok");
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EALREADY);
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EALREADY), "already running: call stop() first");
+}
+
+#if MK_FFT_N_MAX < 2048
+/* The 50 Hz image: 60 Hz is refused before any register is touched, and the
+ * text names the image to flash. */
+static void test_60hz_on_the_50hz_image_names_the_firmware_to_flash(void **state) {
+  (void)state;
+  assert_int_equal(MN_ADC_MAX_CYCLES, 10);
+  mk_config_t k = k60();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
+  assert_int_equal(dev.lastKernelError, MK_E_CYCLES);
+  assert_false(dev.running);
+  assert_false(hw.adc1.CR2 & MN_ADC_CR2_ADON);
+  assert_false(hw.tim.CR1 & MN_TIM_CR1_CEN);
+  const char *t = mn_adc_start_error_text(&dev, &k, MN_EINVAL);
+  assert_non_null(strstr(t, "60 Hz mains needs 12-cycle windows"));
+  assert_non_null(strstr(t, "make BOARD=METERNET_F107_60HZ"));
+  assert_non_null(strstr(t, "meternet_f107_60hz.bin"));
+  k = k50();
+  k.cycles = 12; /* 12 cycles asked for at 50 Hz: same limit, same advice */
+  assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
+  assert_non_null(strstr(mn_adc_start_error_text(&dev, &k, MN_EINVAL), "METERNET_F107_60HZ"));
+  k = k50(); /* and 50 Hz still starts */
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+}
+#else
+/* The 60 Hz image: 12-cycle windows of a 60 Hz sine at 12 780 Hz, through the
+ * fake timer, ADC and DMA into the 2048-point kernel. */
+static void test_windows_of_a_60hz_sine(void **state) {
+  (void)state;
+  assert_int_equal(MN_ADC_MAX_CYCLES, 12);
+  mk_config_t k = k60();
+  signalHz = 59.93;
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_int_equal(hw.tim.ARR, 5633); /* 5634 ticks */
+  double rate = 72e6 / 5634.0;
+  assert_int_equal(mn_adc_rate_mhz(&dev), (uint32_t)lround(rate * 1000));
+  mk_window_t w;
+  mn_adc_window_info_t info;
+  int got = 0;
+  for (int chunk = 0; chunk < 6; chunk++) {
+    run(2556, 0); /* one window's worth, then taken: the kernel queues two */
+    while (mn_adc_take_window(&dev, &w, &info)) {
+    got++;
+    assert_int_equal(w.cycles, 12);
+    assert_int_equal(w.crossingCount, 13);
+    assert_true(fabs(info.sampleRateHz - rate) < 1e-9);
+    /* 12 cycles of 59.93 Hz at 12 779.55 Hz: 2558.9 pairs */
+    assert_true(fabs((double)w.sampleCount - 12.0 * rate / 59.93) <= 1.0);
+    assert_true(fabs(fitted_frequency(&w, info.sampleRateHz) - 59.93) < 0.001);
+    }
+  }
+  assert_true(got >= 4);
+  mn_adc_stats_t s;
+  mn_adc_get_stats(&dev, &s);
+  assert_int_equal(s.windowsDelivered, (uint32_t)got);
+  assert_int_equal(s.missedBlocks + s.lateBlocks + s.dmaErrors + s.windowsDropped, 0);
+}
+
+/* Retuned to 213 pairs per measured cycle (sampleRetune.ts at 60 Hz): windows
+ * wholly after the step report the timer's exact rate and the true frequency. */
+static void test_retune_at_60hz(void **state) {
+  (void)state;
+  mk_config_t k = k60();
+  signalHz = 60.4;
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(2 * 2556, 0);
+  uint32_t achieved = 0;
+  assert_int_equal(mn_adc_set_rate(&dev, 12865200u, &achieved), MN_OK); /* 213 x 60.4 Hz */
+  uint32_t ticks = (uint32_t)lround(72e6 / 12865.2); /* 5596 */
+  assert_int_equal(achieved, (uint32_t)lround(72e9 / ticks));
+  mk_window_t w;
+  mn_adc_window_info_t info;
+  while (mn_adc_take_window(&dev, &w, &info)) {
+  }
+  int after = 0;
+  for (int chunk = 0; chunk < 4; chunk++) {
+    run(2556, 0);
+    uint64_t change = dev.rates[1].fromPair;
+    while (mn_adc_take_window(&dev, &w, &info)) {
+    if (info.firstPair < change) continue; /* straddles the step: covered by the 50 Hz test */
+    after++;
+    assert_int_equal(w.cycles, 12);
+    assert_true(fabs(info.sampleRateHz - 72e6 / ticks) < 1e-9);
+    assert_true(fabs(fitted_frequency(&w, info.sampleRateHz) - 60.4) < 0.001);
+    }
+  }
+  assert_true(after >= 2);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_start_wires_the_chain_as_rm0008_requires, setup),
@@ -391,6 +515,15 @@ int main(void) {
       cmocka_unit_test_setup(test_stop_discards_queued_windows, setup),
       cmocka_unit_test_setup(test_zero_code_seeds_crossing_detection, setup),
       cmocka_unit_test_setup(test_window_view_matches_kernel_fields, setup),
+      cmocka_unit_test_setup(test_start_error_texts, setup),
+#if MK_FFT_N_MAX < 2048
+      cmocka_unit_test_setup(test_60hz_on_the_50hz_image_names_the_firmware_to_flash, setup),
+#else
+      cmocka_unit_test_setup(test_windows_of_a_60hz_sine, setup),
+      cmocka_unit_test_setup(test_retune_at_60hz, setup),
+#endif
   };
-  return cmocka_run_group_tests_name("ADC/DMA/timer sampling", tests, NULL, NULL);
+  return cmocka_run_group_tests_name(MK_FFT_N_MAX < 2048 ? "ADC/DMA/timer sampling, 1024-point kernel (50 Hz image)"
+                                                         : "ADC/DMA/timer sampling, 2048-point kernel (60 Hz image)",
+                                     tests, NULL, NULL);
 }
