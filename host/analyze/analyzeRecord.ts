@@ -20,6 +20,27 @@ export interface AnalyzeOptions {
   noiseLsb2?: { v: number; i: number };
 }
 
+/**
+ * What happened to one run of the record (recordInput.ts RecordRun: one rate segment,
+ * or consecutive segments at nearly the same rate). Times in s from the record start.
+ */
+export interface SegmentReport {
+  /** 1-based numbers of the record's rate segments (first, last). */
+  recordSegments: [number, number];
+  fromS: number;
+  toS: number;
+  rateHz: number;
+  /** The kernel ran and produced at least one complete window. */
+  examined: boolean;
+  why?: string;
+  windows: number;
+  /** Span of the complete windows (Urms(1/2) values, readings); absent when not examined. */
+  examinedFromS?: number;
+  examinedToS?: number;
+  /** After the last complete window (the whole run when not examined): nothing is measured there. */
+  unexaminedS: number;
+}
+
 export interface AnalyzeResult {
   input: RecordInput;
   declaredV: number;
@@ -27,6 +48,9 @@ export interface AnalyzeResult {
   windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow }[];
   events: VoltageEvent[];
   aggregates: AggregateReading[];
+  segments: SegmentReport[];
+  /** False for a voltage-only record: current-derived quantities are meaningless. */
+  hasCurrent: boolean;
   notes: string[];
 }
 
@@ -35,6 +59,24 @@ function median(x: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+const fmt = (t: number): string => t.toFixed(3);
+
+function runName(res: { recordSegments: [number, number] }, runs: number, fromS: number, toS: number, rate: string): string {
+  const [a, b] = res.recordSegments;
+  const which = runs === 1 && a === b ? "record" : a === b ? `segment ${a}` : `segments ${a}-${b}`;
+  return `${which} (${fmt(fromS)}-${fmt(toS)} s, ${rate} Hz)`;
+}
+
+/**
+ * Each run of the record goes through its own kernel (restarted at the run's rate) and
+ * its own chain, so nothing is carried across a change of rate or a skipped segment:
+ * an event still open at the end of a run is reported open (its duration runs to the
+ * end of the examined data), and aggregates never span two runs (150-cycle blocks
+ * restart, each run ends with its own partial 10-minute aggregate), because the runs
+ * are separated by a skipped stretch or at least by the kernel's restart gap (the
+ * cycle before its first window) and an aggregate over a gap would not be the rms of
+ * an interval.
+ */
 export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeResult {
   const input = loadRecordInput(path, opts);
   const cal = input.calibration;
@@ -43,20 +85,27 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     cal.v.noiseLsb2 = opts.noiseLsb2.v;
     cal.i.noiseLsb2 = opts.noiseLsb2.i;
   }
-  const kernel = runKernel(input.codes, { sampleRateHz: input.sampleRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
   const notes = [...input.notes, ...input.record.warnings.filter((w) => /truncated/.test(w))];
   const windowS = (input.nominalHz === 50 ? 10 : 12) / input.nominalHz;
-  if (kernel.length === 0) notes.push(`no complete window: the record holds ${input.codes.length / 2} samples (${(input.codes.length / 2 / input.sampleRateHz).toFixed(4)} s), a window needs ${windowS.toFixed(1)} s of voltage with zero crossings`);
+  const runs = input.runs;
+  // Kernel windows per run, with the exact mean rate in place of the kernel's integer
+  // rate (fractional and frequency-tracking rates: times and frequency stay right).
+  const kernels = runs.map((run) => {
+    if (run.skip) return [];
+    const ws = runKernel(run.codes, { sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
+    return run.rateHz === run.kernelRateHz ? ws : ws.map((w) => ({ ...w, sampleRateHz: run.rateHz }));
+  });
   let declaredV: number, declaredFrom: string;
+  const firstWindows = kernels.find((k) => k.length > 0);
   if (opts.nominalV !== undefined) {
     declaredV = opts.nominalV;
     declaredFrom = "--nominal-v";
   } else if (input.ratedV) {
     declaredV = input.ratedV.volts;
     declaredFrom = input.ratedV.why;
-  } else if (kernel.length > 0) {
-    declaredV = median(kernel.slice(0, 3).map((w) => windowReading(w, cal).vRmsV));
-    declaredFrom = `median rms of the first ${Math.min(3, kernel.length)} windows`;
+  } else if (firstWindows) {
+    declaredV = median(firstWindows.slice(0, 3).map((w) => windowReading(w, cal).vRmsV));
+    declaredFrom = `median rms of the first ${Math.min(3, firstWindows.length)} windows`;
   } else {
     declaredV = 230;
     declaredFrom = "default 230 V (no window to derive it from)";
@@ -64,23 +113,63 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   const windows: AnalyzeResult["windows"] = [];
   const events: VoltageEvent[] = [];
   const aggregates: AggregateReading[] = [];
-  let current: KernelWindow | undefined;
-  const byStart = new Map<number, KernelWindow>();
-  const chain = new MeterChain({
-    calibration: cal,
-    declaredV,
-    clock: { nowUtcS: () => input.startUtcS },
-    sink: {
-      window: (r, flagged) => windows.push({ r, flagged, kernel: byStart.get(r.startS) ?? current! }),
-      event: (e) => events.push(e),
-      aggregate: (a) => aggregates.push(a),
-    },
+  const segments: SegmentReport[] = [];
+  runs.forEach((run, k) => {
+    const kernel = kernels[k]!;
+    const rate = run.rateRangeHz[0] === run.rateRangeHz[1] ? `${+run.rateHz.toFixed(3)}` : `${+run.rateRangeHz[0].toFixed(3)}..${+run.rateRangeHz[1].toFixed(3)} (mean ${+run.rateHz.toFixed(3)})`;
+    const name = runName(run, runs.length, run.fromS, run.toS, rate);
+    const seg: SegmentReport = { recordSegments: run.recordSegments, fromS: run.fromS, toS: run.toS, rateHz: run.rateHz, examined: false, windows: 0, unexaminedS: run.toS - run.fromS };
+    segments.push(seg);
+    if (run.skip) {
+      seg.why = run.skip;
+      notes.push(`${name}: not examined, ${run.skip}`);
+      return;
+    }
+    if (run.rateRangeHz[0] !== run.rateRangeHz[1]) notes.push(`${name}: ${run.recordSegments[1] - run.recordSegments[0] + 1} segments at nearly one rate (frequency tracking) analysed as one run; the kernel runs at ${run.kernelRateHz} Hz, times follow the record's sample instants`);
+    else if (run.kernelRateHz !== run.rateHz) notes.push(`${name}: the kernel runs at ${run.kernelRateHz} Hz; times and frequency use ${run.rateHz} Hz`);
+    if (kernel.length === 0) {
+      const dur = run.toS - run.fromS;
+      seg.why = dur < windowS ? `shorter than one window (${dur.toFixed(4)} s of ${windowS.toFixed(1)} s)` : `no complete window (a window needs ${windowS.toFixed(1)} s of voltage with zero crossings)`;
+      if (runs.length === 1) notes.push(`no complete window: the record holds ${run.count} samples (${(run.count / run.rateHz).toFixed(4)} s), a window needs ${windowS.toFixed(1)} s of voltage with zero crossings`);
+      else notes.push(`${name}: not examined, ${seg.why}`);
+      return;
+    }
+    // The chain's time base is the run's sample count / mean rate; map to record time.
+    const toRecordS = (localS: number): number => run.timeS(localS * run.rateHz);
+    let current: KernelWindow | undefined;
+    const byStart = new Map<number, KernelWindow>();
+    const firstWindow = windows.length;
+    const chain = new MeterChain({
+      calibration: cal,
+      declaredV,
+      clock: { nowUtcS: () => input.startUtcS + run.fromS },
+      sink: {
+        window: (r, flagged) => {
+          const t0 = toRecordS(r.startS);
+          windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged, kernel: byStart.get(r.startS) ?? current! });
+        },
+        event: (e) => {
+          const t0 = toRecordS(e.startS);
+          events.push({ ...e, startS: t0, durationS: toRecordS(e.startS + e.durationS) - t0 });
+        },
+        aggregate: (a) => aggregates.push({ ...a, startS: toRecordS(a.startS) }),
+      },
+    });
+    for (const w of kernel) {
+      current = w;
+      byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
+      chain.process(w);
+    }
+    chain.finish();
+    const mine = windows.slice(firstWindow);
+    const last = mine[mine.length - 1]!.r;
+    seg.examined = true;
+    seg.windows = mine.length;
+    seg.examinedFromS = mine[0]!.r.startS;
+    seg.examinedToS = last.startS + last.spanS;
+    seg.unexaminedS = Math.max(0, run.toS - seg.examinedToS);
+    // Until the kernel can flush a partial window, the tail is not measured: say so.
+    notes.push(`${name}: ${mine.length} windows; last ${seg.unexaminedS.toFixed(3)} s after the last complete window not examined (from ${fmt(seg.examinedToS)} s)`);
   });
-  for (const w of kernel) {
-    current = w;
-    byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
-    chain.process(w);
-  }
-  chain.finish();
-  return { input, declaredV, declaredFrom, windows, events, aggregates, notes };
+  return { input, declaredV, declaredFrom, windows, events, aggregates, segments, hasCurrent: input.i !== null, notes };
 }

@@ -9,23 +9,36 @@ import type { VoltageEvent } from "../../modules/metering/voltageEvents.ts";
 const r7 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
 const arr = (h: Float32Array): number[] => Array.from(h, r7);
 
-function quantities(r: WindowReading | AggregateReading): Record<string, unknown> {
+/** hasCurrent false (voltage-only record): current-derived quantities are null. */
+function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean): Record<string, unknown> {
+  const c = <T>(x: T): T | null => (hasCurrent ? x : null);
   return {
-    fHz: r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: r7(r.iRmsA), pW: r7(r.pW), sVA: r7(r.sVA), nVA: r7(r.nVA), pf: r7(r.pf),
-    thdVPct: r7(r.thdVPct), thdIPct: r7(r.thdIPct), hV: arr(r.hV), hI: arr(r.hI),
+    fHz: r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: c(r7(r.iRmsA)), pW: c(r7(r.pW)), sVA: c(r7(r.sVA)), nVA: c(r7(r.nVA)), pf: c(r7(r.pf)),
+    thdVPct: r7(r.thdVPct), thdIPct: c(r7(r.thdIPct)), hV: arr(r.hV), hI: c(arr(r.hI)),
   };
 }
 
-export function windowJson(r: WindowReading, flagged: boolean): string {
-  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r), flagged });
+export function windowJson(r: WindowReading, flagged: boolean, hasCurrent = true): string {
+  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r, hasCurrent), flagged });
 }
 
+/** "open": true only for an event still in progress when the examined data ended. */
 export function eventJson(e: VoltageEvent): string {
-  return JSON.stringify({ type: "event", kind: e.kind, start: r7(e.startS), durationS: r7(e.durationS), residualPct: r7(e.residualPct) });
+  return JSON.stringify({ type: "event", kind: e.kind, start: r7(e.startS), durationS: r7(e.durationS), residualPct: r7(e.residualPct), ...(e.open ? { open: true } : {}) });
 }
 
-export function aggregateJson(a: AggregateReading): string {
-  return JSON.stringify({ type: "aggregate", interval: a.interval, t: r7(a.startS), ...quantities(a), flagged: a.flagged });
+export function aggregateJson(a: AggregateReading, hasCurrent = true): string {
+  return JSON.stringify({ type: "aggregate", interval: a.interval, t: r7(a.startS), ...quantities(a, hasCurrent), flagged: a.flagged });
+}
+
+/** The summary's "segments": every run of the record, examined or not, and its unexamined tail. */
+function segmentJson(s: AnalyzeResult["segments"][number]): Record<string, unknown> {
+  return {
+    fromS: r7(s.fromS), toS: r7(s.toS), rateHz: r7(s.rateHz), recordSegments: s.recordSegments, examined: s.examined,
+    ...(s.why ? { why: s.why } : {}), windows: s.windows,
+    ...(s.examinedToS !== undefined ? { examinedFromS: r7(s.examinedFromS!), examinedToS: r7(s.examinedToS) } : {}),
+    unexaminedS: r7(s.unexaminedS),
+  };
 }
 
 export function jsonLines(res: AnalyzeResult): string[] {
@@ -33,12 +46,14 @@ export function jsonLines(res: AnalyzeResult): string[] {
   // Events and aggregates in time order with the windows they follow.
   type Item = { t: number; order: number; line: string };
   const items: Item[] = [];
-  res.windows.forEach((w, k) => items.push({ t: w.r.startS + w.r.spanS, order: k * 3, line: windowJson(w.r, w.flagged) }));
+  res.windows.forEach((w, k) => items.push({ t: w.r.startS + w.r.spanS, order: k * 3, line: windowJson(w.r, w.flagged, res.hasCurrent) }));
   res.events.forEach((e, k) => items.push({ t: e.startS + e.durationS, order: k * 3 + 1, line: eventJson(e) }));
-  res.aggregates.forEach((a, k) => items.push({ t: a.startS + a.spanS, order: k * 3 + 2, line: aggregateJson(a) }));
+  res.aggregates.forEach((a, k) => items.push({ t: a.startS + a.spanS, order: k * 3 + 2, line: aggregateJson(a, res.hasCurrent) }));
   items.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const it of items) out.push(it.line);
-  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length }));
+  // Added fields: "segments" (what was examined, what was skipped and why, the tail
+  // after the last complete window) and "current": false for a voltage-only record.
+  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }) }));
   return out;
 }
 
@@ -54,14 +69,16 @@ function si(x: number): string {
 export function table(res: AnalyzeResult): string[] {
   const inp = res.input;
   const lines: string[] = [];
-  lines.push(`record   ${inp.record.cfg.stationName} / ${inp.record.cfg.recDevId}, ${inp.sampleRateHz} Hz, ${inp.codes.length / 2} samples, ${inp.nominalHz} Hz system`);
+  const rates = [...new Set(inp.runs.map((r) => +r.rateHz.toFixed(3)))].join("/");
+  lines.push(`record   ${inp.record.cfg.stationName} / ${inp.record.cfg.recDevId}, ${rates} Hz, ${inp.record.count} samples, ${inp.record.cfg.rates.length} rate segment(s), ${inp.nominalHz} Hz system`);
   lines.push(`voltage  channel ${inp.v.index} ${inp.v.id} [${inp.v.unit}] (codes: ${inp.v.codes}), declared ${si(res.declaredV)}V from ${res.declaredFrom}`);
-  lines.push(`current  channel ${inp.i.index} ${inp.i.id} [${inp.i.unit}] (codes: ${inp.i.codes})`);
+  lines.push(inp.i ? `current  channel ${inp.i.index} ${inp.i.id} [${inp.i.unit}] (codes: ${inp.i.codes})` : "current  none (voltage-only record): current-derived quantities shown as -");
   for (const n of res.notes) lines.push(`note     ${n}`);
   lines.push("");
   lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
+  const c = (s: string, w: number): string => (res.hasCurrent ? s : "-").padStart(w);
   const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean): string =>
-    `${t} ${f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${(si(r.iRmsA) + "A").padStart(12)} ${(si(r.pW) + "W").padStart(12)} ${(si(r.sVA) + "VA").padStart(12)} ${(si(r.nVA) + "VA").padStart(12)} ${f(r.pf, 4, 7)} ${f(r.thdVPct, 3, 7)} ${f(r.thdIPct, 3, 7)}  ${flagged ? "*" : ""}`;
+    `${t} ${f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${f(r.thdVPct, 3, 7)} ${c(r.thdIPct.toFixed(3), 7)}  ${flagged ? "*" : ""}`;
   for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged));
   if (res.aggregates.length) {
     lines.push("");
@@ -70,7 +87,7 @@ export function table(res: AnalyzeResult): string[] {
   }
   lines.push("");
   lines.push(res.events.length ? "events (residual: lowest Urms(1/2) of a dip, highest of a swell, % of declared)" : "events: none");
-  for (const e of res.events) lines.push(`  ${e.kind.padEnd(12)} start ${f(e.startS, 4, 8)} s  duration ${f(e.durationS, 4, 8)} s  residual ${f(e.residualPct, 2, 7)} %`);
+  for (const e of res.events) lines.push(`  ${e.kind.padEnd(12)} start ${f(e.startS, 4, 8)} s  duration ${f(e.durationS, 4, 8)} s  residual ${f(e.residualPct, 2, 7)} %${e.open ? "  (still in progress at end of data)" : ""}`);
   lines.push("");
   lines.push(`${res.windows.length} windows, ${res.events.length} events`);
   return lines;

@@ -53,7 +53,12 @@ test("generated ADC-code record: JSON lines with the issue's field names, values
   assert.equal(wins[0]!.hV.length, 51);
   assert.equal(wins[0]!.hI.length, 51);
   const last = objs[objs.length - 1]!;
-  assert.deepEqual(last, { type: "summary", windows: wins.length, events: 0 });
+  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined });
+  assert.equal(last.segments.length, 1);
+  const seg = last.segments[0];
+  assert.deepEqual([seg.fromS, seg.toS, seg.rateHz, seg.examined, seg.windows], [0, 1.2, 12800, true, wins.length]);
+  assert.ok(Math.abs(seg.unexaminedS - (1.2 - seg.examinedToS)) < 1e-6 && seg.unexaminedS > 0, `tail ${seg.unexaminedS}`);
+  assert.match(r.err, new RegExp(`note: record \\(0\\.000-1\\.200 s, 12800 Hz\\): ${wins.length} windows; last ${seg.unexaminedS.toFixed(3)} s after the last complete window not examined`));
   const t = g.truth;
   for (const w of wins.slice(1)) {
     assert.ok(Math.abs(w.vRmsV / t.vRmsV - 1) < 2e-4, `V ${w.vRmsV} vs ${t.vRmsV}`);
@@ -156,7 +161,9 @@ test("real record, 2013 line fault CFF: truncated before the fault, reported as 
   assert.match(r.err, /holds 186 samples, the configuration announces 45600 \(truncated data\)/);
   assert.match(r.err, /no complete window: the record holds 186 samples \(0\.0186 s\)/);
   assert.match(r.err, /declared voltage 127017 V/);
-  assert.deepEqual(parse(r.out), [{ type: "summary", windows: 0, events: 0 }]);
+  assert.deepEqual(parse(r.out), [
+    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186 }] },
+  ]);
 });
 
 test("bad input exits 2 with a message naming the problem", async () => {

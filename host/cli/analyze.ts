@@ -3,19 +3,25 @@
  *                  [--front-end-hz HZ]
  * Runs the meter's measurement chain (the C kernel, then modules/metering) over a
  * COMTRADE record. Channels are named by id or by number; defaults: the first analog
- * channel in V (or kV) and the first in A (or kA). Exit codes: 0 ok, 2 bad input.
+ * channel in V (or kV) and the first in A (or kA); a record without a current channel
+ * is analysed on its voltage alone (current-derived quantities null / "-"). Every rate
+ * segment the kernel accepts is analysed as its own run (host/analyze/analyzeRecord.ts);
+ * the summary's "segments" says what was examined. Exit codes: 0 ok, 2 bad input.
  * How samples become ADC codes: host/analyze/recordInput.ts.
  */
 import { analyzeRecord, type AnalyzeOptions } from "../analyze/analyzeRecord.ts";
 import { jsonLines, table } from "../analyze/format.ts";
 
 const USAGE = `usage: meternet analyze <record.cfg|record.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--front-end-hz HZ] [--json]
-  --v, --i        channel id or number (default: first channel in V/kV, first in A/kA)
+  --v, --i        channel id or number (default: first channel in V/kV, first in A/kA;
+                  no current channel: the voltage alone, current quantities null)
   --nominal-v     declared voltage for dips/swells (default: the VT rating in the .cfg,
                   else the median rms of the first three windows)
   --front-end-hz  first-order anti-alias pole of the recording front end to undo in
                   harmonic groups (default none)
-  --json          one JSON object per line (window, event, aggregate, summary)`;
+  --json          one JSON object per line (window, event, aggregate, summary; the
+                  summary's "segments" lists each rate segment, examined or why not, and
+                  the time after its last complete window that was not examined)`;
 
 export async function main(argv: string[]): Promise<number> {
   const opts: AnalyzeOptions = {};

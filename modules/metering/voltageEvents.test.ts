@@ -59,5 +59,12 @@ test("an event open at the end of the data is closed by finish", () => {
   d.push(100, 0.09, 0.02);
   const e = d.finish(0.5);
   assert.ok(e && e.kind === "dip" && e.durationS > 0.4);
+  assert.equal(e.open, true, "marked as still in progress");
+  assert.ok(Math.abs(e.startS + e.durationS - 0.5) < 1e-12, "duration runs to the end of the data");
+  assert.equal(d.finish(0.6), null, "closed once");
+  // An event that ends inside the data carries no mark.
+  const closed = run(50, 0.5, 0.1, 0.1);
+  assert.equal(closed.length, 1);
+  assert.equal(closed[0]!.open, undefined);
   assert.throws(() => new VoltageEventDetector(0), /declared voltage/);
 });

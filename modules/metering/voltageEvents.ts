@@ -30,6 +30,8 @@ export interface VoltageEvent {
   durationS: number;
   /** Lowest (dip, interruption) or highest (swell) Urms(1/2), % of declared voltage. */
   residualPct: number;
+  /** Still in progress when the data ended (set by finish): durationS runs to the end of the data. */
+  open?: boolean;
 }
 
 const NORMAL = 0;
@@ -109,15 +111,21 @@ export class VoltageEventDetector {
     return done;
   }
 
-  /** Closes an event still open at the end of the data (its duration runs to endS). */
+  /**
+   * End of data: an event still open is reported with open = true (IEC 61000-4-30 has no
+   * end for it; its duration runs to endS, the end of the examined data, a lower bound).
+   */
   finish(endS: number): VoltageEvent | null {
     if (this.state === NORMAL) return null;
-    const ev = this.report(this.stepTime(true, this.uPrev, this.sPrev, this.ePrev, this.firstU, this.sFirst, this.firstE), endS);
+    const ev = this.report(endS);
+    ev.open = true;
     this.state = NORMAL;
     return ev;
   }
 
-  private report(startS: number, endS: number): VoltageEvent {
+  /** The event from its interpolated start to endS (start computed once here: smaller bundle). */
+  private report(endS: number): VoltageEvent {
+    const startS = this.stepTime(true, this.uPrev, this.sPrev, this.ePrev, this.firstU, this.sFirst, this.firstE);
     return {
       kind: this.state === HIGH ? "swell" : this.interrupted ? "interruption" : "dip",
       startS: startS,
@@ -127,9 +135,7 @@ export class VoltageEventDetector {
   }
 
   private close(urmsV: number, endS: number): VoltageEvent {
-    const startS = this.stepTime(true, this.uPrev, this.sPrev, this.ePrev, this.firstU, this.sFirst, this.firstE);
-    const stopS = this.stepTime(false, this.u[0], this.e[2], this.e[0], urmsV, this.e[1], endS);
-    const ev = this.report(startS, stopS);
+    const ev = this.report(this.stepTime(false, this.u[0], this.e[2], this.e[0], urmsV, this.e[1], endS));
     this.state = NORMAL;
     this.touched = true;
     return ev;
