@@ -7,7 +7,7 @@ import { MeterChain } from "../../modules/metering/meterChain.ts";
 import { windowReading, type WindowReading } from "../../modules/metering/windowReading.ts";
 import type { AggregateReading } from "../../modules/metering/aggregate.ts";
 import type { VoltageEvent } from "../../modules/metering/voltageEvents.ts";
-import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
+import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
 
 export interface AnalyzeOptions {
   v?: string;
@@ -95,6 +95,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const ws = runKernel(run.codes, { sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
     return run.rateHz === run.kernelRateHz ? ws : ws.map((w) => ({ ...w, sampleRateHz: run.rateHz }));
   });
+  // The kernel's last window of a run may be PARTIAL (mk_flush at the end of the run):
+  // only its Urms(1/2) values count (MeterChain.finish); it is no reading.
+  const tails = kernels.map((ws) => (ws.length > 0 && (ws[ws.length - 1]!.flags & KERNEL_FLAG_PARTIAL) !== 0 ? ws.pop()! : null));
   let declaredV: number, declaredFrom: string;
   const firstWindows = kernels.find((k) => k.length > 0);
   if (opts.nominalV !== undefined) {
@@ -127,7 +130,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     }
     if (run.rateRangeHz[0] !== run.rateRangeHz[1]) notes.push(`${name}: ${run.recordSegments[1] - run.recordSegments[0] + 1} segments at nearly one rate (frequency tracking) analysed as one run; the kernel runs at ${run.kernelRateHz} Hz, times follow the record's sample instants`);
     else if (run.kernelRateHz !== run.rateHz) notes.push(`${name}: the kernel runs at ${run.kernelRateHz} Hz; times and frequency use ${run.rateHz} Hz`);
-    if (kernel.length === 0) {
+    const tailValues = tails[k] ? tails[k]!.urmsHalfLsb.length : 0;
+    if (kernel.length === 0 && tailValues === 0) {
       const dur = run.toS - run.fromS;
       seg.why = dur < windowS ? `shorter than one window (${dur.toFixed(4)} s of ${windowS.toFixed(1)} s)` : `no complete window (a window needs ${windowS.toFixed(1)} s of voltage with zero crossings)`;
       if (runs.length === 1) notes.push(`no complete window: the record holds ${run.count} samples (${(run.count / run.rateHz).toFixed(4)} s), a window needs ${windowS.toFixed(1)} s of voltage with zero crossings`);
@@ -155,21 +159,24 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
         aggregate: (a) => aggregates.push({ ...a, startS: toRecordS(a.startS) }),
       },
     });
+    const tail = tails[k]!;
     for (const w of kernel) {
       current = w;
       byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
       chain.process(w);
     }
-    chain.finish();
+    chain.finish(tail);
     const mine = windows.slice(firstWindow);
-    const last = mine[mine.length - 1]!.r;
+    const last = mine.length > 0 ? mine[mine.length - 1]!.r : null;
+    const tailEndS = tail && tailValues > 0 ? toRecordS((tail.startSample + tail.urmsHalfEndSample[tailValues - 1]!) / tail.sampleRateHz) : -Infinity;
     seg.examined = true;
     seg.windows = mine.length;
-    seg.examinedFromS = mine[0]!.r.startS;
-    seg.examinedToS = last.startS + last.spanS;
+    seg.examinedFromS = last ? mine[0]!.r.startS : toRecordS(tail!.startSample / tail!.sampleRateHz);
+    seg.examinedToS = Math.max(last ? last.startS + last.spanS : -Infinity, tailEndS);
     seg.unexaminedS = Math.max(0, run.toS - seg.examinedToS);
-    // Until the kernel can flush a partial window, the tail is not measured: say so.
-    notes.push(`${name}: ${mine.length} windows; last ${seg.unexaminedS.toFixed(3)} s after the last complete window not examined (from ${fmt(seg.examinedToS)} s)`);
+    // After the last complete window the kernel's partial window (mk_flush) still gives
+    // Urms(1/2) values; what remains unexamined is the last half cycle at most.
+    notes.push(`${name}: ${mine.length} window${mine.length === 1 ? "" : "s"}` + (tailValues > 0 ? `, then ${tailValues} Urms(1/2) values of a partial window to ${fmt(seg.examinedToS)} s` : "") + `; last ${seg.unexaminedS.toFixed(3)} s not examined`);
   });
   return { input, declaredV, declaredFrom, windows, events, aggregates, segments, hasCurrent: input.i !== null, notes };
 }

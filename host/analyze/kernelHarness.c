@@ -53,5 +53,8 @@ int main(int argc, char **argv) {
     mk_feed_pairs(&kern, buf, n);
     while (mk_take_window(&kern, &w)) emit();
   }
+  /* end of the record: the window still open comes out as MK_FLAG_PARTIAL */
+  mk_flush(&kern);
+  while (mk_take_window(&kern, &w)) emit();
   return 0;
 }

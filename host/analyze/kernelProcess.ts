@@ -81,10 +81,17 @@ function runAddonSync(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
     k.feed(codes.subarray(s, Math.min(codes.length, s + block)));
     for (const w of k.takeWindows()) out.push(w);
   }
+  // End of the record: the window still open comes out as KERNEL_FLAG_PARTIAL.
+  k.flush();
+  for (const w of k.takeWindows()) out.push(w);
   return out;
 }
 
-/** All windows of a block of interleaved codes [v0, i0, v1, i1, ...] fed from kernel start. */
+/**
+ * All windows of a block of interleaved codes [v0, i0, v1, i1, ...] fed from kernel start;
+ * the last may be the window open at the end of the codes, flagged KERNEL_FLAG_PARTIAL
+ * (mk_flush: Urms(1/2) values and sums only).
+ */
 export function runKernel(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
   if (addonModule && process.env.METERNET_KERNEL !== "harness") {
     try {

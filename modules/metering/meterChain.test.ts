@@ -42,7 +42,7 @@ test("150-cycle aggregates of 15 windows, rms of rms, resynchronised on the 10-m
   // Sampling starts 3.9 s before a 10-minute boundary (UTC 600 * k).
   const chain = new MeterChain({ calibration: cal, declaredV: 230, clock: { nowUtcS: () => 1_800_000_000 - 3.9 }, sink });
   for (let k = 0; k < 60; k++) chain.process(win(k, k % 2 ? 230 : 220));
-  chain.finish();
+  chain.finish(null);
   assert.equal(sink.w.length, 60);
   const short = sink.a.filter((a) => a.interval === "150cycle");
   const long = sink.a.filter((a) => a.interval === "10min");
@@ -80,7 +80,7 @@ test("a dip flags the windows it overlaps, the window before when it began there
     if (k === 11) u = steady.map((x, j) => (j === 0 ? 115 : j === 1 ? 180 : x));
     chain.process(win(k, 230, u));
   }
-  chain.finish();
+  chain.finish(null);
   const flagged = sink.w.map((x, k) => (x.flagged ? k : -1)).filter((k) => k >= 0);
   assert.deepEqual(flagged, [9, 10, 11]);
   assert.equal(sink.e.length, 1);
@@ -99,7 +99,7 @@ test("a dip that begins in the middle of a window does not flag the window befor
     const u = k === 5 ? steady.map((x, j) => (j >= 8 && j <= 11 ? 100 : x)) : steady;
     chain.process(win(k, 230, u));
   }
-  chain.finish();
+  chain.finish(null);
   assert.deepEqual(sink.w.map((x, k) => (x.flagged ? k : -1)).filter((k) => k >= 0), [5]);
   assert.equal(sink.e.length, 1);
   assert.ok(Math.abs(sink.e[0]!.residualPct - 100 / 2.3) < 1e-6);
@@ -111,7 +111,7 @@ test("kernel-dropped windows are counted; energy follows each window's own durat
   const w = win(0, 230);
   w.droppedBefore = 2;
   chain.process(w);
-  chain.finish();
+  chain.finish(null);
   assert.equal(chain.dropped, 2);
   assert.ok(Math.abs(chain.energy.importWh.units() - (sink.w[0]!.r.pW * 0.2) / 3600) < 1e-12);
 });

@@ -42,12 +42,28 @@ export interface MeterChainConfig {
 const SHORT_WINDOWS = 15;
 const TEN_MIN_S = 600;
 
+/** A window's Urms(1/2) values (calibrated, the ADC noise power removed) into the chain's
+ * event detector; returns the end of the last one, s. */
+function halfCycleValues(c: MeterChain, w: KernelWindow, periodS: number): number {
+  const g = Math.abs(c.calibration.v.unitPerLsb);
+  const noise = c.calibration.v.noiseLsb2;
+  let endS = 0;
+  for (let k = 0; k < w.urmsHalfLsb.length; k++) {
+    const u = w.urmsHalfLsb[k];
+    const ms = u * u - noise;
+    endS = (w.startSample + w.urmsHalfEndSample[k]) / w.sampleRateHz;
+    const ev = c.events.push(g * Math.sqrt(ms > 0 ? ms : 0), endS, periodS);
+    if (ev) c.sink.event(ev);
+  }
+  return endS;
+}
+
 export class MeterChain {
   calibration: MeterCalibration;
   readonly energy = new EnergyRegisters();
   readonly profile = new PowerProfile();
   readonly events: VoltageEventDetector;
-  private readonly sink: MeterSink;
+  readonly sink: MeterSink;
   private readonly utcAtStartS: number;
   private readonly short = new Aggregator("150cycle");
   private readonly long = new Aggregator("10min");
@@ -56,6 +72,8 @@ export class MeterChain {
   private pending: WindowReading | null = null;
   private pendingCycles = 0;
   private pendingFlag = false;
+  /** Cycle length of the last complete window, s (for a partial window's values). */
+  private periodS = 0.02;
   private lastEndS = 0;
   /** Windows processed, and windows the kernel dropped. */
   windows = 0;
@@ -76,17 +94,10 @@ export class MeterChain {
     const r = windowReading(w, this.calibration);
     this.windows++;
     this.dropped += w.droppedBefore;
-    const fs = w.sampleRateHz;
     const periodS = r.spanS / w.cycles;
-    const g = Math.abs(this.calibration.v.unitPerLsb);
-    const noise = this.calibration.v.noiseLsb2;
     const onsetBefore = this.events.onsetBoundS;
-    for (let k = 0; k < w.urmsHalfLsb.length; k++) {
-      const u = w.urmsHalfLsb[k];
-      const ms = u * u - noise;
-      const ev = this.events.push(g * Math.sqrt(ms > 0 ? ms : 0), (w.startSample + w.urmsHalfEndSample[k]) / fs, periodS);
-      if (ev) this.sink.event(ev);
-    }
+    halfCycleValues(this, w, periodS);
+    this.periodS = periodS;
     const touched = this.events.takeTouched();
     if (this.pending) {
       // An event opened now may have begun up to one cycle earlier, inside the held window.
@@ -103,8 +114,16 @@ export class MeterChain {
     this.profile.add(r.pW, r.spanS, this.utcS(this.lastEndS));
   }
 
-  /** End of data: releases the held window, closes an open event, emits partial 10-min. */
-  finish(): void {
+  /**
+   * End of data: the kernel's partial window (mk_flush, KERNEL_FLAG_PARTIAL; null if
+   * none) adds its Urms(1/2) values, so a dip in the last cycles is seen; then the held
+   * window is released, an open event closed at the last value, the partial 10-min emitted.
+   */
+  finish(tail: KernelWindow | null): void {
+    if (tail) {
+      const endS = halfCycleValues(this, tail, this.periodS);
+      if (endS > this.lastEndS) this.lastEndS = endS;
+    }
     const ev = this.events.finish(this.lastEndS);
     if (ev) this.sink.event(ev);
     if (this.pending) this.release(this.pendingFlag || ev !== null);
