@@ -109,6 +109,8 @@ export const KERNEL_FLAG_SYNTHETIC = 0x0004;
 export const KERNEL_FLAG_FIRST = 0x0008;
 /** A period outside 0.7..1.4 of nominal was seen. */
 export const KERNEL_FLAG_FREQ_RANGE = 0x0010;
+/** A Urms(1/2) span between crossings was not 0.7..1.3 of the period (crossings of a distorted voltage): its value was dropped. */
+export const KERNEL_FLAG_CYCLE = 0x0100;
 /** mk_flush: the data ended inside this window; only its Urms(1/2) values, sums and complete cycles are valid (no harmonics). */
 export const KERNEL_FLAG_PARTIAL = 0x0080;
 /** More half cycles than the kernel keeps: some Urms(1/2) values are missing. */

@@ -59,8 +59,8 @@ export const RATE_HZ = 12800;
 export function pairsPerCycle(nominalHz: number): number {
   return Math.round(RATE_HZ / nominalHz);
 }
-/** KERNEL_FLAG_CLIP_V | SYNTHETIC | FIRST | FREQ_RANGE | SYNC (kernelWindow.ts). */
-const UNRELIABLE = 0x5d;
+/** KERNEL_FLAG_CLIP_V | SYNTHETIC | FIRST | FREQ_RANGE | SYNC | CYCLE (kernelWindow.ts). */
+const UNRELIABLE = 0x15d;
 
 export interface SampleRetune {
   /** After a window's reading: asks for P x fHz when due (P pairs per cycle); returns the port's answer (Hz or a negative code), or 0. */

@@ -515,8 +515,16 @@ static void halfBoundary(mk_kernel_t *k, uint64_t s) {
       /* pos - neg = sum (256 v - M)^2 >= 0 exactly */
       uint64_t num = pos - neg;
       mk_window_t *w = &k->cur;
+      uint64_t tS = k->tPredQ16 >> 16;
       ms = n == 0u ? 0u : (num + n * 128u) / (n * 256u);
-      if (w->urmsCount < MK_URMS_MAX) {
+      if (10u * n < 7u * tS || 10u * n > 13u * tS) {
+        /* Two half cycles that do not make a cycle (0.7..1.3 of the measured period):
+         * a distorted voltage crossed zero between the fundamental's crossings (an
+         * opened line's trapped charge and ringing). The rms of such a span is not a
+         * Urms(1/2) value (it read 6 % where the cycle's rms was 52 % on a recorded
+         * 220 kV fault): dropped, and the window says so. */
+        w->flags |= MK_FLAG_CYCLE;
+      } else if (w->urmsCount < MK_URMS_MAX) {
         w->urmsMsQ8[w->urmsCount] = ms > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)ms;
         w->urmsEndSample[w->urmsCount] = (uint16_t)(s - w->startSample);
         w->urmsCount++;

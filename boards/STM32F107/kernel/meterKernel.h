@@ -97,6 +97,9 @@ extern "C" {
 #define MK_FLAG_URMS_FULL 0x0020   /* more than MK_URMS_MAX half cycles: extra values lost */
 #define MK_FLAG_SYNC 0x0040        /* resampled span differs from the measured span by more
                                       than 0.1 % (frequency changed fast): harmonics leak */
+#define MK_FLAG_CYCLE 0x0100       /* a Urms(1/2) span between crossings was not 0.7..1.3 of the
+                                      measured period (zero crossings of a distorted voltage
+                                      between the fundamental's): its value was dropped */
 #define MK_FLAG_PARTIAL 0x0080     /* given by mk_flush: the data ended inside this window.
                                       cycles holds its complete cycles (0..cycles-1), its
                                       sums and Urms(1/2) values are valid, it has no
