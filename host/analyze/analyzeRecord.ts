@@ -2,7 +2,7 @@
 // (kernelProcess.ts) and the meter's TypeScript chain (modules/metering/meterChain.ts),
 // exactly as the meter runs them. The accuracy bench calls this in process.
 import { runKernel } from "./kernelProcess.ts";
-import { loadRecordInput, type RecordInput } from "./recordInput.ts";
+import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
 import { MeterChain } from "../../modules/metering/meterChain.ts";
 import { windowReading, type WindowReading } from "../../modules/metering/windowReading.ts";
 import type { AggregateReading } from "../../modules/metering/aggregate.ts";
@@ -39,11 +39,16 @@ export interface SegmentReport {
   examinedToS?: number;
   /** After the last complete window (the whole run when not examined): nothing is measured there. */
   unexaminedS: number;
+  /** The run starts after a timestamp gap: seconds without samples before fromS. */
+  gapBeforeS?: number;
+  /** 1-based first and last sample of the run (recordInput.ts RecordRun first, count). */
+  samples: [number, number];
 }
 
 export interface AnalyzeResult {
   input: RecordInput;
-  declaredV: number;
+  /** null: no declared voltage (a dead voltage channel and no --nominal-v): no events. */
+  declaredV: number | null;
   declaredFrom: string;
   windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow }[];
   events: VoltageEvent[];
@@ -61,9 +66,11 @@ function median(x: number[]): number {
 
 const fmt = (t: number): string => t.toFixed(3);
 
-function runName(res: { recordSegments: [number, number] }, runs: number, fromS: number, toS: number, rate: string): string {
+function runName(res: { recordSegments: [number, number]; partOfSegment?: boolean; first: number; count: number }, runs: number, fromS: number, toS: number, rate: string): string {
   const [a, b] = res.recordSegments;
-  const which = runs === 1 && a === b ? "record" : a === b ? `segment ${a}` : `segments ${a}-${b}`;
+  let which = runs === 1 && a === b ? "record" : a === b ? `segment ${a}` : `segments ${a}-${b}`;
+  // A run cut out of a segment by a timestamp gap: name its samples too.
+  if (res.partOfSegment) which += ` samples ${res.first + 1}-${res.first + res.count}`;
   return `${which} (${fmt(fromS)}-${fmt(toS)} s, ${rate} Hz)`;
 }
 
@@ -98,8 +105,11 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   // The kernel's last window of a run may be PARTIAL (mk_flush at the end of the run):
   // only its Urms(1/2) values count (MeterChain.finish); it is no reading.
   const tails = kernels.map((ws) => (ws.length > 0 && (ws[ws.length - 1]!.flags & KERNEL_FLAG_PARTIAL) !== 0 ? ws.pop()! : null));
-  let declaredV: number, declaredFrom: string;
+  let declaredV: number | null, declaredFrom: string;
+  // What the chain runs with; events are dropped when declaredV is null.
+  let chainV: number;
   const firstWindows = kernels.find((k) => k.length > 0);
+  const lv = input.vLevel;
   if (opts.nominalV !== undefined) {
     declaredV = opts.nominalV;
     declaredFrom = "--nominal-v";
@@ -113,6 +123,20 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     declaredV = 230;
     declaredFrom = "default 230 V (no window to derive it from)";
   }
+  chainV = declaredV;
+  // Dead voltage channel (recordInput.ts ChannelLevel: rms below 1 % of the channel's
+  // full scale). A declared voltage taken from its first windows would be its noise, and
+  // every wobble of the noise a dip or a swell: no declared voltage, no events. The first
+  // windows decide (their median rms against the full scale), so a line energised only
+  // later in the record is refused the same way. A declared voltage given (--nominal-v)
+  // or rated (VT) stands: the events are what the data gives, an interruption.
+  if (firstWindows && declaredFrom.startsWith("median rms") && lv.fullScaleV > 0 && declaredV < DEAD_FRACTION * lv.fullScaleV) {
+    declaredFrom = `${deadText(input.v.id, declaredV, lv.fullScaleV)}: no declared voltage; give --nominal-v`;
+    if (!lv.dead) declaredFrom = declaredFrom.replace("carries no voltage", "carries no voltage in its first windows");
+    chainV = declaredV > 0 ? declaredV : 1;
+    declaredV = null;
+    notes.push(`${declaredFrom}; no events are reported`);
+  } else if (lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
   const windows: AnalyzeResult["windows"] = [];
   const events: VoltageEvent[] = [];
   const aggregates: AggregateReading[] = [];
@@ -121,7 +145,7 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const kernel = kernels[k]!;
     const rate = run.rateRangeHz[0] === run.rateRangeHz[1] ? `${+run.rateHz.toFixed(3)}` : `${+run.rateRangeHz[0].toFixed(3)}..${+run.rateRangeHz[1].toFixed(3)} (mean ${+run.rateHz.toFixed(3)})`;
     const name = runName(run, runs.length, run.fromS, run.toS, rate);
-    const seg: SegmentReport = { recordSegments: run.recordSegments, fromS: run.fromS, toS: run.toS, rateHz: run.rateHz, examined: false, windows: 0, unexaminedS: run.toS - run.fromS };
+    const seg: SegmentReport = { recordSegments: run.recordSegments, fromS: run.fromS, toS: run.toS, rateHz: run.rateHz, examined: false, windows: 0, unexaminedS: run.toS - run.fromS, samples: [run.first + 1, run.first + run.count], ...(run.gapBeforeS !== undefined ? { gapBeforeS: run.gapBeforeS } : {}) };
     segments.push(seg);
     if (run.skip) {
       seg.why = run.skip;
@@ -145,7 +169,7 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const firstWindow = windows.length;
     const chain = new MeterChain({
       calibration: cal,
-      declaredV,
+      declaredV: chainV,
       clock: { nowUtcS: () => input.startUtcS + run.fromS },
       sink: {
         window: (r, flagged) => {
@@ -178,5 +202,11 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     // Urms(1/2) values; what remains unexamined is the last half cycle at most.
     notes.push(`${name}: ${mine.length} window${mine.length === 1 ? "" : "s"}` + (tailValues > 0 ? `, then ${tailValues} Urms(1/2) values of a partial window to ${fmt(seg.examinedToS)} s` : "") + `; last ${seg.unexaminedS.toFixed(3)} s not examined`);
   });
+  if (declaredV === null) {
+    // No declared voltage: the chain's events and the flags they set are noise.
+    events.length = 0;
+    for (const w of windows) w.flagged = false;
+    for (const a of aggregates) a.flagged = false;
+  }
   return { input, declaredV, declaredFrom, windows, events, aggregates, segments, hasCurrent: input.i !== null, notes };
 }

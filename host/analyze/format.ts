@@ -38,6 +38,9 @@ function segmentJson(s: AnalyzeResult["segments"][number]): Record<string, unkno
     ...(s.why ? { why: s.why } : {}), windows: s.windows,
     ...(s.examinedToS !== undefined ? { examinedFromS: r7(s.examinedFromS!), examinedToS: r7(s.examinedToS) } : {}),
     unexaminedS: r7(s.unexaminedS),
+    // Added: the run's samples (1-based) and, after a timestamp gap, its length in s.
+    samples: s.samples,
+    ...(s.gapBeforeS !== undefined ? { gapBeforeS: r7(s.gapBeforeS) } : {}),
   };
 }
 
@@ -53,7 +56,8 @@ export function jsonLines(res: AnalyzeResult): string[] {
   for (const it of items) out.push(it.line);
   // Added fields: "segments" (what was examined, what was skipped and why, the tail
   // after the last complete window) and "current": false for a voltage-only record.
-  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }) }));
+  // "declaredV" (null: none, the voltage channel carries no voltage) and "declaredFrom".
+  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }), declaredV: res.declaredV === null ? null : r7(res.declaredV), declaredFrom: res.declaredFrom }));
   return out;
 }
 
@@ -70,8 +74,10 @@ export function table(res: AnalyzeResult): string[] {
   const inp = res.input;
   const lines: string[] = [];
   const rates = [...new Set(inp.runs.map((r) => +r.rateHz.toFixed(3)))].join("/");
-  lines.push(`record   ${inp.record.cfg.stationName} / ${inp.record.cfg.recDevId}, ${rates} Hz, ${inp.record.count} samples, ${inp.record.cfg.rates.length} rate segment(s), ${inp.nominalHz} Hz system`);
-  lines.push(`voltage  channel ${inp.v.index} ${inp.v.id} [${inp.v.unit}] (codes: ${inp.v.codes}), declared ${si(res.declaredV)}V from ${res.declaredFrom}`);
+  const gaps = inp.gaps.length ? `, ${inp.gaps.length} timestamp gap${inp.gaps.length === 1 ? "" : "s"}` : "";
+  lines.push(`record   ${inp.record.cfg.stationName} / ${inp.record.cfg.recDevId}, ${rates} Hz, ${inp.record.count} samples, ${inp.record.cfg.rates.length} rate segment(s)${gaps}, ${inp.nominalHz} Hz system`);
+  const declared = res.declaredV === null ? res.declaredFrom : `declared ${si(res.declaredV)}V from ${res.declaredFrom}`;
+  lines.push(`voltage  channel ${inp.v.index} ${inp.v.id} [${inp.v.unit}] (codes: ${inp.v.codes}${inp.v.why ? `; ${inp.v.why}` : ""}), ${declared}`);
   lines.push(inp.i ? `current  channel ${inp.i.index} ${inp.i.id} [${inp.i.unit}] (codes: ${inp.i.codes})` : "current  none (voltage-only record): current-derived quantities shown as -");
   for (const n of res.notes) lines.push(`note     ${n}`);
   lines.push("");

@@ -37,18 +37,26 @@ const start = { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0, nan
  * of its own periods after the previous segment's last); each segment is synthesized at
  * its own rate from that instant (the synthesizer depends only on absolute time).
  */
-function writeRecord(name: string, events: EventSpec[], segments: [number, number][], opts: { voltageOnly?: boolean } = {}): string {
-  const vs: number[] = [], is: number[] = [], ends: number[] = [];
+function writeRecord(name: string, events: EventSpec[], segments: ([number, number] | [number, number, number])[], opts: { voltageOnly?: boolean; oneRateLine?: boolean; stamps?: "true" | "zero" | "oldRate" } = {}): string {
+  const vs: number[] = [], is: number[] = [], ends: number[] = [], times: number[] = [];
   truth = synthesize(spec(events), { sampleRateHz: 1000, durationS: 0.01 }).events;
   let last = NaN;
-  for (const [rate, dur] of segments) {
+  // "oldRate" stamps: a segment's first sample one period of the previous rate after the
+  // previous sample (as the ygz 220 kV recorder stamps), the rate table says otherwise.
+  let stampShift = 0, prevRate = NaN;
+  // segments[k][2]: seconds without samples before the segment (a snapshot recorder's gap);
+  // the rate table does not show it, the .dat timestamps do (opts.stamps "true").
+  for (const [rate, dur, gapS] of segments) {
     const n = Math.round(dur * rate);
-    const t0 = Number.isNaN(last) ? 0 : last + 1 / rate;
+    const t0 = Number.isNaN(last) ? 0 : last + 1 / rate + (gapS ?? 0);
+    if (!Number.isNaN(prevRate)) stampShift += 1 / prevRate - 1 / rate;
+    prevRate = rate;
     const w = synthesize(spec(events), { sampleRateHz: rate, durationS: (n + 0.5) / rate, startS: t0 });
     assert.ok(w.vV.length >= n);
     for (let s = 0; s < n; s++) {
       vs.push(w.vV[s]!);
       is.push(w.iA[s]!);
+      times.push(t0 + s / rate + (opts.stamps === "oldRate" ? stampShift : 0));
     }
     last = t0 + (n - 1) / rate;
     ends.push(vs.length);
@@ -66,7 +74,13 @@ function writeRecord(name: string, events: EventSpec[], segments: [number, numbe
     },
     { rev: 1999, format: "ASCII" },
   );
-  if (segments.length > 1) {
+  if (opts.stamps) {
+    // The writer stamps sample k at k / rate; write the true instants (timemult 1: µs), or zeros.
+    assert.match(readFileSync(base + ".cfg", "utf8"), /\r\nASCII\r\n1\r\n/);
+    const rows = readFileSync(base + ".dat", "utf8").split("\r\n");
+    writeFileSync(base + ".dat", rows.map((r, k) => (r ? r.replace(/^(\d+),\d+,/, (_, n) => `${n},${opts.stamps === "zero" ? 0 : Math.round(times[k]! * 1e6)},`) : r)).join("\r\n"));
+  }
+  if (segments.length > 1 && !opts.oneRateLine) {
     const cfg = readFileSync(base + ".cfg", "utf8");
     const one = `\r\n1\r\n${segments[0]![0]},${vs.length}\r\n`;
     assert.ok(cfg.includes(one), "writer's single-rate lines found");
@@ -181,4 +195,122 @@ test("frequency-tracking record (a new rate every half cycle, within 2 %): one r
   assert.ok(Math.abs(events[0]!.start + events[0]!.durationS - 0.8) <= T / 2, `end ${events[0]!.start + events[0]!.durationS}`);
   assert.ok(windows.length >= 5);
   for (const w of windows) assert.ok(Math.abs(w.fHz - F) < 0.02, `f ${w.fHz}`);
+});
+
+// Timestamp gaps (recordInput.ts recordTimes): a recorder that keeps separate snapshots
+// writes them with one rate table; the stamps show the jump.
+test("timestamp gap between two snapshots at one rate: two runs, no window across the gap, times follow the stamps", () => {
+  // Snapshot 1: 0..0.6 s; 2.0 s without samples; snapshot 2: 2.6..3.2 s with a dip 2.9..3.0 s.
+  const path = writeRecord("gap", [{ kind: "dip", startS: 2.9, durationS: 0.1, residualPct: 50 }], [[6400, 0.6], [6400, 0.6, 2.0]], { stamps: "true" });
+  const { res, events, windows, summary } = json(path);
+  const segs = summary.segments as Record<string, any>[];
+  assert.equal(segs.length, 2, JSON.stringify(segs));
+  assert.deepEqual(segs.map((s) => [s.recordSegments, s.samples, s.examined]), [[[1, 1], [1, 3840], true], [[2, 2], [3841, 7680], true]]);
+  assert.equal(segs[0]!.gapBeforeS, undefined);
+  assert.ok(Math.abs(segs[1]!.gapBeforeS - 2.0) < 2e-6, `gap ${segs[1]!.gapBeforeS}`);
+  const t1 = 0.6 - 1 / 6400 + 1 / 6400 + 2.0; // snapshot 2's first sample
+  assert.ok(Math.abs(segs[1]!.fromS - t1) < 2e-6, `snapshot 2 from ${segs[1]!.fromS}`);
+  assert.ok(Math.abs(segs[0]!.toS - 0.6) < 1e-6, `snapshot 1 to ${segs[0]!.toS}`);
+  // No window straddles the gap: each lies inside one snapshot, both snapshots have windows.
+  for (const w of windows) {
+    const end = w.t + 10 / w.fHz;
+    assert.ok(end <= segs[0]!.toS + 1e-9 || w.t >= segs[1]!.fromS, `window ${w.t}..${end}`);
+  }
+  assert.ok(windows.filter((w) => w.t < 0.6).length >= 2 && windows.filter((w) => w.t > 2.6).length >= 2, windows.map((w) => w.t).join(" "));
+  // The dip at its record time (the rates alone would put it at 0.9 s).
+  assert.equal(events.length, 1, JSON.stringify(events));
+  assert.equal(events[0]!.kind, "dip");
+  assert.ok(Math.abs(events[0]!.start - truth[0]!.startS) <= T / 2, `start ${events[0]!.start} vs ${truth[0]!.startS}`);
+  assert.ok(Math.abs(events[0]!.start + events[0]!.durationS - truth[0]!.endS) <= T / 2, `end ${events[0]!.start + events[0]!.durationS}`);
+  assert.ok(res.notes.some((n) => /^timestamp gap between samples 3840 and 3841: 0\.5998 s -> 2\.6000 s, 2\.0000 s without samples/.test(n)), res.notes.join("\n"));
+  assert.ok(table(res).some((l) => /^record .*2 rate segment\(s\), 1 timestamp gap, 50 Hz system/.test(l)));
+});
+
+test("timestamp gap inside one rate segment splits it; all-zero stamps (rate-only timing) do not", () => {
+  const path = writeRecord("gapinside", [], [[6400, 0.6], [6400, 0.6, 1.0]], { stamps: "true", oneRateLine: true });
+  const { res, summary } = json(path);
+  const segs = summary.segments as Record<string, any>[];
+  assert.deepEqual(segs.map((s) => [s.recordSegments, s.samples]), [[[1, 1], [1, 3840]], [[1, 1], [3841, 7680]]]);
+  assert.ok(Math.abs(segs[1]!.gapBeforeS - 1.0) < 2e-6 && Math.abs(segs[1]!.fromS - 1.6) < 2e-6, JSON.stringify(segs[1]));
+  assert.ok(res.notes.some((n) => /^segment 1 samples 3841-7680 \(1\.600-2\.200 s, 6400 Hz\): \d+ windows/.test(n)), res.notes.join("\n"));
+  const zero = json(writeRecord("zerostamps", [], [[6400, 0.6], [6400, 0.6, 1.0]], { stamps: "zero", oneRateLine: true }));
+  assert.equal(zero.summary.segments.length, 1);
+  assert.deepEqual(zero.summary.segments[0].samples, [1, 7680]);
+  assert.equal(zero.res.input.gaps.length, 0);
+});
+
+// Dead voltage channel (recordInput.ts ChannelLevel: rms below 1 % of the .cfg full scale).
+function writeDead(name: string, live: boolean): string {
+  const rate = 6400, dur = 1.0;
+  const dead = synthesize({ frequencyHz: F, v: { rms: 0.01, noiseRms: 0.01 }, i: { rms: 5 }, seed: 11 }, { sampleRateHz: rate, durationS: dur });
+  const on = synthesize(spec([]), { sampleRateHz: rate, durationS: dur });
+  const scale = { a: 0.01, b: 0 }; // ASCII codes +-99998: full scale 999.98 V, a few codes of noise
+  const base = join(dir, name);
+  writeComtrade(
+    base,
+    {
+      stationName: "meternet test",
+      recDevId: "dead",
+      lineFrequencyHz: 50,
+      sampleRateHz: rate,
+      startTime: start,
+      analog: [
+        { id: "Ua", phase: "A", unit: "V", values: dead.vV, scale },
+        ...(live ? [{ id: "Ub", phase: "B", unit: "V", values: on.vV, scale }] : []),
+        { id: "Ia", phase: "A", unit: "A", values: on.iA },
+      ],
+    },
+    { rev: 1999, format: "ASCII" },
+  );
+  return base + ".cfg";
+}
+
+test("dead voltage channel: no declared voltage from its noise, the message, no events; with --nominal-v an interruption", () => {
+  const path = writeDead("dead", false);
+  const res = analyzeRecord(path);
+  assert.equal(res.declaredV, null);
+  assert.match(res.declaredFrom, /^voltage channel Ua carries no voltage \(rms 0\.0\d+ V, full scale 1000 V\): no declared voltage; give --nominal-v$/);
+  assert.ok(res.input.vLevel.dead && res.input.vLevel.rmsV < 0.03, JSON.stringify(res.input.vLevel));
+  assert.ok(res.windows.length >= 3, "windows are still measured");
+  assert.equal(res.events.length, 0);
+  assert.ok(res.windows.every((w) => !w.flagged) && res.aggregates.every((a) => !a.flagged));
+  // What the noise's own level as declared voltage gives (the defect): events of nothing.
+  const noise = analyzeRecord(path, { nominalV: res.input.vLevel.rmsV });
+  assert.ok(noise.events.length >= 2, `noise events ${noise.events.length}`);
+  const objs = jsonLines(res).map((l) => JSON.parse(l));
+  assert.deepEqual([objs.filter((o) => o.type === "event").length, objs[objs.length - 1].declaredV], [0, null]);
+  const t = table(res);
+  assert.ok(t.some((l) => /^voltage +channel 1 Ua \[V\] \(codes: scaled; default: the first voltage channel; none of the 1 carries voltage .*\), voltage channel Ua carries no voltage/.test(l)), t.join("\n"));
+  assert.ok(t.includes("events: none"));
+  // Given a declared voltage, the data is what it is: one interruption over the whole record.
+  const given = analyzeRecord(path, { nominalV: 230 });
+  assert.equal(given.declaredV, 230);
+  assert.deepEqual(given.events.map((e) => e.kind), ["interruption"]);
+  assert.ok(given.events[0]!.residualPct < 0.1 && given.events[0]!.open === true, JSON.stringify(given.events[0]));
+  assert.ok(given.notes.some((n) => /^voltage channel Ua carries no voltage \(rms 0\.0\d+ V, full scale 1000 V\); declared 230 V from --nominal-v/.test(n)), given.notes.join("\n"));
+});
+
+test("dead first voltage channel, live second: the live one is chosen by default and said so; --v names the dead one", () => {
+  const path = writeDead("deadlive", true);
+  const res = analyzeRecord(path);
+  assert.equal(res.input.v.id, "Ub");
+  assert.ok(res.declaredV !== null && Math.abs(res.declaredV - 230) < 1, `declared ${res.declaredV}`);
+  assert.match(res.declaredFrom, /^median rms of the first 3 windows$/);
+  assert.equal(res.events.length, 0);
+  assert.ok(table(res).some((l) => /^voltage +channel 2 Ub \[V\] \(codes: scaled; chosen: the first voltage channel carrying voltage; channel 1 Ua carries none\), declared 2\d\d\.\d{3} V/.test(l)), table(res).join("\n"));
+  assert.ok(res.notes.some((n) => /^voltage channel Ua carries no voltage .*: channel 2 Ub, the first voltage channel that carries voltage, is analysed/.test(n)));
+  const named = analyzeRecord(path, { v: "Ua" });
+  assert.equal(named.declaredV, null);
+  assert.equal(named.events.length, 0);
+  assert.equal(named.input.v.why, undefined);
+});
+
+test("stamps that step by the previous segment's period at a rate change are no gap", () => {
+  const path = writeRecord("oldrate", [], [[6400, 0.6], [3200, 0.6], [6400, 0.6]], { stamps: "oldRate" });
+  const { res, summary } = json(path);
+  assert.equal(res.input.gaps.length, 0, res.notes.join("\n"));
+  assert.deepEqual(summary.segments.map((s: any) => s.gapBeforeS), [undefined, undefined, undefined]);
+  // The same record with a 0.5 s gap before the third segment: that one is found.
+  const gap = json(writeRecord("oldrategap", [], [[6400, 0.6], [3200, 0.6], [6400, 0.6, 0.5]], { stamps: "oldRate" }));
+  assert.deepEqual(gap.res.input.gaps.map((g) => [g.sample, +g.missingS.toFixed(6)]), [[3840 + 1920, 0.5]]);
 });

@@ -53,7 +53,7 @@ test("generated ADC-code record: JSON lines with the issue's field names, values
   assert.equal(wins[0]!.hV.length, 51);
   assert.equal(wins[0]!.hI.length, 51);
   const last = objs[objs.length - 1]!;
-  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined });
+  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v" });
   assert.equal(last.segments.length, 1);
   const seg = last.segments[0];
   assert.deepEqual([seg.fromS, seg.toS, seg.rateHz, seg.examined, seg.windows], [0, 1.2, 12800, true, wins.length]);
@@ -162,8 +162,46 @@ test("real record, 2013 line fault CFF: truncated before the fault, reported as 
   assert.match(r.err, /no complete window: the record holds 186 samples \(0\.0186 s\)/);
   assert.match(r.err, /declared voltage 127017 V/);
   assert.deepEqual(parse(r.out), [
-    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186 }] },
+    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186, samples: [1, 186] }], declaredV: 127017, declaredFrom: "VT primary 127017 V phase-to-neutral (secondary 57.735 V)" },
   ]);
+});
+
+test("real record, 1991 substation: timestamp gaps split the 1200 Hz segments; Ua1 (de-energised) gives no declared voltage and no events", async () => {
+  const cfg = join(DATA, "substation-1991/ascii_1991.cfg");
+  const r = await analyze([cfg, "--json"]);
+  assert.equal(r.code, 0, r.err);
+  const objs = parse(r.out);
+  const sum = objs[objs.length - 1]!;
+  // The stamps jump after samples 289, 506, 1045, 1812 and 2099 (segments 4-6 are continuous).
+  assert.deepEqual(sum.segments.map((s: any) => [s.recordSegments, s.samples]), [
+    [[1, 1], [1, 289]],
+    [[2, 2], [290, 506]],
+    [[3, 3], [507, 1045]],
+    [[4, 6], [1046, 1812]],
+    [[7, 7], [1813, 2099]],
+    [[8, 8], [2100, 2131]],
+  ]);
+  const gaps = [undefined, 3.2808, 3.2025, 2.6775, 0.2808, 6.1192];
+  sum.segments.forEach((s: any, k: number) => (gaps[k] === undefined ? assert.equal(s.gapBeforeS, undefined) : assert.ok(Math.abs(s.gapBeforeS - gaps[k]!) < 1e-3, `gap ${k}: ${s.gapBeforeS}`)));
+  // Times follow the stamps from the first sample's (-77.5 ms): sample 290 at 3.444166 + 0.0775 s.
+  assert.ok(Math.abs(sum.segments[1].fromS - 3.521666) < 1e-5, `segment 2 from ${sum.segments[1].fromS}`);
+  assert.ok(Math.abs(sum.segments[5].fromS - 17.31) < 1e-5, `segment 8 from ${sum.segments[5].fromS}`);
+  for (const w of objs.filter((o) => o.type === "window")) assert.ok(sum.segments.some((s: any) => w.t >= s.fromS && w.t < s.toS), `window at ${w.t}`);
+  assert.match(r.err, /note: timestamp gap between samples 289 and 290: 0\.2400 s -> 3\.5217 s, 3\.2808 s without samples/);
+  // Every voltage channel is dead (rms 0.01..1.6 V of a 1000 V full scale): Ua1 stays, no declared voltage, no events.
+  assert.equal(sum.declaredV, null);
+  assert.equal(sum.declaredFrom, "voltage channel Ua1 carries no voltage (rms 0.013 V, full scale 1000 V): no declared voltage; give --nominal-v");
+  assert.equal(sum.events, 0);
+  assert.equal(objs.filter((o) => o.type === "event").length, 0);
+  const t = await analyze([cfg]);
+  assert.ok(t.out.some((l) => /^record .*8 rate segment\(s\), 5 timestamp gaps, 50 Hz system$/.test(l)), t.out.join("\n"));
+  assert.ok(t.out.some((l) => /^voltage +channel 5 Ua1 \[V\] \(codes: scaled; default: the first voltage channel; none of the 11 carries voltage/.test(l)), t.out.join("\n"));
+  assert.ok(t.out.includes("events: none"));
+  // A declared voltage given: each examined snapshot is an interruption, nothing else.
+  const n = await analyze([cfg, "--json", "--nominal-v", "57.7"]);
+  const ev = parse(n.out).filter((o) => o.type === "event");
+  assert.deepEqual(ev.map((e) => e.kind), ["interruption", "interruption", "interruption", "interruption", "interruption"]);
+  assert.ok(ev.every((e) => e.residualPct < 0.1 && e.open === true));
 });
 
 test("bad input exits 2 with a message naming the problem", async () => {

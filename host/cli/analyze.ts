@@ -13,10 +13,14 @@ import { analyzeRecord, type AnalyzeOptions } from "../analyze/analyzeRecord.ts"
 import { jsonLines, table } from "../analyze/format.ts";
 
 const USAGE = `usage: meternet analyze <record.cfg|record.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--front-end-hz HZ] [--json]
-  --v, --i        channel id or number (default: first channel in V/kV, first in A/kA;
-                  no current channel: the voltage alone, current quantities null)
+  --v, --i        channel id or number (default: the first channel in V/kV that carries
+                  voltage, rms >= 1 % of its .cfg full scale, else the first; the first
+                  in A/kA; no current channel: the voltage alone, current quantities null)
   --nominal-v     declared voltage for dips/swells (default: the VT rating in the .cfg,
-                  else the median rms of the first three windows)
+                  else the median rms of the first three windows; none, and no events,
+                  when that is below 1 % of the channel's full scale: a dead channel)
+  Timestamp gaps (the .dat stamps jump: separate snapshots) split the record into runs;
+  times follow the stamps there (host/analyze/recordInput.ts recordTimes).
   --front-end-hz  first-order anti-alias pole of the recording front end to undo in
                   harmonic groups (default none)
   --json          one JSON object per line (window, event, aggregate, summary; the
@@ -63,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (json) {
     for (const n of res.notes) console.error(`note: ${n}`);
-    console.error(`note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
+    console.error(res.declaredV === null ? `note: declared voltage none (${res.declaredFrom})` : `note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
     process.stdout.write(jsonLines(res).join("\n") + "\n");
   } else process.stdout.write(table(res).join("\n") + "\n");
   return 0;
