@@ -1,6 +1,6 @@
 /*
  * harmonicFft: the window's spectrum. In-place int16 real FFT with block floating
- * point (N/2-point complex radix-2 FFT plus the split step) and the IEC 61000-4-7
+ * point (N/2-point complex radix-4 FFT plus the split step) and the IEC 61000-4-7
  * harmonic groups 1..50 from its bins. Pure C99, no allocation; used by meterKernel
  * at the end of each window. Choices and cost: README.md (Fixed point, Cost).
  */
@@ -9,8 +9,10 @@
 #include <stdint.h>
 #include "meterKernel.h"
 
-/* buf: n resampled points (n a power of two, 2^log2n, 64 <= n <= MK_FFT_N_MAX) that
- * span exactly `cycles` periods, in LSB x 8; destroyed (the FFT runs in place).
+/* buf: n resampled points (n = 2^log2n = 1024 or 2048, the kernel's window sizes) that
+ * span exactly `cycles` periods (even, 50 cycles + cycles/2 < n/2), in LSB x 8, any
+ * int16 (block floating point: no overflow even at -32768 / 32767); destroyed (the
+ * FFT runs in place).
  * out[1..50]: rms of harmonic group 1..50 in LSB, Q16; out[0] = 0 (the caller takes
  * DC from its exact sums). */
 void mk_harmonic_groups(int16_t *buf, uint32_t n, uint32_t log2n, uint32_t cycles, uint32_t out[MK_GROUPS]);

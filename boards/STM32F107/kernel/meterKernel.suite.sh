@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # needs-apt: gcc gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-# The meter kernel's C unit tests (test/meterKernelTest.c), built three ways from
+# The meter kernel's C unit tests (test/meterKernelTest.c, and test/harmonicFftTest.c
+# for the FFT and harmonic groups alone), built three ways from
 # the same source: host gcc with the device's 1024-point buffers, host gcc with the
 # addon's 2048-point buffers (60 Hz windows), and Cortex-M3 (arm-none-eabi-gcc -Os
 # -Wall -Wextra -Werror) run under qemu-system-arm -M lm3s6965evb with semihosting;
@@ -64,6 +65,25 @@ if build "cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" 
   "${srcs[@]}" "$here/test/m3/startup.c" -lm; then
   run "Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
     -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/m3.elf"
+fi
+
+# mk_harmonic_groups alone (test/harmonicFftTest.c): known answers against a double DFT
+fsrcs=("$here/harmonicFft.c" "$here/meterKernelTables.c" "$here/test/harmonicFftTest.c")
+if build "fft host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/fft1024" "${fsrcs[@]}" -lm; then
+  run "harmonicFft, host gcc, MK_FFT_N_MAX=1024" "$out/fft1024"
+fi
+if build "fft host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" \
+  -o "$out/fftsan" "${fsrcs[@]}" -lm; then
+  run "harmonicFft, host gcc, AddressSanitizer + UndefinedBehaviorSanitizer" "$out/fftsan"
+fi
+if build "fft host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/fft2048" "${fsrcs[@]}" -lm; then
+  run "harmonicFft, host gcc, MK_FFT_N_MAX=2048" "$out/fft2048"
+fi
+if build "fft cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" -ffunction-sections -fdata-sections \
+  --specs=rdimon.specs -nostartfiles -T "$here/test/m3/lm3s6965.ld" -Wl,--gc-sections -o "$out/fftm3.elf" \
+  "${fsrcs[@]}" "$here/test/m3/startup.c" -lm; then
+  run "harmonicFft, Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
+    -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/fftm3.elf"
 fi
 
 echo "$passed passed, $failed failed"

@@ -7,5 +7,5 @@
 #define MK_COS_N 2048
 #define MK_COS_LEN 513
 extern const int16_t mk_interp[MK_INTERP_PHASES + 1][MK_INTERP_TAPS];
-extern const int16_t mk_cos[MK_COS_LEN];
+extern const uint16_t mk_cos[MK_COS_LEN];
 #endif
