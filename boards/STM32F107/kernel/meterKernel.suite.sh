@@ -50,41 +50,32 @@ build() {
   fi
 }
 
-if build "host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/host1024" "${srcs[@]}" -lm; then
-  run "host gcc, MK_FFT_N_MAX=1024 (device)" "$out/host1024"
-fi
-if build "host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" \
-  -o "$out/hostsan" "${srcs[@]}" -lm; then
-  run "host gcc, AddressSanitizer + UndefinedBehaviorSanitizer" "$out/hostsan"
-fi
-if build "host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/host2048" "${srcs[@]}" -lm; then
-  run "host gcc, MK_FFT_N_MAX=2048 (Node addon)" "$out/host2048"
-fi
-if build "cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" -ffunction-sections -fdata-sections \
-  --specs=rdimon.specs -nostartfiles -T "$here/test/m3/lm3s6965.ld" -Wl,--gc-sections -o "$out/m3.elf" \
-  "${srcs[@]}" "$here/test/m3/startup.c" -lm; then
-  run "Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
-    -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/m3.elf"
-fi
+# four_ways NAME SOURCES...: builds one test program with host gcc (device 1024-point and
+# addon 2048-point buffers, and with ASan+UBSan) and for the Cortex-M3, and runs each.
+four_ways() {
+  local name="$1"
+  shift
+  if build "$name, host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/$name-1024" "$@" -lm; then
+    run "$name, host gcc, MK_FFT_N_MAX=1024 (device)" "$out/$name-1024"
+  fi
+  if build "$name, host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" \
+    -o "$out/$name-san" "$@" -lm; then
+    run "$name, host gcc, AddressSanitizer + UndefinedBehaviorSanitizer" "$out/$name-san"
+  fi
+  if build "$name, host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/$name-2048" "$@" -lm; then
+    run "$name, host gcc, MK_FFT_N_MAX=2048 (Node addon)" "$out/$name-2048"
+  fi
+  if build "$name, cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" -ffunction-sections -fdata-sections \
+    --specs=rdimon.specs -nostartfiles -T "$here/test/m3/lm3s6965.ld" -Wl,--gc-sections -o "$out/$name-m3.elf" \
+    "$@" "$here/test/m3/startup.c" -lm; then
+    run "$name, Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
+      -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/$name-m3.elf"
+  fi
+}
 
+four_ways meterKernel "${srcs[@]}"
 # mk_harmonic_groups alone (test/harmonicFftTest.c): known answers against a double DFT
-fsrcs=("$here/harmonicFft.c" "$here/meterKernelTables.c" "$here/test/harmonicFftTest.c")
-if build "fft host gcc, 1024 points" gcc -O2 "${warn[@]}" -o "$out/fft1024" "${fsrcs[@]}" -lm; then
-  run "harmonicFft, host gcc, MK_FFT_N_MAX=1024" "$out/fft1024"
-fi
-if build "fft host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" \
-  -o "$out/fftsan" "${fsrcs[@]}" -lm; then
-  run "harmonicFft, host gcc, AddressSanitizer + UndefinedBehaviorSanitizer" "$out/fftsan"
-fi
-if build "fft host gcc, 2048 points" gcc -O2 "${warn[@]}" -DMK_FFT_N_MAX=2048 -o "$out/fft2048" "${fsrcs[@]}" -lm; then
-  run "harmonicFft, host gcc, MK_FFT_N_MAX=2048" "$out/fft2048"
-fi
-if build "fft cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os "${warn[@]}" -ffunction-sections -fdata-sections \
-  --specs=rdimon.specs -nostartfiles -T "$here/test/m3/lm3s6965.ld" -Wl,--gc-sections -o "$out/fftm3.elf" \
-  "${fsrcs[@]}" "$here/test/m3/startup.c" -lm; then
-  run "harmonicFft, Cortex-M3 under qemu-system-arm lm3s6965evb" timeout 300 qemu-system-arm -M lm3s6965evb -cpu cortex-m3 \
-    -nographic -monitor none -serial none -semihosting-config enable=on,target=native -kernel "$out/fftm3.elf"
-fi
+four_ways harmonicFft "$here/harmonicFft.c" "$here/meterKernelTables.c" "$here/test/harmonicFftTest.c"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
