@@ -1,12 +1,13 @@
 // One test per kind of defect: the error must name the file, the 1-based line and the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readComtrade } from "./reader.ts";
 
 const root = mkdtempSync(join(tmpdir(), "comtrade-bad-"));
+test.after(() => rmSync(root, { recursive: true, force: true }));
 const CFG = [
   "STATION,DEV,2013",
   "3,2A,1D",

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeComtrade, type RecordToWrite, type WriteOptions } from "./writer.ts";
@@ -8,6 +8,7 @@ import { readComtrade } from "./reader.ts";
 import type { DataFormat } from "./types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "comtrade-rt-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 function record(): RecordToWrite {
   const n = 500, fs = 4000;

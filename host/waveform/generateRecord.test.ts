@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateRecord } from "./generateRecord.ts";
@@ -9,6 +9,7 @@ import { referenceAdc } from "./adc.ts";
 import type { ConditionSpec } from "./condition.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "genrec-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const spec: ConditionSpec = {
   frequencyHz: 50,
   v: { rms: 230, components: [{ order: 5, ratio: 0.04 }] },
