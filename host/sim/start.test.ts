@@ -4,15 +4,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-test("npm start --duration: every meter answers, the dashboard is served, the summary is complete", { timeout: 120_000 }, async () => {
+test("npm start --duration: every meter answers, the dashboard is served, the summary is complete", { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "meternet-start-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "key.json"), JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
   const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--duration", "15", "--speed", "60", "--port", "0",
     "--slcan-port", "0", "--console-port", "0", "--key-file", join(dir, "key.json"), "--log", join(dir, "sim.log"), "--status-every", "5"], { cwd: root });

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aes128 } from "./aes.ts";
@@ -81,7 +81,11 @@ function kvContract(name: string, make: () => KvStore, bytes = true): void {
 aesContract("host nodeAes", nodeAes);
 aesContract("device espruinoAes", espruinoAes);
 kvContract("host MemoryKvStore", () => new MemoryKvStore());
-kvContract("host fileKvStore", () => fileKvStore(join(mkdtempSync(join(tmpdir(), "kv-")), "kv.json")));
+// One temporary folder for every file store of this file, removed at the end.
+const kvDir = mkdtempSync(join(tmpdir(), "kv-"));
+test.after(() => rmSync(kvDir, { recursive: true, force: true }));
+let kvFiles = 0;
+kvContract("host fileKvStore", () => fileKvStore(join(kvDir, "kv" + kvFiles++ + ".json")));
 kvContract("device espruinoKvStore", () => espruinoKvStore("t" + Math.random().toString(36).slice(2, 6) + "."), false);
 // setBytes writes at offsets into an erased file: checked on host/runtime's Storage,
 // which follows the real flash rules (a byte written twice is an error).
@@ -94,7 +98,7 @@ kvContract("device espruinoKvStoreWithBytes on emulated flash", () => {
 });
 
 test("fileKvStore survives a reopen (a reboot of the host process)", () => {
-  const path = join(mkdtempSync(join(tmpdir(), "kv-")), "kv.json");
+  const path = join(kvDir, "reopen.json");
   fileKvStore(path).set("aggepoch", "7");
   assert.equal(fileKvStore(path).get("aggepoch"), "7");
 });
