@@ -63,31 +63,13 @@ info = {
    ]
   }
 };
-chip = {
-  'part' : "STM32F107VCT6",
-  'family' : "STM32F1",
-  'package' : "LQFP100",
-  'ram' : 64,
-  'flash' : 256,
-  'speed' : 72,
-  'usart' : 5,
-  'spi' : 3,
-  'i2c' : 2,
-  'adc' : 2,
-  'dac' : 2,
-  'saved_code' : {
-    'address' : 0x08000000 + ((256-32)*1024),
-    'page_size' : 2048, # connectivity line: 2 KB pages (RM0008 3.3.3)
-    'pages' : 16,
-    'flash_available' : 256-32, # KB for the firmware
-  },
-};
-devices = {
-  'OSC' : { 'pin_in' : 'OSC_IN', 'pin_out' : 'OSC_OUT' }, # dedicated pins 12/13 of the LQFP100: 25 MHz crystal
-  'OSC_RTC' : { 'pin_in' : 'C14', 'pin_out' : 'C15' },
-  'LED1' : { 'pin' : 'E2' },
-  'BTN1' : { 'pin' : 'E3' },
-};
+# Same chip, crystal, LED/button and pin table as the meter image: imported, not
+# copied, so the images cannot drift apart (Espruino's scripts import board files
+# by name from its boards/ folder, where METERNET_F107.py is linked too).
+import METERNET_F107 as meter
+
+chip = meter.chip
+devices = meter.devices
 
 board = {
   'left' : [ 'D0', 'D1', 'A9', 'A10' ],
@@ -101,16 +83,4 @@ board = {
 };
 
 def get_pins():
-  # The F105/F107 LQFP100 pinout equals the F103xC/D/E LQFP100 one for GPIO
-  # names; their alternate functions differ (no SDIO, FSMC, USB device, TIM8 or
-  # ADC3; Ethernet, OTG FS and a second CAN instead). Espruino has no F107 pin
-  # table: we take the F103xE one and drop what the F107 lacks, so that
-  # analogWrite / SPI / I2C / Serial pick only functions that exist.
-  pins = pinutils.scan_pin_file([], 'stm32f103xe.csv', 6, 10, 11)
-  pins = pinutils.only_from_package(pinutils.fill_gaps_in_pin_list(pins), chip["package"])
-  absent = ("SDIO", "FSMC", "USB", "TIM8", "ADC3_")
-  for pin in pins:
-    for fn in list(pin["functions"].keys()):
-      if fn.startswith(absent):
-        del pin["functions"][fn]
-  return pins
+  return meter.get_pins()
