@@ -3,8 +3,8 @@
  * frames answered on their own when a remote frame with the same identifier arrives.
  * setAutoReply() keeps one slot per identifier, so the first match is the only one.
  */
-import { CAN_ENOSPC } from "../../modules/can/controller.ts";
-import type { CanFrame } from "../../modules/can/frame.ts";
+import { CAN_EINVAL, CAN_ENOSPC } from "../../modules/can/controller.ts";
+import { frameError, type CanFrame } from "../../modules/can/frame.ts";
 
 export interface AutoReplySlot {
   frame: CanFrame;
@@ -28,15 +28,18 @@ export function findAutoReply(slots: AutoReplySlots, id: number): number {
 }
 
 /**
- * Stores `frame` (as given: copy it first if the caller may change it) in the slot
- * that already answers its identifier, else in the first free one. Returns the slot
- * index, or CAN_ENOSPC when every slot is taken.
+ * CanController.setAutoReply for both host controllers: a valid standard data frame
+ * is copied (the caller may change its own afterwards) into the slot that already
+ * answers its identifier, else the first free one. Returns the slot index,
+ * CAN_EINVAL for anything else (remote, extended, malformed), or CAN_ENOSPC when every
+ * slot is taken.
  */
 export function storeAutoReply(slots: AutoReplySlots, frame: CanFrame, once: boolean): number {
+  if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null || frame.rtr || frame.extended) return CAN_EINVAL;
   const same = findAutoReply(slots, frame.id);
   const i = same >= 0 ? same : slots.indexOf(null);
   if (i < 0) return CAN_ENOSPC;
-  slots[i] = { frame: frame, once: once === true };
+  slots[i] = { frame: { id: frame.id, extended: false, rtr: false, dlc: frame.dlc, data: new Uint8Array(frame.data) }, once: once === true };
   return i;
 }
 

@@ -149,8 +149,7 @@ export class BxcanModel implements CanController, BusNode {
   }
 
   setAutoReply(frame: CanFrame, once: boolean): number {
-    if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null || frame.rtr || frame.extended) return CAN_EINVAL;
-    return storeAutoReply(this.slots, copyFrame(frame), once);
+    return storeAutoReply(this.slots, frame, once);
   }
 
   clearAutoReply(id: number): void {

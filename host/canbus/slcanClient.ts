@@ -99,7 +99,6 @@ export class SlcanClientController implements CanController {
   }
 
   setAutoReply(frame: CanFrame, once: boolean): number {
-    if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null || frame.rtr || frame.extended) return CAN_EINVAL;
     return storeAutoReply(this.slots, frame, once);
   }
 
