@@ -30,6 +30,19 @@
 # our drivers' state (budget line by line in README.md).
 
 import pinutils;
+
+# Make lines every meternet image shares (meter, 60 Hz meter, aggregator): the F107
+# connectivity line's library and start-up, the 25 MHz crystal, and our include path.
+chip_makefile = [
+  'DEFINES+=-DSAVE_ON_FLASH_MATH', # keeps classes, arrows, Promise (SAVE_ON_FLASH would remove them)
+  'DEFINES+=-DESPR_PACKED_SYMPTR', # 2 bytes less per built-in symbol
+  'DEFINES+=-DHSE_VALUE=25000000',
+  'DEFINES+=-DESPR_NO_BLUETOOTH',
+  'STLIB=STM32F10X_CL',
+  'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
+  # meternet native code (this folder, linked into the tree as libs/meternet)
+  'INCLUDE+=-I$(ROOT)/libs/meternet',
+]
 info = {
  'name' : "meternet STM32F107 meter",
  'link' : [ "https://www.st.com/en/microcontrollers-microprocessors/stm32f107vc.html" ],
@@ -44,15 +57,7 @@ info = {
    'libraries' : [
      'CRYPTO','SHA256','AES',
    ],
-   'makefile' : [
-     'DEFINES+=-DSAVE_ON_FLASH_MATH', # keeps classes, arrows, Promise (SAVE_ON_FLASH would remove them)
-     'DEFINES+=-DESPR_PACKED_SYMPTR', # 2 bytes less per built-in symbol
-     'DEFINES+=-DHSE_VALUE=25000000',
-     'DEFINES+=-DESPR_NO_BLUETOOTH',
-     'STLIB=STM32F10X_CL',
-     'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
-     # meternet native code (this folder, linked into the tree as libs/meternet)
-     'INCLUDE+=-I$(ROOT)/libs/meternet',
+   'makefile' : chip_makefile + [
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',

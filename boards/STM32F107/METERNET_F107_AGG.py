@@ -30,6 +30,10 @@
 # our drivers' state (budget line by line in README.md).
 
 import pinutils;
+# Same chip, crystal, LED/button, pin table and common make lines as the meter image: imported, not
+# copied, so the images cannot drift apart (Espruino's scripts import board files
+# by name from its boards/ folder, where METERNET_F107.py is linked too).
+import METERNET_F107 as meter
 info = {
  'name' : "meternet STM32F107 aggregator",
  'link' : [ "https://www.st.com/en/microcontrollers-microprocessors/stm32f107vc.html" ],
@@ -46,15 +50,7 @@ info = {
      'WIZNET',
      'CRYPTO','SHA256','AES',
    ],
-   'makefile' : [
-     'DEFINES+=-DSAVE_ON_FLASH_MATH', # keeps classes, arrows, Promise (SAVE_ON_FLASH would remove them)
-     'DEFINES+=-DESPR_PACKED_SYMPTR', # 2 bytes less per built-in symbol
-     'DEFINES+=-DHSE_VALUE=25000000',
-     'DEFINES+=-DESPR_NO_BLUETOOTH',
-     'STLIB=STM32F10X_CL',
-     'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
-     # meternet native code (this folder, linked into the tree as libs/meternet)
-     'INCLUDE+=-I$(ROOT)/libs/meternet',
+   'makefile' : meter.chip_makefile + [
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',
      'SOURCES+=libs/meternet/drivers/bxcan.c libs/meternet/drivers/adc.c libs/meternet/drivers/dma.c libs/meternet/drivers/tim.c',
@@ -63,11 +59,6 @@ info = {
    ]
   }
 };
-# Same chip, crystal, LED/button and pin table as the meter image: imported, not
-# copied, so the images cannot drift apart (Espruino's scripts import board files
-# by name from its boards/ folder, where METERNET_F107.py is linked too).
-import METERNET_F107 as meter
-
 chip = meter.chip
 devices = meter.devices
 
