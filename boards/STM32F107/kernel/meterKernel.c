@@ -435,6 +435,33 @@ static int steadyAmplitude(const mk_window_t *w) {
   return w->urmsCount == 0u || (uint64_t)hi * 16u <= (uint64_t)lo * 17u;
 }
 
+/* Counts a finished window and copies it into the next queue slot, which the caller
+ * completes and publishes (qHead++); NULL when the consumer is late and the queue is
+ * full: the window is dropped and counted in the next one's droppedBefore. */
+static mk_window_t *claimSlot(mk_kernel_t *k, const mk_window_t *w) {
+  mk_window_t *slot;
+  k->windows++;
+  if (k->qHead - k->qTail >= MK_QUEUE_LEN) {
+    if (k->dropped < 0xFFFFu) k->dropped++;
+    return 0;
+  }
+  slot = &k->queue[k->qHead % MK_QUEUE_LEN];
+  *slot = *w;
+  slot->droppedBefore = k->dropped;
+  k->dropped = 0u;
+  return slot;
+}
+
+/* The window's last two samples (s - 2, s - 1; s is the first sample after it, and
+ * both are still in the ring) for the end correction of kernelWindow.ts. */
+static void lastEdges(const mk_kernel_t *k, mk_window_t *w, uint64_t s) {
+  uint32_t a = k->ring[(uint32_t)(s - 2u) & MK_RING_MASK], b = k->ring[(uint32_t)(s - 1u) & MK_RING_MASK];
+  w->edgeV[2] = (uint16_t)(a & MK_CODE_MASK);
+  w->edgeI[2] = (uint16_t)((a >> 16) & MK_CODE_MASK);
+  w->edgeV[3] = (uint16_t)(b & MK_CODE_MASK);
+  w->edgeI[3] = (uint16_t)((b >> 16) & MK_CODE_MASK);
+}
+
 static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   mk_window_t *w = &k->cur, *slot;
   int64_t endRelQ16 = posQ16 - ((int64_t)w->startSample << 16);
@@ -447,14 +474,7 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   w->syncErrorQ16 = (int32_t)syncQ16;
   if ((syncQ16 < 0 ? -syncQ16 : syncQ16) * 1000 > spanQ16) w->flags |= MK_FLAG_SYNC;
   if (k->freqRangeSeen) w->flags |= MK_FLAG_FREQ_RANGE;
-  /* samples N-2 and N-1 are s-2 and s-1, still in the ring */
-  {
-    uint32_t a = k->ring[(uint32_t)(s - 2u) & MK_RING_MASK], b = k->ring[(uint32_t)(s - 1u) & MK_RING_MASK];
-    w->edgeV[2] = (uint16_t)(a & MK_CODE_MASK);
-    w->edgeI[2] = (uint16_t)((a >> 16) & MK_CODE_MASK);
-    w->edgeV[3] = (uint16_t)(b & MK_CODE_MASK);
-    w->edgeI[3] = (uint16_t)((b >> 16) & MK_CODE_MASK);
-  }
+  lastEdges(k, w, s);
   order = (uint32_t)(((uint64_t)k->tPredQ16 * MK_PASS_NUM / MK_PASS_DEN) >> 16);
   w->harmonicMaxOrder = (uint8_t)(order > 50u ? 50u : order);
   if (w->sampleCount > 0u) {
@@ -471,15 +491,8 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
     }
     k->iMid = (uint16_t)((w->sumI + w->sampleCount / 2u) / w->sampleCount);
   }
-  k->windows++;
-  if (k->qHead - k->qTail >= MK_QUEUE_LEN) {
-    if (k->dropped < 0xFFFFu) k->dropped++;
-    return; /* the consumer is late: skip the FFT as well */
-  }
-  slot = &k->queue[k->qHead % MK_QUEUE_LEN];
-  *slot = *w;
-  slot->droppedBefore = k->dropped;
-  k->dropped = 0u;
+  slot = claimSlot(k, w);
+  if (!slot) return; /* the consumer is late: skip the FFT as well */
   mk_harmonic_groups(k->bufV, k->fftN, k->fftLog2, k->cfg.cycles, slot->hVQ16);
   mk_harmonic_groups(k->bufI, k->fftN, k->fftLog2, k->cfg.cycles, slot->hIQ16);
   /* group 0 (DC) from the exact sums: the FFT's rounding biases its DC bin */
@@ -901,25 +914,14 @@ int mk_flush(mk_kernel_t *k) {
   w->crossingCount = (uint8_t)(k->cyclesSeen + 1u);
   w->harmonicMaxOrder = 0u;
   w->syncErrorQ16 = 0;
+  lastEdges(k, w, w->startSample + w->sampleCount);
   {
-    uint64_t s = w->startSample + w->sampleCount;
-    uint32_t a = k->ring[(uint32_t)(s - 2u) & MK_RING_MASK], b = k->ring[(uint32_t)(s - 1u) & MK_RING_MASK];
-    w->edgeV[2] = (uint16_t)(a & MK_CODE_MASK);
-    w->edgeI[2] = (uint16_t)((a >> 16) & MK_CODE_MASK);
-    w->edgeV[3] = (uint16_t)(b & MK_CODE_MASK);
-    w->edgeI[3] = (uint16_t)((b >> 16) & MK_CODE_MASK);
-  }
-  k->windows++;
-  if (k->qHead - k->qTail >= MK_QUEUE_LEN) {
-    if (k->dropped < 0xFFFFu) k->dropped++;
-  } else {
-    mk_window_t *slot = &k->queue[k->qHead % MK_QUEUE_LEN];
-    *slot = *w;
-    memset(slot->hVQ16, 0, sizeof slot->hVQ16);
-    memset(slot->hIQ16, 0, sizeof slot->hIQ16);
-    slot->droppedBefore = k->dropped;
-    k->dropped = 0u;
-    k->qHead++;
+    mk_window_t *slot = claimSlot(k, w);
+    if (slot) {
+      memset(slot->hVQ16, 0, sizeof slot->hVQ16);
+      memset(slot->hIQ16, 0, sizeof slot->hIQ16);
+      k->qHead++;
+    }
   }
   return (int)(k->qHead - k->qTail);
 }
