@@ -127,14 +127,30 @@ MeterADC.prototype.start = function (cfg) {
   var self = this;
   var k = 0;
   var s = 2686;
-  this.timer = setInterval(function () {
+  function one() {
     var w = MeterADC.window(k, s);
     k++;
     s += w.sampleCount;
     self.stats.windows++;
     self.emit("window", w);
-  }, 10000 / 50.05);
+  }
+  if (MeterADC.measureWindows > 0) {
+    // Measurement mode (bench/device/meterWindowCost.sh): windows back to back, then quit.
+    var step = function () {
+      if (k < MeterADC.measureWindows) {
+        one();
+        self.timer = setTimeout(step, 0);
+      } else {
+        print("@@DONE " + k);
+        quit();
+      }
+    };
+    this.timer = setTimeout(step, 0);
+    return;
+  }
+  this.timer = setInterval(one, 10000 / 50.05);
 };
+MeterADC.measureWindows = 0;
 MeterADC.prototype.stop = function () {
   if (this.timer !== undefined) clearInterval(this.timer);
   this.timer = undefined;
