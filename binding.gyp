@@ -10,15 +10,25 @@
         "host/native/meterKernelAddon.cc",
         "boards/STM32F107/kernel/meterKernel.c",
         "boards/STM32F107/kernel/harmonicFft.c",
-        "boards/STM32F107/kernel/meterKernelTables.c"
+        "boards/STM32F107/kernel/meterKernelTables.c",
+        "boards/STM32F107/metering/mtAggregate.c",
+        "boards/STM32F107/metering/mtCalibration.c",
+        "boards/STM32F107/metering/mtChain.c",
+        "boards/STM32F107/metering/mtEnergy.c",
+        "boards/STM32F107/metering/mtProfile.c",
+        "boards/STM32F107/metering/mtReading.c",
+        "boards/STM32F107/metering/mtRetune.c",
+        "boards/STM32F107/metering/mtVoltageEvents.c"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "boards/STM32F107/kernel"
+        "boards/STM32F107/kernel",
+        "boards/STM32F107/metering"
       ],
       # 2048 points: 12-cycle (60 Hz) windows too; 10-cycle windows use 1024 as on the device
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2"],
-      "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra"],
+      # -ffp-contract=off: no fused multiply-add, so the metering doubles round as the device's do
+      "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
     }
   ]

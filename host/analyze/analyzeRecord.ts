@@ -1,12 +1,11 @@
 // `meternet analyze` without the printing: the record's codes through the C kernel
-// (kernelProcess.ts) and the meter's TypeScript chain (modules/metering/meterChain.ts),
-// exactly as the meter runs them. The accuracy bench calls this in process.
+// (kernelProcess.ts) and the meter's C metering chain (boards/STM32F107/metering, through
+// the addon: host/native/metering.ts), exactly as the meter runs them. The accuracy
+// bench calls this in process.
 import { runKernel } from "./kernelProcess.ts";
 import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
-import { MeterChain } from "../../modules/metering/meterChain.ts";
-import { windowReading, type WindowReading } from "../../modules/metering/windowReading.ts";
-import type { AggregateReading } from "../../modules/metering/aggregate.ts";
-import type { VoltageEvent } from "../../modules/metering/voltageEvents.ts";
+import { createChain, windowReading, type ChainOutput } from "../native/metering.ts";
+import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
 import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
 
 export interface AnalyzeOptions {
@@ -167,29 +166,27 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     let current: KernelWindow | undefined;
     const byStart = new Map<number, KernelWindow>();
     const firstWindow = windows.length;
-    const chain = new MeterChain({
-      calibration: cal,
-      declaredV: chainV,
-      clock: { nowUtcS: () => input.startUtcS + run.fromS },
-      sink: {
-        window: (r, flagged) => {
-          const t0 = toRecordS(r.startS);
-          windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged, kernel: byStart.get(r.startS) ?? current! });
-        },
-        event: (e) => {
-          const t0 = toRecordS(e.startS);
-          events.push({ ...e, startS: t0, durationS: toRecordS(e.startS + e.durationS) - t0 });
-        },
-        aggregate: (a) => aggregates.push({ ...a, startS: toRecordS(a.startS) }),
-      },
-    });
+    // No regrid and no retune: a record's rate is what it is (the run's mean rate).
+    const chain = createChain({ calibration: cal, declaredV: chainV, utcAtStartS: input.startUtcS + run.fromS, startRateHz: run.kernelRateHz, nominalHz: input.nominalHz });
+    const take = (out: ChainOutput): void => {
+      for (const e of out.events) {
+        const t0 = toRecordS(e.startS);
+        events.push({ ...e, startS: t0, durationS: toRecordS(e.startS + e.durationS) - t0 });
+      }
+      for (const x of out.windows) {
+        const r = x.r;
+        const t0 = toRecordS(r.startS);
+        windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel: byStart.get(r.startS) ?? current! });
+      }
+      for (const a of out.aggregates) aggregates.push({ ...a, startS: toRecordS(a.startS) });
+    };
     const tail = tails[k]!;
     for (const w of kernel) {
       current = w;
       byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
-      chain.process(w);
+      take(chain.process(w));
     }
-    chain.finish(tail);
+    take(chain.finish(tail));
     const mine = windows.slice(firstWindow);
     const last = mine.length > 0 ? mine[mine.length - 1]!.r : null;
     const tailEndS = tail && tailValues > 0 ? toRecordS((tail.startSample + tail.urmsHalfEndSample[tailValues - 1]!) / tail.sampleRateHz) : -Infinity;

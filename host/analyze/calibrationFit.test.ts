@@ -8,7 +8,7 @@ import { referenceTransducer } from "../waveform/transducer.ts";
 import { referenceAdc } from "../waveform/adc.ts";
 import { runKernel } from "./kernelProcess.ts";
 import { fitGainOffset, fitPhaseRad } from "../../modules/metering/calibration.ts";
-import { windowReading } from "../../modules/metering/windowReading.ts";
+import { windowReading } from "../native/metering.ts";
 import { KERNEL_FLAG_PARTIAL } from "../../modules/metering/kernelWindow.ts";
 import type { MeterCalibration } from "../../modules/metering/calibration.ts";
 

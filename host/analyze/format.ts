@@ -1,9 +1,7 @@
 // Output of `meternet analyze`: JSON lines (field names fixed by issue 3; other
 // tools read them) or a readable table.
 import type { AnalyzeResult } from "./analyzeRecord.ts";
-import type { WindowReading } from "../../modules/metering/windowReading.ts";
-import type { AggregateReading } from "../../modules/metering/aggregate.ts";
-import type { VoltageEvent } from "../../modules/metering/voltageEvents.ts";
+import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
 
 /** 7 significant digits: below every figure of the accuracy table, shorter lines. */
 const r7 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);

@@ -25,6 +25,9 @@ static void emit(void) {
   for (k = 0; k < w.urmsCount; k++) printf(" %u %u", w.urmsMsQ8[k], w.urmsEndSample[k]);
   for (k = 0; k < MK_GROUPS; k++) printf(" %u", w.hVQ16[k]);
   for (k = 0; k < MK_GROUPS; k++) printf(" %u", w.hIQ16[k]);
+  /* the struct's bytes (same compiler and ABI as the addon): the metering chain takes them back */
+  printf(" ");
+  for (k = 0; k < (int)sizeof w; k++) printf("%02x", ((const unsigned char *)&w)[k]);
   printf("\n");
 }
 

@@ -56,7 +56,7 @@ export function parseHarnessLine(line: string, sampleRateHz: number): KernelWind
   return {
     index, startSample, sampleRateHz, cycles, sampleCount, sumVLsb, sumILsb, sumVVLsb2, sumIILsb2, sumVILsb2, sumVIPrevLsb2, sumVPrevILsb2,
     firstVLsb, firstILsb, lastVLsb, lastILsb, edgeVLsb, edgeILsb, crossingsSample, urmsHalfLsb, urmsHalfEndSample, hVLsb, hILsb, harmonicMaxOrder, vMidLsb,
-    syncErrorSample: syncQ16 / 65536, flags, droppedBefore,
+    syncErrorSample: syncQ16 / 65536, flags, droppedBefore, raw: Uint8Array.from(Buffer.from(x[p] ?? "", "hex")),
   };
 }
 

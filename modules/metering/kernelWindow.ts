@@ -1,51 +1,19 @@
 /**
- * What the metering chain receives from the C kernel (boards/STM32F107/kernel/
- * meterKernel.h) for one window of 10 (50 Hz) or 12 (60 Hz) fundamental cycles,
- * aligned on rising voltage zero crossings. The Node addon (host/native/kernel.ts)
- * and, later, the device binding both deliver exactly this shape.
+ * The C kernel's window (boards/STM32F107/kernel/meterKernel.h mk_window_t) as the Node
+ * addon (host/native/kernel.ts) and the device's diagnostic 'window' event give it:
+ * raw ADC codes (LSB), sample positions relative to `startSample`. One window of 10
+ * (50 Hz) or 12 (60 Hz) fundamental cycles, aligned on rising voltage zero crossings.
  *
- * Everything is in raw ADC codes (LSB) of the 12-bit samples, offsets included;
- * calibration (gain, offset, phase) is the TypeScript side's job. Sample positions
- * are in samples relative to `startSample`; divide by `sampleRateHz` for seconds.
+ * The per-window maths on it (calibration, rms, powers, frequency, THD, Urms(1/2)
+ * events, aggregates, energy) is C: boards/STM32F107/metering (mtReading.c documents
+ * the formulas), run by the meter's MeterADC hook and by the addon's MeterChain.
+ * JavaScript reads these fields only for diagnostics and tests.
  *
- * Formulas the TS side needs (sample n = 0..N-1, N = sampleCount):
- *
- * Window span. The window covers exactly the time between the refined crossings
- *   c0 = crossingsSample[0] and cE = crossingsSample[cycles]; spanS = (cE - c0) / fs.
- *
- * Fractional-sample end correction: the N integer samples n = 0..N-1 lie inside
- *   (c0, cE). For any summed quantity x (v, i, v*v, i*i, v*i) the integral over the
- *   whole cycles, in sample units, is (Gregory's trapezoid end correction plus the
- *   two partial intervals, slopes from the edge samples e0, e1, e2, e3 = x at
- *   samples 0, 1, N-2, N-1, taken from edgeVLsb / edgeILsb):
- *     X = sum - (e0 + e3)/2 - ((e1 - e0) - (e3 - e2))/12
- *           + a*e0 - a*a/2*(e1 - e0) + b*e3 + b*b/2*(e3 - e2),
- *     a = -c0,  b = cE - (N - 1),
- *   and the mean over whole cycles is X / (cE - c0). Without it the rms of a
- *   phase-shifted current is off by up to 1/(2N) (2e-4 at 12.8 kHz), more than the
- *   0.015 % target; with it the residual is about 1e-5 (C test "DC offset and rms").
- *   For the lagged products use sum/N: they only feed the phase correction.
- *   The first-order form X = sum - (e0 + e3)/2 + a*e0 + b*e3 (first/last samples
- *   only) is within 2e-5 at 12.8 kHz too; the slope terms matter below ~5 kHz.
- * RMS: vMeanLsb = V / span, vRmsLsb = sqrt(VV / span - vMeanLsb^2) (same for i).
- * Active power: pLsb2 = VI / span - vMeanLsb * iMeanLsb.
- * Phase compensation at the fundamental: with w = 2*pi*f/fs rad per sample and the
- *   lagged sums (DC products removed the same way), for a sinusoid
- *     S0 = sumVI, Sp = sumVIPrev (v[n] i[n-1]), Sm = sumVPrevI (v[n-1] i[n]):
- *     Q1 = (Sm - Sp) / (2 sin w)   (fundamental reactive power, current lagging > 0)
- *     P(phi) = cos(phi) * P + sin(phi) * Q1
- *   is the power with the current advanced by phi radians (exact for the
- *   fundamental; measured 1.5e-4 of S at 60 degrees, 44.1 Hz, 0.5 LSB noise).
- * Frequency: fit a line through crossingsSample[k] against k (least squares,
- *   k = 0..cycles): periodSamples = slope, fHz = fs / slope.
- * Harmonics: hVLsb[n] is the rms of IEC 61000-4-7 harmonic group n (n = 1..50),
- *   hVLsb[0] the DC component sumV/N (offset included). Fixed-point floor: about
- *   0.2 LSB per group (int16 FFT), i.e. 0.03 % of a 230 V fundamental. THD = sqrt(sum_{n=2..40} h[n]^2) / h[1].
- *   Only groups up to harmonicMaxOrder are valid (records sampled below ~6 kHz).
- * Urms(1/2): urmsHalfLsb[k] is the rms about the ADC's zero (the last steady window's mean; the signal's own DC counts) of the one-cycle
- *   window ending at urmsHalfEndSample[k] (first sample after it), refreshed every
- *   half cycle (IEC 61000-4-30 5.4.2.1). A dip starts at the end of the first cycle
- *   whose value falls below the threshold.
+ * Urms(1/2): urmsHalfLsb[k] is the rms about the ADC's zero of the one-cycle window
+ * ending at urmsHalfEndSample[k] (first sample after it), refreshed every half cycle
+ * (IEC 61000-4-30 5.4.2.1). Harmonics: hVLsb[n] is the rms of IEC 61000-4-7 harmonic
+ * group n (n = 1..50), hVLsb[0] the DC component sumV/N (offset included); only groups
+ * up to harmonicMaxOrder are valid.
  */
 export interface KernelWindow {
   /** Window number since the kernel started, 0... */
@@ -98,6 +66,8 @@ export interface KernelWindow {
   flags: number;
   /** Windows the kernel dropped (its queue was full) just before this one. */
   droppedBefore: number;
+  /** The mk_window_t bytes (host addon and harness only): what MeterChain.process takes back. */
+  raw?: Uint8Array;
 }
 
 /** A voltage sample hit 0 or 4095: clipped, the window's values are flagged. */

@@ -1,0 +1,129 @@
+/*
+ * Window readings; see mtReading.h. Each expression keeps the operation order of the
+ * TypeScript it replaces (windowReading.ts), so the host gives the same bits.
+ */
+#include "mtReading.h"
+
+#include <math.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* The kernel's values as the window object carried them (float32 where it did). */
+static float group_lsb(uint32_t q16) { return (float)(q16 / 65536.0); }
+static float urms_lsb(uint32_t msQ8) { return (float)sqrt(msQ8 / 256.0); }
+
+void mt_positions_from_window(mt_positions_t *p, const mk_window_t *w, double sampleRateHz) {
+  p->sampleRateHz = sampleRateHz;
+  p->startSample = (double)w->startSample;
+  unsigned nc = w->crossingCount <= MK_CROSSINGS_MAX ? w->crossingCount : MK_CROSSINGS_MAX;
+  unsigned nu = w->urmsCount <= MK_URMS_MAX ? w->urmsCount : MK_URMS_MAX;
+  for (unsigned k = 0; k < nc; k++) p->crossing[k] = w->crossingQ16[k] / 65536.0;
+  for (unsigned k = 0; k < nu; k++) p->urmsEnd[k] = w->urmsEndSample[k];
+}
+
+/*
+ * Integral of a per-sample quantity over the whole cycles c0..cE, in sample units:
+ * the N samples, as a midpoint rule, integrate -0.5..N-0.5; the two differ by
+ * (span - N) samples of signal taken around the seam, whose value the mean of the
+ * edge samples stands for (exact for a trigonometric polynomial over whole periods;
+ * 3e-7 relative worst case measured on phase-shifted sinusoids at 12.8 kHz).
+ */
+static double whole_cycle_sum(double sum, double first, double last, double span, double n) {
+  return sum + (span - n) * 0.5 * (first + last);
+}
+
+double mt_period_samples(const double *c, unsigned count) {
+  double km = (count - 1) / 2.0;
+  double cm = 0;
+  for (unsigned k = 0; k < count; k++) cm += c[k];
+  cm /= count;
+  double num = 0, den = 0;
+  for (unsigned k = 0; k < count; k++) {
+    num += (k - km) * (c[k] - cm);
+    den += (k - km) * (k - km);
+  }
+  return num / den;
+}
+
+double mt_thd_pct(const float *h, unsigned maxOrder) {
+  unsigned top = maxOrder < 40 ? maxOrder : 40;
+  double s = 0;
+  for (unsigned n = 2; n <= top; n++) s += (double)h[n] * h[n];
+  return h[1] > 0 ? (100 * sqrt(s)) / h[1] : 0;
+}
+
+double mt_urms_half_v(const mk_window_t *w, unsigned k, const mt_calibration_t *cal) {
+  double g = fabs(cal->v.unitPerLsb);
+  double u = urms_lsb(w->urmsMsQ8[k]);
+  double ms = u * u - cal->v.noiseLsb2;
+  return g * sqrt(ms > 0 ? ms : 0);
+}
+
+void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions_t *p, const mt_calibration_t *cal) {
+  const double fs = p->sampleRateHz;
+  const double n = w->sampleCount;
+  const double *c = p->crossing;
+  const double c0 = c[0];
+  const double cE = c[w->cycles];
+  const double span = cE - c0;
+  const double fv = w->edgeV[0], fi = w->edgeI[0], lv = w->edgeV[3], li = w->edgeI[3];
+  const double mV = whole_cycle_sum(w->sumV, fv, lv, span, n) / span;
+  const double mI = whole_cycle_sum(w->sumI, fi, li, span, n) / span;
+  const double zV = cal->v.zeroLsb, zI = cal->i.zeroLsb;
+  /* mean squares about the calibrated zero: mean (v - z)^2 = mean v^2 - 2 z mean v + z^2 */
+  double msV = whole_cycle_sum((double)w->sumVV, fv * fv, lv * lv, span, n) / span - 2 * zV * mV + zV * zV;
+  double msI = whole_cycle_sum((double)w->sumII, fi * fi, li * li, span, n) / span - 2 * zI * mI + zI * zI;
+  const double p0 = whole_cycle_sum((double)w->sumVI, fv * fi, lv * li, span, n) / span - zI * mV - zV * mI + zV * zI;
+
+  const double periodS = mt_period_samples(c, (unsigned)w->cycles + 1);
+  const double fHz = fs / periodS;
+  /* Fundamental reactive power from the one-sample-lagged products: for v = V sin(wn),
+   * i = I sin(wn - theta), mean(v[n-1] i[n] - v[n] i[n-1]) = V I sin(theta) sin(w). */
+  const double wRad = (2 * M_PI) / periodS;
+  const double q0 = ((double)w->sumVpI - (double)w->sumVIp) / (2 * n * sin(wRad));
+  /* phase compensation: advance the current by phaseRad (S' = S e^{-j phi}) */
+  const double cph = cos(cal->phaseRad), sph = sin(cal->phaseRad);
+  double pLsb2 = cph * p0 + sph * q0;
+  const double qLsb2 = cph * q0 - sph * p0;
+
+  /* Front-end low-pass: undo |H| per harmonic group; rms^2 gains sum G_n^2 (|H|^-2 - 1),
+   * P (fundamental-dominated) gains the fundamental's |H|^-2. */
+  const double gv = cal->v.unitPerLsb, gi = cal->i.unitPerLsb;
+  const double av = gv < 0 ? -gv : gv, ai = gi < 0 ? -gi : gi;
+  const unsigned maxOrder = w->harmonicMaxOrder < 50 ? w->harmonicMaxOrder : 50;
+  mt_quantities_t *q = &r->q;
+  for (unsigned h = 0; h < MK_GROUPS; h++) q->hV[h] = q->hI[h] = 0;
+  for (unsigned h = 1; h <= maxOrder; h++) {
+    const double fix = mt_front_end_gain_fix(h * fHz, cal->frontEndHz);
+    const double gV = group_lsb(w->hVQ16[h]), gI = group_lsb(w->hIQ16[h]);
+    msV += gV * gV * (fix * fix - 1);
+    msI += gI * gI * (fix * fix - 1);
+    q->hV[h] = (float)(av * gV * fix);
+    q->hI[h] = (float)(ai * gI * fix);
+  }
+  const double fix1 = mt_front_end_gain_fix(fHz, cal->frontEndHz);
+  pLsb2 *= fix1 * fix1;
+  q->hV[0] = (float)(av * fabs(mV - zV));
+  q->hI[0] = (float)(ai * fabs(mI - zI));
+
+  msV -= cal->v.noiseLsb2;
+  msI -= cal->i.noiseLsb2;
+  q->vRmsV = av * sqrt(msV > 0 ? msV : 0);
+  q->iRmsA = ai * sqrt(msI > 0 ? msI : 0);
+  q->pW = gv * gi * pLsb2;
+  q->sVA = q->vRmsV * q->iRmsA;
+  const double n2 = q->sVA * q->sVA - q->pW * q->pW;
+  q->fHz = fHz;
+  q->qVar = gv * gi * qLsb2 * fix1 * fix1;
+  q->nVA = sqrt(n2 > 0 ? n2 : 0);
+  q->pf = q->sVA > 0 ? q->pW / q->sVA : 0;
+  q->thdVPct = mt_thd_pct(q->hV, maxOrder);
+  q->thdIPct = mt_thd_pct(q->hI, maxOrder);
+  r->startS = (p->startSample + c0) / fs;
+  r->spanS = span / fs;
+  r->flags = w->flags;
+  r->cycles = w->cycles;
+  r->harmonicMaxOrder = (uint8_t)maxOrder;
+}

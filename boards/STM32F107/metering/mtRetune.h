@@ -1,0 +1,56 @@
+/*
+ * Sampling-rate retuning: keeps the ADC grid locked to the mains (a whole number of
+ * pairs per measured cycle: 256 on 50 Hz mains, 213 on 60 Hz) and accounts for the
+ * rate steps in the windows, so the chain's time base and frequency stay exact. Moved
+ * from modules/metering/sampleRetune.ts; the arithmetic and its reasons are unchanged:
+ *
+ * Rate asked for, from a released window's frequency f (Hz):
+ *   f' = min(max(f, 0.85 fN), 1.15 fN)     IEC 61000-4-30 class A range
+ *   rate = P f'                             P = round(start rate / fN) pairs per cycle
+ *   wanted = TICK_HZ / rate                 timer ticks per pair, not rounded
+ * asked for only when |wanted - ticks now| >= 1 (the device makes whole ticks: a
+ * frequency between two tick values does not toggle them), never on a flagged window
+ * (IEC 61000-4-30 flag) nor on one the kernel marks unreliable (synthetic crossing,
+ * first, frequency range, clipped voltage, fast frequency change, cycle), and one
+ * request at a time: the next waits until the windows show the previous one took
+ * effect.
+ *
+ * Regrid: the device applies a new period from a DMA half-buffer boundary, usually
+ * inside a window, and reports the window's mean rate. Positions in such a window are
+ * on two grids; mt_retune_regrid rewrites startSample, the crossings and the Urms(1/2)
+ * ends as times x the window's mean rate, i.e. in pairs of a uniform grid at that rate.
+ * With old and new periods T1, T2 and mean T over n intervals, the first
+ * m = n (T - T2) / (T1 - T2) intervals used T1. Without any retune it changes nothing.
+ */
+#ifndef MT_RETUNE_H
+#define MT_RETUNE_H
+
+#include <stdint.h>
+
+#include "mtReading.h"
+
+/* The trigger timer's clock on the meter board (TIM3, 72 MHz). */
+#define MT_TICK_HZ 72000000.0
+/* MK_FLAG_CLIP_V | SYNTHETIC | FIRST | FREQ_RANGE | SYNC | CYCLE */
+#define MT_UNRELIABLE 0x15d
+
+typedef struct {
+  double ticks;     /* ticks per pair, as the windows show it */
+  double next;      /* ticks requested and not yet seen in a window (0: none) */
+  double endTicks;  /* timer ticks from start to the end of the last window */
+  double endSample; /* the kernel's pair count there */
+  double perCycle, lo, hi;
+} mt_retune_t;
+
+void mt_retune_init(mt_retune_t *t, double startRateHz, double nominalHz);
+
+/* The rate to ask for after a released window (Hz), or 0 for none. */
+double mt_retune_want(const mt_retune_t *t, double fHz, uint16_t kernelFlags, int flagged);
+
+/* What the port answered to the request (achieved Hz, or a negative code). */
+void mt_retune_answer(mt_retune_t *t, double gotHz);
+
+/* Rewrites p (a window of sampleCount pairs) as times x p->sampleRateHz since start. */
+void mt_retune_regrid(mt_retune_t *t, mt_positions_t *p, uint32_t sampleCount, unsigned crossings, unsigned urmsCount);
+
+#endif
