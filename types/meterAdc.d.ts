@@ -11,17 +11,21 @@
  * the Node addon of the same kernel), installed as the global `MeterADC` by the host
  * runtime (`globals: (rt) => ({ MeterADC: ... })`).
  *
- * The 'window' event's argument is EXACTLY modules/metering/kernelWindow.ts
- * KernelWindow: a plain object with those field names; sums as numbers (64-bit
- * integers converted to double: exact below 2^53, i.e. for any window), arrays as
- * the typed arrays listed there (crossingsSample Float64Array(cycles + 1),
- * urmsHalfLsb Float32Array(n), urmsHalfEndSample Float64Array(n), hVLsb / hILsb
- * Float32Array(51)). All values are raw ADC codes: calibration is applied in
- * JavaScript (modules/metering/calibration.ts); the hook never scales.
+ * Metering (issue 17: no per-window maths in JavaScript): with setMetering() given before
+ * start(), each window goes through the C metering chain (boards/STM32F107/metering:
+ * calibrated readings, Urms(1/2) dips/swells/interruptions with the IEC 61000-4-30 flag,
+ * 150/180-cycle and 10-minute aggregates, energy registers, 15-minute load profile,
+ * sampling-rate retuning) and JavaScript gets only:
+ *   'reading'   every readingEvery windows (5: once a second): MeterReading, the latest
+ *               released window's values, its flag and the energy registers;
+ *   'event'     per voltage event (VoltageEvent), when it ends;
+ *   'aggregate' per 150/180-cycle (3 s) and 10-minute aggregate (AggregateReading).
+ * Their shapes are modules/metering/readings.ts. Energy registers are plain values
+ * (getEnergy/setEnergy) so that they can be saved and restored.
  *
- * Retuning (setSampleRate): `sampleRateHz` of a window is the mean rate of its own
- * samples; a window inside which the rate changed has positions on two grids
- * (modules/metering/sampleRetune.ts regrid() accounts for it).
+ * The 'window' event (diagnostics and tests) gives the kernel's raw window, EXACTLY
+ * modules/metering/kernelWindow.ts KernelWindow (raw ADC codes; no calibration). The
+ * device builds it only when a 'window' listener exists.
  */
 interface MeterAdcConfig {
   /** ADC pair rate, Hz (1000..51200). The meter uses a whole number of pairs per nominal
@@ -90,5 +94,18 @@ declare class MeterADC {
    */
   setSampleRate(rateHz: number): number;
   getStats(): MeterAdcStats;
+  /**
+   * The metering chain's configuration, used from the next start(): calibration,
+   * declared voltage (dip/swell thresholds), UTC at start (clock-aligned aggregates and
+   * profile), windows per 'reading'. Throws an Error naming a bad field.
+   */
+  setMetering(cfg: import("../modules/metering/readings").MeteringConfig): void;
+  /** The energy registers as plain values (to persist them); null before metering ran. */
+  getEnergy(): import("../modules/metering/readings").EnergyState | null;
+  /** Restores saved registers (after start(); registers survive stop()/start()). Throws on bad values. */
+  setEnergy(e: import("../modules/metering/readings").EnergyState): void;
   on(event: "window", cb: (w: import("../modules/metering/kernelWindow").KernelWindow) => void): void;
+  on(event: "reading", cb: (r: import("../modules/metering/readings").MeterReading) => void): void;
+  on(event: "event", cb: (e: import("../modules/metering/readings").VoltageEvent) => void): void;
+  on(event: "aggregate", cb: (a: import("../modules/metering/readings").AggregateReading) => void): void;
 }

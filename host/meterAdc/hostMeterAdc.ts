@@ -21,9 +21,17 @@
 // from the same (first pair, ticks) history the device keeps (rateHistory.ts). The
 // kernel keeps its start rate, as on the device (it resamples each window to its
 // crossings).
+//
+// Metering (setMetering before start): as the device's binding does, each window goes
+// through the C metering chain (the addon's MeterChain: boards/STM32F107/metering), which
+// retunes the rate itself; JavaScript gets 'reading' every readingEvery windows, 'event'
+// per voltage event and 'aggregate' per 150/180-cycle and 10-minute aggregate. The raw
+// 'window' event stays for diagnostics and tests.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
 import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
 import { MeterKernel } from "../native/kernel.ts";
+import { createChain, type NativeChain } from "../native/metering.ts";
+import type { EnergyState, MeterReading, MeteringConfig, WindowReading } from "../../modules/metering/readings.ts";
 import { meterInput } from "../waveform/meterInput.ts";
 import type { ConditionSpec } from "../waveform/condition.ts";
 import { TIMER_CLOCK_HZ, MN_EINVAL, MN_ENETDOWN, retuneRequest, sampleClockCompute, sampleClockRateMilliHz } from "./sampleClock.ts";
@@ -83,14 +91,27 @@ interface Cfg {
   vMidLsb?: number;
 }
 
+/** The device's 'reading' object (jswrap_meteradc.c reading_to_js) from a released window. */
+function meterReading(r: WindowReading, flagged: boolean, chain: NativeChain): MeterReading {
+  const e = chain.energy();
+  const units = (x: { milli: number; frac: number }): number => (x.milli + x.frac) / 1000;
+  return {
+    tS: r.startS + r.spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf,
+    thdVPct: r.thdVPct, thdIPct: r.thdIPct, flagged, importWh: units(e.importWh), exportWh: units(e.exportWh), importVarh: units(e.importVarh), exportVarh: units(e.exportVarh),
+  };
+}
+
 export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions): new () => object {
   const fail = (m: string): never => {
     throw new (rt.realm.Error as ErrorConstructor)(m);
   };
   const clk = TIMER_CLOCK_HZ;
   const counters = opts.counters ?? { blocks: 0, windows: 0, kernelMs: 0 };
+  const EVENTS = ["window", "reading", "event", "aggregate"];
   return class MeterADC {
-    private listeners: ((w: KernelWindow) => void)[] = [];
+    private listeners: { [event: string]: ((x: unknown) => void)[] } = { window: [], reading: [], event: [], aggregate: [] };
+    private metering: MeteringConfig | undefined;
+    private chain: NativeChain | undefined;
     private sub: Sub | undefined;
     private vZero = 0;
     private psc = 0;
@@ -99,10 +120,37 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
     private pendingArr = 0;
     private s = { windows: 0, dropped: 0, blocks: 0 };
 
-    on(event: string, cb: (w: KernelWindow) => void): void {
-      if (event !== "window") fail(`MeterADC has no '${event}' event (only 'window')`);
-      if (typeof cb !== "function") fail("MeterADC.on('window', cb): cb must be a function");
-      this.listeners.push(cb);
+    on(event: string, cb: (x: never) => void): void {
+      if (!EVENTS.includes(event)) fail(`MeterADC has no '${event}' event (only ${EVENTS.map((e) => `'${e}'`).join(", ")})`);
+      if (typeof cb !== "function") fail(`MeterADC.on('${event}', cb): cb must be a function`);
+      this.listeners[event]!.push(cb as (x: unknown) => void);
+    }
+
+    /** The C metering chain's configuration, used from the next start() (jswrap_meteradc_setMetering). */
+    setMetering(cfg: MeteringConfig): void {
+      if (!cfg || typeof cfg !== "object" || !cfg.calibration) fail("MeterADC.setMetering expects {calibration, declaredV, utcAtStartS, readingEvery}");
+      if (!(cfg.declaredV > 0)) fail("MeterADC.setMetering: declaredV must be a positive number of volts");
+      if (!(cfg.readingEvery >= 1)) fail("MeterADC.setMetering: readingEvery must be 1 or more windows");
+      this.metering = { calibration: JSON.parse(JSON.stringify(cfg.calibration)), declaredV: Number(cfg.declaredV), utcAtStartS: Number(cfg.utcAtStartS) || 0, readingEvery: Math.round(cfg.readingEvery) };
+    }
+
+    /** Energy registers as plain values (save); null before the first start() with metering. */
+    getEnergy(): EnergyState | null {
+      return this.chain ? Object.assign(new rt.realm.Object(), this.chain.energy()) : null;
+    }
+
+    /** Restores the registers (after start(); they survive stop/start). */
+    setEnergy(e: EnergyState): void {
+      if (!this.chain) fail("MeterADC.setEnergy: call setMetering and start first");
+      try {
+        this.chain!.setEnergy(e);
+      } catch (x) {
+        fail("MeterADC." + (x as Error).message);
+      }
+    }
+
+    private emit(event: string, x: unknown): void {
+      for (const cb of this.listeners[event]!) rt.invoke(cb as (...a: unknown[]) => unknown, [x], this);
     }
 
     setCalibration(vZeroLsb: number, iZeroLsb: number): void {
@@ -145,6 +193,17 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       } catch (e) {
         return fail((e as Error).message);
       }
+      const m = this.metering;
+      if (m) {
+        const kept = this.chain?.energy();
+        try {
+          this.chain = createChain({ calibration: m.calibration, declaredV: m.declaredV, utcAtStartS: m.utcAtStartS, startRateHz: sampleRateHz, nominalHz, regrid: true, retune: true });
+        } catch (e) {
+          return fail("MeterADC.start: " + (e as Error).message);
+        }
+        if (kept) this.chain.setEnergy(kept); // the registers survive a restart, as on the device
+      }
+      let released = 0;
       const t0Ms = rt.clock.nowMs();
       this.s = { windows: 0, dropped: 0, blocks: 0 };
       this.psc = timer.psc;
@@ -187,7 +246,14 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
               this.s.windows++;
               this.s.dropped += w.droppedBefore;
               counters.windows++;
-              for (const cb of this.listeners) rt.invoke(cb as (...a: unknown[]) => unknown, [w], this);
+              this.emit("window", w);
+              const chain = this.chain;
+              if (!m || !chain) continue;
+              const out = chain.process(w);
+              for (const e of out.events) this.emit("event", e);
+              for (const x of out.windows) if (++released % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
+              for (const a of out.aggregates) this.emit("aggregate", a);
+              if (out.wantRateHz > 0) chain.rateAnswer(this.setSampleRate(out.wantRateHz));
             }
           }
         },

@@ -3,10 +3,15 @@
 // global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
 // file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
 //   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/realInterpreter/prelude.js ...
-// The 3 windows below are real kernel output (host/native fed by host/waveform, demo condition:
-// 50.05 Hz, 230 V + 3 % 5th, 12 A lagging 0.4 rad + 10 % 3rd, 12800 Hz); MeterADC emits them in
-// turn every 10 cycles, with index and startSample running on. Arrays are base64 of the typed
-// arrays' bytes so that, as with the native hook, only the window in flight costs JsVars.
+// MeterADC with metering (setMetering before start, as app/meter does) emits what the C
+// metering chain gives the device's JavaScript: 'reading' every readingEvery windows, 'aggregate'
+// every 15 windows (150 cycles); the values below are recorded from that chain (the Node addon's
+// MeterChain, host/native fed by host/waveform, demo condition: 50.05 Hz, 230 V + 3 % 5th, 12 A
+// lagging 0.4 rad + 10 % 3rd, 12800 Hz). The energy registers accumulate the recorded power.
+// The 3 raw windows are real kernel output of the same run, emitted in turn every 10 cycles
+// (index and startSample running on) only to 'window' listeners, as the device builds them only
+// for a listener. Arrays are base64 of the typed arrays' bytes so that, as with the native hook,
+// only the object in flight costs JsVars.
 // The bundles' top-level names are mangled and may take the name E: build/meter.js declares a
 // top-level function E, and Espruino then REPLACES the built-in E in place (a reference kept in a
 // variable changes too). The E functions the prelude and a debugging session need are kept here.
@@ -19,7 +24,24 @@ setTimeout(function () {
 function MeterADC() {
   this.stats = { windows: 0, dropped: 0, overruns: 0 };
   this.timer = undefined;
+  this.metering = undefined;
+  this.energy = undefined;
 }
+// Released windows' readings of the chain (three in turn) and a 150-cycle aggregate.
+MeterADC.readings = [
+  { fHz: 50.0499771, vRmsV: 230.101672, iRmsA: 12.0598045, pW: 2542.06344, qVar: 1075.04046, sVA: 2774.98118, nVA: 1112.84952, pf: 0.916065107, thdVPct: 3.00126267, thdIPct: 9.9958484 },
+  { fHz: 50.0499865, vRmsV: 230.103884, iRmsA: 12.0600305, pW: 2542.15414, qVar: 1074.75367, sVA: 2775.05987, nVA: 1112.83853, pf: 0.916071819, thdVPct: 3.00251328, thdIPct: 10.0011629 },
+  { fHz: 50.0500612, vRmsV: 230.103931, iRmsA: 12.0599657, pW: 2542.17965, qVar: 1074.82639, sVA: 2775.04551, nVA: 1112.74445, pf: 0.916085751, thdVPct: 2.99893294, thdIPct: 10.000159 }
+];
+MeterADC.aggregate = function (startS) {
+  function f32(b) { return new Float32Array(EspruinoE.toArrayBuffer(atob(b))); }
+  return {
+    interval: "150cycle", startS: startS, spanS: 2.99700313, windows: 15, complete: true, flagged: false,
+    fHz: 50.0499978, vRmsV: 230.104057, iRmsA: 12.0598782, pW: 2542.13259, qVar: 1074.83369, sVA: 2775.0269, nVA: 1112.80556, pf: 0.916074934, thdVPct: 3.00120435, thdIPct: 10.0004888,
+    hV: f32("DaeSO1wAZkPRHRQ9dBUaPYR7Fj2Yx9xAbHkSPQtoEz12MBI9kFoTPQb0GD2JkRU9TmcgPaP0Dz1MxRo94RgWPZFBIT3LBRI9VkcRPRD/DD30bBg9iNwPPTbODT3AjAg99x0FPcoCAD29Lw09u+4SPdsrET15bvw8lusJPdaLAD1Y4Qc93BwIPVT2Bj1BYxc9/nMLPTlQFz1ODRM97HQQPfJkFz0PYR49ijAPPbSiCj3z2gc9jo0LPQ3KCD0jugA92e0HPcNBBj1iWQ49"),
+    hI: f32("APg7OeD/P0EVlws7NpmZPxqODzvdzBE7zfAPOx4mEzu/Cws7vP8AOzTaDjujlP46jLEGOwe6Azs3FAs7P9gCOzRZCzv7Yg47Vs0MO6DNATukvQw7aUEMO2lh+zpUywM7Dc8EO3GcBDudAwM7iv0GO1j8ADvm1AY7gu4GO2vvCjv4MAI7KEgNOxIBBjvZBgU7jB3+OvTbADsrdgA71N/8Or9/BDuhhQM7YEH5OoOHATuxMAs7Uer7OkX/DzsLLwY7xMoBO6bQAzvBpQI7")
+  };
+};
 MeterADC.window = function (k, s) {
   function u16(b) { return new Uint16Array(EspruinoE.toArrayBuffer(atob(b))); }
   function f32(b) { return new Float32Array(EspruinoE.toArrayBuffer(atob(b))); }
@@ -120,6 +142,21 @@ MeterADC.prototype.setCalibration = function (vZeroLsb, iZeroLsb) {
   this.vZeroLsb = vZeroLsb;
   this.iZeroLsb = iZeroLsb;
 };
+MeterADC.prototype.setMetering = function (cfg) {
+  if (!cfg || !cfg.calibration || !(cfg.declaredV > 0) || !(cfg.readingEvery >= 1)) throw new Error("MeterADC.setMetering: declaredV must be a positive number of volts, utcAtStartS a number, readingEvery 1..1000 windows");
+  this.metering = { readingEvery: Math.round(cfg.readingEvery) };
+};
+MeterADC.prototype.getEnergy = function () {
+  var e = this.energy;
+  if (!e) return null;
+  function r(wh) { var m = Math.floor(wh * 1000); return { milli: m, frac: wh * 1000 - m }; }
+  return { importWh: r(e.importWh), exportWh: r(e.exportWh), importVarh: r(e.importVarh), exportVarh: r(e.exportVarh) };
+};
+MeterADC.prototype.setEnergy = function (st) {
+  if (!this.energy) throw new Error("MeterADC.setEnergy: call setMetering and start first");
+  function u(x) { return (x.milli + x.frac) / 1000; }
+  this.energy = { importWh: u(st.importWh), exportWh: u(st.exportWh), importVarh: u(st.importVarh), exportVarh: u(st.exportVarh) };
+};
 MeterADC.prototype.start = function (cfg) {
   if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) throw new Error("sampleRateHz must be 1000..51200");
   if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) throw new Error("nominalHz must be 50 or 60");
@@ -127,12 +164,30 @@ MeterADC.prototype.start = function (cfg) {
   var self = this;
   var k = 0;
   var s = 2686;
+  var spanS = 10 / 50.05;
+  if (this.metering && !this.energy) this.energy = { importWh: 0, exportWh: 0, importVarh: 0, exportVarh: 0 };
+  // What the C chain gives JavaScript after window k (released one window late, as the chain does).
+  function metering() {
+    var m = self.metering, e = self.energy;
+    if (!m) return;
+    var r = MeterADC.readings[k % 3];
+    e.importWh += (r.pW * spanS) / 3600;
+    e.importVarh += (r.qVar * spanS) / 3600;
+    if (k >= 1 && k % m.readingEvery === 0) {
+      self.emit("reading", { tS: k * spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf, thdVPct: r.thdVPct, thdIPct: r.thdIPct,
+        flagged: false, importWh: e.importWh, exportWh: e.exportWh, importVarh: e.importVarh, exportVarh: e.exportVarh });
+    }
+    if (k >= 1 && k % 15 === 0) self.emit("aggregate", MeterADC.aggregate((k - 15) * spanS));
+  }
   function one() {
-    var w = MeterADC.window(k, s);
-    k++;
-    s += w.sampleCount;
     self.stats.windows++;
-    self.emit("window", w);
+    metering();
+    if (self["#onwindow"]) {
+      var w = MeterADC.window(k, s);
+      s += w.sampleCount;
+      self.emit("window", w);
+    } else s += 2557;
+    k++;
   }
   if (MeterADC.measureWindows > 0) {
     // Measurement mode (bench/device/meterWindowCost.sh): windows back to back, then quit.

@@ -2,9 +2,12 @@
  * MeterADC: the JavaScript face of adc/meterAdc.c (dual-ADC DMA sampling into
  * the measurement kernel), with the API of types/meterAdc.d.ts (the metering
  * engineer's contract): new MeterADC(), start(config), stop(),
- * setCalibration(vZeroLsb, iZeroLsb), getStats(), on('window', cb), plus
- * setSampleRate(rateHz) for retuning. Binding only: argument conversion, object
- * building and event queueing; the work is plain C (adc/, kernel/).
+ * setCalibration(vZeroLsb, iZeroLsb), getStats(), setSampleRate(rateHz), and the
+ * metering chain's setMetering(cfg), getEnergy(), setEnergy(state) with the events
+ * 'reading' (every readingEvery windows), 'event' (voltage event), 'aggregate'
+ * (150/180 cycles, 10 minutes) and 'window' (the raw kernel window, built only when a
+ * listener exists). Binding only: argument conversion, object building and event
+ * queueing; the work is plain C (adc/, kernel/, metering/).
  *
  * Interrupt to interpreter, as Espruino's Waveform does: the DMA interrupt
  * calls adc_notify, which pushes a custom event (jshPushCustomEvent); the main
@@ -12,6 +15,8 @@
  * window and queues the 'window' listeners of the MeterADC that started
  * sampling (one ADC pair: instances share it, the last start() owns events).
  */
+#include <string.h>
+
 #include "jsvar.h"
 #include "jsparse.h"
 #include "jsinteractive.h"
@@ -21,6 +26,7 @@
 #include "jswrap_meteradc.h"
 #include "meternetBoard.h"
 #include "adc/windowView.h"
+#include "metering/mtChain.h"
 
 #define MN_EVC_ADC_WINDOW 0x71 /* our EV_CUSTOM type; Espruino's own use 1..3 */
 #define ACTIVE_NAME "MeterADC" /* hidden-root child: the instance that owns the events */
@@ -49,6 +55,33 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
 }
 */
 /*JSON{
+  "type" : "event",
+  "class" : "MeterADC",
+  "name" : "reading",
+  "params" : [
+    ["reading","JsVar","Every readingEvery windows: the latest window's values, flag and energy registers (MeterReading, modules/metering/readings.ts)"]
+  ]
+}
+*/
+/*JSON{
+  "type" : "event",
+  "class" : "MeterADC",
+  "name" : "event",
+  "params" : [
+    ["event","JsVar","A dip, swell or interruption that ended (VoltageEvent, modules/metering/readings.ts)"]
+  ]
+}
+*/
+/*JSON{
+  "type" : "event",
+  "class" : "MeterADC",
+  "name" : "aggregate",
+  "params" : [
+    ["aggregate","JsVar","A 150/180-cycle or 10-minute aggregate (AggregateReading, modules/metering/readings.ts)"]
+  ]
+}
+*/
+/*JSON{
   "type" : "init",
   "generate" : "jswrap_meteradc_init"
 }*/
@@ -71,6 +104,8 @@ void jswrap_meteradc_kill(void) { mn_adc_stop(&mn_board_adc); }
   "return" : ["JsVar","A MeterADC"]
 }*/
 JsVar *jswrap_meteradc_constructor(void) { return jspNewObject(0, "MeterADC"); }
+
+static const char *metering_start(const mk_config_t *k);
 
 static uint32_t int_prop(JsVar *o, const char *name) {
   JsVarInt v = jsvObjectGetIntegerChild(o, name);
@@ -95,6 +130,12 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
                    (uint8_t)int_prop(config, "fitHalfWidth"), (uint16_t)int_prop(config, "vMidLsb"),
                    (uint16_t)int_prop(config, "hysteresisLsb")};
   int rc = mn_adc_start(&mn_board_adc, &k);
+  const char *why = rc == MN_OK ? metering_start(&k) : 0;
+  if (why) {
+    mn_adc_stop(&mn_board_adc);
+    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", why);
+    return;
+  }
   /* the text names the firmware to flash when this image cannot make the windows (60 Hz on the 50 Hz image) */
   if (rc != MN_OK) jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", mn_adc_start_error_text(&mn_board_adc, &k, rc));
   else jsvObjectSetChild(execInfo.hiddenRoot, ACTIVE_NAME, parent);
@@ -168,6 +209,242 @@ JsVar *jswrap_meteradc_getStats(JsVar *parent) {
   return o;
 }
 
+/* ---- metering chain (boards/STM32F107/metering), main loop only ---- */
+static mt_chain_t chain;
+static mt_chain_config_t meteringCfg;
+static uint8_t meteringSet, meteringOn;
+static uint16_t readingEvery;
+static uint32_t released;
+
+static double num_child(JsVar *o, const char *name, int *bad) {
+  JsVar *v = jsvObjectGetChildIfExists(o, name);
+  double d = jsvIsNumeric(v) ? jsvGetFloat(v) : 0;
+  if (!jsvIsNumeric(v)) *bad = 1;
+  jsvUnLock(v);
+  return d;
+}
+
+static void channel_cal(JsVar *cal, const char *name, mt_channel_cal_t *c, int *bad) {
+  JsVar *o = jsvObjectGetChildIfExists(cal, name);
+  if (!jsvIsObject(o)) *bad = 1;
+  else {
+    c->unitPerLsb = num_child(o, "unitPerLsb", bad);
+    c->zeroLsb = num_child(o, "zeroLsb", bad);
+    c->noiseLsb2 = num_child(o, "noiseLsb2", bad);
+  }
+  jsvUnLock(o);
+}
+
+/*JSON{
+  "type" : "method",
+  "class" : "MeterADC",
+  "name" : "setMetering",
+  "generate" : "jswrap_meteradc_setMetering",
+  "params" : [["cfg","JsVar","{calibration: {v, i: {unitPerLsb, zeroLsb, noiseLsb2}, phaseRad, frontEndHz}, declaredV, utcAtStartS, readingEvery}"]]
+}
+The metering chain's configuration, used from the next start(). Throws an Error naming what is wrong.
+*/
+void jswrap_meteradc_setMetering(JsVar *parent, JsVar *cfg) {
+  (void)parent;
+  int bad = 0;
+  mt_chain_config_t c;
+  memset(&c, 0, sizeof c);
+  JsVar *cal = jsvIsObject(cfg) ? jsvObjectGetChildIfExists(cfg, "calibration") : 0;
+  if (!jsvIsObject(cal)) bad = 1;
+  else {
+    channel_cal(cal, "v", &c.cal.v, &bad);
+    channel_cal(cal, "i", &c.cal.i, &bad);
+    c.cal.phaseRad = num_child(cal, "phaseRad", &bad);
+    c.cal.frontEndHz = num_child(cal, "frontEndHz", &bad);
+  }
+  jsvUnLock(cal);
+  if (bad) {
+    jsExceptionHere(JSET_TYPEERROR, "MeterADC.setMetering: calibration must be {v: {unitPerLsb, zeroLsb, noiseLsb2}, i: {...}, phaseRad, frontEndHz} of numbers");
+    return;
+  }
+  c.declaredV = num_child(cfg, "declaredV", &bad);
+  c.utcAtStartS = num_child(cfg, "utcAtStartS", &bad);
+  double every = num_child(cfg, "readingEvery", &bad);
+  if (bad || !(c.declaredV > 0) || !(every >= 1 && every <= 1000)) {
+    jsExceptionHere(JSET_ERROR, "MeterADC.setMetering: declaredV must be a positive number of volts, utcAtStartS a number, readingEvery 1..1000 windows");
+    return;
+  }
+  meteringCfg = c;
+  readingEvery = (uint16_t)(every + 0.5);
+  meteringSet = 1;
+}
+
+/* Starts the chain for a start(): registers kept across restarts. 0, or an error text. */
+static const char *metering_start(const mk_config_t *k) {
+  if (!meteringSet) {
+    meteringOn = 0;
+    return 0;
+  }
+  mt_energy_t kept = chain.energy;
+  int hadChain = chain.cfg.declaredV > 0; /* a chain ran before: its registers carry on */
+  mt_chain_config_t c = meteringCfg;
+  c.startRateHz = k->sampleRateHz;
+  c.nominalHz = k->nominalHz;
+  c.regrid = 1;
+  c.retune = 1;
+  int rc = mt_chain_init(&chain, &c);
+  if (rc != MT_OK) return mt_chain_error_text(rc);
+  if (hadChain) chain.energy = kept;
+  released = 0;
+  meteringOn = 1;
+  return 0;
+}
+
+static const char *const registerNames[MT_REGISTERS] = {"importWh", "exportWh", "importVarh", "exportVarh"};
+
+/*JSON{
+  "type" : "method",
+  "class" : "MeterADC",
+  "name" : "getEnergy",
+  "generate" : "jswrap_meteradc_getEnergy",
+  "return" : ["JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} or null before metering ran"]
+}*/
+JsVar *jswrap_meteradc_getEnergy(JsVar *parent) {
+  (void)parent;
+  if (!meteringOn) return 0;
+  JsVar *o = jsvNewObject();
+  if (!o) return 0;
+  for (int k = 0; k < MT_REGISTERS; k++) {
+    JsVar *r = jsvNewObject();
+    if (!r) break;
+    jsvObjectSetChildAndUnLock(r, "milli", jsvNewFromFloat((JsVarFloat)chain.energy.r[k].milli));
+    jsvObjectSetChildAndUnLock(r, "frac", jsvNewFromFloat(chain.energy.r[k].frac));
+    jsvObjectSetChildAndUnLock(o, registerNames[k], r);
+  }
+  return o;
+}
+
+/*JSON{
+  "type" : "method",
+  "class" : "MeterADC",
+  "name" : "setEnergy",
+  "generate" : "jswrap_meteradc_setEnergy",
+  "params" : [["state","JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} as getEnergy gave"]]
+}
+Restores saved registers (after start()). Throws and changes nothing on a bad value.
+*/
+void jswrap_meteradc_setEnergy(JsVar *parent, JsVar *state) {
+  (void)parent;
+  if (!meteringOn) {
+    jsExceptionHere(JSET_ERROR, "MeterADC.setEnergy: call setMetering and start first");
+    return;
+  }
+  mt_energy_t e = chain.energy;
+  for (int k = 0; k < MT_REGISTERS; k++) {
+    int bad = 0;
+    JsVar *r = jsvIsObject(state) ? jsvObjectGetChildIfExists(state, registerNames[k]) : 0;
+    double milli = jsvIsObject(r) ? num_child(r, "milli", &bad) : -1, frac = jsvIsObject(r) ? num_child(r, "frac", &bad) : -1;
+    jsvUnLock(r);
+    if (bad || mt_register_set(&e.r[k], milli, frac) != 0) {
+      jsExceptionHere(JSET_ERROR, "MeterADC.setEnergy: %s needs a whole milli >= 0 and a frac in [0, 1)", registerNames[k]);
+      return;
+    }
+  }
+  chain.energy = e;
+}
+
+/* A Float32Array of the MK_GROUPS values h. */
+static JsVar *groups_js(const float *h) {
+  char *ptr = 0;
+  JsVar *buf = jsvNewArrayBufferWithPtr((unsigned int)(MK_GROUPS * sizeof(float)), &ptr);
+  if (!buf) return 0;
+  if (ptr) memcpy(ptr, h, MK_GROUPS * sizeof(float));
+  JsVar *view = jswrap_typedarray_constructor(ARRAYBUFFERVIEW_FLOAT32, buf, 0, 0);
+  jsvUnLock(buf);
+  return view;
+}
+
+static void set_num(JsVar *o, const char *name, double v) { jsvObjectSetChildAndUnLock(o, name, jsvNewFromFloat(v)); }
+
+static void set_scalars(JsVar *o, const mt_quantities_t *q) {
+  set_num(o, "fHz", q->fHz);
+  set_num(o, "vRmsV", q->vRmsV);
+  set_num(o, "iRmsA", q->iRmsA);
+  set_num(o, "pW", q->pW);
+  set_num(o, "qVar", q->qVar);
+  set_num(o, "sVA", q->sVA);
+  set_num(o, "nVA", q->nVA);
+  set_num(o, "pf", q->pf);
+  set_num(o, "thdVPct", q->thdVPct);
+  set_num(o, "thdIPct", q->thdIPct);
+}
+
+/* The owner of the events during one window (set by the event handler). */
+static JsVar *eventOwner;
+static mt_reading_t dueReading;
+static uint8_t dueFlagged, readingDue;
+
+static void queue(const char *event, JsVar *x) {
+  if (x) jsiQueueObjectCallbacks(eventOwner, event, &x, 1);
+  jsvUnLock(x);
+}
+
+static void on_window(void *ctx, const mt_reading_t *r, int flagged) {
+  (void)ctx;
+  if (++released % readingEvery) return;
+  dueReading = *r;
+  dueFlagged = (uint8_t)(flagged != 0);
+  readingDue = 1;
+}
+
+static void on_event(void *ctx, const mt_event_t *e) {
+  (void)ctx;
+  JsVar *o = jsvNewObject();
+  if (!o) return;
+  jsvObjectSetChildAndUnLock(o, "kind", jsvNewFromString(e->kind == MT_EVENT_SWELL ? "swell" : e->kind == MT_EVENT_INTERRUPTION ? "interruption" : "dip"));
+  set_num(o, "startS", e->startS);
+  set_num(o, "durationS", e->durationS);
+  set_num(o, "residualPct", e->residualPct);
+  if (e->open) jsvObjectSetChildAndUnLock(o, "open", jsvNewFromBool(true));
+  queue(JS_EVENT_PREFIX "event", o);
+}
+
+static void on_aggregate(void *ctx, const mt_aggregate_t *a) {
+  (void)ctx;
+  JsVar *o = jsvNewObject();
+  if (!o) return;
+  jsvObjectSetChildAndUnLock(o, "interval", jsvNewFromString(a->interval == MT_AGG_10_MIN ? "10min" : "150cycle"));
+  set_num(o, "startS", a->startS);
+  set_num(o, "spanS", a->spanS);
+  set_num(o, "windows", a->windows);
+  jsvObjectSetChildAndUnLock(o, "complete", jsvNewFromBool(a->complete != 0));
+  jsvObjectSetChildAndUnLock(o, "flagged", jsvNewFromBool(a->flagged != 0));
+  set_scalars(o, &a->q);
+  jsvObjectSetChildAndUnLock(o, "hV", groups_js(a->q.hV));
+  jsvObjectSetChildAndUnLock(o, "hI", groups_js(a->q.hI));
+  queue(JS_EVENT_PREFIX "aggregate", o);
+}
+
+/* The 'reading' object: the released window's values, its flag, the registers (Wh, varh). */
+static JsVar *reading_to_js(const mt_reading_t *r, int flagged) {
+  JsVar *o = jsvNewObject();
+  if (!o) return 0;
+  set_num(o, "tS", r->startS + r->spanS);
+  set_scalars(o, &r->q);
+  jsvObjectSetChildAndUnLock(o, "flagged", jsvNewFromBool(flagged != 0));
+  for (int k = 0; k < MT_REGISTERS; k++) set_num(o, registerNames[k], mt_register_units(&chain.energy.r[k]));
+  return o;
+}
+
+/* One window through the chain; its events queued on owner; retunes the ADC when due. */
+static void metering_window(JsVar *owner, const mk_window_t *w, double sampleRateHz) {
+  static const mt_sink_t sink = {0, on_window, on_event, on_aggregate};
+  eventOwner = owner;
+  readingDue = 0;
+  double wantHz = mt_chain_process(&chain, w, sampleRateHz, &sink);
+  if (readingDue) queue(JS_EVENT_PREFIX "reading", reading_to_js(&dueReading, dueFlagged));
+  if (wantHz > 0) {
+    uint32_t achieved = 0;
+    int rc = mn_adc_set_rate(&mn_board_adc, (uint32_t)(wantHz * 1000.0 + 0.5), &achieved);
+    mt_chain_rate_answer(&chain, rc == MN_OK ? achieved / 1000.0 : (double)rc);
+  }
+}
+
 /* A typed array of `count` elements whose bytes `fill` writes. */
 static JsVar *typed(JsVarDataArrayBufferViewType type, size_t elemBytes, size_t count, const mk_window_t *w, int channel,
                     void (*fill)(const mk_window_t *, void *), void (*fillCh)(const mk_window_t *, int, void *)) {
@@ -216,9 +493,15 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */
-    JsVar *w = window_to_js(&takenWindow, &info);
-    jsiQueueObjectCallbacks(owner, JS_EVENT_PREFIX "window", &w, 1);
-    jsvUnLock(w);
+    if (meteringOn) metering_window(owner, &takenWindow, info.sampleRateHz);
+    /* the raw window (diagnostics) is built only for a listener */
+    JsVar *listeners = jsvObjectGetChildIfExists(owner, JS_EVENT_PREFIX "window");
+    if (listeners) {
+      JsVar *w = window_to_js(&takenWindow, &info);
+      jsiQueueObjectCallbacks(owner, JS_EVENT_PREFIX "window", &w, 1);
+      jsvUnLock(w);
+    }
+    jsvUnLock(listeners);
   }
   jsvUnLock(owner);
 }
