@@ -11,6 +11,7 @@
 #include "meterKernel.h"
 #include "test/m3/cycleClock.h"
 #include "test/testSignal.h"
+#include "mtChain.h"
 
 #ifndef FS
 #define FS 12800u
@@ -26,13 +27,16 @@
 
 static mk_kernel_t kern;
 static sig_t sig;
+static mt_chain_t chain;
 
 int main(void) {
   static uint16_t block[2 * BLOCK];
   mk_config_t c;
   mk_window_t w;
   uint32_t t0, t1, calib;
-  uint64_t sampleTicks = 0, windowTicks = 0, worst = 0, worstWindow = 0;
+  uint64_t sampleTicks = 0, windowTicks = 0, worst = 0, worstWindow = 0, chainTicks = 0, chainWorst = 0;
+  uint32_t chainWindows = 0;
+  mt_chain_config_t mc;
   uint32_t sampleBlocks = 0, windowBlocks = 0, blocks = FS * SECONDS / BLOCK, b, windows = 0;
   const uint32_t loops = 1000000u;
   double ticksPerInsn;
@@ -50,6 +54,21 @@ int main(void) {
   c.nominalHz = NOMINAL;
   c.vMidLsb = 1862;
   mk_init(&kern, &c);
+  memset(&mc, 0, sizeof mc);
+  mc.cal.v.unitPerLsb = -0.35;
+  mc.cal.v.zeroLsb = 1861.8;
+  mc.cal.v.noiseLsb2 = 0.33;
+  mc.cal.i.unitPerLsb = -0.023;
+  mc.cal.i.zeroLsb = 1861.8;
+  mc.cal.i.noiseLsb2 = 0.33;
+  mc.cal.frontEndHz = 10000;
+  mc.declaredV = 230;
+  mc.utcAtStartS = 1.7e9;
+  mc.startRateHz = FS;
+  mc.nominalHz = NOMINAL;
+  mc.regrid = 1;
+  mc.retune = 1;
+  mt_chain_init(&chain, &mc);
   sig_init(&sig, FS, SIGNAL_HZ, 1862, 2048, 0.5);
   sig_add(&sig, 0, 1, 931, 0);
   sig_add(&sig, 0, 3, 931 * 0.0358, 0.3);
@@ -69,7 +88,19 @@ int main(void) {
     t1 = clock_now();
     after = (int)(kern.qHead - kern.qTail);
     d = clock_elapsed(t0, t1);
-    while (mk_take_window(&kern, &w)) windows++;
+    while (mk_take_window(&kern, &w)) {
+      /* the metering chain, as the binding runs it on each window (reference calibration) */
+      static const mt_sink_t none = {0, 0, 0, 0};
+      uint32_t m0 = clock_now();
+      mt_chain_process(&chain, &w, FS, &none);
+      uint32_t m = clock_elapsed(m0, clock_now());
+      if (windows >= 2) {
+        chainTicks += m;
+        chainWindows++;
+        if (m > chainWorst) chainWorst = m;
+      }
+      windows++;
+    }
     if (b < 2u * FS / 5u / BLOCK) continue; /* skip the first 0.4 s: seek and first window */
     if (after > before) {
       windowTicks += d;
@@ -96,6 +127,9 @@ int main(void) {
     printf("insnWorstWindowBlock=%.0f\n", worstWindow / ticksPerInsn);
     printf("kernelRamBytes=%u\n", (unsigned)sizeof(mk_kernel_t));
     printf("windowBytes=%u\n", (unsigned)sizeof(mk_window_t));
+    printf("insnPerWindowMetering=%.0f\n", chainWindows ? chainTicks / ticksPerInsn / chainWindows : 0);
+    printf("insnWorstWindowMetering=%.0f\n", chainWorst / ticksPerInsn);
+    printf("meteringRamBytes=%u\n", (unsigned)sizeof(mt_chain_t));
   }
   return 0;
 }

@@ -23,6 +23,8 @@ import { accuracyTable } from "./accuracy.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const kernelDir = join(root, "boards/STM32F107/kernel");
+const meteringDir = join(root, "boards/STM32F107/metering");
+const meteringSources = ["mtAggregate.c", "mtCalibration.c", "mtChain.c", "mtEnergy.c", "mtProfile.c", "mtReading.c", "mtRetune.c", "mtVoltageEvents.c"];
 const cpuHz = 72e6;
 const budgetShare = 0.1;
 
@@ -41,10 +43,11 @@ function measure(dir: string, v: Variant, index: number): Record<string, number>
   execFileSync("arm-none-eabi-gcc", [
     "-mcpu=cortex-m3", "-mthumb", "-Os", "-std=c99", "-Wall", "-Wextra", "-Werror", "-D_DEFAULT_SOURCE",
     "-ffunction-sections", "-fdata-sections", "--specs=rdimon.specs", "-nostartfiles",
-    "-T", join(kernelDir, "test/m3/lm3s6965.ld"), "-Wl,--gc-sections", `-I${kernelDir}`, ...v.defines,
+    "-T", join(kernelDir, "test/m3/lm3s6965.ld"), "-Wl,--gc-sections", `-I${kernelDir}`, `-I${meteringDir}`, ...v.defines,
     "-o", elf,
     join(kernelDir, "meterKernel.c"), join(kernelDir, "harmonicFft.c"), join(kernelDir, "meterKernelTables.c"), join(kernelDir, "test/testSignal.c"),
-    join(root, "bench/kernel/costBench.c"), join(kernelDir, "test/m3/startup.c"), "-lm",
+    join(root, "bench/kernel/costBench.c"), join(kernelDir, "test/m3/startup.c"),
+    ...meteringSources.map((f) => join(meteringDir, f)), "-lm",
   ]);
   const out = execFileSync("qemu-system-arm", [
     "-M", "lm3s6965evb", "-cpu", "cortex-m3", "-nographic", "-monitor", "none", "-serial", "none",
@@ -80,13 +83,15 @@ try {
   variants.forEach((v, index) => {
     const r = measure(dir, v, index);
     const windowsPerS = r.nominalHz / (r.nominalHz === 50 ? 10 : 12);
-    const insnPerS = r.insnPerPair * r.sampleRateHz + r.insnPerWindowExtra * windowsPerS;
+    const insnPerS = r.insnPerPair * r.sampleRateHz + (r.insnPerWindowExtra + r.insnPerWindowMetering) * windowsPerS;
     const share = (cpi: number) => ((100 * insnPerS * cpi) / cpuHz).toFixed(2) + " %";
     console.log(`\nmeter kernel cost: ${v.label}, ${r.sampleRateHz} Hz pairs, signal ${r.signalHz} Hz with 8 % THD, ${r.windows} windows timed`);
     console.log(row("quantity", "value"));
     console.log(row("-".repeat(58), "-".repeat(16)));
     console.log(row("instructions per sample pair (no window end)", r.insnPerPair.toFixed(1)));
     console.log(row("extra instructions per window (2 real FFTs, groups, copy)", r.insnPerWindowExtra.toFixed(0)));
+    console.log(row("metering chain per window (C, soft double), mean", r.insnPerWindowMetering.toFixed(0)));
+    console.log(row("metering chain per window, worst", r.insnWorstWindowMetering.toFixed(0)));
     console.log(row(`instructions per second (${r.sampleRateHz} pairs/s, ${windowsPerS} windows/s)`, (insnPerS / 1e6).toFixed(3) + " M"));
     console.log(row("share of a 72 MHz Cortex-M3 at CPI 1.0", share(1)));
     console.log(row("share at CPI 1.5 (conservative estimate)", share(1.5)));
@@ -95,9 +100,10 @@ try {
     console.log(row("longest feed of a 64-pair block with window end, us", ((r.insnWorstWindowBlock * 1.5) / 72).toFixed(0)));
     console.log(row("DMA half-buffer period (64 pairs), us", ((64 / r.sampleRateHz) * 1e6).toFixed(0)));
     console.log(row("kernel RAM, sizeof(mk_kernel_t), bytes", String(r.kernelRamBytes)));
+    console.log(row("metering chain RAM, sizeof(mt_chain_t), bytes", String(r.meteringRamBytes)));
     if (index === 0) console.log(row("kernel flash (code + tables, -Os), bytes", String(flash)));
     summary.push(
-      `${r.nominalHz} Hz/${r.fftN} at ${r.sampleRateHz} Hz: ${r.insnPerPair.toFixed(1)}/pair + ${(r.insnPerWindowExtra / 1e3).toFixed(0)} k/window = ` +
+      `${r.nominalHz} Hz/${r.fftN} at ${r.sampleRateHz} Hz: ${r.insnPerPair.toFixed(1)}/pair + ${(r.insnPerWindowExtra / 1e3).toFixed(0)} k/window + ${(r.insnPerWindowMetering / 1e3).toFixed(0)} k/window metering = ` +
         `${(insnPerS / 1e6).toFixed(2)} M (${insnPerS <= budgetInsnPerS ? "met" : "OVER"})`,
     );
   });

@@ -47,7 +47,42 @@ test("the meter bundle prints a reading line per second and the dip (needs npm r
   await rt.dispose();
   const text = out.join("");
   const readings = text.split("\n").filter((l) => l.startsWith("t="));
-  assert.equal(readings.length, 4, text);
+  // One 'reading' per 5 released windows (the C chain holds each window one window for
+  // the IEC flag): windows ending at 1, 2 and 3 s; the one ending at 4 s is still held.
+  assert.equal(readings.length, 3, text);
+  assert.match(readings[2]!, /^t=3\.0s /);
   assert.match(readings[0]!, /f=50\.05\dHz V=230\.1\dV I=12\.0[56]\dA P=25\d\d\.\dW/);
   assert.match(text, /event dip start=2\.(09|10)\ds duration=0\.(09|10)\ds residual=(59|60)\.\d\d%/);
+});
+
+test("with setMetering, the C chain gives 'reading' once per 5 windows, 'aggregate' per 15, retunes itself, keeps the registers", async () => {
+  const clock = new VirtualClock(0);
+  const spec = { ...demoCondition(), frequencyHz: 49.5 };
+  const rt = new EspruinoRuntime({ clock, output: () => {}, globals: (r) => ({ MeterADC: hostMeterAdcClass(r, { source: conditionSource(spec) }) }) });
+  rt.execute(`var readings = [], aggs = [], adc = new MeterADC();
+    adc.setMetering({ calibration: { v: { unitPerLsb: -0.3497, zeroLsb: 1861.82, noiseLsb2: 0.33 }, i: { unitPerLsb: -0.0228, zeroLsb: 1861.82, noiseLsb2: 0.33 }, phaseRad: 0, frontEndHz: 10000 },
+      declaredV: 230, utcAtStartS: 1.8e9, readingEvery: 5 });
+    adc.on('reading', function (r) { readings.push(r); });
+    adc.on('aggregate', function (a) { aggs.push(a.interval + ' ' + a.windows); });
+    adc.start({ sampleRateHz: 12800, nominalHz: 50 });`);
+  clock.advance(3300);
+  const readings = JSON.parse(JSON.stringify(rt.global.readings)) as { tS: number; fHz: number; vRmsV: number; pW: number; importWh: number; flagged: boolean }[];
+  assert.equal(readings.length, 3, "windows released in 3.3 s: 15");
+  assert.ok(Math.abs(readings[2]!.fHz - 49.5) < 0.002, `f ${readings[2]!.fHz}`);
+  assert.ok(Math.abs(readings[2]!.vRmsV - 230 * Math.sqrt(1 + 0.03 ** 2)) < 0.5, `V ${readings[2]!.vRmsV}`);
+  assert.ok(readings[2]!.importWh > readings[1]!.importWh && readings[1]!.importWh > 0);
+  assert.equal(readings[0]!.flagged, false);
+  assert.deepEqual(JSON.parse(JSON.stringify(rt.global.aggs)), ["150cycle 15"]);
+  // retuned by the chain to 256 x 49.5 Hz (whole timer ticks)
+  assert.equal(rt.eval("adc.getStats().sampleRateHz") as number, Math.round(72e9 / Math.round(72e6 / (256 * 49.5))) / 1000);
+  // registers survive stop/start and restore from saved values
+  const saved = JSON.parse(JSON.stringify(rt.eval("adc.getEnergy()"))) as { importWh: { milli: number; frac: number } };
+  assert.ok(saved.importWh.milli > 0 && saved.importWh.frac >= 0 && saved.importWh.frac < 1);
+  rt.eval("adc.stop(); adc.start({ sampleRateHz: 12800, nominalHz: 50 })");
+  assert.deepEqual(JSON.parse(JSON.stringify(rt.eval("adc.getEnergy()"))), saved);
+  rt.eval(`adc.setEnergy({ importWh: { milli: 123456789, frac: 0.5 }, exportWh: { milli: 0, frac: 0 }, importVarh: { milli: 7, frac: 0 }, exportVarh: { milli: 0, frac: 0 } })`);
+  assert.equal(rt.eval("adc.getEnergy().importWh.milli") as number, 123456789);
+  assert.throws(() => rt.eval(`adc.setEnergy({ importWh: { milli: -1, frac: 0 }, exportWh: { milli: 0, frac: 0 }, importVarh: { milli: 0, frac: 0 }, exportVarh: { milli: 0, frac: 0 } })`), /importWh needs a whole milli/);
+  assert.throws(() => rt.eval("adc.setMetering({ calibration: {}, declaredV: -1, readingEvery: 5 })"), /declaredV must be a positive number of volts/);
+  await rt.dispose();
 });

@@ -6,9 +6,10 @@ import { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import { hostMeterAdcClass, conditionSource } from "./hostMeterAdc.ts";
 import { demoCondition } from "./runMeter.ts";
 import { kernelBackend } from "../analyze/kernelProcess.ts";
-import { periodSamples } from "../../modules/metering/windowReading.ts";
 import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
-import { sampleRetune } from "../../modules/metering/sampleRetune.ts";
+import { createChain } from "../native/metering.ts";
+import { referenceCalibration } from "../../modules/metering/referenceFrontEnd.ts";
+import { periodSamples } from "./periodSamples.ts";
 
 const addon = kernelBackend() === "addon";
 const skip = addon ? false : "the host MeterADC needs the kernel addon (npm install)";
@@ -70,18 +71,28 @@ test("the measured frequency stays right across a retune, and time stays continu
   const spanS = windows.reduce((s, w) => s + w.sampleCount / w.sampleRateHz, 0);
   assert.ok(Math.abs(spanS - (windows.length * 10) / f) < 2 / 12800, `windows span ${spanS} s for ${windows.length} x 10 cycles`);
   // The straddling window has samples on two grids: its plain f is off by 0.03 Hz (as
-  // on the device); modules/metering/sampleRetune.ts regrid(), as the meter app runs
-  // it, puts every window, that one included, within 2 mHz and on true time.
+  // on the device); the C metering chain's regrid (boards/STM32F107/metering/mtRetune.c),
+  // as the meter runs it, puts every window, that one included, within 2 mHz and on true time.
   assert.ok(Math.abs(fHz(mixed[0]!) - f) > 0.01, `plain f of the straddling window ${fHz(mixed[0]!)}`);
-  const retune = sampleRetune({ setSampleRate: () => 72e6 / 5682 }, 12800, 50);
-  retune.update(f, 0, false);
-  const c0 = windows[0]!.startSample + windows[0]!.crossingsSample[0]!;
+  const chain = createChain({ calibration: referenceCalibration(), declaredV: 230, utcAtStartS: 0, startRateHz: 12800, nominalHz: 50, regrid: true, retune: true });
+  const readings = [];
+  let asked = 0;
   for (const w of windows) {
-    retune.regrid(w);
-    assert.ok(Math.abs(fHz(w) - f) < 0.002, `regridded window ${w.index}: f = ${fHz(w)}`);
-    const startS = (w.startSample + w.crossingsSample[0]!) / w.sampleRateHz;
-    assert.ok(Math.abs(startS - c0 / oldHz - (w.index * 10) / f) < 5e-6, `window ${w.index} starts at ${startS} s`);
+    const o = chain.process(w);
+    for (const x of o.windows) readings.push(x.r);
+    if (o.wantRateHz > 0) {
+      asked = o.wantRateHz;
+      chain.rateAnswer(72e6 / 5682);
+    }
   }
+  for (const x of chain.finish(null).windows) readings.push(x.r);
+  assert.ok(Math.abs(asked - 256 * f) < 0.5, `the chain asked for ${asked} Hz`);
+  assert.equal(readings.length, windows.length);
+  const c0 = windows[0]!.startSample + windows[0]!.crossingsSample[0]!;
+  readings.forEach((r, k) => {
+    assert.ok(Math.abs(r.fHz - f) < 0.002, `regridded window ${k}: f = ${r.fHz}`);
+    assert.ok(Math.abs(r.startS - c0 / oldHz - (k * 10) / f) < 5e-6, `window ${k} starts at ${r.startS} s`);
+  });
   await rt.dispose();
 });
 

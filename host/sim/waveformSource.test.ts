@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import { hostMeterAdcClass } from "../meterAdc/hostMeterAdc.ts";
 import { kernelBackend } from "../analyze/kernelProcess.ts";
-import { periodSamples } from "../../modules/metering/windowReading.ts";
+import { periodSamples } from "../meterAdc/periodSamples.ts";
 import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
 import { applianceFor } from "./appliances.ts";
 import { cacheStats, feedFor, WINDOW_S } from "./waveformSource.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fitGainOffset, fitPhaseRad, frontEndGainFix } from "./calibration.ts";
+import { fitGainOffset, fitPhaseRad } from "./calibration.ts";
 
 test("least-squares gain and offset recover an exact line, inverting included", () => {
   // code = 1861.8 - x / 0.3494 (inverting transducer), five DC points.
@@ -29,10 +29,4 @@ test("calibration rejects too few or degenerate points with a message", () => {
 test("phase error is the measured angle minus the true one", () => {
   const lag = 0.012, theta = 0.6;
   assert.ok(Math.abs(fitPhaseRad(Math.cos(theta + lag), Math.sin(theta + lag), theta) - lag) < 1e-12);
-});
-
-test("front-end fix is 1/|H| of a first-order pole and 1 without one", () => {
-  assert.equal(frontEndGainFix(1000, 0), 1);
-  assert.ok(Math.abs(frontEndGainFix(10000, 10000) - Math.SQRT2) < 1e-15);
-  assert.ok(Math.abs(frontEndGainFix(1950, 10000) - Math.sqrt(1 + 0.195 * 0.195)) < 1e-15);
 });

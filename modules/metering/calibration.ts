@@ -1,6 +1,7 @@
 /**
- * Per-channel calibration of the meter's analog inputs, applied to the kernel's raw
- * ADC-code sums (modules/metering/windowReading.ts).
+ * Per-channel calibration of the meter's analog inputs: the shape the C metering chain
+ * applies once per window (boards/STM32F107/metering/mtCalibration.h, which also undoes
+ * the front-end pole), and the factory fits that produce it.
  *
  * Model of one channel (transducer + 12-bit ADC, the reference design's front end):
  *   x = unitPerLsb * (code - zeroLsb)          x in V or A at the meter's input
@@ -17,7 +18,7 @@
  *     its phase cancels in P.
  * The meter-level phaseRad advances the current relative to the voltage (positive =
  * the current channel lags its input by that much, e.g. a current transformer's
- * phase error); windowReading applies it at the fundamental.
+ * phase error); the C chain applies it at the fundamental (mtReading.c).
  */
 export interface ChannelCalibration {
   unitPerLsb: number;
@@ -70,11 +71,4 @@ export function fitGainOffset(refUnits: ArrayLike<number>, measuredLsb: ArrayLik
  */
 export function fitPhaseRad(measuredPW: number, measuredQVar: number, trueRad: number): number {
   return Math.atan2(measuredQVar, measuredPW) - trueRad;
-}
-
-/** 1/|H(f)| of the first-order front end (1 when frontEndHz is 0). */
-export function frontEndGainFix(fHz: number, frontEndHz: number): number {
-  if (!(frontEndHz > 0)) return 1;
-  const u = fHz / frontEndHz;
-  return Math.sqrt(1 + u * u);
 }
