@@ -29,7 +29,7 @@
  */
 interface MeterAdcConfig {
   /** ADC pair rate, Hz (1000..51200). The meter uses a whole number of pairs per nominal
-   * cycle near 12.8 kHz: 12800 at 50 Hz (256), 12780 at 60 Hz (213; sampleRetune.ts). */
+   * cycle near 12.8 kHz: 12800 at 50 Hz (256), 12780 at 60 Hz (213; modules/metering/sampleRate.ts). */
   sampleRateHz: number;
   nominalHz: 50 | 60;
   /** Cycles per window; 0/omitted: 10 at 50 Hz, 12 at 60 Hz. 12 needs the 60 Hz firmware

@@ -251,7 +251,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
               if (!m || !chain) continue;
               const out = chain.process(w);
               for (const e of out.events) this.emit("event", e);
-              for (const x of out.windows) if (++released % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
+              for (const x of out.windows) if (released++ % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
               for (const a of out.aggregates) this.emit("aggregate", a);
               if (out.wantRateHz > 0) chain.rateAnswer(this.setSampleRate(out.wantRateHz));
             }

@@ -173,7 +173,7 @@ MeterADC.prototype.start = function (cfg) {
     var r = MeterADC.readings[k % 3];
     e.importWh += (r.pW * spanS) / 3600;
     e.importVarh += (r.qVar * spanS) / 3600;
-    if (k >= 1 && k % m.readingEvery === 0) {
+    if (k >= 1 && (k - 1) % m.readingEvery === 0) { // the first released window, then every readingEvery-th
       self.emit("reading", { tS: k * spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf, thdVPct: r.thdVPct, thdIPct: r.thdIPct,
         flagged: false, importWh: e.importWh, exportWh: e.exportWh, importVarh: e.importVarh, exportVarh: e.exportVarh });
     }
@@ -196,6 +196,8 @@ MeterADC.prototype.start = function (cfg) {
         one();
         self.timer = setTimeout(step, 0);
       } else {
+        var mem = process.memory();
+        print("@@MEM done free " + mem.free + " usage " + mem.usage + " total " + mem.total);
         print("@@DONE " + k);
         quit();
       }

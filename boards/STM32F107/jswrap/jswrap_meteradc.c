@@ -386,7 +386,7 @@ static void queue(const char *event, JsVar *x) {
 
 static void on_window(void *ctx, const mt_reading_t *r, int flagged) {
   (void)ctx;
-  if (++released % readingEvery) return;
+  if (released++ % readingEvery) return; /* the first released window, then every readingEvery-th */
   dueReading = *r;
   dueFlagged = (uint8_t)(flagged != 0);
   readingDue = 1;

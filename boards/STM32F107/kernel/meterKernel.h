@@ -9,7 +9,7 @@
  *
  * What it does, per sample pair (integer only; the Cortex-M3 has no FPU):
  *   - 64-bit sums of v, i, v*v, i*i, v*i and the two one-sample-lagged cross
- *     products (so the TS side can apply phase compensation exactly at the
+ *     products (so the metering chain can apply phase compensation exactly at the
  *     fundamental without per-sample work);
  *   - voltage zero crossings with hysteresis on a moving average of 3/16 cycle
  *     (harmonics cannot add crossings; its exact delay is subtracted), each rising
@@ -25,8 +25,9 @@
  * rising voltage zero crossings, it queues one mk_window_t.
  *
  * Calibration (gain, offset, phase) is NOT applied here: every output is in ADC
- * codes (LSB) of the raw 12-bit samples; modules/metering (TypeScript) converts.
- * The TypeScript view of a window is modules/metering/kernelWindow.ts.
+ * codes (LSB) of the raw 12-bit samples; the metering chain (boards/STM32F107/
+ * metering, C) converts, once per window. The raw window's JavaScript view (the
+ * diagnostic 'window' event) is modules/metering/kernelWindow.ts.
  *
  * Sample format: one "pair" is a simultaneous voltage and current conversion, as
  * the STM32F1 dual-ADC regular-simultaneous mode writes ADC1_DR: a uint32 with the

@@ -1,6 +1,6 @@
 /* Test-only helpers: a synthetic V/I source (phasor recurrences, so it is cheap on
- * a soft-float Cortex-M3) and the per-window maths the TypeScript chain does
- * (kernelWindow.ts), in double. */
+ * a soft-float Cortex-M3) and a plain double version of the per-window maths, to check
+ * the kernel's sums (the meter's own is metering/mtReading.c). */
 #ifndef TEST_SIGNAL_H
 #define TEST_SIGNAL_H
 #include <stdint.h>
