@@ -18,6 +18,7 @@
         "boards/STM32F107/metering/mtProfile.c",
         "boards/STM32F107/metering/mtReading.c",
         "boards/STM32F107/metering/mtRetune.c",
+        "boards/STM32F107/metering/mtSqrt.c",
         "boards/STM32F107/metering/mtVoltageEvents.c"
       ],
       "include_dirs": [

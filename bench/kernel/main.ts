@@ -24,7 +24,7 @@ import { accuracyTable } from "./accuracy.ts";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const kernelDir = join(root, "boards/STM32F107/kernel");
 const meteringDir = join(root, "boards/STM32F107/metering");
-const meteringSources = ["mtAggregate.c", "mtCalibration.c", "mtChain.c", "mtEnergy.c", "mtProfile.c", "mtReading.c", "mtRetune.c", "mtVoltageEvents.c"];
+const meteringSources = ["mtAggregate.c", "mtCalibration.c", "mtChain.c", "mtEnergy.c", "mtProfile.c", "mtReading.c", "mtRetune.c", "mtSqrt.c", "mtVoltageEvents.c"];
 const cpuHz = 72e6;
 const budgetShare = 0.1;
 

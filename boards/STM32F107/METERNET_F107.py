@@ -67,7 +67,7 @@ info = {
      'SOURCES+=libs/meternet/kernel/meterKernel.c libs/meternet/kernel/harmonicFft.c libs/meternet/kernel/meterKernelTables.c',
      # the per-window metering chain (issue 17), run from jswrap_meteradc.c
      'SOURCES+=libs/meternet/metering/mtAggregate.c libs/meternet/metering/mtCalibration.c libs/meternet/metering/mtChain.c libs/meternet/metering/mtEnergy.c',
-     'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtVoltageEvents.c',
+     'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtSqrt.c libs/meternet/metering/mtVoltageEvents.c',
    ]
   }
 };

@@ -35,7 +35,7 @@ files=(drivers/bxcan.c drivers/adc.c drivers/dma.c drivers/tim.c
        jswrap/jswrap_can.c jswrap/jswrap_meteradc.c
        kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c
        metering/mtAggregate.c metering/mtCalibration.c metering/mtChain.c metering/mtEnergy.c
-       metering/mtProfile.c metering/mtReading.c metering/mtRetune.c metering/mtVoltageEvents.c)
+       metering/mtProfile.c metering/mtReading.c metering/mtRetune.c metering/mtSqrt.c metering/mtVoltageEvents.c)
 echo "variant: $variant"
 printf '| object | text | data | bss | flash | RAM |\n|---|---:|---:|---:|---:|---:|\n'
 tt=0; td=0; tb=0; status=0

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "mtSqrt.h"
+
 void mt_aggregator_init(mt_aggregator_t *a, mt_interval_t interval) {
   a->interval = (uint8_t)interval;
   mt_aggregator_reset(a);
@@ -39,10 +41,10 @@ void mt_aggregator_result(const mt_aggregator_t *a, int complete, mt_aggregate_t
   const double t = a->spanS;
   mt_quantities_t *q = &out->q;
   for (unsigned h = 0; h < MK_GROUPS; h++) {
-    q->hV[h] = (float)sqrt(a->hV2[h] / t);
-    q->hI[h] = (float)sqrt(a->hI2[h] / t);
+    q->hV[h] = (float)mt_sqrt(a->hV2[h] / t);
+    q->hI[h] = (float)mt_sqrt(a->hI2[h] / t);
   }
-  const double v = sqrt(a->v2 / t), i = sqrt(a->i2 / t), p = a->p / t;
+  const double v = mt_sqrt(a->v2 / t), i = mt_sqrt(a->i2 / t), p = a->p / t;
   const double s = v * i;
   const double n2 = s * s - p * p;
   out->interval = a->interval;
@@ -57,7 +59,7 @@ void mt_aggregator_result(const mt_aggregator_t *a, int complete, mt_aggregate_t
   q->pW = p;
   q->qVar = a->q / t;
   q->sVA = s;
-  q->nVA = sqrt(n2 > 0 ? n2 : 0);
+  q->nVA = mt_sqrt(n2 > 0 ? n2 : 0);
   q->pf = s > 0 ? p / s : 0;
   q->thdVPct = mt_thd_pct(q->hV, a->maxOrder);
   q->thdIPct = mt_thd_pct(q->hI, a->maxOrder);

@@ -3,8 +3,10 @@
 
 #include <math.h>
 
+#include "mtSqrt.h"
+
 double mt_front_end_gain_fix(double fHz, double frontEndHz) {
   if (!(frontEndHz > 0)) return 1;
   double u = fHz / frontEndHz;
-  return sqrt(1 + u * u);
+  return mt_sqrt(1 + u * u);
 }

@@ -6,13 +6,15 @@
 
 #include <math.h>
 
+#include "mtSqrt.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
 /* The kernel's values as the window object carried them (float32 where it did). */
 static float group_lsb(uint32_t q16) { return (float)(q16 / 65536.0); }
-static float urms_lsb(uint32_t msQ8) { return (float)sqrt(msQ8 / 256.0); }
+static float urms_lsb(uint32_t msQ8) { return (float)mt_sqrt(msQ8 / 256.0); }
 
 void mt_positions_from_window(mt_positions_t *p, const mk_window_t *w, double sampleRateHz) {
   p->sampleRateHz = sampleRateHz;
@@ -51,14 +53,14 @@ double mt_thd_pct(const float *h, unsigned maxOrder) {
   unsigned top = maxOrder < 40 ? maxOrder : 40;
   double s = 0;
   for (unsigned n = 2; n <= top; n++) s += (double)h[n] * h[n];
-  return h[1] > 0 ? (100 * sqrt(s)) / h[1] : 0;
+  return h[1] > 0 ? (100 * mt_sqrt(s)) / h[1] : 0;
 }
 
 double mt_urms_half_v(const mk_window_t *w, unsigned k, const mt_calibration_t *cal) {
   double g = fabs(cal->v.unitPerLsb);
   double u = urms_lsb(w->urmsMsQ8[k]);
   double ms = u * u - cal->v.noiseLsb2;
-  return g * sqrt(ms > 0 ? ms : 0);
+  return g * mt_sqrt(ms > 0 ? ms : 0);
 }
 
 void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions_t *p, const mt_calibration_t *cal) {
@@ -110,14 +112,14 @@ void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions
 
   msV -= cal->v.noiseLsb2;
   msI -= cal->i.noiseLsb2;
-  q->vRmsV = av * sqrt(msV > 0 ? msV : 0);
-  q->iRmsA = ai * sqrt(msI > 0 ? msI : 0);
+  q->vRmsV = av * mt_sqrt(msV > 0 ? msV : 0);
+  q->iRmsA = ai * mt_sqrt(msI > 0 ? msI : 0);
   q->pW = gv * gi * pLsb2;
   q->sVA = q->vRmsV * q->iRmsA;
   const double n2 = q->sVA * q->sVA - q->pW * q->pW;
   q->fHz = fHz;
   q->qVar = gv * gi * qLsb2 * fix1 * fix1;
-  q->nVA = sqrt(n2 > 0 ? n2 : 0);
+  q->nVA = mt_sqrt(n2 > 0 ? n2 : 0);
   q->pf = q->sVA > 0 ? q->pW / q->sVA : 0;
   q->thdVPct = mt_thd_pct(q->hV, maxOrder);
   q->thdIPct = mt_thd_pct(q->hI, maxOrder);

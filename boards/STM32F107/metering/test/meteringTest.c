@@ -9,6 +9,7 @@
 #include "../../kernel/meterKernel.h"
 #include "../../kernel/test/testSignal.h"
 #include "../mtChain.h"
+#include "../mtSqrt.h"
 
 static int passed, failed;
 static mk_kernel_t kern;
@@ -338,6 +339,33 @@ static void test_init_errors(void) {
   report("chain configuration errors", ok);
 }
 
+/* mt_sqrt against libm's sqrt (correctly rounded on both sides): every bit equal */
+static void test_sqrt(void) {
+  int ok = 1;
+  static uint64_t st = 88172645463325252ull;
+  long bad = 0;
+  double edge[] = {1, 2, 4, 0.25, 1e-300, 1e300, 1.7976931348623157e308, 2.2250738585072014e-308, 0, 4503599627370496.0, 9007199254740991.0, 1.0000000000000002, 0.9999999999999999};
+  for (unsigned k = 0; k < sizeof edge / sizeof edge[0]; k++) {
+    double a = sqrt(edge[k]), b = mt_sqrt(edge[k]);
+    if (memcmp(&a, &b, sizeof a)) bad++;
+  }
+  for (long k = 0; k < 20000; k++) {
+    st ^= st << 13;
+    st ^= st >> 7;
+    st ^= st << 17;
+    uint64_t bits = st & 0x7fffffffffffffffull;
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    if (k % 2) x = (double)(st >> 11) * (double)(st >> 11); /* near perfect squares */
+    if (!isfinite(x)) continue;
+    double a = sqrt(x), b = mt_sqrt(x);
+    if (memcmp(&a, &b, sizeof a)) bad++;
+  }
+  CHECK(bad == 0, "%ld results differ", bad);
+  CHECK(isnan(mt_sqrt(-1.0)), "negative: NaN (libm)");
+  report("mt_sqrt is correctly rounded: equal to libm sqrt on 20 000 random doubles and the edges", ok);
+}
+
 static void test_front_end_fix(void) {
   int ok = 1;
   CHECK(mt_front_end_gain_fix(1000, 0) == 1, "no pole: 1");
@@ -350,6 +378,7 @@ int main(void) {
   printf("metering tests, chain RAM %u bytes\n", (unsigned)sizeof(mt_chain_t));
   test_init_errors();
   test_front_end_fix();
+  test_sqrt();
   test_event_kat();
   test_energy_registers();
   test_profile();
