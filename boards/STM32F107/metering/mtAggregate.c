@@ -18,24 +18,36 @@ void mt_aggregator_reset(mt_aggregator_t *a) {
   a->maxOrder = 50;
 }
 
-void mt_aggregator_add(mt_aggregator_t *a, const mt_reading_t *r, int flagged) {
+/* One window into n aggregators: each weighted square is computed once and added to
+ * every aggregator (the same value each would compute: the 150-cycle and 10-minute
+ * aggregators share this work, half of the chain's multiplications). */
+void mt_aggregators_add(mt_aggregator_t *const *aggs, unsigned n, const mt_reading_t *r, int flagged) {
   const double d = r->spanS;
   const mt_quantities_t *q = &r->q;
-  if (a->windows == 0) a->startS = r->startS;
-  a->windows++;
-  a->spanS += d;
-  a->cycles += r->cycles;
-  a->v2 += d * q->vRmsV * q->vRmsV;
-  a->i2 += d * q->iRmsA * q->iRmsA;
-  a->p += d * q->pW;
-  a->q += d * q->qVar;
-  for (unsigned h = 0; h < MK_GROUPS; h++) {
-    a->hV2[h] += d * q->hV[h] * q->hV[h];
-    a->hI2[h] += d * q->hI[h] * q->hI[h];
+  const double v2 = d * q->vRmsV * q->vRmsV, i2 = d * q->iRmsA * q->iRmsA, p = d * q->pW, qq = d * q->qVar;
+  for (unsigned k = 0; k < n; k++) {
+    mt_aggregator_t *a = aggs[k];
+    if (a->windows == 0) a->startS = r->startS;
+    a->windows++;
+    a->spanS += d;
+    a->cycles += r->cycles;
+    a->v2 += v2;
+    a->i2 += i2;
+    a->p += p;
+    a->q += qq;
+    if (r->harmonicMaxOrder < a->maxOrder) a->maxOrder = r->harmonicMaxOrder;
+    if (flagged) a->flagged = 1;
   }
-  if (r->harmonicMaxOrder < a->maxOrder) a->maxOrder = r->harmonicMaxOrder;
-  if (flagged) a->flagged = 1;
+  for (unsigned h = 0; h < MK_GROUPS; h++) {
+    const double hv = d * q->hV[h] * q->hV[h], hi = d * q->hI[h] * q->hI[h];
+    for (unsigned k = 0; k < n; k++) {
+      aggs[k]->hV2[h] += hv;
+      aggs[k]->hI2[h] += hi;
+    }
+  }
 }
+
+void mt_aggregator_add(mt_aggregator_t *a, const mt_reading_t *r, int flagged) { mt_aggregators_add(&a, 1, r, flagged); }
 
 void mt_aggregator_result(const mt_aggregator_t *a, int complete, mt_aggregate_t *out) {
   const double t = a->spanS;

@@ -41,6 +41,8 @@ typedef struct {
 void mt_aggregator_init(mt_aggregator_t *a, mt_interval_t interval);
 void mt_aggregator_reset(mt_aggregator_t *a);
 void mt_aggregator_add(mt_aggregator_t *a, const mt_reading_t *r, int flagged);
+/* The same window into n aggregators at once (its weighted squares computed once). */
+void mt_aggregators_add(mt_aggregator_t *const *aggs, unsigned n, const mt_reading_t *r, int flagged);
 void mt_aggregator_result(const mt_aggregator_t *a, int complete, mt_aggregate_t *out);
 
 #endif

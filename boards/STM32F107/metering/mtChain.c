@@ -67,8 +67,8 @@ static void release(mt_chain_t *c, int flagged, const mt_sink_t *sink) {
     c->longComplete = c->longSlot >= 0;
     c->longSlot = slot;
   }
-  mt_aggregator_add(&c->longAgg, r, flagged);
-  mt_aggregator_add(&c->shortAgg, r, flagged);
+  mt_aggregator_t *const both[2] = {&c->longAgg, &c->shortAgg};
+  mt_aggregators_add(both, 2, r, flagged);
   if (c->shortAgg.windows == MT_SHORT_WINDOWS) {
     emit_aggregate(&c->shortAgg, 1, sink);
     mt_aggregator_reset(&c->shortAgg);
