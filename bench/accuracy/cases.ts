@@ -1,7 +1,7 @@
 // Runs one test condition through the same path as `meternet analyze`: the condition is
 // written as a COMTRADE record of ADC codes (reference transducer with its 10 kHz pole,
 // 12-bit ADC, 0.5 LSB rms noise; host/waveform/generateRecord.ts "adc" stage), then
-// read back and analysed by host/analyze/analyzeRecord.ts (C kernel + modules/metering).
+// read back and analysed by host/analyze/analyzeRecord.ts (C kernel + C metering chain).
 import { join } from "node:path";
 import { generateRecord } from "../../host/waveform/generateRecord.ts";
 import type { ConditionSpec } from "../../host/waveform/condition.ts";

@@ -69,7 +69,7 @@ function main(): void {
     const non = referenceNonSinusoidalSet(N_NONSIN, { seed: 1 }).map((s, k) => runCase(s, dir, `non${k}`, 0.75, noise));
     const dips = dipSet(N_DIPS).map((s, k) => runCase(s, dir, `dip${k}`, 1.0, noise));
     const wins = (cs: CaseResult[]): number => cs.reduce((s, c) => s + c.scored.length, 0);
-    console.log(`meternet accuracy bench: reference test set through meternet analyze (C kernel + modules/metering)`);
+    console.log(`meternet accuracy bench: reference test set through meternet analyze (C kernel + C metering chain, boards/STM32F107/metering)`);
     console.log(`${N_SIN} sinusoidal + ${N_NONSIN} non-sinusoidal conditions (seed 1), 12.8 kHz, reference transducer (10 kHz pole), 12-bit ADC, 0.5 LSB rms noise;`);
     console.log(`${wins(sin)} + ${wins(non)} scored 10-cycle windows; noise floor calibrated at zero input: V ${noise.v.toFixed(3)} LSB^2, I ${noise.i.toFixed(3)} LSB^2`);
     console.log(`rms error over the set ("mean squared deviation"); target = half the reference`);

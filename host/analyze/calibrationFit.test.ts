@@ -1,6 +1,6 @@
 // End to end: a front end with gain and offset errors, calibrated the way the
 // reference design did (least squares over reference points), then measured through
-// the C kernel and modules/metering.
+// the C kernel and the C metering chain (boards/STM32F107/metering).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { meterInput } from "../waveform/meterInput.ts";

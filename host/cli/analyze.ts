@@ -1,7 +1,7 @@
 /**
  * meternet analyze <record.cfg|.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--json]
  *                  [--front-end-hz HZ]
- * Runs the meter's measurement chain (the C kernel, then modules/metering) over a
+ * Runs the meter's measurement chain (the C kernel, then the C metering chain) over a
  * COMTRADE record. Channels are named by id or by number; defaults: the first analog
  * channel in V (or kV) and the first in A (or kA); a record without a current channel
  * is analysed on its voltage alone (current-derived quantities null / "-"). Every rate
