@@ -31,6 +31,9 @@
 #define MN_EVC_ADC_WINDOW 0x71 /* our EV_CUSTOM type; Espruino's own use 1..3 */
 #define ACTIVE_NAME "MeterADC" /* hidden-root child: the instance that owns the events */
 
+/* metering chain state (boards/STM32F107/metering), main loop only; see setMetering */
+static uint8_t meteringSet, meteringOn;
+
 static void adc_notify(void *ctx) {
   (void)ctx;
   jshPushCustomEvent((IOCustomEventFlags)MN_EVC_ADC_WINDOW);
@@ -94,7 +97,13 @@ void jswrap_meteradc_init(void) {
   "type" : "kill",
   "generate" : "jswrap_meteradc_kill"
 }*/
-void jswrap_meteradc_kill(void) { mn_adc_stop(&mn_board_adc); }
+void jswrap_meteradc_kill(void) {
+  mn_adc_stop(&mn_board_adc);
+  /* the next program configures metering itself; the chain's energy registers stay
+   * (the next start() with metering carries them on: metering_start) */
+  meteringSet = 0;
+  meteringOn = 0;
+}
 
 /*JSON{
   "type" : "constructor",
@@ -212,7 +221,6 @@ JsVar *jswrap_meteradc_getStats(JsVar *parent) {
 /* ---- metering chain (boards/STM32F107/metering), main loop only ---- */
 static mt_chain_t chain;
 static mt_chain_config_t meteringCfg;
-static uint8_t meteringSet, meteringOn;
 static uint16_t readingEvery;
 static uint32_t released;
 
