@@ -30,9 +30,10 @@
 extern mn_adc_t mn_board_adc;
 extern mn_can_t mn_board_can1;
 
-/* Clocks, pins, driver instances and NVIC, the first time it is called (both
- * jswrap files call it from their "init" hooks, which run after every reset);
- * later calls return at once. Returns 0 or the driver error. */
+/* Driver instances (the first time), then clocks, pins, the CAN1 remap and NVIC
+ * (every time: both jswrap files call it from their "init" hooks, which run
+ * after Espruino's jshReset() has made the pins analog inputs). Returns 0 or the
+ * driver error. */
 int mn_board_init(void);
 /* Interrupt-to-main-loop signals (the jswrap files push Espruino events). */
 void mn_board_set_adc_notify(void (*notify)(void *ctx));

@@ -231,7 +231,12 @@ typedef struct {
 #define MN_AFIO_MAPR_CAN1_REMAP_SHIFT 13u
 #define MN_AFIO_MAPR_CAN1_REMAP_MASK (3u << 13)
 #define MN_AFIO_CAN1_REMAP_PD0_PD1 3u
-#define MN_AFIO_MAPR_SWJ_MASK (7u << 24) /* write-only field: keep it 0 on RMW */
+/* SWJ_CFG is write-only and reads as 000 (RM0008 9.4.2): a read-modify-write
+ * that writes back 000 re-enables JTAG and SWD on PA13-15/PB3/PB4, undoing
+ * Espruino's SWJ disable. 111 is a combination with no effect: write it on a
+ * read-modify-write (ST's GPIO_PinRemapConfig does the same). */
+#define MN_AFIO_MAPR_SWJ_MASK (7u << 24)
+#define MN_AFIO_MAPR_SWJ_NO_CHANGE (7u << 24)
 
 typedef struct {
   mn_reg_t CRL, CRH, IDR, ODR, BSRR, BRR, LCKR;
