@@ -66,6 +66,9 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
     return MN_EINVAL;
   }
   adc_set_dual_mode(c->adc1, MN_ADC_DUALMOD_REG_SIMULT);
+  /* The timer is set up (its UG loads PSC/ARR) before the master's trigger is
+   * enabled: no update event may reach the ADC before the first real one. */
+  (void)tim_setup_trgo_on_update(c->tim, psc, arr);
   /* RM0008 11.9: the slave's trigger is enabled too, on SWSTART, so that only
    * the master's event starts the pair. */
   (void)adc_enable_external_trigger(c->adc2, MN_ADC_EXTSEL_SWSTART);
@@ -74,7 +77,6 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   (void)dma_setup_circular_p2m32(c->dma, c->dmaChannel, (uint32_t)(uintptr_t)&c->adc1->DR, (uint32_t)(uintptr_t)c->buffer,
                                  2u * c->halfPairs, DMA_PRIORITY_VERY_HIGH);
   (void)dma_enable_with_irqs(c->dma, c->dmaChannel);
-  (void)tim_setup_trgo_on_update(c->tim, psc, arr);
   dev->running = 1;
   tim_start(c->tim);
   return MN_OK;

@@ -204,6 +204,7 @@ typedef struct {
 #define MN_TIM_CR1_ARPE (1u << 7)
 #define MN_TIM_CR2_MMS_SHIFT 4u
 #define MN_TIM_CR2_MMS_MASK (7u << 4)
+#define MN_TIM_MMS_ENABLE 1u /* TRGO = counter enable (CEN) */
 #define MN_TIM_MMS_UPDATE 2u
 #define MN_TIM_EGR_UG (1u << 0)
 #define MN_TIM_SR_UIF (1u << 0)

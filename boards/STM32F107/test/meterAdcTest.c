@@ -140,6 +140,28 @@ static void test_start_wires_the_chain_as_rm0008_requires(void **state) {
   assert_int_equal(mn_adc_start(&dev, &k), MN_EALREADY);
 }
 
+/* issue 12, 2.8: no conversion outside the timer's updates. RM0008 11.12.3: a
+ * CR2 write that keeps ADON 1 and changes nothing else starts a conversion
+ * (the slave's trigger setup on a restart did); the UG that loads PSC/ARR is
+ * an update event, and with MMS = update already set it pulsed TRGO into an
+ * enabled ADC1 trigger. Either shifts the buffer by a pair. */
+static void test_start_and_restart_make_no_stray_conversion(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_int_equal(hw.strayConversions, 0);
+  assert_int_equal(hw.remaining, 2 * HALF); /* no word moved before the first update */
+  run(HALF + 10, 0);
+  mn_adc_stop(&dev);
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_int_equal(hw.strayConversions, 0);
+  assert_int_equal(hw.remaining, 2 * HALF);
+  run(HALF, 0);
+  assert_int_equal(dev.pairs, HALF); /* the first half is the first 256 updates after the restart */
+  double w0 = 2 * M_PI * 50.0 * (double)cumTicks[HALF + 10] / TIM_HZ;
+  assert_int_equal(buffer[0] & 0xFFFFu, lround(2048 + 1600 * sin(w0)));
+}
+
 static void test_calibration_timeout_and_bad_config(void **state) {
   (void)state;
   mk_config_t k = k50();
@@ -504,6 +526,7 @@ static void test_retune_at_60hz(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_start_wires_the_chain_as_rm0008_requires, setup),
+      cmocka_unit_test_setup(test_start_and_restart_make_no_stray_conversion, setup),
       cmocka_unit_test_setup(test_calibration_timeout_and_bad_config, setup),
       cmocka_unit_test_setup(test_halves_alternate_and_flags_are_cleared, setup),
       cmocka_unit_test_setup(test_windows_of_a_50hz_sine, setup),
