@@ -11,7 +11,18 @@
 
 /* The aggregator's image (METERNET_F107_AGG.py) has no ADC hook and no kernel:
  * built with -DMN_NO_METERADC it keeps only CAN1. */
+#define DEMCR (*(mn_reg_t *)MN_DEMCR_ADDR)
+#define DWT_CTRL (*(mn_reg_t *)MN_DWT_CTRL_ADDR)
+#define DWT_CYCCNT (*(mn_reg_t *)MN_DWT_CYCCNT_ADDR)
+
 #ifndef MN_NO_METERADC
+/* The sampler counts half-buffers lost while its interrupt was held off from
+ * elapsed timer ticks: the core's cycle counter runs at SYSCLK, which is also
+ * TIM3's clock here (72 MHz, APB1 prescaler 2). */
+#if MN_BOARD_TIM3_HZ != MN_BOARD_SYSCLK_HZ
+#error "timerTicksNow must count TIM3 ticks: scale the DWT cycle count"
+#endif
+static uint32_t cycles_now(void) { return MN_RD(DWT_CYCCNT); }
 static mk_kernel_t kernel;
 static uint32_t adcBuffer[2u * MN_BOARD_ADC_HALF_PAIRS];
 
@@ -28,9 +39,10 @@ static mn_adc_config_t adcConfig = {
     .buffer = adcBuffer,
     .halfPairs = MN_BOARD_ADC_HALF_PAIRS,
     .kernel = &kernel,
+    .timerTicksNow = cycles_now,
 };
 mn_adc_t mn_board_adc;
-void mn_board_set_adc_notify(void (*notify)(void *ctx)) { adcConfig.notify = notify; }
+void mn_board_set_adc_notify(int (*notify)(void *ctx)) { adcConfig.notify = notify; }
 #endif
 
 static mn_can_config_t canConfig = {
@@ -76,6 +88,8 @@ static void setup_clocks_pins_irqs(void) {
   MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~MN_RCC_CFGR_ADCPRE_MASK) | (MN_RCC_ADCPRE_DIV6 << MN_RCC_CFGR_ADCPRE_SHIFT));
   gpio_config(GPIOC, 0, 0x0u); /* analog */
   gpio_config(GPIOC, 2, 0x0u);
+  MN_SET(DEMCR, MN_DEMCR_TRCENA);
+  MN_SET(DWT_CTRL, MN_DWT_CTRL_CYCCNTENA);
   nvic_enable(MN_IRQ_DMA1_CH1, MN_BOARD_PRIO_DMA);
 #endif
   MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_AFIOEN | MN_RCC_APB2ENR_IOPDEN);

@@ -15,6 +15,7 @@
 #include "can/canDriver.h"
 
 #define MN_BOARD_APB1_HZ 36000000u
+#define MN_BOARD_SYSCLK_HZ 72000000u
 #define MN_BOARD_TIM3_HZ 72000000u
 #define MN_BOARD_V_CHANNEL 10u
 #define MN_BOARD_I_CHANNEL 12u
@@ -35,8 +36,9 @@ extern mn_can_t mn_board_can1;
  * after Espruino's jshReset() has made the pins analog inputs). Returns 0 or the
  * driver error. */
 int mn_board_init(void);
-/* Interrupt-to-main-loop signals (the jswrap files push Espruino events). */
-void mn_board_set_adc_notify(void (*notify)(void *ctx));
+/* Interrupt-to-main-loop signals (the jswrap files push Espruino events); the
+ * ADC one returns nonzero when the event was queued (mn_adc_config_t.notify). */
+void mn_board_set_adc_notify(int (*notify)(void *ctx));
 void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events));
 
 #endif

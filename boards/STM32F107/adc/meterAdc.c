@@ -49,6 +49,8 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
   dev->kernelBase = 0;
   dev->rateHead = 0;
   dev->notifyPending = 0;
+  dev->errorPending = 0;
+  dev->dmaPos = 0;
   memset(&dev->s, 0, sizeof(dev->s));
   push_rate(dev, 0, ticks_of(psc, arr));
 
@@ -78,6 +80,7 @@ int mn_adc_start(mn_adc_t *dev, const mk_config_t *k) {
                                  2u * c->halfPairs, DMA_PRIORITY_VERY_HIGH);
   (void)dma_enable_with_irqs(c->dma, c->dmaChannel);
   dev->running = 1;
+  dev->dmaPosTicks = c->timerTicksNow ? c->timerTicksNow() : 0u;
   tim_start(c->tim);
   return MN_OK;
 }
@@ -141,8 +144,40 @@ static void restart_kernel(mn_adc_t *dev) {
   dev->s.kernelRestarts++;
 }
 
+/* Both flags were set: at least two halves completed since the last one read.
+ * The DMA is writing the half CNDTR points into, so the other one is the
+ * newest complete half and the only one still intact (deciding by the order
+ * of the flags would read the half being overwritten when the last
+ * completion was HT). The absolute DMA position is the one congruent with
+ * CNDTR nearest to the timer-tick estimate (a half is 20 ms, far above any
+ * estimate's error), at least two halves on. Returns that half (0/1), sets
+ * `pairs` to its start and counts the halves lost before it. */
+static int skip_lost_halves(mn_adc_t *dev, uint32_t now) {
+  const mn_adc_config_t *c = dev->cfg;
+  uint64_t n = c->halfPairs, ring = 2u * n;
+  uint64_t pos = ring - dma_remaining(c->dma, c->dmaChannel); /* 0 .. ring-1 */
+  uint64_t done = dev->pairs / n;                               /* halves read or counted lost */
+  uint64_t a = (done + 2u) * n;
+  a += (pos + ring - a % ring) % ring; /* smallest congruent position two completions on */
+  if (c->timerTicksNow) {
+    uint64_t est = dev->dmaPos + (uint32_t)(now - dev->dmaPosTicks) / ticks_of(dev->psc, dev->arr);
+    if (est > a) a += (est - a + n) / ring * ring;
+  }
+  uint64_t newestEnd = a / n * n;
+  dev->s.missedBlocks += (uint32_t)(newestEnd / n - done - 1u);
+  dev->pairs = newestEnd - n;
+  return (int)(newestEnd / n - 1u) & 1;
+}
+
+static void notify_main_loop(mn_adc_t *dev) {
+  const mn_adc_config_t *c = dev->cfg;
+  /* pending only once the event is queued: a dropped one is retried */
+  if (c->notify && c->notify(c->notifyCtx)) dev->notifyPending = 1;
+}
+
 void mn_adc_isr_dma(mn_adc_t *dev) {
   const mn_adc_config_t *c = dev->cfg;
+  uint32_t now = c->timerTicksNow ? c->timerTicksNow() : 0u;
   /* The ARR write comes first: it must land before the next update event
    * (one sample period, 78 us at 12.8 kHz) to take effect where recorded. */
   uint32_t newArr = dev->pendingArr;
@@ -151,6 +186,8 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
     dev->s.dmaErrors++;
     tim_stop(c->tim);
     dev->running = 0;
+    dev->errorPending = 1;
+    if (c->notify) (void)c->notify(c->notifyCtx);
     return;
   }
   if (!(flags & (MN_DMA_FLAG_HT | MN_DMA_FLAG_TC)) || !dev->running) return;
@@ -160,11 +197,8 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
   }
   int half;
   if ((flags & MN_DMA_FLAG_HT) && (flags & MN_DMA_FLAG_TC)) {
-    /* Both halves finished: the DMA is refilling the first, which is lost. */
-    dev->s.missedBlocks++;
-    dev->pairs += c->halfPairs;
+    half = skip_lost_halves(dev, now);
     restart_kernel(dev);
-    half = 1;
   } else {
     half = (flags & MN_DMA_FLAG_TC) ? 1 : 0;
   }
@@ -178,11 +212,12 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
   int queued = mk_feed_packed(c->kernel, c->buffer + (size_t)half * c->halfPairs, c->halfPairs);
   dev->pairs += c->halfPairs;
   dev->s.blocks++;
+  /* where the DMA was when this interrupt began: just past the half read */
+  uint32_t ring = 2u * c->halfPairs, endPos = half ? 0u : c->halfPairs;
+  dev->dmaPos = dev->pairs + (ring - dma_remaining(c->dma, c->dmaChannel) + ring - endPos) % ring;
+  dev->dmaPosTicks = now;
   if (dma_peek_flags(c->dma, c->dmaChannel) & (half ? MN_DMA_FLAG_HT : MN_DMA_FLAG_TC)) dev->s.lateBlocks++;
-  if (queued > 0 && !dev->notifyPending) {
-    dev->notifyPending = 1;
-    if (c->notify) c->notify(c->notifyCtx);
-  }
+  if (queued > 0 && !dev->notifyPending) notify_main_loop(dev);
 }
 
 /* Mean ticks per interval over pairs [a, a+n) from the rate history. */
@@ -228,4 +263,18 @@ int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info
   return 1;
 }
 
-void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out) { *out = dev->s; }
+int mn_adc_take_error(mn_adc_t *dev) {
+  uint32_t irq = MN_IRQ_SAVE();
+  int e = dev->errorPending;
+  dev->errorPending = 0;
+  MN_IRQ_RESTORE(irq);
+  return e;
+}
+
+void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out) {
+  /* 7 words the DMA interrupt updates: without the mask a copy could mix
+   * counters from before and after one interrupt (28 bytes, well under 1 us) */
+  uint32_t irq = MN_IRQ_SAVE();
+  *out = dev->s;
+  MN_IRQ_RESTORE(irq);
+}

@@ -257,6 +257,14 @@ typedef struct {
   volatile uint8_t IP[240];           /* priority bytes; the F1 implements the top 4 bits */
 } nvic_regs_t;
 
+/* Cortex-M3 cycle counter (ARMv7-M ARM C1.8.8, C1.6.5): DEMCR.TRCENA powers
+ * the DWT, DWT_CTRL.CYCCNTENA runs CYCCNT at the core clock. */
+#define MN_DEMCR_ADDR 0xE000EDFCu
+#define MN_DEMCR_TRCENA (1u << 24)
+#define MN_DWT_CTRL_ADDR 0xE0001000u
+#define MN_DWT_CYCCNT_ADDR 0xE0001004u
+#define MN_DWT_CTRL_CYCCNTENA (1u << 0)
+
 /* Base addresses (RM0008 table 3, memory map; PM0056 for the NVIC). */
 #define MN_TIM3_BASE 0x40000400u
 #define MN_CAN1_BASE 0x40006400u

@@ -25,9 +25,13 @@
 #define MN_EVC_ADC_WINDOW 0x71 /* our EV_CUSTOM type; Espruino's own use 1..3 */
 #define ACTIVE_NAME "MeterADC" /* hidden-root child: the instance that owns the events */
 
-static void adc_notify(void *ctx) {
+/* 1 when queued. jshPushEvent, not jshPushCustomEvent: in 2v29 the latter
+ * drops jshPushEvent's result (no return statement), and the driver must know
+ * when a full queue refused the event so that it asks again. */
+static int adc_notify(void *ctx) {
   (void)ctx;
-  jshPushCustomEvent((IOCustomEventFlags)MN_EVC_ADC_WINDOW);
+  IOCustomEventFlags flags = (IOCustomEventFlags)MN_EVC_ADC_WINDOW;
+  return jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags)) ? 1 : 0;
 }
 
 /*JSON{
@@ -45,6 +49,15 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "window",
   "params" : [
     ["window","JsVar","The kernel's results (KernelWindow, modules/metering/kernelWindow.ts)"]
+  ]
+}
+*/
+/*JSON{
+  "type" : "event",
+  "class" : "MeterADC",
+  "name" : "error",
+  "params" : [
+    ["message","JsVar","What stopped sampling (a DMA transfer error): call start() again"]
   ]
 }
 */
@@ -213,6 +226,11 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   IOCustomEventFlags customFlags = *(IOCustomEventFlags *)data;
   if ((customFlags & EVC_TYPE_MASK) != MN_EVC_ADC_WINDOW) return;
   JsVar *owner = jsvObjectGetChildIfExists(execInfo.hiddenRoot, ACTIVE_NAME);
+  if (mn_adc_take_error(&mn_board_adc) && owner) {
+    JsVar *msg = jsvNewFromString("MeterADC: DMA transfer error, sampling stopped: call start() again");
+    jsiQueueObjectCallbacks(owner, JS_EVENT_PREFIX "error", &msg, 1);
+    jsvUnLock(msg);
+  }
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */

@@ -88,6 +88,11 @@ static void test_nvic_priorities_and_enables(void **state) {
   assert_true(board.rcc.APB1ENR & MN_RCC_APB1ENR_CAN1EN);
   assert_true(board.rcc.APB1ENR & MN_RCC_APB1ENR_TIM3EN);
   assert_int_equal((board.rcc.CFGR & MN_RCC_CFGR_ADCPRE_MASK) >> MN_RCC_CFGR_ADCPRE_SHIFT, MN_RCC_ADCPRE_DIV6);
+  /* the cycle counter the sampler counts lost half-buffers with */
+  assert_true(board.demcr & MN_DEMCR_TRCENA);
+  assert_true(board.dwt[0] & MN_DWT_CTRL_CYCCNTENA);
+  board.dwt[1] = 123456u;
+  assert_int_equal(mn_board_adc.cfg->timerTicksNow(), 123456u);
 }
 
 int main(void) {

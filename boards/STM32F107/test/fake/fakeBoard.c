@@ -12,6 +12,8 @@ static volatile void *model_block(fake_region_t *r) {
   if (r == &f->rAfio) return &f->afio;
   if (r == &f->rGpioc) return &f->gpioc;
   if (r == &f->rGpiod) return &f->gpiod;
+  if (r == &f->rDwt) return f->dwt;
+  if (r == &f->rDemcr) return &f->demcr;
   return &f->nvic;
 }
 
@@ -61,6 +63,8 @@ void fake_board_init(fake_board_t *f) {
   add(f, &f->rGpioc, MN_GPIOC_BASE, sizeof(f->gpioc), plain_read, plain_write);
   add(f, &f->rGpiod, MN_GPIOD_BASE, sizeof(f->gpiod), plain_read, plain_write);
   add(f, &f->rNvic, MN_NVIC_BASE, sizeof(f->nvic), plain_read, plain_write);
+  add(f, &f->rDwt, MN_DWT_CTRL_ADDR, sizeof(f->dwt), plain_read, plain_write);
+  add(f, &f->rDemcr, MN_DEMCR_ADDR, sizeof(f->demcr), plain_read, plain_write);
 }
 
 void fake_board_espruino_reset(fake_board_t *f) {

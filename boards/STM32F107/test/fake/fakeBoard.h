@@ -1,7 +1,8 @@
 /*
  * Register-level models of the blocks meternetBoard.c sets up, at their real
  * STM32F107 addresses (the fakes answer every access, nothing is dereferenced):
- *  - RCC, GPIOC, GPIOD, NVIC: plain registers (NVIC_ISER write-1-to-set);
+ *  - RCC, GPIOC, GPIOD, NVIC, DWT, DEMCR: plain registers (NVIC_ISER
+ *    write-1-to-set);
  *  - AFIO_MAPR: SWJ_CFG[2:0] (bits 26:24) is write-only and reads as 000
  *    (RM0008 9.4.2); a write of 000, 001, 010 or 100 selects that debug-port
  *    configuration, any other combination has no effect. `swjCfg` holds the
@@ -22,8 +23,9 @@ typedef struct {
   afio_regs_t afio;
   gpio_regs_t gpioc, gpiod;
   nvic_regs_t nvic;
+  mn_reg_t dwt[2], demcr; /* DWT_CTRL, DWT_CYCCNT; DEMCR */
   uint32_t swjCfg;
-  fake_region_t rRcc, rAfio, rGpioc, rGpiod, rNvic;
+  fake_region_t rRcc, rAfio, rGpioc, rGpiod, rNvic, rDwt, rDemcr;
 } fake_board_t;
 
 void fake_board_init(fake_board_t *f);
