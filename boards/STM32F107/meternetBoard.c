@@ -72,7 +72,7 @@ static void nvic_enable(int irq, uint32_t prio) {
 
 static int driversReady;
 
-void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
+void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
 
 /* Clocks, pins, the CAN1 remap and the NVIC. Espruino's jshReset(), which
  * reset(), save() and load() run before the init hooks, turns every pin not

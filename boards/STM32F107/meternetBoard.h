@@ -39,6 +39,6 @@ int mn_board_init(void);
 /* Interrupt-to-main-loop signals (the jswrap files push Espruino events); the
  * ADC one returns nonzero when the event was queued (mn_adc_config_t.notify). */
 void mn_board_set_adc_notify(int (*notify)(void *ctx));
-void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events));
+void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events));
 
 #endif

@@ -11,7 +11,8 @@
 static void raise_events(mn_can_t *dev, uint32_t ev) {
   uint32_t before = dev->pendingEvents;
   dev->pendingEvents = before | ev;
-  if (before == 0 && dev->cfg->notify) dev->cfg->notify(dev->cfg->notifyCtx, ev);
+  if (before == 0 && dev->cfg->notify && !dev->cfg->notify(dev->cfg->notifyCtx, ev))
+    dev->pendingEvents = 0; /* refused (event queue full): the next event asks again */
 }
 
 /* Records a new state (called from an ISR, or from the main loop with
