@@ -40,6 +40,7 @@ static mn_adc_config_t adcConfig = {
     .halfPairs = MN_BOARD_ADC_HALF_PAIRS,
     .kernel = &kernel,
     .timerTicksNow = cycles_now,
+    .dmaIrqPriority = MN_BOARD_PRIO_DMA,
 };
 mn_adc_t mn_board_adc;
 void mn_board_set_adc_notify(int (*notify)(void *ctx)) { adcConfig.notify = notify; }

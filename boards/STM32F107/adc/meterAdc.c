@@ -220,61 +220,82 @@ void mn_adc_isr_dma(mn_adc_t *dev) {
   if (queued > 0 && !dev->notifyPending) notify_main_loop(dev);
 }
 
-/* Mean ticks per interval over pairs [a, a+n) from the rate history. */
-static double mean_ticks(const mn_adc_t *dev, uint64_t a, uint64_t n) {
-  uint32_t head = dev->rateHead;
+/* Mean ticks per interval over pairs [a, a+n) from a copy of the rate history
+ * (`head` entries pushed in all). */
+static double mean_ticks(const mn_adc_rate_step_t *rates, uint32_t head, uint64_t a, uint64_t n) {
   uint32_t count = head < MN_ADC_RATE_HISTORY ? head : MN_ADC_RATE_HISTORY;
   double total = 0;
   uint64_t end = a + n;
   /* walk entries newest to oldest; entry k covers [from_k, from_{k+1}) */
   uint64_t upper = end;
   for (uint32_t k = 0; k < count && upper > a; k++) {
-    const mn_adc_rate_step_t *r = &dev->rates[(head - 1u - k) % MN_ADC_RATE_HISTORY];
+    const mn_adc_rate_step_t *r = &rates[(head - 1u - k) % MN_ADC_RATE_HISTORY];
     uint64_t from = r->fromPair;
     if (from >= upper) continue;
     uint64_t lo = from > a ? from : a;
     total += (double)(upper - lo) * r->ticks;
     upper = lo;
   }
-  if (upper > a) total += (double)(upper - a) * dev->rates[(head - count) % MN_ADC_RATE_HISTORY].ticks; /* older than the history */
+  if (upper > a) total += (double)(upper - a) * rates[(head - count) % MN_ADC_RATE_HISTORY].ticks; /* older than the history */
   return n ? total / (double)n : 0;
 }
 
+/* Holds off the DMA interrupt (and less urgent ones) on the main loop. With the
+ * priority configured, BASEPRI: CAN (more urgent) keeps answering remote frames
+ * from its interrupt meanwhile; without, PRIMASK. */
+static uint32_t mask_dma_irq(const mn_adc_config_t *c) {
+  return c->dmaIrqPriority ? MN_BASEPRI_RAISE((uint32_t)c->dmaIrqPriority << 4) : MN_IRQ_SAVE();
+}
+
+static void unmask_dma_irq(const mn_adc_config_t *c, uint32_t saved) {
+  if (c->dmaIrqPriority) MN_BASEPRI_RESTORE(saved);
+  else MN_IRQ_RESTORE(saved);
+}
+
 int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info) {
-  if (dev->cfg == NULL) return 0;
-  /* With the DMA interrupt masked, a kernel restart cannot reset the queue
-   * under mk_take_window (a 744-byte copy, about 10 us). */
-  uint32_t irq = MN_IRQ_SAVE();
+  const mn_adc_config_t *c = dev->cfg;
+  if (c == NULL) return 0;
+  /* With the DMA interrupt held off, a kernel restart cannot reset the queue
+   * under mk_take_window (a 744-byte copy, about 10 us) nor a retune change the
+   * rate history being copied. The soft-double arithmetic runs after. */
+  mn_adc_rate_step_t rates[MN_ADC_RATE_HISTORY];
+  uint32_t saved = mask_dma_irq(c);
   dev->notifyPending = 0;
-  int got = mk_take_window(dev->cfg->kernel, w);
+  int got = mk_take_window(c->kernel, w);
   uint64_t base = dev->kernelBase;
-  double ticks = 0;
+  uint32_t head = dev->rateHead;
   if (got) {
-    ticks = mean_ticks(dev, base + w->startSample, w->sampleCount);
+    memcpy(rates, dev->rates, sizeof(rates));
     dev->s.windowsDelivered++;
     dev->s.windowsDropped += w->droppedBefore;
   }
-  MN_IRQ_RESTORE(irq);
+  unmask_dma_irq(c, saved);
   if (!got) return 0;
   if (info) {
+    double ticks = mean_ticks(rates, head, base + w->startSample, w->sampleCount);
     info->firstPair = base + w->startSample;
-    info->sampleRateHz = ticks > 0 ? (double)dev->cfg->timerClkHz / ticks : 0;
+    info->sampleRateHz = ticks > 0 ? (double)c->timerClkHz / ticks : 0;
   }
   return 1;
 }
 
 int mn_adc_take_error(mn_adc_t *dev) {
-  uint32_t irq = MN_IRQ_SAVE();
+  if (dev->cfg == NULL) return 0;
+  uint32_t saved = mask_dma_irq(dev->cfg);
   int e = dev->errorPending;
   dev->errorPending = 0;
-  MN_IRQ_RESTORE(irq);
+  unmask_dma_irq(dev->cfg, saved);
   return e;
 }
 
 void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out) {
   /* 7 words the DMA interrupt updates: without the mask a copy could mix
-   * counters from before and after one interrupt (28 bytes, well under 1 us) */
-  uint32_t irq = MN_IRQ_SAVE();
+   * counters from before and after one interrupt */
+  if (dev->cfg == NULL) {
+    *out = dev->s;
+    return;
+  }
+  uint32_t saved = mask_dma_irq(dev->cfg);
   *out = dev->s;
-  MN_IRQ_RESTORE(irq);
+  unmask_dma_irq(dev->cfg, saved);
 }

@@ -35,7 +35,8 @@
  *
  * Contexts: mn_adc_isr_dma runs in the DMA1 channel 1 interrupt (lowest of our
  * priorities: it may run a window's FFT, some milliseconds, and must not delay
- * the CAN auto-replies); the rest runs on the main loop.
+ * the CAN auto-replies); the rest runs on the main loop, which holds off only
+ * the DMA interrupt (BASEPRI at dmaIrqPriority) while it shares data with it.
  */
 #ifndef MN_METER_ADC_H
 #define MN_METER_ADC_H
@@ -69,6 +70,10 @@ typedef struct {
    * count every half-buffer lost while it was held off. NULL: from the flags
    * and CNDTR alone, which tell 2 lost halves from 1 but not 3 from 1. */
   uint32_t (*timerTicksNow)(void);
+  /* NVIC priority of the DMA interrupt (0..15, MN_BOARD_PRIO_DMA): the main loop
+   * holds off only that interrupt and less urgent ones (BASEPRI) while it takes
+   * a window, so CAN's stays live. 0: every interrupt is masked instead. */
+  uint8_t dmaIrqPriority;
 } mn_adc_config_t;
 
 typedef struct {

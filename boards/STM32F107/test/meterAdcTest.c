@@ -21,6 +21,7 @@
 #define HALF 256u
 #define TIM_HZ 72000000u
 #define MAX_SAMPLES 40000u
+#define MN_BOARD_PRIO_DMA_TEST 12u /* the board's DMA priority (meternetBoard.h) */
 
 static fake_sampling_t hw;
 static mk_kernel_t kernel;
@@ -46,12 +47,12 @@ static uint32_t ticks_now(void) { return (uint32_t)hw.ticks; }
 static const mn_adc_config_t cfg = {
     .adc1 = &hw.adc1, .adc2 = &hw.adc2, .dma = &hw.dma, .dmaChannel = 1, .tim = &hw.tim, .timerClkHz = TIM_HZ,
     .vChannel = 10, .iChannel = 12, .sampleTimeCode = 6, .buffer = buffer, .halfPairs = HALF, .kernel = &kernel,
-    .notify = on_notify, .timerTicksNow = ticks_now};
+    .notify = on_notify, .timerTicksNow = ticks_now, .dmaIrqPriority = MN_BOARD_PRIO_DMA_TEST};
 /* the same without a tick counter: lost halves from the flags and CNDTR alone */
 static const mn_adc_config_t cfgNoTicks = {
     .adc1 = &hw.adc1, .adc2 = &hw.adc2, .dma = &hw.dma, .dmaChannel = 1, .tim = &hw.tim, .timerClkHz = TIM_HZ,
     .vChannel = 10, .iChannel = 12, .sampleTimeCode = 6, .buffer = buffer, .halfPairs = HALF, .kernel = &kernel,
-    .notify = on_notify};
+    .notify = on_notify, .dmaIrqPriority = MN_BOARD_PRIO_DMA_TEST};
 
 static mk_config_t k50(void) {
   mk_config_t k;
@@ -421,9 +422,34 @@ static void test_stats_copied_with_the_interrupt_masked(void **state) {
   (void)state;
   mn_adc_stats_t s;
   fake_irq_max_depth = 0;
+  fake_basepri_raised = 0;
   mn_adc_get_stats(&dev, &s);
-  assert_int_equal(fake_irq_max_depth, 1);
+  assert_int_equal(fake_irq_max_depth + (fake_basepri_raised == MN_BOARD_PRIO_DMA_TEST << 4), 1);
   assert_int_equal(fake_irq_depth, 0);
+  assert_int_equal(fake_basepri, 0);
+}
+
+/* issue 12, 2.6: taking a window masked every interrupt (PRIMASK) over a 744-byte
+ * copy and soft-double arithmetic, delaying the CAN interrupt and its auto-replies.
+ * Only the DMA interrupt must be held off (BASEPRI at its priority: CAN's 5 and
+ * Espruino's SysTick/USART stay enabled). */
+static void test_take_window_masks_only_the_dma_interrupt(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(3 * 2560, 0);
+  fake_irq_max_depth = 0;
+  fake_basepri_raised = 0;
+  mk_window_t w;
+  mn_adc_window_info_t info;
+  assert_int_equal(mn_adc_take_window(&dev, &w, &info), 1);
+  assert_int_equal(fake_irq_max_depth, 0);                          /* no global mask */
+  assert_int_equal(fake_basepri_raised, MN_BOARD_PRIO_DMA_TEST << 4); /* DMA and below */
+  assert_int_equal(fake_basepri, 0);                                /* restored */
+  assert_true(fabs(info.sampleRateHz - 12800.0) < 1e-9);
+  fake_irq_max_depth = 0;
+  assert_int_equal(mn_adc_take_error(&dev), 0);
+  assert_int_equal(fake_irq_max_depth, 0);
 }
 
 static void test_retune_follows_frequency_and_windows_report_true_rate(void **state) {
@@ -678,6 +704,7 @@ int main(void) {
       cmocka_unit_test_setup(test_refused_notification_is_retried, setup),
       cmocka_unit_test_setup(test_dma_error_reaches_the_main_loop, setup),
       cmocka_unit_test_setup(test_stats_copied_with_the_interrupt_masked, setup),
+      cmocka_unit_test_setup(test_take_window_masks_only_the_dma_interrupt, setup),
       cmocka_unit_test_setup(test_retune_follows_frequency_and_windows_report_true_rate, setup),
       cmocka_unit_test_setup(test_stop_leaves_hardware_idle, setup),
       cmocka_unit_test_setup(test_stop_discards_queued_windows, setup),
