@@ -11,6 +11,28 @@
 
 #define DMA_PRIORITY_VERY_HIGH 3u
 
+int mn_adc_kernel_config(const mn_adc_start_args_t *a, mk_config_t *k, const char **why) {
+  const char *bad = a->sampleRateHz > 0xFFFFFFFEu ? mk_error_text(MK_E_RATE)
+                    : a->nominalHz > 0xFFu        ? mk_error_text(MK_E_NOMINAL)
+                    : a->cycles > 0xFFu           ? mk_error_text(MK_E_CYCLES)
+                    : a->fitHalfWidth > 0xFFu     ? mk_error_text(MK_E_FIT)
+                    : a->vMidLsb > 4095u          ? "vMidLsb must be 0..4095 (a 12-bit ADC code)"
+                    : a->hysteresisLsb > 4095u    ? "hysteresisLsb must be 0..4095 (12-bit ADC codes)"
+                                                  : NULL;
+  if (bad) {
+    if (why) *why = bad;
+    return MN_EINVAL;
+  }
+  memset(k, 0, sizeof(*k));
+  k->sampleRateHz = a->sampleRateHz;
+  k->nominalHz = (uint8_t)a->nominalHz;
+  k->cycles = (uint8_t)a->cycles;
+  k->fitHalfWidth = (uint8_t)a->fitHalfWidth;
+  k->vMidLsb = (uint16_t)a->vMidLsb;
+  k->hysteresisLsb = (uint16_t)a->hysteresisLsb;
+  return MN_OK;
+}
+
 int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg) {
   if (dev == NULL || cfg == NULL || cfg->adc1 == NULL || cfg->adc2 == NULL || cfg->dma == NULL || cfg->tim == NULL ||
       cfg->buffer == NULL || cfg->kernel == NULL || cfg->halfPairs == 0 || cfg->timerClkHz == 0)

@@ -119,6 +119,17 @@ typedef struct {
  * 1024 points, 4 KB less RAM) stops at 10. */
 #define MN_ADC_MAX_CYCLES (MK_FFT_N_MAX >= 2048 ? 12u : 10u)
 
+/* MeterADC.start()'s integer properties as the binding reads them (a negative
+ * value arrives as 0xFFFFFFFF, absent as 0). */
+typedef struct {
+  uint32_t sampleRateHz, nominalHz, cycles, fitHalfWidth, vMidLsb, hysteresisLsb;
+} mn_adc_start_args_t;
+
+/* Narrows the properties into the kernel's config, each checked against its
+ * field first (a cast made nominalHz 306 into 50 and cycles 266 into 10).
+ * 0, or MN_EINVAL with *why naming the property and its range (static text). */
+int mn_adc_kernel_config(const mn_adc_start_args_t *a, mk_config_t *k, const char **why);
+
 /* 0 or MN_EINVAL (missing buffer, kernel or registers, halfPairs 0). */
 int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
 /* Starts the kernel with k and sampling at k->sampleRateHz. 0, MN_EALREADY

@@ -104,9 +104,14 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
     jsExceptionHere(JSET_TYPEERROR, "MeterADC.start expects {sampleRateHz, nominalHz, ...}");
     return;
   }
-  mk_config_t k = {int_prop(config, "sampleRateHz"), (uint8_t)int_prop(config, "nominalHz"), (uint8_t)int_prop(config, "cycles"),
-                   (uint8_t)int_prop(config, "fitHalfWidth"), (uint16_t)int_prop(config, "vMidLsb"),
-                   (uint16_t)int_prop(config, "hysteresisLsb")};
+  mn_adc_start_args_t a = {int_prop(config, "sampleRateHz"), int_prop(config, "nominalHz"), int_prop(config, "cycles"),
+                           int_prop(config, "fitHalfWidth"), int_prop(config, "vMidLsb"), int_prop(config, "hysteresisLsb")};
+  mk_config_t k;
+  const char *why = "";
+  if (mn_adc_kernel_config(&a, &k, &why) != MN_OK) { /* checked before narrowing: 306 is not 50 */
+    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", why);
+    return;
+  }
   int rc = mn_adc_start(&mn_board_adc, &k);
   /* the text names the firmware to flash when this image cannot make the windows (60 Hz on the 50 Hz image) */
   if (rc != MN_OK) jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", mn_adc_start_error_text(&mn_board_adc, &k, rc));

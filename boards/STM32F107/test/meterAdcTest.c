@@ -176,6 +176,39 @@ static void test_start_and_restart_make_no_stray_conversion(void **state) {
   assert_int_equal(buffer[0] & 0xFFFFu, lround(2048 + 1600 * sin(w0)));
 }
 
+/* issue 12, 2.7: the binding cast start()'s properties to the kernel's narrow
+ * fields before any check: nominalHz 306 became 50 and cycles 266 became 10, and
+ * the meter started. Now each is checked against its field first. */
+static void test_start_properties_checked_before_narrowing(void **state) {
+  (void)state;
+  mk_config_t k;
+  const char *why = NULL;
+  mn_adc_start_args_t a = {12800, 306, 0, 0, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "nominalHz must be 50 or 60");
+  a = (mn_adc_start_args_t){12800, 50, 266, 0, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, mk_error_text(MK_E_CYCLES));
+  a = (mn_adc_start_args_t){12800, 50, 0, 256 + 8, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "fitHalfWidth must be 0..16");
+  a = (mn_adc_start_args_t){12800, 50, 0, 0, 65536 + 2048, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_non_null(strstr(why, "vMidLsb"));
+  a = (mn_adc_start_args_t){0xFFFFFFFFu, 50, 0, 0, 0, 0}; /* negative */
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "sampleRateHz must be 1000..51200");
+  a = (mn_adc_start_args_t){12800, 50, 10, 6, 2000, 8};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_OK);
+  assert_int_equal(k.sampleRateHz, 12800);
+  assert_int_equal(k.nominalHz, 50);
+  assert_int_equal(k.cycles, 10);
+  assert_int_equal(k.fitHalfWidth, 6);
+  assert_int_equal(k.vMidLsb, 2000);
+  assert_int_equal(k.hysteresisLsb, 8);
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+}
+
 static void test_calibration_timeout_and_bad_config(void **state) {
   (void)state;
   mk_config_t k = k50();
@@ -693,6 +726,7 @@ int main(void) {
       cmocka_unit_test_setup(test_start_wires_the_chain_as_rm0008_requires, setup),
       cmocka_unit_test_setup(test_start_and_restart_make_no_stray_conversion, setup),
       cmocka_unit_test_setup(test_calibration_timeout_and_bad_config, setup),
+      cmocka_unit_test_setup(test_start_properties_checked_before_narrowing, setup),
       cmocka_unit_test_setup(test_halves_alternate_and_flags_are_cleared, setup),
       cmocka_unit_test_setup(test_windows_of_a_50hz_sine, setup),
       cmocka_unit_test_setup(test_missed_block_counted_and_kernel_restarted, setup),
