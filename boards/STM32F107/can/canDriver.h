@@ -92,6 +92,10 @@ typedef struct {
   volatile uint8_t stateQueue[MN_CAN_STATE_QUEUE];
   volatile uint32_t stateHead, stateTail;
   volatile uint32_t pendingEvents;
+  /* Set inside the main loop's critical sections: a notification raised there
+   * (deferredEvents) is made after the section ends (see canDriver.c). */
+  uint8_t deferNotify;
+  uint32_t deferredEvents;
   mn_can_slot_t slots[MN_CAN_AUTOREPLY_SLOTS];
   uint8_t bankGroup[28]; /* 0 free, else (first bank of the filter) + 1 */
 } mn_can_t;
