@@ -11,7 +11,18 @@
 
 /* The aggregator's image (METERNET_F107_AGG.py) has no ADC hook and no kernel:
  * built with -DMN_NO_METERADC it keeps only CAN1. */
+#define DEMCR (*(mn_reg_t *)MN_DEMCR_ADDR)
+#define DWT_CTRL (*(mn_reg_t *)MN_DWT_CTRL_ADDR)
+#define DWT_CYCCNT (*(mn_reg_t *)MN_DWT_CYCCNT_ADDR)
+
 #ifndef MN_NO_METERADC
+/* The sampler counts half-buffers lost while its interrupt was held off from
+ * elapsed timer ticks: the core's cycle counter runs at SYSCLK, which is also
+ * TIM3's clock here (72 MHz, APB1 prescaler 2). */
+#if MN_BOARD_TIM3_HZ != MN_BOARD_SYSCLK_HZ
+#error "timerTicksNow must count TIM3 ticks: scale the DWT cycle count"
+#endif
+static uint32_t cycles_now(void) { return MN_RD(DWT_CYCCNT); }
 static mk_kernel_t kernel;
 static uint32_t adcBuffer[2u * MN_BOARD_ADC_HALF_PAIRS];
 
@@ -28,9 +39,11 @@ static mn_adc_config_t adcConfig = {
     .buffer = adcBuffer,
     .halfPairs = MN_BOARD_ADC_HALF_PAIRS,
     .kernel = &kernel,
+    .timerTicksNow = cycles_now,
+    .dmaIrqPriority = MN_BOARD_PRIO_DMA,
 };
 mn_adc_t mn_board_adc;
-void mn_board_set_adc_notify(void (*notify)(void *ctx)) { adcConfig.notify = notify; }
+void mn_board_set_adc_notify(int (*notify)(void *ctx)) { adcConfig.notify = notify; }
 #endif
 
 static mn_can_config_t canConfig = {
@@ -49,17 +62,26 @@ static void gpio_config(gpio_regs_t *port, unsigned pin, uint32_t nibble) {
   MN_WR(*cr, (MN_RD(*cr) & ~(0xFu << shift)) | (nibble << shift));
 }
 
+/* IPR as words (PM0056 4.3.7: byte or word access), so the register fakes
+ * see the access like every other. */
 static void nvic_enable(int irq, uint32_t prio) {
-  NVIC->IP[irq] = (uint8_t)(prio << 4);
+  mn_reg_t *ipr = (mn_reg_t *)&NVIC->IP[irq & ~3];
+  unsigned shift = 8u * (unsigned)(irq & 3);
+  MN_WR(*ipr, (MN_RD(*ipr) & ~(0xFFu << shift)) | ((prio << 4) << shift));
   MN_WR(NVIC->ISER[irq >> 5], 1u << (irq & 31));
 }
 
-static int initialised;
+static int driversReady;
 
-void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
+void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }
 
-int mn_board_init(void) {
-  if (initialised) return MN_OK;
+/* Clocks, pins, the CAN1 remap and the NVIC. Espruino's jshReset(), which
+ * reset(), save() and load() run before the init hooks, turns every pin not
+ * used internally into an analog input: PD0 would then read dominant, bxCAN
+ * would never see the 11 recessive bits that end initialisation, and
+ * CAN1.start would fail until a power cycle. So this runs on every init; every
+ * write is idempotent. */
+static void setup_clocks_pins_irqs(void) {
 #ifndef MN_NO_METERADC
   MN_SET(RCC->AHBENR, MN_RCC_AHBENR_DMA1EN);
   MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_IOPCEN | MN_RCC_APB2ENR_ADC1EN | MN_RCC_APB2ENR_ADC2EN);
@@ -67,8 +89,8 @@ int mn_board_init(void) {
   MN_WR(RCC->CFGR, (MN_RD(RCC->CFGR) & ~MN_RCC_CFGR_ADCPRE_MASK) | (MN_RCC_ADCPRE_DIV6 << MN_RCC_CFGR_ADCPRE_SHIFT));
   gpio_config(GPIOC, 0, 0x0u); /* analog */
   gpio_config(GPIOC, 2, 0x0u);
-  int rc = mn_adc_init(&mn_board_adc, &adcConfig);
-  if (rc != MN_OK) return rc;
+  MN_SET(DEMCR, MN_DEMCR_TRCENA);
+  MN_SET(DWT_CTRL, MN_DWT_CTRL_CYCCNTENA);
   nvic_enable(MN_IRQ_DMA1_CH1, MN_BOARD_PRIO_DMA);
 #endif
   MN_SET(RCC->APB2ENR, MN_RCC_APB2ENR_AFIOEN | MN_RCC_APB2ENR_IOPDEN);
@@ -77,15 +99,24 @@ int mn_board_init(void) {
   MN_SET(GPIOD->ODR, 1u << 0);
   gpio_config(GPIOD, 1, 0xBu); /* alternate push-pull 50 MHz: CAN1_TX */
   uint32_t mapr = MN_RD(AFIO->MAPR) & ~(MN_AFIO_MAPR_CAN1_REMAP_MASK | MN_AFIO_MAPR_SWJ_MASK);
-  MN_WR(AFIO->MAPR, mapr | (MN_AFIO_CAN1_REMAP_PD0_PD1 << MN_AFIO_MAPR_CAN1_REMAP_SHIFT));
-
-  int crc = mn_can_init(&mn_board_can1, &canConfig);
-  if (crc != MN_OK) return crc;
+  MN_WR(AFIO->MAPR, mapr | (MN_AFIO_CAN1_REMAP_PD0_PD1 << MN_AFIO_MAPR_CAN1_REMAP_SHIFT) | MN_AFIO_MAPR_SWJ_NO_CHANGE);
   nvic_enable(MN_IRQ_CAN1_TX, MN_BOARD_PRIO_CAN);
   nvic_enable(MN_IRQ_CAN1_RX0, MN_BOARD_PRIO_CAN);
   nvic_enable(MN_IRQ_CAN1_RX1, MN_BOARD_PRIO_CAN);
   nvic_enable(MN_IRQ_CAN1_SCE, MN_BOARD_PRIO_CAN);
-  initialised = 1;
+}
+
+int mn_board_init(void) {
+  if (!driversReady) { /* once: later, the kill hooks leave them stopped and their state stays */
+#ifndef MN_NO_METERADC
+    int rc = mn_adc_init(&mn_board_adc, &adcConfig);
+    if (rc != MN_OK) return rc;
+#endif
+    int crc = mn_can_init(&mn_board_can1, &canConfig);
+    if (crc != MN_OK) return crc;
+    driversReady = 1;
+  }
+  setup_clocks_pins_irqs(); /* after the drivers: an interrupt finds them initialised */
   return MN_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "can/canDriver.h"
 
 #define MN_BOARD_APB1_HZ 36000000u
+#define MN_BOARD_SYSCLK_HZ 72000000u
 #define MN_BOARD_TIM3_HZ 72000000u
 #define MN_BOARD_V_CHANNEL 10u
 #define MN_BOARD_I_CHANNEL 12u
@@ -30,12 +31,14 @@
 extern mn_adc_t mn_board_adc;
 extern mn_can_t mn_board_can1;
 
-/* Clocks, pins, driver instances and NVIC, the first time it is called (both
- * jswrap files call it from their "init" hooks, which run after every reset);
- * later calls return at once. Returns 0 or the driver error. */
+/* Driver instances (the first time), then clocks, pins, the CAN1 remap and NVIC
+ * (every time: both jswrap files call it from their "init" hooks, which run
+ * after Espruino's jshReset() has made the pins analog inputs). Returns 0 or the
+ * driver error. */
 int mn_board_init(void);
-/* Interrupt-to-main-loop signals (the jswrap files push Espruino events). */
-void mn_board_set_adc_notify(void (*notify)(void *ctx));
-void mn_board_set_can_notify(void (*notify)(void *ctx, uint32_t events));
+/* Interrupt-to-main-loop signals (the jswrap files push Espruino events); the
+ * ADC one returns nonzero when the event was queued (mn_adc_config_t.notify). */
+void mn_board_set_adc_notify(int (*notify)(void *ctx));
+void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events));
 
 #endif

@@ -16,6 +16,11 @@
  *   flipped at one receiver only is always modelled as a CRC error (not a stuff error).
  * - A frame is valid for receivers and transmitter at the end of EOF (ISO says the
  *   last-but-one EOF bit for receivers: 1 bit earlier).
+ * - Senders that clash after arbitration (same identifier, different data): an
+ *   error-active one that sees dominant for its recessive bit destroys the frame with
+ *   an active flag; error-passive ones drop out unseen (passive flag) and the frame of
+ *   the dominant sender goes through (ISO 11898-1 12.1.4), so a clash between two
+ *   error-passive nodes resolves. Their passive flag is taken to end with that frame.
  * - Bus-off recovery counts one 11-recessive-bit sequence per frame or error frame
  *   (ACK delimiter/EOF/IFS, or error delimiter/IFS) plus one per 11 idle bits.
  */
@@ -206,30 +211,28 @@ export class VirtualCanBus {
     this.startStretch();
   }
 
-  private transmit(winners: { node: BusNode; frame: CanFrame }[], startUs: number): void {
+  private transmit(senders0: { node: BusNode; frame: CanFrame }[], startUs: number): void {
     this.transmitting = true;
-    const frame = winners[0].frame;
-    const from = winners.map((w) => w.node.name);
-    const layout = frameLayout(frame);
+    let winners = senders0;
+    let frame = winners[0].frame;
+    let from = winners.map((w) => w.node.name);
+    let layout = frameLayout(frame);
     const senders = winners.map((w) => w.node);
     const receivers = this.nodes.filter((n) => senders.indexOf(n) < 0 && n.isOnBus(startUs));
 
-    // Two nodes with the same arbitration field but different content: the first
-    // differing bit is a bit error for the node sending recessive there.
-    let collisionBit = -1;
-    for (let i = 1; i < winners.length && collisionBit < 0; i++) {
-      const other = frameLayout(winners[i].frame).stuffedBits;
-      const n = Math.max(other.length, layout.stuffedBits.length);
-      for (let b = 0; b < n; b++) {
-        if (other[b] !== layout.stuffedBits[b]) {
-          collisionBit = b;
-          break;
-        }
-      }
-    }
-    if (collisionBit >= 0) {
-      this.errorFrame(winners, receivers, layout, startUs, collisionBit, "collision");
+    // Nodes with the same arbitration field but different content: the first
+    // differing bit is a bit error for the nodes sending recessive there.
+    const clash = this.resolveCollision(winners);
+    if (clash.activeBit >= 0) {
+      this.errorFrame(winners, receivers, layout, startUs, clash.activeBit, "collision");
       return;
+    }
+    if (clash.passiveLosers.length > 0) {
+      this.passiveLosers(clash.passiveLosers, startUs);
+      winners = clash.survivors;
+      from = winners.map((w) => w.node.name);
+      frame = winners[0].frame;
+      layout = frameLayout(frame);
     }
     const rule = this.takeRule(this.bitRules, frame, from[0], receivers);
     if (rule && rule.receiver !== undefined) {
@@ -266,6 +269,52 @@ export class VirtualCanBus {
       this.emit({ kind: "frame", from: from, frame: frame, startUs: startUs, endUs: freeUs, bits: layout.slotBits, stuffBits: layout.stuffBits });
     });
     this.scheduler.at(freeUs, () => this.busFree());
+  }
+
+  /**
+   * Senders past arbitration with different content (ISO 11898-1, 10.11 bit error,
+   * 12.1.4 error flags): at each bit where they differ, those sending recessive see
+   * dominant. If any of them is error-active, its active flag (6 dominant bits)
+   * destroys the frame for every node: `activeBit` is that bit. Error-passive ones
+   * send a passive flag (6 recessive bits), which the others do not see: they drop
+   * out (`passiveLosers`, with their bit) and the frame goes on from the senders of
+   * the dominant bit (`survivors`), which may differ again further on.
+   */
+  private resolveCollision(winners: { node: BusNode; frame: CanFrame }[]): {
+    activeBit: number;
+    passiveLosers: { node: BusNode; frame: CanFrame; bit: number }[];
+    survivors: { node: BusNode; frame: CanFrame }[];
+  } {
+    const passiveLosers: { node: BusNode; frame: CanFrame; bit: number }[] = [];
+    let survivors = winners;
+    // Past its own frame a sender's level is recessive (delimiters, EOF).
+    const bits = winners.map((w) => frameLayout(w.frame).stuffedBits);
+    const level = (i: number, b: number) => (b < bits[i].length ? bits[i][b] : 1);
+    let idx = winners.map((_w, i) => i);
+    const longest = Math.max.apply(null, bits.map((x) => x.length));
+    for (let b = 0; b < longest && idx.length > 1; b++) {
+      const rec = idx.filter((i) => level(i, b) === 1);
+      if (rec.length === 0 || rec.length === idx.length) continue;
+      if (rec.some((i) => !winners[i].node.isErrorPassive())) return { activeBit: b, passiveLosers: [], survivors: winners };
+      for (const i of rec) passiveLosers.push({ node: winners[i].node, frame: winners[i].frame, bit: b });
+      idx = idx.filter((i) => level(i, b) === 0);
+      survivors = idx.map((i) => winners[i]);
+    }
+    return { activeBit: -1, passiveLosers: passiveLosers, survivors: survivors };
+  }
+
+  /**
+   * Error-passive senders that lost a collision: a bit error at their bit; their
+   * passive flag ends with the others' frame (6 equal bits are first seen in its
+   * EOF), so their retransmission waits for the bus to be free, plus suspend
+   * transmission. They do not receive the frame they were sending against.
+   */
+  private passiveLosers(losers: { node: BusNode; frame: CanFrame; bit: number }[], startUs: number): void {
+    for (const l of losers) {
+      const detectUs = startUs + (l.bit + 1) * this.bitUs;
+      // freeAtUs is read when the error is delivered: by then transmit() has set it.
+      this.scheduler.at(detectUs, () => l.node.txError(l.frame, "bit", detectUs, this.freeAtUs));
+    }
   }
 
   private errorFrame(

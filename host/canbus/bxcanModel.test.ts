@@ -262,6 +262,50 @@ test("two nodes sending the same identifier with different data collide: error f
   assert.deepEqual(s.trace[0].from, ["n0", "n1"]);
 });
 
+// issue 12, 3.3: ISO 11898-1 8.3.1 / 12.1.4: an error-passive node's error flag is
+// passive (recessive) and does not destroy the frame of another node. Once both
+// colliding senders are error-passive, the one that sent recessive where the other
+// sent dominant loses alone and the other's frame goes through: the clash ends.
+test("a collision between two error-passive senders resolves: the passive error flag leaves the dominant frame intact", () => {
+  const { bus, nodes, trace } = setup(3);
+  const got: number[] = [];
+  nodes[2].onFrame((f) => got.push(f.data[0]));
+  nodes[0].send(dataFrame(0x40, new Uint8Array([1]))); // dominant at the first differing data bit
+  nodes[1].send(dataFrame(0x40, new Uint8Array([2]))); // recessive there
+  bus.scheduler.advanceBy(100000);
+  const errors = trace.filter((e) => e.kind === "error");
+  // 16 collisions with active error flags bring both TECs to 128 (error-passive) ...
+  assert.equal(errors.length, 16);
+  assert.ok(errors.every((e) => e.errorKind === "collision"));
+  // ... then n1's passive flag goes unseen: n0's frame is received, n1's follows alone.
+  const frames = trace.filter((e) => e.kind === "frame");
+  assert.deepEqual(frames.map((e) => e.from), [["n0"], ["n1"]]);
+  assert.deepEqual(got, [1, 2]);
+  assert.equal(nodes[0].counters().tec, 128 - 1);
+  assert.equal(nodes[1].counters().tec, 128 + 8 - 1);
+  assert.equal(nodes[0].stats().txErrors, 16);
+  assert.equal(nodes[1].stats().txErrors, 17);
+  assert.equal(frames[1].startUs - frames[0].endUs, 8 * 8, "n1 suspends transmission for 8 bits");
+});
+
+// With the recessive sender still error-active its active flag destroys the frame
+// for all, even when the dominant sender is already error-passive.
+test("a collision where the recessive sender is error-active still destroys the frame for all", () => {
+  const { bus, nodes, trace } = setup(3);
+  bus.injectBitErrors({ count: 17, match: (_f, from) => from === "n0" });
+  nodes[0].send(dataFrame(0x10, new Uint8Array(1)));
+  bus.scheduler.runUntilIdle(100000);
+  assert.equal(nodes[0].state(), "error-passive");
+  bus.scheduler.advanceBy(1000); // past n0's suspend transmission
+  trace.length = 0;
+  nodes[0].send(dataFrame(0x40, new Uint8Array([1]))); // passive, dominant
+  nodes[1].send(dataFrame(0x40, new Uint8Array([2]))); // active, recessive
+  bus.scheduler.advanceBy(3000);
+  assert.equal(trace[0].kind, "error");
+  assert.equal(trace[0].errorKind, "collision");
+  assert.deepEqual(trace[0].from, ["n0", "n1"]);
+});
+
 test("an error-passive transmitter suspends transmission for 8 bits, letting another node in between", () => {
   const { bus, nodes, trace } = setup(3);
   bus.injectBitErrors({ count: 17, match: (_f, from) => from === "n0" });

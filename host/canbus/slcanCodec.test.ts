@@ -27,11 +27,41 @@ test("parses frames and commands, and rejects malformed lines with a reason", ()
   }
 });
 
-test("line splitter handles chunks split anywhere, BEL answers, and garbage without a terminator", () => {
+test("line splitter handles chunks split anywhere, BEL answers, and discards a whole over-long line", () => {
   const s = new SlcanLineSplitter();
   const got: string[] = [];
-  for (const ch of ["t12", "31AA\rz", "\r\x07", "x".repeat(100), "\rV1013\r"]) s.push(ch, (l, t) => got.push(l + (t === "\x07" ? "<BEL>" : "")));
-  assert.deepEqual(got, ["t1231AA", "z", "<BEL>", "x".repeat(100 - 65), "V1013"]);
+  const discarded: number[] = [];
+  for (const ch of ["t12", "31AA\rz", "\r\x07", "x".repeat(100), "\rV1013\r", "y".repeat(64), "\r"])
+    s.push(ch, (l, t) => got.push(l + (t === "\x07" ? "<BEL>" : "")), (n) => discarded.push(n));
+  assert.deepEqual(got, ["t1231AA", "z", "<BEL>", "V1013", "y".repeat(64)]);
+  assert.deepEqual(discarded, [100]);
+  assert.equal(s.discardedLines, 1);
+});
+
+// issue 12, 3.1: the 65th character emptied the buffer and the rest of the
+// line ran as a command: 65 junk characters then "t1231AA" put a frame on the bus.
+test("endpoint: a line longer than the buffer is discarded whole, answered with BEL and counted", () => {
+  const bus = new VirtualCanBus({ bitrate: 125000 });
+  const out: string[] = [];
+  const ep = new SlcanEndpoint(bus, "ep", (s) => out.push(s));
+  const peer = new BxcanModel(bus, "peer");
+  peer.start(125000);
+  peer.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });
+  const rx: number[] = [];
+  peer.onFrame((f) => rx.push(f.id));
+  ep.receive("S4\rO\r");
+  out.length = 0;
+  ep.receive("J".repeat(65) + "t1231AA\r");
+  ep.receive("x".repeat(30));
+  ep.receive("x".repeat(30) + "t4561BB" + "\rt7891CC\r"); // split across chunks, then a good line
+  bus.scheduler.runUntilIdle(100000);
+  assert.deepEqual(rx, [0x789], "only the well-formed frame reaches the bus");
+  assert.deepEqual(out, ["\x07", "\x07", "z\r"]);
+  const st = ep.stats();
+  assert.equal(st.overlongLines, 2);
+  assert.equal(st.errors, 2);
+  assert.match(st.lastError, /longer than 64 characters/);
+  assert.equal(st.framesFromHost, 1);
 });
 
 test("endpoint: answers \\r or BEL as Lawicel says, refuses frames while closed and a wrong bit rate", () => {

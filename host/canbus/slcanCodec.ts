@@ -123,21 +123,40 @@ export function formatFrame(f: CanFrame): string {
 /** Splits a byte stream into \r-terminated lines; \n is ignored, \a answers are reported as lines of their own. */
 export class SlcanLineSplitter {
   private buf = "";
-  /** Characters beyond this without a \r mean garbage: the buffer is dropped. */
+  /** Characters of the current line beyond MAX_LINE: it is being discarded. */
+  private overlong = 0;
+  /** Lines discarded whole because they were longer than MAX_LINE. */
+  discardedLines = 0;
+  /** The longest line kept (the longest Lawicel command, T with 8 data bytes, is 26). */
   static readonly MAX_LINE = 64;
 
-  push(chunk: string, onLine: (line: string, terminator: "\r" | "\x07") => void): void {
+  /**
+   * Calls onLine for each terminated line. A line longer than MAX_LINE is dropped
+   * whole, up to its terminator, and reported to onDiscard with its length: cutting
+   * it and running the rest would let junk followed by a command inject that command.
+   */
+  push(chunk: string, onLine: (line: string, terminator: "\r" | "\x07") => void, onDiscard?: (length: number) => void): void {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charAt(i);
       if (c === "\r" || c === "\x07") {
         const line = this.buf;
+        const dropped = this.overlong;
         this.buf = "";
-        onLine(line, c);
+        this.overlong = 0;
+        if (dropped > 0) {
+          this.discardedLines++;
+          if (onDiscard) onDiscard(dropped);
+        } else onLine(line, c);
       } else if (c === "\n") {
         continue;
+      } else if (this.overlong > 0) {
+        this.overlong++;
       } else {
         this.buf += c;
-        if (this.buf.length > SlcanLineSplitter.MAX_LINE) this.buf = "";
+        if (this.buf.length > SlcanLineSplitter.MAX_LINE) {
+          this.overlong = this.buf.length;
+          this.buf = "";
+        }
       }
     }
   }

@@ -18,6 +18,8 @@ export const TX_QUEUE_MAX = 32;
 export interface SlcanEndpointStats {
   commands: number;
   errors: number;
+  /** Lines longer than SlcanLineSplitter.MAX_LINE, discarded whole (each also counts in errors). */
+  overlongLines: number;
   framesFromHost: number;
   framesToHost: number;
   lastError: string;
@@ -31,7 +33,7 @@ export class SlcanEndpoint {
   private readonly txQueue: CanFrame[] = [];
   private retryArmed = false;
   private readonly splitter = new SlcanLineSplitter();
-  private readonly st: SlcanEndpointStats = { commands: 0, errors: 0, framesFromHost: 0, framesToHost: 0, lastError: "" };
+  private readonly st: SlcanEndpointStats = { commands: 0, errors: 0, overlongLines: 0, framesFromHost: 0, framesToHost: 0, lastError: "" };
   private disposed = false;
 
   constructor(
@@ -50,10 +52,17 @@ export class SlcanEndpoint {
 
   /** Feeds bytes from the host. */
   receive(chunk: string): void {
-    this.splitter.push(chunk, (line, term) => {
-      if (term === "\x07") return; // a host never sends BEL; ignore
-      this.command(line);
-    });
+    this.splitter.push(
+      chunk,
+      (line, term) => {
+        if (term === "\x07") return; // a host never sends BEL; ignore
+        this.command(line);
+      },
+      (length) => {
+        this.st.overlongLines++;
+        this.fail("line of " + length + " characters discarded (longer than " + SlcanLineSplitter.MAX_LINE + " characters)");
+      },
+    );
   }
 
   stats(): SlcanEndpointStats {

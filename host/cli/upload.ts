@@ -4,7 +4,11 @@
  * Puts a built bundle on a real board (or a simulated console, tcp://127.0.0.1:PORT)
  * with the espruino CLI, in two CLI runs:
  *   1. `-e require("Storage").write("meternet.json", ...)`: the node's CAN role,
- *      address and key material (modules/link/config.ts), never part of the bundle;
+ *      address and key material (modules/link/config.ts), never part of the bundle.
+ *      The device prints CONFIG_WRITTEN when Storage took the file, and the CLI is
+ *      ended then: CLI 0.1.67 never ends a run under 512 bytes by itself over an
+ *      unthrottled console (process.env.CONSOLE Telnet or USB), e.g. the Linux
+ *      interpreter's --telnet console or a simulated one;
  *   2. build/<role>.js with `--config SAVE_ON_SEND=1`: written to Storage as .bootcde
  *      (so it survives a power cycle) and started with load().
  *
@@ -144,31 +148,59 @@ export function nodeConfig(args: UploadArgs, master: Uint8Array): object {
   };
 }
 
+/** What the device prints once Storage has taken meternet.json (the command itself
+ * never contains it verbatim, so an echo of the command cannot be taken for it). */
+export const CONFIG_WRITTEN = CONFIG_FILE + " written";
+
 /** The two CLI argument lists: config write, then the saved upload. */
 export function cliCommands(args: UploadArgs, config: object): string[][] {
   const common = ["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : [])];
-  const write = "require(\"Storage\").write(" + JSON.stringify(CONFIG_FILE) + "," + JSON.stringify(JSON.stringify(config)) + ")";
+  const store = "require(\"Storage\").write(" + JSON.stringify(CONFIG_FILE) + "," + JSON.stringify(JSON.stringify(config)) + ")";
+  const write = "print(" + store + "?" + JSON.stringify(CONFIG_FILE + " ") + "+\"written\":" + JSON.stringify(CONFIG_FILE + " NOT stored") + ")";
   return [
     [...common, "-e", write],
     [...common, "--config", "SAVE_ON_SEND=1", args.bundle],
   ];
 }
 
-/** Runs the CLI, passing its output through; an "Uncaught" or a meter's "NOT measuring" from the device fails the run. */
-function runCli(cliArgs: string[], timeoutMs: number): Promise<{ code: number; deviceError: boolean }> {
+/** Wait after the device's confirmation before ending the CLI: its prompt and any late output arrive. */
+const CONFIRM_SETTLE_MS = 500;
+
+/**
+ * Runs the CLI, passing its output through; an "Uncaught" or a meter's "NOT measuring"
+ * from the device fails the run. With `confirmation`, the run succeeds when the device
+ * prints it: the CLI is ended CONFIRM_SETTLE_MS later if it has not exited by then
+ * (`confirmed`), and a CLI that exits without it has not done its job.
+ */
+function runCli(cliArgs: string[], timeoutMs: number, confirmation?: string): Promise<{ code: number; deviceError: boolean; confirmed: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(CLI, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
     let deviceError = false;
+    let confirmed = false;
+    let seen = "";
+    let endTimer: ReturnType<typeof setTimeout> | undefined;
     child.stdout.on("data", (d: Buffer) => {
       process.stdout.write(d);
-      if (/Uncaught |NOT measuring: /.test(d.toString("latin1"))) deviceError = true;
+      const text = d.toString("latin1");
+      if (/Uncaught |NOT measuring: /.test(text)) deviceError = true;
+      if (confirmation && !confirmed) {
+        seen = (seen + text).slice(-4 * confirmation.length);
+        if (seen.includes(confirmation)) {
+          confirmed = true;
+          endTimer = setTimeout(() => child.kill("SIGTERM"), CONFIRM_SETTLE_MS);
+        }
+      }
     });
     const timer = setTimeout(() => {
       process.stderr.write("upload: the espruino CLI did not finish within " + timeoutMs / 1000 + " s: stopped\n");
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.on("exit", (code) => { clearTimeout(timer); resolve({ code: code === null ? 1 : code, deviceError }); });
-    child.on("error", (e) => { clearTimeout(timer); process.stderr.write("upload: cannot run " + CLI + ": " + e.message + "\n"); resolve({ code: 1, deviceError }); });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (endTimer) clearTimeout(endTimer);
+      resolve({ code: confirmed ? 0 : code === null ? 1 : code, deviceError, confirmed });
+    });
+    child.on("error", (e) => { clearTimeout(timer); process.stderr.write("upload: cannot run " + CLI + ": " + e.message + "\n"); resolve({ code: 1, deviceError, confirmed }); });
   });
 }
 
@@ -210,9 +242,10 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   }
   const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
   process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + mainsText + ") to " + args.port + "\n");
-  const w = await runCli(writeConfig, timeoutMs);
-  if (w.code !== 0 || w.deviceError) {
-    process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + (w.deviceError ? " on the device (see its error above)" : "") + "\n");
+  const w = await runCli(writeConfig, timeoutMs, CONFIG_WRITTEN);
+  if (w.code !== 0 || w.deviceError || !w.confirmed) {
+    const why = w.deviceError ? " on the device (see its error above)" : w.code === 0 ? ": the device never printed \"" + CONFIG_WRITTEN + "\" (full Storage? not an Espruino console?)" : "";
+    process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + why + "\n");
     return 1;
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");

@@ -36,6 +36,16 @@ test("power-on prints the banner and the prompt", async () => {
   await dev.close();
 });
 
+// The CLI chooses throttled or unthrottled writes from process.env.CONSOLE; the TCP
+// console must answer as the 2v29 Linux interpreter's --telnet console does (measured:
+// process.env.CONSOLE there is "Telnet"), or the CLI behaves differently against it.
+test("process.env.CONSOLE is \"Telnet\", as on the real interpreter's TCP console (measured)", async () => {
+  const { dev, take, type } = await device();
+  take();
+  assert.equal(await type("process.env.CONSOLE\n"), "process.env.CONSOLE\r\n=\"Telnet\"\r\n>");
+  await dev.close();
+});
+
 test("echo, =result and prompt (measured)", async () => {
   const { dev, take, type } = await device();
   take();

@@ -63,6 +63,11 @@ export class ConsoleDevice {
     const userGlobals = opts.globals;
     this.runtime = new EspruinoRuntime({
       ...opts,
+      // The console is served over TCP, as the 2v29 Linux interpreter's --telnet console
+      // is: process.env.CONSOLE says "Telnet" like there. The espruino CLI reads it to
+      // choose unthrottled writes (Telnet, USB) and then, in 0.1.67, never reports the
+      // end of an upload under 512 bytes, as against the real interpreter.
+      env: { CONSOLE: "Telnet", ...(opts.env || {}) },
       output: (text) => {
         this.console.print(text);
         if (opts.output) opts.output(text);

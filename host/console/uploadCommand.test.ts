@@ -42,7 +42,7 @@ test("upload --role meter --address 5 to a simulated meter: meternet.json and .b
     const dev = new ConsoleDevice({ clock: new RealClock(), storagePath: flashPath });
     dev.powerOn();
     const port = await dev.listen(0);
-    const rc = await main(["--port", "tcp://127.0.0.1:" + port, "--role", "meter", "--address", "5", "--key-file", keyFile, "--bundle", bundle], 60000);
+    const rc = await main(["--port", "tcp://127.0.0.1:" + port, "--role", "meter", "--address", "5", "--key-file", keyFile, "--bundle", bundle], 20000);
     assert.equal(rc, 0);
     const cfg = JSON.parse(readFile(dev, "meternet.json") || "null");
     const keyHex = toHex(meterKey(nodeAes(), fromHex(MASTER_HEX), 5));

@@ -92,11 +92,50 @@ test("an unsynchronised meter gets sync requests (rate-limited), not polls; sync
   t.synced.delete(2);
   p.add(2, 6, 1000, 10, 50, 0);
   p.add(1, 6, 1000, 10, 50, 0);
-  for (let ms = 0; ms < 250; ms += 10) { p.tick(); clock.advance(10); }
-  assert.deepEqual(t.syncs, [2, 2, 2], "every syncRetryMs = 100 ms");
+  for (let ms = 0; ms < 350; ms += 10) { p.tick(); clock.advance(10); }
+  assert.deepEqual(t.syncs, [2, 2, 2], "after syncRetryMs = 100 ms, then 200 ms (backoff)");
   assert.ok(!t.polls.includes("2:6"));
   assert.ok(t.polls.includes("1:6"), "other meters are unaffected");
   t.synced.add(2);
   p.synced(2);
   assert.ok(t.polls.includes("2:6"));
+});
+
+// issue 12, 3.4: a meter whose answers are lost but which hears the aggregator got a
+// sync request every syncRetryMs (150 in 30 s at 200 ms), and started a new freshness
+// epoch (two storage writes) for each. The wait now doubles after each unanswered
+// request, up to syncRetryMaxMs, and starts again from syncRetryMs once it syncs.
+test("sync requests to a meter that never answers back off exponentially, bounded per hour", () => {
+  const clock = new ManualClock();
+  const t = new FakeTarget();
+  t.synced.delete(2);
+  const p = new Poller(t, clock, { capacity: 8, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2, syncRetryMaxMs: 60000 });
+  p.add(2, 6, 1000, 10, 50, 0);
+  const at: number[] = [];
+  const run = (untilMs: number) => {
+    while (clock.nowMs() < untilMs) {
+      const before = t.syncs.length;
+      p.tick();
+      if (t.syncs.length > before) at.push(clock.nowMs());
+      clock.advance(10);
+    }
+  };
+  run(30000);
+  // gaps 200, 400, 800 ... ms: requests near 0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 25.4 s
+  assert.equal(at.length, 8, "8 requests in 30 s, not 150: " + at.join(" "));
+  for (let k = 1; k < at.length; k++) assert.ok(at[k] - at[k - 1] >= 200 * 2 ** (k - 1), "gap " + k + " at least doubles");
+  run(3600000);
+  // then 51 s, 102 s, and one per 60 s: at most 70 requests (epoch starts) in the first hour
+  assert.ok(at.length >= 66 && at.length <= 70, at.length + " requests in an hour");
+  assert.ok(at[at.length - 1] - at[at.length - 2] <= 60050, "the wait stops growing at syncRetryMaxMs");
+  // synced: back to polling; a later loss of sync starts again from syncRetryMs
+  t.synced.add(2);
+  p.synced(2);
+  assert.ok(t.polls.includes("2:6"));
+  t.synced.delete(2);
+  at.length = 0;
+  run(clock.nowMs() + 3000);
+  assert.ok(at.length >= 3, at.join(" "));
+  assert.ok(at[1] - at[0] >= 200 && at[1] - at[0] <= 250, "the first wait is syncRetryMs again: " + at.join(" "));
+  assert.ok(at[2] - at[1] >= 400 && at[2] - at[1] <= 450, at.join(" "));
 });

@@ -26,8 +26,12 @@ export interface PollerOptions {
   capacity: number;
   maxInFlight: number;
   staleAfterPeriods: number;
-  /** Wait this long for a SYNC_RESPONSE before asking again. */
+  /** Wait this long for a SYNC_RESPONSE before asking again; the wait doubles after
+   * each unanswered request (a meter starts a freshness epoch, two storage writes, per
+   * request it hears) up to syncRetryMaxMs, and starts over once the meter answers. */
   syncRetryMs: number;
+  /** Longest wait between sync requests to one meter; 60000 when omitted. */
+  syncRetryMaxMs?: number;
   /** Consecutive missed answers of one meter that trigger a resynchronisation. */
   syncAfterMisses: number;
 }
@@ -74,6 +78,8 @@ export class Poller {
   private readonly meterOf = new Uint8Array(64);
   private misses = new Uint8Array(0);
   private syncSentMs = new Float64Array(0);
+  /** Per meter: the wait before its next sync request, ms (0: none sent since it last answered). */
+  private syncWaitMs = new Uint32Array(0);
 
   constructor(target: PollTarget, clock: Clock, o: PollerOptions) {
     this.target = target;
@@ -101,11 +107,14 @@ export class Poller {
       const k = this.misses.length;
       const misses = new Uint8Array(k + 1);
       const syncSentMs = new Float64Array(k + 1);
+      const syncWaitMs = new Uint32Array(k + 1);
       misses.set(this.misses);
       syncSentMs.set(this.syncSentMs);
+      syncWaitMs.set(this.syncWaitMs);
       syncSentMs[k] = -1e15;
       this.misses = misses;
       this.syncSentMs = syncSentMs;
+      this.syncWaitMs = syncWaitMs;
       this.meterOf[address] = k + 1;
     }
     const i = this.n++;
@@ -145,6 +154,7 @@ export class Poller {
     this.lastGoodMs[i] = now;
     this.flags[i] &= ~(F_STALE | F_IN_FLIGHT);
     this.misses[this.meterOf[address] - 1] = 0;
+    this.syncWaitMs[this.meterOf[address] - 1] = 0; // reachable: a later sync starts from syncRetryMs
     if (!wasInFlight) return; // e.g. a spontaneous alarm: keeps its own schedule
     this.inFlight--;
     this.answered++;
@@ -159,6 +169,7 @@ export class Poller {
     const m = this.meterOf[address];
     if (m === undefined || m === 0) return; // no entry: nothing to poll
     this.misses[m - 1] = 0;
+    this.syncWaitMs[m - 1] = 0;
     for (let i = 0; i < this.n; i++) if (this.addr[i] === address && (this.flags[i] & F_IN_FLIGHT) === 0 && this.dueMs[i] > now) this.dueMs[i] = now;
     this.pump();
   }
@@ -209,7 +220,10 @@ export class Poller {
       const a = this.addr[best];
       if (this.needsSync(a)) {
         const m = this.meterOf[a] - 1;
-        if (now - this.syncSentMs[m] >= this.o.syncRetryMs && this.target.requestSync(a) === CAN_OK) {
+        if (now - this.syncSentMs[m] >= this.syncWaitMs[m] && this.target.requestSync(a) === CAN_OK) {
+          const maxMs = this.o.syncRetryMaxMs !== undefined ? this.o.syncRetryMaxMs : 60000;
+          const w = this.syncWaitMs[m];
+          this.syncWaitMs[m] = w === 0 ? this.o.syncRetryMs : Math.min(2 * w, maxMs);
           this.syncSentMs[m] = now;
           this.syncRequests++;
           this.misses[m] = 0;

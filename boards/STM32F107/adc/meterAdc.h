@@ -9,14 +9,19 @@
  * the DMA fills the other one.
  *
  * Never silent:
- *   missedBlocks  both halves were complete when the interrupt ran: one half
- *                 was overwritten before it was read. The kernel is restarted
+ *   missedBlocks  half-buffers overwritten before they were read: both flags
+ *                 were set when the interrupt ran. CNDTR says which half the
+ *                 DMA is writing (the other is the newest complete one, the
+ *                 only one read) and, with timerTicksNow, how many halves went
+ *                 by, so `pairs` stays the true count. The kernel is restarted
  *                 (sample continuity is gone), kernelRestarts counts it, the
  *                 next window carries the kernel's FIRST flag.
  *   lateBlocks    the next half completed while this one was being processed
  *                 (e.g. a window's FFT ran long): one more and data is lost.
  *   dmaErrors     a DMA transfer error; the hardware disables the channel and
- *                 sampling stops (running = 0) until the next start.
+ *                 sampling stops (running = 0) until the next start; notify is
+ *                 called and mn_adc_take_error reports it once (the binding
+ *                 emits an 'error' event).
  *   windowsDropped  windows the kernel dropped because its queue was full (the
  *                 interpreter did not take them in time), from droppedBefore.
  * The F1 ADC has no overrun flag (unlike the F4's OVR): with DMA a result is
@@ -30,7 +35,8 @@
  *
  * Contexts: mn_adc_isr_dma runs in the DMA1 channel 1 interrupt (lowest of our
  * priorities: it may run a window's FFT, some milliseconds, and must not delay
- * the CAN auto-replies); the rest runs on the main loop.
+ * the CAN auto-replies); the rest runs on the main loop, which holds off only
+ * the DMA interrupt (BASEPRI at dmaIrqPriority) while it shares data with it.
  */
 #ifndef MN_METER_ADC_H
 #define MN_METER_ADC_H
@@ -52,9 +58,22 @@ typedef struct {
   uint32_t *buffer;      /* 2 * halfPairs words */
   uint16_t halfPairs;
   mk_kernel_t *kernel;
-  /* Called from the interrupt when a window is ready and none was pending. */
-  void (*notify)(void *ctx);
+  /* Called from the interrupt when a window is ready and no earlier call is
+   * still unanswered (mn_adc_take_window answers it), and on a DMA error.
+   * Returns nonzero when the main loop will hear of it (Espruino: the event
+   * was queued); 0 (queue full) and the next half-buffer calls again, so a
+   * dropped event does not stop delivery for good. */
+  int (*notify)(void *ctx);
   void *notifyCtx;
+  /* Free-running count of timer-clock ticks, wrapping at 2^32 (the board: the
+   * Cortex-M3 DWT cycle counter, SYSCLK = TIM3's 72 MHz): lets the interrupt
+   * count every half-buffer lost while it was held off. NULL: from the flags
+   * and CNDTR alone, which tell 2 lost halves from 1 but not 3 from 1. */
+  uint32_t (*timerTicksNow)(void);
+  /* NVIC priority of the DMA interrupt (0..15, MN_BOARD_PRIO_DMA): the main loop
+   * holds off only that interrupt and less urgent ones (BASEPRI) while it takes
+   * a window, so CAN's stays live. 0: every interrupt is masked instead. */
+  uint8_t dmaIrqPriority;
 } mn_adc_config_t;
 
 typedef struct {
@@ -72,10 +91,13 @@ typedef struct {
   mk_config_t kcfg;
   volatile uint8_t running;
   volatile uint8_t notifyPending;
+  volatile uint8_t errorPending; /* a DMA error not yet taken by mn_adc_take_error */
   uint32_t psc, arr;
   volatile uint32_t pendingArr; /* 0: none */
   uint64_t pairs;               /* pairs the DMA has written since start, lost ones included */
   uint64_t kernelBase;          /* value of `pairs` at the last kernel (re)start */
+  uint64_t dmaPos;              /* pairs written by the DMA when last seen (CNDTR) ... */
+  uint32_t dmaPosTicks;         /* ... at this timerTicksNow() */
   mn_adc_rate_step_t rates[MN_ADC_RATE_HISTORY];
   volatile uint32_t rateHead;
   mn_adc_stats_t s;
@@ -96,6 +118,17 @@ typedef struct {
  * -DMK_FFT_N_MAX=2048 (board METERNET_F107_60HZ); the 50 Hz image (METERNET_F107,
  * 1024 points, 4 KB less RAM) stops at 10. */
 #define MN_ADC_MAX_CYCLES (MK_FFT_N_MAX >= 2048 ? 12u : 10u)
+
+/* MeterADC.start()'s integer properties as the binding reads them (a negative
+ * value arrives as 0xFFFFFFFF, absent as 0). */
+typedef struct {
+  uint32_t sampleRateHz, nominalHz, cycles, fitHalfWidth, vMidLsb, hysteresisLsb;
+} mn_adc_start_args_t;
+
+/* Narrows the properties into the kernel's config, each checked against its
+ * field first (a cast made nominalHz 306 into 50 and cycles 266 into 10).
+ * 0, or MN_EINVAL with *why naming the property and its range (static text). */
+int mn_adc_kernel_config(const mn_adc_start_args_t *a, mk_config_t *k, const char **why);
 
 /* 0 or MN_EINVAL (missing buffer, kernel or registers, halfPairs 0). */
 int mn_adc_init(mn_adc_t *dev, const mn_adc_config_t *cfg);
@@ -121,6 +154,9 @@ int mn_adc_set_zero_codes(mn_adc_t *dev, uint32_t vZeroLsb, uint32_t iZeroLsb);
 int mn_adc_set_rate(mn_adc_t *dev, uint32_t rateMilliHz, uint32_t *achievedMilliHz);
 /* Main loop: next finished window; 1, or 0 when none waits. */
 int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info);
+/* Main loop: 1 once after a DMA transfer error stopped sampling, else 0. */
+int mn_adc_take_error(mn_adc_t *dev);
+/* A consistent copy (the DMA interrupt is masked while it is taken). */
 void mn_adc_get_stats(const mn_adc_t *dev, mn_adc_stats_t *out);
 /* Current rate in mHz (0 when stopped). */
 uint32_t mn_adc_rate_mhz(const mn_adc_t *dev);

@@ -8,10 +8,35 @@
   (MN_CAN_IER_TMEIE | MN_CAN_IER_FMPIE0 | MN_CAN_IER_FOVIE0 | MN_CAN_IER_FMPIE1 | MN_CAN_IER_FOVIE1 | MN_CAN_IER_EWGIE |         \
    MN_CAN_IER_EPVIE | MN_CAN_IER_BOFIE | MN_CAN_IER_ERRIE)
 
+static void notify(mn_can_t *dev, uint32_t ev) {
+  if (dev->cfg->notify && !dev->cfg->notify(dev->cfg->notifyCtx, ev))
+    dev->pendingEvents = 0; /* refused (event queue full): the next event asks again */
+}
+
 static void raise_events(mn_can_t *dev, uint32_t ev) {
   uint32_t before = dev->pendingEvents;
   dev->pendingEvents = before | ev;
-  if (before == 0 && dev->cfg->notify) dev->cfg->notify(dev->cfg->notifyCtx, ev);
+  if (before != 0) return;
+  if (dev->deferNotify) dev->deferredEvents |= ev;
+  else notify(dev, ev);
+}
+
+/* Critical sections of the main loop. Espruino's jshPushEvent, behind notify,
+ * ends with jshInterruptOn(): called in here it would reopen interrupts half-way
+ * through, so a notification raised inside waits for the end. (Interrupt
+ * handlers notify at once: they cannot run while this is masked.) */
+static uint32_t main_critical_begin(mn_can_t *dev) {
+  uint32_t irq = MN_IRQ_SAVE();
+  dev->deferNotify = 1;
+  return irq;
+}
+
+static void main_critical_end(mn_can_t *dev, uint32_t irq) {
+  uint32_t ev = dev->deferredEvents;
+  dev->deferredEvents = 0;
+  dev->deferNotify = 0;
+  MN_IRQ_RESTORE(irq);
+  if (ev) notify(dev, ev);
 }
 
 /* Records a new state (called from an ISR, or from the main loop with
@@ -78,10 +103,10 @@ int mn_can_start(mn_can_t *dev, uint32_t bitrateHz) {
     bxcan_disable_irq(can, IER_RUNNING);
     return MN_ENETDOWN;
   }
-  uint32_t irq = MN_IRQ_SAVE();
+  uint32_t irq = main_critical_begin(dev);
   set_state(dev, MN_CAN_ERROR_ACTIVE);
   evaluate_state(dev);
-  MN_IRQ_RESTORE(irq);
+  main_critical_end(dev, irq);
   return MN_OK;
 }
 
@@ -94,10 +119,10 @@ void mn_can_stop(mn_can_t *dev) {
    * and mn_can_send refuses, so nothing more reaches the bus from us. */
   (void)bxcan_enter_init(can);
   (void)bxcan_take_tx_done(can);
-  uint32_t irq = MN_IRQ_SAVE();
+  uint32_t irq = main_critical_begin(dev);
   dev->ringTail = dev->ringHead;
   set_state(dev, MN_CAN_STOPPED);
-  MN_IRQ_RESTORE(irq);
+  main_critical_end(dev, irq);
 }
 
 void mn_can_reset(mn_can_t *dev) {
@@ -214,9 +239,9 @@ int mn_can_take_state_change(mn_can_t *dev, mn_can_state_t *state) {
 }
 
 int mn_can_poll_state(mn_can_t *dev) {
-  uint32_t irq = MN_IRQ_SAVE();
+  uint32_t irq = main_critical_begin(dev);
   int changed = evaluate_state(dev);
-  MN_IRQ_RESTORE(irq);
+  main_critical_end(dev, irq);
   return changed;
 }
 

@@ -68,8 +68,11 @@ typedef struct {
   uint8_t firstBank; /* filter banks this controller may use: CAN1 0..13 */
   uint8_t bankCount;
   /* Called from an interrupt with MN_CAN_EV_* when the main loop has work and
-   * had none before (at most once until mn_can_take_events clears it). */
-  void (*notify)(void *ctx, uint32_t events);
+   * had none before (at most once until mn_can_take_events clears it).
+   * Returns nonzero when the main loop will hear of it (Espruino: the event
+   * was queued); on 0 (queue full) nothing counts as pending, so the next
+   * event calls again instead of delivery stopping for good. */
+  int (*notify)(void *ctx, uint32_t events);
   void *notifyCtx;
 } mn_can_config_t;
 
@@ -89,6 +92,10 @@ typedef struct {
   volatile uint8_t stateQueue[MN_CAN_STATE_QUEUE];
   volatile uint32_t stateHead, stateTail;
   volatile uint32_t pendingEvents;
+  /* Set inside the main loop's critical sections: a notification raised there
+   * (deferredEvents) is made after the section ends (see canDriver.c). */
+  uint8_t deferNotify;
+  uint32_t deferredEvents;
   mn_can_slot_t slots[MN_CAN_AUTOREPLY_SLOTS];
   uint8_t bankGroup[28]; /* 0 free, else (first bank of the filter) + 1 */
 } mn_can_t;

@@ -7,6 +7,15 @@ static int wait_clear(mn_reg_t *reg, uint32_t bit) {
   return MN_ETIMEDOUT;
 }
 
+/* Every CR2 change goes through here. RM0008 11.12.3: writing ADON = 1 while
+ * it is 1 starts a conversion unless another bit changes in the same write,
+ * so a write that would change nothing is not made. */
+static void cr2_update(adc_regs_t *adc, uint32_t clear, uint32_t set) {
+  uint32_t cr2 = MN_RD(adc->CR2);
+  uint32_t next = (cr2 & ~clear) | set;
+  if (next != cr2) MN_WR(adc->CR2, next);
+}
+
 void adc_power_on(adc_regs_t *adc) {
   /* Writing ADON when it is already 1 would start a conversion: only from 0. */
   uint32_t cr2 = MN_RD(adc->CR2);
@@ -16,12 +25,12 @@ void adc_power_on(adc_regs_t *adc) {
   for (int n = 0; n < 64; n++) (void)MN_RD(adc->SR);
 }
 
-void adc_power_off(adc_regs_t *adc) { MN_CLR(adc->CR2, MN_ADC_CR2_ADON); }
+void adc_power_off(adc_regs_t *adc) { cr2_update(adc, MN_ADC_CR2_ADON, 0); }
 
 int adc_calibrate(adc_regs_t *adc) {
-  MN_SET(adc->CR2, MN_ADC_CR2_RSTCAL);
+  cr2_update(adc, 0, MN_ADC_CR2_RSTCAL); /* changes RSTCAL: never a conversion */
   if (wait_clear(&adc->CR2, MN_ADC_CR2_RSTCAL) != MN_OK) return MN_ETIMEDOUT;
-  MN_SET(adc->CR2, MN_ADC_CR2_CAL);
+  cr2_update(adc, 0, MN_ADC_CR2_CAL);
   return wait_clear(&adc->CR2, MN_ADC_CR2_CAL);
 }
 
@@ -46,11 +55,10 @@ void adc_set_dual_mode(adc_regs_t *master, unsigned dualMod) {
 
 int adc_enable_external_trigger(adc_regs_t *adc, unsigned extsel) {
   if (extsel > 7u) return MN_EINVAL;
-  uint32_t cr2 = MN_RD(adc->CR2) & ~(MN_ADC_CR2_EXTSEL_MASK | MN_ADC_CR2_CONT | MN_ADC_CR2_ALIGN);
-  MN_WR(adc->CR2, cr2 | (extsel << MN_ADC_CR2_EXTSEL_SHIFT) | MN_ADC_CR2_EXTTRIG);
+  cr2_update(adc, MN_ADC_CR2_EXTSEL_MASK | MN_ADC_CR2_CONT | MN_ADC_CR2_ALIGN, (extsel << MN_ADC_CR2_EXTSEL_SHIFT) | MN_ADC_CR2_EXTTRIG);
   return MN_OK;
 }
 
-void adc_disable_external_trigger(adc_regs_t *adc) { MN_CLR(adc->CR2, MN_ADC_CR2_EXTTRIG); }
-void adc_enable_dma(adc_regs_t *adc) { MN_SET(adc->CR2, MN_ADC_CR2_DMA); }
-void adc_disable_dma(adc_regs_t *adc) { MN_CLR(adc->CR2, MN_ADC_CR2_DMA); }
+void adc_disable_external_trigger(adc_regs_t *adc) { cr2_update(adc, MN_ADC_CR2_EXTTRIG, 0); }
+void adc_enable_dma(adc_regs_t *adc) { cr2_update(adc, 0, MN_ADC_CR2_DMA); }
+void adc_disable_dma(adc_regs_t *adc) { cr2_update(adc, MN_ADC_CR2_DMA, 0); }

@@ -10,6 +10,10 @@
  *
  * Critical sections: MN_IRQ_SAVE/RESTORE mask interrupts (PRIMASK) on the
  * Cortex-M3; on the host they call the fake so tests can assert they nest.
+ * MN_BASEPRI_RAISE(level)/MN_BASEPRI_RESTORE mask only the interrupts whose
+ * priority value is `level` or above (BASEPRI_MAX never lowers a mask already
+ * in force), so that more urgent ones (CAN) still run; `level` is the priority
+ * as the NVIC holds it (4 bits at the top of the byte on the F1: prio << 4).
  */
 #ifndef MN_REG_H
 #define MN_REG_H
@@ -27,6 +31,10 @@ void mn_fake_irq_restore(uint32_t state);
 #define MN_WR(reg, value) mn_fake_write(&(reg), (uint32_t)(value))
 #define MN_IRQ_SAVE() mn_fake_irq_save()
 #define MN_IRQ_RESTORE(s) mn_fake_irq_restore(s)
+uint32_t mn_fake_basepri_raise(uint32_t level);
+void mn_fake_basepri_restore(uint32_t old);
+#define MN_BASEPRI_RAISE(level) mn_fake_basepri_raise(level)
+#define MN_BASEPRI_RESTORE(old) mn_fake_basepri_restore(old)
 #else
 #define MN_RD(reg) (reg)
 #define MN_WR(reg, value) ((reg) = (uint32_t)(value))
@@ -48,6 +56,25 @@ static inline void mn_irq_restore_primask(uint32_t primask) {
 }
 #define MN_IRQ_SAVE() mn_irq_save_primask()
 #define MN_IRQ_RESTORE(s) mn_irq_restore_primask(s)
+static inline uint32_t mn_basepri_raise(uint32_t level) {
+#if defined(__arm__)
+  uint32_t old;
+  __asm__ volatile("mrs %0, basepri\n msr basepri_max, %1" : "=&r"(old) : "r"(level) : "memory");
+  return old;
+#else
+  (void)level;
+  return 0;
+#endif
+}
+static inline void mn_basepri_restore(uint32_t old) {
+#if defined(__arm__)
+  __asm__ volatile("msr basepri, %0" ::"r"(old) : "memory");
+#else
+  (void)old;
+#endif
+}
+#define MN_BASEPRI_RAISE(level) mn_basepri_raise(level)
+#define MN_BASEPRI_RESTORE(old) mn_basepri_restore(old)
 #endif
 
 /* Set / clear bits with an explicit read and write. */

@@ -204,6 +204,7 @@ typedef struct {
 #define MN_TIM_CR1_ARPE (1u << 7)
 #define MN_TIM_CR2_MMS_SHIFT 4u
 #define MN_TIM_CR2_MMS_MASK (7u << 4)
+#define MN_TIM_MMS_ENABLE 1u /* TRGO = counter enable (CEN) */
 #define MN_TIM_MMS_UPDATE 2u
 #define MN_TIM_EGR_UG (1u << 0)
 #define MN_TIM_SR_UIF (1u << 0)
@@ -231,7 +232,12 @@ typedef struct {
 #define MN_AFIO_MAPR_CAN1_REMAP_SHIFT 13u
 #define MN_AFIO_MAPR_CAN1_REMAP_MASK (3u << 13)
 #define MN_AFIO_CAN1_REMAP_PD0_PD1 3u
-#define MN_AFIO_MAPR_SWJ_MASK (7u << 24) /* write-only field: keep it 0 on RMW */
+/* SWJ_CFG is write-only and reads as 000 (RM0008 9.4.2): a read-modify-write
+ * that writes back 000 re-enables JTAG and SWD on PA13-15/PB3/PB4, undoing
+ * Espruino's SWJ disable. 111 is a combination with no effect: write it on a
+ * read-modify-write (ST's GPIO_PinRemapConfig does the same). */
+#define MN_AFIO_MAPR_SWJ_MASK (7u << 24)
+#define MN_AFIO_MAPR_SWJ_NO_CHANGE (7u << 24)
 
 typedef struct {
   mn_reg_t CRL, CRH, IDR, ODR, BSRR, BRR, LCKR;
@@ -250,6 +256,14 @@ typedef struct {
   mn_reg_t reserved4[56];
   volatile uint8_t IP[240];           /* priority bytes; the F1 implements the top 4 bits */
 } nvic_regs_t;
+
+/* Cortex-M3 cycle counter (ARMv7-M ARM C1.8.8, C1.6.5): DEMCR.TRCENA powers
+ * the DWT, DWT_CTRL.CYCCNTENA runs CYCCNT at the core clock. */
+#define MN_DEMCR_ADDR 0xE000EDFCu
+#define MN_DEMCR_TRCENA (1u << 24)
+#define MN_DWT_CTRL_ADDR 0xE0001000u
+#define MN_DWT_CYCCNT_ADDR 0xE0001004u
+#define MN_DWT_CTRL_CYCCNTENA (1u << 0)
 
 /* Base addresses (RM0008 table 3, memory map; PM0056 for the NVIC). */
 #define MN_TIM3_BASE 0x40000400u

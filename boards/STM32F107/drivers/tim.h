@@ -10,7 +10,8 @@
 #include "stm32f107Regs.h"
 
 /* Stopped timer: PSC and ARR loaded at once (UG event, URS so UG raises no
- * interrupt), ARR preload on, TRGO = update. Period = (psc+1)(arr+1) ticks. */
+ * interrupt, TRGO held low during it so UG starts no conversion), ARR preload
+ * on, then TRGO = update. Period = (psc+1)(arr+1) ticks. */
 int tim_setup_trgo_on_update(tim_regs_t *tim, uint32_t psc, uint32_t arr);
 void tim_start(tim_regs_t *tim);
 void tim_stop(tim_regs_t *tim);

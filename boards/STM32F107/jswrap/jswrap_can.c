@@ -23,10 +23,13 @@
 
 #define MN_EVC_CAN 0x72 /* our EV_CUSTOM type; Espruino's own use 1..3 */
 
-static void can_notify(void *ctx, uint32_t events) {
+/* 1 when queued (jshPushEvent: 2v29's jshPushCustomEvent drops the result);
+ * on 0 the driver asks again at its next event. */
+static int can_notify(void *ctx, uint32_t events) {
   (void)ctx;
   (void)events;
-  jshPushCustomEvent((IOCustomEventFlags)MN_EVC_CAN);
+  IOCustomEventFlags flags = (IOCustomEventFlags)MN_EVC_CAN;
+  return jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags)) ? 1 : 0;
 }
 
 /*JSON{
@@ -63,7 +66,7 @@ void jswrap_can_kill(void) { mn_can_reset(&mn_board_can1); }
 }*/
 bool jswrap_can_idle(void) {
   /* Leaving bus-off (ABOM) raises no interrupt: look for it here. */
-  if (mn_can_poll_state(&mn_board_can1)) can_notify(0, MN_CAN_EV_STATE);
+  if (mn_can_poll_state(&mn_board_can1)) (void)can_notify(0, MN_CAN_EV_STATE);
   return false;
 }
 

@@ -34,9 +34,13 @@
 /* metering chain state (boards/STM32F107/metering), main loop only; see setMetering */
 static uint8_t meteringSet, meteringOn;
 
-static void adc_notify(void *ctx) {
+/* 1 when queued. jshPushEvent, not jshPushCustomEvent: in 2v29 the latter
+ * drops jshPushEvent's result (no return statement), and the driver must know
+ * when a full queue refused the event so that it asks again. */
+static int adc_notify(void *ctx) {
   (void)ctx;
-  jshPushCustomEvent((IOCustomEventFlags)MN_EVC_ADC_WINDOW);
+  IOCustomEventFlags flags = (IOCustomEventFlags)MN_EVC_ADC_WINDOW;
+  return jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags)) ? 1 : 0;
 }
 
 /*JSON{
@@ -81,6 +85,15 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "aggregate",
   "params" : [
     ["aggregate","JsVar","A 150/180-cycle or 10-minute aggregate (AggregateReading, modules/metering/readings.ts)"]
+  ]
+}
+*/
+/*JSON{
+  "type" : "event",
+  "class" : "MeterADC",
+  "name" : "error",
+  "params" : [
+    ["message","JsVar","What stopped sampling (a DMA transfer error): call start() again"]
   ]
 }
 */
@@ -135,9 +148,14 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
     jsExceptionHere(JSET_TYPEERROR, "MeterADC.start expects {sampleRateHz, nominalHz, ...}");
     return;
   }
-  mk_config_t k = {int_prop(config, "sampleRateHz"), (uint8_t)int_prop(config, "nominalHz"), (uint8_t)int_prop(config, "cycles"),
-                   (uint8_t)int_prop(config, "fitHalfWidth"), (uint16_t)int_prop(config, "vMidLsb"),
-                   (uint16_t)int_prop(config, "hysteresisLsb")};
+  mn_adc_start_args_t a = {int_prop(config, "sampleRateHz"), int_prop(config, "nominalHz"), int_prop(config, "cycles"),
+                           int_prop(config, "fitHalfWidth"), int_prop(config, "vMidLsb"), int_prop(config, "hysteresisLsb")};
+  mk_config_t k;
+  const char *why = "";
+  if (mn_adc_kernel_config(&a, &k, &why) != MN_OK) { /* checked before narrowing: 306 is not 50 */
+    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", why);
+    return;
+  }
   int rc = mn_adc_start(&mn_board_adc, &k);
   const char *why = rc == MN_OK ? metering_start(&k) : 0;
   if (why) {
@@ -498,6 +516,11 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   IOCustomEventFlags customFlags = *(IOCustomEventFlags *)data;
   if ((customFlags & EVC_TYPE_MASK) != MN_EVC_ADC_WINDOW) return;
   JsVar *owner = jsvObjectGetChildIfExists(execInfo.hiddenRoot, ACTIVE_NAME);
+  if (mn_adc_take_error(&mn_board_adc) && owner) {
+    JsVar *msg = jsvNewFromString("MeterADC: DMA transfer error, sampling stopped: call start() again");
+    jsiQueueObjectCallbacks(owner, JS_EVENT_PREFIX "error", &msg, 1);
+    jsvUnLock(msg);
+  }
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */

@@ -17,10 +17,17 @@ static mn_can_t dev;
 static int notifications;
 static uint32_t notifiedEvents;
 
-static void on_notify(void *ctx, uint32_t ev) {
+static int eventQueueFull; /* the interpreter's event queue refuses notifications */
+
+static int notifiedMasked; /* notifications made while the driver masked interrupts */
+
+static int on_notify(void *ctx, uint32_t ev) {
   (void)ctx;
+  if (fake_irq_depth > 0) notifiedMasked++;
+  if (eventQueueFull) return 0;
   notifications++;
   notifiedEvents |= ev;
+  return 1;
 }
 
 static const mn_can_config_t cfg = {
@@ -32,6 +39,8 @@ static int setup(void **state) {
   fake_bxcan_init(&hw);
   notifications = 0;
   notifiedEvents = 0;
+  eventQueueFull = 0;
+  notifiedMasked = 0;
   assert_int_equal(mn_can_init(&dev, &cfg), MN_OK);
   return 0;
 }
@@ -178,6 +187,53 @@ static void test_send_rejects_bad_frames_and_stopped_controller(void **state) {
   bad.flags = MN_CAN_FLAG_EXT;
   assert_int_equal(mn_can_send(&dev, &bad), MN_EINVAL);
   assert_int_equal(fake_bxcan_pending_mailboxes(&hw), 0);
+}
+
+/* issue 12, 2.3: a notification refused by the full event queue left the
+ * pending flag set, and no frame was ever announced again. */
+static void test_refused_notification_is_retried(void **state) {
+  (void)state;
+  start_125k();
+  accept_all(0);
+  (void)mn_can_take_events(&dev);
+  notifications = 0;
+  eventQueueFull = 1;
+  mn_can_frame_t f = data_frame(0x181, 2, 1);
+  assert_int_equal(fake_bxcan_receive(&hw, &f), 0);
+  run_irqs();
+  assert_int_equal(notifications, 0);
+  eventQueueFull = 0;
+  f = data_frame(0x182, 2, 2);
+  assert_int_equal(fake_bxcan_receive(&hw, &f), 0);
+  run_irqs();
+  assert_int_equal(notifications, 1); /* the main loop hears of both frames now */
+  mn_can_frame_t got;
+  assert_int_equal(mn_can_take_frame(&dev, &got), 1);
+  assert_int_equal(got.id, 0x181);
+  assert_int_equal(mn_can_take_frame(&dev, &got), 1);
+  assert_int_equal(got.id, 0x182);
+}
+
+/* issue 12, 2.4: Espruino's jshPushEvent (behind notify) ends with
+ * jshInterruptOn(): called from inside the driver's own critical section (start,
+ * stop, state polling on the main loop) it reopened interrupts half-way through.
+ * Notifications from those paths come after the section ends. */
+static void test_notify_never_called_with_interrupts_masked(void **state) {
+  (void)state;
+  start_125k(); /* stopped -> error-active */
+  assert_true(notifications >= 1);
+  (void)mn_can_take_events(&dev);
+  fake_bxcan_set_errors(&hw, 130, 0);
+  assert_int_equal(mn_can_poll_state(&dev), 1); /* -> error-passive, from the main loop */
+  (void)mn_can_take_events(&dev);
+  mn_can_stop(&dev); /* -> stopped */
+  assert_int_equal(notifications, 3);
+  assert_int_equal(notifiedMasked, 0);
+  assert_int_equal(fake_irq_depth, 0);
+  mn_can_state_t st;
+  int n = 0;
+  while (mn_can_take_state_change(&dev, &st)) n++;
+  assert_int_equal(n, 3);
 }
 
 static void test_fifo_drained_into_ring_in_one_interrupt(void **state) {
@@ -552,6 +608,8 @@ int main(void) {
       cmocka_unit_test_setup(test_stop_aborts_and_empties, setup),
       cmocka_unit_test_setup(test_reset_clears_filters_and_slots, setup),
       cmocka_unit_test_setup(test_uninitialised_controller_refuses_without_crashing, setup),
+      cmocka_unit_test_setup(test_refused_notification_is_retried, setup),
+      cmocka_unit_test_setup(test_notify_never_called_with_interrupts_masked, setup),
   };
   return cmocka_run_group_tests_name("bxCAN driver", tests, NULL, NULL);
 }

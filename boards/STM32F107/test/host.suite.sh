@@ -38,6 +38,12 @@ if build canDriverTest test/canDriverTest.c can/canDriver.c can/canBitTiming.c c
      drivers/bxcan.c test/fake/fakeBxcan.c test/fake/fakeRegs.c; then
   cmocka_run canDriverTest "$out/canDriverTest"
 fi
+# The board's init (clocks, pins, AFIO remap, NVIC) on the fakes at the real addresses.
+if build boardTest test/boardTest.c meternetBoard.c -I. adc/meterAdc.c adc/sampleClock.c drivers/adc.c drivers/dma.c \
+     drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c can/canDriver.c can/canBitTiming.c \
+     can/canFilter.c can/canFrame.c drivers/bxcan.c test/fake/fakeBoard.c test/fake/fakeBxcan.c test/fake/fakeRegs.c; then
+  cmocka_run boardTest "$out/boardTest"
+fi
 adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)
 # The sampler as each meter image builds it: 50 Hz (METERNET_F107, 1024-point kernel)

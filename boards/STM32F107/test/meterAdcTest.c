@@ -21,6 +21,7 @@
 #define HALF 256u
 #define TIM_HZ 72000000u
 #define MAX_SAMPLES 40000u
+#define MN_BOARD_PRIO_DMA_TEST 12u /* the board's DMA priority (meternetBoard.h) */
 
 static fake_sampling_t hw;
 static mk_kernel_t kernel;
@@ -31,15 +32,27 @@ static uint64_t cumTicks[MAX_SAMPLES + 1]; /* timer ticks at each sample's trigg
 static uint32_t samples;
 static double signalHz, phaseRad;
 
-static void on_notify(void *ctx) {
+static int eventQueueFull; /* the interpreter's event queue refuses the next notifications */
+
+static int on_notify(void *ctx) {
   (void)ctx;
+  if (eventQueueFull) return 0;
   notifications++;
+  return 1;
 }
+
+/* the DWT cycle counter's stand-in: the timer ticks at the last update */
+static uint32_t ticks_now(void) { return (uint32_t)hw.ticks; }
 
 static const mn_adc_config_t cfg = {
     .adc1 = &hw.adc1, .adc2 = &hw.adc2, .dma = &hw.dma, .dmaChannel = 1, .tim = &hw.tim, .timerClkHz = TIM_HZ,
     .vChannel = 10, .iChannel = 12, .sampleTimeCode = 6, .buffer = buffer, .halfPairs = HALF, .kernel = &kernel,
-    .notify = on_notify};
+    .notify = on_notify, .timerTicksNow = ticks_now, .dmaIrqPriority = MN_BOARD_PRIO_DMA_TEST};
+/* the same without a tick counter: lost halves from the flags and CNDTR alone */
+static const mn_adc_config_t cfgNoTicks = {
+    .adc1 = &hw.adc1, .adc2 = &hw.adc2, .dma = &hw.dma, .dmaChannel = 1, .tim = &hw.tim, .timerClkHz = TIM_HZ,
+    .vChannel = 10, .iChannel = 12, .sampleTimeCode = 6, .buffer = buffer, .halfPairs = HALF, .kernel = &kernel,
+    .notify = on_notify, .dmaIrqPriority = MN_BOARD_PRIO_DMA_TEST};
 
 static mk_config_t k50(void) {
   mk_config_t k;
@@ -65,6 +78,7 @@ static int setup(void **state) {
   fake_regs_reset();
   fake_sampling_init(&hw);
   notifications = 0;
+  eventQueueFull = 0;
   samples = 0;
   signalHz = 50.0;
   phaseRad = 0.0;
@@ -138,6 +152,61 @@ static void test_start_wires_the_chain_as_rm0008_requires(void **state) {
   assert_int_equal((hw.tim.CR2 >> 4) & 7u, 2); /* TRGO = update */
   assert_int_equal(mn_adc_rate_mhz(&dev), 12800000u);
   assert_int_equal(mn_adc_start(&dev, &k), MN_EALREADY);
+}
+
+/* issue 12, 2.8: no conversion outside the timer's updates. RM0008 11.12.3: a
+ * CR2 write that keeps ADON 1 and changes nothing else starts a conversion
+ * (the slave's trigger setup on a restart did); the UG that loads PSC/ARR is
+ * an update event, and with MMS = update already set it pulsed TRGO into an
+ * enabled ADC1 trigger. Either shifts the buffer by a pair. */
+static void test_start_and_restart_make_no_stray_conversion(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_int_equal(hw.strayConversions, 0);
+  assert_int_equal(hw.remaining, 2 * HALF); /* no word moved before the first update */
+  run(HALF + 10, 0);
+  mn_adc_stop(&dev);
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  assert_int_equal(hw.strayConversions, 0);
+  assert_int_equal(hw.remaining, 2 * HALF);
+  run(HALF, 0);
+  assert_int_equal(dev.pairs, HALF); /* the first half is the first 256 updates after the restart */
+  double w0 = 2 * M_PI * 50.0 * (double)cumTicks[HALF + 10] / TIM_HZ;
+  assert_int_equal(buffer[0] & 0xFFFFu, lround(2048 + 1600 * sin(w0)));
+}
+
+/* issue 12, 2.7: the binding cast start()'s properties to the kernel's narrow
+ * fields before any check: nominalHz 306 became 50 and cycles 266 became 10, and
+ * the meter started. Now each is checked against its field first. */
+static void test_start_properties_checked_before_narrowing(void **state) {
+  (void)state;
+  mk_config_t k;
+  const char *why = NULL;
+  mn_adc_start_args_t a = {12800, 306, 0, 0, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "nominalHz must be 50 or 60");
+  a = (mn_adc_start_args_t){12800, 50, 266, 0, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, mk_error_text(MK_E_CYCLES));
+  a = (mn_adc_start_args_t){12800, 50, 0, 256 + 8, 0, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "fitHalfWidth must be 0..16");
+  a = (mn_adc_start_args_t){12800, 50, 0, 0, 65536 + 2048, 0};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_non_null(strstr(why, "vMidLsb"));
+  a = (mn_adc_start_args_t){0xFFFFFFFFu, 50, 0, 0, 0, 0}; /* negative */
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
+  assert_string_equal(why, "sampleRateHz must be 1000..51200");
+  a = (mn_adc_start_args_t){12800, 50, 10, 6, 2000, 8};
+  assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_OK);
+  assert_int_equal(k.sampleRateHz, 12800);
+  assert_int_equal(k.nominalHz, 50);
+  assert_int_equal(k.cycles, 10);
+  assert_int_equal(k.fitHalfWidth, 6);
+  assert_int_equal(k.vMidLsb, 2000);
+  assert_int_equal(k.hysteresisLsb, 8);
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
 }
 
 static void test_calibration_timeout_and_bad_config(void **state) {
@@ -263,6 +332,157 @@ static void test_dma_error_stops_sampling(void **state) {
   assert_false(hw.tim.CR1 & MN_TIM_CR1_CEN);
   uint32_t achieved;
   assert_int_equal(mn_adc_set_rate(&dev, 12800000u, &achieved), MN_ENETDOWN);
+}
+
+/* Every window taken from now on starts at the pair its firstPair names: its
+ * first voltage code is the one generated at that pair's trigger. */
+static int windows_line_up(uint32_t chunks) {
+  mk_window_t w;
+  mn_adc_window_info_t info;
+  int got = 0;
+  for (uint32_t c = 0; c < chunks; c++) {
+    run(2560, 0);
+    while (mn_adc_take_window(&dev, &w, &info)) {
+      assert_true(info.firstPair < samples);
+      double t = (double)cumTicks[info.firstPair] / TIM_HZ;
+      assert_int_equal(w.edgeV[0], lround(2048 + 1600 * sin(2 * M_PI * signalHz * t + phaseRad)));
+      got++;
+    }
+  }
+  return got;
+}
+
+static void drain_windows(void) {
+  mk_window_t w;
+  while (mn_adc_take_window(&dev, &w, NULL)) {
+  }
+}
+
+/* issue 12, 2.5: HT and TC both pending. Here the completions were half 0,
+ * half 1, half 0 (the last was HT) and the DMA is 240 pairs into half 1: half
+ * 0 is the newest intact one. Deciding by the flags read half 1, nearly all
+ * overwritten, and counted one lost half instead of two. */
+static void test_both_flags_read_the_half_cndtr_says_is_intact(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(2800, 0);
+  drain_windows();
+  uint64_t before = dev.pairs; /* 10 halves read, the DMA 240 pairs into the 11th (half 0) */
+  run(2 * HALF + HALF, 1);     /* held off for three completions */
+  assert_true((hw.dma.ISR & (MN_DMA_HTIF(1) | MN_DMA_TCIF(1))) == (MN_DMA_HTIF(1) | MN_DMA_TCIF(1)));
+  mn_adc_isr_dma(&dev);
+  mn_adc_stats_t s;
+  mn_adc_get_stats(&dev, &s);
+  assert_int_equal(s.missedBlocks, 2);
+  assert_int_equal(s.kernelRestarts, 1);
+  assert_int_equal(dev.pairs, before + 3 * HALF);
+  assert_int_equal(dev.pairs, samples / HALF * HALF);
+  assert_true(windows_line_up(3) >= 2);
+}
+
+/* issue 12, 2.5: held off for six completions (120 ms): five halves lost.
+ * The flags alone cannot tell 5 from 1; the timer-tick count can, and pairs
+ * stay the true count, so every later window is placed right. */
+static void test_more_than_two_lost_halves_counted(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(3000, 0);
+  drain_windows();
+  uint64_t before = dev.pairs;
+  run(5 * HALF + 100, 1);
+  mn_adc_isr_dma(&dev);
+  mn_adc_stats_t s;
+  mn_adc_get_stats(&dev, &s);
+  assert_int_equal(s.missedBlocks, 5);
+  assert_int_equal(dev.pairs, before + 6 * HALF);
+  assert_true(windows_line_up(3) >= 2);
+}
+
+/* Without a tick counter the count is the smallest the flags and CNDTR allow. */
+static void test_lost_halves_without_tick_counter(void **state) {
+  (void)state;
+  assert_int_equal(mn_adc_init(&dev, &cfgNoTicks), MN_OK);
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(3000, 0);
+  uint64_t before = dev.pairs;
+  run(2 * HALF + HALF, 1);
+  mn_adc_isr_dma(&dev);
+  mn_adc_stats_t s;
+  mn_adc_get_stats(&dev, &s);
+  assert_int_equal(s.missedBlocks, 2);
+  assert_int_equal(dev.pairs, before + 3 * HALF);
+}
+
+/* issue 12, 2.3: a notification the full event queue refused left the
+ * pending flag set, and no window was ever announced again. */
+static void test_refused_notification_is_retried(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  eventQueueFull = 1;
+  run(2560 + 600, 0); /* the first window is announced while the queue is full */
+  assert_int_equal(notifications, 0);
+  eventQueueFull = 0;
+  run(2560, 0);
+  assert_int_equal(notifications, 1);
+  mk_window_t w;
+  assert_int_equal(mn_adc_take_window(&dev, &w, NULL), 1);
+}
+
+/* issue 12, 2.9: a DMA transfer error stopped sampling and nothing told the
+ * main loop; now it is notified and mn_adc_take_error reports it once. */
+static void test_dma_error_reaches_the_main_loop(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(100, 0);
+  assert_int_equal(mn_adc_take_error(&dev), 0);
+  fake_sampling_dma_error(&hw);
+  mn_adc_isr_dma(&dev);
+  assert_int_equal(notifications, 1);
+  assert_int_equal(mn_adc_take_error(&dev), 1);
+  assert_int_equal(mn_adc_take_error(&dev), 0);
+  assert_false(dev.running);
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK); /* and it starts again */
+  assert_int_equal(mn_adc_take_error(&dev), 0);
+}
+
+/* issue 12, 2.9: the stats were copied while the DMA interrupt could change them. */
+static void test_stats_copied_with_the_interrupt_masked(void **state) {
+  (void)state;
+  mn_adc_stats_t s;
+  fake_irq_max_depth = 0;
+  fake_basepri_raised = 0;
+  mn_adc_get_stats(&dev, &s);
+  assert_int_equal(fake_irq_max_depth + (fake_basepri_raised == MN_BOARD_PRIO_DMA_TEST << 4), 1);
+  assert_int_equal(fake_irq_depth, 0);
+  assert_int_equal(fake_basepri, 0);
+}
+
+/* issue 12, 2.6: taking a window masked every interrupt (PRIMASK) over a 744-byte
+ * copy and soft-double arithmetic, delaying the CAN interrupt and its auto-replies.
+ * Only the DMA interrupt must be held off (BASEPRI at its priority: CAN's 5 and
+ * Espruino's SysTick/USART stay enabled). */
+static void test_take_window_masks_only_the_dma_interrupt(void **state) {
+  (void)state;
+  mk_config_t k = k50();
+  assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
+  run(3 * 2560, 0);
+  fake_irq_max_depth = 0;
+  fake_basepri_raised = 0;
+  mk_window_t w;
+  mn_adc_window_info_t info;
+  assert_int_equal(mn_adc_take_window(&dev, &w, &info), 1);
+  assert_int_equal(fake_irq_max_depth, 0);                          /* no global mask */
+  assert_int_equal(fake_basepri_raised, MN_BOARD_PRIO_DMA_TEST << 4); /* DMA and below */
+  assert_int_equal(fake_basepri, 0);                                /* restored */
+  assert_true(fabs(info.sampleRateHz - 12800.0) < 1e-9);
+  fake_irq_max_depth = 0;
+  assert_int_equal(mn_adc_take_error(&dev), 0);
+  assert_int_equal(fake_irq_max_depth, 0);
 }
 
 static void test_retune_follows_frequency_and_windows_report_true_rate(void **state) {
@@ -504,12 +724,21 @@ static void test_retune_at_60hz(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_start_wires_the_chain_as_rm0008_requires, setup),
+      cmocka_unit_test_setup(test_start_and_restart_make_no_stray_conversion, setup),
       cmocka_unit_test_setup(test_calibration_timeout_and_bad_config, setup),
+      cmocka_unit_test_setup(test_start_properties_checked_before_narrowing, setup),
       cmocka_unit_test_setup(test_halves_alternate_and_flags_are_cleared, setup),
       cmocka_unit_test_setup(test_windows_of_a_50hz_sine, setup),
       cmocka_unit_test_setup(test_missed_block_counted_and_kernel_restarted, setup),
       cmocka_unit_test_setup(test_late_block_counted, setup),
       cmocka_unit_test_setup(test_dma_error_stops_sampling, setup),
+      cmocka_unit_test_setup(test_both_flags_read_the_half_cndtr_says_is_intact, setup),
+      cmocka_unit_test_setup(test_more_than_two_lost_halves_counted, setup),
+      cmocka_unit_test_setup(test_lost_halves_without_tick_counter, setup),
+      cmocka_unit_test_setup(test_refused_notification_is_retried, setup),
+      cmocka_unit_test_setup(test_dma_error_reaches_the_main_loop, setup),
+      cmocka_unit_test_setup(test_stats_copied_with_the_interrupt_masked, setup),
+      cmocka_unit_test_setup(test_take_window_masks_only_the_dma_interrupt, setup),
       cmocka_unit_test_setup(test_retune_follows_frequency_and_windows_report_true_rate, setup),
       cmocka_unit_test_setup(test_stop_leaves_hardware_idle, setup),
       cmocka_unit_test_setup(test_stop_discards_queued_windows, setup),

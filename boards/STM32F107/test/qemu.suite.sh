@@ -4,7 +4,7 @@
 # status: (1) the pure-C parts (CAN bit timing, filter encoding, frame checks,
 # sample clock, window view), (2) the bxCAN driver tests against the register
 # fake, through a small cmocka stand-in (test/qemu/shim; Debian's libcmocka is
-# host-only). The ADC tests need more RAM than 64 KB (the kernel plus a long
+# host-only), (3) the BASEPRI mask of drivers/mnReg.h on the core's NVIC. The ADC tests need more RAM than 64 KB (the kernel plus a long
 # signal record) and run on the host only.
 # needs-apt: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libcmocka-dev
 # Last line: "N passed, M failed".
@@ -55,6 +55,19 @@ if arm-none-eabi-gcc "${flags[@]}" -DMN_FAKE_REGS -Itest/qemu/shim -o "$out/can.
   passed=$((passed + p)); failed=$((failed + f))
 else
   cat "$out/err"; echo "can: does not build"; failed=$((failed + 1))
+fi
+# (3) mnReg.h's BASEPRI mask on the core: only interrupts at or below the level wait
+if arm-none-eabi-gcc "${flags[@]}" -o "$out/basepri.elf" test/qemu/startup.c test/qemu/basepriTest.c "$crt0" 2>"$out/err"; then
+  run_elf basepri "$out/basepri.elf"; rc=$?
+  line=$(tail -1 "$out/basepri.log")
+  if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    [ "$rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ] && { echo "basepri: qemu status $rc"; failed=$((failed + 1)); }
+  else
+    echo "basepri: no closing line from the target (qemu status $rc: a fault or a hang)"; failed=$((failed + 1))
+  fi
+else
+  cat "$out/err"; echo "basepri: does not build"; failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

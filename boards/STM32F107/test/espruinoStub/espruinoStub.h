@@ -71,5 +71,7 @@ void jsiQueueObjectCallbacks(JsVar *object, const char *callbackName, JsVar **ar
 typedef uint8_t IOEventFlags;
 typedef enum { EVC_NONE, EVC_TIMER_FINISHED, EVC_TIMER_BUFFER_FLIP, EVC_TYPE_MASK = 255, EVC_DATA_SHIFT = 8 } IOCustomEventFlags;
 bool jshPushCustomEvent(IOCustomEventFlags customFlags);
+#define EV_CUSTOM ((IOEventFlags)8)
+bool jshPushEvent(IOEventFlags evt, uint8_t *data, unsigned int length);
 
 #endif

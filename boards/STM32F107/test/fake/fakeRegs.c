@@ -6,11 +6,13 @@
 static fake_region_t *regions[MAX_REGIONS];
 static int regionCount;
 int fake_irq_depth, fake_irq_max_depth;
+uint32_t fake_basepri, fake_basepri_raised;
 static uint32_t anchor; /* static data: its upper address bits are the test's */
 
 void fake_regs_reset(void) {
   regionCount = 0;
   fake_irq_depth = fake_irq_max_depth = 0;
+  fake_basepri = fake_basepri_raised = 0;
 }
 
 void fake_regs_add(fake_region_t *r) {
@@ -54,3 +56,12 @@ void *fake_bus_to_host(uint32_t busAddr) {
   uintptr_t high = (uintptr_t)&anchor & ~(uintptr_t)0xFFFFFFFFu;
   return (void *)(high | busAddr);
 }
+
+uint32_t mn_fake_basepri_raise(uint32_t level) {
+  uint32_t old = fake_basepri;
+  if (level && (fake_basepri == 0 || level < fake_basepri)) fake_basepri = level; /* BASEPRI_MAX */
+  if (fake_basepri_raised == 0 || fake_basepri < fake_basepri_raised) fake_basepri_raised = fake_basepri;
+  return old;
+}
+
+void mn_fake_basepri_restore(uint32_t old) { fake_basepri = old; }

@@ -25,6 +25,9 @@ void fake_regs_reset(void);
 void fake_regs_add(fake_region_t *r);
 /* Interrupt masking seen by the fakes: current nesting and the deepest seen. */
 extern int fake_irq_depth, fake_irq_max_depth;
+/* BASEPRI seen by the fakes: current, and the most urgent level raised to
+ * (0: none) since fake_regs_reset or the test cleared it. */
+extern uint32_t fake_basepri, fake_basepri_raised;
 /* Pointer from a 32-bit bus address the driver wrote (CMAR/CPAR): the host's
  * upper address bits are those of the test's static data. */
 void *fake_bus_to_host(uint32_t busAddr);

@@ -21,15 +21,25 @@ static uint32_t adc_read(fake_region_t *r, size_t off) {
   return *reg_at(a, off);
 }
 
+static int dma_move(fake_sampling_t *f);
+static int trgo(fake_sampling_t *f, uint16_t v, uint16_t i);
+
 static void adc_write(fake_region_t *r, size_t off, uint32_t v) {
   fake_sampling_t *f = r->model;
   int k = (r == &f->rAdc2);
   adc_regs_t *a = k ? &f->adc2 : &f->adc1;
   if (off == offsetof(adc_regs_t, CR2)) {
     /* CAL and RSTCAL are set by software, cleared by hardware only */
-    uint32_t keep = a->CR2 & (MN_ADC_CR2_CAL | MN_ADC_CR2_RSTCAL);
+    uint32_t old = a->CR2;
+    uint32_t keep = old & (MN_ADC_CR2_CAL | MN_ADC_CR2_RSTCAL);
     if ((v & (MN_ADC_CR2_CAL | MN_ADC_CR2_RSTCAL)) & ~keep) f->calCountdown[k] = f->calReads;
     a->CR2 = v | keep;
+    /* RM0008 11.12.3: ADON written 1 while it holds 1, with no other bit
+     * changed, starts a conversion (the master's goes to the DMA) */
+    if ((old & MN_ADC_CR2_ADON) && (v & MN_ADC_CR2_ADON) && !(((v | keep) ^ old) & ~MN_ADC_CR2_ADON)) {
+      f->strayConversions++;
+      if (k == 0) (void)dma_move(f);
+    }
     return;
   }
   *reg_at(a, off) = v;
@@ -91,6 +101,10 @@ static void tim_write(fake_region_t *r, size_t off, uint32_t v) {
       f->arrShadow = f->tim.ARR;
       f->pscShadow = f->tim.PSC;
       f->tim.CNT = 0;
+      /* UG is an update event: TRGO pulses with MMS = 010 (update) and with
+       * MMS = 000 (reset: UG itself is TRGO), RM0008 15.4.2 */
+      uint32_t mms = (f->tim.CR2 & MN_TIM_CR2_MMS_MASK) >> MN_TIM_CR2_MMS_SHIFT;
+      if ((mms == MN_TIM_MMS_UPDATE || mms == 0u) && trgo(f, 0, 0)) f->strayConversions++;
     }
     return; /* EGR bits read as 0 */
   }
@@ -125,6 +139,11 @@ int fake_sampling_tick(fake_sampling_t *f, uint16_t v, uint16_t i) {
   f->arrShadow = f->tim.ARR;
   f->pscShadow = f->tim.PSC;
   if (((f->tim.CR2 & MN_TIM_CR2_MMS_MASK) >> MN_TIM_CR2_MMS_SHIFT) != MN_TIM_MMS_UPDATE) return 0;
+  return trgo(f, v, i);
+}
+
+/* A TRGO pulse: the pair is converted and moved if the chain is wired. */
+static int trgo(fake_sampling_t *f, uint16_t v, uint16_t i) {
   uint32_t c1 = f->adc1.CR2, c2 = f->adc2.CR2;
   int wired = (c1 & MN_ADC_CR2_ADON) && (c2 & MN_ADC_CR2_ADON) && (c1 & MN_ADC_CR2_EXTTRIG) &&
               ((c1 & MN_ADC_CR2_EXTSEL_MASK) >> MN_ADC_CR2_EXTSEL_SHIFT) == MN_ADC_EXTSEL_TIM3_TRGO && (c2 & MN_ADC_CR2_EXTTRIG) &&
@@ -133,7 +152,12 @@ int fake_sampling_tick(fake_sampling_t *f, uint16_t v, uint16_t i) {
   if (!wired) return 0;
   f->adc1.DR = (uint32_t)v | ((uint32_t)i << 16);
   f->adc1.SR |= MN_ADC_SR_EOC;
-  if (!(c1 & MN_ADC_CR2_DMA) || !f->enabled) return 0;
+  return dma_move(f);
+}
+
+/* ADC1's DMA request: one word of ADC1_DR to memory. 1 if moved. */
+static int dma_move(fake_sampling_t *f) {
+  if (!(f->adc1.CR2 & MN_ADC_CR2_DMA) || !f->enabled) return 0;
   uint32_t ccr = f->dma.CH[0].CCR;
   uint32_t *mem = fake_bus_to_host(f->dma.CH[0].CMAR);
   mem[f->position] = f->adc1.DR;

@@ -9,7 +9,9 @@
  *    circular mode; IFCR clears (CGIF clears all four); a transfer error sets
  *    TEIF and clears EN, as the hardware does;
  *  - timer: ARR preload (ARPE) taken at the update event, UG loads PSC/ARR,
- *    TRGO = update when MMS = 010;
+ *    TRGO = update when MMS = 010; a UG with MMS = 000 or 010 pulses TRGO;
+ *  - ADC: a CR2 write with ADON 1 over ADON 1 and no other bit changed starts
+ *    a conversion (strayConversions; ADC1's is moved by the DMA);
  *  - fake_sampling_tick: one timer update; if the chain is wired as RM0008
  *    requires (CEN, MMS=update, ADC1 EXTTRIG on TIM3_TRGO, ADC2 EXTTRIG on
  *    SWSTART, DUALMOD=0110, both ADON, ADC1 DMA, channel enabled) the pair is
@@ -38,6 +40,9 @@ typedef struct {
   uint32_t arrShadow, pscShadow;
   uint64_t ticks, updates;
   unsigned calibrations;
+  /* conversions not started by a timer update: ADON rewritten while on
+   * (RM0008 11.12.3), or TRGO pulsed by the UG bit during timer setup */
+  unsigned strayConversions;
 } fake_sampling_t;
 
 void fake_sampling_init(fake_sampling_t *f);

@@ -8,8 +8,14 @@ void _start(void);
 void Reset_Handler(void);
 static void Fault_Handler(void);
 
+/* PendSV and SysTick: a test may define them (basepriTest.c); unused, they fault. */
+void PendSV_Handler(void) __attribute__((weak, alias("Unexpected_Handler")));
+void SysTick_Handler(void) __attribute__((weak, alias("Unexpected_Handler")));
+void Unexpected_Handler(void);
+
 __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
     (void (*)(void))(&__StackTop), Reset_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler,
+    [14] = PendSV_Handler, [15] = SysTick_Handler,
 };
 
 void Reset_Handler(void) {
@@ -29,6 +35,8 @@ static void Fault_Handler(void) {
   for (;;) {
   }
 }
+
+void Unexpected_Handler(void) { Fault_Handler(); }
 
 /* -nostartfiles drops crti/crtn: newlib's init/fini array walkers still call these. */
 void _init(void);
