@@ -1,15 +1,33 @@
 /**
- * An ESTIMATE of the JsVars the program's data would take on Espruino, for
- * process.memory(). Node cannot count JsVars; this walks what the program reached
- * from the global scope and prices it with costs measured on a 13-byte-JsVar build
- * (../shared/notes/espruino.md): a property costs about 2 vars (name + value), an
- * array element about 2, a string or typed array about one var per 13-16 bytes,
- * a function about 6 vars plus one per 12 characters of its source. Calibration
- * (2v29, fixed 3600 x 13-byte vars): empty program 63 measured / 63 estimated;
- * build/selftest.js (10 checks) about 406 measured / 369 estimated. Good to spot a
- * 10x problem, not to budget the last 100 vars: measure on the device for that.
+ * An ESTIMATE of the JsVars a program uses on Espruino 2v29 (32-bit build, 13-byte
+ * JsVars, run from Storage as a board runs it), for process.memory(). It walks what the
+ * program keeps alive from the global scope, pending timers and (when the bundle was
+ * instrumented, accounting/instrument.ts) the scopes closures keep, and prices every
+ * value with Espruino's layout rules (src/jsvar.h, src/jsvar.c, src/jsparse.c), each
+ * checked with E.getSizeOf on the real interpreter:
+ * - a string: 8 characters in its first JsVar, 9 in each extension JsVar; a name (object
+ *   key, variable, parameter) 4 in its first, 9 in each extension;
+ * - an object or array: 1, plus per property its name and its value; a name of at most 4
+ *   characters holding an integer in -2048..2047 stores it inline (1 JsVar for both), as
+ *   does an array index holding such an integer or a boolean; undefined costs nothing,
+ *   null, booleans, other integers and doubles 1 JsVar;
+ * - a typed array: 1 (view) + 1 (ArrayBuffer) + its bytes as a string or, when cheaper,
+ *   a flat string (1 + one JsVar per 13 bytes); views on one buffer share it;
+ * - a function: 1, plus per parameter a name ("\xFF" + name), its code (a name and one
+ *   JsVar: code loaded from Storage stays in flash), its scope (a name, plus the scope's
+ *   parameters and locals, shared by the closures of one call; from the second nesting
+ *   level on each closure also keeps its own array of the scopes) and its own properties
+ *   (a `prototype` with its methods for classes);
+ * - a class instance: its properties plus `__proto__` (2);
+ * - a pending timer: 9 plus its callback and arguments.
+ * BASELINE_VARS (what the interpreter itself holds with no program) and the per-timer
+ * and per-listener costs are the only fitted constants; the fit and the check against
+ * real-interpreter measurements of our bundles live in accounting/ (jsVarEstimate.test.ts,
+ * test/realInterpreter/measuredJsVars.json).
  */
 import * as acorn from "acorn";
+import vm from "node:vm";
+import type { Realm } from "./realm.ts";
 
 /** Names a script declares at top level (its `let`/`const`/`class` are not global properties). */
 export function topLevelNames(code: string): string[] {
@@ -30,33 +48,195 @@ export function topLevelNames(code: string): string[] {
   return names;
 }
 
-const BASELINE_VARS = 63; // measured: an empty program on the 3600-var build
+/** The scope record a closure keeps: its parameters and locals by name, and the enclosing record. */
+export interface ScopeRecord { get: () => Record<string, unknown>; parent: ScopeRecord | null }
+export type ScopeOf = (fn: unknown) => ScopeRecord | undefined;
 
-export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>): number {
+export interface EstimateExtras {
+  timers?: { cb: unknown; args: unknown[]; repeat: boolean }[];
+  scopeOf?: ScopeOf;
+  realm?: Realm;
+}
+
+/** Measured: a fresh 2v29 interpreter (32-bit, 3600 vars) before any program. Fitted, see accounting/README.md. */
+export const BASELINE_VARS = 56;
+/** A pending timer: its entry in the timer list (index, object, time, interval, callback names). */
+export const TIMER_VARS = 9;
+/** Event listeners (obj.on): the "#on<event>" name, plus an array once there are two. */
+const LISTENER_NAME_VARS = 2;
+
+/** JsVars of a string value of n characters. */
+export function stringVars(n: number): number {
+  return n <= 8 ? 1 : 1 + Math.ceil((n - 8) / 9);
+}
+/** JsVars of a name (key) of n characters, without its value. */
+export function nameVars(n: number): number {
+  return n <= 4 ? 1 : 1 + Math.ceil((n - 4) / 9);
+}
+/** JsVars of n bytes of ArrayBuffer data (a plain or flat string, whichever is smaller). */
+export function bufferDataVars(n: number): number {
+  return Math.min(stringVars(n), 1 + Math.ceil(n / 13));
+}
+function inlineInt(v: unknown): boolean {
+  return typeof v === "number" && Number.isInteger(v) && v >= -2048 && v <= 2047 && !Object.is(v, -0);
+}
+
+const paramCache = new Map<string, number[]>();
+/** Lengths of a function's parameter names, read from its source header. */
+function paramNameLengths(fn: Function): number[] {
+  let src: string;
+  try { src = Function.prototype.toString.call(fn); } catch { return []; }
+  const head = src.slice(0, 300);
+  const hit = paramCache.get(head);
+  if (hit) return hit;
+  let list = "";
+  const arrowSingle = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(head);
+  if (arrowSingle) list = arrowSingle[1];
+  else {
+    const open = head.indexOf("(");
+    const close = head.indexOf(")", open);
+    if (open >= 0 && close > open) list = head.slice(open + 1, close);
+  }
+  const out = list.split(",").map((p) => p.trim()).filter((p) => p.length > 0).map((p) => p.length);
+  if (paramCache.size > 5000) paramCache.clear();
+  paramCache.set(head, out);
+  return out;
+}
+
+const ctxFunctions = new WeakMap<object, Function>();
+function contextFunction(realm: Realm | undefined): Function | undefined {
+  if (!realm) return undefined;
+  let f = ctxFunctions.get(realm.context);
+  if (!f) { f = vm.runInContext("Function", realm.context) as Function; ctxFunctions.set(realm.context, f); }
+  return f;
+}
+
+const FUNCTION_OWN_SKIP = new Set(["length", "name", "prototype", "arguments", "caller"]);
+
+export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>, extras: EstimateExtras = {}, breakdown?: Map<string, number>): number {
   const seen = new Set<unknown>();
+  const seenScopes = new Set<ScopeRecord>();
+  const CtxFunction = contextFunction(extras.realm);
   let vars = BASELINE_VARS;
   const stack: unknown[] = [];
-  for (const k of Object.keys(roots)) {
-    if (skip.has(k)) continue;
-    vars += 2;
-    stack.push(roots[k]);
-  }
+  const valueCost = (v: unknown): void => {
+    // the value JsVar(s) behind a name: primitives priced here, the rest walked
+    if (v === undefined) return;
+    if (v === null || typeof v === "boolean" || typeof v === "number") { vars += 1; return; }
+    if (typeof v === "string") { vars += stringVars(v.length); return; }
+    stack.push(v);
+  };
+  const property = (name: string, v: unknown): void => {
+    if (name.startsWith("__mn")) return;
+    if (name.length <= 4 && inlineInt(v)) { vars += 1; return; }
+    vars += nameVars(name.length);
+    valueCost(v);
+  };
+  const element = (v: unknown): void => {
+    vars += 1; // index name
+    if (inlineInt(v) || typeof v === "boolean") return;
+    valueCost(v);
+  };
+  const scope = (rec: ScopeRecord): void => {
+    if (seenScopes.has(rec)) return;
+    seenScopes.add(rec);
+    vars += 1;
+    let values: Record<string, unknown> = {};
+    try { values = rec.get(); } catch { /* a getter that throws: nothing more */ }
+    for (const k of Object.keys(values)) property(k, values[k]);
+    if (rec.parent) scope(rec.parent);
+  };
+
+  // Each root, then each timer, is walked to the end before the next: what a root reaches
+  // first is charged to it in `breakdown` (the heaviest consumers, for whoever must cut RAM).
+  const charge = (label: string, start: () => void) => {
+    const before = vars;
+    start();
+    drain();
+    if (breakdown) breakdown.set(label, (breakdown.get(label) || 0) + vars - before);
+  };
+  const drain = () => {
   while (stack.length && vars < 1e7) {
-    const v = stack.pop();
-    if (v === null || v === undefined || typeof v === "number" || typeof v === "boolean") continue;
-    if (typeof v === "string") { vars += Math.ceil(v.length / 13); continue; }
+    const v = stack.pop() as object;
     if (seen.has(v)) continue;
     seen.add(v);
-    if (typeof v === "function") { vars += 6 + Math.ceil(Function.prototype.toString.call(v).length / 12); continue; }
-    if (ArrayBuffer.isView(v)) { vars += 2 + Math.ceil(v.byteLength / 16.5); continue; }
-    if (Object.prototype.toString.call(v) === "[object ArrayBuffer]") { vars += 1 + Math.ceil((v as ArrayBuffer).byteLength / 16.5); continue; }
+    if (typeof v === "function") {
+      if (CtxFunction && !(v instanceof CtxFunction)) continue; // a native (host) function: in flash
+      vars += 1;
+      for (const n of paramNameLengths(v as Function)) vars += nameVars(n + 1);
+      vars += 2; // "\xFFcod" + the code as a flash string
+      const rec = extras.scopeOf ? extras.scopeOf(v) : undefined;
+      if (rec) {
+        vars += 1; // "\xFFsco"
+        let depth = 0;
+        for (let r: ScopeRecord | null = rec; r; r = r.parent) depth++;
+        if (depth > 1) vars += 1 + depth; // this closure's own copy of the scope list
+        scope(rec);
+      }
+      for (const k of Object.getOwnPropertyNames(v)) {
+        if (FUNCTION_OWN_SKIP.has(k)) continue;
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        if (d && "value" in d) property(k, d.value);
+      }
+      const proto = (v as { prototype?: unknown }).prototype;
+      if (proto && typeof proto === "object" && Object.getOwnPropertyNames(proto).some((k) => k !== "constructor")) {
+        vars += nameVars("prototype".length);
+        stack.push(proto);
+      }
+      continue;
+    }
+    if (ArrayBuffer.isView(v)) {
+      vars += 1;
+      stack.push(v.buffer);
+      continue;
+    }
+    const tag = Object.prototype.toString.call(v);
+    if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
+      vars += 1 + bufferDataVars((v as ArrayBuffer).byteLength);
+      continue;
+    }
     vars += 1;
-    for (const k of Object.keys(v as object)) {
-      vars += 2;
-      let child: unknown;
-      try { child = (v as Record<string, unknown>)[k]; } catch { continue; }
-      stack.push(child);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) element(v[i]);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    const plain = proto === null || proto === Object.prototype || (proto && Object.getPrototypeOf(proto) === null);
+    if (!plain) {
+      vars += nameVars("__proto__".length);
+      if (proto && typeof proto.constructor === "function") stack.push(proto.constructor);
+    }
+    // a prototype object: its methods are non-enumerable (class syntax), Espruino keeps them as properties
+    const isProto = typeof (v as { constructor?: unknown }).constructor === "function" && Object.prototype.hasOwnProperty.call(v, "constructor");
+    const keys = isProto ? Object.getOwnPropertyNames(v).filter((k) => k !== "constructor") : Object.keys(v);
+    for (const k of keys) {
+      let d: PropertyDescriptor | undefined;
+      try { d = Object.getOwnPropertyDescriptor(v, k); } catch { continue; }
+      if (!d) continue;
+      if ("value" in d) property(k, d.value);
+      else { vars += nameVars(k.length) + 1; if (d.get) stack.push(d.get); if (d.set) stack.push(d.set); }
+    }
+    const listeners = (v as { __mnOn?: Record<string, unknown[]> }).__mnOn;
+    if (listeners && Object.prototype.hasOwnProperty.call(v, "__mnOn")) {
+      for (const ev of Object.keys(listeners)) {
+        const fns = listeners[ev];
+        vars += LISTENER_NAME_VARS + (fns.length > 1 ? 1 + fns.length : 0);
+        for (const f of fns) stack.push(f);
+      }
     }
   }
+  };
+  for (const k of Object.keys(roots)) {
+    if (skip.has(k) || k.startsWith("__mn")) continue;
+    charge(k, () => property(k, roots[k]));
+  }
+  for (const t of extras.timers || []) {
+    charge(t.repeat ? "(setInterval)" : "(setTimeout)", () => {
+      vars += TIMER_VARS;
+      valueCost(t.cb);
+      if (t.args.length) { vars += 2; for (const a of t.args) element(a); }
+    });
+  }
+  if (breakdown) breakdown.set("(interpreter)", BASELINE_VARS);
   return vars;
 }

@@ -84,7 +84,8 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
       const wait = t0 + at * 1000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const from = c.out().length;
-      c.send(`var m=process.memory();print("@@MEM now",m.usage,m.free,JSON.stringify(E.getErrorFlags()));delete m`);
+      // no variable of ours: a bundle's top-level const may already own any short name
+      c.send(`(function(q){print("@@MEM now",q.usage,q.free,JSON.stringify(E.getErrorFlags()))})(process.memory())`);
       const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*)/, from, 20000);
       snapshots.push({ atS: at, usage: Number(n[1]), free: Number(n[2]), errorFlags: n[3] });
     }
