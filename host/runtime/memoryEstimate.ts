@@ -7,9 +7,8 @@
  * checked with E.getSizeOf on the real interpreter:
  * - a string: 8 characters in its first JsVar, 9 in each extension JsVar; a name (object
  *   key, variable, parameter) 4 in its first, 9 in each extension;
- * - an object or array: 1, plus per property its name and its value; a name of at most 4
- *   characters holding an integer in -2048..2047 stores it inline (1 JsVar for both), as
- *   does an array index holding such an integer or a boolean; undefined costs nothing,
+ * - an object or array: 1, plus per property its name and its value; a name holding an integer in -2048..2047 stores it inline (no value JsVar),
+ *   as does an array index holding such an integer or a boolean; undefined costs nothing,
  *   null, booleans, other integers and doubles 1 JsVar;
  * - a typed array: 1 (view) + 1 (ArrayBuffer) + its bytes as a string or, when cheaper,
  *   a flat string (1 + one JsVar per 13 bytes); views on one buffer share it;
@@ -56,10 +55,17 @@ export interface EstimateExtras {
   timers?: { cb: unknown; args: unknown[]; repeat: boolean }[];
   scopeOf?: ScopeOf;
   realm?: Realm;
+  /** Built-in classes the program has constructed so far. */
+  builtinsUsed?: Set<string>;
 }
 
-/** Measured: a fresh 2v29 interpreter (32-bit, 3600 vars) before any program. Fitted, see accounting/README.md. */
-export const BASELINE_VARS = 56;
+/**
+ * What the interpreter itself holds (root, hidden lists, the names of the built-in objects a
+ * program touches: E, Math, process...). FITTED on one point: the prelude alone booted from
+ * Storage measures 209 (test/realInterpreter/measuredJsVars.json) and the walk finds 182.
+ * Every other calibration point checks the model (accounting/jsVarEstimate.test.ts).
+ */
+export const BASELINE_VARS = 27;
 /** A pending timer: its entry in the timer list (index, object, time, interval, callback names). */
 export const TIMER_VARS = 9;
 /** Event listeners (obj.on): the "#on<event>" name, plus an array once there are two. */
@@ -81,26 +87,29 @@ function inlineInt(v: unknown): boolean {
   return typeof v === "number" && Number.isInteger(v) && v >= -2048 && v <= 2047 && !Object.is(v, -0);
 }
 
-const paramCache = new Map<string, number[]>();
-/** Lengths of a function's parameter names, read from its source header. */
-function paramNameLengths(fn: Function): number[] {
+interface FunctionShape { params: number[]; empty: boolean }
+const shapeCache = new Map<string, FunctionShape>();
+/** Lengths of a function's parameter names, and whether its body is empty (then Espruino keeps no code and no scope). */
+function functionShape(fn: Function): FunctionShape {
   let src: string;
-  try { src = Function.prototype.toString.call(fn); } catch { return []; }
-  const head = src.slice(0, 300);
-  const hit = paramCache.get(head);
+  try { src = Function.prototype.toString.call(fn); } catch { return { params: [], empty: false }; }
+  const hit = shapeCache.get(src);
   if (hit) return hit;
+  const head = src.slice(0, 300);
   let list = "";
+  let bodyAt = -1;
   const arrowSingle = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(head);
   if (arrowSingle) list = arrowSingle[1];
   else {
     const open = head.indexOf("(");
     const close = head.indexOf(")", open);
-    if (open >= 0 && close > open) list = head.slice(open + 1, close);
+    if (open >= 0 && close > open) { list = head.slice(open + 1, close); bodyAt = src.indexOf("{", close); }
   }
-  const out = list.split(",").map((p) => p.trim()).filter((p) => p.length > 0).map((p) => p.length);
-  if (paramCache.size > 5000) paramCache.clear();
-  paramCache.set(head, out);
-  return out;
+  const empty = bodyAt >= 0 && src.endsWith("}") && /^\s*$/.test(src.slice(bodyAt + 1, -1));
+  const shape = { params: list.split(",").map((p) => p.trim()).filter((p) => p.length > 0).map((p) => p.length), empty };
+  if (shapeCache.size > 5000) shapeCache.clear();
+  shapeCache.set(src, shape);
+  return shape;
 }
 
 const ctxFunctions = new WeakMap<object, Function>();
@@ -113,8 +122,21 @@ function contextFunction(realm: Realm | undefined): Function | undefined {
 
 const FUNCTION_OWN_SKIP = new Set(["length", "name", "prototype", "arguments", "caller"]);
 
+/**
+ * A built-in class whose prototype the program has used (a method called on an instance)
+ * appears in the root scope as a JsVar with its prototype (E.getSizeOf 6, plus the name):
+ * measured for Function and Object in every program, and for each typed array class, the
+ * ArrayBufferView prototype and Array once instances are in use.
+ */
+export const BUILTIN_CLASS_VARS = 6;
+
 export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>, extras: EstimateExtras = {}, breakdown?: Map<string, number>): number {
   const seen = new Set<unknown>();
+  const builtins = new Set<string>(["Function", "Object"]);
+  for (const b of extras.builtinsUsed || []) {
+    builtins.add(b);
+    if (/Array$/.test(b) && b !== "Array") builtins.add("ArrayBufferView");
+  }
   const seenScopes = new Set<ScopeRecord>();
   const CtxFunction = contextFunction(extras.realm);
   let vars = BASELINE_VARS;
@@ -128,8 +150,8 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
   };
   const property = (name: string, v: unknown): void => {
     if (name.startsWith("__mn")) return;
-    if (name.length <= 4 && inlineInt(v)) { vars += 1; return; }
     vars += nameVars(name.length);
+    if (inlineInt(v)) return; // kept in the name itself
     valueCost(v);
   };
   const element = (v: unknown): void => {
@@ -163,9 +185,10 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
     if (typeof v === "function") {
       if (CtxFunction && !(v instanceof CtxFunction)) continue; // a native (host) function: in flash
       vars += 1;
-      for (const n of paramNameLengths(v as Function)) vars += nameVars(n + 1);
-      vars += 2; // "\xFFcod" + the code as a flash string
-      const rec = extras.scopeOf ? extras.scopeOf(v) : undefined;
+      const shape = functionShape(v as Function);
+      for (const n of shape.params) vars += nameVars(n + 1);
+      if (!shape.empty) vars += 2; // "\xFFcod" + the code as a flash string (an empty body keeps neither code nor scope)
+      const rec = extras.scopeOf && !shape.empty ? extras.scopeOf(v) : undefined;
       if (rec) {
         vars += 1; // "\xFFsco"
         let depth = 0;
@@ -187,6 +210,8 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
     }
     if (ArrayBuffer.isView(v)) {
       vars += 1;
+      const cls = Object.prototype.toString.call(v).slice(8, -1);
+      if (cls !== "DataView") { builtins.add(cls); builtins.add("ArrayBufferView"); }
       stack.push(v.buffer);
       continue;
     }
@@ -197,6 +222,7 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
     }
     vars += 1;
     if (Array.isArray(v)) {
+      if (v.length) builtins.add("Array");
       for (let i = 0; i < v.length; i++) element(v[i]);
       continue;
     }
@@ -237,6 +263,12 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
       if (t.args.length) { vars += 2; for (const a of t.args) element(a); }
     });
   }
-  if (breakdown) breakdown.set("(interpreter)", BASELINE_VARS);
+  let builtinVars = 0;
+  for (const b of builtins) builtinVars += BUILTIN_CLASS_VARS + nameVars(b.length);
+  vars += builtinVars;
+  if (breakdown) {
+    breakdown.set("(interpreter)", BASELINE_VARS);
+    breakdown.set("(built-in classes in use: " + [...builtins].join(" ") + ")", builtinVars);
+  }
   return vars;
 }

@@ -59,6 +59,8 @@ export interface RuntimeOptions {
   transform?: (code: string, filename: string) => string;
   /** The Espruino scope a closure keeps (accounting/accounting.ts), for the JsVar estimate. */
   scopeOf?: ScopeOf;
+  /** Built-in classes the program has constructed (accounting/accounting.ts), for the JsVar estimate. */
+  builtinsUsed?: Set<string>;
 }
 
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file: string | undefined };
@@ -196,7 +198,7 @@ export class EspruinoRuntime {
   private estimateUsage(breakdown?: Map<string, number>): number {
     const roots: Record<string, unknown> = this.rootsGetter ? this.rootsGetter() : {};
     for (const k of Object.keys(this.global)) roots[k] = this.global[k];
-    return estimateJsVars(roots, this.standardGlobals, { timers: this.timers.roots(), scopeOf: this.opts.scopeOf, realm: this.realm }, breakdown);
+    return estimateJsVars(roots, this.standardGlobals, { timers: this.timers.roots(), scopeOf: this.opts.scopeOf, realm: this.realm, builtinsUsed: this.opts.builtinsUsed }, breakdown);
   }
 
   /**

@@ -60,7 +60,7 @@ async function writeFile(c: Console, name: string, content: string): Promise<voi
 }
 
 export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string }
-export interface Measured { scenario: string; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
+export interface Measured { scenario: string; totalJsVars: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
 
 export async function measure(bin: string, s: Scenario): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
@@ -77,7 +77,7 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
     }
     const bootFrom = c.out().length;
     c.send("load()");
-    const m = await c.waitFor(/@@MEM boot free (\d+) usage (\d+)/, bootFrom, 20000);
+    const m = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, bootFrom, 20000);
     const t0 = Date.now();
     const snapshots: Snapshot[] = [{ atS: 0, usage: Number(m[2]), free: Number(m[1]) }];
     for (const at of s.atS.filter((a) => a > 0)) {
@@ -90,7 +90,7 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
       snapshots.push({ atS: at, usage: Number(n[1]), free: Number(n[2]), errorFlags: n[3] });
     }
     const firstLines = c.out().slice(bootFrom).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@")).slice(0, 8);
-    return { scenario: s.name, bundleBytes, snapshots, firstLines };
+    return { scenario: s.name, totalJsVars: Number(m[3]), bundleBytes, snapshots, firstLines };
   } finally {
     c.proc.kill("SIGKILL"); // the Linux build ignores SIGTERM while it runs
     rmSync(dir, { recursive: true, force: true });
@@ -105,14 +105,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const only = argv.slice(1);
   const fixture = existsSync(FIXTURE) ? JSON.parse(readFileSync(FIXTURE, "utf8")) : { results: {} };
-  fixture.command = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
-  fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit, 3600 JsVars of 13 bytes (" + bin + ")";
+  fixture.commands = fixture.commands || {};
+  fixture.commands[bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
+  fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (boards/LINUX32.py: -Os, RELEASE=1), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed, up to 4095 keeps the 12-bit layout)";
   fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5)";
   for (const s of SCENARIOS) {
     if (only.length && !only.includes(s.name)) continue;
     try {
       const r = await measure(bin, s);
-      fixture.results[s.name] = r;
+      // a build with another variable count (same 13-byte layout up to 4095) files its figures apart
+      fixture.results[r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars] = r;
       console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
     } catch (e) {
       console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);

@@ -19,9 +19,12 @@ export class Accounting {
   readonly counters: WorkCounters = { t: 0, c: 0 };
   private readonly scopes = new WeakMap<object, ScopeRecord>();
   private readonly cache = new Map<string, string>();
+  /** Built-in classes the program has constructed (Espruino then keeps them in its root scope). */
+  readonly builtinsUsed = new Set<string>();
 
   /** The functions instrumented code calls; each returns its first argument unchanged. */
   readonly mn = {
+    use: (name: string): void => { this.builtinsUsed.add(name); },
     sc: (get: () => Record<string, unknown>, parent: ScopeRecord | null): ScopeRecord => ({ get, parent }),
     fn: <T>(f: T, s: ScopeRecord): T => {
       if (typeof f === "function" && s) this.scopes.set(f, s);
@@ -59,10 +62,11 @@ export class Accounting {
   };
 
   /** Options that make a runtime instrument its code and report to this object. */
-  runtimeOptions(): Pick<RuntimeOptions, "transform" | "scopeOf" | "globals"> {
+  runtimeOptions(): Pick<RuntimeOptions, "transform" | "scopeOf" | "globals" | "builtinsUsed"> {
     return {
       transform: this.transform,
       scopeOf: this.scopeOf,
+      builtinsUsed: this.builtinsUsed,
       globals: () => ({ __mn: this.mn, __mnC: this.counters }),
     };
   }

@@ -31,6 +31,10 @@ export interface InstrumentOptions {
   scopes?: boolean;
 }
 
+/** Built-in classes Espruino materializes in the root scope once a program uses them (memoryEstimate.ts). */
+export const BUILTIN_CLASSES = new Set(["Array", "Object", "String", "Number", "Boolean", "Function", "Error", "TypeError", "RegExp", "Date", "Promise", "ArrayBuffer", "DataView",
+  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"]);
+
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
 const LOOP_TYPES = new Set(["ForStatement", "WhileStatement", "DoWhileStatement", "ForInStatement", "ForOfStatement"]);
 
@@ -137,6 +141,10 @@ export function instrument(code: string, opts: InstrumentOptions = {}): string {
       return;
     }
     if (cost && LOOP_TYPES.has(n.type)) loop(n);
+    if (scopes && n.type === "NewExpression" && (n.callee as Node).type === "Identifier" && BUILTIN_CLASSES.has((n.callee as Node).name as string)) {
+      add((n.callee as Node).start, "(__mn.use(" + JSON.stringify((n.callee as Node).name) + "),");
+      add((n.callee as Node).end, ")", true);
+    }
     for (const key of Object.keys(n)) {
       const v = n[key];
       if (Array.isArray(v)) for (const c of v) { if (c && typeof c.type === "string") walk(c, scope, depth); }
