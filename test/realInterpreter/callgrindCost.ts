@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { meterDriver } from "../../host/runtime/accounting/meterDriver.ts";
+import { meterDriver, meterDriverParts } from "../../host/runtime/accounting/meterDriver.ts";
 import { workPerWindow } from "../../host/runtime/accounting/costHarness.ts";
 import { ROOT } from "../../host/runtime/accounting/jsVarHarness.ts";
 
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       const make = (n: number) => meterDriver(code, n, canLink);
       const i1 = callgrindInstructions(bin, make(n1));
       const i2 = callgrindInstructions(bin, make(n2));
-      const w = await workPerWindow(make, n1, n2);
+      const w = await workPerWindow((n) => meterDriverParts(code, n, canLink), n1, n2);
       const p: CostPoint = { label, canLink, bundleBytes: code.length, instructionsPerWindow: Math.round((i2 - i1) / (n2 - n1)), tokensPerWindow: Math.round(w.t), callsPerWindow: Math.round(w.c) };
       fixture.points = (fixture.points as CostPoint[]).filter((q) => !(q.label === label && q.canLink === canLink));
       fixture.points.push(p);

@@ -14,7 +14,12 @@ import { ROOT } from "./jsVarHarness.ts";
 
 export const WINDOW_MS = 10000 / 50.05;
 
-export function meterDriver(bundle: string, windows: number, canLink = true): string {
+/**
+ * The driver as the scripts Espruino runs one after the other in one global scope. The host
+ * must run them apart: V8 hoists a bundle's top-level `function E` above the prelude (which
+ * saves the built-in E first); Espruino does not hoist. The real run joins them (--test).
+ */
+export function meterDriverParts(bundle: string, windows: number, canLink = true): string[] {
   const prelude = readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1");
   const files = canLink ? meterFiles(50) : {};
   const head = [
@@ -35,5 +40,9 @@ export function meterDriver(bundle: string, windows: number, canLink = true): st
     `}`,
     `setTimeout(__mnStep, 0);`,
   ].join("\n");
-  return prelude + "\n" + head + "\n" + bundle + "\n;\n" + tail + "\n";
+  return [prelude, head, bundle, tail];
+}
+
+export function meterDriver(bundle: string, windows: number, canLink = true): string {
+  return meterDriverParts(bundle, windows, canLink).join("\n;\n") + "\n";
 }
