@@ -25,7 +25,6 @@
  * test/realInterpreter/measuredJsVars.json).
  */
 import * as acorn from "acorn";
-import vm from "node:vm";
 import type { Realm } from "./realm.ts";
 
 /** Names a script declares at top level (its `let`/`const`/`class` are not global properties). */
@@ -116,7 +115,8 @@ const ctxFunctions = new WeakMap<object, Function>();
 function contextFunction(realm: Realm | undefined): Function | undefined {
   if (!realm) return undefined;
   let f = ctxFunctions.get(realm.context);
-  if (!f) { f = vm.runInContext("Function", realm.context) as Function; ctxFunctions.set(realm.context, f); }
+  // the constructor of the realm's Object is the realm's Function (runInContext here would run promise jobs early)
+  if (!f) { f = realm.Object.constructor as Function; ctxFunctions.set(realm.context, f); }
   return f;
 }
 
