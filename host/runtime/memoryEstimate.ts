@@ -130,7 +130,7 @@ const FUNCTION_OWN_SKIP = new Set(["length", "name", "prototype", "arguments", "
  */
 export const BUILTIN_CLASS_VARS = 6;
 
-export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>, extras: EstimateExtras = {}, breakdown?: Map<string, number>): number {
+export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>, extras: EstimateExtras = {}, breakdown?: Map<string, number>, categories?: Map<string, number>): number {
   const seen = new Set<unknown>();
   const builtins = new Set<string>(["Function", "Object"]);
   for (const b of extras.builtinsUsed || []) {
@@ -177,13 +177,11 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
     drain();
     if (breakdown) breakdown.set(label, (breakdown.get(label) || 0) + vars - before);
   };
-  const drain = () => {
-  while (stack.length && vars < 1e7) {
-    const v = stack.pop() as object;
-    if (seen.has(v)) continue;
-    seen.add(v);
+  // `categories`: what kind of value each JsVar belongs to (closure scopes apart)
+  let scopeVars = 0;
+  const visit = (v: object): string => {
     if (typeof v === "function") {
-      if (CtxFunction && !(v instanceof CtxFunction)) continue; // a native (host) function: in flash
+      if (CtxFunction && !(v instanceof CtxFunction)) return "native"; // a native (host) function: in flash
       vars += 1;
       const shape = functionShape(v as Function);
       for (const n of shape.params) vars += nameVars(n + 1);
@@ -194,7 +192,9 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
         let depth = 0;
         for (let r: ScopeRecord | null = rec; r; r = r.parent) depth++;
         if (depth > 1) vars += 1 + depth; // this closure's own copy of the scope list
+        const s0 = vars;
         scope(rec);
+        scopeVars += vars - s0;
       }
       for (const k of Object.getOwnPropertyNames(v)) {
         if (FUNCTION_OWN_SKIP.has(k)) continue;
@@ -206,25 +206,25 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
         vars += nameVars("prototype".length);
         stack.push(proto);
       }
-      continue;
+      return "functions and classes (definitions; code stays in flash)";
     }
     if (ArrayBuffer.isView(v)) {
       vars += 1;
       const cls = Object.prototype.toString.call(v).slice(8, -1);
       if (cls !== "DataView") { builtins.add(cls); builtins.add("ArrayBufferView"); }
       stack.push(v.buffer);
-      continue;
+      return "typed arrays and their buffers";
     }
     const tag = Object.prototype.toString.call(v);
     if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
       vars += 1 + bufferDataVars((v as ArrayBuffer).byteLength);
-      continue;
+      return "typed arrays and their buffers";
     }
     vars += 1;
     if (Array.isArray(v)) {
       if (v.length) builtins.add("Array");
       for (let i = 0; i < v.length; i++) element(v[i]);
-      continue;
+      return "plain arrays (elements, their strings and numbers)";
     }
     const proto = Object.getPrototypeOf(v);
     const plain = proto === null || proto === Object.prototype || (proto && Object.getPrototypeOf(proto) === null);
@@ -237,7 +237,7 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
     const keys = isProto ? Object.getOwnPropertyNames(v).filter((k) => k !== "constructor") : Object.keys(v);
     for (const k of keys) {
       let d: PropertyDescriptor | undefined;
-      try { d = Object.getOwnPropertyDescriptor(v, k); } catch { continue; }
+      try { d = Object.getOwnPropertyDescriptor(v, k); } catch { d = undefined; }
       if (!d) continue;
       if ("value" in d) property(k, d.value);
       else { vars += nameVars(k.length) + 1; if (d.get) stack.push(d.get); if (d.set) stack.push(d.set); }
@@ -250,7 +250,21 @@ export function estimateJsVars(roots: Record<string, unknown>, skip: Set<string>
         for (const f of fns) stack.push(f);
       }
     }
-  }
+    return "objects (properties, their strings and numbers)";
+  };
+  const drain = () => {
+    while (stack.length && vars < 1e7) {
+      const v = stack.pop() as object;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      const before = vars;
+      const s0 = scopeVars;
+      const cat = visit(v);
+      if (categories) {
+        categories.set(cat, (categories.get(cat) || 0) + vars - before - (scopeVars - s0));
+        categories.set("closure scopes (names and values)", (categories.get("closure scopes (names and values)") || 0) + scopeVars - s0);
+      }
+    }
   };
   for (const k of Object.keys(roots)) {
     if (skip.has(k) || k.startsWith("__mn")) continue;

@@ -195,10 +195,20 @@ export class EspruinoRuntime {
     return [...b.entries()].sort((x, y) => y[1] - x[1]);
   }
 
-  private estimateUsage(breakdown?: Map<string, number>): number {
+  /** The JsVar estimate by kind of value (functions, closure scopes, objects, arrays, typed arrays...), largest first. */
+  memoryCategories(): [string, number][] {
+    const c = new Map<string, number>();
+    const total = this.estimateUsage(undefined, c);
+    let listed = 0;
+    for (const v of c.values()) listed += v;
+    c.set("interpreter, built-in classes, global names and their plain values, timers", total - listed);
+    return [...c.entries()].filter((e) => e[1] > 0).sort((x, y) => y[1] - x[1]);
+  }
+
+  private estimateUsage(breakdown?: Map<string, number>, categories?: Map<string, number>): number {
     const roots: Record<string, unknown> = this.rootsGetter ? this.rootsGetter() : {};
     for (const k of Object.keys(this.global)) roots[k] = this.global[k];
-    return estimateJsVars(roots, this.standardGlobals, { timers: this.timers.roots(), scopeOf: this.opts.scopeOf, realm: this.realm, builtinsUsed: this.opts.builtinsUsed }, breakdown);
+    return estimateJsVars(roots, this.standardGlobals, { timers: this.timers.roots(), scopeOf: this.opts.scopeOf, realm: this.realm, builtinsUsed: this.opts.builtinsUsed }, breakdown, categories);
   }
 
   /**

@@ -39,7 +39,7 @@ export const PRELUDE_SHIM = `(function () {
 })();`;
 
 export interface HostSnapshot { atS: number; usage: number; work: WorkCounters }
-export interface HostRun { scenario: string; snapshots: HostSnapshot[]; output: string; breakdown: [string, number][] }
+export interface HostRun { scenario: string; snapshots: HostSnapshot[]; output: string; breakdown: [string, number][]; categories: [string, number][] }
 
 export interface HarnessOptions {
   /** Bundle text instead of build/<bundle>.js (an over-budget fixture, an older build). */
@@ -79,7 +79,7 @@ export async function runScenario(s: Scenario, opts: HarnessOptions = {}): Promi
       snapshots.push({ atS: at, usage: rt.memory().usage, work: acc.snapshot() });
     }
     if (opts.atEnd) opts.atEnd(rt);
-    return { scenario: s.name, snapshots, output, breakdown: rt.memoryBreakdown() };
+    return { scenario: s.name, snapshots, output, breakdown: rt.memoryBreakdown(), categories: rt.memoryCategories() };
   } finally {
     await rt.dispose();
   }
