@@ -20,7 +20,8 @@
  */
 import * as acorn from "acorn";
 
-type Node = acorn.Node & Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a walk over every ESTree node type
+type Node = { type: string; start: number; end: number; [key: string]: any };
 
 interface Edit { pos: number; text: string; order: number; close: boolean }
 
