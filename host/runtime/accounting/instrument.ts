@@ -51,7 +51,7 @@ export function countTokens(source: string, start: number, end: number): number 
   return n;
 }
 
-function isFunction(n: unknown): n is Node {
+function isFunction(n: unknown): boolean {
   return !!n && typeof n === "object" && FUNCTION_TYPES.has((n as Node).type);
 }
 
