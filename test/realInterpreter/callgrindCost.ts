@@ -18,8 +18,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aggregatorDriverParts, meterDriver, meterDriverParts } from "../../host/runtime/accounting/meterDriver.ts";
-import { countWork, workPerWindow } from "../../host/runtime/accounting/costHarness.ts";
+import { meterDriver, meterDriverParts } from "../../host/runtime/accounting/meterDriver.ts";
+import { workPerWindow } from "../../host/runtime/accounting/costHarness.ts";
 import { ROOT } from "../../host/runtime/accounting/jsVarHarness.ts";
 
 export const COST_FIXTURE = join(ROOT, "test/realInterpreter/measuredCost.json");
@@ -38,7 +38,7 @@ function callgrindInstructions(bin: string, script: string): number {
   }
 }
 
-export interface CostPoint { label: string; role?: string; canLink: boolean; bundleBytes: number; instructionsPerWindow: number; tokensPerWindow: number; callsPerWindow: number }
+export interface CostPoint { label: string; canLink: boolean; bundleBytes: number; instructionsPerWindow: number; tokensPerWindow: number; callsPerWindow: number }
 
 async function main(argv: string[]): Promise<number> {
   const bin = argv[0];
@@ -48,14 +48,12 @@ async function main(argv: string[]): Promise<number> {
   }
   let n1 = 5, n2 = 15;
   const bundles: [string, string][] = [];
-  const aggregators: [string, string][] = [];
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === "--windows") { [n1, n2] = argv[++i].split(",").map(Number); continue; }
-    if (argv[i] === "--aggregator") { const a = argv[++i]; const eq = a.indexOf("="); aggregators.push(eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, a]); continue; }
     const eq = argv[i].indexOf("=");
     bundles.push(eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], argv[i]]);
   }
-  if (!bundles.length && !aggregators.length) bundles.push(["current", join(ROOT, "build/meter.js")]);
+  if (!bundles.length) bundles.push(["current", join(ROOT, "build/meter.js")]);
   const fixture = existsSync(COST_FIXTURE) ? JSON.parse(readFileSync(COST_FIXTURE, "utf8")) : { points: [] };
   for (const [label, path] of bundles) {
     const code = readFileSync(path, "latin1");
@@ -70,21 +68,6 @@ async function main(argv: string[]): Promise<number> {
       console.log(label.padEnd(10), "CAN " + (canLink ? "on " : "off"), "instructions/window", p.instructionsPerWindow, "tokens/window", p.tokensPerWindow, "calls/window", p.callsPerWindow, "instr/token", (p.instructionsPerWindow / p.tokensPerWindow).toFixed(1));
       writeFileSync(COST_FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
     }
-  }
-  // The aggregator with 8 meters on the prelude's empty bus, per 10 ms link tick (every poll sent, none answered):
-  // a different mix of work (loops over per-meter tables), reported beside the meter's fit, not in it.
-  const S1 = 100, S2 = 300;
-  for (const [label, path] of aggregators) {
-    const code = readFileSync(path, "latin1");
-    const i1 = callgrindInstructions(bin, aggregatorDriverParts(code, S1, 8).join("\n;\n") + "\n");
-    const i2 = callgrindInstructions(bin, aggregatorDriverParts(code, S2, 8).join("\n;\n") + "\n");
-    const w1 = (await countWork(aggregatorDriverParts(code, S1, 8))).work;
-    const w2 = (await countWork(aggregatorDriverParts(code, S2, 8))).work;
-    const p = { label, role: "aggregator tick (8 meters, 10 ms)", canLink: true, bundleBytes: code.length, instructionsPerTick: Math.round((i2 - i1) / (S2 - S1)), tokensPerTick: Math.round((w2.t - w1.t) / (S2 - S1)), callsPerTick: Math.round((w2.c - w1.c) / (S2 - S1)) };
-    fixture.aggregatorPoints = ((fixture.aggregatorPoints || []) as { label: string }[]).filter((q) => q.label !== label);
-    fixture.aggregatorPoints.push(p);
-    console.log(label.padEnd(10), "aggregator tick: instructions", p.instructionsPerTick, "tokens", p.tokensPerTick, "calls", p.callsPerTick, "instr/token", (p.instructionsPerTick / p.tokensPerTick).toFixed(1));
-    writeFileSync(COST_FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
   }
   const pts = fixture.points as CostPoint[];
   const k = pts.reduce((s, p) => s + p.instructionsPerWindow * p.tokensPerWindow, 0) / pts.reduce((s, p) => s + p.tokensPerWindow * p.tokensPerWindow, 0);

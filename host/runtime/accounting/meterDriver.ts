@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AGG_PORT, aggregatorFiles, meterFiles } from "./scenarios.ts";
+import { meterFiles } from "./scenarios.ts";
 import { ROOT } from "./jsVarHarness.ts";
 
 export const WINDOW_MS = 10000 / 50.05;
@@ -47,28 +47,3 @@ export function meterDriver(bundle: string, windows: number, canLink = true): st
   return meterDriverParts(bundle, windows, canLink).join("\n;\n") + "\n";
 }
 
-/**
- * The aggregator for exactly `steps` link ticks (10 ms each) with `meters` meters configured
- * on the prelude's empty bus: every poll is sent and times out. Its intervals are
- * re-scheduled in ticks as above; its web server is closed at the end so --test exits.
- */
-export function aggregatorDriverParts(bundle: string, steps: number, meters: number, tickMs = 10): string[] {
-  const prelude = readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1");
-  const head = [
-    ...Object.entries(aggregatorFiles(meters, AGG_PORT)).map(([k, v]) => `require("Storage").write(${JSON.stringify(k)},${JSON.stringify(JSON.stringify(v))});`),
-    `var __mnIv = [], __mnSrv = [], __mnHttp = require("http"), __mnCreate = __mnHttp.createServer;`,
-    `__mnHttp.createServer = function (h) { var s = __mnCreate(h); __mnSrv.push(s); return s; };`,
-    `var setInterval = function (fn, ms) { __mnIv.push({ fn: fn, every: Math.max(1, Math.round(ms / ${tickMs})) }); return __mnIv.length; };`,
-  ].join("\n");
-  const tail = [
-    `var __mnK = 0;`,
-    `function __mnStep() {`,
-    `  if (__mnK >= ${steps}) { __mnIv = []; __mnSrv.forEach(function (s) { s.close(); }); print("@@DONE " + __mnK); result = 1; return; }`,
-    `  __mnK++;`,
-    `  for (var i = 0; i < __mnIv.length; i++) if (__mnK % __mnIv[i].every === 0) __mnIv[i].fn();`,
-    `  setTimeout(__mnStep, 0);`,
-    `}`,
-    `setTimeout(__mnStep, 0);`,
-  ].join("\n");
-  return [prelude, head, bundle, tail];
-}
