@@ -36,8 +36,10 @@ test("global is the global object; process.env, process.version and process.memo
   const before = m.usage;
   rt.execute("let big = new Float32Array(500);");
   const after = (rt.eval("process.memory()") as { usage: number }).usage;
-  // measured on the device: Float32Array(500) costs 121 JsVars; the estimate must be in that range
-  assert.ok(after - before > 100 && after - before < 150, "estimate grew by " + (after - before));
+  // measured on the 32-bit 13-byte-JsVar build: E.getSizeOf(new Float32Array(500)) is 157 (view,
+  // ArrayBuffer, 2000 bytes as a flat string of 154); plus the name "big" and, first used now, the
+  // built-in classes Float32Array and ArrayBufferView (8 + 9)
+  assert.ok(after - before >= 158 && after - before <= 180, "estimate grew by " + (after - before));
 });
 
 test("require: built-in and injected modules; an unknown module throws Espruino's message", () => {

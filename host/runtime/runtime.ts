@@ -27,7 +27,7 @@ import { formatUncaught, formatValue } from "./printer.ts";
 import { installEspruinoGlobals } from "./globals.ts";
 import { routeRejections } from "./rejections.ts";
 import { removeMissingBuiltins } from "./builtins.ts";
-import { estimateJsVars, topLevelNames } from "./memoryEstimate.ts";
+import { estimateJsVars, topLevelNames, type ScopeOf } from "./memoryEstimate.ts";
 import { DEFAULT_TOTAL_JSVARS, ESPRUINO_VERSION, savedCodeBytes } from "./settings.ts";
 
 type Factory<T> = T | ((rt: EspruinoRuntime) => T);
@@ -55,6 +55,12 @@ export interface RuntimeOptions {
   totalJsVars?: number;
   /** Device port → host port for http servers (0 = any free port). */
   mapHttpPort?: (port: number) => number;
+  /** Rewrites code before it runs (accounting/instrument.ts: work counters, closure scopes); must not change behaviour. */
+  transform?: (code: string, filename: string) => string;
+  /** The Espruino scope a closure keeps (accounting/accounting.ts), for the JsVar estimate. */
+  scopeOf?: ScopeOf;
+  /** Built-in classes the program has constructed (accounting/accounting.ts), for the JsVar estimate. */
+  builtinsUsed?: Set<string>;
 }
 
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file: string | undefined };
@@ -109,7 +115,8 @@ export class EspruinoRuntime {
     for (const n of topLevelNames(code)) this.declaredNames.add(n);
     return this.guard(() => {
       try {
-        new vm.Script(code, { filename }).runInContext(this.context);
+        const run = this.opts.transform ? this.opts.transform(code, filename) : code;
+        new vm.Script(run, { filename }).runInContext(this.context);
       } finally {
         this.buildRootsGetter();
       }
@@ -177,10 +184,31 @@ export class EspruinoRuntime {
   /** The JsVar usage estimate process.memory() reports. */
   memory(): { free: number; usage: number; total: number; history: number; gc: number; gctime: number; blocksize: number } {
     const total = this.opts.totalJsVars || DEFAULT_TOTAL_JSVARS;
+    const usage = Math.min(total, this.estimateUsage());
+    return { free: total - usage, usage, total, history: 0, gc: 0, gctime: 0, blocksize: 13 };
+  }
+
+  /** The JsVar estimate charged to each global (and to timers, and the interpreter's own), largest first. */
+  memoryBreakdown(): [string, number][] {
+    const b = new Map<string, number>();
+    this.estimateUsage(b);
+    return [...b.entries()].sort((x, y) => y[1] - x[1]);
+  }
+
+  /** The JsVar estimate by kind of value (functions, closure scopes, objects, arrays, typed arrays...), largest first. */
+  memoryCategories(): [string, number][] {
+    const c = new Map<string, number>();
+    const total = this.estimateUsage(undefined, c);
+    let listed = 0;
+    for (const v of c.values()) listed += v;
+    c.set("interpreter, built-in classes, global names and their plain values, timers", total - listed);
+    return [...c.entries()].filter((e) => e[1] > 0).sort((x, y) => y[1] - x[1]);
+  }
+
+  private estimateUsage(breakdown?: Map<string, number>, categories?: Map<string, number>): number {
     const roots: Record<string, unknown> = this.rootsGetter ? this.rootsGetter() : {};
     for (const k of Object.keys(this.global)) roots[k] = this.global[k];
-    const usage = Math.min(total, estimateJsVars(roots, this.standardGlobals));
-    return { free: total - usage, usage, total, history: 0, gc: 0, gctime: 0, blocksize: 13 };
+    return estimateJsVars(roots, this.standardGlobals, { timers: this.timers.roots(), scopeOf: this.opts.scopeOf, realm: this.realm, builtinsUsed: this.opts.builtinsUsed }, breakdown, categories);
   }
 
   /**

@@ -84,6 +84,11 @@ export class TimerTable implements TimerSource {
   }
 
   /** Number of pending timers. */
+  /** The pending timers' callbacks and arguments (what they keep alive: the JsVar estimate walks them). */
+  roots(): { cb: TimerCallback; args: unknown[]; repeat: boolean }[] {
+    return this.entries.map((e) => ({ cb: e.cb, args: e.args, repeat: e.periodMs !== undefined }));
+  }
+
   count(): number {
     return this.entries.length;
   }

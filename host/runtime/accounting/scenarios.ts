@@ -1,0 +1,67 @@
+/**
+ * The states whose JsVars and CPU work are measured on the real interpreter
+ * (test/realInterpreter/measureJsVars.ts, callgrindCost.ts) and estimated by the host
+ * runtime (jsVarHarness.ts, costHarness.ts): the same Storage files, booted the same way
+ * (test/realInterpreter/prelude.js as ".boot0" standing in for the native hooks, the bundle
+ * as ".bootcde", then load()), the same snapshots. One table, so both sides cannot drift.
+ */
+
+export interface Scenario {
+  /** Fixture key, e.g. "meter@30s". */
+  name: string;
+  /** build/<bundle>.js, or null for the prelude alone. */
+  bundle: "meter" | "aggregator" | "selftest" | null;
+  /** Files written to Storage before load() (besides .boot0 and .bootcde). */
+  files: Record<string, unknown>;
+  /** Seconds after boot at which process.memory() is read (one figure per entry). */
+  atS: number[];
+  /** Budget role whose steady state this scenario is (package.json meternet.budgets.jsVars). */
+  role?: string;
+}
+
+const METER_KEY = "000102030405060708090a0b0c0d0e0f";
+const MASTER_KEY = "0f0e0d0c0b0a09080706050403020100";
+
+export function meterFiles(hz: 50 | 60 = 50): Record<string, unknown> {
+  const cfg: Record<string, unknown> = { role: "meter", address: 1, keyHex: METER_KEY, name: "meter 1", publishEvery: 5 };
+  if (hz === 60) cfg.mains = { hz: 60, v: 120 };
+  return { "meternet.json": cfg };
+}
+
+/** meternet.json and agg.json for an aggregator with `n` meters (as host/sim/nodeConfig.ts writes them). */
+export function aggregatorFiles(n: number, port: number): Record<string, unknown> {
+  const meters = [];
+  const site = [];
+  // addresses 1..n. 64 meters cannot be configured today: agg.json takes 1..127, the CAN link 0..63.
+  for (let k = 1; k <= n; k++) {
+    const a = k;
+    const household = "house " + (Math.floor((k - 1) / 4) + 1);
+    const hasRelay = a % 4 === 2 || a % 4 === 3;
+    meters.push({ address: a, name: "meter " + a, household, hasRelay });
+    site.push({ address: a, name: "meter " + a, household, keyId: a, hasRelay, priority: a % 4 === 2 ? 1 : a % 4 === 3 ? 2 : 9 });
+  }
+  return {
+    "meternet.json": { role: "aggregator", masterKeyHex: MASTER_KEY, meters },
+    "agg.json": {
+      port,
+      publicRead: true,
+      site: {
+        maxMeters: Math.max(8, n), tz: { stdOffsetS: 3600, euDst: true }, importAdderMc: 12000, exportTariffMc: 5000,
+        defaultPriceMc: 10000, limitW: 3000 * Math.ceil(n / 4), holdS: 300, saveIntervalS: 900, meters: site,
+      },
+    },
+  };
+}
+
+/** Device port of the aggregator's web server in these scenarios (the real run maps nothing: keep it unprivileged). */
+export const AGG_PORT = 18080;
+
+export const SCENARIOS: Scenario[] = [
+  { name: "prelude", bundle: null, files: {}, atS: [0, 5] },
+  { name: "meter", bundle: "meter", files: meterFiles(50), atS: [0, 10, 30], role: "meter" },
+  { name: "meter60", bundle: "meter", files: meterFiles(60), atS: [0, 10, 30], role: "meter60" },
+  { name: "aggregator1", bundle: "aggregator", files: aggregatorFiles(1, AGG_PORT), atS: [0, 10] },
+  { name: "aggregator8", bundle: "aggregator", files: aggregatorFiles(8, AGG_PORT), atS: [0, 10], role: "aggregator" },
+  { name: "aggregator63", bundle: "aggregator", files: aggregatorFiles(63, AGG_PORT), atS: [0, 10] },
+  { name: "selftest", bundle: "selftest", files: {}, atS: [0, 5] },
+];

@@ -1,0 +1,131 @@
+/**
+ * Measures the JsVars our bundles use on the real interpreter, booted from Storage as a
+ * board boots (function code stays in flash: a --test run copies the whole source into
+ * RAM and does not fit). For every scenario of host/runtime/accounting/scenarios.ts it
+ * starts the interpreter in a fresh folder (its Storage is ./espruino.flash there), types
+ * at its console what the espruino CLI sends with SAVE_ON_SEND (Storage.write chunks of
+ * .boot0 = test/realInterpreter/prelude.js, .bootcde = build/<bundle>.js, the config
+ * files), then load(); the prelude prints "@@MEM boot ..." at the first idle after boot,
+ * and at each later snapshot the console asks process.memory() (which garbage-collects
+ * first). Writes the figures to test/realInterpreter/measuredJsVars.json, the fixture
+ * host/runtime/accounting/jsVarEstimate.test.ts holds the host estimate against.
+ *
+ *   npm run build && npx tsx test/realInterpreter/measureJsVars.ts /work/scratch/bin/espruino32-3600 [scenario...]
+ *
+ * Never downloads anything; CI does not run it (CI has no interpreter).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { SCENARIOS, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+export const FIXTURE = join(ROOT, "test/realInterpreter/measuredJsVars.json");
+const CHUNK = 1024;
+
+interface Console {
+  proc: ChildProcess;
+  out: () => string;
+  waitFor: (re: RegExp, fromIndex: number, timeoutMs: number) => Promise<RegExpExecArray>;
+  send: (line: string) => void;
+}
+
+function startInterpreter(bin: string, cwd: string): Console {
+  const proc = spawn(bin, [], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  let text = "";
+  proc.stdout!.on("data", (d) => { text += d; });
+  proc.stderr!.on("data", (d) => { text += d; });
+  const waitFor = (re: RegExp, fromIndex: number, timeoutMs: number) =>
+    new Promise<RegExpExecArray>((res, rej) => {
+      const t0 = Date.now();
+      const poll = () => {
+        const m = re.exec(text.slice(fromIndex));
+        if (m) return res(m);
+        if (Date.now() - t0 > timeoutMs) return rej(new Error("timed out waiting for " + re + "; output tail: " + text.slice(-600)));
+        setTimeout(poll, 20);
+      };
+      poll();
+    });
+  return { proc, out: () => text, waitFor, send: (line) => proc.stdin!.write("\x10" + line + "\n") };
+}
+
+async function writeFile(c: Console, name: string, content: string): Promise<void> {
+  for (let off = 0; off < content.length; off += CHUNK) {
+    const mark = "@@W" + name.length + "_" + off;
+    const from = c.out().length;
+    c.send(`require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`);
+    await c.waitFor(new RegExp(mark.replace(/[$]/g, "\\$")), from, 10000);
+  }
+}
+
+export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string }
+export interface Measured { scenario: string; totalJsVars: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
+
+export async function measure(bin: string, s: Scenario): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
+  const c = startInterpreter(bin, dir);
+  try {
+    await c.waitFor(/\n>/, 0, 10000);
+    await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
+    for (const [name, value] of Object.entries(s.files)) await writeFile(c, name, JSON.stringify(value));
+    let bundleBytes = 0;
+    if (s.bundle) {
+      const code = readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1");
+      bundleBytes = code.length;
+      await writeFile(c, ".bootcde", code);
+    }
+    const bootFrom = c.out().length;
+    c.send("load()");
+    const m = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, bootFrom, 20000);
+    const t0 = Date.now();
+    const snapshots: Snapshot[] = [{ atS: 0, usage: Number(m[2]), free: Number(m[1]) }];
+    for (const at of s.atS.filter((a) => a > 0)) {
+      const wait = t0 + at * 1000 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const from = c.out().length;
+      // no variable of ours: a bundle's top-level const may already own any short name
+      c.send(`(function(q){print("@@MEM now",q.usage,q.free,JSON.stringify(E.getErrorFlags()))})(process.memory())`);
+      const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*)/, from, 20000);
+      snapshots.push({ atS: at, usage: Number(n[1]), free: Number(n[2]), errorFlags: n[3] });
+    }
+    const firstLines = c.out().slice(bootFrom).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@")).slice(0, 8);
+    return { scenario: s.name, totalJsVars: Number(m[3]), bundleBytes, snapshots, firstLines };
+  } finally {
+    c.proc.kill("SIGKILL"); // the Linux build ignores SIGTERM while it runs
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const bin = argv[0];
+  if (!bin || !existsSync(bin)) {
+    console.error("usage: npx tsx test/realInterpreter/measureJsVars.ts PATH/TO/espruino32-3600 [scenario...]\n(a 32-bit Linux build of Espruino RELEASE_2V29 with 13-byte JsVars)");
+    return 2;
+  }
+  const only = argv.slice(1);
+  const fixture = existsSync(FIXTURE) ? JSON.parse(readFileSync(FIXTURE, "utf8")) : { results: {} };
+  fixture.commands = fixture.commands || {};
+  fixture.commands[bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
+  fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (boards/LINUX32.py: -Os, RELEASE=1), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed, up to 4095 keeps the 12-bit layout)";
+  fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5)";
+  for (const s of SCENARIOS) {
+    if (only.length && !only.includes(s.name)) continue;
+    try {
+      const r = await measure(bin, s);
+      // a build with another variable count (same 13-byte layout up to 4095) files its figures apart
+      fixture.results[r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars] = r;
+      console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
+    } catch (e) {
+      console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);
+      fixture.results[s.name] = { scenario: s.name, error: (e as Error).message.slice(0, 400) };
+    }
+  }
+  writeFileSync(FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
+  console.log("wrote " + FIXTURE);
+  return 0;
+}
+
+if (import.meta.url === "file://" + process.argv[1] || process.argv[1]?.endsWith("measureJsVars.ts")) {
+  main(process.argv.slice(2)).then((c) => process.exit(c));
+}
