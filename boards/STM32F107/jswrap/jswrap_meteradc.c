@@ -157,10 +157,10 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
     return;
   }
   int rc = mn_adc_start(&mn_board_adc, &k);
-  const char *why = rc == MN_OK ? metering_start(&k) : 0;
-  if (why) {
+  const char *chainWhy = rc == MN_OK ? metering_start(&k) : 0;
+  if (chainWhy) {
     mn_adc_stop(&mn_board_adc);
-    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", why);
+    jsExceptionHere(JSET_ERROR, "MeterADC.start: %s", chainWhy);
     return;
   }
   /* the text names the firmware to flash when this image cannot make the windows (60 Hz on the 50 Hz image) */
