@@ -42,15 +42,22 @@ export const SWITCHES: Switch[] = [
     rejects: [{ kind: "syntax", selectors: ["Literal[regex]"], what: "a regular-expression literal" }] },
   { id: "ESPR_NO_SOFTWARE_SERIAL", makeLine: define("ESPR_NO_SOFTWARE_SERIAL"), removes: "bit-banged Serial on any pin (new Serial())",
     rejects: [{ kind: "syntax", selectors: ["NewExpression[callee.name='Serial']"], what: "new Serial() (software serial)" }] },
+  // Measured: does not compile in 2v29 (src/jswrap_spi_i2c.c calls jsi2cWrite unconditionally).
   { id: "ESPR_NO_SOFTWARE_I2C", makeLine: define("ESPR_NO_SOFTWARE_I2C"), removes: "bit-banged I2C on any pin (new I2C()); I2C1/I2C2 stay",
     rejects: [{ kind: "syntax", selectors: ["NewExpression[callee.name='I2C']"], what: "new I2C() (software I2C)" }] },
   { id: "ESPR_NO_PASSWORD", makeLine: define("ESPR_NO_PASSWORD"), removes: "console password (E.setPassword, E.lockConsole)",
     rejects: [{ kind: "member", object: "E", names: ["setPassword", "lockConsole"] }] },
-  { id: "ESPR_NO_DAYLIGHT_SAVING", makeLine: define("ESPR_NO_DAYLIGHT_SAVING"), removes: "E.setDST and daylight-saving time in Date",
-    rejects: [{ kind: "member", object: "E", names: ["setDST"] }] },
+  // In 2v29 the define alone does not build (the wrapper table still names
+  // jswrap_date_getIsDST): the two built-ins go with it.
+  { id: "ESPR_NO_DAYLIGHT_SAVING", makeLine: define("ESPR_NO_DAYLIGHT_SAVING"), removes: "E.setDST, Date.getIsDST and daylight-saving time in Date",
+    blacklist: [{ class: "E", name: "setDST" }, { class: "Date", name: "getIsDST" }],
+    rejects: [{ kind: "member", object: "E", names: ["setDST"] }, { kind: "syntax", selectors: ["CallExpression[callee.property.name='getIsDST']"], what: "Date getIsDST()" }] },
   { id: "ESPR_NO_GET_SET", makeLine: define("ESPR_NO_GET_SET"), removes: "getters and setters (get x() / set x() in classes and object literals)",
     rejects: [{ kind: "syntax", selectors: ["MethodDefinition[kind='get']", "MethodDefinition[kind='set']", "Property[kind='get']", "Property[kind='set']"], what: "a getter or setter" }] },
+  // The define alone does not build in 2v29 (the wrapper table still names the Promise
+  // functions): the class goes with it.
   { id: "ESPR_NO_PROMISES", makeLine: define("ESPR_NO_PROMISES"), removes: "Promise",
+    blacklist: [{ class: "Promise", name: "*" }],
     rejects: [{ kind: "global", names: ["Promise"] }] },
   { id: "ESPR_NO_TEMPLATE_LITERAL", makeLine: define("ESPR_NO_TEMPLATE_LITERAL"), removes: "template literals `...${x}`",
     rejects: [{ kind: "syntax", selectors: ["TemplateLiteral"], what: "a template literal" }] },

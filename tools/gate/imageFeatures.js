@@ -25,6 +25,13 @@ export function imageTable() {
   return table;
 }
 
+let flashMap;
+/** Firmware images a role's bundle runs on (tools/firmware/flashMap.ts). @param {string} role @returns {string[]} */
+export function imagesOfRole(role) {
+  if (!flashMap) flashMap = require("tsx/cjs/api").require(fileURLToPath(new URL("../firmware/flashMap.ts", import.meta.url)), import.meta.url);
+  return flashMap.imagesOfRole(role);
+}
+
 /**
  * @param {any} ast acorn Program
  * @param {import("eslint-scope").ScopeManager} scopeManager
