@@ -44,6 +44,18 @@ chip_makefile = [
   'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
   # meternet native code (this folder, linked into the tree as libs/meternet)
   'INCLUDE+=-I$(ROOT)/libs/meternet',
+  # What every meternet image compiles out of Espruino: tools/firmware/imageFeatures.ts
+  # (one table; the gate rejects a bundle that uses any of it; a test checks these
+  # lines against it; savings measured in README.md "Compile-out switches").
+  'DEFINES+=-DESPR_NO_SOFTWARE_SERIAL',
+  'DEFINES+=-DESPR_NO_PASSWORD',
+  'DEFINES+=-DESPR_NO_DAYLIGHT_SAVING',
+  'DEFINES+=-DESPR_NO_PROMISES',
+  'DEFINES+=-DESPR_NO_TEMPLATE_LITERAL',
+  'DEFINES+=-DESPR_NO_VARIMAGE',
+  'USE_DEBUGGER=0',
+  'USE_TAB_COMPLETE=0',
+  'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py)
 ]
 info = {
  'name' : "meternet STM32F107 meter",

@@ -45,13 +45,21 @@ export function readBoard(image: ImageName): BoardFacts {
   }
 }
 
+/** Images with the same blacklist share one file, named after the first of them (the 60 Hz
+ * meter image imports the meter's make lines, so it must name the same file). */
+function blacklistFileName(image: ImageName): string {
+  const text = blacklistText(image);
+  const first = (Object.keys(IMAGES) as ImageName[]).find((i) => blacklistText(i) === text) ?? image;
+  return `${first}.json`;
+}
+
 /** The board file line that points Espruino's make at the image's blacklist file. */
 export function blacklistLine(image: ImageName): string {
-  return `BLACKLIST=libs/meternet/blacklist/${image}.json`;
+  return `BLACKLIST=libs/meternet/blacklist/${blacklistFileName(image)}`;
 }
 
 export function blacklistPath(image: ImageName): string {
-  return join(BOARD_DIR, "blacklist", `${image}.json`);
+  return join(BOARD_DIR, "blacklist", blacklistFileName(image));
 }
 
 /** Every way the board file and its blacklist file disagree with the tables; empty when they agree. */
@@ -76,7 +84,7 @@ export function boardMismatches(image: ImageName, facts: BoardFacts = readBoard(
     if (blLines.length !== 1 || blLines[0] !== blacklistLine(image)) out.push(`${where}: needs exactly the make line '${blacklistLine(image)}'`);
     let text = "";
     try { text = readFileSync(blacklistPath(image), "utf8"); } catch { /* reported below */ }
-    if (text !== blacklistText(image)) out.push(`boards/STM32F107/blacklist/${image}.json differs from the table: write it with npm run firmware -- --write-blacklists`);
+    if (text !== blacklistText(image)) out.push(`boards/STM32F107/blacklist/${blacklistFileName(image)} differs from the table: write it with npm run firmware -- --write-blacklists`);
   } else if (blLines.length) {
     out.push(`${where}: has '${blLines[0]}', but no switch of ${image} removes a built-in`);
   }
