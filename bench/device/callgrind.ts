@@ -22,7 +22,8 @@ export async function callgrindRun(o: RunOptions): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "meternet-bench-"));
   try {
     const file = join(dir, "run.js");
-    writeFileSync(file, o.script);
+    // one byte per char: bundles are ASCII (terser ascii_only), pretokenised ones 8-bit
+    writeFileSync(file, Buffer.from(o.script, "latin1"));
     const args = ["--tool=callgrind", `--callgrind-out-file=${join(dir, "callgrind.out")}`, o.interpreter, "--test", file];
     // cwd = the temporary folder: Espruino's Linux Storage lives in a file there
     const child = spawn("nice", ["-n", "10", "valgrind", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });

@@ -11,6 +11,7 @@
  * Plain ES5 (Espruino 2v29).
  */
 import { readFileSync } from "node:fs";
+import { pretokenise } from "./pretokenise.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 export const PRELUDE = `${ROOT}test/realInterpreter/prelude.js`;
@@ -128,6 +129,10 @@ export interface Scenario {
   files?: Record<string, unknown>;
   /** build/meter.js etc.; undefined: the empty listener (baseline). */
   bundle?: string;
+  /** Run the bundle from a Storage file (as a device does) instead of the script's text. */
+  fromStorage?: boolean;
+  /** With fromStorage: store it as the espruino CLI's PRETOKENISE=2 does. */
+  pretokenised?: boolean;
   drive: "windows" | "seconds" | "requests";
 }
 
@@ -146,6 +151,14 @@ export function scriptFor(s: Scenario, n: number): string {
   if (s.drive === "windows") parts.push(meterDriver(n));
   if (s.drive === "seconds") parts.push(tickDriver(n));
   if (s.drive === "requests") parts.push(httpCounter(n));
-  parts.push(s.bundle ? readFileSync(s.bundle, "utf8") : s.drive === "windows" ? EMPTY_METER : "");
+  const bundle = s.bundle ? readFileSync(s.bundle, "utf8") : undefined;
+  if (bundle && s.fromStorage) {
+    // As the device runs it: the stored bytes in a Storage file, executed from there.
+    // (A pretokenised bundle holds NUL bytes, which --test's C-string file loading would cut.)
+    const stored = Buffer.from(s.pretokenised ? pretokenise(bundle) : bundle, "latin1").toString("base64");
+    parts.push(`require("Storage").write("bench.js", atob(${JSON.stringify(stored)}));\neval(require("Storage").read("bench.js"));\n`);
+  } else {
+    parts.push(bundle ?? (s.drive === "windows" ? EMPTY_METER : ""));
+  }
   return parts.join("\n");
 }

@@ -1,5 +1,6 @@
 /**
- * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator] [--routes / /api/state ...] [--rebuild]
+ * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator] [--routes / /api/state ...]
+ *                          [--meters 8] [--pretokenise] [--rebuild] [--port 18780]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`):
  * the x86-64 proxy. Espruino's Linux interpreter built from DIR as a board build is
@@ -20,10 +21,10 @@ import { buildLinuxInterpreter } from "./linuxInterpreter.ts";
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
 
-interface Args { espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number }
+interface Args { espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number; pretokenise: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8 };
+  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${k} needs a value`); return argv[++i]; };
@@ -35,6 +36,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--rebuild") a.rebuild = true;
     else if (k === "--port") a.port = Number(v());
     else if (k === "--meters") a.meters = Number(v());
+    else if (k === "--pretokenise") a.pretokenise = true;
     else throw new Error(`unknown option ${k}`);
   }
   if (!a.espruino) throw new Error("--espruino DIR is required (an Espruino tree at RELEASE_2V29)");
@@ -100,6 +102,15 @@ async function main(): Promise<void> {
       rows.push(`| ${what} | ${fmt(x)} | ${(100 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(100 * 1.5 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
     }
     rows.push(`| (prelude's own window decoding, subtracted) | ${fmt(base)} | | |`);
+    if (a.pretokenise) {
+      // as a device runs it: from a Storage file, plain and as the CLI's PRETOKENISE=2 stores it
+      const plain = await perIteration("build/meter.js from Storage, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromStorage: true,
+        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
+      const tok = await perIteration("build/meter.js from Storage pretokenised, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromStorage: true, pretokenised: true,
+        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
+      rows.push(`| meter per window from Storage, CAN on, plain | ${fmt(plain - base)} | ${(100 * (plain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (plain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
+      rows.push(`| meter per window from Storage, CAN on, pretokenised | ${fmt(tok - base)} | ${(100 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
+    }
   }
   if (!a.only || a.only === "aggregator") {
     const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, hasRelay: false }));

@@ -34,7 +34,7 @@ export function makeImage(o: MakeOptions): Promise<MadeImage> {
     `GENDIR=${gen}`, `OBJDIR=${join(o.outDir, "obj")}`, `BINDIR=${o.outDir}`, ...(o.makeVars ?? [])];
   // LDFLAGS from the environment: the Makefile sets it with ?= and appends with +=, so
   // the link map flag survives (a command-line LDFLAGS would replace all of them).
-  const env = { ...process.env, LDFLAGS: `-Winline -g -Wl,-Map,${map}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, LDFLAGS: `-Winline -g -Wl,-Map,${map}` };
   delete env.DEFINES; // the image is what its board file says, nothing from the caller's shell
   return new Promise((resolvePromise, reject) => {
     const out = createWriteStream(log);
