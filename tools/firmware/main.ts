@@ -11,7 +11,7 @@
  * downloads anything; CI does not run it (no Espruino tree there).
  * README: boards/STM32F107/README.md "Building the firmware".
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BOARD_DIR, blacklistPath, blacklistText, boardMismatches } from "./boardFiles.ts";
 import { flashByGroup, ramUse } from "./elfSizes.ts";
@@ -56,6 +56,14 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** Everything of ours the image's make depends on besides the sources make tracks itself. */
+function boardInputs(): string[] {
+  const files = readdirSync(BOARD_DIR).filter((f) => f.endsWith(".py")).map((f) => join(BOARD_DIR, f));
+  const bl = join(BOARD_DIR, "blacklist");
+  if (existsSync(bl)) for (const f of readdirSync(bl)) files.push(join(bl, f));
+  return files;
+}
+
 function writeBlacklists(): void {
   mkdirSync(join(BOARD_DIR, "blacklist"), { recursive: true });
   for (const image of IMAGE_NAMES) {
@@ -69,7 +77,7 @@ async function buildImage(tree: string, image: ImageName, jobs: number): Promise
   const outDir = join(OUT, image);
   const t0 = Date.now();
   process.stdout.write(`${image}: make (log: ${join(outDir, "make.log")}) ... `);
-  const made = await makeImage({ treeDir: tree, board: image, outDir, jobs });
+  const made = await makeImage({ treeDir: tree, board: image, outDir, jobs, inputs: boardInputs() });
   console.log(`${Math.round((Date.now() - t0) / 1000)} s`);
   const { statSync } = await import("node:fs");
   const flash = flashByGroup(made.elf, tree, BOARD_DIR, join(outDir, "gen"));

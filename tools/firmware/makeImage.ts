@@ -5,7 +5,8 @@
  * side by side without `make clean`, and a rebuild only recompiles what changed.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface MakeOptions {
@@ -15,6 +16,18 @@ export interface MakeOptions {
   jobs: number;
   /** Extra make variables (NAME=value), e.g. USE_DEBUGGER=0 for a measurement. */
   makeVars?: string[];
+  /** Files whose content decides the build (board files, blacklists): when any changed since
+   * the last build in outDir, its generated sources and objects are deleted first. Espruino's
+   * make regenerates the wrapper table only when its scripts or sources change, not when the
+   * board's defines or blacklist do, and recompiles nothing when only flags change. */
+  inputs?: string[];
+}
+
+function fingerprint(o: MakeOptions): string {
+  const h = createHash("sha256");
+  h.update(JSON.stringify([o.board, o.makeVars ?? []]));
+  for (const f of [...(o.inputs ?? [])].sort()) h.update(f + "\0" + (existsSync(f) ? readFileSync(f) : "absent") + "\0");
+  return h.digest("hex");
 }
 
 export interface MadeImage { elf: string; bin: string; map: string; log: string }
@@ -27,6 +40,12 @@ function findOne(dir: string, ext: string): string | undefined {
 /** Runs make; resolves with the image's files, rejects with the end of the log. */
 export function makeImage(o: MakeOptions): Promise<MadeImage> {
   const gen = join(o.outDir, "gen");
+  const stamp = join(o.outDir, "inputs.sha256");
+  const print = fingerprint(o);
+  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== print) {
+    rmSync(gen, { recursive: true, force: true });
+    rmSync(join(o.outDir, "obj"), { recursive: true, force: true });
+  }
   mkdirSync(gen, { recursive: true }); // the Makefile writes gen/CURRENT_BOARD.make before anything else
   const map = join(o.outDir, `${o.board}.map`);
   const log = join(o.outDir, "make.log");
@@ -52,6 +71,7 @@ export function makeImage(o: MakeOptions): Promise<MadeImage> {
           reject(new Error(`make for ${o.board} failed (exit ${code}); the end of ${log}:\n${tail}`));
           return;
         }
+        writeFileSync(stamp, print);
         resolvePromise({ elf, bin, map, log });
       });
     });
