@@ -1,6 +1,6 @@
 /**
  * npm run firmware -- --espruino DIR [--image NAME ...] [--jobs N] [--any-version]
- * npm run firmware -- --espruino DIR --measure-switches [--image NAME ...]
+ * npm run firmware -- --espruino DIR --measure-switches [--image NAME ...] [--switches ID,ID]
  * npm run firmware -- --write-blacklists
  *
  * Builds every firmware image (tools/firmware/flashMap.ts IMAGES) from an Espruino
@@ -25,11 +25,12 @@ import { formatReport, overBudgetBytes, type ImageReport } from "./sizeTable.ts"
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const OUT = join(ROOT, "build", "firmware");
 
-interface Args { espruino?: string; images: ImageName[]; jobs: number; anyVersion: boolean; measure: boolean; writeBlacklists: boolean }
+interface Args { espruino?: string; images: ImageName[]; jobs: number; anyVersion: boolean; measure: boolean; writeBlacklists: boolean; switches?: string[] }
 
 function usage(msg: string): never {
   console.error(`firmware: ${msg}\n` +
-    "usage: npm run firmware -- --espruino DIR [--image NAME ...] [--jobs N] [--any-version] [--measure-switches]\n" +
+    "usage: npm run firmware -- --espruino DIR [--image NAME ...] [--jobs N] [--any-version]\n" +
+    "       npm run firmware -- --espruino DIR --measure-switches [--image NAME ...] [--switches ID,ID]\n" +
     "       npm run firmware -- --write-blacklists\n" +
     `images: ${IMAGE_NAMES.join(", ")}. DIR: an Espruino tree at RELEASE_2V29 ` +
     "(git clone --branch RELEASE_2V29 --depth 1 https://github.com/espruino/Espruino.git)");
@@ -49,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     } else if (k === "--jobs" || k === "-j") a.jobs = Number(value());
     else if (k === "--any-version") a.anyVersion = true;
     else if (k === "--measure-switches") a.measure = true;
+    else if (k === "--switches") a.switches = value().split(",");
     else if (k === "--write-blacklists") a.writeBlacklists = true;
     else usage(`unknown option ${k}`);
   }
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   for (const l of linkBoard(args.espruino, BOARD_DIR, IMAGE_NAMES.map((i) => IMAGES[i].boardFile))) console.log(`link ${l}`);
 
   if (args.measure) {
-    await measureSwitches(args.espruino, args.images.length ? args.images : ["METERNET_F107", "METERNET_F107_AGG"], join(OUT, "measure"), args.jobs);
+    await measureSwitches(args.espruino, args.images.length ? args.images : ["METERNET_F107", "METERNET_F107_AGG"], join(OUT, "measure"), args.jobs, args.switches);
     return;
   }
 

@@ -33,7 +33,7 @@ function variantBoard(image: ImageName, add: Switch | undefined, blacklistFile: 
   ].join("\n");
 }
 
-export async function measureSwitches(tree: string, images: ImageName[], outRoot: string, jobs: number): Promise<void> {
+export async function measureSwitches(tree: string, images: ImageName[], outRoot: string, jobs: number, only?: string[]): Promise<void> {
   for (const image of images) {
     const rows: { id: string; bytes: number | string }[] = [];
     const build = async (id: string, board: string) => {
@@ -58,7 +58,7 @@ export async function measureSwitches(tree: string, images: ImageName[], outRoot
     try {
       writeFileSync(boardPath, variantBoard(image, undefined, blPath));
       await build("baseline (no switch)", variant);
-      for (const s of SWITCHES) {
+      for (const s of SWITCHES.filter((x) => !only || only.includes(x.id))) {
         if (s.blacklist) writeFileSync(blPath, JSON.stringify(s.blacklist));
         writeFileSync(boardPath, variantBoard(image, s, blPath));
         await build(s.id, variant);
