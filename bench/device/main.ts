@@ -1,5 +1,5 @@
 /**
- * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator] [--routes / /api/state ...]
+ * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator|pretokenise] [--routes / /api/state ...]
  *                          [--meters 8] [--pretokenise] [--rebuild] [--port 18780]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`):
@@ -91,9 +91,10 @@ async function main(): Promise<void> {
     return per;
   };
 
-  if (!a.only || a.only === "meter") {
+  if (!a.only || a.only === "meter" || a.only === "pretokenise") {
     console.log("meter (per window of 10 cycles, 199.8 ms of device time):");
     const base = await perIteration("baseline: prelude, empty listener", { drive: "windows" }, a.n1, a.n2);
+    if (a.only !== "pretokenise") {
     const off = await perIteration("build/meter.js, CAN link off", { drive: "windows", bundle: join(ROOT, "build/meter.js") }, a.n1, a.n2);
     const on = await perIteration("build/meter.js, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"),
       files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
@@ -101,8 +102,9 @@ async function main(): Promise<void> {
       ["of which the CAN link (answers re-signed every 5th window)", on - off]] as const) {
       rows.push(`| ${what} | ${fmt(x)} | ${(100 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(100 * 1.5 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
     }
+    }
     rows.push(`| (prelude's own window decoding, subtracted) | ${fmt(base)} | | |`);
-    if (a.pretokenise) {
+    if (a.pretokenise || a.only === "pretokenise") {
       // as a device runs it: from a Storage file, plain and as the CLI's PRETOKENISE=2 stores it
       const plain = await perIteration("build/meter.js from Storage, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromStorage: true,
         files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
