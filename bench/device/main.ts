@@ -95,13 +95,13 @@ async function main(): Promise<void> {
     console.log("meter (per window of 10 cycles, 199.8 ms of device time):");
     const base = await perIteration("baseline: prelude, empty listener", { drive: "windows" }, a.n1, a.n2);
     if (a.only !== "pretokenise") {
-    const off = await perIteration("build/meter.js, CAN link off", { drive: "windows", bundle: join(ROOT, "build/meter.js") }, a.n1, a.n2);
-    const on = await perIteration("build/meter.js, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"),
-      files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-    for (const [what, x] of [["meter JavaScript per window, CAN link off", off - base], ["meter JavaScript per window, CAN link on", on - base],
-      ["of which the CAN link (answers re-signed every 5th window)", on - off]] as const) {
-      rows.push(`| ${what} | ${fmt(x)} | ${(100 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(100 * 1.5 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
-    }
+      const off = await perIteration("build/meter.js, CAN link off", { drive: "windows", bundle: join(ROOT, "build/meter.js") }, a.n1, a.n2);
+      const on = await perIteration("build/meter.js, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"),
+        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
+      for (const [what, x] of [["meter JavaScript per window, CAN link off", off - base], ["meter JavaScript per window, CAN link on", on - base],
+        ["of which the CAN link (answers re-signed every 5th window)", on - off]] as const) {
+        rows.push(`| ${what} | ${fmt(x)} | ${(100 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(100 * 1.5 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
+      }
     }
     rows.push(`| (prelude's own window decoding, subtracted) | ${fmt(base)} | | |`);
     if (a.pretokenise || a.only === "pretokenise") {
