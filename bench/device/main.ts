@@ -1,6 +1,6 @@
 /**
  * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator|pretokenise] [--routes / /api/state ...]
- *                          [--meters 8] [--pretokenise] [--rebuild] [--port 18780]
+ *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`):
  * the x86-64 proxy. Espruino's Linux interpreter built from DIR as a board build is
@@ -21,10 +21,10 @@ import { buildLinuxInterpreter } from "./linuxInterpreter.ts";
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
 
-interface Args { espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number; pretokenise: boolean }
+interface Args { espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number; pretokenise: boolean; switched: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false };
+  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false, switched: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${k} needs a value`); return argv[++i]; };
@@ -37,6 +37,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--port") a.port = Number(v());
     else if (k === "--meters") a.meters = Number(v());
     else if (k === "--pretokenise") a.pretokenise = true;
+    else if (k === "--switched") a.switched = true;
     else throw new Error(`unknown option ${k}`);
   }
   if (!a.espruino) throw new Error("--espruino DIR is required (an Espruino tree at RELEASE_2V29)");
@@ -76,9 +77,9 @@ async function main(): Promise<void> {
   for (const b of ["meter", "aggregator"]) {
     if (!existsSync(join(ROOT, "build", `${b}.js`))) throw new Error(`build/${b}.js is missing: npm run build first`);
   }
-  const out = join(ROOT, "build", "device", "linux64");
+  const out = join(ROOT, "build", "device", a.switched ? "linux64-switched" : "linux64");
   mkdirSync(out, { recursive: true });
-  const interpreter = buildLinuxInterpreter(a.espruino!, out, 2, a.rebuild);
+  const interpreter = buildLinuxInterpreter(a.espruino!, out, 2, a.rebuild, a.switched);
   console.log(`interpreter: ${interpreter}; N1 = ${a.n1}, N2 = ${a.n2}`);
 
   const rows: string[] = [];
