@@ -131,7 +131,9 @@ export interface Scenario {
   bundle?: string;
   /** Run the bundle from a Storage file (as a device does) instead of the script's text. */
   fromStorage?: boolean;
-  /** With fromStorage: store it as the espruino CLI's PRETOKENISE=2 does. */
+  /** Run the bundle from a string in RAM (eval), the stored bytes as they are. */
+  fromRamString?: boolean;
+  /** With fromStorage or fromRamString: the bytes the espruino CLI's PRETOKENISE=2 stores. */
   pretokenised?: boolean;
   drive: "windows" | "seconds" | "requests";
 }
@@ -152,11 +154,15 @@ export function scriptFor(s: Scenario, n: number): string {
   if (s.drive === "seconds") parts.push(tickDriver(n));
   if (s.drive === "requests") parts.push(httpCounter(n));
   const bundle = s.bundle ? readFileSync(s.bundle, "utf8") : undefined;
-  if (bundle && s.fromStorage) {
-    // As the device runs it: the stored bytes in a Storage file, executed from there.
-    // (A pretokenised bundle holds NUL bytes, which --test's C-string file loading would cut.)
-    const stored = Buffer.from(s.pretokenised ? pretokenise(bundle) : bundle, "latin1").toString("base64");
-    parts.push(`require("Storage").write("bench.js", atob(${JSON.stringify(stored)}));\neval(require("Storage").read("bench.js"));\n`);
+  if (bundle && (s.fromStorage || s.fromRamString)) {
+    // The stored bytes, executed from a Storage file (as the device does; on Linux its flash
+    // is emulated, every read a call) or from a string in RAM (memory-mapped flash reads
+    // cost what RAM reads cost). A pretokenised bundle holds NUL bytes, which --test's
+    // C-string file loading would cut: hence base64.
+    const stored = JSON.stringify(Buffer.from(s.pretokenised ? pretokenise(bundle) : bundle, "latin1").toString("base64"));
+    parts.push(s.fromStorage
+      ? `require("Storage").write("bench.js", atob(${stored}));\neval(require("Storage").read("bench.js"));\n`
+      : `eval(atob(${stored}));\n`);
   } else {
     parts.push(bundle ?? (s.drive === "windows" ? EMPTY_METER : ""));
   }
