@@ -1,3 +1,4 @@
+// needs-apt: python3
 // The flash map and the switch table against the board files Espruino's make reads, and
 // the plan's arithmetic: every internal slot fits Storage with 25 % free, every image
 // budget fits its code area with the reservation, every bundle budget fits its slot.
