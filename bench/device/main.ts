@@ -1,5 +1,5 @@
 /**
- * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator|pretokenise] [--routes / /api/state ...]
+ * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator|http|pretokenise] [--routes / /api/state ...]
  *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`):
@@ -121,14 +121,16 @@ async function main(): Promise<void> {
       rows.push(`| meter per window from Storage, CAN on, pretokenised | ${fmt(tok - base)} | ${(100 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
     }
   }
-  if (!a.only || a.only === "aggregator") {
+  if (!a.only || a.only === "aggregator" || a.only === "http") {
     const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, hasRelay: false }));
     const files = { "meternet.json": { role: "aggregator", masterKeyHex: KEY, meters }, "agg.json": { port: a.port } };
     const bundle = join(ROOT, "build/aggregator.js");
     console.log(`aggregator (${a.meters} meters configured, none answering: the prelude's CAN bus is empty):`);
-    const tickBase = await perIteration("baseline: harness ticking", { drive: "seconds" }, a.n1, a.n2);
-    const tick = await perIteration("build/aggregator.js, one second of polling", { drive: "seconds", bundle, files }, a.n1, a.n2);
-    rows.push(`| aggregator per second of device time (${a.meters} meters polled, no answers) | ${fmt(tick - tickBase)} | ${(100 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s | ${(150 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s |`);
+    if (a.only !== "http") {
+      const tickBase = await perIteration("baseline: harness ticking", { drive: "seconds" }, a.n1, a.n2);
+      const tick = await perIteration("build/aggregator.js, one second of polling", { drive: "seconds", bundle, files }, a.n1, a.n2);
+      rows.push(`| aggregator per second of device time (${a.meters} meters polled, no answers) | ${fmt(tick - tickBase)} | ${(100 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s | ${(150 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s |`);
+    }
     const n1 = Math.max(1, Math.round(a.n1 / 5));
     const n2 = Math.max(n1 + 1, Math.round(a.n2 / 5));
     for (const route of a.routes) {
