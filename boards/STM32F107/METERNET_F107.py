@@ -4,10 +4,11 @@
 # (boards/*.py of an Espruino tree): copy or symlink this file into the tree's
 # boards/ and this folder to libs/meternet (boards/STM32F107/README.md, "Building").
 #
-# Clocks: 25 MHz crystal -> PREDIV2 /5 -> PLL2 x8 = 40 MHz -> PREDIV1 /10 = 4 MHz
+# Clocks: 25 MHz crystal -> PREDIV2 /5 -> PLL2 x8 = 40 MHz -> PREDIV1 /5 = 8 MHz
 # -> PLL x9 = 72 MHz, as on ST's STM3210C-EVAL. ST's system_stm32f10x.c does
 # exactly this when STM32F10X_CL is defined and HSE_VALUE is 25 MHz (its
-# SetSysClockTo72), so no clock code of ours is needed. APB1 = 36 MHz (bxCAN),
+# SetSysClockTo72; PREDIV1 /10 = 4 MHz is its 36 MHz setting), so no clock code of
+# ours is needed. APB1 = 36 MHz (bxCAN),
 # APB2 = 72 MHz, ADC clock 72 / 6 = 12 MHz (set by meternetBoard.c).
 #
 # Console: USART1 (A9/A10) through an external USB-serial bridge, not USB OTG FS:
@@ -17,15 +18,16 @@
 # flashing (BOOT0 = 1), and the bridge isolates the PC from the meter's mains
 # side when it is an isolated one.
 #
-# Two images (measured: one with everything is 242 KB, 18 KB over the 224 KB
-# code area, README.md "Flash budget"):
+# Two images (one with everything would not fit the code area: the aggregator's NET +
+# WIZnet alone is 21.7 KB; README.md "Flash map"):
 #   METERNET_F107     (this file) the meter: CAN1, MeterADC + kernel, crypto; no IP.
 #   METERNET_F107_AGG the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
 # TCP/IP stack for it is future work (README.md).
 #
-# Flash: 256 KB = 224 KB code + 32 KB saved code (16 pages of 2 KB at the top).
+# Flash: 256 KB = code area + Storage (saved code) at the top, sizes from the flash
+# map (tools/firmware/flashMap.ts, README.md "Flash map"; a test checks they agree).
 # RAM: 64 KB; `variables` leaves room for the stack, Espruino's own statics and
 # our drivers' state (budget line by line in README.md).
 
@@ -42,6 +44,17 @@ chip_makefile = [
   'PRECOMPILED_OBJS+=$(ROOT)/targetlibs/stm32f1/lib/startup_stm32f10x_cl.o',
   # meternet native code (this folder, linked into the tree as libs/meternet)
   'INCLUDE+=-I$(ROOT)/libs/meternet',
+  # What every meternet image compiles out of Espruino: tools/firmware/imageFeatures.ts
+  # (one table; the gate rejects a bundle that uses any of it; a test checks these
+  # lines against it; savings measured in README.md "Compile-out switches").
+  'DEFINES+=-DESPR_NO_SOFTWARE_SERIAL',
+  'DEFINES+=-DESPR_NO_PASSWORD',
+  'DEFINES+=-DESPR_NO_DAYLIGHT_SAVING',
+  'DEFINES+=-DESPR_NO_PROMISES',
+  'DEFINES+=-DESPR_NO_VARIMAGE',
+  'USE_DEBUGGER=0',
+  'USE_TAB_COMPLETE=0',
+  'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py)
 ]
 info = {
  'name' : "meternet STM32F107 meter",
@@ -83,11 +96,11 @@ chip = {
   'i2c' : 2,
   'adc' : 2,
   'dac' : 2,
-  'saved_code' : {
-    'address' : 0x08000000 + ((256-32)*1024),
+  'saved_code' : { # Storage: tools/firmware/flashMap.ts IMAGES (README.md "Flash map")
+    'address' : 0x08000000 + ((256-36)*1024),
     'page_size' : 2048, # connectivity line: 2 KB pages (RM0008 3.3.3)
-    'pages' : 16,
-    'flash_available' : 256-32, # KB for the firmware
+    'pages' : 18, # 36 KB: the bundle slot + configuration with 25 % free after compaction
+    'flash_available' : 256-36, # KB for the firmware
   },
 };
 devices = {

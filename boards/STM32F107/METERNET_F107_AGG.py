@@ -4,10 +4,11 @@
 # (boards/*.py of an Espruino tree): copy or symlink this file into the tree's
 # boards/ and this folder to libs/meternet (boards/STM32F107/README.md, "Building").
 #
-# Clocks: 25 MHz crystal -> PREDIV2 /5 -> PLL2 x8 = 40 MHz -> PREDIV1 /10 = 4 MHz
+# Clocks: 25 MHz crystal -> PREDIV2 /5 -> PLL2 x8 = 40 MHz -> PREDIV1 /5 = 8 MHz
 # -> PLL x9 = 72 MHz, as on ST's STM3210C-EVAL. ST's system_stm32f10x.c does
 # exactly this when STM32F10X_CL is defined and HSE_VALUE is 25 MHz (its
-# SetSysClockTo72), so no clock code of ours is needed. APB1 = 36 MHz (bxCAN),
+# SetSysClockTo72; PREDIV1 /10 = 4 MHz is its 36 MHz setting), so no clock code of
+# ours is needed. APB1 = 36 MHz (bxCAN),
 # APB2 = 72 MHz, ADC clock 72 / 6 = 12 MHz (set by meternetBoard.c).
 #
 # Console: USART1 (A9/A10) through an external USB-serial bridge, not USB OTG FS:
@@ -17,15 +18,16 @@
 # flashing (BOOT0 = 1), and the bridge isolates the PC from the meter's mains
 # side when it is an isolated one.
 #
-# Two images (measured: one with everything is 242 KB, 18 KB over the 224 KB
-# code area, README.md "Flash budget"):
+# Two images (one with everything would not fit the code area: the aggregator's NET +
+# WIZnet alone is 21.7 KB; README.md "Flash map"):
 #   METERNET_F107     the meter: CAN1, MeterADC + kernel, crypto; no IP.
 #   METERNET_F107_AGG (this file) the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
 # TCP/IP stack for it is future work (README.md).
 #
-# Flash: 256 KB = 224 KB code + 32 KB saved code (16 pages of 2 KB at the top).
+# Flash: 256 KB = code area + Storage (saved code) at the top, sizes from the flash
+# map (tools/firmware/flashMap.ts, README.md "Flash map"; a test checks they agree).
 # RAM: 64 KB; `variables` leaves room for the stack, Espruino's own statics and
 # our drivers' state (budget line by line in README.md).
 
@@ -59,7 +61,13 @@ info = {
    ]
   }
 };
-chip = meter.chip
+import copy
+chip = copy.deepcopy(meter.chip)
+# Storage: 24 pages (48 KB), more than the meter's 18: the aggregator's bundle slot is
+# larger (tools/firmware/flashMap.ts IMAGES, README.md "Flash map").
+chip['saved_code']['address'] = 0x08000000 + ((256-48)*1024)
+chip['saved_code']['pages'] = 24
+chip['saved_code']['flash_available'] = 256-48
 devices = meter.devices
 
 board = {

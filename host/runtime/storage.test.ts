@@ -129,3 +129,20 @@ test("the flash image persists to a file between runtimes; a size mismatch is re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the chip's Storage per role (tools/firmware/flashMap.ts): the meter's bundle slot and configuration fit with 25 % free, one byte more than Storage does not", async () => {
+  const { chipStorageBytes } = await import("./flashArea.ts");
+  const { slotsOf } = await import("../../tools/firmware/flashMap.ts");
+  assert.equal(chipStorageBytes("meter"), 36864);
+  assert.equal(chipStorageBytes("aggregator"), 49152);
+  const { rt } = captured({ flashBytes: chipStorageBytes("meter") });
+  const slot = (n: string) => slotsOf("meter").find((s) => s.name === n)!.bytes;
+  rt.execute(`var f = require("Storage");`);
+  assert.equal(rt.eval(`f.write(".bootcde", "x", 0, ${slot("bundle")})`), true);
+  assert.equal(rt.eval(`f.write("meternet.json", "y", 0, ${slot("config")})`), true);
+  const free = rt.eval(`f.getFree()`) as number;
+  assert.ok(free >= 0.25 * chipStorageBytes("meter"), `free ${free}`);
+  // what is left is all there is: a file of it plus its header does not fit
+  assert.throws(() => rt.eval(`f.write("more", "z", 0, ${free})`), /Unable to find or create file/);
+  assert.equal(rt.eval(`f.write("more", "z", 0, ${free - 32})`), true);
+});

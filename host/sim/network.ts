@@ -9,6 +9,7 @@
  * Configuration goes into each device's Storage before its bundle runs (nodeConfig.ts).
  */
 import { VirtualClock, EspruinoRuntime } from "../runtime/index.ts";
+import { chipStorageBytes } from "../runtime/flashArea.ts";
 import type { RuntimeOptions } from "../runtime/runtime.ts";
 import { VirtualCanBus, BxcanModel, startSlcanTcpServer, type SlcanTcpServer } from "../canbus/index.ts";
 import { nodeAes } from "../ports/aes.ts";
@@ -139,9 +140,11 @@ export class SimNetwork {
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
-      // The aggregator's saved state grows ~1.1 KB per meter (modules/aggregator README):
-      // beyond 8 meters it needs a larger Storage area than the default 32 KB.
-      flashBytes: !meter && this.o.meters > 8 ? 32768 + 2048 * this.o.meters : undefined,
+      // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does.
+      // Deviation: the aggregator's saved state grows ~1.1 KB per meter (modules/aggregator
+      // README); beyond 8 meters it is given more than the chip has, until that state moves
+      // to the SPI NOR of the flash map ("history" slot).
+      flashBytes: meter ? chipStorageBytes("meter") : Math.max(chipStorageBytes("aggregator"), this.o.meters > 8 ? 32768 + 2048 * this.o.meters : 0),
       env: { SERIAL: name },
     });
     node.rt = node.shell.runtime;

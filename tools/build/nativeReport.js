@@ -14,7 +14,10 @@ const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf
 
 const bundles = Object.entries(report.bundles ?? {});
 for (const [role, b] of bundles) {
-  console.log(`${role.padEnd(11)} ${String(b.bytes).padStart(6)} bytes of ${b.budgetBytes} (${((100 * b.bytes) / b.budgetBytes).toFixed(1)} %)`);
+  const slot = b.storageSlotBytes === undefined ? "" : b.bytes <= b.storageSlotBytes
+    ? `; Storage slot on the chip ${b.storageSlotBytes}`
+    : `; OVER its Storage slot on the chip (${b.storageSlotBytes}) by ${b.bytes - b.storageSlotBytes}`;
+  console.log(`${role.padEnd(11)} ${String(b.bytes).padStart(6)} bytes of ${b.budgetBytes} (${((100 * b.bytes) / b.budgetBytes).toFixed(1)} %)${slot}`);
 }
 
 if (spawnSync("sh", ["-c", "command -v arm-none-eabi-gcc"]).status !== 0) {

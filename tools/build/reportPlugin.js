@@ -3,7 +3,14 @@
 // Either failure fails the build with a message that names file, line and reason.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { checkBundle, formatOffence } from "../gate/index.js";
+
+// The flash map is TypeScript (tools/firmware/flashMap.ts); rollup runs on plain Node,
+// so it is compiled by tsx's CommonJS require, in this thread (no loader hooks).
+const flashMap = createRequire(import.meta.url)("tsx/cjs/api")
+  .require(fileURLToPath(new URL("../firmware/flashMap.ts", import.meta.url)), import.meta.url);
 
 export function gateAndReportPlugin(root, role, budgetBytes) {
   return {
@@ -13,7 +20,9 @@ export function gateAndReportPlugin(root, role, budgetBytes) {
         if (chunk.type !== "chunk") continue;
         const file = join(options.dir ?? join(options.file, ".."), chunk.fileName);
         const code = readFileSync(file, "utf8");
-        const offences = checkBundle(code, `build/${chunk.fileName}`);
+        // what the role's firmware images compile out of Espruino is rejected too
+        const images = flashMap.imagesOfRole(role);
+        const offences = checkBundle(code, `build/${chunk.fileName}`, { images });
         if (offences.length > 0) {
           this.error(`Espruino compatibility gate: ${offences.length} offence(s) in build/${chunk.fileName}\n` +
             offences.map(formatOffence).join("\n"));
@@ -21,7 +30,15 @@ export function gateAndReportPlugin(root, role, budgetBytes) {
         const bytes = Buffer.byteLength(code, "utf8");
         const reportPath = join(root, "build", "report.json");
         const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : { bundles: {} };
-        report.bundles[role] = { file: `build/${chunk.fileName}`, bytes, budgetBytes, withinBudget: bytes <= budgetBytes };
+        const slotBytes = flashMap.bundleSlotBytes(role);
+        report.bundles[role] = { file: `build/${chunk.fileName}`, bytes, budgetBytes, withinBudget: bytes <= budgetBytes, images,
+          storageSlotBytes: slotBytes, withinStorageSlot: slotBytes === undefined ? undefined : bytes <= slotBytes };
+        if (slotBytes !== undefined && bytes > slotBytes) {
+          // Not an error yet: the aggregator's bundle waits for the web-app issue (HTML rendering
+          // to the browser). `npm run firmware` fails on it; tools/firmware/flashMap.test.ts lists it.
+          this.warn(`build/${chunk.fileName} is ${bytes} bytes, over its Storage slot of ${slotBytes} bytes on the chip ` +
+            `(package.json meternet.budgets.storage.${role}.bundle, tools/firmware/flashMap.ts)`);
+        }
         report.generatedAt = new Date().toISOString();
         mkdirSync(join(root, "build"), { recursive: true });
         writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");

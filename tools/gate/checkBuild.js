@@ -9,6 +9,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { rollup } from "rollup";
 import { checkBundle, formatOffence } from "./index.js";
+import { imagesOfRole } from "./imageFeatures.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 process.chdir(root); // the TypeScript plugin resolves tsconfig.json from the working directory
@@ -24,7 +25,7 @@ for (const config of configs) {
   for (const chunk of output) {
     if (chunk.type !== "chunk") continue;
     const t0 = performance.now();
-    const found = checkBundle(chunk.code, `build/${chunk.fileName}`);
+    const found = checkBundle(chunk.code, `build/${chunk.fileName}`, { images: imagesOfRole(chunk.fileName.replace(/\.js$/, "")) });
     const ms = Math.round(performance.now() - t0);
     console.log(`build/${chunk.fileName}: ${chunk.code.length} bytes, ${found.length} offence(s), gate ${ms} ms`);
     for (const o of found) console.log(formatOffence(o));

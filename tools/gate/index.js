@@ -23,6 +23,7 @@ import { eachNode, childKeys } from "./treeWalk.js";
 import { findMissingBuiltins } from "./builtinsCheck.js";
 import { findHoistingOffences } from "./hoisting.js";
 import { capturedLoopLets } from "./forLetCapture.js";
+import { findSwitchedOff } from "./imageFeatures.js";
 
 const ESQUERY_OPTIONS = { visitorKeys: KEYS, fallback: childKeys };
 const COMPILED = SYNTAX_RULES.map((r) => ({ rule: r, selector: esquery.parse(r.selectors.join(", ")) }));
@@ -48,9 +49,11 @@ function parse(code) {
 /**
  * @param {string} code the bundle's text
  * @param {string} fileName printed in each offence
+ * @param {{ images?: string[] }} [options] firmware images the bundle runs on: what their
+ *   switches compile out of Espruino is rejected too (tools/firmware/imageFeatures.ts)
  * @returns {Offence[]} sorted by position; empty when the bundle passes
  */
-export function checkBundle(code, fileName) {
+export function checkBundle(code, fileName, options = {}) {
   /** @type {Offence[]} */
   const out = [];
   let ast;
@@ -86,6 +89,7 @@ export function checkBundle(code, fileName) {
     ...findMissingBuiltins(scopeManager, parents, members),
     ...findHoistingOffences(ast, scopeManager, functions, parents),
     ...loops.flatMap((f) => capturedLoopLets(f, (n) => scopeManager.getDeclaredVariables(n), (n) => parents.get(n))),
+    ...(options.images && options.images.length ? findSwitchedOff(ast, scopeManager, parents, options.images) : []),
   ];
   for (const o of more) add(o.node, o.rule, o.message);
 

@@ -1,0 +1,170 @@
+/**
+ * The script one timing run executes on the real interpreter (`espruino --test file`):
+ * test/realInterpreter/prelude.js (MeterADC and CAN1 stand-ins), then this harness,
+ * then the bundle (or nothing: the baseline). The harness makes device time virtual:
+ * the bundle's setInterval/setTimeout are driven by the harness's own loop (each
+ * meter window advances 10 cycles of 50.05 Hz; each aggregator tick one second), so a
+ * run of N windows does exactly what N windows do on the chip, however slowly
+ * callgrind executes them; it then calls quit(). The aggregator's HTTP server is
+ * counted per request: the harness wraps require("http").createServer and quits at
+ * the (N+1)-th request, before handling it.
+ * Plain ES5 (Espruino 2v29).
+ */
+import { readFileSync } from "node:fs";
+import { pretokenise } from "./pretokenise.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+export const PRELUDE = `${ROOT}test/realInterpreter/prelude.js`;
+
+export const WINDOW_MS = 10000 / 50.05;
+
+const VIRTUAL_TIME = `
+// ---- bench/device/harness.ts: virtual device time ----
+var BENCH = { realSetInterval: setInterval, realClearInterval: clearInterval, realSetTimeout: setTimeout, vt: 0, q: [], id: 0 };
+(function () {
+  function add(cb, ms, rep) {
+    BENCH.id++;
+    var d = ms > 0 ? ms : 0;
+    BENCH.q.push({ id: BENCH.id, cb: cb, ms: d, at: BENCH.vt + d, rep: rep });
+    return BENCH.id;
+  }
+  function clear(id) {
+    if (id === undefined) { BENCH.q = []; return; }
+    for (var i = 0; i < BENCH.q.length; i++) if (BENCH.q[i].id === id) { BENCH.q.splice(i, 1); return; }
+  }
+  global.setInterval = function (cb, ms) { return add(cb, ms, true); };
+  global.setTimeout = function (cb, ms) { return add(cb, ms, false); };
+  global.clearInterval = clear;
+  global.clearTimeout = clear;
+  // Fires every due timer in time order, as the chip's timer queue would over ms of device time.
+  BENCH.advance = function (ms) {
+    BENCH.vt += ms;
+    for (;;) {
+      var best = -1;
+      for (var i = 0; i < BENCH.q.length; i++) if (BENCH.q[i].at <= BENCH.vt && (best < 0 || BENCH.q[i].at < BENCH.q[best].at)) best = i;
+      if (best < 0) return;
+      var t = BENCH.q[best];
+      if (t.rep) t.at += t.ms > 0 ? t.ms : 1; else BENCH.q.splice(best, 1);
+      t.cb();
+    }
+  };
+  BENCH.done = function (what, n) {
+    var m = process.memory();
+    print("@@BENCH " + what + " " + n + " free " + m.free + " usage " + m.usage);
+    result = true;
+    quit();
+  };
+})();
+require("Storage").eraseAll();
+`;
+
+/** MeterADC emits `n` windows back to back, each after advancing device time by one window. */
+function meterDriver(n: number): string {
+  return `
+// ---- bench/device/harness.ts: ${n} windows back to back ----
+MeterADC.prototype.start = function (cfg) {
+  if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) throw new Error("sampleRateHz must be 1000..51200");
+  if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) throw new Error("nominalHz must be 50 or 60");
+  this.stop();
+  var self = this, k = 0, s = 2686;
+  this.timer = BENCH.realSetInterval(function () {
+    if (k >= ${n}) { BENCH.realClearInterval(self.timer); BENCH.done("windows", k); return; }
+    BENCH.advance(${WINDOW_MS});
+    var w = MeterADC.window(k, s);
+    k++;
+    s += w.sampleCount;
+    self.stats.windows++;
+    self.emit("window", w);
+  }, 1);
+};
+MeterADC.prototype.stop = function () {
+  if (this.timer !== undefined) BENCH.realClearInterval(this.timer);
+  this.timer = undefined;
+};
+`;
+}
+
+/** Device time advances one second per tick, `n` ticks (the aggregator's poll/tick loop). */
+function tickDriver(n: number): string {
+  return `
+// ---- bench/device/harness.ts: ${n} seconds of device time ----
+(function () {
+  var k = 0;
+  var h = BENCH.realSetInterval(function () {
+    if (k >= ${n}) { BENCH.realClearInterval(h); BENCH.done("seconds", k); return; }
+    k++;
+    BENCH.advance(1000);
+  }, 1);
+})();
+`;
+}
+
+/** Counts the server's requests and quits at request n+1 (before handling it). */
+function httpCounter(n: number): string {
+  return `
+// ---- bench/device/harness.ts: quit at HTTP request ${n + 1} ----
+(function () {
+  var realRequire = require, served = 0;
+  global.require = function (name) {
+    var m = realRequire(name);
+    if (name !== "http") return m;
+    return {
+      createServer: function (handle) {
+        return m.createServer(function (req, res) {
+          if (served >= ${n}) { BENCH.done("requests", served); return; }
+          served++;
+          handle(req, res);
+        });
+      },
+      get: m.get,
+      request: m.request
+    };
+  };
+})();
+`;
+}
+
+export interface Scenario {
+  /** Storage files written before the bundle runs (JSON values). */
+  files?: Record<string, unknown>;
+  /** build/meter.js etc.; undefined: the empty listener (baseline). */
+  bundle?: string;
+  /** Run the bundle from a Storage file (as a device does) instead of the script's text. */
+  fromStorage?: boolean;
+  /** Run the bundle from a string in RAM (eval), the stored bytes as they are. */
+  fromRamString?: boolean;
+  /** With fromStorage or fromRamString: the bytes the espruino CLI's PRETOKENISE=2 stores. */
+  pretokenised?: boolean;
+  drive: "windows" | "seconds" | "requests";
+}
+
+const EMPTY_METER = `
+// ---- bench/device/harness.ts: baseline, the prelude driving an empty listener ----
+var benchAdc = new MeterADC();
+benchAdc.on("window", function (w) {});
+benchAdc.start({ sampleRateHz: 12800, nominalHz: 50 });
+`;
+
+export function scriptFor(s: Scenario, n: number): string {
+  const parts = [readFileSync(PRELUDE, "utf8"), VIRTUAL_TIME];
+  for (const [name, value] of Object.entries(s.files ?? {})) {
+    parts.push(`require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(JSON.stringify(value))});\n`);
+  }
+  if (s.drive === "windows") parts.push(meterDriver(n));
+  if (s.drive === "seconds") parts.push(tickDriver(n));
+  if (s.drive === "requests") parts.push(httpCounter(n));
+  const bundle = s.bundle ? readFileSync(s.bundle, "utf8") : undefined;
+  if (bundle && (s.fromStorage || s.fromRamString)) {
+    // The stored bytes, executed from a Storage file (as the device does; on Linux its flash
+    // is emulated, every read a call) or from a string in RAM (memory-mapped flash reads
+    // cost what RAM reads cost). A pretokenised bundle holds NUL bytes, which --test's
+    // C-string file loading would cut: hence base64.
+    const stored = JSON.stringify(Buffer.from(s.pretokenised ? pretokenise(bundle) : bundle, "latin1").toString("base64"));
+    parts.push(s.fromStorage
+      ? `require("Storage").write("bench.js", atob(${stored}));\neval(require("Storage").read("bench.js"));\n`
+      : `eval(atob(${stored}));\n`);
+  } else {
+    parts.push(bundle ?? (s.drive === "windows" ? EMPTY_METER : ""));
+  }
+  return parts.join("\n");
+}

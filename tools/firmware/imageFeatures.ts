@@ -1,0 +1,121 @@
+/**
+ * What each firmware image leaves out of Espruino, and what the compatibility gate then
+ * rejects in a bundle that runs on it: ONE table, image -> switches -> rejects.
+ *
+ * Read by: the firmware build (tools/firmware/main.ts checks that each board file
+ * carries exactly these make lines), the gate (tools/gate/imageFeatures.js: a bundle
+ * that uses a removed feature fails with file, line and the switch that removed it),
+ * and the measurement (`npm run firmware -- --espruino DIR --measure-switches` builds
+ * each candidate alone and prints its saving; README "Compile-out switches").
+ *
+ * A switch is either an Espruino compile-time define (src/jsutils.h, src/jsparse.c ...),
+ * a make variable of Espruino's Makefile (USE_DEBUGGER=0), or a group of built-ins
+ * removed with Espruino's BLACKLIST mechanism (scripts/build_jswrapper.py drops their
+ * wrappers; link-time optimisation then drops the C behind them).
+ */
+
+/** What the gate reports when a bundle uses what a switch removed. */
+export type Reject =
+  /** esquery selectors on the acorn tree (as tools/gate/rules.js). */
+  | { kind: "syntax"; selectors: string[]; what: string }
+  /** A global read (not declared by the bundle). */
+  | { kind: "global"; names: string[] }
+  /** `Object.member` of a global object. */
+  | { kind: "member"; object: string; names: string[] };
+
+export interface Switch {
+  /** Printed by the gate and the measurement: the define, make variable or blacklist group. */
+  id: string;
+  /** How the board file says it (a line of its 'makefile' list), or blacklist entries. */
+  makeLine?: string;
+  blacklist?: { class: string; name: string }[];
+  /** What the interpreter loses. */
+  removes: string;
+  rejects: Reject[];
+}
+
+const define = (name: string) => `DEFINES+=-D${name}`;
+
+/** Every candidate measured; the images below adopt a subset. */
+export const SWITCHES: Switch[] = [
+  { id: "ESPR_NO_REGEX", makeLine: define("ESPR_NO_REGEX"), removes: "regular-expression literals in the lexer/parser",
+    rejects: [{ kind: "syntax", selectors: ["Literal[regex]"], what: "a regular-expression literal" }] },
+  { id: "ESPR_NO_SOFTWARE_SERIAL", makeLine: define("ESPR_NO_SOFTWARE_SERIAL"), removes: "bit-banged Serial on any pin (new Serial())",
+    rejects: [{ kind: "syntax", selectors: ["NewExpression[callee.name='Serial']"], what: "new Serial() (software serial)" }] },
+  // Measured: does not compile in 2v29 (src/jswrap_spi_i2c.c calls jsi2cWrite unconditionally).
+  { id: "ESPR_NO_SOFTWARE_I2C", makeLine: define("ESPR_NO_SOFTWARE_I2C"), removes: "bit-banged I2C on any pin (new I2C()); I2C1/I2C2 stay",
+    rejects: [{ kind: "syntax", selectors: ["NewExpression[callee.name='I2C']"], what: "new I2C() (software I2C)" }] },
+  { id: "ESPR_NO_PASSWORD", makeLine: define("ESPR_NO_PASSWORD"), removes: "console password (E.setPassword, E.lockConsole)",
+    rejects: [{ kind: "member", object: "E", names: ["setPassword", "lockConsole"] }] },
+  // In 2v29 the define alone does not build (the wrapper table still names
+  // jswrap_date_getIsDST): the two built-ins go with it.
+  { id: "ESPR_NO_DAYLIGHT_SAVING", makeLine: define("ESPR_NO_DAYLIGHT_SAVING"), removes: "E.setDST, Date.getIsDST and daylight-saving time in Date",
+    blacklist: [{ class: "E", name: "setDST" }, { class: "Date", name: "getIsDST" }],
+    rejects: [{ kind: "member", object: "E", names: ["setDST"] }, { kind: "syntax", selectors: ["CallExpression[callee.property.name='getIsDST']"], what: "Date getIsDST()" }] },
+  { id: "ESPR_NO_GET_SET", makeLine: define("ESPR_NO_GET_SET"), removes: "getters and setters (get x() / set x() in classes and object literals)",
+    rejects: [{ kind: "syntax", selectors: ["MethodDefinition[kind='get']", "MethodDefinition[kind='set']", "Property[kind='get']", "Property[kind='set']"], what: "a getter or setter" }] },
+  // The define alone does not build in 2v29 (the wrapper table still names the Promise
+  // functions): the class goes with it.
+  { id: "ESPR_NO_PROMISES", makeLine: define("ESPR_NO_PROMISES"), removes: "Promise",
+    blacklist: [{ class: "Promise", name: "*" }],
+    rejects: [{ kind: "global", names: ["Promise"] }] },
+  // Found by running the bundles on a Linux interpreter built with the switches (bench/device
+  // --switched): in 2v29 this define also breaks arrow functions with one unparenthesised
+  // parameter (`x => x`: src/jsparse.c jspeFactor checks for `=>` inside its
+  // #ifndef ESPR_NO_TEMPLATE_LITERAL), which terser emits everywhere. Not adopted; were it,
+  // the gate would reject every arrow function.
+  { id: "ESPR_NO_TEMPLATE_LITERAL", makeLine: define("ESPR_NO_TEMPLATE_LITERAL"), removes: "template literals `...${x}`, and (2v29) `x => ...` arrows",
+    rejects: [{ kind: "syntax", selectors: ["TemplateLiteral"], what: "a template literal" },
+      { kind: "syntax", selectors: ["ArrowFunctionExpression"], what: "an arrow function (2v29 built with ESPR_NO_TEMPLATE_LITERAL cannot parse `x => ...`)" }] },
+  { id: "ESPR_NO_VARIMAGE", makeLine: define("ESPR_NO_VARIMAGE"), removes: "save() of the RAM image (apps run from Storage .bootcde)",
+    rejects: [{ kind: "global", names: ["save"] }] },
+  { id: "USE_DEBUGGER=0", makeLine: "USE_DEBUGGER=0", removes: "the console debugger (debugger statement, debug())",
+    rejects: [{ kind: "syntax", selectors: ["DebuggerStatement"], what: "a debugger statement" }, { kind: "global", names: ["debug"] }] },
+  { id: "USE_TAB_COMPLETE=0", makeLine: "USE_TAB_COMPLETE=0", removes: "tab completion on the console", rejects: [] },
+  { id: "blacklist:E-dsp", removes: "E.FFT, E.convolve, E.variance, E.sum (the kernel does the maths in C)",
+    blacklist: ["FFT", "convolve", "variance", "sum"].map((name) => ({ class: "E", name })),
+    rejects: [{ kind: "member", object: "E", names: ["FFT", "convolve", "variance", "sum"] }] },
+  { id: "blacklist:io-classes", removes: "OneWire, Stepper, Waveform",
+    blacklist: ["OneWire", "Stepper", "Waveform"].map((c) => ({ class: c, name: "*" })),
+    rejects: [{ kind: "global", names: ["OneWire", "Stepper", "Waveform"] }] },
+  { id: "blacklist:heatshrink", removes: "require(\"heatshrink\") compress/decompress",
+    blacklist: [{ class: "heatshrink", name: "*" }], rejects: [] },
+  { id: "blacklist:E-debug", removes: "E.dump*, E.HSBtoRGB, E.asm, E.compiledC, E.nativeCall, E.mapInPlace, E.setUSBHID, E.sendUSBHID",
+    blacklist: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr", "HSBtoRGB", "asm", "compiledC",
+      "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
+    rejects: [{ kind: "member", object: "E", names: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr",
+      "HSBtoRGB", "asm", "compiledC", "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"] }] },
+];
+
+export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_AGG";
+
+/** Adopted per image (README "Compile-out switches" has the measured saving of each). */
+// Not adopted (README "Compile-out switches"): ESPR_NO_TEMPLATE_LITERAL (breaks `x => ...`
+// in 2v29, above), ESPR_NO_REGEX and ESPR_NO_GET_SET (our
+// bundles use regular expressions and getters), ESPR_NO_SOFTWARE_I2C (does not compile
+// in 2v29), blacklist:E-dsp (build/selftest.js checks E.FFT/E.sum/E.variance/E.convolve
+// on the device: adopt it once those known-answer checks move to the host).
+const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT_SAVING", "ESPR_NO_PROMISES",
+  "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
+  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug"];
+export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
+  METERNET_F107: COMMON,
+  METERNET_F107_60HZ: COMMON,
+  METERNET_F107_AGG: COMMON,
+};
+
+export function switchById(id: string): Switch {
+  const s = SWITCHES.find((x) => x.id === id);
+  if (!s) throw new Error(`unknown switch ${id} (tools/firmware/imageFeatures.ts SWITCHES)`);
+  return s;
+}
+
+export function switchesOf(image: ImageName): Switch[] {
+  return IMAGE_SWITCHES[image].map(switchById);
+}
+
+/** Espruino's BLACKLIST file content for an image, or undefined when it removes no built-in. */
+export function blacklistOf(image: ImageName): { class: string; name: string }[] | undefined {
+  const entries = switchesOf(image).flatMap((s) => s.blacklist ?? []);
+  return entries.length ? entries : undefined;
+}
