@@ -102,7 +102,7 @@ try {
         const a = await fetch(base + p), b = await fetch(`http://127.0.0.1:${node.port}` + p);
         assert.equal(a.status, 200, p);
         assert.equal(a.headers.get("content-type"), b.headers.get("content-type"), p);
-        const ja = await a.json(), jb = await b.json();
+        const ja = (await a.json()) as object, jb = (await b.json()) as object;
         if (p === "/api/prices") { assert.deepEqual(ja, { blocks: [] }, "no prices imported on the bundle yet"); continue; }
         if (p === "/api/decisions") { assert.deepEqual(Object.keys(ja).sort(), Object.keys(jb).sort()); continue; }
         assertSameShape(shape(ja), shape(jb), p);

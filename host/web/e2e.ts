@@ -21,6 +21,10 @@ import { PASSWORD } from "./fakeSite.ts";
 import { entsoe15, BAD_CSV } from "./priceFiles.ts";
 import type { ApiPrices, ApiState } from "./apiTypes.ts";
 
+// page.evaluate callbacks run in the browser (host code is typed without the DOM)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any;
+
 const shots = join(import.meta.dirname, "../../build/screenshots");
 mkdirSync(shots, { recursive: true });
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
