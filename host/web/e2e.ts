@@ -138,6 +138,24 @@ try {
       for (const m of api.meters) assert.ok(text.includes(m.name), m.name);
       assert.match((await page.textContent(".asof"))!, /^Data as of \d{4}-\d\d-\d\d \d\d:\d\d/);
       await check(page, "dashboard", size, errors);
+      // a meter that stopped answering is marked offline on its row
+      const was = site.agg.isOffline;
+      site.agg.isOffline = (m: number) => m === 2;
+      try {
+        await page.evaluate(() => window.dispatchEvent(new window.HashChangeEvent("hashchange")));
+        await page.waitForSelector("main tbody tr:nth-child(3) .tag.off");
+        assert.equal(await page.textContent("main tbody tr:nth-child(3) .tag.off"), "offline");
+        await page.screenshot({ path: join(shots, `dashboard-offline-meter-${tag}.png`), fullPage: true });
+      } finally { site.agg.isOffline = was; }
+      // the aggregator out of reach: the last data stays, marked offline
+      await ctx.setOffline(true);
+      await page.evaluate(() => window.dispatchEvent(new window.HashChangeEvent("hashchange")));
+      await page.waitForSelector(".asof .tag.off");
+      assert.match((await page.textContent(".asof"))!, /Data as of .*offline: the aggregator does not answer/);
+      assert.ok(await page.isVisible("text=Electric heater"), "last data still shown");
+      await page.screenshot({ path: join(shots, `dashboard-offline-${tag}.png`), fullPage: true });
+      await ctx.setOffline(false);
+      errors();
     });
 
     await step(`${tag}: load page draws power with price, hourly energy with export, 7 days`, async () => {
