@@ -19,7 +19,11 @@ export const h = (tag: string, attrs?: Attrs | null, ...kids: Kid[]) => fill(doc
 /** An SVG element. */
 export const s = (tag: string, attrs?: Attrs | null, ...kids: Kid[]) => fill(document.createElementNS("http://www.w3.org/2000/svg", tag), attrs || null, kids);
 
-/** A table with a header row, or the empty-state text when there are no rows. */
+/**
+ * A table with a header row, or the empty-state text when there are no rows. Each cell
+ * carries its column's name (data-label): with class "cards", a narrow screen shows
+ * every row as a card of "name: value" lines instead of columns.
+ */
 export function table(heads: string[], rows: Kid[][], empty: string, cls?: string): HTMLElement {
   if (!rows.length) return h("p", { class: "empty" }, empty);
   return h("div", { class: "scroll", tabindex: 0 }, h("table", { class: cls },

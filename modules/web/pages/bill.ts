@@ -30,8 +30,8 @@ export const bill: Page = {
     return [
       form,
       h("p", { class: "dim" }, "Period " + b.from + " to " + b.to + ". Closed 15-minute intervals only; the aggregator holds the last " + b.daysHeld + " days. Amounts are rounded to the cent; the CSV has them exact."),
-      h("h2", null, "Per household"), table(["Household", ...heads], homes, "No households configured.", "n"),
-      h("h2", null, "Per load"), table(["Load", "Household", ...heads], loads, "No meters configured.", "n"),
+      h("h2", null, "Per household"), table(["Household", ...heads], homes, "No households configured.", "n cards"),
+      h("h2", null, "Per load"), table(["Load", "Household", ...heads], loads, "No meters configured.", "n cards"),
     ];
   },
 };

@@ -86,14 +86,14 @@ export const control: Page = {
     });
     return [
       h("h2", null, "Loads"),
-      table(["Load", "Household", "State", "Switch"], st.meters.map((m) => [m.name, m.household, loadState(m, st.timeS), switches(c, m)]), "No meters configured.", "ctl"),
+      table(["Load", "Household", "State", "Switch"], st.meters.map((m) => [m.name, m.household, loadState(m, st.timeS), switches(c, m)]), "No meters configured.", "cards"),
       h("h2", null, "Plan a deferrable run"),
       relays.length ? form : h("p", { class: "empty" }, "No load has a relay to defer."),
       h("h2", null, "Planned runs"),
-      table(["Load", "Window", "Chosen for", "Expected cost (EUR)", "State"], d.planned.map((p) => [name(p.address), dateTime(p.startS) + " – " + dateTime(p.endS), p.green ? "greenest hours" : "cheapest hours", p.costEur ? roundText(p.costEur, 2) : "unknown (no prices)", p.running ? "running" : "waiting"]), "No runs planned."),
+      table(["Load", "Window", "Chosen for", "Expected cost (EUR)", "State"], d.planned.map((p) => [name(p.address), dateTime(p.startS) + " – " + dateTime(p.endS), p.green ? "greenest hours" : "cheapest hours", p.costEur ? roundText(p.costEur, 2) : "unknown (no prices)", p.running ? "running" : "waiting"]), "No runs planned.", "cards"),
       h("h2", null, "Decisions"),
       table(["#", "Time", "Load", "Action", "Why", ""], d.decisions.map((x) => [x.id, dateTime(x.timeS), name(x.address), x.action, reasonText(x),
-        h("button", { type: "button", "aria-label": "Override decision " + x.id, onclick: () => act(c, "/api/override", { id: x.id }, "Decision #" + x.id + " overridden") }, "Override")]), "No decisions yet.", "log"),
+        h("button", { type: "button", "aria-label": "Override decision " + x.id, onclick: () => act(c, "/api/override", { id: x.id }, "Decision #" + x.id + " overridden") }, "Override")]), "No decisions yet.", "cards"),
     ];
   },
 };

@@ -40,7 +40,7 @@ export const dashboard: Page = {
     return [
       h("h2", null, "Site"), table(["", "Value", "Age"], siteRows, "", "kv"),
       h("h2", null, "Loads"),
-      table(["Load", "Household", "Power now", "Import today (kWh)", "Export today (kWh)", "State", "Reading age"], rows, "No meters configured: add them to the site configuration (agg.json).", "n"),
+      table(["Load", "Household", "Power now", "Import today (kWh)", "Export today (kWh)", "State", "Reading age"], rows, "No meters configured: add them to the site configuration (agg.json).", "n cards"),
     ];
   },
 };
