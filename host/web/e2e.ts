@@ -245,6 +245,16 @@ try {
       assert.deepEqual(errors(), []);
     });
 
+    if (size === SIZES[0]) await step(`${tag}: a page left open is marked stale after 90 s without new data`, async () => {
+      const p2 = await ctx.newPage();
+      await p2.clock.install();
+      await open(p2, base + "/#/bill", "Billing");
+      assert.equal(await p2.$(".asof .tag"), null);
+      await p2.clock.fastForward("02:00");
+      await p2.waitForSelector(".asof .tag.stale");
+      await p2.close();
+    });
+
     await step(`${tag}: log out`, async () => {
       await page.click("header button:has-text('Log out')");
       await page.waitForURL(/#\/login$/);

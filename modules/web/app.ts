@@ -38,7 +38,7 @@ const REFRESH_MS = 30000, STALE_S = 90;
 
 export function start(pages: Record<string, Page>, root: HTMLElement): void {
   let sess: ApiSession = { loggedIn: false, user: null, csrf: null, firstRun: false, publicRead: false };
-  let asOfS = 0, fetchedAt = 0, timer = 0, gen = 0;
+  let asOfS = 0, fetchedAt = 0, timer = 0, gen = 0, offline = false;
   const nav = h("nav", { "aria-label": "Main" });
   const msg = h("div", { role: "status", class: "msg", hidden: true });
   const status = h("p", { class: "asof" });
@@ -55,7 +55,8 @@ export function start(pages: Record<string, Page>, root: HTMLElement): void {
     msg.className = "msg" + (error ? " err" : " ok");
     msg.hidden = !text;
   };
-  const showStatus = (offline: boolean) => {
+  const showStatus = (off: boolean) => {
+    offline = off;
     const stale = asOfS > 0 && Date.now() / 1000 - fetchedAt > STALE_S;
     status.replaceChildren(asOfS ? "Data as of " + dateTime(asOfS) : "No data yet",
       offline ? h("span", { class: "tag off" }, "offline: the aggregator does not answer") : stale ? h("span", { class: "tag stale" }, "stale") : "");
@@ -108,6 +109,8 @@ export function start(pages: Record<string, Page>, root: HTMLElement): void {
     if (location.hash === hash) route();
     else location.hash = hash;
   }
+  // a page left open goes stale without any request failing: look again every 10 s
+  window.setInterval(() => showStatus(offline), 10000);
   window.addEventListener("hashchange", () => route());
   window.addEventListener("online", () => route(true));
   route();
