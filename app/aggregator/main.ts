@@ -94,7 +94,7 @@ const publicRead = file.publicRead === true;
 const saveAuth = (cfg: AuthConfig) => {
   try { return !!storage.write(AUTH_FILE, JSON.stringify(cfg)); } catch (e) { return false; }
 };
-const server = createHandler({ routes: routes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS });
+const server = createHandler({ routes: routes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
 require("http").createServer(server.handle).listen(file.port || 80);
 setInterval(() => agg.tick(nowS()), 1000);
 print("aggregator: web on port " + (file.port || 80) + (storage.read("web.json") ? "" : " (API only: no web.json in Storage, see npm run upload)"));

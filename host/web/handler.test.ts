@@ -339,3 +339,25 @@ test("reading needs a login unless public read is configured; the app itself is 
     assert.equal(((await (await fetch(b + "/api/session")).json()) as ApiSession).publicRead, false);
   } finally { s.server.close(); }
 });
+
+test("streamed replies in flight are capped (maxStreams): the next gets 503 + Retry-After, a finished one frees its place", async () => {
+  const { createHandler } = await import("../../modules/http/server.ts");
+  const s = makeSite(NOW);
+  const h = createHandler({ routes: (await import("../../modules/aggregator/pages/routes.ts")).routes(s.app), auth: s.auth, publicRead: true, apiToken: "", nowS: () => NOW, maxStreams: 1 });
+  const open = () => {
+    let status = 0, drain = () => {}, close = () => {};
+    const headers: Record<string, string> = {};
+    const res: HttpRes = { writeHead: (st, hd) => { status = st; Object.assign(headers, hd); }, write: () => false, end: () => {}, on: (ev, cb) => { if (ev === "drain") drain = cb; else close = cb; } };
+    h.handle({ method: "GET", url: "/api/state", headers: {}, on: () => {} }, res);
+    return { status: () => status, headers, drain: () => drain(), close: () => close() };
+  };
+  const a = open();
+  assert.equal(a.status(), 200);
+  const b = open();
+  assert.equal(b.status(), 503);
+  assert.equal(b.headers["Retry-After"], "1");
+  for (let i = 0; i < 50; i++) a.drain(); // the first reply runs to its end
+  assert.equal(open().status(), 200, "its place is free again");
+  const c = open();
+  assert.equal(c.status(), 503);
+});

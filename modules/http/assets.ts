@@ -18,7 +18,7 @@ export interface AssetFiles {
 }
 
 export const MANIFEST = "web.json";
-const CHUNK = 1024;
+const CHUNK = 512;
 
 /** The manifest entry for a path, or undefined (no manifest, or no such file). */
 export function assetEntry(files: AssetFiles, path: string): (string | number)[] | undefined {

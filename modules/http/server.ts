@@ -20,17 +20,25 @@ export interface ServerOptions {
   /** Bearer token for machine clients of the API ("" = none). */
   apiToken: string;
   nowS: () => number;
+  /**
+   * Streamed replies in flight at once (0: no limit). Each costs RAM until it ends
+   * (its connection, its chunk, its closure); on the real interpreter at 3600 JsVars
+   * five at once ran the aggregator out of memory. A browser loading the app needs two
+   * at a time (script and style, then session and state); more get 503 + Retry-After.
+   */
+  maxStreams?: number;
 }
 
 export interface ServerStats { requests: number; client: number; server: number; }
 
 const LIMIT_URL = 512, LIMIT_HEADERS = 2048, LIMIT_HEADER_COUNT = 32, LIMIT_BODY = 2048;
+
 /** The app's script and style are files of this origin: nothing inline runs. */
 const SECURITY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 export const JSON_TYPE = "application/json";
 
 /** Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. */
-export function send(res: HttpRes, r: Reply, head?: boolean): void {
+export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }): void {
   const h: { [k: string]: string } = { "Content-Type": r.type || JSON_TYPE, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": SECURITY, "Referrer-Policy": "same-origin" };
   if (r.headers) Object.assign(h, r.headers);
   if (!r.chunks || head) {
@@ -43,15 +51,18 @@ export function send(res: HttpRes, r: Reply, head?: boolean): void {
   const chunks = r.chunks;
   let i = 0;
   let gone = false;
+  if (live) live.n++;
+  const end = () => { if (!gone) { gone = true; if (live) live.n--; } };
   const next = () => {
     while (!gone) {
-      const c = chunks(i++);
-      if (c === null) { gone = true; res.end(); return; }
+      let c: string | null = null;
+      try { c = chunks(i++); } catch (e) { /* headers are out: end the reply short */ }
+      if (c === null) { end(); res.end(); return; }
       if (c && res.write(c) !== true) return;
     }
   };
   res.on("drain", next);
-  res.on("close", () => { gone = true; });
+  res.on("close", end);
   res.writeHead(r.status, h);
   next();
 }
@@ -69,6 +80,7 @@ const METHODS = ["GET", "HEAD", "POST"];
 
 export function createHandler(o: ServerOptions) {
   const stats: ServerStats = { requests: 0, client: 0, server: 0 };
+  const live = { n: 0 };
 
   function find(method: string, path: string): Route | undefined {
     const k = (method === "HEAD" ? "GET" : method) + " " + path;
@@ -79,7 +91,7 @@ export function createHandler(o: ServerOptions) {
   function reply(res: HttpRes, r: Reply, head?: boolean) {
     if (r.status >= 500) stats.server++;
     else if (r.status >= 400) stats.client++;
-    send(res, r, head);
+    send(res, r, head, live);
   }
 
   function run(req: HttpReq, res: HttpRes, route: Route, path: string, query: string, body: string, nowS: number) {
@@ -125,6 +137,7 @@ export function createHandler(o: ServerOptions) {
         for (let i = 0; i < METHODS.length; i++) if (find(METHODS[i], path)) allow += (allow ? ", " : "") + METHODS[i];
         return reply(res, allow ? problem(405, "use " + allow, undefined, { Allow: allow }) : problem(404, "nothing at " + path), head);
       }
+      if (o.maxStreams && live.n >= o.maxStreams) return reply(res, problem(503, "busy: try again in a second", undefined, { "Retry-After": "1" }), head);
       const nowS = o.nowS();
       if (req.method !== "POST") return run(req, res, route, path, query, "", nowS);
       const cl = header(req.headers, "content-length");
