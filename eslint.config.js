@@ -50,7 +50,8 @@ const espruinoPlugin = {
 };
 
 export default [
-  { ignores: ["build/", "node_modules/", "host/", "tools/", "bench/", "boards/", "**/*.test.ts"] },
+  // app/web and modules/web run in the browser only (modules/web/README.md): no Espruino rules.
+  { ignores: ["build/", "node_modules/", "host/", "tools/", "bench/", "boards/", "**/*.test.ts", "app/web/", "modules/web/"] },
   {
     files: ["app/**/*.ts", "modules/**/*.ts", "test/selftest/**/*.ts"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: "latest", sourceType: "module" },

@@ -13,6 +13,7 @@ import terser from "@rollup/plugin-terser";
 import { katsPlugin } from "./tools/build/katsPlugin.js";
 import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
 import { ESPRUINO_GLOBALS } from "./tools/gate/rules.js";
+import { webAssetsPlugin } from "./host/web/assetsPlugin.js";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const settings = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).meternet;
@@ -53,4 +54,16 @@ function bundle(role) {
   };
 }
 
-export default ["meter", "aggregator", "selftest"].map(bundle);
+// The browser app: runs in current browsers only (modules/web/README.md), so no
+// Espruino gate; ordinary terser; emitted gzipped into build/web/ for Storage.
+const web = {
+  input: "app/web/main.ts",
+  output: { file: "build/web/app.js", format: "iife", sourcemap: false },
+  plugins: [
+    typescript({ tsconfig: "tsconfig.web.json", noEmitOnError: true, outputToFilesystem: false }),
+    terser({ ecma: 2020, module: true, toplevel: true, compress: { passes: 3 }, format: { comments: false } }),
+    webAssetsPlugin(root, settings.budgets.webGzip),
+  ],
+};
+
+export default [...["meter", "aggregator", "selftest"].map(bundle), web];

@@ -1,6 +1,7 @@
 // Aggregator entry point: wiring only. Reads its configuration from Storage
 // "agg.json" (see AggFile below), restores the saved state, ticks once a second and
-// serves the web pages with require("http") on the configured port (default 80).
+// serves the JSON API and the browser app's files (Storage "web.json" and the files it
+// names, see modules/http/assets.ts) with require("http") on the configured port (default 80).
 import { Aggregator, AggConfig } from "../../modules/aggregator/aggregator";
 import { MeterReading } from "../../modules/aggregator/readingsStore";
 import { CommandPort } from "../../modules/aggregator/commandPort";
@@ -14,6 +15,7 @@ import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN 
 
 interface AggFile {
   port?: number;
+  /** Reading without login (dashboard, loads, bills): off unless set to true. */
   publicRead?: boolean;
   apiToken?: string;
   auth?: AuthConfig;
@@ -81,12 +83,18 @@ global.agg = agg;
 const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 
-// Without "auth" in agg.json nobody can log in (an empty hash never matches):
-// control stays closed rather than open with a default password.
-const authCfg: AuthConfig = file.auth || { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 };
-if (!file.auth) print("aggregator: no auth in agg.json, control is locked");
+// The password: Storage "auth.json" (written when it is set or changed through the
+// API), else "auth" in agg.json. With neither, nobody can log in (an empty hash never matches) and
+// the app's first-run page sets it.
+const AUTH_FILE = "auth.json";
+const authCfg: AuthConfig = (storage.readJSON(AUTH_FILE, true) as AuthConfig | undefined) || file.auth || { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 };
 const auth = new Auth(hash, authCfg);
-const server = createHandler({ routes: routes({ agg: agg, auth: auth }), auth: auth, publicRead: file.publicRead !== false, apiToken: file.apiToken || "", nowS: nowS });
+if (auth.firstRun()) print("aggregator: no password set: open the web app to set one");
+const publicRead = file.publicRead === true;
+const saveAuth = (cfg: AuthConfig) => {
+  try { return !!storage.write(AUTH_FILE, JSON.stringify(cfg)); } catch (e) { return false; }
+};
+const server = createHandler({ routes: routes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
 require("http").createServer(server.handle).listen(file.port || 80);
 setInterval(() => agg.tick(nowS()), 1000);
-print("aggregator: web on port " + (file.port || 80));
+print("aggregator: web on port " + (file.port || 80) + (storage.read("web.json") ? "" : " (API only: no web.json in Storage, see npm run upload)"));

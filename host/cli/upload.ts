@@ -2,13 +2,17 @@
  * npm run upload -- --port /dev/ttyUSB0 --role meter|aggregator [options]
  *
  * Puts a built bundle on a real board (or a simulated console, tcp://127.0.0.1:PORT)
- * with the espruino CLI, in two CLI runs:
+ * with the espruino CLI, in two CLI runs (three for the aggregator):
  *   1. `-e require("Storage").write("meternet.json", ...)`: the node's CAN role,
  *      address and key material (modules/link/config.ts), never part of the bundle.
  *      The device prints CONFIG_WRITTEN when Storage took the file, and the CLI is
  *      ended then: CLI 0.1.67 never ends a run under 512 bytes by itself over an
  *      unthrottled console (process.env.CONSOLE Telnet or USB), e.g. the Linux
  *      interpreter's --telnet console or a simulated one;
+ *   (aggregator) the web app's files from build/web/ (gzipped, as the device serves
+ *      them, see modules/http/assets.ts): a script that writes each into Storage in
+ *      base64 pieces, erases the app files of an older build, and writes the manifest
+ *      web.json last, so the device never names a file that is not complete;
  *   2. build/<role>.js with `--config SAVE_ON_SEND=1`: written to Storage as .bootcde
  *      (so it survives a power cycle) and started with load().
  *
@@ -30,19 +34,22 @@
  *                     key (build/dev-key.json) is used when omitted, with a warning.
  *   --bundle FILE     upload FILE instead of build/<role>.js
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
- *   --dry-run         print the two CLI commands (key redacted) and exit
+ *   --no-web          aggregator: leave the web app's files in Storage as they are
+ *   --dry-run         print the CLI commands (key redacted) and exit
  * Exit status: 0 when both CLI runs succeeded and the device reported no "Uncaught"
  * error and no "NOT measuring" (a meter that refused its mains settings or its
  * firmware), 1 otherwise, 2 for bad arguments.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { meterKey } from "../../modules/can/kdf.ts";
 import { toHex } from "../../modules/can/hex.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { masterKey, readKeyFile } from "../sim/keyFile.ts";
 import { mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
+import { builtAssets } from "../web/assets.ts";
+import { MANIFEST } from "../../modules/http/assets.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
@@ -60,12 +67,14 @@ export interface UploadArgs {
   bundle: string;
   baud?: number;
   dryRun: boolean;
+  /** Aggregator: write build/web/ into Storage (default; --no-web skips). */
+  web: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): UploadArgs {
-  const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean } = { meters: [], dryRun: false };
+  const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean; web: boolean } = { meters: [], dryRun: false, web: true };
   let mainsHz: number | undefined;
   let mainsV: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -120,6 +129,7 @@ export function parseArgs(argv: string[]): UploadArgs {
         break;
       }
       case "--dry-run": a.dryRun = true; break;
+      case "--no-web": a.web = false; break;
       default: throw new UsageError("unknown option '" + flag + "'");
     }
   }
@@ -161,6 +171,30 @@ export function cliCommands(args: UploadArgs, config: object): string[][] {
     [...common, "-e", write],
     [...common, "--config", "SAVE_ON_SEND=1", args.bundle],
   ];
+}
+
+/** Bytes of one Storage write in the upload script (base64 makes the line 4/3 of it). */
+const PIECE = 768;
+
+/**
+ * The script that puts the web app's files into Storage: each file created at its full
+ * size and filled in pieces, app files of another build erased, the manifest last.
+ * Files: Storage name -> content (byte string), the manifest among them.
+ */
+export function webUploadScript(files: Map<string, string>): string {
+  const lines = ['var S=require("Storage");', "S.erase(" + JSON.stringify(MANIFEST) + ");"];
+  const keep = [...files.keys()].filter((n) => n !== MANIFEST);
+  lines.push("S.list().forEach(function(f){if(f.slice(-3)==='.gz'&&" + JSON.stringify(keep) + ".indexOf(f)<0)S.erase(f);});");
+  const put = (name: string, data: string) => {
+    for (let o = 0; o < data.length; o += PIECE) {
+      const b64 = Buffer.from(data.slice(o, o + PIECE), "latin1").toString("base64");
+      lines.push("S.write(" + JSON.stringify(name) + ",atob(" + JSON.stringify(b64) + ")," + o + (o === 0 ? "," + data.length : "") + ");");
+    }
+  };
+  for (const n of keep) put(n, files.get(n)!);
+  put(MANIFEST, files.get(MANIFEST)!);
+  lines.push('print("web app: ' + keep.length + ' files, "+S.read(' + JSON.stringify(MANIFEST) + ').length+" B manifest");');
+  return lines.join("\n") + "\n";
 }
 
 /** Wait after the device's confirmation before ending the CLI: its prompt and any late output arrive. */
@@ -238,6 +272,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   const [writeConfig, upload] = cliCommands(args, config);
   if (args.dryRun) {
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
+    if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web)\n");
     return 0;
   }
   const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
@@ -247,6 +282,24 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     const why = w.deviceError ? " on the device (see its error above)" : w.code === 0 ? ": the device never printed \"" + CONFIG_WRITTEN + "\" (full Storage? not an Espruino console?)" : "";
     process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + why + "\n");
     return 1;
+  }
+  if (args.role === "aggregator" && args.web) {
+    const files = builtAssets(ROOT + "build/web");
+    if (!files) {
+      process.stderr.write("upload: build/web/web.json missing: run `npm run build` first (or --no-web)\n");
+      return 1;
+    }
+    const script = ROOT + "build/web-upload.js";
+    writeFileSync(script, webUploadScript(files));
+    let bytes = 0;
+    for (const v of files.values()) bytes += v.length;
+    process.stdout.write("upload: web app, " + files.size + " files, " + bytes + " B, into Storage\n");
+    const c = ["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script];
+    const w2 = await runCli(c, timeoutMs);
+    if (w2.code !== 0 || w2.deviceError) {
+      process.stderr.write("upload: writing the web app failed" + (w2.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
+      return 1;
+    }
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
   const u = await runCli(upload, timeoutMs);

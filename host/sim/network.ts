@@ -19,6 +19,7 @@ import { linkToClock } from "../canbus/clockLink.ts";
 import { virtualDate } from "./virtualDate.ts";
 import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
+import { loadAssetsIntoStorage } from "../web/assets.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 
 export interface SimOptions {
@@ -98,6 +99,8 @@ export class SimNetwork {
     this.aggregator = this.makeNode("aggregator", undefined);
     storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters));
     storageWrite(this.aggregator.rt, "agg.json", aggFile(meters));
+    // the browser app's files, as `npm run upload -- --role aggregator` puts them on a board
+    loadAssetsIntoStorage(this.aggregator.rt);
     for (const m of meters) {
       const n = this.makeNode("meter" + m.address, m);
       storageWrite(n.rt, "meternet.json", meterConfig(aes, o.masterKey, m));

@@ -1,8 +1,11 @@
 /**
  * The built aggregator bundle (build/aggregator.js) in the Espruino host runtime:
- * configured through Storage "agg.json", fed readings through the CAN seam
- * (global.onReading), its pages fetched over the runtime's http, one deferrable run
- * planned through the login/CSRF flow. Also prints the JsVar estimate of the state.
+ * configured through Storage "agg.json", the web app's files (build/web) in its
+ * Storage as `npm run upload` puts them, fed readings through the CAN seam
+ * (global.onReading). The API contract: every GET route answers the same JSON shape
+ * as the handler on Node (handler.test.ts checks the values there), HEAD, 405 with
+ * Allow, JSON errors; the app's files as stored; one deferrable run planned through
+ * the login/CSRF flow. Also prints the JsVar estimate of the state.
  * Prints "N passed, M failed" last (host/web/bundle.suite.sh).
  */
 import { readFileSync } from "node:fs";
@@ -13,7 +16,29 @@ import { nodeHash } from "./nodeHash.ts";
 import { passwordHash } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
 import { siteConfig, fakePowerW } from "./fakeSite.ts";
+import { loadAssetsIntoStorage, builtAssets } from "./assets.ts";
+import { serve } from "./nodeAdapter.ts";
+import { makeSite } from "./fakeSite.ts";
 import type { ApiDecisions, ApiState } from "./apiTypes.ts";
+
+/** Same shape, where a quantity the bundle does not know yet (null) may stand for a number or text. */
+function assertSameShape(a: unknown, b: unknown, where: string): void {
+  if (a === "null" || b === "null") { assert.ok(a === b || ["number", "string"].includes((a === "null" ? b : a) as string), where + ": " + a + " vs " + b); return; }
+  if (Array.isArray(a) && Array.isArray(b)) { if (a.length && b.length) assertSameShape(a[0], b[0], where + "[0]"); return; }
+  if (a && typeof a === "object" && b && typeof b === "object") {
+    assert.deepEqual(Object.keys(a), Object.keys(b), where);
+    for (const k of Object.keys(a)) assertSameShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], where + "." + k);
+    return;
+  }
+  assert.equal(a, b, where);
+}
+
+/** The JSON shape of a value: types of leaves, keys of objects, the first element of arrays. */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length ? [shape(v[0])] : [];
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).sort().map(([k, x]) => [k, shape(x)]));
+  return v === null ? "null" : typeof v;
+}
 
 let passed = 0, failed = 0;
 async function step(name: string, fn: () => Promise<void> | void) {
@@ -31,6 +56,7 @@ const file = {
 try {
   await step("bundle starts from Storage config", async () => {
     rt.eval("require('Storage').write('agg.json', " + JSON.stringify(JSON.stringify(file)) + ")");
+    assert.ok(loadAssetsIntoStorage(rt) > 5000, "build/web missing: run npm run build");
     rt.execute(readFileSync(new URL("../../build/aggregator.js", import.meta.url), "utf8"), "aggregator.js");
     assert.ok(out.some((l) => l.includes("web on port 80")), out.join("\n"));
     assert.ok(!out.some((l) => l.includes("Uncaught")), out.join("\n"));
@@ -52,35 +78,66 @@ try {
     assert.equal(rt.eval("onReading({address:99,timeS:1,powerW:1,importmWh:1,exportmWh:0})"), false, "unknown meter rejected");
   });
 
-  await step("pages and API served by the bundle", async () => {
-    for (const p of ["/", "/load?a=2", "/bill", "/api/state", "/api/decisions", "/login", "/bill.csv"]) {
-      const r = await fetch(base + p);
-      assert.equal(r.status, 200, p);
-      await r.text();
-    }
+  await step("the stored app: gzip as stored, ETag, 304, HEAD", async () => {
+    const r = await fetch(base + "/");
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get("content-encoding"), "gzip");
+    const html = await r.text();
+    assert.match(html, /<!DOCTYPE html>/);
+    const js = /src="(\/a\.[0-9a-f]{8}\.js)"/.exec(html)![1];
+    const stored = builtAssets()!.get(js.slice(1) + ".gz")!;
+    const h = await fetch(base + js, { method: "HEAD" });
+    assert.equal(h.headers.get("content-length"), String(stored.length));
+    assert.equal(h.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    const g = await fetch(base + js);
+    assert.ok((await g.text()).length > stored.length);
+    assert.equal((await fetch(base + "/", { headers: { "if-none-match": r.headers.get("etag")! } })).status, 304);
+  });
+
+  await step("API contract: the bundle's answers have the Node handler's shapes", async () => {
+    const ref = makeSite(Math.floor(Date.now() / 1000));
+    const node = await serve(ref.server.handle, 0);
+    try {
+      for (const p of ["/api/session", "/api/state", "/api/load?a=2", "/api/decisions", "/api/bill", "/api/prices"]) {
+        const a = await fetch(base + p), b = await fetch(`http://127.0.0.1:${node.port}` + p);
+        assert.equal(a.status, 200, p);
+        assert.equal(a.headers.get("content-type"), b.headers.get("content-type"), p);
+        const ja = (await a.json()) as object, jb = (await b.json()) as object;
+        if (p === "/api/prices") { assert.deepEqual(ja, { blocks: [] }, "no prices imported on the bundle yet"); continue; }
+        if (p === "/api/decisions") { assert.deepEqual(Object.keys(ja).sort(), Object.keys(jb).sort()); continue; }
+        assertSameShape(shape(ja), shape(jb), p);
+      }
+    } finally { node.server.close(); }
     const st = (await (await fetch(base + "/api/state")).json()) as ApiState;
     assert.equal(st.meters.length, 4);
     assert.ok(st.meters[1]["1-0:1.7.0"]! > 0);
-    const svg = await (await fetch(base + "/load?a=2")).text();
-    assert.match(svg, /<path id=profile [^>]*d="M/);
+    assert.equal(st.meters[1].offline, false);
+    assert.equal((await fetch(base + "/api/state", { method: "HEAD" })).status, 200);
+    const put = await fetch(base + "/api/state", { method: "PUT", body: "x" });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "GET, HEAD");
+    assert.deepEqual(await (await fetch(base + "/api/load?a=0x2")).json(), { error: "a must be a whole number in 1..127", field: "a" });
+    assert.equal((await fetch(base + "/api/bill?from=2026-02-31")).status, 422);
     assert.equal((await fetch(base + "/../x")).status, 404, "fetch normalises; the raw case is in handler.test.ts");
     assert.equal((await fetch(base + "/api/renewable", { method: "POST", headers: { authorization: "Bearer bundle-token", "content-type": "application/json" }, body: "{bad" })).status, 400);
-    assert.equal((await fetch(base + "/")).status, 200, "still serving");
+    assert.equal((await fetch(base + "/api/state")).status, 200, "still serving");
   });
 
   await step("login, plan a deferrable run, logout (bundle)", async () => {
-    const r = await fetch(base + "/login", { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "user=admin&password=pw" });
-    assert.equal(r.status, 303);
+    const r = await fetch(base + "/api/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "admin", password: "pw" }) });
+    assert.equal(r.status, 200);
     const cookie = r.headers.get("set-cookie")!.split(";")[0];
-    const page = await (await fetch(base + "/control", { headers: { cookie } })).text();
-    const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(page)![1];
+    const { csrf } = (await r.json()) as { csrf: string };
     const by = new Date(Date.now() + 20 * 3600e3).toISOString().slice(0, 16) + "Z";
-    const d = await fetch(base + "/defer", { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: `a=1&dur=60&wh=800&by=${by}&mode=cheapest&csrf=${csrf}` });
-    assert.match(decodeURIComponent(d.headers.get("location")!), /Decision #\d+: deferred run planned/);
+    const post = (p: string, body: unknown) => fetch(base + p, { method: "POST", headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const d = await post("/api/defer", { a: 1, dur: 60, wh: 800, by, mode: "cheapest" });
+    assert.equal(d.status, 200);
+    assert.ok(((await d.json()) as { id: number }).id > 0);
     const dec = (await (await fetch(base + "/api/decisions")).json()) as ApiDecisions;
     assert.equal(dec.planned.length, 1);
-    const o = await fetch(base + "/logout", { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "csrf=" + csrf });
-    assert.equal(o.headers.get("location"), "/login");
+    assert.equal(dec.decisions[0].reason, "plan");
+    assert.equal((await post("/api/logout", {})).status, 200);
+    assert.equal((await post("/api/load", { a: 1, do: "auto" })).status, 401, "logged out");
   });
 
   await step("memory estimate of the aggregator's data", () => {

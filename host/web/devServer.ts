@@ -1,13 +1,14 @@
 /**
- * Serves the aggregator's pages on Node with the fake site, for the browser test,
- * the load test and people: `npx tsx host/web/devServer.ts [port]` (default 8080).
+ * Serves the aggregator's API and the built browser app (build/web, `npm run build`)
+ * on Node with the fake site, for the browser test, the load test and people:
+ * `npx tsx host/web/devServer.ts [port]` (default 8080).
  * Prints "listening on http://127.0.0.1:PORT" when ready.
  */
 import { serve } from "./nodeAdapter.ts";
 import { makeSite, PASSWORD } from "./fakeSite.ts";
 
-export async function startDevServer(port: number, nowS = Math.floor(Date.now() / 1000)) {
-  const site = makeSite(nowS);
+export async function startDevServer(port: number, nowS = Math.floor(Date.now() / 1000), opts: Parameters<typeof makeSite>[1] = {}) {
+  const site = makeSite(nowS, opts);
   // a reading per meter every 60 s of real time (the history is per minute too), decisions every second
   let fed = nowS;
   const tick = setInterval(() => {

@@ -13,6 +13,7 @@ import { routes } from "../../modules/aggregator/pages/routes.ts";
 import { localDay, dayStartS } from "../../modules/aggregator/localTime.ts";
 import { memStorage } from "../../modules/aggregator/testing/fixtures.ts";
 import { nodeHash } from "./nodeHash.ts";
+import { folderFiles } from "./assets.ts";
 
 export const PASSWORD = "correct horse";
 
@@ -39,7 +40,7 @@ export function fakePowerW(a: number, t: number): number {
   return sun > 0 ? -Math.round(3200 * sun) : 0;
 }
 
-export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?: number } = {}) {
+export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?: number; noPassword?: boolean } = {}) {
   const sent: string[] = [];
   const agg = new Aggregator(siteConfig(), memStorage(), { sendCommand: (a, c) => { sent.push(a + ":" + c); return 0; } });
   const tz = agg.cfg.tz;
@@ -68,9 +69,12 @@ export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?
   feed(nowS); // the relays the first decisions opened now show no power
   const salt = nodeHash.random(16);
   const iterations = opts.iterations ?? 64;
-  const auth = new Auth(nodeHash, { user: "admin", saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, PASSWORD, iterations), iterations, sessionS: 3600, maxFailures: 5, lockS: 300 });
-  const app = { agg, auth };
+  const auth = new Auth(nodeHash, opts.noPassword ? { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 }
+    : { user: "admin", saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, PASSWORD, iterations), iterations, sessionS: 3600, maxFailures: 5, lockS: 300 });
+  const saved: object[] = [];
+  const publicRead = opts.publicRead ?? true;
+  const app = { agg, auth, files: folderFiles(), publicRead, saveAuth: (c: object) => { saved.push({ ...c }); return true; } };
   let clock = nowS;
-  const server = createHandler({ routes: routes(app), auth, publicRead: opts.publicRead ?? true, apiToken: "test-token", nowS: () => clock });
-  return { agg, auth, app, server, sent, setNow: (t: number) => { clock = t; }, feed };
+  const server = createHandler({ routes: routes(app), auth, publicRead, apiToken: "test-token", nowS: () => clock });
+  return { agg, auth, app, server, sent, saved, setNow: (t: number) => { clock = t; }, feed };
 }

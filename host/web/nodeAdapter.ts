@@ -17,6 +17,7 @@ export function adapt(handler: DeviceHandler) {
       method: nreq.method ?? "",
       url: nreq.url ?? "",
       headers: nreq.headers as { [k: string]: string },
+      remote: nreq.socket.remoteAddress ?? "",
       on(ev, cb) {
         if (ev === "data") nreq.on("data", cb as (d: string) => void);
         else nreq.on("end", () => cb());

@@ -86,6 +86,9 @@ export class Aggregator {
 
   powerW(m: number): number { return this.store.latest[m * 6 + L_P]; }
 
+  /** True when meter row m stopped answering (the meter-offline work gives this its body). */
+  isOffline(m: number): boolean { return false; }
+
   /** Runs once a second or so: closes intervals, decides, saves when due. */
   tick(nowS: number): void {
     this.store.tick(nowS);

@@ -21,7 +21,7 @@ test("password hash is iterated salted SHA-256", () => {
   assert.equal(passwordHash(nodeHash, "salt", "pw", 3), d.toString("hex"));
 });
 
-test("sessions: HMAC-authenticated, expiring, revocable; lockout after 5 failures", () => {
+test("sessions: HMAC-authenticated, expiring, revocable; a growing delay after 5 failures", () => {
   const salt = "0123456789abcdef";
   const a = new Auth(nodeHash, { user: "admin", saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, "pw", 8), iterations: 8, sessionS: 60, maxFailures: 5, lockS: 300 });
   assert.equal(a.login("admin", "nope", 1000), LOGIN_BAD);
@@ -40,6 +40,35 @@ test("sessions: HMAC-authenticated, expiring, revocable; lockout after 5 failure
   assert.equal(a.check(t, 1000), "", "logged out");
   for (let i = 0; i < 4; i++) assert.equal(a.login("admin", "x", 2000), LOGIN_BAD);
   assert.equal(a.login("admin", "x", 2000), LOGIN_BAD);
-  assert.equal(a.login("admin", "pw", 2001), LOGIN_LOCKED, "locked even with the right password");
-  assert.equal(typeof a.login("admin", "pw", 2300), "string", "lock expires");
+  assert.equal(a.login("admin", "pw", 2000), LOGIN_LOCKED, "waits even with the right password");
+  assert.equal(a.waitS("", 2000), 1);
+  assert.equal(a.login("admin", "x", 2001), LOGIN_BAD);
+  assert.equal(a.waitS("", 2001), 2, "doubles");
+  assert.equal(typeof a.login("admin", "pw", 2003), "string", "the delay ends");
+  assert.equal(a.waitS("", 2003), 0, "a success clears it");
+});
+
+test("lockout per client: one address waiting leaves the others alone; the table is bounded", () => {
+  const salt = "0123456789abcdef";
+  const a = new Auth(nodeHash, { user: "admin", saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, "pw", 2), iterations: 2, sessionS: 60, maxFailures: 3, lockS: 60 });
+  for (let i = 0; i < 3; i++) a.login("admin", "x", 100, "10.0.0.9");
+  assert.equal(a.login("admin", "pw", 100, "10.0.0.9"), LOGIN_LOCKED);
+  assert.equal(typeof a.login("admin", "pw", 100, "10.0.0.1"), "string");
+  for (let c = 0; c < 20; c++) a.login("admin", "x", 100, "192.168.0." + c);
+  assert.ok(a.ck.length <= 8, "at most CLIENTS tracked");
+});
+
+test("first run: no password, nobody logs in; setPassword makes a salted hash and logs everyone out", () => {
+  const a = new Auth(nodeHash, { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 60, maxFailures: 5, lockS: 300 });
+  assert.equal(a.firstRun(), true);
+  assert.equal(a.login("", "", 10), LOGIN_BAD);
+  const c = a.setPassword("owner", "long enough");
+  assert.equal(a.firstRun(), false);
+  assert.equal(c.iterations, 64);
+  assert.match(c.saltHex, /^[0-9a-f]{32}$/);
+  const t = a.login("owner", "long enough", 10) as string;
+  assert.equal(typeof t, "string");
+  a.setPassword("owner", "another one");
+  assert.equal(a.check(t, 10), "", "sessions end with the old password");
+  assert.equal(a.login("owner", "long enough", 10), LOGIN_BAD);
 });

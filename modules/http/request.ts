@@ -1,4 +1,4 @@
-/** Pieces of a request: header lookup, query and form decoding, cookies, path checks. */
+/** Pieces of a request: header lookup, query decoding, cookies, path checks, strict fields. */
 import { fail } from "./types";
 
 /** Header by name, case-insensitively (Espruino keeps the client's spelling, Node lowercases). */
@@ -48,11 +48,34 @@ export function cleanPath(raw: string): string {
   return p;
 }
 
-/** A whole-number field within [min, max], or 422 naming the field. */
+/** True for "0".."9" repeated (at least once): no sign, space, dot, exponent or "0x". */
+export function isDigits(s: string): boolean {
+  if (!s) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * A whole-number field within [min, max], or 422 naming the field. A JSON number, or
+ * text of decimal digits with an optional leading "-": "0x10", " 1e1 ", "1.0", "+3"
+ * and "" are refused rather than read as JavaScript's Number() would.
+ */
 export function intField(o: { [k: string]: unknown }, k: string, min: number, max: number): number {
-  const v = typeof o[k] === "string" && o[k] !== "" ? +(o[k] as string) : o[k];
-  if (typeof v !== "number" || !(v >= min && v <= max) || Math.floor(v) !== v) fail(422, k + " must be a whole number in " + min + ".." + max);
+  let v = o[k];
+  if (typeof v === "string") v = isDigits(v[0] === "-" ? v.slice(1) : v) ? +v : NaN;
+  if (typeof v !== "number" || !(v >= min && v <= max) || Math.floor(v) !== v) fail(422, k + " must be a whole number in " + min + ".." + max, k);
   return v as number;
+}
+
+/** A local day "YYYY-MM-DD" that exists on the calendar (2026-02-31 is refused, not read as 3 March). */
+export function dayField(o: { [k: string]: unknown }, k: string, parse: (s: string) => number, print: (day: number) => string): number {
+  const s = o[k];
+  const d = typeof s === "string" ? parse(s) : NaN;
+  if (isNaN(d) || print(d) !== s) fail(422, k + " must be a date YYYY-MM-DD that exists", k);
+  return d;
 }
 
 /** A JSON object body (400 when it is not JSON, 415 when not declared as JSON). */

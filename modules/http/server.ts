@@ -2,149 +2,166 @@
  * The request handler, one code for Espruino's http and Node's (through
  * host/web/nodeAdapter.ts): checks the request against limits, reads a bounded body,
  * authenticates, dispatches to a route and streams the reply chunk by chunk, waiting
- * for "drain" between chunks so a page never sits whole in RAM. Every bad request gets
- * its 4xx with a one-line reason, is counted, and the server keeps serving.
+ * for "drain" between chunks so a reply never sits whole in RAM. Every bad request gets
+ * its 4xx as JSON {"error": reason, "field": name?}, is counted, and the server keeps
+ * serving. HEAD is answered for every GET route (headers only); a method a path does not
+ * take gets 405 with the Allow header listing those it does.
  */
-import { HttpReq, HttpRes, Reply, Routes, Ctx, HttpFail } from "./types";
-import { header, parseForm, cookie, cleanPath } from "./request";
+import { HttpReq, HttpRes, Reply, Routes, Ctx, HttpFail, Route } from "./types";
+import { header, parseForm, cookie, cleanPath, isDigits } from "./request";
 import { Auth } from "./auth";
 import { sameText } from "./hmac";
 
 export interface ServerOptions {
   routes: Routes;
   auth: Auth;
-  /** Reading pages and GET API without login. */
+  /** Reading data (level 1 routes) without login: off unless the configuration says so. */
   publicRead: boolean;
   /** Bearer token for machine clients of the API ("" = none). */
   apiToken: string;
   nowS: () => number;
+  /**
+   * Streamed replies in flight at once (0: no limit). Each costs RAM until it ends
+   * (its connection, its chunk, its closure); on the real interpreter at 3600 JsVars
+   * five at once ran the aggregator out of memory. A browser loading the app needs two
+   * at a time (script and style, then session and state); more get 503 + Retry-After.
+   */
+  maxStreams?: number;
 }
 
 export interface ServerStats { requests: number; client: number; server: number; }
 
 const LIMIT_URL = 512, LIMIT_HEADERS = 2048, LIMIT_HEADER_COUNT = 32, LIMIT_BODY = 2048;
-const SECURITY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
-/** Writes a reply: whole, or chunk by chunk on "drain". */
-export function send(res: HttpRes, r: Reply): void {
-  const h: { [k: string]: string } = { "Content-Type": r.type || "text/html; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": SECURITY };
+/** The app's script and style are files of this origin: nothing inline runs. */
+const SECURITY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const JSON_TYPE = "application/json";
+
+/** Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. */
+export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }): void {
+  const h: { [k: string]: string } = { "Content-Type": r.type || JSON_TYPE, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": SECURITY, "Referrer-Policy": "same-origin" };
   if (r.headers) Object.assign(h, r.headers);
-  if (!r.chunks) {
+  if (!r.chunks || head) {
     const b = r.body || "";
-    h["Content-Length"] = "" + b.length;
+    if (!r.chunks) h["Content-Length"] = "" + b.length;
     res.writeHead(r.status, h);
-    res.end(b);
+    res.end(head ? undefined : b);
     return;
   }
   const chunks = r.chunks;
   let i = 0;
   let gone = false;
+  if (live) live.n++;
+  const end = () => { if (!gone) { gone = true; if (live) live.n--; } };
   const next = () => {
     while (!gone) {
-      const c = chunks(i++);
-      if (c === null) { gone = true; res.end(); return; }
+      let c: string | null = null;
+      try { c = chunks(i++); } catch (e) { /* headers are out: end the reply short */ }
+      if (c === null) { end(); res.end(); return; }
       if (c && res.write(c) !== true) return;
     }
   };
   res.on("drain", next);
-  res.on("close", () => { gone = true; });
+  res.on("close", end);
   res.writeHead(r.status, h);
   next();
 }
 
-export function text(status: number, msg: string): Reply {
-  return { status: status, type: "text/plain; charset=utf-8", body: status + " " + msg + "\n" };
+/** An error answer: {"error": msg} plus the field at fault when there is one. */
+export function problem(status: number, msg: string, field?: string, headers?: { [k: string]: string }): Reply {
+  return { status: status, headers: headers, body: JSON.stringify({ error: msg, field: field }) };
 }
 
-export function redirect(to: string, headers?: { [k: string]: string }): Reply {
-  const h: { [k: string]: string } = { Location: to };
-  if (headers) Object.assign(h, headers);
-  return { status: 303, headers: h, body: "" };
+export function json(o: unknown, headers?: { [k: string]: string }): Reply {
+  return { status: 200, headers: headers, body: JSON.stringify(o) };
 }
+
+const METHODS = ["GET", "HEAD", "POST"];
 
 export function createHandler(o: ServerOptions) {
   const stats: ServerStats = { requests: 0, client: 0, server: 0 };
+  const live = { n: 0 };
 
-  function find(methodAndPath: string) {
+  function find(method: string, path: string): Route | undefined {
+    const k = (method === "HEAD" ? "GET" : method) + " " + path;
     const t = o.routes;
-    return typeof t === "function" ? t(methodAndPath) : t[methodAndPath];
+    return typeof t === "function" ? t(k) : t[k];
   }
 
-  function reply(res: HttpRes, r: Reply) {
+  function reply(res: HttpRes, r: Reply, head?: boolean) {
     if (r.status >= 500) stats.server++;
     else if (r.status >= 400) stats.client++;
-    send(res, r);
+    send(res, r, head, live);
   }
 
-  function run(req: HttpReq, res: HttpRes, path: string, query: string, body: string, nowS: number) {
-    const route = find(req.method + " " + path)!;
-    const c: Ctx = { method: req.method, path: path, query: parseForm(query), form: {}, body: body, headers: req.headers, nowS: nowS, session: "", csrf: "" };
+  function run(req: HttpReq, res: HttpRes, route: Route, path: string, query: string, body: string, nowS: number) {
+    const head = req.method === "HEAD";
+    const c: Ctx = { method: req.method, path: path, query: parseForm(query), body: body, headers: req.headers, nowS: nowS, session: "", csrf: "", client: req.remote || "" };
     const auth = header(req.headers, "authorization");
     if (o.apiToken && auth.indexOf("Bearer ") === 0 && sameText(auth.slice(7), o.apiToken)) c.session = "api";
     else {
       c.session = o.auth.check(cookie(req.headers, "sid"), nowS);
       if (c.session) c.csrf = o.auth.csrf(c.session);
     }
-    if (header(req.headers, "content-type").indexOf("application/x-www-form-urlencoded") === 0) c.form = parseForm(body);
     const need = route.level === 1 && o.publicRead ? 0 : route.level;
-    if (need && !c.session) {
-      return reply(res, path.indexOf("/api/") === 0 ? text(401, "log in first") : redirect("/login"));
-    }
+    if (need && !c.session) return reply(res, problem(401, "log in first"), head);
     if (req.method === "POST" && route.level === 2 && c.session !== "api") {
-      const t = c.form.csrf || header(req.headers, "x-csrf-token");
-      if (!t || !sameText(t, c.csrf)) return reply(res, text(403, "missing or wrong CSRF token"));
+      const t = header(req.headers, "x-csrf-token");
+      if (!t || !sameText(t, c.csrf)) return reply(res, problem(403, "missing or wrong CSRF token"));
     }
-    reply(res, route.h(c));
+    reply(res, route.h(c), head);
   }
 
-  function fault(res: HttpRes, e: unknown) {
+  function fault(res: HttpRes, e: unknown, head?: boolean) {
     const f = e as HttpFail;
-    if (f && typeof f.status === "number" && typeof f.msg === "string") reply(res, text(f.status, f.msg));
-    else reply(res, text(500, "internal error: " + e));
+    if (f && typeof f.status === "number" && typeof f.msg === "string") reply(res, problem(f.status, f.msg, f.field), head);
+    else reply(res, problem(500, "internal error: " + e), head);
   }
 
   function handle(req: HttpReq, res: HttpRes): void {
     stats.requests++;
+    const head = req.method === "HEAD";
     try {
       const url = typeof req.url === "string" ? req.url : "";
-      if (req.method !== "GET" && req.method !== "POST") return reply(res, text(405, "only GET and POST"));
-      if (url.length > LIMIT_URL) return reply(res, text(414, "URL longer than " + LIMIT_URL));
-      if (url[0] !== "/") return reply(res, text(400, "request target must start with /"));
+      if (url.length > LIMIT_URL) return reply(res, problem(414, "URL longer than " + LIMIT_URL), head);
+      if (url[0] !== "/") return reply(res, problem(400, "request target must start with /"), head);
       let hb = 0, hn = 0;
       for (const k in req.headers) { hn++; hb += k.length + ("" + req.headers[k]).length + 4; }
-      if (hb > LIMIT_HEADERS || hn > LIMIT_HEADER_COUNT) return reply(res, text(431, "headers over " + LIMIT_HEADERS + " bytes or " + LIMIT_HEADER_COUNT + " fields"));
+      if (hb > LIMIT_HEADERS || hn > LIMIT_HEADER_COUNT) return reply(res, problem(431, "headers over " + LIMIT_HEADERS + " bytes or " + LIMIT_HEADER_COUNT + " fields"), head);
       const q = url.indexOf("?");
       const path = cleanPath(q < 0 ? url : url.slice(0, q));
       const query = q < 0 ? "" : url.slice(q + 1);
-      const route = find(req.method + " " + path);
+      const route = METHODS.indexOf(req.method) >= 0 ? find(req.method, path) : undefined;
       if (!route) {
-        const other = find((req.method === "GET" ? "POST " : "GET ") + path);
-        return reply(res, other ? text(405, "use " + (req.method === "GET" ? "POST" : "GET")) : text(404, "no page " + path));
+        let allow = "";
+        for (let i = 0; i < METHODS.length; i++) if (find(METHODS[i], path)) allow += (allow ? ", " : "") + METHODS[i];
+        return reply(res, allow ? problem(405, "use " + allow, undefined, { Allow: allow }) : problem(404, "nothing at " + path), head);
       }
+      if (o.maxStreams && live.n >= o.maxStreams) return reply(res, problem(503, "busy: try again in a second", undefined, { "Retry-After": "1" }), head);
       const nowS = o.nowS();
-      if (req.method === "GET") return run(req, res, path, query, "", nowS);
+      if (req.method !== "POST") return run(req, res, route, path, query, "", nowS);
       const cl = header(req.headers, "content-length");
-      if (cl === "") return reply(res, text(411, "Content-Length required"));
+      if (cl === "") return reply(res, problem(411, "Content-Length required"));
       const len = +cl;
       const max = route.maxBody || LIMIT_BODY;
-      if (!(len >= 0) || Math.floor(len) !== len) return reply(res, text(400, "bad Content-Length"));
-      if (len > max) return reply(res, text(413, "body over " + max + " bytes"));
+      if (!isDigits(cl)) return reply(res, problem(400, "bad Content-Length"));
+      if (len > max) return reply(res, problem(413, "body over " + max + " bytes"));
       let body = "";
       let done = false;
       const finish = () => {
         if (done) return;
         done = true;
-        try { run(req, res, path, query, body, nowS); } catch (e) { fault(res, e); }
+        try { run(req, res, route, path, query, body, nowS); } catch (e) { fault(res, e); }
       };
       req.on("data", (d) => {
         if (done) return;
         body += d;
-        if (body.length > len) { done = true; reply(res, text(413, "body longer than Content-Length")); }
+        if (body.length > len) { done = true; reply(res, problem(413, "body longer than Content-Length")); }
         else if (body.length === len) finish();
       });
       req.on("close", () => { if (!done && body.length === len) finish(); });
       if (len === 0) finish();
-    } catch (e) { fault(res, e); }
+    } catch (e) { fault(res, e, head); }
   }
 
   return { handle: handle, stats: stats };

@@ -8,6 +8,8 @@ export interface HttpReq {
   method: string;
   url: string;
   headers: { [name: string]: string };
+  /** The client's address when the platform tells it (Node does; Espruino's http does not). */
+  remote?: string;
   on(ev: "data" | "close", cb: (d?: string) => void): void;
 }
 export interface HttpRes {
@@ -31,21 +33,22 @@ export interface Ctx {
   method: string;
   path: string;
   query: { [k: string]: string };
-  /** Fields of an urlencoded body (empty otherwise). */
-  form: { [k: string]: string };
   body: string;
   headers: { [name: string]: string };
   nowS: number;
   /** Session nonce when logged in (or "api" for the bearer token), "" otherwise. */
   session: string;
   csrf: string;
+  /** Who asks, for the login lockout: the client's address, "" when unknown. */
+  client: string;
 }
 
 export type Handler = (c: Ctx) => Reply;
 
 /**
- * A route. level 0: public; 1: reading (public when configured so); 2: control (login,
- * and a CSRF token on POST). maxBody: largest accepted body in bytes (POST only).
+ * A route. level 0: public; 1: reading (public only when configured so); 2: control
+ * (login, and the session's CSRF token in X-CSRF-Token on POST). maxBody: largest
+ * accepted body in bytes (POST only).
  */
 export interface Route { h: Handler; level: number; maxBody?: number; }
 /**
@@ -55,8 +58,8 @@ export interface Route { h: Handler; level: number; maxBody?: number; }
  */
 export type Routes = { [methodAndPath: string]: Route } | ((methodAndPath: string) => Route | undefined);
 
-/** Throwable answer for a bad request: caught by the server and sent as is. */
-export interface HttpFail { status: number; msg: string; }
-export function fail(status: number, msg: string): never {
-  throw { status: status, msg: msg };
+/** Throwable answer for a bad request: caught by the server and sent as JSON {error, field?}. */
+export interface HttpFail { status: number; msg: string; field?: string; }
+export function fail(status: number, msg: string, field?: string): never {
+  throw { status: status, msg: msg, field: field };
 }

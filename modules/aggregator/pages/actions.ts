@@ -1,116 +1,117 @@
 /**
- * What a person or a controller can change, shared by the HTML forms and the JSON
- * API. Each action takes the request's fields (form or JSON object) and returns a
- * message, or throws a 422 naming the field at fault.
+ * JSON API, the changing half: what a person (through the browser app) or a machine
+ * client (bearer token) can change. Each action takes the request's JSON object and
+ * answers {"ok": true, ...}, or fails with 422 naming the field at fault.
  */
 import { Ctx, Reply, fail } from "../../http/types";
 import { intField, jsonBody } from "../../http/request";
-import { redirect } from "../../http/server";
+import { json } from "../../http/server";
 import { WebApp } from "./webApp";
-import { LOG_N } from "../decisions";
 import { CO_STATES } from "../aggregator";
-import { parseIso } from "../localTime";
-import { reasonText } from "./reasons";
+import { parseIso, parseDay, dayText } from "../localTime";
 import { importPrices } from "../priceImport";
+import { fmtFixed } from "../fixedPoint";
 
 export type Fields = { [k: string]: unknown };
-export type Action = (app: WebApp, c: Ctx, f: Fields) => string;
 
 /** Manual pins last this long. */
 export const MANUAL_S = 4 * 3600;
 
-export function row(app: WebApp, f: Fields): number {
+/** The registry row of field "a" (a meter address), 404 when no meter has it. */
+export function meterRow(app: WebApp, f: Fields): number {
   const m = app.agg.reg.indexOf(intField(f, "a", 1, 127));
-  if (m < 0) fail(404, "no meter at that address");
-  if (!app.agg.reg.list[m].hasRelay) fail(422, "this load has no relay");
+  if (m < 0) fail(404, "no meter at that address", "a");
   return m;
 }
 
-function done(app: WebApp, c: Ctx, msg: string): string {
-  app.agg.tick(c.nowS);
-  return msg;
+function relayRow(app: WebApp, f: Fields): number {
+  const m = meterRow(app, f);
+  if (!app.agg.reg.list[m].hasRelay) fail(422, "this load has no relay", "a");
+  return m;
 }
 
-/** a, do = connect | disconnect | auto */
-export const switchLoad: Action = (app, c, f) => {
-  const m = row(app, f);
-  const d = f.do;
-  if (d !== "auto" && d !== "connect" && d !== "disconnect") fail(422, "do must be connect, disconnect or auto");
-  app.agg.dec.manual(c.nowS, m, d === "auto" ? -1 : d === "connect" ? 1 : 0, c.nowS + MANUAL_S);
-  return done(app, c, app.agg.reg.list[m].name + ": " + d + (d === "auto" ? "" : " for 4 h"));
-};
+/** An ISO 8601 time on a date that exists (parseIso alone reads 2026-02-31 as 3 March). */
+function timeField(app: WebApp, f: Fields, k: string): number {
+  const s = f[k];
+  const t = typeof s === "string" && dayText(parseDay(s.slice(0, 10))) === s.slice(0, 10) ? parseIso(s, app.agg.cfg.tz) : NaN;
+  if (isNaN(t)) fail(422, k + " must be a time YYYY-MM-DDTHH:MM on a date that exists", k);
+  return t;
+}
 
-/** a, dur (min), wh, by (local YYYY-MM-DDTHH:MM or ISO with zone), mode = cheapest | greenest */
-export const defer: Action = (app, c, f) => {
-  const m = row(app, f);
+const ok = (o?: Fields): Reply => json(Object.assign({ ok: true }, o));
+
+/** {a, do: "connect" | "disconnect" | "auto"}: pinned for 4 h, or back to the rules. */
+export function switchLoad(app: WebApp, c: Ctx, f: Fields): Reply {
+  const m = relayRow(app, f);
+  const d = f.do;
+  if (d !== "auto" && d !== "connect" && d !== "disconnect") fail(422, "do must be connect, disconnect or auto", "do");
+  app.agg.dec.manual(c.nowS, m, d === "auto" ? -1 : d === "connect" ? 1 : 0, c.nowS + MANUAL_S);
+  app.agg.tick(c.nowS);
+  return ok({ untilS: d === "auto" ? null : c.nowS + MANUAL_S });
+}
+
+/** {a, dur (min), wh, by (ISO, local without zone), mode: "cheapest" | "greenest"}: the planned decision. */
+export function defer(app: WebApp, c: Ctx, f: Fields): Reply {
+  const m = relayRow(app, f);
   const dur = intField(f, "dur", 15, 1440);
   const wh = intField(f, "wh", 1, 50000);
-  const by = typeof f.by === "string" ? parseIso(f.by, app.agg.cfg.tz) : NaN;
-  if (isNaN(by)) fail(422, "by must be a time YYYY-MM-DDTHH:MM");
+  const by = timeField(app, f, "by");
+  if (f.mode !== undefined && f.mode !== "cheapest" && f.mode !== "greenest") fail(422, "mode must be cheapest or greenest", "mode");
   const a = app.agg;
   const r = a.dec.schedule(c.nowS, m, dur * 60, wh, by, f.mode === "greenest", a.prices, a.forecast.blocks.length ? a.forecast : null);
-  if (typeof r === "string") fail(422, r);
-  return done(app, c, "Decision #" + r + ": " + reasonText(a, (r - 1) % LOG_N));
-};
+  if (typeof r === "string") fail(422, r, "by");
+  a.tick(c.nowS);
+  const j = a.dec.job(m);
+  return ok({ id: r, startS: j ? j.startS : null, costEur: j && !isNaN(j.costMc) ? fmtFixed(j.costMc, 5) : null });
+}
 
-/** id of a logged decision */
-export const override: Action = (app, c, f) => {
+/** {id}: a logged decision overridden. */
+export function override(app: WebApp, c: Ctx, f: Fields): Reply {
   const id = intField(f, "id", 1, 4e9);
   const e = app.agg.dec.override(c.nowS, id);
-  if (e) fail(422, e);
-  return done(app, c, "Decision #" + id + " overridden");
-};
+  if (e) fail(422, e, "id");
+  app.agg.tick(c.nowS);
+  return ok();
+}
 
-/** data: the uploaded file's text */
-export const prices: Action = (app, c, f) => {
-  const e = app.agg.loadPrices(typeof f.data === "string" ? f.data : "");
-  if (e) fail(422, "prices rejected, old prices kept: " + e);
-  return "Prices imported";
-};
+/**
+ * Prices: the body is the file itself (ENTSO-E A44 XML, CSV) or JSON, the compact form
+ * the browser app posts after parsing any of them: [{start, resolution, prices}].
+ */
+export function prices(app: WebApp, c: Ctx): Reply {
+  const e = app.agg.loadPrices(c.body);
+  if (e) fail(422, "prices rejected, old prices kept: " + e, "data");
+  return ok({ blocks: app.agg.prices.blocks.length });
+}
 
-/** data: a renewable availability forecast in %, in any price upload format (for "greenest" runs) */
-export const forecast: Action = (app, c, f) => {
-  const r = importPrices(typeof f.data === "string" ? f.data : "", app.agg.cfg.tz);
-  if (!Array.isArray(r)) fail(422, "forecast rejected: line " + r.line + ": " + r.reason);
+/** A renewable availability forecast in %, in any price format (for "greenest" runs). */
+export function forecast(app: WebApp, c: Ctx): Reply {
+  const r = importPrices(c.body, app.agg.cfg.tz);
+  if (!Array.isArray(r)) fail(422, "forecast rejected: line " + r.line + ": " + r.reason, "data");
   app.agg.forecast.put(r);
-  return "Forecast imported";
-};
+  return ok();
+}
 
-/** pct: renewable availability 0..100 */
-export const renewable: Action = (app, c, f) => {
+/** {pct}: renewable availability 0..100. */
+export function renewable(app: WebApp, c: Ctx, f: Fields): Reply {
   app.agg.renewPct = intField(f, "pct", 0, 100);
   app.agg.renewS = c.nowS;
-  return done(app, c, "ok");
-};
+  app.agg.tick(c.nowS);
+  return ok();
+}
 
-/** state = off | starting | running | fault, powerW optional */
-export const cogen: Action = (app, c, f) => {
+/** {state: off | starting | running | fault, powerW?}. */
+export function cogen(app: WebApp, c: Ctx, f: Fields): Reply {
   const st = CO_STATES.indexOf(f.state as string);
-  if (st < 1) fail(422, "state must be one of " + CO_STATES.slice(1).join(", "));
+  if (st < 1) fail(422, "state must be one of " + CO_STATES.slice(1).join(", "), "state");
   const a = app.agg;
   a.coPowerW = f.powerW === undefined ? NaN : intField(f, "powerW", -1e7, 1e7);
   a.coState = st;
   a.coS = c.nowS;
-  return "ok";
-};
-
-/** A form posts, then lands back on the control page with the message. */
-export function viaForm(act: Action) {
-  return (app: WebApp, c: Ctx): Reply => {
-    let msg: string;
-    try { msg = act(app, c, c.form); } catch (e) {
-      if ((e as { status: number }).status !== 422) throw e;
-      msg = "Error: " + (e as { msg: string }).msg;
-    }
-    return redirect("/control?msg=" + encodeURIComponent(msg));
-  };
+  return ok();
 }
 
-/** The API takes a JSON object (prices: the raw file) and answers {"ok":true,"msg":...}. */
-export function viaApi(act: Action) {
-  return (app: WebApp, c: Ctx): Reply => {
-    const f = act === prices || act === forecast ? { data: c.body } : jsonBody(c.headers, c.body);
-    return { status: 200, type: "application/json", body: JSON.stringify({ ok: true, msg: act(app, c, f) }) };
-  };
+/** Wraps an action on a JSON object body. */
+export function withJson(act: (app: WebApp, c: Ctx, f: Fields) => Reply) {
+  return (app: WebApp, c: Ctx): Reply => act(app, c, jsonBody(c.headers, c.body));
 }
-

@@ -1,87 +1,167 @@
 /**
- * JSON API: everything the pages show, quantities named by OBIS codes (IEC 62056-61)
- * in base units: 1-0:1.7.0 active power import (W), 1-0:2.7.0 active power export
- * (W), 1-0:1.8.0 active energy import (Wh), 1-0:2.8.0 active energy export (Wh),
- * 1-0:32.7.0 voltage L1 (V), 1-0:31.7.0 current L1 (A). Money in EUR as decimal
- * text (exact), prices in EUR/MWh.
+ * JSON API, the reading half: everything the browser app shows, quantities named by
+ * OBIS codes (IEC 62056-61) in base units: 1-0:1.7.0 active power import (W),
+ * 1-0:2.7.0 active power export (W), 1-0:1.8.0 active energy import (Wh), 1-0:2.8.0
+ * active energy export (Wh), 1-0:32.7.0 voltage L1 (V), 1-0:31.7.0 current L1 (A).
+ * Money as exact decimal text in EUR (5 decimals: the ledger's milli-cents; the app
+ * shows the currency's minor unit), prices in EUR/MWh. Times are UTC epoch seconds;
+ * the site's zone rule comes with /api/state so the browser shows site local time.
+ * Lists stream one element per chunk. host/web/apiTypes.ts types every answer.
  */
-import { Ctx, Reply } from "../../http/types";
+import { Ctx, Reply, fail } from "../../http/types";
+import { dayField } from "../../http/request";
 import { WebApp } from "./webApp";
 import { L_N, L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
 import { LOG_N } from "../decisions";
 import { CO_STATES } from "../aggregator";
-import { reasonText, actionText } from "./reasons";
-import { todaymWh } from "./dashboard";
-import { meterRow } from "./loadPage";
-import { bill, households, kWh, eur } from "../billing";
-import { period } from "./billPage";
+import { bill, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
+import { localDay, dayStartS, parseDay, dayText } from "../localTime";
 import { fmtFixed } from "../fixedPoint";
+import { meterRow } from "./actions";
 
-const J = "application/json";
 const num = (v: number) => (isFinite(v) ? v : null);
+const eurMWh = (mc: number) => (isNaN(mc) ? null : mc / 100);
+
+/** Energy imported (dir 0) or exported (1) today by meter m, mWh, including the interval in progress. */
+export function todaymWh(app: WebApp, m: number, nowS: number, dir: number): number {
+  const s = app.agg.store;
+  const d = localDay(app.agg.cfg.tz, nowS);
+  return s.sum(m, d, d, new Float64Array(4))[dir] + s.open[m * 2 + dir];
+}
+
+/** Start of the price interval after the one in force at tS (the next hour when no block covers tS). */
+function nextPriceS(app: WebApp, tS: number): number {
+  const b = app.agg.prices.blocks;
+  for (let i = 0; i < b.length; i++) {
+    const k = Math.floor((tS - b[i].startS) / b[i].stepS);
+    if (k >= 0 && k < b[i].values.length) return b[i].startS + (k + 1) * b[i].stepS;
+  }
+  return Math.floor(tS / 3600) * 3600 + 3600;
+}
+
+/** A JSON list streamed one element per chunk, between `head` and `tail`. */
+function jsonList(head: string, n: number, item: (k: number) => unknown, tail: string): Reply {
+  return { status: 200, chunks: (i) => (i === 0 ? head + "[" : i <= n ? (i > 1 ? "," : "") + JSON.stringify(item(i - 1)) : i === n + 1 ? "]" + tail : null) };
+}
 
 export function apiState(app: WebApp, c: Ctx): Reply {
   const a = app.agg;
   const n = a.reg.list.length;
+  let siteW = 0;
+  for (let m = 0; m < n; m++) if (!a.isOffline(m) && isFinite(a.powerW(m))) siteW += a.powerW(m);
+  const next = nextPriceS(app, c.nowS);
+  const head = JSON.stringify({
+    timeS: c.nowS, tz: a.cfg.tz, limitW: a.cfg.limitW, siteW: Math.round(siteW),
+    renewable: { pct: num(a.renewPct), timeS: num(a.renewS) },
+    cogenerator: { state: CO_STATES[a.coState], powerW: num(a.coPowerW), timeS: num(a.coS) },
+    price: { nowEurMWh: eurMWh(a.prices.at(c.nowS)), nextEurMWh: eurMWh(a.prices.at(next)), nextS: next },
+  });
+  return jsonList(head.slice(0, -1) + ',"meters":', n, (m) => {
+    const info = a.reg.list[m];
+    const l = a.store.latest;
+    const b = m * L_N;
+    const p = a.powerW(m);
+    return {
+      address: info.address, name: info.name, household: info.household, relay: info.hasRelay, connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
+      offline: a.isOffline(m), timeS: num(l[b + L_T]),
+      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000),
+      "1-0:32.7.0": num(l[b + L_V]), "1-0:31.7.0": num(l[b + L_I]), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
+    };
+  }, "}");
+}
+
+/**
+ * One load: the last 24 h as 15-minute average power with the price of each interval,
+ * and the last 7 local days' imported and exported energy with their mean price.
+ */
+export function apiLoad(app: WebApp, c: Ctx): Reply {
+  const a = app.agg;
+  const m = meterRow(app, c.query);
+  const end = Math.floor(c.nowS / SLOT_S);
+  const start = (end - PROFILE_SLOTS) * SLOT_S;
+  const prof = a.store.profileOf(m, end, new Float32Array(PROFILE_SLOTS));
+  const today = localDay(a.cfg.tz, c.nowS);
+  const head = JSON.stringify({ address: a.reg.list[m].address, offline: a.isOffline(m), "1-0:1.7.0": num(a.powerW(m)), startS: start, stepS: SLOT_S });
   return {
-    status: 200, type: J,
+    status: 200,
     chunks: (i) => {
-      if (i === 0) {
-        const head = JSON.stringify({
-          timeS: c.nowS, renewable: { pct: num(a.renewPct), timeS: num(a.renewS) }, cogenerator: { state: CO_STATES[a.coState], powerW: num(a.coPowerW), timeS: num(a.coS) },
-          price: { nowEurMWh: num(a.prices.at(c.nowS) / 100), nextHourEurMWh: num(a.prices.at(Math.floor(c.nowS / 3600) * 3600 + 3600) / 100) }, limitW: a.cfg.limitW,
-        });
-        return head.slice(0, -1) + ',"meters":[';
+      if (i === 0) return head.slice(0, -1) + ',"powerW":[';
+      if (i <= 4) {
+        // a quarter of the day per chunk: power, then price
+        let s = "";
+        for (let k = (i - 1) * 24; k < i * 24; k++) s += (k ? "," : "") + JSON.stringify(num(prof[k]));
+        return s;
       }
-      if (i > n) return i === n + 1 ? "]}" : null;
-      const m = i - 1;
-      const info = a.reg.list[m];
-      const l = a.store.latest;
-      const b = m * L_N;
-      const p = a.powerW(m);
-      return (m ? "," : "") + JSON.stringify({
-        address: info.address, name: info.name, household: info.household, relay: info.hasRelay, connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0, timeS: num(l[b + L_T]),
-        "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000),
-        "1-0:32.7.0": num(l[b + L_V]), "1-0:31.7.0": num(l[b + L_I]), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
-      });
+      if (i <= 8) {
+        let s = i === 5 ? '],"priceEurMWh":[' : "";
+        for (let k = (i - 5) * 24; k < (i - 4) * 24; k++) s += (k ? "," : "") + JSON.stringify(eurMWh(a.prices.at(start + k * SLOT_S)));
+        return s;
+      }
+      if (i === 9) {
+        let s = '],"days":[';
+        for (let d = today - 6; d <= today; d++) {
+          const e = a.store.sum(m, d, d, new Float64Array(4));
+          const t0 = dayStartS(a.cfg.tz, d), t1 = dayStartS(a.cfg.tz, d + 1);
+          let sum = 0, cnt = 0;
+          for (let t = t0; t < t1; t += SLOT_S) { const p = a.prices.at(t); if (!isNaN(p)) { sum += p; cnt++; } }
+          if (d === today) { e[0] += a.store.open[m * 2]; e[1] += a.store.open[m * 2 + 1]; }
+          s += (d > today - 6 ? "," : "") + JSON.stringify({ day: dayText(d), startS: t0, hours: (t1 - t0) / 3600, importWh: e[0] / 1000, exportWh: e[1] / 1000, priceEurMWh: cnt ? Math.round(sum / cnt) / 100 : null });
+        }
+        return s + "]}";
+      }
+      return null;
     },
   };
 }
 
-export function apiLoad(app: WebApp, c: Ctx): Reply {
-  const m = meterRow(app, c);
-  const end = Math.floor(c.nowS / SLOT_S);
-  const prof = app.agg.store.profileOf(m, end, new Float32Array(PROFILE_SLOTS));
-  const w: (number | null)[] = [];
-  for (let k = 0; k < PROFILE_SLOTS; k++) w.push(num(prof[k]));
-  const body = JSON.stringify({ address: app.agg.reg.list[m].address, "1-0:1.7.0": num(app.agg.powerW(m)), profile: { startS: (end - PROFILE_SLOTS) * SLOT_S, stepS: SLOT_S, powerW: w } });
-  return { status: 200, type: J, body: body };
+/** The imported day-ahead prices, newest block first. */
+export function apiPrices(app: WebApp): Reply {
+  const b = app.agg.prices.blocks;
+  return jsonList("{\"blocks\":", b.length, (k) => {
+    const v: number[] = [];
+    for (let i = 0; i < b[k].values.length; i++) v.push(b[k].values[i] / 100);
+    return { startS: b[k].startS, stepS: b[k].stepS, eurMWh: v };
+  }, "}");
 }
 
-/** A JSON array streamed one element per chunk, between `head` and `tail`. */
-function jsonList(head: string, n: number, item: (k: number) => unknown, tail: string): Reply {
-  return { status: 200, type: J, chunks: (i) => (i === 0 ? head + "[" : i <= n ? (i > 1 ? "," : "") + JSON.stringify(item(i - 1)) : i === n + 1 ? "]" + tail : null) };
-}
+/** Reasons by code (decisions.ts R_*): the app turns code and figures into a sentence. */
+export const REASONS = ["", "price", "renewables", "limit", "ok", "manual", "plan", "start", "override", "cancel", "auto"];
 
 export function apiDecisions(app: WebApp): Reply {
   const d = app.agg.dec;
   const list = app.agg.reg.list;
-  const jobs = d.jobs.map((j) => ({ address: list[j.m].address, startS: j.startS, endS: j.endS, costEur: isNaN(j.costMc) ? null : fmtFixed(j.costMc, 5), running: j.running }));
+  const jobs = d.jobs.map((j) => ({ address: list[j.m].address, startS: j.startS, endS: j.endS, green: j.green, costEur: isNaN(j.costMc) ? null : fmtFixed(j.costMc, 5), running: j.running }));
   return jsonList('{"planned":' + JSON.stringify(jobs) + ',"decisions":', Math.min(d.seq, LOG_N), (k) => {
     const i = (d.seq - 1 - k) % LOG_N;
-    return { id: d.lid[i], timeS: d.lt[i], address: list[d.lm[i]].address, action: actionText(d.la[i]), reason: reasonText(app.agg, i) };
+    return { id: d.lid[i], timeS: d.lt[i], address: list[d.lm[i]].address, action: d.la[i] === 2 ? "plan" : d.la[i] ? "connect" : "disconnect", reason: REASONS[d.lr[i]] || "?", v: num(d.lv[i]), v2: num(d.lv2[i]) };
   }, "}");
+}
+
+/** ?from=&to= local days (default: this month so far); 422 naming the field when a date does not exist. */
+export function period(app: WebApp, c: Ctx): number[] {
+  const today = localDay(app.agg.cfg.tz, c.nowS);
+  const from = c.query.from ? dayField(c.query, "from", parseDay, dayText) : monthStartDay(today);
+  const to = c.query.to ? dayField(c.query, "to", parseDay, dayText) : today;
+  if (from > to) fail(422, "from must not be after to", "from");
+  return [from, to];
 }
 
 export function apiBill(app: WebApp, c: Ctx): Reply {
   const a = app.agg;
-  const p = period(c, a.cfg.tz);
+  const p = period(app, c);
   const row = (b: Float64Array) => ({ "1-0:1.8.0": kWh(b[0]), importCostEur: eur(b[2]), "1-0:2.8.0": kWh(b[1]), exportCreditEur: eur(b[3]), netEur: eur(b[2] - b[3]) });
   const hh = households(a.reg);
   const n = a.reg.list.length;
   // loads first, then households, one per chunk
-  return jsonList('{"fromDay":' + p[0] + ',"toDay":' + p[1] + ',"daysHeld":' + LEDGER_DAYS + ',"energyUnit":"kWh","bills":', n + hh.length, (k) =>
+  return jsonList('{"from":"' + dayText(p[0]) + '","to":"' + dayText(p[1]) + '","daysHeld":' + LEDGER_DAYS + ',"currency":"EUR","minorUnits":2,"energyUnit":"kWh","bills":', n + hh.length, (k) =>
     k < n ? Object.assign({ address: a.reg.list[k].address }, row(bill(a.store, a.reg, (x) => x === k, p[0], p[1])))
       : Object.assign({ household: hh[k - n] }, row(bill(a.store, a.reg, (x) => a.reg.list[x].household === hh[k - n], p[0], p[1]))), "}");
 }
 
+export function apiBillCsv(app: WebApp, c: Ctx): Reply {
+  const p = period(app, c);
+  return {
+    status: 200, type: "text/csv; charset=utf-8", headers: { "Content-Disposition": "attachment; filename=\"bill-" + dayText(p[0]) + "-" + dayText(p[1]) + ".csv\"" },
+    chunks: (i) => (i === 0 ? CSV_HEAD : csvDay(app.agg.store, app.agg.reg, p[0], p[1], i - 1)),
+  };
+}

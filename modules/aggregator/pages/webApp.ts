@@ -1,8 +1,15 @@
-/** What the pages see: the aggregator's state and the login. */
+/** What the API sees: the aggregator's state, the login, the stored browser app. */
 import { Aggregator } from "../aggregator";
-import { Auth } from "../../http/auth";
+import { Auth, AuthConfig } from "../../http/auth";
+import { AssetFiles } from "../../http/assets";
 
 export interface WebApp {
   agg: Aggregator;
   auth: Auth;
+  /** Storage holding the browser app (web.json and its files); null: API only. */
+  files: AssetFiles | null;
+  /** Whether reading needs no login (GET /api/session tells the browser). */
+  publicRead: boolean;
+  /** Keeps a password set through the API (first run or change); false when it could not be written. */
+  saveAuth: (cfg: AuthConfig) => boolean;
 }

@@ -1,0 +1,56 @@
+/**
+ * Session API: who is logged in (and the CSRF token the app sends back in
+ * X-CSRF-Token), login with the per-client lockout, logout, and the password: set by
+ * anyone while none is set (first run), changed by a session afterwards.
+ */
+import { Ctx, Reply, fail } from "../../http/types";
+import { jsonBody } from "../../http/request";
+import { json, problem } from "../../http/server";
+import { LOGIN_LOCKED, MIN_PASSWORD } from "../../http/auth";
+import { WebApp } from "./webApp";
+
+const COOKIE = "sid=";
+const cookieOf = (v: string, maxAgeS: number) => ({ "Set-Cookie": COOKIE + v + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAgeS });
+
+export function session(app: WebApp, c: Ctx): Reply {
+  return json({ loggedIn: !!c.session, user: c.session ? app.auth.cfg.user : null, csrf: c.csrf || null, firstRun: app.auth.firstRun(), publicRead: app.publicRead });
+}
+
+function text(f: { [k: string]: unknown }, k: string): string {
+  const v = f[k];
+  if (typeof v !== "string") fail(422, k + " must be text", k);
+  return v as string;
+}
+
+/** {user, password}: 200 with the session cookie and CSRF token, 401, or 429 with Retry-After. */
+export function login(app: WebApp, c: Ctx): Reply {
+  const f = jsonBody(c.headers, c.body);
+  const t = app.auth.login(text(f, "user"), text(f, "password"), c.nowS, c.client);
+  if (t === LOGIN_LOCKED) {
+    const w = app.auth.waitS(c.client, c.nowS);
+    return problem(429, "too many failures: try again in " + w + " s", undefined, { "Retry-After": "" + w });
+  }
+  if (typeof t === "number") {
+    const w = app.auth.waitS(c.client, c.nowS);
+    return problem(401, app.auth.firstRun() ? "no password is set yet: set one first" : "wrong user or password" + (w ? "; next try in " + w + " s" : ""), "password");
+  }
+  const nonce = app.auth.check(t, c.nowS);
+  return json({ ok: true, csrf: app.auth.csrf(nonce) }, cookieOf(t, app.auth.cfg.sessionS));
+}
+
+export function logout(app: WebApp, c: Ctx): Reply {
+  if (c.session !== "api") app.auth.logout(c.session);
+  return json({ ok: true }, cookieOf("", 0));
+}
+
+/** {user?, password}: public on first run (no password yet), else a session's (routes.ts); logs everyone out. */
+export function setPassword(app: WebApp, c: Ctx): Reply {
+  const first = app.auth.firstRun();
+  const f = jsonBody(c.headers, c.body);
+  const pw = text(f, "password");
+  const user = f.user === undefined ? app.auth.cfg.user || "admin" : text(f, "user");
+  if (pw.length < MIN_PASSWORD) fail(422, "password needs at least " + MIN_PASSWORD + " characters", "password");
+  if (!user || user.length > 32) fail(422, "user must be 1..32 characters", "user");
+  if (!app.saveAuth(app.auth.setPassword(user, pw))) fail(507, "the password could not be stored (Storage full): it holds until restart");
+  return json({ ok: true, firstRun: first });
+}
