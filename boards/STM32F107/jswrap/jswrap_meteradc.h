@@ -14,6 +14,9 @@ void jswrap_meteradc_stop(JsVar *parent);
 JsVarFloat jswrap_meteradc_setSampleRate(JsVar *parent, JsVarFloat rateHz);
 void jswrap_meteradc_setCalibration(JsVar *parent, JsVarInt vZeroLsb, JsVarInt iZeroLsb);
 JsVar *jswrap_meteradc_getStats(JsVar *parent);
+void jswrap_meteradc_setMetering(JsVar *parent, JsVar *cfg);
+JsVar *jswrap_meteradc_getEnergy(JsVar *parent);
+void jswrap_meteradc_setEnergy(JsVar *parent, JsVar *state);
 void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length);
 
 #endif
