@@ -55,6 +55,8 @@ export interface RuntimeOptions {
   totalJsVars?: number;
   /** Device port → host port for http servers (0 = any free port). */
   mapHttpPort?: (port: number) => number;
+  /** Host address http servers bind to; default: every interface. */
+  httpHost?: string;
 }
 
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file: string | undefined };
@@ -354,6 +356,7 @@ export class EspruinoRuntime {
       realm: this.realm,
       invoke: (fn, args, t) => { this.invoke(fn, args, t); },
       mapPort: this.opts.mapHttpPort,
+      bindHost: this.opts.httpHost,
       print: (t) => this.print(t),
     });
     this.installGlobals();

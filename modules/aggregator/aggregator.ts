@@ -138,13 +138,6 @@ export class Aggregator {
     return true;
   }
 
-  /** Offline meters now (for the status line and the simulator's summary). */
-  offlineCount(): number {
-    let c = 0;
-    for (let m = 0; m < this.reg.list.length; m++) if (this.isOffline(m)) c++;
-    return c;
-  }
-
   /** Renewable availability now, % (0..100), as of tS. */
   setRenewable(pct: number, tS: number): void {
     this.renewPct = pct;

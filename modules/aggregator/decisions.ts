@@ -22,7 +22,7 @@
  * Every log line quotes the figure that triggered the action as it was BEFORE the
  * action (site power before the shed, price, renewables), the threshold, and a third
  * figure (the load's power for sheds and reconnections). For loads that do not change,
- * `why`/`whyV`/`whyV2`/`untilS` say why each load is in its state right now (for
+ * `why`/`whyV`/`untilS` say why each load is in its state right now (for
  * "Auto": held off by the minimum time until untilS, by the switch budget, by the
  * limit with the projected power, by price...). Meters that the aggregator marks
  * offline get no decision (R_OFFLINE) and their power is not counted.
@@ -75,10 +75,15 @@ export class Decisions {
   shedW: Float64Array;
   /** Site power when the load was shed (the figure quoted for it). */
   shedAtW: Float64Array;
-  /** Why each load is in its state now (R_*), with figures and the time a hold ends (NaN: none). */
+  /**
+   * Why each load is in its state now (R_*), its figure and the time a hold ends (NaN:
+   * none). The threshold of each figure is in the configuration: R_PRICE maxPriceMc,
+   * R_RENEW minRenewPct, R_LIMIT (whyV: projected site power with the load back on)
+   * limitW x (100 - hysteresisPct) %, R_BUDGET (whyV: switches in the last hour)
+   * maxSwitchesPerHour, R_HELD holdS.
+   */
   why: Uint8Array;
   whyV: Float64Array;
-  whyV2: Float64Array;
   untilS: Float64Array;
   /** Per load, the times of its last maxPerHour switches (ring, -1e9: none). */
   swT: Float64Array;
@@ -97,8 +102,7 @@ export class Decisions {
 
   constructor(public reg: Registry, public cmd: CommandPort, public limitW: number, public holdS: number, flap: FlapLimits) {
     const n = reg.maxMeters;
-    if (!(flap.maxPerHour >= 2 && flap.maxPerHour <= 60)) throw new Error("maxSwitchesPerHour must be 2..60, not " + flap.maxPerHour);
-    if (!(flap.hystPct >= 0 && flap.hystPct < 100)) throw new Error("hysteresisPct must be 0..99, not " + flap.hystPct);
+    if (!(flap.maxPerHour >= 2 && flap.maxPerHour <= 60 && flap.hystPct >= 0 && flap.hystPct < 100)) throw new Error("agg.json: maxSwitchesPerHour 2..60, hysteresisPct 0..99");
     this.flap = flap;
     this.state = new Int8Array(n).fill(1);
     this.changedS = new Float64Array(n).fill(-1e9);
@@ -108,7 +112,6 @@ export class Decisions {
     this.shedAtW = new Float64Array(n).fill(NaN);
     this.why = new Uint8Array(n).fill(R_OK);
     this.whyV = new Float64Array(n).fill(NaN);
-    this.whyV2 = new Float64Array(n).fill(NaN);
     this.untilS = new Float64Array(n).fill(NaN);
     this.swT = new Float64Array(n * flap.maxPerHour).fill(-1e9);
   }
@@ -151,7 +154,7 @@ export class Decisions {
    * with why/whyV/whyV2/untilS of m set to say so.
    */
   blocked(m: number, nowS: number): number {
-    if (nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, NaN, this.changedS[m] + this.holdS);
+    if (nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
     const k = this.flap.maxPerHour;
     const used = this.switchesInHour(m, nowS);
     if (used <= k - 2) return 0;
@@ -159,11 +162,11 @@ export class Decisions {
     const times: number[] = [];
     for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
     times.sort((a, b) => a - b);
-    return this.setWhy(m, R_BUDGET, used, k, times[used - k + 1] + 3600);
+    return this.setWhy(m, R_BUDGET, used, times[used - k + 1] + 3600);
   }
 
-  private setWhy(m: number, r: number, v: number, v2: number, untilS: number): number {
-    this.why[m] = r; this.whyV[m] = v; this.whyV2[m] = v2; this.untilS[m] = untilS;
+  private setWhy(m: number, r: number, v: number, untilS: number): number {
+    this.why[m] = r; this.whyV[m] = v; this.untilS[m] = untilS;
     return r;
   }
 
@@ -214,7 +217,7 @@ export class Decisions {
         if (isNaN(this.shedW[m])) continue;
         // a shed load that a person or a plan now holds off is no longer shed by the limit
         if (why[m] === R_MANUAL || want[m] === 0 || off[m]) { this.shedW[m] = NaN; continue; }
-        this.setWhy(m, R_LIMIT, total + this.shedW[m], backW, NaN);
+        this.setWhy(m, R_LIMIT, total + this.shedW[m], NaN);
         if (total + this.shedW[m] > backW || this.blocked(m, nowS)) continue;
         if (pick < 0 || list[m].priority > list[pick].priority) pick = m;
       }
@@ -224,11 +227,11 @@ export class Decisions {
       this.shedW[pick] = NaN;
     }
     for (let m = 0; m < n; m++) {
-      if (off[m]) { this.setWhy(m, R_OFFLINE, NaN, NaN, NaN); continue; }
+      if (off[m]) { this.setWhy(m, R_OFFLINE, NaN, NaN); continue; }
       const shed = !isNaN(this.shedW[m]);
       if (shed) { want[m] = 0; why[m] = R_LIMIT; v[m] = this.shedAtW[m]; v2[m] = this.limitW; v3[m] = this.shedW[m]; }
       if (want[m] === this.state[m]) {
-        if (!shed) this.setWhy(m, why[m], v[m], v2[m], why[m] === R_MANUAL ? v[m] : why[m] === R_PLAN ? v[m] : NaN);
+        if (!shed) this.setWhy(m, why[m], v[m], why[m] === R_MANUAL || why[m] === R_PLAN ? v[m] : NaN);
         continue;
       }
       // Shedding is protection and manual is a person: the other changes wait out the hold and fit the budget.
@@ -242,7 +245,7 @@ export class Decisions {
       this.state[m] = want[m];
       this.noteSwitch(m, nowS);
       if (!shed) this.shedAtW[m] = NaN;
-      this.setWhy(m, why[m], v[m], v2[m], NaN);
+      this.setWhy(m, why[m], v[m], NaN);
       this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
   }
