@@ -192,12 +192,15 @@ export async function main(argv: string[]): Promise<number> {
     } else out.write(lines.join("\n") + "\n");
   };
   const timer = setInterval(draw, tty ? 500 : args.statusEvery * 1000);
+  let end: NodeJS.Timeout | undefined;
   const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
-    if (args.duration > 0) setTimeout(resolve, args.duration * 1000);
+    if (args.duration > 0) end = setTimeout(resolve, args.duration * 1000);
   });
   await stopped;
+  // stopped by a signal before --duration: the pending timer would keep the process alive
+  if (end) clearTimeout(end);
   clearInterval(timer);
   draw();
   const web = await checkWeb(net.httpPort);

@@ -51,6 +51,10 @@ export class AggregatorLink {
   readonly answered: Float64Array;
   readonly missed: Float64Array;
   readonly perReadings: Float64Array;
+  /** Per address: a sync request is outstanding (sent, no answer yet). */
+  readonly syncPending: Uint8Array;
+  private readonly onPoll?: (address: number, ok: boolean) => void;
+  private readonly log: LogLine;
   cmdSent = 0;
   cmdDone = 0;
   cmdFailed = 0;
@@ -70,13 +74,23 @@ export class AggregatorLink {
     this.answered = new Float64Array(n);
     this.missed = new Float64Array(n);
     this.perReadings = new Float64Array(n);
+    this.syncPending = new Uint8Array(n);
+    this.onPoll = o.onPoll;
+    this.log = o.log;
     const at = function (a: number) { return all.indexOf(a); };
     const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: all });
     this.node = node;
     const target = {
       poll: function (a: number, fn: number) { self.polls[at(a)]++; return node.poll(a, fn); },
       isSynced: function (a: number) { return node.isSynced(a); },
-      requestSync: function (a: number) { return node.requestSync(a); },
+      requestSync: function (a: number) {
+        // A meter that stops answering loses its synchronisation after 2 missed polls and is
+        // then only sent sync requests: each one left unanswered counts as a missed poll too.
+        const i = at(a);
+        if (self.syncPending[i] && o.onPoll) self.report(a, false);
+        self.syncPending[i] = 1;
+        return node.requestSync(a);
+      },
     };
     this.poller = new Poller(target, o.clock, { capacity: meters * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 });
     for (let i = 0; i < n; i++) {
@@ -93,17 +107,24 @@ export class AggregatorLink {
       try { o.onReading(r); } catch (e) { self.errors++; o.log("aggregator: reading handler: " + e); }
     };
     node.onAck = function (a: number, code: number, status: number, fv: number) { commands.ack(a, code, status, fv); };
-    node.onSynced = function (a: number) { poller.synced(a); };
+    node.onSynced = function (a: number) {
+      self.syncPending[at(a)] = 0;
+      poller.synced(a);
+      self.report(a, true);
+    };
     poller.onResult = function (r: PollResult) {
       if (r.ok) self.answered[at(r.address)]++;
       else self.missed[at(r.address)]++;
-      if (o.onPoll) {
-        try { o.onPoll(r.address, r.ok); } catch (e) { self.errors++; o.log("aggregator: poll handler: " + e); }
-      }
+      self.report(r.address, r.ok);
     };
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = node.start();
     if (this.started !== 0) o.log("aggregator: CAN start failed (" + this.started + ")");
+  }
+
+  private report(a: number, ok: boolean): void {
+    if (!this.onPoll) return;
+    try { this.onPoll(a, ok); } catch (e) { this.errors++; this.log("aggregator: poll handler: " + e); }
   }
 
   /** Timeouts, retries and new polls: call every TICK_MS. */
