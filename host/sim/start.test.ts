@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readProfile, DATA_DIR, PRICE_FILE } from "./siteData.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -19,7 +20,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
   writeFileSync(join(dir, "key.json"), JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
   const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--duration", "15", "--speed", "60", "--port", "0",
     "--slcan-port", "0", "--console-port", "0", "--key-file", join(dir, "key.json"), "--log", join(dir, "sim.log"), "--status-every", "5",
-    "--start", "09:58", "--date", "2026-06-10"], { cwd: root });
+    "--start", "10:13", "--date", "2026-06-10"], { cwd: root });
   let out = "";
   let err = "";
   p.stderr.on("data", (d) => (err += d));
@@ -68,8 +69,9 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
   assert.equal(typeof s.decisions, "number");
   assert.equal(s.web.status, 200);
   assert.equal(s.uncaught, 0);
-  // 15 s at x60 is 15 simulated minutes; allow a loaded machine half of that.
-  assert.ok(s.simulatedS > 400, `simulated ${s.simulatedS} s`);
+  // 15 s at x60 is 15 simulated minutes; the bills below need 120 s (an interval closing).
+  // Measured 241-274 s with 6 test jobs on 2 cores (load average 15-19): allow 200.
+  assert.ok(s.simulatedS > 200, `simulated ${s.simulatedS} s`);
   assert.equal(s.perMeter.length, 4);
   // the site as the aggregator holds it: imported prices, renewables, the co-generator over CAN
   assert.equal(s.site.prices.loaded, 192);
@@ -78,7 +80,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
   assert.equal(typeof s.site.renewable.pct, "number");
   assert.ok(s.site.renewable.reports >= 1);
   assert.equal(s.site.cogenerator.address, 5);
-  assert.equal(s.site.cogenerator.state, "running", "from 09:58 local: the co-generator runs");
+  assert.equal(s.site.cogenerator.state, "running", "from 10:13 local: the co-generator runs");
   assert.ok(s.site.cogenerator.powerW >= 4000 && s.site.cogenerator.ageS <= 5, JSON.stringify(s.site.cogenerator));
   assert.equal(s.site.cogenerator.rejected, 0);
   // the washing machine's run is placed in the cheapest window of the next 12 hours (the midday dip)
@@ -87,9 +89,11 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
   assert.match(s.site.deferrable[0].start, /^2026-06-10 1[1-4]:/);
   assert.equal(s.site.bills.unpricedIntervals, 0);
   assert.equal(s.site.bills.prices, "imported");
-  // the 09:45-10:00 interval closed 2 minutes in: billed at the imported 09:45 price plus the adder
-  assert.ok(s.site.bills.avgSpotEURMWh > 0, JSON.stringify(s.site.bills));
-  assert.ok(s.site.bills.households[0].importKWh > 0 && s.site.bills.households[0].costEUR > 0, JSON.stringify(s.site.bills));
+  // the 10:00-10:15 interval closes 2 minutes in (the fridge runs then): billed at the
+  // imported 10:00 price plus the adder, within the milli-cent rounding of one interval
+  const profile = readProfile(DATA_DIR + PRICE_FILE);
+  assert.ok(Math.abs(s.site.bills.avgSpotEURMWh - profile[40]) < 2, `${s.site.bills.avgSpotEURMWh} EUR/MWh vs ${profile[40]} imported for 10:00`);
+  assert.ok(s.site.bills.households[0].importKWh > 0, JSON.stringify(s.site.bills));
   assert.deepEqual(s.site.offline, []);
   assert.deepEqual(s.perMeter.map((m: { appliance: string }) => m.appliance), ["washing-machine", "heater", "fridge", "pv"]);
   for (const m of s.perMeter) {
