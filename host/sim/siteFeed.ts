@@ -3,8 +3,8 @@
  * reference design outside the meters: it imports the day-ahead prices and the
  * renewable availability forecast for the simulated dates at start, reports the
  * renewable availability every quarter hour, and plans the deferrable loads (the
- * washing machines: one run at a time, alternately the cheapest and the greenest
- * window in the next 12 hours).
+ * washing machines: two runs a day, one at a time, the first in the cheapest and the
+ * second in the greenest window of the next 12 hours).
  *
  * It talks to the aggregator as a person at its console would: `agg.loadPrices(text)`,
  * `agg.loadForecast(text)`, `agg.setRenewable(pct, t)`, `agg.dec.schedule(...)` run
@@ -24,6 +24,8 @@ import { DATA_DIR, PRICE_FILE, FORECAST_FILE, PRICE_SOURCE, FORECAST_SOURCE, rea
 export const RUN_S = 4200;
 export const RUN_WH = 860;
 const PLAN_HORIZON_S = 12 * 3600;
+/** Runs planned per washing machine and local day (the next day's first is planned after midnight). */
+const RUNS_PER_DAY = 2;
 
 export interface ImportStatus {
   source: string;
@@ -93,7 +95,7 @@ export class SiteFeed implements TimerSource {
     const s = seriesCsv(profile, this.o.tz, day, 2);
     const err = String(this.call(`agg.${method}(${JSON.stringify(s.csv)})`));
     const st = { source, points: err ? 0 : s.points, from: localText(this.o.tz, s.startS), to: localText(this.o.tz, s.endS), error: err };
-    this.o.log(`site: ${method} ${err ? "REJECTED: " + err : s.points + " quarter hours " + st.from + " .. " + st.to} (${source})`);
+    this.o.log(`${method} ${err ? "REJECTED: " + err : s.points + " quarter hours " + st.from + " .. " + st.to} (${source})`);
     return st;
   }
 
@@ -126,7 +128,11 @@ export class SiteFeed implements TimerSource {
       const mine = this.runs.filter((r) => r.address === m.address);
       const last = mine[mine.length - 1];
       if (last && (last.status === "planned" || last.status === "running" || (last.status === "refused" && now - Date.parse(last.plannedAt) / 1000 < 3600))) continue;
-      const mode = mine.filter((r) => r.status !== "refused").length % 2 === 0 ? "cheapest" : "greenest";
+      // two loads of laundry a day: the first in the cheapest window, the second in the greenest
+      const today = localDay(this.o.tz, now);
+      const done = mine.filter((r) => r.status !== "refused" && localDay(this.o.tz, Date.parse(r.plannedAt) / 1000) === today).length;
+      if (done >= RUNS_PER_DAY) continue;
+      const mode = done === 0 ? "cheapest" : "greenest";
       const row = Number(this.call(`agg.reg.indexOf(${m.address})`));
       const res = this.call(`(function(){var r = agg.dec.schedule(${now}, ${row}, ${RUN_S}, ${RUN_WH}, ${now + PLAN_HORIZON_S}, ${mode === "greenest"}, agg.prices, agg.forecast.blocks.length ? agg.forecast : null);
         var j = agg.dec.job(${row}); return JSON.stringify({ r: r, startS: j ? j.startS : 0, costMc: j ? j.costMc : null }); })()`);
@@ -139,7 +145,7 @@ export class SiteFeed implements TimerSource {
       };
       this.runs.push(run);
       if (ok) this.o.onPlanned(m, p.startS);
-      this.o.log(`site: ${m.appliance.name} (meter ${m.address}) ${ok ? mode + " run planned at " + run.start + ", expected cost " + run.expectedCostEUR + " EUR (decision #" + run.decision + ")" : "run refused: " + run.error}`);
+      this.o.log(`${m.appliance.name} (meter ${m.address}) ${ok ? mode + " run planned at " + run.start + ", expected cost " + run.expectedCostEUR + " EUR (decision #" + run.decision + ")" : "run refused: " + run.error}`);
     }
   }
 
