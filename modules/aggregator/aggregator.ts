@@ -73,7 +73,11 @@ export class Aggregator {
     this.store = new ReadingsStore(cfg.maxMeters, cfg.tz, {
       importMc: (t) => {
         const p = self.prices.at(t);
-        if (isNaN(p)) { self.unpricedSlots++; self.unpricedS = t; }
+        if (isNaN(p)) {
+          self.unpricedSlots++;
+          self.unpricedS = t;
+          self.logLine("aggregator: no imported price for the interval at " + t + ": billed at defaultPriceMc");
+        }
         return (isNaN(p) ? cfg.defaultPriceMc : p) + cfg.importAdderMc;
       },
       exportMc: () => cfg.exportTariffMc,

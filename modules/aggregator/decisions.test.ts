@@ -180,6 +180,8 @@ test("a meter missing polls goes offline: out of site power and decisions, logge
 
 test("intervals billed without an imported price are counted, never silent", () => {
   const { a } = site();
+  const lines: string[] = [];
+  a.logLine = (l) => lines.push(l);
   a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
   a.onReading({ address: 1, timeS: T0 + 1, powerW: 1000, importmWh: 0, exportmWh: 0 });
   a.onReading({ address: 1, timeS: T0 + 901, powerW: 1000, importmWh: 250_000, exportmWh: 0 });
@@ -188,6 +190,7 @@ test("intervals billed without an imported price are counted, never silent", () 
   a.onReading({ address: 1, timeS: T0 + 2701, powerW: 1000, importmWh: 750_000, exportmWh: 0 });
   assert.equal(a.unpricedSlots, 1, "the third quarter hour had no price");
   assert.equal(a.unpricedS, T0 + 1800);
+  assert.deepEqual(lines, [`aggregator: no imported price for the interval at ${T0 + 1800}: billed at defaultPriceMc`]);
   // bills use the imported prices: the energy counted from the second reading on, 0.25 kWh at
   // 200 EUR/MWh (the second quarter hour), then 0.25 kWh at the default 50 EUR/MWh: 5000 + 1250 mc
   assert.equal(a.store.sum(0, 0, 1e6, new Float64Array(4))[2], 250 * 20_000 / 1000 + 250 * 5000 / 1000);
