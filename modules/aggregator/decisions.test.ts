@@ -94,7 +94,7 @@ test("contracted limit sheds lowest priority first and reconnects below 90 %", (
   assert.deepEqual([a.dec.lr[1], a.dec.lv[1], a.dec.lv2[1], a.dec.lv3[1]], [R_RECONNECT, 1400, 4500, 3000]);
 });
 
-test("site power oscillating around the limit: no load switched more than maxSwitchesPerHour in any hour", () => {
+test("site power oscillating around the limit: no load switched more than maxSwitchesPerHour in any hour", (t) => {
   for (const maxPerHour of [2, 4, 6]) {
     for (const hold of [0, 60, 300]) {
       const sent: { t: number; m: string }[] = [];
@@ -119,6 +119,7 @@ test("site power oscillating around the limit: no load switched more than maxSwi
       // the budget is used: the worst hour reaches the maximum
       const worst = Math.max(...heater.map((t) => heater.filter((u) => u > t - 3600 && u <= t).length));
       assert.equal(worst, maxPerHour, `worst hour (max ${maxPerHour}, hold ${hold})`);
+      t.diagnostic(`maxSwitchesPerHour ${maxPerHour}, holdS ${hold}: heater switched ${heater.length} times in 4 h, worst sliding hour ${worst}`);
       // protection is never held back: whenever the site was over the limit with the heater on, it was shed at once
       assert.ok(sent.filter((x) => x.m === "3:disconnect").length === 0, "the fridge (higher priority) is never shed");
     }
