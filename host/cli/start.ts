@@ -83,7 +83,8 @@ export function parseArgs(argv: string[]): Args {
       case "--status-every": a.statusEvery = num(f, v, 0.5, 3600); i++; break;
       case "--host": if (!v || !/^[\w.:-]+$/.test(v)) throw new Error("--host needs an address, e.g. 127.0.0.1 or 0.0.0.0"); a.host = v; i++; break;
       case "--password": if (v === undefined) throw new Error("--password needs a value"); a.password = v; i++; break;
-      case "--date": if (!v || isNaN(parseDay(v))) throw new Error(`--date needs a real date YYYY-MM-DD, got '${v ?? ""}'`); a.date = v; i++; break;
+      // the round trip rejects impossible dates (2026-02-31) that the day arithmetic would roll over
+      case "--date": if (!v || isNaN(parseDay(v)) || dayText(parseDay(v)) !== v) throw new Error(`--date needs a real date YYYY-MM-DD, got '${v ?? ""}'`); a.date = v; i++; break;
       case "--offline-after": a.offlineAfter = num(f, v, 1, 1000); if (!Number.isInteger(a.offlineAfter)) throw new Error("--offline-after needs a whole number"); i++; break;
       case "--silence": {
         const m = /^(\d+)@(\d+(\.\d+)?)$/.exec(v ?? "");
