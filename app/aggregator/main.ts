@@ -80,7 +80,8 @@ global.onReading = onReading;
 global.agg = agg;
 // CAN link (modules/link): polls the meters of meternet.json, joins their readings
 // into agg, and carries the decisions' relay commands (authenticated) to the meters.
-const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS));
+const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS), (a, ok) => { agg.pollResult(a, ok, nowS()); });
+agg.logLine = print;
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 
 // The password: Storage "auth.json" (written when it is set or changed through the

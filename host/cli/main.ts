@@ -2,10 +2,12 @@
  * meternet command line. Each subcommand lives in its own file under host/cli/.
  *   meternet start [options]      the simulated network (npm start)
  *   meternet analyze <cfg> [...]  the measurement chain over a COMTRADE record
+ *   meternet password --password P  the administrator login for an aggregator's agg.json
  */
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
   analyze: () => import("./analyze.ts"),
+  password: () => import("./password.ts"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -3,18 +3,27 @@
  *
  *   npm start -- [--meters N] [--speed X] [--duration S] [--port P] [--slcan-port P]
  *                [--console-port P] [--key-file F] [--start HH:MM] [--dips P]
- *                [--log FILE] [--status-every S]
+ *                [--log FILE] [--status-every S] [--host H] [--password P] [--date YYYY-MM-DD]
+ *                [--offline-after N] [--silence A@S]
  *
  * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
  * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
  * --duration S     headless: run S wall seconds, print the JSON summary as the last line,
  *                  exit 1 if a meter never answered, a frame was rejected, a bundle threw
  *                  or the web page failed
- * --port P         aggregator web page on 127.0.0.1:P (default 8080)
+ * --port P         aggregator web page on H:P (default 8080)
+ * --host H         address the web page, SLCAN and consoles bind to (default 127.0.0.1,
+ *                  this computer only; 0.0.0.0 opens them to the network: set --password)
+ * --password P     the administrator login (user "admin") for Control; default: a
+ *                  one-time password generated now and shown once on this terminal
+ * --date D         the simulated local date (default today), e.g. 2026-10-25 (a DST day)
+ * --offline-after N  missed polls in a row after which a meter is offline (default 3)
+ * --silence A@S    meter A stops answering S simulated seconds after the start (its CAN
+ *                  controller stops): shows a meter going offline; the summary then fails
  * --slcan-port P   SLCAN endpoint on the bus (default 3333; python-can "socket://127.0.0.1:P")
  * --console-port P Espruino consoles: aggregator P, meters P+1.. (default 2323)
  * --key-file F     JSON {"masterKeyHex": "..."}; default: a development key in build/dev-key.json
- * --start HH:MM    local time (CET/CEST) the simulation starts at, today (default 07:00)
+ * --start HH:MM    local time (CET/CEST) the simulation starts at (default 07:00)
  * --dips P         probability of a voltage dip per meter and 10 minutes (default 0.3)
  * --log FILE       everything the devices print (default build/sim.log)
  * --status-every S status lines every S wall seconds when stdout is not a terminal (default 10)
@@ -25,6 +34,9 @@ import { SimNetwork } from "../sim/network.ts";
 import { masterKey } from "../sim/keyFile.ts";
 import { statusLines, summary, checkWeb } from "../sim/report.ts";
 import { openConsoles, consoleDeviceFactory, type Consoles } from "../sim/consoles.ts";
+import { SITE_TZ } from "../sim/network.ts";
+import { authConfig, oneTimePassword, ADMIN_USER } from "../sim/adminLogin.ts";
+import { localDay, dayStartS, parseDay, dayText } from "../../modules/aggregator/localTime.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -40,10 +52,15 @@ interface Args {
   dips: number;
   log: string;
   statusEvery: number;
+  host: string;
+  password?: string;
+  date?: string;
+  offlineAfter: number;
+  silence?: { address: number; afterS: number };
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10 };
+  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3 };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number ${min}..${max}, got '${v ?? ""}'`);
@@ -64,6 +81,18 @@ export function parseArgs(argv: string[]): Args {
       case "--dips": a.dips = num(f, v, 0, 1); i++; break;
       case "--log": if (!v) throw new Error("--log needs a path"); a.log = v; i++; break;
       case "--status-every": a.statusEvery = num(f, v, 0.5, 3600); i++; break;
+      case "--host": if (!v || !/^[\w.:-]+$/.test(v)) throw new Error("--host needs an address, e.g. 127.0.0.1 or 0.0.0.0"); a.host = v; i++; break;
+      case "--password": if (v === undefined) throw new Error("--password needs a value"); a.password = v; i++; break;
+      // the round trip rejects impossible dates (2026-02-31) that the day arithmetic would roll over
+      case "--date": if (!v || isNaN(parseDay(v)) || dayText(parseDay(v)) !== v) throw new Error(`--date needs a real date YYYY-MM-DD, got '${v ?? ""}'`); a.date = v; i++; break;
+      case "--offline-after": a.offlineAfter = num(f, v, 1, 1000); if (!Number.isInteger(a.offlineAfter)) throw new Error("--offline-after needs a whole number"); i++; break;
+      case "--silence": {
+        const m = /^(\d+)@(\d+(\.\d+)?)$/.exec(v ?? "");
+        if (!m) throw new Error("--silence needs ADDRESS@SECONDS, e.g. 3@600");
+        a.silence = { address: Number(m[1]), afterS: Number(m[2]) };
+        i++;
+        break;
+      }
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown option '${f}'`);
     }
@@ -71,15 +100,16 @@ export function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** UTC ms of today's local HH:MM at the site (CET, +1 h in EU summer time: near enough for a demo). */
-function startEpochMs(hhmm: string): { epochMs: number; startOfDayS: number } {
+/**
+ * UTC ms of local HH:MM at the site (CET/CEST, modules/aggregator/localTime) on `date`
+ * (default: today at the site). On the two DST days the hours after the switch are
+ * counted from local midnight, so --start 04:00 lands at 05:00 in spring.
+ */
+function startEpochMs(hhmm: string, date: string | undefined): { epochMs: number; startOfDayS: number; day: string } {
   const [h, m] = hhmm.split(":").map(Number);
-  const now = new Date();
-  const month = now.getUTCMonth();
-  const offsetH = month >= 3 && month <= 9 ? 2 : 1;
+  const day = date ? parseDay(date) : localDay(SITE_TZ, Math.floor(Date.now() / 1000));
   const startOfDayS = h * 3600 + m * 60;
-  const epochMs = Date.UTC(now.getUTCFullYear(), month, now.getUTCDate()) + (startOfDayS - offsetH * 3600) * 1000;
-  return { epochMs, startOfDayS };
+  return { epochMs: (dayStartS(SITE_TZ, day) + startOfDayS) * 1000, startOfDayS, day: dayText(day) };
 }
 
 function usage(): string {
@@ -102,19 +132,28 @@ export async function main(argv: string[]): Promise<number> {
   const key = masterKey(args.keyFile, root + "build/dev-key.json");
   if (!args.keyFile) console.error(`WARNING: development master key ${key.path}${key.generated ? " (generated now)" : ""}: for the simulation only; use --key-file for your own.`);
   const log = createWriteStream(args.log);
-  const { epochMs, startOfDayS } = startEpochMs(args.startHHMM);
-  const withConsole = await consoleDeviceFactory();
+  const { epochMs, startOfDayS, day } = startEpochMs(args.startHHMM, args.date);
+  const password = args.password ?? oneTimePassword();
+  let auth: object;
+  try {
+    auth = authConfig(ADMIN_USER, password);
+  } catch (e) {
+    console.error(`meternet start: --password: ${(e as Error).message}`);
+    return 2;
+  }
+  const withConsole = await consoleDeviceFactory(args.host);
   const net = new SimNetwork({
     device: withConsole.factory,
     meters: args.meters, speed: args.speed, masterKey: key.key,
     aggregatorBundle: readFileSync(bundles[0], "utf8"), meterBundle: readFileSync(bundles[1], "utf8"),
     httpPort: args.port, slcanPort: args.slcanPort, epochMs, startOfDayS, dipsPerSlot: args.dips,
+    host: args.host, auth, offlineAfterMisses: args.offlineAfter,
     output: (node, text) => log.write(text.replace(/^(?=.)/gm, `${node}: `)),
   });
   let consoles: Consoles | undefined;
   try {
     await net.start();
-    consoles = await openConsoles(net, args.consolePort);
+    consoles = await openConsoles(net, args.consolePort, args.host);
   } catch (e) {
     const msg = (e as Error).message;
     console.error(`meternet start: ${msg}` + (/EADDRINUSE/.test(msg) ? "\n  another program listens there: choose free ports with --port, --slcan-port, --console-port" : ""));
@@ -122,11 +161,25 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const out = process.stdout;
-  out.write(`meternet: ${args.meters} meters + aggregator on a virtual CAN bus at 125 kbit/s, speed x${args.speed}\n`);
-  out.write(`  web page      http://127.0.0.1:${net.httpPort}/\n`);
-  if (net.slcan) out.write(`  SLCAN         127.0.0.1:${net.slcan.port}   (python-can: can.Bus(interface="slcan", channel="socket://127.0.0.1:${net.slcan.port}"))\n`);
+  const h = args.host;
+  out.write(`meternet: ${args.meters} meters + aggregator${net.cogen ? " + co-generator (address " + net.cogen.address + ")" : ""} on a virtual CAN bus at 125 kbit/s, speed x${args.speed}, ${day} from ${args.startHHMM} (CET/CEST)\n`);
+  out.write(`  bound to      ${h}${h === "127.0.0.1" || h === "::1" || h === "localhost" ? " (this computer only; --host 0.0.0.0 opens the network)" : " (reachable from the network)"}\n`);
+  out.write(`  web page      http://${h}:${net.httpPort}/\n`);
+  out.write(`  Control login user "${ADMIN_USER}", password ${args.password === undefined ? password + "   (one-time: generated for this run, shown only here; --password sets your own)" : "as given with --password"}\n`);
+  if (net.feed) {
+    const p = net.feed.prices;
+    out.write(`  prices        ${p.error ? "NOT LOADED: " + p.error : p.points + " quarter hours " + p.from + " .. " + p.to}: ${p.source}\n`);
+    const f = net.feed.forecast;
+    out.write(`  renewables    ${f.error ? "NOT LOADED: " + f.error : f.points + " quarter hours"}: ${f.source}\n`);
+  }
+  if (net.slcan) out.write(`  SLCAN         ${h}:${net.slcan.port}   (python-can: can.Bus(interface="slcan", channel="socket://${h}:${net.slcan.port}"))\n`);
   out.write(consoles ? consoles.describe() : `  consoles      not available (${withConsole.why})\n`);
   out.write(`  master key    ${key.path}\n  device output ${args.log}\n`);
+  if (args.silence) {
+    const target = net.nodes.find((n) => n.meter && n.meter.address === args.silence!.address);
+    if (!target) { console.error(`meternet start: --silence: no meter ${args.silence.address}`); await net.stop(); return 2; }
+    net.silenceAt(target, args.silence.afterS * 1000);
+  }
   net.run();
   const t0 = performance.now();
   const tty = out.isTTY === true && args.duration === 0;
@@ -140,12 +193,15 @@ export async function main(argv: string[]): Promise<number> {
     } else out.write(lines.join("\n") + "\n");
   };
   const timer = setInterval(draw, tty ? 500 : args.statusEvery * 1000);
+  let end: NodeJS.Timeout | undefined;
   const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
-    if (args.duration > 0) setTimeout(resolve, args.duration * 1000);
+    if (args.duration > 0) end = setTimeout(resolve, args.duration * 1000);
   });
   await stopped;
+  // stopped by a signal before --duration: the pending timer would keep the process alive
+  if (end) clearTimeout(end);
   clearInterval(timer);
   draw();
   const web = await checkWeb(net.httpPort);

@@ -31,6 +31,8 @@ export interface HttpOptions {
   invoke: Invoke;
   /** Device port → host port to bind (0 = any free port). Default: identity. */
   mapPort?: (port: number) => number;
+  /** Host address servers bind to (e.g. "127.0.0.1"); default: every interface. */
+  bindHost?: string;
   /** Console output, for a server that cannot bind its port. */
   print: (text: string) => void;
 }
@@ -113,7 +115,7 @@ export function createHttp(opts: HttpOptions): HttpHost {
         const hostPort = mapPort(devicePort);
         const p = new Promise<number>((resolve, reject) => {
           server.once("error", reject);
-          server.listen(hostPort, () => resolve((server.address() as AddressInfo).port));
+          server.listen(hostPort, opts.bindHost, () => resolve((server.address() as AddressInfo).port));
         });
         // A port that cannot be bound must not take the host down: say so on the console.
         p.catch((e: Error) => opts.print("ERROR: http server for port " + devicePort + " (host port " + hostPort + "): " + e.message + "\n"));

@@ -61,6 +61,8 @@ export interface RuntimeOptions {
   scopeOf?: ScopeOf;
   /** Built-in classes the program has constructed (accounting/accounting.ts), for the JsVar estimate. */
   builtinsUsed?: Set<string>;
+  /** Host address http servers bind to; default: every interface. */
+  httpHost?: string;
 }
 
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file: string | undefined };
@@ -382,6 +384,7 @@ export class EspruinoRuntime {
       realm: this.realm,
       invoke: (fn, args, t) => { this.invoke(fn, args, t); },
       mapPort: this.opts.mapHttpPort,
+      bindHost: this.opts.httpHost,
       print: (t) => this.print(t),
     });
     this.installGlobals();

@@ -22,6 +22,8 @@ export interface Appliance {
   name: string;
   kind: ApplianceKind;
   stateAt(tS: number): ApplianceState;
+  /** Deferrable appliances: start the programme at device time tS (a planned run, siteFeed.ts). */
+  planRun?(tS: number): void;
 }
 
 export type ApplianceKind = "washing-machine" | "heater" | "fridge" | "pv";
@@ -44,14 +46,23 @@ function secondOfDay(tS: number): number {
   return ((tS % DAY_S) + DAY_S) % DAY_S;
 }
 
-/** Washing machine: one programme a day at 07:30 (heat 20 min, wash, spin), standby otherwise. */
+/**
+ * Washing machine: a programme (heat 20 min, wash, spin: 70 min) at 07:30 every day,
+ * or at the starts planned for it (planRun: the aggregator's deferrable run), standby
+ * otherwise. While the aggregator holds it off for a plan its relay is open anyway.
+ */
 function washingMachine(): Appliance {
   const startS = 7.5 * 3600;
+  const planned: number[] = [];
   return {
     name: "washing machine",
     kind: "washing-machine",
+    planRun(tS) {
+      planned.push(tS);
+    },
     stateAt(tS) {
-      const s = secondOfDay(tS) - startS;
+      let s = secondOfDay(tS) - startS;
+      for (const p of planned) if (tS >= p && tS - p < 4200) s = tS - p;
       if (s >= 0 && s < 1200) return { key: "wm-heat", iRmsA: 2000 / 230, displacementRad: 0.05, components: [{ order: 3, ratio: 0.02 }] };
       if (s >= 1200 && s < 3600) {
         // The drum turns 40 s and rests 20 s.

@@ -13,7 +13,7 @@ export interface Consoles {
 }
 
 /** A device factory with a console, or undefined (and why) when host/console is missing. */
-export async function consoleDeviceFactory(): Promise<{ factory?: DeviceFactory; why: string }> {
+export async function consoleDeviceFactory(host = "127.0.0.1"): Promise<{ factory?: DeviceFactory; why: string }> {
   try {
     const m = await import("../console/index.ts");
     if (typeof m.ConsoleDevice !== "function") return { why: "host/console has no ConsoleDevice" };
@@ -21,7 +21,7 @@ export async function consoleDeviceFactory(): Promise<{ factory?: DeviceFactory;
       why: "",
       factory: (opts) => {
         const d = new m.ConsoleDevice(opts);
-        return { runtime: d.runtime, listen: (port: number) => d.listen(port), close: () => d.close() };
+        return { runtime: d.runtime, listen: (port: number) => d.listen(port, host), close: () => d.close() };
       },
     };
   } catch (e) {
@@ -30,7 +30,7 @@ export async function consoleDeviceFactory(): Promise<{ factory?: DeviceFactory;
 }
 
 /** Opens every device's console; base 0 gives each a free port. */
-export async function openConsoles(net: SimNetwork, basePort: number): Promise<Consoles | undefined> {
+export async function openConsoles(net: SimNetwork, basePort: number, host = "127.0.0.1"): Promise<Consoles | undefined> {
   const ports: { node: string; port: number }[] = [];
   for (const n of net.nodes) {
     if (!n.shell.listen) return undefined;
@@ -41,8 +41,8 @@ export async function openConsoles(net: SimNetwork, basePort: number): Promise<C
     ports,
     describe: () => {
       const first = ports.slice(1, 3).map((p) => p.port).join(", ");
-      return `  consoles      aggregator 127.0.0.1:${ports[0].port}, meters ${first}${ports.length > 3 ? ", ... " + ports[ports.length - 1].port : ""}` +
-        `   (npx espruino -p tcp://127.0.0.1:${ports[ports.length > 1 ? 1 : 0].port})\n`;
+      return `  consoles      aggregator ${host}:${ports[0].port}, meters ${first}${ports.length > 3 ? ", ... " + ports[ports.length - 1].port : ""}` +
+        `   (npx espruino -p tcp://${host}:${ports[ports.length > 1 ? 1 : 0].port})\n`;
     },
   };
 }

@@ -21,6 +21,9 @@ import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
 import { loadAssetsIntoStorage } from "../web/assets.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
+import { SimCogenerator } from "./cogenerator.ts";
+import { SiteFeed } from "./siteFeed.ts";
+import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 
 export interface SimOptions {
   meters: number;
@@ -42,7 +45,20 @@ export interface SimOptions {
   output: (node: string, text: string) => void;
   /** Builds each device around its runtime options (consoles.ts: with a TCP console); default: a bare runtime. */
   device?: DeviceFactory;
+  /** Host address the web page binds to (default 127.0.0.1). */
+  host?: string;
+  /** agg.json "auth" (the administrator login, adminLogin.ts); absent: control stays locked. */
+  auth?: object;
+  /** Site data: prices, forecast, renewable reports and deferrable runs (siteFeed.ts); default true. */
+  siteData?: boolean;
+  /** A co-generator node on the bus at address meters + 1 (cogenerator.ts); default true when an address is free. */
+  cogenerator?: boolean;
+  /** Consecutive missed polls after which the aggregator marks a meter offline (agg.json; default 3). */
+  offlineAfterMisses?: number;
 }
+
+/** The site's time zone (CET/CEST), as agg.json says. */
+export const SITE_TZ: TimeZone = { stdOffsetS: 3600, euDst: true };
 
 /** A device: its runtime, and optionally a console server. */
 export interface DeviceShell {
@@ -85,6 +101,9 @@ export class SimNetwork {
   busyMs = 0;
   maxLagMs = 0;
   hostErrors: string[] = [];
+  readonly meters: SimMeter[];
+  cogen: SimCogenerator | undefined;
+  feed: SiteFeed | undefined;
   private pacing: NodeJS.Timeout | undefined;
   private wallStart = 0;
   private virtualStart = 0;
@@ -96,14 +115,20 @@ export class SimNetwork {
     linkToClock(this.bus.scheduler, this.clock);
     const aes = nodeAes();
     const meters = simMeters(Array.from({ length: o.meters }, (_, i) => applianceFor(i, 1)));
+    this.meters = meters;
+    // the co-generator takes the next address; a full bus (63 meters) leaves it out
+    const cogenAddress = o.cogenerator !== false && o.meters < 63 ? o.meters + 1 : 0;
     this.aggregator = this.makeNode("aggregator", undefined);
-    storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters));
-    storageWrite(this.aggregator.rt, "agg.json", aggFile(meters));
+    storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters, cogenAddress ? [cogenAddress] : []));
+    storageWrite(this.aggregator.rt, "agg.json", aggFile(meters, o.auth, o.offlineAfterMisses));
     // the browser app's files, as `npm run upload -- --role aggregator` puts them on a board
     loadAssetsIntoStorage(this.aggregator.rt);
     for (const m of meters) {
       const n = this.makeNode("meter" + m.address, m);
       storageWrite(n.rt, "meternet.json", meterConfig(aes, o.masterKey, m));
+    }
+    if (cogenAddress) {
+      this.cogen = new SimCogenerator(this.bus, this.clock, o.masterKey, cogenAddress, o.startOfDayS, (l) => o.output("cogenerator", l + "\n"));
     }
   }
 
@@ -143,6 +168,7 @@ export class SimNetwork {
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
+      httpHost: this.o.host || "127.0.0.1",
       // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does.
       // Deviation: the aggregator's saved state grows ~1.1 KB per meter (modules/aggregator
       // README); beyond 8 meters it is given more than the chip has, until that state moves
@@ -162,7 +188,17 @@ export class SimNetwork {
     for (const n of this.nodes) if (n.meter) n.rt.execute(this.o.meterBundle, "meter.js");
     this.clock.advance(1000);
     this.aggregator.rt.execute(this.o.aggregatorBundle, "aggregator.js");
-    if (this.o.slcanPort >= 0) this.slcan = await startSlcanTcpServer(this.bus, this.o.slcanPort);
+    if (this.o.siteData !== false) {
+      const clock0S = this.o.epochMs / 1000;
+      this.feed = new SiteFeed({
+        rt: this.aggregator.rt, clock: this.clock, epochMs: this.o.epochMs, tz: SITE_TZ, meters: this.meters,
+        // the appliance's device time: local second of day at clock 0 plus clock seconds
+        onPlanned: (m, startS) => m.appliance.planRun?.(this.o.startOfDayS + (startS - clock0S)),
+        log: (l) => this.o.output("site", l + "\n"),
+      });
+      this.feed.start();
+    }
+    if (this.o.slcanPort >= 0) this.slcan = await startSlcanTcpServer(this.bus, this.o.slcanPort, this.o.host);
     this.httpPort = await this.aggregator.rt.http.boundPort(80);
   }
 
@@ -194,6 +230,29 @@ export class SimNetwork {
     this.pacing = setTimeout(step, 0);
   }
 
+  /**
+   * Meter `n` stops answering `atMs` of device time from now: its controller leaves the
+   * bus (stop), as a meter whose supply or transceiver failed. The aggregator then
+   * counts missed polls and marks it offline.
+   */
+  silenceAt(n: SimNode, atMs: number): void {
+    const due = this.clock.nowMs() + atMs;
+    let fired = false;
+    const sub = this.clock.subscribe({
+      nextDueMs: () => (fired ? undefined : due),
+      runDue: () => {
+        fired = true;
+        n.can.stop();
+        this.silenced.push(n.name);
+        this.o.output(n.name, "SIMULATOR: this meter's CAN controller stopped (--silence)\n");
+        queueMicrotask(() => sub.detach());
+      },
+    });
+  }
+
+  /** Nodes stopped by silenceAt. */
+  readonly silenced: string[] = [];
+
   /** Device seconds per wall second since run(). */
   achievedSpeed(): number {
     return this.wallRun > 0 ? (this.clock.nowMs() - this.virtual0) / this.wallRun : 0;
@@ -212,6 +271,8 @@ export class SimNetwork {
   async stop(): Promise<void> {
     if (this.pacing) clearTimeout(this.pacing);
     this.pacing = undefined;
+    if (this.feed) this.feed.stop();
+    if (this.cogen) this.cogen.stop();
     if (this.slcan) await this.slcan.close();
     for (const n of this.nodes) await n.shell.close();
   }

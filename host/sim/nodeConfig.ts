@@ -31,24 +31,27 @@ export function meterConfig(aes: Aes128, master: Uint8Array, m: SimMeter): Meter
   return { role: "meter", address: m.address, keyHex: toHex(meterKey(aes, master, m.address)), name: m.appliance.name, publishEvery: 5 };
 }
 
-export function aggregatorConfig(master: Uint8Array, meters: SimMeter[]): AggregatorConfig {
+export function aggregatorConfig(master: Uint8Array, meters: SimMeter[], cogenerators: number[]): AggregatorConfig {
   return {
     role: "aggregator",
     masterKeyHex: toHex(master),
     meters: meters.map((m) => ({ address: m.address, name: m.appliance.name, household: m.household, hasRelay: m.hasRelay })),
+    cogenerators,
   };
 }
 
 /**
  * agg.json: public read-only dashboard on device port 80; a contracted power of 3 kW
  * per household, so a heater and a heating washing machine together trip shedding
- * (relay loads, lowest priority first: the washing machine is deferrable).
+ * (relay loads, lowest priority first: the washing machine is deferrable); the
+ * administrator login when given; meters offline after `offlineAfterMisses` missed polls.
  */
-export function aggFile(meters: SimMeter[]): object {
+export function aggFile(meters: SimMeter[], auth?: object, offlineAfterMisses?: number): object {
   const households = Math.ceil(meters.length / 4);
   return {
     port: 80,
     publicRead: true,
+    auth,
     site: {
       maxMeters: Math.max(8, meters.length),
       tz: { stdOffsetS: 3600, euDst: true },
@@ -57,6 +60,9 @@ export function aggFile(meters: SimMeter[]): object {
       defaultPriceMc: 10000,
       limitW: 3000 * households,
       holdS: 300,
+      hysteresisPct: 10,
+      maxSwitchesPerHour: 4,
+      offlineAfterMisses: offlineAfterMisses ?? 3,
       saveIntervalS: 900,
       meters: meters.map((m) => ({
         address: m.address, name: m.appliance.name, household: m.household, keyId: m.address, hasRelay: m.hasRelay,

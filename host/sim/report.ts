@@ -3,6 +3,9 @@
  * the JSON summary printed as the last line of a headless run.
  */
 import type { SimNetwork, SimNode } from "./network.ts";
+import { CO_NAMES } from "./cogenerator.ts";
+import { SITE_TZ } from "./network.ts";
+import { localText } from "../../modules/aggregator/localTime.ts";
 
 type Json = Record<string, unknown>;
 interface Rejects { badMac: number; stale: number; length: number; unknownId: number; unsynced: number; internal: number }
@@ -30,6 +33,59 @@ function pad(s: string | number, w: number): string {
   return String(s).padEnd(w);
 }
 
+/** What the aggregator knows of the site, read inside its interpreter (null without `agg`). */
+interface SiteState {
+  now: number; points: number; priceNow: number | null; priceNext: number | null; minPrice: number | null; maxPrice: number | null;
+  renewPct: number | null; renewS: number | null; coState: number; coPowerW: number | null; coS: number | null;
+  unpriced: number; unpricedS: number | null; seq: number; adderMc: number;
+  meters: { address: number; household: string; offline: boolean; missed: number; connected: boolean; why: number; untilS: number | null; switchesInHour: number; imp: number; exp: number; cost: number; credit: number }[];
+}
+
+export function siteState(net: SimNetwork): SiteState | null {
+  try {
+    const s = net.aggregator.rt.eval(`(function () {
+      if (typeof agg !== "object") return "";
+      var a = agg, now = Math.floor(Date.now() / 1000), n = 0, lo = NaN, hi = NaN, ms = [];
+      for (var b = 0; b < a.prices.blocks.length; b++) {
+        var v = a.prices.blocks[b].values; n += v.length;
+        for (var k = 0; k < v.length; k++) { if (!(v[k] >= lo)) lo = v[k]; if (!(v[k] <= hi)) hi = v[k]; }
+      }
+      // the days in RAM (today and yesterday): a run's bills, read without the archive
+      var d0 = 1e9, d1 = -1, tags = a.store.dayTag;
+      for (var k2 = 0; k2 < tags.length; k2++) if (tags[k2] >= 0) { d0 = Math.min(d0, tags[k2]); d1 = Math.max(d1, tags[k2]); }
+      for (var m = 0; m < a.reg.list.length; m++) {
+        var o = a.store.sum(m, d0, d1, new Float64Array(4));
+        ms.push({ address: a.reg.list[m].address, household: a.reg.list[m].household, offline: a.isOffline(m), missed: a.missed[m],
+          connected: !!a.dec.state[m], why: a.dec.why[m], untilS: a.dec.untilS[m], switchesInHour: a.dec.switchesInHour(m, now),
+          imp: o[0], exp: o[1], cost: o[2], credit: o[3] });
+      }
+      return JSON.stringify({ now: now, points: n, priceNow: a.prices.at(now), priceNext: a.prices.at(now + 900), minPrice: lo, maxPrice: hi,
+        renewPct: a.renewPct, renewS: a.renewS, coState: a.coState, coPowerW: a.coPowerW, coS: a.coS,
+        unpriced: a.unpricedSlots, unpricedS: a.unpricedS, seq: a.dec.seq, adderMc: a.cfg.importAdderMc, meters: ms });
+    })()`);
+    return s ? (JSON.parse(s as string) as SiteState) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Names of modules/aggregator/decisions.ts R_* codes (index = code). */
+const WHY = ["", "price", "renewables", "limit", "ok", "manual", "plan", "running plan", "override", "cancel", "auto", "reconnect", "held (minimum on/off time)", "switch budget", "offline"];
+
+/** mc/kWh -> EUR/MWh with 2 decimals. */
+const eurMWh = (mc: number | null) => (mc === null ? null : Math.round(mc) / 100);
+/** milli-cents -> EUR with 2 decimals (the currency's minor unit). */
+const eur = (mc: number) => Math.round(mc / 1000) / 100;
+
+function siteLine(net: SimNetwork, st: SiteState | null): string {
+  if (!st) return `${pad("site", 22)} no aggregator state`;
+  const co = CO_NAMES[st.coState] ?? "?";
+  const off = st.meters.filter((m) => m.offline).map((m) => m.address);
+  return `${pad("site", 22)} price now ${st.priceNow === null ? "NONE" : eurMWh(st.priceNow) + " EUR/MWh"}${net.feed ? " (synthetic)" : ""}, next ${st.priceNext === null ? "NONE" : eurMWh(st.priceNext)}  ` +
+    `renewables ${st.renewPct === null ? "unknown" : st.renewPct + " %"}  co-generator ${co}${st.coPowerW === null ? "" : " " + st.coPowerW + " W"}  ` +
+    `runs planned ${net.feed ? net.feed.runs.filter((r) => r.status !== "refused").length : 0}  offline ${off.length ? off.join(",") : "none"}  unpriced intervals ${st.unpriced}`;
+}
+
 export function statusLines(net: SimNetwork): string[] {
   const a = net.status(net.aggregator) as Json | null;
   const perMeter = new Map<number, Json>();
@@ -41,6 +97,7 @@ export function statusLines(net: SimNetwork): string[] {
     lines.push(`${pad("aggregator", 22)} ${pad(a.state as string, 14)} polls ${a.sent} answered ${a.answered} late ${a.late} missed ${a.missed}  ` +
       `readings ${a.readings}  frames tx ${(a.can as Json).txFrames} rx ${(a.can as Json).rxFrames}  rejected ${rejectTotal(a.rejects as Rejects)}  decisions ${decisions(net)}  errors ${(a.errors as number) + net.aggregator.uncaught}  ${clock}`);
   } else lines.push(`${pad("aggregator", 22)} no CAN link  errors ${net.aggregator.uncaught}  ${clock}`);
+  lines.push(siteLine(net, siteState(net)));
   for (const n of net.nodes) {
     if (!n.meter) continue;
     const s = net.status(n) as Json | null;
@@ -97,6 +154,8 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
       readings: v.readings ?? 0, windows: n.adc ? n.adc.windows : 0, rejected: rejectTotal(s.rejects as Rejects), relay: s.relay ?? "?", commands: s.commands ?? 0,
     });
   }
+  if (net.cogen) addRejects(net.cogen.node.rejects as unknown as Rejects);
+  const site = siteSummary(net, failures);
   const rejectedTotal = rejectTotal(rejected);
   if (rejectedTotal > 0 && !attacker) failures.push(`${rejectedTotal} rejected frames without an attacker`);
   if (net.hostErrors.length) failures.push(`host errors: ${net.hostErrors[0].split("\n")[0]}`);
@@ -116,6 +175,65 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     frames: { tx: a.can ? (a.can as Json).txFrames : 0, rx: a.can ? (a.can as Json).rxFrames : 0 },
     web,
     uncaught,
+    site,
     perMeter: meters,
+  };
+}
+
+/**
+ * The reference design's site data at the end of the run: prices imported (and their
+ * source), renewables, the co-generator as the aggregator received it over CAN,
+ * deferrable runs placed, bills computed with the imported prices, offline meters.
+ * Adds to `failures` what must not happen in a healthy run.
+ */
+function siteSummary(net: SimNetwork, failures: string[]): Json {
+  const st = siteState(net);
+  if (!st) { failures.push("no aggregator state (agg) to read the site from"); return {}; }
+  const feed = net.feed;
+  if (feed) {
+    if (feed.prices.error || st.points === 0) failures.push(`prices not loaded: ${feed.prices.error || "none in the aggregator"}`);
+    if (st.renewPct === null) failures.push("no renewable availability reported");
+    for (const r of feed.runs) if (r.status === "refused") failures.push(`deferrable run of meter ${r.address} refused: ${r.error}`);
+  }
+  if (st.unpriced > 0) failures.push(`${st.unpriced} intervals billed at the default price (none imported for ${localText(SITE_TZ, st.unpricedS ?? 0)})`);
+  const cogen = net.cogen;
+  if (cogen && st.coS === null) failures.push(`the co-generator (address ${cogen.address}) never reached the aggregator`);
+  const offline = st.meters.filter((m) => m.offline);
+  for (const m of offline) failures.push(`meter ${m.address} offline at the end (${m.missed} polls missed in a row)`);
+  const households = new Map<string, { importKWh: number; exportKWh: number; costEUR: number; creditEUR: number; mc: number; mWh: number }>();
+  for (const m of st.meters) {
+    const h = households.get(m.household) ?? { importKWh: 0, exportKWh: 0, costEUR: 0, creditEUR: 0, mc: 0, mWh: 0 };
+    h.mWh += m.imp; h.mc += m.cost;
+    h.importKWh = Math.round(h.mWh / 1000) / 1000;
+    h.exportKWh = Math.round((h.exportKWh * 1e6 + m.exp) / 1000) / 1000;
+    h.costEUR = eur(h.mc);
+    h.creditEUR = Math.round((h.creditEUR * 1e5 + m.credit) / 1000) / 100;
+    households.set(m.household, h);
+  }
+  let totalMc = 0, totalmWh = 0;
+  for (const h of households.values()) { totalMc += h.mc; totalmWh += h.mWh; }
+  // the energy-weighted spot price the bills paid: cost / energy less the network adder
+  const avgSpotMc = totalmWh > 0 ? totalMc / (totalmWh / 1e6) - st.adderMc : null;
+  if (feed && avgSpotMc !== null && st.minPrice !== null && st.maxPrice !== null && (avgSpotMc < st.minPrice - 1 || avgSpotMc > st.maxPrice + 1)) {
+    failures.push(`bills paid ${eurMWh(avgSpotMc)} EUR/MWh on average, outside the imported prices ${eurMWh(st.minPrice)}..${eurMWh(st.maxPrice)}`);
+  }
+  return {
+    time: localText(SITE_TZ, st.now),
+    prices: {
+      loaded: st.points, source: feed ? feed.prices.source : "none imported by the simulator", from: feed?.prices.from ?? null, to: feed?.prices.to ?? null,
+      nowEURMWh: eurMWh(st.priceNow), nextEURMWh: eurMWh(st.priceNext), minEURMWh: eurMWh(st.minPrice), maxEURMWh: eurMWh(st.maxPrice),
+    },
+    renewable: { pct: st.renewPct, ageS: st.renewS === null ? null : st.now - st.renewS, reports: feed ? feed.renewableReports : 0, forecastPoints: feed ? feed.forecast.points : 0, source: feed ? feed.forecast.source : null },
+    cogenerator: cogen
+      ? { address: cogen.address, state: CO_NAMES[st.coState] ?? "?", powerW: st.coPowerW, ageS: st.coS === null ? null : st.now - st.coS, nodeState: CO_NAMES[cogen.state], nodePowerW: cogen.powerW, published: cogen.published, rejected: cogen.node.rejects.total() }
+      : null,
+    deferrable: feed ? feed.runs.map((r) => ({ meter: r.address, load: r.load, mode: r.mode, start: r.start, expectedSpotCostEUR: r.expectedCostEUR, status: r.status, decision: r.decision, error: r.error || undefined })) : [],
+    bills: {
+      prices: st.unpriced === 0 ? "imported" : `default for ${st.unpriced} intervals`, unpricedIntervals: st.unpriced,
+      avgSpotEURMWh: avgSpotMc === null ? null : eurMWh(avgSpotMc), adderEURMWh: eurMWh(st.adderMc),
+      households: [...households.entries()].map(([household, h]) => ({ household, importKWh: h.importKWh, exportKWh: h.exportKWh, costEUR: h.costEUR, creditEUR: h.creditEUR })),
+    },
+    offline: offline.map((m) => ({ meter: m.address, missedInARow: m.missed })),
+    loads: st.meters.map((m) => ({ meter: m.address, connected: m.connected, why: WHY[m.why] ?? String(m.why), until: m.untilS === null ? undefined : localText(SITE_TZ, m.untilS), switchesLastHour: m.switchesInHour })),
   };
 }

@@ -6,10 +6,10 @@
  */
 import { TimeZone, localDay } from "./localTime";
 import { Registry, MeterInfo } from "./registry";
-import { ReadingsStore, MeterReading, L_P, LEDGER_DAYS } from "./readingsStore";
+import { ReadingsStore, MeterReading, L_P, L_N, LEDGER_DAYS } from "./readingsStore";
 import { PriceBook } from "./priceBook";
 import { importPrices } from "./priceImport";
-import { Decisions } from "./decisions";
+import { Decisions, R_OFFLINE } from "./decisions";
 import { KvStore } from "../ports/kvStore";
 import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
@@ -22,11 +22,21 @@ export interface AggConfig {
   importAdderMc: number;
   /** Feed-in tariff credited for export, mc/kWh. */
   exportTariffMc: number;
-  /** Day-ahead price assumed for an interval without one, mc/kWh. */
+  /**
+   * Day-ahead price assumed for an interval without one, mc/kWh. Never silent: every
+   * interval billed with it is counted (unpricedSlots, unpricedS) for the pages and API.
+   */
   defaultPriceMc: number;
   /** Contracted site power, W. */
   limitW: number;
+  /** Minimum time between two automatic changes of a load (its minimum on and off time), s. */
   holdS: number;
+  /** Reconnect shed loads only at or below the limit less this band, % (default 10). */
+  hysteresisPct?: number;
+  /** Most switches of one load in any hour (default 4, at least 2). */
+  maxSwitchesPerHour?: number;
+  /** Consecutive missed polls after which a meter is offline (default 3). */
+  offlineAfterMisses?: number;
   saveIntervalS: number;
   meters: MeterInfo[];
 }
@@ -46,17 +56,36 @@ export class Aggregator {
   coS = NaN;
   rejected = 0;
   savedS = 0;
+  /** Where state changes worth a console line go (the app sets print). */
+  logLine: (line: string) => void = function () {};
+  /** Per meter row: polls missed in a row (all retries used); reset by an answer. */
+  missed: Uint16Array;
+  /** Closed 15-minute intervals billed at defaultPriceMc because no price covered them, and the last one's start. */
+  unpricedSlots = 0;
+  unpricedS = NaN;
   ledDay = -1;
 
   constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort) {
     this.reg = new Registry(cfg.maxMeters);
     for (let i = 0; i < cfg.meters.length; i++) this.reg.add(cfg.meters[i]);
     const self = this;
+    this.missed = new Uint16Array(cfg.maxMeters);
     this.store = new ReadingsStore(cfg.maxMeters, cfg.tz, {
-      importMc: (t) => self.spotMc(t) + cfg.importAdderMc,
+      importMc: (t) => {
+        const p = self.prices.at(t);
+        if (isNaN(p)) {
+          self.unpricedSlots++;
+          self.unpricedS = t;
+          self.logLine("aggregator: no imported price for the interval at " + t + ": billed at defaultPriceMc");
+        }
+        return (isNaN(p) ? cfg.defaultPriceMc : p) + cfg.importAdderMc;
+      },
       exportMc: () => cfg.exportTariffMc,
     }, kvDayArchive(storage, () => { self.saveFails++; }));
-    this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS);
+    this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS, {
+      hystPct: cfg.hysteresisPct === undefined ? 10 : cfg.hysteresisPct,
+      maxPerHour: cfg.maxSwitchesPerHour === undefined ? 4 : cfg.maxSwitchesPerHour,
+    });
   }
 
   /** Failed writes (flash full): shown on the status API. */
@@ -84,7 +113,47 @@ export class Aggregator {
     return true;
   }
 
-  powerW(m: number): number { return this.store.latest[m * 6 + L_P]; }
+  /** Latest power of meter row m, W; NaN when unknown or the meter is offline (not counted in site power). */
+  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.latest[m * L_N + L_P]; }
+
+  /** Meter row m missed offlineAfterMisses polls in a row (or m is not a meter row). */
+  isOffline(m: number): boolean {
+    const k = this.cfg.offlineAfterMisses === undefined ? 3 : this.cfg.offlineAfterMisses;
+    return !(m >= 0 && m < this.reg.list.length) || this.missed[m] >= k;
+  }
+
+  /**
+   * The CAN link reports each poll's outcome here (ok: answered, else all retries used).
+   * Going offline and coming back are logged as decisions (R_OFFLINE, v = misses).
+   * Returns false for an address that is not a registered meter.
+   */
+  pollResult(address: number, ok: boolean, nowS: number): boolean {
+    const m = this.reg.indexOf(address);
+    if (m < 0) return false;
+    const was = this.isOffline(m);
+    const misses = this.missed[m];
+    if (ok) this.missed[m] = 0;
+    else if (this.missed[m] < 65535) this.missed[m]++;
+    const is = this.isOffline(m);
+    if (is !== was) {
+      this.dec.log(nowS, m, this.dec.state[m], R_OFFLINE, is ? this.missed[m] : misses, is ? 1 : 0);
+      this.logLine("aggregator: meter " + address + (is ? " offline after " + this.missed[m] + " missed polls" : " back online"));
+    }
+    return true;
+  }
+
+  /** Renewable availability now, % (0..100), as of tS. */
+  setRenewable(pct: number, tS: number): void {
+    this.renewPct = pct;
+    this.renewS = tS;
+  }
+
+  /** The co-generator's report (CO_STATES index, electrical output W) as of tS. */
+  setCogen(state: number, powerW: number, tS: number): void {
+    this.coState = state >= 0 && state < CO_STATES.length ? state : 0;
+    this.coPowerW = powerW;
+    this.coS = tS;
+  }
 
   /** True when meter row m stopped answering (the meter-offline work gives this its body). */
   isOffline(m: number): boolean { return false; }
@@ -93,8 +162,16 @@ export class Aggregator {
   tick(nowS: number): void {
     this.store.tick(nowS);
     const self = this;
-    this.dec.evaluate(nowS, { priceMc: this.spotMc(nowS), renewPct: this.renewPct, powerW: (m) => self.powerW(m) });
+    this.dec.evaluate(nowS, { priceMc: this.spotMc(nowS), renewPct: this.renewPct, powerW: (m) => self.powerW(m), offline: (m) => self.isOffline(m) });
     if (nowS - this.savedS >= this.cfg.saveIntervalS) this.save(nowS);
+  }
+
+  /** Imports a renewable availability forecast (%, any price format); "" on success, else "line N: reason". */
+  loadForecast(text: string): string {
+    const r = importPrices(text, this.cfg.tz);
+    if (!Array.isArray(r)) return "line " + r.line + ": " + r.reason;
+    this.forecast.put(r);
+    return "";
   }
 
   /** Imports a price upload; "" on success, else "line N: reason" (old prices kept). */

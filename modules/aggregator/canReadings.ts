@@ -15,6 +15,8 @@ const P = 0, U = 1, I = 2, EI = 3, EE = 4, F = 5;
 export function canReadingJoiner(agg: Aggregator, nowS: () => number): (r: CanReading) => boolean {
   const s = new Float64Array(agg.reg.maxMeters * F).fill(NaN);
   return (r) => {
+    // the co-generator is a node of its own, not a meter row (modules/can COGEN_STATUS)
+    if (r.message === "COGEN_STATUS") { agg.setCogen(r.values.CoState, r.values.CoPowerW, nowS()); return true; }
     const m = agg.reg.indexOf(r.address);
     if (m < 0) return false;
     const v = r.values;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
 import { planStart } from "./deferrable.ts";
 import { PriceBook } from "./priceBook.ts";
-import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW } from "./decisions.ts";
+import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW, R_RECONNECT, R_HELD, R_BUDGET, R_OFFLINE } from "./decisions.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 
 const utc = (s: string) => Date.parse(s) / 1000;
@@ -88,7 +88,113 @@ test("contracted limit sheds lowest priority first and reconnects below 90 %", (
   reading(a, 3, T0 + 401, 400);
   a.tick(T0 + 402);                 // 1.4 + 3 = 4.4 kW <= 4.5 kW
   assert.deepEqual(sent, ["1:disconnect", "1:connect"]);
-  assert.equal(a.dec.lr[1], R_OK);
+  // each line quotes the figures before the action: 6.5 kW over 5 kW when shed,
+  // 1.4 kW + the heater's 3 kW against the 4.5 kW band when reconnected
+  assert.deepEqual([a.dec.lr[0], a.dec.lv[0], a.dec.lv2[0], a.dec.lv3[0]], [R_LIMIT, 6500, 5000, 3000]);
+  assert.deepEqual([a.dec.lr[1], a.dec.lv[1], a.dec.lv2[1], a.dec.lv3[1]], [R_RECONNECT, 1400, 4500, 3000]);
+});
+
+test("site power oscillating around the limit: no load switched more than maxSwitchesPerHour in any hour", (t) => {
+  for (const maxPerHour of [2, 4, 6]) {
+    for (const hold of [0, 60, 300]) {
+      const sent: { t: number; m: string }[] = [];
+      let now = 0;
+      const cfg = config();
+      cfg.limitW = 5000; cfg.holdS = hold; cfg.maxSwitchesPerHour = maxPerHour; cfg.hysteresisPct = 5;
+      const a = new Aggregator(cfg, memStorage(), { sendCommand: (addr, c) => { sent.push({ t: now, m: addr + ":" + c }); return 0; } });
+      // 4 hours: the heater draws 3 kW when connected; the fridge swings 1.2..2.6 kW every 20 s,
+      // so the site sits at the limit, above it when the heater is on, below the band when off
+      for (now = T0; now < T0 + 4 * 3600; now += 10) {
+        const fridgeW = 1900 + 700 * Math.sin(now / 20);
+        reading(a, 1, now, a.dec.state[0] ? 3000 : 0);
+        reading(a, 3, now, a.dec.state[2] ? fridgeW : 0);
+        a.tick(now);
+      }
+      const heater = sent.filter((x) => x.m.startsWith("1:")).map((x) => x.t);
+      assert.ok(heater.length >= 4, `the heater is switched at all (${heater.length}x, max ${maxPerHour}, hold ${hold})`);
+      for (const t of heater) {
+        const inHour = heater.filter((u) => u > t - 3600 && u <= t).length;
+        assert.ok(inHour <= maxPerHour, `${inHour} switches in the hour up to ${t - T0} s (max ${maxPerHour}, hold ${hold})`);
+      }
+      // the budget is used: the worst hour reaches the maximum
+      const worst = Math.max(...heater.map((t) => heater.filter((u) => u > t - 3600 && u <= t).length));
+      assert.equal(worst, maxPerHour, `worst hour (max ${maxPerHour}, hold ${hold})`);
+      t.diagnostic(`maxSwitchesPerHour ${maxPerHour}, holdS ${hold}: heater switched ${heater.length} times in 4 h, worst sliding hour ${worst}`);
+      // protection is never held back: whenever the site was over the limit with the heater on, it was shed at once
+      assert.ok(sent.filter((x) => x.m === "3:disconnect").length === 0, "the fridge (higher priority) is never shed");
+    }
+  }
+});
+
+test("a load that stays off says why: held by the minimum time, by the budget, by the limit", () => {
+  const { a, sent } = site();
+  a.cfg.limitW = a.dec.limitW = 5000;
+  a.dec.flap.maxPerHour = 4;
+  reading(a, 1, T0, 3000); reading(a, 3, T0, 2500);
+  a.tick(T0);
+  assert.deepEqual(sent, ["1:disconnect"]);
+  reading(a, 1, T0 + 1, 0); reading(a, 3, T0 + 1, 500);
+  a.tick(T0 + 100);                  // 0.5 + 3 kW is under the band, but the heater was switched 100 s ago
+  assert.deepEqual([a.dec.why[0], a.dec.untilS[0]], [R_HELD, T0 + 300]);
+  a.tick(T0 + 300);
+  assert.deepEqual(sent, ["1:disconnect", "1:connect"]);
+  reading(a, 1, T0 + 301, 3000); reading(a, 3, T0 + 301, 2500);
+  a.tick(T0 + 301);                  // shed again at once: protection ignores the hold
+  assert.deepEqual(sent.slice(2), ["1:disconnect"]);
+  reading(a, 1, T0 + 302, 0);
+  a.tick(T0 + 400);                  // 2.5 + 3 kW > 4.5 kW: the limit keeps it off, with the projected figure
+  assert.deepEqual([a.dec.why[0], a.dec.whyV[0]], [R_LIMIT, 5500]);
+  reading(a, 3, T0 + 601, 500);
+  a.tick(T0 + 601);                  // 3 switches in the hour, budget 4 keeps one for a shed: held until the first ages out
+  assert.equal(sent.length, 3);
+  assert.deepEqual([a.dec.why[0], a.dec.whyV[0], a.dec.untilS[0]], [R_BUDGET, 3, T0 + 3600]);
+  a.tick(T0 + 3600);
+  assert.deepEqual(sent.slice(3), ["1:connect"]);
+  // a person gives a load back to Auto: the log line says when the rules may act
+  a.dec.manual(T0 + 3700, 0, -1, 0);
+  assert.equal(a.dec.lv[(a.dec.seq - 1) % 16], T0 + 3600 + 300);
+});
+
+test("a meter missing polls goes offline: out of site power and decisions, logged both ways", () => {
+  const { a, sent } = site();
+  a.cfg.limitW = a.dec.limitW = 5000;
+  a.cfg.offlineAfterMisses = 2;
+  reading(a, 1, T0, 1000); reading(a, 3, T0, 4500);
+  a.tick(T0);
+  assert.deepEqual(sent, ["1:disconnect"], "5.5 kW: the heater is shed");
+  assert.equal(a.pollResult(3, false, T0 + 1), true);
+  assert.equal(a.isOffline(2), false, "one miss is not offline");
+  a.pollResult(3, false, T0 + 2);
+  assert.equal(a.isOffline(2), true);
+  assert.ok(Number.isNaN(a.powerW(2)), "its last power no longer counts");
+  const i = (a.dec.seq - 1) % 16;
+  assert.deepEqual([a.dec.lr[i], a.dec.lm[i], a.dec.lv[i], a.dec.lv2[i]], [R_OFFLINE, 2, 2, 1]);
+  a.tick(T0 + 400);                  // site power without the fridge: 0 W + 1 kW back <= 4.5 kW
+  assert.deepEqual(sent, ["1:disconnect", "1:connect"]);
+  assert.equal(a.dec.why[2], R_OFFLINE, "no decision for the offline meter");
+  a.pollResult(3, true, T0 + 401);
+  assert.equal(a.isOffline(2), false);
+  assert.deepEqual([a.dec.lr[(a.dec.seq - 1) % 16], a.dec.lv2[(a.dec.seq - 1) % 16]], [R_OFFLINE, 0]);
+  assert.equal(a.pollResult(42, false, T0), false, "not a meter");
+  assert.equal(a.isOffline(7), true, "not a meter row");
+});
+
+test("intervals billed without an imported price are counted, never silent", () => {
+  const { a } = site();
+  const lines: string[] = [];
+  a.logLine = (l) => lines.push(l);
+  a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
+  a.onReading({ address: 1, timeS: T0 + 1, powerW: 1000, importmWh: 0, exportmWh: 0 });
+  a.onReading({ address: 1, timeS: T0 + 901, powerW: 1000, importmWh: 250_000, exportmWh: 0 });
+  a.onReading({ address: 1, timeS: T0 + 1801, powerW: 1000, importmWh: 500_000, exportmWh: 0 });
+  assert.equal(a.unpricedSlots, 0);
+  a.onReading({ address: 1, timeS: T0 + 2701, powerW: 1000, importmWh: 750_000, exportmWh: 0 });
+  assert.equal(a.unpricedSlots, 1, "the third quarter hour had no price");
+  assert.equal(a.unpricedS, T0 + 1800);
+  assert.deepEqual(lines, [`aggregator: no imported price for the interval at ${T0 + 1800}: billed at defaultPriceMc`]);
+  // bills use the imported prices: the energy counted from the second reading on, 0.25 kWh at
+  // 200 EUR/MWh (the second quarter hour), then 0.25 kWh at the default 50 EUR/MWh: 5000 + 1250 mc
+  assert.equal(a.store.sum(0, 0, 1e6, new Float64Array(4))[2], 250 * 20_000 / 1000 + 250 * 5000 / 1000);
 });
 
 test("deferrable run: planned, held off, started at its time; overrides", () => {

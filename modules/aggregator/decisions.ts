@@ -6,9 +6,26 @@
  * a manual override until it expires; a planned deferrable run (off while waiting,
  * on while running); the price and renewable thresholds of the load; and shedding
  * when the site's total power exceeds the contracted limit (lowest priority number
- * first, reconnected highest first once the total plus the load's power before
- * shedding is at or below 90 % of the limit). An automatic change is held back until
- * holdS has passed since the load's last change, so nothing flaps; manual ones are not.
+ * first). A shed load is reconnected (highest priority first) only when the site power
+ * plus the load's power before shedding is at or below the limit less the hysteresis
+ * band (hystPct, 10 % by default), so a site hovering at the limit does not bounce it.
+ *
+ * Against flapping, every automatic change other than a protective shed must wait
+ * holdS since the load's last change (minimum on and off time) and fit a switch
+ * budget: at most maxPerHour switches of one load in any hour. A change is allowed
+ * only while the last hour holds at most maxPerHour - 2 switches, which keeps one
+ * switch free for a shed that may follow; sheds need a connected load, so after the
+ * last allowed change at most one shed can come, and no hour ever sees more than
+ * maxPerHour switches of a load (decisions.test.ts drives a site oscillating around
+ * the limit to prove it). Manual changes (a person) skip both, and count.
+ *
+ * Every log line quotes the figure that triggered the action as it was BEFORE the
+ * action (site power before the shed, price, renewables), the threshold, and a third
+ * figure (the load's power for sheds and reconnections). For loads that do not change,
+ * `why`/`whyV`/`untilS` say why each load is in its state right now (for
+ * "Auto": held off by the minimum time until untilS, by the switch budget, by the
+ * limit with the projected power, by price...). Meters that the aggregator marks
+ * offline get no decision (R_OFFLINE) and their power is not counted.
  * The log is a ring of typed arrays (no objects per entry): reasons are codes and
  * numbers, turned into text only when a page shows them.
  */
@@ -18,6 +35,14 @@ import { PriceBook } from "./priceBook";
 import { planStart } from "./deferrable";
 
 export const R_PRICE = 1, R_RENEW = 2, R_LIMIT = 3, R_OK = 4, R_MANUAL = 5, R_PLAN = 6, R_START = 7, R_OVERRIDE = 8, R_CANCEL = 9, R_AUTO = 10;
+/**
+ * Reasons added against flapping. R_RECONNECT (log): v site power before, v2 the
+ * reconnect threshold, v3 the load's power before it was shed. R_HELD (state only):
+ * the minimum on/off time holds the load until untilS. R_BUDGET (state only): v
+ * switches in the last hour, the budget v2 allows the next at untilS. R_OFFLINE (state
+ * and log when a meter goes offline or comes back): v missed polls in a row.
+ */
+export const R_RECONNECT = 11, R_HELD = 12, R_BUDGET = 13, R_OFFLINE = 14;
 export const A_OFF = 0, A_ON = 1, A_PLAN = 2;
 export const LOG_N = 16;
 
@@ -28,8 +53,18 @@ export interface Conditions {
   priceMc: number;
   /** Renewable availability now, % (NaN unknown). */
   renewPct: number;
-  /** Site power now per meter row, W. */
+  /** Site power now per meter row, W (NaN: unknown, not counted). */
   powerW: (m: number) => number;
+  /** Meter row m is offline (missed polls): no decision, its power not counted. */
+  offline?: (m: number) => boolean;
+}
+
+/** Anti-flapping settings (AggConfig): band below the limit, switches per load and hour. */
+export interface FlapLimits {
+  /** Reconnect a shed load only at or below limitW x (100 - hystPct) %. */
+  hystPct: number;
+  /** Most switches of one load in any hour (>= 2). */
+  maxPerHour: number;
 }
 
 export class Decisions {
@@ -38,6 +73,20 @@ export class Decisions {
   ovr: Int8Array;
   ovrUntilS: Float64Array;
   shedW: Float64Array;
+  /** Site power when the load was shed (the figure quoted for it). */
+  shedAtW: Float64Array;
+  /**
+   * Why each load is in its state now (R_*), its figure and the time a hold ends (NaN:
+   * none). The threshold of each figure is in the configuration: R_PRICE maxPriceMc,
+   * R_RENEW minRenewPct, R_LIMIT (whyV: projected site power with the load back on)
+   * limitW x (100 - hysteresisPct) %, R_BUDGET (whyV: switches in the last hour)
+   * maxSwitchesPerHour, R_HELD holdS.
+   */
+  why: Uint8Array;
+  whyV: Float64Array;
+  untilS: Float64Array;
+  /** Per load, the times of its last maxPerHour switches (ring, -1e9: none). */
+  swT: Float64Array;
   jobs: Job[] = [];
   lt = new Float64Array(LOG_N);
   lm = new Uint8Array(LOG_N);
@@ -45,24 +94,33 @@ export class Decisions {
   lr = new Uint8Array(LOG_N);
   lv = new Float64Array(LOG_N);
   lv2 = new Float64Array(LOG_N);
+  lv3 = new Float64Array(LOG_N);
   lid = new Uint32Array(LOG_N);
   seq = 0;
   failures = 0;
+  flap: FlapLimits;
 
-  constructor(public reg: Registry, public cmd: CommandPort, public limitW: number, public holdS: number) {
+  constructor(public reg: Registry, public cmd: CommandPort, public limitW: number, public holdS: number, flap: FlapLimits) {
     const n = reg.maxMeters;
+    if (!(flap.maxPerHour >= 2 && flap.maxPerHour <= 60 && flap.hystPct >= 0 && flap.hystPct < 100)) throw new Error("agg.json: maxSwitchesPerHour 2..60, hysteresisPct 0..99");
+    this.flap = flap;
     this.state = new Int8Array(n).fill(1);
     this.changedS = new Float64Array(n).fill(-1e9);
     this.ovr = new Int8Array(n).fill(-1);
     this.ovrUntilS = new Float64Array(n);
     this.shedW = new Float64Array(n).fill(NaN);
+    this.shedAtW = new Float64Array(n).fill(NaN);
+    this.why = new Uint8Array(n).fill(R_OK);
+    this.whyV = new Float64Array(n).fill(NaN);
+    this.untilS = new Float64Array(n).fill(NaN);
+    this.swT = new Float64Array(n * flap.maxPerHour).fill(-1e9);
   }
 
-  log(tS: number, m: number, action: number, reason: number, v: number, v2: number): number {
+  log(tS: number, m: number, action: number, reason: number, v: number, v2: number, v3?: number): number {
     const i = this.seq % LOG_N;
     this.seq++;
     this.lt[i] = tS; this.lm[i] = m; this.la[i] = action; this.lr[i] = reason;
-    this.lv[i] = v; this.lv2[i] = v2; this.lid[i] = this.seq;
+    this.lv[i] = v; this.lv2[i] = v2; this.lv3[i] = v3 === undefined ? NaN : v3; this.lid[i] = this.seq;
     return this.seq;
   }
 
@@ -74,58 +132,121 @@ export class Decisions {
 
   job(m: number): Job | undefined { return this.jobs.find((j) => j.m === m); }
 
+  /** Switches of load m in the hour up to nowS. */
+  switchesInHour(m: number, nowS: number): number {
+    const k = this.flap.maxPerHour;
+    let c = 0;
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) c++;
+    return c;
+  }
+
+  private noteSwitch(m: number, nowS: number): void {
+    const k = this.flap.maxPerHour;
+    // the oldest entry makes room
+    let o = 0;
+    for (let i = 1; i < k; i++) if (this.swT[m * k + i] < this.swT[m * k + o]) o = i;
+    this.swT[m * k + o] = nowS;
+    this.changedS[m] = nowS;
+  }
+
+  /**
+   * 0 when an automatic change of load m may happen now; else R_HELD or R_BUDGET,
+   * with why/whyV/whyV2/untilS of m set to say so.
+   */
+  blocked(m: number, nowS: number): number {
+    if (nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
+    const k = this.flap.maxPerHour;
+    const used = this.switchesInHour(m, nowS);
+    if (used <= k - 2) return 0;
+    // allowed again once all but k - 3 of the hour's switches have aged out
+    const times: number[] = [];
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
+    times.sort((a, b) => a - b);
+    return this.setWhy(m, R_BUDGET, used, times[used - k + 1] + 3600);
+  }
+
+  private setWhy(m: number, r: number, v: number, untilS: number): number {
+    this.why[m] = r; this.whyV[m] = v; this.untilS[m] = untilS;
+    return r;
+  }
+
   evaluate(nowS: number, c: Conditions): void {
     const list = this.reg.list;
     const n = list.length;
     const want = new Int8Array(n);
     const why = new Uint8Array(n);
     const v = new Float64Array(n);
+    const v2 = new Float64Array(n);
+    const v3 = new Float64Array(n).fill(NaN);
+    const off = new Uint8Array(n);
     let total = 0;
     for (let m = 0; m < n; m++) {
+      off[m] = c.offline && c.offline(m) ? 1 : 0;
       const p = c.powerW(m);
-      if (isFinite(p)) total += p;
+      if (!off[m] && isFinite(p)) total += p;
       const info = list[m];
       const j = this.job(m);
       if (j && nowS >= j.endS) this.jobs.splice(this.jobs.indexOf(j), 1);
       else if (j && nowS >= j.startS) j.running = true;
       if (this.ovr[m] >= 0 && nowS >= this.ovrUntilS[m]) this.ovr[m] = -1;
-      want[m] = 1; why[m] = R_OK;
+      want[m] = 1; why[m] = R_OK; v[m] = NaN; v2[m] = NaN;
       if (!info.hasRelay) continue;
       if (this.ovr[m] >= 0) { want[m] = this.ovr[m]; why[m] = R_MANUAL; v[m] = this.ovrUntilS[m]; }
       else if (j && nowS < j.endS) { want[m] = j.running ? 1 : 0; why[m] = j.running ? R_START : R_PLAN; v[m] = j.startS; }
-      else if (info.maxPriceMc !== undefined && c.priceMc > info.maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; }
-      else if (info.minRenewPct !== undefined && c.renewPct < info.minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; }
+      else if (info.maxPriceMc !== undefined && c.priceMc > info.maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = info.maxPriceMc; }
+      else if (info.minRenewPct !== undefined && c.renewPct < info.minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = info.minRenewPct; }
     }
-    // Shedding against the contracted limit: lowest priority number first.
+    // Shedding against the contracted limit: lowest priority number first, at once (protection).
     for (;;) {
       let pick = -1;
       for (let m = 0; m < n; m++) {
-        const ok = list[m].hasRelay && why[m] !== R_MANUAL && this.state[m] === 1 && want[m] === 1 && isNaN(this.shedW[m]);
+        const ok = list[m].hasRelay && !off[m] && why[m] !== R_MANUAL && this.state[m] === 1 && want[m] === 1 && isNaN(this.shedW[m]);
         if (ok && (pick < 0 || list[m].priority < list[pick].priority)) pick = m;
       }
       if (total <= this.limitW || pick < 0) break;
       const p = c.powerW(pick);
       this.shedW[pick] = isFinite(p) ? p : 0;
+      this.shedAtW[pick] = total;
       total -= this.shedW[pick];
     }
+    // Reconnection below the hysteresis band, highest priority first, of loads whose hold and budget allow it.
+    const backW = this.limitW * (100 - this.flap.hystPct) / 100;
     for (;;) {
       let pick = -1;
       for (let m = 0; m < n; m++) {
-        if (!isNaN(this.shedW[m]) && (pick < 0 || list[m].priority > list[pick].priority)) pick = m;
+        if (isNaN(this.shedW[m])) continue;
+        // a shed load that a person or a plan now holds off is no longer shed by the limit
+        if (why[m] === R_MANUAL || want[m] === 0 || off[m]) { this.shedW[m] = NaN; continue; }
+        this.setWhy(m, R_LIMIT, total + this.shedW[m], NaN);
+        if (total + this.shedW[m] > backW || this.blocked(m, nowS)) continue;
+        if (pick < 0 || list[m].priority > list[pick].priority) pick = m;
       }
-      if (pick < 0 || total + this.shedW[pick] > this.limitW * 0.9) break;
+      if (pick < 0) break;
+      why[pick] = R_RECONNECT; v[pick] = total; v2[pick] = backW; v3[pick] = this.shedW[pick];
       total += this.shedW[pick];
       this.shedW[pick] = NaN;
     }
     for (let m = 0; m < n; m++) {
-      if (!isNaN(this.shedW[m]) && why[m] !== R_MANUAL) { want[m] = 0; why[m] = R_LIMIT; v[m] = total; }
-      if (want[m] === this.state[m]) continue;
-      // Shedding is protection and manual is a person: only the other reasons wait out the hold.
-      if (why[m] !== R_MANUAL && why[m] !== R_LIMIT && nowS - this.changedS[m] < this.holdS) continue;
-      if (this.cmd.sendCommand(list[m].address, want[m] ? "connect" : "disconnect") < 0) { this.failures++; continue; }
+      if (off[m]) { this.setWhy(m, R_OFFLINE, NaN, NaN); continue; }
+      const shed = !isNaN(this.shedW[m]);
+      if (shed) { want[m] = 0; why[m] = R_LIMIT; v[m] = this.shedAtW[m]; v2[m] = this.limitW; v3[m] = this.shedW[m]; }
+      if (want[m] === this.state[m]) {
+        if (!shed) this.setWhy(m, why[m], v[m], why[m] === R_MANUAL || why[m] === R_PLAN ? v[m] : NaN);
+        continue;
+      }
+      // Shedding is protection and manual is a person: the other changes wait out the hold and fit the budget.
+      const auto = why[m] !== R_MANUAL && !(why[m] === R_LIMIT && want[m] === 0);
+      if (auto && why[m] !== R_RECONNECT && this.blocked(m, nowS)) continue;
+      if (this.cmd.sendCommand(list[m].address, want[m] ? "connect" : "disconnect") < 0) {
+        this.failures++;
+        if (why[m] === R_RECONNECT) this.shedW[m] = v3[m];
+        continue;
+      }
       this.state[m] = want[m];
-      this.changedS[m] = nowS;
-      this.log(nowS, m, want[m], why[m], v[m], why[m] === R_PRICE ? list[m].maxPriceMc! : why[m] === R_RENEW ? list[m].minRenewPct! : why[m] === R_LIMIT ? this.limitW : 0);
+      this.noteSwitch(m, nowS);
+      if (!shed) this.shedAtW[m] = NaN;
+      this.setWhy(m, why[m], v[m], NaN);
+      this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
   }
 
@@ -133,7 +254,8 @@ export class Decisions {
   manual(nowS: number, m: number, on: number, untilS: number): void {
     this.ovr[m] = on;
     this.ovrUntilS[m] = untilS;
-    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, 0, 0);
+    // v: when the rules may first change the load (the minimum on/off time still runs)
+    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, Math.max(nowS, this.changedS[m] + this.holdS), 0);
   }
 
   /** Plans a deferrable run of load m; returns the decision id, or an error text. */

@@ -32,7 +32,9 @@ export const FN_MEAS_ENERGY_IMPORT = 9;
 export const FN_MEAS_ENERGY_EXPORT = 10;
 export const FN_MEAS_THD = 11;
 export const FN_MEAS_APPARENT = 12;
-/** 13..29: room for more quantities (harmonics, 10-minute aggregates). */
+/** A co-generator's status and electrical output: sent by a co-generator node from its own address, polled like a meter's quantities. */
+export const FN_COGEN_STATUS = 13;
+/** 14..29: room for more quantities (harmonics, 10-minute aggregates). */
 export const FN_MEAS_LAST_RESERVED = 29;
 /** Bulk transfers (segmented records, firmware): last, never delays a reading. */
 export const FN_BULK = 30;

@@ -30,6 +30,7 @@ export const MESSAGE_DOCS: { [message: string]: string } = {
   MEAS_ENERGY_EXPORT: "active energy export register",
   MEAS_THD: "total harmonic distortion of voltage and current (to the 50th harmonic)",
   MEAS_APPARENT: "apparent and reactive power (big-endian signals)",
+  COGEN_STATUS: "co-generator status and electrical output, sent by a co-generator node from its own address",
 };
 
 /** Keyed "MESSAGE.Signal" where a name is shared, else by signal name. */
@@ -62,6 +63,8 @@ export const SIGNAL_DOCS: { [key: string]: SignalDoc } = {
   THD_I_L1: d("%", "THD of current L1", "1-0:31.7.124"),
   S: d("VA", "apparent power (+S)", "1-0:9.7.0"),
   Q_import: d("var", "reactive power import (+R, QI+QII)", "1-0:3.7.0"),
+  CoState: d("", "co-generator state", undefined, { "0": "UNKNOWN", "1": "OFF", "2": "STARTING", "3": "RUNNING", "4": "FAULT" }),
+  CoPowerW: d("W", "co-generator electrical output"),
 };
 
 /** The documentation of a signal; throws when a signal was added without one. */

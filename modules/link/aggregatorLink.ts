@@ -26,10 +26,16 @@ export interface AggregatorLinkOptions {
   clock: Clock;
   log: LogLine;
   onReading: (r: Reading) => void;
+  /** Co-generator nodes (modules/can COGEN_STATUS): polled for their status only. */
+  cogenerators?: number[];
+  /** Each poll's outcome per address (ok: answered in time; else all retries used), e.g. for offline marks. */
+  onPoll?: (address: number, ok: boolean) => void;
 }
 
 /** [fn, period ms, priority] of each polled message. */
 const PLAN = [0, 1000, 0, 8, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
+/** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
+const COGEN_PLAN = [13, 2000, 30];
 const DEADLINE_MS = 50;
 const RETRIES = 2;
 export const TICK_MS = 10;
@@ -45,6 +51,10 @@ export class AggregatorLink {
   readonly answered: Float64Array;
   readonly missed: Float64Array;
   readonly perReadings: Float64Array;
+  /** Per address: a sync request is outstanding (sent, no answer yet). */
+  readonly syncPending: Uint8Array;
+  private readonly onPoll?: (address: number, ok: boolean) => void;
+  private readonly log: LogLine;
   cmdSent = 0;
   cmdDone = 0;
   cmdFailed = 0;
@@ -55,23 +65,37 @@ export class AggregatorLink {
   constructor(o: AggregatorLinkOptions) {
     const self = this;
     this.can = o.can;
-    this.addresses = o.addresses;
-    const n = o.addresses.length;
+    const cogens = o.cogenerators || [];
+    const meters = o.addresses.length;
+    this.addresses = o.addresses.concat(cogens);
+    const all = this.addresses;
+    const n = all.length;
     this.polls = new Float64Array(n);
     this.answered = new Float64Array(n);
     this.missed = new Float64Array(n);
     this.perReadings = new Float64Array(n);
-    const at = function (a: number) { return o.addresses.indexOf(a); };
-    const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: o.addresses });
+    this.syncPending = new Uint8Array(n);
+    this.onPoll = o.onPoll;
+    this.log = o.log;
+    const at = function (a: number) { return all.indexOf(a); };
+    const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: all });
     this.node = node;
     const target = {
       poll: function (a: number, fn: number) { self.polls[at(a)]++; return node.poll(a, fn); },
       isSynced: function (a: number) { return node.isSynced(a); },
-      requestSync: function (a: number) { return node.requestSync(a); },
+      requestSync: function (a: number) {
+        // A meter that stops answering loses its synchronisation after 2 missed polls and is
+        // then only sent sync requests: each one left unanswered counts as a missed poll too.
+        const i = at(a);
+        if (self.syncPending[i] && o.onPoll) self.report(a, false);
+        self.syncPending[i] = 1;
+        return node.requestSync(a);
+      },
     };
-    this.poller = new Poller(target, o.clock, { capacity: n * PLAN.length / 3, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 });
+    this.poller = new Poller(target, o.clock, { capacity: meters * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 });
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < PLAN.length; k += 3) this.poller.add(o.addresses[i], PLAN[k], PLAN[k + 1], PLAN[k + 2], DEADLINE_MS, RETRIES);
+      const plan = i < meters ? PLAN : COGEN_PLAN;
+      for (let k = 0; k < plan.length; k += 3) this.poller.add(all[i], plan[k], plan[k + 1], plan[k + 2], DEADLINE_MS, RETRIES);
     }
     this.commands = new CommandSender(node, o.clock, 100, 2);
     const poller = this.poller;
@@ -83,14 +107,24 @@ export class AggregatorLink {
       try { o.onReading(r); } catch (e) { self.errors++; o.log("aggregator: reading handler: " + e); }
     };
     node.onAck = function (a: number, code: number, status: number, fv: number) { commands.ack(a, code, status, fv); };
-    node.onSynced = function (a: number) { poller.synced(a); };
+    node.onSynced = function (a: number) {
+      self.syncPending[at(a)] = 0;
+      poller.synced(a);
+      self.report(a, true);
+    };
     poller.onResult = function (r: PollResult) {
       if (r.ok) self.answered[at(r.address)]++;
       else self.missed[at(r.address)]++;
+      self.report(r.address, r.ok);
     };
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = node.start();
     if (this.started !== 0) o.log("aggregator: CAN start failed (" + this.started + ")");
+  }
+
+  private report(a: number, ok: boolean): void {
+    if (!this.onPoll) return;
+    try { this.onPoll(a, ok); } catch (e) { this.errors++; this.log("aggregator: poll handler: " + e); }
   }
 
   /** Timeouts, retries and new polls: call every TICK_MS. */

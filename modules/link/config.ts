@@ -4,7 +4,7 @@
  *   meter:      { role: "meter", address, keyHex, name, publishEvery?, mains? }
  *               keyHex is the meter's OWN key (modules/can/kdf meterKey), 32 hex digits;
  *               mains: { hz: 50 | 60, v: declared voltage } (mainsOf; absent: 50 Hz / 230 V)
- *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }] }
+ *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }], cogenerators?: [address] }
  */
 import { fromHex } from "../can/hex";
 
@@ -65,6 +65,8 @@ export interface AggregatorConfig {
   role: "aggregator";
   masterKeyHex: string;
   meters: MeterEntry[];
+  /** Optional: addresses of co-generator nodes (modules/can COGEN_STATUS), polled for their status. */
+  cogenerators?: number[];
 }
 
 /** The 16-byte key in `hex`, or throws an Error naming the field. */

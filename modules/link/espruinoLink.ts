@@ -46,12 +46,12 @@ export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLin
   });
 }
 
-/** The aggregator's link; every authenticated reading goes to `onReading`. */
-export function espruinoAggregatorLink(onReading: (r: Reading) => void): AggregatorLink | null {
+/** The aggregator's link; every authenticated reading goes to `onReading`, each poll's outcome to `onPoll`. */
+export function espruinoAggregatorLink(onReading: (r: Reading) => void, onPoll?: (address: number, ok: boolean) => void): AggregatorLink | null {
   return start("aggregator", function (x: unknown, can: CanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading });
+    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading, cogenerators: cfg.cogenerators, onPoll: onPoll });
     if (link.started === 0) setInterval(function () { link.tick(); }, TICK_MS);
     return link;
   });

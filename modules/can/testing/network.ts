@@ -14,7 +14,7 @@ import { Poller, PollResult } from "../poller";
 import { CommandSender } from "../commands";
 import { MESSAGES } from "../messages";
 import { SignalValues } from "../messageCodec";
-import { FN_ALARM } from "../idPlan";
+import { FN_ALARM, FN_COGEN_STATUS } from "../idPlan";
 
 export class StepClock implements Clock {
   t = 0;
@@ -116,7 +116,7 @@ export class TestNetwork {
     for (let i = 0; i < this.addresses.length; i++) {
       for (let k = 0; k < MESSAGES.length; k++) {
         const m = MESSAGES[k];
-        if (m.polled) poller.add(this.addresses[i], m.fn, m.fn === FN_ALARM ? 2000 : 1000, m.fn === FN_ALARM ? 0 : 10, 50, 2);
+        if (m.polled && m.fn !== FN_COGEN_STATUS) poller.add(this.addresses[i], m.fn, m.fn === FN_ALARM ? 2000 : 1000, m.fn === FN_ALARM ? 0 : 10, 50, 2);
       }
     }
     const commands = new CommandSender(agg, this.p.clock, 100, 2);

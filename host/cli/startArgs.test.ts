@@ -1,0 +1,29 @@
+// meternet start's options: binding, login, date, offline settings; bad values refused with the option named.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseArgs } from "./start.ts";
+
+test("defaults: bound to 127.0.0.1, generated password, today, offline after 3 misses", () => {
+  const a = parseArgs([]);
+  assert.equal(a.host, "127.0.0.1");
+  assert.equal(a.password, undefined);
+  assert.equal(a.date, undefined);
+  assert.equal(a.offlineAfter, 3);
+  assert.equal(a.silence, undefined);
+});
+
+test("--host, --password, --date (a DST day), --offline-after, --silence", () => {
+  const a = parseArgs(["--host", "0.0.0.0", "--password", "correct horse", "--date", "2026-10-25", "--offline-after", "5", "--silence", "3@600"]);
+  assert.deepEqual([a.host, a.password, a.date, a.offlineAfter, a.silence], ["0.0.0.0", "correct horse", "2026-10-25", 5, { address: 3, afterS: 600 }]);
+});
+
+test("impossible or malformed values are refused with the option named", () => {
+  assert.throws(() => parseArgs(["--date", "2026-02-31"]), /--date needs a real date YYYY-MM-DD, got '2026-02-31'/);
+  assert.throws(() => parseArgs(["--date", "26-1-1"]), /--date/);
+  assert.throws(() => parseArgs(["--host", "a b"]), /--host needs an address/);
+  assert.throws(() => parseArgs(["--host"]), /--host needs an address/);
+  assert.throws(() => parseArgs(["--offline-after", "0"]), /--offline-after needs a number 1..1000/);
+  assert.throws(() => parseArgs(["--offline-after", "2.5"]), /whole number/);
+  assert.throws(() => parseArgs(["--silence", "3"]), /--silence needs ADDRESS@SECONDS/);
+  assert.throws(() => parseArgs(["--password"]), /--password needs a value/);
+});

@@ -1,0 +1,78 @@
+// The co-generator node on the bit-timed bus: the aggregator's link polls its
+// COGEN_STATUS, verifies it like a meter's answer (key, freshness, CMAC), and the
+// Aggregator shows what it reported; a node with the wrong key never gets through.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { VirtualCanBus, BxcanModel, linkToClock } from "../canbus/index.ts";
+import { VirtualClock } from "../runtime/index.ts";
+import { nodeAes } from "../ports/aes.ts";
+import { MemoryKvStore } from "../ports/kvStore.ts";
+import type { Reading } from "../../modules/can/aggregatorNode.ts";
+import { AggregatorLink, TICK_MS } from "../../modules/link/aggregatorLink.ts";
+import { Aggregator } from "../../modules/aggregator/aggregator.ts";
+import { canReadingJoiner } from "../../modules/aggregator/canReadings.ts";
+import { config, memStorage } from "../../modules/aggregator/testing/fixtures.ts";
+import { SimCogenerator, cogenAt, CO_OFF, CO_STARTING, CO_RUNNING, CO_FAULT } from "./cogenerator.ts";
+
+const MASTER = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+
+function site(cogenMaster: Uint8Array) {
+  const bus = new VirtualCanBus({ bitrate: 125000 });
+  const clock = new VirtualClock(0);
+  linkToClock(bus.scheduler, clock);
+  // 10:00 local: running
+  const cogen = new SimCogenerator(bus, clock, cogenMaster, 9, 10 * 3600, () => {});
+  const readings: Reading[] = [];
+  const polls: string[] = [];
+  const agg = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  const join = canReadingJoiner(agg, () => Math.floor(clock.nowMs() / 1000));
+  const link = new AggregatorLink({
+    can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [3], cogenerators: [9], aes: nodeAes(), store: new MemoryKvStore(),
+    clock, log: () => {}, onReading: (r) => { readings.push(r); join(r); },
+    onPoll: (a, ok) => { polls.push(a + (ok ? ":ok" : ":missed")); agg.pollResult(a, ok, clock.nowMs() / 1000); },
+  });
+  let due = 0;
+  clock.subscribe({ nextDueMs: () => due, runDue: () => { link.tick(); due += TICK_MS; } });
+  return { clock, cogen, link, agg, readings, polls };
+}
+
+test("the co-generator's status reaches the aggregator authenticated, over CAN, every 2 s", () => {
+  const s = site(MASTER);
+  s.clock.advance(10_000);
+  const co = s.readings.filter((r) => r.message === "COGEN_STATUS");
+  assert.ok(co.length >= 4 && co.length <= 6, `${co.length} status answers in 10 s`);
+  assert.equal(s.readings.filter((r) => r.address === 9 && r.message !== "COGEN_STATUS").length, 0, "only its status is polled (alarms aside)");
+  const last = co[co.length - 1];
+  assert.equal(last.values.CoState, CO_RUNNING);
+  assert.equal(last.values.CoPowerW, s.cogen.powerW);
+  assert.equal(s.agg.coState, CO_RUNNING);
+  assert.equal(s.agg.coPowerW, s.cogen.powerW);
+  assert.ok(s.agg.coS >= 8, `as of ${s.agg.coS}`);
+  assert.equal(s.link.node.rejects.total(), 0);
+  assert.equal(s.cogen.node.rejects.total(), 0);
+  // the meter at address 3 does not exist: its sync requests go unanswered (one every
+  // 200 ms), each a missed poll, and it goes offline
+  assert.ok(s.polls.includes("9:ok"));
+  assert.ok(s.polls.filter((p) => p === "3:missed").length >= 40, `${s.polls.filter((p) => p === "3:missed").length} misses`);
+  assert.equal(s.agg.isOffline(s.agg.reg.indexOf(3)), true);
+});
+
+test("a co-generator with the wrong key never reaches the aggregator", () => {
+  const s = site(new Uint8Array(16).fill(7));
+  s.clock.advance(10_000);
+  assert.equal(s.readings.filter((r) => r.message === "COGEN_STATUS").length, 0);
+  assert.ok(Number.isNaN(s.agg.coS));
+  assert.ok(s.link.node.rejects.total() > 0 || s.cogen.node.rejects.total() > 0, "its frames or the sync requests were rejected");
+});
+
+test("the co-generator's day: off at night, starting, running with heat-led output, a fault at 14:00", () => {
+  assert.deepEqual(cogenAt(3 * 3600, 0), { state: CO_OFF, powerW: 0 });
+  assert.equal(cogenAt(5 * 3600 + 55 * 60, 0).state, CO_STARTING);
+  assert.equal(cogenAt(5 * 3600 + 55 * 60, 0).powerW, 1000, "half way through the 10-minute start: 1 kW of 2");
+  for (let h = 6; h < 22; h += 0.25) {
+    const s = cogenAt(h * 3600, 3);
+    if (h >= 14 && h < 14 + 1 / 3) assert.deepEqual(s, { state: CO_FAULT, powerW: 0 });
+    else assert.ok(s.state === CO_RUNNING && s.powerW >= 4000 && s.powerW <= 5500, `${h} h: ${JSON.stringify(s)}`);
+  }
+  assert.equal(cogenAt(22 * 3600, 0).state, CO_OFF);
+});
