@@ -155,8 +155,6 @@ export class Aggregator {
     this.coS = tS;
   }
 
-  /** True when meter row m stopped answering (the meter-offline work gives this its body). */
-  isOffline(m: number): boolean { return false; }
 
   /** Runs once a second or so: closes intervals, decides, saves when due. */
   tick(nowS: number): void {
