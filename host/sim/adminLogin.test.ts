@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Auth, LOGIN_BAD } from "../../modules/http/auth.ts";
-import { authConfig, oneTimePassword, nodeHashPort, ITERATIONS } from "./adminLogin.ts";
+import { authConfig, oneTimePassword, ITERATIONS } from "./adminLogin.ts";
+import { nodeHash } from "../web/nodeHash.ts";
 
 test("the auth object logs in with its password only, and keeps no password", () => {
   const cfg = authConfig("admin", "correct horse");
   assert.equal(cfg.iterations, ITERATIONS);
   assert.doesNotMatch(JSON.stringify(cfg), /correct horse/);
-  const auth = new Auth(nodeHashPort, cfg);
+  const auth = new Auth(nodeHash, cfg);
   assert.equal(typeof auth.login("admin", "correct horse", 1000), "string");
   assert.equal(auth.login("admin", "correct horsE", 1000), LOGIN_BAD);
   assert.equal(auth.login("root", "correct horse", 1000), LOGIN_BAD);

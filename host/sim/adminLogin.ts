@@ -6,7 +6,8 @@
  * into the aggregator's Storage. The same object is what a device's agg.json takes
  * (`meternet password` prints it, see host/sim/README.md).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { nodeHash } from "../web/nodeHash.ts";
 import type { HashPort } from "../../modules/http/hashPort.ts";
 import { passwordHash, type AuthConfig } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
@@ -18,11 +19,6 @@ export const ADMIN_USER = "admin";
  * guessing on top of the lockout without blocking the web server for long.
  */
 export const ITERATIONS = 256;
-
-export const nodeHashPort: HashPort = {
-  sha256: (s) => createHash("sha256").update(Buffer.from(s, "latin1")).digest("latin1"),
-  random: (n) => randomBytes(n).toString("latin1"),
-};
 
 /** 12 characters from an alphabet without look-alikes (0/O, 1/l/I): about 68 bits. */
 export function oneTimePassword(): string {
@@ -37,6 +33,6 @@ export function oneTimePassword(): string {
 export function authConfig(user: string, password: string): AuthConfig {
   if (password.length < 8) throw new Error("the administrator password needs at least 8 characters");
   if (!/^[\x20-\x7e]+$/.test(password)) throw new Error("the administrator password takes printable ASCII only (the device hashes bytes)");
-  const salt = nodeHashPort.random(16);
-  return { user, saltHex: hex(salt), hashHex: passwordHash(nodeHashPort, salt, password, ITERATIONS), iterations: ITERATIONS, sessionS: 3600, maxFailures: 5, lockS: 300 };
+  const salt = nodeHash.random(16);
+  return { user, saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, password, ITERATIONS), iterations: ITERATIONS, sessionS: 3600, maxFailures: 5, lockS: 300 };
 }
