@@ -7,21 +7,19 @@
  * current every 2 s, energy registers every 5 s, THD and apparent power every 10 s.
  * 64 meters x 7 messages at these rates use about 20 % of a 125 kbit/s bus.
  */
-import { CanController } from "../can/controller";
+import { SecuredCanController } from "../can/secured";
 import { AggregatorNode, Reading } from "../can/aggregatorNode";
 import { Poller, PollResult } from "../can/poller";
 import { CommandSender, CMD_DISCONNECT, CMD_RECONNECT } from "../can/commands";
-import { Aes128 } from "../ports/aes";
 import { KvStore } from "../ports/kvStore";
 import { Clock } from "../ports/clock";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
 
 export interface AggregatorLinkOptions {
-  can: CanController;
+  can: SecuredCanController;
   masterKey16: Uint8Array;
   addresses: number[];
-  aes: Aes128;
   store: KvStore;
   clock: Clock;
   log: LogLine;
@@ -38,7 +36,7 @@ export class AggregatorLink {
   readonly node: AggregatorNode;
   readonly poller: Poller;
   readonly commands: CommandSender;
-  readonly can: CanController;
+  readonly can: SecuredCanController;
   readings = 0;
   /** Per configured meter (index in `addresses`): polls sent, answered in time, missed (all retries used), readings. */
   readonly polls: Float64Array;
@@ -62,7 +60,7 @@ export class AggregatorLink {
     this.missed = new Float64Array(n);
     this.perReadings = new Float64Array(n);
     const at = function (a: number) { return o.addresses.indexOf(a); };
-    const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: o.addresses });
+    const node = new AggregatorNode({ masterKey16: o.masterKey16, can: o.can, store: o.store, log: o.log, addresses: o.addresses });
     this.node = node;
     const target = {
       poll: function (a: number, fn: number) { self.polls[at(a)]++; return node.poll(a, fn); },

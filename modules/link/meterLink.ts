@@ -3,19 +3,17 @@
  * reading of the measurement chain (publish re-arms the authenticated auto-replies),
  * executing verified commands on the relay. Device code; ports come in.
  */
-import { CanController } from "../can/controller";
+import { SecuredCanController } from "../can/secured";
 import { MeterNode } from "../can/meterNode";
 import { SignalValues } from "../can/messageCodec";
-import { Aes128 } from "../ports/aes";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
 
 export interface MeterLinkOptions {
-  can: CanController;
+  can: SecuredCanController;
   address: number;
   key16: Uint8Array;
-  aes: Aes128;
   store: KvStore;
   log: LogLine;
   /** Drives the load relay (true = closed); returns false when the actuator failed. */
@@ -50,7 +48,7 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number)
 
 export class MeterLink {
   readonly node: MeterNode;
-  readonly can: CanController;
+  readonly can: SecuredCanController;
   relayClosed = true;
   windows = 0;
   errors = 0;
@@ -62,7 +60,7 @@ export class MeterLink {
     this.can = o.can;
     this.every = o.publishEvery;
     this.node = new MeterNode({
-      address: o.address, key16: o.key16, aes: o.aes, can: o.can, store: o.store, log: o.log,
+      address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log,
       actions: {
         disconnectLoad: function () { return self.setRelay(o, false); },
         reconnectLoad: function () { return self.setRelay(o, true); },
@@ -83,8 +81,9 @@ export class MeterLink {
   }
 
   /**
-   * New readings after a window: re-arms the answers (each costs one AES per polled
-   * message, so a slow poller may ask for them less often). Never throws.
+   * New readings after a window: re-arms the answers (the controller signs each in C;
+   * the encoding stays in JavaScript, so a slow poller may ask for them less often).
+   * Never throws.
    */
   publish(values: SignalValues): void {
     if (this.windows++ % this.every !== 0) return;
