@@ -30,10 +30,9 @@ export class SecocLayer {
     this.storeReply = storeReply;
   }
 
-  /** Drops keys, counters and the callback (an interpreter reset). */
+  /** Drops keys and counters (an interpreter reset); the callback stays, as onFrame's does. */
   reset(): void {
     this.node = null;
-    this.cb = undefined;
   }
 
   init(slots: number, rxPerSlot: number, txPerSlot: number, plan: Uint8Array): number {
