@@ -144,13 +144,81 @@ MeterADC.prototype.getStats = function () {
 };
 // CAN1, the bxCAN controller (types/canController.d.ts, modules/can/controller.ts), on an empty
 // bus: accepts everything, sends into the void, never receives. Also require("CAN") for bundles
-// built before the hook became the global CAN1.
+// built before the hook became the global CAN1. The SecOC methods (modules/can/secured.ts) are
+// emulated in ES5 as boards/STM32F107/secoc does them in C: same plan, counters, epochs and
+// return codes, real AES-CMAC (require("crypto") AES, ECB) over id || data || FV. The state is
+// typed arrays; one AES call allocates its 16-byte result, which the native code does not.
 var CAN1 = (function () {
   var state = "stopped";
   var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
   var banks = 0;
   var slotIds = [];
-  return {
+  var AES = require("crypto").AES;
+  var sc = null; // SecOC state after secocInit
+  var blk = new Uint8Array(16);
+  var out8 = new Uint8Array(8);
+  function aes(key, b) { return new Uint8Array(AES.encrypt(b, key, { mode: "ECB" })); }
+  function dbl(b) {
+    var o = new Uint8Array(16), c = 0, i, v;
+    for (i = 15; i >= 0; i--) { v = b[i]; o[i] = ((v << 1) | c) & 255; c = v >> 7; }
+    if (b[0] & 128) o[15] ^= 0x87;
+    return o;
+  }
+  // RFC 4493 CMAC of m (any length): used once per key (KDF); frames take the one-block path.
+  function cmac(key, m) {
+    var k1 = dbl(aes(key, new Uint8Array(16))), k2 = dbl(k1), x = new Uint8Array(16), nb = m.length ? Math.ceil(m.length / 16) : 1;
+    var full = m.length > 0 && m.length % 16 === 0, b, i, p, v;
+    for (b = 0; b < nb; b++) {
+      for (i = 0; i < 16; i++) {
+        p = b * 16 + i;
+        v = p < m.length ? m[p] : (p === m.length ? 128 : 0);
+        if (b === nb - 1) v ^= full ? k1[i] : k2[i];
+        x[i] ^= v;
+      }
+      x = aes(key, x);
+    }
+    return x;
+  }
+  function put40(b, at, v) {
+    b[at] = Math.floor(v / 4294967296) & 255; b[at + 1] = (v >>> 24) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 8) & 255; b[at + 4] = v & 255;
+  }
+  // MAC24 of id || data (0 or 4 bytes) || fv into out[5..7].
+  function mac(slot, id, data, fv, out) {
+    var len = 7 + (data ? 4 : 0), i, t;
+    blk.fill(0);
+    blk[0] = (id >> 8) & 255; blk[1] = id & 255;
+    if (data) for (i = 0; i < 4; i++) blk[2 + i] = data[i];
+    put40(blk, len - 5, fv);
+    blk[len] = 128;
+    for (i = 0; i < 16; i++) blk[i] ^= sc.k2[slot * 16 + i];
+    t = aes(sc.keys.subarray(slot * 16, slot * 16 + 16), blk);
+    out[5] = t[0]; out[6] = t[1]; out[7] = t[2];
+  }
+  function nextFv(c) {
+    if (sc.epoch < 0) return -1;
+    if (sc.seq[c] >= 65536) { sc.epoch = -1; return -1; }
+    return sc.epoch * 65536 + sc.seq[c]++;
+  }
+  // The payload of id into out8; FV used or negative (secocNode.h mn_secoc_node_sign).
+  function sign(id, data, fv) {
+    if (!sc || !(id >= 0 && id <= 0x7ff) || !data || data.length !== 4) return -22;
+    var slot = sc.addr[id & 63] - 1, p = sc.plan[32 + (id >> 6)], kind = p >> 4, i;
+    if (slot < 0 || kind === 0) return -22;
+    if (kind === 3) { if (!(fv >= 0)) return -22; } else { fv = nextFv(slot * sc.tx + (p & 15)); if (fv < 0) return -1; }
+    if (kind === 2) {
+      put40(out8, 0, fv);
+      mac(slot, id, null, fv, out8);
+      sc.challenge[slot] = fv;
+      sc.rxLast.fill(-1, slot * sc.rx, (slot + 1) * sc.rx);
+    } else {
+      for (i = 0; i < 4; i++) out8[i] = data[i];
+      out8[4] = fv & 255;
+      mac(slot, id, data, fv, out8);
+    }
+    return fv;
+  }
+  function frameOf(id) { return { id: id, extended: false, rtr: false, dlc: 8, data: new Uint8Array(out8) }; }
+  var can = {
     start: function (bitrate) {
       if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
       state = "error-active";
@@ -184,8 +252,48 @@ var CAN1 = (function () {
       var c = {}, k;
       for (k in n) c[k] = n[k];
       return c;
-    }
+    },
+    secocInit: function (slots, rx, tx, plan) {
+      if (!(slots >= 1 && slots <= 64 && rx >= 1 && rx <= 15 && tx >= 1 && tx <= 15) || !plan || plan.length !== 64) return -22;
+      sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64), keys: new Uint8Array(16 * slots), k2: new Uint8Array(16 * slots),
+        epoch: -1, seq: new Uint32Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
+      sc.rxLast.fill(-1); sc.challenge.fill(-1); sc.syncLast.fill(-1);
+      return 0;
+    },
+    secocKey: function (slot, address, key16, derive) {
+      if (!sc || !(slot >= 0 && slot < sc.slots && address >= 0 && address <= 63) || !key16 || key16.length !== 16) return -22;
+      var k = new Uint8Array(key16), m, a;
+      if (derive) {
+        m = new Uint8Array(28); // [1]_32 || "meternet-meter-key" || 0 || address || [128]_32
+        m[3] = 1;
+        for (a = 0; a < 18; a++) m[4 + a] = "meternet-meter-key".charCodeAt(a);
+        m[23] = address; m[27] = 128;
+        k = cmac(k, m);
+      }
+      sc.keys.set(k, slot * 16);
+      sc.k2.set(dbl(dbl(aes(k, new Uint8Array(16)))), slot * 16);
+      for (a = 0; a < 64; a++) if (sc.addr[a] === slot + 1) sc.addr[a] = 0;
+      sc.addr[address] = slot + 1;
+      return 0;
+    },
+    secocEpoch: function (e) { if (sc) { sc.epoch = e >= 0 && e <= 16777215 ? e : -1; sc.seq.fill(0); } },
+    secocRx: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) { sc.rxLast.fill(fv, slot * sc.rx, (slot + 1) * sc.rx); sc.challenge[slot] = -1; } },
+    secocSyncLast: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) sc.syncLast[slot] = fv; },
+    secocSend: function (id, data, fv) {
+      var used = sign(id, data, fv), r;
+      if (used < 0) return used;
+      r = can.send(frameOf(id));
+      return r === 0 ? used : r;
+    },
+    secocAutoReply: function (id, data) {
+      var used = sign(id, data, -1), r;
+      if (used < 0) return used;
+      r = can.setAutoReply(frameOf(id), true);
+      return r >= 0 ? used : r;
+    },
+    onSecured: function (cb) {}
   };
+  return can;
 })();
 Modules.addCached("CAN", function () { module.exports = CAN1; });
 (function () {

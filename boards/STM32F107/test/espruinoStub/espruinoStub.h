@@ -56,6 +56,10 @@ JsVarInt jsvObjectGetIntegerChild(JsVar *obj, const char *name);
 JsVar *jsvObjectSetChild(JsVar *obj, const char *name, JsVar *child);
 void jsvObjectSetChildAndUnLock(JsVar *obj, const char *name, JsVar *child);
 uint32_t jsvIterateCallbackCount(JsVar *var);
+JsVar *jsvNewFlatStringOfLength(unsigned int byteLength);
+char *jsvGetFlatStringPointer(JsVar *v);
+bool jsvIsFlatString(const JsVar *v);
+void jsvObjectRemoveChild(JsVar *parent, const char *name);
 unsigned int jsvIterateCallbackToBytes(JsVar *var, unsigned char *data, unsigned int dataSize);
 JsVar *jswrap_typedarray_constructor(JsVarDataArrayBufferViewType type, JsVar *arr, JsVarInt byteOffset, JsVarInt length);
 
