@@ -31,6 +31,7 @@
         "boards/STM32F107/secoc/cmac.c",
         "boards/STM32F107/secoc/secocFrame.c",
         "boards/STM32F107/secoc/secocNode.c",
+        "boards/STM32F107/secoc/secocCodec.c",
         "boards/STM32F107/secoc/aesMbedtls.c"
       ],
       "include_dirs": [

@@ -49,6 +49,8 @@ export class InterpretedController implements SecuredCanController {
   secocSyncLast(slot: number, fv: number): void { this.inner.secocSyncLast(slot, fv); }
   secocSend(id: number, data4: Uint8Array, fv: number): number { return this.inner.secocSend(id, data4, fv); }
   secocAutoReply(id: number, data4: Uint8Array): number { return this.inner.secocAutoReply(id, data4); }
+  secocCodec(table: Uint8Array): number { return this.inner.secocCodec(table); }
+  secocPublish(values: Float64Array, latest: Uint8Array): number { return this.inner.secocPublish(values, latest); }
   onState(cb: (state: CanState, counters: CanCounters) => void): void {
     this.inner.onState(cb);
   }

@@ -65,7 +65,7 @@ info = {
      'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
      'SOURCES+=libs/meternet/adc/sampleClock.c libs/meternet/adc/meterAdc.c libs/meternet/adc/windowView.c',
      'SOURCES+=libs/meternet/kernel/meterKernel.c libs/meternet/kernel/harmonicFft.c libs/meternet/kernel/meterKernelTables.c',
-     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
+     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
    ]
   }
 };

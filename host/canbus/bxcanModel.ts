@@ -185,6 +185,8 @@ export class BxcanModel implements SecuredCanController, BusNode {
   secocSyncLast(slot: number, fv: number): void { this.secoc.syncLast(slot, fv); }
   secocSend(id: number, data4: Uint8Array, fv: number): number { return this.secoc.send(id, data4, fv); }
   secocAutoReply(id: number, data4: Uint8Array): number { return this.secoc.autoReply(id, data4); }
+  secocCodec(table: Uint8Array): number { return this.secoc.codec(table); }
+  secocPublish(values: Float64Array, latest: Uint8Array): number { return this.secoc.publish(values, latest); }
   onSecured(cb: SecuredCallback): void { this.secoc.onSecured(cb); }
 
   // ---- model extras (fault injection and inspection) ----

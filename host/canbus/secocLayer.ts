@@ -62,6 +62,25 @@ export class SecocLayer {
   lastAccepted(slot: number, counter: number): number { return this.node ? this.node.rx(slot, counter) : -1; }
   stateBytes(): number { return this.node ? this.node.stateBytes() : 0; }
 
+  codec(table: Uint8Array): number {
+    if (!this.node || !table || typeof table.length !== "number") return CAN_EINVAL;
+    const t = new Uint8Array(table.length);
+    for (let i = 0; i < t.length; i++) t[i] = table[i];
+    return this.node.codec(t);
+  }
+
+  /** Encodes, signs and arms every published message (C); `latest` gets the data bytes by function code. */
+  publish(values: Float64Array, latest: Uint8Array): number {
+    if (!this.node || !values || typeof values.length !== "number" || !latest || latest.length < 128) return CAN_EINVAL;
+    const v = new Float64Array(values.length);
+    for (let i = 0; i < v.length; i++) v[i] = values[i];
+    const l = new Uint8Array(128);
+    for (let i = 0; i < 128; i++) l[i] = latest[i]; // the C writes only what it publishes
+    const r = this.node.publish(v, l, (id, payload) => this.storeReply(dataFrame(id, payload), true));
+    for (let i = 0; i < 128; i++) latest[i] = l[i];
+    return r;
+  }
+
   /** Signs into this.out; FV or negative. */
   private sign(id: number, data4: Uint8Array, fv: number): number {
     if (!this.node || !data4 || typeof data4.length !== "number" || data4.length < 4) return CAN_EINVAL;
@@ -122,6 +141,8 @@ export function securedController(inner: CanController): SecuredCanController & 
     secocSyncLast: (s, fv) => layer.syncLast(s, fv),
     secocSend: (id, d, fv) => layer.send(id, d, fv),
     secocAutoReply: (id, d) => layer.autoReply(id, d),
+    secocCodec: (t) => layer.codec(t),
+    secocPublish: (v, l) => layer.publish(v, l),
     onSecured: (cb) => layer.onSecured(cb),
   };
 }

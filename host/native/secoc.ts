@@ -18,6 +18,9 @@ export interface NativeSecocNode {
   sign(id: number, data4: Uint8Array, fv: number, out: Uint8Array): number;
   /** Verdict, or -1 for "not a secured frame for this node"; out <- [fv, data32]. */
   verify(id: number, flags: number, dlc: number, payload: Uint8Array, out: Float64Array): number;
+  codec(table: Uint8Array): number;
+  /** Count stored, or a negative code; `store` puts a signed payload in the auto-reply slot. */
+  publish(values: Float64Array, latest: Uint8Array, store: (id: number, payload: Uint8Array) => number): number;
   stateBytes(): number;
 }
 

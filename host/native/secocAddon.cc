@@ -11,6 +11,8 @@ extern "C" {
 #include "secocNode.h"
 }
 
+#include <cmath>
+
 namespace {
 
 // A Uint8Array argument of at least n bytes, or nullptr (a TypeError is thrown).
@@ -37,6 +39,7 @@ class Node : public Napi::ObjectWrap<Node> {
                         InstanceMethod("epoch", &Node::Epoch), InstanceMethod("setRx", &Node::SetRx),
                         InstanceMethod("rx", &Node::Rx), InstanceMethod("setSyncLast", &Node::SetSyncLast),
                         InstanceMethod("sign", &Node::Sign), InstanceMethod("verify", &Node::Verify),
+                        InstanceMethod("codec", &Node::Codec), InstanceMethod("publish", &Node::Publish),
                         InstanceMethod("stateBytes", &Node::StateBytes)});
   }
 
@@ -115,6 +118,37 @@ class Node : public Napi::ObjectWrap<Node> {
       }
     }
     return Napi::Number::New(info.Env(), v);
+  }
+  Napi::Value Codec(const Napi::CallbackInfo& info) {
+    const uint8_t* t = Bytes(info, 0, 64, "codec table");
+    if (!t) return info.Env().Undefined();
+    return Napi::Number::New(info.Env(), mn_secoc_node_codec(st_.data(), t, info[0].As<Napi::Uint8Array>().ElementLength()));
+  }
+  struct StoreCtx {
+    Napi::Env env;
+    Napi::Function fn;
+  };
+  static int StoreCb(void* ctx, uint32_t id, const uint8_t payload[8]) {
+    StoreCtx* c = static_cast<StoreCtx*>(ctx);
+    Napi::Uint8Array p = Napi::Uint8Array::New(c->env, 8);
+    std::memcpy(p.Data(), payload, 8);
+    Napi::Value r = c->fn.Call({Napi::Number::New(c->env, id), p});
+    return r.IsNumber() ? r.As<Napi::Number>().Int32Value() : -22;
+  }
+  // publish(values: Float64Array, latest: Uint8Array(128), store(id, payload8) -> slot or negative)
+  Napi::Value Publish(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 3 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        !info[2].IsFunction()) {
+      return Napi::Number::New(env, MN_SECOC_EINVAL);
+    }
+    const uint8_t* l = Bytes(info, 1, 128, "latest");
+    if (!l) return env.Undefined();
+    Napi::Float64Array v = info[0].As<Napi::Float64Array>();
+    StoreCtx c{env, info[2].As<Napi::Function>()};
+    int r = mn_secoc_node_publish(st_.data(), v.Data(), static_cast<unsigned>(v.ElementLength()), const_cast<uint8_t*>(l), nullptr,
+                                  StoreCb, &c);
+    return Napi::Number::New(env, r);
   }
   Napi::Value StateBytes(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(st_.size()));

@@ -33,6 +33,7 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
   let securedCb: ((id: number, verdict: number, fv: number, data32: number) => void) | undefined;
   let rt: EspruinoRuntime | undefined;
   const slotIds = new Set<number>();
+  let publishedSlots = false; // secocPublish armed slots whose ids the hook does not see
   model.onFrame((f, fifo) => {
     if (!frameCb || !rt) return;
     const realm = rt.realm;
@@ -59,6 +60,8 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
     for (let b = 0; b < FILTER_BANKS; b++) model.removeFilter(b);
     for (const id of slotIds) model.clearAutoReply(id);
     slotIds.clear();
+    if (publishedSlots) for (let id = 0; id <= 0x7ff; id++) model.clearAutoReply(id);
+    publishedSlots = false;
     const api: SecuredCanController = {
       start: (bitrate) => model.start(bitrate),
       stop: () => model.stop(),
@@ -84,6 +87,12 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
       secocAutoReply: (id, data4) => {
         const r = model.secocAutoReply(id, data4);
         if (r >= 0) slotIds.add(id);
+        return r;
+      },
+      secocCodec: (t) => model.secocCodec(t),
+      secocPublish: (v, l) => {
+        const r = model.secocPublish(v, l);
+        if (r > 0) publishedSlots = true;
         return r;
       },
       onSecured: (cb) => { securedCb = cb; },

@@ -1,11 +1,12 @@
 /**
  * The meter side of the protocol.
  *
- * After each measurement window the application calls publish(readings): for every
- * polled message the meter encodes the 4 data bytes and hands them to the controller,
- * which signs them under the message's next freshness value and stores the answer in
- * its auto-reply slot (once), so the answer to the next remote frame leaves from the
- * interrupt, without the interpreter (secured.ts: the SecOC framing is native C). A
+ * After each measurement window the application calls publishRows(values by signal
+ * row) (or publish(values by name)): one call hands them to the controller, which
+ * encodes every polled message, signs it under the message's next freshness value and
+ * stores the answer in its auto-reply slot (once), so the answer to the next remote
+ * frame leaves from the interrupt, without the interpreter (secured.ts: encoding and
+ * SecOC framing are native C). A
  * remote frame that finds the slot empty (polled twice in one window) reaches
  * handleFrame and is answered with a new freshness value.
  *
@@ -18,10 +19,10 @@ import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { PersistedEpoch } from "./freshness";
-import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, unpackData32 } from "./secured";
-import { MESSAGES, MessageDef, messageByFn, messageByName, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
+import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, unpackData32, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
+import { MESSAGES, MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
 import { encodeData, decodeData, SignalValues } from "./messageCodec";
-import { canId, functionOf, addressOf, ADDRESS_BITS, FN_COMMAND, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
+import { canId, functionOf, addressOf, ADDRESS_BITS, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
 /** What a verified command may do to the meter: the application wires the relay etc. */
@@ -62,9 +63,12 @@ export class MeterNode {
   private readonly opts: MeterNodeOptions;
   private readonly can: SecuredCanController;
   private readonly tx: PersistedEpoch;
-  /** Latest 4 data bytes of each message by table index, and whether there are any. */
-  private readonly latest = new Uint8Array(MESSAGES.length * DATA_BYTES);
-  private readonly hasLatest = new Uint8Array(MESSAGES.length);
+  /** Latest 4 data bytes of each message by function code (the controller writes the published ones). */
+  private readonly latest = new Uint8Array(32 * DATA_BYTES);
+  /** Values by data signal row for publish() (NaN: absent), reused. */
+  private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
+  /** The values of the last publish (re-armed after a resynchronisation). */
+  private lastRows: Float64Array | null = null;
   /** Received data bytes (reused for every frame). */
   private readonly rx = new Uint8Array(DATA_BYTES);
 
@@ -88,6 +92,7 @@ export class MeterNode {
     const dims = planCounters("meter");
     let r = can.secocInit(1, dims.rx, dims.tx, securePlan("meter"));
     if (r === CAN_OK) r = can.secocKey(0, this.address, this.opts.key16, false);
+    if (r === CAN_OK) r = can.secocCodec(securedCodec());
     if (r !== CAN_OK) {
       this.opts.log("meter " + this.address + ": controller refused the SecOC setup (" + r + ")");
       return r;
@@ -104,9 +109,8 @@ export class MeterNode {
     can.onFrame(function (f: CanFrame) { self.handleFrame(f); });
     can.onSecured(function (id: number, verdict: number, fv: number, data32: number) { self.handleSecured(id, verdict, fv, data32); });
     // An alarm poll always gets an answer: "no alarm" until one happens.
-    const k = this.indexOf("ALARM");
-    this.setLatest(k, encodeData(MESSAGES[k], { AlarmCode: 0, AlarmFlags: 0, AlarmValue: 0 }));
-    this.arm(k);
+    this.setLatest(FN_ALARM, { AlarmCode: 0, AlarmFlags: 0, AlarmValue: 0 });
+    this.arm(FN_ALARM);
     return CAN_OK;
   }
 
@@ -116,59 +120,57 @@ export class MeterNode {
   }
 
   /**
-   * New readings after a window: values by signal name (messages.ts), physical units.
-   * Re-arms the auto-reply slot of every polled message whose signals are present.
-   * Returns the number of slots armed.
+   * New readings after a window, by data signal row (secured.ts signalRow; NaN: absent):
+   * the controller encodes, signs and arms every polled message whose first signal is
+   * present, in one call. Returns the number of slots armed.
    */
+  publishRows(values: Float64Array): number {
+    this.lastRows = values;
+    let r = this.can.secocPublish(values, this.latest);
+    // A counter used its 65536th value: the next epoch, persisted first, then again.
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocPublish(values, this.latest);
+    return r < 0 ? 0 : r;
+  }
+
+  /** publishRows with values by signal name (messages.ts), physical units. */
   publish(values: SignalValues): number {
-    let armed = 0;
-    for (let k = 0; k < MESSAGES.length; k++) {
-      const m = MESSAGES[k];
-      if (!m.polled || m.fn === 0) continue; // the alarm slot is armed by raiseAlarm
-      if (values[signalAt(m.firstSignal).name] === undefined) continue;
-      this.setLatest(k, encodeData(m, values));
-      if (this.arm(k)) armed++;
+    const v = this.rowValues;
+    for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
+      const x = values[signalAt(r).name];
+      v[r] = x === undefined ? NaN : x;
     }
-    return armed;
+    return this.publishRows(v);
   }
 
   /** Sends an alarm at once and keeps it as the answer to alarm polls. */
   raiseAlarm(code: number, flags: number, value: number): number {
-    const k = this.indexOf("ALARM");
-    this.setLatest(k, encodeData(MESSAGES[k], { AlarmCode: code, AlarmFlags: flags, AlarmValue: value }));
-    const r = this.sendLatest(k);
-    this.arm(k);
+    this.setLatest(FN_ALARM, { AlarmCode: code, AlarmFlags: flags, AlarmValue: value });
+    const r = this.sendLatest(FN_ALARM);
+    this.arm(FN_ALARM);
     return r < 0 ? r : CAN_OK;
   }
 
-  private setLatest(k: number, data4: Uint8Array): void {
-    this.latest.set(data4, k * DATA_BYTES);
-    this.hasLatest[k] = 1;
+  private setLatest(fn: number, values: SignalValues): void {
+    this.latest.set(encodeData(messageByFn(fn) as MessageDef, values), fn * DATA_BYTES);
   }
 
-  private indexOf(name: string): number {
-    return messageByName(name).row;
+  private latestOf(fn: number): Uint8Array {
+    return this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
   }
 
-  private latestOf(k: number): Uint8Array {
-    return this.latest.subarray(k * DATA_BYTES, (k + 1) * DATA_BYTES);
-  }
-
-  /** Signs (in the controller) and sends message k's latest data; FV or negative. */
-  private sendLatest(k: number): number {
-    if (this.hasLatest[k] !== 1) return -1;
-    const id = canId(MESSAGES[k].fn, this.address);
-    let r = this.can.secocSend(id, this.latestOf(k), -1);
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.latestOf(k), -1);
+  /** Signs (in the controller) and sends message fn's latest data; FV or negative. */
+  private sendLatest(fn: number): number {
+    const id = canId(fn, this.address);
+    let r = this.can.secocSend(id, this.latestOf(fn), -1);
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.latestOf(fn), -1);
     return r;
   }
 
-  private arm(k: number): boolean {
-    if (this.hasLatest[k] !== 1) return false;
-    const id = canId(MESSAGES[k].fn, this.address);
-    let r = this.can.secocAutoReply(id, this.latestOf(k));
+  private arm(fn: number): boolean {
+    const id = canId(fn, this.address);
+    let r = this.can.secocAutoReply(id, this.latestOf(fn));
     // A counter used its 65536th value: the next epoch, persisted first.
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, this.latestOf(k));
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, this.latestOf(fn));
     return r >= 0;
   }
 
@@ -185,7 +187,7 @@ export class MeterNode {
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
-      this.sendLatest(m.row); // slow path: the slot was already used in this window
+      this.sendLatest(fn); // slow path: the slot was already used in this window (an unpublished message sends zeros)
       return;
     }
     if (m.sender !== "aggregator") { this.rejects.reject("unknownId", f, m.name + " is sent by meters, not to them"); return; }
@@ -222,9 +224,8 @@ export class MeterNode {
     } else status = ACK_UNKNOWN_COMMAND;
     if (status === ACK_DONE) this.commandsExecuted++;
     this.opts.log("meter " + this.address + ": command " + c.CmdCode + " fv " + fv + " -> status " + status);
-    const k = this.indexOf("COMMAND_ACK");
-    this.setLatest(k, encodeData(MESSAGES[k], { AckCode: c.CmdCode, AckStatus: status, AckCmdFreshness: fv % 65536 }));
-    this.sendLatest(k);
+    this.setLatest(FN_COMMAND_ACK, { AckCode: c.CmdCode, AckStatus: status, AckCmdFreshness: fv % 65536 });
+    this.sendLatest(FN_COMMAND_ACK);
   }
 
   /** Accepted by the controller: MAC good and FV above the last sync (the controller recorded it). */
@@ -239,6 +240,7 @@ export class MeterNode {
     this.can.secocSend(canId(FN_SYNC_RESPONSE, this.address), data, fv);
     this.opts.log("meter " + this.address + ": synchronised, epoch " + this.tx.epoch());
     // Answers armed under the old epoch would no longer verify: re-arm them.
-    for (let k = 0; k < MESSAGES.length; k++) if (MESSAGES[k].polled && this.hasLatest[k] === 1) this.arm(k);
+    this.arm(FN_ALARM);
+    if (this.lastRows !== null) this.publishRows(this.lastRows);
   }
 }

@@ -13,7 +13,7 @@
  * (secoc.test.ts, attacker.ts builds forged frames with them).
  */
 import { CanController } from "./controller";
-import { MESSAGES, layoutOf, METER_TX_SLOTS } from "./messages";
+import { MESSAGES, layoutOf, signalAt, METER_TX_SLOTS } from "./messages";
 
 /** Verdicts (secocFrame.h mn_secoc_verdict_t). */
 export const SECOC_OK = 0;
@@ -57,6 +57,16 @@ export interface SecuredCanController extends CanController {
   secocSend(id: number, data4: Uint8Array, fv: number): number;
   /** Signs under the next FV and stores the frame in the auto-reply slot of `id` (answered once). FV or negative. */
   secocAutoReply(id: number, data4: Uint8Array): number;
+  /** The signal layout (securedCodec) publish() encodes with. 0 or -22. */
+  secocCodec(table: Uint8Array): number;
+  /**
+   * A meter's answers after a window, in one call: every published message whose first
+   * signal has a value (`values` by signal row, NaN: absent) is encoded, signed under its
+   * next FV and stored in its auto-reply slot (answered once); `latest` (128 bytes) gets
+   * each message's 4 data bytes at function * 4. Returns the number armed, SECOC_ENOFV
+   * (persist and set the next epoch, call again) or -22.
+   */
+  secocPublish(values: Float64Array, latest: Uint8Array): number;
   /**
    * Every received secured frame for this node, verified: `data32` holds bytes 0..3
    * (byte 0 in bits 0..7), `fv` the accepted FV (-1 unless SECOC_OK). Frames that are
@@ -88,6 +98,37 @@ export function securePlan(role: "meter" | "aggregator"): Uint8Array {
     plan[(mine ? 32 : 0) + m.fn] = kind * 16 + counter;
   }
   return plan;
+}
+
+/** Data signal rows: every message's signals are rows below this (messages.ts puts the layout signals after them). */
+export const DATA_SIGNAL_ROWS = 24;
+const PUBLISH = 0x80;
+
+/**
+ * The codec table for secocCodec: per function code its first signal row and count (with
+ * PUBLISH for the meter's polled measurements, which secocPublish arms; the alarm is
+ * armed on its own), then start bit, length and kind of each data signal row.
+ */
+export function securedCodec(): Uint8Array {
+  const t = new Uint8Array(64 + 3 * DATA_SIGNAL_ROWS);
+  for (let k = 0; k < MESSAGES.length; k++) {
+    const m = MESSAGES[k];
+    t[m.fn] = m.firstSignal;
+    t[32 + m.fn] = m.signalCount | (m.polled && m.sender === "meter" && m.fn !== 0 ? PUBLISH : 0);
+  }
+  for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
+    const s = signalAt(r);
+    t[64 + 3 * r] = s.startBit;
+    t[65 + 3 * r] = s.length;
+    t[66 + 3 * r] = Math.round(Math.log(1 / s.factor) / Math.LN10) | (s.signed ? 4 : 0) | (s.littleEndian ? 0 : 8);
+  }
+  return t;
+}
+
+/** Row of the data signal `name` (setup only: it scans the table), or -1. */
+export function signalRow(name: string): number {
+  for (let r = 0; r < DATA_SIGNAL_ROWS; r++) if (signalAt(r).name === name) return r;
+  return -1;
 }
 
 /** Receive and transmit counters per slot for `role` (secocInit's dimensions). */

@@ -3,7 +3,7 @@
  * reading of the measurement chain (publish re-arms the authenticated auto-replies),
  * executing verified commands on the relay. Device code; ports come in.
  */
-import { SecuredCanController } from "../can/secured";
+import { SecuredCanController, signalRow, DATA_SIGNAL_ROWS } from "../can/secured";
 import { MeterNode } from "../can/meterNode";
 import { SignalValues } from "../can/messageCodec";
 import { KvStore } from "../ports/kvStore";
@@ -46,6 +46,9 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number)
   };
 }
 
+/** The signals meterSignals fills, in order; their rows are looked up once per link. */
+const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import"];
+
 export class MeterLink {
   readonly node: MeterNode;
   readonly can: SecuredCanController;
@@ -54,11 +57,16 @@ export class MeterLink {
   errors = 0;
   started: number;
   private readonly every: number;
+  /** Values by signal row handed to the controller (NaN: absent), and the rows of PUBLISHED. */
+  private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
+  private readonly rows = new Uint8Array(PUBLISHED.length);
 
   constructor(o: MeterLinkOptions) {
     const self = this;
     this.can = o.can;
     this.every = o.publishEvery;
+    this.rowValues.fill(NaN);
+    for (let j = 0; j < PUBLISHED.length; j++) this.rows[j] = signalRow(PUBLISHED[j]);
     this.node = new MeterNode({
       address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log,
       actions: {
@@ -88,7 +96,12 @@ export class MeterLink {
   publish(values: SignalValues): void {
     if (this.windows++ % this.every !== 0) return;
     try {
-      this.node.publish(values);
+      const v = this.rowValues;
+      for (let j = 0; j < PUBLISHED.length; j++) {
+        const x = values[PUBLISHED[j]];
+        v[this.rows[j]] = x === undefined ? NaN : x;
+      }
+      this.node.publishRows(v);
     } catch (e) {
       this.errors++;
     }

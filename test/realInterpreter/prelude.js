@@ -291,6 +291,40 @@ var CAN1 = (function () {
       r = can.setAutoReply(frameOf(id), true);
       return r >= 0 ? used : r;
     },
+    secocCodec: function (table) {
+      if (!sc || !table || table.length < 64 || table.length > 160 || (table.length - 64) % 3) return -22;
+      sc.codec = new Uint8Array(table);
+      return 0;
+    },
+    // boards/STM32F107/secoc/secocCodec.c: round, saturate, pack (Intel / Motorola), then sign and arm.
+    secocPublish: function (values, latest) {
+      if (!sc || !sc.codec || !values || !latest || latest.length < 128) return -22;
+      var t = sc.codec, address = sc.addr.indexOf(1), stored = 0, fn, i, k, first, count, g, kind, raw, span, lo, hi, u, pos, bit, fv;
+      if (address < 0) return -22;
+      for (fn = 0; fn < 32; fn++) {
+        first = t[fn]; count = t[32 + fn] & 127;
+        if (!(t[32 + fn] & 128) || !count || first + count > values.length || values[first] !== values[first]) continue;
+        for (k = 0; k < 4; k++) blk[k] = 0;
+        for (i = 0; i < count; i++) {
+          g = 64 + 3 * (first + i); kind = t[g + 2];
+          raw = values[first + i] !== values[first + i] ? 0 : Math.floor(values[first + i] / (1 / Math.pow(10, kind & 3)) + 0.5);
+          span = Math.pow(2, t[g + 1]); lo = kind & 4 ? -span / 2 : 0; hi = (kind & 4 ? span / 2 : span) - 1;
+          raw = raw < lo ? lo : raw > hi ? hi : raw;
+          u = raw < 0 ? raw + span : raw;
+          pos = t[g];
+          for (k = 0; k < t[g + 1]; k++) {
+            bit = kind & 8 ? t[g + 1] - 1 - k : k;
+            if (pos < 32) { if (Math.floor(u / Math.pow(2, bit)) % 2) blk[pos >> 3] |= 1 << (pos & 7); else blk[pos >> 3] &= ~(1 << (pos & 7)); }
+            pos = kind & 8 ? (pos % 8 === 0 ? pos + 15 : pos - 1) : pos + 1;
+          }
+        }
+        for (k = 0; k < 4; k++) latest[4 * fn + k] = blk[k];
+        fv = sign(fn * 64 + address, latest.subarray(4 * fn, 4 * fn + 4), -1);
+        if (fv < 0) return fv;
+        if (can.setAutoReply(frameOf(fn * 64 + address), true) >= 0) stored++;
+      }
+      return stored;
+    },
     onSecured: function (cb) {}
   };
   return can;

@@ -28,7 +28,7 @@ static void calibrate(void) {
   perTick = 2.0 * 200000 / (double)since(t0);
 }
 
-static uint8_t agg[7000], met[300];
+static uint8_t agg[7000], met[400];
 static uint8_t plan[64], frames[64][8];
 
 static void report(const char *name, uint32_t ticks, unsigned calls) {

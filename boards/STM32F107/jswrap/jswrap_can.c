@@ -384,6 +384,65 @@ JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data) {
 }
 
 /*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocCodec", "generate" : "jswrap_can_secocCodec",
+  "params" : [["table","JsVar","per function first signal row and count (| 0x80: published), then 3 bytes per signal row"]],
+  "return" : ["int","0 or -22"]
+}*/
+int jswrap_can_secocCodec(JsVar *parent, JsVar *table) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h), t[MN_SECOC_CODEC_BYTES];
+  uint32_t n = table ? jsvIterateCallbackCount(table) : 0;
+  int r = MN_EINVAL;
+  if (st && n >= 64 && n <= MN_SECOC_CODEC_BYTES) {
+    jsvIterateCallbackToBytes(table, t, n);
+    r = mn_secoc_node_codec(st, t, n);
+  }
+  jsvUnLock(h);
+  return r;
+}
+
+static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
+  (void)ctx;
+  mn_can_frame_t f = {.id = id, .dlc = MN_SECOC_PAYLOAD_BYTES};
+  for (int i = 0; i < 8; i++) f.data[i] = payload[i];
+  return mn_can_set_auto_reply(&mn_board_can1, &f, 1);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "generate" : "jswrap_can_secocPublish",
+  "params" : [["values","JsVar","Float64Array of physical values by signal row (NaN: absent)"],
+              ["latest","JsVar","Uint8Array(128): gets each published message's data bytes at function * 4"]],
+  "return" : ["int","slots armed, -1 (no epoch / epoch used up) or -22"]
+}
+Encodes, signs and arms every published message of a meter in C (secocNode.h).
+*/
+int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest) {
+  double v[MN_SECOC_CODEC_SIGNALS];
+  uint8_t l[128] = {0};
+  JsVarInt n = jsvIsArrayBuffer(values) ? (JsVarInt)jsvGetArrayBufferLength(values) : 0;
+  if (n < 1 || n > MN_SECOC_CODEC_SIGNALS || !jsvIsArrayBuffer(latest) || jsvGetArrayBufferLength(latest) < 128) return MN_EINVAL;
+  for (JsVarInt i = 0; i < n; i++) {
+    JsVar *x = jsvArrayBufferGet(values, (size_t)i);
+    v[i] = jsvGetFloat(x);
+    jsvUnLock(x);
+  }
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h);
+  uint32_t published = 0;
+  int r = st ? mn_secoc_node_publish(st, v, (unsigned)n, l, &published, publish_store, 0) : MN_EINVAL;
+  jsvUnLock(h);
+  for (int fn = 0; fn < 32; fn++) {
+    if (!(published & (1u << fn))) continue;
+    for (int b = 0; b < 4; b++) {
+      JsVar *x = jsvNewFromInteger(l[4 * fn + b]);
+      jsvArrayBufferSet(latest, (size_t)(4 * fn + b), x);
+      jsvUnLock(x);
+    }
+  }
+  return r;
+}
+
+/*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "onSecured", "generate" : "jswrap_can_onSecured",
   "params" : [["callback","JsVar","(id, verdict, fv, data32) => void; replaces the previous one"]]
 }

@@ -26,6 +26,8 @@ void jswrap_can_secocRx(JsVar *parent, JsVarInt slot, JsVarFloat fv);
 void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv);
 JsVarFloat jswrap_can_secocSend(JsVar *parent, JsVarInt id, JsVar *data, JsVarFloat fv);
 JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data);
+int jswrap_can_secocCodec(JsVar *parent, JsVar *table);
+int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest);
 void jswrap_can_onSecured(JsVar *parent, JsVar *callback);
 void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length);
 

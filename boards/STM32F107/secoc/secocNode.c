@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmac.h"
+#include "secocCodec.h"
 #include "secocNode.h"
 
 /* Header: magic, slots, rx per slot, tx per slot, epoch valid, epoch (3, BE). */
@@ -14,7 +15,8 @@
 #define HEADER_BYTES 8
 #define PLAN_AT HEADER_BYTES
 #define MAP_AT (PLAN_AT + MN_SECOC_PLAN_BYTES) /* per address: slot + 1, 0 = none */
-#define SLOTS_AT (MAP_AT + 64)
+#define CODEC_AT (MAP_AT + 64) /* MN_SECOC_CODEC_BYTES; byte CODEC_AT + 32 + fn = count | flags */
+#define SLOTS_AT (CODEC_AT + MN_SECOC_CODEC_BYTES)
 #define MAGIC 0x53
 /* Per slot: key, K2, challenge, last sync, receive counters, transmit sequences. */
 #define S_KEY 0
@@ -186,4 +188,47 @@ int mn_secoc_node_verify(uint8_t *st, uint32_t id, uint8_t flags, uint8_t dlc, c
   }
   *fvOut = v == MN_SECOC_OK ? fv : -1;
   return (int)v;
+}
+
+int mn_secoc_node_codec(uint8_t *st, const uint8_t *table, size_t len) {
+  if (st[H_MAGIC] != MAGIC || len < 64 || len > MN_SECOC_CODEC_BYTES || (len - 64) % 3 != 0) return MN_SECOC_EINVAL;
+  unsigned rows = (unsigned)(len - 64) / 3;
+  for (unsigned fn = 0; fn < 32; fn++) {
+    unsigned count = table[32 + fn] & 0x7Fu;
+    if (count && table[fn] + count > rows) return MN_SECOC_EINVAL;
+  }
+  for (unsigned r = 0; r < rows; r++) {
+    const uint8_t *g = table + 64 + 3 * r;
+    if (g[1] < 1 || g[1] > 32 || g[0] > 31) return MN_SECOC_EINVAL;
+  }
+  memset(st + CODEC_AT, 0, MN_SECOC_CODEC_BYTES);
+  memcpy(st + CODEC_AT, table, len);
+  return 0;
+}
+
+int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, uint8_t latest[128], uint32_t *published, mn_secoc_store_t store, void *ctx) {
+  if (published) *published = 0;
+  if (st[H_MAGIC] != MAGIC) return MN_SECOC_EINVAL;
+  int address = -1, stored = 0;
+  for (int a = 0; a < 64 && address < 0; a++) if (st[MAP_AT + a] == 1) address = a;
+  if (address < 0) return MN_SECOC_EINVAL;
+  const uint8_t *codec = st + CODEC_AT;
+  for (unsigned fn = 0; fn < 32; fn++) {
+    unsigned first = codec[fn], count = codec[32 + fn] & 0x7Fu;
+    if (!(codec[32 + fn] & MN_SECOC_PUBLISH) || count == 0 || first + count > nValues) continue;
+    if (values[first] != values[first]) continue; /* no value for this message */
+    uint8_t *data = latest + 4 * fn, out[8];
+    if (published) *published |= 1u << fn;
+    data[0] = data[1] = data[2] = data[3] = 0;
+    for (unsigned i = 0; i < count; i++) {
+      const uint8_t *g = codec + 64 + 3 * (first + i);
+      mn_signal_t s = {g[0], g[1], g[2]};
+      mn_signal_pack(data, &s, mn_signal_phys_to_raw(&s, values[first + i]));
+    }
+    uint32_t id = (uint32_t)(fn << 6) | (uint32_t)address;
+    int64_t fv = mn_secoc_node_sign(st, id, data, -1, out);
+    if (fv < 0) return (int)fv;
+    if (store(ctx, id, out) >= 0) stored++;
+  }
+  return stored;
 }

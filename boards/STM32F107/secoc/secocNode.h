@@ -18,9 +18,10 @@
  * for the meters it is configured with; on the host malloc). Nothing in it is
  * aligned: every field is read and written by bytes, so the buffer may sit at any
  * address. Per slot: key 16 + K2 16 + challenge 6 + last sync 6 + 6 per receive
- * counter + 3 per transmit counter; 136 bytes of header, plan and address map.
- * Aggregator, 64 meters x 9 receive counters x 1 transmit counter: 136 + 64 x 101
- * = 6600 bytes. Meter, 1 slot, 2 receive and 9 transmit counters: 136 + 83 = 219.
+ * counter + 3 per transmit counter; 296 bytes of header, plan, address map and
+ * codec table. Aggregator, 64 meters x 9 receive counters x 1 transmit counter:
+ * 296 + 64 x 101 = 6760 bytes. Meter, 1 slot, 2 receive and 9 transmit counters:
+ * 296 + 83 = 379.
  *
  * Not thread-safe: call everything from one context (the main loop).
  */
@@ -78,6 +79,26 @@ int64_t mn_secoc_node_rx(const uint8_t *st, unsigned slot, unsigned counter);
  * fv is only read for syncResponse. Returns the FV used (>= 0), MN_SECOC_ENOFV,
  * MN_SECOC_EINVAL, or -2 when the cipher failed. */
 int64_t mn_secoc_node_sign(uint8_t *st, uint32_t id, const uint8_t data4[4], int64_t fv, uint8_t out[8]);
+
+/* Codec table (modules/can/secured.ts securedCodec): bytes 0..31 per function
+ * code its first signal row, 32..63 its signal count | 0x80 when publish() encodes
+ * and arms it, then 3 bytes per signal row (start bit, length, kind), at most
+ * MN_SECOC_CODEC_SIGNALS rows. 0 or MN_SECOC_EINVAL. */
+#define MN_SECOC_CODEC_SIGNALS 32
+#define MN_SECOC_CODEC_BYTES (64 + 3 * MN_SECOC_CODEC_SIGNALS)
+#define MN_SECOC_PUBLISH 0x80u
+int mn_secoc_node_codec(uint8_t *st, const uint8_t *table, size_t len);
+
+/* A meter's answers after a window: for every function with MN_SECOC_PUBLISH
+ * whose first signal has a value (values[row], NaN: absent), the 4 data bytes
+ * are encoded from values (by signal row), written to latest[fn * 4..], signed
+ * under the next FV and handed to store (the auto-reply slot; >= 0: stored).
+ * Slot 0's address makes the identifiers; *published gets bit fn set for every
+ * message encoded (may be NULL). Returns the number stored, or
+ * MN_SECOC_ENOFV (an epoch to renew; call again after setting it),
+ * MN_SECOC_EINVAL (no codec, no key) or -2 (cipher). */
+typedef int (*mn_secoc_store_t)(void *ctx, uint32_t id, const uint8_t payload[8]);
+int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, uint8_t latest[128], uint32_t *published, mn_secoc_store_t store, void *ctx);
 
 /* Checks a received frame (flags as mn_can_frame_t: bit 0 extended, bit 1
  * remote). Returns -1 when the frame is not a secured one for this node (not a

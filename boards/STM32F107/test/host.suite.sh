@@ -40,7 +40,7 @@ if build canDriverTest test/canDriverTest.c can/canDriver.c can/canBitTiming.c c
 fi
 # SecOC (secoc/): RFC 4493, KDF and frame known answers, node state; AES from Debian's libmbedcrypto.
 if "$CC" "${CFLAGS[@]}" -o "$out/secocTest" test/secocTest.c secoc/cmac.c secoc/secocFrame.c secoc/secocNode.c \
-     secoc/aesMbedtls.c -lcmocka -lmbedcrypto 2>"$out/secocTest.err"; then
+     secoc/secocCodec.c secoc/aesMbedtls.c -lcmocka -lmbedcrypto -lm 2>"$out/secocTest.err"; then
   cmocka_run secocTest "$out/secocTest"
 else
   cat "$out/secocTest.err"; echo "secocTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))

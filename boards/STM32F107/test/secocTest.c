@@ -13,7 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "../secoc/cmac.h"
+#include "../secoc/secocCodec.h"
 #include "../secoc/secocFrame.h"
 #include "../secoc/secocNode.h"
 
@@ -196,12 +199,12 @@ static void agg_plan(uint8_t plan[64]) {
 static void node_round_trip(void **state) {
   (void)state;
   uint8_t master[16], plan[64], out[8], data[4] = {0xd8, 0x59, 0x50, 0xc3};
-  uint8_t met[300], agg[8000];
+  uint8_t met[400], agg[8000];
   int64_t fv = 0;
   uint32_t d = 0;
   hex(MASTER, master, 16);
-  assert_int_equal(mn_secoc_node_bytes(64, 9, 1), 136 + 64 * 101);
-  assert_int_equal(mn_secoc_node_bytes(1, 2, 9), 219);
+  assert_int_equal(mn_secoc_node_bytes(64, 9, 1), 296 + 64 * 101);
+  assert_int_equal(mn_secoc_node_bytes(1, 2, 9), 379);
   assert_int_equal(mn_secoc_node_bytes(65, 9, 1), 0);
   meter_plan(plan);
   assert_int_equal(mn_secoc_node_init(met, sizeof met, 1, 2, 9, plan), 0);
@@ -263,7 +266,7 @@ static void node_round_trip(void **state) {
 static void epoch_used_up(void **state) {
   (void)state;
   uint8_t master[16], plan[64], out[8], data[4] = {0};
-  uint8_t met[300];
+  uint8_t met[400];
   hex(MASTER, master, 16);
   meter_plan(plan);
   mn_secoc_node_init(met, sizeof met, 1, 2, 9, plan);
@@ -281,6 +284,96 @@ static void epoch_used_up(void **state) {
   assert_int_equal(mn_secoc_node_epoch(met), -1);
 }
 
+/* The data signals of messages.ts (rows 0..23: start bit, length, kind) and each
+ * function's first row and count, as modules/can/secured.ts securedCodec sends them. */
+static const uint8_t SIGROWS[24][3] = {
+  {0, 8, 0}, {8, 8, 0}, {16, 16, 2}, {0, 8, 0}, {8, 8, 0}, {16, 16, 0}, {0, 8, 0}, {8, 8, 0}, {16, 16, 0},
+  {0, 24, 0}, {24, 8, 0}, {0, 32, 0}, {0, 16, 2}, {16, 16, 3}, {0, 20, 3}, {20, 12, 4 | 3}, {0, 16, 0}, {16, 16, 0},
+  {0, 32, 0}, {0, 32, 0}, {0, 16, 2}, {16, 16, 2}, {7, 16, 8}, {23, 16, 8},
+};
+static const uint8_t FIRST[13] = {0, 3, 6, 0, 9, 11, 12, 14, 16, 18, 19, 20, 22};
+static const uint8_t COUNT[13] = {3, 3, 3, 0, 2, 1, 2, 2, 2, 1, 1, 2, 2};
+
+static void codec_table(uint8_t t[64 + 72]) {
+  memset(t, 0, 64 + 72);
+  for (int fn = 0; fn < 13; fn++) {
+    t[fn] = FIRST[fn];
+    t[32 + fn] = (uint8_t)(COUNT[fn] | (fn >= 6 ? MN_SECOC_PUBLISH : 0));
+  }
+  memcpy(t + 64, SIGROWS, sizeof SIGROWS);
+}
+
+/* Encodes messages 6..12 of values[24] as publish does, into "xxxxxxxx ..." */
+static void encode_all(const double v[24], char *outHex) {
+  for (int fn = 6; fn <= 12; fn++) {
+    uint8_t d[4] = {0};
+    for (int i = 0; i < COUNT[fn]; i++) {
+      const uint8_t *g = SIGROWS[FIRST[fn] + i];
+      mn_signal_t sg = {g[0], g[1], g[2]};
+      mn_signal_pack(d, &sg, mn_signal_phys_to_raw(&sg, v[FIRST[fn] + i]));
+    }
+    outHex += sprintf(outHex, "%02x%02x%02x%02x%s", d[0], d[1], d[2], d[3], fn < 12 ? " " : "");
+  }
+}
+
+/* Expected bytes from modules/can/messageCodec.ts encodeData of the same values. */
+static void codec_matches_typescript(void **state) {
+  (void)state;
+  double v[24];
+  char hexs[80];
+  for (int i = 0; i < 24; i++) v[i] = NAN;
+  double a[12] = {230, 50, 5.0011, -0.95, 1000.4, 70000, 123456, NAN, 2.5, 8.255, 1100, 300};
+  memcpy(v + 12, a, sizeof a);
+  encode_all(v, hexs);
+  assert_string_equal(hexs, "d85950c3 8913a0c4 e803ffff 40e20100 00000000 fa003a03 044c012c");
+  double b[12] = {-3, 1e9, 1048.5754, 2.5, 0.5, 1.5, 4294967296.0, 4294967295.4, 655.355, 0.004999, 65535.5, -1};
+  memcpy(v + 12, b, sizeof b);
+  encode_all(v, hexs);
+  assert_string_equal(hexs, "0000ffff ffffff7f 01000200 ffffffff ffffffff ffff0000 ffff0000");
+}
+
+static int store_count;
+static uint8_t stored[8][8];
+static uint32_t storedId[8];
+static int store(void *ctx, uint32_t id, const uint8_t p[8]) {
+  (void)ctx;
+  storedId[store_count] = id;
+  memcpy(stored[store_count++], p, 8);
+  return 0;
+}
+
+static void publish_signs_and_arms(void **state) {
+  (void)state;
+  uint8_t master[16], plan[64], table[64 + 72], met[400], latest[128] = {0};
+  double v[24];
+  hex(MASTER, master, 16);
+  meter_plan(plan);
+  for (int fn = 7; fn <= 12; fn++) plan[32 + fn] = (uint8_t)(0x10 | (fn - 4));
+  mn_secoc_node_init(met, sizeof met, 1, 2, 9, plan);
+  mn_secoc_node_key(met, 0, 5, master, 1);
+  codec_table(table);
+  assert_int_equal(mn_secoc_node_codec(met, table, 63), MN_SECOC_EINVAL);
+  assert_int_equal(mn_secoc_node_codec(met, table, sizeof table), 0);
+  for (int i = 0; i < 24; i++) v[i] = NAN;
+  v[12] = 230; v[13] = 50; /* only MEAS_VOLTAGE_FREQ has values */
+  store_count = 0;
+  assert_int_equal(mn_secoc_node_publish(met, v, 24, latest, NULL, store, NULL), MN_SECOC_ENOFV);
+  mn_secoc_node_set_epoch(met, 2);
+  for (int i = 0; i < 7; i++) mn_secoc_node_sign(met, 0x185, latest, -1, stored[0]); /* FV 2:0..6 used */
+  store_count = 0;
+  assert_int_equal(mn_secoc_node_publish(met, v, 24, latest, NULL, store, NULL), 1);
+  assert_int_equal(storedId[0], 0x185);
+  assert_hex(stored[0], 8, "d85950c30712acbd"); /* the TypeScript known answer, FV 2:7 */
+  assert_hex(latest + 4 * 6, 4, "d85950c3");
+  v[14] = 5; v[15] = 0.95; v[16] = 100; v[17] = 0; v[18] = 1; v[19] = 2; v[20] = 1; v[21] = 2; v[22] = 3; v[23] = 4;
+  store_count = 0;
+  uint32_t mask = 0;
+  assert_int_equal(mn_secoc_node_publish(met, v, 24, latest, &mask, store, NULL), 7);
+  assert_int_equal(mask, 0x1FC0u); /* functions 6..12 */
+  assert_int_equal(storedId[6], 0x305);
+  assert_int_equal(mn_secoc_node_publish(met, v, 12, latest, NULL, store, NULL), 0); /* too few values */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(rfc4493_subkeys),
@@ -294,6 +387,8 @@ int main(void) {
     cmocka_unit_test(reconstruction),
     cmocka_unit_test(node_round_trip),
     cmocka_unit_test(epoch_used_up),
+    cmocka_unit_test(codec_matches_typescript),
+    cmocka_unit_test(publish_signs_and_arms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
