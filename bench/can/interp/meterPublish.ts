@@ -1,17 +1,14 @@
 // Real-interpreter bench (run.sh): BENCH_N publishes of the 7 polled measurement answers
-// (alarm armed at start) by MeterNode over a controller whose SecOC is native (stubCan).
-import { MeterNode } from "../../../modules/can/meterNode";
+// through MeterLink.publish, the device's path (values by name -> rows -> one native
+// secocPublish), over a controller whose SecOC is native (stubCan: costs nothing here).
+import { MeterLink } from "../../../modules/link/meterLink";
 import { sampleReadings } from "../../../modules/can/testing/network";
 import { stubCan, memoryStore } from "./stubCan";
 
 declare const BENCH_N: number;
 declare let result: number;
-const node = new MeterNode({
-  address: 5, key16: new Uint8Array(16), can: stubCan(), store: memoryStore(), log: function () {},
-  actions: { disconnectLoad: function () { return true; }, reconnectLoad: function () { return true; }, setTouStart: function () { return true; }, setTime: function () {} },
-});
-node.start();
+const can = stubCan();
+const link = new MeterLink({ can: can, address: 5, key16: new Uint8Array(16), store: memoryStore(), log: function () {}, relay: function () { return true; }, publishEvery: 1 });
 const values = sampleReadings(5, 1);
-let armed = 0;
-for (let i = 0; i < BENCH_N; i++) armed += node.publish(values);
-result = armed === 7 * BENCH_N ? 1 : 0;
+for (let i = 0; i < BENCH_N; i++) link.publish(values);
+result = link.started === 0 && link.errors === 0 && link.windows === BENCH_N ? 1 : 0;
