@@ -39,8 +39,8 @@ export class InterpretedController implements SecuredCanController {
     this.inner.onFrame((f, fifo) => this.interp.post(this.costUs, () => cb(f, fifo)));
   }
   /** Verification ran in the controller (C); the JavaScript handler is what costs `costUs`. */
-  onSecured(cb: (id: number, verdict: number, fv: number, data32: number) => void): void {
-    this.inner.onSecured((id, v, fv, d) => this.interp.post(this.costUs, () => cb(id, v, fv, d)));
+  onSecured(cb: (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void): void {
+    this.inner.onSecured((id, v, fv, d, a, b, c) => this.interp.post(this.costUs, () => cb(id, v, fv, d, a, b, c)));
   }
   secocInit(slots: number, rx: number, tx: number, plan: Uint8Array): number { return this.inner.secocInit(slots, rx, tx, plan); }
   secocKey(slot: number, address: number, key16: Uint8Array, derive: boolean): number { return this.inner.secocKey(slot, address, key16, derive); }

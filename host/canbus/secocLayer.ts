@@ -14,14 +14,14 @@ import { secocAddon, type NativeSecocNode } from "../native/secoc.ts";
 const FLAG_EXT = 1;
 const FLAG_RTR = 2;
 
-export type SecuredCallback = (id: number, verdict: number, fv: number, data32: number) => void;
+export type SecuredCallback = (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void;
 
 export class SecocLayer {
   private node: NativeSecocNode | null = null;
   private cb: SecuredCallback | undefined;
   private readonly out = new Uint8Array(8);
   private readonly d4 = new Uint8Array(4);
-  private readonly res = new Float64Array(2);
+  private readonly res = new Float64Array(5);
   private readonly sendFrame: (f: CanFrame) => number;
   private readonly storeReply: (f: CanFrame, once: boolean) => number;
 
@@ -109,7 +109,7 @@ export class SecocLayer {
     if (!this.node) return false;
     const v = this.node.verify(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.res);
     if (v < 0) return false;
-    if (this.cb) this.cb(f.id, v, this.res[0], this.res[1]);
+    if (this.cb) this.cb(f.id, v, this.res[0], this.res[1], this.res[2], this.res[3], this.res[4]);
     return true;
   }
 }

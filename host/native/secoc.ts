@@ -16,7 +16,7 @@ export interface NativeSecocNode {
   setSyncLast(slot: number, fv: number): void;
   /** FV used or a negative code; out gets the 8-byte payload. */
   sign(id: number, data4: Uint8Array, fv: number, out: Uint8Array): number;
-  /** Verdict, or -1 for "not a secured frame for this node"; out <- [fv, data32]. */
+  /** Verdict, or -1 for "not a secured frame for this node"; out <- [fv, data32, v0, v1, v2] (signals decoded when ok). */
   verify(id: number, flags: number, dlc: number, payload: Uint8Array, out: Float64Array): number;
   codec(table: Uint8Array): number;
   /** Count stored, or a negative code; `store` puts a signed payload in the auto-reply slot. */

@@ -95,7 +95,7 @@ class Node : public Napi::ObjectWrap<Node> {
                                    const_cast<uint8_t*>(o));
     return Napi::Number::New(info.Env(), static_cast<double>(r));
   }
-  // verify(id, flags, dlc, payload8, out: Float64Array(2) <- [fv, data32]) -> verdict or -1
+  // verify(id, flags, dlc, payload8, out: Float64Array(5) <- [fv, data32, v0, v1, v2]) -> verdict or -1
   Napi::Value Verify(const Napi::CallbackInfo& info) {
     if (info.Length() < 4 || !info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
       return Napi::Number::New(info.Env(), -1);
@@ -108,13 +108,16 @@ class Node : public Napi::ObjectWrap<Node> {
     if (len != dlc) return Napi::Number::New(info.Env(), -1);
     int64_t fv = -1;
     uint32_t data = 0;
-    int v = mn_secoc_node_verify(st_.data(), static_cast<uint32_t>(Num(info, 0)), static_cast<uint8_t>(Num(info, 1)), dlc,
-                                 payload, &fv, &data);
+    uint32_t id = static_cast<uint32_t>(Num(info, 0));
+    int v = mn_secoc_node_verify(st_.data(), id, static_cast<uint8_t>(Num(info, 1)), dlc, payload, &fv, &data);
+    double sig[4] = {0, 0, 0, 0};
+    if (v == MN_SECOC_OK) (void)mn_secoc_node_decode(st_.data(), id >> 6, payload, sig);
     if (info.Length() > 4 && info[4].IsTypedArray()) {
       Napi::Float64Array out = info[4].As<Napi::Float64Array>();
-      if (out.ElementLength() >= 2) {
+      if (out.ElementLength() >= 5) {
         out[0] = static_cast<double>(fv);
         out[1] = static_cast<double>(data);
+        for (int i = 0; i < 3; i++) out[2 + i] = sig[i];
       }
     }
     return Napi::Number::New(info.Env(), v);

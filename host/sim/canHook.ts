@@ -30,7 +30,7 @@ function hostFrame(f: CanFrame): CanFrame {
 export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => SecuredCanController {
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
-  let securedCb: ((id: number, verdict: number, fv: number, data32: number) => void) | undefined;
+  let securedCb: ((id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void) | undefined;
   let rt: EspruinoRuntime | undefined;
   const slotIds = new Set<number>();
   let publishedSlots = false; // secocPublish armed slots whose ids the hook does not see
@@ -44,8 +44,8 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
     rt.invoke(frameCb as (...a: unknown[]) => unknown, [o, fifo]);
   });
   // Secured frames, verified by the boards' C (host/canbus/secocLayer.ts): numbers only cross.
-  model.onSecured((id, verdict, fv, data32) => {
-    if (securedCb && rt) rt.invoke(securedCb as (...a: unknown[]) => unknown, [id, verdict, fv, data32]);
+  model.onSecured((id, verdict, fv, data32, v0, v1, v2) => {
+    if (securedCb && rt) rt.invoke(securedCb as (...a: unknown[]) => unknown, [id, verdict, fv, data32, v0, v1, v2]);
   });
   model.onState((s, c) => {
     if (stateCb && rt) rt.invoke(stateCb as (...a: unknown[]) => unknown, [s, toRealmData(rt.realm, c)]);

@@ -22,9 +22,9 @@ import { CanFrame, remoteFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { PersistedEpoch, SEQ_SPAN } from "./freshness";
-import { SecuredCanController, SECOC_OK, SECOC_BAD_MAC, SECOC_ENOFV, securePlan, planCounters, unpackData32 } from "./secured";
+import { SecuredCanController, SECOC_OK, SECOC_BAD_MAC, SECOC_ENOFV, securePlan, planCounters, securedCodec, SignalNames } from "./secured";
 import { MessageDef, messageByFn, messageByName, layoutOf, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
-import { encodeData, decodeData, SignalValues } from "./messageCodec";
+import { encodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, METERS_PER_BUS, FN_SYNC_REQUEST, FN_SYNC_RESPONSE, FN_ALARM, FN_COMMAND_ACK } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
@@ -69,8 +69,8 @@ export class AggregatorNode {
   private readonly badMacs: Uint8Array;
   /** Last ALARM code answered per slot: the meter keeps its alarm as the poll answer, log a change once. */
   private readonly alarmCodes: Uint8Array;
-  /** Received data bytes, and 4 zero bytes for a sync request (reused). */
-  private readonly rx = new Uint8Array(DATA_BYTES);
+  /** Signal names per message (values arrive decoded from the controller), and 4 zero bytes for a sync request. */
+  private readonly names = new SignalNames();
   private readonly zero4 = new Uint8Array(DATA_BYTES);
   /** Set by the constructor when the controller refused the SecOC setup; start() reports it. */
   private setupError = CAN_OK;
@@ -90,6 +90,7 @@ export class AggregatorNode {
     this.alarmCodes = new Uint8Array(n);
     const dims = planCounters("aggregator");
     let r = can.secocInit(n, dims.rx, dims.tx, securePlan("aggregator"));
+    if (r === CAN_OK) r = can.secocCodec(securedCodec());
     for (let i = 0; i < n; i++) {
       const a = opts.addresses[i];
       if (!(a >= 0 && a < METERS_PER_BUS && Math.floor(a) === a) || this.slots[a] !== 0) throw new Error("meter address " + a + " is not an unused integer 0.." + (METERS_PER_BUS - 1));
@@ -119,7 +120,7 @@ export class AggregatorNode {
     if (bank < 0) return bank;
     const self = this;
     this.can.onFrame(function (f: CanFrame) { self.handleFrame(f); });
-    this.can.onSecured(function (id: number, verdict: number, fv: number, data32: number) { self.handleSecured(id, verdict, fv, data32); });
+    this.can.onSecured(function (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) { self.handleSecured(id, verdict, fv, v0, v1, v2); });
     return CAN_OK;
   }
 
@@ -188,8 +189,8 @@ export class AggregatorNode {
     this.rejects.reject("unknownId", f, "no handler for " + m.name);
   }
 
-  /** A meter's secured frame, verified by the controller. Never throws. */
-  handleSecured(id: number, verdict: number, fv: number, data32: number): void {
+  /** A meter's secured frame, verified and decoded by the controller (v0..v2: its signals). Never throws. */
+  handleSecured(id: number, verdict: number, fv: number, v0: number, v1: number, v2: number): void {
     try {
       const address = addressOf(id);
       const fn = functionOf(id);
@@ -200,8 +201,12 @@ export class AggregatorNode {
         this.rejects.rejectId(CAUSES[verdict] || "internal", id, (fn === FN_SYNC_RESPONSE ? "sync response" : m.name) + " from meter " + address);
         return;
       }
-      const values = decodeData(m, unpackData32(data32, this.rx));
-      if (fn === FN_SYNC_RESPONSE) { this.onSyncResponse(id, values.MeterEpoch, address, s); return; }
+      if (fn === FN_SYNC_RESPONSE) { this.onSyncResponse(id, v0, address, s); return; }
+      const names = this.names.of(fn);
+      const values: SignalValues = {};
+      values[names[0]] = v0;
+      if (names.length > 1) values[names[1]] = v1;
+      if (names.length > 2) values[names[2]] = v2;
       this.badMacs[s] = 0;
       if (fn === FN_COMMAND_ACK) this.onAck(address, values.AckCode, values.AckStatus, values.AckCmdFreshness);
       else this.onReading({ address: address, message: m.name, fn: fn, values: values, fv: fv });

@@ -19,9 +19,9 @@ import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { PersistedEpoch } from "./freshness";
-import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, unpackData32, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
+import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
 import { MESSAGES, MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
-import { encodeData, decodeData, SignalValues } from "./messageCodec";
+import { encodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, ADDRESS_BITS, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
@@ -69,8 +69,6 @@ export class MeterNode {
   private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
   /** The values of the last publish (re-armed after a resynchronisation). */
   private lastRows: Float64Array | null = null;
-  /** Received data bytes (reused for every frame). */
-  private readonly rx = new Uint8Array(DATA_BYTES);
 
   constructor(opts: MeterNodeOptions) {
     this.opts = opts;
@@ -107,7 +105,7 @@ export class MeterNode {
     if (bank < 0) return bank;
     const self = this;
     can.onFrame(function (f: CanFrame) { self.handleFrame(f); });
-    can.onSecured(function (id: number, verdict: number, fv: number, data32: number) { self.handleSecured(id, verdict, fv, data32); });
+    can.onSecured(function (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) { self.handleSecured(id, verdict, fv, v0, v1, v2); });
     // An alarm poll always gets an answer: "no alarm" until one happens.
     this.setLatest(FN_ALARM, { AlarmCode: 0, AlarmFlags: 0, AlarmValue: 0 });
     this.arm(FN_ALARM);
@@ -195,25 +193,25 @@ export class MeterNode {
     this.rejects.reject("unknownId", f, "no handler for " + m.name);
   }
 
-  /** A secured frame, verified by the controller. Never throws. */
-  handleSecured(id: number, verdict: number, fv: number, data32: number): void {
+  /** A secured frame, verified and decoded by the controller (v0..v2: its signals). Never throws. */
+  handleSecured(id: number, verdict: number, fv: number, v0: number, v1: number, v2: number): void {
     try {
       const fn = functionOf(id);
       if (verdict !== SECOC_OK) {
         this.rejects.rejectId(CAUSES[verdict] || "internal", id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
         return;
       }
-      const m = messageByFn(fn) as MessageDef;
       if (fn === FN_SYNC_REQUEST) this.onSyncRequest(fv);
-      else if (fn === FN_COMMAND) this.onCommand(m, fv, data32);
-      else if (fn === FN_TIME) this.opts.actions.setTime(decodeData(m, unpackData32(data32, this.rx)).UnixTime);
+      else if (fn === FN_COMMAND) this.onCommand(fv, v0, v1, v2);
+      else if (fn === FN_TIME) this.opts.actions.setTime(v0);
     } catch (e) {
       this.rejects.rejectId("internal", id, "handler error: " + (e instanceof Error ? e.message : String(e)));
     }
   }
 
-  private onCommand(m: MessageDef, fv: number, data32: number): void {
-    const c = decodeData(m, unpackData32(data32, this.rx));
+  /** CmdCode, CmdTariff, CmdArg (messages.ts COMMAND). */
+  private onCommand(fv: number, code: number, tariff: number, arg: number): void {
+    const c = { CmdCode: code, CmdTariff: tariff, CmdArg: arg };
     const a = this.opts.actions;
     let status = ACK_DONE;
     if (c.CmdCode === CMD_DISCONNECT) status = a.disconnectLoad() ? ACK_DONE : ACK_ACTUATOR_FAILED;

@@ -69,11 +69,12 @@ export interface SecuredCanController extends CanController {
   secocPublish(values: Float64Array, latest: Uint8Array): number;
   /**
    * Every received secured frame for this node, verified: `data32` holds bytes 0..3
-   * (byte 0 in bits 0..7), `fv` the accepted FV (-1 unless SECOC_OK). Frames that are
-   * not secured ones for this node (remote, wrong length, unknown function or meter)
-   * still go to onFrame.
+   * (byte 0 in bits 0..7), `fv` the accepted FV (-1 unless SECOC_OK), v0..v2 the
+   * message's data signals decoded with the secocCodec table (physical; 0 unless
+   * SECOC_OK). Frames that are not secured ones for this node (remote, wrong length,
+   * unknown function or meter) still go to onFrame.
    */
-  onSecured(cb: (id: number, verdict: number, fv: number, data32: number) => void): void;
+  onSecured(cb: (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void): void;
 }
 
 /**
@@ -134,6 +135,26 @@ export function signalRow(name: string): number {
 /** Receive and transmit counters per slot for `role` (secocInit's dimensions). */
 export function planCounters(role: "meter" | "aggregator"): { rx: number; tx: number } {
   return role === "meter" ? { rx: 2, tx: METER_TX_SLOTS } : { rx: METER_TX_SLOTS, tx: 1 };
+}
+
+/**
+ * Signal names per function code, each list built at the first frame of that message
+ * (setup cost once; the table scan of signalAt is too slow per frame on Espruino).
+ */
+export class SignalNames {
+  private readonly lists: string[][] = [];
+  of(fn: number): string[] {
+    let l = this.lists[fn];
+    if (l === undefined) {
+      l = [];
+      for (let k = 0; k < MESSAGES.length; k++) {
+        const m = MESSAGES[k];
+        if (m.fn === fn) for (let i = 0; i < m.signalCount; i++) l.push(signalAt(m.firstSignal + i).name);
+      }
+      this.lists[fn] = l;
+    }
+    return l;
+  }
 }
 
 /** Bytes 0..3 of `data32` into out[0..3] (no allocation). */

@@ -13,8 +13,8 @@
  *
  * SecOC (modules/can/secured.ts, secoc/secocNode.h): the secoc* methods sign
  * payloads in C and fill the auto-reply slots; the event handler verifies every
- * received secured frame in C and queues onSecured(id, verdict, fv, data32),
- * numbers only, so JavaScript allocates nothing per frame to check it. The
+ * received secured frame in C and queues onSecured(id, verdict, fv, data32,
+ * v0, v1, v2: the decoded signals), numbers only, so JavaScript allocates nothing per frame to check it. The
  * state (keys, counters) is one flat string hidden on CAN1, sized for the
  * configured meters (101 bytes each on the aggregator, 219 bytes on a meter);
  * it is looked up on each call, never cached, and disappears with CAN1's
@@ -444,9 +444,10 @@ int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest) {
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "onSecured", "generate" : "jswrap_can_onSecured",
-  "params" : [["callback","JsVar","(id, verdict, fv, data32) => void; replaces the previous one"]]
+  "params" : [["callback","JsVar","(id, verdict, fv, data32, v0, v1, v2) => void; replaces the previous one"]]
 }
-Verified secured frames: verdict 0 ok, 1 bad MAC, 2 stale, 3 unsynchronised, 4 internal.
+Verified secured frames: verdict 0 ok, 1 bad MAC, 2 stale, 3 unsynchronised, 4 internal;
+v0..v2 are the message's data signals, physical (secocCodec's table), when ok.
 */
 void jswrap_can_onSecured(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "secured", callback); }
 
@@ -477,11 +478,12 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
     uint32_t data32 = 0;
     int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
     if (verdict >= 0) {
-      JsVar *a[4] = {jsvNewFromInteger((JsVarInt)f.id), jsvNewFromInteger(verdict), jsvNewFromFloat((JsVarFloat)fv),
-                     jsvNewFromFloat((JsVarFloat)data32)};
-      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 4);
-      jsvUnLock2(a[0], a[1]);
-      jsvUnLock2(a[2], a[3]);
+      double v[4] = {0, 0, 0, 0};
+      if (verdict == MN_SECOC_OK) (void)mn_secoc_node_decode(sec, f.id >> 6, f.data, v);
+      JsVar *a[7] = {jsvNewFromInteger((JsVarInt)f.id), jsvNewFromInteger(verdict), jsvNewFromFloat((JsVarFloat)fv),
+                     jsvNewFromFloat((JsVarFloat)data32), jsvNewFromFloat(v[0]), jsvNewFromFloat(v[1]), jsvNewFromFloat(v[2])};
+      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 7);
+      for (int i = 0; i < 7; i++) jsvUnLock(a[i]);
       continue;
     }
     JsVar *args[2] = {frame_to_js(&f), jsvNewFromInteger(f.fifo)};

@@ -23,5 +23,7 @@ typedef struct {
 int64_t mn_signal_phys_to_raw(const mn_signal_t *s, double phys);
 /* Writes raw into bytes[0..3] at the signal's bits; other bits are kept. */
 void mn_signal_pack(uint8_t bytes[4], const mn_signal_t *s, int64_t raw);
+/* The physical value of the signal in bytes[0..3]: raw (sign-extended) * factor. */
+double mn_signal_decode(const uint8_t bytes[4], const mn_signal_t *s);
 
 #endif

@@ -206,6 +206,19 @@ int mn_secoc_node_codec(uint8_t *st, const uint8_t *table, size_t len) {
   return 0;
 }
 
+unsigned mn_secoc_node_decode(const uint8_t *st, unsigned fn, const uint8_t data4[4], double out[4]) {
+  if (st[H_MAGIC] != MAGIC || fn > 31) return 0;
+  const uint8_t *codec = st + CODEC_AT;
+  unsigned first = codec[fn], count = codec[32 + fn] & 0x7Fu;
+  if (count > 4 || first + count > MN_SECOC_CODEC_SIGNALS) return 0;
+  for (unsigned i = 0; i < count; i++) {
+    const uint8_t *g = codec + 64 + 3 * (first + i);
+    mn_signal_t s = {g[0], g[1], g[2]};
+    out[i] = g[1] ? mn_signal_decode(data4, &s) : 0;
+  }
+  return count;
+}
+
 int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, uint8_t latest[128], uint32_t *published, mn_secoc_store_t store, void *ctx) {
   if (published) *published = 0;
   if (st[H_MAGIC] != MAGIC) return MN_SECOC_EINVAL;

@@ -100,6 +100,10 @@ int mn_secoc_node_codec(uint8_t *st, const uint8_t *table, size_t len);
 typedef int (*mn_secoc_store_t)(void *ctx, uint32_t id, const uint8_t payload[8]);
 int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, uint8_t latest[128], uint32_t *published, mn_secoc_store_t store, void *ctx);
 
+/* The data signals of function fn in data4, physical, into out[0..count-1] (at most
+ * 4); returns count (0 without a codec table). */
+unsigned mn_secoc_node_decode(const uint8_t *st, unsigned fn, const uint8_t data4[4], double out[4]);
+
 /* Checks a received frame (flags as mn_can_frame_t: bit 0 extended, bit 1
  * remote). Returns -1 when the frame is not a secured one for this node (not a
  * standard 8-byte data frame, function without a receive kind, address without a

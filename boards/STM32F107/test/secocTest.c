@@ -335,6 +335,26 @@ static void codec_matches_typescript(void **state) {
   assert_string_equal(hexs, "0000ffff ffffff7f 01000200 ffffffff ffffffff ffff0000 ffff0000");
 }
 
+static void decode_matches_typescript(void **state) {
+  (void)state;
+  uint8_t plan[64], table[64 + 72], st[400], d[4];
+  double out[4];
+  meter_plan(plan);
+  mn_secoc_node_init(st, sizeof st, 1, 2, 9, plan);
+  codec_table(table);
+  mn_secoc_node_codec(st, table, sizeof table);
+  hex("8913a0c4", d, 4); /* MEAS_CURRENT_PF: I_L1 5.001 A, PF -0.95 */
+  assert_int_equal(mn_secoc_node_decode(st, 7, d, out), 2);
+  assert_true(out[0] == 5001 * (1 / 1000.0) && out[1] == -950 * (1 / 1000.0));
+  hex("044c012c", d, 4); /* MEAS_APPARENT (Motorola): S 1100, Q 300 */
+  assert_int_equal(mn_secoc_node_decode(st, 12, d, out), 2);
+  assert_true(out[0] == 1100 && out[1] == 300);
+  hex("d85950c3", d, 4);
+  assert_int_equal(mn_secoc_node_decode(st, 6, d, out), 2);
+  assert_true(out[0] == 23000 * (1 / 100.0) && out[1] == 50000 * (1 / 1000.0));
+  assert_int_equal(mn_secoc_node_decode(st, 3, d, out), 0); /* SYNC_REQUEST: no data signals */
+}
+
 static int store_count;
 static uint8_t stored[8][8];
 static uint32_t storedId[8];
@@ -392,6 +412,7 @@ int main(void) {
     cmocka_unit_test(epoch_used_up),
     cmocka_unit_test(codec_matches_typescript),
     cmocka_unit_test(publish_signs_and_arms),
+    cmocka_unit_test(decode_matches_typescript),
   };
   return cmocka_run_group_tests_name("SecOC", tests, NULL, NULL);
 }
