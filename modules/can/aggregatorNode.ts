@@ -202,7 +202,7 @@ export class AggregatorNode {
         return;
       }
       if (fn === FN_SYNC_RESPONSE) { this.onSyncResponse(id, v0, address, s); return; }
-      const names = this.names.of(fn);
+      const names = this.names.list(fn);
       const values: SignalValues = {};
       values[names[0]] = v0;
       if (names.length > 1) values[names[1]] = v1;

@@ -140,10 +140,12 @@ export function planCounters(role: "meter" | "aggregator"): { rx: number; tx: nu
 /**
  * Signal names per function code, each list built at the first frame of that message
  * (setup cost once; the table scan of signalAt is too slow per frame on Espruino).
+ * The method is not called `of`: Espruino 2v29 rejects a class method of that name
+ * ("Got of expected '}'", measured).
  */
 export class SignalNames {
   private readonly lists: string[][] = [];
-  of(fn: number): string[] {
+  list(fn: number): string[] {
     let l = this.lists[fn];
     if (l === undefined) {
       l = [];
