@@ -71,7 +71,11 @@ int mn_secoc_node_init(uint8_t *st, size_t bytes, unsigned slots, unsigned rxPer
 int mn_secoc_node_key(uint8_t *st, unsigned slot, unsigned address, const uint8_t key16[16], int derive) {
   if (st[H_MAGIC] != MAGIC || slot >= st[H_SLOTS] || address > 63) return MN_SECOC_EINVAL;
   uint8_t *s = slot_at(st, slot), k1[16];
+#ifdef MN_SECOC_NO_DERIVE /* an image that never derives keys (a meter) drops the KDF and general CMAC */
+  int r = derive ? MN_SECOC_EINVAL : (memcpy(s + S_KEY, key16, 16), 0);
+#else
   int r = derive ? mn_secoc_meter_key(key16, address, s + S_KEY) : (memcpy(s + S_KEY, key16, 16), 0);
+#endif
   if (r == 0) r = mn_cmac_subkeys(s + S_KEY, k1, s + S_K2);
   if (r != 0) return r;
   for (int a = 0; a < 64; a++) if (st[MAP_AT + a] == slot + 1) st[MAP_AT + a] = 0;
@@ -221,6 +225,10 @@ unsigned mn_secoc_node_decode(const uint8_t *st, unsigned fn, const uint8_t data
 
 int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, uint8_t latest[128], uint32_t *published, mn_secoc_store_t store, void *ctx) {
   if (published) *published = 0;
+#ifdef MN_SECOC_NO_PUBLISH /* an image that never publishes (the aggregator) drops the encoder */
+  (void)st; (void)values; (void)nValues; (void)latest; (void)store; (void)ctx;
+  return MN_SECOC_EINVAL;
+#else
   if (st[H_MAGIC] != MAGIC) return MN_SECOC_EINVAL;
   int address = -1, stored = 0;
   for (int a = 0; a < 64 && address < 0; a++) if (st[MAP_AT + a] == 1) address = a;
@@ -244,4 +252,5 @@ int mn_secoc_node_publish(uint8_t *st, const double *values, unsigned nValues, u
     if (store(ctx, id, out) >= 0) stored++;
   }
   return stored;
+#endif
 }

@@ -24,6 +24,10 @@
  * 296 + 83 = 379.
  *
  * Not thread-safe: call everything from one context (the main loop).
+ *
+ * Flash trims per image (defines; default: everything): MN_SECOC_NO_DERIVE (key
+ * derivation refused: a meter gets its key), MN_SECOC_NO_PUBLISH (publish refused: the
+ * aggregator never publishes).
  */
 #ifndef MN_SECOC_NODE_H
 #define MN_SECOC_NODE_H
