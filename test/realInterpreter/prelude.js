@@ -145,54 +145,21 @@ MeterADC.prototype.getStats = function () {
 // CAN1, the bxCAN controller (types/canController.d.ts, modules/can/controller.ts), on an empty
 // bus: accepts everything, sends into the void, never receives. Also require("CAN") for bundles
 // built before the hook became the global CAN1. The SecOC methods (modules/can/secured.ts) are
-// emulated in ES5 as boards/STM32F107/secoc does them in C: same plan, counters, epochs and
-// return codes, real AES-CMAC (require("crypto") AES, ECB) over id || data || FV. The state is
-// typed arrays; one AES call allocates its 16-byte result, which the native code does not.
+// emulated in ES5 as boards/STM32F107/secoc does them in C: same plan, counters, epochs, return
+// codes and payload layout, but no MAC (the 3 MAC bytes stay 0) and no signal encoding in
+// secocPublish: on an empty bus nobody reads them, and that code cost about 180 JsVars here,
+// which the native hook does not (measured at 3600 variables: with it the aggregator did not
+// boot). host/canbus/preludeSecoc.test.ts checks what is emulated against the C.
 var CAN1 = (function () {
   var state = "stopped";
   var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
   var banks = 0;
   var slotIds = [];
-  var AES = require("crypto").AES;
   var sc = null; // SecOC state after secocInit
-  var blk = new Uint8Array(16);
   var out8 = new Uint8Array(8);
-  function aes(key, b) { return new Uint8Array(AES.encrypt(b, key, { mode: "ECB" })); }
-  function dbl(b) {
-    var o = new Uint8Array(16), c = 0, i, v;
-    for (i = 15; i >= 0; i--) { v = b[i]; o[i] = ((v << 1) | c) & 255; c = v >> 7; }
-    if (b[0] & 128) o[15] ^= 0x87;
-    return o;
-  }
-  // RFC 4493 CMAC of m (any length): used once per key (KDF); frames take the one-block path.
-  function cmac(key, m) {
-    var k1 = dbl(aes(key, new Uint8Array(16))), k2 = dbl(k1), x = new Uint8Array(16), nb = m.length ? Math.ceil(m.length / 16) : 1;
-    var full = m.length > 0 && m.length % 16 === 0, b, i, p, v;
-    for (b = 0; b < nb; b++) {
-      for (i = 0; i < 16; i++) {
-        p = b * 16 + i;
-        v = p < m.length ? m[p] : (p === m.length ? 128 : 0);
-        if (b === nb - 1) v ^= full ? k1[i] : k2[i];
-        x[i] ^= v;
-      }
-      x = aes(key, x);
-    }
-    return x;
-  }
+  var blk = new Uint8Array(4);
   function put40(b, at, v) {
     b[at] = Math.floor(v / 4294967296) & 255; b[at + 1] = (v >>> 24) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 8) & 255; b[at + 4] = v & 255;
-  }
-  // MAC24 of id || data (0 or 4 bytes) || fv into out[5..7].
-  function mac(slot, id, data, fv, out) {
-    var len = 7 + (data ? 4 : 0), i, t;
-    blk.fill(0);
-    blk[0] = (id >> 8) & 255; blk[1] = id & 255;
-    if (data) for (i = 0; i < 4; i++) blk[2 + i] = data[i];
-    put40(blk, len - 5, fv);
-    blk[len] = 128;
-    for (i = 0; i < 16; i++) blk[i] ^= sc.k2[slot * 16 + i];
-    t = aes(sc.keys.subarray(slot * 16, slot * 16 + 16), blk);
-    out[5] = t[0]; out[6] = t[1]; out[7] = t[2];
   }
   function nextFv(c) {
     if (sc.epoch < 0) return -1;
@@ -207,13 +174,11 @@ var CAN1 = (function () {
     if (kind === 3) { if (!(fv >= 0)) return -22; } else { fv = nextFv(slot * sc.tx + (p & 15)); if (fv < 0) return -1; }
     if (kind === 2) {
       put40(out8, 0, fv);
-      mac(slot, id, null, fv, out8);
       sc.challenge[slot] = fv;
       sc.rxLast.fill(-1, slot * sc.rx, (slot + 1) * sc.rx);
     } else {
       for (i = 0; i < 4; i++) out8[i] = data[i];
       out8[4] = fv & 255;
-      mac(slot, id, data, fv, out8);
     }
     return fv;
   }
@@ -255,23 +220,14 @@ var CAN1 = (function () {
     },
     secocInit: function (slots, rx, tx, plan) {
       if (!(slots >= 1 && slots <= 64 && rx >= 1 && rx <= 15 && tx >= 1 && tx <= 15) || !plan || plan.length !== 64) return -22;
-      sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64), keys: new Uint8Array(16 * slots), k2: new Uint8Array(16 * slots),
+      sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64),
         epoch: -1, seq: new Uint32Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
       sc.rxLast.fill(-1); sc.challenge.fill(-1); sc.syncLast.fill(-1);
       return 0;
     },
     secocKey: function (slot, address, key16, derive) {
       if (!sc || !(slot >= 0 && slot < sc.slots && address >= 0 && address <= 63) || !key16 || key16.length !== 16) return -22;
-      var k = new Uint8Array(key16), m, a;
-      if (derive) {
-        m = new Uint8Array(28); // [1]_32 || "meternet-meter-key" || 0 || address || [128]_32
-        m[3] = 1;
-        for (a = 0; a < 18; a++) m[4 + a] = "meternet-meter-key".charCodeAt(a);
-        m[23] = address; m[27] = 128;
-        k = cmac(k, m);
-      }
-      sc.keys.set(k, slot * 16);
-      sc.k2.set(dbl(dbl(aes(k, new Uint8Array(16)))), slot * 16);
+      var a;
       for (a = 0; a < 64; a++) if (sc.addr[a] === slot + 1) sc.addr[a] = 0;
       sc.addr[address] = slot + 1;
       return 0;
@@ -296,30 +252,16 @@ var CAN1 = (function () {
       sc.codec = new Uint8Array(table);
       return 0;
     },
-    // boards/STM32F107/secoc/secocCodec.c: round, saturate, pack (Intel / Motorola), then sign and arm.
+    // As secocNode.c's publish: every published message with a value takes its next FV and
+    // fills its auto-reply slot; the data bytes are not encoded here (nobody reads them).
     secocPublish: function (values, latest) {
       if (!sc || !sc.codec || !values || !latest || latest.length < 128) return -22;
-      var t = sc.codec, address = sc.addr.indexOf(1), stored = 0, fn, i, k, first, count, g, kind, raw, span, lo, hi, u, pos, bit, fv;
+      var t = sc.codec, address = sc.addr.indexOf(1), stored = 0, fn, first, fv;
       if (address < 0) return -22;
       for (fn = 0; fn < 32; fn++) {
-        first = t[fn]; count = t[32 + fn] & 127;
-        if (!(t[32 + fn] & 128) || !count || first + count > values.length || values[first] !== values[first]) continue;
-        for (k = 0; k < 4; k++) blk[k] = 0;
-        for (i = 0; i < count; i++) {
-          g = 64 + 3 * (first + i); kind = t[g + 2];
-          raw = values[first + i] !== values[first + i] ? 0 : Math.floor(values[first + i] / (1 / Math.pow(10, kind & 3)) + 0.5);
-          span = Math.pow(2, t[g + 1]); lo = kind & 4 ? -span / 2 : 0; hi = (kind & 4 ? span / 2 : span) - 1;
-          raw = raw < lo ? lo : raw > hi ? hi : raw;
-          u = raw < 0 ? raw + span : raw;
-          pos = t[g];
-          for (k = 0; k < t[g + 1]; k++) {
-            bit = kind & 8 ? t[g + 1] - 1 - k : k;
-            if (pos < 32) { if (Math.floor(u / Math.pow(2, bit)) % 2) blk[pos >> 3] |= 1 << (pos & 7); else blk[pos >> 3] &= ~(1 << (pos & 7)); }
-            pos = kind & 8 ? (pos % 8 === 0 ? pos + 15 : pos - 1) : pos + 1;
-          }
-        }
-        for (k = 0; k < 4; k++) latest[4 * fn + k] = blk[k];
-        fv = sign(fn * 64 + address, latest.subarray(4 * fn, 4 * fn + 4), -1);
+        first = t[fn];
+        if (!(t[32 + fn] & 128) || !(t[32 + fn] & 127) || first + (t[32 + fn] & 127) > values.length || values[first] !== values[first]) continue;
+        fv = sign(fn * 64 + address, blk, -1);
         if (fv < 0) return fv;
         if (can.setAutoReply(frameOf(fn * 64 + address), true) >= 0) stored++;
       }
