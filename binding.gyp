@@ -31,6 +31,28 @@
       # -ffp-contract=off: no fused multiply-add, so the metering doubles round as the device's do
       "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
+    },
+    # SecOC framing (boards/STM32F107/secoc) for the host's CAN controllers
+    # (host/canbus/securedController.ts): build/Release/meterSecoc.node. AES from
+    # Debian's libmbedcrypto (libmbedtls-dev), the API the board's mbedtls offers.
+    {
+      "target_name": "meterSecoc",
+      "sources": [
+        "host/native/secocAddon.cc",
+        "boards/STM32F107/secoc/cmac.c",
+        "boards/STM32F107/secoc/secocFrame.c",
+        "boards/STM32F107/secoc/secocNode.c",
+        "boards/STM32F107/secoc/secocCodec.c",
+        "boards/STM32F107/secoc/aesMbedtls.c"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "boards/STM32F107/secoc"
+      ],
+      "libraries": ["-lmbedcrypto"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
     }
   ]
 }

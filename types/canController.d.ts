@@ -1,9 +1,12 @@
 /**
  * CAN1: the meter's bxCAN controller (boards/STM32F107/jswrap/jswrap_can.c over
- * can/canDriver.c), an object whose methods are exactly the CanController port of
- * modules/can/controller.ts: start, stop, send, addFilter, removeFilter,
- * setAutoReply, clearAutoReply, onFrame, onState, state, counters, with the same
- * return codes. The host runtime provides the same global on the virtual bus
+ * can/canDriver.c), an object whose methods are exactly the SecuredCanController port
+ * of modules/can/secured.ts: the CanController of modules/can/controller.ts (start,
+ * stop, send, addFilter, removeFilter, setAutoReply, clearAutoReply, onFrame,
+ * onState, state, counters, with the same return codes) plus SecOC framing in C
+ * (secoc/): secocInit, secocKey, secocEpoch, secocRx, secocSyncLast, secocSend,
+ * secocAutoReply, onSecured. Received secured frames are verified in C and reach
+ * JavaScript as onSecured(id, verdict, fv, data32), numbers only. The host runtime provides the same global on the virtual bus
  * (host/canbus/bxcanModel.ts). App code passes CAN1 to modules as their
  * CanController; modules never name it.
  *
@@ -13,10 +16,13 @@
  *  - 14 filter banks (CAN1's share of 28); one filter takes 1..4 banks (a list that
  *    accepts data and remote frames holds each id twice); addFilter returns the first.
  *  - 16 auto-reply slots, standard data frames only.
+ *  - SecOC state: one flat string in the JsVar heap, 136 + per slot 32 + 12 + 6 x rx + 3 x tx
+ *    bytes (meter 219 B, aggregator with 64 meters 6600 B); secocInit returns -28 when
+ *    it does not fit. AES is the mbedtls of Espruino's AES library (300 B of statics).
  *  - counters() also carries rxRingOverflows, autoReplyMissed and txErrors.
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
  */
-type MeternetCanController = import("../modules/can/controller").CanController;
+type MeternetCanController = import("../modules/can/secured").SecuredCanController;
 type MeternetCanCounters = import("../modules/can/controller").CanCounters;
 
 interface BxCanCounters extends MeternetCanCounters {

@@ -81,6 +81,7 @@ info = {
      # the per-window metering chain (issue 17), run from jswrap_meteradc.c
      'SOURCES+=libs/meternet/metering/mtAggregate.c libs/meternet/metering/mtCalibration.c libs/meternet/metering/mtChain.c libs/meternet/metering/mtEnergy.c',
      'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtSqrt.c libs/meternet/metering/mtVoltageEvents.c',
+     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
    ]
   }
 };

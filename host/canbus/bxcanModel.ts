@@ -32,6 +32,8 @@ import type { VirtualCanBus } from "./bus.ts";
 import { FilterBanks, filterError } from "./filterBanks.ts";
 import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
 import { compareArbitration, SUSPEND_TRANSMISSION_BITS } from "./frameBits.ts";
+import type { SecuredCanController } from "../../modules/can/secured.ts";
+import { SecocLayer, type SecuredCallback } from "./secocLayer.ts";
 
 export const TX_MAILBOXES = 3;
 export const RX_FIFO_DEPTH = 3;
@@ -70,7 +72,7 @@ export function bxcanRateReachable(bitrate: number): boolean {
   return false;
 }
 
-export class BxcanModel implements CanController, BusNode {
+export class BxcanModel implements SecuredCanController, BusNode {
   readonly name: string;
   private readonly bus: VirtualCanBus;
   private readonly isrLatencyUs: number;
@@ -92,6 +94,8 @@ export class BxcanModel implements CanController, BusNode {
   private stateCb: ((state: CanState, counters: CanCounters) => void) | undefined;
   private readonly c: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
   private readonly extra: BxcanModelStats = { autoReplyMissed: 0, rxFiltered: 0, txErrors: 0, rxErrors: 0 };
+  /** SecOC framing on the boards' C, as CAN1 has it (secured frames are verified before onFrame). */
+  readonly secoc = new SecocLayer((f) => this.send(f), (f, once) => this.setAutoReply(f, once));
 
   constructor(bus: VirtualCanBus, name: string, opts?: BxcanModelOptions) {
     this.bus = bus;
@@ -171,6 +175,19 @@ export class BxcanModel implements CanController, BusNode {
   counters(): CanCounters {
     return Object.assign({}, this.c);
   }
+
+  // ---- SecuredCanController (modules/can/secured.ts), on the C through the addon ----
+
+  secocInit(slots: number, rxPerSlot: number, txPerSlot: number, plan: Uint8Array): number { return this.secoc.init(slots, rxPerSlot, txPerSlot, plan); }
+  secocKey(slot: number, address: number, key16: Uint8Array, derive: boolean): number { return this.secoc.key(slot, address, key16, derive); }
+  secocEpoch(epoch: number): void { this.secoc.epoch(epoch); }
+  secocRx(slot: number, fv: number): void { this.secoc.rx(slot, fv); }
+  secocSyncLast(slot: number, fv: number): void { this.secoc.syncLast(slot, fv); }
+  secocSend(id: number, data4: Uint8Array, fv: number): number { return this.secoc.send(id, data4, fv); }
+  secocAutoReply(id: number, data4: Uint8Array): number { return this.secoc.autoReply(id, data4); }
+  secocCodec(table: Uint8Array): number { return this.secoc.codec(table); }
+  secocPublish(values: Float64Array, latest: Uint8Array): number { return this.secoc.publish(values, latest); }
+  onSecured(cb: SecuredCallback): void { this.secoc.onSecured(cb); }
 
   // ---- model extras (fault injection and inspection) ----
 
@@ -322,9 +339,9 @@ export class BxcanModel implements CanController, BusNode {
       if (this.rxHeld) return;
       const fifo = this.fifos[0].length > 0 ? 0 : 1;
       const f = this.fifos[fifo].shift();
-      if (f && this.frameCb) {
+      if (f) {
         try {
-          this.frameCb(f, fifo);
+          if (!this.secoc.deliver(f) && this.frameCb) this.frameCb(f, fifo);
         } catch (e) {
           // The hook must survive a throwing handler, as the device's event queue does.
           console.error("CanController onFrame handler threw:", e);

@@ -9,7 +9,8 @@
  * calls the factory again, which stops the controller and clears its filters and
  * auto-reply slots, as the native hook's kill handler does on the device.
  */
-import type { CanController, CanCounters, CanFilter, CanState } from "../../modules/can/controller.ts";
+import type { CanCounters, CanFilter, CanState } from "../../modules/can/controller.ts";
+import type { SecuredCanController } from "../../modules/can/secured.ts";
 import type { CanFrame } from "../../modules/can/frame.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { BxcanModel } from "../canbus/index.ts";
@@ -26,11 +27,13 @@ function hostFrame(f: CanFrame): CanFrame {
 }
 
 /** Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option. */
-export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanController {
+export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => SecuredCanController {
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
+  let securedCb: ((id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void) | undefined;
   let rt: EspruinoRuntime | undefined;
   const slotIds = new Set<number>();
+  let publishedSlots = false; // secocPublish armed slots whose ids the hook does not see
   model.onFrame((f, fifo) => {
     if (!frameCb || !rt) return;
     const realm = rt.realm;
@@ -40,6 +43,10 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanC
     o.id = f.id; o.extended = f.extended; o.rtr = f.rtr; o.dlc = f.dlc; o.data = data;
     rt.invoke(frameCb as (...a: unknown[]) => unknown, [o, fifo]);
   });
+  // Secured frames, verified by the boards' C (host/canbus/secocLayer.ts): numbers only cross.
+  model.onSecured((id, verdict, fv, data32, v0, v1, v2) => {
+    if (securedCb && rt) rt.invoke(securedCb as (...a: unknown[]) => unknown, [id, verdict, fv, data32, v0, v1, v2]);
+  });
   model.onState((s, c) => {
     if (stateCb && rt) rt.invoke(stateCb as (...a: unknown[]) => unknown, [s, toRealmData(rt.realm, c)]);
   });
@@ -47,11 +54,15 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanC
     rt = runtime;
     frameCb = undefined;
     stateCb = undefined;
+    securedCb = undefined;
+    model.secoc.reset();
     model.stop();
     for (let b = 0; b < FILTER_BANKS; b++) model.removeFilter(b);
     for (const id of slotIds) model.clearAutoReply(id);
     slotIds.clear();
-    const api: CanController = {
+    if (publishedSlots) for (let id = 0; id <= 0x7ff; id++) model.clearAutoReply(id);
+    publishedSlots = false;
+    const api: SecuredCanController = {
       start: (bitrate) => model.start(bitrate),
       stop: () => model.stop(),
       send: (f) => model.send(hostFrame(f)),
@@ -67,6 +78,24 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => CanC
       onState: (cb) => { stateCb = cb; },
       state: () => model.state(),
       counters: () => toRealmData(runtime.realm, model.counters()) as CanCounters,
+      secocInit: (slots, rx, tx, plan) => model.secocInit(slots, rx, tx, plan),
+      secocKey: (slot, address, key16, derive) => model.secocKey(slot, address, key16, derive),
+      secocEpoch: (e) => model.secocEpoch(e),
+      secocRx: (slot, fv) => model.secocRx(slot, fv),
+      secocSyncLast: (slot, fv) => model.secocSyncLast(slot, fv),
+      secocSend: (id, data4, fv) => model.secocSend(id, data4, fv),
+      secocAutoReply: (id, data4) => {
+        const r = model.secocAutoReply(id, data4);
+        if (r >= 0) slotIds.add(id);
+        return r;
+      },
+      secocCodec: (t) => model.secocCodec(t),
+      secocPublish: (v, l) => {
+        const r = model.secocPublish(v, l);
+        if (r > 0) publishedSlots = true;
+        return r;
+      },
+      onSecured: (cb) => { securedCb = cb; },
     };
     return api;
   };

@@ -12,6 +12,7 @@ import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { VirtualCanBus } from "../../host/canbus/bus.ts";
 import { BxcanModel } from "../../host/canbus/bxcanModel.ts";
 import { loopbackPorts } from "./testing/loopbackPorts.ts";
+import { securedController } from "../../host/canbus/secocLayer.ts";
 import { TestNetwork, NetworkPorts } from "./testing/network.ts";
 import { Lcg, forgedMacs, bitFlips, truncations, freshnessRollbacks, copyOf } from "./testing/attacker.ts";
 import { CanController, CAN_EBUSY, CAN_OK } from "./controller.ts";
@@ -27,7 +28,7 @@ interface Rig {
 }
 
 function loopbackRig(): Rig {
-  const lb = loopbackPorts(nodeAes(), () => new MemoryKvStore(), () => {});
+  const lb = loopbackPorts(nodeAes(), () => new MemoryKvStore(), () => {}, securedController);
   const attacker = lb.ports.newController("attacker");
   return { ports: lb.ports, captured: lb.bus.log, attacker };
 }

@@ -76,3 +76,46 @@ export class TxFreshness {
     return fv;
   }
 }
+
+/**
+ * The persisted transmit epoch of a node whose counters run in the controller
+ * (secured.ts): each epoch is written to the KvStore before the controller is told
+ * it (`apply`), so a reboot never reuses a freshness value. TxFreshness above is the
+ * same rule with the sequences in JavaScript (the reference the C is tested against).
+ */
+export class PersistedEpoch {
+  private readonly store: KvStore;
+  private readonly key: string;
+  private readonly apply: (epoch: number) => void;
+  private epochValue = -1;
+
+  constructor(store: KvStore, key: string, apply: (epoch: number) => void) {
+    this.store = store;
+    this.key = key;
+    this.apply = apply;
+  }
+
+  /** Starts the epoch after the stored one. False (and no epoch) when it cannot be persisted. */
+  boot(): boolean {
+    const stored = this.store.get(this.key);
+    const last = stored === undefined ? 0 : parseInt(stored, 10);
+    return this.start(last === last && last >= 0 ? last + 1 : 1);
+  }
+
+  /** The next epoch (resynchronisation, or the controller used up a counter). */
+  renew(): boolean {
+    return this.epochValue >= 0 && this.start(this.epochValue + 1);
+  }
+
+  private start(e: number): boolean {
+    if (e > EPOCH_MAX || !this.store.set(this.key, String(e))) e = -1; // never send with an unpersisted epoch
+    this.epochValue = e;
+    this.apply(e);
+    return e >= 0;
+  }
+
+  /** The current epoch, or -1 while sending is impossible. */
+  epoch(): number {
+    return this.epochValue;
+  }
+}

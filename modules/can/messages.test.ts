@@ -5,6 +5,7 @@ import { SignalDef } from "./signalCodec.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { loopbackPorts } from "./testing/loopbackPorts.ts";
+import { securedController } from "../../host/canbus/secocLayer.ts";
 import { AggregatorNode } from "./aggregatorNode.ts";
 import { Poller } from "./poller.ts";
 
@@ -53,9 +54,9 @@ test("the compact table reads exactly as the object table did (factors are the s
 });
 
 test("AggregatorNode keeps state per configured meter only and rejects a bad address list", () => {
-  const lb = loopbackPorts(nodeAes(), () => new MemoryKvStore(), () => {});
+  const lb = loopbackPorts(nodeAes(), () => new MemoryKvStore(), () => {}, securedController);
   const make = (addresses: number[]) => new AggregatorNode({
-    masterKey16: new Uint8Array(16), aes: nodeAes(), can: lb.ports.newController("agg"), store: new MemoryKvStore(), log: () => {}, addresses,
+    masterKey16: new Uint8Array(16), can: lb.ports.newController("agg"), store: new MemoryKvStore(), log: () => {}, addresses,
   });
   const node = make([63, 5]);
   assert.equal(node.requestSync(7), -1, "unconfigured meter");

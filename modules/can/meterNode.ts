@@ -1,28 +1,29 @@
 /**
  * The meter side of the protocol.
  *
- * After each measurement window the application calls publish(readings): for every
- * polled message the meter takes the next freshness value, authenticates the answer
- * and stores it in the controller's auto-reply slot (once), so the answer to the next
- * remote frame leaves from the interrupt, without the interpreter. A remote frame that
- * finds the slot empty (polled twice in one window) reaches handleFrame and is
- * answered from JavaScript with a new freshness value.
+ * After each measurement window the application calls publishRows(values by signal
+ * row) (or publish(values by name)): one call hands them to the controller, which
+ * encodes every polled message, signs it under the message's next freshness value and
+ * stores the answer in its auto-reply slot (once), so the answer to the next remote
+ * frame leaves from the interrupt, without the interpreter (secured.ts: encoding and
+ * SecOC framing are native C). A
+ * remote frame that finds the slot empty (polled twice in one window) reaches
+ * handleFrame and is answered with a new freshness value.
  *
- * Commands, time and synchronisation requests are executed only after MAC and
- * freshness checks; everything else is counted in `rejects`, never thrown.
+ * Commands, time and synchronisation requests arrive verified (onSecured: id, verdict,
+ * FV, data bytes); only accepted ones are executed, everything else is counted in
+ * `rejects`, never thrown.
  */
-import { CanController, CAN_OK } from "./controller";
-import { CanFrame, dataFrame } from "./frame";
-import { Aes128 } from "../ports/aes";
+import { CAN_OK } from "./controller";
+import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
-import { Cmac } from "./cmac";
-import { TxFreshness } from "./freshness";
-import { securePayload, verifySecured, verifySyncRequest, syncRequestFreshness } from "./secoc";
-import { MESSAGES, MessageDef, messageByFn, messageByName, signalAt, PAYLOAD_BYTES, DATA_BYTES, METER_TX_SLOTS } from "./messages";
-import { encodeData, decodeData, SignalValues } from "./messageCodec";
-import { canId, functionOf, addressOf, ADDRESS_BITS, FN_COMMAND, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
-import { RejectCounter } from "./rejects";
+import { PersistedEpoch } from "./freshness";
+import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
+import { MESSAGES, MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
+import { encodeData, SignalValues } from "./messageCodec";
+import { canId, functionOf, addressOf, ADDRESS_BITS, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
+import { RejectCounter, RejectCause } from "./rejects";
 
 /** What a verified command may do to the meter: the application wires the relay etc. */
 export interface MeterActions {
@@ -34,10 +35,9 @@ export interface MeterActions {
 
 export interface MeterNodeOptions {
   address: number;
-  /** This meter's key (kdf.meterKey of the network master key). */
+  /** This meter's key (kdf.meterKey of the network master key); handed to the controller once. */
   key16: Uint8Array;
-  aes: Aes128;
-  can: CanController;
+  can: SecuredCanController;
   store: KvStore;
   log: LogLine;
   actions: MeterActions;
@@ -51,9 +51,9 @@ export const ACK_UNKNOWN_COMMAND = 1;
 export const ACK_BAD_ARGUMENT = 2;
 export const ACK_ACTUATOR_FAILED = 3;
 
-const RX_COMMAND = 0;
-const RX_TIME = 1;
 const SYNC_KEY = "rxsync";
+/** Rejection cause per verdict (secured.ts SECOC_*). */
+const CAUSES: RejectCause[] = ["internal", "badMac", "stale", "unsynced", "internal"];
 
 export class MeterNode {
   readonly address: number;
@@ -61,44 +61,54 @@ export class MeterNode {
   /** Verified commands executed, by everyone's count (tests and diagnostics). */
   commandsExecuted = 0;
   private readonly opts: MeterNodeOptions;
-  private readonly cmac: Cmac;
-  private readonly tx: TxFreshness;
-  /** Last accepted aggregator FV per received secured message; -1: unsynchronised. */
-  private readonly rxLast = new Float64Array(2);
-  private lastSyncFv = -1;
-  /** Latest 4 data bytes of each message by table index, and whether there are any. */
-  private readonly latest = new Uint8Array(MESSAGES.length * DATA_BYTES);
-  private readonly hasLatest = new Uint8Array(MESSAGES.length);
+  private readonly can: SecuredCanController;
+  private readonly tx: PersistedEpoch;
+  /** Latest 4 data bytes of each message by function code (the controller writes the published ones). */
+  private readonly latest = new Uint8Array(32 * DATA_BYTES);
+  /** Values by data signal row for publish() (NaN: absent), reused. */
+  private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
+  /** The values of the last publish (re-armed after a resynchronisation). */
+  private lastRows: Float64Array | null = null;
 
   constructor(opts: MeterNodeOptions) {
     this.opts = opts;
+    this.can = opts.can;
     this.address = opts.address;
-    this.cmac = new Cmac(opts.aes, opts.key16);
-    this.tx = new TxFreshness(opts.store, "txepoch", METER_TX_SLOTS);
+    const can = opts.can;
+    this.tx = new PersistedEpoch(opts.store, "txepoch", function (e: number) { can.secocEpoch(e); });
     this.rejects = new RejectCounter("meter " + opts.address, opts.log);
   }
 
   /**
-   * Boots freshness (a new persisted epoch), installs the filter for this meter's
-   * identifiers and the frame handler. Returns CAN_OK, or a negative code / -1 when
-   * the epoch cannot be persisted (the meter then stays silent rather than risk reuse).
+   * Hands key and plan to the controller, boots freshness (a new persisted epoch),
+   * installs the filter for this meter's identifiers and the handlers. Returns CAN_OK,
+   * or a negative code / -1 when the epoch cannot be persisted (the meter then stays
+   * silent rather than risk reuse).
    */
   start(): number {
-    this.rxLast.fill(-1);
+    const can = this.can;
+    const dims = planCounters("meter");
+    let r = can.secocInit(1, dims.rx, dims.tx, securePlan("meter"));
+    if (r === CAN_OK) r = can.secocKey(0, this.address, this.opts.key16, false);
+    if (r === CAN_OK) r = can.secocCodec(securedCodec());
+    if (r !== CAN_OK) {
+      this.opts.log("meter " + this.address + ": controller refused the SecOC setup (" + r + ")");
+      return r;
+    }
     const s = this.opts.store.get(SYNC_KEY);
-    this.lastSyncFv = s === undefined ? -1 : parseInt(s, 10);
+    can.secocSyncLast(0, s === undefined ? -1 : parseInt(s, 10));
     if (!this.tx.boot()) {
       this.opts.log("meter " + this.address + ": cannot persist freshness epoch; not transmitting");
       return -1;
     }
-    const bank = this.opts.can.addFilter({ mode: "mask", extended: false, id: this.address, mask: (1 << ADDRESS_BITS) - 1, fifo: 0 });
+    const bank = can.addFilter({ mode: "mask", extended: false, id: this.address, mask: (1 << ADDRESS_BITS) - 1, fifo: 0 });
     if (bank < 0) return bank;
     const self = this;
-    this.opts.can.onFrame(function (f: CanFrame) { self.handleFrame(f); });
+    can.onFrame(function (f: CanFrame) { self.handleFrame(f); });
+    can.onSecured(function (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) { self.handleSecured(id, verdict, fv, v0, v1, v2); });
     // An alarm poll always gets an answer: "no alarm" until one happens.
-    const k = this.indexOf("ALARM");
-    this.setLatest(k, encodeData(MESSAGES[k], { AlarmCode: 0, AlarmFlags: 0, AlarmValue: 0 }));
-    this.arm(k);
+    this.setLatest(FN_ALARM, { AlarmCode: 0, AlarmFlags: 0, AlarmValue: 0 });
+    this.arm(FN_ALARM);
     return CAN_OK;
   }
 
@@ -108,64 +118,66 @@ export class MeterNode {
   }
 
   /**
-   * New readings after a window: values by signal name (messages.ts), physical units.
-   * Re-arms the auto-reply slot of every polled message whose signals are present.
-   * Returns the number of slots armed.
+   * New readings after a window, by data signal row (secured.ts signalRow; NaN: absent):
+   * the controller encodes, signs and arms every polled message whose first signal is
+   * present, in one call. Returns the number of slots armed.
    */
+  publishRows(values: Float64Array): number {
+    this.lastRows = values;
+    let r = this.can.secocPublish(values, this.latest);
+    // A counter used its 65536th value: the next epoch, persisted first, then again.
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocPublish(values, this.latest);
+    return r < 0 ? 0 : r;
+  }
+
+  /** publishRows with values by signal name (messages.ts), physical units. */
   publish(values: SignalValues): number {
-    let armed = 0;
-    for (let k = 0; k < MESSAGES.length; k++) {
-      const m = MESSAGES[k];
-      if (!m.polled || m.fn === 0) continue; // the alarm slot is armed by raiseAlarm
-      if (values[signalAt(m.firstSignal).name] === undefined) continue;
-      this.setLatest(k, encodeData(m, values));
-      if (this.arm(k)) armed++;
+    const v = this.rowValues;
+    for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
+      const x = values[signalAt(r).name];
+      v[r] = x === undefined ? NaN : x;
     }
-    return armed;
+    return this.publishRows(v);
   }
 
   /** Sends an alarm at once and keeps it as the answer to alarm polls. */
   raiseAlarm(code: number, flags: number, value: number): number {
-    const k = this.indexOf("ALARM");
-    this.setLatest(k, encodeData(MESSAGES[k], { AlarmCode: code, AlarmFlags: flags, AlarmValue: value }));
-    const f = this.secured(k);
-    if (f === null) return -1;
-    const r = this.opts.can.send(f);
-    this.arm(k);
+    this.setLatest(FN_ALARM, { AlarmCode: code, AlarmFlags: flags, AlarmValue: value });
+    const r = this.sendLatest(FN_ALARM);
+    this.arm(FN_ALARM);
+    return r < 0 ? r : CAN_OK;
+  }
+
+  private setLatest(fn: number, values: SignalValues): void {
+    this.latest.set(encodeData(messageByFn(fn) as MessageDef, values), fn * DATA_BYTES);
+  }
+
+  private latestOf(fn: number): Uint8Array {
+    return this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
+  }
+
+  /** Signs (in the controller) and sends message fn's latest data; FV or negative. */
+  private sendLatest(fn: number): number {
+    const id = canId(fn, this.address);
+    let r = this.can.secocSend(id, this.latestOf(fn), -1);
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.latestOf(fn), -1);
     return r;
   }
 
-  private setLatest(k: number, data4: Uint8Array): void {
-    this.latest.set(data4, k * DATA_BYTES);
-    this.hasLatest[k] = 1;
+  private arm(fn: number): boolean {
+    const id = canId(fn, this.address);
+    let r = this.can.secocAutoReply(id, this.latestOf(fn));
+    // A counter used its 65536th value: the next epoch, persisted first.
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, this.latestOf(fn));
+    return r >= 0;
   }
 
-  private indexOf(name: string): number {
-    return messageByName(name).row;
-  }
-
-  /** The next authenticated frame of message k from its latest data, or null. */
-  private secured(k: number): CanFrame | null {
-    const m = MESSAGES[k];
-    if (this.hasLatest[k] !== 1) return null;
-    const data = this.latest.subarray(k * DATA_BYTES, (k + 1) * DATA_BYTES);
-    const fv = this.tx.next(m.txSlot);
-    if (fv < 0) return null;
-    const id = canId(m.fn, this.address);
-    return dataFrame(id, securePayload(this.cmac, id, data, fv));
-  }
-
-  private arm(k: number): boolean {
-    const f = this.secured(k);
-    return f !== null && this.opts.can.setAutoReply(f, true) >= 0;
-  }
-
-  /** Every frame the filter lets through. Never throws. */
+  /** Every plain frame the filter lets through (remote frames, malformed ones). Never throws. */
   handleFrame(f: CanFrame): void {
     this.rejects.guard(f, this);
   }
 
-  /** A well-formed frame (RejectCounter.guard checked it). */
+  /** A well-formed frame (RejectCounter.guard checked it) that is not a secured one for us. */
   dispatch(f: CanFrame): void {
     if (f.extended || addressOf(f.id) !== this.address) { this.rejects.reject("unknownId", f, "not this meter's identifier"); return; }
     const fn = functionOf(f.id);
@@ -173,34 +185,33 @@ export class MeterNode {
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
-      this.answerPoll(m.row);
+      this.sendLatest(fn); // slow path: the slot was already used in this window (an unpublished message sends zeros)
       return;
     }
     if (m.sender !== "aggregator") { this.rejects.reject("unknownId", f, m.name + " is sent by meters, not to them"); return; }
     if (f.dlc !== PAYLOAD_BYTES) { this.rejects.reject("length", f, m.name + " needs " + PAYLOAD_BYTES + " bytes"); return; }
-    if (fn === FN_SYNC_REQUEST) this.onSyncRequest(f);
-    else if (fn === FN_COMMAND) this.onCommand(f, m);
-    else if (fn === FN_TIME) this.onTime(f, m);
-    else this.rejects.reject("unknownId", f, "no handler for " + m.name);
+    this.rejects.reject("unknownId", f, "no handler for " + m.name);
   }
 
-  /** Slow path: the slot was already used in this window. */
-  private answerPoll(k: number): void {
-    const f = this.secured(k);
-    if (f !== null) this.opts.can.send(f);
+  /** A secured frame, verified and decoded by the controller (v0..v2: its signals). Never throws. */
+  handleSecured(id: number, verdict: number, fv: number, v0: number, v1: number, v2: number): void {
+    try {
+      const fn = functionOf(id);
+      if (verdict !== SECOC_OK) {
+        this.rejects.rejectId(CAUSES[verdict] || "internal", id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
+        return;
+      }
+      if (fn === FN_SYNC_REQUEST) this.onSyncRequest(fv);
+      else if (fn === FN_COMMAND) this.onCommand(fv, v0, v1, v2);
+      else if (fn === FN_TIME) this.opts.actions.setTime(v0);
+    } catch (e) {
+      this.rejects.rejectId("internal", id, "handler error: " + (e instanceof Error ? e.message : String(e)));
+    }
   }
 
-  private verify(f: CanFrame, slot: number): number {
-    const v = verifySecured(this.cmac, f.id, f.data, this.rxLast[slot]);
-    if (v.cause !== null) { this.rejects.reject(v.cause, f, v.cause === "unsynced" ? "no synchronisation since boot" : "freshness/MAC check"); return -1; }
-    this.rxLast[slot] = v.fv;
-    return v.fv;
-  }
-
-  private onCommand(f: CanFrame, m: MessageDef): void {
-    const fv = this.verify(f, RX_COMMAND);
-    if (fv < 0) return;
-    const c = decodeData(m, f.data);
+  /** CmdCode, CmdTariff, CmdArg (messages.ts COMMAND). */
+  private onCommand(fv: number, code: number, tariff: number, arg: number): void {
+    const c = { CmdCode: code, CmdTariff: tariff, CmdArg: arg };
     const a = this.opts.actions;
     let status = ACK_DONE;
     if (c.CmdCode === CMD_DISCONNECT) status = a.disconnectLoad() ? ACK_DONE : ACK_ACTUATOR_FAILED;
@@ -211,35 +222,23 @@ export class MeterNode {
     } else status = ACK_UNKNOWN_COMMAND;
     if (status === ACK_DONE) this.commandsExecuted++;
     this.opts.log("meter " + this.address + ": command " + c.CmdCode + " fv " + fv + " -> status " + status);
-    const k = this.indexOf("COMMAND_ACK");
-    this.setLatest(k, encodeData(MESSAGES[k], { AckCode: c.CmdCode, AckStatus: status, AckCmdFreshness: fv % 65536 }));
-    const ack = this.secured(k);
-    if (ack !== null) this.opts.can.send(ack);
+    this.setLatest(FN_COMMAND_ACK, { AckCode: c.CmdCode, AckStatus: status, AckCmdFreshness: fv % 65536 });
+    this.sendLatest(FN_COMMAND_ACK);
   }
 
-  private onTime(f: CanFrame, m: MessageDef): void {
-    if (this.verify(f, RX_TIME) < 0) return;
-    this.opts.actions.setTime(decodeData(m, f.data).UnixTime);
-  }
-
-  private onSyncRequest(f: CanFrame): void {
-    if (!verifySyncRequest(this.cmac, f.id, f.data)) { this.rejects.reject("badMac", f, "sync request"); return; }
-    const fv = syncRequestFreshness(f.data);
-    if (fv <= this.lastSyncFv) { this.rejects.reject("stale", f, "sync request " + fv + " <= " + this.lastSyncFv); return; }
+  /** Accepted by the controller: MAC good and FV above the last sync (the controller recorded it). */
+  private onSyncRequest(fv: number): void {
     // Persist first: a replay of this request after a reboot must stay stale.
-    if (!this.opts.store.set(SYNC_KEY, String(fv)) || !this.tx.newEpoch()) {
+    if (!this.opts.store.set(SYNC_KEY, String(fv)) || !this.tx.renew()) {
       this.opts.log("meter " + this.address + ": cannot persist sync state; not answering");
       return;
     }
-    this.lastSyncFv = fv;
-    // Everything the aggregator sent before this request is now stale.
-    for (let i = 0; i < this.rxLast.length; i++) if (this.rxLast[i] < fv) this.rxLast[i] = fv;
-    const id = canId(FN_SYNC_RESPONSE, this.address);
-    const m = messageByFn(FN_SYNC_RESPONSE)!;
+    const m = messageByFn(FN_SYNC_RESPONSE) as MessageDef;
     const data = encodeData(m, { MeterEpoch: this.tx.epoch(), SyncStatus: 0 });
-    this.opts.can.send(dataFrame(id, securePayload(this.cmac, id, data, fv)));
+    this.can.secocSend(canId(FN_SYNC_RESPONSE, this.address), data, fv);
     this.opts.log("meter " + this.address + ": synchronised, epoch " + this.tx.epoch());
     // Answers armed under the old epoch would no longer verify: re-arm them.
-    for (let k = 0; k < MESSAGES.length; k++) if (MESSAGES[k].polled && this.hasLatest[k] === 1) this.arm(k);
+    this.arm(FN_ALARM);
+    if (this.lastRows !== null) this.publishRows(this.lastRows);
   }
 }

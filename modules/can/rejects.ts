@@ -32,6 +32,12 @@ export class RejectCounter {
       " dlc " + f.dlc + ": " + cause + " (" + detail + ")");
   }
 
+  /** A rejected secured frame (8-byte standard data frame, verified by the controller). */
+  rejectId(cause: RejectCause, id: number, detail: string): void {
+    this[cause]++;
+    this.log(this.who + " rejected 0x" + id.toString(16) + " dlc 8: " + cause + " (" + detail + ")");
+  }
+
   /**
    * Hands a well-formed frame to `node.dispatch` (the node, not a closure: nothing is
    * allocated per frame). A malformed frame is rejected as "length", an error thrown

@@ -7,21 +7,19 @@
  * current every 2 s, energy registers every 5 s, THD and apparent power every 10 s.
  * 64 meters x 7 messages at these rates use about 20 % of a 125 kbit/s bus.
  */
-import { CanController } from "../can/controller";
+import { SecuredCanController } from "../can/secured";
 import { AggregatorNode, Reading } from "../can/aggregatorNode";
 import { Poller, PollResult } from "../can/poller";
 import { CommandSender, CMD_DISCONNECT, CMD_RECONNECT } from "../can/commands";
-import { Aes128 } from "../ports/aes";
 import { KvStore } from "../ports/kvStore";
 import { Clock } from "../ports/clock";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
 
 export interface AggregatorLinkOptions {
-  can: CanController;
+  can: SecuredCanController;
   masterKey16: Uint8Array;
   addresses: number[];
-  aes: Aes128;
   store: KvStore;
   clock: Clock;
   log: LogLine;
@@ -44,7 +42,7 @@ export class AggregatorLink {
   readonly node: AggregatorNode;
   readonly poller: Poller;
   readonly commands: CommandSender;
-  readonly can: CanController;
+  readonly can: SecuredCanController;
   readings = 0;
   /** Per configured meter (index in `addresses`): polls sent, answered in time, missed (all retries used), readings. */
   readonly polls: Float64Array;
@@ -78,7 +76,7 @@ export class AggregatorLink {
     this.onPoll = o.onPoll;
     this.log = o.log;
     const at = function (a: number) { return all.indexOf(a); };
-    const node = new AggregatorNode({ masterKey16: o.masterKey16, aes: o.aes, can: o.can, store: o.store, log: o.log, addresses: all });
+    const node = new AggregatorNode({ masterKey16: o.masterKey16, can: o.can, store: o.store, log: o.log, addresses: all });
     this.node = node;
     const target = {
       poll: function (a: number, fn: number) { self.polls[at(a)]++; return node.poll(a, fn); },

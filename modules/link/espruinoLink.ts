@@ -5,9 +5,8 @@
  * after printing why, when the node has no CAN configuration or no CAN hook, so a
  * bundle without them (web tests, a bare board) still runs.
  */
-import { CanController } from "../can/controller";
+import { SecuredCanController } from "../can/secured";
 import { Reading } from "../can/aggregatorNode";
-import { espruinoAes } from "../ports/device/aes";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { espruinoClock } from "../ports/device/clock";
 import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
@@ -18,11 +17,11 @@ import { AggregatorLink, TICK_MS } from "./aggregatorLink";
 declare const print: (text: string) => void;
 declare const global: { [name: string]: unknown };
 
-function start<T extends { status(): object }>(role: string, make: (cfg: unknown, can: CanController) => T): T | null {
+function start<T extends { status(): object }>(role: string, make: (cfg: unknown, can: SecuredCanController) => T): T | null {
   const c = readConfig(role);
   if (c.cfg === null) { print(c.why); return null; }
   try {
-    const link = make(c.cfg, canHook() as CanController);
+    const link = make(c.cfg, canHook() as SecuredCanController);
     global.meternet = link;
     return link;
   } catch (e) {
@@ -32,26 +31,26 @@ function start<T extends { status(): object }>(role: string, make: (cfg: unknown
 }
 
 /**
- * Re-arming the 7 polled answers costs 7 CMACs: 5.2 ms on Espruino's Linux build on a
- * PC (measured), so tens of ms on the 72 MHz Cortex-M3; once a second (every 5th
- * 10-cycle window) instead of every window keeps that a small share of the CPU.
+ * Re-arming the 7 polled answers encodes 7 messages in JavaScript (the controller signs
+ * them in C); once a second (every 5th 10-cycle window) instead of every window keeps
+ * that a small share of the CPU.
  */
 const PUBLISH_EVERY = 5;
 
 /** The meter's link; `relay(closed)` drives the load relay. */
 export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLink | null {
-  return start("meter", function (x: unknown, can: CanController) {
+  return start("meter", function (x: unknown, can: SecuredCanController) {
     const cfg = x as MeterConfig;
-    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), aes: espruinoAes(), store: espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY });
+    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY });
   });
 }
 
 /** The aggregator's link; every authenticated reading goes to `onReading`, each poll's outcome to `onPoll`. */
 export function espruinoAggregatorLink(onReading: (r: Reading) => void, onPoll?: (address: number, ok: boolean) => void): AggregatorLink | null {
-  return start("aggregator", function (x: unknown, can: CanController) {
+  return start("aggregator", function (x: unknown, can: SecuredCanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, aes: espruinoAes(), store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading, cogenerators: cfg.cogenerators, onPoll: onPoll });
+    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading, cogenerators: cfg.cogenerators, onPoll: onPoll });
     if (link.started === 0) setInterval(function () { link.tick(); }, TICK_MS);
     return link;
   });

@@ -21,11 +21,11 @@ function network(publishEvery: number) {
   const relays: boolean[] = [];
   const readings: Reading[] = [];
   const meter = new MeterLink({
-    can: new BxcanModel(bus, "meter5"), address: 5, key16: meterKey(aes, MASTER, 5), aes, store: new MemoryKvStore(), log: () => {},
+    can: new BxcanModel(bus, "meter5"), address: 5, key16: meterKey(aes, MASTER, 5), store: new MemoryKvStore(), log: () => {},
     relay: (closed) => { relays.push(closed); return true; }, publishEvery,
   });
   const agg = new AggregatorLink({
-    can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], aes, store: new MemoryKvStore(), clock, log: () => {},
+    can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {},
     onReading: (r) => readings.push(r),
   });
   let windows = 0;

@@ -3,19 +3,17 @@
  * reading of the measurement chain (publish re-arms the authenticated auto-replies),
  * executing verified commands on the relay. Device code; ports come in.
  */
-import { CanController } from "../can/controller";
+import { SecuredCanController, signalRow, DATA_SIGNAL_ROWS } from "../can/secured";
 import { MeterNode } from "../can/meterNode";
 import { SignalValues } from "../can/messageCodec";
-import { Aes128 } from "../ports/aes";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
 
 export interface MeterLinkOptions {
-  can: CanController;
+  can: SecuredCanController;
   address: number;
   key16: Uint8Array;
-  aes: Aes128;
   store: KvStore;
   log: LogLine;
   /** Drives the load relay (true = closed); returns false when the actuator failed. */
@@ -48,21 +46,29 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number)
   };
 }
 
+/** The signals meterSignals fills, in order; their rows are looked up once per link. */
+const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import"];
+
 export class MeterLink {
   readonly node: MeterNode;
-  readonly can: CanController;
+  readonly can: SecuredCanController;
   relayClosed = true;
   windows = 0;
   errors = 0;
   started: number;
   private readonly every: number;
+  /** Values by signal row handed to the controller (NaN: absent), and the rows of PUBLISHED. */
+  private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
+  private readonly rows = new Uint8Array(PUBLISHED.length);
 
   constructor(o: MeterLinkOptions) {
     const self = this;
     this.can = o.can;
     this.every = o.publishEvery;
+    this.rowValues.fill(NaN);
+    for (let j = 0; j < PUBLISHED.length; j++) this.rows[j] = signalRow(PUBLISHED[j]);
     this.node = new MeterNode({
-      address: o.address, key16: o.key16, aes: o.aes, can: o.can, store: o.store, log: o.log,
+      address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log,
       actions: {
         disconnectLoad: function () { return self.setRelay(o, false); },
         reconnectLoad: function () { return self.setRelay(o, true); },
@@ -83,13 +89,19 @@ export class MeterLink {
   }
 
   /**
-   * New readings after a window: re-arms the answers (each costs one AES per polled
-   * message, so a slow poller may ask for them less often). Never throws.
+   * New readings after a window: re-arms the answers (the controller signs each in C;
+   * the encoding stays in JavaScript, so a slow poller may ask for them less often).
+   * Never throws.
    */
   publish(values: SignalValues): void {
     if (this.windows++ % this.every !== 0) return;
     try {
-      this.node.publish(values);
+      const v = this.rowValues;
+      for (let j = 0; j < PUBLISHED.length; j++) {
+        const x = values[PUBLISHED[j]];
+        v[this.rows[j]] = x === undefined ? NaN : x;
+      }
+      this.node.publishRows(v);
     } catch (e) {
       this.errors++;
     }

@@ -217,13 +217,46 @@ MeterADC.prototype.getStats = function () {
 };
 // CAN1, the bxCAN controller (types/canController.d.ts, modules/can/controller.ts), on an empty
 // bus: accepts everything, sends into the void, never receives. Also require("CAN") for bundles
-// built before the hook became the global CAN1.
+// built before the hook became the global CAN1. The SecOC methods (modules/can/secured.ts) are
+// emulated in ES5 as boards/STM32F107/secoc does them in C: same plan, counters, epochs, return
+// codes and payload layout, but no MAC (the 3 MAC bytes stay 0) and no signal encoding in
+// secocPublish: on an empty bus nobody reads them, and that code cost about 180 JsVars here,
+// which the native hook does not (measured at 3600 variables: with it the aggregator did not
+// boot). host/canbus/preludeSecoc.test.ts checks what is emulated against the C.
 var CAN1 = (function () {
   var state = "stopped";
   var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
   var banks = 0;
   var slotIds = [];
-  return {
+  var sc = null; // SecOC state after secocInit
+  var out8 = new Uint8Array(8);
+  var blk = new Uint8Array(4);
+  function put40(b, at, v) {
+    b[at] = Math.floor(v / 4294967296) & 255; b[at + 1] = (v >>> 24) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 8) & 255; b[at + 4] = v & 255;
+  }
+  function nextFv(c) {
+    if (sc.epoch < 0) return -1;
+    if (sc.seq[c] >= 65536) { sc.epoch = -1; return -1; }
+    return sc.epoch * 65536 + sc.seq[c]++;
+  }
+  // The payload of id into out8; FV used or negative (secocNode.h mn_secoc_node_sign).
+  function sign(id, data, fv) {
+    if (!sc || !(id >= 0 && id <= 0x7ff) || !data || data.length !== 4) return -22;
+    var slot = sc.addr[id & 63] - 1, p = sc.plan[32 + (id >> 6)], kind = p >> 4, i;
+    if (slot < 0 || kind === 0) return -22;
+    if (kind === 3) { if (!(fv >= 0)) return -22; } else { fv = nextFv(slot * sc.tx + (p & 15)); if (fv < 0) return -1; }
+    if (kind === 2) {
+      put40(out8, 0, fv);
+      sc.challenge[slot] = fv;
+      sc.rxLast.fill(-1, slot * sc.rx, (slot + 1) * sc.rx);
+    } else {
+      for (i = 0; i < 4; i++) out8[i] = data[i];
+      out8[4] = fv & 255;
+    }
+    return fv;
+  }
+  function frameOf(id) { return { id: id, extended: false, rtr: false, dlc: 8, data: new Uint8Array(out8) }; }
+  var can = {
     start: function (bitrate) {
       if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
       state = "error-active";
@@ -257,8 +290,59 @@ var CAN1 = (function () {
       var c = {}, k;
       for (k in n) c[k] = n[k];
       return c;
-    }
+    },
+    secocInit: function (slots, rx, tx, plan) {
+      if (!(slots >= 1 && slots <= 64 && rx >= 1 && rx <= 15 && tx >= 1 && tx <= 15) || !plan || plan.length !== 64) return -22;
+      sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64),
+        epoch: -1, seq: new Uint32Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
+      sc.rxLast.fill(-1); sc.challenge.fill(-1); sc.syncLast.fill(-1);
+      return 0;
+    },
+    secocKey: function (slot, address, key16, derive) {
+      if (!sc || !(slot >= 0 && slot < sc.slots && address >= 0 && address <= 63) || !key16 || key16.length !== 16) return -22;
+      var a;
+      for (a = 0; a < 64; a++) if (sc.addr[a] === slot + 1) sc.addr[a] = 0;
+      sc.addr[address] = slot + 1;
+      return 0;
+    },
+    secocEpoch: function (e) { if (sc) { sc.epoch = e >= 0 && e <= 16777215 ? e : -1; sc.seq.fill(0); } },
+    secocRx: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) { sc.rxLast.fill(fv, slot * sc.rx, (slot + 1) * sc.rx); sc.challenge[slot] = -1; } },
+    secocSyncLast: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) sc.syncLast[slot] = fv; },
+    secocSend: function (id, data, fv) {
+      var used = sign(id, data, fv), r;
+      if (used < 0) return used;
+      r = can.send(frameOf(id));
+      return r === 0 ? used : r;
+    },
+    secocAutoReply: function (id, data) {
+      var used = sign(id, data, -1), r;
+      if (used < 0) return used;
+      r = can.setAutoReply(frameOf(id), true);
+      return r >= 0 ? used : r;
+    },
+    secocCodec: function (table) {
+      if (!sc || !table || table.length < 64 || table.length > 160 || (table.length - 64) % 3) return -22;
+      sc.codec = new Uint8Array(table);
+      return 0;
+    },
+    // As secocNode.c's publish: every published message with a value takes its next FV and
+    // fills its auto-reply slot; the data bytes are not encoded here (nobody reads them).
+    secocPublish: function (values, latest) {
+      if (!sc || !sc.codec || !values || !latest || latest.length < 128) return -22;
+      var t = sc.codec, address = sc.addr.indexOf(1), stored = 0, fn, first, fv;
+      if (address < 0) return -22;
+      for (fn = 0; fn < 32; fn++) {
+        first = t[fn];
+        if (!(t[32 + fn] & 128) || !(t[32 + fn] & 127) || first + (t[32 + fn] & 127) > values.length || values[first] !== values[first]) continue;
+        fv = sign(fn * 64 + address, blk, -1);
+        if (fv < 0) return fv;
+        if (can.setAutoReply(frameOf(fn * 64 + address), true) >= 0) stored++;
+      }
+      return stored;
+    },
+    onSecured: function (cb) {}
   };
+  return can;
 })();
 Modules.addCached("CAN", function () { module.exports = CAN1; });
 (function () {

@@ -10,6 +10,15 @@
  * call can_notify, which pushes a custom event; the main loop hands it to
  * jswrap_can_eventHandler, which drains the receive ring and the state-change
  * queue and queues the onFrame / onState callbacks.
+ *
+ * SecOC (modules/can/secured.ts, secoc/secocNode.h): the secoc* methods sign
+ * payloads in C and fill the auto-reply slots; the event handler verifies every
+ * received secured frame in C and queues onSecured(id, verdict, fv, data32,
+ * v0, v1, v2: the decoded signals), numbers only, so JavaScript allocates nothing per frame to check it. The
+ * state (keys, counters) is one flat string hidden on CAN1, sized for the
+ * configured meters (101 bytes each on the aggregator, 219 bytes on a meter);
+ * it is looked up on each call, never cached, and disappears with CAN1's
+ * properties on reset().
  */
 #include "jsvar.h"
 #include "jsvariterator.h"
@@ -20,8 +29,10 @@
 
 #include "jswrap_can.h"
 #include "meternetBoard.h"
+#include "secoc/secocNode.h"
 
 #define MN_EVC_CAN 0x72 /* our EV_CUSTOM type; Espruino's own use 1..3 */
+#define SECOC_STATE "\xFF" "secoc" /* hidden child of CAN1: the flat string of secocNode.h */
 
 /* 1 when queued (jshPushEvent: 2v29's jshPushCustomEvent drops the result);
  * on 0 the driver asks again at its next event. */
@@ -244,6 +255,205 @@ JsVar *jswrap_can_counters(JsVar *parent) {
   return o;
 }
 
+/* The SecOC state of CAN1 (a pointer into its flat string), or 0 before secocInit.
+ * *holder is locked: jsvUnLock it when done. */
+static uint8_t *secoc_state(JsVar *can, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, SECOC_STATE) : 0;
+  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
+}
+
+/* 4 data bytes of a Uint8Array (or any array of numbers); false unless exactly 4. */
+static bool data4_from_js(JsVar *v, uint8_t out[4]) {
+  if (!v || jsvIterateCallbackCount(v) != 4) return false;
+  jsvIterateCallbackToBytes(v, out, 4);
+  return true;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocInit", "generate" : "jswrap_can_secocInit",
+  "params" : [["slots","int","keys: 1 on a meter, one per meter on the aggregator (1..64)"],
+              ["rxPerSlot","int","receive counters per slot (1..15)"],
+              ["txPerSlot","int","transmit counters per slot (1..15)"],
+              ["plan","JsVar","64 bytes: per function code, kind << 4 | counter (receive, then send)"]],
+  "return" : ["int","0, -22 (bad dimensions or plan) or -28 (no memory for the state)"]
+}
+(Re)initialises SecOC: no keys, no epoch, every receiver unsynchronised.
+*/
+int jswrap_can_secocInit(JsVar *parent, JsVarInt slots, JsVarInt rxPerSlot, JsVarInt txPerSlot, JsVar *plan) {
+  uint8_t p[MN_SECOC_PLAN_BYTES];
+  size_t n = (slots > 0 && rxPerSlot > 0 && txPerSlot > 0) ? mn_secoc_node_bytes((unsigned)slots, (unsigned)rxPerSlot, (unsigned)txPerSlot) : 0;
+  if (n == 0 || !plan || jsvIterateCallbackCount(plan) != MN_SECOC_PLAN_BYTES) return MN_EINVAL;
+  jsvIterateCallbackToBytes(plan, p, MN_SECOC_PLAN_BYTES);
+  jsvObjectRemoveChild(parent, SECOC_STATE); /* free the old state first */
+  JsVar *st = jsvNewFlatStringOfLength((unsigned int)n);
+  if (!st) return MN_ENOSPC;
+  int r = mn_secoc_node_init((uint8_t *)jsvGetFlatStringPointer(st), n, (unsigned)slots, (unsigned)rxPerSlot, (unsigned)txPerSlot, p);
+  if (r == 0) jsvObjectSetChild(parent, SECOC_STATE, st);
+  jsvUnLock(st);
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocKey", "generate" : "jswrap_can_secocKey",
+  "params" : [["slot","int","0..slots-1"],["address","int","meter address 0..63: its frames use this slot"],
+              ["key","JsVar","16 bytes"],["derive","bool","key is the master key: derive the meter's (SP 800-108 CMAC KDF)"]],
+  "return" : ["int","0, -22 (bad argument or no secocInit) or -1 (AES failed)"]
+}*/
+int jswrap_can_secocKey(JsVar *parent, JsVarInt slot, JsVarInt address, JsVar *key, bool derive) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h), k[16];
+  int r = MN_EINVAL;
+  if (st && key && jsvIterateCallbackCount(key) == 16 && slot >= 0 && address >= 0) {
+    jsvIterateCallbackToBytes(key, k, 16);
+    r = mn_secoc_node_key(st, (unsigned)slot, (unsigned)address, k, derive ? 1 : 0);
+  }
+  jsvUnLock(h);
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocEpoch", "generate" : "jswrap_can_secocEpoch",
+  "params" : [["epoch","float","the transmit epoch, persisted before this call; -1: none"]]
+}*/
+void jswrap_can_secocEpoch(JsVar *parent, JsVarFloat epoch) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h);
+  if (st) mn_secoc_node_set_epoch(st, (int64_t)epoch);
+  jsvUnLock(h);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocRx", "generate" : "jswrap_can_secocRx",
+  "params" : [["slot","int","slot"],["fv","float","every receive counter of the slot to this FV; -1: unsynchronised"]]
+}*/
+void jswrap_can_secocRx(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h);
+  if (st && slot >= 0) mn_secoc_node_set_rx(st, (unsigned)slot, (int64_t)fv);
+  jsvUnLock(h);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocSyncLast", "generate" : "jswrap_can_secocSyncLast",
+  "params" : [["slot","int","slot"],["fv","float","last accepted sync request FV; -1: none"]]
+}*/
+void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h);
+  if (st && slot >= 0) mn_secoc_node_set_sync_last(st, (unsigned)slot, (int64_t)fv);
+  jsvUnLock(h);
+}
+
+/* Signs standard data frame id into *f; the FV used or a negative code. */
+static JsVarFloat secoc_sign(JsVar *can, JsVarInt id, JsVar *data, JsVarFloat fv, mn_can_frame_t *f) {
+  JsVar *h;
+  uint8_t *st = secoc_state(can, &h), d[4];
+  int64_t r = MN_EINVAL;
+  if (st && id >= 0 && id <= 0x7FF && data4_from_js(data, d)) r = mn_secoc_node_sign(st, (uint32_t)id, d, (int64_t)fv, f->data);
+  jsvUnLock(h);
+  f->id = (uint32_t)id;
+  f->dlc = MN_SECOC_PAYLOAD_BYTES;
+  f->flags = 0;
+  return (JsVarFloat)r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocSend", "generate" : "jswrap_can_secocSend",
+  "params" : [["id","int","standard identifier"],["data","JsVar","4 data bytes (ignored for a sync request)"],
+              ["fv","float","sync response: the request's FV; else ignored (-1)"]],
+  "return" : ["float","the FV used (>= 0), -1 (no epoch / epoch used up), -22, or the CAN send code"]
+}*/
+JsVarFloat jswrap_can_secocSend(JsVar *parent, JsVarInt id, JsVar *data, JsVarFloat fv) {
+  mn_can_frame_t f;
+  JsVarFloat used = secoc_sign(parent, id, data, fv, &f);
+  if (used < 0) return used;
+  int r = mn_can_send(&mn_board_can1, &f);
+  return r == 0 ? used : (JsVarFloat)r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocAutoReply", "generate" : "jswrap_can_secocAutoReply",
+  "params" : [["id","int","standard identifier"],["data","JsVar","4 data bytes"]],
+  "return" : ["float","the FV used (>= 0), -1 (no epoch / epoch used up), -22 or -28 (no free slot)"]
+}
+Signs under the next FV and stores the frame in the auto-reply slot of id (answered once).
+*/
+JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data) {
+  mn_can_frame_t f;
+  JsVarFloat used = secoc_sign(parent, id, data, -1, &f);
+  if (used < 0) return used;
+  int r = mn_can_set_auto_reply(&mn_board_can1, &f, 1);
+  return r >= 0 ? used : (JsVarFloat)r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocCodec", "generate" : "jswrap_can_secocCodec",
+  "params" : [["table","JsVar","per function first signal row and count (| 0x80: published), then 3 bytes per signal row"]],
+  "return" : ["int","0 or -22"]
+}*/
+int jswrap_can_secocCodec(JsVar *parent, JsVar *table) {
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h), t[MN_SECOC_CODEC_BYTES];
+  uint32_t n = table ? jsvIterateCallbackCount(table) : 0;
+  int r = MN_EINVAL;
+  if (st && n >= 64 && n <= MN_SECOC_CODEC_BYTES) {
+    jsvIterateCallbackToBytes(table, t, n);
+    r = mn_secoc_node_codec(st, t, n);
+  }
+  jsvUnLock(h);
+  return r;
+}
+
+static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
+  (void)ctx;
+  mn_can_frame_t f = {.id = id, .dlc = MN_SECOC_PAYLOAD_BYTES};
+  for (int i = 0; i < 8; i++) f.data[i] = payload[i];
+  return mn_can_set_auto_reply(&mn_board_can1, &f, 1);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "generate" : "jswrap_can_secocPublish",
+  "params" : [["values","JsVar","Float64Array of physical values by signal row (NaN: absent)"],
+              ["latest","JsVar","Uint8Array(128): gets each published message's data bytes at function * 4"]],
+  "return" : ["int","slots armed, -1 (no epoch / epoch used up) or -22"]
+}
+Encodes, signs and arms every published message of a meter in C (secocNode.h).
+*/
+int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest) {
+  double v[MN_SECOC_CODEC_SIGNALS];
+  uint8_t l[128] = {0};
+  JsVarInt n = jsvIsArrayBuffer(values) ? (JsVarInt)jsvGetArrayBufferLength(values) : 0;
+  if (n < 1 || n > MN_SECOC_CODEC_SIGNALS || !jsvIsArrayBuffer(latest) || jsvGetArrayBufferLength(latest) < 128) return MN_EINVAL;
+  for (JsVarInt i = 0; i < n; i++) {
+    JsVar *x = jsvArrayBufferGet(values, (size_t)i);
+    v[i] = jsvGetFloat(x);
+    jsvUnLock(x);
+  }
+  JsVar *h;
+  uint8_t *st = secoc_state(parent, &h);
+  uint32_t published = 0;
+  int r = st ? mn_secoc_node_publish(st, v, (unsigned)n, l, &published, publish_store, 0) : MN_EINVAL;
+  jsvUnLock(h);
+  for (int fn = 0; fn < 32; fn++) {
+    if (!(published & (1u << fn))) continue;
+    for (int b = 0; b < 4; b++) {
+      JsVar *x = jsvNewFromInteger(l[4 * fn + b]);
+      jsvArrayBufferSet(latest, (size_t)(4 * fn + b), x);
+      jsvUnLock(x);
+    }
+  }
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "onSecured", "generate" : "jswrap_can_onSecured",
+  "params" : [["callback","JsVar","(id, verdict, fv, data32, v0, v1, v2) => void; replaces the previous one"]]
+}
+Verified secured frames: verdict 0 ok, 1 bad MAC, 2 stale, 3 unsynchronised, 4 internal;
+v0..v2 are the message's data signals, physical (secocCodec's table), when ok.
+*/
+void jswrap_can_onSecured(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "secured", callback); }
+
 /*JSON{
   "type" : "EV_CUSTOM",
   "generate" : "jswrap_can_eventHandler"
@@ -263,11 +473,25 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
     jsvUnLock2(args[0], args[1]);
   }
   mn_can_frame_t f;
+  JsVar *h;
+  uint8_t *sec = secoc_state(can, &h);
   while (mn_can_take_frame(&mn_board_can1, &f)) {
     if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
+    int64_t fv = -1;
+    uint32_t data32 = 0;
+    int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
+    if (verdict >= 0) {
+      double v[4] = {0, 0, 0, 0};
+      if (verdict == MN_SECOC_OK) (void)mn_secoc_node_decode(sec, f.id >> 6, f.data, v);
+      JsVar *a[7] = {jsvNewFromInteger((JsVarInt)f.id), jsvNewFromInteger(verdict), jsvNewFromFloat((JsVarFloat)fv),
+                     jsvNewFromFloat((JsVarFloat)data32), jsvNewFromFloat(v[0]), jsvNewFromFloat(v[1]), jsvNewFromFloat(v[2])};
+      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 7);
+      for (int i = 0; i < 7; i++) jsvUnLock(a[i]);
+      continue;
+    }
     JsVar *args[2] = {frame_to_js(&f), jsvNewFromInteger(f.fifo)};
     jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "frame", args, 2);
     jsvUnLock2(args[0], args[1]);
   }
-  jsvUnLock(can);
+  jsvUnLock2(h, can);
 }

@@ -19,6 +19,16 @@ void jswrap_can_onFrame(JsVar *parent, JsVar *callback);
 void jswrap_can_onState(JsVar *parent, JsVar *callback);
 JsVar *jswrap_can_state(JsVar *parent);
 JsVar *jswrap_can_counters(JsVar *parent);
+int jswrap_can_secocInit(JsVar *parent, JsVarInt slots, JsVarInt rxPerSlot, JsVarInt txPerSlot, JsVar *plan);
+int jswrap_can_secocKey(JsVar *parent, JsVarInt slot, JsVarInt address, JsVar *key, bool derive);
+void jswrap_can_secocEpoch(JsVar *parent, JsVarFloat epoch);
+void jswrap_can_secocRx(JsVar *parent, JsVarInt slot, JsVarFloat fv);
+void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv);
+JsVarFloat jswrap_can_secocSend(JsVar *parent, JsVarInt id, JsVar *data, JsVarFloat fv);
+JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data);
+int jswrap_can_secocCodec(JsVar *parent, JsVar *table);
+int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest);
+void jswrap_can_onSecured(JsVar *parent, JsVar *callback);
 void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Host tests of the meter board's drivers against register-level fakes of
 # bxCAN, ADC, DMA and timer (cmocka), and of the pure-C parts.
-# needs-apt: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libcmocka-dev
+# needs-apt: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libcmocka-dev libmbedtls-dev
 # Counts cmocka's "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines;
 # last line: "N passed, M failed".
 set -uo pipefail
@@ -43,6 +43,13 @@ if build boardTest test/boardTest.c meternetBoard.c -I. adc/meterAdc.c adc/sampl
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c can/canDriver.c can/canBitTiming.c \
      can/canFilter.c can/canFrame.c drivers/bxcan.c test/fake/fakeBoard.c test/fake/fakeBxcan.c test/fake/fakeRegs.c; then
   cmocka_run boardTest "$out/boardTest"
+fi
+# SecOC (secoc/): RFC 4493, KDF and frame known answers, node state; AES from Debian's libmbedcrypto.
+if "$CC" "${CFLAGS[@]}" -o "$out/secocTest" test/secocTest.c secoc/cmac.c secoc/secocFrame.c secoc/secocNode.c \
+     secoc/secocCodec.c secoc/aesMbedtls.c -lcmocka -lmbedcrypto -lm 2>"$out/secocTest.err"; then
+  cmocka_run secocTest "$out/secocTest"
+else
+  cat "$out/secocTest.err"; echo "secocTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
 fi
 adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)

@@ -11,6 +11,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 board="$(dirname "$here")"
+root="$(cd "$board/../.." && pwd)"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 cd "$board"
@@ -68,6 +69,25 @@ if arm-none-eabi-gcc "${flags[@]}" -o "$out/basepri.elf" test/qemu/startup.c tes
   fi
 else
   cat "$out/err"; echo "basepri: does not build"; failed=$((failed + 1))
+fi
+# (3) the SecOC C (secoc/) with the AES of Espruino's mbedtls, only when an Espruino tree is
+# given (MN_ESPRUINO_DIR=/path/to/Espruino; CI has none and skips it): the firmware's AES.
+if [ -n "${MN_ESPRUINO_DIR:-}" ]; then
+  mb="$MN_ESPRUINO_DIR/libs/crypto/mbedtls"
+  if arm-none-eabi-gcc "${flags[@]}" -Wno-error -DUSE_AES -Itest/qemu/shim -I"$root/bench/can/cortexM/stub" -I"$MN_ESPRUINO_DIR/libs/crypto" -I"$mb" \
+       -I"$mb/include" -o "$out/secoc.elf" test/qemu/startup.c test/qemu/shim/cmockaShim.c test/secocTest.c secoc/*.c \
+       "$mb/library/aes.c" "$crt0" -lm 2>"$out/err"; then
+    run_elf secoc "$out/secoc.elf"; rc=$?
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out/secoc.log" | tail -1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out/secoc.log" | tail -1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "secoc: qemu status $rc"; f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    cat "$out/err"; echo "secoc: does not build"; failed=$((failed + 1))
+  fi
+else
+  echo "secoc under QEMU: skipped (set MN_ESPRUINO_DIR to an Espruino RELEASE_2V29 tree for its mbedtls AES)"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

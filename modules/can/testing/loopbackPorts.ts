@@ -1,10 +1,16 @@
 /** NetworkPorts on the loopback bus (device-safe; tests add the Node AES and store). */
 import { Aes128 } from "../../ports/aes";
 import { KvStore } from "../../ports/kvStore";
+import { CanController } from "../controller";
+import { SecuredCanController } from "../secured";
 import { LoopbackBus, LoopbackNode } from "./loopbackBus";
 import { NetworkPorts, StepClock } from "./network";
 
-export function loopbackPorts(aes: Aes128, newStore: () => KvStore, log: (l: string) => void): { ports: NetworkPorts; bus: LoopbackBus; nodes: LoopbackNode[] } {
+/**
+ * `secure` adds SecOC framing to a loopback node (on the host: securedController of
+ * host/canbus/secocLayer.ts, the boards' C through the addon).
+ */
+export function loopbackPorts(aes: Aes128, newStore: () => KvStore, log: (l: string) => void, secure: (c: CanController) => SecuredCanController): { ports: NetworkPorts; bus: LoopbackBus; nodes: LoopbackNode[] } {
   const bus = new LoopbackBus();
   const clock = new StepClock();
   const nodes: LoopbackNode[] = [];
@@ -15,7 +21,7 @@ export function loopbackPorts(aes: Aes128, newStore: () => KvStore, log: (l: str
       const n = bus.attach(name);
       n.start(125000);
       nodes.push(n);
-      return n;
+      return secure(n);
     },
     advance: function (ms: number) {
       clock.t += ms;

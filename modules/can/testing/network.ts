@@ -3,7 +3,7 @@
  * Device-safe (ports are passed in) so protocol tests can run it on any bus whose
  * nodes implement CanController: the loopback fake here, or host/canbus.
  */
-import { CanController } from "../controller";
+import { SecuredCanController } from "../secured";
 import { Aes128 } from "../../ports/aes";
 import { KvStore } from "../../ports/kvStore";
 import { Clock } from "../../ports/clock";
@@ -37,8 +37,8 @@ export class RecordingActions implements MeterActions {
 export interface NetworkPorts {
   aes: Aes128;
   newStore: () => KvStore;
-  /** A started controller attached to the bus. */
-  newController: (name: string) => CanController;
+  /** A started controller attached to the bus, with SecOC framing (host: the boards' C through the addon). */
+  newController: (name: string) => SecuredCanController;
   /** Lets the bus carry what is queued; `ms` of simulated time pass. */
   advance: (ms: number) => void;
   clock: Clock;
@@ -58,12 +58,12 @@ export function sampleReadings(address: number, window: number): SignalValues {
 export class TestNetwork {
   readonly p: NetworkPorts;
   readonly meters: MeterNode[] = [];
-  readonly meterCans: CanController[] = [];
+  readonly meterCans: SecuredCanController[] = [];
   readonly actions: RecordingActions[] = [];
   readonly meterStores: KvStore[] = [];
   readonly addresses: number[];
   aggregator!: AggregatorNode;
-  aggCan!: CanController;
+  aggCan!: SecuredCanController;
   aggStore: KvStore;
   poller!: Poller;
   commands!: CommandSender;
@@ -86,7 +86,7 @@ export class TestNetwork {
   private makeMeter(i: number): MeterNode {
     const a = this.addresses[i];
     const m = new MeterNode({
-      address: a, key16: meterKey(this.p.aes, MASTER_KEY, a), aes: this.p.aes, can: this.meterCans[i],
+      address: a, key16: meterKey(this.p.aes, MASTER_KEY, a), can: this.meterCans[i],
       store: this.meterStores[i], log: this.p.log, actions: this.actions[i],
     });
     if (m.start() !== 0) throw new Error("meter " + a + " did not start");
@@ -110,7 +110,7 @@ export class TestNetwork {
       this.aggCan.start(125000);
       for (let b = 0; b < 14; b++) this.aggCan.removeFilter(b);
     }
-    const agg = new AggregatorNode({ masterKey16: MASTER_KEY, aes: this.p.aes, can: this.aggCan, store: this.aggStore, log: this.p.log, addresses: this.addresses });
+    const agg = new AggregatorNode({ masterKey16: MASTER_KEY, can: this.aggCan, store: this.aggStore, log: this.p.log, addresses: this.addresses });
     if (agg.start() !== 0) throw new Error("aggregator did not start");
     const poller = new Poller(agg, this.p.clock, { capacity: 16 * this.addresses.length, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 });
     for (let i = 0; i < this.addresses.length; i++) {

@@ -56,6 +56,14 @@ JsVarInt jsvObjectGetIntegerChild(JsVar *obj, const char *name);
 JsVar *jsvObjectSetChild(JsVar *obj, const char *name, JsVar *child);
 void jsvObjectSetChildAndUnLock(JsVar *obj, const char *name, JsVar *child);
 uint32_t jsvIterateCallbackCount(JsVar *var);
+JsVar *jsvNewFlatStringOfLength(unsigned int byteLength);
+char *jsvGetFlatStringPointer(JsVar *v);
+bool jsvIsFlatString(const JsVar *v);
+void jsvObjectRemoveChild(JsVar *parent, const char *name);
+bool jsvIsArrayBuffer(const JsVar *v);
+size_t jsvGetArrayBufferLength(const JsVar *arrayBuffer);
+JsVar *jsvArrayBufferGet(JsVar *arrayBuffer, size_t index);
+void jsvArrayBufferSet(JsVar *arrayBuffer, size_t index, JsVar *value);
 unsigned int jsvIterateCallbackToBytes(JsVar *var, unsigned char *data, unsigned int dataSize);
 JsVar *jswrap_typedarray_constructor(JsVarDataArrayBufferViewType type, JsVar *arr, JsVarInt byteOffset, JsVarInt length);
 

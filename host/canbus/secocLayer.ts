@@ -1,0 +1,148 @@
+/**
+ * SecOC framing for the host's CAN controllers, on the C the boards run
+ * (boards/STM32F107/secoc through the meterSecoc addon): the SecuredCanController
+ * methods of modules/can/secured.ts over a controller's send / setAutoReply, and
+ * the verification of received frames before the application's callbacks. The
+ * BxcanModel has one built in; securedController() adds one to any other
+ * CanController (the loopback bus of modules/can/testing, the SLCAN client).
+ */
+import { CAN_EINVAL, type CanController, type CanCounters, type CanFilter, type CanState } from "../../modules/can/controller.ts";
+import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
+import type { SecuredCanController } from "../../modules/can/secured.ts";
+import { secocAddon, type NativeSecocNode } from "../native/secoc.ts";
+
+const FLAG_EXT = 1;
+const FLAG_RTR = 2;
+
+export type SecuredCallback = (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void;
+
+export class SecocLayer {
+  private node: NativeSecocNode | null = null;
+  private cb: SecuredCallback | undefined;
+  private readonly out = new Uint8Array(8);
+  private readonly d4 = new Uint8Array(4);
+  private readonly res = new Float64Array(5);
+  private readonly sendFrame: (f: CanFrame) => number;
+  private readonly storeReply: (f: CanFrame, once: boolean) => number;
+
+  constructor(sendFrame: (f: CanFrame) => number, storeReply: (f: CanFrame, once: boolean) => number) {
+    this.sendFrame = sendFrame;
+    this.storeReply = storeReply;
+  }
+
+  /** Drops keys and counters (an interpreter reset); the callback stays, as onFrame's does. */
+  reset(): void {
+    this.node = null;
+  }
+
+  init(slots: number, rxPerSlot: number, txPerSlot: number, plan: Uint8Array): number {
+    const p = new Uint8Array(64);
+    if (!plan || typeof plan.length !== "number" || plan.length < 64) return CAN_EINVAL;
+    for (let i = 0; i < 64; i++) p[i] = plan[i];
+    try {
+      this.node = new (secocAddon().SecocNode)(slots, rxPerSlot, txPerSlot, p);
+      return 0;
+    } catch {
+      this.node = null;
+      return CAN_EINVAL;
+    }
+  }
+
+  key(slot: number, address: number, key16: Uint8Array, derive: boolean): number {
+    if (!this.node || !key16 || key16.length !== 16) return CAN_EINVAL;
+    const k = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) k[i] = key16[i];
+    return this.node.key(slot, address, k, derive === true);
+  }
+
+  epoch(epoch: number): void { if (this.node) this.node.setEpoch(epoch); }
+  rx(slot: number, fv: number): void { if (this.node) this.node.setRx(slot, fv); }
+  syncLast(slot: number, fv: number): void { if (this.node) this.node.setSyncLast(slot, fv); }
+  /** Receive counter `counter` of `slot` (tests). */
+  lastAccepted(slot: number, counter: number): number { return this.node ? this.node.rx(slot, counter) : -1; }
+  stateBytes(): number { return this.node ? this.node.stateBytes() : 0; }
+
+  codec(table: Uint8Array): number {
+    if (!this.node || !table || typeof table.length !== "number") return CAN_EINVAL;
+    const t = new Uint8Array(table.length);
+    for (let i = 0; i < t.length; i++) t[i] = table[i];
+    return this.node.codec(t);
+  }
+
+  /** Encodes, signs and arms every published message (C); `latest` gets the data bytes by function code. */
+  publish(values: Float64Array, latest: Uint8Array): number {
+    if (!this.node || !values || typeof values.length !== "number" || !latest || latest.length < 128) return CAN_EINVAL;
+    const v = new Float64Array(values.length);
+    for (let i = 0; i < v.length; i++) v[i] = values[i];
+    const l = new Uint8Array(128);
+    for (let i = 0; i < 128; i++) l[i] = latest[i]; // the C writes only what it publishes
+    const r = this.node.publish(v, l, (id, payload) => this.storeReply(dataFrame(id, payload), true));
+    for (let i = 0; i < 128; i++) latest[i] = l[i];
+    return r;
+  }
+
+  /** Signs into this.out; FV or negative. */
+  private sign(id: number, data4: Uint8Array, fv: number): number {
+    if (!this.node || !data4 || typeof data4.length !== "number" || data4.length < 4) return CAN_EINVAL;
+    for (let i = 0; i < 4; i++) this.d4[i] = data4[i];
+    return this.node.sign(id, this.d4, typeof fv === "number" ? fv : -1, this.out);
+  }
+
+  send(id: number, data4: Uint8Array, fv: number): number {
+    const used = this.sign(id, data4, fv);
+    if (used < 0) return used;
+    const r = this.sendFrame(dataFrame(id, new Uint8Array(this.out)));
+    return r === 0 ? used : r;
+  }
+
+  autoReply(id: number, data4: Uint8Array): number {
+    const used = this.sign(id, data4, -1);
+    if (used < 0) return used;
+    const r = this.storeReply(dataFrame(id, new Uint8Array(this.out)), true);
+    return r >= 0 ? used : r;
+  }
+
+  onSecured(cb: SecuredCallback): void { this.cb = cb; }
+
+  /** True when `f` was a secured frame for this node: it went to onSecured (verdict and all), not to onFrame. */
+  deliver(f: CanFrame): boolean {
+    if (!this.node) return false;
+    const v = this.node.verify(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.res);
+    if (v < 0) return false;
+    if (this.cb) this.cb(f.id, v, this.res[0], this.res[1], this.res[2], this.res[3], this.res[4]);
+    return true;
+  }
+}
+
+/** `inner` with SecOC framing in front of its onFrame (for controllers without a built-in layer). */
+export function securedController(inner: CanController): SecuredCanController & { secoc: SecocLayer } {
+  const layer = new SecocLayer((f) => inner.send(f), (f, once) => inner.setAutoReply(f, once));
+  let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
+  inner.onFrame((f, fifo) => {
+    if (!layer.deliver(f) && frameCb) frameCb(f, fifo);
+  });
+  return {
+    secoc: layer,
+    start: (b: number) => inner.start(b),
+    stop: () => inner.stop(),
+    send: (f: CanFrame) => inner.send(f),
+    addFilter: (flt: CanFilter) => inner.addFilter(flt),
+    removeFilter: (bank: number) => inner.removeFilter(bank),
+    setAutoReply: (f: CanFrame, once: boolean) => inner.setAutoReply(f, once),
+    clearAutoReply: (id: number) => inner.clearAutoReply(id),
+    onFrame: (cb) => { frameCb = cb; },
+    onState: (cb: (s: CanState, c: CanCounters) => void) => inner.onState(cb),
+    state: () => inner.state(),
+    counters: () => inner.counters(),
+    secocInit: (s, r, t, p) => layer.init(s, r, t, p),
+    secocKey: (s, a, k, d) => layer.key(s, a, k, d),
+    secocEpoch: (e) => layer.epoch(e),
+    secocRx: (s, fv) => layer.rx(s, fv),
+    secocSyncLast: (s, fv) => layer.syncLast(s, fv),
+    secocSend: (id, d, fv) => layer.send(id, d, fv),
+    secocAutoReply: (id, d) => layer.autoReply(id, d),
+    secocCodec: (t) => layer.codec(t),
+    secocPublish: (v, l) => layer.publish(v, l),
+    onSecured: (cb) => layer.onSecured(cb),
+  };
+}
