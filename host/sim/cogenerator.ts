@@ -57,7 +57,7 @@ export class SimCogenerator implements TimerSource {
     this.can = new BxcanModel(bus, "cogenerator");
     const refuse = () => false;
     this.node = new MeterNode({
-      address, key16: meterKey(aes, master, address), aes, can: this.can, store: new MemoryKvStore(), log,
+      address, key16: meterKey(aes, master, address), can: this.can, store: new MemoryKvStore(), log,
       // a co-generator takes no relay or tariff commands from the meter protocol
       actions: { disconnectLoad: refuse, reconnectLoad: refuse, setTouStart: refuse, setTime: () => {} },
     });

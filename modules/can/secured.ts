@@ -101,8 +101,12 @@ export function securePlan(role: "meter" | "aggregator"): Uint8Array {
   return plan;
 }
 
-/** Data signal rows: every message's signals are rows below this (messages.ts puts the layout signals after them). */
-export const DATA_SIGNAL_ROWS = 24;
+/**
+ * Data signal rows: every message's signals are rows below this (messages.ts puts the
+ * layout signals after them). Derived from the message table, so a new message (the
+ * co-generator's COGEN_STATUS) widens the codec table without a second edit here.
+ */
+export const DATA_SIGNAL_ROWS = MESSAGES[MESSAGES.length - 1].firstSignal + MESSAGES[MESSAGES.length - 1].signalCount;
 const PUBLISH = 0x80;
 
 /**
