@@ -63,7 +63,7 @@ info = {
  'default_console_tx' : "A9",
  'default_console_rx' : "A10",
  'default_console_baudrate' : "115200",
- 'variables' : 3200, # 13 bytes each: 41600 bytes; leaves a 10 KB stack, see README.md RAM budget
+ 'variables' : 2600, # 13 bytes each: 33800 bytes; with the metering chain's 7.7 KB of C state (issue 17) 3200 left a 2.8 KB stack, 2600 leave about 10 KB (README.md RAM budget)
  'binary_name' : 'espruino_%v_meternet_f107.bin',
  'build' : {
    'optimizeflags' : '-Os',
@@ -71,6 +71,7 @@ info = {
      'CRYPTO','SHA256','AES',
    ],
    'makefile' : chip_makefile + [
+     'DEFINES+=-DMN_SECOC_NO_DERIVE', # a meter holds its own key; only the aggregator derives (secoc/README.md)
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',
@@ -98,10 +99,10 @@ chip = {
   'adc' : 2,
   'dac' : 2,
   'saved_code' : { # Storage: tools/firmware/flashMap.ts IMAGES (README.md "Flash map")
-    'address' : 0x08000000 + ((256-36)*1024),
+    'address' : 0x08000000 + ((256-32)*1024),
     'page_size' : 2048, # connectivity line: 2 KB pages (RM0008 3.3.3)
-    'pages' : 18, # 36 KB: the bundle slot + configuration with 25 % free after compaction
-    'flash_available' : 256-36, # KB for the firmware
+    'pages' : 16, # 32 KB: the bundle slot (20 KB) + configuration with 25 % free after compaction
+    'flash_available' : 256-32, # KB for the firmware
   },
 };
 devices = {

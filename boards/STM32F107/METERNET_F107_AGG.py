@@ -59,6 +59,7 @@ info = {
      'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
      'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
      'DEFINES+=-DMN_NO_METERADC', # meternetBoard.c without the ADC hook
+     'DEFINES+=-DMN_SECOC_NO_PUBLISH', # the aggregator answers no polls (secoc/README.md)
    ]
   }
 };

@@ -37,7 +37,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
           const body = await r.text();
           // the one-time password printed on the terminal logs in
           const pw = /Control login user "admin", password (\S+)/.exec(out);
-          const login = await fetch(m[1] + "login", { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "user=admin&password=" + encodeURIComponent(pw ? pw[1] : "") });
+          const login = await fetch(m[1] + "api/login", { method: "POST", redirect: "manual", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "admin", password: pw ? pw[1] : "" }) });
           resolve({ status: r.status, body, loginCookie: login.headers.get("set-cookie") ?? "" });
         } catch (e) {
           reject(e);

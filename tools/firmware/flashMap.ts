@@ -44,8 +44,8 @@ export interface ImagePlan {
 }
 
 export const IMAGES: Record<ImageName, ImagePlan> = {
-  METERNET_F107: { role: "meter", boardFile: "METERNET_F107.py", variables: 3200, storagePages: 18, reservedNativeBytes: 8192 },
-  METERNET_F107_60HZ: { role: "meter", boardFile: "METERNET_F107_60HZ.py", variables: 2880, storagePages: 18, reservedNativeBytes: 8192 },
+  METERNET_F107: { role: "meter", boardFile: "METERNET_F107.py", variables: 2600, storagePages: 16, reservedNativeBytes: 8192 },
+  METERNET_F107_60HZ: { role: "meter", boardFile: "METERNET_F107_60HZ.py", variables: 2280, storagePages: 16, reservedNativeBytes: 8192 },
   METERNET_F107_AGG: { role: "aggregator", boardFile: "METERNET_F107_AGG.py", variables: 3800, storagePages: 24, reservedNativeBytes: 0 },
 };
 

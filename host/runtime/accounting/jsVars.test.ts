@@ -31,10 +31,17 @@ function consoleOverhead(): number {
 function calibrationPoints(): { s: Scenario; snaps: Snap[] }[] {
   const out = [];
   for (const s of SCENARIOS) {
-    const r = fixture.results[s.name];
-    if (!r || !r.snapshots) continue;
-    if (r.snapshots.some((x) => /"MEMORY"/.test(x.errorFlags || ""))) continue;
-    out.push({ s, snaps: r.snapshots });
+    // The 3600-variable run, else one with more variables (same 13-byte layout; the use
+    // does not depend on the total): the aggregator no longer boots at 3600 beside the
+    // prelude's stand-ins (issue 16), but its use is still a calibration point at 4095.
+    const keys = [s.name].concat(Object.keys(fixture.results).filter((k) => k.indexOf(s.name + "@") === 0));
+    for (const k of keys) {
+      const r = fixture.results[k];
+      if (!r || !r.snapshots) continue;
+      if (r.snapshots.some((x) => /"MEMORY"/.test(x.errorFlags || ""))) continue;
+      out.push({ s, snaps: r.snapshots });
+      break;
+    }
   }
   return out;
 }

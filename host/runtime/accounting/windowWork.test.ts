@@ -41,7 +41,7 @@ test("the meter bundle's work per window (CAN link on) is within its budget (pac
   const b = readBudgets();
   const instr = Math.round(w.t * cost.fit.instructionsPerToken);
   console.log(`meter: ${Math.round(w.t)} tokens and ${Math.round(w.c)} calls per window = about ${(instr / 1e6).toFixed(1)} M x86-64 instructions; budget ${b.windowWork.meter} tokens (1 M)`);
-  assert.ok(w.t > 1000, "the counters did not count: " + w.t);
+  assert.ok(w.t > 100, "the counters did not count: " + w.t);
   assert.equal(checkBudget("work per window (tokens)", "meter", Math.round(w.t), b.windowWork, b.windowWorkOver), null);
 });
 
