@@ -93,11 +93,11 @@ export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_
 // Not adopted (README "Compile-out switches"): ESPR_NO_TEMPLATE_LITERAL (breaks `x => ...`
 // in 2v29, above), ESPR_NO_REGEX and ESPR_NO_GET_SET (our
 // bundles use regular expressions and getters), ESPR_NO_SOFTWARE_I2C (does not compile
-// in 2v29), blacklist:E-dsp (build/selftest.js checks E.FFT/E.sum/E.variance/E.convolve
-// on the device: adopt it once those known-answer checks move to the host).
+// in 2v29). blacklist:E-dsp is adopted since the per-window maths moved to C (issue 17):
+// no bundle calls E.FFT/E.sum/E.variance/E.convolve, and the images needed its 1.9 KB.
 const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT_SAVING", "ESPR_NO_PROMISES",
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
-  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug"];
+  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
   METERNET_F107: COMMON,
   METERNET_F107_60HZ: COMMON,

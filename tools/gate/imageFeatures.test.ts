@@ -55,6 +55,7 @@ test("each adopted switch with rejects catches a minimal use", () => {
     "USE_DEBUGGER=0": "debugger;",
     "blacklist:io-classes": "var o = new OneWire(A0);",
     "blacklist:E-debug": "E.dumpStr();",
+    "blacklist:E-dsp": "E.FFT(new Float32Array(8));",
   };
   for (const sw of switchesOf("METERNET_F107")) {
     if (!sw.rejects.length) continue;
