@@ -12,43 +12,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 srcs=("$here/meterKernel.c" "$here/harmonicFft.c" "$here/meterKernelTables.c" "$here/test/testSignal.c" "$here/test/meterKernelTest.c")
 warn=(-std=c99 -Wall -Wextra -Werror -D_DEFAULT_SOURCE)
-passed=0
-failed=0
-
-# run LABEL COMMAND...: runs a test binary, adds its "N passed, M failed" line
-run() {
-  local label="$1"
-  shift
-  echo "== $label"
-  "$@" >"$out/log" 2>"$out/err"
-  local rc=$?
-  grep -v '^Timer with period zero' "$out/err" >&2
-  cat "$out/log"
-  local last
-  last="$(tail -n 1 "$out/log")"
-  if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1]))
-    failed=$((failed + BASH_REMATCH[2]))
-    if [[ $rc -ne 0 && ${BASH_REMATCH[2]} -eq 0 ]]; then
-      echo "$label: exit code $rc without a failed test"
-      failed=$((failed + 1))
-    fi
-  else
-    echo "$label: no result line (exit code $rc)"
-    failed=$((failed + 1))
-  fi
-}
-
-# build LABEL COMMAND...: counts a failed build as a failed test
-build() {
-  local label="$1"
-  shift
-  if ! "$@"; then
-    echo "$label: build failed"
-    failed=$((failed + 1))
-    return 1
-  fi
-}
+. "$here/test/suiteCount.sh"
 
 # four_ways NAME SOURCES...: builds one test program with host gcc (device 1024-point and
 # addon 2048-point buffers, and with ASan+UBSan) and for the Cortex-M3, and runs each.

@@ -13,42 +13,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 srcs=("$here"/mt*.c "$kernel/meterKernel.c" "$kernel/harmonicFft.c" "$kernel/meterKernelTables.c" "$kernel/test/testSignal.c" "$here/test/meteringTest.c")
 warn=(-std=c99 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -ffp-contract=off)
-passed=0
-failed=0
-
-# run LABEL COMMAND...: runs a test binary, adds its "N passed, M failed" line
-run() {
-  local label="$1"
-  shift
-  echo "== $label"
-  "$@" >"$out/log" 2>"$out/err"
-  local rc=$?
-  grep -v '^Timer with period zero' "$out/err" >&2
-  cat "$out/log"
-  local last
-  last="$(tail -n 1 "$out/log")"
-  if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1]))
-    failed=$((failed + BASH_REMATCH[2]))
-    if [[ $rc -ne 0 && ${BASH_REMATCH[2]} -eq 0 ]]; then
-      echo "$label: exit code $rc without a failed test"
-      failed=$((failed + 1))
-    fi
-  else
-    echo "$label: no result line (exit code $rc)"
-    failed=$((failed + 1))
-  fi
-}
-
-build() {
-  local label="$1"
-  shift
-  if ! "$@"; then
-    echo "$label: build failed"
-    failed=$((failed + 1))
-    return 1
-  fi
-}
+. "$kernel/test/suiteCount.sh"
 
 if build "host gcc" gcc -O2 "${warn[@]}" -o "$out/mt" "${srcs[@]}" -lm; then run "host gcc, MK_FFT_N_MAX=1024 (device)" "$out/mt"; fi
 if build "host gcc, ASan+UBSan" gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all "${warn[@]}" -o "$out/mt-san" "${srcs[@]}" -lm; then
