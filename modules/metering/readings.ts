@@ -5,8 +5,8 @@
  * V, A, W, var, VA, Hz, %, s (chain time base: seconds since sampling started).
  */
 
-/** The quantities a window reading and an aggregate of windows both give (mtReading.h). */
-export interface ReadingQuantities {
+/** The scalar quantities every reading gives: window, aggregate and the periodic reading (mtReading.h). */
+export interface ScalarQuantities {
   fHz: number;
   vRmsV: number;
   iRmsA: number;
@@ -18,6 +18,10 @@ export interface ReadingQuantities {
   pf: number;
   thdVPct: number;
   thdIPct: number;
+}
+
+/** The quantities a window reading and an aggregate of windows both give (mtReading.h). */
+export interface ReadingQuantities extends ScalarQuantities {
   /** Harmonic group rms 0..50 (0 = dc); 0 above the orders measured. */
   hV: Float32Array;
   hI: Float32Array;
@@ -60,19 +64,9 @@ export interface AggregateReading extends ReadingQuantities {
 }
 
 /** The device's periodic reading (MeterADC 'reading' event): the latest released window, flag, registers. */
-export interface MeterReading {
+export interface MeterReading extends ScalarQuantities {
   /** End of the window, s. */
   tS: number;
-  fHz: number;
-  vRmsV: number;
-  iRmsA: number;
-  pW: number;
-  qVar: number;
-  sVA: number;
-  nVA: number;
-  pf: number;
-  thdVPct: number;
-  thdIPct: number;
   /** IEC 61000-4-30 flag of that window (a dip, swell or interruption during it). */
   flagged: boolean;
   /** Energy registers, Wh and varh (mtEnergy.h). */
