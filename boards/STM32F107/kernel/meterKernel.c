@@ -4,7 +4,7 @@
  *
  * Two pointers walk the sample stream. Detection runs on the newest sample (head):
  * it finds voltage zero crossings and refines each rising one once the K samples
- * after it have arrived. Accumulation runs MK_DELAY samples behind (tail), so every
+ * after it have arrived. Accumulation runs k->delay samples behind (tail), so every
  * crossing, including a synthetic one placed at the predicted period when the
  * voltage is gone, is known before the tail reaches it: window boundaries and
  * half-cycle boundaries then fall on exact samples without look-back.
@@ -16,14 +16,16 @@
 #include <string.h>
 
 /* Pairs written to the ring before the accumulation catches up: small, so the
- * ring stays small (MK_DELAY + MK_RUN + the interpolator's 11 <= MK_RING). */
+ * ring stays small (delay + MK_RUN + the interpolator's 11 <= MK_RING). */
 #define MK_RUN 28u
 
-/* Samples between head (detection) and tail (accumulation). A crossing is known
- * K + (lpM - 1)/2 samples after it happened (fit look-ahead plus the moving
- * average's delay, at most 16 + 23.5), a missing one only after the margin past its
- * predicted time (a fifth of a nominal cycle, capped here): both must come before
- * the tail reaches it. */
+/* Samples between head (detection) and tail (accumulation), at least. A crossing is
+ * known K + (lpM - 1)/2 samples after it happened (fit look-ahead plus the moving
+ * average's delay), a missing one only after the margin past its predicted time (a
+ * fifth of a nominal cycle) plus that delay: both must come before the tail reaches
+ * it, so the delay is a time (about 0.3 of a nominal cycle, see plan()); this is its
+ * floor (the value every rate up to 12.8 kHz used before issue 13, so windows at the
+ * device's rate are bit-identical). */
 #define MK_DELAY 88u
 /* hot loops stay in their own functions so that each gets the registers */
 #define MK_NOINLINE __attribute__((noinline))
@@ -47,13 +49,14 @@
 #if MK_RUN * 16769025u > 4294967295u
 #error "a run's sums of squares (4095^2 = 16769025 each) must fit 32 bits"
 #endif
-#if MK_RING_MIRROR + 1 != MK_INTERP_TAPS || MK_RING % 32 != 0
-#error "ring mirror must hold the interpolator's taps - 1"
+#if MK_RING_MIRROR + 1 != MK_INTERP_TAPS || MK_RING % 32 != 0 || (MK_RING & (MK_RING - 1)) != 0
+#error "ring mirror must hold the interpolator's taps - 1; MK_RING a power of two"
 #endif
 
 #define MK_EV_RISE 1u
 #define MK_EV_FALL 2u
 #define MK_EV_SYNTH 4u
+#define MK_EV_PERIOD 8u /* a rising crossing that ended a measured period (tPredQ16 set from it) */
 
 #define EXPECT_SEEK 0u
 #define EXPECT_FALL 1u
@@ -67,7 +70,11 @@
 const char *mk_error_text(int code) {
   switch (code) {
     case MK_OK: return "ok";
-    case MK_E_RATE: return "sampleRateHz must be 1000..51200";
+    case MK_E_RATE: return "sampleRateHz must be 1000..102400";
+    case MK_E_RING:
+      return "sampleRateHz is above what this build's sample ring holds (0.3 cycle of look-ahead): the device build "
+             "(MK_RING=128) takes up to 14 875 Hz at 50 Hz and 17 850 Hz at 60 Hz; build with -DMK_RING=1024 (as the "
+             "Node addon does) for up to 102 400 Hz";
     case MK_E_NOMINAL: return "nominalHz must be 50 or 60";
     case MK_E_CYCLES: return "cycles must be 0, 10 or 12 (12 needs a build with MK_FFT_N_MAX=2048)";
     case MK_E_FIT: return "fitHalfWidth must be 0..16";
@@ -75,21 +82,69 @@ const char *mk_error_text(int code) {
   }
 }
 
+/* The crossing detector's dimensions at a rate, all fractions of a nominal cycle so
+ * that detection behaves the same at every rate (issue 13: with the moving average
+ * capped at 48 samples and the margin at what a fixed 88-sample delay allowed, a
+ * 42.5 Hz sine read 52.82 Hz at 51.2 kHz):
+ *   lpM    moving average of 3/16 cycle (48 samples at 12.8 kHz / 50 Hz);
+ *   margin wait past a predicted crossing before placing a synthetic one: 1/5 cycle
+ *          (covers a 15 % frequency step before the first measured period and the
+ *          half-cycle asymmetry of distorted waves);
+ *   delay  head-to-tail distance: the margin plus the average's delay (a synthetic
+ *          crossing lies that far behind the newest sample when it is placed) and
+ *          K plus that delay (a refined one), plus 2, at least MK_DELAY.
+ * Returns 0 when the ring cannot hold that delay, a run and the interpolator's taps,
+ * or the fit's look-back (2K + lpM samples). */
+typedef struct {
+  uint32_t tNomQ16, lpM, lpDelayQ16, marginQ16, delay;
+} mk_plan_t;
+
+static int plan(uint32_t fs, uint32_t fnom, uint32_t K, mk_plan_t *p) {
+  uint32_t m = (fs * 3u + 8u * fnom) / (16u * fnom), need;
+  p->tNomQ16 = (uint32_t)(((uint64_t)fs << 16) / fnom);
+  p->lpM = m < 1u ? 1u : m;
+  p->lpDelayQ16 = (p->lpM - 1u) << 15;
+  p->marginQ16 = p->tNomQ16 / 5u;
+  p->delay = MK_DELAY;
+  need = ((p->marginQ16 + p->lpDelayQ16 + 0xFFFFu) >> 16) + 2u;
+  if (need > p->delay) p->delay = need;
+  need = K + ((p->lpDelayQ16 + 0xFFFFu) >> 16) + 2u;
+  if (need > p->delay) p->delay = need;
+  return p->delay + MK_RUN + MK_RING_MIRROR <= MK_RING && 2u * K + p->lpM < MK_RING;
+}
+
+/* the default least-squares half-width: about 0.25 rad of the fundamental each
+ * side, round(fs * 0.04 / fnom), 2..16 */
+static uint32_t defaultFit(uint32_t fs, uint32_t fnom) {
+  uint32_t kk = (fs * 4u + 50u * fnom) / (100u * fnom);
+  return kk < 2u ? 2u : kk > 16u ? 16u : kk;
+}
+
+uint32_t mk_max_rate_hz(uint8_t nominalHz) {
+  uint32_t lo = 1000u, hi = 102400u;
+  mk_plan_t p;
+  if (nominalHz != 50u && nominalHz != 60u) return 0u;
+  if (plan(hi, nominalHz, defaultFit(hi, nominalHz), &p)) return hi;
+  while (hi - lo > 1u) { /* plan() fits below some rate and not above it */
+    uint32_t mid = lo + (hi - lo) / 2u;
+    if (plan(mid, nominalHz, defaultFit(mid, nominalHz), &p)) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
 int mk_init(mk_kernel_t *k, const mk_config_t *cfg) {
   mk_config_t c = *cfg;
   uint32_t n;
-  if (c.sampleRateHz < 1000u || c.sampleRateHz > 51200u) return MK_E_RATE;
+  mk_plan_t p;
+  if (c.sampleRateHz < 1000u || c.sampleRateHz > 102400u) return MK_E_RATE;
   if (c.nominalHz != 50u && c.nominalHz != 60u) return MK_E_NOMINAL;
   if (c.cycles == 0u) c.cycles = c.nominalHz == 50u ? 10u : 12u;
   if (c.cycles != 10u && c.cycles != 12u) return MK_E_CYCLES;
   n = c.cycles == 10u ? 1024u : 2048u;
   if (n > MK_FFT_N_MAX) return MK_E_CYCLES;
   if (c.fitHalfWidth > 16u) return MK_E_FIT;
-  if (c.fitHalfWidth == 0u) {
-    /* about 0.25 rad of the fundamental each side: round(fs * 0.04 / fnom) */
-    uint32_t kk = (c.sampleRateHz * 4u + 50u * c.nominalHz) / (100u * c.nominalHz);
-    c.fitHalfWidth = (uint8_t)(kk < 2u ? 2u : kk > 16u ? 16u : kk);
-  }
+  if (c.fitHalfWidth == 0u) c.fitHalfWidth = (uint8_t)defaultFit(c.sampleRateHz, c.nominalHz);
+  if (!plan(c.sampleRateHz, c.nominalHz, c.fitHalfWidth, &p)) return MK_E_RING;
   if (c.vMidLsb == 0u) c.vMidLsb = 2048u;
   if (c.hysteresisLsb == 0u) c.hysteresisLsb = 8u;
 
@@ -99,24 +154,18 @@ int mk_init(mk_kernel_t *k, const mk_config_t *cfg) {
   k->fftLog2 = n == 1024u ? 10u : 11u;
   k->K = c.fitHalfWidth;
   k->hyst = c.hysteresisLsb;
-  k->tNomQ16 = (uint32_t)(((uint64_t)c.sampleRateHz << 16) / c.nominalHz);
+  k->tNomQ16 = p.tNomQ16;
   k->tPredQ16 = k->tNomQ16;
-  /* a fifth of a cycle: covers a 15 % frequency step before the first measured
-   * period and the half-cycle asymmetry of distorted waves */
-  k->marginQ16 = k->tNomQ16 / 5u;
+  k->marginQ16 = p.marginQ16;
   k->guardQ16 = k->tNomQ16 / 4u;
   /* Crossings are found on a moving average of 3/16 of a nominal cycle (48 codes
    * at 12.8 kHz): it keeps the fundamental (0.94) and the crossing shape, and
    * divides the slope that a high harmonic adds near the crossing by 20 (39th:
    * 0.046), so 8 % THD cannot create extra crossings; its delay is exact (linear
    * phase) and subtracted. */
-  {
-    uint32_t m = (c.sampleRateHz * 3u + 8u * c.nominalHz) / (16u * c.nominalHz);
-    k->lpM = m < 1u ? 1u : m > 48u ? 48u : m;
-    k->lpDelayQ16 = (k->lpM - 1u) << 15;
-  }
-  /* the synthetic crossing must still lie ahead of the accumulation */
-  if (k->marginQ16 + k->lpDelayQ16 > ((MK_DELAY - 2u) << 16)) k->marginQ16 = ((MK_DELAY - 2u) << 16) - k->lpDelayQ16;
+  k->lpM = p.lpM;
+  k->lpDelayQ16 = p.lpDelayQ16;
+  k->delay = p.delay;
   {
     /* 4 pi^2 c2 in Q40, c2 = sum x^2/(4K) - sum x^4/(6 sum x^2) with x = j - K + 0.5;
      * in doubled abscissae q2 = sum (2x)^2, q4 = sum (2x)^4: c2 = q2/(16K) - q4/(24 q2) */
@@ -169,6 +218,7 @@ static void refineRise(mk_kernel_t *k, uint64_t h, int32_t lpH) {
   int64_t sxy = 0;
   int64_t q = (int64_t)2 * K * (2 * K - 1) * (2 * K + 1) / 3;
   int64_t x0Q16 = 0, pos;
+  uint8_t kind = MK_EV_RISE;
   int32_t midSum = (int32_t)(k->lpM * k->vMid);
   uint32_t n = (uint32_t)h, m = k->lpM;
   const uint32_t *ring = k->ring;
@@ -201,6 +251,7 @@ static void refineRise(mk_kernel_t *k, uint64_t h, int32_t lpH) {
     int64_t t = pos - k->lastRiseQ16;
     if (t * 10 >= (int64_t)k->tNomQ16 * 7 && t * 10 <= (int64_t)k->tNomQ16 * 14) {
       k->tPredQ16 = (uint32_t)t;
+      kind |= MK_EV_PERIOD;
     } else {
       k->freqRangeSeen = 1u;
     }
@@ -209,7 +260,7 @@ static void refineRise(mk_kernel_t *k, uint64_t h, int32_t lpH) {
   k->lastRiseReal = 1u;
   k->lastEventQ16 = pos;
   updateDeadline(k);
-  pushEvent(k, (uint64_t)((pos + 0xFFFF) >> 16), pos, MK_EV_RISE);
+  pushEvent(k, (uint64_t)((pos + 0xFFFF) >> 16), pos, kind);
 }
 
 /* dv: moving sum of the voltage minus lpM * mid at the newest sample h. */
@@ -332,7 +383,7 @@ static inline int before(uint32_t at, uint32_t fr, uint32_t lim) {
  * * 4095 < 2^27 (1.81: the largest sum of |c| over a row) fits an int32. Two
  * multiplies per tap, one shift, no masks.
  * Taps never reach past the newest sample here: points lie before `limit`, which
- * is at most head - MK_DELAY, and the last tap is 6 samples after the point. The
+ * is at most head - k->delay, and the last tap is 6 samples after the point. The
  * position is an absolute sample number modulo 2^32 plus a 32-bit fraction that
  * carries half a phase step (rounding to the nearest phase is a shift; phase 128
  * equals phase 0 of the next sample, row 128 being row 0 moved by one tap). */
@@ -355,7 +406,7 @@ static MK_NOINLINE void resampleUpTo(mk_kernel_t *k, uint64_t limit, int force) 
   } else if (j < n && before(at, fr, lim)) {
     /* the taps of these points span [at - 5, lim + 7): refresh the mirror words
      * after the ring's end if that span wraps (all its samples are in the ring:
-     * MK_DELAY + MK_RUN + 11 <= MK_RING) */
+     * delay + MK_RUN + 11 <= MK_RING) */
     if (((at - 5u) & MK_RING_MASK) + (lim - at) + MK_INTERP_TAPS > MK_RING) {
       uint32_t t;
       for (t = 0; t < MK_RING_MIRROR; t++) k->ring[MK_RING + t] = k->ring[t];
@@ -477,9 +528,12 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   lastEdges(k, w, s);
   order = (uint32_t)(((uint64_t)k->tPredQ16 * MK_PASS_NUM / MK_PASS_DEN) >> 16);
   w->harmonicMaxOrder = (uint8_t)(order > 50u ? 50u : order);
+  w->thdMaxOrder = (uint8_t)(order > MK_THD_ORDER_MAX ? MK_THD_ORDER_MAX : order);
   if (w->sampleCount > 0u) {
     uint16_t mean = (uint16_t)((w->sumV + w->sampleCount / 2u) / w->sampleCount);
-    uint32_t meanQ8 = (uint32_t)(((w->sumV << 8) + w->sampleCount / 2u) / w->sampleCount);
+    /* 64-bit: sumV << 8 passes 2^32 once a window holds about 8 200 samples (a 10-cycle
+     * window at 41 kHz), and Urms(1/2) was then taken about a wrong zero (issue 13) */
+    uint32_t meanQ8 = (uint32_t)((((uint64_t)w->sumV << 8) + w->sampleCount / 2u) / w->sampleCount);
     if (steadyAmplitude(w)) {
       k->vMid = mean;
       k->vMidQ8 = meanQ8;
@@ -498,6 +552,9 @@ static void finishWindow(mk_kernel_t *k, uint64_t s, int64_t posQ16) {
   /* group 0 (DC) from the exact sums: the FFT's rounding biases its DC bin */
   slot->hVQ16[0] = w->sampleCount ? (uint32_t)((((uint64_t)w->sumV << 16) + w->sampleCount / 2u) / w->sampleCount) : 0u;
   slot->hIQ16[0] = w->sampleCount ? (uint32_t)((((uint64_t)w->sumI << 16) + w->sampleCount / 2u) / w->sampleCount) : 0u;
+  /* no fundamental, no THD: the groups of a dead or DC-only channel are noise */
+  if (slot->hVQ16[1] < (MK_FUND_MIN_LSB << 16)) slot->flags |= MK_FLAG_NO_FUND_V;
+  if (slot->hIQ16[1] < (MK_FUND_MIN_LSB << 16)) slot->flags |= MK_FLAG_NO_FUND_I;
   k->qHead++;
 }
 
@@ -557,7 +614,18 @@ static void handleEvent(mk_kernel_t *k, const mk_event_t *e, uint64_t s) {
   if (k->inWindow && (e->kind & MK_EV_SYNTH)) k->cur.flags |= MK_FLAG_SYNTHETIC;
   if (!(e->kind & MK_EV_RISE)) return;
   if (!k->inWindow) {
+    /* The first window waits for a rising crossing that ends a measured period, so
+     * that its resampling starts at that period, not the nominal one (which left the
+     * first window's THD 1.3..3.3 pp high at 42.5 or 57.5 Hz); after two crossings
+     * without one (frequency out of range, crossings missing) it starts anyway and
+     * says so with MK_FLAG_SYNC. Later windows start where the previous one ends. */
+    if (k->firstWindow && !(e->kind & MK_EV_PERIOD) && k->risesBefore < 2u) {
+      k->risesBefore++;
+      return;
+    }
     startWindow(k, s, e->posQ16);
+    if (k->risesBefore >= 2u && !(e->kind & MK_EV_PERIOD)) k->cur.flags |= MK_FLAG_SYNC;
+    k->risesBefore = 0u;
   } else {
     k->cyclesSeen++;
     if (k->cyclesSeen >= k->cfg.cycles) {
@@ -809,7 +877,7 @@ static void detectTest(uint32_t armed, uint32_t expect, int32_t midSum, int32_t 
 #endif
 
 /* Detection side for a run of pair words (v | i << 16; src need not be aligned),
- * then accumulation up to MK_DELAY behind. Per pair: range check, ring write,
+ * then accumulation up to k->delay behind. Per pair: range check, ring write,
  * moving sum, one sign test. detect() runs only when the test fires (arming, a
  * crossing: a few times per cycle) or at nextWake (a pending fit, a missing
  * crossing), never while the moving sum is not full (h < lpM). */
@@ -871,7 +939,7 @@ static void feedRun(mk_kernel_t *k, const void *src, size_t count) {
     detect(k, k->head - 1u, k->lpSum - midSum);
     if (in == end) break;
   }
-  if (k->head > MK_DELAY) tailTo(k, k->head - MK_DELAY);
+  if (k->head > k->delay) tailTo(k, k->head - k->delay);
 }
 
 /* Runs of at most MK_RUN pairs keep the accumulation within the ring. */
@@ -913,6 +981,7 @@ int mk_flush(mk_kernel_t *k) {
   w->cycles = k->cyclesSeen;
   w->crossingCount = (uint8_t)(k->cyclesSeen + 1u);
   w->harmonicMaxOrder = 0u;
+  w->thdMaxOrder = 0u;
   w->syncErrorQ16 = 0;
   lastEdges(k, w, w->startSample + w->sampleCount);
   {

@@ -68,22 +68,39 @@ extern "C" {
 #ifndef MK_FFT_N_MAX
 #define MK_FFT_N_MAX 1024
 #endif
+/* Below this fundamental group (LSB rms) a channel has no THD (MK_FLAG_NO_FUND_*):
+ * 1 % of the 12-bit ADC's largest sine (1448 LSB rms). The groups 2..40 of 0.5 LSB
+ * rms ADC noise alone add up to about 0.3 LSB (12.8 kHz; more at low rates), i.e.
+ * a THD floor of 2 % at this level and 795 % on a DC-only channel. */
+#define MK_FUND_MIN_LSB 14u
+/* THD is taken over groups 2..40 (IEC 61000-4-7 / -4-30); thdMaxOrder caps it. */
+#define MK_THD_ORDER_MAX 40u
 /* Finished windows waiting for mk_take_window. */
 #ifndef MK_QUEUE_LEN
 #define MK_QUEUE_LEN 2
 #endif
-/* Sample history, a power of two: holds the look-ahead delay (88), one run of
- * 28 pairs and the interpolator's reach. */
+/* Sample history, a power of two: holds the look-ahead delay, one run of 28 pairs
+ * and the interpolator's reach. The delay is a time, about 0.3 of a nominal cycle
+ * (the crossing detector's moving average and the wait for a missing crossing, see
+ * meterKernel.c), so the ring bounds the sampling rate a build can serve: 128 words
+ * (the device: 512 bytes) take up to mk_max_rate_hz() = 14 875 Hz on 50 Hz systems
+ * and 17 850 Hz on 60 Hz ones; the Node addon and the host harness build with
+ * -DMK_RING=1024 (4 KB) for records up to 102.4 kHz. mk_init refuses a rate the
+ * ring cannot serve (MK_E_RING) instead of shortening the look-ahead. */
+#ifndef MK_RING
 #define MK_RING 128
+#endif
 /* Ring words repeated after the end for the interpolator's taps (taps - 1). */
 #define MK_RING_MIRROR 11
 
 /* Error codes (negative), from mk_init. */
 #define MK_OK 0
-#define MK_E_RATE (-1)      /* sampleRateHz outside 1000..51200 */
+#define MK_E_RATE (-1)      /* sampleRateHz outside 1000..102400 */
 #define MK_E_NOMINAL (-2)   /* nominalHz not 50 or 60 */
 #define MK_E_CYCLES (-3)    /* cycles not 0, 10 or 12, or 12 on a MK_FFT_N_MAX=1024 build */
 #define MK_E_FIT (-4)       /* fitHalfWidth above 16 */
+#define MK_E_RING (-5)      /* sampleRateHz above mk_max_rate_hz(): the build's MK_RING cannot
+                               hold the crossing look-ahead (about 0.3 cycle) at that rate */
 
 /* mk_window_t.flags */
 #define MK_FLAG_CLIP_V 0x0001      /* a voltage sample was 0 or 4095 (or above: clamped) */
@@ -91,23 +108,35 @@ extern "C" {
 #define MK_FLAG_SYNTHETIC 0x0004   /* a crossing was missing (dip/interruption): one or more
                                       crossings were placed at the predicted period; IEC
                                       61000-4-30 flagging applies */
-#define MK_FLAG_FIRST 0x0008       /* first window after mk_init: no measured period yet,
-                                      resampling used the nominal period */
+#define MK_FLAG_FIRST 0x0008       /* first window after mk_init (a start or a restart after a
+                                      gap). Its values are right: it starts at the first rising
+                                      crossing that ends a measured period, so it is resampled
+                                      at that period (before issue 13 it started one cycle
+                                      earlier at the nominal period: THD 1.3..3.3 pp off away
+                                      from 50 Hz). When no period could be measured in the
+                                      first three crossings it starts anyway and carries
+                                      MK_FLAG_SYNC as well. */
 #define MK_FLAG_FREQ_RANGE 0x0010  /* a measured period was outside 0.7..1.4 of nominal and
                                       was clamped for prediction */
 #define MK_FLAG_URMS_FULL 0x0020   /* more than MK_URMS_MAX half cycles: extra values lost */
 #define MK_FLAG_SYNC 0x0040        /* resampled span differs from the measured span by more
-                                      than 0.1 % (frequency changed fast): harmonics leak */
+                                      than 0.1 % (frequency changed fast), or a first window
+                                      resampled at the nominal period: harmonics leak */
 #define MK_FLAG_CYCLE 0x0100       /* a Urms(1/2) span between crossings was not 0.7..1.3 of the
                                       measured period (zero crossings of a distorted voltage
                                       between the fundamental's): its value was dropped */
+#define MK_FLAG_NO_FUND_V 0x0200   /* the voltage's fundamental group is below MK_FUND_MIN_LSB
+                                      rms (a dead or DC-only channel): its harmonic groups are
+                                      noise and it has no THD (the chain must not show one) */
+#define MK_FLAG_NO_FUND_I 0x0400   /* the same for the current (a DC-only current read 795 %) */
 #define MK_FLAG_PARTIAL 0x0080     /* given by mk_flush: the data ended inside this window.
                                       cycles holds its complete cycles (0..cycles-1), its
                                       sums and Urms(1/2) values are valid, it has no
                                       harmonic groups (all 0) */
 
 typedef struct {
-  /* ADC sampling rate of the pairs fed, 1000..51200 Hz. The meter samples at
+  /* ADC sampling rate of the pairs fed, 1000..102400 Hz (and at most mk_max_rate_hz()
+   * of the build; 102400: a window's sample positions are uint16). The meter samples at
    * 12800 Hz (256 pairs per 50 Hz cycle; see boards/STM32F107/kernel/README.md). */
   uint32_t sampleRateHz;
   /* Declared system frequency, 50 or 60. */
@@ -144,6 +173,8 @@ typedef struct {
                               (0.3 fs) and the resampled Nyquist; groups above are
                               attenuated and must not be used (low-rate records) */
   uint16_t vMidLsb;        /* mid code used for crossing detection in this window */
+  uint8_t thdMaxOrder;     /* highest group order THD includes: min(40, harmonicMaxOrder)
+                              (6 at 1 kHz / 50 Hz, 24 at 4 kHz); 0 in a partial window */
   /* Raw sums over the N samples n = 0..N-1 of the window (v, i are 12-bit codes,
    * offsets included; vp, ip the previous pair, continuous across windows). */
   uint32_t sumV, sumI;
@@ -196,6 +227,8 @@ typedef struct {
   uint32_t lpM;               /* length of the moving average the crossings are found on */
   int32_t lpSum;              /* sum of the last lpM voltage codes */
   uint32_t lpDelayQ16;        /* its delay, (lpM - 1) / 2 samples, Q16 */
+  uint32_t delay;             /* samples between detection (head) and accumulation (tail) */
+  uint8_t risesBefore;        /* rising crossings before the first window (no period yet) */
   uint64_t tailAt;            /* next sample to accumulate */
   uint64_t head;              /* pairs received */
   /* pairs v | i << 16, codes 0..4095 only (clip marks are in clipMap); words
@@ -216,7 +249,7 @@ typedef struct {
   int64_t lastRiseQ16, lastEventQ16;
   mk_event_t ev[MK_EVENTS];
   uint32_t evHead, evTail;
-  /* accumulation, MK_DELAY samples behind */
+  /* accumulation, `delay` samples behind */
   uint8_t inWindow, cyclesSeen, halves, firstWindow;
   uint16_t prevV, prevI;
   uint32_t halfN[2];
@@ -255,7 +288,7 @@ int mk_feed_pairs(mk_kernel_t *k, const uint16_t *vi, size_t pairs);
 int mk_feed_packed(mk_kernel_t *k, const uint32_t *words, size_t count);
 
 /* End of data (the end of a record, or sampling about to stop): the samples still
- * held back for the accumulation (the last MK_DELAY, about 7 ms at 12.8 kHz) are
+ * held back for the accumulation (the last 88 or more, about 7 ms at 12.8 kHz) are
  * accumulated, and a window that is open is queued as MK_FLAG_PARTIAL, so that the
  * Urms(1/2) values of the last cycles reach the dip detection instead of being lost.
  * Windows that complete in those samples are finished normally first. Returns the
@@ -264,6 +297,10 @@ int mk_flush(mk_kernel_t *k);
 
 /* Moves the oldest finished window into *out. Returns 1, or 0 if none waits. */
 int mk_take_window(mk_kernel_t *k, mk_window_t *out);
+
+/* Highest sampleRateHz this build's MK_RING serves for a nominal frequency of 50 or
+ * 60 Hz (at most 102400). */
+uint32_t mk_max_rate_hz(uint8_t nominalHz);
 
 /* A sentence for an mk_init error code. */
 const char *mk_error_text(int code);

@@ -716,6 +716,87 @@ static void test_short_cycle_dropped(void) {
   report("Urms(1/2): a span of two half cycles that is no cycle (0.58 T) is dropped and flagged", ok);
 }
 
+/* Issue 13 item 3: the first window after a start was resampled at the nominal
+ * period until the second crossing, so away from 50 Hz its THD read 1.5 % (42.5 Hz)
+ * to 3.3 % (57.5 Hz) on a pure sine. It now starts at the first crossing that ends a
+ * measured period: right, and flagged only as the first (MK_FLAG_FIRST). Without
+ * any measurable period (a 33 Hz voltage on a 50 Hz system) it still comes, one
+ * more cycle later, flagged MK_FLAG_SYNC as well. */
+static double thdPct(const mk_window_t *w, const uint32_t *h) {
+  double s = 0;
+  unsigned n;
+  for (n = 2; n <= w->thdMaxOrder; n++) s += pow(h[n] / 65536.0, 2);
+  return 100 * sqrt(s) / (h[1] / 65536.0);
+}
+
+static void test_first_window(void) {
+  int ok = 1, fi;
+  static const double fs_[] = {42.5, 50.0, 57.5};
+  for (fi = 0; fi < 3; fi++) {
+    start(12800, 50, fs_[fi], 0.5);
+    sig_add(&sig, 0, 1, 931, 0.4);
+    sig_add(&sig, 1, 1, 1000, 0);
+    run(0.6);
+    CHECK(nWins >= 2, "windows %d", nWins);
+    if (nWins < 2) continue;
+    printf("  pure %.1f Hz sine, 0.5 LSB noise: THD V first window %.4f %%, second %.4f %% (the noise floor); first window "
+           "frequency error %.3f mHz, flags 0x%x, starts at sample %lu\n", fs_[fi], thdPct(&wins[0], wins[0].hVQ16),
+           thdPct(&wins[1], wins[1].hVQ16), (12800 / win_period(&wins[0]) - fs_[fi]) * 1e3, wins[0].flags,
+           (unsigned long)wins[0].startSample);
+    CHECK(fabs(thdPct(&wins[0], wins[0].hVQ16) - thdPct(&wins[1], wins[1].hVQ16)) < 0.02 && thdPct(&wins[0], wins[0].hVQ16) < 0.15,
+          "first window THD %.4f %%", thdPct(&wins[0], wins[0].hVQ16));
+    CHECK(fabs(12800 / win_period(&wins[0]) - fs_[fi]) < 0.3e-3, "first window frequency");
+    CHECK(wins[0].flags == MK_FLAG_FIRST, "flags 0x%x", wins[0].flags);
+    CHECK(nWins < 2 || wins[1].flags == 0, "second window flags 0x%x", wins[1].flags);
+    /* the first crossing is within a cycle of the start; the window starts one period after it */
+    CHECK(wins[0].startSample > 12800 / fs_[fi] && wins[0].startSample < 2.2 * 12800 / fs_[fi], "start %lu", (unsigned long)wins[0].startSample);
+  }
+  start(12800, 50, 33.0, 0.5);
+  sig_add(&sig, 0, 1, 931, 0.4);
+  sig_add(&sig, 1, 1, 1000, 0);
+  run(1.0);
+  CHECK(nWins >= 1 && (wins[0].flags & (MK_FLAG_FIRST | MK_FLAG_SYNC)) == (MK_FLAG_FIRST | MK_FLAG_SYNC),
+        "33 Hz: first window flags 0x%x", nWins ? wins[0].flags : 0);
+  report("first window after a start: right away from 50 Hz (THD of a pure sine), or flagged SYNC", ok);
+}
+
+/* Issue 13 item 5: a DC-only current read THD I 795 %. A channel whose fundamental
+ * group is below MK_FUND_MIN_LSB (14 LSB rms, 1 % of the ADC's largest sine) is
+ * flagged: no THD. A dead voltage (interruption) is flagged the same way. */
+static void test_no_fundamental(void) {
+  int ok = 1, w, dcOnly = 0, small = 0, dead = 0;
+  start(12800, 50, 50.0, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig.iMid = 2300; /* a DC current: the offset moved, no AC */
+  run(1.0);
+  for (w = 0; w < nWins; w++) {
+    CHECK((wins[w].flags & (MK_FLAG_NO_FUND_I | MK_FLAG_NO_FUND_V)) == MK_FLAG_NO_FUND_I, "DC-only current: flags 0x%x", wins[w].flags);
+    if (w == 1) printf("  DC-only current: group 1 %.3f LSB, THD I would be %.0f %%\n", wins[w].hIQ16[1] / 65536.0, thdPct(&wins[w], wins[w].hIQ16));
+    dcOnly++;
+  }
+  start(12800, 50, 50.0, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 1, 1, 30, 0); /* 21 LSB rms: above the floor */
+  run(0.6);
+  for (w = 0; w < nWins; w++) {
+    CHECK(!(wins[w].flags & (MK_FLAG_NO_FUND_I | MK_FLAG_NO_FUND_V)), "21 LSB rms current: flags 0x%x", wins[w].flags);
+    small++;
+  }
+  start(12800, 50, 50.0, 0.5);
+  sig_add(&sig, 0, 1, 931, 0);
+  sig_add(&sig, 1, 1, 1000, 0);
+  run(0.5);
+  sig.gainV = 0; /* interruption */
+  run(0.6);
+  for (w = 0; w < nWins; w++)
+    if ((wins[w].flags & MK_FLAG_SYNTHETIC) && wins[w].hVQ16[1] < (1u << 16)) {
+      CHECK(wins[w].flags & MK_FLAG_NO_FUND_V, "dead voltage: flags 0x%x", wins[w].flags);
+      dead++;
+    }
+  CHECK(dcOnly >= 3 && small >= 2 && dead >= 1, "windows %d %d %d", dcOnly, small, dead);
+  report("no fundamental (DC-only current, dead voltage): flagged NO_FUND, no THD", ok);
+}
+
 int main(void) {
   printf("meterKernel tests, MK_FFT_N_MAX=%d, kernel RAM %u bytes (window %u bytes)\n", MK_FFT_N_MAX,
          (unsigned)sizeof(mk_kernel_t), (unsigned)sizeof(mk_window_t));
@@ -738,6 +819,8 @@ int main(void) {
   test_flush();
   test_urms_keeps_dc();
   test_short_cycle_dropped();
+  test_first_window();
+  test_no_fundamental();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
