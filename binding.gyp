@@ -26,8 +26,9 @@
         "boards/STM32F107/kernel",
         "boards/STM32F107/metering"
       ],
-      # 2048 points: 12-cycle (60 Hz) windows too; 10-cycle windows use 1024 as on the device
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2"],
+      # 2048 points: 12-cycle (60 Hz) windows too; 10-cycle windows use 1024 as on the device.
+      # MK_RING=1024: records sampled up to 102.4 kHz (the device's 128-word ring stops at 14.9 kHz)
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2", "MK_RING=1024"],
       # -ffp-contract=off: no fused multiply-add, so the metering doubles round as the device's do
       "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]

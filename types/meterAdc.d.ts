@@ -28,7 +28,9 @@
  * device builds it only when a 'window' listener exists.
  */
 interface MeterAdcConfig {
-  /** ADC pair rate, Hz (1000..51200). The meter uses a whole number of pairs per nominal
+  /** ADC pair rate, Hz: 1000..14875 on the 50 Hz image, 1000..17850 on the 60 Hz image (the
+   * kernel's 128-word sample ring holds 0.3 cycle of look-ahead; above: "sampleRateHz too high for
+   * this build's sample ring ..."). The meter uses a whole number of pairs per nominal
    * cycle near 12.8 kHz: 12800 at 50 Hz (256), 12780 at 60 Hz (213; modules/metering/sampleRate.ts). */
   sampleRateHz: number;
   nominalHz: 50 | 60;
@@ -70,7 +72,7 @@ declare class MeterADC {
   constructor();
   /**
    * Starts sampling. Throws an Error naming the bad field (e.g. "sampleRateHz must be
-   * 1000..51200"), or, on firmware that cannot make the windows (60 Hz / 12 cycles on
+   * 1000..102400"), or, on firmware that cannot make the windows (60 Hz / 12 cycles on
    * the 50 Hz image), "MeterADC.start: 60 Hz mains needs 12-cycle windows, which this
    * firmware (...) cannot make: flash the 60 Hz image ... (make BOARD=METERNET_F107_60HZ, ...)".
    */

@@ -40,9 +40,10 @@ export interface CaseResult {
   clipped: AnalyzeResult["windows"];
 }
 
-export function runCase(spec: ConditionSpec, dir: string, name: string, durationS: number, noise: { v: number; i: number }, declaredV = 230): CaseResult {
+export function runCase(spec: ConditionSpec, dir: string, name: string, durationS: number, noise: { v: number; i: number }, declaredV = 230,
+  sampleRateHz = 12_800, lineFrequencyHz?: 50 | 60): CaseResult {
   const base = join(dir, name);
-  const gen = generateRecord(spec, base, { stage: "adc", durationS, sampleRateHz: 12_800, declaredV, adc: referenceAdc({ seed: (spec.seed ?? 1) + 5 }) });
+  const gen = generateRecord(spec, base, { stage: "adc", durationS, sampleRateHz, declaredV, lineFrequencyHz, adc: referenceAdc({ seed: (spec.seed ?? 1) + 5 }) });
   const result = analyzeRecord(base + ".cfg", { nominalV: declaredV, frontEndHz: FRONT_END_HZ, noiseLsb2: noise });
   const later = result.windows.filter((w) => !(w.kernel.flags & KERNEL_FLAG_FIRST));
   const clip = KERNEL_FLAG_CLIP_V | KERNEL_FLAG_CLIP_I;

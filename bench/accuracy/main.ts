@@ -2,7 +2,10 @@
 // (bench/accuracy/cases.ts), scored against the exact truth (host/waveform/truth.ts),
 // printed beside the reference's published figures. Errors: rms over the set ("mean
 // squared deviation") of every scored window; P and N in % of S, THD in percentage
-// points, f in mHz, PF absolute, the rest relative.
+// points, f in mHz, PF absolute, the rest relative. Then the rate sweep (rateSweep.ts): the
+// same kind of conditions recorded at 1 to 102.4 kHz, 50 and 60 Hz systems.
+// ACCURACY_CASES (default 200) sets the set's size, ACCURACY_SWEEP_CASES (default 12, 0: no
+// sweep) the conditions per rate and system.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +13,12 @@ import { referenceSinusoidalSet, referenceNonSinusoidalSet } from "../../host/wa
 import type { ConditionSpec } from "../../host/waveform/condition.ts";
 import { runCase, measureNoiseLsb2, type CaseResult } from "./cases.ts";
 import { createPrng } from "../../host/waveform/prng.ts";
+import { rateSweep } from "./rateSweep.ts";
 
 const N_SIN = Number(process.env.ACCURACY_CASES ?? 200);
 const N_NONSIN = N_SIN;
 const N_DIPS = Math.max(10, Math.round(N_SIN / 5));
+const N_SWEEP = Number(process.env.ACCURACY_SWEEP_CASES ?? 12);
 
 type Metric = { name: string; unit: string; ref: [number | null, number | null]; err: (c: CaseResult, w: CaseResult["scored"][number]) => number };
 
@@ -128,6 +133,7 @@ function main(): void {
     console.log(`${nClip} windows of ${clipCases} cases clipped the current ADC (30 A rms with 8 % THD peaks above the transducer's`);
     console.log(`+10 % headroom); the kernel flags them and they are left out above. Including them (non-sin):`);
     console.log("  " + metrics.map((m) => `${m.name} ${fmt(score(non, m, true).rms, 4)}`).join(", "));
+    if (N_SWEEP > 0) rateSweep(dir, noise, N_SWEEP);
     console.log("");
     console.log(`runtime ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {

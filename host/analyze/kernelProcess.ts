@@ -24,7 +24,7 @@ function harnessPath(): string {
   const exe = join(dir, "harness-" + h.digest("hex").slice(0, 16));
   if (existsSync(exe)) return exe;
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync("gcc", ["-O2", "-std=c99", "-DMK_FFT_N_MAX=2048", "-I", kernelDir, ...sources, "-lm", "-o", exe], { encoding: "utf8" });
+  const r = spawnSync("gcc", ["-O2", "-std=c99", "-DMK_FFT_N_MAX=2048", "-DMK_RING=1024", "-I", kernelDir, ...sources, "-lm", "-o", exe], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`cannot build the kernel harness with gcc: ${r.error?.message ?? r.stderr}`);
   return exe;
 }
@@ -55,7 +55,7 @@ export function parseHarnessLine(line: string, sampleRateHz: number): KernelWind
   for (let k = 0; k < 51; k++) hILsb[k] = num() / 65536;
   return {
     index, startSample, sampleRateHz, cycles, sampleCount, sumVLsb, sumILsb, sumVVLsb2, sumIILsb2, sumVILsb2, sumVIPrevLsb2, sumVPrevILsb2,
-    firstVLsb, firstILsb, lastVLsb, lastILsb, edgeVLsb, edgeILsb, crossingsSample, urmsHalfLsb, urmsHalfEndSample, hVLsb, hILsb, harmonicMaxOrder, vMidLsb,
+    firstVLsb, firstILsb, lastVLsb, lastILsb, edgeVLsb, edgeILsb, crossingsSample, urmsHalfLsb, urmsHalfEndSample, hVLsb, hILsb, harmonicMaxOrder, thdMaxOrder: Math.min(40, harmonicMaxOrder), vMidLsb,
     syncErrorSample: syncQ16 / 65536, flags, droppedBefore, raw: Uint8Array.from(Buffer.from(x[p] ?? "", "hex")),
   };
 }

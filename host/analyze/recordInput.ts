@@ -123,7 +123,7 @@ export interface RecordInput {
 
 /** The kernel's accepted sampling rates (meterKernel.h). */
 export const KERNEL_MIN_HZ = 1000;
-export const KERNEL_MAX_HZ = 51200;
+export const KERNEL_MAX_HZ = 102400; // mk_init with the addon's MK_RING=1024 (boards/STM32F107/kernel/README.md)
 /** Rates within this fraction of a run's first segment join the run. */
 const SAME_RATE = 0.02;
 

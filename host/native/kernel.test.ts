@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createKernel, type KernelWindow } from "./kernel.ts";
-import { KERNEL_FLAG_FIRST, KERNEL_FLAG_PARTIAL, KERNEL_FLAG_SYNTHETIC, KERNEL_GROUPS } from "../../modules/metering/kernelWindow.ts";
+import { KERNEL_FLAG_FIRST, KERNEL_FLAG_NO_FUND_I, KERNEL_FLAG_PARTIAL, KERNEL_FLAG_SYNTHETIC, KERNEL_GROUPS } from "../../modules/metering/kernelWindow.ts";
 
 interface Component { ch: 0 | 1; order: number; ampLsb: number; phaseRad: number }
 
@@ -162,7 +162,8 @@ test("60 Hz record at 5760 Hz: 12-cycle windows, valid orders up to 28", () => {
 });
 
 test("bad configuration and bad input are rejected with a reason", () => {
-  assert.throws(() => createKernel({ sampleRateHz: 500, nominalHz: 50 }), /sampleRateHz must be 1000..51200/);
+  assert.throws(() => createKernel({ sampleRateHz: 500, nominalHz: 50 }), /sampleRateHz must be 1000..102400/);
+  assert.throws(() => createKernel({ sampleRateHz: 102401, nominalHz: 50 }), /sampleRateHz must be 1000..102400/);
   assert.throws(() => createKernel({ sampleRateHz: 12800, nominalHz: 55 as 50 }), /nominalHz/);
   const k = createKernel({ sampleRateHz: 12800, nominalHz: 50 });
   assert.throws(() => k.feed(new Uint16Array(3)), /whole \{v, i\} pairs/);
@@ -186,4 +187,29 @@ test("flush at the end of data hands over the open window as PARTIAL with the la
   assert.ok(Math.abs(lowest / (931 / Math.SQRT2) - 0.5) < 0.002, `residual ${lowest}`);
   assert.ok(last!.hVLsb.every((x) => x === 0), "no harmonic groups");
   assert.equal(k.flush(), 0, "nothing more to hand over");
+});
+
+test("issue 13: 51.2 and 102.4 kHz records read right (no 32-bit overflow, crossings found at the rate), thdMaxOrder per window", () => {
+  for (const [fs, f] of [[51200, 42.5], [102400, 57.5], [51200, 50]] as const) {
+    const s = pairs(fs, f, 0.75, [{ ch: 0, order: 1, ampLsb: 931, phaseRad: 0.3 }, { ch: 1, order: 1, ampLsb: 1000, phaseRad: 0 }], 0.5);
+    const wins = run(fs, 50, s, 8192);
+    assert.ok(wins.length >= 2, `${fs} Hz: ${wins.length} windows`);
+    for (const w of wins) {
+      assert.equal(w.flags & ~KERNEL_FLAG_FIRST, 0, `${fs} Hz, ${f} Hz: flags ${w.flags}`);
+      assert.ok(Math.abs(fs / periodSamples(w) - f) < 0.5e-3, `${fs} Hz, ${f} Hz: ${fs / periodSamples(w)} Hz`);
+      assert.ok(Math.abs(rmsV(w) / (931 / Math.SQRT2) - 1) < 1e-4, `rms ${rmsV(w)}`);
+      // Urms(1/2) about the right zero (the overflow read a 268 % swell from the second window on)
+      for (const u of w.urmsHalfLsb) assert.ok(Math.abs(u / (931 / Math.SQRT2) - 1) < 1e-3, `Urms(1/2) ${u}`);
+      assert.equal(w.thdMaxOrder, 40);
+      // the first window is right too: a pure sine's THD is the noise floor
+      const thd = Math.hypot(...Array.from(w.hVLsb.subarray(2, 41))) / w.hVLsb[1];
+      assert.ok(thd < 0.002, `THD ${(100 * thd).toFixed(3)} % in window ${w.index}`);
+    }
+  }
+  const low = run(4000, 50, pairs(4000, 49, 1, [{ ch: 0, order: 1, ampLsb: 931, phaseRad: 0 }], 0.5));
+  assert.ok(low.length >= 3);
+  for (const w of low) {
+    assert.equal(w.thdMaxOrder, 24, "4 kHz, 49 Hz: THD up to the 24th (0.3 fs / f = 24.5)");
+    assert.ok(w.flags & KERNEL_FLAG_NO_FUND_I, "no current: no THD I");
+  }
 });

@@ -165,6 +165,7 @@ class Kernel : public Napi::ObjectWrap<Kernel> {
     o.Set("hVLsb", GroupsLsb(env, w.hVQ16));
     o.Set("hILsb", GroupsLsb(env, w.hIQ16));
     o.Set("harmonicMaxOrder", static_cast<double>(w.harmonicMaxOrder));
+    o.Set("thdMaxOrder", static_cast<double>(w.thdMaxOrder));
     o.Set("vMidLsb", static_cast<double>(w.vMidLsb));
     o.Set("syncErrorSample", w.syncErrorQ16 / 65536.0);
     o.Set("flags", static_cast<double>(w.flags));

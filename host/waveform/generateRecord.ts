@@ -27,6 +27,8 @@ export interface GenerateRecordOptions {
   cff?: boolean;
   /** Declared voltage for the event truth (default: the spec's voltage rms). */
   declaredV?: number;
+  /** The .cfg's line frequency lf (default: 50 or 60, whichever is nearer the signal's). */
+  lineFrequencyHz?: 50 | 60;
   startTime?: ComtradeTimestamp;
   stationName?: string;
 }
@@ -74,7 +76,7 @@ export function generateRecord(spec: ConditionSpec, outPath: string, opts: Gener
     {
       stationName: opts.stationName ?? "meternet generator",
       recDevId: stage === "adc" ? "reference transducer + 12-bit ADC" : "true analog",
-      lineFrequencyHz: Math.abs(f0 - 60) < Math.abs(f0 - 50) ? 60 : 50,
+      lineFrequencyHz: opts.lineFrequencyHz ?? (Math.abs(f0 - 60) < Math.abs(f0 - 50) ? 60 : 50),
       sampleRateHz,
       startTime: opts.startTime ?? { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0, nanosecond: 0 },
       analog: [

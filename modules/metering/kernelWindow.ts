@@ -58,6 +58,10 @@ export interface KernelWindow {
   hILsb: Float32Array;
   /** Highest group order that is valid for this sampling rate and frequency. */
   harmonicMaxOrder: number;
+  /** Highest order THD includes: min(40, harmonicMaxOrder) (6 at 1 kHz / 50 Hz, 24 at
+   * 4 kHz); 0 in a partial window. Outputs print it when it is below 40. Set by the
+   * addon; optional for windows made elsewhere (tests, the gcc harness). */
+  thdMaxOrder?: number;
   /** Mid code the kernel used to find voltage crossings (the window's V mean, LSB). */
   vMidLsb: number;
   /** Resampled span minus measured span, samples (diagnostic; flag SYNC above 0.1 %). */
@@ -75,7 +79,8 @@ export const KERNEL_FLAG_CLIP_V = 0x0001;
 export const KERNEL_FLAG_CLIP_I = 0x0002;
 /** A crossing was missing (dip or interruption) and placed at the predicted period. */
 export const KERNEL_FLAG_SYNTHETIC = 0x0004;
-/** First window after start: resampling used the nominal period. */
+/** First window after a start or restart. Its values are right (it begins at the first crossing that ends a
+ * measured period); when no period could be measured it also has KERNEL_FLAG_SYNC. */
 export const KERNEL_FLAG_FIRST = 0x0008;
 /** A period outside 0.7..1.4 of nominal was seen. */
 export const KERNEL_FLAG_FREQ_RANGE = 0x0010;
@@ -85,8 +90,12 @@ export const KERNEL_FLAG_CYCLE = 0x0100;
 export const KERNEL_FLAG_PARTIAL = 0x0080;
 /** More half cycles than the kernel keeps: some Urms(1/2) values are missing. */
 export const KERNEL_FLAG_URMS_FULL = 0x0020;
-/** Frequency moved fast inside the window: harmonic groups leak. */
+/** Frequency moved fast inside the window (or a first window without a measured period): harmonic groups leak. */
 export const KERNEL_FLAG_SYNC = 0x0040;
+/** The voltage's fundamental group is below 14 LSB rms (dead or DC-only channel): no THD V. */
+export const KERNEL_FLAG_NO_FUND_V = 0x0200;
+/** The current's fundamental group is below 14 LSB rms (dead or DC-only channel): no THD I. */
+export const KERNEL_FLAG_NO_FUND_I = 0x0400;
 
 /** Number of harmonic groups delivered per channel (orders 0..50). */
 export const KERNEL_GROUPS = 51;

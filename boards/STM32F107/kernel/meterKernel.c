@@ -72,9 +72,8 @@ const char *mk_error_text(int code) {
     case MK_OK: return "ok";
     case MK_E_RATE: return "sampleRateHz must be 1000..102400";
     case MK_E_RING:
-      return "sampleRateHz is above what this build's sample ring holds (0.3 cycle of look-ahead): the device build "
-             "(MK_RING=128) takes up to 14 875 Hz at 50 Hz and 17 850 Hz at 60 Hz; build with -DMK_RING=1024 (as the "
-             "Node addon does) for up to 102 400 Hz";
+      return "sampleRateHz too high for this build's sample ring: MK_RING=128 (the meter) takes up to 14875 Hz "
+             "(50 Hz) or 17850 Hz (60 Hz), MK_RING=1024 (the Node addon) 102400 Hz";
     case MK_E_NOMINAL: return "nominalHz must be 50 or 60";
     case MK_E_CYCLES: return "cycles must be 0, 10 or 12 (12 needs a build with MK_FFT_N_MAX=2048)";
     case MK_E_FIT: return "fitHalfWidth must be 0..16";

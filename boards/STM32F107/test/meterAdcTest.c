@@ -197,7 +197,7 @@ static void test_start_properties_checked_before_narrowing(void **state) {
   assert_non_null(strstr(why, "vMidLsb"));
   a = (mn_adc_start_args_t){0xFFFFFFFFu, 50, 0, 0, 0, 0}; /* negative */
   assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_EINVAL);
-  assert_string_equal(why, "sampleRateHz must be 1000..51200");
+  assert_string_equal(why, "sampleRateHz must be 1000..102400");
   a = (mn_adc_start_args_t){12800, 50, 10, 6, 2000, 8};
   assert_int_equal(mn_adc_kernel_config(&a, &k, &why), MN_OK);
   assert_int_equal(k.sampleRateHz, 12800);
@@ -615,7 +615,7 @@ static void test_start_error_texts(void **state) {
   mk_config_t k = k50();
   k.sampleRateHz = 999; /* the kernel's range starts at 1000 */
   assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);
-  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EINVAL), "sampleRateHz must be 1000..51200");
+  assert_string_equal(mn_adc_start_error_text(&dev, &k, MN_EINVAL), "sampleRateHz must be 1000..102400");
   k = k50();
   k.cycles = 11;
   assert_int_equal(mn_adc_start(&dev, &k), MN_EINVAL);

@@ -228,6 +228,73 @@ static void test_long_window_mean(void) {
   report("a window of 10 240 samples: its mean (Q8) does not overflow, Urms(1/2) stays right", ok);
 }
 
+/* Dips and interruptions at every rate the build serves: a 50 % dip is seen within 0.76
+ * cycle (a Urms(1/2) value below 90 % needs 0.25 cycle of the dip in its cycle, and values
+ * come every half cycle), an interruption keeps the windows contiguous (synthetic crossings placed
+ * a fifth of a cycle late at any rate, ahead of the accumulation) and flags them. */
+static void test_events_at_rate(void) {
+  static const uint32_t evRates[] = {4000, 12800, 25600, 51200, 102400};
+  unsigned r;
+  for (r = 0; r < sizeof evRates / sizeof evRates[0]; r++) {
+    int ok = 1, got = 0, synthetic = 0, contiguous = 1, noFund = 0;
+    uint32_t fs = evRates[r], done = 0, total = (uint32_t)(2.0 * fs), dipAt = (uint32_t)(0.5 * fs), dipEnd = (uint32_t)(0.7 * fs);
+    uint32_t offAt = (uint32_t)(0.9 * fs), offEnd = (uint32_t)(1.6 * fs);
+    uint64_t next = 0, firstLow = 0;
+    static uint16_t block[2 * 64];
+    mk_config_t c;
+    mk_window_t w;
+    double lowest = 1e9, rms = 931 / sqrt(2);
+    char name[120];
+    memset(&c, 0, sizeof c);
+    c.sampleRateHz = fs;
+    c.nominalHz = 50;
+    c.vMidLsb = 1862;
+    if (mk_init(&kern, &c) != MK_OK) {
+      CHECK(MK_RING < 1024 && fs > mk_max_rate_hz(50), "%u Hz refused", (unsigned)fs);
+      snprintf(name, sizeof name, "dip and interruption at %u Hz: refused by this build (MK_RING=%d)", (unsigned)fs, MK_RING);
+      report(name, ok);
+      continue;
+    }
+    sig_init(&sig, fs, 49.3, 1862, 2100, 0.5);
+    sig_add(&sig, 0, 1, 931, 1.0);
+    sig_add(&sig, 1, 1, 1000, 0);
+    while (done < total) {
+      /* blocks end at the events' samples: the gain applies from exactly there */
+      uint32_t m = 64, b[4], j;
+      b[0] = dipAt; b[1] = dipEnd; b[2] = offAt; b[3] = offEnd;
+      for (j = 0; j < 4; j++)
+        if (b[j] > done && b[j] - done < m) m = b[j] - done;
+      sig.gainV = sig.n >= dipAt && sig.n < dipEnd ? 0.5 : sig.n >= offAt && sig.n < offEnd ? 0.0 : 1.0;
+      sig_gen(&sig, block, m);
+      mk_feed_pairs(&kern, block, m);
+      done += m;
+      while (mk_take_window(&kern, &w)) {
+        unsigned u;
+        if (got > 0 && w.startSample != next) contiguous = 0;
+        next = w.startSample + w.sampleCount;
+        got++;
+        if (w.flags & MK_FLAG_SYNTHETIC) synthetic++;
+        if (w.flags & MK_FLAG_NO_FUND_V) noFund++;
+        for (u = 0; u < w.urmsCount; u++) {
+          double x = sqrt(w.urmsMsQ8[u] / 256.0);
+          uint64_t end = w.startSample + w.urmsEndSample[u];
+          if (end > dipAt && end < dipEnd && x < lowest) lowest = x;
+          if (!firstLow && end > dipAt && x < 0.9 * rms) firstLow = end;
+        }
+      }
+    }
+    printf("  %u Hz: %d windows, 50 %% dip: first Urms(1/2) below 90 %% %.2f cycles after its start, lowest %.4f; "
+           "interruption: %d windows with synthetic crossings, %d without a voltage fundamental\n", (unsigned)fs, got,
+           (firstLow - dipAt) * 49.3 / fs, lowest / rms, synthetic, noFund);
+    CHECK(contiguous && got >= 6, "windows %d contiguous %d", got, contiguous);
+    CHECK(firstLow > dipAt && (firstLow - dipAt) * 49.3 / fs < 0.76, "dip seen late");
+    CHECK(fabs(lowest / rms - 0.5) < 0.005, "residual %.4f", lowest / rms);
+    CHECK(synthetic >= 1 && noFund >= 1, "interruption flags");
+    snprintf(name, sizeof name, "dip and interruption at %u Hz: dip seen within 0.76 cycle, windows contiguous, interruption flagged", (unsigned)fs);
+    report(name, ok);
+  }
+}
+
 int main(void) {
   printf("rate sweep, MK_FFT_N_MAX=%d, MK_RING=%d, kernel RAM %u bytes; highest rate %u Hz (50 Hz systems), %u Hz (60 Hz)\n",
          MK_FFT_N_MAX, MK_RING, (unsigned)sizeof(mk_kernel_t), (unsigned)mk_max_rate_hz(50), (unsigned)mk_max_rate_hz(60));
@@ -240,6 +307,7 @@ int main(void) {
     report("mk_max_rate_hz: the highest rate this build's ring serves (as the MK_E_RING text says)", ok);
   }
   test_long_window_mean();
+  test_events_at_rate();
   sweep(50);
   sweep(60);
   printf("%d passed, %d failed\n", passed, failed);

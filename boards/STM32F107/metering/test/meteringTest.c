@@ -135,7 +135,9 @@ static void test_readings(void) {
   CHECK(NEAR(r->q.pf, r->q.pW / r->q.sVA, 1e-15), "PF = P/S");
   CHECK(NEAR(r->q.nVA * r->q.nVA, r->q.sVA * r->q.sVA - r->q.pW * r->q.pW, 1e-6 * r->q.sVA * r->q.sVA), "N^2 = S^2 - P^2");
   CHECK(NEAR(r->spanS, 10 / 50.05, 1e-6), "span %.7f", r->spanS);
-  CHECK(NEAR(r->q.hV[5], 0.03 * 230, 0.01), "group 5 %.4f V", r->q.hV[5]);
+  /* 0.5 LSB of noise (0.35 V per LSB) moves a group by about 0.02 V: windows 0..4 read
+   * 6.885..6.914 V (IEC 61000-4-7 class I allows 5 % of the 6.9 V harmonic) */
+  CHECK(NEAR(r->q.hV[5], 0.03 * 230, 0.025), "group 5 %.4f V", r->q.hV[5]);
   CHECK(outFlag[3] == 0 && nE == 0, "steady: no flag, no event");
   report("readings of a 230 V / 10 A / 0.4 rad window with 3 % 5th harmonic", ok);
 }
