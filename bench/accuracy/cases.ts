@@ -34,7 +34,8 @@ export interface CaseResult {
   truth: SteadyStateTruth;
   events: EventTruth[];
   result: AnalyzeResult;
-  /** Windows to score: not the first (resampled at the nominal period), not clipped. */
+  /** Windows to score: not the first (left out as before issue 13, when it was resampled at the nominal
+   * period, so the figures compare; it is right now and the rate sweep scores it), not clipped. */
   scored: AnalyzeResult["windows"];
   /** Windows the ADC clipped (flagged by the kernel; a meter marks them invalid). */
   clipped: AnalyzeResult["windows"];
