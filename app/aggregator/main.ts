@@ -63,6 +63,9 @@ const commands: CommandPort = {
 };
 
 const agg = new Aggregator(site, espruinoKvStoreWithBytes(""), commands);
+// The registry holds the meters now, packed; the objects agg.json parsed into cost 16
+// JsVars a meter (about 1000 for 64) and nothing reads them again.
+site.meters = [];
 print("aggregator: restored " + (agg.restore() || "nothing"));
 
 /**

@@ -53,9 +53,9 @@ export function siteState(net: SimNetwork): SiteState | null {
       // the days in RAM (today and yesterday): a run's bills, read without the archive
       var d0 = 1e9, d1 = -1, tags = a.store.dayTag;
       for (var k2 = 0; k2 < tags.length; k2++) if (tags[k2] >= 0) { d0 = Math.min(d0, tags[k2]); d1 = Math.max(d1, tags[k2]); }
-      for (var m = 0; m < a.reg.list.length; m++) {
+      for (var m = 0; m < a.reg.count; m++) {
         var o = a.store.sum(m, d0, d1, new Float64Array(4));
-        ms.push({ address: a.reg.list[m].address, household: a.reg.list[m].household, offline: a.isOffline(m), missed: a.missed[m],
+        ms.push({ address: a.reg.address[m], household: a.reg.household(m), offline: a.isOffline(m), missed: a.missed[m],
           connected: !!a.dec.state[m], why: a.dec.why[m], untilS: a.dec.untilS[m], switchesInHour: a.dec.switchesInHour(m, now),
           imp: o[0], exp: o[1], cost: o[2], credit: o[3] });
       }

@@ -116,7 +116,7 @@ try {
     const put = await fetch(base + "/api/state", { method: "PUT", body: "x" });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get("allow"), "GET, HEAD");
-    assert.deepEqual(await (await fetch(base + "/api/load?a=0x2")).json(), { error: "a must be a whole number in 1..127", field: "a" });
+    assert.deepEqual(await (await fetch(base + "/api/load?a=0x2")).json(), { error: "a must be a whole number in 0..63", field: "a" });
     assert.equal((await fetch(base + "/api/bill?from=2026-02-31")).status, 422);
     assert.equal((await fetch(base + "/../x")).status, 404, "fetch normalises; the raw case is in handler.test.ts");
     assert.equal((await fetch(base + "/api/renewable", { method: "POST", headers: { authorization: "Bearer bundle-token", "content-type": "application/json" }, body: "{bad" })).status, 400);

@@ -54,7 +54,7 @@ export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?
   const counters = new Map<number, number[]>();
   /** One reading per meter at time t, through the CAN seam; a disconnected relay draws nothing. */
   const feed = (t: number) => {
-    agg.reg.list.forEach((m, i) => {
+    Array.from({ length: agg.reg.count }, (_, i) => agg.reg.info(i)).forEach((m, i) => {
       const c = counters.get(m.address) ?? [1e6 * m.address, 5e5];
       const p = m.hasRelay && !agg.dec.state[i] ? 0 : fakePowerW(m.address, t);
       if (p > 0) c[0] += Math.round(p * 1000 / 60); else c[1] += Math.round(-p * 1000 / 60);

@@ -119,7 +119,7 @@ export class Aggregator {
   /** Meter row m missed offlineAfterMisses polls in a row (or m is not a meter row). */
   isOffline(m: number): boolean {
     const k = this.cfg.offlineAfterMisses === undefined ? 3 : this.cfg.offlineAfterMisses;
-    return !(m >= 0 && m < this.reg.list.length) || this.missed[m] >= k;
+    return !(m >= 0 && m < this.reg.count) || this.missed[m] >= k;
   }
 
   /**

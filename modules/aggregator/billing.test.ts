@@ -63,7 +63,7 @@ test("25-hour day (EU fall back): export credited at its own tariff, per househo
   // 100 quarter hours x 25.001 Wh x 5 ct/kWh: each line 125.005 mc rounds to 125 mc
   assert.equal(fr[0], 2_500_100);
   assert.equal(fr[2], 12_500);
-  const hhA = bill(a.store, a.reg, (m) => a.reg.list[m].household === "A", d, d);
+  const hhA = bill(a.store, a.reg, (m) => a.reg.household(m) === "A", d, d);
   assert.deepEqual([...hhA], [0, 50_000_000, 0, 400_000]);
   const csv = csvDay(a.store, a.reg, d, d, 0)!;
   assert.match(csv, /^2026-10-25,2,"PV","A",0\.000000,0\.00000,50\.000000,4\.00000,-4\.00000\r\n2026-10-25,3,"Fridge","B",2\.500100,0\.12500,/);

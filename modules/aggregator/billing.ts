@@ -12,7 +12,7 @@ import { fmtFixed } from "./fixedPoint";
 
 /** Sum over meter rows for which `pick(m)` holds: [import mWh, export mWh, cost mc, credit mc]. */
 export function bill(store: ReadingsStore, reg: Registry, pick: (m: number) => boolean, fromDay: number, toDay: number): Float64Array {
-  return store.sumOf((m) => m < reg.list.length && pick(m), fromDay, toDay, new Float64Array(4));
+  return store.sumOf((m) => m < reg.count && pick(m), fromDay, toDay, new Float64Array(4));
 }
 
 /** First day of the month of local day `day`. */
@@ -24,7 +24,7 @@ export function monthStartDay(day: number): number {
 /** Households in registry order, each once. */
 export function households(reg: Registry): string[] {
   const h: string[] = [];
-  for (let i = 0; i < reg.list.length; i++) if (h.indexOf(reg.list[i].household) < 0) h.push(reg.list[i].household);
+  for (let i = 0; i < reg.count; i++) if (h.indexOf(reg.household(i)) < 0) h.push(reg.household(i));
   return h;
 }
 
@@ -42,11 +42,10 @@ export function csvDay(store: ReadingsStore, reg: Registry, fromDay: number, toD
   if (day > toDay) return null;
   let s = "";
   const q = (t: string) => '"' + t.replace(/"/g, '""') + '"';
-  for (let m = 0; m < reg.list.length; m++) {
+  for (let m = 0; m < reg.count; m++) {
     const b = store.sum(m, day, day, new Float64Array(4));
     if (!b[0] && !b[1]) continue;
-    const i = reg.list[m];
-    s += dayText(day) + "," + i.address + "," + q(i.name) + "," + q(i.household) + "," + kWh(b[0]) + "," + eur(b[2]) + "," + kWh(b[1]) + "," + eur(b[3]) + "," + eur(b[2] - b[3]) + "\r\n";
+    s += dayText(day) + "," + reg.address[m] + "," + q(reg.name(m)) + "," + q(reg.household(m)) + "," + kWh(b[0]) + "," + eur(b[2]) + "," + kWh(b[1]) + "," + eur(b[3]) + "," + eur(b[2] - b[3]) + "\r\n";
   }
   return s;
 }

@@ -171,8 +171,8 @@ export class Decisions {
   }
 
   evaluate(nowS: number, c: Conditions): void {
-    const list = this.reg.list;
-    const n = list.length;
+    const reg = this.reg;
+    const n = reg.count;
     const want = new Int8Array(n);
     const why = new Uint8Array(n);
     const v = new Float64Array(n);
@@ -184,24 +184,25 @@ export class Decisions {
       off[m] = c.offline && c.offline(m) ? 1 : 0;
       const p = c.powerW(m);
       if (!off[m] && isFinite(p)) total += p;
-      const info = list[m];
       const j = this.job(m);
       if (j && nowS >= j.endS) this.jobs.splice(this.jobs.indexOf(j), 1);
       else if (j && nowS >= j.startS) j.running = true;
       if (this.ovr[m] >= 0 && nowS >= this.ovrUntilS[m]) this.ovr[m] = -1;
       want[m] = 1; why[m] = R_OK; v[m] = NaN; v2[m] = NaN;
-      if (!info.hasRelay) continue;
+      if (!reg.hasRelay(m)) continue;
+      const maxPriceMc = reg.maxPrice(m);
+      const minRenewPct = reg.minRenew(m);
       if (this.ovr[m] >= 0) { want[m] = this.ovr[m]; why[m] = R_MANUAL; v[m] = this.ovrUntilS[m]; }
       else if (j && nowS < j.endS) { want[m] = j.running ? 1 : 0; why[m] = j.running ? R_START : R_PLAN; v[m] = j.startS; }
-      else if (info.maxPriceMc !== undefined && c.priceMc > info.maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = info.maxPriceMc; }
-      else if (info.minRenewPct !== undefined && c.renewPct < info.minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = info.minRenewPct; }
+      else if (maxPriceMc !== undefined && c.priceMc > maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = maxPriceMc; }
+      else if (minRenewPct !== undefined && c.renewPct < minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = minRenewPct; }
     }
     // Shedding against the contracted limit: lowest priority number first, at once (protection).
     for (;;) {
       let pick = -1;
       for (let m = 0; m < n; m++) {
-        const ok = list[m].hasRelay && !off[m] && why[m] !== R_MANUAL && this.state[m] === 1 && want[m] === 1 && isNaN(this.shedW[m]);
-        if (ok && (pick < 0 || list[m].priority < list[pick].priority)) pick = m;
+        const ok = reg.hasRelay(m) && !off[m] && why[m] !== R_MANUAL && this.state[m] === 1 && want[m] === 1 && isNaN(this.shedW[m]);
+        if (ok && (pick < 0 || reg.priority[m] < reg.priority[pick])) pick = m;
       }
       if (total <= this.limitW || pick < 0) break;
       const p = c.powerW(pick);
@@ -219,7 +220,7 @@ export class Decisions {
         if (why[m] === R_MANUAL || want[m] === 0 || off[m]) { this.shedW[m] = NaN; continue; }
         this.setWhy(m, R_LIMIT, total + this.shedW[m], NaN);
         if (total + this.shedW[m] > backW || this.blocked(m, nowS)) continue;
-        if (pick < 0 || list[m].priority > list[pick].priority) pick = m;
+        if (pick < 0 || reg.priority[m] > reg.priority[pick]) pick = m;
       }
       if (pick < 0) break;
       why[pick] = R_RECONNECT; v[pick] = total; v2[pick] = backW; v3[pick] = this.shedW[pick];
@@ -237,7 +238,7 @@ export class Decisions {
       // Shedding is protection and manual is a person: the other changes wait out the hold and fit the budget.
       const auto = why[m] !== R_MANUAL && !(why[m] === R_LIMIT && want[m] === 0);
       if (auto && why[m] !== R_RECONNECT && this.blocked(m, nowS)) continue;
-      if (this.cmd.sendCommand(list[m].address, want[m] ? "connect" : "disconnect") < 0) {
+      if (this.cmd.sendCommand(reg.address[m], want[m] ? "connect" : "disconnect") < 0) {
         this.failures++;
         if (why[m] === R_RECONNECT) this.shedW[m] = v3[m];
         continue;
@@ -260,7 +261,7 @@ export class Decisions {
 
   /** Plans a deferrable run of load m; returns the decision id, or an error text. */
   schedule(nowS: number, m: number, durS: number, energyWh: number, deadlineS: number, green: boolean, prices: PriceBook, forecast: PriceBook | null): number | string {
-    if (!this.reg.list[m].hasRelay) return "this load has no relay to start it";
+    if (!this.reg.hasRelay(m)) return "this load has no relay to start it";
     const p = planStart(prices, forecast, nowS, durS, energyWh, deadlineS, green);
     if (!p) return "the run does not fit before the deadline";
     const old = this.job(m);

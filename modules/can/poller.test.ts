@@ -139,3 +139,34 @@ test("sync requests to a meter that never answers back off exponentially, bounde
   assert.ok(at[1] - at[0] >= 200 && at[1] - at[0] <= 250, "the first wait is syncRetryMs again: " + at.join(" "));
   assert.ok(at[2] - at[1] >= 400 && at[2] - at[1] <= 450, at.join(" "));
 });
+
+test("times are Int32 offsets: the schedule, staleness and lastGoodMsOf survive 60 days (past 2^31 ms) of uptime", () => {
+  const { clock, t, p } = make(1);
+  clock.advance(1.7e12); // a device clock in Unix ms, as Date.now() gives
+  const p2 = new Poller(t, clock, { capacity: 4, maxInFlight: 1, staleAfterPeriods: 3, syncRetryMs: 100, syncAfterMisses: 2 });
+  p2.add(1, 6, 60000, 10, 50, 0);
+  const day = 86400000;
+  let seen = t.polls.length;
+  for (let d = 0; d < 60; d++) {
+    // one day in 1-minute steps: answered each time, so never stale
+    for (let m = 0; m < 1440; m++) {
+      p2.tick();
+      seen = answerAll(p2, t, seen);
+      clock.advance(60000);
+    }
+    assert.equal(p2.isStale(1, 6), false, "answered every minute, day " + d);
+  }
+  assert.equal(t.polls.length, 60 * 1440, "one poll a minute for 60 days, none lost or doubled across the rebases");
+  assert.equal(p2.lastGoodMsOf(1, 6), 1.7e12 + 60 * day - 60000, "lastGoodMsOf is absolute device time");
+  clock.advance(4 * 60000);
+  p2.tick();
+  assert.equal(p2.isStale(1, 6), true, "stale 3 periods after the last answer");
+  void p;
+});
+
+test("periods and deadlines are kept in 16 bits: add() refuses what would not fit instead of wrapping it", () => {
+  const { p } = make(1);
+  assert.throws(() => p.add(1, 6, 65536, 10, 50, 0), /1\.\.65535 ms/);
+  assert.throws(() => p.add(1, 6, 1000, 10, 0, 0), /1\.\.65535 ms/);
+  assert.equal(p.add(1, 6, 65535, 10, 50, 0), 0);
+});

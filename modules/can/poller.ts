@@ -8,7 +8,7 @@
  * interpreter). A reading not renewed within `staleAfterPeriods` periods is marked
  * stale (and an entry is stale until its first answer). A meter that is not synchronised gets a sync request instead of polls.
  *
- * Entries are kept as parallel typed arrays (38 bytes each), not objects: 64 meters x
+ * Entries are kept as parallel typed arrays (22 bytes each), not objects: 64 meters x
  * several messages must fit beside the rest of the aggregator on Espruino (448
  * entries measured 1100 JsVars on the Linux build: poll only what is needed).
  */
@@ -48,6 +48,12 @@ export interface PollResult {
 const F_IN_FLIGHT = 1;
 const F_STALE = 2;
 const F_USED = 4;
+const F_GOOD = 8; // answered at least once: lastGoodMs holds a time
+/** Times are kept as Int32 ms since `t0` (4 bytes an entry instead of a Float64's 8: 64
+ * meters x 8 messages x 3 times save 6 KB, about 470 JsVars); `t0` moves forward
+ * before they could overflow (every 2^30 ms, 12 days). */
+const REBASE_MS = 1073741824;
+const NEVER = -2147483648;
 
 export class Poller {
   onResult: (r: PollResult) => void = function () {};
@@ -68,16 +74,18 @@ export class Poller {
   private readonly retries: Uint8Array;
   private readonly attempts: Uint8Array;
   private readonly flags: Uint8Array;
-  private readonly periodMs: Uint32Array;
-  private readonly deadlineMs: Uint32Array;
-  private readonly dueMs: Float64Array;
-  private readonly sentMs: Float64Array;
-  private readonly lastGoodMs: Float64Array;
+  /** Up to 65 535 ms each (add() refuses more): 2 bytes an entry, not 4. */
+  private readonly periodMs: Uint16Array;
+  private readonly deadlineMs: Uint16Array;
+  private readonly dueMs: Int32Array;
+  private readonly sentMs: Int32Array;
+  private readonly lastGoodMs: Int32Array;
+  private t0: number;
   /** Per address: its meter index + 1 (0: no entry). Per meter (grown by add(), not sized for 64):
    * consecutive misses, and when the last sync request left. */
   private readonly meterOf = new Uint8Array(64);
   private misses = new Uint8Array(0);
-  private syncSentMs = new Float64Array(0);
+  private syncSentMs = new Int32Array(0);
   /** Per meter: the wait before its next sync request, ms (0: none sent since it last answered). */
   private syncWaitMs = new Uint32Array(0);
 
@@ -92,26 +100,45 @@ export class Poller {
     this.retries = new Uint8Array(c);
     this.attempts = new Uint8Array(c);
     this.flags = new Uint8Array(c);
-    this.periodMs = new Uint32Array(c);
-    this.deadlineMs = new Uint32Array(c);
-    this.dueMs = new Float64Array(c);
-    this.sentMs = new Float64Array(c);
-    this.lastGoodMs = new Float64Array(c);
+    this.periodMs = new Uint16Array(c);
+    this.deadlineMs = new Uint16Array(c);
+    this.dueMs = new Int32Array(c);
+    this.sentMs = new Int32Array(c);
+    this.lastGoodMs = new Int32Array(c);
+    this.t0 = clock.nowMs();
+  }
+
+  /** Now as ms since t0, moving t0 (and every stored time with it) before Int32 overflows. */
+  private now(): number {
+    let rel = this.clock.nowMs() - this.t0;
+    if (rel >= REBASE_MS) {
+      const d = Math.floor(rel / 2);
+      const lists = [this.dueMs, this.sentMs, this.lastGoodMs, this.syncSentMs];
+      for (let k = 0; k < lists.length; k++) {
+        const l = lists[k];
+        // NEVER (and anything older than the new base) stays the oldest time there is
+        for (let i = 0; i < l.length; i++) l[i] = l[i] - d < NEVER + REBASE_MS ? NEVER : l[i] - d;
+      }
+      this.t0 += d;
+      rel -= d;
+    }
+    return rel;
   }
 
   /** Adds a poll entry due at once; returns its index, or -1 when full. */
   add(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number): number {
     if (this.n >= this.o.capacity) return -1;
     if (!(address >= 0 && address < 64 && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0..63");
+    if (!(periodMs >= 1 && periodMs <= 65535 && deadlineMs >= 1 && deadlineMs <= 65535)) throw new Error("poll period and deadline must be 1..65535 ms");
     if (this.meterOf[address] === 0) {
       const k = this.misses.length;
       const misses = new Uint8Array(k + 1);
-      const syncSentMs = new Float64Array(k + 1);
+      const syncSentMs = new Int32Array(k + 1);
       const syncWaitMs = new Uint32Array(k + 1);
       misses.set(this.misses);
       syncSentMs.set(this.syncSentMs);
       syncWaitMs.set(this.syncWaitMs);
-      syncSentMs[k] = -1e15;
+      syncSentMs[k] = NEVER;
       this.misses = misses;
       this.syncSentMs = syncSentMs;
       this.syncWaitMs = syncWaitMs;
@@ -124,8 +151,7 @@ export class Poller {
     this.periodMs[i] = periodMs;
     this.deadlineMs[i] = deadlineMs;
     this.retries[i] = retries;
-    this.dueMs[i] = this.clock.nowMs();
-    this.lastGoodMs[i] = -1;
+    this.dueMs[i] = this.now();
     this.flags[i] = F_USED | F_STALE; // no reading yet
     return i;
   }
@@ -142,17 +168,17 @@ export class Poller {
 
   lastGoodMsOf(address: number, fn: number): number {
     const i = this.find(address, fn);
-    return i < 0 ? -1 : this.lastGoodMs[i];
+    return i < 0 || (this.flags[i] & F_GOOD) === 0 ? -1 : this.t0 + this.lastGoodMs[i];
   }
 
   /** An authenticated answer arrived (wire AggregatorNode.onReading here). */
   answer(address: number, fn: number): void {
     const i = this.find(address, fn);
     if (i < 0) return;
-    const now = this.clock.nowMs();
+    const now = this.now();
     const wasInFlight = (this.flags[i] & F_IN_FLIGHT) !== 0;
     this.lastGoodMs[i] = now;
-    this.flags[i] &= ~(F_STALE | F_IN_FLIGHT);
+    this.flags[i] = (this.flags[i] & ~(F_STALE | F_IN_FLIGHT)) | F_GOOD;
     this.misses[this.meterOf[address] - 1] = 0;
     this.syncWaitMs[this.meterOf[address] - 1] = 0; // reachable: a later sync starts from syncRetryMs
     if (!wasInFlight) return; // e.g. a spontaneous alarm: keeps its own schedule
@@ -165,7 +191,7 @@ export class Poller {
 
   /** A meter was (re)synchronised (wire AggregatorNode.onSynced here): poll it now. */
   synced(address: number): void {
-    const now = this.clock.nowMs();
+    const now = this.now();
     const m = this.meterOf[address];
     if (m === undefined || m === 0) return; // no entry: nothing to poll
     this.misses[m - 1] = 0;
@@ -176,12 +202,12 @@ export class Poller {
 
   /** Timeouts, stale marking, sync requests, then new polls. Call often (every few ms). */
   tick(): void {
-    const now = this.clock.nowMs();
+    const now = this.now();
     for (let i = 0; i < this.n; i++) {
       const f = this.flags[i];
       if ((f & F_IN_FLIGHT) !== 0 && now - this.sentMs[i] >= this.deadlineMs[i]) this.timeout(i, now);
       // Never answered entries stay stale from add(); answered ones age out.
-      if (this.lastGoodMs[i] >= 0 && now - this.lastGoodMs[i] > this.o.staleAfterPeriods * this.periodMs[i]) this.flags[i] |= F_STALE;
+      if ((f & F_GOOD) !== 0 && now - this.lastGoodMs[i] > this.o.staleAfterPeriods * this.periodMs[i]) this.flags[i] |= F_STALE;
     }
     this.pump();
   }
@@ -209,7 +235,7 @@ export class Poller {
 
   /** Sends what is due, best priority first, while mailboxes and the in-flight budget allow. */
   pump(): void {
-    const now = this.clock.nowMs();
+    const now = this.now();
     while (this.inFlight < this.o.maxInFlight) {
       let best = -1;
       for (let i = 0; i < this.n; i++) {

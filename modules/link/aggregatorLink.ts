@@ -45,10 +45,10 @@ export class AggregatorLink {
   readonly can: SecuredCanController;
   readings = 0;
   /** Per configured meter (index in `addresses`): polls sent, answered in time, missed (all retries used), readings. */
-  readonly polls: Float64Array;
-  readonly answered: Float64Array;
-  readonly missed: Float64Array;
-  readonly perReadings: Float64Array;
+  readonly polls: Uint32Array;
+  readonly answered: Uint32Array;
+  readonly missed: Uint32Array;
+  readonly perReadings: Uint32Array;
   /** Per address: a sync request is outstanding (sent, no answer yet). */
   readonly syncPending: Uint8Array;
   private readonly onPoll?: (address: number, ok: boolean) => void;
@@ -68,10 +68,10 @@ export class AggregatorLink {
     this.addresses = o.addresses.concat(cogens);
     const all = this.addresses;
     const n = all.length;
-    this.polls = new Float64Array(n);
-    this.answered = new Float64Array(n);
-    this.missed = new Float64Array(n);
-    this.perReadings = new Float64Array(n);
+    this.polls = new Uint32Array(n);
+    this.answered = new Uint32Array(n);
+    this.missed = new Uint32Array(n);
+    this.perReadings = new Uint32Array(n);
     this.syncPending = new Uint8Array(n);
     this.onPoll = o.onPoll;
     this.log = o.log;

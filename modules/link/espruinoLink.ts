@@ -45,13 +45,22 @@ export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLin
   });
 }
 
+/**
+ * Its own function so the interval's closure holds only `link`: a closure keeps its
+ * whole scope alive on Espruino, and the caller's holds meternet.json as parsed (11
+ * JsVars a meter).
+ */
+function tickEvery(link: AggregatorLink): void {
+  setInterval(function () { link.tick(); }, TICK_MS);
+}
+
 /** The aggregator's link; every authenticated reading goes to `onReading`, each poll's outcome to `onPoll`. */
 export function espruinoAggregatorLink(onReading: (r: Reading) => void, onPoll?: (address: number, ok: boolean) => void): AggregatorLink | null {
   return start("aggregator", function (x: unknown, can: SecuredCanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
     const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading, cogenerators: cfg.cogenerators, onPoll: onPoll });
-    if (link.started === 0) setInterval(function () { link.tick(); }, TICK_MS);
+    if (link.started === 0) tickEvery(link);
     return link;
   });
 }

@@ -24,14 +24,14 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const FIXTURE = join(ROOT, "test/realInterpreter/measuredJsVars.json");
 const CHUNK = 1024;
 
-interface Console {
+export interface Console {
   proc: ChildProcess;
   out: () => string;
   waitFor: (re: RegExp, fromIndex: number, timeoutMs: number) => Promise<RegExpExecArray>;
   send: (line: string) => void;
 }
 
-function startInterpreter(bin: string, cwd: string): Console {
+export function startInterpreter(bin: string, cwd: string): Console {
   const proc = spawn(bin, [], { cwd, stdio: ["pipe", "pipe", "pipe"] });
   let text = "";
   proc.stdout!.on("data", (d) => { text += d; });
@@ -47,10 +47,26 @@ function startInterpreter(bin: string, cwd: string): Console {
       };
       poll();
     });
-  return { proc, out: () => text, waitFor, send: (line) => proc.stdin!.write("\x10" + line + "\n") };
+  // Typed in slices with pauses, as a serial line would deliver it: the Linux build drops
+  // console input that arrives faster than its event queue drains when the machine is
+  // busy (a chunk then lands short: "File already written with different data").
+  let queue = "";
+  let pumping = false;
+  const pump = () => {
+    if (!queue) { pumping = false; return; }
+    pumping = true;
+    proc.stdin!.write(queue.slice(0, 64));
+    queue = queue.slice(64);
+    setTimeout(pump, 8);
+  };
+  const send = (line: string) => {
+    queue += "\x10" + line + "\n";
+    if (!pumping) pump();
+  };
+  return { proc, out: () => text, waitFor, send };
 }
 
-async function writeFile(c: Console, name: string, content: string): Promise<void> {
+export async function writeFile(c: Console, name: string, content: string): Promise<void> {
   for (let off = 0; off < content.length; off += CHUNK) {
     const mark = "@@W" + name.length + "_" + off;
     const from = c.out().length;

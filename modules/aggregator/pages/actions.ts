@@ -19,14 +19,14 @@ export const MANUAL_S = 4 * 3600;
 
 /** The registry row of field "a" (a meter address), 404 when no meter has it. */
 export function meterRow(app: WebApp, f: Fields): number {
-  const m = app.agg.reg.indexOf(intField(f, "a", 1, 127));
+  const m = app.agg.reg.indexOf(intField(f, "a", 0, 63));
   if (m < 0) fail(404, "no meter at that address", "a");
   return m;
 }
 
 function relayRow(app: WebApp, f: Fields): number {
   const m = meterRow(app, f);
-  if (!app.agg.reg.list[m].hasRelay) fail(422, "this load has no relay", "a");
+  if (!app.agg.reg.hasRelay(m)) fail(422, "this load has no relay", "a");
   return m;
 }
 

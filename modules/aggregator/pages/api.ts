@@ -46,7 +46,7 @@ function jsonList(head: string, n: number, item: (k: number) => unknown, tail: s
 
 export function apiState(app: WebApp, c: Ctx): Reply {
   const a = app.agg;
-  const n = a.reg.list.length;
+  const n = a.reg.count;
   let siteW = 0;
   for (let m = 0; m < n; m++) if (!a.isOffline(m) && isFinite(a.powerW(m))) siteW += a.powerW(m);
   const next = nextPriceS(app, c.nowS);
@@ -57,12 +57,11 @@ export function apiState(app: WebApp, c: Ctx): Reply {
     price: { nowEurMWh: eurMWh(a.prices.at(c.nowS)), nextEurMWh: eurMWh(a.prices.at(next)), nextS: next },
   });
   return jsonList(head.slice(0, -1) + ',"meters":', n, (m) => {
-    const info = a.reg.list[m];
     const l = a.store.latest;
     const b = m * L_N;
     const p = a.powerW(m);
     return {
-      address: info.address, name: info.name, household: info.household, relay: info.hasRelay, connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
+      address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
       offline: a.isOffline(m), timeS: num(l[b + L_T]),
       "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000),
       "1-0:32.7.0": num(l[b + L_V]), "1-0:31.7.0": num(l[b + L_I]), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
@@ -81,7 +80,7 @@ export function apiLoad(app: WebApp, c: Ctx): Reply {
   const start = (end - PROFILE_SLOTS) * SLOT_S;
   const prof = a.store.profileOf(m, end, new Float32Array(PROFILE_SLOTS));
   const today = localDay(a.cfg.tz, c.nowS);
-  const head = JSON.stringify({ address: a.reg.list[m].address, offline: a.isOffline(m), "1-0:1.7.0": num(a.powerW(m)), startS: start, stepS: SLOT_S });
+  const head = JSON.stringify({ address: a.reg.address[m], offline: a.isOffline(m), "1-0:1.7.0": num(a.powerW(m)), startS: start, stepS: SLOT_S });
   return {
     status: 200,
     chunks: (i) => {
@@ -129,11 +128,11 @@ export const REASONS = ["", "price", "renewables", "limit", "ok", "manual", "pla
 
 export function apiDecisions(app: WebApp): Reply {
   const d = app.agg.dec;
-  const list = app.agg.reg.list;
-  const jobs = d.jobs.map((j) => ({ address: list[j.m].address, startS: j.startS, endS: j.endS, green: j.green, costEur: isNaN(j.costMc) ? null : fmtFixed(j.costMc, 5), running: j.running }));
+  const addr = app.agg.reg.address;
+  const jobs = d.jobs.map((j) => ({ address: addr[j.m], startS: j.startS, endS: j.endS, green: j.green, costEur: isNaN(j.costMc) ? null : fmtFixed(j.costMc, 5), running: j.running }));
   return jsonList('{"planned":' + JSON.stringify(jobs) + ',"decisions":', Math.min(d.seq, LOG_N), (k) => {
     const i = (d.seq - 1 - k) % LOG_N;
-    return { id: d.lid[i], timeS: d.lt[i], address: list[d.lm[i]].address, action: d.la[i] === 2 ? "plan" : d.la[i] ? "connect" : "disconnect", reason: REASONS[d.lr[i]] || "?", v: num(d.lv[i]), v2: num(d.lv2[i]) };
+    return { id: d.lid[i], timeS: d.lt[i], address: addr[d.lm[i]], action: d.la[i] === 2 ? "plan" : d.la[i] ? "connect" : "disconnect", reason: REASONS[d.lr[i]] || "?", v: num(d.lv[i]), v2: num(d.lv2[i]) };
   }, "}");
 }
 
@@ -151,11 +150,11 @@ export function apiBill(app: WebApp, c: Ctx): Reply {
   const p = period(app, c);
   const row = (b: Float64Array) => ({ "1-0:1.8.0": kWh(b[0]), importCostEur: eur(b[2]), "1-0:2.8.0": kWh(b[1]), exportCreditEur: eur(b[3]), netEur: eur(b[2] - b[3]) });
   const hh = households(a.reg);
-  const n = a.reg.list.length;
+  const n = a.reg.count;
   // loads first, then households, one per chunk
   return jsonList('{"from":"' + dayText(p[0]) + '","to":"' + dayText(p[1]) + '","daysHeld":' + LEDGER_DAYS + ',"currency":"EUR","minorUnits":2,"energyUnit":"kWh","bills":', n + hh.length, (k) =>
-    k < n ? Object.assign({ address: a.reg.list[k].address }, row(bill(a.store, a.reg, (x) => x === k, p[0], p[1])))
-      : Object.assign({ household: hh[k - n] }, row(bill(a.store, a.reg, (x) => a.reg.list[x].household === hh[k - n], p[0], p[1]))), "}");
+    k < n ? Object.assign({ address: a.reg.address[k] }, row(bill(a.store, a.reg, (x) => x === k, p[0], p[1])))
+      : Object.assign({ household: hh[k - n] }, row(bill(a.store, a.reg, (x) => a.reg.household(x) === hh[k - n], p[0], p[1]))), "}");
 }
 
 export function apiBillCsv(app: WebApp, c: Ctx): Reply {
