@@ -114,7 +114,8 @@ test("npm start --silence: a meter that stops answering is offline, excluded, an
   const dir = mkdtempSync(join(tmpdir(), "meternet-start-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "key.json"), JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
-  const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--duration", "8", "--speed", "60", "--port", "0",
+  // --until: the run ends after 480 s of device time however fast this host is (--duration caps the wall time).
+  const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--until", "480", "--duration", "60", "--speed", "60", "--port", "0",
     "--slcan-port", "-1", "--console-port", "0", "--key-file", join(dir, "key.json"), "--log", join(dir, "sim.log"), "--status-every", "100",
     "--silence", "3@120", "--offline-after", "4", "--password", "correct horse"], { cwd: root });
   let out = "";
@@ -124,6 +125,8 @@ test("npm start --silence: a meter that stops answering is offline, excluded, an
   const s = JSON.parse(lines[lines.length - 1]);
   assert.equal(code, 1);
   assert.equal(s.ok, false);
+  assert.ok(s.simulatedS >= 480 && s.simulatedS < 482, `stopped at ${s.simulatedS} s of device time`);
+  assert.ok(s.wallS < 60, `ended by --until, not --duration (${s.wallS} s)`);
   assert.deepEqual(s.failures, [s.failures.find((f: string) => /^meter 3 offline at the end \(\d+ polls missed in a row\)$/.test(f))]);
   assert.equal(s.site.offline.length, 1);
   assert.equal(s.site.offline[0].meter, 3);

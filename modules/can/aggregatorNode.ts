@@ -132,6 +132,16 @@ export class AggregatorNode {
     return s >= 0 && this.synced[s] === 1 && this.tx.epoch() >= 0;
   }
 
+  /**
+   * A command went unacknowledged through every retry (CommandSender): a receiver on
+   * this link may be unable to rebuild the FV from 8 bits, so the meter counts as
+   * unsynchronised and the poller resynchronises it (the resync path of SecOC).
+   */
+  lostSync(address: number): void {
+    const s = this.slotOf(address);
+    if (s >= 0) this.synced[s] = 0;
+  }
+
   badMacStreak(address: number): number {
     const s = this.slotOf(address);
     return s < 0 ? 0 : this.badMacs[s];

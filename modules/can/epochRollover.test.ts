@@ -115,3 +115,27 @@ test("aggregator: its counter for one meter crosses into the next epoch, the oth
   assert.equal(net.actions[1].reconnects, 1);
   assert.equal(net.meters[1].rejects.total(), cmd.length);
 });
+
+test("resynchronisation path: a receiver out of 8-bit reach makes a command time out, the link resyncs, the next command works", () => {
+  const { net, bus } = setup([3]);
+  net.publish(0);
+  net.run(50, 5);
+  assert.equal(command(net, 3, CMD_DISCONNECT), 0);
+  const epoch0 = net.meters[0].epoch();
+  // 300 commands the meter never hears: its receiver cannot rebuild the next FV from 8 bits.
+  bus.drop = (f: CanFrame) => functionOf(f.id) === FN_COMMAND;
+  for (let i = 0; i < 300; i++) net.aggregator.sendSecured(3, "COMMAND", { CmdCode: CMD_DISCONNECT, CmdTariff: 0, CmdArg: 0 });
+  bus.run();
+  bus.drop = null;
+  let outcome: CommandOutcome | undefined;
+  net.commands.send(3, CMD_RECONNECT, 0, 0, (o) => { outcome = o; });
+  net.run(1000, 5);
+  assert.equal(outcome, "timeout");
+  assert.equal(net.meters[0].rejects.total(), 3, "every attempt refused (bad MAC), none executed");
+  assert.equal(net.actions[0].reconnects, 0);
+  assert.ok(net.meters[0].epoch() > epoch0, "the poller resynchronised the meter after the timeout");
+  assert.equal(net.aggregator.isSynced(3), true);
+  assert.equal(command(net, 3, CMD_RECONNECT), 0, "the next command is acknowledged");
+  assert.equal(net.actions[0].reconnects, 1);
+  assert.equal(net.aggregator.rejects.total(), 0);
+});
