@@ -268,6 +268,21 @@ export class SimNetwork {
     return this.wallRun > 0 ? (this.clock.nowMs() - this.virtual0) / this.wallRun : 0;
   }
 
+  /**
+   * The transmit epoch a device persisted last (Storage "mn.txepoch" on a meter,
+   * "mn.aggepoch" on the aggregator), or null: after a day the busiest counters have
+   * used 65536 values, so the summary shows the renewal happened (modules/can/README.md,
+   * "Epoch changes").
+   */
+  txEpoch(n: SimNode, key: "txepoch" | "aggepoch"): number | null {
+    try {
+      const v = n.rt.eval(`require("Storage").read(${JSON.stringify("mn." + key)})`);
+      return typeof v === "string" && /^\d+$/.test(v) ? Number(v) : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** `meternet.status()` of a device as plain JSON, or null when it has no link. */
   status(n: SimNode): Record<string, unknown> | null {
     try {

@@ -100,6 +100,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
     assert.ok(m.polls > 100 && m.answered > 100, `meter ${m.address}: ${m.polls} polls, ${m.answered} answered`);
     assert.ok(m.answered >= m.polls - 3, `meter ${m.address}: ${m.answered} of ${m.polls} answered`);
     assert.equal(m.missed, 0);
+    assert.equal(m.txEpoch, 2, `meter ${m.address}: epoch 1 at boot, 2 after its sync`);
     assert.ok(m.readings >= m.answered, `meter ${m.address}: readings ${m.readings}`);
     assert.ok(m.windows > 1000, `meter ${m.address}: ${m.windows} kernel windows`);
   }
