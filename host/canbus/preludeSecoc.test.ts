@@ -94,3 +94,27 @@ test("prelude CAN1 signs aggregator sync requests and commands as the C does", (
   }
   assert.deepEqual(out[0], out[1]);
 });
+
+test("prelude CAN1 renews and restarts epochs as the C does (counters run on across a renewal)", () => {
+  const out: number[][] = [];
+  for (const make of [preludeCan1, modelCan]) {
+    const { can } = make();
+    const d = planCounters("meter");
+    assert.equal(can.secocInit(1, d.rx, d.tx, securePlan("meter")), 0);
+    assert.equal(can.secocKey(0, 5, MASTER, true), 0);
+    const data = new Uint8Array(4);
+    can.secocEpoch(2);
+    const fvs: number[] = [can.secocSend(0x085, data, -1)]; // COMMAND_ACK, rarely used
+    let last = -1;
+    for (let i = 0; i < 65536; i++) last = can.secocSend(0x185, data, -1);
+    fvs.push(last, can.secocSend(0x185, data, -1)); // the end of the epoch: -1
+    can.secocEpoch(3); // the renewal
+    fvs.push(can.secocSend(0x185, data, -1), can.secocSend(0x085, data, -1));
+    can.secocEpoch(-1); // a resynchronisation: restart
+    can.secocEpoch(4);
+    fvs.push(can.secocSend(0x185, data, -1), can.secocSend(0x085, data, -1));
+    out.push(fvs);
+  }
+  assert.deepEqual(out[0], [2 * 65536, 2 * 65536 + 65535, -1, 3 * 65536, 2 * 65536 + 1, 4 * 65536, 4 * 65536]);
+  assert.deepEqual(out[0], out[1]);
+});

@@ -4,13 +4,15 @@
  *   npm start -- [--meters N] [--speed X] [--duration S] [--port P] [--slcan-port P]
  *                [--console-port P] [--key-file F] [--start HH:MM] [--dips P]
  *                [--log FILE] [--status-every S] [--host H] [--password P] [--date YYYY-MM-DD]
- *                [--offline-after N] [--silence A@S]
+ *                [--offline-after N] [--silence A@S] [--until S]
  *
  * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
  * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
  * --duration S     headless: run S wall seconds, print the JSON summary as the last line,
  *                  exit 1 if a meter never answered, a frame was rejected, a bundle threw
  *                  or the web page failed
+ * --until S        headless: stop once S seconds of device time have run (86400: a
+ *                  simulated day, however fast the host is); --duration still caps it
  * --port P         aggregator web page on H:P (default 8080)
  * --host H         address the web page, SLCAN and consoles bind to (default 127.0.0.1,
  *                  this computer only; 0.0.0.0 opens them to the network: set --password)
@@ -44,6 +46,8 @@ interface Args {
   meters: number;
   speed: number;
   duration: number;
+  /** Device seconds after which a headless run ends (0: none). */
+  untilS?: number;
   port: number;
   slcanPort: number;
   consolePort: number;
@@ -73,6 +77,7 @@ export function parseArgs(argv: string[]): Args {
       case "--meters": a.meters = num(f, v, 1, 63); if (!Number.isInteger(a.meters)) throw new Error("--meters needs a whole number"); i++; break;
       case "--speed": a.speed = num(f, v, 0.01, 10000); i++; break;
       case "--duration": a.duration = num(f, v, 0.1, 1e7); i++; break;
+      case "--until": a.untilS = num(f, v, 1, 1e8); i++; break;
       case "--port": a.port = num(f, v, 0, 65535); i++; break;
       case "--slcan-port": a.slcanPort = num(f, v, -1, 65535); i++; break;
       case "--console-port": a.consolePort = num(f, v, 0, 65535); i++; break;
@@ -180,9 +185,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!target) { console.error(`meternet start: --silence: no meter ${args.silence.address}`); await net.stop(); return 2; }
     net.silenceAt(target, args.silence.afterS * 1000);
   }
-  net.run();
+  let reachedLimit: () => void = () => {};
+  const untilMs = (args.untilS ?? 0) > 0 ? (args.untilS as number) * 1000 : Infinity;
+  net.run(untilMs, () => reachedLimit());
   const t0 = performance.now();
-  const tty = out.isTTY === true && args.duration === 0;
+  const tty = out.isTTY === true && args.duration === 0 && untilMs === Infinity;
   let drawn = 0;
   const draw = () => {
     const lines = statusLines(net);
@@ -198,6 +205,7 @@ export async function main(argv: string[]): Promise<number> {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
     if (args.duration > 0) end = setTimeout(resolve, args.duration * 1000);
+    reachedLimit = resolve;
   });
   await stopped;
   // stopped by a signal before --duration: the pending timer would keep the process alive

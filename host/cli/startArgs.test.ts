@@ -27,3 +27,10 @@ test("impossible or malformed values are refused with the option named", () => {
   assert.throws(() => parseArgs(["--silence", "3"]), /--silence needs ADDRESS@SECONDS/);
   assert.throws(() => parseArgs(["--password"]), /--password needs a value/);
 });
+
+test("--until: device seconds of a headless run (a simulated day: 86400), bad values refused", () => {
+  assert.equal(parseArgs([]).untilS, undefined);
+  assert.equal(parseArgs(["--until", "86400", "--speed", "1000"]).untilS, 86400);
+  assert.throws(() => parseArgs(["--until", "0"]), /--until needs a number 1..100000000, got '0'/);
+  assert.throws(() => parseArgs(["--until", "1e1x"]), /--until needs a number/);
+});

@@ -202,14 +202,19 @@ export class SimNetwork {
     this.httpPort = await this.aggregator.rt.http.boundPort(80);
   }
 
-  /** Advances the clock at `speed` x wall time until stop(). */
-  run(): void {
+  /**
+   * Advances the clock at `speed` x wall time until stop(), or until `limitMs` of device
+   * time have run (then `onLimit` is called once and the clock stands still): a simulated
+   * day is then a day whatever speed the host manages.
+   */
+  run(limitMs = Infinity, onLimit?: () => void): void {
     this.wallStart = performance.now();
     this.virtualStart = this.clock.nowMs();
     this.virtual0 = this.virtualStart;
+    const end = this.virtual0 + limitMs;
     const step = () => {
       const t0 = performance.now();
-      const target = this.virtualStart + (t0 - this.wallStart) * this.o.speed;
+      const target = Math.min(end, this.virtualStart + (t0 - this.wallStart) * this.o.speed);
       try {
         // Bounded slices keep the host's event loop (web, SLCAN, consoles) responsive.
         while (this.clock.nowMs() < target && performance.now() - t0 < 50) {
@@ -225,6 +230,11 @@ export class SimNetwork {
       const t1 = performance.now();
       this.busyMs += t1 - t0;
       this.wallRun = t1 - this.wallStart;
+      if (this.clock.nowMs() >= end) {
+        this.pacing = undefined;
+        if (onLimit) onLimit();
+        return;
+      }
       this.pacing = setTimeout(step, this.o.speed >= 10 ? 2 : 10);
     };
     this.pacing = setTimeout(step, 0);
@@ -256,6 +266,21 @@ export class SimNetwork {
   /** Device seconds per wall second since run(). */
   achievedSpeed(): number {
     return this.wallRun > 0 ? (this.clock.nowMs() - this.virtual0) / this.wallRun : 0;
+  }
+
+  /**
+   * The transmit epoch a device persisted last (Storage "mn.txepoch" on a meter,
+   * "mn.aggepoch" on the aggregator), or null: after a day the busiest counters have
+   * used 65536 values, so the summary shows the renewal happened (modules/can/README.md,
+   * "Epoch changes").
+   */
+  txEpoch(n: SimNode, key: "txepoch" | "aggepoch"): number | null {
+    try {
+      const v = n.rt.eval(`require("Storage").read(${JSON.stringify("mn." + key)})`);
+      return typeof v === "string" && /^\d+$/.test(v) ? Number(v) : null;
+    } catch {
+      return null;
+    }
   }
 
   /** `meternet.status()` of a device as plain JSON, or null when it has no link. */

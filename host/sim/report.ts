@@ -152,6 +152,7 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     meters.push({
       address: n.meter.address, appliance: n.meter.appliance.kind, polls: v.polls ?? 0, answered: v.answered ?? 0, missed: v.missed ?? 0,
       readings: v.readings ?? 0, windows: n.adc ? n.adc.windows : 0, rejected: rejectTotal(s.rejects as Rejects), relay: s.relay ?? "?", commands: s.commands ?? 0,
+      txEpoch: net.txEpoch(n, "txepoch"),
     });
   }
   if (net.cogen) addRejects(net.cogen.node.rejects as unknown as Rejects);
@@ -172,6 +173,7 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     rejected,
     decisions: decisions(net),
     commands: a.commands ?? null,
+    aggregatorTxEpoch: net.txEpoch(net.aggregator, "aggepoch"),
     frames: { tx: a.can ? (a.can as Json).txFrames : 0, rx: a.can ? (a.can as Json).rxFrames : 0 },
     web,
     uncaught,

@@ -100,6 +100,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
     assert.ok(m.polls > 100 && m.answered > 100, `meter ${m.address}: ${m.polls} polls, ${m.answered} answered`);
     assert.ok(m.answered >= m.polls - 3, `meter ${m.address}: ${m.answered} of ${m.polls} answered`);
     assert.equal(m.missed, 0);
+    assert.equal(m.txEpoch, 2, `meter ${m.address}: epoch 1 at boot, 2 after its sync`);
     assert.ok(m.readings >= m.answered, `meter ${m.address}: readings ${m.readings}`);
     assert.ok(m.windows > 1000, `meter ${m.address}: ${m.windows} kernel windows`);
   }
@@ -114,7 +115,8 @@ test("npm start --silence: a meter that stops answering is offline, excluded, an
   const dir = mkdtempSync(join(tmpdir(), "meternet-start-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "key.json"), JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
-  const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--duration", "8", "--speed", "60", "--port", "0",
+  // --until: the run ends after 480 s of device time however fast this host is (--duration caps the wall time).
+  const p = spawn(process.execPath, ["--import", "tsx", "host/cli/main.ts", "start", "--until", "480", "--duration", "60", "--speed", "60", "--port", "0",
     "--slcan-port", "-1", "--console-port", "0", "--key-file", join(dir, "key.json"), "--log", join(dir, "sim.log"), "--status-every", "100",
     "--silence", "3@120", "--offline-after", "4", "--password", "correct horse"], { cwd: root });
   let out = "";
@@ -124,6 +126,8 @@ test("npm start --silence: a meter that stops answering is offline, excluded, an
   const s = JSON.parse(lines[lines.length - 1]);
   assert.equal(code, 1);
   assert.equal(s.ok, false);
+  assert.ok(s.simulatedS >= 480 && s.simulatedS < 482, `stopped at ${s.simulatedS} s of device time`);
+  assert.ok(s.wallS < 60, `ended by --until, not --duration (${s.wallS} s)`);
   assert.deepEqual(s.failures, [s.failures.find((f: string) => /^meter 3 offline at the end \(\d+ polls missed in a row\)$/.test(f))]);
   assert.equal(s.site.offline.length, 1);
   assert.equal(s.site.offline[0].meter, 3);

@@ -61,8 +61,12 @@ export class AggregatorNode {
   private readonly tx: PersistedEpoch;
   /** Per address: its slot + 1, 0 when not configured. */
   private readonly slots = new Uint8Array(METERS_PER_BUS);
-  /** Per slot: aggregator epoch the meter was synchronised under, -1: not synchronised. */
-  private readonly syncedTxEpoch: Float64Array;
+  /**
+   * Per slot: 1 when the meter is synchronised. Our transmit counters restart only at
+   * boot (a new node), and a renewed epoch lets them run on, so a synchronisation holds
+   * until the meter is resynchronised.
+   */
+  private readonly synced: Uint8Array;
   /** Per slot: the meter's epoch from its last sync response, -1: none. */
   private readonly meterEpochs: Float64Array;
   /** Per slot: consecutive answers with a bad MAC (a sign of lost synchronisation). */
@@ -82,9 +86,8 @@ export class AggregatorNode {
     this.can = can;
     this.tx = new PersistedEpoch(opts.store, "aggepoch", function (e: number) { can.secocEpoch(e); });
     this.rejects = new RejectCounter("aggregator", opts.log);
-    this.syncedTxEpoch = new Float64Array(n);
+    this.synced = new Uint8Array(n);
     this.meterEpochs = new Float64Array(n);
-    this.syncedTxEpoch.fill(-1);
     this.meterEpochs.fill(-1);
     this.badMacs = new Uint8Array(n);
     this.alarmCodes = new Uint8Array(n);
@@ -126,7 +129,17 @@ export class AggregatorNode {
 
   isSynced(address: number): boolean {
     const s = this.slotOf(address);
-    return s >= 0 && this.syncedTxEpoch[s] >= 0 && this.syncedTxEpoch[s] === this.tx.epoch();
+    return s >= 0 && this.synced[s] === 1 && this.tx.epoch() >= 0;
+  }
+
+  /**
+   * A command went unacknowledged through every retry (CommandSender): a receiver on
+   * this link may be unable to rebuild the FV from 8 bits, so the meter counts as
+   * unsynchronised and the poller resynchronises it (the resync path of SecOC).
+   */
+  lostSync(address: number): void {
+    const s = this.slotOf(address);
+    if (s >= 0) this.synced[s] = 0;
   }
 
   badMacStreak(address: number): number {
@@ -143,7 +156,7 @@ export class AggregatorNode {
   requestSync(address: number): number {
     const s = this.slotOf(address);
     if (s < 0) return -1;
-    this.syncedTxEpoch[s] = -1; // until the answer: the controller verifies nothing from this meter anyway
+    this.synced[s] = 0; // until the answer: the controller verifies nothing from this meter anyway
     const id = canId(FN_SYNC_REQUEST, address);
     let r = this.can.secocSend(id, this.zero4, -1);
     if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.zero4, -1);
@@ -164,9 +177,12 @@ export class AggregatorNode {
     const m = messageByName(message);
     const s = this.slotOf(address);
     if (s < 0 || m.sender !== "aggregator" || layoutOf(m) !== "secured" || !this.isSynced(address)) return -1;
-    const r = this.can.secocSend(canId(m.fn, address), encodeData(m, values), -1);
-    // The epoch is used up: the next one is persisted, and every meter needs a sync first.
-    if (r === SECOC_ENOFV) this.tx.renew();
+    const id = canId(m.fn, address);
+    const data = encodeData(m, values);
+    let r = this.can.secocSend(id, data, -1);
+    // This meter's counter used the last value of the epoch: the next one is persisted
+    // and the counter carries into it (the others run on; no meter needs a sync).
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, data, -1);
     return r;
   }
 
@@ -224,7 +240,7 @@ export class AggregatorNode {
     if (epoch <= this.meterEpochs[s]) { this.rejects.rejectId("stale", id, "meter epoch " + epoch + " not above " + this.meterEpochs[s]); return; }
     this.meterEpochs[s] = epoch;
     this.can.secocRx(s, epoch * SEQ_SPAN - 1); // also drops the challenge
-    this.syncedTxEpoch[s] = this.tx.epoch();
+    this.synced[s] = 1;
     this.badMacs[s] = 0;
     this.opts.log("aggregator: meter " + address + " synchronised at epoch " + epoch);
     this.onSynced(address);

@@ -14,6 +14,11 @@ export { CMD_DISCONNECT, CMD_RECONNECT, CMD_SET_TOU_START };
 export interface CommandTarget {
   isSynced(address: number): boolean;
   sendSecured(address: number, message: string, values: SignalValues): number;
+  /**
+   * Every attempt of a command went unacknowledged: a counter of this meter's link may be
+   * out of 8-bit reach (more than 255 frames lost), so resynchronise before the next.
+   */
+  lostSync?(address: number): void;
 }
 
 /** Final outcome: the meter's AckStatus (0 = done), or "timeout" after all retries. */
@@ -80,6 +85,7 @@ export class CommandSender {
       if (p.attempts <= this.retries) this.transmit(p);
       else {
         this.pending.splice(i, 1);
+        if (this.target.lostSync) this.target.lostSync(p.address);
         p.done("timeout");
       }
     }

@@ -11,6 +11,10 @@ export function registerKats(suite: KatSuite): void {
     expectEqual("equal low is next block", reconstructFreshness(0x1234600, 0x00), 0x1234700);
     // 40-bit values: epoch 0x123456, sequence 0x01FF.
     expectEqual("40 bit", reconstructFreshness(0x123456 * 65536 + 0x01ff, 0x02), 0x123456 * 65536 + 0x0202);
+    // Epoch boundary: a counter carrying into the next epoch is rebuilt; one that jumped
+    // to it from a low sequence (what a shared epoch change did) is not.
+    expectEqual("epoch carry", reconstructFreshness(5 * 65536 + 0xffff, 0x00), 6 * 65536);
+    expectEqual("epoch jump not rebuilt", reconstructFreshness(5 * 65536 + 3, 0x00), 5 * 65536 + 0x100);
   });
   suite.check("transmit freshness resumes above everything used before a reboot", () => {
     const data: { [k: string]: string } = {};

@@ -125,7 +125,8 @@ export class MeterNode {
   publishRows(values: Float64Array): number {
     this.lastRows = values;
     let r = this.can.secocPublish(values, this.latest);
-    // A counter used its 65536th value: the next epoch, persisted first, then again.
+    // A counter used the last value of the epoch: the next one, persisted first (the
+    // counters run on into it, none jumps), then again.
     if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocPublish(values, this.latest);
     return r < 0 ? 0 : r;
   }
@@ -229,7 +230,8 @@ export class MeterNode {
   /** Accepted by the controller: MAC good and FV above the last sync (the controller recorded it). */
   private onSyncRequest(fv: number): void {
     // Persist first: a replay of this request after a reboot must stay stale.
-    if (!this.opts.store.set(SYNC_KEY, String(fv)) || !this.tx.renew()) {
+    // Every counter restarts at the new epoch the response announces.
+    if (!this.opts.store.set(SYNC_KEY, String(fv)) || !this.tx.restart()) {
       this.opts.log("meter " + this.address + ": cannot persist sync state; not answering");
       return;
     }

@@ -236,8 +236,8 @@ var CAN1 = (function () {
   }
   function nextFv(c) {
     if (sc.epoch < 0) return -1;
-    if (sc.seq[c] >= 65536) { sc.epoch = -1; return -1; }
-    return sc.epoch * 65536 + sc.seq[c]++;
+    if (sc.next[c] >= (sc.epoch + 1) * 65536) return -1; // the end of the epoch: the caller renews it
+    return sc.next[c]++;
   }
   // The payload of id into out8; FV used or negative (secocNode.h mn_secoc_node_sign).
   function sign(id, data, fv) {
@@ -294,7 +294,7 @@ var CAN1 = (function () {
     secocInit: function (slots, rx, tx, plan) {
       if (!(slots >= 1 && slots <= 64 && rx >= 1 && rx <= 15 && tx >= 1 && tx <= 15) || !plan || plan.length !== 64) return -22;
       sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64),
-        epoch: -1, seq: new Uint32Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
+        epoch: -1, next: new Float64Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
       sc.rxLast.fill(-1); sc.challenge.fill(-1); sc.syncLast.fill(-1);
       return 0;
     },
@@ -305,7 +305,13 @@ var CAN1 = (function () {
       sc.addr[address] = slot + 1;
       return 0;
     },
-    secocEpoch: function (e) { if (sc) { sc.epoch = e >= 0 && e <= 16777215 ? e : -1; sc.seq.fill(0); } },
+    // An epoch above the valid one renews (counters run on); else every counter restarts at it.
+    secocEpoch: function (e) {
+      if (!sc) return;
+      var ok = e >= 0 && e <= 16777215, renewal = ok && sc.epoch >= 0 && e > sc.epoch;
+      sc.epoch = ok ? e : -1;
+      if (ok && !renewal) sc.next.fill(e * 65536);
+    },
     secocRx: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) { sc.rxLast.fill(fv, slot * sc.rx, (slot + 1) * sc.rx); sc.challenge[slot] = -1; } },
     secocSyncLast: function (slot, fv) { if (sc && slot >= 0 && slot < sc.slots) sc.syncLast[slot] = fv; },
     secocSend: function (id, data, fv) {

@@ -82,6 +82,7 @@ int main(void) {
     uint8_t mk[16];
     mn_secoc_meter_key(master, a, mk);
     mn_secoc_node_key(met, 0, a, mk, 0);
+    mn_secoc_node_set_epoch(met, -1); /* a restart, not a renewal */
     mn_secoc_node_set_epoch(met, 3);
     mn_secoc_node_sign(met, 0x180 + a, data, -1, frames[a]);
     mn_secoc_node_set_rx(agg, a, 3 * 65536 - 1);

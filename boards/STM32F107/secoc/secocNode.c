@@ -18,16 +18,17 @@
 #define CODEC_AT (MAP_AT + 64) /* MN_SECOC_CODEC_BYTES; byte CODEC_AT + 32 + fn = count | flags */
 #define SLOTS_AT (CODEC_AT + MN_SECOC_CODEC_BYTES)
 #define MAGIC 0x53
-/* Per slot: key, K2, challenge, last sync, receive counters, transmit sequences. */
+/* Per slot: key, K2, challenge, last sync, receive counters, transmit counters (each
+ * its next FV, 40 bits big-endian: a counter runs on across epochs, see set_epoch). */
 #define S_KEY 0
 #define S_K2 16
 #define S_CHALLENGE 32
 #define S_SYNC 38
 #define S_RX 44
 #define FV_FIELD 6 /* valid flag + 40-bit big-endian value */
-#define SEQ_FIELD 3
+#define TX_FIELD 5
 
-static size_t slot_bytes(unsigned rx, unsigned tx) { return S_RX + FV_FIELD * rx + SEQ_FIELD * tx; }
+static size_t slot_bytes(unsigned rx, unsigned tx) { return S_RX + FV_FIELD * rx + TX_FIELD * tx; }
 
 size_t mn_secoc_node_bytes(unsigned slots, unsigned rxPerSlot, unsigned txPerSlot) {
   if (slots < 1 || slots > MN_SECOC_MAX_SLOTS || rxPerSlot < 1 || rxPerSlot > MN_SECOC_MAX_COUNTERS ||
@@ -86,14 +87,32 @@ int mn_secoc_node_key(uint8_t *st, unsigned slot, unsigned address, const uint8_
   return 0;
 }
 
+static int64_t get40(const uint8_t *b) {
+  int64_t v = 0;
+  for (int i = 0; i < 5; i++) v = (v << 8) | b[i];
+  return v;
+}
+
+static void put40(uint8_t *b, int64_t v) {
+  for (int i = 4; i >= 0; i--) { b[i] = (uint8_t)(v & 0xFF); v >>= 8; }
+}
+
 void mn_secoc_node_set_epoch(uint8_t *st, int64_t epoch) {
   if (st[H_MAGIC] != MAGIC) return;
   int ok = epoch >= 0 && epoch <= MN_SECOC_EPOCH_MAX;
+  /* A renewal (an epoch above the valid one) only raises the limit: every counter runs
+   * on, so none jumps and its receiver rebuilds it from 8 bits. Anything else (boot,
+   * or a resynchronisation after -1) restarts every counter at the epoch. */
+  int renewal = ok && mn_secoc_node_epoch(st) >= 0 && epoch > mn_secoc_node_epoch(st);
   st[H_EPOCH_VALID] = (uint8_t)ok;
   st[H_EPOCH] = (uint8_t)(ok ? epoch >> 16 : 0);
   st[H_EPOCH + 1] = (uint8_t)(ok ? epoch >> 8 : 0);
   st[H_EPOCH + 2] = (uint8_t)(ok ? epoch : 0);
-  for (unsigned s = 0; s < st[H_SLOTS]; s++) memset(slot_at(st, s) + S_RX + FV_FIELD * st[H_RX], 0, SEQ_FIELD * st[H_TX]);
+  if (!ok || renewal) return;
+  for (unsigned s = 0; s < st[H_SLOTS]; s++) {
+    uint8_t *q = slot_at(st, s) + S_RX + FV_FIELD * st[H_RX];
+    for (unsigned c = 0; c < st[H_TX]; c++) put40(q + TX_FIELD * c, epoch * MN_SECOC_SEQ_SPAN);
+  }
 }
 
 int64_t mn_secoc_node_epoch(const uint8_t *st) {
@@ -118,19 +137,17 @@ int64_t mn_secoc_node_rx(const uint8_t *st, unsigned slot, unsigned counter) {
   return get_fv(slot_at_c(st, slot) + S_RX + FV_FIELD * counter);
 }
 
-/* The next FV of transmit counter c of slot s, or -1 (no epoch, or the epoch is used up). */
+/* The next FV of transmit counter c of slot s, or -1: no epoch, or the counter used
+ * the last value below the next epoch (the caller persists and sets it; the counter
+ * then carries into it and the others keep their values). */
 static int64_t next_fv(uint8_t *st, uint8_t *s, unsigned c) {
   int64_t epoch = mn_secoc_node_epoch(st);
   if (epoch < 0) return -1;
-  uint8_t *q = s + S_RX + FV_FIELD * st[H_RX] + SEQ_FIELD * c;
-  uint32_t seq = ((uint32_t)q[0] << 16) | ((uint32_t)q[1] << 8) | q[2];
-  if (seq >= MN_SECOC_SEQ_SPAN) {
-    st[H_EPOCH_VALID] = 0; /* the caller must persist and set the next epoch */
-    return -1;
-  }
-  uint32_t n = seq + 1;
-  q[0] = (uint8_t)(n >> 16); q[1] = (uint8_t)(n >> 8); q[2] = (uint8_t)n;
-  return epoch * MN_SECOC_SEQ_SPAN + seq;
+  uint8_t *q = s + S_RX + FV_FIELD * st[H_RX] + TX_FIELD * c;
+  int64_t fv = get40(q);
+  if (fv >= (epoch + 1) * MN_SECOC_SEQ_SPAN) return -1;
+  put40(q, fv + 1);
+  return fv;
 }
 
 /* Slot of a standard identifier's address, or -1. */

@@ -18,10 +18,10 @@
  * for the meters it is configured with; on the host malloc). Nothing in it is
  * aligned: every field is read and written by bytes, so the buffer may sit at any
  * address. Per slot: key 16 + K2 16 + challenge 6 + last sync 6 + 6 per receive
- * counter + 3 per transmit counter; 296 bytes of header, plan, address map and
+ * counter + 5 per transmit counter; 296 bytes of header, plan, address map and
  * codec table. Aggregator, 64 meters x 9 receive counters x 1 transmit counter:
- * 296 + 64 x 101 = 6760 bytes. Meter, 1 slot, 2 receive and 9 transmit counters:
- * 296 + 83 = 379.
+ * 296 + 64 x 103 = 6888 bytes. Meter, 1 slot, 2 receive and 9 transmit counters:
+ * 296 + 101 = 397.
  *
  * Not thread-safe: call everything from one context (the main loop).
  *
@@ -48,7 +48,8 @@
 #define MN_SECOC_EPOCH_MAX 0xFFFFFF
 
 /* Returned by sign for "no freshness value": no epoch set, or this counter used
- * the last value of the epoch (the caller persists the next epoch, sets it, retries). */
+ * the last value of the epoch (the caller persists the next epoch, sets it, retries;
+ * the other counters keep signing meanwhile). */
 #define MN_SECOC_ENOFV (-1)
 #define MN_SECOC_EINVAL (-22)
 
@@ -63,8 +64,14 @@ int mn_secoc_node_init(uint8_t *st, size_t bytes, unsigned slots, unsigned rxPer
  * derived from key16 as the master key (mn_secoc_meter_key). The address's
  * frames map to this slot from now on. 0, MN_SECOC_EINVAL or -1 (cipher). */
 int mn_secoc_node_key(uint8_t *st, unsigned slot, unsigned address, const uint8_t key16[16], int derive);
-/* The transmit epoch (persisted by the caller BEFORE this call); every counter
- * restarts at sequence 0. -1: none (nothing can be signed). */
+/* The transmit epoch (persisted by the caller BEFORE this call). Each transmit
+ * counter is a 40-bit FV that may run up to the end of this epoch.
+ *   - An epoch above the valid current one is a renewal (after MN_SECOC_ENOFV): the
+ *     limit rises and every counter runs on where it was, so an epoch change never
+ *     makes a counter jump (its receiver rebuilds it from 8 bits).
+ *   - Otherwise (boot, or a resynchronisation: -1 first, then the new epoch) every
+ *     counter restarts at epoch * 65536.
+ * -1: none (nothing can be signed). */
 void mn_secoc_node_set_epoch(uint8_t *st, int64_t epoch);
 int64_t mn_secoc_node_epoch(const uint8_t *st);
 /* Every receive counter of slot to fv (-1: unsynchronised); the outstanding

@@ -170,6 +170,9 @@ static void reconstruction(void **state) {
   assert_int_equal(mn_secoc_reconstruct(0x1234600, 0x00), 0x1234700);
   assert_int_equal(mn_secoc_reconstruct(0x123456LL * 65536 + 0x01ff, 0x02), 0x123456LL * 65536 + 0x0202);
   assert_int_equal(mn_secoc_reconstruct(0xFFFFFFFFFELL, 0xff), 0xFFFFFFFFFFLL);
+  /* freshness.kat.ts: a carry into the next epoch is rebuilt, a jump to it is not */
+  assert_int_equal(mn_secoc_reconstruct(5LL * 65536 + 0xffff, 0x00), 6LL * 65536);
+  assert_int_equal(mn_secoc_reconstruct(5LL * 65536 + 3, 0x00), 5LL * 65536 + 0x100);
 }
 
 /* A meter (address 5) and an aggregator with meters 5 and 9, plans as secured.ts builds them. */
@@ -206,8 +209,8 @@ static void node_round_trip(void **state) {
   int64_t fv = 0;
   uint32_t d = 0;
   hex(MASTER, master, 16);
-  assert_int_equal(mn_secoc_node_bytes(64, 9, 1), 296 + 64 * 101);
-  assert_int_equal(mn_secoc_node_bytes(1, 2, 9), 379);
+  assert_int_equal(mn_secoc_node_bytes(64, 9, 1), 296 + 64 * 103);
+  assert_int_equal(mn_secoc_node_bytes(1, 2, 9), 397);
   assert_int_equal(mn_secoc_node_bytes(65, 9, 1), 0);
   meter_plan(plan);
   assert_int_equal(mn_secoc_node_init(met, sizeof met, 1, 2, 9, plan), 0);
@@ -247,7 +250,8 @@ static void node_round_trip(void **state) {
   mn_secoc_node_set_rx(agg, 0, 3 * 65536 - 1); /* the meter's epoch 3 */
   assert_int_equal(mn_secoc_node_verify(agg, 0x105, 0, 8, resp, &fv, &d), MN_SECOC_STALE); /* challenge dropped */
 
-  /* meter epoch 3 after the sync: readings verify, once */
+  /* meter epoch 3 after the sync (a restart: -1 first): readings verify, once */
+  mn_secoc_node_set_epoch(met, -1);
   mn_secoc_node_set_epoch(met, 3);
   assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 3 * 65536);
   assert_int_equal(mn_secoc_node_verify(agg, 0x185, 0, 8, out, &fv, &d), MN_SECOC_OK);
@@ -279,12 +283,86 @@ static void epoch_used_up(void **state) {
   for (int i = 0; i < MN_SECOC_SEQ_SPAN; i++) last = mn_secoc_node_sign(met, 0x185, data, -1, out);
   assert_int_equal(last, 7 * 65536 + 65535);
   assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), MN_SECOC_ENOFV);
-  assert_int_equal(mn_secoc_node_epoch(met), -1);
-  assert_int_equal(mn_secoc_node_sign(met, 0x005, data, -1, out), MN_SECOC_ENOFV); /* nothing until a new epoch */
+  assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), MN_SECOC_ENOFV); /* until the next epoch */
+  assert_int_equal(mn_secoc_node_epoch(met), 7);
+  assert_int_equal(mn_secoc_node_sign(met, 0x005, data, -1, out), 7 * 65536); /* the others run on */
   mn_secoc_node_set_epoch(met, 8);
   assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 8 * 65536);
+  assert_int_equal(mn_secoc_node_sign(met, 0x005, data, -1, out), 7 * 65536 + 1);
   mn_secoc_node_set_epoch(met, MN_SECOC_EPOCH_MAX + 1);
   assert_int_equal(mn_secoc_node_epoch(met), -1);
+}
+
+/* The defect of a simulated day (18.2 h): the busiest counter used its 65536th value,
+ * the renewal moved every counter to the next epoch, and the rarely used ack counter
+ * jumped by ~65536, which its receiver cannot rebuild from 8 bits. The renewal (the
+ * caller persists epoch + 1 and sets it while an epoch is valid) must let every counter
+ * run on: the busy one carries into the new epoch, the others do not move. */
+static void epoch_change_keeps_counters_continuous(void **state) {
+  (void)state;
+  uint8_t master[16], plan[64], out[8], first[8], data[4] = {0}, ack[4] = {1, 0, 0, 0};
+  uint8_t met[400], agg[8000];
+  int64_t fv = 0;
+  uint32_t d = 0;
+  hex(MASTER, master, 16);
+  meter_plan(plan);
+  mn_secoc_node_init(met, sizeof met, 1, 2, 9, plan);
+  mn_secoc_node_key(met, 0, 5, master, 1);
+  agg_plan(plan);
+  mn_secoc_node_init(agg, sizeof agg, 2, 9, 1, plan);
+  mn_secoc_node_key(agg, 0, 5, master, 1);
+  mn_secoc_node_key(agg, 1, 9, master, 1);
+  mn_secoc_node_set_epoch(met, 2);
+  mn_secoc_node_set_rx(agg, 0, 2 * 65536 - 1); /* what the sync established */
+  assert_int_equal(mn_secoc_node_sign(met, 0x085, ack, -1, first), 2 * 65536); /* COMMAND_ACK, once */
+  assert_int_equal(mn_secoc_node_verify(agg, 0x085, 0, 8, first, &fv, &d), MN_SECOC_OK);
+  for (int i = 0; i < MN_SECOC_SEQ_SPAN; i++) {
+    assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 2 * 65536 + i);
+    if (i % 200 == 0) assert_int_equal(mn_secoc_node_verify(agg, 0x185, 0, 8, out, &fv, &d), MN_SECOC_OK);
+  }
+  assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), MN_SECOC_ENOFV);
+  assert_int_equal(mn_secoc_node_epoch(met), 2); /* the other counters still have values */
+  assert_int_equal(mn_secoc_node_sign(met, 0x005, data, -1, out), 2 * 65536); /* ALARM */
+  mn_secoc_node_set_epoch(met, 3); /* the renewal: persisted by the caller, then set */
+  assert_int_equal(mn_secoc_node_epoch(met), 3);
+  assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 3 * 65536); /* carry: +1 */
+  assert_int_equal(mn_secoc_node_verify(agg, 0x185, 0, 8, out, &fv, &d), MN_SECOC_OK);
+  assert_int_equal(fv, 3 * 65536);
+  assert_int_equal(mn_secoc_node_sign(met, 0x085, ack, -1, out), 2 * 65536 + 1); /* no jump */
+  assert_int_equal(mn_secoc_node_verify(agg, 0x085, 0, 8, out, &fv, &d), MN_SECOC_OK);
+  assert_int_equal(fv, 2 * 65536 + 1);
+  assert_int_equal(mn_secoc_node_verify(agg, 0x085, 0, 8, first, &fv, &d), MN_SECOC_STALE); /* replay */
+  assert_int_equal(mn_secoc_node_verify(agg, 0x085, 0, 8, out, &fv, &d), MN_SECOC_STALE);
+
+  /* The aggregator: one counter per meter under one epoch. Meter 5's counter crossing
+   * it must not move meter 9's (commanded rarely). */
+  mn_secoc_node_set_epoch(agg, 4);
+  uint8_t met9[400];
+  meter_plan(plan);
+  mn_secoc_node_init(met9, sizeof met9, 1, 2, 9, plan);
+  mn_secoc_node_key(met9, 0, 9, master, 1);
+  mn_secoc_node_set_epoch(met9, 1);
+  uint8_t cmd[4] = {1, 0, 0, 0};
+  assert_int_equal(mn_secoc_node_sign(agg, 0x0C9, data, -1, out), 4 * 65536); /* sync request */
+  assert_int_equal(mn_secoc_node_verify(met9, 0x0C9, 0, 8, out, &fv, &d), MN_SECOC_OK);
+  for (int i = 0; i < MN_SECOC_SEQ_SPAN; i++) mn_secoc_node_sign(agg, 0x045, cmd, -1, out);
+  assert_int_equal(mn_secoc_node_sign(agg, 0x045, cmd, -1, out), MN_SECOC_ENOFV);
+  mn_secoc_node_set_epoch(agg, 5);
+  assert_int_equal(mn_secoc_node_sign(agg, 0x045, cmd, -1, out), 5 * 65536);
+  assert_int_equal(mn_secoc_node_sign(agg, 0x049, cmd, -1, out), 4 * 65536 + 1);
+  assert_int_equal(mn_secoc_node_verify(met9, 0x049, 0, 8, out, &fv, &d), MN_SECOC_OK);
+  assert_int_equal(fv, 4 * 65536 + 1);
+  assert_int_equal(mn_secoc_node_verify(met9, 0x049, 0, 8, out, &fv, &d), MN_SECOC_STALE);
+
+  /* A restart (resynchronisation: -1, then the new epoch) moves every counter to it. */
+  mn_secoc_node_set_epoch(met, -1);
+  assert_int_equal(mn_secoc_node_sign(met, 0x085, ack, -1, out), MN_SECOC_ENOFV);
+  mn_secoc_node_set_epoch(met, 4);
+  assert_int_equal(mn_secoc_node_sign(met, 0x085, ack, -1, out), 4 * 65536);
+  assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 4 * 65536);
+  /* An epoch at or below the current one is no renewal: a restart, as before. */
+  mn_secoc_node_set_epoch(met, 4);
+  assert_int_equal(mn_secoc_node_sign(met, 0x185, data, -1, out), 4 * 65536);
 }
 
 /* The data signals of messages.ts (rows 0..23: start bit, length, kind) and each
@@ -410,6 +488,7 @@ int main(void) {
     cmocka_unit_test(reconstruction),
     cmocka_unit_test(node_round_trip),
     cmocka_unit_test(epoch_used_up),
+    cmocka_unit_test(epoch_change_keeps_counters_continuous),
     cmocka_unit_test(codec_matches_typescript),
     cmocka_unit_test(publish_signs_and_arms),
     cmocka_unit_test(decode_matches_typescript),
