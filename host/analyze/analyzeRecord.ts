@@ -7,6 +7,8 @@ import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./re
 import { createChain, windowReading, type ChainOutput } from "../native/metering.ts";
 import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
 import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
+import { kernelFlagNames, thdMaxOrderOf, unionFlags } from "./windowFlags.ts";
+import { rangeText } from "./measuringRange.ts";
 
 export interface AnalyzeOptions {
   v?: string;
@@ -49,9 +51,16 @@ export interface AnalyzeResult {
   /** null: no declared voltage (a dead voltage channel and no --nominal-v): no events. */
   declaredV: number | null;
   declaredFrom: string;
-  windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow }[];
+  /**
+   * flags: what may be wrong with the window (windowFlags.ts: the kernel's flags, the
+   * measuring range); thdMaxOrder: the highest harmonic order its THD and groups include.
+   */
+  windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow; flags: string[]; thdMaxOrder: number }[];
   events: VoltageEvent[];
-  aggregates: AggregateReading[];
+  /** flags: the union of the flags of the aggregate's windows. */
+  aggregates: (AggregateReading & { flags: string[] })[];
+  /** Lowest thdMaxOrder of the windows (50 when there are none). */
+  thdMaxOrder: number;
   segments: SegmentReport[];
   /** False for a voltage-only record: current-derived quantities are meaningless. */
   hasCurrent: boolean;
@@ -137,8 +146,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     notes.push(`${declaredFrom}; no events are reported`);
   } else if (lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
   const windows: AnalyzeResult["windows"] = [];
+  const ranges = input.ranges;
   const events: VoltageEvent[] = [];
-  const aggregates: AggregateReading[] = [];
+  const aggregates: AnalyzeResult["aggregates"] = [];
   const segments: SegmentReport[] = [];
   runs.forEach((run, k) => {
     const kernel = kernels[k]!;
@@ -168,6 +178,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const firstWindow = windows.length;
     // No regrid and no retune: a record's rate is what it is (the run's mean rate).
     const chain = createChain({ calibration: cal, declaredV: chainV, utcAtStartS: input.startUtcS + run.fromS, startRateHz: run.kernelRateHz, nominalHz: input.nominalHz });
+    // This run's windows in the chain's own time, for the aggregates' flags.
+    const local: { startS: number; flags: string[] }[] = [];
     const take = (out: ChainOutput): void => {
       for (const e of out.events) {
         const t0 = toRecordS(e.startS);
@@ -176,9 +188,21 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
       for (const x of out.windows) {
         const r = x.r;
         const t0 = toRecordS(r.startS);
-        windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel: byStart.get(r.startS) ?? current! });
+        const kernel = byStart.get(r.startS) ?? current!;
+        const flags = kernelFlagNames(r.flags);
+        if (kernel.droppedBefore > 0) flags.push("windows-dropped");
+        if (ranges.v && r.vRmsV < ranges.v.lowRms) flags.push("below-range-v");
+        if (ranges.i && input.i && r.iRmsA < ranges.i.lowRms) flags.push("below-range-i");
+        const thdMaxOrder = thdMaxOrderOf({ ...kernel, ...r } as { thdMaxOrder?: number; harmonicMaxOrder?: number }, run.rateHz, r.fHz);
+        windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel, flags: unionFlags([flags]), thdMaxOrder });
+        local.push({ startS: r.startS, flags });
       }
-      for (const a of out.aggregates) aggregates.push({ ...a, startS: toRecordS(a.startS) });
+      // An aggregate is its last a.windows windows that start before its end (the chain
+      // emits a 10-minute aggregate before adding the window that opens the next one).
+      for (const a of out.aggregates) {
+        const inside = local.filter((w) => w.startS < a.startS + a.spanS - 1e-9).slice(-a.windows);
+        aggregates.push({ ...a, startS: toRecordS(a.startS), flags: unionFlags(inside.map((w) => w.flags)) });
+      }
     };
     const tail = tails[k]!;
     for (const w of kernel) {
@@ -197,6 +221,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     seg.unexaminedS = Math.max(0, run.toS - seg.examinedToS);
     // After the last complete window the kernel's partial window (mk_flush) still gives
     // Urms(1/2) values; what remains unexamined is the last half cycle at most.
+    const limit = Math.min(50, ...mine.map((w) => w.thdMaxOrder));
+    if (limit < 50) notes.push(`${name}: harmonics limited to order ${limit} by the sample rate (${+run.rateHz.toFixed(3)} Hz): THD and the groups above order ${limit} are not measured`);
     notes.push(`${name}: ${mine.length} window${mine.length === 1 ? "" : "s"}` + (tailValues > 0 ? `, then ${tailValues} Urms(1/2) values of a partial window to ${fmt(seg.examinedToS)} s` : "") + `; last ${seg.unexaminedS.toFixed(3)} s not examined`);
   });
   if (declaredV === null) {
@@ -205,5 +231,16 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     for (const w of windows) w.flagged = false;
     for (const a of aggregates) a.flagged = false;
   }
-  return { input, declaredV, declaredFrom, windows, events, aggregates, segments, hasCurrent: input.i !== null, notes };
+  // The measuring range, stated, and how many windows fell below it.
+  for (const [which, r, flag, ch] of [["voltage", ranges.v, "below-range-v", input.v], ["current", ranges.i, "below-range-i", input.i]] as const) {
+    if (!ch) continue;
+    if (!r) {
+      notes.push(`${which} channel ${ch.id}: no measuring range known (the .cfg gives no min..max full scale)`);
+      continue;
+    }
+    const below = windows.filter((w) => w.flags.includes(flag)).length;
+    notes.push(`${which} channel ${ch.id}: ${rangeText(r)}` + (below > 0 ? `; ${below} of ${windows.length} windows below it (flag ${flag})` : ""));
+  }
+  const thdMaxOrder = Math.min(50, ...windows.map((w) => w.thdMaxOrder));
+  return { input, declaredV, declaredFrom, windows, events, aggregates, thdMaxOrder, segments, hasCurrent: input.i !== null, notes };
 }

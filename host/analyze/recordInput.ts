@@ -18,6 +18,7 @@
 import { readComtrade, siUnit, type ComtradeRecord } from "../comtrade/index.ts";
 import { timestampToEpochS } from "../comtrade/timestamp.ts";
 import type { MeterCalibration, ChannelCalibration } from "../../modules/metering/calibration.ts";
+import { channelRange, type MeasuringRange } from "./measuringRange.ts";
 
 export class AnalyzeInputError extends Error {}
 
@@ -118,6 +119,8 @@ export interface RecordInput {
   vLevel: ChannelLevel;
   /** Discontinuities of the timestamps; every run starts after one or at a rate change. */
   gaps: TimestampGap[];
+  /** Measuring range of the voltage and current channels (measuringRange.ts); null: none known. */
+  ranges: { v: MeasuringRange | null; i: MeasuringRange | null };
   notes: string[];
 }
 
@@ -445,6 +448,7 @@ export function loadRecordInput(path: string, opts: { v?: string; i?: string }):
     throw new AnalyzeInputError(`${path}: no sampling-rate segment is within the kernel's ${KERNEL_MIN_HZ}..${KERNEL_MAX_HZ} Hz (rates: ${rs} Hz)`);
   }
   const chV = rec.cfg.analog[vk]!, chI = ik >= 0 ? rec.cfg.analog[ik]! : undefined;
+  const vLevel = channelLevel(rec, vk);
   return {
     record: rec,
     v: { index: chV.index, id: chV.id, unit: chV.unit, codes: cv.mode, ...(vPick.why ? { why: vPick.why } : {}) },
@@ -456,8 +460,12 @@ export function loadRecordInput(path: string, opts: { v?: string; i?: string }):
     calibration: { v: cv.cal, i: ci.cal, phaseRad: 0, frontEndHz: 0 },
     startUtcS: rec.cfg.startTime ? timestampToEpochS(rec.cfg.startTime) : 0,
     ratedV: ratedPhaseVolts(rec, vk),
-    vLevel: channelLevel(rec, vk),
+    vLevel,
     gaps,
+    ranges: {
+      v: channelRange("V", cv.mode, cv.cal, vLevel.fullScaleV),
+      i: ik >= 0 ? channelRange("A", ci.mode, ci.cal, channelLevel(rec, ik).fullScaleV) : null,
+    },
     notes,
   };
 }

@@ -49,11 +49,11 @@ test("generated ADC-code record: JSON lines with the issue's field names, values
   const objs = parse(r.out);
   const wins = objs.filter((o) => o.type === "window");
   assert.ok(wins.length >= 4, `windows ${wins.length}`);
-  assert.deepEqual(Object.keys(wins[0]!), ["type", "t", "fHz", "vRmsV", "iRmsA", "pW", "sVA", "nVA", "pf", "thdVPct", "thdIPct", "hV", "hI", "flagged"]);
+  assert.deepEqual(Object.keys(wins[0]!), ["type", "t", "fHz", "vRmsV", "iRmsA", "pW", "sVA", "nVA", "pf", "thdVPct", "thdIPct", "hV", "hI", "flagged", "flags", "thdMaxOrder"]);
   assert.equal(wins[0]!.hV.length, 51);
   assert.equal(wins[0]!.hI.length, 51);
   const last = objs[objs.length - 1]!;
-  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v" });
+  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v", thdMaxOrder: 50 });
   assert.equal(last.segments.length, 1);
   const seg = last.segments[0];
   assert.deepEqual([seg.fromS, seg.toS, seg.rateHz, seg.examined, seg.windows], [0, 1.2, 12800, true, wins.length]);
@@ -162,7 +162,7 @@ test("real record, 2013 line fault CFF: truncated before the fault, reported as 
   assert.match(r.err, /no complete window: the record holds 186 samples \(0\.0186 s\)/);
   assert.match(r.err, /declared voltage 127017 V/);
   assert.deepEqual(parse(r.out), [
-    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186, samples: [1, 186] }], declaredV: 127017, declaredFrom: "VT primary 127017 V phase-to-neutral (secondary 57.735 V)" },
+    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186, samples: [1, 186] }], declaredV: 127017, declaredFrom: "VT primary 127017 V phase-to-neutral (secondary 57.735 V)", thdMaxOrder: 50 },
   ]);
 });
 
