@@ -9,11 +9,12 @@ import type { AggregateReading, VoltageEvent, WindowReading } from "../../module
 import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
 import { kernelFlagNames, thdMaxOrderOf, unionFlags } from "./windowFlags.ts";
 import { rangeText } from "./measuringRange.ts";
+import { slidingReference, urmsVolts, STEADY_RMS, STEADY_URMS, STEADY_WINDOWS, type WindowLevel } from "./voltageReference.ts";
 
 export interface AnalyzeOptions {
   v?: string;
   i?: string;
-  /** Declared voltage (V); default from the VT rating, else the first windows. */
+  /** Declared voltage (V); default from the VT rating, else a sliding reference (voltageReference.ts). */
   nominalV?: number;
   /** First-order front-end pole to undo in harmonics (Hz), 0 = none. */
   frontEndHz?: number;
@@ -67,11 +68,6 @@ export interface AnalyzeResult {
   notes: string[];
 }
 
-function median(x: number[]): number {
-  const s = [...x].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
 const fmt = (t: number): string => t.toFixed(3);
 
 function runName(res: { recordSegments: [number, number]; partOfSegment?: boolean; first: number; count: number }, runs: number, fromS: number, toS: number, rate: string): string {
@@ -113,10 +109,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   // The kernel's last window of a run may be PARTIAL (mk_flush at the end of the run):
   // only its Urms(1/2) values count (MeterChain.finish); it is no reading.
   const tails = kernels.map((ws) => (ws.length > 0 && (ws[ws.length - 1]!.flags & KERNEL_FLAG_PARTIAL) !== 0 ? ws.pop()! : null));
+  // The reference events are judged against (voltageReference.ts): given, rated, or a
+  // sliding reference from the first steady windows; none: no events.
   let declaredV: number | null, declaredFrom: string;
-  // What the chain runs with; events are dropped when declaredV is null.
-  let chainV: number;
-  const firstWindows = kernels.find((k) => k.length > 0);
   const lv = input.vLevel;
   if (opts.nominalV !== undefined) {
     declaredV = opts.nominalV;
@@ -124,27 +119,31 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   } else if (input.ratedV) {
     declaredV = input.ratedV.volts;
     declaredFrom = input.ratedV.why;
-  } else if (firstWindows) {
-    declaredV = median(firstWindows.slice(0, 3).map((w) => windowReading(w, cal).vRmsV));
-    declaredFrom = `median rms of the first ${Math.min(3, firstWindows.length)} windows`;
   } else {
-    declaredV = 230;
-    declaredFrom = "default 230 V (no window to derive it from)";
+    const levels: WindowLevel[] = [];
+    kernels.forEach((ws, k) => {
+      const run = runs[k]!;
+      for (const w of ws) {
+        const t0 = run.timeS(w.startSample + w.crossingsSample[0]!), t1 = run.timeS(w.startSample + w.crossingsSample[w.cycles]!);
+        levels.push({ startS: t0, endS: t1, rmsV: windowReading(w, cal).vRmsV, urmsV: urmsVolts(w, cal), run: k });
+      }
+    });
+    const sr = slidingReference(levels, lv.fullScaleV > 0 ? DEAD_FRACTION * lv.fullScaleV : 0);
+    if (sr) {
+      declaredV = sr.startV;
+      declaredFrom = `sliding reference (IEC 61000-4-30 5.4.4) from the first steady windows, ${fmt(sr.fromS)}-${fmt(sr.toS)} s`;
+      notes.push(`declared voltage ${+sr.startV.toPrecision(6)} V: ${declaredFrom} (${STEADY_WINDOWS} windows within ${100 * STEADY_RMS} % of their mean, no Urms(1/2) beyond ${100 * STEADY_URMS} %); it slides to ${+sr.endV.toPrecision(6)} V by the end of the record, at most ${sr.slidPct.toFixed(2)} % from its start; events are judged against its start` + (sr.slidPct > 1 ? "; give --nominal-v to judge them against a fixed declared voltage" : ""));
+    } else {
+      declaredV = null;
+      declaredFrom = lv.dead
+        ? `${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}: no declared voltage; give --nominal-v`
+        : `no declared voltage: no --nominal-v, no VT rating in the .cfg, and no ${STEADY_WINDOWS} steady windows to start a sliding reference (IEC 61000-4-30 5.4.4) from; give --nominal-v`;
+      notes.push(`${declaredFrom}; no events are reported`);
+    }
   }
-  chainV = declaredV;
-  // Dead voltage channel (recordInput.ts ChannelLevel: rms below 1 % of the channel's
-  // full scale). A declared voltage taken from its first windows would be its noise, and
-  // every wobble of the noise a dip or a swell: no declared voltage, no events. The first
-  // windows decide (their median rms against the full scale), so a line energised only
-  // later in the record is refused the same way. A declared voltage given (--nominal-v)
-  // or rated (VT) stands: the events are what the data gives, an interruption.
-  if (firstWindows && declaredFrom.startsWith("median rms") && lv.fullScaleV > 0 && declaredV < DEAD_FRACTION * lv.fullScaleV) {
-    declaredFrom = `${deadText(input.v.id, declaredV, lv.fullScaleV)}: no declared voltage; give --nominal-v`;
-    if (!lv.dead) declaredFrom = declaredFrom.replace("carries no voltage", "carries no voltage in its first windows");
-    chainV = declaredV > 0 ? declaredV : 1;
-    declaredV = null;
-    notes.push(`${declaredFrom}; no events are reported`);
-  } else if (lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
+  // What the chain runs with; its events are dropped when declaredV is null.
+  const chainV = declaredV ?? (lv.rmsV > 0 ? lv.rmsV : 1);
+  if (declaredV !== null && lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
   const windows: AnalyzeResult["windows"] = [];
   const ranges = input.ranges;
   const events: VoltageEvent[] = [];

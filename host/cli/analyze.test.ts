@@ -82,7 +82,7 @@ test("generated analog record (float32, true values): scaled to codes, same read
   const g = generateRecord(steady, base, { stage: "analog", durationS: 0.8 });
   const r = await analyze([base + ".cfg", "--json"]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /declared voltage .*median rms of the first/);
+  assert.match(r.err, /declared voltage .*sliding reference \(IEC 61000-4-30 5\.4\.4\) from the first steady windows/);
   const wins = parse(r.out).filter((o) => o.type === "window");
   for (const w of wins.slice(1)) {
     assert.ok(Math.abs(w.vRmsV / g.truth.vRmsV - 1) < 2e-4, `V ${w.vRmsV}`);
@@ -190,7 +190,7 @@ test("real record, 1991 substation: timestamp gaps split the 1200 Hz segments; U
   assert.match(r.err, /note: timestamp gap between samples 289 and 290: 0\.2400 s -> 3\.5217 s, 3\.2808 s without samples/);
   // Every voltage channel is dead (rms 0.01..1.6 V of a 1000 V full scale): Ua1 stays, no declared voltage, no events.
   assert.equal(sum.declaredV, null);
-  assert.equal(sum.declaredFrom, "voltage channel Ua1 carries no voltage (rms 0.013 V, full scale 1000 V): no declared voltage; give --nominal-v");
+  assert.equal(sum.declaredFrom, "voltage channel Ua1 carries no voltage (rms 0.014 V, full scale 1000 V): no declared voltage; give --nominal-v");
   assert.equal(sum.events, 0);
   assert.equal(objs.filter((o) => o.type === "event").length, 0);
   const t = await analyze([cfg]);
