@@ -297,19 +297,43 @@ function splitRuns(rec: ComtradeRecord, times: Float64Array, gaps: TimestampGap[
   return runs;
 }
 
-function pickChannel(rec: ComtradeRecord, name: string | undefined, base: "V" | "A", optional = false): number {
+const UNIT_WORDS = { V: "a voltage unit: V, kV, volt, В, кВ", A: "a current unit: A, kA, amp, ampere, А, кА" };
+
+/** "rec.cfg:3" for a channel's line in the .cfg (or .cff). */
+function where(file: string, ch: { line?: number }): string {
+  return ch.line !== undefined ? `${file}:${ch.line}` : file;
+}
+
+/**
+ * The channel for --v / --i (named: by id or number) or the first in the unit (base V or
+ * A in any spelling, units.ts). A named channel with an empty unit is taken in the unit
+ * asked for, and said so in notes; one in another unit is refused, with where it is.
+ */
+function pickChannel(rec: ComtradeRecord, file: string, name: string | undefined, base: "V" | "A", notes: string[], optional = false): number {
   const chans = rec.cfg.analog;
+  const opt = base === "V" ? "--v" : "--i";
   if (name !== undefined) {
     const n = name.trim().toLowerCase();
     let k = chans.findIndex((c) => c.id.trim().toLowerCase() === n);
     if (k < 0 && /^\d+$/.test(n)) k = chans.findIndex((c) => c.index === Number(n));
     if (k < 0) throw new AnalyzeInputError(`no analog channel named '${name}' (channels: ${chans.map((c) => `${c.index} ${c.id} [${c.unit}]`).join(", ")})`);
-    if (siUnit(chans[k]!.unit).base !== base) throw new AnalyzeInputError(`channel '${name}' is in ${chans[k]!.unit}, expected a ${base === "V" ? "voltage (V, kV)" : "current (A, kA)"} channel`);
+    const ch = chans[k]!;
+    if (ch.unit.trim() === "") {
+      notes.push(`channel ${ch.index} ${ch.id} has no unit (${where(file, ch)}, field 'uu' empty): taken as ${base} because ${opt} names it`);
+      return k;
+    }
+    if (siUnit(ch.unit).base !== base) throw new AnalyzeInputError(`channel '${name}' is in '${ch.unit}' (${where(file, ch)}), not ${UNIT_WORDS[base].replace(/^a (voltage|current) unit: /, `a $1 unit (`)})`);
     return k;
   }
   const k = chans.findIndex((c) => siUnit(c.unit).base === base);
   if (k < 0 && optional) return -1;
-  if (k < 0) throw new AnalyzeInputError(`the record has no analog channel in ${base}${base === "V" ? " or kV" : " or kA"}; name one with --${base === "V" ? "v" : "i"}`);
+  if (k < 0) {
+    const blank = chans.filter((c) => c.unit.trim() === "");
+    const hint = blank.length
+      ? `; ${blank.map((c) => `channel ${c.index} ${c.id} has no unit (${where(file, c)}, field 'uu' empty)`).join(", ")}: name it with ${opt} to take it as ${base === "V" ? "volts" : "amperes"}`
+      : `; channels: ${chans.map((c) => `${c.index} ${c.id} [${c.unit}]`).join(", ")}; name one with ${opt}`;
+    throw new AnalyzeInputError(`${file}: no analog channel in ${base === "V" ? "V or kV" : "A or kA"} (${UNIT_WORDS[base]})${hint}`);
+  }
   return k;
 }
 
@@ -394,8 +418,8 @@ export function deadText(id: string, rmsV: number, fullScaleV: number): string {
  * (the 1991 substation record's Ua1); analysing its noise gives dozens of events of
  * nothing. When no V channel carries voltage the first is kept, and said so.
  */
-function pickVoltage(rec: ComtradeRecord, notes: string[]): { k: number; why?: string } {
-  const first = pickChannel(rec, undefined, "V");
+function pickVoltage(rec: ComtradeRecord, file: string, notes: string[]): { k: number; why?: string } {
+  const first = pickChannel(rec, file, undefined, "V", notes);
   const vs = rec.cfg.analog.map((c, k) => k).filter((k) => siUnit(rec.cfg.analog[k]!.unit).base === "V");
   const live = vs.find((k) => !channelLevel(rec, k).dead);
   if (live === first) return { k: first };
@@ -417,11 +441,12 @@ export function loadRecordInput(path: string, opts: { v?: string; i?: string }):
     throw new AnalyzeInputError((e as Error).message);
   }
   const notes: string[] = [];
-  const vPick = opts.v !== undefined ? { k: pickChannel(rec, opts.v, "V") } : pickVoltage(rec, notes);
+  const file = path;
+  const vPick = opts.v !== undefined ? { k: pickChannel(rec, file, opts.v, "V", notes) } : pickVoltage(rec, file, notes);
   const vk = vPick.k;
   // No current channel and none named: the voltage alone (dips, swells, interruptions,
   // rms, frequency, voltage harmonics need no current). An explicit --i must name one.
-  const ik = pickChannel(rec, opts.i, "A", true);
+  const ik = pickChannel(rec, file, opts.i, "A", notes, true);
   if (ik < 0) notes.push("no current channel (none in A or kA): the voltage is analysed alone (the kernel gets a constant mid-code current); current, power, PF and current harmonics are null in JSON and '-' in the table");
   if (rec.cfg.rates.length === 0) throw new AnalyzeInputError(`${path}: the record has no sampling rate (nrates = 0); the kernel needs evenly spaced samples`);
   const { times, gaps } = recordTimes(rec, notes);

@@ -176,7 +176,7 @@ test("voltage-only record with a dip: analysed, current quantities null / '-', e
   assert.ok(t.some((l) => /^current +none \(voltage-only record\)/.test(l)));
   const row = t.find((l) => /^ +\d+\.\d{3} +50\.\d{4}/.test(l))!;
   assert.match(row, /V +- +- +- +- +- +\d+\.\d{3} +- /, row);
-  assert.throws(() => analyzeRecord(path, { i: "V" }), /channel 'V' is in V, expected a current/);
+  assert.throws(() => analyzeRecord(path, { i: "V" }), /channel 'V' is in 'V' \(.*vonly\.cfg:3\), not a current unit/);
   assert.throws(() => analyzeRecord(path, { i: "I" }), /no analog channel named 'I'/);
 });
 

@@ -213,7 +213,7 @@ test("bad input exits 2 with a message naming the problem", async () => {
   assert.match(r.err, /no analog channel named 'VX' \(channels: 1 IA_G1 \[A\]/);
   r = await analyze([join(DATA, "generator-station/test1.cfg"), "--v", "IA_G1"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /channel 'IA_G1' is in A, expected a voltage/);
+  assert.match(r.err, /channel 'IA_G1' is in 'A' \(.*test1\.cfg:3\), not a voltage unit/);
   r = await analyze([join(DATA, "generator-station/test1.cfg"), "--nominal-v", "abc"]);
   assert.equal(r.code, 2);
   assert.match(r.err, /--nominal-v needs a positive number/);

@@ -112,6 +112,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
       skewUs: num(f, 7, ctx, "skew", 0),
       min: num(f, 8, ctx, "min", -Infinity),
       max: num(f, 9, ctx, "max", Infinity),
+      line: lineNo(),
     };
     if (f.length >= 13 || (rev !== 1991 && f.length > 10)) {
       ch.primary = num(f, 10, ctx, "primary", 1);

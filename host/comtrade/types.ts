@@ -35,6 +35,8 @@ export interface AnalogChannel {
   secondary?: number;
   /** Whether a*raw+b gives primary ("P") or secondary ("S") values; undefined in 1991 files. */
   ps?: "P" | "S";
+  /** 1-based line of the channel in its file (the .cfg, or the .cff from its top), for messages. */
+  line?: number;
 }
 
 export interface DigitalChannel {
