@@ -192,6 +192,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
         if (kernel.droppedBefore > 0) flags.push("windows-dropped");
         if (ranges.v && r.vRmsV < ranges.v.lowRms) flags.push("below-range-v");
         if (ranges.i && input.i && r.iRmsA < ranges.i.lowRms) flags.push("below-range-i");
+        // No fundamental to speak of (a dead line, a DC-only channel): no frequency, no THD.
+        if (ranges.v && r.hV[1]! < ranges.v.lowRms) flags.push("no-fundamental-v");
+        if (ranges.i && input.i && r.hI[1]! < ranges.i.lowRms) flags.push("no-fundamental-i");
         const thdMaxOrder = thdMaxOrderOf({ ...kernel, ...r } as { thdMaxOrder?: number; harmonicMaxOrder?: number }, run.rateHz, r.fHz);
         windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel, flags: unionFlags([flags]), thdMaxOrder });
         local.push({ startS: r.startS, flags });
@@ -240,6 +243,10 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const below = windows.filter((w) => w.flags.includes(flag)).length;
     notes.push(`${which} channel ${ch.id}: ${rangeText(r)}` + (below > 0 ? `; ${below} of ${windows.length} windows below it (flag ${flag})` : ""));
   }
+  const noV = windows.filter((w) => w.flags.includes("no-fundamental-v")).length;
+  if (noV) notes.push(`${noV} window${noV === 1 ? "" : "s"} without a measurable voltage (below its measuring range): no frequency, no THD V (null in JSON, - in the table; flag no-fundamental-v); the kernel's frequency there only repeats its prediction`);
+  const noI = windows.filter((w) => w.flags.includes("no-fundamental-i")).length;
+  if (noI) notes.push(`${noI} window${noI === 1 ? "" : "s"} without a fundamental current (a DC-only or dead current, below its measuring range): no THD I (null in JSON, - in the table; flag no-fundamental-i)`);
   const thdMaxOrder = Math.min(50, ...windows.map((w) => w.thdMaxOrder));
   return { input, declaredV, declaredFrom, windows, events, aggregates, thdMaxOrder, segments, hasCurrent: input.i !== null, notes };
 }

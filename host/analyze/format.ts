@@ -8,12 +8,17 @@ import { legend, marks, unionFlags } from "./windowFlags.ts";
 const r7 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
 const arr = (h: Float32Array): number[] => Array.from(h, r7);
 
-/** hasCurrent false (voltage-only record): current-derived quantities are null. */
-function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean): Record<string, unknown> {
+/**
+ * hasCurrent false (voltage-only record): current-derived quantities are null. Flags
+ * no-fundamental-v / -i (windowFlags.ts): no fundamental to refer to, so frequency and
+ * THD V, or THD I, are null.
+ */
+function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean, flags: string[] = []): Record<string, unknown> {
   const c = <T>(x: T): T | null => (hasCurrent ? x : null);
+  const noV = flags.includes("no-fundamental-v"), noI = flags.includes("no-fundamental-i");
   return {
-    fHz: r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: c(r7(r.iRmsA)), pW: c(r7(r.pW)), sVA: c(r7(r.sVA)), nVA: c(r7(r.nVA)), pf: c(r7(r.pf)),
-    thdVPct: r7(r.thdVPct), thdIPct: c(r7(r.thdIPct)), hV: arr(r.hV), hI: c(arr(r.hI)),
+    fHz: noV ? null : r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: c(r7(r.iRmsA)), pW: c(r7(r.pW)), sVA: c(r7(r.sVA)), nVA: c(r7(r.nVA)), pf: c(r7(r.pf)),
+    thdVPct: noV ? null : r7(r.thdVPct), thdIPct: noI ? null : c(r7(r.thdIPct)), hV: arr(r.hV), hI: c(arr(r.hI)),
   };
 }
 
@@ -23,7 +28,7 @@ function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean): R
  * harmonic order its THD and groups include.
  */
 export function windowJson(r: WindowReading, flagged: boolean, hasCurrent = true, flags: string[] = [], thdMaxOrder = 50): string {
-  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r, hasCurrent), flagged, flags, thdMaxOrder });
+  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r, hasCurrent, flags), flagged, flags, thdMaxOrder });
 }
 
 /** "open": true only for an event still in progress when the examined data ended. */
@@ -89,7 +94,7 @@ export function table(res: AnalyzeResult): string[] {
   lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
   const c = (s: string, w: number): string => (res.hasCurrent ? s : "-").padStart(w);
   const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[]): string =>
-    `${t} ${f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${f(r.thdVPct, 3, 7)} ${c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
+    `${t} ${flags.includes("no-fundamental-v") ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${flags.includes("no-fundamental-v") ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${flags.includes("no-fundamental-i") ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
   for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged, w.flags));
   if (res.aggregates.length) {
     lines.push("");

@@ -309,6 +309,46 @@ function where(file: string, ch: { line?: number }): string {
  * A in any spelling, units.ts). A named channel with an empty unit is taken in the unit
  * asked for, and said so in notes; one in another unit is refused, with where it is.
  */
+/**
+ * The system's nominal frequency (the kernel's 50 or 60 Hz) from the .cfg's lf: within
+ * 10 % of 50 or 60 Hz, that one. lf = 0 (not given): from the voltage's rising zero
+ * crossings over the record (the nearer of 50 and 60 Hz), said in a note. Any other lf
+ * (16.7, 400 Hz) is a system the kernel does not measure: an error naming the line.
+ */
+function nominalFrequency(rec: ComtradeRecord, path: string, vk: number, notes: string[]): 50 | 60 {
+  const lf = rec.cfg.lineFrequencyHz;
+  const line = `${path}:${rec.cfg.lineOf?.lf ?? "?"}`;
+  if (Math.abs(lf - 50) <= 5) return 50;
+  if (Math.abs(lf - 60) <= 6) return 60;
+  if (lf !== 0) throw new AnalyzeInputError(`${line}: lf (line frequency) is ${lf} Hz; the meter's kernel measures 50 and 60 Hz systems`);
+  const f = crossingFrequency(rec.analog[vk]!, rec.times);
+  if (!(f > 0)) throw new AnalyzeInputError(`${line}: lf (line frequency) is 0 and the voltage has no zero crossings to tell 50 from 60 Hz; correct lf`);
+  const hz: 50 | 60 = Math.abs(f - 60) < Math.abs(f - 50) ? 60 : 50;
+  notes.push(`${line}: lf (line frequency) is 0: nominal ${hz} Hz taken from the voltage's zero crossings (${f.toFixed(3)} Hz)`);
+  return hz;
+}
+
+/** Mean frequency of a signal's rising zero crossings about its mean (hysteresis 10 % of its rms), 0 if fewer than two. */
+function crossingFrequency(x: Float64Array, times: Float64Array): number {
+  let sum = 0, sq = 0, n = 0;
+  for (const v of x) if (!Number.isNaN(v)) (sum += v), (sq += v * v), n++;
+  if (n === 0) return 0;
+  const mean = sum / n, hyst = 0.1 * Math.sqrt(Math.max(0, sq / n - mean * mean));
+  let armed = false, first = -1, last = -1, count = 0;
+  for (let k = 1; k < x.length; k++) {
+    const v = x[k]! - mean;
+    if (v < -hyst) armed = true;
+    else if (armed && v >= 0 && x[k - 1]! - mean < 0) {
+      armed = false;
+      const t = times[k - 1]! + ((times[k]! - times[k - 1]!) * (mean - x[k - 1]!)) / (x[k]! - x[k - 1]!);
+      if (first < 0) first = t;
+      last = t;
+      count++;
+    }
+  }
+  return count >= 2 && last > first ? (count - 1) / (last - first) : 0;
+}
+
 function pickChannel(rec: ComtradeRecord, file: string, name: string | undefined, base: "V" | "A", notes: string[], optional = false): number {
   const chans = rec.cfg.analog;
   const opt = base === "V" ? "--v" : "--i";
@@ -337,7 +377,7 @@ function pickChannel(rec: ComtradeRecord, file: string, name: string | undefined
   return k;
 }
 
-function channelCodes(rec: ComtradeRecord, k: number): { codes: Float64Array; cal: ChannelCalibration; mode: "record" | "scaled" } {
+function channelCodes(rec: ComtradeRecord, k: number, file: string): { codes: Float64Array; cal: ChannelCalibration; mode: "record" | "scaled" } {
   const ch = rec.cfg.analog[k]!;
   const x = rec.analog[k]!; // as recorded: a * raw + b in ch.unit
   const factor = primaryFactor(rec, k); // recorded unit -> primary SI
@@ -355,6 +395,7 @@ function channelCodes(rec: ComtradeRecord, k: number): { codes: Float64Array; ca
   for (let s = 0; s < n; s++) {
     const v = Math.abs(x[s]! * factor);
     if (v > peak) peak = v;
+    if (v === Infinity) throw new AnalyzeInputError(`${file}:${ch.line ?? "?"}: channel ${ch.index} ${ch.id}: sample ${s + 1} scales beyond the range of a number (a ${ch.a}, b ${ch.b}); correct a and b`);
   }
   const lsb = peak > 0 ? peak / 1900 : 1;
   for (let s = 0; s < n; s++) {
@@ -453,10 +494,19 @@ export function loadRecordInput(path: string, opts: { v?: string; i?: string }):
   for (const g of gaps) {
     notes.push(`timestamp gap between samples ${g.sample} and ${g.sample + 1}: ${g.beforeS.toFixed(4)} s -> ${g.afterS.toFixed(4)} s, ${g.missingS.toFixed(4)} s without samples; the record is split there, times follow the timestamps`);
   }
-  const lf = rec.cfg.lineFrequencyHz;
-  const nominalHz: 50 | 60 = Math.abs(lf - 60) < Math.abs(lf - 50) ? 60 : 50;
-  const cv = channelCodes(rec, vk);
-  const ci = ik >= 0 ? channelCodes(rec, ik) : { codes: new Float64Array(rec.count).fill(2048), cal: { unitPerLsb: 1, zeroLsb: 2048, noiseLsb2: 0 }, mode: "scaled" as const };
+  const nominalHz = nominalFrequency(rec, path, vk, notes);
+  // Samples past the last rate's endsamp belong to no segment: say so (they are not analysed).
+  const declared = rec.cfg.rates.length ? rec.cfg.rates[rec.cfg.rates.length - 1]!.endSample : rec.count;
+  if (rec.count > declared) {
+    const last = rec.cfg.rates[rec.cfg.rates.length - 1]!;
+    notes.push(`${path}:${rec.cfg.lineOf?.rates[rec.cfg.rates.length - 1] ?? "?"}: the .cfg declares ${declared} samples (endsamp of the last rate), the .dat holds ${rec.count}: samples ${declared + 1}-${rec.count} (${((rec.count - declared) / last.sampleRateHz).toFixed(4)} s) are not analysed; correct endsamp to analyse them`);
+  }
+  for (const k of ik >= 0 ? [vk, ik] : [vk]) {
+    const ch = rec.cfg.analog[k]!;
+    if (ch.a === 0) throw new AnalyzeInputError(`${path}:${ch.line ?? "?"}: channel ${ch.index} ${ch.id}: multiplier a is 0: every sample would be b (${ch.b}); correct a`);
+  }
+  const cv = channelCodes(rec, vk, path);
+  const ci = ik >= 0 ? channelCodes(rec, ik, path) : { codes: new Float64Array(rec.count).fill(2048), cal: { unitPerLsb: 1, zeroLsb: 2048, noiseLsb2: 0 }, mode: "scaled" as const };
   const runs: RecordRun[] = splitRuns(rec, times, gaps).map((r) => {
     const codes = new Uint16Array(r.skip ? 0 : 2 * r.count);
     if (!r.skip) {

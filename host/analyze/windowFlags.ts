@@ -34,6 +34,8 @@ export const KERNEL_FLAGS: (FlagInfo & { bit: number })[] = [
 export const ANALYZE_FLAGS: FlagInfo[] = [
   { name: "below-range-v", mark: "v", text: "voltage rms below the measuring range (see the note): frequency, THD and power are not reliable" },
   { name: "below-range-i", mark: "i", text: "current rms below the measuring range (see the note): current, power, PF and THD I are not reliable" },
+  { name: "no-fundamental-v", mark: "n", text: "no fundamental voltage within the measuring range (a dead line, a DC voltage): no frequency, no THD V" },
+  { name: "no-fundamental-i", mark: "d", text: "no fundamental current within the measuring range (a DC-only or dead current): no THD I" },
   { name: "windows-dropped", mark: "D", text: "the kernel dropped windows just before this one" },
 ];
 

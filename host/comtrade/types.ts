@@ -77,6 +77,8 @@ export interface ComtradeConfig {
   localCode?: string;
   timeCodeMinutes?: number;
   localCodeMinutes?: number;
+  /** 1-based lines (in the .cfg, or the .cff from its top) of lf, each rate segment and ft, for messages. */
+  lineOf?: { lf: number; rates: number[]; ft?: number };
   /** 2013: time quality code (hex digit) and leap second indicator. */
   tmqCode?: string;
   leapSec?: number;
