@@ -2,7 +2,7 @@
 // (kernelProcess.ts) and the meter's C metering chain (boards/STM32F107/metering, through
 // the addon: host/native/metering.ts), exactly as the meter runs them. The accuracy
 // bench calls this in process.
-import { runKernel } from "./kernelProcess.ts";
+import { kernelStream } from "./kernelProcess.ts";
 import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
 import { createChain, windowReading, type ChainOutput } from "../native/metering.ts";
 import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   frontEndHz?: number;
   /** Noise floor of the voltage / current channel, LSB^2 (replaces the default). */
   noiseLsb2?: { v: number; i: number };
+  /** Progress of each pass over the data: phase "scan" (first pass) or "kernel", samples done of total. */
+  progress?: (phase: string, done: number, total: number) => void;
 }
 
 /**
@@ -101,9 +103,12 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   const runs = input.runs;
   // Kernel windows per run, with the exact mean rate in place of the kernel's integer
   // rate (fractional and frequency-tracking rates: times and frequency stay right).
-  const kernels = runs.map((run) => {
-    if (run.skip) return [];
-    const ws = runKernel(run.codes, { sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
+  // One streamed pass over the data feeds each run's kernel in turn.
+  const streams = runs.map((run) => (run.skip ? null : kernelStream({ sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) })));
+  input.streamCodes((k, codes) => streams[k]!.feed(codes), opts.progress ? (d, t) => opts.progress!("kernel", d, t) : undefined);
+  const kernels = runs.map((run, k) => {
+    if (!streams[k]) return [];
+    const ws = streams[k]!.finish();
     return run.rateHz === run.kernelRateHz ? ws : ws.map((w) => ({ ...w, sampleRateHz: run.rateHz }));
   });
   // The kernel's last window of a run may be PARTIAL (mk_flush at the end of the run):
@@ -211,6 +216,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
       current = w;
       byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
       take(chain.process(w));
+      // The struct's bytes are the chain's input only; a long record keeps thousands of windows.
+      delete w.raw;
     }
     take(chain.finish(tail));
     const mine = windows.slice(firstWindow);
