@@ -24,6 +24,19 @@ export interface DatChunk {
 const CHUNK_BYTES = 1 << 20;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * An ASCII field as a number: NaN when empty (missing), undefined when it is not a
+ * decimal number (as datRead.ts's NUMBER). Number() does the work; the forms it takes that
+ * COMTRADE does not (0x, 0o, 0b prefixes, Infinity) go through the pattern.
+ */
+function number(s: string): number | undefined {
+  const x = +s;
+  if (Number.isNaN(x)) return s.trim() === "" ? NaN : undefined;
+  if (x === 0 && s.trim() === "") return NaN;
+  if (!Number.isFinite(x) || /[xXoObB]/.test(s)) return NUMBER.test(s.trim()) ? Number(s.trim()) : undefined;
+  return x;
+}
+
 /** Reads blockBytes at a time from the source (one buffer, reused); calls back with each block. */
 function readBlocks(src: DatSource, onBlock: (b: Uint8Array, last: boolean) => void, blockBytes = CHUNK_BYTES): void {
   if (src.kind === "bytes") {
@@ -112,36 +125,34 @@ export function streamDat(src: DatSource, cfg: ComtradeConfig, file: string, fir
   const missing99999 = cfg.rev !== 1991;
   const onLine = (line: string): void => {
     const where = lineNo++;
-    if (line.trim() === "") return;
+    if (line.length === 0 || line.trim() === "") return;
     const f = line.split(",");
     if (f.length === 2 + nA + nD + 1 && f[f.length - 1]!.trim() === "") f.pop();
-    const fail = (detail: string): never => {
-      throw new ComtradeFormatError(file, where, `sample ${count + 1}: ${detail}`);
-    };
-    if (f.length !== 2 + nA + nD) fail(`has ${f.length} fields, expected ${2 + nA + nD} (n, timestamp, ${nA} analog, ${nD} digital)`);
+    if (f.length !== 2 + nA + nD) failAt(where, count, `has ${f.length} fields, expected ${2 + nA + nD} (n, timestamp, ${nA} analog, ${nD} digital)`);
     const sn = f[0]!.trim();
-    if (!/^\d+$/.test(sn)) fail(`field 'n' (sample number) is '${sn}', expected an integer`);
+    if (!/^\d+$/.test(sn)) failAt(where, count, `field 'n' (sample number) is '${sn}', expected an integer`);
     const j = chunk.count;
-    const ts = f[1]!.trim();
-    if (ts === "") chunk.timestamps[j] = NaN;
-    else if (!NUMBER.test(ts)) fail(`field 'timestamp' is '${ts}', expected a number`);
-    else chunk.timestamps[j] = Number(ts);
+    const ts = number(f[1]!);
+    if (ts === undefined) failAt(where, count, `field 'timestamp' is '${f[1]!.trim()}', expected a number`);
+    chunk.timestamps[j] = ts!;
     for (let c = 0; c < nA; c++) {
-      const s = f[2 + c]!.trim();
-      let x = NaN;
-      if (s !== "" && !NUMBER.test(s)) fail(`analog channel ${c + 1} (${cfg.analog[c]!.id}) is '${s}', expected a number`);
-      if (s !== "") x = Number(s);
-      if (missing99999 && x === 99999) x = NaN;
       const a = chunk.analog[c];
-      if (a) a[j] = x;
+      if (!a) continue;
+      let x = number(f[2 + c]!);
+      if (x === undefined) failAt(where, count, `analog channel ${c + 1} (${cfg.analog[c]!.id}) is '${f[2 + c]!.trim()}', expected a number`);
+      if (missing99999 && x === 99999) x = NaN;
+      a[j] = x!;
     }
     for (let c = 0; c < nD; c++) {
-      const s = f[2 + nA + c]!.trim();
-      if (s !== "0" && s !== "1" && s !== "") fail(`digital channel ${c + 1} (${cfg.digital[c]!.id}) is '${s}', expected 0 or 1`);
+      const d = f[2 + nA + c]!;
+      if (d !== "0" && d !== "1" && d.trim() !== "0" && d.trim() !== "1" && d.trim() !== "") failAt(where, count, `digital channel ${c + 1} (${cfg.digital[c]!.id}) is '${d.trim()}', expected 0 or 1`);
     }
     chunk.count++;
     count++;
     if (chunk.count === chunkSamples) emit();
+  };
+  const failAt = (where: number, n: number, detail: string): never => {
+    throw new ComtradeFormatError(file, where, `sample ${n + 1}: ${detail}`);
   };
   readBlocks(src, (block, last) => {
     let text = rest + Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString("latin1");
