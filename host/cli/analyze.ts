@@ -11,6 +11,7 @@
  */
 import { analyzeRecord, type AnalyzeOptions } from "../analyze/analyzeRecord.ts";
 import { jsonLines, table } from "../analyze/format.ts";
+import { progressReporter } from "../analyze/progress.ts";
 
 const USAGE = `usage: meternet analyze <record.cfg|record.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--front-end-hz HZ] [--json]
   --v, --i        channel id or number (default: the first channel in V/kV that carries
@@ -59,16 +60,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (path === undefined) return fail("no record given");
   let res;
+  // Progress on stderr when it is a terminal and the run takes more than a second.
+  const progress = progressReporter(process.stderr);
+  opts.progress = progress.update;
   try {
     res = analyzeRecord(path, opts);
   } catch (e) {
+    progress.end();
     console.error(`meternet analyze: ${(e as Error).message}`);
     return 2;
   }
+  progress.end();
   if (json) {
     for (const n of res.notes) console.error(`note: ${n}`);
     console.error(res.declaredV === null ? `note: declared voltage none (${res.declaredFrom})` : `note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
-    process.stdout.write(jsonLines(res).join("\n") + "\n");
+    // Line by line: a long record's lines joined into one string would double their memory.
+    for (const line of jsonLines(res)) process.stdout.write(line + "\n");
   } else process.stdout.write(table(res).join("\n") + "\n");
   return 0;
 }

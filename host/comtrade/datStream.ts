@@ -22,6 +22,8 @@ export interface DatChunk {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** ASCII text is read in smaller blocks: each becomes a string and its lines' fields, garbage the heap holds until collected. */
+const ASCII_BLOCK_BYTES = 1 << 18;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
@@ -166,7 +168,7 @@ export function streamDat(src: DatSource, cfg: ComtradeConfig, file: string, fir
     rest = last ? "" : lines.pop()! + hold;
     if (last) while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
     for (const l of lines) onLine(l);
-  });
+  }, ASCII_BLOCK_BYTES);
   emit();
   return count;
 }
