@@ -198,8 +198,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
         if (ranges.v && r.vRmsV < ranges.v.lowRms) flags.push("below-range-v");
         if (ranges.i && input.i && r.iRmsA < ranges.i.lowRms) flags.push("below-range-i");
         // No fundamental to speak of (a dead line, a DC-only channel): no frequency, no THD.
-        if (ranges.v && r.hV[1]! < ranges.v.lowRms) flags.push("no-fundamental-v");
-        if (ranges.i && input.i && r.hI[1]! < ranges.i.lowRms) flags.push("no-fundamental-i");
+        // Without a known range: a fundamental under 1 % of the channel's own rms (DC or noise only).
+        if (ranges.v ? r.hV[1]! < ranges.v.lowRms : r.hV[1]! < 0.01 * r.vRmsV) flags.push("no-fundamental-v");
+        if (input.i && (ranges.i ? r.hI[1]! < ranges.i.lowRms : r.hI[1]! < 0.01 * r.iRmsA)) flags.push("no-fundamental-i");
         const thdMaxOrder = thdMaxOrderOf({ ...kernel, ...r } as { thdMaxOrder?: number; harmonicMaxOrder?: number }, run.rateHz, r.fHz);
         windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel, flags: unionFlags([flags]), thdMaxOrder });
         local.push({ startS: r.startS, flags });

@@ -93,13 +93,16 @@ export function table(res: AnalyzeResult): string[] {
   lines.push("");
   lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
   const c = (s: string, w: number): string => (res.hasCurrent ? s : "-").padStart(w);
-  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[]): string =>
-    `${t} ${flags.includes("no-fundamental-v") ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${flags.includes("no-fundamental-v") ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${flags.includes("no-fundamental-i") ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
+  // A window without a fundamental shows no frequency / THD (an aggregate's are its other windows').
+  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[], isWindow = true): string => {
+    const noV = isWindow && flags.includes("no-fundamental-v"), noI = isWindow && flags.includes("no-fundamental-i");
+    return `${t} ${noV ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${noV ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${noI ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
+  };
   for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged, w.flags));
   if (res.aggregates.length) {
     lines.push("");
     lines.push("aggregates");
-    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged, a.flags));
+    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged, a.flags, false));
   }
   const used = unionFlags([...res.windows.map((w) => w.flags), ...res.aggregates.map((a) => a.flags)]);
   const anyFlagged = res.windows.some((w) => w.flagged) || res.aggregates.some((a) => a.flagged);
