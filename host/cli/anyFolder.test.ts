@@ -24,3 +24,20 @@ test("meternet analyze runs from a temporary directory outside the project", () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("installed with npm install -g (a temporary prefix), `meternet analyze` runs from another folder", () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "meternet-global-")));
+  try {
+    const project = join(import.meta.dirname, "../..");
+    const npm = spawnSync("npm", ["install", "-g", "--prefix", join(dir, "prefix"), "--ignore-scripts", "--no-audit", "--no-fund", "--offline", project], { cwd: dir, encoding: "utf8" });
+    assert.equal(npm.status, 0, npm.stderr);
+    generateRecord({ frequencyHz: 50, v: { rms: 230 }, i: { rms: 5 }, seed: 1 }, join(dir, "rec"), { stage: "adc", durationS: 0.5 });
+    const r = spawnSync(join(dir, "prefix", "bin", "meternet"), ["analyze", "rec.cfg"], { cwd: dir, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^record +meternet generator/m);
+    assert.match(r.stdout, /\d+ windows, 0 events/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
