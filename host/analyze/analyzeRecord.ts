@@ -20,7 +20,7 @@ export interface AnalyzeOptions {
   frontEndHz?: number;
   /** Noise floor of the voltage / current channel, LSB^2 (replaces the default). */
   noiseLsb2?: { v: number; i: number };
-  /** Progress of each pass over the data: phase "scan" (first pass) or "kernel", samples done of total. */
+  /** Progress: phase "scan" (first pass) or "kernel" (samples done of total), then "chain" (windows done of total). */
   progress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -213,7 +213,9 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
       }
     };
     const tail = tails[k]!;
+    const totalWindows = kernels.reduce((n, ws) => n + ws.length, 0);
     for (const w of kernel) {
+      if (opts.progress && w.index % 64 === 0) opts.progress("chain", windows.length, totalWindows);
       current = w;
       byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
       take(chain.process(w));

@@ -7,7 +7,7 @@ export interface ProgressStream {
   write(s: string): unknown;
 }
 
-const PHASES: Record<string, string> = { scan: "reading the record (pass 1 of 2)", kernel: "measuring (pass 2 of 2)" };
+const PHASES: Record<string, string> = { scan: "reading the record (pass 1 of 2)", kernel: "measuring (pass 2 of 2)", chain: "readings, events and aggregates" };
 
 export function progressReporter(stream: ProgressStream, now: () => number = Date.now, afterMs = 1000, everyMs = 250): { update(phase: string, done: number, total: number): void; end(): void } {
   const start = now();
