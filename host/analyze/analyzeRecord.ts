@@ -92,6 +92,14 @@ function runName(res: { recordSegments: [number, number]; partOfSegment?: boolea
  */
 export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeResult {
   const input = loadRecordInput(path, opts);
+  try {
+    return analyzeInput(input, opts);
+  } finally {
+    input.record.cache?.close();
+  }
+}
+
+function analyzeInput(input: RecordInput, opts: AnalyzeOptions): AnalyzeResult {
   const cal = input.calibration;
   if (opts.frontEndHz !== undefined) cal.frontEndHz = opts.frontEndHz;
   if (opts.noiseLsb2) {

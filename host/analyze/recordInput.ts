@@ -19,7 +19,7 @@ import { siUnit } from "../comtrade/units.ts";
 import type { ComtradeConfig } from "../comtrade/types.ts";
 import { expectedSamples } from "../comtrade/datRead.ts";
 import { timestampToEpochS } from "../comtrade/timestamp.ts";
-import { openRecord, streamRecord, GapFinder, RateTimes, type ChannelStats, type RecordHeader } from "./recordScan.ts";
+import { openRecord, streamRecord, ChannelCache, GapFinder, RateTimes, type ChannelStats, type RecordHeader } from "./recordScan.ts";
 import type { MeterCalibration, ChannelCalibration } from "../../modules/metering/calibration.ts";
 import { channelRange, type MeasuringRange } from "./measuringRange.ts";
 
@@ -417,7 +417,11 @@ function scan(h: RecordHeader, notes: string[], progress?: (done: number, total:
   const finder = rt ? new GapFinder(rt, cfg.timeMult) : null;
   const unit = cfg.timeMult * 1e-6;
   const total = expectedSamples(cfg) ?? 0;
+  // ASCII: keep the channels that may be analysed (voltage, current or no unit) for the later passes.
+  const keep = all.filter((k) => ["V", "A", ""].includes(siUnit(cfg.analog[k]!.unit).base));
+  if (cfg.dataFormat === "ASCII" && keep.length > 0) h.cache = new ChannelCache(keep, h.src.kind === "file" ? h.src.length : h.src.bytes.length);
   h.count = streamRecord(h, all, (c) => {
+    h.cache?.add(c);
     for (let k = 0; k < cfg.analog.length; k++) {
       const ch = cfg.analog[k]!, st = stats[k]!, x = c.analog[k]!;
       for (let j = 0; j < c.count; j++) {
@@ -469,6 +473,15 @@ export function loadRecordInput(path: string, opts: LoadOptions): RecordInput {
   } catch (e) {
     throw new AnalyzeInputError((e as Error).message);
   }
+  try {
+    return inputOf(header, path, opts);
+  } catch (e) {
+    header.cache?.close();
+    throw e;
+  }
+}
+
+function inputOf(header: RecordHeader, path: string, opts: LoadOptions): RecordInput {
   const cfg = header.cfg;
   const notes: string[] = [];
   if (cfg.rates.length === 0) throw new AnalyzeInputError(`${path}: the record has no sampling rate (nrates = 0); the kernel needs evenly spaced samples`);

@@ -3,7 +3,9 @@
 // know (channel levels and peaks, whether the values are ADC codes, the timestamps'
 // gaps), and again to feed the kernel. Memory stays that of one chunk whatever the
 // record's length (issue 13 item 10: 10 million samples took 1.1 to 1.4 GB read whole).
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseCfg } from "../comtrade/cfgParse.ts";
 import { splitCff } from "../comtrade/cff.ts";
 import { checkDataFormat, expectedSamples } from "../comtrade/datRead.ts";
@@ -23,6 +25,8 @@ export interface RecordHeader {
   cfgFile: string;
   datFile: string;
   datFirstLine: number;
+  /** ASCII data: the first pass's copy of the channels that may be analysed (ChannelCache). */
+  cache?: ChannelCache;
 }
 
 /** Per analog channel, over the record (values a*raw+b as recorded, NaN skipped). */
@@ -84,6 +88,7 @@ export function openRecord(path: string): RecordHeader {
 
 /** Streams the record's data (channels: analog indices wanted); warnings go to h.warnings once. */
 export function streamRecord(h: RecordHeader, channels: number[], onChunk: (c: DatChunk) => void, first = false): number {
+  if (!first && h.cache?.has(channels)) return h.cache.stream(channels, onChunk);
   return streamDat(h.src, h.cfg, h.datFile, h.datFirstLine, channels, onChunk, (w) => {
     if (first) h.warnings.push(w);
   });
@@ -204,5 +209,79 @@ export class GapFinder {
     // at most half the steps are within it.
     if (this.within <= this.total >> 1) return null;
     return this.cands;
+  }
+}
+
+/** Caches not yet closed (removed at exit whatever happened). */
+const OPEN = new Set<ChannelCache>();
+let exitHooked = false;
+
+/**
+ * The first pass's copy of some channels' raw values (float64, exact), so that later
+ * passes over an ASCII record read binary instead of parsing its text again (the parse is
+ * most of an ASCII record's time). A temporary file, never larger than the .dat itself
+ * (else it is dropped and the text is read again), removed by close() or at exit.
+ */
+export class ChannelCache {
+  private fd: number;
+  private written = 0;
+  private dropped = false;
+  private samples = 0;
+  readonly path: string;
+  private readonly buf: Float64Array;
+  constructor(readonly channels: number[], private readonly limitBytes: number, private readonly chunkSamples = 16384) {
+    this.path = join(tmpdir(), `meternet-analyze-${process.pid}-${Math.random().toString(36).slice(2)}.bin`);
+    this.fd = openSync(this.path, "w+");
+    this.buf = new Float64Array(chunkSamples * channels.length);
+    if (OPEN.size === 0 && !exitHooked) {
+      process.once("exit", () => OPEN.forEach((c) => c.close()));
+      exitHooked = true;
+    }
+    OPEN.add(this);
+  }
+  add(c: DatChunk): void {
+    if (this.dropped) return;
+    const nc = this.channels.length;
+    for (let j = 0; j < c.count; j++) for (let q = 0; q < nc; q++) this.buf[j * nc + q] = c.analog[this.channels[q]!]![j]!;
+    const bytes = c.count * nc * 8;
+    if (this.written + bytes > this.limitBytes) {
+      this.dropped = true;
+      this.close();
+      return;
+    }
+    writeSync(this.fd, new Uint8Array(this.buf.buffer, 0, bytes), 0, bytes, this.written);
+    this.written += bytes;
+    this.samples += c.count;
+  }
+  /** Usable for these channels (all cached, the cache complete)? */
+  has(channels: number[]): boolean {
+    return !this.dropped && this.fd >= 0 && channels.every((k) => this.channels.includes(k));
+  }
+  /** Streams the cached values of channels (as streamDat's chunks; no timestamps). */
+  stream(channels: number[], onChunk: (c: DatChunk) => void): number {
+    const nc = this.channels.length;
+    const chunk: DatChunk = { first: 0, count: 0, timestamps: new Float64Array(0), analog: [] };
+    for (const k of channels) chunk.analog[k] = new Float64Array(this.chunkSamples);
+    const raw = new Float64Array(this.chunkSamples * nc);
+    const cols = channels.map((k) => this.channels.indexOf(k));
+    for (let s = 0; s < this.samples; s += this.chunkSamples) {
+      const n = Math.min(this.chunkSamples, this.samples - s);
+      readSync(this.fd, new Uint8Array(raw.buffer, 0, n * nc * 8), 0, n * nc * 8, s * nc * 8);
+      channels.forEach((k, q) => {
+        const a = chunk.analog[k]!, col = cols[q]!;
+        for (let j = 0; j < n; j++) a[j] = raw[j * nc + col]!;
+      });
+      chunk.first = s;
+      chunk.count = n;
+      onChunk(chunk);
+    }
+    return this.samples;
+  }
+  close(): void {
+    OPEN.delete(this);
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.path, { force: true });
   }
 }
