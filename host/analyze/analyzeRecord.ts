@@ -3,7 +3,7 @@
 // the addon: host/native/metering.ts), exactly as the meter runs them. The accuracy
 // bench calls this in process.
 import { kernelStream } from "./kernelProcess.ts";
-import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
+import { loadRecordInput, deadText, volts, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
 import { createChain, windowReading, type ChainOutput } from "../native/metering.ts";
 import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
 import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
@@ -142,7 +142,11 @@ function analyzeInput(input: RecordInput, opts: AnalyzeOptions): AnalyzeResult {
       }
     });
     const sr = slidingReference(levels, lv.fullScaleV > 0 ? DEAD_FRACTION * lv.fullScaleV : 0);
-    if (sr) {
+    if (sr && sr.conflict) {
+      declaredV = null;
+      declaredFrom = `no declared voltage: the record holds two steady levels, ${volts(sr.startV)} (${fmt(sr.fromS)}-${fmt(sr.toS)} s) and ${volts(sr.conflict.levelV)} (from ${fmt(sr.conflict.atS)} s), ${(100 * Math.abs(sr.conflict.levelV / sr.startV - 1)).toFixed(1)} % apart, so a sliding reference (IEC 61000-4-30 5.4.4) cannot tell which is normal; give --nominal-v`;
+      notes.push(`${declaredFrom}; no events are reported`);
+    } else if (sr) {
       declaredV = sr.startV;
       declaredFrom = `sliding reference (IEC 61000-4-30 5.4.4) from the first steady windows, ${fmt(sr.fromS)}-${fmt(sr.toS)} s`;
       notes.push(`declared voltage ${+sr.startV.toPrecision(6)} V: ${declaredFrom} (${STEADY_WINDOWS} windows within ${100 * STEADY_RMS} % of their mean, no Urms(1/2) beyond ${100 * STEADY_URMS} %); it slides to ${+sr.endV.toPrecision(6)} V by the end of the record, at most ${sr.slidPct.toFixed(2)} % from its start; events are judged against its start` + (sr.slidPct > 1 ? "; give --nominal-v to judge them against a fixed declared voltage" : ""));

@@ -63,3 +63,14 @@ test("a steady record: the sliding reference from its first steady windows, said
   assert.deepEqual(r2.events.map((e) => e.kind), ["dip"]);
   assert.ok(Math.abs(r2.events[0]!.residualPct - 20) < 1, `residual ${r2.events[0]!.residualPct}`);
 });
+
+test("a record that starts inside a sustained 60 % dip: two steady levels, no reference, no events", () => {
+  const base = join(dir, "sustained");
+  generateRecord({ frequencyHz: 50, v: { rms: 230 }, i: { rms: 5 }, seed: 1, events: [{ kind: "dip", startS: 0, durationS: 1.2, residualPct: 60 }] }, base, { durationS: 2.4 });
+  const res = analyzeRecord(base + ".cfg");
+  assert.equal(res.declaredV, null);
+  assert.equal(res.events.length, 0, JSON.stringify(res.events));
+  assert.match(res.declaredFrom, /^no declared voltage: the record holds two steady levels, 138(\.\d+)? V \(0\.0\d\d-0\.6\d\d s\) and 230(\.\d+)? V \(from 1\.\d{3} s\), 66\.\d % apart/);
+  // Given the declared voltage, the dip is there.
+  assert.deepEqual(analyzeRecord(base + ".cfg", { nominalV: 230 }).events.map((e) => e.kind), ["dip"]);
+});

@@ -10,6 +10,8 @@
 //     voltage (mean >= 1 % of its full scale). A meter starts its sliding reference at
 //     the declared voltage; offline, without one, the first steady stretch is the only
 //     level the record vouches for.
+// Two steady stretches at levels more than 10 % apart (a record that starts inside a
+// sustained dip or swell) leave the reference in doubt: no event either.
 // Otherwise there is no reference and no event: the first windows of a fault record
 // hold the fault or the dead line (a median of three such windows gave "swell 443 %"),
 // and a record shorter than a window has nothing (230 V by default gave "swell 151.85 %"
@@ -50,6 +52,23 @@ export interface SlidingReference {
   slidPct: number;
   fromS: number;
   toS: number;
+  /**
+   * A later steady stretch whose level differs from startV by more than STEADY_URMS: the
+   * record holds two steady levels (it may start inside a sustained dip or swell), so
+   * neither can be trusted as the reference.
+   */
+  conflict?: { atS: number; levelV: number };
+}
+
+/** The steady stretch starting at window k (its mean), or null. */
+function steadyAt(windows: WindowLevel[], k: number, minV: number): number | null {
+  const s = windows.slice(k, k + STEADY_WINDOWS);
+  if (s.length < STEADY_WINDOWS || s.some((w) => w.run !== s[0]!.run)) return null;
+  const mean = s.reduce((a, w) => a + w.rmsV, 0) / s.length;
+  if (!(mean > 0) || mean < minV) return null;
+  if (s.some((w) => Math.abs(w.rmsV - mean) > STEADY_RMS * mean)) return null;
+  if (s.some((w) => w.urmsV.some((u) => Math.abs(u - mean) > STEADY_URMS * mean))) return null;
+  return mean;
 }
 
 /**
@@ -59,18 +78,22 @@ export interface SlidingReference {
  */
 export function slidingReference(windows: WindowLevel[], minV: number): SlidingReference | null {
   for (let k = 0; k + STEADY_WINDOWS <= windows.length; k++) {
-    const s = windows.slice(k, k + STEADY_WINDOWS);
-    if (s.some((w) => w.run !== s[0]!.run)) continue;
-    const mean = s.reduce((a, w) => a + w.rmsV, 0) / s.length;
-    if (!(mean > 0) || mean < minV) continue;
-    if (s.some((w) => Math.abs(w.rmsV - mean) > STEADY_RMS * mean)) continue;
-    if (s.some((w) => w.urmsV.some((u) => Math.abs(u - mean) > STEADY_URMS * mean))) continue;
+    const mean = steadyAt(windows, k, minV);
+    if (mean === null) continue;
     let usr = mean, slid = 0;
     for (const w of windows.slice(k + STEADY_WINDOWS)) {
       usr = (1 - SLIDING_WEIGHT) * usr + SLIDING_WEIGHT * w.rmsV;
       slid = Math.max(slid, Math.abs(usr - mean) / mean);
     }
-    return { startV: mean, endV: usr, slidPct: 100 * slid, fromS: s[0]!.startS, toS: s[s.length - 1]!.endS };
+    const ref: SlidingReference = { startV: mean, endV: usr, slidPct: 100 * slid, fromS: windows[k]!.startS, toS: windows[k + STEADY_WINDOWS - 1]!.endS };
+    for (let j = k + 1; j + STEADY_WINDOWS <= windows.length; j++) {
+      const other = steadyAt(windows, j, minV);
+      if (other !== null && Math.abs(other - mean) > STEADY_URMS * mean) {
+        ref.conflict = { atS: windows[j]!.startS, levelV: other };
+        break;
+      }
+    }
+    return ref;
   }
   return null;
 }
