@@ -2,21 +2,26 @@
 // (kernelProcess.ts) and the meter's C metering chain (boards/STM32F107/metering, through
 // the addon: host/native/metering.ts), exactly as the meter runs them. The accuracy
 // bench calls this in process.
-import { runKernel } from "./kernelProcess.ts";
-import { loadRecordInput, deadText, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
+import { kernelStream } from "./kernelProcess.ts";
+import { loadRecordInput, deadText, volts, DEAD_FRACTION, type RecordInput } from "./recordInput.ts";
 import { createChain, windowReading, type ChainOutput } from "../native/metering.ts";
 import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
 import { KERNEL_FLAG_PARTIAL, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
+import { kernelFlagNames, thdMaxOrderOf, unionFlags } from "./windowFlags.ts";
+import { rangeText } from "./measuringRange.ts";
+import { slidingReference, urmsVolts, STEADY_RMS, STEADY_URMS, STEADY_WINDOWS, type WindowLevel } from "./voltageReference.ts";
 
 export interface AnalyzeOptions {
   v?: string;
   i?: string;
-  /** Declared voltage (V); default from the VT rating, else the first windows. */
+  /** Declared voltage (V); default from the VT rating, else a sliding reference (voltageReference.ts). */
   nominalV?: number;
   /** First-order front-end pole to undo in harmonics (Hz), 0 = none. */
   frontEndHz?: number;
   /** Noise floor of the voltage / current channel, LSB^2 (replaces the default). */
   noiseLsb2?: { v: number; i: number };
+  /** Progress: phase "scan" (first pass) or "kernel" (samples done of total), then "chain" (windows done of total). */
+  progress?: (phase: string, done: number, total: number) => void;
 }
 
 /**
@@ -49,18 +54,20 @@ export interface AnalyzeResult {
   /** null: no declared voltage (a dead voltage channel and no --nominal-v): no events. */
   declaredV: number | null;
   declaredFrom: string;
-  windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow }[];
+  /**
+   * flags: what may be wrong with the window (windowFlags.ts: the kernel's flags, the
+   * measuring range); thdMaxOrder: the highest harmonic order its THD and groups include.
+   */
+  windows: { r: WindowReading; flagged: boolean; kernel: KernelWindow; flags: string[]; thdMaxOrder: number }[];
   events: VoltageEvent[];
-  aggregates: AggregateReading[];
+  /** flags: the union of the flags of the aggregate's windows. */
+  aggregates: (AggregateReading & { flags: string[] })[];
+  /** Lowest thdMaxOrder of the windows (50 when there are none). */
+  thdMaxOrder: number;
   segments: SegmentReport[];
   /** False for a voltage-only record: current-derived quantities are meaningless. */
   hasCurrent: boolean;
   notes: string[];
-}
-
-function median(x: number[]): number {
-  const s = [...x].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 const fmt = (t: number): string => t.toFixed(3);
@@ -85,6 +92,14 @@ function runName(res: { recordSegments: [number, number]; partOfSegment?: boolea
  */
 export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeResult {
   const input = loadRecordInput(path, opts);
+  try {
+    return analyzeInput(input, opts);
+  } finally {
+    input.record.cache?.close();
+  }
+}
+
+function analyzeInput(input: RecordInput, opts: AnalyzeOptions): AnalyzeResult {
   const cal = input.calibration;
   if (opts.frontEndHz !== undefined) cal.frontEndHz = opts.frontEndHz;
   if (opts.noiseLsb2) {
@@ -96,18 +111,20 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   const runs = input.runs;
   // Kernel windows per run, with the exact mean rate in place of the kernel's integer
   // rate (fractional and frequency-tracking rates: times and frequency stay right).
-  const kernels = runs.map((run) => {
-    if (run.skip) return [];
-    const ws = runKernel(run.codes, { sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) });
+  // One streamed pass over the data feeds each run's kernel in turn.
+  const streams = runs.map((run) => (run.skip ? null : kernelStream({ sampleRateHz: run.kernelRateHz, nominalHz: input.nominalHz, vMidLsb: Math.round(cal.v.zeroLsb) })));
+  input.streamCodes((k, codes) => streams[k]!.feed(codes), opts.progress ? (d, t) => opts.progress!("kernel", d, t) : undefined);
+  const kernels = runs.map((run, k) => {
+    if (!streams[k]) return [];
+    const ws = streams[k]!.finish();
     return run.rateHz === run.kernelRateHz ? ws : ws.map((w) => ({ ...w, sampleRateHz: run.rateHz }));
   });
   // The kernel's last window of a run may be PARTIAL (mk_flush at the end of the run):
   // only its Urms(1/2) values count (MeterChain.finish); it is no reading.
   const tails = kernels.map((ws) => (ws.length > 0 && (ws[ws.length - 1]!.flags & KERNEL_FLAG_PARTIAL) !== 0 ? ws.pop()! : null));
+  // The reference events are judged against (voltageReference.ts): given, rated, or a
+  // sliding reference from the first steady windows; none: no events.
   let declaredV: number | null, declaredFrom: string;
-  // What the chain runs with; events are dropped when declaredV is null.
-  let chainV: number;
-  const firstWindows = kernels.find((k) => k.length > 0);
   const lv = input.vLevel;
   if (opts.nominalV !== undefined) {
     declaredV = opts.nominalV;
@@ -115,30 +132,39 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
   } else if (input.ratedV) {
     declaredV = input.ratedV.volts;
     declaredFrom = input.ratedV.why;
-  } else if (firstWindows) {
-    declaredV = median(firstWindows.slice(0, 3).map((w) => windowReading(w, cal).vRmsV));
-    declaredFrom = `median rms of the first ${Math.min(3, firstWindows.length)} windows`;
   } else {
-    declaredV = 230;
-    declaredFrom = "default 230 V (no window to derive it from)";
+    const levels: WindowLevel[] = [];
+    kernels.forEach((ws, k) => {
+      const run = runs[k]!;
+      for (const w of ws) {
+        const t0 = run.timeS(w.startSample + w.crossingsSample[0]!), t1 = run.timeS(w.startSample + w.crossingsSample[w.cycles]!);
+        levels.push({ startS: t0, endS: t1, rmsV: windowReading(w, cal).vRmsV, urmsV: urmsVolts(w, cal), run: k });
+      }
+    });
+    const sr = slidingReference(levels, lv.fullScaleV > 0 ? DEAD_FRACTION * lv.fullScaleV : 0);
+    if (sr && sr.conflict) {
+      declaredV = null;
+      declaredFrom = `no declared voltage: the record holds two steady levels, ${volts(sr.startV)} (${fmt(sr.fromS)}-${fmt(sr.toS)} s) and ${volts(sr.conflict.levelV)} (from ${fmt(sr.conflict.atS)} s), ${(100 * Math.abs(sr.conflict.levelV / sr.startV - 1)).toFixed(1)} % apart, so a sliding reference (IEC 61000-4-30 5.4.4) cannot tell which is normal; give --nominal-v`;
+      notes.push(`${declaredFrom}; no events are reported`);
+    } else if (sr) {
+      declaredV = sr.startV;
+      declaredFrom = `sliding reference (IEC 61000-4-30 5.4.4) from the first steady windows, ${fmt(sr.fromS)}-${fmt(sr.toS)} s`;
+      notes.push(`declared voltage ${+sr.startV.toPrecision(6)} V: ${declaredFrom} (${STEADY_WINDOWS} windows within ${100 * STEADY_RMS} % of their mean, no Urms(1/2) beyond ${100 * STEADY_URMS} %); it slides to ${+sr.endV.toPrecision(6)} V by the end of the record, at most ${sr.slidPct.toFixed(2)} % from its start; events are judged against its start` + (sr.slidPct > 1 ? "; give --nominal-v to judge them against a fixed declared voltage" : ""));
+    } else {
+      declaredV = null;
+      declaredFrom = lv.dead
+        ? `${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}: no declared voltage; give --nominal-v`
+        : `no declared voltage: no --nominal-v, no VT rating in the .cfg, and no ${STEADY_WINDOWS} steady windows to start a sliding reference (IEC 61000-4-30 5.4.4) from; give --nominal-v`;
+      notes.push(`${declaredFrom}; no events are reported`);
+    }
   }
-  chainV = declaredV;
-  // Dead voltage channel (recordInput.ts ChannelLevel: rms below 1 % of the channel's
-  // full scale). A declared voltage taken from its first windows would be its noise, and
-  // every wobble of the noise a dip or a swell: no declared voltage, no events. The first
-  // windows decide (their median rms against the full scale), so a line energised only
-  // later in the record is refused the same way. A declared voltage given (--nominal-v)
-  // or rated (VT) stands: the events are what the data gives, an interruption.
-  if (firstWindows && declaredFrom.startsWith("median rms") && lv.fullScaleV > 0 && declaredV < DEAD_FRACTION * lv.fullScaleV) {
-    declaredFrom = `${deadText(input.v.id, declaredV, lv.fullScaleV)}: no declared voltage; give --nominal-v`;
-    if (!lv.dead) declaredFrom = declaredFrom.replace("carries no voltage", "carries no voltage in its first windows");
-    chainV = declaredV > 0 ? declaredV : 1;
-    declaredV = null;
-    notes.push(`${declaredFrom}; no events are reported`);
-  } else if (lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
+  // What the chain runs with; its events are dropped when declaredV is null.
+  const chainV = declaredV ?? (lv.rmsV > 0 ? lv.rmsV : 1);
+  if (declaredV !== null && lv.dead) notes.push(`${deadText(input.v.id, lv.rmsV, lv.fullScaleV)}; declared ${+declaredV.toPrecision(6)} V from ${declaredFrom}`);
   const windows: AnalyzeResult["windows"] = [];
+  const ranges = input.ranges;
   const events: VoltageEvent[] = [];
-  const aggregates: AggregateReading[] = [];
+  const aggregates: AnalyzeResult["aggregates"] = [];
   const segments: SegmentReport[] = [];
   runs.forEach((run, k) => {
     const kernel = kernels[k]!;
@@ -168,6 +194,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     const firstWindow = windows.length;
     // No regrid and no retune: a record's rate is what it is (the run's mean rate).
     const chain = createChain({ calibration: cal, declaredV: chainV, utcAtStartS: input.startUtcS + run.fromS, startRateHz: run.kernelRateHz, nominalHz: input.nominalHz });
+    // This run's windows in the chain's own time, for the aggregates' flags.
+    const local: { startS: number; flags: string[] }[] = [];
     const take = (out: ChainOutput): void => {
       for (const e of out.events) {
         const t0 = toRecordS(e.startS);
@@ -176,15 +204,35 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
       for (const x of out.windows) {
         const r = x.r;
         const t0 = toRecordS(r.startS);
-        windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel: byStart.get(r.startS) ?? current! });
+        const kernel = byStart.get(r.startS) ?? current!;
+        const flags = kernelFlagNames(r.flags);
+        if (kernel.droppedBefore > 0) flags.push("windows-dropped");
+        if (ranges.v && r.vRmsV < ranges.v.lowRms) flags.push("below-range-v");
+        if (ranges.i && input.i && r.iRmsA < ranges.i.lowRms) flags.push("below-range-i");
+        // No fundamental to speak of (a dead line, a DC-only channel): no frequency, no THD.
+        // Without a known range: a fundamental under 1 % of the channel's own rms (DC or noise only).
+        if (ranges.v ? r.hV[1]! < ranges.v.lowRms : r.hV[1]! < 0.01 * r.vRmsV) flags.push("no-fundamental-v");
+        if (input.i && (ranges.i ? r.hI[1]! < ranges.i.lowRms : r.hI[1]! < 0.01 * r.iRmsA)) flags.push("no-fundamental-i");
+        const thdMaxOrder = thdMaxOrderOf({ ...kernel, ...r } as { thdMaxOrder?: number; harmonicMaxOrder?: number }, run.rateHz, r.fHz);
+        windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel, flags: unionFlags([flags]), thdMaxOrder });
+        local.push({ startS: r.startS, flags });
       }
-      for (const a of out.aggregates) aggregates.push({ ...a, startS: toRecordS(a.startS) });
+      // An aggregate is its last a.windows windows that start before its end (the chain
+      // emits a 10-minute aggregate before adding the window that opens the next one).
+      for (const a of out.aggregates) {
+        const inside = local.filter((w) => w.startS < a.startS + a.spanS - 1e-9).slice(-a.windows);
+        aggregates.push({ ...a, startS: toRecordS(a.startS), flags: unionFlags(inside.map((w) => w.flags)) });
+      }
     };
     const tail = tails[k]!;
+    const totalWindows = kernels.reduce((n, ws) => n + ws.length, 0);
     for (const w of kernel) {
+      if (opts.progress && w.index % 64 === 0) opts.progress("chain", windows.length, totalWindows);
       current = w;
       byStart.set((w.startSample + w.crossingsSample[0]!) / w.sampleRateHz, w);
       take(chain.process(w));
+      // The struct's bytes are the chain's input only; a long record keeps thousands of windows.
+      delete w.raw;
     }
     take(chain.finish(tail));
     const mine = windows.slice(firstWindow);
@@ -197,6 +245,8 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     seg.unexaminedS = Math.max(0, run.toS - seg.examinedToS);
     // After the last complete window the kernel's partial window (mk_flush) still gives
     // Urms(1/2) values; what remains unexamined is the last half cycle at most.
+    const limit = Math.min(50, ...mine.map((w) => w.thdMaxOrder));
+    if (limit < 50) notes.push(`${name}: harmonics limited to order ${limit} by the sample rate (${+run.rateHz.toFixed(3)} Hz): THD and the groups above order ${limit} are not measured`);
     notes.push(`${name}: ${mine.length} window${mine.length === 1 ? "" : "s"}` + (tailValues > 0 ? `, then ${tailValues} Urms(1/2) values of a partial window to ${fmt(seg.examinedToS)} s` : "") + `; last ${seg.unexaminedS.toFixed(3)} s not examined`);
   });
   if (declaredV === null) {
@@ -205,5 +255,20 @@ export function analyzeRecord(path: string, opts: AnalyzeOptions = {}): AnalyzeR
     for (const w of windows) w.flagged = false;
     for (const a of aggregates) a.flagged = false;
   }
-  return { input, declaredV, declaredFrom, windows, events, aggregates, segments, hasCurrent: input.i !== null, notes };
+  // The measuring range, stated, and how many windows fell below it.
+  for (const [which, r, flag, ch] of [["voltage", ranges.v, "below-range-v", input.v], ["current", ranges.i, "below-range-i", input.i]] as const) {
+    if (!ch) continue;
+    if (!r) {
+      notes.push(`${which} channel ${ch.id}: no measuring range known (the .cfg gives no min..max full scale)`);
+      continue;
+    }
+    const below = windows.filter((w) => w.flags.includes(flag)).length;
+    notes.push(`${which} channel ${ch.id}: ${rangeText(r)}` + (below > 0 ? `; ${below} of ${windows.length} windows below it (flag ${flag})` : ""));
+  }
+  const noV = windows.filter((w) => w.flags.includes("no-fundamental-v")).length;
+  if (noV) notes.push(`${noV} window${noV === 1 ? "" : "s"} without a measurable voltage (below its measuring range): no frequency, no THD V (null in JSON, - in the table; flag no-fundamental-v); the kernel's frequency there only repeats its prediction`);
+  const noI = windows.filter((w) => w.flags.includes("no-fundamental-i")).length;
+  if (noI) notes.push(`${noI} window${noI === 1 ? "" : "s"} without a fundamental current (a DC-only or dead current, below its measuring range): no THD I (null in JSON, - in the table; flag no-fundamental-i)`);
+  const thdMaxOrder = Math.min(50, ...windows.map((w) => w.thdMaxOrder));
+  return { input, declaredV, declaredFrom, windows, events, aggregates, thdMaxOrder, segments, hasCurrent: input.i !== null, notes };
 }

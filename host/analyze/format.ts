@@ -2,22 +2,33 @@
 // tools read them) or a readable table.
 import type { AnalyzeResult } from "./analyzeRecord.ts";
 import type { AggregateReading, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
+import { legend, marks, unionFlags } from "./windowFlags.ts";
 
 /** 7 significant digits: below every figure of the accuracy table, shorter lines. */
 const r7 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
 const arr = (h: Float32Array): number[] => Array.from(h, r7);
 
-/** hasCurrent false (voltage-only record): current-derived quantities are null. */
-function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean): Record<string, unknown> {
+/**
+ * hasCurrent false (voltage-only record): current-derived quantities are null. Flags
+ * no-fundamental-v / -i (windowFlags.ts): no fundamental to refer to, so frequency and
+ * THD V, or THD I, are null.
+ */
+function quantities(r: WindowReading | AggregateReading, hasCurrent: boolean, flags: string[] = []): Record<string, unknown> {
   const c = <T>(x: T): T | null => (hasCurrent ? x : null);
+  const noV = flags.includes("no-fundamental-v"), noI = flags.includes("no-fundamental-i");
   return {
-    fHz: r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: c(r7(r.iRmsA)), pW: c(r7(r.pW)), sVA: c(r7(r.sVA)), nVA: c(r7(r.nVA)), pf: c(r7(r.pf)),
-    thdVPct: r7(r.thdVPct), thdIPct: c(r7(r.thdIPct)), hV: arr(r.hV), hI: c(arr(r.hI)),
+    fHz: noV ? null : r7(r.fHz), vRmsV: r7(r.vRmsV), iRmsA: c(r7(r.iRmsA)), pW: c(r7(r.pW)), sVA: c(r7(r.sVA)), nVA: c(r7(r.nVA)), pf: c(r7(r.pf)),
+    thdVPct: noV ? null : r7(r.thdVPct), thdIPct: noI ? null : c(r7(r.thdIPct)), hV: arr(r.hV), hI: c(arr(r.hI)),
   };
 }
 
-export function windowJson(r: WindowReading, flagged: boolean, hasCurrent = true): string {
-  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r, hasCurrent), flagged });
+/**
+ * flagged: the IEC 61000-4-30 flag (a dip, swell or interruption during the window);
+ * flags: what else may be wrong with it (windowFlags.ts); thdMaxOrder: the highest
+ * harmonic order its THD and groups include.
+ */
+export function windowJson(r: WindowReading, flagged: boolean, hasCurrent = true, flags: string[] = [], thdMaxOrder = 50): string {
+  return JSON.stringify({ type: "window", t: r7(r.startS), ...quantities(r, hasCurrent, flags), flagged, flags, thdMaxOrder });
 }
 
 /** "open": true only for an event still in progress when the examined data ended. */
@@ -25,8 +36,9 @@ export function eventJson(e: VoltageEvent): string {
   return JSON.stringify({ type: "event", kind: e.kind, start: r7(e.startS), durationS: r7(e.durationS), residualPct: r7(e.residualPct), ...(e.open ? { open: true } : {}) });
 }
 
-export function aggregateJson(a: AggregateReading, hasCurrent = true): string {
-  return JSON.stringify({ type: "aggregate", interval: a.interval, t: r7(a.startS), ...quantities(a, hasCurrent), flagged: a.flagged });
+/** flags: the union of its windows' flags. */
+export function aggregateJson(a: AggregateReading, hasCurrent = true, flags: string[] = []): string {
+  return JSON.stringify({ type: "aggregate", interval: a.interval, t: r7(a.startS), ...quantities(a, hasCurrent), flagged: a.flagged, flags });
 }
 
 /** The summary's "segments": every run of the record, examined or not, and its unexamined tail. */
@@ -47,15 +59,15 @@ export function jsonLines(res: AnalyzeResult): string[] {
   // Events and aggregates in time order with the windows they follow.
   type Item = { t: number; order: number; line: string };
   const items: Item[] = [];
-  res.windows.forEach((w, k) => items.push({ t: w.r.startS + w.r.spanS, order: k * 3, line: windowJson(w.r, w.flagged, res.hasCurrent) }));
+  res.windows.forEach((w, k) => items.push({ t: w.r.startS + w.r.spanS, order: k * 3, line: windowJson(w.r, w.flagged, res.hasCurrent, w.flags, w.thdMaxOrder) }));
   res.events.forEach((e, k) => items.push({ t: e.startS + e.durationS, order: k * 3 + 1, line: eventJson(e) }));
-  res.aggregates.forEach((a, k) => items.push({ t: a.startS + a.spanS, order: k * 3 + 2, line: aggregateJson(a, res.hasCurrent) }));
+  res.aggregates.forEach((a, k) => items.push({ t: a.startS + a.spanS, order: k * 3 + 2, line: aggregateJson(a, res.hasCurrent, a.flags) }));
   items.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const it of items) out.push(it.line);
   // Added fields: "segments" (what was examined, what was skipped and why, the tail
   // after the last complete window) and "current": false for a voltage-only record.
   // "declaredV" (null: none, the voltage channel carries no voltage) and "declaredFrom".
-  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }), declaredV: res.declaredV === null ? null : r7(res.declaredV), declaredFrom: res.declaredFrom }));
+  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }), declaredV: res.declaredV === null ? null : r7(res.declaredV), declaredFrom: res.declaredFrom, thdMaxOrder: res.thdMaxOrder }));
   return out;
 }
 
@@ -81,13 +93,22 @@ export function table(res: AnalyzeResult): string[] {
   lines.push("");
   lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
   const c = (s: string, w: number): string => (res.hasCurrent ? s : "-").padStart(w);
-  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean): string =>
-    `${t} ${f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${f(r.thdVPct, 3, 7)} ${c(r.thdIPct.toFixed(3), 7)}  ${flagged ? "*" : ""}`;
-  for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged));
+  // A window without a fundamental shows no frequency / THD (an aggregate's are its other windows').
+  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[], isWindow = true): string => {
+    const noV = isWindow && flags.includes("no-fundamental-v"), noI = isWindow && flags.includes("no-fundamental-i");
+    return `${t} ${noV ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${noV ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${noI ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
+  };
+  for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged, w.flags));
   if (res.aggregates.length) {
     lines.push("");
     lines.push("aggregates");
-    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged));
+    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged, a.flags, false));
+  }
+  const used = unionFlags([...res.windows.map((w) => w.flags), ...res.aggregates.map((a) => a.flags)]);
+  const anyFlagged = res.windows.some((w) => w.flagged) || res.aggregates.some((a) => a.flagged);
+  if (used.length || anyFlagged) {
+    lines.push("");
+    lines.push(...legend(used, anyFlagged));
   }
   lines.push("");
   lines.push(res.events.length ? "events (residual: lowest Urms(1/2) of a dip, highest of a swell, % of declared)" : "events: none");

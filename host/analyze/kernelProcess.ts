@@ -103,6 +103,50 @@ export function runKernel(codes: Uint16Array, cfg: KernelConfig): KernelWindow[]
   return runHarness(codes, cfg);
 }
 
+/**
+ * A kernel fed block by block (a record streamed through analyze): feed the interleaved
+ * codes as they come, then finish() for all windows, the last possibly PARTIAL (as
+ * runKernel). The addon keeps only its window queue; the harness backend (no addon)
+ * collects the codes and runs once at the end.
+ */
+export function kernelStream(cfg: KernelConfig): { feed(codes: Uint16Array): void; finish(): KernelWindow[] } {
+  const out: KernelWindow[] = [];
+  if (addonModule && process.env.METERNET_KERNEL !== "harness") {
+    let k: InstanceType<typeof addonModule.MeterKernel>;
+    try {
+      k = new addonModule.MeterKernel(cfg);
+    } catch (e) {
+      throw new Error(`kernel: ${(e as Error).message}`);
+    }
+    const block = 2 * 256;
+    return {
+      feed(codes) {
+        for (let s = 0; s < codes.length; s += block) {
+          k.feed(codes.subarray(s, Math.min(codes.length, s + block)));
+          for (const w of k.takeWindows()) out.push(w);
+        }
+      },
+      finish() {
+        k.flush();
+        for (const w of k.takeWindows()) out.push(w);
+        return out;
+      },
+    };
+  }
+  const parts: Uint16Array[] = [];
+  return {
+    feed(codes) {
+      parts.push(codes.slice());
+    },
+    finish() {
+      const all = new Uint16Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) (all.set(p, o), (o += p.length));
+      return runHarness(all, cfg);
+    },
+  };
+}
+
 /** The same kernel through the gcc-built child process (no addon needed). */
 export function runHarness(codes: Uint16Array, cfg: KernelConfig): KernelWindow[] {
   const exe = harnessPath();

@@ -15,9 +15,13 @@
 //     noise); the rounding adds uniform quantisation noise of 1/12 LSB^2, entered as
 //     the calibration's noise floor. A fault current far above the load current
 //     leaves the load current fewer bits, as a real meter's range would.
-import { readComtrade, siUnit, type ComtradeRecord } from "../comtrade/index.ts";
+import { siUnit } from "../comtrade/units.ts";
+import type { ComtradeConfig } from "../comtrade/types.ts";
+import { expectedSamples } from "../comtrade/datRead.ts";
 import { timestampToEpochS } from "../comtrade/timestamp.ts";
+import { openRecord, streamRecord, ChannelCache, GapFinder, RateTimes, type ChannelStats, type RecordHeader } from "./recordScan.ts";
 import type { MeterCalibration, ChannelCalibration } from "../../modules/metering/calibration.ts";
+import { channelRange, type MeasuringRange } from "./measuringRange.ts";
 
 export class AnalyzeInputError extends Error {}
 
@@ -92,22 +96,26 @@ export interface RecordRun {
   gapBeforeS?: number;
   /** The run begins or ends inside a rate segment (split there by a timestamp gap). */
   partOfSegment?: boolean;
-  /** Interleaved codes [v0, i0, v1, i1, ...] of this run (empty when skipped). */
-  codes: Uint16Array;
   /** Instant (s from the record start) of a fractional sample position of the run. */
   timeS(position: number): number;
 }
 
 export interface RecordInput {
-  record: ComtradeRecord;
+  /** The record's configuration, warnings and sample count (its samples are streamed, never held). */
+  record: RecordHeader;
   v: ChannelChoice;
   /** null: the record has no current channel; the kernel gets a constant mid-code current. */
   i: ChannelChoice | null;
   /** Every run, in time order, skipped ones included. */
   runs: RecordRun[];
-  /** Codes and integer rate of the first run the kernel accepts (tools that run the kernel themselves). */
-  codes: Uint16Array;
+  /** Integer rate of the first run the kernel accepts. */
   sampleRateHz: number;
+  /**
+   * One pass over the record's data: the interleaved codes [v0, i0, v1, i1, ...] of every
+   * run the kernel accepts, in blocks, in order (run: index into runs); progress(done,
+   * total samples) after each block.
+   */
+  streamCodes(onCodes: (run: number, codes: Uint16Array) => void, progress?: (done: number, total: number) => void): void;
   nominalHz: 50 | 60;
   calibration: MeterCalibration;
   /** Record start as UTC seconds (0 when the record has no start time). */
@@ -118,6 +126,8 @@ export interface RecordInput {
   vLevel: ChannelLevel;
   /** Discontinuities of the timestamps; every run starts after one or at a rate change. */
   gaps: TimestampGap[];
+  /** Measuring range of the voltage and current channels (measuringRange.ts); null: none known. */
+  ranges: { v: MeasuringRange | null; i: MeasuringRange | null };
   notes: string[];
 }
 
@@ -128,10 +138,10 @@ export const KERNEL_MAX_HZ = 102400; // mk_init with the addon's MK_RING=1024 (b
 const SAME_RATE = 0.02;
 
 /** Instant of fractional sample index x, linear between samples, extrapolated past the ends. */
-function timeAt(times: Float64Array, first: number, count: number, x: number, endRateHz: number): number {
-  if (count === 1) return times[first]! + x / endRateHz;
+function timeAt(times: (i: number) => number, first: number, count: number, x: number, endRateHz: number): number {
+  if (count === 1) return times(first) + x / endRateHz;
   const k = Math.max(0, Math.min(count - 2, Math.floor(x)));
-  const t0 = times[first + k]!, t1 = times[first + k + 1]!;
+  const t0 = times(first + k), t1 = times(first + k + 1);
   return t0 + (x - k) * (t1 - t0);
 }
 
@@ -165,88 +175,13 @@ function timeAt(times: Float64Array, first: number, count: number, x: number, en
  * Between gaps the instants follow the rates (record.times) shifted so that each stretch
  * starts at its own first sample's stamp (seconds from the record's first sample).
  */
-/** Moduli (timestamp units) of wrapping stamp counters. */
-const WRAPS = [...Array.from({ length: 25 }, (_, k) => 2 ** (k + 8)), ...Array.from({ length: 7 }, (_, k) => 10 ** (k + 3))];
+// The rule above runs as the data streams by: recordScan.ts GapFinder (times between gaps
+// follow the rates, shifted to each stretch's first stamp: timeOf in loadRecordInput).
 
-function recordTimes(rec: ComtradeRecord, notes: string[]): { times: Float64Array; gaps: TimestampGap[] } {
-  const times = Float64Array.from(rec.times);
-  const gaps: TimestampGap[] = [];
-  const rates = rec.cfg.rates;
-  const ts = rec.timestampsS;
-  if (rec.timeSource !== "rate" || rates.length === 0) return { times, gaps };
-  let first = -1, distinct = false;
-  for (let s = 0; s < rec.count; s++) {
-    if (Number.isNaN(ts[s]!)) continue;
-    if (first < 0) first = s;
-    else if (ts[s] !== ts[first]) distinct = true;
-  }
-  if (first < 0 || !distinct) return { times, gaps };
-  const unitS = Math.abs(rec.cfg.timeMult) * 1e-6;
-  const rateAt: number[] = new Array(rec.count);
-  for (let s = 0, k = 0; s < rec.count; s++) {
-    while (k < rates.length - 1 && s + 1 > rates[k]!.endSample) k++;
-    rateAt[s] = rates[k]!.sampleRateHz;
-  }
-  // Stamps unwrapped: a counter that wraps (the generator-station record's stamps count
-  // µs modulo 65536) steps back by its modulus less one period. A backward step is a wrap
-  // when adding a modulus 2^8..2^32 or 10^3..10^9 timestamp units gives 1/rate within
-  // the tolerance; it is then continuous, and later stamps are lifted by the modulus.
-  const u = Float64Array.from(ts);
-  const dev: number[] = [];
-  const steps: { s: number; step: number; period: number }[] = [];
-  let lift = 0, prev = -1;
-  for (let s = first; s < rec.count; s++) {
-    if (Number.isNaN(ts[s]!)) continue;
-    u[s] = ts[s]! + lift;
-    if (prev >= 0) {
-      let step = u[s]! - u[prev]!;
-      // At a change of rate either period is continuous (see the rule above).
-      const pNew = 1 / rateAt[s]!, pOld = 1 / rateAt[s - 1]!;
-      const pick = (x: number): number => (Math.abs(x - pNew) <= Math.abs(x - pOld) ? pNew : pOld);
-      let period = pick(step);
-      let tol = Math.max(3 * period, 2 * unitS);
-      if (step < 0 && unitS > 0) {
-        const m = WRAPS.find((w) => Math.abs(step + w * unitS - pick(step + w * unitS)) <= Math.max(3 * pick(step + w * unitS), 2 * unitS));
-        if (m !== undefined) {
-          lift += m * unitS;
-          u[s] = ts[s]! + lift;
-          step = u[s]! - u[prev]!;
-          period = pick(step);
-          tol = Math.max(3 * period, 2 * unitS);
-        }
-      }
-      if (prev === s - 1) {
-        dev.push(Math.abs(step - period) / tol);
-        if (Math.abs(step - period) > tol) steps.push({ s, step, period });
-      }
-    }
-    prev = s;
-  }
-  if (dev.length === 0) return { times, gaps };
-  dev.sort((x, y) => x - y);
-  if (dev[dev.length >> 1]! > 1) {
-    notes.push(`the .dat timestamps do not follow the sampling rates (most steps differ from 1/rate by more than 3 sample periods or 2 timestamp units): ignored, times follow the rates`);
-    return { times, gaps };
-  }
-  const t0 = u[first]! - rec.times[first]!; // the stamp the record's first sample would have
-  let shift = 0;
-  let g = 0;
-  for (let s = 0; s < rec.count; s++) {
-    if (g < steps.length && steps[g]!.s === s) {
-      const { step, period } = steps[g]!;
-      const newShift = u[s]! - t0 - rec.times[s]!;
-      gaps.push({ sample: s, beforeS: times[s - 1]!, afterS: rec.times[s]! + newShift, missingS: step - period });
-      shift = newShift;
-      g++;
-    }
-    times[s] = rec.times[s]! + shift;
-  }
-  return { times, gaps };
-}
-
-function splitRuns(rec: ComtradeRecord, times: Float64Array, gaps: TimestampGap[]): Omit<RecordRun, "codes">[] {
-  const rates = rec.cfg.rates;
-  const runs: Omit<RecordRun, "codes">[] = [];
+function splitRuns(cfg: ComtradeConfig, recCount: number, times: (i: number) => number, gaps: TimestampGap[]): RecordRun[] {
+  const rec = { count: recCount };
+  const rates = cfg.rates;
+  const runs: RecordRun[] = [];
   const gapAt = new Map(gaps.map((g) => [g.sample, g]));
   // Pieces: rate segments, cut again at every gap.
   const cuts = [...gaps.map((g) => g.sample)].sort((a, b) => a - b);
@@ -270,11 +205,11 @@ function splitRuns(rec: ComtradeRecord, times: Float64Array, gaps: TimestampGap[
         last.count = end - last.first;
         last.recordSegments[1] = k + 1;
         last.rateRangeHz = [Math.min(last.rateRangeHz[0], rate), Math.max(last.rateRangeHz[1], rate)];
-        last.toS = times[end - 1]! + 1 / rate;
+        last.toS = times(end - 1) + 1 / rate;
         last.rateHz = rate; // last segment's rate until the mean is taken below
       } else {
         runRateHz = rate;
-        runs.push({ recordSegments: [k + 1, k + 1], first: start, count: end - start, fromS: times[start]!, toS: times[end - 1]! + 1 / rate, rateHz: rate, kernelRateHz: 0, rateRangeHz: [rate, rate], timeS: () => 0, ...(gap ? { gapBeforeS: gap.missingS } : {}) });
+        runs.push({ recordSegments: [k + 1, k + 1], first: start, count: end - start, fromS: times(start), toS: times(end - 1) + 1 / rate, rateHz: rate, kernelRateHz: 0, rateRangeHz: [rate, rate], timeS: () => 0, ...(gap ? { gapBeforeS: gap.missingS } : {}) });
       }
       start = end;
     }
@@ -284,7 +219,7 @@ function splitRuns(rec: ComtradeRecord, times: Float64Array, gaps: TimestampGap[
   for (const r of runs) {
     if (!segStarts.has(r.first) || !segEnds.has(r.first + r.count)) r.partOfSegment = true;
     const endRate = r.rateHz;
-    if (r.rateRangeHz[0] !== r.rateRangeHz[1]) r.rateHz = (r.count - 1) / (times[r.first + r.count - 1]! - times[r.first]!);
+    if (r.rateRangeHz[0] !== r.rateRangeHz[1]) r.rateHz = (r.count - 1) / (times(r.first + r.count - 1) - times(r.first));
     r.kernelRateHz = Math.round(r.rateHz);
     const { first, count } = r;
     r.timeS = (x: number) => timeAt(times, first, count, x, endRate);
@@ -294,51 +229,113 @@ function splitRuns(rec: ComtradeRecord, times: Float64Array, gaps: TimestampGap[
   return runs;
 }
 
-function pickChannel(rec: ComtradeRecord, name: string | undefined, base: "V" | "A", optional = false): number {
+const UNIT_WORDS = { V: "a voltage unit: V, kV, volt, В, кВ", A: "a current unit: A, kA, amp, ampere, А, кА" };
+
+/** "rec.cfg:3" for a channel's line in the .cfg (or .cff). */
+function where(file: string, ch: { line?: number }): string {
+  return ch.line !== undefined ? `${file}:${ch.line}` : file;
+}
+
+/**
+ * The system's nominal frequency (the kernel's 50 or 60 Hz) from the .cfg's lf: within
+ * 10 % of 50 or 60 Hz, that one. lf = 0 (not given): from the voltage's rising zero
+ * crossings over the record (the nearer of 50 and 60 Hz), said in a note. Any other lf
+ * (16.7, 400 Hz) is a system the kernel does not measure: an error naming the line.
+ */
+function nominalFrequency(rec: Rec, path: string, vk: number, notes: string[]): 50 | 60 {
+  const lf = rec.cfg.lineFrequencyHz;
+  const line = `${path}:${rec.cfg.lineOf?.lf ?? "?"}`;
+  if (Math.abs(lf - 50) <= 5) return 50;
+  if (Math.abs(lf - 60) <= 6) return 60;
+  if (lf !== 0) throw new AnalyzeInputError(`${line}: lf (line frequency) is ${lf} Hz; the meter's kernel measures 50 and 60 Hz systems`);
+  const f = crossingFrequency(rec, vk);
+  if (!(f > 0)) throw new AnalyzeInputError(`${line}: lf (line frequency) is 0 and the voltage has no zero crossings to tell 50 from 60 Hz; correct lf`);
+  const hz: 50 | 60 = Math.abs(f - 60) < Math.abs(f - 50) ? 60 : 50;
+  notes.push(`${line}: lf (line frequency) is 0: nominal ${hz} Hz taken from the voltage's zero crossings (${f.toFixed(3)} Hz)`);
+  return hz;
+}
+
+/** Mean frequency of channel k's rising zero crossings about its mean (hysteresis 10 % of its rms), 0 if fewer than two; one more pass over the data. */
+function crossingFrequency(rec: Rec, k: number): number {
+  const st = rec.stats[k]!;
+  if (st.n === 0) return 0;
+  const mean = st.sum / st.n, hyst = 0.1 * Math.sqrt(Math.max(0, st.sumSq / st.n - mean * mean));
+  const ch = rec.cfg.analog[k]!;
+  let armed = false, first = -1, last = -1, count = 0, prev = NaN, prevT = 0;
+  streamRecord(rec.header, [k], (c) => {
+    const a = c.analog[k]!;
+    for (let j = 0; j < c.count; j++) {
+      const x = ch.a * a[j]! + ch.b, t = rec.times(c.first + j);
+      const v = x - mean;
+      if (v < -hyst) armed = true;
+      else if (armed && v >= 0 && prev - mean < 0) {
+        armed = false;
+        const tc = prevT + ((t - prevT) * (mean - prev)) / (x - prev);
+        if (first < 0) first = tc;
+        last = tc;
+        count++;
+      }
+      prev = x;
+      prevT = t;
+    }
+  });
+  return count >= 2 && last > first ? (count - 1) / (last - first) : 0;
+}
+
+/**
+ * The channel for --v / --i (named: by id or number) or the first in the unit (base V or
+ * A in any spelling, units.ts). A named channel with an empty unit is taken in the unit
+ * asked for, and said so in notes; one in another unit is refused, with where it is.
+ */
+function pickChannel(rec: Rec, file: string, name: string | undefined, base: "V" | "A", notes: string[], optional = false): number {
   const chans = rec.cfg.analog;
+  const opt = base === "V" ? "--v" : "--i";
   if (name !== undefined) {
     const n = name.trim().toLowerCase();
     let k = chans.findIndex((c) => c.id.trim().toLowerCase() === n);
     if (k < 0 && /^\d+$/.test(n)) k = chans.findIndex((c) => c.index === Number(n));
     if (k < 0) throw new AnalyzeInputError(`no analog channel named '${name}' (channels: ${chans.map((c) => `${c.index} ${c.id} [${c.unit}]`).join(", ")})`);
-    if (siUnit(chans[k]!.unit).base !== base) throw new AnalyzeInputError(`channel '${name}' is in ${chans[k]!.unit}, expected a ${base === "V" ? "voltage (V, kV)" : "current (A, kA)"} channel`);
+    const ch = chans[k]!;
+    if (ch.unit.trim() === "") {
+      notes.push(`channel ${ch.index} ${ch.id} has no unit (${where(file, ch)}, field 'uu' empty): taken as ${base} because ${opt} names it`);
+      return k;
+    }
+    if (siUnit(ch.unit).base !== base) throw new AnalyzeInputError(`channel '${name}' is in '${ch.unit}' (${where(file, ch)}), not ${UNIT_WORDS[base].replace(/^a (voltage|current) unit: /, `a $1 unit (`)})`);
     return k;
   }
   const k = chans.findIndex((c) => siUnit(c.unit).base === base);
   if (k < 0 && optional) return -1;
-  if (k < 0) throw new AnalyzeInputError(`the record has no analog channel in ${base}${base === "V" ? " or kV" : " or kA"}; name one with --${base === "V" ? "v" : "i"}`);
+  if (k < 0) {
+    const blank = chans.filter((c) => c.unit.trim() === "");
+    const hint = blank.length
+      ? `; ${blank.map((c) => `channel ${c.index} ${c.id} has no unit (${where(file, c)}, field 'uu' empty)`).join(", ")}: name it with ${opt} to take it as ${base === "V" ? "volts" : "amperes"}`
+      : `; channels: ${chans.map((c) => `${c.index} ${c.id} [${c.unit}]`).join(", ")}; name one with ${opt}`;
+    throw new AnalyzeInputError(`${file}: no analog channel in ${base === "V" ? "V or kV" : "A or kA"} (${UNIT_WORDS[base]})${hint}`);
+  }
   return k;
 }
 
-function channelCodes(rec: ComtradeRecord, k: number): { codes: Float64Array; cal: ChannelCalibration; mode: "record" | "scaled" } {
+/** How channel k's samples become codes (the two cases at the top of this file). */
+function channelScaling(rec: Rec, k: number, file: string): { cal: ChannelCalibration; mode: "record" | "scaled"; code: (raw: number) => number } {
   const ch = rec.cfg.analog[k]!;
-  const x = rec.analog[k]!; // as recorded: a * raw + b in ch.unit
+  const st = rec.stats[k]!;
   const factor = primaryFactor(rec, k); // recorded unit -> primary SI
-  const n = x.length;
-  const out = new Float64Array(n);
-  let isCodes = rec.cfg.dataFormat !== "FLOAT32" && ch.a !== 0;
-  for (let s = 0; s < n && isCodes; s++) {
-    const raw = (x[s]! - ch.b) / ch.a;
-    const r = Math.round(raw);
-    if (!(Math.abs(raw - r) < 1e-6 && r >= 0 && r <= 4095)) isCodes = false;
-    out[s] = r;
+  if (st.infiniteAt > 0) throw new AnalyzeInputError(`${file}:${ch.line ?? "?"}: channel ${ch.index} ${ch.id}: sample ${st.infiniteAt} scales beyond the range of a number (a ${ch.a}, b ${ch.b}); correct a and b`);
+  if (st.codes && rec.cfg.dataFormat !== "FLOAT32" && ch.a !== 0) {
+    return { cal: { unitPerLsb: ch.a * factor, zeroLsb: -ch.b / ch.a, noiseLsb2: 0 }, mode: "record", code: (raw) => Math.round(raw) };
   }
-  if (isCodes) return { codes: out, cal: { unitPerLsb: ch.a * factor, zeroLsb: -ch.b / ch.a, noiseLsb2: 0 }, mode: "record" };
-  let peak = 0;
-  for (let s = 0; s < n; s++) {
-    const v = Math.abs(x[s]! * factor);
-    if (v > peak) peak = v;
-  }
+  const peak = st.peak * Math.abs(factor);
   const lsb = peak > 0 ? peak / 1900 : 1;
-  for (let s = 0; s < n; s++) {
-    const v = x[s]! * factor;
-    out[s] = Number.isNaN(v) ? 2048 : Math.min(4095, Math.max(0, Math.round(2048 + v / lsb)));
-  }
-  return { codes: out, cal: { unitPerLsb: lsb, zeroLsb: 2048, noiseLsb2: 1 / 12 }, mode: "scaled" };
+  const a = ch.a * factor, b = ch.b * factor;
+  const code = (raw: number): number => {
+    const v = a * raw + b;
+    return Number.isNaN(v) ? 2048 : Math.min(4095, Math.max(0, Math.round(2048 + v / lsb)));
+  };
+  return { cal: { unitPerLsb: lsb, zeroLsb: 2048, noiseLsb2: 1 / 12 }, mode: "scaled", code };
 }
 
 /** Declared phase voltage from a VT rating: 100/110 V secondaries are line-to-line (divide by sqrt 3 for a phase channel), 57.7/63.5 V are phase. */
-function ratedPhaseVolts(rec: ComtradeRecord, k: number): { volts: number; why: string } | undefined {
+function ratedPhaseVolts(rec: Rec, k: number): { volts: number; why: string } | undefined {
   const ch = rec.cfg.analog[k]!;
   if (!ch.primary || !ch.secondary || ch.primary === ch.secondary) return undefined;
   const f = siUnit(ch.unit).factor;
@@ -349,26 +346,19 @@ function ratedPhaseVolts(rec: ComtradeRecord, k: number): { volts: number; why: 
   return undefined;
 }
 
-/** Recorded unit -> primary SI volts or amperes (the unit prefix; the ratio for secondary values read as recorded). */
-function primaryFactor(rec: ComtradeRecord, k: number): number {
+/** Recorded unit -> primary SI volts or amperes (the unit prefix; the ratio for secondary values, read as recorded). */
+function primaryFactor(rec: Rec, k: number): number {
   const ch = rec.cfg.analog[k]!;
-  const ratio = rec.scaledAs[k] === "recorded" && ch.ps === "S" && ch.primary && ch.secondary ? ch.primary / ch.secondary : 1;
+  const ratio = ch.ps === "S" && ch.primary && ch.secondary ? ch.primary / ch.secondary : 1;
   return siUnit(ch.unit).factor * ratio;
 }
 
 /** rms and full scale of channel k, and whether it carries no voltage (ChannelLevel). */
-export function channelLevel(rec: ComtradeRecord, k: number): ChannelLevel {
+export function channelLevel(rec: Rec, k: number): ChannelLevel {
   const ch = rec.cfg.analog[k]!;
   const factor = primaryFactor(rec, k);
-  const x = rec.analog[k]!;
-  let sum = 0, n = 0;
-  for (let s = 0; s < x.length; s++) {
-    const v = x[s]!;
-    if (Number.isNaN(v)) continue;
-    sum += v * v;
-    n++;
-  }
-  const rmsV = n > 0 ? Math.sqrt(sum / n) * Math.abs(factor) : 0;
+  const st = rec.stats[k]!;
+  const rmsV = st.n > 0 ? Math.sqrt(st.sumSq / st.n) * Math.abs(factor) : 0;
   const fullScaleV = ch.max > ch.min ? Math.max(Math.abs(ch.a * ch.min + ch.b), Math.abs(ch.a * ch.max + ch.b)) * Math.abs(factor) : 0;
   return { rmsV, fullScaleV, dead: fullScaleV > 0 && rmsV < DEAD_FRACTION * fullScaleV };
 }
@@ -391,8 +381,8 @@ export function deadText(id: string, rmsV: number, fullScaleV: number): string {
  * (the 1991 substation record's Ua1); analysing its noise gives dozens of events of
  * nothing. When no V channel carries voltage the first is kept, and said so.
  */
-function pickVoltage(rec: ComtradeRecord, notes: string[]): { k: number; why?: string } {
-  const first = pickChannel(rec, undefined, "V");
+function pickVoltage(rec: Rec, file: string, notes: string[]): { k: number; why?: string } {
+  const first = pickChannel(rec, file, undefined, "V", notes);
   const vs = rec.cfg.analog.map((c, k) => k).filter((k) => siUnit(rec.cfg.analog[k]!.unit).base === "V");
   const live = vs.find((k) => !channelLevel(rec, k).dead);
   if (live === first) return { k: first };
@@ -406,58 +396,195 @@ function pickVoltage(rec: ComtradeRecord, notes: string[]): { k: number; why?: s
   return { k: live, why: `chosen: the first voltage channel carrying voltage; channel ${chFirst.index} ${chFirst.id} carries none` };
 }
 
-export function loadRecordInput(path: string, opts: { v?: string; i?: string }): RecordInput {
-  let rec: ComtradeRecord;
+/** A record as the input is built from it: the header, each channel's statistics, sample instants. */
+interface Rec {
+  header: RecordHeader;
+  cfg: ComtradeConfig;
+  stats: ChannelStats[];
+  /** Instant of 0-based sample i, s from the first sample, following the stamps across gaps. */
+  times: (i: number) => number;
+}
+
+/**
+ * First pass over the data: every analog channel's statistics (a*raw+b as recorded), the
+ * number of samples, and the timestamp gaps (GapFinder).
+ */
+function scan(h: RecordHeader, notes: string[], progress?: (done: number, total: number) => void): { stats: ChannelStats[]; gaps: TimestampGap[]; shifts: { sample: number; shiftS: number }[] } {
+  const cfg = h.cfg;
+  const all = cfg.analog.map((_, k) => k);
+  const stats: ChannelStats[] = cfg.analog.map(() => ({ n: 0, sum: 0, sumSq: 0, peak: 0, infiniteAt: 0, codes: true }));
+  const rt = cfg.rates.length > 0 && cfg.rates.every((r) => r.sampleRateHz > 0) ? new RateTimes(cfg) : null;
+  const finder = rt ? new GapFinder(rt, cfg.timeMult) : null;
+  const unit = cfg.timeMult * 1e-6;
+  const total = expectedSamples(cfg) ?? 0;
+  // ASCII: keep the channels that may be analysed (voltage, current or no unit) for the later passes.
+  const keep = all.filter((k) => ["V", "A", ""].includes(siUnit(cfg.analog[k]!.unit).base));
+  if (cfg.dataFormat === "ASCII" && keep.length > 0) h.cache = new ChannelCache(keep, h.src.kind === "file" ? h.src.length : h.src.bytes.length);
+  h.count = streamRecord(h, all, (c) => {
+    h.cache?.add(c);
+    for (let k = 0; k < cfg.analog.length; k++) {
+      const ch = cfg.analog[k]!, st = stats[k]!, x = c.analog[k]!;
+      for (let j = 0; j < c.count; j++) {
+        const raw = x[j]!;
+        if (st.codes && !(Number.isInteger(raw) && raw >= 0 && raw <= 4095)) st.codes = false;
+        const v = ch.a * raw + ch.b;
+        if (Number.isNaN(v)) continue;
+        if (!Number.isFinite(v)) {
+          if (st.infiniteAt === 0) st.infiniteAt = c.first + j + 1;
+          continue;
+        }
+        st.n++;
+        st.sum += v;
+        st.sumSq += v * v;
+        const m = Math.abs(v);
+        if (m > st.peak) st.peak = m;
+      }
+    }
+    if (finder) for (let j = 0; j < c.count; j++) finder.push(c.first + j, c.timestamps[j]! * unit);
+    progress?.(c.first + c.count, total);
+  }, true);
+  const expected = expectedSamples(cfg);
+  if (expected !== undefined && expected !== h.count) {
+    h.warnings.push(`${h.datFile}: holds ${h.count} samples, the configuration announces ${expected}${h.count < expected ? " (truncated data)" : ""}`);
+  }
+  if (h.count === 0) throw new AnalyzeInputError(`${h.datFile}: no samples`);
+  let gaps: TimestampGap[] = [];
+  let shifts: { sample: number; shiftS: number }[] = [];
+  const found = finder ? finder.finish() : [];
+  if (found === null) notes.push(`the .dat timestamps do not follow the sampling rates (most steps differ from 1/rate by more than 3 sample periods or 2 timestamp units): ignored, times follow the rates`);
+  else {
+    gaps = found.map((g) => ({ sample: g.sample, beforeS: g.beforeS, afterS: g.afterS, missingS: g.missingS }));
+    shifts = found.map((g) => ({ sample: g.sample, shiftS: g.shiftS }));
+  }
+  return { stats, gaps, shifts };
+}
+
+export interface LoadOptions {
+  v?: string;
+  i?: string;
+  /** Progress of each pass over the data (phase "scan" then "kernel"). */
+  progress?: (phase: string, done: number, total: number) => void;
+}
+
+export function loadRecordInput(path: string, opts: LoadOptions): RecordInput {
+  let header: RecordHeader;
   try {
-    rec = readComtrade(path, { scale: "recorded" });
+    header = openRecord(path);
   } catch (e) {
     throw new AnalyzeInputError((e as Error).message);
   }
+  try {
+    return inputOf(header, path, opts);
+  } catch (e) {
+    header.cache?.close();
+    throw e;
+  }
+}
+
+function inputOf(header: RecordHeader, path: string, opts: LoadOptions): RecordInput {
+  const cfg = header.cfg;
   const notes: string[] = [];
-  const vPick = opts.v !== undefined ? { k: pickChannel(rec, opts.v, "V") } : pickVoltage(rec, notes);
+  if (cfg.rates.length === 0) throw new AnalyzeInputError(`${path}: the record has no sampling rate (nrates = 0); the kernel needs evenly spaced samples`);
+  const zero = cfg.rates.findIndex((r) => !(r.sampleRateHz > 0));
+  if (zero >= 0) throw new AnalyzeInputError(`${path}:${cfg.lineOf?.rates[zero] ?? "?"}: sample rate ${zero + 1} is ${cfg.rates[zero]!.sampleRateHz} Hz (samp = 0: times only from the timestamps); the kernel needs evenly spaced samples`);
+  // Channels by name first (a wrong --v fails before the data is read).
+  const pre: Rec = { header, cfg, stats: [], times: () => 0 };
+  if (opts.v !== undefined) pickChannel(pre, path, opts.v, "V", []);
+  if (opts.i !== undefined) pickChannel(pre, path, opts.i, "A", []);
+  let scanned;
+  try {
+    scanned = scan(header, notes, opts.progress ? (d, t) => opts.progress!("scan", d, t) : undefined);
+  } catch (e) {
+    if (e instanceof AnalyzeInputError) throw e;
+    throw new AnalyzeInputError((e as Error).message);
+  }
+  const { stats, gaps, shifts } = scanned;
+  const rt = new RateTimes(cfg);
+  const shiftAt = (i: number): number => {
+    let lo = 0, hi = shifts.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (shifts[m]!.sample <= i) lo = m + 1;
+      else hi = m;
+    }
+    return lo === 0 ? 0 : shifts[lo - 1]!.shiftS;
+  };
+  const times = (i: number): number => rt.at(i) + shiftAt(i);
+  const rec: Rec = { header, cfg, stats, times };
+  const vPick = opts.v !== undefined ? { k: pickChannel(rec, path, opts.v, "V", notes) } : pickVoltage(rec, path, notes);
   const vk = vPick.k;
   // No current channel and none named: the voltage alone (dips, swells, interruptions,
   // rms, frequency, voltage harmonics need no current). An explicit --i must name one.
-  const ik = pickChannel(rec, opts.i, "A", true);
+  const ik = pickChannel(rec, path, opts.i, "A", notes, true);
   if (ik < 0) notes.push("no current channel (none in A or kA): the voltage is analysed alone (the kernel gets a constant mid-code current); current, power, PF and current harmonics are null in JSON and '-' in the table");
-  if (rec.cfg.rates.length === 0) throw new AnalyzeInputError(`${path}: the record has no sampling rate (nrates = 0); the kernel needs evenly spaced samples`);
-  const { times, gaps } = recordTimes(rec, notes);
   for (const g of gaps) {
     notes.push(`timestamp gap between samples ${g.sample} and ${g.sample + 1}: ${g.beforeS.toFixed(4)} s -> ${g.afterS.toFixed(4)} s, ${g.missingS.toFixed(4)} s without samples; the record is split there, times follow the timestamps`);
   }
-  const lf = rec.cfg.lineFrequencyHz;
-  const nominalHz: 50 | 60 = Math.abs(lf - 60) < Math.abs(lf - 50) ? 60 : 50;
-  const cv = channelCodes(rec, vk);
-  const ci = ik >= 0 ? channelCodes(rec, ik) : { codes: new Float64Array(rec.count).fill(2048), cal: { unitPerLsb: 1, zeroLsb: 2048, noiseLsb2: 0 }, mode: "scaled" as const };
-  const runs: RecordRun[] = splitRuns(rec, times, gaps).map((r) => {
-    const codes = new Uint16Array(r.skip ? 0 : 2 * r.count);
-    if (!r.skip) {
-      for (let s = 0; s < r.count; s++) {
-        codes[2 * s] = cv.codes[r.first + s]!;
-        codes[2 * s + 1] = ci.codes[r.first + s]!;
-      }
-    }
-    return { ...r, codes };
-  });
+  const nominalHz = nominalFrequency(rec, path, vk, notes);
+  // Samples past the last rate's endsamp belong to no segment: say so (they are not analysed).
+  const declared = cfg.rates[cfg.rates.length - 1]!.endSample;
+  if (header.count > declared) {
+    const last = cfg.rates[cfg.rates.length - 1]!;
+    notes.push(`${path}:${cfg.lineOf?.rates[cfg.rates.length - 1] ?? "?"}: the .cfg declares ${declared} samples (endsamp of the last rate), the .dat holds ${header.count}: samples ${declared + 1}-${header.count} (${((header.count - declared) / last.sampleRateHz).toFixed(4)} s) are not analysed; correct endsamp to analyse them`);
+  }
+  for (const k of ik >= 0 ? [vk, ik] : [vk]) {
+    const ch = cfg.analog[k]!;
+    if (ch.a === 0) throw new AnalyzeInputError(`${path}:${ch.line ?? "?"}: channel ${ch.index} ${ch.id}: multiplier a is 0: every sample would be b (${ch.b}); correct a`);
+  }
+  const cv = channelScaling(rec, vk, path);
+  const ci = ik >= 0 ? channelScaling(rec, ik, path) : { cal: { unitPerLsb: 1, zeroLsb: 2048, noiseLsb2: 0 }, mode: "scaled" as const, code: () => 2048 };
+  const runs = splitRuns(cfg, header.count, times, gaps);
   const firstRun = runs.find((r) => !r.skip);
   if (!firstRun) {
-    const rs = [...new Set(rec.cfg.rates.map((r) => r.sampleRateHz))].join(", ");
+    const rs = [...new Set(cfg.rates.map((r) => r.sampleRateHz))].join(", ");
     throw new AnalyzeInputError(`${path}: no sampling-rate segment is within the kernel's ${KERNEL_MIN_HZ}..${KERNEL_MAX_HZ} Hz (rates: ${rs} Hz)`);
   }
-  const chV = rec.cfg.analog[vk]!, chI = ik >= 0 ? rec.cfg.analog[ik]! : undefined;
+  const streamCodes = (onCodes: (run: number, codes: Uint16Array) => void, progress?: (done: number, total: number) => void): void => {
+    const live = runs.map((r, k) => ({ r, k })).filter((x) => !x.r.skip);
+    let at = 0;
+    streamRecord(header, ik >= 0 ? [vk, ik] : [vk], (c) => {
+      const xv = c.analog[vk]!, xi = ik >= 0 ? c.analog[ik]! : null;
+      let j = 0;
+      while (j < c.count) {
+        const s = c.first + j;
+        while (at < live.length && live[at]!.r.first + live[at]!.r.count <= s) at++;
+        if (at >= live.length) return;
+        const run = live[at]!.r;
+        if (s < run.first) {
+          j += Math.min(c.count - j, run.first - s);
+          continue;
+        }
+        const n = Math.min(c.count - j, run.first + run.count - s);
+        const codes = new Uint16Array(2 * n);
+        for (let q = 0; q < n; q++) {
+          codes[2 * q] = cv.code(xv[j + q]!);
+          codes[2 * q + 1] = xi ? ci.code(xi[j + q]!) : 2048;
+        }
+        onCodes(live[at]!.k, codes);
+        j += n;
+      }
+      progress?.(c.first + c.count, header.count);
+    });
+  };
+  const chV = cfg.analog[vk]!, chI = ik >= 0 ? cfg.analog[ik]! : undefined;
+  const vLevel = channelLevel(rec, vk);
   return {
-    record: rec,
+    record: header,
     v: { index: chV.index, id: chV.id, unit: chV.unit, codes: cv.mode, ...(vPick.why ? { why: vPick.why } : {}) },
     i: chI ? { index: chI.index, id: chI.id, unit: chI.unit, codes: ci.mode } : null,
     runs,
-    codes: firstRun.codes,
     sampleRateHz: firstRun.kernelRateHz,
+    streamCodes,
     nominalHz,
     calibration: { v: cv.cal, i: ci.cal, phaseRad: 0, frontEndHz: 0 },
-    startUtcS: rec.cfg.startTime ? timestampToEpochS(rec.cfg.startTime) : 0,
+    startUtcS: cfg.startTime ? timestampToEpochS(cfg.startTime) : 0,
     ratedV: ratedPhaseVolts(rec, vk),
-    vLevel: channelLevel(rec, vk),
+    vLevel,
     gaps,
+    ranges: {
+      v: channelRange("V", cv.mode, cv.cal, vLevel.fullScaleV),
+      i: ik >= 0 ? channelRange("A", ci.mode, ci.cal, channelLevel(rec, ik).fullScaleV) : null,
+    },
     notes,
   };
 }

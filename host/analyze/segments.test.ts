@@ -177,7 +177,7 @@ test("voltage-only record with a dip: analysed, current quantities null / '-', e
   assert.ok(t.some((l) => /^current +none \(voltage-only record\)/.test(l)));
   const row = t.find((l) => /^ +\d+\.\d{3} +50\.\d{4}/.test(l))!;
   assert.match(row, /V +- +- +- +- +- +\d+\.\d{3} +- /, row);
-  assert.throws(() => analyzeRecord(path, { i: "V" }), /channel 'V' is in V, expected a current/);
+  assert.throws(() => analyzeRecord(path, { i: "V" }), /channel 'V' is in 'V' \(.*vonly\.cfg:3\), not a current unit/);
   assert.throws(() => analyzeRecord(path, { i: "I" }), /no analog channel named 'I'/);
 });
 
@@ -296,7 +296,7 @@ test("dead first voltage channel, live second: the live one is chosen by default
   const res = analyzeRecord(path);
   assert.equal(res.input.v.id, "Ub");
   assert.ok(res.declaredV !== null && Math.abs(res.declaredV - 230) < 1, `declared ${res.declaredV}`);
-  assert.match(res.declaredFrom, /^median rms of the first 3 windows$/);
+  assert.match(res.declaredFrom, /^sliding reference \(IEC 61000-4-30 5\.4\.4\) from the first steady windows, 0\.\d{3}-0\.\d{3} s$/);
   assert.equal(res.events.length, 0);
   assert.ok(table(res).some((l) => /^voltage +channel 2 Ub \[V\] \(codes: scaled; chosen: the first voltage channel carrying voltage; channel 1 Ua carries none\), declared 2\d\d\.\d{3} V/.test(l)), table(res).join("\n"));
   assert.ok(res.notes.some((n) => /^voltage channel Ua carries no voltage .*: channel 2 Ub, the first voltage channel that carries voltage, is analysed/.test(n)));

@@ -49,11 +49,11 @@ test("generated ADC-code record: JSON lines with the issue's field names, values
   const objs = parse(r.out);
   const wins = objs.filter((o) => o.type === "window");
   assert.ok(wins.length >= 4, `windows ${wins.length}`);
-  assert.deepEqual(Object.keys(wins[0]!), ["type", "t", "fHz", "vRmsV", "iRmsA", "pW", "sVA", "nVA", "pf", "thdVPct", "thdIPct", "hV", "hI", "flagged"]);
+  assert.deepEqual(Object.keys(wins[0]!), ["type", "t", "fHz", "vRmsV", "iRmsA", "pW", "sVA", "nVA", "pf", "thdVPct", "thdIPct", "hV", "hI", "flagged", "flags", "thdMaxOrder"]);
   assert.equal(wins[0]!.hV.length, 51);
   assert.equal(wins[0]!.hI.length, 51);
   const last = objs[objs.length - 1]!;
-  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v" });
+  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v", thdMaxOrder: 50 });
   assert.equal(last.segments.length, 1);
   const seg = last.segments[0];
   assert.deepEqual([seg.fromS, seg.toS, seg.rateHz, seg.examined, seg.windows], [0, 1.2, 12800, true, wins.length]);
@@ -82,7 +82,7 @@ test("generated analog record (float32, true values): scaled to codes, same read
   const g = generateRecord(steady, base, { stage: "analog", durationS: 0.8 });
   const r = await analyze([base + ".cfg", "--json"]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /declared voltage .*median rms of the first/);
+  assert.match(r.err, /declared voltage .*sliding reference \(IEC 61000-4-30 5\.4\.4\) from the first steady windows/);
   const wins = parse(r.out).filter((o) => o.type === "window");
   for (const w of wins.slice(1)) {
     assert.ok(Math.abs(w.vRmsV / g.truth.vRmsV - 1) < 2e-4, `V ${w.vRmsV}`);
@@ -163,7 +163,7 @@ test("real record, 2013 line fault CFF: truncated before the fault, reported as 
   assert.match(r.err, /no complete window: the record holds 186 samples \(0\.0186 s\)/);
   assert.match(r.err, /declared voltage 127017 V/);
   assert.deepEqual(parse(r.out), [
-    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186, samples: [1, 186] }], declaredV: 127017, declaredFrom: "VT primary 127017 V phase-to-neutral (secondary 57.735 V)" },
+    { type: "summary", windows: 0, events: 0, segments: [{ fromS: 0, toS: 0.0186, rateHz: 10000, recordSegments: [1, 1], examined: false, why: "shorter than one window (0.0186 s of 0.2 s)", windows: 0, unexaminedS: 0.0186, samples: [1, 186] }], declaredV: 127017, declaredFrom: "VT primary 127017 V phase-to-neutral (secondary 57.735 V)", thdMaxOrder: 50 },
   ]);
 });
 
@@ -191,7 +191,7 @@ test("real record, 1991 substation: timestamp gaps split the 1200 Hz segments; U
   assert.match(r.err, /note: timestamp gap between samples 289 and 290: 0\.2400 s -> 3\.5217 s, 3\.2808 s without samples/);
   // Every voltage channel is dead (rms 0.01..1.6 V of a 1000 V full scale): Ua1 stays, no declared voltage, no events.
   assert.equal(sum.declaredV, null);
-  assert.equal(sum.declaredFrom, "voltage channel Ua1 carries no voltage (rms 0.013 V, full scale 1000 V): no declared voltage; give --nominal-v");
+  assert.equal(sum.declaredFrom, "voltage channel Ua1 carries no voltage (rms 0.014 V, full scale 1000 V): no declared voltage; give --nominal-v");
   assert.equal(sum.events, 0);
   assert.equal(objs.filter((o) => o.type === "event").length, 0);
   const t = await analyze([cfg]);
@@ -214,7 +214,7 @@ test("bad input exits 2 with a message naming the problem", async () => {
   assert.match(r.err, /no analog channel named 'VX' \(channels: 1 IA_G1 \[A\]/);
   r = await analyze([join(DATA, "generator-station/test1.cfg"), "--v", "IA_G1"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /channel 'IA_G1' is in A, expected a voltage/);
+  assert.match(r.err, /channel 'IA_G1' is in 'A' \(.*test1\.cfg:3\), not a voltage unit/);
   r = await analyze([join(DATA, "generator-station/test1.cfg"), "--nominal-v", "abc"]);
   assert.equal(r.code, 2);
   assert.match(r.err, /--nominal-v needs a positive number/);

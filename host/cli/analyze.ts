@@ -1,6 +1,8 @@
 /**
  * meternet analyze <record.cfg|.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--json]
  *                  [--front-end-hz HZ]
+ * (issue 13: every window's flags, thdMaxOrder, the measuring range, a declared voltage
+ * that cannot be fooled, dips containing interruptions, streaming; host/analyze/README.md)
  * Runs the meter's measurement chain (the C kernel, then the C metering chain) over a
  * COMTRADE record. Channels are named by id or by number; defaults: the first analog
  * channel in V (or kV) and the first in A (or kA); a record without a current channel
@@ -11,21 +13,30 @@
  */
 import { analyzeRecord, type AnalyzeOptions } from "../analyze/analyzeRecord.ts";
 import { jsonLines, table } from "../analyze/format.ts";
+import { progressReporter } from "../analyze/progress.ts";
 
 const USAGE = `usage: meternet analyze <record.cfg|record.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--front-end-hz HZ] [--json]
-  --v, --i        channel id or number (default: the first channel in V/kV that carries
+  --v, --i        channel id or number (default: the first channel in volts that carries
                   voltage, rms >= 1 % of its .cfg full scale, else the first; the first
-                  in A/kA; no current channel: the voltage alone, current quantities null)
-  --nominal-v     declared voltage for dips/swells (default: the VT rating in the .cfg,
-                  else the median rms of the first three windows; none, and no events,
-                  when that is below 1 % of the channel's full scale: a dead channel)
+                  in amperes; no current channel: the voltage alone, current quantities
+                  null). Units in any common spelling: V, kV, volt, В, кВ; A, kA, amp,
+                  ampere, А, кА. A channel with no unit is taken when --v/--i names it.
+  --nominal-v     declared voltage for dips, swells and interruptions. Default: the VT
+                  rating in the .cfg, else a sliding reference (IEC 61000-4-30 5.4.4)
+                  started from the record's first 3 steady windows; neither: no declared
+                  voltage and no events (a note says why)
   Timestamp gaps (the .dat stamps jump: separate snapshots) split the record into runs;
   times follow the stamps there (host/analyze/recordInput.ts recordTimes).
   --front-end-hz  first-order anti-alias pole of the recording front end to undo in
                   harmonic groups (default none)
   --json          one JSON object per line (window, event, aggregate, summary; the
                   summary's "segments" lists each rate segment, examined or why not, and
-                  the time after its last complete window that was not examined)`;
+                  the time after its last complete window that was not examined)
+  Every window carries "flags" (clipped-v/-i, crossings-estimated, first-window,
+  below-range-v/-i, no-fundamental-v/-i, ...; the table marks them and prints a legend)
+  and "thdMaxOrder", the highest harmonic order its THD includes. The record is read
+  as a stream (memory does not grow with its length); progress goes to stderr when it
+  is a terminal and the run takes more than a second.`;
 
 export async function main(argv: string[]): Promise<number> {
   const opts: AnalyzeOptions = {};
@@ -59,16 +70,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (path === undefined) return fail("no record given");
   let res;
+  // Progress on stderr when it is a terminal and the run takes more than a second.
+  const progress = progressReporter(process.stderr);
+  opts.progress = progress.update;
   try {
     res = analyzeRecord(path, opts);
   } catch (e) {
+    progress.end();
     console.error(`meternet analyze: ${(e as Error).message}`);
     return 2;
   }
+  progress.end();
   if (json) {
     for (const n of res.notes) console.error(`note: ${n}`);
     console.error(res.declaredV === null ? `note: declared voltage none (${res.declaredFrom})` : `note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
-    process.stdout.write(jsonLines(res).join("\n") + "\n");
+    // Line by line: a long record's lines joined into one string would double their memory.
+    for (const line of jsonLines(res)) process.stdout.write(line + "\n");
   } else process.stdout.write(table(res).join("\n") + "\n");
   return 0;
 }

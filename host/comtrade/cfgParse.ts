@@ -59,7 +59,9 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
     const s = fields[k] ?? "";
     if (s === "" && fallback !== undefined) return fallback;
     if (!NUMBER.test(s)) fail(`${ctx}field ${label(name)} is '${s}', expected a number`);
-    return Number(s);
+    const x = Number(s);
+    if (!Number.isFinite(x)) fail(`${ctx}field ${label(name)} is '${s}', beyond the range of a number (about 1.8e308)`);
+    return x;
   };
   const int = (fields: string[], k: number, ctx: string, name: string, fallback?: number): number => {
     const x = num(fields, k, ctx, name, fallback);
@@ -112,6 +114,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
       skewUs: num(f, 7, ctx, "skew", 0),
       min: num(f, 8, ctx, "min", -Infinity),
       max: num(f, 9, ctx, "max", Infinity),
+      line: lineNo(),
     };
     if (f.length >= 13 || (rev !== 1991 && f.length > 10)) {
       ch.primary = num(f, 10, ctx, "primary", 1);
@@ -139,6 +142,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
   }
 
   const lineFrequencyHz = num(take("line frequency"), 0, "", "lf (line frequency)", 0);
+  const lineOf: NonNullable<ComtradeConfig["lineOf"]> = { lf: lineNo(), rates: [] };
 
   const nrates = int(take("nrates"), 0, "", "nrates");
   if (nrates < 0) fail(`field 'nrates' is ${nrates}, expected 0 or more`);
@@ -152,6 +156,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
     if (sampleRateHz < 0) fail(`${ctx}field 'samp' is ${sampleRateHz}, expected a positive rate`);
     if (k > 1 && endSample < rates[k - 2]!.endSample) fail(`${ctx}field 'endsamp' is ${endSample}, below the previous segment's ${rates[k - 2]!.endSample}`);
     rates.push({ sampleRateHz, endSample });
+    lineOf.rates.push(lineNo());
   }
   if (nrates === 0 && peek() !== undefined && /^\s*0*\.?0*\s*,\s*\d+\s*$/.test(peek()!)) {
     endSampleNoRate = int(take("0,endsamp"), 1, "", "endsamp");
@@ -167,6 +172,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
   const triggerTime = ts("trigger time");
 
   const ftRaw = take("data file type")[0] ?? "";
+  lineOf.ft = lineNo();
   const ft = ftRaw.toUpperCase();
   if (ft !== "ASCII" && ft !== "BINARY" && ft !== "BINARY32" && ft !== "FLOAT32") fail(`field 'ft' (data file type) is '${ftRaw}', expected ASCII, BINARY, BINARY32 or FLOAT32`);
   const dataFormat = ft as DataFormat;
@@ -187,6 +193,7 @@ export function parseCfg(text: string, file: string, firstLine = 1): ParsedCfg {
     triggerTime,
     dataFormat,
     timeMult,
+    lineOf,
   };
   const optionalLine = (what: string): string[] | undefined => {
     const p = peek();

@@ -140,3 +140,30 @@ export function readBinaryDat(bytes: Uint8Array, cfg: ComtradeConfig, format: Da
   }
   return raw;
 }
+
+/**
+ * The data's content against the ft the configuration declares: binary records read from
+ * ASCII text (or text parsed from binary records) give numbers of nothing, so a mismatch
+ * is an error naming the ft line. ASCII text: the first 4 KB are printable ASCII, tabs and
+ * line ends, and the first line starts "n,timestamp,". Binary: a NUL byte in the first 4 KB.
+ */
+export function checkDataFormat(head: Uint8Array, cfg: ComtradeConfig, cfgFile: string, datFile: string): void {
+  const n = Math.min(head.length, 4096);
+  if (n === 0) return;
+  const line = cfg.lineOf?.ft;
+  const datName = datFile.replace(/^.*[\\/]/, "");
+  if (cfg.dataFormat === "ASCII") {
+    for (let k = 0; k < n; k++) {
+      if (head[k] === 0) throw new ComtradeFormatError(cfgFile, line, `ft (data file type) is ASCII but ${datName} holds binary data (a NUL byte at offset ${k}); set ft to BINARY, BINARY32 or FLOAT32`);
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const b = head[k]!;
+    if (!(b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127))) return;
+  }
+  const first = Buffer.from(head.subarray(0, n)).toString("latin1").split(/\r\n|\n|\r/)[0]!;
+  if (/^\s*\d+\s*,\s*[\d.]*\s*,/.test(first)) {
+    throw new ComtradeFormatError(cfgFile, line, `ft (data file type) is ${cfg.dataFormat} but ${datName} is ASCII text (its first line: '${first.slice(0, 60)}'); set ft to ASCII`);
+  }
+}

@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { ComtradeFormatError } from "./formatError.ts";
 import { parseCfg } from "./cfgParse.ts";
-import { readAsciiDat, readBinaryDat, expectedSamples, type RawData } from "./datRead.ts";
+import { readAsciiDat, readBinaryDat, expectedSamples, checkDataFormat, type RawData } from "./datRead.ts";
 import { splitCff } from "./cff.ts";
 import { decodeText, type TextEncodingName } from "./textDecoding.ts";
 import { timestampToEpochS } from "./timestamp.ts";
@@ -124,6 +124,7 @@ export function parseComtrade(parts: RecordParts, opts: ReadOptions = {}, warnin
   if (cffDataFormat && cffDataFormat !== cfg.dataFormat) {
     throw new ComtradeFormatError(parts.datFile, (parts.datFirstLine ?? 2) - 1, `DAT section says ${cffDataFormat} but the configuration's ft is ${cfg.dataFormat}`);
   }
+  checkDataFormat(parts.datBytes, cfg, parts.cfgFile, parts.datFile);
   let raw: RawData;
   if (cfg.dataFormat === "ASCII") {
     raw = readAsciiDat(Buffer.from(parts.datBytes).toString("latin1"), cfg, parts.datFile, parts.datFirstLine ?? 1);

@@ -1,9 +1,36 @@
-// COMTRADE text is ASCII in 1991/1999 and UTF-8 in 2013, but real files carry ISO-8859-1 and
-// GB2312 bytes too. Decode leniently: UTF-8 if the bytes are valid UTF-8; otherwise GB18030 if
-// every run of high bytes has even length and stays in GB2312's 0xA1–0xFE range (Chinese text);
-// otherwise ISO-8859-1, which accepts any byte. The caller can force an encoding.
+// COMTRADE text is ASCII in 1991/1999 and UTF-8 in 2013, but real files carry ISO-8859-1,
+// GB2312 and Windows-1251 (Russian relays: units "В", "кВ", "А") bytes too. Decode leniently:
+// UTF-8 if the bytes are valid UTF-8; otherwise Windows-1251 if they read as Russian text (below);
+// otherwise GB18030 if every run of high bytes has even length and stays in GB2312's 0xA1–0xFE
+// range (Chinese text); otherwise ISO-8859-1, which accepts any byte. The caller can force one.
 
-export type TextEncodingName = "utf-8" | "gb18030" | "iso-8859-1";
+export type TextEncodingName = "utf-8" | "gb18030" | "windows-1251" | "iso-8859-1";
+
+/**
+ * Windows-1251 Russian: every high byte is a Cyrillic letter there (0xC0–0xFF, Ё 0xA8, ё 0xB8)
+ * and every word of them is written as words are (all lower case, all upper case, or
+ * capitalised; no Latin letter inside it, as ISO-8859-1 accents give: "Estaзгo") or is a
+ * unit symbol (кВ, мА). GB2312 text read as 1251 fails this: its second
+ * bytes fall in 0xA1–0xBF (symbols in 1251) a third of the time, and its letters mix case at
+ * random.
+ */
+function looksLikeCp1251(bytes: Uint8Array): boolean {
+  let sawHigh = false;
+  for (const b of bytes) {
+    if (b < 0x80) continue;
+    if (!(b >= 0xc0 || b === 0xa8 || b === 0xb8)) return false;
+    sawHigh = true;
+  }
+  if (!sawHigh) return false;
+  const text = new TextDecoder("windows-1251").decode(bytes);
+  for (const w of text.match(/[A-Za-zА-яЁё]+/g) ?? []) {
+    if (!/[А-яЁё]/.test(w)) continue;
+    // Latin letters with accents read as 1251 land inside Latin words ("Estaзгo"): not Russian.
+    if (/[A-Za-z]/.test(w)) return false;
+    if (!/^[А-ЯЁ]?[а-яё]*$|^[А-ЯЁ]+$|^(мк|[кКмМ])?[ВА]$/.test(w)) return false;
+  }
+  return true;
+}
 
 function looksLikeGb2312(bytes: Uint8Array): boolean {
   let run = 0, sawHigh = false;
@@ -26,6 +53,7 @@ export function detectEncoding(bytes: Uint8Array): TextEncodingName {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return "utf-8";
   } catch {
+    if (looksLikeCp1251(bytes)) return "windows-1251";
     return looksLikeGb2312(bytes) ? "gb18030" : "iso-8859-1";
   }
 }

@@ -35,6 +35,8 @@ export interface AnalogChannel {
   secondary?: number;
   /** Whether a*raw+b gives primary ("P") or secondary ("S") values; undefined in 1991 files. */
   ps?: "P" | "S";
+  /** 1-based line of the channel in its file (the .cfg, or the .cff from its top), for messages. */
+  line?: number;
 }
 
 export interface DigitalChannel {
@@ -75,6 +77,8 @@ export interface ComtradeConfig {
   localCode?: string;
   timeCodeMinutes?: number;
   localCodeMinutes?: number;
+  /** 1-based lines (in the .cfg, or the .cff from its top) of lf, each rate segment and ft, for messages. */
+  lineOf?: { lf: number; rates: number[]; ft?: number };
   /** 2013: time quality code (hex digit) and leap second indicator. */
   tmqCode?: string;
   leapSec?: number;

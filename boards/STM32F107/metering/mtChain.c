@@ -36,10 +36,11 @@ static double utc_s(const mt_chain_t *c, double chainS) { return c->cfg.utcAtSta
 static double half_cycle_values(mt_chain_t *c, const mk_window_t *w, const mt_positions_t *p, double periodS, const mt_sink_t *sink) {
   double endS = 0;
   unsigned n = w->urmsCount <= MK_URMS_MAX ? w->urmsCount : MK_URMS_MAX;
-  mt_event_t ev;
+  mt_event_t ev[MT_EVENTS_MAX];
   for (unsigned k = 0; k < n; k++) {
     endS = (p->startSample + p->urmsEnd[k]) / p->sampleRateHz;
-    if (mt_events_push(&c->events, mt_urms_half_v(w, k, &c->cfg.cal), endS, periodS, &ev) && sink->event) sink->event(sink->ctx, &ev);
+    int m = mt_events_push(&c->events, mt_urms_half_v(w, k, &c->cfg.cal), endS, periodS, ev);
+    for (int j = 0; j < m && sink->event; j++) sink->event(sink->ctx, &ev[j]);
   }
   return endS;
 }
@@ -112,7 +113,7 @@ double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz
 void mt_chain_rate_answer(mt_chain_t *c, double gotHz) { mt_retune_answer(&c->retune, gotHz); }
 
 void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz, const mt_sink_t *sink) {
-  mt_event_t ev;
+  mt_event_t ev[MT_EVENTS_MAX];
   int closed;
   if (tail) {
     mt_positions_t p;
@@ -121,8 +122,8 @@ void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz
     double endS = half_cycle_values(c, tail, &p, c->periodS, sink);
     if (endS > c->lastEndS) c->lastEndS = endS;
   }
-  closed = mt_events_finish(&c->events, c->lastEndS, &ev);
-  if (closed && sink->event) sink->event(sink->ctx, &ev);
+  closed = mt_events_finish(&c->events, c->lastEndS, ev);
+  for (int j = 0; j < closed && sink->event; j++) sink->event(sink->ctx, &ev[j]);
   if (c->hasPending) release(c, c->pendingFlag || closed, sink);
   if (c->longAgg.windows > 0) emit_aggregate(&c->longAgg, 0, sink);
   mt_aggregator_reset(&c->longAgg);
