@@ -62,7 +62,7 @@ export interface AnalyzeResult {
   events: VoltageEvent[];
   /** flags: the union of the flags of the aggregate's windows. */
   aggregates: (AggregateReading & { flags: string[] })[];
-  /** Lowest thdMaxOrder of the windows (50 when there are none). */
+  /** Lowest thdMaxOrder of the windows (50 when there are none; 40 at most from the kernel: THD's own definition). */
   thdMaxOrder: number;
   segments: SegmentReport[];
   /** False for a voltage-only record: current-derived quantities are meaningless. */
@@ -205,14 +205,15 @@ function analyzeInput(input: RecordInput, opts: AnalyzeOptions): AnalyzeResult {
         const r = x.r;
         const t0 = toRecordS(r.startS);
         const kernel = byStart.get(r.startS) ?? current!;
-        const flags = kernelFlagNames(r.flags);
+        // a record without a current channel feeds the kernel zeros there: no flag for that
+        const flags = kernelFlagNames(r.flags).filter((f) => input.i || f !== "no-fundamental-i");
         if (kernel.droppedBefore > 0) flags.push("windows-dropped");
         if (ranges.v && r.vRmsV < ranges.v.lowRms) flags.push("below-range-v");
         if (ranges.i && input.i && r.iRmsA < ranges.i.lowRms) flags.push("below-range-i");
         // No fundamental to speak of (a dead line, a DC-only channel): no frequency, no THD.
         // Without a known range: a fundamental under 1 % of the channel's own rms (DC or noise only).
-        if (ranges.v ? r.hV[1]! < ranges.v.lowRms : r.hV[1]! < 0.01 * r.vRmsV) flags.push("no-fundamental-v");
-        if (input.i && (ranges.i ? r.hI[1]! < ranges.i.lowRms : r.hI[1]! < 0.01 * r.iRmsA)) flags.push("no-fundamental-i");
+        if (!flags.includes("no-fundamental-v") && (ranges.v ? r.hV[1]! < ranges.v.lowRms : r.hV[1]! < 0.01 * r.vRmsV)) flags.push("no-fundamental-v");
+        if (input.i && !flags.includes("no-fundamental-i") && (ranges.i ? r.hI[1]! < ranges.i.lowRms : r.hI[1]! < 0.01 * r.iRmsA)) flags.push("no-fundamental-i");
         const thdMaxOrder = thdMaxOrderOf({ ...kernel, ...r } as { thdMaxOrder?: number; harmonicMaxOrder?: number }, run.rateHz, r.fHz);
         windows.push({ r: { ...r, startS: t0, spanS: toRecordS(r.startS + r.spanS) - t0 }, flagged: x.flagged, kernel, flags: unionFlags([flags]), thdMaxOrder });
         local.push({ startS: r.startS, flags });
@@ -245,7 +246,9 @@ function analyzeInput(input: RecordInput, opts: AnalyzeOptions): AnalyzeResult {
     seg.unexaminedS = Math.max(0, run.toS - seg.examinedToS);
     // After the last complete window the kernel's partial window (mk_flush) still gives
     // Urms(1/2) values; what remains unexamined is the last half cycle at most.
-    const limit = Math.min(50, ...mine.map((w) => w.thdMaxOrder));
+    // The rate limits the harmonic groups (up to 50) when it gives the kernel fewer orders;
+    // THD by its definition (IEC 61000-4-7) stops at 40 however fast the rate.
+    const limit = Math.min(50, ...mine.map((w) => (w.kernel.harmonicMaxOrder > 0 ? w.kernel.harmonicMaxOrder : w.thdMaxOrder)));
     if (limit < 50) notes.push(`${name}: harmonics limited to order ${limit} by the sample rate (${+run.rateHz.toFixed(3)} Hz): THD and the groups above order ${limit} are not measured`);
     notes.push(`${name}: ${mine.length} window${mine.length === 1 ? "" : "s"}` + (tailValues > 0 ? `, then ${tailValues} Urms(1/2) values of a partial window to ${fmt(seg.examinedToS)} s` : "") + `; last ${seg.unexaminedS.toFixed(3)} s not examined`);
   });

@@ -6,7 +6,7 @@
 // separate `flagged` boolean and the table's '*'.
 import {
   KERNEL_FLAG_CLIP_I, KERNEL_FLAG_CLIP_V, KERNEL_FLAG_CYCLE, KERNEL_FLAG_FIRST, KERNEL_FLAG_FREQ_RANGE, KERNEL_FLAG_PARTIAL,
-  KERNEL_FLAG_SYNC, KERNEL_FLAG_SYNTHETIC, KERNEL_FLAG_URMS_FULL,
+  KERNEL_FLAG_SYNC, KERNEL_FLAG_SYNTHETIC, KERNEL_FLAG_URMS_FULL, KERNEL_FLAG_NO_FUND_V, KERNEL_FLAG_NO_FUND_I,
 } from "../../modules/metering/kernelWindow.ts";
 
 export interface FlagInfo {
@@ -22,12 +22,18 @@ export const KERNEL_FLAGS: (FlagInfo & { bit: number })[] = [
   { bit: KERNEL_FLAG_CLIP_V, name: "clipped-v", mark: "V", text: "a voltage sample reached the ADC's end (code 0 or 4095): rms, THD and power read low" },
   { bit: KERNEL_FLAG_CLIP_I, name: "clipped-i", mark: "I", text: "a current sample reached the ADC's end (code 0 or 4095): rms, THD and power read low" },
   { bit: KERNEL_FLAG_SYNTHETIC, name: "crossings-estimated", mark: "X", text: "voltage zero crossings missing or not measurable were placed at the predicted period: frequency and harmonics are estimates" },
-  { bit: KERNEL_FLAG_FIRST, name: "first-window", mark: "1", text: "first window after the start or a resynchronisation: resampled at the nominal period, harmonics and THD may be off when the frequency is not nominal" },
+  { bit: KERNEL_FLAG_FIRST, name: "first-window", mark: "1", text: "first window after the start or a resynchronisation: it starts at a crossing that ends a measured period; if no period could be measured it also carries sync-error" },
   { bit: KERNEL_FLAG_FREQ_RANGE, name: "frequency-range", mark: "F", text: "a period outside 0.7..1.4 of nominal" },
   { bit: KERNEL_FLAG_URMS_FULL, name: "urms-overflow", mark: "U", text: "more half cycles than the kernel keeps: some Urms(1/2) values are missing" },
   { bit: KERNEL_FLAG_SYNC, name: "sync-error", mark: "S", text: "the resampled span differs from the measured one (the frequency moved inside the window, or the crossings are estimates): harmonic groups leak" },
   { bit: KERNEL_FLAG_CYCLE, name: "cycle-dropped", mark: "Y", text: "a Urms(1/2) cycle between crossings was not 0.7..1.3 of the period: its value was dropped" },
   { bit: KERNEL_FLAG_PARTIAL, name: "partial", mark: "P", text: "the data ended inside the window" },
+];
+
+/** Kernel bits that mean what an analyze flag means (the kernel's own test: a fundamental under 14 LSB rms). */
+const KERNEL_ALIASES: { bit: number; name: string }[] = [
+  { bit: KERNEL_FLAG_NO_FUND_V, name: "no-fundamental-v" },
+  { bit: KERNEL_FLAG_NO_FUND_I, name: "no-fundamental-i" },
 ];
 
 /** Flags analyze adds (measuringRange.ts) and the kernel's windows dropped before a window. */
@@ -40,11 +46,12 @@ export const ANALYZE_FLAGS: FlagInfo[] = [
 ];
 
 const ALL: FlagInfo[] = [...KERNEL_FLAGS, ...ANALYZE_FLAGS];
-const KNOWN_BITS = KERNEL_FLAGS.reduce((m, f) => m | f.bit, 0);
+const KNOWN_BITS = KERNEL_FLAGS.concat(KERNEL_ALIASES.map((a) => ({ ...a, mark: "", text: "" }))).reduce((m, f) => m | f.bit, 0);
 
 /** The kernel's flag bits as names; a bit this table does not know as "kernel-0x0200". */
 export function kernelFlagNames(bits: number): string[] {
   const out = KERNEL_FLAGS.filter((f) => (bits & f.bit) !== 0).map((f) => f.name);
+  for (const a of KERNEL_ALIASES) if ((bits & a.bit) !== 0) out.push(a.name);
   for (let b = 1; b <= 0x8000; b <<= 1) if ((bits & b) !== 0 && (KNOWN_BITS & b) === 0) out.push(`kernel-0x${b.toString(16).padStart(4, "0")}`);
   return out;
 }

@@ -53,7 +53,7 @@ test("generated ADC-code record: JSON lines with the issue's field names, values
   assert.equal(wins[0]!.hV.length, 51);
   assert.equal(wins[0]!.hI.length, 51);
   const last = objs[objs.length - 1]!;
-  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v", thdMaxOrder: 50 });
+  assert.deepEqual({ ...last, segments: undefined }, { type: "summary", windows: wins.length, events: 0, segments: undefined, declaredV: 230, declaredFrom: "--nominal-v", thdMaxOrder: 40 });
   assert.equal(last.segments.length, 1);
   const seg = last.segments[0];
   assert.deepEqual([seg.fromS, seg.toS, seg.rateHz, seg.examined, seg.windows], [0, 1.2, 12800, true, wins.length]);
