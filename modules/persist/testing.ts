@@ -1,17 +1,23 @@
 /**
- * Test harness of the billing state (Node only): a stand-in for the C chain's energy
+ * Test harness of the billing state (tests only; device-safe so the device typecheck reads it): a stand-in for the C chain's energy
  * registers (mtEnergy.c's milli + frac arithmetic), a realistic day of readings, and a
  * meter booted on a FRAM the way app/meter/main.ts wires it (restore, setEnergy, relay,
  * freshness epoch through MeterNode's PersistedEpoch, then one update per reading).
  */
-import { FramPort } from "../ports/fram.ts";
-import { RelayPort } from "../ports/relay.ts";
-import { MemoryKvStore } from "../../host/ports/kvStore.ts";
-import { PersistedEpoch } from "../can/freshness.ts";
-import { BillingStore, EnergyLike } from "./billingStore.ts";
-import { Relay } from "./relay.ts";
-import { REGISTERS } from "./billingRecord.ts";
-import { crc32 } from "./crc32.ts";
+import { FramPort } from "../ports/fram";
+import { RelayPort } from "../ports/relay";
+import { KvStore } from "../ports/kvStore";
+import { PersistedEpoch } from "../can/freshness";
+import { BillingStore, EnergyLike } from "./billingStore";
+import { Relay } from "./relay";
+import { REGISTERS } from "./billingRecord";
+import { crc32 } from "./crc32";
+
+/** The legacy (Storage) store of a meter that never kept freshness there: empty. */
+function emptyStore(): KvStore {
+  const d: { [k: string]: string } = {};
+  return { get(k: string) { return d[k]; }, set(k: string, v: string) { d[k] = v; return true; } };
+}
 
 /** mtEnergy.c's registers: whole milli-units plus a fraction in [0, 1). */
 export class FakeRegisters {
@@ -73,7 +79,7 @@ export class MeterUnderTest {
   readonly relay: Relay;
   readonly pin = new PinRelay();
   readonly tx: PersistedEpoch;
-  readonly kv;
+  readonly kv: KvStore;
   readonly restored: boolean;
   epochNow = -1;
   /** Epochs applied (used) and sync freshness accepted since boot. */
@@ -81,13 +87,13 @@ export class MeterUnderTest {
   lastSyncAccepted = -1;
   private readonly inc = new Float64Array(4);
 
-  constructor(readonly fram: FramPort, legacy = new MemoryKvStore()) {
+  constructor(readonly fram: FramPort, legacy?: KvStore) {
     this.store = new BillingStore({ fram, baseAddr: 0, slots: 2, crc32, stepWh: STEP_WH, everyS: EVERY_S });
     this.restored = this.store.restore();
     const e = this.store.energy();
     if (e) this.regs.set(e);
     this.relay = new Relay(this.pin, this.store, true, true);
-    this.kv = this.store.freshnessStore(legacy);
+    this.kv = this.store.freshnessStore(legacy || emptyStore());
     const self = this;
     this.tx = new PersistedEpoch(this.kv, "txepoch", function (ep: number) { self.epochNow = ep; if (ep > self.maxEpochUsed) self.maxEpochUsed = ep; });
   }
