@@ -13,6 +13,7 @@
  * app checks once per 'reading' event, once a second): README.md "Power cuts".
  */
 import { FramPort } from "../ports/fram";
+import { EnergyState, RegisterState } from "../metering/readings";
 import { KvStore } from "../ports/kvStore";
 import { BillingState, RECORD_BYTES, REGISTERS, AGG_FIELDS, Crc32, encodeRecord, decodeRecord } from "./billingRecord";
 
@@ -29,8 +30,9 @@ export interface BillingStoreOptions {
   everyS: number;
 }
 
-/** What MeterADC.getEnergy() returns (modules/metering/readings.ts EnergyState). */
-export interface EnergyLike { [register: string]: { milli: number; frac: number } }
+/** What MeterADC.getEnergy() returns and setEnergy() takes. */
+export type EnergyLike = EnergyState;
+type ByName = { [register: string]: RegisterState };
 
 export class BillingStore {
   /** The state as last written (or restored). */
@@ -80,9 +82,14 @@ export class BillingStore {
   /** The restored registers in MeterADC.setEnergy's shape, or null when nothing was restored. */
   energy(): EnergyLike | null {
     if (this.newestSlot < 0) return null;
-    const e: EnergyLike = {};
+    const e: ByName = {};
     for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: this.saved.energy[2 * r], frac: this.saved.energy[2 * r + 1] };
-    return e;
+    return e as unknown as EnergyLike;
+  }
+
+  /** Register r (REGISTERS order) as last written, Wh or varh: what the meter publishes. */
+  savedUnits(r: number): number {
+    return (this.saved.energy[2 * r] + this.saved.energy[2 * r + 1]) / 1000;
   }
 
   /** Register r (REGISTERS order) now, Wh or varh. */
@@ -100,7 +107,7 @@ export class BillingStore {
     const n = this.now.energy, s = this.saved.energy;
     let changed = false, step = false;
     for (let r = 0; r < 4; r++) {
-      const x = e[REGISTERS[r]];
+      const x = (e as unknown as ByName)[REGISTERS[r]];
       if (!x) continue;
       const m = x.milli, f = x.frac;
       if (m < n[2 * r] || (m === n[2 * r] && f < n[2 * r + 1])) { this.backwards++; continue; }

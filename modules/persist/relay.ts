@@ -23,8 +23,9 @@ export class Relay {
   /** Where the boot state came from: "restored" or "safe". */
   readonly bootFrom: string;
 
-  constructor(readonly port: RelayPort, readonly store: BillingStore, safeClosed: boolean, restore: boolean) {
-    const r = store.saved.relay;
+  /** `store` null: no FRAM answered; the relay then boots in its safe state and nothing is written. */
+  constructor(readonly port: RelayPort, readonly store: BillingStore | null, safeClosed: boolean, restore: boolean) {
+    const r = store ? store.saved.relay : RELAY_UNKNOWN;
     const useSaved = restore && r !== RELAY_UNKNOWN;
     this.closed = useSaved ? r === 1 : safeClosed;
     this.bootFrom = useSaved ? "restored" : "safe";
@@ -33,7 +34,7 @@ export class Relay {
 
   /** Commands the relay (true closed): persisted first, then driven. Returns true (the coil was driven). */
   set(closed: boolean): boolean {
-    if (!this.store.setRelay(closed)) this.persistFails++;
+    if (this.store && !this.store.setRelay(closed)) this.persistFails++;
     this.port.drive(closed);
     this.closed = closed;
     return true;

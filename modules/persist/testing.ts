@@ -32,12 +32,13 @@ export class FakeRegisters {
     return (this.v[2 * r] + this.v[2 * r + 1]) / 1000;
   }
   get(): EnergyLike {
-    const e: EnergyLike = {};
+    const e: { [k: string]: { milli: number; frac: number } } = {};
     for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: this.v[2 * r], frac: this.v[2 * r + 1] };
-    return e;
+    return e as unknown as EnergyLike;
   }
   set(e: EnergyLike): void {
-    for (let r = 0; r < 4; r++) { this.v[2 * r] = e[REGISTERS[r]].milli; this.v[2 * r + 1] = e[REGISTERS[r]].frac; }
+    const x = e as unknown as { [k: string]: { milli: number; frac: number } };
+    for (let r = 0; r < 4; r++) { this.v[2 * r] = x[REGISTERS[r]].milli; this.v[2 * r + 1] = x[REGISTERS[r]].frac; }
   }
 }
 
