@@ -19,7 +19,7 @@ import { gpioRelay } from "../../modules/ports/device/relay";
 import { BillingStore } from "../../modules/persist/billingStore";
 import { Relay } from "../../modules/persist/relay";
 import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
-import { METER_BOARD } from "../../modules/persist/boardPins";
+import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, FRAM_SCL, FRAM_SDA, FRAM_I2C_ADDRESS, FRAM_BITRATE, FRAM_BYTES, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
 
 const calibration = referenceCalibration();
 /** Windows per 'reading' event: 5 of 10 (50 Hz) or 12 (60 Hz) cycles = one second. */
@@ -38,22 +38,21 @@ try {
 // state and the last 10-minute aggregate on the I2C FRAM, restored here before anything
 // uses them. Without an answering FRAM the meter still measures, says so, and keeps
 // its freshness in Storage as before.
-const board = METER_BOARD;
 let billing: BillingStore | null = null;
 try {
-  I2C1.setup({ scl: board.framScl, sda: board.framSda, bitrate: board.framBitrate });
-  billing = new BillingStore({ fram: i2cFram(I2C1, board.framI2cAddress, board.framBytes), baseAddr: board.ringBaseAddr, slots: board.ringSlots, crc32: E.CRC32, stepWh: persistCfg.stepWh, everyS: persistCfg.everyS });
-  print("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved.seq + ")" : "new (no valid record)"));
+  I2C1.setup({ scl: FRAM_SCL, sda: FRAM_SDA, bitrate: FRAM_BITRATE });
+  billing = new BillingStore({ fram: i2cFram(I2C1, FRAM_I2C_ADDRESS, FRAM_BYTES), baseAddr: RING_BASE_ADDR, slots: RING_SLOTS, crc32: E.CRC32, stepWh: persistCfg.stepWh, everyS: persistCfg.everyS });
+  print("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved[0] + ")" : "new (no valid record)"));
 } catch (e) {
   billing = null;
   print("meternet meter: billing state NOT persisted: " + e);
 }
-const relay = new Relay(gpioRelay({ write: function (p: string, v: boolean) { digitalWrite(p, v); }, read: function (p: string) { return !!digitalRead(p); } }, board.relayPin, board.relaySensePin, board.relayActiveLow), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
+const relay = new Relay(gpioRelay({ write: function (p: string, v: boolean) { digitalWrite(p, v); }, read: function (p: string) { return !!digitalRead(p); } }, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (meternet.json in Storage; no file, no link); verified relay commands drive the relay.
 const canLink = espruinoMeterLink(function (closed: boolean) { return relay.set(closed); }, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
-  return billing ? { record: billing.saved.seq, writes: billing.writes, writeFails: billing.writeFails, backwards: billing.backwards, relayFrom: relay.bootFrom } : null;
+  return billing ? { record: billing.saved[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;
 // ALARM codes of modules/can/messageDocs.ts for the IEC 61000-4-30 events.

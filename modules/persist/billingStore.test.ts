@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BillingStore } from "./billingStore.ts";
+import { S_SEQ, S_ENERGY, S_RELAY } from "./billingRecord.ts";
 import { crc32 } from "./crc32.ts";
 import { FakeRegisters } from "./testing.ts";
 import { FramModel } from "../../host/runtime/fram.ts";
@@ -27,9 +28,9 @@ test("writes on an energy step of any register, and on the timer when something 
   assert.equal(s.update(r.get(), 62), true, "60 s with a change: the timer");
   assert.equal(s.update(r.get(), 200), false, "nothing changed: no write");
   assert.equal(fram.writes, 3);
-  assert.deepEqual([s.saved.seq, s.newestSlot], [3, 0], "slots 0, 1, 0");
+  assert.deepEqual([s.saved[S_SEQ], s.newestSlot], [3, 0], "slots 0, 1, 0");
   const again = store(fram);
-  assert.deepEqual([...again.saved.energy], [...r.v]);
+  assert.deepEqual([...again.saved.subarray(S_ENERGY, S_ENERGY + 8)], [...r.v]);
   assert.deepEqual(again.energy(), r.get());
 });
 
@@ -42,7 +43,7 @@ test("a register lower than the state is counted and never stored", () => {
   lower.add(0, 10);
   assert.equal(s.update(lower.get(), 100), false);
   assert.equal(s.backwards, 1);
-  assert.equal(s.units(0), 5);
+  assert.equal(s.savedUnits(0), 5);
 });
 
 test("a failed write (bus error) is counted, the state stays in RAM and goes out with the next write", () => {
@@ -56,7 +57,7 @@ test("a failed write (bus error) is counted, the state stays in RAM and goes out
   const r = new FakeRegisters();
   r.add(0, 2000);
   assert.ok(s.update(r.get(), 1));
-  assert.equal(store(fram).saved.relay, 0);
+  assert.equal(store(fram).saved[S_RELAY], 0);
 });
 
 test("freshness store: epochs and sync state on the FRAM, written before set() returns; the larger of FRAM and the legacy Storage value", () => {
@@ -78,6 +79,6 @@ test("freshness store: epochs and sync state on the FRAM, written before set() r
 });
 
 test("a ring that does not fit the part, or a zero step, is refused with the reason", () => {
-  assert.throws(() => new BillingStore({ fram: new FramModel(256), baseAddr: 128, slots: 2, crc32, stepWh: 1, everyS: 60 }), /billing ring of 2 records at 128 does not fit the 256-byte FRAM/);
-  assert.throws(() => new BillingStore({ fram: new FramModel(), baseAddr: 0, slots: 2, crc32, stepWh: 0, everyS: 60 }), /stepWh and persist.everyS must be > 0/);
+  assert.throws(() => new BillingStore({ fram: new FramModel(256), baseAddr: 128, slots: 2, crc32, stepWh: 1, everyS: 60 }), /billing ring does not fit the FRAM/);
+  assert.throws(() => new BillingStore({ fram: new FramModel(), baseAddr: 0, slots: 2, crc32, stepWh: 0, everyS: 60 }), /stepWh\/everyS not > 0/);
 });

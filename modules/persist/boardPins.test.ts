@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { METER_BOARD } from "./boardPins.ts";
+import * as pins from "./boardPins.ts";
+const METER_BOARD = { relayPin: pins.RELAY_PIN, relaySensePin: pins.RELAY_SENSE_PIN, framScl: pins.FRAM_SCL, framSda: pins.FRAM_SDA, framI2cAddress: pins.FRAM_I2C_ADDRESS, ringBaseAddr: pins.RING_BASE_ADDR, ringSlots: pins.RING_SLOTS };
 
 const BOARD_DIR = new URL("../../boards/STM32F107/", import.meta.url).pathname;
 

@@ -10,16 +10,14 @@
  * E4/E5 are free on the board: not ADC (C0, C2), CAN1 (D0, D1), USART1 (A9, A10), the
  * Ethernet RMII or OTG pins, LED1 (E2) or BTN1 (E3).
  */
-export const METER_BOARD = {
-  relayPin: "E4",
-  relaySensePin: "E5",
-  relayActiveLow: false,
-  framScl: "B6",
-  framSda: "B7",
-  framI2cAddress: 0x50,
-  framBitrate: 400000,
-  framBytes: 8192,
-  /** The billing ring: first byte and records (package.json meternet.budgets.storage.meter.data: 256 B = 2 x 128). */
-  ringBaseAddr: 0,
-  ringSlots: 2,
-};
+export const RELAY_PIN = "E4";
+export const RELAY_SENSE_PIN = "E5";
+export const RELAY_ACTIVE_LOW = false;
+export const FRAM_SCL = "B6";
+export const FRAM_SDA = "B7";
+export const FRAM_I2C_ADDRESS = 0x50;
+export const FRAM_BITRATE = 400000;
+export const FRAM_BYTES = 8192;
+/** The billing ring: first byte and records (package.json meternet.budgets.storage.meter.data: 256 B = 2 x 128). */
+export const RING_BASE_ADDR = 0;
+export const RING_SLOTS = 2;

@@ -4,7 +4,8 @@
  *                                              or after 60 s with any change
  *   "relay": { "safe": "closed", "restore": true }   state at boot without a record (or
  *                                              always, with restore false)
- * A bad value throws an Error naming the field; the app prints it and runs on defaults.
+ * A bad value throws an Error naming the fields and their ranges; the app prints it and
+ * runs on the defaults.
  */
 export interface PersistConfig {
   stepWh: number;
@@ -13,27 +14,19 @@ export interface PersistConfig {
   relayRestore: boolean;
 }
 
-export const DEFAULT_STEP_WH = 1;
-export const DEFAULT_EVERY_S = 60;
-
-function num(o: { [k: string]: unknown }, key: string, dflt: number, min: number, max: number, where: string): number {
-  const v = o[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== "number" || !(v >= min && v <= max)) throw new Error(where + "." + key + " must be a number in " + min + ".." + max + " (got " + v + ")");
-  return v;
-}
-
 export function persistConfigOf(cfg: unknown): PersistConfig {
-  const c = (cfg && typeof cfg === "object" ? cfg : {}) as { [k: string]: unknown };
-  const p = (c.persist && typeof c.persist === "object" ? c.persist : {}) as { [k: string]: unknown };
-  const r = (c.relay && typeof c.relay === "object" ? c.relay : {}) as { [k: string]: unknown };
-  const safe = r.safe === undefined ? "closed" : r.safe;
-  if (safe !== "closed" && safe !== "open") throw new Error("relay.safe must be \"closed\" or \"open\" (got " + safe + ")");
-  if (r.restore !== undefined && typeof r.restore !== "boolean") throw new Error("relay.restore must be true or false");
-  return {
-    stepWh: num(p, "stepWh", DEFAULT_STEP_WH, 0.001, 1000, "persist"),
-    everyS: num(p, "everyS", DEFAULT_EVERY_S, 1, 86400, "persist"),
-    relaySafeClosed: safe === "closed",
+  const c = (cfg || {}) as { persist?: { stepWh?: unknown; everyS?: unknown }; relay?: { safe?: unknown; restore?: unknown } };
+  const p = c.persist || {}, r = c.relay || {};
+  const o = {
+    stepWh: p.stepWh === undefined ? 1 : (p.stepWh as number),
+    everyS: p.everyS === undefined ? 60 : (p.everyS as number),
+    relaySafeClosed: r.safe !== "open",
     relayRestore: r.restore !== false,
   };
+  // typeof: a string "60" compares as a number in JavaScript, but is a mistake in the file
+  if (!(typeof o.stepWh === "number" && o.stepWh >= 0.001 && o.stepWh <= 1000 && typeof o.everyS === "number" && o.everyS >= 1 && o.everyS <= 86400) ||
+    (r.safe !== undefined && r.safe !== "open" && r.safe !== "closed") || (r.restore !== undefined && r.restore !== !!r.restore)) {
+    throw new Error("meternet.json: persist.stepWh must be 0.001..1000 Wh, persist.everyS 1..86400 s, relay.safe \"closed\" or \"open\", relay.restore true or false");
+  }
+  return o;
 }

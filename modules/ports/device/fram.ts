@@ -26,14 +26,15 @@ export function i2cFram(bus: I2cBus, deviceAddress: number, sizeBytes: number): 
       const a = new Uint8Array(2);
       a[0] = addr >> 8;
       a[1] = addr & 255;
+      let got: Uint8Array | null = null;
       try {
         bus.writeTo({ address: deviceAddress, stop: false }, a);
-        const got = bus.readFrom(deviceAddress, n);
-        if (got.length === n) return got;
+        got = bus.readFrom(deviceAddress, n);
       } catch (e) {
-        throw new Error("FRAM at I2C 0x" + deviceAddress.toString(16) + " does not answer (" + e + "): check SDA/SCL, pull-ups and the device address");
+        got = null;
       }
-      throw new Error("FRAM at I2C 0x" + deviceAddress.toString(16) + ": short read");
+      if (got === null || got.length !== n) throw new Error("FRAM at I2C " + deviceAddress + " does not answer: check SDA/SCL, pull-ups, address");
+      return got;
     },
     write(addr: number, data: Uint8Array): boolean {
       checkRange(addr, data.length, sizeBytes);
