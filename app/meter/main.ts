@@ -25,10 +25,13 @@ const calibration = referenceCalibration();
 /** Windows per 'reading' event: 5 of 10 (50 Hz) or 12 (60 Hz) cycles = one second. */
 const READING_EVERY = 5;
 
-const config = require("Storage").readJSON(CONFIG_FILE);
+// Read where used, not kept: the parsed file would hold its JsVars for the program's life.
+function configFile(): unknown {
+  return require("Storage").readJSON(CONFIG_FILE);
+}
 let persistCfg: PersistConfig;
 try {
-  persistCfg = persistConfigOf(config);
+  persistCfg = persistConfigOf(configFile());
 } catch (e) {
   print("meternet meter: " + e + ": persist and relay on their defaults");
   persistCfg = persistConfigOf({});
@@ -100,7 +103,7 @@ function measure(mains: Mains): void {
 }
 
 try {
-  measure(mainsOf(config));
+  measure(mainsOf(configFile()));
 } catch (e) {
   print("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
 }

@@ -30,7 +30,7 @@ export const REGISTERS = ["importWh", "exportWh", "importVarh", "exportVarh"];
 /** Fields of the last 10-minute aggregate in record order (f32 each). */
 export const AGG_FIELDS = ["vRmsV", "iRmsA", "pW", "qVar", "fHz", "thdVPct"];
 /** Byte offset and type (u: u32, b: u8, d: f64, f: f32) of each field. */
-const AT = [0, 7, 8, 16, 24, 32, 40, 48, 56, 64, 72, 76, 84, 92, 96, 100, 104, 108, 112, 116];
+const AT = new Uint8Array([0, 7, 8, 16, 24, 32, 40, 48, 56, 64, 72, 76, 84, 92, 96, 100, 104, 108, 112, 116]);
 const TYPE = "ubddddddddudd" + "ffffff" + "b";
 
 export type Crc32 = (bytes: Uint8Array) => number;
