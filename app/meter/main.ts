@@ -50,7 +50,12 @@ try {
   billing = null;
   print("meternet meter: billing state NOT persisted: " + e);
 }
-const relay = new Relay(gpioRelay({ write: function (p: string, v: boolean) { digitalWrite(p, v); }, read: function (p: string) { return !!digitalRead(p); } }, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
+// A pin error (a board without these pins) is printed and the relay left undriven:
+// the meter measures and bills whatever its relay does.
+const relay = new Relay(gpioRelay({
+  write: function (p: string, v: boolean) { try { digitalWrite(p, v); } catch (e) { print("meternet meter: relay pin " + p + ": " + e); } },
+  read: function (p: string) { return !!digitalRead(p); },
+}, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (meternet.json in Storage; no file, no link); verified relay commands drive the relay.

@@ -257,6 +257,17 @@ export class SimNetwork {
     });
   }
 
+  /**
+   * Power-cycles meter `n`: RAM, timers, the C chain's registers and the CAN controller
+   * start over; Storage and the board's FRAM and relay pins keep their state. The bundle
+   * runs from Storage (.bootcde), as on a board.
+   */
+  powerCycle(n: SimNode): void {
+    if (!n.meter) throw new Error(n.name + " is not a meter");
+    if (!n.rt.flash.find(".bootcde")) n.rt.eval(`require("Storage").write(".bootcde", ${JSON.stringify(this.o.meterBundle)})`);
+    n.rt.load();
+  }
+
   /** Nodes stopped by silenceAt. */
   readonly silenced: string[] = [];
 

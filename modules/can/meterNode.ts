@@ -205,7 +205,11 @@ export class MeterNode {
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
-      this.sendLatest(fn); // slow path: the slot was already used in this window (an unpublished message sends zeros)
+      // Nothing measured since boot: no answer (the poll is retried). Zeros would reach the
+      // aggregator as a register at 0 Wh: a meter reset there, and the next real value
+      // booked again on top of the total.
+      if (this.lastRows === null && fn !== FN_ALARM) return;
+      this.sendLatest(fn); // slow path: the slot was already used in this window
       return;
     }
     if (m.sender !== "aggregator") { this.rejects.reject("unknownId", f, m.name + " is sent by meters, not to them"); return; }

@@ -232,3 +232,16 @@ test("sync storm (issue 12, 3.4): a meter starts at most maxSyncsPerHour new epo
   assert.equal(net.meters[0].epoch() - e0, 12);
   assert.ok(net.aggregator.isSynced(21));
 });
+
+test("a meter polled before its first publish does not answer with zeros (a booked 0 Wh register reads as a reset, then double counts)", () => {
+  const { net, bus } = setup([22]);
+  net.run(200, 5); // synchronised, nothing published yet
+  assert.ok(net.aggregator.isSynced(22));
+  net.aggregator.poll(22, FN_MEAS_ENERGY_IMPORT);
+  bus.run();
+  assert.deepEqual(net.readings.filter((r) => r.fn === FN_MEAS_ENERGY_IMPORT).map((r) => r.values.E_import), [], "no energy reading before a measurement");
+  net.publish(0);
+  net.run(1000, 5);
+  const e = net.readings.filter((r) => r.fn === FN_MEAS_ENERGY_IMPORT).map((r) => r.values.E_import);
+  assert.ok(e.length >= 1 && e.every((x) => x === 123456), "published registers answered: " + e);
+});
