@@ -45,7 +45,7 @@ let billing: BillingStore | null = null;
 try {
   I2C1.setup({ scl: FRAM_SCL, sda: FRAM_SDA, bitrate: FRAM_BITRATE });
   billing = new BillingStore({ fram: i2cFram(I2C1, FRAM_I2C_ADDRESS, FRAM_BYTES), baseAddr: RING_BASE_ADDR, slots: RING_SLOTS, crc32: E.CRC32, stepWh: persistCfg.stepWh, everyS: persistCfg.everyS });
-  print("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved[0] + ")" : "new (no valid record)"));
+  print("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved.u32[0] + ")" : "new (no valid record)"));
 } catch (e) {
   billing = null;
   print("meternet meter: billing state NOT persisted: " + e);
@@ -60,7 +60,7 @@ const relay = new Relay(gpioRelay({
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (meternet.json in Storage; no file, no link); verified relay commands drive the relay.
 const canLink = espruinoMeterLink(function (closed: boolean) { return relay.set(closed); }, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
-  return billing ? { record: billing.saved[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
+  return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;
 // ALARM codes of modules/can/messageDocs.ts for the IEC 61000-4-30 events.

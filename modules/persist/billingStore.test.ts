@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BillingStore } from "./billingStore.ts";
-import { S_SEQ, S_ENERGY, S_RELAY } from "./billingRecord.ts";
+import { U_SEQ, F_ENERGY, B_RELAY } from "./billingRecord.ts";
 import { crc32 } from "./crc32.ts";
 import { FakeRegisters } from "./testing.ts";
 import { FramModel } from "../../host/runtime/fram.ts";
@@ -28,9 +28,9 @@ test("writes on an energy step of any register, and on the timer when something 
   assert.equal(s.update(r.get(), 62), true, "60 s with a change: the timer");
   assert.equal(s.update(r.get(), 200), false, "nothing changed: no write");
   assert.equal(fram.writes, 3);
-  assert.deepEqual([s.saved[S_SEQ], s.newestSlot], [3, 0], "slots 0, 1, 0");
+  assert.deepEqual([s.saved.u32[U_SEQ], s.newestSlot], [3, 0], "slots 0, 1, 0");
   const again = store(fram);
-  assert.deepEqual([...again.saved.subarray(S_ENERGY, S_ENERGY + 8)], [...r.v]);
+  assert.deepEqual([...again.saved.f64.subarray(F_ENERGY, F_ENERGY + 8)], [...r.v]);
   assert.deepEqual(again.energy(), r.get());
 });
 
@@ -57,7 +57,7 @@ test("a failed write (bus error) is counted, the state stays in RAM and goes out
   const r = new FakeRegisters();
   r.add(0, 2000);
   assert.ok(s.update(r.get(), 1));
-  assert.equal(store(fram).saved[S_RELAY], 0);
+  assert.equal(store(fram).saved.bytes[B_RELAY], 0);
 });
 
 test("freshness store: epochs and sync state on the FRAM, written before set() returns; the larger of FRAM and the legacy Storage value", () => {

@@ -10,12 +10,12 @@
  * at once for the relay, the freshness epoch and the sync state (they must be durable
  * before they are used), and for each 10-minute aggregate. The energy a power cut can
  * lose is then below stepWh per register plus the energy of one check period (the
- * app checks once per 'reading' event, once a second): README.md "Power cuts".
+ * app checks once per 'reading' event, once a second): README.md.
  */
 import { FramPort } from "../ports/fram";
 import { KvStore } from "../ports/kvStore";
 import { EnergyState, RegisterState } from "../metering/readings";
-import { RECORD_BYTES, REGISTERS, AGG_FIELDS, FIELDS, S_SEQ, S_RELAY, S_ENERGY, S_TX, S_RX, S_AGG_END, S_AGG, S_AGG_FLAGS, Crc32, emptyState, encodeRecord, decodeRecord } from "./billingRecord";
+import { RECORD_BYTES, REGISTERS, AGG_FIELDS, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
 
 export interface BillingStoreOptions {
   fram: FramPort;
@@ -33,9 +33,9 @@ export interface BillingStoreOptions {
 type ByName = { [register: string]: RegisterState };
 
 export class BillingStore {
-  /** The state as last written or restored, and the state now (with what is not written yet): billingRecord.ts S_* fields. */
-  readonly saved = emptyState();
-  readonly now = emptyState();
+  /** The state as last written or restored, and the state now (with what is not written yet). */
+  readonly saved = new Record();
+  readonly now = new Record();
   /** Slot the newest valid record is in (-1: none). */
   newestSlot = -1;
   /** Writes done, writes failed (bus error), register values refused for going down. */
@@ -44,7 +44,6 @@ export class BillingStore {
   backwards = 0;
   lastWriteS = NaN;
   private readonly o: BillingStoreOptions;
-  private readonly buf = new Uint8Array(RECORD_BYTES);
 
   constructor(o: BillingStoreOptions) {
     if (!(o.slots >= 2 && o.baseAddr + o.slots * RECORD_BYTES <= o.fram.sizeBytes && o.stepWh > 0 && o.everyS > 0)) throw new Error("billing ring does not fit the FRAM, or stepWh/everyS not > 0");
@@ -57,95 +56,97 @@ export class BillingStore {
    * FRAM does not answer.
    */
   restore(): boolean {
-    const o = this.o, s = emptyState();
+    const o = this.o, r = new Record();
     let best = -1;
     for (let k = 0; k < o.slots; k++) {
-      if (!decodeRecord(o.fram.read(o.baseAddr + k * RECORD_BYTES, RECORD_BYTES), s, o.crc32)) continue;
-      if (best < 0 || s[S_SEQ] > this.saved[S_SEQ]) {
+      if (!decodeRecord(o.fram.read(o.baseAddr + k * RECORD_BYTES, RECORD_BYTES), r, o.crc32)) continue;
+      if (best < 0 || r.u32[U_SEQ] > this.saved.u32[U_SEQ]) {
         best = k;
-        this.saved.set(s);
+        this.saved.bytes.set(r.bytes);
       }
     }
     this.newestSlot = best;
-    this.now.set(this.saved);
+    this.now.bytes.set(this.saved.bytes);
     return best >= 0;
   }
 
   /** The restored registers in MeterADC.setEnergy's shape, or null when nothing was restored. */
   energy(): EnergyState | null {
     if (this.newestSlot < 0) return null;
-    const e: ByName = {};
-    for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: this.saved[S_ENERGY + 2 * r], frac: this.saved[S_ENERGY + 2 * r + 1] };
+    const e: ByName = {}, f = this.saved.f64;
+    for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: f[F_ENERGY + 2 * r], frac: f[F_ENERGY + 2 * r + 1] };
     return e as unknown as EnergyState;
   }
 
   /** Register r (REGISTERS order) as last written, Wh or varh: what the meter publishes. */
   savedUnits(r: number): number {
-    return (this.saved[S_ENERGY + 2 * r] + this.saved[S_ENERGY + 2 * r + 1]) / 1000;
+    const f = this.saved.f64;
+    return (f[F_ENERGY + 2 * r] + f[F_ENERGY + 2 * r + 1]) / 1000;
   }
 
   /**
-   * New register values (MeterADC.getEnergy()) at UTC nowS: written when a register
+   * New register values (MeterADC.getEnergy()) at nowS (s): written when a register
    * advanced by stepWh or everyS passed with a change. A register lower than the state
    * (never, unless the chain was reset) is counted in `backwards` and not taken: the
    * stored value never goes down. Returns true when a record was written.
    */
   update(e: EnergyState, nowS: number): boolean {
-    const n = this.now, s = this.saved;
-    let step = false;
-    for (let r = 0; r < 4; r++) {
-      const x = (e as unknown as ByName)[REGISTERS[r]];
-      const i = S_ENERGY + 2 * r, m = x.milli, f = x.frac;
-      if (m < n[i] || (m === n[i] && f < n[i + 1])) { this.backwards++; continue; }
+    const n = this.now.f64, s = this.saved.f64, step = this.o.stepWh * 1000;
+    let w = false;
+    for (let i = F_ENERGY; i < F_ENERGY + 8; i += 2) {
+      const x = (e as unknown as ByName)[REGISTERS[(i - F_ENERGY) >> 1]], m = x.milli, f = x.frac;
+      if (m + f < n[i] + n[i + 1]) { this.backwards++; continue; }
       n[i] = m;
       n[i + 1] = f;
-      if (m - s[i] + (f - s[i + 1]) >= this.o.stepWh * 1000) step = true;
+      if (m - s[i] + f - s[i + 1] >= step) w = true;
     }
-    if (isNaN(this.lastWriteS)) this.lastWriteS = nowS;
-    if (step || (nowS - this.lastWriteS >= this.o.everyS && this.pending())) return this.write(nowS);
-    return false;
+    if (!(nowS - this.lastWriteS < this.o.everyS)) {
+      if (isNaN(this.lastWriteS)) this.lastWriteS = nowS;
+      else if (this.pending()) w = true;
+    }
+    return w && this.write(nowS);
   }
 
   /** The relay's commanded state (true closed); written at once. False when the write failed. */
   setRelay(closed: boolean): boolean {
-    this.now[S_RELAY] = closed ? 1 : 0;
+    this.now.bytes[B_RELAY] = closed ? 1 : 0;
     return this.write(this.lastWriteS);
   }
 
   /** The last 10-minute aggregate (UTC end, quantities by AGG_FIELDS name, flags); written at once. */
   setAggregate(endS: number, a: { [field: string]: unknown }, flagged: boolean, complete: boolean): boolean {
     const n = this.now;
-    n[S_AGG_END] = endS;
-    for (let i = 0; i < 6; i++) n[S_AGG + i] = a[AGG_FIELDS[i]] as number;
-    n[S_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
+    n.f64[F_AGG_END] = endS;
+    for (let i = 0; i < 6; i++) n.f32[G_AGG + i] = a[AGG_FIELDS[i]] as number;
+    n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
     return this.write(this.lastWriteS);
   }
 
-  /** Anything in `now` that is not in `saved` (the sequence number aside). */
+  /** The energy registers differ from the last record (the timer's check, once per everyS). */
   private pending(): boolean {
-    for (let i = 1; i < FIELDS; i++) if (this.now[i] !== this.saved[i] && this.now[i] === this.now[i]) return true;
+    for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) return true;
     return false;
   }
 
   /** Writes `now` as the next record into the slot after the newest. */
   write(nowS: number): boolean {
     const o = this.o, slot = (this.newestSlot + 1) % o.slots, n = this.now;
-    n[S_SEQ] = this.saved[S_SEQ] + 1;
-    encodeRecord(n, this.buf, o.crc32);
+    n.u32[U_SEQ] = this.saved.u32[U_SEQ] + 1;
+    n.seal(o.crc32);
     let ok = false;
     try {
-      ok = o.fram.write(o.baseAddr + slot * RECORD_BYTES, this.buf);
+      ok = o.fram.write(o.baseAddr + slot * RECORD_BYTES, n.bytes);
     } catch (e) {
       ok = false;
     }
     if (!ok) {
       this.writeFails++;
-      n[S_SEQ] = this.saved[S_SEQ];
+      n.u32[U_SEQ] = this.saved.u32[U_SEQ];
       return false;
     }
     this.writes++;
     this.newestSlot = slot;
-    this.saved.set(n);
+    this.saved.bytes.set(n.bytes);
     this.lastWriteS = nowS;
     return true;
   }
@@ -159,20 +160,18 @@ export class BillingStore {
    */
   freshnessStore(legacy: KvStore): KvStore {
     const self = this;
-    function field(key: string): number {
-      return key === "txepoch" ? S_TX : key === "rxsync" ? S_RX : -1;
-    }
     return {
       get(key: string): string | undefined {
-        const l = legacy.get(key), k = field(key);
-        const f = k < 0 ? -1 : self.now[k];
+        const l = legacy.get(key), n = self.now;
         // txepoch 0 and rxsync -1 mean "never stored"
-        return (k === S_TX ? f > 0 : f >= 0) && !(parseInt(l as string, 10) > f) ? String(f) : l;
+        const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
+        return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
       },
       set(key: string, value: string): boolean {
-        const k = field(key), v = parseInt(value, 10);
-        if (!(k >= 0 && v >= 0)) return legacy.set(key, value);
-        self.now[k] = v;
+        const v = parseInt(value, 10), n = self.now;
+        if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
+        else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
+        else return legacy.set(key, value);
         return self.write(self.lastWriteS);
       },
     };

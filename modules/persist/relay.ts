@@ -13,7 +13,7 @@
  */
 import { RelayPort } from "../ports/relay";
 import { BillingStore } from "./billingStore";
-import { RELAY_UNKNOWN, S_RELAY } from "./billingRecord";
+import { RELAY_UNKNOWN, B_RELAY } from "./billingRecord";
 
 export class Relay {
   /** Commanded state, true closed. */
@@ -25,7 +25,7 @@ export class Relay {
 
   /** `store` null: no FRAM answered; the relay then boots in its safe state and nothing is written. */
   constructor(readonly port: RelayPort, readonly store: BillingStore | null, safeClosed: boolean, restore: boolean) {
-    const r = store ? store.saved[S_RELAY] : RELAY_UNKNOWN;
+    const r = store ? store.saved.bytes[B_RELAY] : RELAY_UNKNOWN;
     const useSaved = restore && r !== RELAY_UNKNOWN;
     this.closed = useSaved ? r === 1 : safeClosed;
     this.bootFrom = useSaved ? "restored" : "safe";
