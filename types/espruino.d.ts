@@ -59,3 +59,12 @@ interface EspruinoHttp { createServer(cb: (req: EspruinoHttpRequest, res: Esprui
 declare function require(name: "Storage"): EspruinoStorage;
 declare function require(name: "crypto"): EspruinoCrypto;
 declare function require(name: "http"): EspruinoHttp;
+/** Pins by name ("E4"); digitalWrite makes the pin an output, digitalRead an input. */
+declare function digitalWrite(pin: string, value: boolean): void;
+declare function digitalRead(pin: string): number;
+/** The hardware I2C1 (the meter's FRAM: modules/ports/device/fram.ts). */
+declare const I2C1: {
+  setup(options: { scl: string; sda: string; bitrate?: number }): void;
+  writeTo(address: number | { address: number; stop: boolean }, data: Uint8Array): void;
+  readFrom(address: number, quantity: number): Uint8Array;
+};

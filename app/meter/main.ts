@@ -13,15 +13,56 @@ import { pairsPerCycle } from "../../modules/metering/sampleRate";
 import { CONFIG_FILE, mainsOf, type Mains } from "../../modules/link/config";
 import { espruinoMeterLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { meterSignals } from "../../modules/link/meterLink"; // CAN link (modules/link)
+import { espruinoKvStore } from "../../modules/ports/device/kvStore";
+import { i2cFram } from "../../modules/ports/device/fram";
+import { gpioRelay } from "../../modules/ports/device/relay";
+import { BillingStore } from "../../modules/persist/billingStore";
+import { Relay } from "../../modules/persist/relay";
+import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
+import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, FRAM_SCL, FRAM_SDA, FRAM_I2C_ADDRESS, FRAM_BITRATE, FRAM_BYTES, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
 
 const calibration = referenceCalibration();
 /** Windows per 'reading' event: 5 of 10 (50 Hz) or 12 (60 Hz) cycles = one second. */
 const READING_EVERY = 5;
 
+// Read where used, not kept: the parsed file would hold its JsVars for the program's life.
+function configFile(): unknown {
+  return require("Storage").readJSON(CONFIG_FILE);
+}
+let persistCfg: PersistConfig;
+try {
+  persistCfg = persistConfigOf(configFile());
+} catch (e) {
+  print("meternet meter: " + e + ": persist and relay on their defaults");
+  persistCfg = persistConfigOf({});
+}
+
+// Billing state (modules/persist): energy registers, freshness epoch and sync state, relay
+// state and the last 10-minute aggregate on the I2C FRAM, restored here before anything
+// uses them. Without an answering FRAM the meter still measures, says so, and keeps
+// its freshness in Storage as before.
+let billing: BillingStore | null = null;
+try {
+  I2C1.setup({ scl: FRAM_SCL, sda: FRAM_SDA, bitrate: FRAM_BITRATE });
+  billing = new BillingStore({ fram: i2cFram(I2C1, FRAM_I2C_ADDRESS, FRAM_BYTES), baseAddr: RING_BASE_ADDR, slots: RING_SLOTS, crc32: E.CRC32, stepWh: persistCfg.stepWh, everyS: persistCfg.everyS });
+  print("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved.u32[0] + ")" : "new (no valid record)"));
+} catch (e) {
+  billing = null;
+  print("meternet meter: billing state NOT persisted: " + e);
+}
+// A pin error (a board without these pins) is printed and the relay left undriven:
+// the meter measures and bills whatever its relay does.
+const relay = new Relay(gpioRelay({
+  write: function (p: string, v: boolean) { try { digitalWrite(p, v); } catch (e) { print("meternet meter: relay pin " + p + ": " + e); } },
+  read: function (p: string) { return !!digitalRead(p); },
+}, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
+
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
-// answers (meternet.json in Storage; no file, no link). The relay driver is a stub
-// until the board's relay pin is defined: commands are acknowledged, state is kept.
-const canLink = espruinoMeterLink(() => true);
+// answers (meternet.json in Storage; no file, no link); verified relay commands drive the relay.
+const canLink = espruinoMeterLink(function (closed: boolean) { return relay.set(closed); }, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
+  return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
+});
+if (canLink) canLink.relayClosed = relay.closed;
 // ALARM codes of modules/can/messageDocs.ts for the IEC 61000-4-30 events.
 const alarmCode: { [kind: string]: number } = { dip: 2, swell: 3, interruption: 4 };
 
@@ -34,10 +75,19 @@ function measure(mains: Mains): void {
   adc.setMetering({ calibration: calibration, declaredV: mains.v, utcAtStartS: Date.now() / 1000, readingEvery: READING_EVERY });
   adc.on("reading", (r) => {
     print(readingLine(r));
+    // Persisted on an energy step or the timer; the CAN link publishes the persisted
+    // registers, so a power cut never shows the aggregator a register going back.
+    let imp = r.importWh, exp = r.exportWh;
+    if (billing) {
+      const e = adc.getEnergy();
+      if (e) billing.update(e, Date.now() / 1000);
+      imp = billing.savedUnits(0);
+      exp = billing.savedUnits(1);
+    }
     if (canLink) {
       // MeterLink counts windows and re-arms every publishEvery of them: one reading
       // stands for READING_EVERY windows (5, with the default publishEvery 5: each reading).
-      canLink.publish(meterSignals(r, r.importWh, r.exportWh));
+      canLink.publish(meterSignals(r, imp, exp));
       canLink.windows += READING_EVERY - 1;
     }
   });
@@ -47,15 +97,18 @@ function measure(mains: Mains): void {
     if (canLink) canLink.node.raiseAlarm(alarmCode[e.kind], 0, (e.residualPct * mains.v) / 100);
   });
   adc.on("aggregate", (a) => {
+    if (billing && a.interval === "10min") billing.setAggregate(Date.now() / 1000, a as unknown as { [k: string]: number }, a.flagged, a.complete);
     print("aggregate " + a.interval + " V=" + a.vRmsV.toFixed(2) + "V I=" + a.iRmsA.toFixed(3) + "A P=" + a.pW.toFixed(1) + "W f=" + a.fHz.toFixed(3) + "Hz" + (a.flagged ? " FLAGGED" : ""));
   });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: mains.hz });
+  const saved = billing ? billing.energy() : null;
+  if (saved) adc.setEnergy(saved);
   print("meternet meter: sampling at " + rateHz + " Hz, mains " + mains.hz + " Hz " + mains.v + " V");
 }
 
 try {
-  measure(mainsOf(require("Storage").readJSON(CONFIG_FILE)));
+  measure(mainsOf(configFile()));
 } catch (e) {
   print("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
 }

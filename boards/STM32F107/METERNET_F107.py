@@ -110,6 +110,11 @@ devices = {
   'OSC_RTC' : { 'pin_in' : 'C14', 'pin_out' : 'C15' },
   'LED1' : { 'pin' : 'E2' },
   'BTN1' : { 'pin' : 'E3' },
+  # Meter only (the aggregator image drops them): billing state and load relay,
+  # driven from JavaScript (modules/persist/boardPins.ts names the same pins; a test compares).
+  'RELAY' : { 'pin' : 'E4' }, # coil driver, high = closed; pull-down: de-energised from reset
+  'RELAY_SENSE' : { 'pin' : 'E5' }, # auxiliary contact, high = closed
+  'FRAM' : { 'pin_scl' : 'B6', 'pin_sda' : 'B7', 'address' : 0x50 }, # I2C1, MB85RC64TA 8 KB
 };
 
 board = {
@@ -122,6 +127,10 @@ board = {
     'D1' : "CAN1_TX, owned by CAN1",
     'A9' : "USART1 TX: console",
     'A10' : "USART1 RX: console",
+    'E4' : "Load relay coil driver (high = closed), modules/persist",
+    'E5' : "Load relay auxiliary contact (high = closed)",
+    'B6' : "I2C1 SCL: FRAM (billing state)",
+    'B7' : "I2C1 SDA: FRAM (billing state)",
   }
 };
 

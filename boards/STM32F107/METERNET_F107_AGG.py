@@ -70,7 +70,7 @@ chip = copy.deepcopy(meter.chip)
 chip['saved_code']['address'] = 0x08000000 + ((256-48)*1024)
 chip['saved_code']['pages'] = 24
 chip['saved_code']['flash_available'] = 256-48
-devices = meter.devices
+devices = { k: v for k, v in meter.devices.items() if not k.startswith('RELAY') } # no load relay on the aggregator
 
 board = {
   'left' : [ 'D0', 'D1', 'A9', 'A10' ],

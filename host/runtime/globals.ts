@@ -48,6 +48,16 @@ export function installEspruinoGlobals(h: GlobalsHost): void {
   });
   define("btoa", (s: unknown) => Buffer.from(String(s), "latin1").toString("base64"));
   define("atob", (s: unknown) => Buffer.from(String(s), "base64").toString("latin1"));
+  // Pins (jswrap_io.c): digitalWrite makes a pin an output at that level, digitalRead
+  // gives the level last written (an input nothing drives reads 0 here). I2C1
+  // (jswrap_i2c.c) on a board with nothing fitted: every transfer ends in Espruino's
+  // "I2C Error: Timeout (start)". A host with board parts (the meter's FRAM and relay
+  // pins, host/sim/meterBoard.ts) passes its own through `extra`, installed last.
+  const pinLevels: Record<string, number> = {};
+  define("digitalWrite", (pin: unknown, value: unknown) => { pinLevels[String(pin)] = value ? 1 : 0; });
+  define("digitalRead", (pin: unknown) => pinLevels[String(pin)] || 0);
+  const noDevice = () => { throw new realm.Error("I2C Error: Timeout (start)"); };
+  define("I2C1", { setup: () => {}, writeTo: noDevice, readFrom: noDevice });
   define("E", h.E);
   define("process", h.process);
   define("require", (name: unknown) => {

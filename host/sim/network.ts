@@ -23,6 +23,7 @@ import { loadAssetsIntoStorage } from "../web/assets.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
+import { SimMeterBoard } from "./meterBoard.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 
 export interface SimOptions {
@@ -84,6 +85,8 @@ export interface SimNode {
   meter?: SimMeter;
   adc?: AdcCounters;
   feedKey?: string;
+  /** A meter's FRAM and relay pins: they keep their state across the runtime's restarts. */
+  board?: SimMeterBoard;
 }
 
 function storageWrite(rt: EspruinoRuntime, file: string, value: object): void {
@@ -147,7 +150,10 @@ export class SimNetwork {
         if (l.trim()) node.lastLine = l;
       }
     };
-    if (meter) node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
+    if (meter) {
+      node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
+      node.board = new SimMeterBoard();
+    }
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
       clock: this.clock,
@@ -159,11 +165,12 @@ export class SimNetwork {
           // Blocks are timed from the ADC's start; the appliance follows the clock.
           const source = (sampleRateHz: number, blockStartS: number, pairs: number) => {
             const w = Math.round(rt.clock.nowMs() / (WINDOW_S * 1000));
-            const f = feedFor(meter.appliance, startS, w, relayClosed(rt), plan, { sampleRateHz, startS: blockStartS, pairs });
+            const f = feedFor(meter.appliance, startS, w, relayClosed(rt, node.board), plan, { sampleRateHz, startS: blockStartS, pairs });
             node.feedKey = f.key;
             return f.codes;
           };
           g.MeterADC = hostMeterAdcClass(rt, { source, blockS: WINDOW_S, counters: node.adc });
+          Object.assign(g, node.board!.globals());
         }
         return g;
       },
@@ -260,6 +267,17 @@ export class SimNetwork {
     });
   }
 
+  /**
+   * Power-cycles meter `n`: RAM, timers, the C chain's registers and the CAN controller
+   * start over; Storage and the board's FRAM and relay pins keep their state. The bundle
+   * runs from Storage (.bootcde), as on a board.
+   */
+  powerCycle(n: SimNode): void {
+    if (!n.meter) throw new Error(n.name + " is not a meter");
+    if (!n.rt.flash.find(".bootcde")) n.rt.eval(`require("Storage").write(".bootcde", ${JSON.stringify(this.o.meterBundle)})`);
+    n.rt.load();
+  }
+
   /** Nodes stopped by silenceAt. */
   readonly silenced: string[] = [];
 
@@ -303,7 +321,10 @@ export class SimNetwork {
   }
 }
 
-function relayClosed(rt: EspruinoRuntime): boolean {
+/** The relay as the coil pin drives it; before the app drove it, as the link reports (closed when unknown). */
+function relayClosed(rt: EspruinoRuntime, board?: SimMeterBoard): boolean {
+  const pin = board ? board.relayClosed() : undefined;
+  if (pin !== undefined) return pin;
   const m = rt.global.meternet as { relayClosed?: boolean } | undefined;
   return !(m && m.relayClosed === false);
 }

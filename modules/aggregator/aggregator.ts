@@ -109,7 +109,9 @@ export class Aggregator {
    */
   onReading(r: MeterReading): boolean {
     const m = this.reg.indexOf(r.address);
+    const resets = m < 0 ? 0 : this.store.resets[m];
     if (m < 0 || !this.store.add(m, r)) { this.rejected++; return false; }
+    if (this.store.resets[m] !== resets) this.logLine("aggregator: meter " + r.address + ": energy register went back (to " + r.importmWh / 1000 + " / " + r.exportmWh / 1000 + " Wh): treated as a meter reset, totals kept");
     return true;
   }
 
@@ -197,6 +199,7 @@ export class Aggregator {
     const r = s.row(day);
     const n = s.n * 2;
     this.putArrays("agg.now", this.nowArrays(s.ledE.subarray(r * n, r * n + n), s.ledM.subarray(r * n, r * n + n), new Float64Array([s.openSlot, day])));
+    this.putArrays("agg.rs", [s.offset, s.resets]);
     if (day !== this.ledDay) {
       s.flush(day);
       this.ledDay = day;
@@ -222,6 +225,7 @@ export class Aggregator {
       s.dirty[r] = 1;
       got += "readings ";
     }
+    unpack(this.storage.get("agg.rs"), [s.offset, s.resets]); // absent (older save): no resets yet
     this.prices.load(this.storage.get("agg.pr"));
     try {
       const st = JSON.parse(this.storage.get("agg.st") || "null");

@@ -2,6 +2,7 @@
  * Readings per meter in a fixed RAM budget of typed arrays, allocated once:
  *   latest values      6 x Float64 per meter
  *   open interval      2 x Float64 per meter (import/export mWh so far)
+ *   reset offsets      2 x Float64 + 1 x Uint16 per meter (shown totals never go down)
  *   power profile      96 x Int16 per meter (net W averaged per 15 min, last 24 h)
  *   day ledger         2 days in RAM x (2 x Int32 energy mWh + 2 x Float64 money mc),
  *                      a day's rows of all meters side by side, plus one day of scratch
@@ -76,12 +77,20 @@ export class ReadingsStore {
   hE: Int32Array;
   hM: Float64Array;
   hB = 0;
+  /**
+   * Per meter: what is added to its import and export registers (mWh) so the shown
+   * totals (latest L_IMP, L_EXP) never go down, and how many times a register went back.
+   */
+  offset: Float64Array;
+  resets: Uint16Array;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
 
   constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
     this.open = new Float64Array(n * 2);
+    this.offset = new Float64Array(n * 2);
+    this.resets = new Uint16Array(n);
     this.profile = new Int16Array(n * PROFILE_SLOTS);
     this.slotTag = new Int32Array(PROFILE_SLOTS).fill(-1);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
@@ -98,13 +107,24 @@ export class ReadingsStore {
     this.tick(r.timeS);
     const b = m * L_N;
     const l = this.latest;
-    // A counter that went backwards (meter replaced or reset) restarts the difference.
-    if (l[b + L_IMP] <= r.importmWh) this.open[m * 2] += r.importmWh - l[b + L_IMP];
-    if (l[b + L_EXP] <= r.exportmWh) this.open[m * 2 + 1] += r.exportmWh - l[b + L_EXP];
+    // The shown totals never go down (consumers read a decrease as a reset): a register
+    // below the last one seen (meter replaced or reset) moves the meter's offset so the
+    // total stays where it was and counts on from there; that step bills nothing.
+    const o = this.offset;
+    const k = m * 2;
+    const back = r.importmWh < l[b + L_IMP] - o[k] || r.exportmWh < l[b + L_EXP] - o[k + 1];
+    if (back) {
+      if (r.importmWh < l[b + L_IMP] - o[k]) o[k] = l[b + L_IMP] - r.importmWh;
+      if (r.exportmWh < l[b + L_EXP] - o[k + 1]) o[k + 1] = l[b + L_EXP] - r.exportmWh;
+      this.resets[m]++;
+    }
+    const imp = r.importmWh + o[k], exp = r.exportmWh + o[k + 1];
+    if (l[b + L_IMP] <= imp) this.open[k] += imp - l[b + L_IMP];
+    if (l[b + L_EXP] <= exp) this.open[k + 1] += exp - l[b + L_EXP];
     l[b + L_T] = r.timeS;
     l[b + L_P] = r.powerW;
-    l[b + L_IMP] = r.importmWh;
-    l[b + L_EXP] = r.exportmWh;
+    l[b + L_IMP] = imp;
+    l[b + L_EXP] = exp;
     l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
     l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
     return true;

@@ -7,7 +7,7 @@
  */
 import { KvStore } from "../ports/kvStore";
 
-export type Packable = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array | Uint32Array;
+export type Packable = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Uint32Array;
 
 export function pack(arrays: Packable[]): string {
   let s = "MN1";

@@ -41,7 +41,19 @@ export interface MeterNodeOptions {
   store: KvStore;
   log: LogLine;
   actions: MeterActions;
+  /**
+   * Milliseconds, never going back (Espruino: getTime() * 1000), and the most sync
+   * requests answered in any hour (default 12). Each answered sync writes the sync state
+   * and starts a new freshness epoch: without a bound, a sync storm (150 requests in
+   * 30 s when a meter's answers are lost) would write 36 000 times an hour and spend
+   * the 2^24 epochs in 39 days. Without nowMs every request is answered.
+   */
+  nowMs?: () => number;
+  maxSyncsPerHour?: number;
 }
+
+export const MAX_SYNCS_PER_HOUR = 12;
+const HOUR_MS = 3600000;
 
 export const CMD_DISCONNECT = 1;
 export const CMD_RECONNECT = 2;
@@ -60,6 +72,13 @@ export class MeterNode {
   readonly rejects: RejectCounter;
   /** Verified commands executed, by everyone's count (tests and diagnostics). */
   commandsExecuted = 0;
+  /** Verified sync requests not answered because maxSyncsPerHour were answered in the last hour. */
+  syncsRefused = 0;
+  /** Times of the last maxSyncsPerHour answered syncs (ring, ms; NaN: none). */
+  private readonly syncTimes: Float64Array;
+  private syncAt = 0;
+  /** The ring's oldest time when a refusal was last logged: one line per run of refusals. */
+  private refusedLogAt = NaN;
   private readonly opts: MeterNodeOptions;
   private readonly can: SecuredCanController;
   private readonly tx: PersistedEpoch;
@@ -77,6 +96,7 @@ export class MeterNode {
     const can = opts.can;
     this.tx = new PersistedEpoch(opts.store, "txepoch", function (e: number) { can.secocEpoch(e); });
     this.rejects = new RejectCounter("meter " + opts.address, opts.log);
+    this.syncTimes = new Float64Array(opts.maxSyncsPerHour || MAX_SYNCS_PER_HOUR).fill(NaN);
   }
 
   /**
@@ -186,7 +206,11 @@ export class MeterNode {
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
-      this.sendLatest(fn); // slow path: the slot was already used in this window (an unpublished message sends zeros)
+      // Nothing measured since boot: no answer (the poll is retried). Zeros would reach the
+      // aggregator as a register at 0 Wh: a meter reset there, and the next real value
+      // booked again on top of the total.
+      if (this.lastRows === null && fn !== FN_ALARM) return;
+      this.sendLatest(fn); // slow path: the slot was already used in this window
       return;
     }
     if (m.sender !== "aggregator") { this.rejects.reject("unknownId", f, m.name + " is sent by meters, not to them"); return; }
@@ -229,6 +253,22 @@ export class MeterNode {
 
   /** Accepted by the controller: MAC good and FV above the last sync (the controller recorded it). */
   private onSyncRequest(fv: number): void {
+    // Bounded: the oldest of the last maxSyncsPerHour answers must be an hour old. The
+    // aggregator's poller backs off (syncRetryMaxMs) and asks again later.
+    const nowMs = this.opts.nowMs;
+    if (nowMs) {
+      const t = nowMs(), oldest = this.syncTimes[this.syncAt];
+      if (t - oldest < HOUR_MS) {
+        this.syncsRefused++;
+        if (this.refusedLogAt !== oldest) {
+          this.refusedLogAt = oldest;
+          this.opts.log("meter " + this.address + ": " + this.syncTimes.length + " syncs in the last hour: refusing more (epoch writes bounded)");
+        }
+        return;
+      }
+      this.syncTimes[this.syncAt] = t;
+      this.syncAt = (this.syncAt + 1) % this.syncTimes.length;
+    }
     // Persist first: a replay of this request after a reboot must stay stale.
     // Every counter restarts at the new epoch the response announces.
     if (!this.opts.store.set(SYNC_KEY, String(fv)) || !this.tx.restart()) {

@@ -204,3 +204,44 @@ test("a failure inside a handler is counted as internal, never thrown; the next 
   bus.run();
   assert.equal(net.actions[0].timeS, 2, "works again once the handler does");
 });
+
+test("sync storm (issue 12, 3.4): a meter starts at most maxSyncsPerHour new epochs in any hour; the rest are refused and counted", () => {
+  const { net, lines } = setup([21]);
+  net.publish(0);
+  net.run(50, 5);
+  const store = net.meterStores[0] as MemoryKvStore;
+  const e0 = net.meters[0].epoch();
+  const w0 = store.writes;
+  // 150 authenticated sync requests in 30 s, as the aggregator sent when the meter's answers were lost
+  for (let i = 0; i < 150; i++) {
+    net.aggregator.requestSync(21);
+    net.run(200, 5);
+  }
+  // the first synchronisation (at start) is one of the hour's 12 (default maxSyncsPerHour)
+  const epochs = net.meters[0].epoch() - e0;
+  assert.equal(epochs, 11, "new epochs in the hour");
+  assert.equal(store.writes - w0, 2 * 11, "two writes (sync state, epoch) per answered sync");
+  // ours and the poller's own retries (the meter stays unsynchronised meanwhile)
+  assert.ok(net.meters[0].syncsRefused >= 150 - 11, "refused " + net.meters[0].syncsRefused);
+  assert.ok(lines.some((l) => /meter 21: 12 syncs in the last hour: refusing more/.test(l)), "logged once");
+  assert.equal(lines.filter((l) => /refusing more/.test(l)).length, 1, "logged once per hour, not per request");
+  // an hour later the meter answers again
+  net.run(3_600_000 - 30_000, 1000);
+  net.aggregator.requestSync(21);
+  net.run(200, 5);
+  assert.equal(net.meters[0].epoch() - e0, 12);
+  assert.ok(net.aggregator.isSynced(21));
+});
+
+test("a meter polled before its first publish does not answer with zeros (a booked 0 Wh register reads as a reset, then double counts)", () => {
+  const { net, bus } = setup([22]);
+  net.run(200, 5); // synchronised, nothing published yet
+  assert.ok(net.aggregator.isSynced(22));
+  net.aggregator.poll(22, FN_MEAS_ENERGY_IMPORT);
+  bus.run();
+  assert.deepEqual(net.readings.filter((r) => r.fn === FN_MEAS_ENERGY_IMPORT).map((r) => r.values.E_import), [], "no energy reading before a measurement");
+  net.publish(0);
+  net.run(1000, 5);
+  const e = net.readings.filter((r) => r.fn === FN_MEAS_ENERGY_IMPORT).map((r) => r.values.E_import);
+  assert.ok(e.length >= 1 && e.every((x) => x === 123456), "published registers answered: " + e);
+});

@@ -8,6 +8,7 @@
 import { SecuredCanController } from "../can/secured";
 import { Reading } from "../can/aggregatorNode";
 import { espruinoKvStore } from "../ports/device/kvStore";
+import { KvStore } from "../ports/kvStore";
 import { espruinoClock } from "../ports/device/clock";
 import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
 import { MeterLink } from "./meterLink";
@@ -37,11 +38,18 @@ function start<T extends { status(): object }>(role: string, make: (cfg: unknown
  */
 const PUBLISH_EVERY = 5;
 
-/** The meter's link; `relay(closed)` drives the load relay. */
-export function espruinoMeterLink(relay: (closed: boolean) => boolean): MeterLink | null {
+/**
+ * The meter's link; `relay(closed)` drives the load relay. `store` keeps the freshness
+ * state (the billing record on the FRAM, modules/persist; default: Storage files "mn.*").
+ */
+export function espruinoMeterLink(relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
   return start("meter", function (x: unknown, can: SecuredCanController) {
     const cfg = x as MeterConfig;
-    return new MeterLink({ can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY });
+    const clock = espruinoClock();
+    return new MeterLink({
+      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store || espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
+      nowMs: function () { return clock.nowMs(); }, relayActual: relayActual, more: more,
+    });
   });
 }
 

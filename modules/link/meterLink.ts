@@ -20,6 +20,12 @@ export interface MeterLinkOptions {
   relay: (closed: boolean) => boolean;
   /** Re-arm the answers every this many windows, >= 1 (1: every reading; 5: once a second at 50 Hz). */
   publishEvery: number;
+  /** Milliseconds, never going back: bounds the sync requests answered per hour (MeterNode). */
+  nowMs?: () => number;
+  /** The relay's feedback contact: "closed", "open" or "unknown" (status). */
+  relayActual?: () => string;
+  /** More plain data for status() (the billing state's counters). */
+  more?: () => object | null;
 }
 
 /** What the measurement chain gives per window, in V, A, W, var, VA, Hz, %. */
@@ -65,10 +71,11 @@ export class MeterLink {
     const self = this;
     this.can = o.can;
     this.every = o.publishEvery;
+    this.o = o;
     this.rowValues.fill(NaN);
     for (let j = 0; j < PUBLISHED.length; j++) this.rows[j] = signalRow(PUBLISHED[j]);
     this.node = new MeterNode({
-      address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log,
+      address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs,
       actions: {
         disconnectLoad: function () { return self.setRelay(o, false); },
         reconnectLoad: function () { return self.setRelay(o, true); },
@@ -81,6 +88,8 @@ export class MeterLink {
     if (this.started === 0) this.started = this.node.start();
     if (this.started !== 0) o.log("meter " + o.address + ": CAN start failed (" + this.started + ")");
   }
+
+  private readonly o: MeterLinkOptions;
 
   private setRelay(o: MeterLinkOptions, closed: boolean): boolean {
     if (!o.relay(closed)) return false;
@@ -109,9 +118,11 @@ export class MeterLink {
 
   /** Plain data: `can` is the controller's CanCounters, `rejects` the RejectCounter (counts by cause). */
   status(): object {
+    const o = this.o;
     return {
       role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows, can: this.can.counters(),
       rejects: this.node.rejects, commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
+      relayActual: o.relayActual ? o.relayActual() : "unknown", syncsRefused: this.node.syncsRefused, billing: o.more ? o.more() : null,
     };
   }
 }

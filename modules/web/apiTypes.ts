@@ -25,8 +25,11 @@ export interface ApiMeter {
   timeS: number | null;
   "1-0:1.7.0": number | null;
   "1-0:2.7.0": number | null;
+  /** Energy totals, Wh: never lower than before (a register that went back counts in registerResets). */
   "1-0:1.8.0": number | null;
   "1-0:2.8.0": number | null;
+  /** Times this meter's registers went back (meter replaced or reset); the totals above were kept. */
+  registerResets: number;
   "1-0:32.7.0": number | null;
   "1-0:31.7.0": number | null;
   todayImportWh: number;

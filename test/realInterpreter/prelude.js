@@ -1,6 +1,6 @@
 // Stand-ins for the native hooks of the meternet boards, for running build/*.js on Espruino's
-// Linux interpreter, which has neither: the global class MeterADC (types/meterAdc.d.ts) and the
-// global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
+// Linux interpreter, which has none of them: the global class MeterADC (types/meterAdc.d.ts), the
+// meter's FRAM (I2C1) and relay pins, and the global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
 // file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
 //   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/realInterpreter/prelude.js ...
 // MeterADC with metering (setMetering before start, as app/meter does) emits what the C
@@ -351,6 +351,28 @@ var CAN1 = (function () {
   return can;
 })();
 Modules.addCached("CAN", function () { module.exports = CAN1; });
+// The meter board's FRAM on I2C1 (MB85RC64TA protocol: two address bytes, then data; a read
+// continues from the address) holding only the 256-byte billing ring, and its relay pins:
+// the Linux interpreter has no such pins ("E4": Invalid pin) and no I2C part. The relay's
+// feedback contact (E5) follows the coil (E4).
+var I2C1 = (function () {
+  var mem = new Uint8Array(256), at = 0;
+  return {
+    setup: function () {},
+    writeTo: function (a, d) {
+      at = (d[0] << 8) | d[1];
+      for (var i = 2; i < d.length; i++) mem[(at++) & 255] = d[i];
+    },
+    readFrom: function (a, n) {
+      var r = new Uint8Array(n);
+      for (var i = 0; i < n; i++) r[i] = mem[(at++) & 255];
+      return r;
+    }
+  };
+})();
+var pinLevels = {};
+function digitalWrite(pin, v) { pinLevels[pin] = v ? 1 : 0; }
+function digitalRead(pin) { return pinLevels[pin === "E5" ? "E4" : pin] ? 1 : 0; }
 (function () {
   var m = process.memory();
   print("@@MEM prelude free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize);

@@ -63,7 +63,7 @@ export function apiState(app: WebApp, c: Ctx): Reply {
     return {
       address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
       offline: a.isOffline(m), timeS: num(l[b + L_T]),
-      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000),
+      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000), registerResets: a.store.resets[m],
       "1-0:32.7.0": num(l[b + L_V]), "1-0:31.7.0": num(l[b + L_I]), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
     };
   }, "}");

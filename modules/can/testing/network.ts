@@ -85,9 +85,11 @@ export class TestNetwork {
 
   private makeMeter(i: number): MeterNode {
     const a = this.addresses[i];
+    const clock = this.p.clock;
     const m = new MeterNode({
       address: a, key16: meterKey(this.p.aes, MASTER_KEY, a), can: this.meterCans[i],
       store: this.meterStores[i], log: this.p.log, actions: this.actions[i],
+      nowMs: function () { return clock.nowMs(); },
     });
     if (m.start() !== 0) throw new Error("meter " + a + " did not start");
     return m;

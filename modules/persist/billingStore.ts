@@ -1,0 +1,182 @@
+/**
+ * The meter's billing state on the FRAM: `slots` records of RECORD_BYTES (billingRecord.ts)
+ * written in turn, so the record being written is never the newest valid one. At boot
+ * the valid record (magic, version, CRC, sane values) with the highest sequence number
+ * is restored; a power cut during a write costs that write only (the slot before it
+ * still holds the previous state).
+ *
+ * When it writes (configurable, meternet.json "persist"): after any energy register
+ * advanced by stepWh since the last write, after everyS of readings with any change,
+ * at once for the relay, the freshness epoch and the sync state (they must be durable
+ * before they are used), and for each 10-minute aggregate. The energy a power cut can
+ * lose is then below stepWh per register plus the energy of one check period (the
+ * app checks once per 'reading' event, once a second): README.md.
+ */
+import { FramPort } from "../ports/fram";
+import { KvStore } from "../ports/kvStore";
+import { EnergyState, RegisterState } from "../metering/readings";
+import { RECORD_BYTES, REGISTERS, AGG_FIELDS, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
+
+export interface BillingStoreOptions {
+  fram: FramPort;
+  /** First byte of the ring on the part. */
+  baseAddr: number;
+  /** Records in the ring, >= 2. */
+  slots: number;
+  crc32: Crc32;
+  /** Write once any register advanced by this much, Wh (varh), > 0. */
+  stepWh: number;
+  /** Write after this long with any unsaved change, s. */
+  everyS: number;
+}
+
+type ByName = { [register: string]: RegisterState };
+
+export class BillingStore {
+  /** The state as last written or restored, and the state now (with what is not written yet). */
+  readonly saved = new Record();
+  readonly now = new Record();
+  /** Slot the newest valid record is in (-1: none). */
+  newestSlot = -1;
+  /** Writes done, writes failed (bus error), register values refused for going down. */
+  writes = 0;
+  writeFails = 0;
+  backwards = 0;
+  lastWriteS = NaN;
+  private readonly o: BillingStoreOptions;
+
+  constructor(o: BillingStoreOptions) {
+    if (!(o.slots >= 2 && o.baseAddr + o.slots * RECORD_BYTES <= o.fram.sizeBytes && o.stepWh > 0 && o.everyS > 0)) throw new Error("billing ring does not fit the FRAM, or stepWh/everyS not > 0");
+    this.o = o;
+  }
+
+  /**
+   * Reads every slot and keeps the newest valid record as `saved` and `now`; true when
+   * one was found (false: a new part or every slot damaged: all zero). Throws when the
+   * FRAM does not answer.
+   */
+  restore(): boolean {
+    const o = this.o, r = new Record();
+    let best = -1;
+    for (let k = 0; k < o.slots; k++) {
+      if (!decodeRecord(o.fram.read(o.baseAddr + k * RECORD_BYTES, RECORD_BYTES), r, o.crc32)) continue;
+      if (best < 0 || r.u32[U_SEQ] > this.saved.u32[U_SEQ]) {
+        best = k;
+        this.saved.bytes.set(r.bytes);
+      }
+    }
+    this.newestSlot = best;
+    this.now.bytes.set(this.saved.bytes);
+    return best >= 0;
+  }
+
+  /** The restored registers in MeterADC.setEnergy's shape, or null when nothing was restored. */
+  energy(): EnergyState | null {
+    if (this.newestSlot < 0) return null;
+    const e: ByName = {}, f = this.saved.f64;
+    for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: f[F_ENERGY + 2 * r], frac: f[F_ENERGY + 2 * r + 1] };
+    return e as unknown as EnergyState;
+  }
+
+  /** Register r (REGISTERS order) as last written, Wh or varh: what the meter publishes. */
+  savedUnits(r: number): number {
+    const f = this.saved.f64;
+    return (f[F_ENERGY + 2 * r] + f[F_ENERGY + 2 * r + 1]) / 1000;
+  }
+
+  /**
+   * New register values (MeterADC.getEnergy()) at nowS (s): written when a register
+   * advanced by stepWh or everyS passed with a change. A register lower than the state
+   * (never, unless the chain was reset) is counted in `backwards` and not taken: the
+   * stored value never goes down. Returns true when a record was written.
+   */
+  update(e: EnergyState, nowS: number): boolean {
+    // Unrolled (one call per register, no name lookups): this runs once a second.
+    let w = this.take(e.importWh, 1) | this.take(e.exportWh, 3) | this.take(e.importVarh, 5) | this.take(e.exportVarh, 7);
+    if (!(nowS - this.lastWriteS < this.o.everyS)) {
+      if (isNaN(this.lastWriteS)) this.lastWriteS = nowS;
+      else if (this.pending()) w = 1;
+    }
+    return w > 0 && this.write(nowS);
+  }
+
+  /** Takes register x into f64[i], f64[i + 1]; 1 when it advanced by stepWh since the last record. */
+  private take(x: RegisterState, i: number): number {
+    const n = this.now.f64, m = x.milli, f = x.frac;
+    if (m + f < n[i] + n[i + 1]) { this.backwards++; return 0; }
+    n[i] = m;
+    n[i + 1] = f;
+    const s = this.saved.f64;
+    return m - s[i] + f - s[i + 1] >= this.o.stepWh * 1000 ? 1 : 0;
+  }
+
+  /** The relay's commanded state (true closed); written at once. False when the write failed. */
+  setRelay(closed: boolean): boolean {
+    this.now.bytes[B_RELAY] = closed ? 1 : 0;
+    return this.write(this.lastWriteS);
+  }
+
+  /** The last 10-minute aggregate (UTC end, quantities by AGG_FIELDS name, flags); written at once. */
+  setAggregate(endS: number, a: { [field: string]: unknown }, flagged: boolean, complete: boolean): boolean {
+    const n = this.now;
+    n.f64[F_AGG_END] = endS;
+    for (let i = 0; i < 6; i++) n.f32[G_AGG + i] = a[AGG_FIELDS[i]] as number;
+    n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
+    return this.write(this.lastWriteS);
+  }
+
+  /** The energy registers differ from the last record (the timer's check, once per everyS). */
+  private pending(): boolean {
+    for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) return true;
+    return false;
+  }
+
+  /** Writes `now` as the next record into the slot after the newest. */
+  write(nowS: number): boolean {
+    const o = this.o, slot = (this.newestSlot + 1) % o.slots, n = this.now;
+    n.u32[U_SEQ] = this.saved.u32[U_SEQ] + 1;
+    n.seal(o.crc32);
+    let ok = false;
+    try {
+      ok = o.fram.write(o.baseAddr + slot * RECORD_BYTES, n.bytes);
+    } catch (e) {
+      ok = false;
+    }
+    if (!ok) {
+      this.writeFails++;
+      n.u32[U_SEQ] = this.saved.u32[U_SEQ];
+      return false;
+    }
+    this.writes++;
+    this.newestSlot = slot;
+    this.saved.bytes.set(n.bytes);
+    this.lastWriteS = nowS;
+    return true;
+  }
+
+  /**
+   * The KvStore MeterNode keeps its freshness in ("txepoch", "rxsync"), on this record:
+   * set() writes a record before returning, as the port's contract asks. Other keys
+   * go to `legacy` (Storage), and get() returns the larger of the record's and
+   * legacy's value, so a meter that kept them in Storage before continues its epochs
+   * and never accepts an old sync request again.
+   */
+  freshnessStore(legacy: KvStore): KvStore {
+    const self = this;
+    return {
+      get(key: string): string | undefined {
+        const l = legacy.get(key), n = self.now;
+        // txepoch 0 and rxsync -1 mean "never stored"
+        const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
+        return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
+      },
+      set(key: string, value: string): boolean {
+        const v = parseInt(value, 10), n = self.now;
+        if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
+        else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
+        else return legacy.set(key, value);
+        return self.write(self.lastWriteS);
+      },
+    };
+  }
+}
