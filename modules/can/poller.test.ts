@@ -170,3 +170,44 @@ test("periods and deadlines are kept in 16 bits: add() refuses what would not fi
   assert.throws(() => p.add(1, 6, 1000, 10, 0, 0), /1\.\.65535 ms/);
   assert.equal(p.add(1, 6, 65535, 10, 50, 0), 0);
 });
+
+test("the heap schedule polls exactly what the old scan of every entry polled, in the same order (random answers, misses, resyncs)", async () => {
+  const { ScanPoller } = await import("./testing/scanPoller.ts");
+  for (let seed = 1; seed <= 6; seed++) {
+    let x = seed * 7919;
+    const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+    const clock = new ManualClock(1.7e12);
+    const logs: string[][] = [[], []];
+    const synced = new Set<number>();
+    const targets = [0, 1].map((k) => ({
+      poll: (a: number, fn: number) => { logs[k].push(clock.nowMs() + " " + a + ":" + fn); return CAN_OK; },
+      isSynced: (a: number) => synced.has(a),
+      requestSync: (a: number) => { logs[k].push(clock.nowMs() + " sync " + a); return CAN_OK; },
+    }));
+    const o = { capacity: 80, maxInFlight: 3, staleAfterPeriods: 3, syncRetryMs: 200, syncAfterMisses: 2 };
+    const ps = [new Poller(targets[0], clock, o), new ScanPoller(targets[1], clock, o)];
+    const plan = [[0, 1000, 0], [8, 1000, 10], [6, 2000, 20], [7, 2000, 20], [9, 5000, 30], [11, 10000, 40]];
+    for (let a = 0; a < 12; a++) { synced.add(a); for (const [fn, per, pr] of plan) for (const p of ps) p.add(a, fn, per, pr, 50, 2); }
+    let seen = 0;
+    for (let ms = 0; ms < 60000; ms += 10) {
+      for (const p of ps) p.tick();
+      assert.deepEqual(logs[0], logs[1], "seed " + seed + " at " + ms + " ms");
+      // answer most new polls (a silent meter 5 from 20 s to 30 s; 3 % lost at random)
+      const fresh = logs[0].slice(seen).filter((l) => !l.includes("sync"));
+      seen = logs[0].length;
+      for (const l of fresh) {
+        const [a, fn] = l.split(" ")[1].split(":").map(Number);
+        if ((a === 5 && ms > 20000 && ms < 30000) || rnd() < 0.03) continue;
+        for (const p of ps) p.answer(a, fn);
+      }
+      if (rnd() < 0.002) { const a = Math.floor(rnd() * 12); synced.delete(a); }
+      for (const a of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) if (!synced.has(a) && rnd() < 0.05) { synced.add(a); for (const p of ps) p.synced(a); }
+      seen = logs[0].length;
+      assert.deepEqual(logs[0], logs[1], "seed " + seed + " after answers at " + ms + " ms");
+      clock.advance(10);
+    }
+    assert.ok(logs[0].length > 2500, "polls " + logs[0].length);
+    for (const a of [1, 5]) for (const fn of [0, 6]) assert.equal(ps[0].isStale(a, fn), ps[1].isStale(a, fn));
+    assert.deepEqual([ps[0].sent, ps[0].answered, ps[0].retried, ps[0].missed, ps[0].syncRequests], [ps[1].sent, ps[1].answered, ps[1].retried, ps[1].missed, ps[1].syncRequests]);
+  }
+});

@@ -8,9 +8,16 @@
  * interpreter). A reading not renewed within `staleAfterPeriods` periods is marked
  * stale (and an entry is stale until its first answer). A meter that is not synchronised gets a sync request instead of polls.
  *
- * Entries are kept as parallel typed arrays (22 bytes each), not objects: 64 meters x
+ * Entries are kept as parallel typed arrays (28 bytes each), not objects: 64 meters x
  * several messages must fit beside the rest of the aggregator on Espruino (448
  * entries measured 1100 JsVars on the Linux build: poll only what is needed).
+ *
+ * No operation walks every entry: with 64 meters x 8 messages (512 entries, 230 polls a
+ * second) a scan per poll and per 10 ms tick costs the interpreter far more than the
+ * chip has (issue 17). Each entry is in exactly one place: a min-heap by due time
+ * (waiting), the ready list (due, not sent yet: the best priority goes first), or the
+ * in-flight list (at most maxInFlight). An answer finds its entry through the meter's
+ * chain of entries (8 at most). Staleness is computed when asked, not marked by a tick.
  */
 import { Clock } from "../ports/clock";
 import { CAN_OK, CAN_EBUSY } from "./controller";
@@ -46,7 +53,7 @@ export interface PollResult {
 }
 
 const F_IN_FLIGHT = 1;
-const F_STALE = 2;
+const F_READY = 2;
 const F_USED = 4;
 const F_GOOD = 8; // answered at least once: lastGoodMs holds a time
 /** Times are kept as Int32 ms since `t0` (4 bytes an entry instead of a Float64's 8: 64
@@ -54,6 +61,7 @@ const F_GOOD = 8; // answered at least once: lastGoodMs holds a time
  * before they could overflow (every 2^30 ms, 12 days). */
 const REBASE_MS = 1073741824;
 const NEVER = -2147483648;
+const NONE = 65535;
 
 export class Poller {
   onResult: (r: PollResult) => void = function () {};
@@ -81,6 +89,16 @@ export class Poller {
   private readonly sentMs: Int32Array;
   private readonly lastGoodMs: Int32Array;
   private t0: number;
+  /** The waiting entries (neither ready nor in flight), a min-heap on dueMs (then index). */
+  private readonly heap: Uint16Array;
+  private heapN = 0;
+  /** Due entries not sent yet, and the entries in flight. */
+  private readonly ready: Uint16Array;
+  private readyN = 0;
+  private readonly flying: Uint16Array;
+  /** Per meter its first entry, per entry the meter's next one (NONE ends the chain). */
+  private readonly first = new Uint16Array(64).fill(NONE);
+  private readonly next: Uint16Array;
   /** Per address: its meter index + 1 (0: no entry). Per meter (grown by add(), not sized for 64):
    * consecutive misses, and when the last sync request left. */
   private readonly meterOf = new Uint8Array(64);
@@ -94,6 +112,7 @@ export class Poller {
     this.clock = clock;
     this.o = o;
     const c = o.capacity;
+    if (!(c >= 0 && c < NONE)) throw new Error("poller capacity must be 0.." + (NONE - 1));
     this.addr = new Uint8Array(c);
     this.fn = new Uint8Array(c);
     this.prio = new Uint8Array(c);
@@ -105,6 +124,10 @@ export class Poller {
     this.dueMs = new Int32Array(c);
     this.sentMs = new Int32Array(c);
     this.lastGoodMs = new Int32Array(c);
+    this.heap = new Uint16Array(c);
+    this.ready = new Uint16Array(c);
+    this.flying = new Uint16Array(o.maxInFlight);
+    this.next = new Uint16Array(c).fill(NONE);
     this.t0 = clock.nowMs();
   }
 
@@ -152,18 +175,22 @@ export class Poller {
     this.deadlineMs[i] = deadlineMs;
     this.retries[i] = retries;
     this.dueMs[i] = this.now();
-    this.flags[i] = F_USED | F_STALE; // no reading yet
+    this.flags[i] = F_USED; // no reading yet: stale
+    this.next[i] = this.first[address];
+    this.first[address] = i;
+    this.push(i);
     return i;
   }
 
   private find(address: number, fn: number): number {
-    for (let i = 0; i < this.n; i++) if (this.addr[i] === address && this.fn[i] === fn) return i;
+    if (!(address >= 0 && address < 64)) return -1;
+    for (let i = this.first[address]; i !== NONE; i = this.next[i]) if (this.fn[i] === fn) return i;
     return -1;
   }
 
   isStale(address: number, fn: number): boolean {
     const i = this.find(address, fn);
-    return i < 0 || (this.flags[i] & F_STALE) !== 0;
+    return i < 0 || (this.flags[i] & F_GOOD) === 0 || this.now() - this.lastGoodMs[i] > this.o.staleAfterPeriods * this.periodMs[i];
   }
 
   lastGoodMsOf(address: number, fn: number): number {
@@ -178,14 +205,15 @@ export class Poller {
     const now = this.now();
     const wasInFlight = (this.flags[i] & F_IN_FLIGHT) !== 0;
     this.lastGoodMs[i] = now;
-    this.flags[i] = (this.flags[i] & ~(F_STALE | F_IN_FLIGHT)) | F_GOOD;
+    this.flags[i] |= F_GOOD;
     this.misses[this.meterOf[address] - 1] = 0;
     this.syncWaitMs[this.meterOf[address] - 1] = 0; // reachable: a later sync starts from syncRetryMs
     if (!wasInFlight) return; // e.g. a spontaneous alarm: keeps its own schedule
-    this.inFlight--;
+    this.land(i);
     this.answered++;
     this.onResult({ address: address, fn: fn, ok: true, latencyMs: now - this.sentMs[i], attempts: this.attempts[i] });
     this.attempts[i] = 0;
+    this.push(i); // its next due time was set when it was sent
     this.pump();
   }
 
@@ -196,28 +224,31 @@ export class Poller {
     if (m === undefined || m === 0) return; // no entry: nothing to poll
     this.misses[m - 1] = 0;
     this.syncWaitMs[m - 1] = 0;
-    for (let i = 0; i < this.n; i++) if (this.addr[i] === address && (this.flags[i] & F_IN_FLIGHT) === 0 && this.dueMs[i] > now) this.dueMs[i] = now;
+    for (let i = this.first[address]; i !== NONE; i = this.next[i]) {
+      if ((this.flags[i] & (F_READY | F_IN_FLIGHT)) !== 0 || this.dueMs[i] <= now) continue;
+      // rare (a resynchronisation): finding the entry's place in the heap may take a walk
+      this.dueMs[i] = now;
+      for (let k = 0; k < this.heapN; k++) if (this.heap[k] === i) { this.up(k); break; }
+    }
     this.pump();
   }
 
-  /** Timeouts, stale marking, sync requests, then new polls. Call often (every few ms). */
+  /** Timeouts, then new polls. Call often (every few ms). */
   tick(): void {
     const now = this.now();
-    for (let i = 0; i < this.n; i++) {
-      const f = this.flags[i];
-      if ((f & F_IN_FLIGHT) !== 0 && now - this.sentMs[i] >= this.deadlineMs[i]) this.timeout(i, now);
-      // Never answered entries stay stale from add(); answered ones age out.
-      if ((f & F_GOOD) !== 0 && now - this.lastGoodMs[i] > this.o.staleAfterPeriods * this.periodMs[i]) this.flags[i] |= F_STALE;
+    for (let k = this.inFlight - 1; k >= 0; k--) {
+      const i = this.flying[k];
+      if (now - this.sentMs[i] >= this.deadlineMs[i]) this.timeout(i, now);
     }
     this.pump();
   }
 
   private timeout(i: number, now: number): void {
-    this.flags[i] &= ~F_IN_FLIGHT;
-    this.inFlight--;
+    this.land(i);
     if (this.attempts[i] <= this.retries[i]) {
       this.retried++;
       this.dueMs[i] = now; // retry at once
+      this.push(i);
       return;
     }
     const a = this.addr[i];
@@ -225,6 +256,7 @@ export class Poller {
     this.onResult({ address: a, fn: this.fn[i], ok: false, latencyMs: -1, attempts: this.attempts[i] });
     this.attempts[i] = 0;
     this.dueMs[i] = now + this.periodMs[i];
+    this.push(i);
     const m = this.meterOf[a] - 1;
     if (this.misses[m] < 255) this.misses[m]++;
   }
@@ -236,13 +268,20 @@ export class Poller {
   /** Sends what is due, best priority first, while mailboxes and the in-flight budget allow. */
   pump(): void {
     const now = this.now();
-    while (this.inFlight < this.o.maxInFlight) {
-      let best = -1;
-      for (let i = 0; i < this.n; i++) {
-        if ((this.flags[i] & F_IN_FLIGHT) !== 0 || this.dueMs[i] > now) continue;
-        if (best < 0 || this.prio[i] < this.prio[best] || (this.prio[i] === this.prio[best] && this.dueMs[i] < this.dueMs[best])) best = i;
+    while (this.heapN > 0 && this.dueMs[this.heap[0]] <= now) {
+      const i = this.pop();
+      this.flags[i] |= F_READY;
+      this.ready[this.readyN++] = i;
+    }
+    while (this.inFlight < this.o.maxInFlight && this.readyN > 0) {
+      // lowest priority number, then the earliest due, then the first added
+      let bk = 0;
+      for (let k = 1; k < this.readyN; k++) {
+        const i = this.ready[k];
+        const b = this.ready[bk];
+        if (this.prio[i] < this.prio[b] || (this.prio[i] === this.prio[b] && (this.dueMs[i] < this.dueMs[b] || (this.dueMs[i] === this.dueMs[b] && i < b)))) bk = k;
       }
-      if (best < 0) return;
+      const best = this.ready[bk];
       const a = this.addr[best];
       if (this.needsSync(a)) {
         const m = this.meterOf[a] - 1;
@@ -255,15 +294,23 @@ export class Poller {
           this.misses[m] = 0;
         }
         // Polls of this meter wait for the sync; look again shortly.
-        for (let i = 0; i < this.n; i++) if (this.addr[i] === a && this.dueMs[i] <= now) this.dueMs[i] = now + Math.max(1, this.o.syncRetryMs / 4);
+        const later = now + Math.max(1, this.o.syncRetryMs / 4);
+        for (let k = this.readyN - 1; k >= 0; k--) {
+          const i = this.ready[k];
+          if (this.addr[i] !== a) continue;
+          this.unready(k);
+          this.dueMs[i] = later;
+          this.push(i);
+        }
         continue;
       }
       const r = this.target.poll(a, this.fn[best]);
       if (r === CAN_EBUSY) return;
-      if (r !== CAN_OK) { this.dueMs[best] = now + this.periodMs[best]; continue; }
+      this.unready(bk);
+      if (r !== CAN_OK) { this.dueMs[best] = now + this.periodMs[best]; this.push(best); continue; }
       const prevDue = this.dueMs[best];
       this.flags[best] |= F_IN_FLIGHT;
-      this.inFlight++;
+      this.flying[this.inFlight++] = best;
       this.sent++;
       this.attempts[best]++;
       this.sentMs[best] = now;
@@ -271,5 +318,59 @@ export class Poller {
       const next = prevDue + this.periodMs[best];
       this.dueMs[best] = next > now ? next : now + this.periodMs[best];
     }
+  }
+
+  /** Takes ready[k] out of the ready list (order there does not matter). */
+  private unready(k: number): void {
+    this.flags[this.ready[k]] &= ~F_READY;
+    this.ready[k] = this.ready[--this.readyN];
+  }
+
+  /** Takes entry i out of the in-flight list. */
+  private land(i: number): void {
+    this.flags[i] &= ~F_IN_FLIGHT;
+    for (let k = 0; k < this.inFlight; k++) {
+      if (this.flying[k] !== i) continue;
+      this.flying[k] = this.flying[--this.inFlight];
+      return;
+    }
+  }
+
+  private before(i: number, j: number): boolean {
+    return this.dueMs[i] < this.dueMs[j] || (this.dueMs[i] === this.dueMs[j] && i < j);
+  }
+
+  private push(i: number): void {
+    this.heap[this.heapN++] = i;
+    this.up(this.heapN - 1);
+  }
+
+  private up(k: number): void {
+    const i = this.heap[k];
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!this.before(i, this.heap[p])) break;
+      this.heap[k] = this.heap[p];
+      k = p;
+    }
+    this.heap[k] = i;
+  }
+
+  private pop(): number {
+    const top = this.heap[0];
+    const last = this.heap[--this.heapN];
+    if (this.heapN > 0) {
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        if (l >= this.heapN) break;
+        const c = l + 1 < this.heapN && this.before(this.heap[l + 1], this.heap[l]) ? l + 1 : l;
+        if (!this.before(this.heap[c], last)) break;
+        this.heap[k] = this.heap[c];
+        k = c;
+      }
+      this.heap[k] = last;
+    }
+    return top;
   }
 }

@@ -37,3 +37,10 @@ a0=$(count aggAnswer 0); a1=$(count aggAnswer "$n")
 echo "x86-64 instructions (callgrind, $(basename "$bin"), N=$n)${4:+, before: $4}:"
 echo "meter publish (7 answers signed and armed): $(( (m1 - m0) / n )) per publish, $(( (m1 - m0) / n / 7 )) per answer"
 echo "aggregator poll answer (remote frame sent + answer verified and handled): $(( (a1 - a0) / n )) per answer"
+if [ "${3:-}" != "--before" ] || [ -f "$src/bench/can/interp/aggLink.ts" ]; then
+  # the whole CAN path of the aggregator, per second of device time with 64 meters
+  s=${AGG_LINK_S:-5}
+  l0=$(count aggLink 0); l1=$(count aggLink "$s")
+  per=$(( (l1 - l0) / s ))
+  echo "aggregator CAN path, 64 meters, per device second (link ticks, polls, answers, store): $per ($(awk -v p="$per" 'BEGIN{printf "%.1f", p/72e6*100}') % of 72 MHz at 1 instruction a cycle)"
+fi
