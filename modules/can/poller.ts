@@ -92,7 +92,7 @@ export class Poller {
   /** The waiting entries (neither ready nor in flight), a min-heap on dueMs (then index). */
   private readonly heap: Uint16Array;
   private heapN = 0;
-  /** Due entries not sent yet, and the entries in flight. */
+  /** Due entries not sent yet (a heap: best priority on top), and the entries in flight. */
   private readonly ready: Uint16Array;
   private readyN = 0;
   private readonly flying: Uint16Array;
@@ -268,20 +268,16 @@ export class Poller {
   /** Sends what is due, best priority first, while mailboxes and the in-flight budget allow. */
   pump(): void {
     const now = this.now();
+    // Entries fall due together (a meter's messages share periods, and meters start
+    // together): each goes from the waiting heap to the ready heap, both O(log n).
     while (this.heapN > 0 && this.dueMs[this.heap[0]] <= now) {
-      const i = this.pop();
+      const i = this.take(this.heap, this.heapN--, false);
       this.flags[i] |= F_READY;
-      this.ready[this.readyN++] = i;
+      this.put(this.ready, this.readyN++, i, true);
     }
     while (this.inFlight < this.o.maxInFlight && this.readyN > 0) {
       // lowest priority number, then the earliest due, then the first added
-      let bk = 0;
-      for (let k = 1; k < this.readyN; k++) {
-        const i = this.ready[k];
-        const b = this.ready[bk];
-        if (this.prio[i] < this.prio[b] || (this.prio[i] === this.prio[b] && (this.dueMs[i] < this.dueMs[b] || (this.dueMs[i] === this.dueMs[b] && i < b)))) bk = k;
-      }
-      const best = this.ready[bk];
+      const best = this.ready[0];
       const a = this.addr[best];
       if (this.needsSync(a)) {
         const m = this.meterOf[a] - 1;
@@ -293,20 +289,25 @@ export class Poller {
           this.syncRequests++;
           this.misses[m] = 0;
         }
-        // Polls of this meter wait for the sync; look again shortly.
+        // Polls of this meter wait for the sync; look again shortly (rare: a walk of the ready heap).
         const later = now + Math.max(1, this.o.syncRetryMs / 4);
-        for (let k = this.readyN - 1; k >= 0; k--) {
-          const i = this.ready[k];
-          if (this.addr[i] !== a) continue;
-          this.unready(k);
+        const keep = this.ready;
+        let kept = 0;
+        for (let k = 0; k < this.readyN; k++) {
+          const i = keep[k];
+          if (this.addr[i] !== a) { keep[kept++] = i; continue; }
+          this.flags[i] &= ~F_READY;
           this.dueMs[i] = later;
           this.push(i);
         }
+        this.readyN = kept;
+        for (let k = (kept >> 1) - 1; k >= 0; k--) this.down(this.ready, kept, k, true);
         continue;
       }
       const r = this.target.poll(a, this.fn[best]);
       if (r === CAN_EBUSY) return;
-      this.unready(bk);
+      this.take(this.ready, this.readyN--, true);
+      this.flags[best] &= ~F_READY;
       if (r !== CAN_OK) { this.dueMs[best] = now + this.periodMs[best]; this.push(best); continue; }
       const prevDue = this.dueMs[best];
       this.flags[best] |= F_IN_FLIGHT;
@@ -320,12 +321,6 @@ export class Poller {
     }
   }
 
-  /** Takes ready[k] out of the ready list (order there does not matter). */
-  private unready(k: number): void {
-    this.flags[this.ready[k]] &= ~F_READY;
-    this.ready[k] = this.ready[--this.readyN];
-  }
-
   /** Takes entry i out of the in-flight list. */
   private land(i: number): void {
     this.flags[i] &= ~F_IN_FLIGHT;
@@ -336,41 +331,60 @@ export class Poller {
     }
   }
 
-  private before(i: number, j: number): boolean {
+  /** i goes before j: in the ready heap by priority, due time, index; in the waiting heap by due time, index. */
+  private less(i: number, j: number, byPrio: boolean): boolean {
+    if (byPrio && this.prio[i] !== this.prio[j]) return this.prio[i] < this.prio[j];
     return this.dueMs[i] < this.dueMs[j] || (this.dueMs[i] === this.dueMs[j] && i < j);
   }
 
+  /** Waiting heap: adds entry i. */
   private push(i: number): void {
-    this.heap[this.heapN++] = i;
-    this.up(this.heapN - 1);
+    this.put(this.heap, this.heapN++, i, false);
   }
 
-  private up(k: number): void {
-    const i = this.heap[k];
+  /** h[n] = i (the heap had n entries), sifted up. */
+  private put(h: Uint16Array, n: number, i: number, byPrio: boolean): void {
+    let k = n;
     while (k > 0) {
       const p = (k - 1) >> 1;
-      if (!this.before(i, this.heap[p])) break;
-      this.heap[k] = this.heap[p];
+      if (!this.less(i, h[p], byPrio)) break;
+      h[k] = h[p];
       k = p;
     }
-    this.heap[k] = i;
+    h[k] = i;
   }
 
-  private pop(): number {
-    const top = this.heap[0];
-    const last = this.heap[--this.heapN];
-    if (this.heapN > 0) {
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        if (l >= this.heapN) break;
-        const c = l + 1 < this.heapN && this.before(this.heap[l + 1], this.heap[l]) ? l + 1 : l;
-        if (!this.before(this.heap[c], last)) break;
-        this.heap[k] = this.heap[c];
-        k = c;
-      }
-      this.heap[k] = last;
-    }
+  /** Removes and returns the top of a heap of n entries (the caller counts it down). */
+  private take(h: Uint16Array, n: number, byPrio: boolean): number {
+    const top = h[0];
+    h[0] = h[n - 1];
+    if (n > 1) this.down(h, n - 1, 0, byPrio);
     return top;
+  }
+
+  private down(h: Uint16Array, n: number, k: number, byPrio: boolean): void {
+    const x = h[k];
+    for (;;) {
+      const l = 2 * k + 1;
+      if (l >= n) break;
+      const c = l + 1 < n && this.less(h[l + 1], h[l], byPrio) ? l + 1 : l;
+      if (!this.less(h[c], x, byPrio)) break;
+      h[k] = h[c];
+      k = c;
+    }
+    h[k] = x;
+  }
+
+  /** Waiting heap: entry at k moved earlier (decrease key). */
+  private up(k: number): void {
+    const i = this.heap[k];
+    let j = k;
+    while (j > 0) {
+      const p = (j - 1) >> 1;
+      if (!this.less(i, this.heap[p], false)) break;
+      this.heap[j] = this.heap[p];
+      j = p;
+    }
+    this.heap[j] = i;
   }
 }
