@@ -16,6 +16,7 @@ declare const BENCH_N: number;
 declare const BENCH_MODE: number;
 const mode = typeof BENCH_MODE === "number" ? BENCH_MODE : 0;
 declare let result: number;
+declare function print(text: string): void;
 const METERS = 64;
 let nowMs = 1.7e12;
 const clock = { nowMs: function () { return nowMs; } };
