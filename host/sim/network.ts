@@ -287,12 +287,15 @@ export class SimNetwork {
   }
 
   /**
-   * The transmit epoch a device persisted last (Storage "mn.txepoch" on a meter,
-   * "mn.aggepoch" on the aggregator), or null: after a day the busiest counters have
+   * The transmit epoch a device persisted last (a meter's status().txEpoch, kept on its
+   * FRAM; Storage "mn.aggepoch" on the aggregator), or null: after a day the busiest counters have
    * used 65536 values, so the summary shows the renewal happened (modules/can/README.md,
    * "Epoch changes").
    */
   txEpoch(n: SimNode, key: "txepoch" | "aggepoch"): number | null {
+    // a meter keeps it with its billing state (the FRAM, modules/persist) and reports it
+    const st = this.status(n);
+    if (st && typeof st.txEpoch === "number") return st.txEpoch;
     try {
       const v = n.rt.eval(`require("Storage").read(${JSON.stringify("mn." + key)})`);
       return typeof v === "string" && /^\d+$/.test(v) ? Number(v) : null;

@@ -122,7 +122,7 @@ export class MeterLink {
     return {
       role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows, can: this.can.counters(),
       rejects: this.node.rejects, commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
-      relayActual: o.relayActual ? o.relayActual() : "unknown", syncsRefused: this.node.syncsRefused, billing: o.more ? o.more() : null,
+      relayActual: o.relayActual ? o.relayActual() : "unknown", syncsRefused: this.node.syncsRefused, txEpoch: this.node.epoch(), billing: o.more ? o.more() : null,
     };
   }
 }
