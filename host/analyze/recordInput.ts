@@ -15,7 +15,7 @@
 //     noise); the rounding adds uniform quantisation noise of 1/12 LSB^2, entered as
 //     the calibration's noise floor. A fault current far above the load current
 //     leaves the load current fewer bits, as a real meter's range would.
-import { siUnit } from "../comtrade/units.ts";
+import { ratingFactors, siUnit } from "../comtrade/units.ts";
 import type { ComtradeConfig } from "../comtrade/types.ts";
 import { expectedSamples } from "../comtrade/datRead.ts";
 import { timestampToEpochS } from "../comtrade/timestamp.ts";
@@ -300,10 +300,10 @@ function pickChannel(rec: Rec, file: string, name: string | undefined, base: "V"
       notes.push(`channel ${ch.index} ${ch.id} has no unit (${where(file, ch)}, field 'uu' empty): taken as ${base} because ${opt} names it`);
       return k;
     }
-    if (siUnit(ch.unit).base !== base) throw new AnalyzeInputError(`channel '${name}' is in '${ch.unit}' (${where(file, ch)}), not ${UNIT_WORDS[base].replace(/^a (voltage|current) unit: /, `a $1 unit (`)})`);
+    if (siUnit(ch.unit, ch.ps).base !== base) throw new AnalyzeInputError(`channel '${name}' is in '${ch.unit}' (${where(file, ch)}), not ${UNIT_WORDS[base].replace(/^a (voltage|current) unit: /, `a $1 unit (`)})`);
     return k;
   }
-  const k = chans.findIndex((c) => siUnit(c.unit).base === base);
+  const k = chans.findIndex((c) => siUnit(c.unit, c.ps).base === base);
   if (k < 0 && optional) return -1;
   if (k < 0) {
     const blank = chans.filter((c) => c.unit.trim() === "");
@@ -338,8 +338,8 @@ function channelScaling(rec: Rec, k: number, file: string): { cal: ChannelCalibr
 function ratedPhaseVolts(rec: Rec, k: number): { volts: number; why: string } | undefined {
   const ch = rec.cfg.analog[k]!;
   if (!ch.primary || !ch.secondary || ch.primary === ch.secondary) return undefined;
-  const f = siUnit(ch.unit).factor;
-  const sec = ch.secondary * f, pri = ch.primary * f;
+  const rf = ratingFactors(ch.unit);
+  const sec = ch.secondary * rf.secondary, pri = ch.primary * rf.primary;
   const phase = /^[ABCRSTLN123]/i.test(ch.phase.trim()) && !/^N$/i.test(ch.phase.trim());
   if ((Math.abs(sec - 100) < 1 || Math.abs(sec - 110) < 1) && phase) return { volts: pri / Math.sqrt(3), why: `VT ${pri} V line-to-line / sqrt(3) (secondary ${sec} V, phase channel)` };
   if (Math.abs(sec - 100 / Math.sqrt(3)) < 0.5 || Math.abs(sec - 110 / Math.sqrt(3)) < 0.5) return { volts: pri, why: `VT primary ${pri} V phase-to-neutral (secondary ${sec.toFixed(3)} V)` };
@@ -349,8 +349,9 @@ function ratedPhaseVolts(rec: Rec, k: number): { volts: number; why: string } | 
 /** Recorded unit -> primary SI volts or amperes (the unit prefix; the ratio for secondary values, read as recorded). */
 function primaryFactor(rec: Rec, k: number): number {
   const ch = rec.cfg.analog[k]!;
-  const ratio = ch.ps === "S" && ch.primary && ch.secondary ? ch.primary / ch.secondary : 1;
-  return siUnit(ch.unit).factor * ratio;
+  const rf = ratingFactors(ch.unit);
+  const ratio = ch.ps === "S" && ch.primary && ch.secondary ? (ch.primary * rf.primary) / (ch.secondary * rf.secondary) : 1;
+  return siUnit(ch.unit, ch.ps).factor * ratio;
 }
 
 /** rms and full scale of channel k, and whether it carries no voltage (ChannelLevel). */
@@ -383,7 +384,7 @@ export function deadText(id: string, rmsV: number, fullScaleV: number): string {
  */
 function pickVoltage(rec: Rec, file: string, notes: string[]): { k: number; why?: string } {
   const first = pickChannel(rec, file, undefined, "V", notes);
-  const vs = rec.cfg.analog.map((c, k) => k).filter((k) => siUnit(rec.cfg.analog[k]!.unit).base === "V");
+  const vs = rec.cfg.analog.map((c, k) => k).filter((k) => siUnit(rec.cfg.analog[k]!.unit, rec.cfg.analog[k]!.ps).base === "V");
   const live = vs.find((k) => !channelLevel(rec, k).dead);
   if (live === first) return { k: first };
   const lv = channelLevel(rec, first);
@@ -418,7 +419,7 @@ function scan(h: RecordHeader, notes: string[], progress?: (done: number, total:
   const unit = cfg.timeMult * 1e-6;
   const total = expectedSamples(cfg) ?? 0;
   // ASCII: keep the channels that may be analysed (voltage, current or no unit) for the later passes.
-  const keep = all.filter((k) => ["V", "A", ""].includes(siUnit(cfg.analog[k]!.unit).base));
+  const keep = all.filter((k) => ["V", "A", ""].includes(siUnit(cfg.analog[k]!.unit, cfg.analog[k]!.ps).base));
   if (cfg.dataFormat === "ASCII" && keep.length > 0) h.cache = new ChannelCache(keep, h.src.kind === "file" ? h.src.length : h.src.bytes.length);
   h.count = streamRecord(h, all, (c) => {
     h.cache?.add(c);

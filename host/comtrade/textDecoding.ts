@@ -25,8 +25,14 @@ function looksLikeCp1251(bytes: Uint8Array): boolean {
   const text = new TextDecoder("windows-1251").decode(bytes);
   for (const w of text.match(/[A-Za-zА-яЁё]+/g) ?? []) {
     if (!/[А-яЁё]/.test(w)) continue;
-    // Latin letters with accents read as 1251 land inside Latin words ("Estaзгo"): not Russian.
+    // Russian relays subscript a Latin symbol in Cyrillic ("Uни", "Iшон": U, I, P, Q with a
+    // lower-case Cyrillic tail); Latin letters with accents read as 1251 land inside Latin
+    // words instead ("Estaзгo"): not Russian.
+    if (/^[UIPQSF][a-c]?[а-яё]+$/.test(w)) continue;
     if (/[A-Za-z]/.test(w)) return false;
+    // abbreviations run words together with one lower-case preposition: "КЗвЛЭП" (КЗ в ЛЭП)
+    const lower = (w.match(/[а-яё]/g) ?? []).length;
+    if (w.length >= 4 && lower === 1 && /^[А-ЯЁ]/.test(w)) continue;
     if (!/^[А-ЯЁ]?[а-яё]*$|^[А-ЯЁ]+$|^(мк|[кКмМ])?[ВА]$/.test(w)) return false;
   }
   return true;

@@ -2,7 +2,7 @@
 // and cp1251 text (Russian relays) decoded as such.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { siUnit } from "./units.ts";
+import { ratingFactors, siUnit } from "./units.ts";
 import { decodeText, detectEncoding } from "./textDecoding.ts";
 
 test("voltage and current units in any common spelling and language, with the scale they imply", () => {
@@ -36,4 +36,19 @@ test("cp1251 text (a Russian relay's .cfg) is decoded as cp1251, GB2312 stays GB
   const gb = Uint8Array.from([0xb5, 0xe7, 0xd1, 0xb9, 0x32, 0x2c, 0xb5, 0xe7, 0xc1, 0xf7]);
   assert.equal(detectEncoding(gb), "gb18030");
   assert.equal(decodeText(gb).text, "电压2,电流");
+});
+
+test("one unit for both sides (Russian relays: В/кВ): secondary values in the first, the primary rating in the second", () => {
+  assert.deepEqual(siUnit("В/кВ", "S"), { base: "V", factor: 1 });
+  assert.deepEqual(siUnit("В/кВ", "P"), { base: "V", factor: 1000 });
+  assert.deepEqual(ratingFactors("В/кВ"), { secondary: 1, primary: 1000 });
+  assert.deepEqual(ratingFactors("kV"), { secondary: 1000, primary: 1000 });
+});
+
+test("a Relematika header reads as Windows-1251: Latin symbols with Cyrillic subscripts (Uни, Iшон) and run-together abbreviations (КЗвЛЭП)", () => {
+  const line = "Релематика,Типовой проект,2000\r\n4,Uни,0,,В/кВ,0.019,0,6.6,-32767,32767,220.0,100.000,S\r\n11,Iшон,,,А,0.01,0,0,-32767,32767,1200.0,1.000,S\r\nКЗвЛЭП\r\n";
+  // encode as cp1251 by hand: Cyrillic А..я are 0xC0..0xFF, Ё 0xA8, ё 0xB8
+  const cp = Array.from(line, (ch) => { const c = ch.charCodeAt(0); return c < 0x80 ? c : c === 0x401 ? 0xa8 : c === 0x451 ? 0xb8 : c - 0x410 + 0xc0; });
+  assert.equal(detectEncoding(new Uint8Array(cp)), "windows-1251");
+  assert.equal(decodeText(new Uint8Array(cp)).text, line);
 });

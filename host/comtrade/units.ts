@@ -18,7 +18,16 @@ const WORD_PREFIX: Record<string, string> = { kilo: "k", milli: "m", "кило":
 /** Cyrillic letters that stand for the Latin ones in unit symbols (В volt, А ampere, к kilo, м milli). */
 const CYRILLIC: Record<string, string> = { "В": "V", "в": "V", "А": "A", "а": "A", "к": "k", "К": "k", "м": "m", "М": "M", "мк": "µ" };
 
-export function siUnit(unit: string): { base: string; factor: number } {
+/**
+ * `ps`: the channel's primary/secondary flag. Russian relays write one unit for both sides,
+ * "В/кВ" (secondary volts / primary kilovolts): the values are in the first for S, the second for P.
+ */
+export function siUnit(unit: string, ps?: "P" | "S"): { base: string; factor: number } {
+  const pair = /^([^/]+)\/([^/]+)$/.exec(unit.trim());
+  if (pair) {
+    const sec = siUnit(pair[1]!), pri = siUnit(pair[2]!);
+    if (sec.base === pri.base && ["V", "A"].includes(sec.base)) return ps === "P" ? pri : sec;
+  }
   let u = unit.trim().normalize("NFC");
   // Decorations: "[kV]", "V rms", "Vrms", "kV(rms)", "V eff".
   u = u.replace(/^\[(.*)\]$/, "$1").replace(/\s*\(?\s*(rms|eff)\s*\)?$/i, "").trim();
@@ -39,4 +48,19 @@ export function siUnit(unit: string): { base: string; factor: number } {
     }
   }
   return { base: u, factor: 1 };
+}
+
+/**
+ * SI factors of a channel's secondary and primary ratings (the .cfg's "secondary" and
+ * "primary" fields). One unit for both sides ("kV") gives one factor; a pair ("В/кВ") gives
+ * the first for the secondary side and the second for the primary.
+ */
+export function ratingFactors(unit: string): { secondary: number; primary: number } {
+  const pair = /^([^/]+)\/([^/]+)$/.exec(unit.trim());
+  if (pair) {
+    const sec = siUnit(pair[1]!), pri = siUnit(pair[2]!);
+    if (sec.base === pri.base && ["V", "A"].includes(sec.base)) return { secondary: sec.factor, primary: pri.factor };
+  }
+  const f = siUnit(unit).factor;
+  return { secondary: f, primary: f };
 }
