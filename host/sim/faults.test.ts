@@ -67,6 +67,7 @@ test("10 simulated minutes, one fault of each kind: all meters back within 60 s,
   assert.equal(r.rejected, r.framesSent);
   assert.ok((table.kinds.babbler.rejected as number) > 0, "the babbler's forged ALARMs were verified and refused");
   assert.ok((table.kinds.colliding.rejected as number) > 0, "the colliding node's forged answers were verified and refused");
+  assert.ok((table.kinds.colliding.collisionErrorFrames as number) > 0, "it clashed with the meter on the wire");
   assert.ok((table.kinds.busCut.framesDropped as number) > 0);
   assert.ok((table.kinds.bitErrors.framesCorrupted as number) > 0);
   const e = table.kinds.powerCycle.energy as { powerCycles: number };

@@ -31,7 +31,7 @@
  */
 import { BxcanModel, BabblingNode, type BusTraceEvent } from "../canbus/index.ts";
 import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
-import { FN_ALARM, FN_MEAS_ENERGY_IMPORT, FN_MEAS_VOLTAGE_FREQ, canId, addressOf, functionOf } from "../../modules/can/idPlan.ts";
+import { FN_ALARM, FN_MEAS_ENERGY_IMPORT, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_APPARENT, canId, addressOf, functionOf } from "../../modules/can/idPlan.ts";
 import type { SimNetwork, SimNode } from "./network.ts";
 
 export const FAULT_KINDS = ["powerCycle", "busCut", "bitErrors", "babbler", "colliding", "replay"] as const;
@@ -161,6 +161,7 @@ export class FaultCampaign {
   private readonly lastImportWh = new Map<number, number>();
   private readonly energyWatch = new Map<number, number>();
   private injectors = 0;
+  private collisionErrors = 0;
   private readonly babblers: BabblingNode[] = [];
   private readonly colliders: BxcanModel[] = [];
   /** Per kind: frames the injector sent, verdicts accepted / rejected, firstDelivery (replay only). */
@@ -200,6 +201,7 @@ export class FaultCampaign {
   }
 
   private trace(e: BusTraceEvent): void {
+    if (e.kind === "error" && e.errorKind === "collision") this.collisionErrors++;
     if (e.kind !== "frame") return;
     const f = e.frame;
     if (f.rtr) {
@@ -315,9 +317,13 @@ export class FaultCampaign {
       }
       case "colliding": {
         const a = target.meter!.address;
-        // the meter's most polled identifier (ties: the lowest), so the clash happens often
+        // the meter's most polled measurement (ties: the lowest identifier): the meter answers
+        // it from its auto-reply slot at the same instant, so the two frames clash
         let id = canId(FN_MEAS_VOLTAGE_FREQ, a), most = 0;
-        for (const [k, c] of this.polled.get(a) ?? []) if (c > most || (c === most && k < id)) { id = k; most = c; }
+        for (const [k, c] of this.polled.get(a) ?? []) {
+          const fn = functionOf(k);
+          if (fn >= FN_MEAS_VOLTAGE_FREQ && fn <= FN_MEAS_APPARENT && (c > most || (c === most && k < id))) { id = k; most = c; }
+        }
         const c = new BxcanModel(bus, `fault-collider-${++this.injectors}`);
         c.start(125000);
         c.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 });
@@ -410,6 +416,7 @@ export class FaultCampaign {
         row.rejected = c.rejected;
         row.accepted = c.accepted;
         if (k === "replay") row.firstDelivery = c.firstDelivery;
+        if (k === "colliding") row.collisionErrorFrames = this.collisionErrors;
         if (c.accepted > 0) failures.push(`${c.accepted} ${k === "replay" ? "replayed" : "forged (" + k + ")"} frames accepted`);
       }
       if (over > 0) failures.push(`${over} of ${os.length} ${k} faults: a meter answered only after more than ${this.recoveryBoundS} s (max ${r1(Math.max.apply(null, rec))} s)`);
