@@ -16,9 +16,12 @@ const FLAG_RTR = 2;
 
 export type SecuredCallback = (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void;
 
+export type VerdictObserver = (f: CanFrame, verdict: number, res: Float64Array) => void;
+
 export class SecocLayer {
   private node: NativeSecocNode | null = null;
   private cb: SecuredCallback | undefined;
+  private observer: VerdictObserver | undefined;
   private readonly out = new Uint8Array(8);
   private readonly d4 = new Uint8Array(4);
   private readonly res = new Float64Array(5);
@@ -104,11 +107,18 @@ export class SecocLayer {
 
   onSecured(cb: SecuredCallback): void { this.cb = cb; }
 
+  /**
+   * The host watches every verdict (host/sim/faults.ts counts forged or replayed frames
+   * accepted); it survives reset(), as the controller does. `res` is [fv, data32, v0, v1, v2].
+   */
+  observe(cb: VerdictObserver | undefined): void { this.observer = cb; }
+
   /** True when `f` was a secured frame for this node: it went to onSecured (verdict and all), not to onFrame. */
   deliver(f: CanFrame): boolean {
     if (!this.node) return false;
     const v = this.node.verify(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.res);
     if (v < 0) return false;
+    if (this.observer) this.observer(f, v, this.res);
     if (this.cb) this.cb(f.id, v, this.res[0], this.res[1], this.res[2], this.res[3], this.res[4]);
     return true;
   }

@@ -5,6 +5,7 @@
  *                [--console-port P] [--key-file F] [--start HH:MM] [--dips P]
  *                [--log FILE] [--status-every S] [--host H] [--password P] [--date YYYY-MM-DD]
  *                [--offline-after N] [--silence A@S] [--until S]
+ *                [--faults] [--seed N] [--fault-every S] [--fault-bound S]
  *
  * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
  * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
@@ -13,6 +14,13 @@
  *                  or the web page failed
  * --until S        headless: stop once S seconds of device time have run (86400: a
  *                  simulated day, however fast the host is); --duration still caps it
+ * --faults         fault campaign (host/sim/faults.ts): at seeded random instants, meter power
+ *                  cycles, bus cuts, bit errors, a babbling node, a colliding node and a
+ *                  replaying node; the summary gets a `faults` table and fails if a forged or
+ *                  replayed frame was accepted or a meter was not back within --fault-bound
+ * --seed N         the campaign's seed (default 1): the same seed gives the same faults
+ * --fault-every S  device seconds per fault (default 300: 288 faults in a simulated day)
+ * --fault-bound S  every meter answers again within S device seconds after a fault (default 60)
  * --port P         aggregator web page on H:P (default 8080)
  * --host H         address the web page, SLCAN and consoles bind to (default 127.0.0.1,
  *                  this computer only; 0.0.0.0 opens them to the network: set --password)
@@ -35,6 +43,7 @@ import { fileURLToPath } from "node:url";
 import { SimNetwork } from "../sim/network.ts";
 import { masterKey } from "../sim/keyFile.ts";
 import { statusLines, summary, checkWeb } from "../sim/report.ts";
+import { FaultCampaign } from "../sim/faults.ts";
 import { openConsoles, consoleDeviceFactory, type Consoles } from "../sim/consoles.ts";
 import { SITE_TZ } from "../sim/network.ts";
 import { authConfig, oneTimePassword, ADMIN_USER } from "../sim/adminLogin.ts";
@@ -61,10 +70,14 @@ interface Args {
   date?: string;
   offlineAfter: number;
   silence?: { address: number; afterS: number };
+  faults: boolean;
+  seed: number;
+  faultEveryS: number;
+  faultBoundS: number;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3 };
+  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3, faults: false, seed: 1, faultEveryS: 300, faultBoundS: 60 };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number ${min}..${max}, got '${v ?? ""}'`);
@@ -98,10 +111,15 @@ export function parseArgs(argv: string[]): Args {
         i++;
         break;
       }
+      case "--faults": a.faults = true; break;
+      case "--seed": a.seed = num(f, v, 0, 4294967295); if (!Number.isInteger(a.seed)) throw new Error("--seed needs a whole number"); i++; break;
+      case "--fault-every": a.faultEveryS = num(f, v, 30, 86400); i++; break;
+      case "--fault-bound": a.faultBoundS = num(f, v, 1, 3600); i++; break;
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown option '${f}'`);
     }
   }
+  if (a.faults && !(a.untilS && a.untilS > 0)) throw new Error("--faults needs --until S (the campaign is planned over the run's device time)");
   return a;
 }
 
@@ -185,6 +203,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!target) { console.error(`meternet start: --silence: no meter ${args.silence.address}`); await net.stop(); return 2; }
     net.silenceAt(target, args.silence.afterS * 1000);
   }
+  const faults = args.faults ? new FaultCampaign(net, { seed: args.seed, untilMs: (args.untilS as number) * 1000, everyS: args.faultEveryS, recoveryBoundS: args.faultBoundS }) : undefined;
+  if (faults) out.write(`  faults        ${faults.plan.length} planned (seed ${args.seed}, one per ${args.faultEveryS} s, back within ${args.faultBoundS} s); logged in ${args.log}\n`);
   let reachedLimit: () => void = () => {};
   const untilMs = (args.untilS ?? 0) > 0 ? (args.untilS as number) * 1000 : Infinity;
   net.run(untilMs, () => reachedLimit());
@@ -213,7 +233,7 @@ export async function main(argv: string[]): Promise<number> {
   clearInterval(timer);
   draw();
   const web = await checkWeb(net.httpPort);
-  const s = summary(net, (performance.now() - t0) / 1000, web, false);
+  const s = summary(net, (performance.now() - t0) / 1000, web, false, faults);
   await net.stop();
   await new Promise<void>((r) => log.end(r));
   out.write(JSON.stringify(s) + "\n");

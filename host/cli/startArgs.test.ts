@@ -34,3 +34,14 @@ test("--until: device seconds of a headless run (a simulated day: 86400), bad va
   assert.throws(() => parseArgs(["--until", "0"]), /--until needs a number 1..100000000, got '0'/);
   assert.throws(() => parseArgs(["--until", "1e1x"]), /--until needs a number/);
 });
+
+test("--faults, --seed, --fault-every, --fault-bound: defaults, values, and --faults needs --until", () => {
+  const d = parseArgs([]);
+  assert.deepEqual([d.faults, d.seed, d.faultEveryS, d.faultBoundS], [false, 1, 300, 60]);
+  const a = parseArgs(["--faults", "--until", "600", "--seed", "42", "--fault-every", "75", "--fault-bound", "30"]);
+  assert.deepEqual([a.faults, a.untilS, a.seed, a.faultEveryS, a.faultBoundS], [true, 600, 42, 75, 30]);
+  assert.throws(() => parseArgs(["--faults"]), /--faults needs --until S/);
+  assert.throws(() => parseArgs(["--faults", "--until", "600", "--seed", "1.5"]), /--seed needs a whole number/);
+  assert.throws(() => parseArgs(["--fault-every", "10"]), /--fault-every needs a number 30..86400, got '10'/);
+  assert.throws(() => parseArgs(["--fault-bound", "x"]), /--fault-bound needs a number 1..3600/);
+});

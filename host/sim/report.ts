@@ -6,6 +6,7 @@ import type { SimNetwork, SimNode } from "./network.ts";
 import { CO_NAMES } from "./cogenerator.ts";
 import { SITE_TZ } from "./network.ts";
 import { localText } from "../../modules/aggregator/localTime.ts";
+import type { FaultCampaign } from "./faults.ts";
 
 type Json = Record<string, unknown>;
 interface Rejects { badMac: number; stale: number; length: number; unknownId: number; unsynced: number; internal: number }
@@ -129,7 +130,8 @@ export async function checkWeb(port: number): Promise<WebCheck> {
 }
 
 /** The headless run's summary and the reasons it failed (empty: passed). */
-export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker: boolean): Json {
+/** `faults`: the campaign of --faults (its table goes into the summary; attacker frames are then expected). */
+export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker: boolean, faults?: FaultCampaign): Json {
   const a = (net.status(net.aggregator) || {}) as Json;
   const failures: string[] = [];
   const rejected: Rejects = { badMac: 0, stale: 0, length: 0, unknownId: 0, unsynced: 0, internal: 0 };
@@ -158,7 +160,9 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
   if (net.cogen) addRejects(net.cogen.node.rejects as unknown as Rejects);
   const site = siteSummary(net, failures);
   const rejectedTotal = rejectTotal(rejected);
-  if (rejectedTotal > 0 && !attacker) failures.push(`${rejectedTotal} rejected frames without an attacker`);
+  const faultTable = faults ? faults.table() : undefined;
+  if (faultTable) failures.push(...faultTable.failures);
+  if (rejectedTotal > 0 && !attacker && !faults) failures.push(`${rejectedTotal} rejected frames without an attacker`);
   if (net.hostErrors.length) failures.push(`host errors: ${net.hostErrors[0].split("\n")[0]}`);
   if (web.status !== 200 || !web.dashboard) failures.push(`web page: GET / gave ${web.status}${web.error ? " (" + web.error + ")" : ""}`);
   return {
@@ -179,6 +183,7 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     uncaught,
     site,
     perMeter: meters,
+    ...(faultTable ? { faults: faultTable.table } : {}),
   };
 }
 
