@@ -27,12 +27,18 @@
  * original was lost, e.g. while the receiver was off) and that is still fresh is counted
  * apart (`firstDelivery`): SecOC's freshness accepts a delayed frame once, by design.
  * Energy: what the aggregator last saw of a meter's import register before a power cycle
- * and the first value after it (the registers live in RAM until issue 12 part 1).
+ * and the first value after it (the registers persist in FRAM: a loss beyond LOSS_BOUND_WH fails the run).
  */
 import { BxcanModel, BabblingNode, type BusTraceEvent } from "../canbus/index.ts";
 import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
 import { FN_ALARM, FN_MEAS_ENERGY_IMPORT, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_APPARENT, canId, addressOf, functionOf } from "../../modules/can/idPlan.ts";
 import type { SimNetwork, SimNode } from "./network.ts";
+
+/**
+ * Most import energy one power cut may lose (modules/persist/README.md): stepWh (1 Wh)
+ * plus one second of the meter's full 13.8 kW, rounded up.
+ */
+const LOSS_BOUND_WH = 4.9;
 
 export const FAULT_KINDS = ["powerCycle", "busCut", "bitErrors", "babbler", "colliding", "replay"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -408,7 +414,11 @@ export class FaultCampaign {
         injected: os.length,
         backWithinS: { max: r1(rec.length ? Math.max.apply(null, rec) : null), median: r1(median(rec)), over: over, stillWaiting: late },
       };
-      if (k === "powerCycle") row.energy = { ...this.energy, lostWh: r1(this.energy.lostWh), maxLostWh: r1(this.energy.maxLostWh), offS: r1(this.offMs / 1000), note: "registers live in RAM until issue 12 part 1 (FRAM) lands: a loss here is expected until then" };
+      if (k === "powerCycle") {
+        row.energy = { ...this.energy, lostWh: r1(this.energy.lostWh), maxLostWh: r1(this.energy.maxLostWh), boundWh: LOSS_BOUND_WH, offS: r1(this.offMs / 1000) };
+        // the registers persist in FRAM (modules/persist): a cut loses at most stepWh plus a second's energy
+        if (this.energy.maxLostWh > LOSS_BOUND_WH) failures.push(`a power cycle lost ${r1(this.energy.maxLostWh)} Wh of the import register (bound ${LOSS_BOUND_WH} Wh)`);
+      }
       if (k === "busCut") row.framesDropped = st.framesDropped - this.bus0.dropped;
       if (k === "bitErrors") { row.framesCorrupted = st.bitErrorsInjected - this.bus0.bitErrors; row.errorFrames = st.errorFrames - this.bus0.errorFrames; }
       if (k === "babbler" || k === "colliding" || k === "replay") {
