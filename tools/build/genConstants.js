@@ -1,7 +1,8 @@
 // Writes the TypeScript side of the facts the C owns (issue 14 item 2), so each is
 // written once: the kernel's window flags and mk_init errors (kernel/meterKernel.h),
-// the drivers' error codes (drivers/mnReg.h), TIM3's clock (meternetBoard.h) and the
-// 50 Hz image's refusal text (adc/meterAdc.c).
+// the drivers' error codes (drivers/mnReg.h), TIM3's clock (meternetBoard.h), the
+// 50 Hz image's refusal text (adc/meterAdc.c) and SecOC's verdicts, plan kinds and
+// freshness dimensions (secoc/secocFrame.h, secoc/secocNode.h).
 //
 //   node tools/build/genConstants.js          write the generated files (npm run gen;
 //                                             npm run build runs it first, as prebuild)
@@ -22,6 +23,8 @@ export const SOURCES = {
   board: `${BOARD}/meternetBoard.h`,
   meterAdc: `${BOARD}/adc/meterAdc.c`,
   retune: `${BOARD}/metering/mtRetune.h`,
+  secocFrame: `${BOARD}/secoc/secocFrame.h`,
+  secocNode: `${BOARD}/secoc/secocNode.h`,
 };
 
 /**
@@ -42,6 +45,19 @@ export function parseDefines(text, pattern, file) {
       if (one) comment = one[1];
     }
     out.push({ name: m[1], literal: m[2], value: Number(m[2]), comment: comment ? comment.replace(/\s+/g, " ").trim() : "", file });
+  }
+  return out;
+}
+
+/** The members `NAME = integer` of the C enum whose typedef name is `typeName`. */
+export function parseEnum(text, typeName, file) {
+  const end = text.search(new RegExp(`}\\s*${typeName}\\s*;`));
+  const start = end < 0 ? -1 : text.lastIndexOf("typedef enum", end);
+  if (start < 0) throw new Error(`${file}: typedef enum ... ${typeName} not found: genConstants.js reads it`);
+  const body = text.slice(text.indexOf("{", start) + 1, end);
+  const out = [];
+  for (const m of body.matchAll(/([A-Z0-9_]+)\s*=\s*(-?\d+)\s*,?[ \t]*(?:\/\*([\s\S]*?)\*\/)?/g)) {
+    out.push({ name: m[1], literal: m[2], value: Number(m[2]), comment: m[3] ? m[3].replace(/\s+/g, " ").trim() : "", file });
   }
   return out;
 }
@@ -107,8 +123,21 @@ export function generate(read) {
     " * mn_adc_start_error_text's message (the binding prefixes \"MeterADC.start: \").\n */\n";
   firmware += `export const FIRMWARE_50HZ_ONLY =\n  ${JSON.stringify(refusal)};\n`;
 
+  const verdicts = parseEnum(read(SOURCES.secocFrame), "mn_secoc_verdict_t", SOURCES.secocFrame);
+  for (const n of ["MN_SECOC_OK", "MN_SECOC_BAD_MAC", "MN_SECOC_STALE", "MN_SECOC_UNSYNCED", "MN_SECOC_INTERNAL"]) need(verdicts, n, SOURCES.secocFrame);
+  const nodeDefs = parseDefines(read(SOURCES.secocNode), /^MN_SECOC_(ENOFV|KIND_[A-Z_]+|SEQ_SPAN|EPOCH_MAX)$/, SOURCES.secocNode);
+  for (const n of ["MN_SECOC_ENOFV", "MN_SECOC_KIND_SECURED", "MN_SECOC_KIND_SYNC_REQUEST", "MN_SECOC_KIND_SYNC_RESPONSE", "MN_SECOC_SEQ_SPAN", "MN_SECOC_EPOCH_MAX"]) {
+    need(nodeDefs, n, SOURCES.secocNode);
+  }
+  let secoc = header([SOURCES.secocFrame, SOURCES.secocNode]);
+  secoc += "// SecOC verdicts (mn_secoc_verdict_t), the no-freshness result, plan kinds and the\n" +
+    "// freshness value's split (FV = epoch * SECOC_SEQ_SPAN + sequence), as the C uses them.\n\n";
+  for (const v of verdicts) secoc += doc(v.comment) + `export const ${v.name.replace(/^MN_/, "")} = ${v.literal};\n`;
+  for (const d of nodeDefs) secoc += doc(d.comment) + `export const ${d.name.replace(/^MN_/, "")} = ${d.literal};\n`;
+
   return [
     { path: "modules/metering/kernelConstants.generated.ts", text: kernel },
+    { path: "modules/can/secocConstants.generated.ts", text: secoc },
     { path: "modules/ports/errorCodes.generated.ts", text: codes },
     { path: "host/meterAdc/firmwareFacts.generated.ts", text: firmware },
   ];

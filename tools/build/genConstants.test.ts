@@ -10,6 +10,8 @@ import * as kernel from "../../modules/metering/kernelWindow.ts";
 import * as codes from "../../modules/ports/errorCodes.generated.ts";
 import { CAN_OK, CAN_EINVAL, CAN_EBUSY, CAN_ENETDOWN, CAN_ENOSPC } from "../../modules/can/controller.ts";
 import { TIMER_CLOCK_HZ, FIRMWARE_50HZ_ONLY } from "../../host/meterAdc/firmwareFacts.generated.ts";
+import { SECOC_OK, SECOC_BAD_MAC, SECOC_STALE, SECOC_UNSYNCED, SECOC_INTERNAL, SECOC_ENOFV } from "../../modules/can/secured.ts";
+import { SEQ_SPAN, EPOCH_MAX } from "../../modules/can/freshness.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const read = (p: string) => readFileSync(join(root, p), "utf8");
@@ -37,6 +39,14 @@ test("the CAN port's codes and the host MeterADC's are mnReg.h's", () => {
   assert.deepEqual([codes.MN_ETIMEDOUT, codes.MN_EALREADY], [-110, -114]);
   assert.equal(TIMER_CLOCK_HZ, 72_000_000);
   assert.match(FIRMWARE_50HZ_ONLY, /^60 Hz mains needs 12-cycle windows, .* or configure 50 Hz mains$/);
+});
+
+test("SecOC's verdicts, ENOFV and FV split are secocFrame.h's and secocNode.h's", () => {
+  assert.deepEqual([SECOC_OK, SECOC_BAD_MAC, SECOC_STALE, SECOC_UNSYNCED, SECOC_INTERNAL, SECOC_ENOFV], [0, 1, 2, 3, 4, -1]);
+  assert.deepEqual([SEQ_SPAN, EPOCH_MAX], [65536, 2 ** 24 - 1]);
+  const changed = generate((p: string) => read(p).replace("MN_SECOC_STALE = 2,", "MN_SECOC_STALE = 7,")) as Gen[];
+  assert.match(changed.find((f) => f.path.endsWith("secocConstants.generated.ts"))!.text, /export const SECOC_STALE = 7;/);
+  assert.throws(() => generate((p: string) => read(p).replace("} mn_secoc_verdict_t;", "} verdict_t;")), /secocFrame\.h: typedef enum \.\.\. mn_secoc_verdict_t not found/);
 });
 
 test("a change in the C changes the generated TypeScript (the check can fail)", () => {
