@@ -34,7 +34,7 @@
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
     },
     # SecOC framing (boards/STM32F107/secoc) for the host's CAN controllers
-    # (host/canbus/securedController.ts): build/Release/meterSecoc.node. AES from
+    # (host/canbus/secocLayer.ts): build/Release/meterSecoc.node. AES from
     # Debian's libmbedcrypto (libmbedtls-dev), the API the board's mbedtls offers.
     {
       "target_name": "meterSecoc",

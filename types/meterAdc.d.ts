@@ -110,4 +110,6 @@ declare class MeterADC {
   on(event: "reading", cb: (r: import("../modules/metering/readings").MeterReading) => void): void;
   on(event: "event", cb: (e: import("../modules/metering/readings").VoltageEvent) => void): void;
   on(event: "aggregate", cb: (a: import("../modules/metering/readings").AggregateReading) => void): void;
+  /** Sampling stopped (a DMA transfer error); the message says so. Call start() again. */
+  on(event: "error", cb: (message: string) => void): void;
 }

@@ -63,6 +63,7 @@ const commands: CommandPort = {
 };
 
 const agg = new Aggregator(site, espruinoKvStoreWithBytes(""), commands);
+agg.logLine = print; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
 site.meters = [];
@@ -84,7 +85,6 @@ global.agg = agg;
 // CAN link (modules/link): polls the meters of meternet.json, joins their readings
 // into agg, and carries the decisions' relay commands (authenticated) to the meters.
 const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS), (a, ok) => { agg.pollResult(a, ok, nowS()); });
-agg.logLine = print;
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 
 // The password: Storage "auth.json" (written when it is set or changed through the

@@ -36,6 +36,7 @@ import { meterInput } from "../waveform/meterInput.ts";
 import type { ConditionSpec } from "../waveform/condition.ts";
 import { TIMER_CLOCK_HZ, MN_EINVAL, MN_ENETDOWN, retuneRequest, sampleClockCompute, sampleClockRateMilliHz } from "./sampleClock.ts";
 import { RateHistory } from "./rateHistory.ts";
+import { FIRMWARE_50HZ_ONLY } from "./firmwareFacts.generated.ts";
 
 /**
  * Interleaved codes [v0, i0, v1, i1, ...] of one block: `pairs` pairs, pair k at
@@ -57,15 +58,9 @@ export interface AdcCounters {
   kernelMs: number;
 }
 
-/**
- * What MeterADC.start throws on the 50 Hz image (1024-point kernel) for 12-cycle windows:
- * boards/STM32F107/adc/meterAdc.c mn_adc_start_error_text, word for word (the
- * binding prefixes "MeterADC.start: "; meterAdc.test.ts checks the two agree).
- */
-export const FIRMWARE_50HZ_ONLY =
-  "60 Hz mains needs 12-cycle windows, which this firmware (the 50 Hz meter image METERNET_F107, " +
-  "1024-point kernel) cannot make: flash the 60 Hz image espruino_*_meternet_f107_60hz.bin " +
-  "(make BOARD=METERNET_F107_60HZ, boards/STM32F107/README.md), or configure 50 Hz mains";
+// What MeterADC.start throws on the 50 Hz image for 12-cycle windows: generated from
+// boards/STM32F107/adc/meterAdc.c (mn_adc_start_error_text), word for word.
+export { FIRMWARE_50HZ_ONLY };
 
 export interface HostMeterAdcOptions {
   source: SampleSource;

@@ -122,12 +122,3 @@ test("host MeterADC emulating the 50 Hz image refuses 12-cycle windows, allows 1
   assert.equal(rt.eval("a.getStats().running"), true);
   await rt.dispose();
 });
-
-test("the host's 50 Hz-image message is the device's, word for word (adc/meterAdc.c)", () => {
-  const c = readFileSync(new URL("../../boards/STM32F107/adc/meterAdc.c", import.meta.url), "utf8");
-  const from = c.indexOf('return "60 Hz mains');
-  assert.ok(from > 0, "message not found in meterAdc.c");
-  const literal = c.slice(from, c.indexOf(";", from));
-  const text = [...literal.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join("");
-  assert.equal(text, FIRMWARE_50HZ_ONLY);
-});

@@ -7,11 +7,10 @@
  * and ARR 16-bit; rates in mHz.
  */
 
-/** TIM3's clock on the meter board (APB1 36 MHz doubled by the timer multiplier). */
-export const TIMER_CLOCK_HZ = 72_000_000;
-/** MN_EINVAL and MN_ENETDOWN of boards/STM32F107/drivers/mnReg.h. */
-export const MN_EINVAL = -22;
-export const MN_ENETDOWN = -100;
+// TIM3's clock (MN_BOARD_TIM3_HZ) and the drivers' error codes, generated from the C headers.
+import { TIMER_CLOCK_HZ } from "./firmwareFacts.generated.ts";
+import { MN_EINVAL, MN_ENETDOWN } from "../../modules/ports/errorCodes.generated.ts";
+export { TIMER_CLOCK_HZ, MN_EINVAL, MN_ENETDOWN };
 
 /** Nearest ARR for the rate with a fixed prescaler (mn_sample_clock_arr); null where the C returns MN_EINVAL. */
 export function sampleClockArr(timerClkHz: number, psc: number, rateMilliHz: number): number | null {

@@ -1,10 +1,4 @@
-import { performance } from "node:perf_hooks";
 import { Clock } from "../../modules/ports/clock.ts";
-
-/** Wall clock for live runs. */
-export function nodeClock(): Clock {
-  return { nowMs: () => performance.now() };
-}
 
 /** A clock that moves only when told: for deterministic tests and simulations. */
 export class ManualClock implements Clock {

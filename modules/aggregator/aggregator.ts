@@ -58,6 +58,8 @@ export class Aggregator {
   savedS = 0;
   /** Where state changes worth a console line go (the app sets print). */
   logLine: (line: string) => void = function () {};
+  /** Saved decision states (agg.st) that restore() could not read. */
+  stateErrors = 0;
   /** Per meter row: polls missed in a row (all retries used); reset by an answer. */
   missed: Uint16Array;
   /** Closed 15-minute intervals billed at defaultPriceMc because no price covered them, and the last one's start. */
@@ -237,7 +239,11 @@ export class Aggregator {
         this.dec.ovrUntilS.set(st.u);
         got += "decisions";
       }
-    } catch (e) { /* a damaged state file only loses plans and overrides */ }
+    } catch (e) {
+      // A damaged state file only loses plans and overrides: said and counted, the rest restored.
+      this.stateErrors++;
+      this.logLine("aggregator: agg.st damaged, plans and overrides lost: " + e);
+    }
     return got.trim();
   }
 }

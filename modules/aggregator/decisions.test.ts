@@ -245,6 +245,25 @@ test("failed commands are counted and retried", () => {
   assert.equal(a.dec.state[0], 0);
 });
 
+test("a damaged saved decision state is logged and counted; the readings still restore", () => {
+  const st = memStorage();
+  const cfg = config();
+  const a = new Aggregator(cfg, st, { sendCommand: () => 0 });
+  for (let t = T0; t < T0 + 3600; t += 300) { a.onReading({ address: 1, timeS: t, powerW: 1200, importmWh: (t - T0) * 100, exportmWh: 0 }); a.tick(t + 1); }
+  a.save(T0 + 3600);
+  for (const damaged of ['{"j": [', '{"j": 5}']) {
+    st.files["agg.st"] = damaged;
+    const b = new Aggregator(cfg, st, { sendCommand: () => 0 });
+    const lines: string[] = [];
+    b.logLine = (l) => { lines.push(l); };
+    assert.equal(b.restore(), "readings", damaged);
+    assert.equal(b.stateErrors, 1, damaged);
+    assert.equal(lines.length, 1, damaged);
+    assert.match(lines[0], /^aggregator: agg\.st damaged, plans and overrides lost: (SyntaxError|TypeError)/, damaged);
+    assert.equal(b.store.latest[2], a.store.latest[2], "the counters came back");
+  }
+});
+
 test("a reboot loses nothing older than one save interval", () => {
   const st = memStorage();
   const cfg = config();

@@ -22,11 +22,12 @@
  */
 import { CanFrame } from "./frame";
 
-export const CAN_OK = 0;
-export const CAN_EINVAL = -22;
-export const CAN_EBUSY = -16;
-export const CAN_ENETDOWN = -100;
-export const CAN_ENOSPC = -28;
+// The codes are the drivers' (boards/STM32F107/drivers/mnReg.h), generated into
+// ../ports/errorCodes.generated.ts: re-exported under the port's names, so the bundle
+// inlines the same numbers and the C stays their one source.
+export {
+  MN_OK as CAN_OK, MN_EINVAL as CAN_EINVAL, MN_EBUSY as CAN_EBUSY, MN_ENETDOWN as CAN_ENETDOWN, MN_ENOSPC as CAN_ENOSPC,
+} from "../ports/errorCodes.generated";
 
 /** Controller state per ISO 11898-1 fault confinement. */
 export type CanState = "stopped" | "error-active" | "error-warning" | "error-passive" | "bus-off";

@@ -16,8 +16,9 @@
  */
 import { KvStore } from "../ports/kvStore";
 
-export const SEQ_SPAN = 65536;
-export const EPOCH_MAX = 16777215;
+// FV = epoch * SEQ_SPAN + sequence; the largest epoch (24 bits): secocNode.h's, generated (npm run gen).
+import { SECOC_SEQ_SPAN as SEQ_SPAN, SECOC_EPOCH_MAX as EPOCH_MAX } from "./secocConstants.generated";
+export { SEQ_SPAN, EPOCH_MAX };
 
 /**
  * SecOC profile 1 reconstruction: the full FV from the last accepted one and the

@@ -39,17 +39,6 @@ export const FN_MEAS_LAST_RESERVED = 29;
 /** Bulk transfers (segmented records, firmware): last, never delays a reading. */
 export const FN_BULK = 30;
 
-export type PriorityClass = "alarm" | "control" | "sync" | "measurement" | "bulk" | "unused";
-
-export function priorityClass(fn: number): PriorityClass {
-  if (fn === FN_ALARM) return "alarm";
-  if (fn === FN_COMMAND || fn === FN_COMMAND_ACK) return "control";
-  if (fn >= FN_SYNC_REQUEST && fn <= FN_TIME) return "sync";
-  if (fn >= FN_MEAS_VOLTAGE_FREQ && fn <= FN_MEAS_LAST_RESERVED) return "measurement";
-  if (fn === FN_BULK) return "bulk";
-  return "unused";
-}
-
 export function canId(fn: number, address: number): number {
   if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);
   if (!(address >= 0 && address < METERS_PER_BUS && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0.." + (METERS_PER_BUS - 1));

@@ -15,19 +15,15 @@
 import { CanController } from "./controller";
 import { MESSAGES, layoutOf, signalAt, METER_TX_SLOTS } from "./messages";
 
-/** Verdicts (secocFrame.h mn_secoc_verdict_t). */
-export const SECOC_OK = 0;
-export const SECOC_BAD_MAC = 1;
-export const SECOC_STALE = 2;
-export const SECOC_UNSYNCED = 3;
-export const SECOC_INTERNAL = 4;
-/** No freshness value: no epoch set, or the epoch is used up (persist and set the next one). */
-export const SECOC_ENOFV = -1;
+// Verdicts (secocFrame.h mn_secoc_verdict_t) and SECOC_ENOFV (no freshness value: no
+// epoch set, or the epoch is used up: persist and set the next one), generated from
+// the C (npm run gen).
+export { SECOC_OK, SECOC_BAD_MAC, SECOC_STALE, SECOC_UNSYNCED, SECOC_INTERNAL, SECOC_ENOFV } from "./secocConstants.generated";
 
-/** Plan kinds, per function code: how a frame of it is checked (receive) or built (send). */
-const KIND_SECURED = 1;
-const KIND_SYNC_REQUEST = 2;
-const KIND_SYNC_RESPONSE = 3;
+// Plan kinds, per function code: how a frame of it is checked (receive) or built (send).
+import {
+  SECOC_KIND_SECURED as KIND_SECURED, SECOC_KIND_SYNC_REQUEST as KIND_SYNC_REQUEST, SECOC_KIND_SYNC_RESPONSE as KIND_SYNC_RESPONSE,
+} from "./secocConstants.generated";
 
 /**
  * A CanController that also signs and verifies (types/canController.d.ts: CAN1).

@@ -95,3 +95,16 @@ test("relay commands are authenticated, executed and acknowledged; unsynchronise
   // Every reading is counted, although with publishEvery 5 only every fifth re-arms the answers.
   assert.equal((n.meter.status() as Record<string, unknown>).windows, 15);
 });
+
+test("a publish that throws is counted and logged (first and every 64th), never thrown", () => {
+  const logs: string[] = [];
+  const meter = new MeterLink({
+    can: new BxcanModel(new VirtualCanBus({ bitrate: 125000 }), "meter5"), address: 5, key16: meterKey(nodeAes(), MASTER, 5),
+    store: new MemoryKvStore(), log: (l) => { logs.push(l); }, relay: () => true, publishEvery: 1,
+  });
+  meter.node.publishRows = () => { throw new Error("no memory for the answer"); };
+  for (let k = 0; k < 65; k++) meter.publish(meterSignals(READING, k, 0));
+  assert.equal(meter.errors, 65);
+  assert.equal((meter.status() as Record<string, unknown>).errors, 65);
+  assert.deepEqual(logs, ["meter link: publish: Error: no memory for the answer", "meter link: publish: Error: no memory for the answer"]);
+});

@@ -100,7 +100,7 @@ export class MeterLink {
   /**
    * New readings after a window: re-arms the answers (the controller signs each in C;
    * the encoding stays in JavaScript, so a slow poller may ask for them less often).
-   * Never throws.
+   * Never throws: an error is counted and logged.
    */
   publish(values: SignalValues): void {
     if (this.windows++ % this.every !== 0) return;
@@ -112,7 +112,8 @@ export class MeterLink {
       }
       this.node.publishRows(v);
     } catch (e) {
-      this.errors++;
+      // Counted in status().errors; logged on the first and every 64th, not once a second.
+      if ((this.errors++ & 63) === 0) this.o.log("meter link: publish: " + e);
     }
   }
 

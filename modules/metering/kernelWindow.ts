@@ -74,31 +74,9 @@ export interface KernelWindow {
   raw?: Uint8Array;
 }
 
-/** A voltage sample hit 0 or 4095: clipped, the window's values are flagged. */
-export const KERNEL_FLAG_CLIP_V = 0x0001;
-export const KERNEL_FLAG_CLIP_I = 0x0002;
-/** A crossing was missing (dip or interruption) and placed at the predicted period. */
-export const KERNEL_FLAG_SYNTHETIC = 0x0004;
-/** First window after a start or restart. Its values are right (it begins at the first crossing that ends a
- * measured period); when no period could be measured it also has KERNEL_FLAG_SYNC. */
-export const KERNEL_FLAG_FIRST = 0x0008;
-/** A period outside 0.7..1.4 of nominal was seen. */
-export const KERNEL_FLAG_FREQ_RANGE = 0x0010;
-/** A Urms(1/2) span between crossings was not 0.7..1.3 of the period (crossings of a distorted voltage): its value was dropped. */
-export const KERNEL_FLAG_CYCLE = 0x0100;
-/** mk_flush: the data ended inside this window; only its Urms(1/2) values, sums and complete cycles are valid (no harmonics). */
-export const KERNEL_FLAG_PARTIAL = 0x0080;
-/** More half cycles than the kernel keeps: some Urms(1/2) values are missing. */
-export const KERNEL_FLAG_URMS_FULL = 0x0020;
-/** Frequency moved fast inside the window (or a first window without a measured period): harmonic groups leak. */
-export const KERNEL_FLAG_SYNC = 0x0040;
-/** The voltage's fundamental group is below 14 LSB rms (dead or DC-only channel): no THD V. */
-export const KERNEL_FLAG_NO_FUND_V = 0x0200;
-/** The current's fundamental group is below 14 LSB rms (dead or DC-only channel): no THD I. */
-export const KERNEL_FLAG_NO_FUND_I = 0x0400;
-
-/** Number of harmonic groups delivered per channel (orders 0..50). */
-export const KERNEL_GROUPS = 51;
+/** The KERNEL_FLAG_* bits, KERNEL_GROUPS and the KERNEL_E_* codes of mk_init: generated from
+ * boards/STM32F107/kernel/meterKernel.h (npm run gen), so the C stays their one source. */
+export * from "./kernelConstants.generated";
 
 /** Kernel configuration, as mk_config_t. */
 export interface KernelConfig {

@@ -3,7 +3,7 @@
  * 8 KB, byte-writable, no write delay, 10^13 writes per byte). Device: Espruino's I2C
  * (ports/device/fram.ts); host: a byte array that can lose power after any write or in
  * the middle of one (host/runtime/fram.ts). One contract suite runs on both
- * (modules/persist/fram.contract.ts).
+ * (modules/ports/fram.test.ts).
  *
  * A write either reaches the part byte by byte in address order or stops at a power cut:
  * on FRAM each byte is stored as it is clocked in, so a cut leaves a prefix of the new

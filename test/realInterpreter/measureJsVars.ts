@@ -8,7 +8,7 @@
  * files), then load(); the prelude prints "@@MEM boot ..." at the first idle after boot,
  * and at each later snapshot the console asks process.memory() (which garbage-collects
  * first). Writes the figures to test/realInterpreter/measuredJsVars.json, the fixture
- * host/runtime/accounting/jsVarEstimate.test.ts holds the host estimate against.
+ * host/runtime/accounting/jsVars.test.ts holds the host estimate against.
  *
  *   npm run build && npx tsx test/realInterpreter/measureJsVars.ts /work/scratch/bin/espruino32-3600 [scenario...]
  *

@@ -31,8 +31,9 @@
 
 /* The trigger timer's clock on the meter board (TIM3, 72 MHz). */
 #define MT_TICK_HZ 72000000.0
-/* MK_FLAG_CLIP_V | SYNTHETIC | FIRST | FREQ_RANGE | SYNC | CYCLE */
-#define MT_UNRELIABLE 0x15d
+/* Kernel flags that make a window's frequency unfit to retune on (0x15d). */
+#define MT_UNRELIABLE \
+  (MK_FLAG_CLIP_V | MK_FLAG_SYNTHETIC | MK_FLAG_FIRST | MK_FLAG_FREQ_RANGE | MK_FLAG_SYNC | MK_FLAG_CYCLE)
 
 typedef struct {
   double ticks;     /* ticks per pair, as the windows show it */

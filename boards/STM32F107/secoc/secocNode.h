@@ -3,7 +3,7 @@
  * and the per-frame work on it: sign an outgoing payload under the next freshness
  * value, verify an incoming one against the last accepted value and advance it.
  * This is what CAN1 (jswrap_can.c) and the host's controller wrapper
- * (host/canbus/securedController.ts, through the Node addon) run, so JavaScript
+ * (host/canbus/secocLayer.ts, through the Node addon) run, so JavaScript
  * hands over data bytes and receives data bytes, the FV and a verdict.
  *
  * Keys are per slot; a slot is one meter (the meter itself has one slot). Frames
