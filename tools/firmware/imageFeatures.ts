@@ -28,6 +28,10 @@ export interface Switch {
   id: string;
   /** How the board file says it (a line of its 'makefile' list), or blacklist entries. */
   makeLine?: string;
+  /** More make lines, when one is not enough (all of them in the board file). */
+  makeLines?: string[];
+  /** Espruino libraries (the board file's 'libraries') the image leaves out. */
+  withoutLibraries?: string[];
   blacklist?: { class: string; name: string }[];
   /** What the interpreter loses. */
   removes: string;
@@ -35,6 +39,19 @@ export interface Switch {
 }
 
 const define = (name: string) => `DEFINES+=-D${name}`;
+
+/** SecOC's AES-128 (boards/STM32F107/secoc/aesMbedtls.c) from mbedtls's aes.c of the tree,
+ * compiled by the image itself instead of Espruino's AES library (METERNET_F107.py aes_makefile). */
+export const AES_DIRECT_LINES = [
+  "SOURCES+=libs/crypto/mbedtls/library/aes.c",
+  "INCLUDE+=-I$(ROOT)/libs/crypto/mbedtls/include",
+  `DEFINES+=-DMBEDTLS_CONFIG_FILE='"secoc/mbedtlsConfig.h"'`,
+];
+
+/** Every make line a switch puts in a board file. */
+export function makeLinesOf(s: Switch): string[] {
+  return [...(s.makeLine ? [s.makeLine] : []), ...(s.makeLines ?? [])];
+}
 
 /** Every candidate measured; the images below adopt a subset. */
 export const SWITCHES: Switch[] = [
@@ -80,6 +97,13 @@ export const SWITCHES: Switch[] = [
     rejects: [{ kind: "global", names: ["OneWire", "Stepper", "Waveform"] }] },
   { id: "blacklist:heatshrink", removes: "require(\"heatshrink\") compress/decompress",
     blacklist: [{ class: "heatshrink", name: "*" }], rejects: [] },
+  { id: "crypto:none", makeLines: AES_DIRECT_LINES, withoutLibraries: ["CRYPTO", "SHA256", "AES"],
+    removes: "require(\"crypto\") (SHA1, SHA256, AES bindings, mbedtls cipher layer); SecOC's AES-128 stays (aes.c alone)",
+    rejects: [{ kind: "syntax", selectors: ["CallExpression[callee.name='require'][arguments.0.value='crypto']"], what: "require(\"crypto\")" }] },
+  { id: "crypto:sha256", makeLines: AES_DIRECT_LINES, withoutLibraries: ["AES"],
+    blacklist: [{ class: "crypto", name: "SHA1" }, { class: "crypto", name: "SHA224" }],
+    removes: "crypto.AES (with mbedtls's cipher layer and AES decryption), crypto.SHA1, crypto.SHA224; crypto.SHA256 stays",
+    rejects: [{ kind: "syntax", selectors: ["MemberExpression[property.name=/^(AES|SHA1|SHA224)$/]"], what: "crypto.AES / crypto.SHA1 / crypto.SHA224 (a property of that name)" }] },
   { id: "blacklist:E-debug", removes: "E.dump*, E.HSBtoRGB, E.asm, E.compiledC, E.nativeCall, E.mapInPlace, E.setUSBHID, E.sendUSBHID",
     blacklist: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr", "HSBtoRGB", "asm", "compiledC",
       "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
@@ -99,8 +123,8 @@ const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
   "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
-  METERNET_F107: COMMON,
-  METERNET_F107_60HZ: COMMON,
+  METERNET_F107: [...COMMON, "crypto:none"],
+  METERNET_F107_60HZ: [...COMMON, "crypto:none"],
   METERNET_F107_AGG: COMMON,
 };
 
