@@ -54,7 +54,6 @@ chip_makefile = [
   'DEFINES+=-DESPR_NO_VARIMAGE',
   'USE_DEBUGGER=0',
   'USE_TAB_COMPLETE=0',
-  'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py)
 ]
 # SecOC's AES-128 (secoc/aesMbedtls.c) from mbedtls's aes.c in the Espruino tree, compiled
 # here instead of Espruino's AES library (its require("crypto").AES bindings, cipher layer
@@ -79,6 +78,7 @@ info = {
    # AES-128 is mbedtls's aes.c compiled on its own (aes_makefile, switch crypto:none).
    'libraries' : [],
    'makefile' : chip_makefile + aes_makefile + [
+     'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py; the aggregator's list differs)
      'DEFINES+=-DMN_SECOC_NO_DERIVE', # a meter holds its own key; only the aggregator derives (secoc/README.md)
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',

@@ -125,7 +125,7 @@ const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
   METERNET_F107: [...COMMON, "crypto:none"],
   METERNET_F107_60HZ: [...COMMON, "crypto:none"],
-  METERNET_F107_AGG: COMMON,
+  METERNET_F107_AGG: [...COMMON, "crypto:sha256"],
 };
 
 export function switchById(id: string): Switch {
