@@ -79,7 +79,8 @@ info = {
    'libraries' : [],
    'makefile' : chip_makefile + aes_makefile + [
      'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py; the aggregator's list differs)
-     'DEFINES+=-DMN_SECOC_NO_DERIVE', # a meter holds its own key; only the aggregator derives (secoc/README.md)
+     'DEFINES+=-DMN_SECOC_NO_DERIVE',
+     'DEFINES+=-DMN_NO_WINDOW_EVENT', # no raw 'window' event: no bundle listens on the device (tools/firmware/imageFeatures.ts) # a meter holds its own key; only the aggregator derives (secoc/README.md)
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',

@@ -104,6 +104,10 @@ export const SWITCHES: Switch[] = [
     blacklist: [{ class: "crypto", name: "SHA1" }, { class: "crypto", name: "SHA224" }],
     removes: "crypto.AES (with mbedtls's cipher layer and AES decryption), crypto.SHA1, crypto.SHA224; crypto.SHA256 stays",
     rejects: [{ kind: "syntax", selectors: ["MemberExpression[property.name=/^(AES|SHA1|SHA224)$/]"], what: "crypto.AES / crypto.SHA1 / crypto.SHA224 (a property of that name)" }] },
+  { id: "MN_NO_WINDOW_EVENT", makeLine: define("MN_NO_WINDOW_EVENT"),
+    removes: "MeterADC's raw 'window' event (boards/STM32F107/jswrap/jswrap_meteradc.c; the host runtime keeps it for diagnostics)",
+    rejects: [{ kind: "syntax", selectors: ["CallExpression[callee.property.name=/^(on|addListener|prependListener)$/][arguments.0.value='window']"],
+      what: "a 'window' listener (MeterADC's raw kernel window)" }] },
   { id: "blacklist:E-debug", removes: "E.dump*, E.HSBtoRGB, E.asm, E.compiledC, E.nativeCall, E.mapInPlace, E.setUSBHID, E.sendUSBHID",
     blacklist: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr", "HSBtoRGB", "asm", "compiledC",
       "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
@@ -123,8 +127,8 @@ const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
   "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
-  METERNET_F107: [...COMMON, "crypto:none"],
-  METERNET_F107_60HZ: [...COMMON, "crypto:none"],
+  METERNET_F107: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
+  METERNET_F107_60HZ: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
   METERNET_F107_AGG: [...COMMON, "crypto:sha256"],
 };
 
