@@ -108,6 +108,11 @@ export const SWITCHES: Switch[] = [
     removes: "MeterADC's raw 'window' event (boards/STM32F107/jswrap/jswrap_meteradc.c; the host runtime keeps it for diagnostics)",
     rejects: [{ kind: "syntax", selectors: ["CallExpression[callee.property.name=/^(on|addListener|prependListener)$/][arguments.0.value='window']"],
       what: "a 'window' listener (MeterADC's raw kernel window)" }] },
+  { id: "blacklist:pin-waveforms", removes: "analogWrite (PWM: on the meter TIM3 belongs to MeterADC), digitalPulse, shiftOut, SPI send4bit/send8bit (LED-strip encodings)",
+    blacklist: [...["analogWrite", "digitalPulse", "shiftOut"].map((name) => ({ class: "__", name })),
+      { class: "SPI", name: "send4bit" }, { class: "SPI", name: "send8bit" }],
+    rejects: [{ kind: "global", names: ["analogWrite", "digitalPulse", "shiftOut"] },
+      { kind: "syntax", selectors: ["MemberExpression[property.name=/^(send4bit|send8bit)$/]"], what: "SPI send4bit / send8bit" }] },
   { id: "blacklist:E-debug", removes: "E.dump*, E.HSBtoRGB, E.asm, E.compiledC, E.nativeCall, E.mapInPlace, E.setUSBHID, E.sendUSBHID",
     blacklist: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr", "HSBtoRGB", "asm", "compiledC",
       "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
@@ -125,7 +130,7 @@ export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_
 // no bundle calls E.FFT/E.sum/E.variance/E.convolve, and the images needed its 1.9 KB.
 const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT_SAVING", "ESPR_NO_PROMISES",
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
-  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp"];
+  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp", "blacklist:pin-waveforms"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
   METERNET_F107: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
   METERNET_F107_60HZ: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
