@@ -86,6 +86,8 @@ export const SWITCHES: Switch[] = [
       { kind: "syntax", selectors: ["ArrowFunctionExpression"], what: "an arrow function (2v29 built with ESPR_NO_TEMPLATE_LITERAL cannot parse `x => ...`)" }] },
   { id: "ESPR_NO_VARIMAGE", makeLine: define("ESPR_NO_VARIMAGE"), removes: "save() of the RAM image (apps run from Storage .bootcde)",
     rejects: [{ kind: "global", names: ["save"] }] },
+  { id: "ESPR_NO_DUMP_STATE", makeLine: define("ESPR_NO_DUMP_STATE"), removes: "dump()'s listing of the interpreter state as JavaScript (it prints one line saying so)",
+    rejects: [{ kind: "global", names: ["dump"] }] },
   { id: "USE_DEBUGGER=0", makeLine: "USE_DEBUGGER=0", removes: "the console debugger (debugger statement, debug())",
     rejects: [{ kind: "syntax", selectors: ["DebuggerStatement"], what: "a debugger statement" }, { kind: "global", names: ["debug"] }] },
   { id: "USE_TAB_COMPLETE=0", makeLine: "USE_TAB_COMPLETE=0", removes: "tab completion on the console", rejects: [] },
@@ -130,7 +132,7 @@ export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_
 // no bundle calls E.FFT/E.sum/E.variance/E.convolve, and the images needed its 1.9 KB.
 const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT_SAVING", "ESPR_NO_PROMISES",
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
-  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp", "blacklist:pin-waveforms"];
+  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp", "blacklist:pin-waveforms", "ESPR_NO_DUMP_STATE"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
   METERNET_F107: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
   METERNET_F107_60HZ: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],

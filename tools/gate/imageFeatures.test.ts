@@ -57,6 +57,7 @@ test("each adopted switch with rejects catches a minimal use", () => {
     "blacklist:E-debug": "E.dumpStr();",
     "blacklist:E-dsp": "E.FFT(new Float32Array(8));",
     "crypto:none": "var c = require('crypto');",
+    "ESPR_NO_DUMP_STATE": "dump();",
     "blacklist:pin-waveforms": "digitalPulse(LED1, 1, 5);",
     "MN_NO_WINDOW_EVENT": "var a = new MeterADC(); a.on('window', print);",
     "crypto:sha256": "var c = require('crypto'); c.AES.encrypt(k, d);",
