@@ -20,7 +20,7 @@
 #
 # Two images (one with everything would not fit the code area: the aggregator's NET +
 # WIZnet alone is 21.7 KB; README.md "Flash map"):
-#   METERNET_F107     (this file) the meter: CAN1, MeterADC + kernel, crypto; no IP.
+#   METERNET_F107     (this file) the meter: CAN1, MeterADC + kernel, SecOC (AES from mbedtls aes.c, no crypto library); no IP.
 #   METERNET_F107_AGG the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a

@@ -20,8 +20,8 @@
 #
 # Two images (one with everything would not fit the code area: the aggregator's NET +
 # WIZnet alone is 21.7 KB; README.md "Flash map"):
-#   METERNET_F107     the meter: CAN1, MeterADC + kernel, crypto; no IP.
-#   METERNET_F107_AGG (this file) the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
+#   METERNET_F107     the meter: CAN1, MeterADC + kernel, SecOC (AES from mbedtls aes.c, no crypto library); no IP.
+#   METERNET_F107_AGG (this file) the aggregator: CAN1, SecOC, crypto.SHA256, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
 # TCP/IP stack for it is future work (README.md).
