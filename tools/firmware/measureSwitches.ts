@@ -41,7 +41,8 @@ export async function measureSwitches(tree: string, images: ImageName[], outRoot
   for (const image of images) {
     const rows: { id: string; bytes: number | string }[] = [];
     const build = async (id: string, board: string) => {
-      const outDir = join(outRoot, image, id.replace(/[^A-Za-z0-9_-]/g, "_"));
+      // a short folder name: the adopted build's id lists every switch, longer than a file name may be
+      const outDir = join(outRoot, image, id.replace(/ \(.*$/, "").replace(/[^A-Za-z0-9_-]/g, "_"));
       process.stdout.write(`${image} ${id}: `);
       try {
         const made = await makeImage({ treeDir: tree, board, outDir, jobs });
