@@ -20,7 +20,7 @@
 #
 # Two images (one with everything would not fit the code area: the aggregator's NET +
 # WIZnet alone is 21.7 KB; README.md "Flash map"):
-#   METERNET_F107     (this file) the meter: CAN1, MeterADC + kernel, crypto; no IP.
+#   METERNET_F107     (this file) the meter: CAN1, MeterADC + kernel, SecOC (AES from mbedtls aes.c, no crypto library); no IP.
 #   METERNET_F107_AGG the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
@@ -52,9 +52,17 @@ chip_makefile = [
   'DEFINES+=-DESPR_NO_DAYLIGHT_SAVING',
   'DEFINES+=-DESPR_NO_PROMISES',
   'DEFINES+=-DESPR_NO_VARIMAGE',
+  'DEFINES+=-DESPR_NO_DUMP_STATE',
   'USE_DEBUGGER=0',
   'USE_TAB_COMPLETE=0',
-  'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py)
+]
+# SecOC's AES-128 (secoc/aesMbedtls.c) from mbedtls's aes.c in the Espruino tree, compiled
+# here instead of Espruino's AES library (its require("crypto").AES bindings, cipher layer
+# and decryption tables go); mbedtls configured by secoc/mbedtlsConfig.h.
+aes_makefile = [
+  'SOURCES+=libs/crypto/mbedtls/library/aes.c',
+  'INCLUDE+=-I$(ROOT)/libs/crypto/mbedtls/include',
+  'DEFINES+=-DMBEDTLS_CONFIG_FILE=\'"secoc/mbedtlsConfig.h"\'',
 ]
 info = {
  'name' : "meternet STM32F107 meter",
@@ -67,11 +75,13 @@ info = {
  'binary_name' : 'espruino_%v_meternet_f107.bin',
  'build' : {
    'optimizeflags' : '-Os',
-   'libraries' : [
-     'CRYPTO','SHA256','AES',
-   ],
-   'makefile' : chip_makefile + [
-     'DEFINES+=-DMN_SECOC_NO_DERIVE', # a meter holds its own key; only the aggregator derives (secoc/README.md)
+   # No Espruino crypto library: the bundle never calls require("crypto"); SecOC's
+   # AES-128 is mbedtls's aes.c compiled on its own (aes_makefile, switch crypto:none).
+   'libraries' : [],
+   'makefile' : chip_makefile + aes_makefile + [
+     'BLACKLIST=libs/meternet/blacklist/METERNET_F107.json', # built-ins removed (Espruino's build_jswrapper.py; the aggregator's list differs)
+     'DEFINES+=-DMN_SECOC_NO_DERIVE',
+     'DEFINES+=-DMN_NO_WINDOW_EVENT', # no raw 'window' event: no bundle listens on the device (tools/firmware/imageFeatures.ts) # a meter holds its own key; only the aggregator derives (secoc/README.md)
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',
@@ -82,7 +92,7 @@ info = {
      # the per-window metering chain (issue 17), run from jswrap_meteradc.c
      'SOURCES+=libs/meternet/metering/mtAggregate.c libs/meternet/metering/mtCalibration.c libs/meternet/metering/mtChain.c libs/meternet/metering/mtEnergy.c',
      'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtSqrt.c libs/meternet/metering/mtVoltageEvents.c',
-     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
+     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES: aes_makefile)
    ]
   }
 };

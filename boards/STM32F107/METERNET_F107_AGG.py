@@ -20,8 +20,8 @@
 #
 # Two images (one with everything would not fit the code area: the aggregator's NET +
 # WIZnet alone is 21.7 KB; README.md "Flash map"):
-#   METERNET_F107     the meter: CAN1, MeterADC + kernel, crypto; no IP.
-#   METERNET_F107_AGG (this file) the aggregator: CAN1, crypto, NET with a WIZnet W5500 on SPI
+#   METERNET_F107     the meter: CAN1, MeterADC + kernel, SecOC (AES from mbedtls aes.c, no crypto library); no IP.
+#   METERNET_F107_AGG (this file) the aggregator: CAN1, SecOC, crypto.SHA256, NET with a WIZnet W5500 on SPI
 #                     for its web server; no MeterADC.
 # Espruino has no driver for the F107's Ethernet MAC; a JSNetwork driver with a
 # TCP/IP stack for it is future work (README.md).
@@ -50,14 +50,15 @@ info = {
    'libraries' : [
      'NET',
      'WIZNET',
-     'CRYPTO','SHA256','AES',
+     'CRYPTO','SHA256', # crypto.SHA256 for the web server's logins; no AES library (switch crypto:sha256)
    ],
-   'makefile' : meter.chip_makefile + [
+   'makefile' : meter.chip_makefile + meter.aes_makefile + [
+     'BLACKLIST=libs/meternet/blacklist/METERNET_F107_AGG.json', # built-ins removed (Espruino's build_jswrapper.py)
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',
      'SOURCES+=libs/meternet/drivers/bxcan.c libs/meternet/drivers/adc.c libs/meternet/drivers/dma.c libs/meternet/drivers/tim.c',
      'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
-     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES from the AES library's mbedtls)
+     'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES: meter.aes_makefile)
      'DEFINES+=-DMN_NO_METERADC', # meternetBoard.c without the ADC hook
      'DEFINES+=-DMN_SECOC_NO_PUBLISH', # the aggregator answers no polls (secoc/README.md)
    ]

@@ -8,7 +8,7 @@ import { Cmac } from "./cmac.ts";
 import { fromHex, toHex } from "./hex.ts";
 import { KatSuite } from "../selftest/katSuite.ts";
 import { installEspruinoCryptoShim } from "../../host/ports/espruinoCryptoShim.ts";
-import { registerKats } from "./cmac.kat.ts";
+import { registerKats } from "./cmacEspruinoAes.check.ts";
 
 const KEY = "2b7e151628aed2a6abf7158809cf4f3c";
 const M64 =

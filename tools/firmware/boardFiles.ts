@@ -11,12 +11,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHIP, IMAGES, storageBytes } from "./flashMap.ts";
-import { SWITCHES, blacklistOf, switchesOf, type ImageName } from "./imageFeatures.ts";
+import { SWITCHES, blacklistOf, makeLinesOf, switchesOf, type ImageName } from "./imageFeatures.ts";
 
 export const BOARD_DIR = new URL("../../boards/STM32F107/", import.meta.url).pathname;
 
 export interface BoardFacts {
   makefile: string[];
+  libraries: string[];
   variables: number;
   storagePages: number;
   storagePageBytes: number;
@@ -34,7 +35,7 @@ export function readBoard(image: ImageName): BoardFacts {
       `sys.path[:0] = [${JSON.stringify(stub)}, ${JSON.stringify(BOARD_DIR)}]`,
       `b = __import__(${JSON.stringify(IMAGES[image].boardFile.replace(/\.py$/, ""))})`,
       "s = b.chip['saved_code']",
-      "print(json.dumps({'makefile': b.info['build']['makefile'], 'variables': b.info['variables'], 'storagePages': s['pages'],",
+      "print(json.dumps({'makefile': b.info['build']['makefile'], 'libraries': b.info['build']['libraries'], 'variables': b.info['variables'], 'storagePages': s['pages'],",
       "  'storagePageBytes': s['page_size'], 'storageAddress': s['address'], 'flashAvailableKb': s['flash_available'], 'binaryName': b.info['binary_name']}))",
     ].join("\n");
     const r = spawnSync("python3", ["-B", "-c", code], { encoding: "utf8" });
@@ -74,10 +75,17 @@ export function boardMismatches(image: ImageName, facts: BoardFacts = readBoard(
   if (facts.storageAddress !== address) out.push(`${where}: saved_code 'address' is 0x${facts.storageAddress.toString(16)}, the flash map puts Storage at 0x${address.toString(16)}`);
   const availableKb = (CHIP.flashBytes - storageBytes(image)) / 1024;
   if (facts.flashAvailableKb !== availableKb) out.push(`${where}: 'flash_available' is ${facts.flashAvailableKb} KB, the flash map leaves ${availableKb} KB for code`);
-  const wanted = new Set(switchesOf(image).map((s) => s.makeLine).filter((l): l is string => !!l));
-  const known = new Set(SWITCHES.map((s) => s.makeLine).filter((l): l is string => !!l));
+  const wanted = new Set(switchesOf(image).flatMap(makeLinesOf));
+  const known = new Set(SWITCHES.flatMap(makeLinesOf));
   for (const l of wanted) if (!facts.makefile.includes(l)) out.push(`${where}: missing the make line '${l}' (tools/firmware/imageFeatures.ts adopts it)`);
   for (const l of facts.makefile) if (known.has(l) && !wanted.has(l)) out.push(`${where}: has '${l}', which tools/firmware/imageFeatures.ts does not adopt for ${image}`);
+  // a library a switch can leave out is in the board file exactly when no adopted switch leaves it out
+  const dropped = new Set(switchesOf(image).flatMap((s) => s.withoutLibraries ?? []));
+  for (const lib of new Set(SWITCHES.flatMap((s) => s.withoutLibraries ?? []))) {
+    const has = facts.libraries.includes(lib);
+    if (dropped.has(lib) && has) out.push(`${where}: has the library '${lib}', which an adopted switch of tools/firmware/imageFeatures.ts leaves out of ${image}`);
+    if (!dropped.has(lib) && !has) out.push(`${where}: lacks the library '${lib}', but no switch of tools/firmware/imageFeatures.ts leaves it out of ${image} (the gate would not reject its use)`);
+  }
   const bl = blacklistOf(image);
   const blLines = facts.makefile.filter((l) => l.startsWith("BLACKLIST="));
   if (bl) {

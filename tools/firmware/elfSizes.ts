@@ -114,7 +114,8 @@ export function groupOf(file: string | undefined, treeDir: string, boardDir: str
   if (t.startsWith("src/")) return { key: "core-src", label: "Espruino core (src/)" };
   if (t.startsWith("targets/") || t.startsWith("targetlibs/")) return { key: "core-target", label: "Espruino STM32F1 target + ST library (targets/, targetlibs/)" };
   if (t.startsWith("libs/compression/")) return { key: "lib-heatshrink", label: "Espruino library heatshrink (libs/compression, always in)" };
-  if (t.startsWith("libs/crypto/")) return { key: "lib-crypto", label: "Espruino library CRYPTO + SHA256 + AES (libs/crypto)" };
+  // the meter images compile only mbedtls aes.c from here (switch crypto:none), the aggregator also CRYPTO + SHA256
+  if (t.startsWith("libs/crypto/")) return { key: "lib-crypto", label: "Espruino libs/crypto (mbedtls aes.c; CRYPTO + SHA256 where the image has them)" };
   if (t.startsWith("libs/network/wiznet/")) return { key: "lib-wiznet", label: "Espruino library WIZNET (libs/network/wiznet)" };
   if (t.startsWith("libs/network/")) return { key: "lib-net", label: "Espruino library NET (libs/network: net, http)" };
   const lib = /^libs\/([^/]+)\//.exec(t);

@@ -28,6 +28,10 @@ export interface Switch {
   id: string;
   /** How the board file says it (a line of its 'makefile' list), or blacklist entries. */
   makeLine?: string;
+  /** More make lines, when one is not enough (all of them in the board file). */
+  makeLines?: string[];
+  /** Espruino libraries (the board file's 'libraries') the image leaves out. */
+  withoutLibraries?: string[];
   blacklist?: { class: string; name: string }[];
   /** What the interpreter loses. */
   removes: string;
@@ -35,6 +39,19 @@ export interface Switch {
 }
 
 const define = (name: string) => `DEFINES+=-D${name}`;
+
+/** SecOC's AES-128 (boards/STM32F107/secoc/aesMbedtls.c) from mbedtls's aes.c of the tree,
+ * compiled by the image itself instead of Espruino's AES library (METERNET_F107.py aes_makefile). */
+export const AES_DIRECT_LINES = [
+  "SOURCES+=libs/crypto/mbedtls/library/aes.c",
+  "INCLUDE+=-I$(ROOT)/libs/crypto/mbedtls/include",
+  `DEFINES+=-DMBEDTLS_CONFIG_FILE='"secoc/mbedtlsConfig.h"'`,
+];
+
+/** Every make line a switch puts in a board file. */
+export function makeLinesOf(s: Switch): string[] {
+  return [...(s.makeLine ? [s.makeLine] : []), ...(s.makeLines ?? [])];
+}
 
 /** Every candidate measured; the images below adopt a subset. */
 export const SWITCHES: Switch[] = [
@@ -69,6 +86,8 @@ export const SWITCHES: Switch[] = [
       { kind: "syntax", selectors: ["ArrowFunctionExpression"], what: "an arrow function (2v29 built with ESPR_NO_TEMPLATE_LITERAL cannot parse `x => ...`)" }] },
   { id: "ESPR_NO_VARIMAGE", makeLine: define("ESPR_NO_VARIMAGE"), removes: "save() of the RAM image (apps run from Storage .bootcde)",
     rejects: [{ kind: "global", names: ["save"] }] },
+  { id: "ESPR_NO_DUMP_STATE", makeLine: define("ESPR_NO_DUMP_STATE"), removes: "dump()'s listing of the interpreter state as JavaScript (it prints one line saying so)",
+    rejects: [{ kind: "global", names: ["dump"] }] },
   { id: "USE_DEBUGGER=0", makeLine: "USE_DEBUGGER=0", removes: "the console debugger (debugger statement, debug())",
     rejects: [{ kind: "syntax", selectors: ["DebuggerStatement"], what: "a debugger statement" }, { kind: "global", names: ["debug"] }] },
   { id: "USE_TAB_COMPLETE=0", makeLine: "USE_TAB_COMPLETE=0", removes: "tab completion on the console", rejects: [] },
@@ -80,6 +99,22 @@ export const SWITCHES: Switch[] = [
     rejects: [{ kind: "global", names: ["OneWire", "Stepper", "Waveform"] }] },
   { id: "blacklist:heatshrink", removes: "require(\"heatshrink\") compress/decompress",
     blacklist: [{ class: "heatshrink", name: "*" }], rejects: [] },
+  { id: "crypto:none", makeLines: AES_DIRECT_LINES, withoutLibraries: ["CRYPTO", "SHA256", "AES"],
+    removes: "require(\"crypto\") (SHA1, SHA256, AES bindings, mbedtls cipher layer); SecOC's AES-128 stays (aes.c alone)",
+    rejects: [{ kind: "syntax", selectors: ["CallExpression[callee.name='require'][arguments.0.value='crypto']"], what: "require(\"crypto\")" }] },
+  { id: "crypto:sha256", makeLines: AES_DIRECT_LINES, withoutLibraries: ["AES"],
+    blacklist: [{ class: "crypto", name: "SHA1" }, { class: "crypto", name: "SHA224" }],
+    removes: "crypto.AES (with mbedtls's cipher layer and AES decryption), crypto.SHA1, crypto.SHA224; crypto.SHA256 stays",
+    rejects: [{ kind: "syntax", selectors: ["MemberExpression[property.name=/^(AES|SHA1|SHA224)$/]"], what: "crypto.AES / crypto.SHA1 / crypto.SHA224 (a property of that name)" }] },
+  { id: "MN_NO_WINDOW_EVENT", makeLine: define("MN_NO_WINDOW_EVENT"),
+    removes: "MeterADC's raw 'window' event (boards/STM32F107/jswrap/jswrap_meteradc.c; the host runtime keeps it for diagnostics)",
+    rejects: [{ kind: "syntax", selectors: ["CallExpression[callee.property.name=/^(on|addListener|prependListener)$/][arguments.0.value='window']"],
+      what: "a 'window' listener (MeterADC's raw kernel window)" }] },
+  { id: "blacklist:pin-waveforms", removes: "analogWrite (PWM: on the meter TIM3 belongs to MeterADC), digitalPulse, shiftOut, SPI send4bit/send8bit (LED-strip encodings)",
+    blacklist: [...["analogWrite", "digitalPulse", "shiftOut"].map((name) => ({ class: "__", name })),
+      { class: "SPI", name: "send4bit" }, { class: "SPI", name: "send8bit" }],
+    rejects: [{ kind: "global", names: ["analogWrite", "digitalPulse", "shiftOut"] },
+      { kind: "syntax", selectors: ["MemberExpression[property.name=/^(send4bit|send8bit)$/]"], what: "SPI send4bit / send8bit" }] },
   { id: "blacklist:E-debug", removes: "E.dump*, E.HSBtoRGB, E.asm, E.compiledC, E.nativeCall, E.mapInPlace, E.setUSBHID, E.sendUSBHID",
     blacklist: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr", "HSBtoRGB", "asm", "compiledC",
       "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
@@ -97,11 +132,11 @@ export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_
 // no bundle calls E.FFT/E.sum/E.variance/E.convolve, and the images needed its 1.9 KB.
 const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT_SAVING", "ESPR_NO_PROMISES",
   "ESPR_NO_VARIMAGE", "USE_DEBUGGER=0", "USE_TAB_COMPLETE=0",
-  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp"];
+  "blacklist:io-classes", "blacklist:heatshrink", "blacklist:E-debug", "blacklist:E-dsp", "blacklist:pin-waveforms", "ESPR_NO_DUMP_STATE"];
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
-  METERNET_F107: COMMON,
-  METERNET_F107_60HZ: COMMON,
-  METERNET_F107_AGG: COMMON,
+  METERNET_F107: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
+  METERNET_F107_60HZ: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
+  METERNET_F107_AGG: [...COMMON, "crypto:sha256"],
 };
 
 export function switchById(id: string): Switch {

@@ -8,14 +8,16 @@
 import { rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IMAGES } from "./flashMap.ts";
-import { SWITCHES, IMAGE_SWITCHES, type ImageName, type Switch } from "./imageFeatures.ts";
+import { SWITCHES, IMAGE_SWITCHES, makeLinesOf, type ImageName, type Switch } from "./imageFeatures.ts";
 import { makeImage } from "./makeImage.ts";
 
 function variantBoard(image: ImageName, add: Switch | undefined, blacklistFile: string): string {
-  const drop = SWITCHES.map((s) => s.makeLine).filter(Boolean);
-  const addLines: string[] = [];
-  if (add?.makeLine) addLines.push(add.makeLine);
+  const drop = SWITCHES.flatMap(makeLinesOf);
+  const addLines: string[] = add ? makeLinesOf(add) : [];
   if (add?.blacklist) addLines.push(`BLACKLIST=${blacklistFile}`);
+  // the baseline has every library a switch of this image leaves out; the variant drops the switch's own
+  const restore = IMAGE_SWITCHES[image].flatMap((id) => SWITCHES.find((x) => x.id === id)?.withoutLibraries ?? []);
+  const without = add?.withoutLibraries ?? [];
   return [
     "# written by tools/firmware/measureSwitches.ts for one measurement; removed after it",
     "import copy",
@@ -23,6 +25,8 @@ function variantBoard(image: ImageName, add: Switch | undefined, blacklistFile: 
     "info = copy.deepcopy(base.info)",
     `drop = ${JSON.stringify(drop)}`,
     `info['build']['makefile'] = [l for l in info['build']['makefile'] if l not in drop and not l.startswith('BLACKLIST=')] + ${JSON.stringify(addLines)}`,
+    `libs = [l for l in info['build']['libraries'] + ${JSON.stringify(restore)} if l not in ${JSON.stringify(without)}]`,
+    "info['build']['libraries'] = [l for i, l in enumerate(libs) if l not in libs[:i]]",
     "info['binary_name'] = 'espruino_%v_measure.bin'",
     "chip = base.chip",
     "devices = base.devices",
@@ -37,7 +41,8 @@ export async function measureSwitches(tree: string, images: ImageName[], outRoot
   for (const image of images) {
     const rows: { id: string; bytes: number | string }[] = [];
     const build = async (id: string, board: string) => {
-      const outDir = join(outRoot, image, id.replace(/[^A-Za-z0-9_-]/g, "_"));
+      // a short folder name: the adopted build's id lists every switch, longer than a file name may be
+      const outDir = join(outRoot, image, id.replace(/ \(.*$/, "").replace(/[^A-Za-z0-9_-]/g, "_"));
       process.stdout.write(`${image} ${id}: `);
       try {
         const made = await makeImage({ treeDir: tree, board, outDir, jobs });

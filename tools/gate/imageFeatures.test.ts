@@ -56,14 +56,29 @@ test("each adopted switch with rejects catches a minimal use", () => {
     "blacklist:io-classes": "var o = new OneWire(A0);",
     "blacklist:E-debug": "E.dumpStr();",
     "blacklist:E-dsp": "E.FFT(new Float32Array(8));",
+    "crypto:none": "var c = require('crypto');",
+    "ESPR_NO_DUMP_STATE": "dump();",
+    "blacklist:pin-waveforms": "digitalPulse(LED1, 1, 5);",
+    "MN_NO_WINDOW_EVENT": "var a = new MeterADC(); a.on('window', print);",
+    "crypto:sha256": "var c = require('crypto'); c.AES.encrypt(k, d);",
   };
-  for (const sw of switchesOf("METERNET_F107")) {
-    if (!sw.rejects.length) continue;
-    const code = samples[sw.id];
-    assert.ok(code, `no sample for ${sw.id}: add one`);
-    const found = checkBundle(code, "s.js", { images: ["METERNET_F107"] }).filter((o) => o.rule === "switched-off");
-    assert.ok(found.length >= 1 && found[0].message.includes(` by ${sw.id} `), `${sw.id}: ${found.map(formatOffence).join("; ")}`);
+  for (const image of ["METERNET_F107", "METERNET_F107_AGG"] as const) {
+    for (const sw of switchesOf(image)) {
+      if (!sw.rejects.length) continue;
+      const code = samples[sw.id];
+      assert.ok(code, `no sample for ${sw.id}: add one`);
+      const found = checkBundle(code, "s.js", { images: [image] }).filter((o) => o.rule === "switched-off");
+      assert.ok(found.length >= 1 && found[0].message.includes(` by ${sw.id} `), `${sw.id}: ${found.map(formatOffence).join("; ")}`);
+    }
   }
+});
+
+test("the aggregator keeps crypto.SHA256 (logins), the meter images keep no crypto at all", () => {
+  const sha = "var c = require('crypto'); var h = c.SHA256('x');";
+  assert.deepEqual(checkBundle(sha, "a.js", { images: ["METERNET_F107_AGG"] }).filter((o) => o.rule === "switched-off"), []);
+  const onMeter = checkBundle(sha, "m.js", { images: ["METERNET_F107"] }).filter((o) => o.rule === "switched-off");
+  assert.equal(onMeter.length, 1);
+  assert.match(onMeter[0].message, /require\("crypto"\) is compiled out of the firmware image METERNET_F107 by crypto:none/);
 });
 
 test("bundles are checked for the images of their role; selftest for every image", () => {

@@ -56,6 +56,7 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "type" : "event",
   "class" : "MeterADC",
   "name" : "window",
+  "ifndef" : "MN_NO_WINDOW_EVENT",
   "params" : [
     ["window","JsVar","The kernel's results (KernelWindow, modules/metering/kernelWindow.ts)"]
   ]
@@ -471,6 +472,11 @@ static void metering_window(JsVar *owner, const mk_window_t *w, double sampleRat
   }
 }
 
+#ifndef MN_NO_WINDOW_EVENT
+/* The raw 'window' event (diagnostics: no bundle listens to it on the device). The meter
+ * images compile it out with MN_NO_WINDOW_EVENT (tools/firmware/imageFeatures.ts: the gate
+ * rejects on("window") for them); the host runtime's MeterADC keeps it. */
+
 /* A typed array of `count` elements whose bytes `fill` writes. */
 static JsVar *typed(JsVarDataArrayBufferViewType type, size_t elemBytes, size_t count, const mk_window_t *w, int channel,
                     void (*fill)(const mk_window_t *, void *), void (*fillCh)(const mk_window_t *, int, void *)) {
@@ -502,6 +508,8 @@ static JsVar *window_to_js(const mk_window_t *w, const mn_adc_window_info_t *inf
   return o;
 }
 
+#endif /* MN_NO_WINDOW_EVENT */
+
 /* One window at a time in static RAM: mk_window_t is 744 bytes, too big for
  * the interpreter's stack frame budget. Main loop only. */
 static mk_window_t takenWindow;
@@ -525,6 +533,7 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */
     if (meteringOn) metering_window(owner, &takenWindow, info.sampleRateHz);
+#ifndef MN_NO_WINDOW_EVENT
     /* the raw window (diagnostics) is built only for a listener */
     JsVar *listeners = jsvObjectGetChildIfExists(owner, JS_EVENT_PREFIX "window");
     if (listeners) {
@@ -533,6 +542,7 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
       jsvUnLock(w);
     }
     jsvUnLock(listeners);
+#endif
   }
   jsvUnLock(owner);
 }

@@ -3,7 +3,9 @@
 
 #include <math.h>
 
-static unsigned ring_index(double s) { return (unsigned)fmod(s, MT_PROFILE_SLOTS); }
+/* s is a whole slot number (floor of a time): s mod MT_PROFILE_SLOTS without libm's fmod
+ * (824 bytes of the meter image); exact while s < 2^52 / MT_PROFILE_SLOTS. */
+static unsigned ring_index(double s) { return (unsigned)(s - floor(s / MT_PROFILE_SLOTS) * MT_PROFILE_SLOTS); }
 
 static void store(mt_profile_t *p, double s, float w, uint8_t cov) {
   p->avgW[ring_index(s)] = w;

@@ -12,6 +12,38 @@
 #define M_PI 3.14159265358979323846
 #endif
 
+/*
+ * sin x and cos x for the two angles of a reading (2 pi / period: hundredths of a
+ * radian; the phase calibration: a few degrees), without libm's sin and cos, whose
+ * reduction of any double (the 1 200-digit 2/pi table and its arithmetic) is 4.9 KB of
+ * the meter image. Reduction by the nearest multiple of pi/2, which is subtracted in three
+ * parts (pi/2 = P1 + P2 + P3: P1 and P2 carry 33 bits each, so k P1 and k P2 are exact
+ * for |k| < 2^20), then the Taylor series to x^17 on |r| <= pi/4 (the first term left
+ * out is below 1e-16 relative). |x| >= 2^20 (no angle of a meter) gives NaN.
+ */
+#define MT_PIO2_1 0x1.921fb544p+0
+#define MT_PIO2_2 0x1.0b4611a6p-34
+#define MT_PIO2_3 0x1.3198a2e037073p-69
+static void sin_cos(double x, double *sinX, double *cosX) {
+  if (!(fabs(x) < 0x1p20)) {
+    *sinX = *cosX = NAN;
+    return;
+  }
+  const double k = floor(x * (2 / M_PI) + 0.5);
+  const double r = ((x - k * MT_PIO2_1) - k * MT_PIO2_2) - k * MT_PIO2_3;
+  const double r2 = r * r;
+  const double sr = r + r * r2 * (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040 + r2 * (1.0 / 362880 + r2 * (-1.0 / 39916800 +
+                    r2 * (1.0 / 6227020800.0 + r2 * (-1.0 / 1307674368000.0 + r2 * (1.0 / 355687428096000.0))))))));
+  const double cr = 1 + r2 * (-1.0 / 2 + r2 * (1.0 / 24 + r2 * (-1.0 / 720 + r2 * (1.0 / 40320 + r2 * (-1.0 / 3628800 +
+                    r2 * (1.0 / 479001600 + r2 * (-1.0 / 87178291200.0 + r2 * (1.0 / 20922789888000.0))))))));
+  switch ((int32_t)k & 3) {
+    case 0: *sinX = sr; *cosX = cr; break;
+    case 1: *sinX = cr; *cosX = -sr; break;
+    case 2: *sinX = -sr; *cosX = -cr; break;
+    default: *sinX = -cr; *cosX = sr; break;
+  }
+}
+
 /* The kernel's values as the window object carried them (float32 where it did). */
 static float group_lsb(uint32_t q16) { return (float)(q16 / 65536.0); }
 static float urms_lsb(uint32_t msQ8) { return (float)mt_sqrt(msQ8 / 256.0); }
@@ -84,9 +116,11 @@ void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions
   /* Fundamental reactive power from the one-sample-lagged products: for v = V sin(wn),
    * i = I sin(wn - theta), mean(v[n-1] i[n] - v[n] i[n-1]) = V I sin(theta) sin(w). */
   const double wRad = (2 * M_PI) / periodS;
-  const double q0 = ((double)w->sumVpI - (double)w->sumVIp) / (2 * n * sin(wRad));
+  double sinW, cosW, sph, cph;
+  sin_cos(wRad, &sinW, &cosW);
+  const double q0 = ((double)w->sumVpI - (double)w->sumVIp) / (2 * n * sinW);
   /* phase compensation: advance the current by phaseRad (S' = S e^{-j phi}) */
-  const double cph = cos(cal->phaseRad), sph = sin(cal->phaseRad);
+  sin_cos(cal->phaseRad, &sph, &cph);
   double pLsb2 = cph * p0 + sph * q0;
   const double qLsb2 = cph * q0 - sph * p0;
 

@@ -34,7 +34,14 @@ double mt_sqrt(double x) {
   uint64_t bits;
   memcpy(&bits, &x, sizeof bits);
   uint32_t e = (uint32_t)(bits >> 52); /* sign and biased exponent */
-  if (e == 0 || e >= 0x7ff) return sqrt(x); /* 0, subnormal, negative, inf, NaN */
+  if (e == 0 || e >= 0x7ff) {
+    /* The rare inputs answered as IEEE 754's sqrt does, without calling it: libm's sqrt
+     * is 480 bytes of the meter image for inputs a window never has. */
+    if (x == 0) return x;      /* +0, -0 */
+    if (!(x > 0)) return NAN;  /* negative, NaN */
+    if (e == 0x7ff) return x;  /* +inf */
+    return mt_sqrt(x * 0x1p108) * 0x1p-54; /* subnormal: scaled by an even power of two into the normal range, exactly */
+  }
   uint64_t m = (bits & 0x000fffffffffffffull) | 0x0010000000000000ull;
   int32_t E = (int32_t)e - 1075; /* x = m 2^E */
   if (E & 1) {

@@ -9,7 +9,7 @@ int64_t mn_signal_phys_to_raw(const mn_signal_t *s, double phys) {
   if (phys != phys) return 0; /* NaN: no reading */
   double factor = 1 / POW10[s->kind & 3u]; /* the same double as messages.ts's 1 / Math.pow(10, d) */
   double r = floor(phys / factor + 0.5);
-  double span = ldexp(1, s->length);
+  double span = (double)(1ull << s->length); /* 2^length exactly (length 1..32), without libm's ldexp (336 bytes of the meter image) */
   double lo = (s->kind & MN_SIG_SIGNED) ? -span / 2 : 0;
   double hi = ((s->kind & MN_SIG_SIGNED) ? span / 2 : span) - 1;
   return (int64_t)(r < lo ? lo : r > hi ? hi : r);

@@ -26,6 +26,8 @@ arm=(-std=c11 -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -Os -Wall -Wextra -Werror
 for f in drivers/*.c can/*.c adc/*.c meternetBoard.c jswrap/*.c; do
   if arm-none-eabi-gcc "${arm[@]}" -c "$f" -o "$out/x.o" 2>"$out/err"; then ok "arm-none-eabi-gcc $f"; else cat "$out/err"; bad "arm-none-eabi-gcc $f"; fi
 done
+# the meter images build MeterADC without its raw 'window' event (tools/firmware/imageFeatures.ts)
+if arm-none-eabi-gcc "${arm[@]}" -DMN_NO_WINDOW_EVENT -c jswrap/jswrap_meteradc.c -o "$out/x.o" 2>"$out/err"; then ok "arm-none-eabi-gcc -DMN_NO_WINDOW_EVENT jswrap/jswrap_meteradc.c"; else cat "$out/err"; bad "arm-none-eabi-gcc -DMN_NO_WINDOW_EVENT jswrap/jswrap_meteradc.c"; fi
 # SecOC (secoc/): the mbedtls API comes from Debian's headers here (libmbedtls-dev),
 # from Espruino's libs/crypto/mbedtls in the firmware; only the header is needed to compile.
 mkdir -p "$out/mbedinc" && ln -s /usr/include/mbedtls "$out/mbedinc/mbedtls"

@@ -6,8 +6,14 @@ import { meterKey } from "./kdf";
 
 /**
  * RFC 4493 section 4 examples 1-3 (both CMAC code paths) and one KDF
- * answer, on the device's native AES. Expected values: RFC 4493 and kdf.test.ts
+ * answer, on Espruino's require("crypto").AES. Expected values: RFC 4493 and kdf.test.ts
  * (python3-cryptography KBKDFCMAC).
+ *
+ * Not a *.kat.ts (so not in build/selftest.js): no firmware image has
+ * require("crypto").AES any more (tools/firmware/imageFeatures.ts, switches crypto:none
+ * and crypto:sha256); the device's CMAC is C (boards/STM32F107/secoc), checked against
+ * RFC 4493 by boards/STM32F107/test/secocTest.c on the host and under QEMU. cmac.test.ts
+ * runs these checks through the Espruino crypto shim.
  */
 export function registerKats(suite: KatSuite): void {
   suite.check("AES-CMAC RFC 4493 examples 1 and 2 (one native CBC call each)", () => {
