@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
   const fixture = existsSync(FIXTURE) ? JSON.parse(readFileSync(FIXTURE, "utf8")) : { results: {} };
   fixture.commands = fixture.commands || {};
   fixture.commands[bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
-  fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (boards/LINUX32.py: -Os, RELEASE=1), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed, up to 4095 keeps the 12-bit layout)";
+  fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (a scratch board file: -Os, RELEASE=1, the images' libraries, SPIFLASH_BASE=0 so function code stays in Storage as on the chip), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed: up to 4095 keeps the 13-byte layout; @12000 has 14-byte JsVars and 16-bit references, where strings and typed arrays take about 1 % fewer variables)";
   fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5)";
   for (const s of SCENARIOS) {
     if (only.length && !only.includes(s.name)) continue;
