@@ -39,9 +39,9 @@ echo "meter publish (7 answers signed and armed): $(( (m1 - m0) / n )) per publi
 echo "aggregator poll answer (remote frame sent + answer verified and handled): $(( (a1 - a0) / n )) per answer"
 if [ "${3:-}" != "--before" ] || [ -f "$src/bench/can/interp/aggLink.ts" ]; then
   # the whole CAN path of the aggregator, per second of device time with 64 meters
-  # The difference over a few seconds right after the warm-up is dominated by the
-  # interpreter's garbage collections as the heap fills (2 s measured 14.9 G per second
-  # against 1.8 G averaged over boot + 10 s): use AGG_LINK_S=10 or more for a rate.
+  # The difference over a few seconds right after the warm-up is not a rate: 2 s measured
+  # 14.9 G per second against 1.8 G averaged over boot + 10 s (not understood yet; garbage
+  # collection as the heap fills is the likely cause). Use AGG_LINK_S=10 or more.
   s=${AGG_LINK_S:-10}
   l0=$(count aggLink 0)
   echo "aggregator CAN path, 64 meters, boot + 10 s of device time: $l0"
