@@ -100,6 +100,12 @@ function measure(mains: Mains): void {
     if (billing && a.interval === "10min") billing.setAggregate(Date.now() / 1000, a as unknown as { [k: string]: number }, a.flagged, a.complete);
     print("aggregate " + a.interval + " V=" + a.vRmsV.toFixed(2) + "V I=" + a.iRmsA.toFixed(3) + "A P=" + a.pW.toFixed(1) + "W f=" + a.fHz.toFixed(3) + "Hz" + (a.flagged ? " FLAGGED" : ""));
   });
+  // A DMA transfer error stops sampling on the device: say so and start again a second later
+  // (the energy registers survive stop/start).
+  adc.on("error", (message) => {
+    print("meternet meter: " + message + "; restarting in 1 s");
+    setTimeout(() => { adc.start({ sampleRateHz: rateHz, nominalHz: mains.hz }); }, 1000);
+  });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: mains.hz });
   const saved = billing ? billing.energy() : null;

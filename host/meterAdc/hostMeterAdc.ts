@@ -73,6 +73,8 @@ export interface HostMeterAdcOptions {
   /** Duration of a fed block (a DMA half-buffer) at the start rate (default 0.01 s). */
   blockS?: number;
   counters?: AdcCounters;
+  /** Each MeterADC the bundle creates, for tests that inject what the hardware does (dmaError()). */
+  onCreate?: (adc: { dmaError(): void }) => void;
 }
 
 type Sub = { changed(): void; detach(): void };
@@ -102,9 +104,9 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
   };
   const clk = TIMER_CLOCK_HZ;
   const counters = opts.counters ?? { blocks: 0, windows: 0, kernelMs: 0 };
-  const EVENTS = ["window", "reading", "event", "aggregate"];
+  const EVENTS = ["window", "reading", "event", "aggregate", "error"];
   return class MeterADC {
-    private listeners: { [event: string]: ((x: unknown) => void)[] } = { window: [], reading: [], event: [], aggregate: [] };
+    private listeners: { [event: string]: ((x: unknown) => void)[] } = { window: [], reading: [], event: [], aggregate: [], error: [] };
     private metering: MeteringConfig | undefined;
     private chain: NativeChain | undefined;
     private sub: Sub | undefined;
@@ -113,7 +115,18 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
     private arr = 0;
     /** ARR waiting for the next block end; 0: none (as mn_adc_t.pendingArr). */
     private pendingArr = 0;
-    private s = { windows: 0, dropped: 0, blocks: 0 };
+    private s = { windows: 0, dropped: 0, blocks: 0, dmaErrors: 0 };
+
+    constructor() {
+      if (opts.onCreate) opts.onCreate(this);
+    }
+
+    /** A DMA transfer error, as the device's interrupt meets it: sampling stops, one 'error' event (jswrap_meteradc.c). */
+    dmaError(): void {
+      this.stop();
+      this.s.dmaErrors++;
+      this.emit("error", "MeterADC: DMA transfer error, sampling stopped: call start() again");
+    }
 
     on(event: string, cb: (x: never) => void): void {
       if (!EVENTS.includes(event)) fail(`MeterADC has no '${event}' event (only ${EVENTS.map((e) => `'${e}'`).join(", ")})`);
@@ -157,7 +170,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
     getStats(): object {
       const running = this.sub !== undefined;
       const sampleRateHz = running ? sampleClockRateMilliHz(clk, this.psc, this.arr) / 1000 : 0;
-      const st = { ...this.s, overruns: 0, running, sampleRateHz, missedBlocks: 0, lateBlocks: 0, dmaErrors: 0, kernelRestarts: 0 };
+      const st = { ...this.s, overruns: 0, running, sampleRateHz, missedBlocks: 0, lateBlocks: 0, kernelRestarts: 0 };
       return Object.assign(new rt.realm.Object(), st);
     }
 
@@ -200,7 +213,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       }
       let released = 0;
       const t0Ms = rt.clock.nowMs();
-      this.s = { windows: 0, dropped: 0, blocks: 0 };
+      this.s = { windows: 0, dropped: 0, blocks: 0, dmaErrors: this.s.dmaErrors };
       this.psc = timer.psc;
       this.arr = timer.arr;
       this.pendingArr = 0;
