@@ -238,6 +238,8 @@ try {
       await page.fill("#d-wh", "1200");
       await page.click("#defer button[type=submit]");
       await page.waitForSelector("text=/Decision #\\d+: Electric heater runs from/");
+      // the message comes with the POST's answer; the tables are redrawn from the API after it
+      await page.waitForFunction(() => /Planned runs[\s\S]*Electric heater[\s\S]*cheapest hours/.test(document.querySelector("main")?.textContent ?? ""));
       const text = (await page.textContent("main"))!;
       assert.match(text, /Planned runs[\s\S]*Electric heater[\s\S]*cheapest hours/);
       assert.match(text, /deferred run planned to start \d{4}-\d\d-\d\d \d\d:\d\d/);
