@@ -7,8 +7,8 @@
 
 #include "../meterKernel.h"
 #include "testSignal.h"
+#include "testCheck.h"
 
-static int passed, failed;
 static mk_kernel_t kern, k2; /* k2: a second kernel for tests that compare two feeds */
 static sig_t sig;
 /* 16 windows = 3.2 s; sized for the 64 KB of RAM under QEMU */
@@ -16,19 +16,6 @@ static sig_t sig;
 static mk_window_t wins[MAX_WINS];
 static int nWins;
 
-#define CHECK(cond, ...)                 \
-  do {                                   \
-    if (!(cond)) {                       \
-      printf("  check failed: " __VA_ARGS__); \
-      printf("\n");                      \
-      ok = 0;                            \
-    }                                    \
-  } while (0)
-
-static void report(const char *name, int ok) {
-  if (ok) passed++; else failed++;
-  printf("%s %s\n", ok ? "ok" : "FAIL", name);
-}
 
 static mk_config_t config(uint32_t fs, uint8_t fnom) {
   mk_config_t c;

@@ -12,24 +12,11 @@
 
 #include "../meterKernel.h"
 #include "testSignal.h"
+#include "testCheck.h"
 
-static int passed, failed;
 static mk_kernel_t kern;
 static sig_t sig;
 
-#define CHECK(cond, ...)                      \
-  do {                                        \
-    if (!(cond)) {                            \
-      printf("  check failed: " __VA_ARGS__); \
-      printf("\n");                           \
-      ok = 0;                                 \
-    }                                         \
-  } while (0)
-
-static void report(const char *name, int ok) {
-  if (ok) passed++; else failed++;
-  printf("%s %s\n", ok ? "ok" : "FAIL", name);
-}
 
 static const uint32_t rates[] = {1000, 4000, 8000, 12800, 25600, 44100, 48000, 51200, 102400};
 #define RATES (sizeof rates / sizeof rates[0])

@@ -8,29 +8,15 @@
 
 #include "../../kernel/meterKernel.h"
 #include "../../kernel/test/testSignal.h"
+#include "../../kernel/test/testCheck.h"
 #include "../mtChain.h"
 #include "../mtSqrt.h"
 
-static int passed, failed;
 static mk_kernel_t kern;
 static sig_t sig;
 static mt_chain_t chain;
 
-#define CHECK(cond, ...)                      \
-  do {                                        \
-    if (!(cond)) {                            \
-      printf("  check failed: " __VA_ARGS__); \
-      printf("\n");                           \
-      ok = 0;                                 \
-    }                                         \
-  } while (0)
 #define NEAR(a, b, tol) (fabs((a) - (b)) <= (tol))
-
-static void report(const char *name, int ok) {
-  if (ok) passed++;
-  else failed++;
-  printf("%s %s\n", ok ? "ok" : "FAIL", name);
-}
 
 /* What the sink saw. */
 #define MAX_OUT 40
