@@ -23,11 +23,8 @@ const CYRILLIC: Record<string, string> = { "В": "V", "в": "V", "А": "A", "а"
  * "В/кВ" (secondary volts / primary kilovolts): the values are in the first for S, the second for P.
  */
 export function siUnit(unit: string, ps?: "P" | "S"): { base: string; factor: number } {
-  const pair = /^([^/]+)\/([^/]+)$/.exec(unit.trim());
-  if (pair) {
-    const sec = siUnit(pair[1]!), pri = siUnit(pair[2]!);
-    if (sec.base === pri.base && ["V", "A"].includes(sec.base)) return ps === "P" ? pri : sec;
-  }
+  const pair = unitPair(unit);
+  if (pair) return ps === "P" ? pair.primary : pair.secondary;
   let u = unit.trim().normalize("NFC");
   // Decorations: "[kV]", "V rms", "Vrms", "kV(rms)", "V eff".
   u = u.replace(/^\[(.*)\]$/, "$1").replace(/\s*\(?\s*(rms|eff)\s*\)?$/i, "").trim();
@@ -56,11 +53,16 @@ export function siUnit(unit: string, ps?: "P" | "S"): { base: string; factor: nu
  * the first for the secondary side and the second for the primary.
  */
 export function ratingFactors(unit: string): { secondary: number; primary: number } {
-  const pair = /^([^/]+)\/([^/]+)$/.exec(unit.trim());
-  if (pair) {
-    const sec = siUnit(pair[1]!), pri = siUnit(pair[2]!);
-    if (sec.base === pri.base && ["V", "A"].includes(sec.base)) return { secondary: sec.factor, primary: pri.factor };
-  }
+  const pair = unitPair(unit);
+  if (pair) return { secondary: pair.secondary.factor, primary: pair.primary.factor };
   const f = siUnit(unit).factor;
   return { secondary: f, primary: f };
+}
+
+/** "В/кВ": the secondary and the primary unit of one voltage or current channel; null otherwise. */
+function unitPair(unit: string): { secondary: { base: string; factor: number }; primary: { base: string; factor: number } } | null {
+  const m = /^([^/]+)\/([^/]+)$/.exec(unit.trim());
+  if (!m) return null;
+  const secondary = siUnit(m[1]!), primary = siUnit(m[2]!);
+  return secondary.base === primary.base && ["V", "A"].includes(secondary.base) ? { secondary, primary } : null;
 }

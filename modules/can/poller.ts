@@ -375,16 +375,8 @@ export class Poller {
     h[k] = x;
   }
 
-  /** Waiting heap: entry at k moved earlier (decrease key). */
+  /** Waiting heap: entry at k moved earlier (decrease key): sifted up from where it is. */
   private up(k: number): void {
-    const i = this.heap[k];
-    let j = k;
-    while (j > 0) {
-      const p = (j - 1) >> 1;
-      if (!this.less(i, this.heap[p], false)) break;
-      this.heap[j] = this.heap[p];
-      j = p;
-    }
-    this.heap[j] = i;
+    this.put(this.heap, k, this.heap[k], false);
   }
 }

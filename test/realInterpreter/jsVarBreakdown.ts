@@ -15,13 +15,11 @@
  * to process.memory().usage; it says which names hold the memory. Never downloads; CI
  * does not run it.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { SCENARIOS } from "../../host/runtime/accounting/scenarios.ts";
-import { startInterpreter, writeFile } from "./measureJsVars.ts";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { bootScenario, startInterpreter } from "./measureJsVars.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [bin, name, topArg] = argv;
@@ -35,13 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
   const c = startInterpreter(bin, dir);
   try {
-    await c.waitFor(/\n>/, 0, 10000);
-    await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
-    for (const [file, value] of Object.entries(s.files)) await writeFile(c, file, JSON.stringify(value));
-    if (s.bundle) await writeFile(c, ".bootcde", readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1"));
-    const from = c.out().length;
-    c.send("load()");
-    const m = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, from, 20000);
+    const m = (await bootScenario(c, s)).boot;
     await new Promise((r) => setTimeout(r, 3000));
     const at = c.out().length;
     // one line per global, no variable of ours left behind (the bundle owns every short name)

@@ -78,22 +78,31 @@ export async function writeFile(c: Console, name: string, content: string): Prom
 export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string }
 export interface Measured { scenario: string; totalJsVars: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
 
+/**
+ * Writes a scenario's Storage as the espruino CLI would (the prelude as .boot0, its
+ * files, the bundle as .bootcde), then load()s it; resolves at the prelude's "@@MEM boot" line.
+ */
+export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: RegExpExecArray; bootFrom: number; bundleBytes: number }> {
+  await c.waitFor(/\n>/, 0, 10000);
+  await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
+  for (const [name, value] of Object.entries(s.files)) await writeFile(c, name, JSON.stringify(value));
+  let bundleBytes = 0;
+  if (s.bundle) {
+    const code = readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1");
+    bundleBytes = code.length;
+    await writeFile(c, ".bootcde", code);
+  }
+  const bootFrom = c.out().length;
+  c.send("load()");
+  const boot = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, bootFrom, 20000);
+  return { boot, bootFrom, bundleBytes };
+}
+
 export async function measure(bin: string, s: Scenario): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
   const c = startInterpreter(bin, dir);
   try {
-    await c.waitFor(/\n>/, 0, 10000);
-    await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
-    for (const [name, value] of Object.entries(s.files)) await writeFile(c, name, JSON.stringify(value));
-    let bundleBytes = 0;
-    if (s.bundle) {
-      const code = readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1");
-      bundleBytes = code.length;
-      await writeFile(c, ".bootcde", code);
-    }
-    const bootFrom = c.out().length;
-    c.send("load()");
-    const m = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, bootFrom, 20000);
+    const { boot: m, bootFrom, bundleBytes } = await bootScenario(c, s);
     const t0 = Date.now();
     const snapshots: Snapshot[] = [{ atS: 0, usage: Number(m[2]), free: Number(m[1]) }];
     for (const at of s.atS.filter((a) => a > 0)) {
