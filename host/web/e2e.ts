@@ -193,8 +193,8 @@ try {
       assert.equal(dst.stepS, 900);
       assert.equal(dst.eurMWh.length, 100, "25 hours of quarter hours");
       assert.ok(p.blocks.some((b) => b.startS === Date.parse("2026-10-25T23:00Z") / 1000 && b.eurMWh.length === 96));
-      const text = (await page.textContent("main"))!;
-      assert.match(text, /2026-10-25, every 15 minutes/);
+      // The page says "imported" first and then redraws from the API: wait for the redraw, not the message.
+      await page.waitForSelector("main h2:has-text('2026-10-25, every 15 minutes')", { timeout: 10000 });
       await page.click("details summary >> nth=0");
       await check(page, "prices", size, errors);
       const rows = await page.$$eval("details table tbody tr", (r) => r.map((x) => x.textContent));
