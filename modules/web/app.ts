@@ -16,8 +16,10 @@ export interface PageCtx {
   /** Latest /api/state (every page needs the site's zone and the load names). */
   state: () => Promise<ApiState>;
   go: (hash: string) => void;
-  /** Re-renders the current page (after an action). */
-  reload: () => void;
+  /** Re-renders the current page (after an action); resolves once it is redrawn, so a
+   * confirmation said after it sits beside the data it confirms, and a form is not
+   * replaced under the user's hands after they saw the message. */
+  reload: () => Promise<void>;
   /** Message at the top of the page: ok or error. */
   say: (text: string, error?: boolean) => void;
   /** Sets the data time shown under the heading. */

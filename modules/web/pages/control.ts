@@ -46,9 +46,12 @@ export function confirmDialog(question: string, yes: string): Promise<boolean> {
 async function act(c: PageCtx, path: string, body: unknown, done: string) {
   try {
     await post(path, body);
-    c.say(done);
-  } catch (e) { c.say((e as Error).message, true); }
-  c.reload();
+  } catch (e) {
+    c.say((e as Error).message, true);
+    return c.reload();
+  }
+  await c.reload();
+  c.say(done);
 }
 
 function switches(c: PageCtx, m: ApiMeter) {
@@ -79,9 +82,9 @@ export const control: Page = {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const v = Object.fromEntries(new FormData(form as HTMLFormElement)) as Record<string, string>;
-      post<{ id: number; startS: number | null; costEur: string | null }>("/api/defer", { a: +v.a, dur: +v.dur, wh: +v.wh, by: v.by, mode: v.mode }).then((r) => {
+      post<{ id: number; startS: number | null; costEur: string | null }>("/api/defer", { a: +v.a, dur: +v.dur, wh: +v.wh, by: v.by, mode: v.mode }).then(async (r) => {
+        await c.reload();
         c.say("Decision #" + r.id + ": " + name(+v.a) + " runs from " + (r.startS ? dateTime(r.startS) : "?") + " (" + v.mode + " window before " + v.by.replace("T", " ") + ")" + (r.costEur ? ", expected cost " + roundText(r.costEur, 2) + " EUR" : ""));
-        c.reload();
       }, (x) => c.say((x as Error).message, true));
     });
     return [

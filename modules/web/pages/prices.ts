@@ -49,8 +49,9 @@ export const prices: Page = {
       e.preventDefault();
       try {
         await post("/api/prices", body);
-        c.say("Prices imported: " + info.textContent);
-        c.reload();
+        const what = info.textContent;
+        await c.reload();
+        c.say("Prices imported: " + what);
       } catch (x) { err.textContent = (x as Error).message; err.hidden = false; }
     });
     return [...out, h("h2", null, "Import prices"), form];
