@@ -140,6 +140,22 @@ try {
     assert.equal((await post("/api/load", { a: 1, do: "auto" })).status, 401, "logged out");
   });
 
+  await step("a guesser is slowed, the owner's browser still logs in (device token; the bundle has no client address)", async () => {
+    const login = (password: string, device?: string) => fetch(base + "/api/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "admin", password, device }) });
+    const first = await login("pw");
+    assert.equal(first.status, 200);
+    const device = ((await first.json()) as { device: string }).device;
+    assert.match(device, /^[0-9a-f]{16}\.[0-9a-f]{32}$/);
+    for (let i = 0; i < 6; i++) await login("guess" + i);
+    const g = await login("pw");
+    assert.equal(g.status, 429, "the guesser's own entry waits, even with the right password");
+    assert.ok(+g.headers.get("retry-after")! >= 1);
+    assert.equal((await login("pw", device.slice(0, 17) + "0".repeat(32))).status, 429, "a forged token shares the guesser's entry");
+    const o = await login("pw", device);
+    assert.equal(o.status, 200, "the owner's browser, with its token, is not locked out");
+    assert.equal(((await o.json()) as { device: string }).device, device, "the token is kept");
+  });
+
   await step("memory estimate of the aggregator's data", () => {
     // process.memory()'s estimate prices every reachable function's source as RAM, as
     // if the code were uploaded to RAM; from Storage (.bootcde) Espruino keeps function

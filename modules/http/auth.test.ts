@@ -58,6 +58,24 @@ test("lockout per client: one address waiting leaves the others alone; the table
   assert.ok(a.ck.length <= 8, "at most CLIENTS tracked");
 });
 
+test("device tokens: the owner's browser keeps its own failure count; forged tokens and a new password fall back to the address", () => {
+  const salt = "0123456789abcdef";
+  const a = new Auth(nodeHash, { user: "admin", saltHex: hex(salt), hashHex: passwordHash(nodeHash, salt, "pw", 2), iterations: 2, sessionS: 60, maxFailures: 3, lockS: 60 });
+  const tok = a.deviceToken();
+  assert.match(tok, /^[0-9a-f]{16}\.[0-9a-f]{32}$/);
+  const owner = a.clientKey(tok, "");
+  assert.equal(owner, "d" + tok.slice(0, 16));
+  assert.equal(a.clientKey(tok.slice(0, 17) + "0".repeat(32), ""), "", "forged MAC");
+  assert.equal(a.clientKey("garbage", "10.0.0.9"), "10.0.0.9", "no token: the address");
+  for (let i = 0; i < 5; i++) a.login("admin", "x", 100, a.clientKey("", ""));
+  assert.equal(a.login("admin", "pw", 100, ""), LOGIN_LOCKED, "the guesser waits");
+  assert.equal(typeof a.login("admin", "pw", 100, owner), "string", "the owner does not");
+  for (let i = 0; i < 3; i++) a.login("admin", "x", 100, owner);
+  assert.equal(a.login("admin", "pw", 100, owner), LOGIN_LOCKED, "a token's own failures still count");
+  a.setPassword("admin", "a new password");
+  assert.equal(a.clientKey(tok, ""), "", "a new password revokes every token");
+});
+
 test("first run: no password, nobody logs in; setPassword makes a salted hash and logs everyone out", () => {
   const a = new Auth(nodeHash, { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 60, maxFailures: 5, lockS: 300 });
   assert.equal(a.firstRun(), true);

@@ -8,9 +8,15 @@
  * Lockout per client: each client (its address) gets maxFailures free tries, then a
  * delay that doubles with each further failure (1, 2, 4 ... s, at most lockS), so a
  * guesser is slowed while the owner, from another address, still logs in. CLIENTS
- * clients are tracked; a new one takes the entry whose delay ends first. Where the
- * platform does not tell the address (Espruino's http does not), every client shares
- * the entry "" and the delay is global again, but grows from 1 s instead of a fixed lock.
+ * clients are tracked; a new one takes the entry whose delay ends first.
+ *
+ * Espruino's http does not tell the address, so on the device a client is known by a
+ * device token instead (OWASP's "device cookie"): a login that succeeds gives the
+ * browser a token it sends with later logins, and the failures of a browser that
+ * shows an authentic token are counted apart from everyone else's. A guesser without
+ * one shares the entry "" (or its address on the host) and slows only itself; the
+ * owner's browser logs in. The token is keyed by the password hash, so a new
+ * password revokes every token, and it opens nothing: it only picks the lockout entry.
  *
  * First run: with no password set (hashHex ""), nobody can log in and setPassword()
  * may be called once by anyone who reaches the device; after that only a session can.
@@ -62,6 +68,22 @@ export class Auth {
     if (this.cu[i] > nowS) return i; // every entry waits: share the one ending first
     this.ck[i] = client; this.cf[i] = 0; this.cu[i] = 0;
     return i;
+  }
+
+  private deviceMac(nonce: string): string {
+    return hex(hmacSha256(this.h, this.cfg.hashHex, "device" + nonce)).slice(0, 32);
+  }
+
+  /** A new device token for a browser that has just logged in. */
+  deviceToken(): string {
+    const n = hex(this.h.random(8));
+    return n + "." + this.deviceMac(n);
+  }
+
+  /** The lockout key of a login: "d" + the token's nonce when the token is authentic, else the address ("" where unknown). */
+  clientKey(device: string, address: string): string {
+    const p = device.split(".");
+    return p.length === 2 && p[0].length === 16 && !this.firstRun() && sameText(this.deviceMac(p[0]), p[1]) ? "d" + p[0] : address;
   }
 
   /** Seconds this client must wait before its next try (0: it may try now). */

@@ -22,20 +22,25 @@ function text(f: { [k: string]: unknown }, k: string): string {
   return v as string;
 }
 
-/** {user, password}: 200 with the session cookie and CSRF token, 401, or 429 with Retry-After. */
+/**
+ * {user, password, device?}: 200 with the session cookie, the CSRF token and the
+ * browser's device token (auth.ts: its failures are counted apart), 401, or 429 with Retry-After.
+ */
 export function login(app: WebApp, c: Ctx): Reply {
   const f = jsonBody(c.headers, c.body);
-  const t = app.auth.login(text(f, "user"), text(f, "password"), c.nowS, c.client);
+  const device = typeof f.device === "string" ? f.device : "";
+  const who = app.auth.clientKey(device, c.client);
+  const t = app.auth.login(text(f, "user"), text(f, "password"), c.nowS, who);
   if (t === LOGIN_LOCKED) {
-    const w = app.auth.waitS(c.client, c.nowS);
+    const w = app.auth.waitS(who, c.nowS);
     return problem(429, "too many failures: try again in " + w + " s", undefined, { "Retry-After": "" + w });
   }
   if (typeof t === "number") {
-    const w = app.auth.waitS(c.client, c.nowS);
+    const w = app.auth.waitS(who, c.nowS);
     return problem(401, app.auth.firstRun() ? "no password is set yet: set one first" : "wrong user or password" + (w ? "; next try in " + w + " s" : ""), "password");
   }
   const nonce = app.auth.check(t, c.nowS);
-  return json({ ok: true, csrf: app.auth.csrf(nonce) }, cookieOf(t, app.auth.cfg.sessionS));
+  return json({ ok: true, csrf: app.auth.csrf(nonce), device: who[0] === "d" ? device : app.auth.deviceToken() }, cookieOf(t, app.auth.cfg.sessionS));
 }
 
 export function logout(app: WebApp, c: Ctx): Reply {

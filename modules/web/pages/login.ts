@@ -8,7 +8,11 @@ function field(id: string, label: string, attrs: Record<string, string | boolean
 }
 
 async function signIn(c: PageCtx, user: string, password: string) {
-  const r = await post<{ csrf: string }>("/api/login", { user, password });
+  // The device token keeps this browser's failed tries apart from a guesser's (auth.ts).
+  let device = "";
+  try { device = localStorage.getItem("meternet.device") || ""; } catch (e) { /* storage off: shares the lockout */ }
+  const r = await post<{ csrf: string; device: string }>("/api/login", { user, password, device });
+  try { localStorage.setItem("meternet.device", r.device); } catch (e) { /* storage off */ }
   session.csrf = r.csrf;
   c.go("#/control");
 }
