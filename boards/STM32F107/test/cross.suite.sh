@@ -31,7 +31,7 @@ if arm-none-eabi-gcc "${arm[@]}" -DMN_NO_WINDOW_EVENT -c jswrap/jswrap_meteradc.
 # SecOC (secoc/): the mbedtls API comes from Debian's headers here (libmbedtls-dev),
 # from Espruino's libs/crypto/mbedtls in the firmware; only the header is needed to compile.
 mkdir -p "$out/mbedinc" && ln -s /usr/include/mbedtls "$out/mbedinc/mbedtls"
-for f in secoc/*.c; do
+for f in secoc/*.c ota/*.c; do
   if arm-none-eabi-gcc "${arm[@]}" -I"$out/mbedinc" -c "$f" -o "$out/$(basename "${f%.c}").o" 2>"$out/err"; then
     ok "arm-none-eabi-gcc $f ($(arm-none-eabi-size "$out/$(basename "${f%.c}").o" | tail -1 | awk '{print "text " $1 ", data " $2 ", bss " $3}'))"
   else cat "$out/err"; bad "arm-none-eabi-gcc $f"; fi

@@ -51,6 +51,13 @@ if "$CC" "${CFLAGS[@]}" -o "$out/secocTest" test/secocTest.c secoc/cmac.c secoc/
 else
   cat "$out/secocTest.err"; echo "secocTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
 fi
+# OTA (ota/): ISO 15765-2 framing, the manifest under per-meter keys, the chunk receiver; SHA-256 and AES from libmbedcrypto.
+if "$CC" "${CFLAGS[@]}" -o "$out/otaTest" test/otaTest.c ota/isotp.c ota/otaManifest.c ota/otaReceiver.c ota/otaSha256Mbedtls.c \
+     secoc/cmac.c secoc/aesMbedtls.c -lcmocka -lmbedcrypto 2>"$out/otaTest.err"; then
+  cmocka_run otaTest "$out/otaTest"
+else
+  cat "$out/otaTest.err"; echo "otaTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
+fi
 adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)
 # The sampler as each meter image builds it: 50 Hz (METERNET_F107, 1024-point kernel)

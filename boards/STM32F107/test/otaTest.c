@@ -1,0 +1,376 @@
+/*
+ * The OTA C (ota/): SHA-256 against FIPS 180-2's examples, ISO 15765-2 framing
+ * (single, first, consecutive and flow-control frames, block size, STmin, WAIT,
+ * overflow, sequence errors, timeouts), the manifest's checks cause by cause under
+ * per-meter keys, and the receiver: chunks in any order with losses and duplicates,
+ * repair runs from the status report, the staged image's hash, resume and restart.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../ota/isotp.h"
+#include "../ota/otaManifest.h"
+#include "../ota/otaReceiver.h"
+#include "../ota/otaSha256.h"
+#include "../secoc/cmac.h"
+
+static void assert_hex(const uint8_t *b, size_t n, const char *expected) {
+  char s[80] = {0};
+  for (size_t i = 0; i < n; i++) snprintf(s + 2 * i, 3, "%02x", b[i]);
+  assert_string_equal(s, expected);
+}
+
+static void sha256_fips180_examples(void **state) {
+  (void)state;
+  uint8_t d[32];
+  mn_sha256_t *h = mn_sha256_start();
+  mn_sha256_update(h, (const uint8_t *)"abc", 3);
+  mn_sha256_finish(h, d);
+  assert_hex(d, 32, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  h = mn_sha256_start();
+  mn_sha256_update(h, (const uint8_t *)two, 20); /* in pieces: the receiver hashes in blocks */
+  mn_sha256_update(h, (const uint8_t *)two + 20, strlen(two) - 20);
+  mn_sha256_finish(h, d);
+  assert_hex(d, 32, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* ---- ISO 15765-2 ---- */
+
+typedef struct {
+  uint8_t f[600][8];
+  int n;
+  int refuse; /* refuse sends while > 0 */
+} wire_t;
+
+static int capture(void *ctx, const uint8_t frame[8]) {
+  wire_t *w = ctx;
+  if (w->refuse > 0) { w->refuse--; return -1; }
+  memcpy(w->f[w->n++], frame, 8);
+  return 0;
+}
+
+static void isotp_single_frame(void **state) {
+  (void)state;
+  wire_t w = {0};
+  uint8_t buf[64];
+  mn_isotp_t t;
+  mn_isotp_init(&t, buf, sizeof buf, 0, 0, capture, &w);
+  const uint8_t msg[3] = {0x02, 0xAA, 0xBB};
+  assert_int_equal(mn_isotp_send(&t, msg, 3, 0), 1);
+  assert_int_equal(w.n, 1);
+  assert_hex(w.f[0], 8, "0302aabbcccccccc"); /* PCI 0x03, padded with 0xCC */
+  assert_int_equal(mn_isotp_rx(&t, w.f[0], 8, 0), 3);
+  assert_memory_equal(buf, msg, 3);
+  const uint8_t zero[8] = {0x00, 1, 2, 3, 4, 5, 6, 7}, eight[8] = {0x08, 1, 2, 3, 4, 5, 6, 7}, shortDlc[3] = {0x05, 1, 2};
+  assert_int_equal(mn_isotp_rx(&t, zero, 8, 0), MN_ISOTP_E_FRAME);
+  assert_int_equal(mn_isotp_rx(&t, eight, 8, 0), MN_ISOTP_E_FRAME);
+  assert_int_equal(mn_isotp_rx(&t, shortDlc, 3, 0), MN_ISOTP_E_FRAME);
+  assert_int_equal(t.errors[-MN_ISOTP_E_FRAME - 1], 3);
+}
+
+/* Two channels wired back to back: what one sends, the other receives. */
+static void pump(mn_isotp_t *a, wire_t *wa, int *fromA, mn_isotp_t *b, wire_t *wb, int *fromB, uint32_t now, int *gotB) {
+  while (*fromA < wa->n || *fromB < wb->n) {
+    while (*fromA < wa->n) {
+      int r = mn_isotp_rx(b, wa->f[(*fromA)++], 8, now);
+      if (r > 0) *gotB = r;
+    }
+    while (*fromB < wb->n) mn_isotp_rx(a, wb->f[(*fromB)++], 8, now);
+    mn_isotp_poll(a, now);
+  }
+}
+
+static void isotp_multi_frame_with_block_size_and_wrap(void **state) {
+  (void)state;
+  static wire_t wa, wb;
+  memset(&wa, 0, sizeof wa);
+  memset(&wb, 0, sizeof wb);
+  uint8_t bufA[16], bufB[400], msg[300];
+  for (unsigned i = 0; i < sizeof msg; i++) msg[i] = (uint8_t)(i * 7 + 1);
+  mn_isotp_t a, b;
+  mn_isotp_init(&a, bufA, sizeof bufA, 0, 0, capture, &wa);
+  mn_isotp_init(&b, bufB, sizeof bufB, 4, 0, capture, &wb); /* FC every 4 consecutive frames */
+  assert_int_equal(mn_isotp_send(&a, msg, 300, 0), 0);
+  assert_hex(wa.f[0], 8, "112c01080f161d24"); /* FF: 0x1 | length 0x12C, then 6 bytes */
+  int fromA = 0, fromB = 0, got = 0;
+  pump(&a, &wa, &fromA, &b, &wb, &fromB, 0, &got);
+  assert_int_equal(got, 300);
+  assert_memory_equal(bufB, msg, 300);
+  /* 1 FF + ceil(294/7) = 42 CFs; the receiver sent FC after the FF and after every 4 CFs but the last block */
+  assert_int_equal(wa.n, 43);
+  assert_int_equal(wb.n, 1 + 41 / 4);
+  assert_int_equal(wa.f[16][0], 0x20); /* the 16th CF's sequence number wrapped to 0 */
+  assert_int_equal(wa.f[15][0], 0x2F);
+}
+
+static void isotp_errors_sequence_overflow_timeout(void **state) {
+  (void)state;
+  wire_t w = {0};
+  uint8_t buf[20];
+  mn_isotp_t t;
+  mn_isotp_init(&t, buf, sizeof buf, 0, 0, capture, &w);
+  const uint8_t ff[8] = {0x10, 20, 1, 2, 3, 4, 5, 6}, cf1[8] = {0x21, 7, 8, 9, 10, 11, 12, 13}, cf3[8] = {0x23, 0, 0, 0, 0, 0, 0, 0};
+  assert_int_equal(mn_isotp_rx(&t, ff, 8, 0), 0);
+  assert_hex(w.f[0], 8, "300000cccccccccc"); /* FC CTS, BS 0, STmin 0 */
+  assert_int_equal(mn_isotp_rx(&t, cf1, 8, 5), 0);
+  assert_int_equal(mn_isotp_rx(&t, cf3, 8, 6), MN_ISOTP_E_SN);
+  assert_int_equal(mn_isotp_rx(&t, cf1, 8, 7), MN_ISOTP_E_UNEXPECTED); /* dropped: no message in progress */
+  const uint8_t big[8] = {0x10, 21, 1, 2, 3, 4, 5, 6};
+  assert_int_equal(mn_isotp_rx(&t, big, 8, 10), MN_ISOTP_E_OVERFLOW);
+  assert_hex(w.f[1], 8, "320000cccccccccc"); /* FC overflow */
+  assert_int_equal(mn_isotp_rx(&t, ff, 8, 100), 0);
+  mn_isotp_poll(&t, 100 + MN_ISOTP_TIMEOUT_MS + 1); /* N_Cr expires */
+  assert_int_equal(t.errors[-MN_ISOTP_E_TIMEOUT - 1], 1);
+  assert_int_equal(mn_isotp_rx(&t, cf1, 8, 1200), MN_ISOTP_E_UNEXPECTED);
+}
+
+static void isotp_sender_wait_stmin_overflow_and_timeout(void **state) {
+  (void)state;
+  static wire_t w;
+  memset(&w, 0, sizeof w);
+  uint8_t buf[8], msg[30] = {0};
+  mn_isotp_t t;
+  mn_isotp_init(&t, buf, sizeof buf, 0, 0, capture, &w);
+  assert_int_equal(mn_isotp_send(&t, msg, 30, 0), 0);
+  assert_int_equal(mn_isotp_send(&t, msg, 30, 0), MN_ISOTP_E_BUSY);
+  const uint8_t wait[3] = {0x31, 0, 0}, cts[3] = {0x30, 0, 10}, ovf[3] = {0x32, 0, 0};
+  assert_int_equal(mn_isotp_rx(&t, wait, 3, 500), 0);
+  assert_int_equal(mn_isotp_poll(&t, 1400), 0); /* WAIT renewed N_Bs from 500 */
+  assert_int_equal(mn_isotp_rx(&t, cts, 3, 1400), 0);
+  assert_int_equal(mn_isotp_poll(&t, 1400), 0);
+  assert_int_equal(w.n, 2); /* FF, CF1; STmin 10 ms holds CF2 */
+  assert_int_equal(mn_isotp_poll(&t, 1409), 0);
+  assert_int_equal(w.n, 2);
+  w.refuse = 1; /* mailbox full: kept for the next poll, not lost */
+  assert_int_equal(mn_isotp_poll(&t, 1410), 0);
+  assert_int_equal(w.n, 2);
+  assert_int_equal(mn_isotp_poll(&t, 1411), 0);
+  assert_int_equal(w.n, 3);
+  assert_int_equal(mn_isotp_poll(&t, 1421), 0); /* CF3, 10 ms after the late CF2 */
+  assert_int_equal(w.n, 4);
+  assert_int_equal(mn_isotp_poll(&t, 1431), 1); /* 30 = 6 + 7 + 7 + 7 + 3: CF4 ends it */
+  assert_int_equal(w.n, 5);
+  assert_int_equal(w.f[4][0], 0x24);
+  assert_int_equal(mn_isotp_send(&t, msg, 30, 2000), 0);
+  assert_int_equal(mn_isotp_rx(&t, ovf, 3, 2000), MN_ISOTP_E_PEER);
+  assert_int_equal(mn_isotp_send(&t, msg, 30, 3000), 0);
+  assert_int_equal(mn_isotp_poll(&t, 3000 + MN_ISOTP_TIMEOUT_MS + 1), MN_ISOTP_E_TIMEOUT);
+  assert_int_equal(mn_isotp_stmin_ms(0xF3), 1);
+  assert_int_equal(mn_isotp_stmin_ms(0x80), 127);
+}
+
+/* ---- manifest ---- */
+
+static uint8_t master[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+static mn_ota_manifest_t goodManifest(uint8_t address, uint32_t counter, uint32_t size) {
+  mn_ota_manifest_t m = {0};
+  m.image = MN_OTA_IMAGE_METER50;
+  m.chunkBytes = MN_OTA_CHUNK_BYTES;
+  m.tag = 0x5A;
+  m.address = address;
+  m.version = 7;
+  m.counter = counter;
+  m.sizeBytes = size;
+  return m;
+}
+
+static void manifest_checks_each_cause(void **state) {
+  (void)state;
+  uint8_t k3[16], k4[16], w[MN_OTA_MANIFEST_BYTES], bad[MN_OTA_MANIFEST_BYTES];
+  mn_secoc_meter_key(master, 3, k3);
+  mn_secoc_meter_key(master, 4, k4);
+  mn_ota_manifest_t m = goodManifest(3, 10, 1000), got;
+  memset(m.sha256, 0xAB, 32);
+  assert_int_equal(mn_ota_manifest_make(&m, k3, w), 0);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, MN_OTA_IMAGE_METER50, 9, 20480, &got), MN_OTA_OK);
+  assert_memory_equal(&got, &m, sizeof m);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w - 1, k3, 3, 1, 9, 20480, &got), MN_OTA_R_FORMAT);
+  memcpy(bad, w, sizeof w); bad[0] = 'X';
+  assert_int_equal(mn_ota_manifest_check(bad, sizeof w, k3, 3, 1, 9, 20480, &got), MN_OTA_R_FORMAT);
+  memcpy(bad, w, sizeof w); bad[30] ^= 1; /* one bit of the digest */
+  assert_int_equal(mn_ota_manifest_check(bad, sizeof w, k3, 3, 1, 9, 20480, &got), MN_OTA_R_MAC);
+  /* meter 4 cannot use meter 3's manifest, and meter 3's key cannot sign for meter 4 */
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k4, 4, 1, 9, 20480, &got), MN_OTA_R_MAC);
+  mn_ota_manifest_t for4 = goodManifest(4, 10, 1000);
+  assert_int_equal(mn_ota_manifest_make(&for4, k3, w), 0);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k4, 4, 1, 9, 20480, &got), MN_OTA_R_MAC);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, 1, 9, 20480, &got), MN_OTA_R_ADDRESS);
+  assert_int_equal(mn_ota_manifest_make(&m, k3, w), 0);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, 1, 10, 20480, &got), MN_OTA_R_ROLLBACK);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, MN_OTA_IMAGE_METER60, 9, 20480, &got), MN_OTA_R_IMAGE);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, 1, 9, 999, &got), MN_OTA_R_SIZE);
+  m.sizeBytes = 0;
+  assert_int_equal(mn_ota_manifest_make(&m, k3, w), 0);
+  assert_int_equal(mn_ota_manifest_check(w, sizeof w, k3, 3, 1, 9, 20480, &got), MN_OTA_R_SIZE);
+}
+
+/* ---- receiver over a staging space in RAM ---- */
+
+typedef struct {
+  uint8_t mem[MN_OTA_MAX_BYTES];
+  int failWrites;
+  unsigned erases, writes;
+} flash_t;
+
+static int fErase(void *c, uint32_t n) { flash_t *f = c; f->erases++; memset(f->mem, 0xFF, n); return 0; }
+static int fWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
+  flash_t *f = c;
+  if (f->failWrites > 0) { f->failWrites--; return -1; }
+  for (uint32_t i = 0; i < n; i++) assert_int_equal(f->mem[off + i], 0xFF); /* flash: each byte programmed once after erase */
+  memcpy(f->mem + off, d, n);
+  f->writes++;
+  return 0;
+}
+static int fRead(void *c, uint32_t off, uint8_t *d, uint32_t n) { flash_t *f = c; memcpy(d, f->mem + off, n); return 0; }
+
+static uint32_t rng = 12345;
+static uint32_t next(void) { rng = rng * 1103515245u + 12345u; return rng >> 8; }
+
+static void chunkFrame(const uint8_t *image, uint32_t size, unsigned index, uint8_t tag, uint16_t *id, uint8_t d[8]) {
+  *id = (uint16_t)(MN_OTA_CHUNK_ID_BASE | (index & 0x3F));
+  d[0] = (uint8_t)(index >> 6);
+  d[1] = tag;
+  memset(d + 2, 0xEE, 6);
+  uint32_t off = index * MN_OTA_CHUNK_BYTES;
+  memcpy(d + 2, image + off, size - off < 6 ? size - off : 6);
+}
+
+static void receiver_broadcast_with_losses_then_repair(void **state) {
+  (void)state;
+  static flash_t fl;
+  static uint8_t image[20000];
+  memset(&fl, 0, sizeof fl);
+  for (unsigned i = 0; i < sizeof image; i++) image[i] = (uint8_t)next();
+  const uint32_t size = 19997; /* a partial last chunk */
+  mn_ota_staging_t st = {fErase, fWrite, fRead, &fl, 20480};
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+  mn_secoc_meter_key(master, 9, k);
+  mn_ota_manifest_t m = goodManifest(9, 3, size);
+  mn_sha256_t *h = mn_sha256_start();
+  mn_sha256_update(h, image, size);
+  mn_sha256_finish(h, m.sha256);
+  mn_ota_manifest_make(&m, k, w);
+  static mn_ota_rx_t r;
+  mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  uint16_t id;
+  uint8_t d[8];
+  chunkFrame(image, size, 0, 0x5A, &id, d);
+  assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), -1); /* before any manifest: stray */
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  assert_int_equal(r.storedCounter, 3);
+  assert_int_equal(r.total, 3333);
+  /* one broadcast pass in order with 5 % lost, plus a stray of another transfer */
+  for (unsigned i = 0; i < r.total; i++) {
+    if (next() % 100 < 5) continue;
+    chunkFrame(image, size, i, 0x5A, &id, d);
+    assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), 0);
+  }
+  chunkFrame(image, size, 5, 0x77, &id, d);
+  assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), -1);
+  assert_int_equal(r.state, MN_OTA_RECEIVING);
+  /* repair rounds: read the runs from the status report, resend them in reverse order twice (duplicates) */
+  int rounds = 0, done = 0;
+  while (!done && rounds < 10) {
+    uint8_t s[256];
+    size_t n = mn_ota_rx_status(&r, s, sizeof s);
+    assert_int_equal(s[0], MN_OTA_RECEIVING);
+    assert_true(n >= 12 && (n - 12) / 4 == s[10]);
+    rounds++;
+    for (int k2 = s[10] - 1; k2 >= 0 && !done; k2--) {
+      unsigned first = ((unsigned)s[12 + 4 * k2] << 8) | s[13 + 4 * k2], count = ((unsigned)s[14 + 4 * k2] << 8) | s[15 + 4 * k2];
+      for (unsigned i = first; i < first + count && !done; i++) {
+        chunkFrame(image, size, i, 0x5A, &id, d);
+        int v = mn_ota_rx_chunk(&r, id, d, 8);
+        assert_true(v == 0 || v == 1);
+        if (v == 1) done = 1;
+        else assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), 2);
+      }
+    }
+  }
+  assert_true(done);
+  assert_true(rounds >= 2); /* a 256-byte report holds 61 runs: 5 % lost needs more than one round */
+  assert_int_equal(r.state, MN_OTA_VERIFIED);
+  assert_memory_equal(fl.mem, image, size);
+  assert_true(r.duplicates > 0);
+  uint8_t s[16];
+  assert_int_equal(mn_ota_rx_status(&r, s, sizeof s), 12);
+  assert_hex(s, 12, "0200000000030d050d050000"); /* VERIFIED, no cause, counter 3, 3333 of 3333, no runs */
+}
+
+static void receiver_hash_resume_restart_and_staging_failure(void **state) {
+  (void)state;
+  static flash_t fl;
+  memset(&fl, 0, sizeof fl);
+  uint8_t image[100];
+  for (unsigned i = 0; i < sizeof image; i++) image[i] = (uint8_t)i;
+  mn_ota_staging_t st = {fErase, fWrite, fRead, &fl, 20480};
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES], w2[MN_OTA_MANIFEST_BYTES];
+  mn_secoc_meter_key(master, 1, k);
+  mn_ota_manifest_t m = goodManifest(1, 5, sizeof image);
+  mn_sha256_t *h = mn_sha256_start();
+  mn_sha256_update(h, image, sizeof image);
+  mn_sha256_finish(h, m.sha256);
+  mn_ota_manifest_make(&m, k, w);
+  static mn_ota_rx_t r;
+  mn_ota_rx_init(&r, k, 1, MN_OTA_IMAGE_METER50, 4, &st);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  uint16_t id;
+  uint8_t d[8];
+  for (unsigned i = 0; i < 10; i++) { chunkFrame(image, sizeof image, i, 0x5A, &id, d); mn_ota_rx_chunk(&r, id, d, 8); }
+  /* the same manifest again resumes: nothing erased, the 10 chunks kept */
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  assert_int_equal(fl.erases, 1);
+  assert_int_equal(r.have, 10);
+  /* a flash write that fails leaves the chunk missing, counted */
+  fl.failWrites = 1;
+  chunkFrame(image, sizeof image, 10, 0x5A, &id, d);
+  assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), -2);
+  assert_int_equal(r.refused[MN_OTA_R_STAGING], 1);
+  assert_int_equal(r.have, 10);
+  /* a corrupted chunk: the image completes and fails its hash */
+  chunkFrame(image, sizeof image, 10, 0x5A, &id, d);
+  d[4] ^= 0x40;
+  assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), 0);
+  for (unsigned i = 11; i < 17; i++) { chunkFrame(image, sizeof image, i, 0x5A, &id, d); assert_int_equal(mn_ota_rx_chunk(&r, id, d, 8), i == 16 ? 1 : 0); }
+  assert_int_equal(r.state, MN_OTA_FAILED);
+  assert_int_equal(r.lastCause, MN_OTA_R_HASH);
+  /* the replayed old manifest is refused now; a new one (higher counter) starts over */
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK); /* same transfer: resume (reports FAILED) */
+  assert_int_equal(r.state, MN_OTA_FAILED);
+  m.counter = 6;
+  mn_ota_manifest_make(&m, k, w2);
+  assert_int_equal(mn_ota_rx_manifest(&r, w2, sizeof w2), MN_OTA_OK);
+  assert_int_equal(r.state, MN_OTA_RECEIVING);
+  assert_int_equal(r.have, 0);
+  assert_int_equal(fl.erases, 2);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_R_ROLLBACK);
+  for (unsigned i = 0; i < 17; i++) { chunkFrame(image, sizeof image, i, 0x5A, &id, d); mn_ota_rx_chunk(&r, id, d, 8); }
+  assert_int_equal(r.state, MN_OTA_VERIFIED);
+  /* chunks beyond the image, of a wrong length or outside the bulk class are strays */
+  uint32_t stray = r.stray;
+  chunkFrame(image, sizeof image, 0, 0x5A, &id, d);
+  assert_int_equal(mn_ota_rx_chunk(&r, id, d, 7), -1);
+  assert_int_equal(mn_ota_rx_chunk(&r, 0x180, d, 8), -1);
+  assert_int_equal(r.stray, stray + 2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(sha256_fips180_examples),
+    cmocka_unit_test(isotp_single_frame),
+    cmocka_unit_test(isotp_multi_frame_with_block_size_and_wrap),
+    cmocka_unit_test(isotp_errors_sequence_overflow_timeout),
+    cmocka_unit_test(isotp_sender_wait_stmin_overflow_and_timeout),
+    cmocka_unit_test(manifest_checks_each_cause),
+    cmocka_unit_test(receiver_broadcast_with_losses_then_repair),
+    cmocka_unit_test(receiver_hash_resume_restart_and_staging_failure),
+  };
+  return cmocka_run_group_tests_name("OTA", tests, NULL, NULL);
+}
