@@ -16,6 +16,7 @@
 #include "../ota/isotp.h"
 #include "../ota/otaManifest.h"
 #include "../ota/otaReceiver.h"
+#include "../ota/otaSender.h"
 #include "../ota/otaSha256.h"
 #include "../secoc/cmac.h"
 
@@ -361,6 +362,101 @@ static void receiver_hash_resume_restart_and_staging_failure(void **state) {
   assert_int_equal(r.stray, stray + 2);
 }
 
+/* ---- sender and receivers: one broadcast, per-meter manifests, repair rounds ---- */
+
+#define METERS 64
+static flash_t meterFlash[METERS];
+static mn_ota_rx_t meters[METERS];
+static flash_t source;
+
+/* Runs a whole transfer of size bytes to n meters, meter m losing lossPct[m] % of chunk
+ * frames; returns the chunk frames sent, *rounds the rounds. Every meter must verify. */
+static uint32_t broadcast(unsigned n, uint32_t size, const unsigned *lossPct, unsigned *rounds) {
+  for (unsigned i = 0; i < size; i++) source.mem[i] = (uint8_t)next();
+  mn_ota_staging_t src = {fErase, fWrite, fRead, &source, 20480};
+  static mn_ota_staging_t st[METERS];
+  mn_ota_manifest_t m = goodManifest(0, 1, size);
+  mn_sha256_t *h = mn_sha256_start();
+  mn_sha256_update(h, source.mem, size);
+  mn_sha256_finish(h, m.sha256);
+  for (unsigned a = 0; a < n; a++) {
+    uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+    mn_secoc_meter_key(master, a, k);
+    st[a] = (mn_ota_staging_t){fErase, fWrite, fRead, &meterFlash[a], 20480};
+    mn_ota_rx_init(&meters[a], k, (uint8_t)a, MN_OTA_IMAGE_METER50, 0, &st[a]);
+    m.address = (uint8_t)a;
+    mn_ota_manifest_make(&m, k, w); /* each meter's own manifest */
+    assert_int_equal(mn_ota_rx_manifest(&meters[a], w, sizeof w), MN_OTA_OK);
+  }
+  static mn_ota_tx_t tx;
+  assert_int_equal(mn_ota_tx_init(&tx, &src, size, 0x5A), 0);
+  *rounds = 0;
+  for (;;) {
+    uint16_t id;
+    uint8_t d[8];
+    int r;
+    while ((r = mn_ota_tx_next(&tx, &id, d)) == 1)
+      for (unsigned a = 0; a < n; a++)
+        if (next() % 1000 >= lossPct[a] * 10) mn_ota_rx_chunk(&meters[a], id, d, 8);
+    assert_int_equal(r, 0);
+    (*rounds)++;
+    for (unsigned a = 0; a < n; a++) {
+      uint8_t rep[256];
+      size_t len = mn_ota_rx_status(&meters[a], rep, sizeof rep);
+      assert_true(mn_ota_tx_repair(&tx, rep, len) >= 0);
+    }
+    if (mn_ota_tx_round(&tx) == 0) break;
+    assert_true(*rounds < 20);
+  }
+  for (unsigned a = 0; a < n; a++) {
+    assert_int_equal(meters[a].state, MN_OTA_VERIFIED);
+    assert_memory_equal(meterFlash[a].mem, source.mem, size);
+  }
+  return tx.frames;
+}
+
+static void broadcast_to_64_meters_costs_about_one_copy(void **state) {
+  (void)state;
+  static unsigned loss[METERS];
+  unsigned rounds;
+  const uint32_t size = 20160; /* build/meter.js today */
+  const uint32_t copy = (size + 5) / 6;
+  memset(loss, 0, sizeof loss);
+  assert_int_equal(broadcast(64, size, loss, &rounds), copy); /* no loss: one copy, one round */
+  assert_int_equal(rounds, 1);
+  for (unsigned a = 0; a < 8; a++) loss[a] = 1; /* 1 % lost on 8 meters */
+  uint32_t f1 = broadcast(64, size, loss, &rounds);
+  print_message("64 meters, 1 %% lost on 8: %u frames = %.3f copies, %u rounds\n", f1, (double)f1 / copy, rounds);
+  assert_true(f1 < copy * 11 / 10);
+  for (unsigned a = 0; a < METERS; a++) loss[a] = 5; /* 5 % lost on every meter */
+  uint32_t f5 = broadcast(64, size, loss, &rounds);
+  print_message("64 meters, 5 %% lost on each: %u frames = %.3f copies, %u rounds\n", f5, (double)f5 / copy, rounds);
+  assert_true(f5 < copy * 25 / 10); /* each chunk until the unluckiest of 64 has it: about 1 + 0.96 + 0.26 + ... */
+  assert_true(rounds <= 8);
+}
+
+static void sender_rejects_bad_reports_and_oversize(void **state) {
+  (void)state;
+  mn_ota_staging_t src = {fErase, fWrite, fRead, &source, 20480};
+  static mn_ota_tx_t tx;
+  assert_int_equal(mn_ota_tx_init(&tx, &src, MN_OTA_MAX_BYTES + 1, 1), -22);
+  assert_int_equal(mn_ota_tx_init(&tx, &src, 600, 1), 0);
+  uint8_t r[16] = {MN_OTA_RECEIVING, 0, 0, 0, 0, 1, 0, 0, 0, 100, 1, 0, 0, 99, 0, 2};
+  assert_int_equal(mn_ota_tx_repair(&tx, r, 16), -1); /* run 99..100 beyond 100 chunks */
+  assert_int_equal(mn_ota_tx_repair(&tx, r, 11), -1);
+  r[15] = 1;
+  assert_int_equal(mn_ota_tx_repair(&tx, r, 16), 1);
+  assert_int_equal(mn_ota_tx_repair(&tx, r, 16), 1); /* a second meter lacking the same chunk */
+  uint16_t id;
+  uint8_t d[8];
+  while (mn_ota_tx_next(&tx, &id, d) == 1) {}
+  assert_int_equal(mn_ota_tx_round(&tx), 1); /* sent once for both */
+  assert_int_equal(mn_ota_tx_next(&tx, &id, d), 1);
+  assert_int_equal(id, MN_OTA_CHUNK_ID_BASE | (99 & 0x3F));
+  assert_int_equal(d[0], 1);
+  assert_int_equal(mn_ota_tx_next(&tx, &id, d), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(sha256_fips180_examples),
@@ -371,6 +467,8 @@ int main(void) {
     cmocka_unit_test(manifest_checks_each_cause),
     cmocka_unit_test(receiver_broadcast_with_losses_then_repair),
     cmocka_unit_test(receiver_hash_resume_restart_and_staging_failure),
+    cmocka_unit_test(broadcast_to_64_meters_costs_about_one_copy),
+    cmocka_unit_test(sender_rejects_bad_reports_and_oversize),
   };
   return cmocka_run_group_tests_name("OTA", tests, NULL, NULL);
 }
