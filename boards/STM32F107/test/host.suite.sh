@@ -52,7 +52,7 @@ else
   cat "$out/secocTest.err"; echo "secocTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
 fi
 # OTA (ota/): ISO 15765-2 framing, the manifest under per-meter keys, the chunk receiver; SHA-256 and AES from libmbedcrypto.
-if "$CC" "${CFLAGS[@]}" -o "$out/otaTest" test/otaTest.c ota/isotp.c ota/otaManifest.c ota/otaReceiver.c ota/otaSender.c ota/otaSha256Mbedtls.c \
+if "$CC" "${CFLAGS[@]}" -o "$out/otaTest" test/otaTest.c ota/isotp.c ota/otaManifest.c ota/otaReceiver.c ota/otaSender.c ota/otaBoot.c ota/otaSha256Mbedtls.c \
      secoc/cmac.c secoc/aesMbedtls.c -lcmocka -lmbedcrypto 2>"$out/otaTest.err"; then
   cmocka_run otaTest "$out/otaTest"
 else

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../ota/isotp.h"
+#include "../ota/otaBoot.h"
 #include "../ota/otaManifest.h"
 #include "../ota/otaReceiver.h"
 #include "../ota/otaSender.h"
@@ -457,6 +458,126 @@ static void sender_rejects_bad_reports_and_oversize(void **state) {
   assert_int_equal(mn_ota_tx_next(&tx, &id, d), 0);
 }
 
+/* ---- the boot record under power cuts ---- */
+
+enum { EMPTY, V1, V2, GARBAGE };
+typedef struct {
+  uint8_t fram[2 * MN_BOOT_RECORD_BYTES];
+  long budget; /* bytes that may still be written before the power goes; < 0: no cut */
+  int dead;
+  int slot[2]; /* what each slot holds */
+  long written;
+} dev_t;
+
+static int framRead(void *c, uint32_t off, uint8_t *d, uint32_t n) { dev_t *v = c; memcpy(d, v->fram + off, n); return 0; }
+static int framWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
+  dev_t *v = c;
+  for (uint32_t i = 0; i < n; i++) {
+    if (v->dead || v->budget == 0) { v->dead = 1; return -1; } /* the rest of the write never happens */
+    v->fram[off + i] = d[i];
+    v->written++;
+    if (v->budget > 0) v->budget--;
+  }
+  return 0;
+}
+
+/* The whole update as the meter lives it, stopping where the power goes. crash: the
+ * new script crashes in its trial (watchdog) instead of confirming. */
+static void update(dev_t *v, mn_boot_store_t *s, int crash) {
+  mn_boot_record_t r;
+  assert_int_equal(mn_boot_load(s, &r), 0);
+  if (mn_boot_begin_staging(s, &r) != 0 || v->dead) return;
+  v->slot[1] = GARBAGE; /* erased and half written */
+  if (v->budget == 0) { v->dead = 1; return; } /* a cut while staging */
+  v->slot[1] = V2;     /* the receiver verified it (otaReceiver.c) */
+  if (mn_boot_staged(s, &r) != 0 || v->dead) return;
+  if (mn_boot_switch(s, &r) != 0 || v->dead) return;
+  int slot = mn_boot_decide(s, &r, MN_RESET_POWER); /* the switch restarts the chip; a reset it asks for is not a crash */
+  if (v->dead) return;
+  assert_int_equal(slot, 1);
+  if (crash) { (void)mn_boot_decide(s, &r, MN_RESET_WATCHDOG); return; }
+  (void)mn_boot_confirm(s, &r);
+}
+
+static void factory(dev_t *v, mn_boot_store_t *s) {
+  memset(v, 0, sizeof *v);
+  v->budget = -1;
+  v->slot[0] = V1;
+  *s = (mn_boot_store_t){framRead, framWrite, v};
+  mn_boot_record_t r = {0};
+  r.active = 0;
+  r.flags = MN_BOOT_F_VALID_A;
+  assert_int_equal(mn_boot_save(s, &r), 0);
+}
+
+static void boot_record_survives_a_cut_at_every_byte(void **state) {
+  (void)state;
+  static dev_t v;
+  mn_boot_store_t s;
+  for (int crash = 0; crash < 2; crash++) {
+    factory(&v, &s);
+    long before = v.written;
+    update(&v, &s, crash);
+    long total = v.written - before; /* record bytes one uninterrupted update writes */
+    assert_true(total >= 5 * (long)MN_BOOT_RECORD_BYTES);
+    int cuts = 0;
+    for (long cut = 0; cut <= total; cut++) {
+      factory(&v, &s);
+      v.budget = cut;
+      update(&v, &s, crash);
+      /* power comes back */
+      v.dead = 0;
+      v.budget = -1;
+      mn_boot_record_t r;
+      assert_int_equal(mn_boot_load(&s, &r), 0);
+      int slot = mn_boot_decide(&s, &r, MN_RESET_POWER);
+      assert_true(slot == 0 || slot == 1);
+      assert_true(v.slot[slot] == V1 || v.slot[slot] == V2); /* a complete, verified script: never a half-staged one */
+      /* the aggregator finishes what it started: the meter ends on V2, or on V1 with a reason when V2 crashed */
+      if (r.flags & MN_BOOT_F_TRIAL) {
+        if (crash) slot = mn_boot_decide(&s, &r, MN_RESET_WATCHDOG);
+        else mn_boot_confirm(&s, &r);
+      } else if (v.slot[slot] == V1) {
+        update(&v, &s, crash);
+        assert_int_equal(mn_boot_load(&s, &r), 0);
+        slot = mn_boot_decide(&s, &r, MN_RESET_POWER);
+      }
+      assert_int_equal(v.slot[slot], crash ? V1 : V2);
+      assert_false(r.flags & MN_BOOT_F_TRIAL);
+      if (crash) assert_int_equal(r.reverted, MN_REVERT_CRASH);
+      cuts++;
+    }
+    print_message("boot record: %d cut points (%s), each boots a whole script\n", cuts, crash ? "the new script crashes" : "the new script confirms");
+  }
+}
+
+static void boot_trial_reverts_when_unconfirmed_and_record_checks(void **state) {
+  (void)state;
+  static dev_t v;
+  mn_boot_store_t s;
+  factory(&v, &s);
+  mn_boot_record_t r;
+  mn_boot_load(&s, &r);
+  assert_int_equal(mn_boot_switch(&s, &r), -1); /* nothing staged */
+  mn_boot_begin_staging(&s, &r);
+  mn_boot_staged(&s, &r);
+  assert_int_equal(mn_boot_switch(&s, &r), 0);
+  assert_int_equal(mn_boot_begin_staging(&s, &r), -1); /* a trial's fallback is kept */
+  for (unsigned i = 0; i < MN_BOOT_TRIAL_BOOTS; i++) assert_int_equal(mn_boot_decide(&s, &r, MN_RESET_POWER), 1);
+  assert_int_equal(mn_boot_decide(&s, &r, MN_RESET_POWER), 0); /* power-cycled through every trial boot, never confirmed */
+  assert_int_equal(r.reverted, MN_REVERT_UNCONFIRMED);
+  mn_boot_switch(&s, &r);
+  assert_int_equal(mn_boot_fail(&s, &r, MN_REVERT_DEADLINE), 0);
+  mn_boot_record_t back;
+  assert_int_equal(mn_boot_load(&s, &back), 0);
+  assert_int_equal(back.active, 0);
+  assert_int_equal(back.reverted, MN_REVERT_DEADLINE);
+  v.fram[3] ^= 0x01; v.fram[16 + 3] ^= 0x01; /* both copies damaged: no record */
+  assert_int_equal(mn_boot_load(&s, &back), -1);
+  const uint8_t check[9] = "123456789";
+  assert_int_equal(mn_crc32(check, 9), 0xCBF43926u);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(sha256_fips180_examples),
@@ -469,6 +590,8 @@ int main(void) {
     cmocka_unit_test(receiver_hash_resume_restart_and_staging_failure),
     cmocka_unit_test(broadcast_to_64_meters_costs_about_one_copy),
     cmocka_unit_test(sender_rejects_bad_reports_and_oversize),
+    cmocka_unit_test(boot_record_survives_a_cut_at_every_byte),
+    cmocka_unit_test(boot_trial_reverts_when_unconfirmed_and_record_checks),
   };
   return cmocka_run_group_tests_name("OTA", tests, NULL, NULL);
 }
