@@ -8,7 +8,8 @@
 
 #include "windowJs.h"
 
-Napi::Function DefineMeterAdcSampler(Napi::Env env);  // meterAdcAddon.cc
+Napi::Function DefineMeterAdcSampler(Napi::Env env);   // meterAdcAddon.cc
+Napi::Function DefineCanDriverOnFakes(Napi::Env env);  // canDriverAddon.cc
 
 extern "C" {
 #include "meterKernel.h"
@@ -424,6 +425,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("MeterKernel", Kernel::Define(env));
   exports.Set("MeterChain", Chain::Define(env));
   exports.Set("MeterAdcSampler", DefineMeterAdcSampler(env));
+  exports.Set("CanDriverOnFakes", DefineCanDriverOnFakes(env));
   exports.Set("windowReading", Napi::Function::New(env, WindowReading));
   exports.Set("groups", Napi::Number::New(env, MK_GROUPS));
   return exports;
