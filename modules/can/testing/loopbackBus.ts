@@ -13,6 +13,7 @@ import {
   CanController, CanCounters, CanFilter, CanState, CAN_OK, CAN_EINVAL, CAN_ENETDOWN, CAN_ENOSPC,
 } from "../controller";
 import { FilterBanks, filterError } from "../filterBanks";
+import { AutoReplySlots, clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply } from "../autoReplySlots";
 
 const SLOTS = 16;
 
@@ -25,7 +26,7 @@ export class LoopbackNode implements CanController {
   private readonly bus: LoopbackBus;
   private running = false;
   private readonly filters = new FilterBanks();
-  private slots: { frame: CanFrame; once: boolean }[] = [];
+  private readonly slots: AutoReplySlots = emptyAutoReplySlots(SLOTS);
   private frameCb: ((f: CanFrame, fifo: number) => void) | null = null;
   private stateCb: ((state: CanState, counters: CanCounters) => void) | null = null;
   private readonly stats: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
@@ -67,18 +68,8 @@ export class LoopbackNode implements CanController {
     return bank === null ? CAN_ENOSPC : bank;
   }
   removeFilter(bank: number): void { this.filters.remove(bank); }
-  setAutoReply(frame: CanFrame, once: boolean): number {
-    if (frameError(frame) !== null || frame.extended || frame.rtr) return CAN_EINVAL;
-    for (let i = 0; i < this.slots.length; i++) {
-      if (this.slots[i].frame.id === frame.id) { this.slots[i] = { frame: copyFrame(frame), once: once }; return i; }
-    }
-    if (this.slots.length >= SLOTS) return CAN_ENOSPC;
-    this.slots.push({ frame: copyFrame(frame), once: once });
-    return this.slots.length - 1;
-  }
-  clearAutoReply(id: number): void {
-    this.slots = this.slots.filter((s) => s.frame.id !== id);
-  }
+  setAutoReply(frame: CanFrame, once: boolean): number { return storeAutoReply(this.slots, frame, once); }
+  clearAutoReply(id: number): void { clearAutoReply(this.slots, id); }
   onFrame(cb: (frame: CanFrame, fifo: number) => void): void { this.frameCb = cb; }
   /** start() and stop() only: an untimed bus has no errors, so no error states. */
   onState(cb: (state: CanState, counters: CanCounters) => void): void { this.stateCb = cb; }
@@ -91,17 +82,14 @@ export class LoopbackNode implements CanController {
     const fifo = this.filters.route(f);
     if (fifo < 0) return;
     this.stats.rxFrames++;
-    if (f.rtr && !f.extended) {
-      for (let i = 0; i < this.slots.length; i++) {
-        const s = this.slots[i];
-        if (s.frame.id === f.id) {
-          if (s.once) this.slots.splice(i, 1);
-          this.stats.autoReplies++;
-          this.stats.txFrames++;
-          this.bus.queue(this, copyFrame(s.frame));
-          return;
-        }
-      }
+    const slot = f.rtr && !f.extended ? findAutoReply(this.slots, f.id) : -1;
+    if (slot >= 0) {
+      const s = this.slots[slot]!;
+      if (s.once) this.slots[slot] = null;
+      this.stats.autoReplies++;
+      this.stats.txFrames++;
+      this.bus.queue(this, copyFrame(s.frame));
+      return;
     }
     if (this.frameCb) this.frameCb(copyFrame(f), fifo);
   }
