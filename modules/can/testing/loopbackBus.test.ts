@@ -6,5 +6,5 @@ import { LoopbackBus } from "./loopbackBus.ts";
 
 runControllerContract("LoopbackNode (untimed test bus)", () => {
   const bus = new LoopbackBus();
-  return { ctl: bus.attach("dut"), peer: bus.attach("peer"), bitrate: 125000, timed: false, settle: () => void bus.run() };
-});
+  return { ctl: bus.attach("dut"), peer: bus.attach("peer"), bitrate: 125000, settle: () => void bus.run() };
+}, { timed: false });

@@ -3,7 +3,7 @@
  * in send order when run() is called. Each attached node is a CanController with
  * filters (the host controllers' bxCAN filter model, ../filterBanks.ts) and auto-reply
  * slots that behave as controller.ts documents; the controller contract
- * (host/canbus/controllerContract.ts) runs on it (loopbackBus.test.ts) except for what
+ * (host/canbus/controllerContract.ts) runs on it (loopbackBus.test.ts, option timed: false) except for what
  * needs bus time: no transmit mailboxes (a send never gets CAN_EBUSY, frames go in
  * send order, not by identifier) and any positive bit rate starts. The bit-timed bus
  * with the bxCAN model lives in host/canbus.
