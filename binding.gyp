@@ -1,5 +1,6 @@
 {
-  # The meter kernel (boards/STM32F107/kernel, pure C) as a Node addon for the host
+  # The meter kernel (boards/STM32F107/kernel, pure C), the metering chain and the sampler
+  # (boards/STM32F107/adc over the register fakes of boards/STM32F107/test/fake) as a Node addon for the host
   # runtime and `meternet analyze`. Built by `npm install` (scripts.install runs
   # `node-gyp configure build`: not `rebuild`, whose clean step deletes build/,
   # where rollup's bundles live too). Output: build/Release/meterKernel.node.
@@ -8,6 +9,23 @@
       "target_name": "meterKernel",
       "sources": [
         "host/native/meterKernelAddon.cc",
+        "host/native/meterAdcAddon.cc",
+        "host/native/windowJs.cc",
+        "host/native/canDriverAddon.cc",
+        "boards/STM32F107/can/canDriver.c",
+        "boards/STM32F107/can/canBitTiming.c",
+        "boards/STM32F107/can/canFilter.c",
+        "boards/STM32F107/can/canFrame.c",
+        "boards/STM32F107/drivers/bxcan.c",
+        "boards/STM32F107/test/fake/fakeBxcan.c",
+        "boards/STM32F107/adc/meterAdc.c",
+        "boards/STM32F107/adc/sampleClock.c",
+        "boards/STM32F107/adc/windowView.c",
+        "boards/STM32F107/drivers/adc.c",
+        "boards/STM32F107/drivers/dma.c",
+        "boards/STM32F107/drivers/tim.c",
+        "boards/STM32F107/test/fake/fakeSampling.c",
+        "boards/STM32F107/test/fake/fakeRegs.c",
         "boards/STM32F107/kernel/meterKernel.c",
         "boards/STM32F107/kernel/harmonicFft.c",
         "boards/STM32F107/kernel/meterKernelTables.c",
@@ -23,12 +41,15 @@
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
+        "boards/STM32F107",
         "boards/STM32F107/kernel",
         "boards/STM32F107/metering"
       ],
       # 2048 points: 12-cycle (60 Hz) windows too; 10-cycle windows use 1024 as on the device.
       # MK_RING=1024: records sampled up to 102.4 kHz (the device's 128-word ring stops at 14.9 kHz)
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2", "MK_RING=1024"],
+      # MN_FAKE_REGS: the sampler's drivers (boards/STM32F107/adc, drivers) reach the register
+      # models of the board tests (boards/STM32F107/test/fake), as in host.suite.sh.
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "MK_FFT_N_MAX=2048", "MK_QUEUE_LEN=2", "MK_RING=1024", "MN_FAKE_REGS"],
       # -ffp-contract=off: no fused multiply-add, so the metering doubles round as the device's do
       "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]

@@ -51,7 +51,7 @@ const espruinoPlugin = {
 
 export default [
   // app/web and modules/web run in the browser only (modules/web/README.md): no Espruino rules.
-  { ignores: ["build/", "node_modules/", "host/", "tools/", "bench/", "boards/", "**/*.test.ts", "app/web/", "modules/web/"] },
+  { ignores: ["build/", "node_modules/", "host/", "tools/", "bench/", "boards/", "**/*.test.ts", "modules/ports/contracts/", "app/web/", "modules/web/"] },
   {
     files: ["app/**/*.ts", "modules/**/*.ts", "test/selftest/**/*.ts"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: "latest", sourceType: "module" },

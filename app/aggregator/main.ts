@@ -10,6 +10,7 @@ import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
 import { routes } from "../../modules/aggregator/pages/routes";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
+import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN link (modules/link)
 
@@ -26,26 +27,7 @@ const storage = require("Storage");
 const file = (storage.readJSON("agg.json", true) || {}) as AggFile;
 const nowS = () => Math.floor(Date.now() / 1000);
 
-const crypto = require("crypto");
-let entropy = "" + getTime() + Math.random();
-const hash: HashPort = {
-  sha256: (s) => {
-    const u = new Uint8Array(crypto.SHA256(s));
-    let r = "";
-    for (let i = 0; i < u.length; i++) r += String.fromCharCode(u[i]);
-    return r;
-  },
-  // Math.random is seeded from hardware noise at boot; chaining it through SHA-256
-  // with the clock keeps successive tokens unrelated.
-  random: (n) => {
-    let r = "";
-    while (r.length < n) {
-      entropy = hash.sha256(entropy + getTime() + Math.random());
-      r += entropy;
-    }
-    return r.slice(0, n);
-  },
-};
+const hash: HashPort = espruinoHash();
 
 const site: AggConfig = file.site || {
   maxMeters: 8, tz: { stdOffsetS: 3600, euDst: true }, importAdderMc: 12000, exportTariffMc: 5000, defaultPriceMc: 10000,

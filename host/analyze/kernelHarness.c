@@ -2,32 +2,51 @@
  * Stand-in for the Node addon while host/native is not built: runs the SAME kernel
  * source (boards/STM32F107/kernel) as a child process. stdin: interleaved uint16
  * {v, i} pairs (little-endian); argv: sampleRateHz nominalHz cycles vMidLsb
- * hysteresisLsb fitHalfWidth. stdout: one line per window, numbers separated by
- * spaces, in the order kernelProcess.ts reads them. Exit 2 with the kernel's
- * message on a bad configuration.
+ * hysteresisLsb fitHalfWidth. stdout: one line per window, "W" then name=value and
+ * name:type=HEX tokens made by boards/STM32F107/adc/windowView.c (the conversion the
+ * device binding and the addon use), which kernelProcess.ts reads by name. Exit 2
+ * with the kernel's message on a bad configuration.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "meterKernel.h"
+#include "adc/windowView.h"
 
 static mk_kernel_t kern;
 static mk_window_t w;
 
+static void hex(const void *p, size_t n) {
+  size_t k;
+  for (k = 0; k < n; k++) printf("%02x", ((const unsigned char *)p)[k]);
+}
+
+/* One typed array as name:type=HEX of the bytes windowView.c's filler writes. */
+static void array(const char *name, const char *type, size_t bytes, void (*fill)(const mk_window_t *, void *),
+                  void (*fillCh)(const mk_window_t *, int, void *), int ch) {
+  static unsigned char buf[8 * (MK_CROSSINGS_MAX + MK_URMS_MAX + MK_GROUPS)];
+  if (fill) fill(&w, buf);
+  else fillCh(&w, ch, buf);
+  printf(" %s:%s=", name, type);
+  hex(buf, bytes);
+}
+
+/* The window as windowView.c converts it for the device's 'window' event: every field
+ * of its table as name=value, the arrays through its fillers, then the struct's bytes
+ * (same compiler and ABI as the addon: the metering chain takes them back). */
 static void emit(void) {
-  int k;
-  printf("W %u %llu %u %u %u %u %u %u %u %u %d", w.index, (unsigned long long)w.startSample, w.sampleCount, w.flags,
-         w.droppedBefore, w.cycles, w.crossingCount, w.urmsCount, w.harmonicMaxOrder, w.vMidLsb, w.syncErrorQ16);
-  printf(" %u %u %llu %llu %llu %llu %llu", w.sumV, w.sumI, (unsigned long long)w.sumVV, (unsigned long long)w.sumII,
-         (unsigned long long)w.sumVI, (unsigned long long)w.sumVIp, (unsigned long long)w.sumVpI);
-  for (k = 0; k < 4; k++) printf(" %u %u", w.edgeV[k], w.edgeI[k]);
-  for (k = 0; k < w.crossingCount; k++) printf(" %d", w.crossingQ16[k]);
-  for (k = 0; k < w.urmsCount; k++) printf(" %u %u", w.urmsMsQ8[k], w.urmsEndSample[k]);
-  for (k = 0; k < MK_GROUPS; k++) printf(" %u", w.hVQ16[k]);
-  for (k = 0; k < MK_GROUPS; k++) printf(" %u", w.hIQ16[k]);
-  /* the struct's bytes (same compiler and ABI as the addon): the metering chain takes them back */
-  printf(" ");
-  for (k = 0; k < (int)sizeof w; k++) printf("%02x", ((const unsigned char *)&w)[k]);
+  size_t k;
+  printf("W");
+  for (k = 0; k < mn_window_field_count; k++) printf(" %s=%.17g", mn_window_fields[k].name, mn_window_field_value(&w, &mn_window_fields[k]));
+  array("edgeVLsb", "u16", 2 * MN_WINDOW_EDGES, 0, mn_window_fill_edges, 0);
+  array("edgeILsb", "u16", 2 * MN_WINDOW_EDGES, 0, mn_window_fill_edges, 1);
+  array("crossingsSample", "f64", 8 * mn_window_crossing_count(&w), mn_window_fill_crossings, 0, 0);
+  array("urmsHalfLsb", "f32", 4 * mn_window_urms_count(&w), mn_window_fill_urms, 0, 0);
+  array("urmsHalfEndSample", "f64", 8 * mn_window_urms_count(&w), mn_window_fill_urms_end, 0, 0);
+  array("hVLsb", "f32", 4 * MK_GROUPS, 0, mn_window_fill_harmonics, 0);
+  array("hILsb", "f32", 4 * MK_GROUPS, 0, mn_window_fill_harmonics, 1);
+  printf(" raw:u8=");
+  hex(&w, sizeof w);
   printf("\n");
 }
 

@@ -14,50 +14,44 @@ import { fileURLToPath } from "node:url";
 import type { KernelConfig, KernelWindow } from "../../modules/metering/kernelWindow.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const kernelDir = join(here, "../../boards/STM32F107/kernel");
-const sources = [join(here, "kernelHarness.c"), join(kernelDir, "meterKernel.c"), join(kernelDir, "harmonicFft.c"), join(kernelDir, "meterKernelTables.c")];
+const boardDir = join(here, "../../boards/STM32F107");
+const kernelDir = join(boardDir, "kernel");
+const sources = [join(here, "kernelHarness.c"), join(kernelDir, "meterKernel.c"), join(kernelDir, "harmonicFft.c"), join(kernelDir, "meterKernelTables.c"), join(boardDir, "adc/windowView.c")];
 
 function harnessPath(): string {
   const h = createHash("sha256");
-  for (const f of [...sources, join(kernelDir, "meterKernel.h"), join(kernelDir, "harmonicFft.h"), join(kernelDir, "meterKernelTables.h")]) h.update(readFileSync(f));
+  for (const f of [...sources, join(kernelDir, "meterKernel.h"), join(kernelDir, "harmonicFft.h"), join(kernelDir, "meterKernelTables.h"), join(boardDir, "adc/windowView.h")]) h.update(readFileSync(f));
   const dir = join(tmpdir(), "meternet-kernel");
   const exe = join(dir, "harness-" + h.digest("hex").slice(0, 16));
   if (existsSync(exe)) return exe;
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync("gcc", ["-O2", "-std=c99", "-DMK_FFT_N_MAX=2048", "-DMK_RING=1024", "-I", kernelDir, ...sources, "-lm", "-o", exe], { encoding: "utf8" });
+  const r = spawnSync("gcc", ["-O2", "-std=c99", "-DMK_FFT_N_MAX=2048", "-DMK_RING=1024", "-I", kernelDir, "-I", boardDir, ...sources, "-lm", "-o", exe], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`cannot build the kernel harness with gcc: ${r.error?.message ?? r.stderr}`);
   return exe;
 }
 
+const ARRAYS = { u8: Uint8Array, u16: Uint16Array, f32: Float32Array, f64: Float64Array };
+
+/**
+ * A harness line as a KernelWindow: its tokens are windowView.c's names (name=value,
+ * name:type=HEX of the typed array's bytes), so no field layout is known here.
+ */
 export function parseHarnessLine(line: string, sampleRateHz: number): KernelWindow {
-  const x = line.split(" ");
-  let p = 1;
-  const num = (): number => Number(x[p++]);
-  const index = num(), startSample = num(), sampleCount = num(), flags = num(), droppedBefore = num();
-  const cycles = num(), crossingCount = num(), urmsCount = num(), harmonicMaxOrder = num(), vMidLsb = num(), syncQ16 = num();
-  const sumVLsb = num(), sumILsb = num(), sumVVLsb2 = num(), sumIILsb2 = num(), sumVILsb2 = num(), sumVIPrevLsb2 = num(), sumVPrevILsb2 = num();
-  const edgeVLsb = new Uint16Array(4), edgeILsb = new Uint16Array(4);
-  for (let k = 0; k < 4; k++) {
-    edgeVLsb[k] = num();
-    edgeILsb[k] = num();
+  const w: Record<string, unknown> = { sampleRateHz };
+  for (const tok of line.split(" ").slice(1)) {
+    const eq = tok.indexOf("=");
+    const name = tok.slice(0, eq), value = tok.slice(eq + 1);
+    const colon = name.indexOf(":");
+    if (colon < 0) {
+      w[name] = Number(value);
+      continue;
+    }
+    const bytes = Buffer.from(value, "hex");
+    const Ctor = ARRAYS[name.slice(colon + 1) as keyof typeof ARRAYS];
+    const copy = new Uint8Array(bytes); // aligned for the wider views
+    w[name.slice(0, colon)] = new Ctor(copy.buffer, 0, copy.length / Ctor.BYTES_PER_ELEMENT);
   }
-  const firstVLsb = edgeVLsb[0]!, firstILsb = edgeILsb[0]!, lastVLsb = edgeVLsb[3]!, lastILsb = edgeILsb[3]!;
-  const crossingsSample = new Float64Array(crossingCount);
-  for (let k = 0; k < crossingCount; k++) crossingsSample[k] = num() / 65536;
-  const urmsHalfLsb = new Float32Array(urmsCount);
-  const urmsHalfEndSample = new Float64Array(urmsCount);
-  for (let k = 0; k < urmsCount; k++) {
-    urmsHalfLsb[k] = Math.sqrt(num() / 256);
-    urmsHalfEndSample[k] = num();
-  }
-  const hVLsb = new Float32Array(51), hILsb = new Float32Array(51);
-  for (let k = 0; k < 51; k++) hVLsb[k] = num() / 65536;
-  for (let k = 0; k < 51; k++) hILsb[k] = num() / 65536;
-  return {
-    index, startSample, sampleRateHz, cycles, sampleCount, sumVLsb, sumILsb, sumVVLsb2, sumIILsb2, sumVILsb2, sumVIPrevLsb2, sumVPrevILsb2,
-    firstVLsb, firstILsb, lastVLsb, lastILsb, edgeVLsb, edgeILsb, crossingsSample, urmsHalfLsb, urmsHalfEndSample, hVLsb, hILsb, harmonicMaxOrder, thdMaxOrder: Math.min(40, harmonicMaxOrder), vMidLsb,
-    syncErrorSample: syncQ16 / 65536, flags, droppedBefore, raw: Uint8Array.from(Buffer.from(x[p] ?? "", "hex")),
-  };
+  return w as unknown as KernelWindow;
 }
 
 const addonPath = join(here, "../../build/Release/meterKernel.node");

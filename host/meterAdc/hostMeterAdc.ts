@@ -8,19 +8,16 @@
 //
 //   const rt = new EspruinoRuntime({ clock, globals: (rt) => ({ MeterADC: hostMeterAdcClass(rt, { source }) }) });
 //
-// Fed like the device's DMA: blocks of a fixed number of pairs (a half-buffer:
-// `blockS` at the start rate, 128 pairs = 10 ms at 12.8 kHz), each asked of the
-// source and fed when its last pair is due, the windows it finished emitted then.
-//
-// Retuning (setSampleRate) follows boards/STM32F107/adc/meterAdc.c step for step:
-// the request is checked and rounded to whole timer ticks as sampleClock.c does
-// (sampleClock.ts), left pending, and taken by the next block-end "interrupt", which
-// makes it the period of every interval from the following block's first pair on.
-// The source is asked for each block at 72 MHz / its ticks, from the true time of its
-// first pair, and each window's sampleRateHz is the mean rate of its own samples,
-// from the same (first pair, ticks) history the device keeps (rateHistory.ts). The
-// kernel keeps its start rate, as on the device (it resamples each window to its
-// crossings).
+// The sampler is the device's C (the addon's MeterAdcSampler, host/native/meterAdcAddon.cc):
+// boards/STM32F107/adc/meterAdc.c and sampleClock.c over the board tests' register models
+// of TIM3, ADC1/2 and DMA1. Fed like the device's DMA: blocks of a fixed number of pairs
+// (a half-buffer: `blockS` at the start rate, 128 pairs = 10 ms at 12.8 kHz), each asked
+// of the source when its last pair is due, at the rate and from the time the timer's
+// registers give (ticks of 72 MHz), and fed pair by pair as timer updates; the DMA's
+// half-buffer interrupt (mn_adc_isr_dma) feeds the kernel, applies a pending retune
+// (setSampleRate: mn_adc_set_rate) from the next half on, and the windows it finished
+// are taken as the device's main loop takes them (mn_adc_take_window, each with the
+// mean rate of its own samples).
 //
 // Metering (setMetering before start): as the device's binding does, each window goes
 // through the C metering chain (the addon's MeterChain: boards/STM32F107/metering), which
@@ -28,15 +25,13 @@
 // per voltage event and 'aggregate' per 150/180-cycle and 10-minute aggregate. The raw
 // 'window' event stays for diagnostics and tests.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
-import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
-import { MeterKernel } from "../native/kernel.ts";
+import { createSampler, type NativeSampler } from "../native/sampler.ts";
 import { createChain, type NativeChain } from "../native/metering.ts";
 import type { EnergyState, MeterReading, MeteringConfig, WindowReading } from "../../modules/metering/readings.ts";
 import { meterInput } from "../waveform/meterInput.ts";
 import type { ConditionSpec } from "../waveform/condition.ts";
-import { TIMER_CLOCK_HZ, MN_EINVAL, MN_ENETDOWN, retuneRequest, sampleClockCompute, sampleClockRateMilliHz } from "./sampleClock.ts";
-import { RateHistory } from "./rateHistory.ts";
-import { FIRMWARE_50HZ_ONLY } from "./firmwareFacts.generated.ts";
+import { FIRMWARE_50HZ_ONLY, TIMER_CLOCK_HZ } from "./firmwareFacts.generated.ts";
+import { windowLog } from "./windowLog.ts";
 
 /**
  * Interleaved codes [v0, i0, v1, i1, ...] of one block: `pairs` pairs, pair k at
@@ -110,12 +105,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
     private metering: MeteringConfig | undefined;
     private chain: NativeChain | undefined;
     private sub: Sub | undefined;
-    private vZero = 0;
-    private psc = 0;
-    private arr = 0;
-    /** ARR waiting for the next block end; 0: none (as mn_adc_t.pendingArr). */
-    private pendingArr = 0;
-    private s = { windows: 0, dropped: 0, blocks: 0, dmaErrors: 0 };
+    private readonly sampler: NativeSampler = createSampler();
 
     constructor() {
       if (opts.onCreate) opts.onCreate(this);
@@ -123,8 +113,9 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
 
     /** A DMA transfer error, as the device's interrupt meets it: sampling stops, one 'error' event (jswrap_meteradc.c). */
     dmaError(): void {
-      this.stop();
-      this.s.dmaErrors++;
+      if (!this.sampler.dmaError()) return;
+      this.sub?.detach();
+      this.sub = undefined;
       this.emit("error", "MeterADC: DMA transfer error, sampling stopped: call start() again");
     }
 
@@ -162,27 +153,17 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
     }
 
     setCalibration(vZeroLsb: number, iZeroLsb: number): void {
-      if (!(vZeroLsb >= 0 && vZeroLsb <= 4095) || !(iZeroLsb >= 0 && iZeroLsb <= 4095)) fail("MeterADC.setCalibration: zero codes must be 0..4095");
-      this.vZero = Math.round(vZeroLsb);
+      if (!this.sampler.setZeroCodes(Math.round(vZeroLsb), Math.round(iZeroLsb))) fail("MeterADC.setCalibration: zero codes must be 0..4095");
     }
 
-    /** The device's fields (MeterAdcStats); the host never loses or delays a block. */
+    /** The device's fields (MeterAdcStats, mn_adc_get_stats); the host never loses or delays a block. */
     getStats(): object {
-      const running = this.sub !== undefined;
-      const sampleRateHz = running ? sampleClockRateMilliHz(clk, this.psc, this.arr) / 1000 : 0;
-      const st = { ...this.s, overruns: 0, running, sampleRateHz, missedBlocks: 0, lateBlocks: 0, kernelRestarts: 0 };
-      return Object.assign(new rt.realm.Object(), st);
+      return Object.assign(new rt.realm.Object(), this.sampler.stats());
     }
 
-    /** Device semantics (jswrap_meteradc_setSampleRate): achieved Hz, -22 (range) or -100 (not running). */
+    /** Device semantics (jswrap_meteradc_setSampleRate, mn_adc_set_rate): achieved Hz, -22 (range) or -100 (not running). */
     setSampleRate(rateHz: number): number {
-      const r = Number(rateHz);
-      if (!(r > 0 && r < 4.0e6)) return MN_EINVAL;
-      if (!this.sub) return MN_ENETDOWN;
-      const q = retuneRequest(clk, this.psc, r);
-      if (typeof q === "number") return q;
-      this.pendingArr = q.arr;
-      return q.achievedHz;
+      return this.sampler.setSampleRate(Number(rateHz));
     }
 
     start(cfg: Cfg): void {
@@ -190,14 +171,13 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       if (!cfg || typeof cfg !== "object") fail("MeterADC.start(config): config must be an object");
       if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) fail("sampleRateHz must be 1000..51200");
       if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) fail("nominalHz must be 50 or 60");
-      const timer = sampleClockCompute(clk, Math.round(cfg.sampleRateHz) * 1000);
-      if (!timer) return fail("sampleRateHz does not fit the timer");
       // The 50 Hz image's kernel cannot make 12-cycle windows (kernel default: 12 at 60 Hz).
       if (opts.fftNMax === 1024 && (cfg.cycles || (cfg.nominalHz === 60 ? 12 : 10)) === 12) fail("MeterADC.start: " + FIRMWARE_50HZ_ONLY);
-      const { sampleRateHz, nominalHz, cycles, hysteresisLsb, fitHalfWidth } = cfg;
-      let kernel: MeterKernel;
+      const { sampleRateHz, nominalHz } = cfg;
+      const perBlock = Math.max(1, Math.round((opts.blockS ?? 0.01) * sampleRateHz));
+      const sampler = this.sampler;
       try {
-        kernel = new MeterKernel({ sampleRateHz, nominalHz, cycles, hysteresisLsb, fitHalfWidth, vMidLsb: cfg.vMidLsb || this.vZero || undefined });
+        sampler.start(cfg, perBlock);
       } catch (e) {
         return fail((e as Error).message);
       }
@@ -207,57 +187,42 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
         try {
           this.chain = createChain({ calibration: m.calibration, declaredV: m.declaredV, utcAtStartS: m.utcAtStartS, startRateHz: sampleRateHz, nominalHz, regrid: true, retune: true });
         } catch (e) {
+          sampler.stop();
           return fail("MeterADC.start: " + (e as Error).message);
         }
         if (kept) this.chain.setEnergy(kept); // the registers survive a restart, as on the device
       }
       let released = 0;
+      const log = windowLog();
       const t0Ms = rt.clock.nowMs();
-      this.s = { windows: 0, dropped: 0, blocks: 0, dmaErrors: this.s.dmaErrors };
-      this.psc = timer.psc;
-      this.arr = timer.arr;
-      this.pendingArr = 0;
-      const perBlock = Math.max(1, Math.round((opts.blockS ?? 0.01) * sampleRateHz));
-      const ticksOf = (arr: number): number => (this.psc + 1) * (arr + 1);
-      const history = new RateHistory(ticksOf(this.arr));
-      let pairs = 0; // pairs fed since start
-      let blockTicks = ticksOf(this.arr); // period of every interval of the block being filled
-      let startTicks = 0; // timer ticks from start to the block's first pair
-      const endTicks = (): number => startTicks + perBlock * blockTicks;
-      const due = (): number => t0Ms + (1000 * endTicks()) / clk;
+      // The next block (half-buffer) from the timer's registers: its first pair's time and period, in ticks.
+      let [startTicks, periodTicks] = sampler.nextBlock();
+      const due = (): number => t0Ms + (1000 * (startTicks + perBlock * periodTicks)) / clk;
       let sub: Sub | undefined;
       const source: TimerSource = {
         nextDueMs: () => due(),
         runDue: () => {
           // `sub` not current: stopped (maybe restarted) by a listener.
           while (this.sub === sub && due() <= rt.clock.nowMs()) {
-            const fs = clk / blockTicks;
-            const codes = opts.source(fs, startTicks / clk, perBlock);
-            const t = performance.now();
-            kernel.feed(codes);
-            const windows = kernel.takeWindows();
+            const codes = opts.source(clk / periodTicks, startTicks / clk, perBlock);
+            let t = performance.now();
+            sampler.feed(codes);
             counters.kernelMs += performance.now() - t;
             counters.blocks++;
-            this.s.blocks++;
-            startTicks = endTicks();
-            pairs += perBlock;
-            // The block-end interrupt: a pending ARR sets the period from the next block's first pair on.
-            if (this.pendingArr) {
-              this.arr = this.pendingArr;
-              this.pendingArr = 0;
-              blockTicks = ticksOf(this.arr);
-              history.push(pairs, blockTicks);
-            }
-            for (const w of windows) {
+            [startTicks, periodTicks] = sampler.nextBlock();
+            for (;;) {
               if (this.sub !== sub) break; // stop() discards what is queued
-              w.sampleRateHz = clk / history.meanTicks(w.startSample, w.sampleCount);
-              this.s.windows++;
-              this.s.dropped += w.droppedBefore;
+              t = performance.now();
+              const w = sampler.takeWindow();
+              counters.kernelMs += performance.now() - t;
+              if (!w) break;
               counters.windows++;
+              if (log) log.window(w);
               this.emit("window", w);
               const chain = this.chain;
               if (!m || !chain) continue;
               const out = chain.process(w);
+              if (log) log.chain(out);
               for (const e of out.events) this.emit("event", e);
               for (const x of out.windows) if (released++ % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
               for (const a of out.aggregates) this.emit("aggregate", a);
@@ -274,7 +239,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
 
     /** Stops sampling; windows not yet delivered are discarded. */
     stop(): void {
-      this.pendingArr = 0;
+      this.sampler.stop();
       this.sub?.detach();
       this.sub = undefined;
     }

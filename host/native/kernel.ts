@@ -3,9 +3,7 @@
  * `npm install` from binding.gyp). The C kernel is boards/STM32F107/kernel; the
  * windows it returns have the shape modules/metering/kernelWindow.ts describes.
  */
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { loadAddon } from "./loadAddon.ts";
 import type { KernelConfig, KernelWindow } from "../../modules/metering/kernelWindow.ts";
 
 export type { KernelConfig, KernelWindow };
@@ -22,17 +20,7 @@ interface Addon {
   groups: number;
 }
 
-const addonPath = fileURLToPath(new URL("../../build/Release/meterKernel.node", import.meta.url));
-let addon: Addon | null = null;
-
-function load(): Addon {
-  if (addon) return addon;
-  if (!existsSync(addonPath)) {
-    throw new Error(`meter kernel addon not built (${addonPath} missing): run \`npm install\` in the repository root`);
-  }
-  addon = createRequire(import.meta.url)(addonPath) as Addon;
-  return addon;
-}
+const load = (): Addon => loadAddon<Addon>("meterKernel", "meter kernel");
 
 /** One running kernel: feed it samples in any block sizes, take finished windows. */
 export class MeterKernel {

@@ -6,6 +6,11 @@
 #include <cstring>
 #include <vector>
 
+#include "windowJs.h"
+
+Napi::Function DefineMeterAdcSampler(Napi::Env env);   // meterAdcAddon.cc
+Napi::Function DefineCanDriverOnFakes(Napi::Env env);  // canDriverAddon.cc
+
 extern "C" {
 #include "meterKernel.h"
 #include "mtChain.h"
@@ -120,62 +125,8 @@ class Kernel : public Napi::ObjectWrap<Kernel> {
     return Napi::Number::New(env, static_cast<double>(pending_.size()));
   }
 
-  static Napi::Float32Array GroupsLsb(Napi::Env env, const uint32_t* q16) {
-    Napi::Float32Array a = Napi::Float32Array::New(env, MK_GROUPS);
-    for (size_t g = 0; g < MK_GROUPS; g++) a[g] = static_cast<float>(q16[g] / 65536.0);
-    return a;
-  }
-
-  Napi::Object ToJs(Napi::Env env, const mk_window_t& w) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("index", static_cast<double>(w.index));
-    o.Set("startSample", static_cast<double>(w.startSample));
-    o.Set("sampleRateHz", static_cast<double>(sampleRateHz_));
-    o.Set("cycles", static_cast<double>(w.cycles));
-    o.Set("sampleCount", static_cast<double>(w.sampleCount));
-    o.Set("sumVLsb", static_cast<double>(w.sumV));
-    o.Set("sumILsb", static_cast<double>(w.sumI));
-    o.Set("sumVVLsb2", static_cast<double>(w.sumVV));
-    o.Set("sumIILsb2", static_cast<double>(w.sumII));
-    o.Set("sumVILsb2", static_cast<double>(w.sumVI));
-    o.Set("sumVIPrevLsb2", static_cast<double>(w.sumVIp));
-    o.Set("sumVPrevILsb2", static_cast<double>(w.sumVpI));
-    o.Set("firstVLsb", static_cast<double>(w.edgeV[0]));
-    o.Set("firstILsb", static_cast<double>(w.edgeI[0]));
-    o.Set("lastVLsb", static_cast<double>(w.edgeV[3]));
-    o.Set("lastILsb", static_cast<double>(w.edgeI[3]));
-    Napi::Uint16Array ev = Napi::Uint16Array::New(env, 4), ei = Napi::Uint16Array::New(env, 4);
-    for (size_t j = 0; j < 4; j++) {
-      ev[j] = w.edgeV[j];
-      ei[j] = w.edgeI[j];
-    }
-    o.Set("edgeVLsb", ev);
-    o.Set("edgeILsb", ei);
-    Napi::Float64Array cr = Napi::Float64Array::New(env, w.crossingCount);
-    for (size_t j = 0; j < w.crossingCount; j++) cr[j] = w.crossingQ16[j] / 65536.0;
-    o.Set("crossingsSample", cr);
-    Napi::Float32Array ur = Napi::Float32Array::New(env, w.urmsCount);
-    Napi::Float64Array ue = Napi::Float64Array::New(env, w.urmsCount);
-    for (size_t j = 0; j < w.urmsCount; j++) {
-      ur[j] = static_cast<float>(std::sqrt(w.urmsMsQ8[j] / 256.0));
-      ue[j] = w.urmsEndSample[j];
-    }
-    o.Set("urmsHalfLsb", ur);
-    o.Set("urmsHalfEndSample", ue);
-    o.Set("hVLsb", GroupsLsb(env, w.hVQ16));
-    o.Set("hILsb", GroupsLsb(env, w.hIQ16));
-    o.Set("harmonicMaxOrder", static_cast<double>(w.harmonicMaxOrder));
-    o.Set("thdMaxOrder", static_cast<double>(w.thdMaxOrder));
-    o.Set("vMidLsb", static_cast<double>(w.vMidLsb));
-    o.Set("syncErrorSample", w.syncErrorQ16 / 65536.0);
-    o.Set("flags", static_cast<double>(w.flags));
-    o.Set("droppedBefore", static_cast<double>(w.droppedBefore));
-    // The struct's bytes, for the metering chain (MeterChain.process) to take back exactly.
-    Napi::Uint8Array raw = Napi::Uint8Array::New(env, sizeof(mk_window_t));
-    std::memcpy(raw.Data(), &w, sizeof(mk_window_t));
-    o.Set("raw", raw);
-    return o;
-  }
+  // The window as JavaScript: windowView.c's table and fillers (windowJs.cc), as on the device.
+  Napi::Object ToJs(Napi::Env env, const mk_window_t& w) { return WindowJs(env, w, static_cast<double>(sampleRateHz_)); }
 
   // End of data: mk_flush queues the open window as PARTIAL (its Urms(1/2) values).
   Napi::Value Flush(const Napi::CallbackInfo& info) {
@@ -473,6 +424,8 @@ class Chain : public Napi::ObjectWrap<Chain> {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("MeterKernel", Kernel::Define(env));
   exports.Set("MeterChain", Chain::Define(env));
+  exports.Set("MeterAdcSampler", DefineMeterAdcSampler(env));
+  exports.Set("CanDriverOnFakes", DefineCanDriverOnFakes(env));
   exports.Set("windowReading", Napi::Function::New(env, WindowReading));
   exports.Set("groups", Napi::Number::New(env, MK_GROUPS));
   return exports;

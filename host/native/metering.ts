@@ -4,9 +4,7 @@
  * windowReading for one window. Windows are those of MeterKernel.takeWindows (they
  * carry their struct's bytes in `raw`).
  */
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { loadAddon } from "./loadAddon.ts";
 import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
 import type { MeterCalibration } from "../../modules/metering/calibration.ts";
 import type { AggregateReading, EnergyState, VoltageEvent, WindowReading } from "../../modules/metering/readings.ts";
@@ -50,15 +48,7 @@ interface Addon {
   windowReading(w: KernelWindow, cal: MeterCalibration): WindowReading;
 }
 
-const addonPath = fileURLToPath(new URL("../../build/Release/meterKernel.node", import.meta.url));
-let addon: Addon | null = null;
-
-function load(): Addon {
-  if (addon) return addon;
-  if (!existsSync(addonPath)) throw new Error(`metering addon not built (${addonPath} missing): run \`npm install\` in the repository root`);
-  addon = createRequire(import.meta.url)(addonPath) as Addon;
-  return addon;
-}
+const load = (): Addon => loadAddon<Addon>("meterKernel", "metering");
 
 export function createChain(cfg: ChainConfig): NativeChain {
   return new (load().MeterChain)(cfg);

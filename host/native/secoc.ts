@@ -3,9 +3,7 @@
  * `npm install` from binding.gyp): the C of boards/STM32F107/secoc that the boards
  * run, for the host's CAN controllers and tests.
  */
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { loadAddon } from "./loadAddon.ts";
 
 export interface NativeSecocNode {
   key(slot: number, address: number, key16: Uint8Array, derive: boolean): number;
@@ -30,14 +28,6 @@ interface Addon {
   meterKey(master16: Uint8Array, address: number): Uint8Array;
 }
 
-const addonPath = fileURLToPath(new URL("../../build/Release/meterSecoc.node", import.meta.url));
-let addon: Addon | null = null;
-
 export function secocAddon(): Addon {
-  if (addon) return addon;
-  if (!existsSync(addonPath)) {
-    throw new Error(`SecOC addon not built (${addonPath} missing): install libmbedtls-dev, then run \`npm install\` in the repository root`);
-  }
-  addon = createRequire(import.meta.url)(addonPath) as Addon;
-  return addon;
+  return loadAddon<Addon>("meterSecoc", "SecOC", "install libmbedtls-dev, then ");
 }

@@ -1,4 +1,4 @@
-import { createCipheriv } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 
 /**
  * Test-only: a global `require` with Espruino's crypto.AES.encrypt(data, key,
@@ -18,8 +18,13 @@ export function installEspruinoCryptoShim(): void {
         write: (n: string, v: string) => { shimStorage[n] = v; return true; },
       };
     }
-    if (name !== "crypto") throw new Error("shim provides only require('crypto') and require('Storage'), not '" + name + "'");
+    if (name !== "crypto") throw new Error("shim provides only require('crypto') (AES, SHA256) and require('Storage'), not '" + name + "'");
     return {
+      // Espruino's SHA256(string of bytes): an ArrayBuffer of the digest
+      SHA256(data: string): ArrayBuffer {
+        const d = createHash("sha256").update(Buffer.from(data, "latin1")).digest();
+        return d.buffer.slice(d.byteOffset, d.byteOffset + d.length);
+      },
       AES: {
         encrypt(data: Uint8Array, key: Uint8Array, opts: { mode: string; iv?: Uint8Array }): ArrayBuffer {
           if (opts.mode !== "ECB" && opts.mode !== "CBC") throw new Error("shim supports ECB and CBC only");

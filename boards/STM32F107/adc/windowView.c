@@ -23,6 +23,7 @@ const mn_window_field_t mn_window_fields[] = {
     F("lastVLsb", MN_WF_U16, edgeV[3]),
     F("lastILsb", MN_WF_U16, edgeI[3]),
     F("harmonicMaxOrder", MN_WF_U8, harmonicMaxOrder),
+    F("thdMaxOrder", MN_WF_U8, thdMaxOrder),
     F("vMidLsb", MN_WF_U16, vMidLsb),
     F("syncErrorSample", MN_WF_Q16, syncErrorQ16),
     F("flags", MN_WF_U16, flags),

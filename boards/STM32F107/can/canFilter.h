@@ -9,7 +9,7 @@
  * Mapping. Every bank is 32-bit scale, so that bxCAN's priority among
  * overlapping filters (RM0008 24.7.4: 32-bit before 16-bit, then list before
  * mask, then the lower bank) reduces to "list before mask, then lower bank",
- * the rule host/canbus/filterBanks.ts models. A list bank compares every bit,
+ * the rule modules/can/filterBanks.ts models. A list bank compares every bit,
  * RTR included, so a list that accepts data and remote frames holds each id
  * twice:
  *   mask (standard or extended) -> 1 bank, 32-bit mask; IDE always compared,

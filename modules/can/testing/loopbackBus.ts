@@ -1,36 +1,34 @@
 /**
  * A tiny in-memory CAN bus for protocol tests: no timing, no errors, frames delivered
  * in send order when run() is called. Each attached node is a CanController with
- * filters and auto-reply slots that behave as controller.ts documents. The bit-timed
- * bus with the bxCAN model lives in host/canbus.
+ * filters (the host controllers' bxCAN filter model, ../filterBanks.ts) and auto-reply
+ * slots that behave as controller.ts documents; the controller contract
+ * (host/canbus/controllerContract.ts) runs on it (loopbackBus.test.ts, option timed: false) except for what
+ * needs bus time: no transmit mailboxes (a send never gets CAN_EBUSY, frames go in
+ * send order, not by identifier) and any positive bit rate starts. The bit-timed bus
+ * with the bxCAN model lives in host/canbus.
  */
 import { CanFrame, frameError } from "../frame";
 import {
   CanController, CanCounters, CanFilter, CanState, CAN_OK, CAN_EINVAL, CAN_ENETDOWN, CAN_ENOSPC,
 } from "../controller";
+import { FilterBanks, filterError } from "../filterBanks";
+import { AutoReplySlots, clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply } from "../autoReplySlots";
 
 const SLOTS = 16;
-const BANKS = 14;
 
 function copyFrame(f: CanFrame): CanFrame {
   return { id: f.id, extended: f.extended, rtr: f.rtr, dlc: f.dlc, data: new Uint8Array(f.data) };
-}
-
-function filterMatches(flt: CanFilter, f: CanFrame): boolean {
-  if (flt.extended !== f.extended) return false;
-  if (flt.rtr !== undefined && flt.rtr !== f.rtr) return false;
-  if (flt.mode === "list") return (flt.ids || []).indexOf(f.id) >= 0;
-  const mask = flt.mask === undefined ? 0 : flt.mask;
-  return (f.id & mask) === ((flt.id === undefined ? 0 : flt.id) & mask);
 }
 
 export class LoopbackNode implements CanController {
   readonly name: string;
   private readonly bus: LoopbackBus;
   private running = false;
-  private filters: (CanFilter | null)[] = [];
-  private slots: { frame: CanFrame; once: boolean }[] = [];
+  private readonly filters = new FilterBanks();
+  private readonly slots: AutoReplySlots = emptyAutoReplySlots(SLOTS);
   private frameCb: ((f: CanFrame, fifo: number) => void) | null = null;
+  private stateCb: ((state: CanState, counters: CanCounters) => void) | null = null;
   private readonly stats: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
 
   constructor(bus: LoopbackBus, name: string) {
@@ -40,10 +38,19 @@ export class LoopbackNode implements CanController {
 
   start(bitrate: number): number {
     if (!(bitrate > 0)) return CAN_EINVAL;
+    const was = this.running;
     this.running = true;
+    if (!was) this.changed();
     return CAN_OK;
   }
-  stop(): void { this.running = false; }
+  stop(): void {
+    const was = this.running;
+    this.running = false;
+    if (was) this.changed();
+  }
+  private changed(): void {
+    if (this.stateCb) this.stateCb(this.state(), this.counters());
+  }
   send(frame: CanFrame): number {
     if (frameError(frame) !== null) return CAN_EINVAL;
     if (!this.running) return CAN_ENETDOWN;
@@ -56,53 +63,35 @@ export class LoopbackNode implements CanController {
     this.bus.queue(this, copyFrame(frame));
   }
   addFilter(filter: CanFilter): number {
-    if (filter.fifo !== 0 && filter.fifo !== 1) return CAN_EINVAL;
-    for (let i = 0; i < BANKS; i++) {
-      if (!this.filters[i]) { this.filters[i] = filter; return i; }
-    }
-    return CAN_ENOSPC;
+    if (filterError(filter) !== null) return CAN_EINVAL;
+    const bank = this.filters.add(filter);
+    return bank === null ? CAN_ENOSPC : bank;
   }
-  removeFilter(bank: number): void { this.filters[bank] = null; }
-  setAutoReply(frame: CanFrame, once: boolean): number {
-    if (frameError(frame) !== null || frame.extended || frame.rtr) return CAN_EINVAL;
-    for (let i = 0; i < this.slots.length; i++) {
-      if (this.slots[i].frame.id === frame.id) { this.slots[i] = { frame: copyFrame(frame), once: once }; return i; }
-    }
-    if (this.slots.length >= SLOTS) return CAN_ENOSPC;
-    this.slots.push({ frame: copyFrame(frame), once: once });
-    return this.slots.length - 1;
-  }
-  clearAutoReply(id: number): void {
-    this.slots = this.slots.filter((s) => s.frame.id !== id);
-  }
+  removeFilter(bank: number): void { this.filters.remove(bank); }
+  setAutoReply(frame: CanFrame, once: boolean): number { return storeAutoReply(this.slots, frame, once); }
+  clearAutoReply(id: number): void { clearAutoReply(this.slots, id); }
   onFrame(cb: (frame: CanFrame, fifo: number) => void): void { this.frameCb = cb; }
-  onState(_cb: (state: CanState, counters: CanCounters) => void): void { /* never changes here */ }
+  /** start() and stop() only: an untimed bus has no errors, so no error states. */
+  onState(cb: (state: CanState, counters: CanCounters) => void): void { this.stateCb = cb; }
   state(): CanState { return this.running ? "error-active" : "stopped"; }
   counters(): CanCounters { return Object.assign({}, this.stats); }
 
   /** Bus side: a frame sent by another node. As on bxCAN, filters decide first. */
   receive(f: CanFrame): void {
     if (!this.running) return;
-    let bank: CanFilter | null = null;
-    for (let i = 0; i < this.filters.length && bank === null; i++) {
-      const flt = this.filters[i];
-      if (flt && filterMatches(flt, f)) bank = flt;
-    }
-    if (bank === null) return;
+    const fifo = this.filters.route(f);
+    if (fifo < 0) return;
     this.stats.rxFrames++;
-    if (f.rtr && !f.extended) {
-      for (let i = 0; i < this.slots.length; i++) {
-        const s = this.slots[i];
-        if (s.frame.id === f.id) {
-          if (s.once) this.slots.splice(i, 1);
-          this.stats.autoReplies++;
-          this.stats.txFrames++;
-          this.bus.queue(this, copyFrame(s.frame));
-          return;
-        }
-      }
+    const slot = f.rtr && !f.extended ? findAutoReply(this.slots, f.id) : -1;
+    if (slot >= 0) {
+      const s = this.slots[slot]!;
+      if (s.once) this.slots[slot] = null;
+      this.stats.autoReplies++;
+      this.stats.txFrames++;
+      this.bus.queue(this, copyFrame(s.frame));
+      return;
     }
-    if (this.frameCb) this.frameCb(copyFrame(f), bank.fifo);
+    if (this.frameCb) this.frameCb(copyFrame(f), fifo);
   }
 }
 

@@ -159,7 +159,7 @@ static int trgo(fake_sampling_t *f, uint16_t v, uint16_t i) {
 static int dma_move(fake_sampling_t *f) {
   if (!(f->adc1.CR2 & MN_ADC_CR2_DMA) || !f->enabled) return 0;
   uint32_t ccr = f->dma.CH[0].CCR;
-  uint32_t *mem = fake_bus_to_host(f->dma.CH[0].CMAR);
+  uint32_t *mem = f->memory && (uint32_t)(uintptr_t)f->memory == f->dma.CH[0].CMAR ? f->memory : fake_bus_to_host(f->dma.CH[0].CMAR);
   mem[f->position] = f->adc1.DR;
   if (ccr & MN_DMA_CCR_MINC) f->position++;
   f->remaining--;

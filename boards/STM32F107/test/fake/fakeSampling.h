@@ -33,6 +33,10 @@ typedef struct {
   /* DMA channel 1 live state */
   uint32_t ndtr, remaining, position;
   int enabled;
+  /* The buffer CMAR addresses when it is not in static data (the Node addon's
+   * per-instance buffers, host/native/meterAdcAddon.cc): CMAR holds only the
+   * address's low 32 bits. NULL: fake_bus_to_host. */
+  uint32_t *memory;
   /* injected: flags set on the Nth read of DMA ISR (0 = off) */
   unsigned isrReads, injectAtRead;
   uint32_t injectBits;
