@@ -21,11 +21,7 @@
 #include "../ota/otaSha256.h"
 #include "../secoc/cmac.h"
 
-static void assert_hex(const uint8_t *b, size_t n, const char *expected) {
-  char s[80] = {0};
-  for (size_t i = 0; i < n; i++) snprintf(s + 2 * i, 3, "%02x", b[i]);
-  assert_string_equal(s, expected);
-}
+#include "testHex.h"
 
 static void sha256_fips180_examples(void **state) {
   (void)state;

@@ -23,19 +23,7 @@
 #include "../secoc/secocFrame.h"
 #include "../secoc/secocNode.h"
 
-static void hex(const char *h, uint8_t *out, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned v;
-    sscanf(h + 2 * i, "%2x", &v);
-    out[i] = (uint8_t)v;
-  }
-}
-
-static void assert_hex(const uint8_t *b, size_t n, const char *expected) {
-  char s[80] = {0};
-  for (size_t i = 0; i < n; i++) snprintf(s + 2 * i, 3, "%02x", b[i]);
-  assert_string_equal(s, expected);
-}
+#include "testHex.h"
 
 static const char *RFC_KEY = "2b7e151628aed2a6abf7158809cf4f3c";
 static const char *RFC_M64 = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
