@@ -30,7 +30,10 @@ static int target_request_sync(void *ctx, unsigned address) {
   mn_ag_link_t *l = (mn_ag_link_t *)ctx;
   uint8_t *ag = l->ag;
   if (address >= MN_AG_MAX_ADDRESS) return -1;
-  if (ag[A_REACH + address] & AG_R_SYNC_PENDING) ag_sat(ag + A_NEW_MISS + address);
+  if (ag[A_REACH + address] & AG_R_SYNC_PENDING) {
+    ag_sat(ag + A_NEW_MISS + address);
+    ag[A_REACH + address] &= (uint8_t)~AG_R_LAST_OK;
+  }
   ag[A_REACH + address] |= AG_R_SYNC_PENDING;
   ag[A_SYNCED + address] = 0; /* until the answer */
   static const uint8_t zero4[4] = {0};
@@ -94,6 +97,7 @@ void mn_ag_set_synced(mn_ag_link_t *l, unsigned address, int synced) {
     l->ag[A_REACH + address] &= (uint8_t)~AG_R_SYNC_PENDING;
     l->ag[A_BAD_MACS + address] = 0;
     ag_sat(l->ag + A_NEW_OK + address); /* AggregatorLink reports a sync as an answered poll */
+    l->ag[A_REACH + address] |= AG_R_LAST_OK;
   }
 }
 
@@ -131,7 +135,7 @@ unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t
   uint8_t *ag = l->ag;
   ag_view_t w;
   ag_view(&w, ag);
-  unsigned rowLen = 4 + 3 * nFns, rows = 0;
+  unsigned rowLen = MN_AG_ROW_HEAD + 3 * nFns, rows = 0;
   for (unsigned a = 0; a < MN_AG_MAX_ADDRESS; a++) {
     unsigned first = ag_g16(ag + A_FIRST + 2 * a);
     if (first == AG_NONE) continue;
@@ -149,8 +153,9 @@ unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t
     r[1] = trig;
     r[2] = ok;
     r[3] = miss;
+    r[4] = (ag[A_REACH + a] & AG_R_LAST_OK) ? 1 : 0;
     for (unsigned k = 0; k < nFns; k++) {
-      double *v = r + 4 + 3 * k;
+      double *v = r + MN_AG_ROW_HEAD + 3 * k;
       v[0] = v[1] = v[2] = NAN;
       int i = mn_ag_find(ag, a, fns[k]);
       if (i < 0 || !(w.flags[i] & AG_F_GOOD)) continue;

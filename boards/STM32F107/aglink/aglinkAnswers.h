@@ -75,11 +75,12 @@ void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[5]);
  * entries of a function in freshMask was answered, or one in changedMask changed
  * value, since the last row, or it missed answers, or it answered again after a row
  * reported misses. Each row: address, the triggering functions (bit mask), answers
- * in time and misses since the last row, then for each function in fns[0..nFns-1]
- * its 3 first data signals (physical; NaN: never answered or no such signal):
- * 4 + 3 * nFns doubles. Returns the number of rows written (stops when out is full:
+ * in time and misses since the last row, 1 when the last outcome was an answer (0: a
+ * miss), then for each function in fns[0..nFns-1] its 3 first data signals (physical;
+ * NaN: never answered or no such signal): MN_AG_ROW_HEAD + 3 * nFns doubles. Returns the number of rows written (stops when out is full:
  * the rest stay for the next call).
  */
+#define MN_AG_ROW_HEAD 5
 unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t freshMask, uint32_t changedMask, double *out, unsigned outLen);
 
 #endif

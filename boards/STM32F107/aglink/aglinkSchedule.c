@@ -207,6 +207,7 @@ int mn_ag_answer(uint8_t *st, const mn_ag_target_t *t, void *ctx, unsigned addre
   ag_inc(st + H_TOTALS + 4);
   ag_inc(st + A_METER_COUNTS + 16 * address + 4);
   ag_sat(st + A_NEW_OK + address);
+  st[A_REACH + address] |= AG_R_LAST_OK;
   if (t->result) t->result(ctx, address, fn, 1, now - I32(v.sent, i), v.attempts[i]);
   v.attempts[i] = 0;
   push(&v, (unsigned)i); /* its next due time was set when it was sent */
@@ -247,6 +248,7 @@ static void timeout(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, unsi
   ag_inc(st + H_TOTALS + 12);
   ag_inc(st + A_METER_COUNTS + 16 * a + 8);
   ag_sat(st + A_NEW_MISS + a);
+  st[A_REACH + a] &= (uint8_t)~AG_R_LAST_OK;
   if (t->result) t->result(ctx, a, v->fn[i], 0, -1, v->attempts[i]);
   v->attempts[i] = 0;
   SET32(v->due, i, now + U16(v->period, i));

@@ -97,6 +97,7 @@ static inline void ag_view(ag_view_t *v, const uint8_t *st) {
 /* Per-address reachability bits. */
 #define AG_R_MISS_REPORTED 1u /* a snapshot row reported misses: the next answer must be reported too */
 #define AG_R_SYNC_PENDING 2u  /* a sync request is outstanding */
+#define AG_R_LAST_OK 4u       /* the last outcome was an answer (else a miss) */
 
 static inline void ag_sat(uint8_t *p) { if (*p < 255) (*p)++; }
 

@@ -367,29 +367,36 @@ static void answer_path(void) {
 
   /* rows: the meter with fresh power; values decoded */
   static const uint8_t fns[3] = {FN_POWER, FN_VF, FN_ALARM};
-  double rows[2 * (4 + 9)];
-  unsigned n = mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 2 * 13);
+  double rows[2 * (5 + 9)];
+  unsigned n = mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 2 * 14);
   CHECK(n == 1 && rows[0] == A && rows[1] == ((1u << FN_POWER) | (1u << FN_ALARM)), "one row, power and alarm (%u, %g)", n, rows[1]);
-  CHECK(rows[2] == 4 && rows[3] == 0, "4 answers in time (3 polls and the sync), no miss: %g %g", rows[2], rows[3]);
-  CHECK(rows[4] == -1000 && isnan(rows[5]), "P %g", rows[4]);
-  CHECK(fabs(rows[7] - 231.3) < 1e-9 && fabs(rows[8] - 50.0) < 1e-9, "U %g f %g", rows[7], rows[8]);
-  CHECK(rows[10] == 0, "alarm code %g", rows[10]);
-  CHECK(mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 26) == 0, "nothing new: no row");
+  CHECK(rows[2] == 4 && rows[3] == 0 && rows[4] == 1, "4 answers in time (3 polls and the sync), no miss: %g %g", rows[2], rows[3]);
+  CHECK(rows[5] == -1000 && isnan(rows[6]), "P %g", rows[5]);
+  CHECK(fabs(rows[8] - 231.3) < 1e-9 && fabs(rows[9] - 50.0) < 1e-9, "U %g f %g", rows[8], rows[9]);
+  CHECK(rows[11] == 0, "alarm code %g", rows[11]);
+  CHECK(mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 28) == 0, "nothing new: no row");
   /* same alarm again: fresh but not changed -> no row for a changed-only mask */
   mn_ag_tick(S, &mn_ag_link_target, &l, 1010);
   meter_answer(A, FN_ALARM, al, p);
   mn_ag_receive(&l, (FN_ALARM << 6) | A, 0, 8, p, 1011, &fr);
-  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 26) == 0, "an unchanged alarm gives no row");
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 28) == 0, "an unchanged alarm gives no row");
   al[0] = 7;
   mn_ag_tick(S, &mn_ag_link_target, &l, 2010);
   meter_answer(A, FN_ALARM, al, p);
   mn_ag_receive(&l, (FN_ALARM << 6) | A, 0, 8, p, 2011, &fr);
-  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 26) == 1 && rows[10] == 7, "a changed alarm does (%g)", rows[10]);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 28) == 1 && rows[11] == 7, "a changed alarm does (%g)", rows[11]);
 
   /* misses are reported in a row, and the next answer after them too */
   for (int64_t ms = 2020; ms < 3200; ms += 10) mn_ag_tick(S, &mn_ag_link_target, &l, ms);
-  n = mn_ag_rows(&l, fns, 3, 0, 0, rows, 26);
-  CHECK(n == 1 && rows[3] >= 1, "a row with misses (%u, %g)", n, rows[3]);
+  n = mn_ag_rows(&l, fns, 3, 0, 0, rows, 28);
+  CHECK(n == 1 && rows[3] >= 1 && rows[4] == 0, "a row with misses, the last outcome a miss (%u, %g)", n, rows[3]);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 0, rows, 28) == 0 || rows[3] >= 1, "no row without news");
+  /* the meter comes back (its sync response): a row says so, once */
+  mn_ag_set_synced(&l, A, 1);
+  n = mn_ag_rows(&l, fns, 3, 0, 0, rows, 28);
+  CHECK(n == 1 && rows[2] >= 1 && rows[3] == 0 && rows[4] == 1, "a row for the recovery (%u: ok %g miss %g last %g)", n, rows[2], rows[3], rows[4]);
+  mn_ag_set_synced(&l, A, 1);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 0, rows, 28) == 0, "answers without misses before them give no row");
   uint32_t m[5];
   mn_ag_meter(&l, A, m);
   CHECK(m[2] >= 1 && m[3] == 5, "per meter: missed %u readings %u", m[2], m[3]);
