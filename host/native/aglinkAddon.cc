@@ -181,7 +181,7 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
     else send_.Reset();
     return info.Env().Undefined();
   }
-  // receive(id, flags, dlc, payload, nowMs, out: Float64Array(7) <- [verdict, fv, data32, v0..v3]) -> action (MN_AG_ACT_*)
+  // receive(id, flags, dlc, payload, nowMs, out: Float64Array(7) <- [verdict, fv, data32, v0..v3], not for PLAIN) -> action (MN_AG_ACT_*)
   Napi::Value Receive(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     uint8_t payload[8] = {0};
@@ -197,7 +197,7 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
     int act = mn_ag_receive(&link_, static_cast<uint32_t>(Arg(info, 0, 0xFFFF)), static_cast<uint8_t>(Arg(info, 1, 0)), dlc, payload,
                             static_cast<int64_t>(Arg(info, 4, 0)), &f);
     env_ = nullptr;
-    if (act == MN_AG_ACT_SECURED && info.Length() > 5 && info[5].IsTypedArray()) {
+    if (act != MN_AG_ACT_PLAIN && info.Length() > 5 && info[5].IsTypedArray()) {
       Napi::Float64Array out = info[5].As<Napi::Float64Array>();
       if (out.ElementLength() >= 7) {
         out[0] = f.verdict;

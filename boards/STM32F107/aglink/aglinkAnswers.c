@@ -56,6 +56,12 @@ int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, cons
   uint32_t data32 = 0;
   int v = mn_secoc_node_verify(l->secoc, id, flags, dlc, payload, &fv, &data32);
   if (v < 0) { ag_inc(counter(ag, MN_AGC_PLAIN)); return MN_AG_ACT_PLAIN; }
+  if (out) {
+    out->verdict = v;
+    out->fv = fv;
+    out->data32 = data32;
+    out->v[0] = out->v[1] = out->v[2] = out->v[3] = 0;
+  }
   unsigned address = id & 63u, fn = id >> 6;
   if (v != MN_SECOC_OK) {
     unsigned c = v == MN_SECOC_BAD_MAC ? MN_AGC_BAD_MAC : v == MN_SECOC_STALE ? MN_AGC_STALE : v == MN_SECOC_UNSYNCED ? MN_AGC_UNSYNCED : MN_AGC_INTERNAL;
@@ -70,10 +76,6 @@ int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, cons
     /* not a polled answer (sync response, acknowledgement): the application's */
     ag_inc(counter(ag, MN_AGC_TO_JS));
     if (out) {
-      out->verdict = v;
-      out->fv = fv;
-      out->data32 = data32;
-      out->v[0] = out->v[1] = out->v[2] = out->v[3] = 0;
       uint8_t d[4] = {payload[0], payload[1], payload[2], payload[3]};
       mn_secoc_node_decode(l->secoc, fn, d, out->v);
     }

@@ -44,9 +44,12 @@ typedef struct {
   int verdict;
   int64_t fv;
   uint32_t data32;
-  double v[4]; /* the message's data signals, physical */
+  double v[4]; /* the message's data signals, physical (MN_AG_ACT_SECURED only) */
 } mn_ag_frame_t;
 
+/* A received frame: verified with the SecOC state; a polled answer is stored and
+ * answers its entry (the schedule may send the next poll at once). *out (may be NULL)
+ * gets the verdict, FV and data bytes of every secured frame (PLAIN: untouched). */
 int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, const uint8_t payload[8], int64_t nowMs, mn_ag_frame_t *out);
 
 /* The link counts a meter synchronised (after its sync response) or not (lost sync). */
