@@ -229,6 +229,7 @@ var CAN1 = (function () {
   var banks = 0;
   var slotIds = [];
   var sc = null; // SecOC state after secocInit
+  var link = null, linkEntries = 0; // the aggregator link's stand-in (linkInit below)
   var out8 = new Uint8Array(8);
   var blk = new Uint8Array(4);
   function put40(b, at, v) {
@@ -346,7 +347,24 @@ var CAN1 = (function () {
       }
       return stored;
     },
-    onSecured: function (cb) {}
+    onSecured: function (cb) {},
+    // The aggregator link (modules/link/linkPort.ts; boards/STM32F107/aglink in C on the
+    // aggregator image). On the empty bus nothing answers, so no row ever has news: the
+    // stand-in keeps only the state's bytes, as many as the C's flat string on CAN1
+    // (aglinkSchedule.c mn_ag_bytes: 2176 + 32 per entry + 2 per in-flight poll), so that
+    // the JsVars measured are the device's.
+    linkInit: function (capacity, maxInFlight) {
+      if (!sc || !(capacity >= 0 && capacity <= 1024 && maxInFlight >= 1 && maxInFlight <= 8)) return -22;
+      link = new Uint8Array(2176 + 32 * capacity + 2 * maxInFlight);
+      linkEntries = 0;
+      return 0;
+    },
+    linkAdd: function () { return link ? linkEntries++ : -22; },
+    linkStart: function (tickMs) { return link && tickMs >= 1 ? 0 : -22; },
+    linkSynced: function () {},
+    linkRows: function () { return 0; },
+    linkCounters: function (out) { out.fill(0); return out.length; },
+    linkMeter: function (a, out) { out.fill(0); }
   };
   return can;
 })();

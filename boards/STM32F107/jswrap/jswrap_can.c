@@ -454,6 +454,10 @@ v0..v2 are the message's data signals, physical (secocCodec's table), when ok.
 */
 void jswrap_can_onSecured(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "secured", callback); }
 
+/* The aggregator link (appended at the end of this file). */
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f);
+static void aglink_service(JsVar *can, uint8_t *sec);
+
 /*JSON{
   "type" : "EV_CUSTOM",
   "generate" : "jswrap_can_eventHandler"
@@ -477,6 +481,7 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
   uint8_t *sec = secoc_state(can, &h);
   while (mn_can_take_frame(&mn_board_can1, &f)) {
     if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
+    if (sec && aglink_take(can, sec, &f)) continue; /* the aggregator link's C took it (appended below) */
     int64_t fv = -1;
     uint32_t data32 = 0;
     int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
@@ -493,5 +498,262 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
     jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "frame", args, 2);
     jsvUnLock2(args[0], args[1]);
   }
+  if (sec) aglink_service(can, sec);
   jsvUnLock2(h, can);
 }
+
+/* ---- The aggregator's link in C (aglink/, modules/link/linkPort.ts) ----------------
+ *
+ * The poll schedule, the answer path and the latest-value table of aglink/ run here
+ * without JavaScript: remote frames and sync requests go out through the driver,
+ * received frames are verified and polled answers stored in the event handler
+ * (aglink_take), and the schedule ticks every tickMs (aglink_service): the utility
+ * timer pushes a CAN event every tickMs, so the main loop wakes for it even when no
+ * frame arrives. JavaScript reads rows of meters with news once a second (linkRows).
+ * The state is a flat string hidden on CAN1 beside the SecOC state (18 566 bytes for
+ * 64 meters x 8 messages), looked up on each call and gone with CAN1's properties on
+ * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
+ */
+#ifndef MN_AGLINK
+/* Images without the link (the meters): no frame is the link's, nothing to tick. */
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
+  (void)can; (void)sec; (void)f;
+  return false;
+}
+static void aglink_service(JsVar *can, uint8_t *sec) { (void)can; (void)sec; }
+#else
+#include "jstimer.h"
+#include "aglink/aglinkAnswers.h"
+
+#define AGLINK_STATE "\xFF" "aglink"
+
+static uint32_t aglink_tick_ms;  /* 0: not started */
+static int64_t aglink_next_ms;
+
+static int64_t aglink_now_ms(void) { return (int64_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
+
+static uint8_t *aglink_state(JsVar *can, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, AGLINK_STATE) : 0;
+  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
+}
+
+static int aglink_send(void *ctx, uint32_t id, int remote, uint8_t dlc, const uint8_t data[8]) {
+  (void)ctx;
+  mn_can_frame_t f;
+  f.id = id;
+  f.dlc = dlc;
+  f.flags = remote ? MN_CAN_FLAG_RTR : 0;
+  f.fifo = 0;
+  f.filter = 0;
+  for (int b = 0; b < 8; b++) f.data[b] = remote ? 0 : data[b];
+  return mn_can_send(&mn_board_can1, &f);
+}
+
+/* Both states of CAN1 as a link; false before linkInit. *h1 / *h2 are locked. */
+static bool aglink_of(JsVar *can, mn_ag_link_t *l, JsVar **h1, JsVar **h2) {
+  l->secoc = secoc_state(can, h1);
+  l->ag = aglink_state(can, h2);
+  l->send = aglink_send;
+  l->sendCtx = 0;
+  return l->secoc && l->ag;
+}
+
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(can, &h);
+  if (!ag) { jsvUnLock(h); return false; }
+  mn_ag_link_t l = {ag, sec, aglink_send, 0};
+  mn_ag_frame_t o;
+  int act = mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), &o);
+  jsvUnLock(h);
+  if (act == MN_AG_ACT_PLAIN) return false;
+  if (act == MN_AG_ACT_SECURED) {
+    JsVar *a[7] = {jsvNewFromInteger((JsVarInt)f->id), jsvNewFromInteger(o.verdict), jsvNewFromFloat((JsVarFloat)o.fv),
+                   jsvNewFromFloat((JsVarFloat)o.data32), jsvNewFromFloat(o.v[0]), jsvNewFromFloat(o.v[1]), jsvNewFromFloat(o.v[2])};
+    jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 7);
+    for (int i = 0; i < 7; i++) jsvUnLock(a[i]);
+  }
+  return true;
+}
+
+static void aglink_service(JsVar *can, uint8_t *sec) {
+  if (!aglink_tick_ms) return;
+  int64_t now = aglink_now_ms();
+  if (now < aglink_next_ms) return;
+  aglink_next_ms = now + aglink_tick_ms;
+  JsVar *h;
+  uint8_t *ag = aglink_state(can, &h);
+  mn_ag_link_t l = {ag, sec, aglink_send, 0};
+  if (ag) mn_ag_tick(ag, &mn_ag_link_target, &l, now);
+  jsvUnLock(h);
+}
+
+/* Utility timer (interrupt): only wakes the main loop, which does the work. */
+static void aglink_timer(JsSysTime time, void *userdata) {
+  (void)time;
+  (void)userdata;
+  (void)can_notify(0, 0);
+}
+
+/*JSON{
+  "type" : "kill", "ifdef" : "MN_AGLINK",
+  "generate" : "jswrap_can_linkKill"
+}*/
+void jswrap_can_linkKill(void) {
+  if (aglink_tick_ms) jstStopExecuteFn(aglink_timer, 0);
+  aglink_tick_ms = 0;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkInit", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkInit",
+  "params" : [["capacity","int","polled entries (meters x messages)"],["maxInFlight","int","remote frames outstanding at once (1..8)"],
+              ["staleAfterPeriods","int","an entry is stale after this many periods"],["syncAfterMisses","int","misses in a row that resynchronise a meter"],
+              ["syncRetryMs","int","first wait between sync requests"],["syncRetryMaxMs","int","longest wait between sync requests"]],
+  "return" : ["int","0, -22 (bad dimensions, no secocInit) or -28 (no memory)"]
+}
+The aggregator link's state in C (aglink/), after secocInit.
+*/
+int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVarInt staleAfterPeriods, JsVarInt syncAfterMisses, JsVarInt syncRetryMs, JsVarInt syncRetryMaxMs) {
+  jswrap_can_linkKill();
+  jsvObjectRemoveChild(parent, AGLINK_STATE);
+  JsVar *h;
+  uint8_t *sec = secoc_state(parent, &h);
+  jsvUnLock(h);
+  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || staleAfterPeriods < 0 ||
+      staleAfterPeriods > 255 || syncAfterMisses < 0 || syncAfterMisses > 255 || syncRetryMs < 1 || syncRetryMaxMs < 0)
+    return MN_EINVAL;
+  mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, (uint8_t)staleAfterPeriods, (uint8_t)syncAfterMisses, (uint32_t)syncRetryMs,
+                       (uint32_t)syncRetryMaxMs};
+  size_t n = mn_ag_bytes((unsigned)capacity, (unsigned)maxInFlight);
+  JsVar *st = n ? jsvNewFlatStringOfLength((unsigned int)n) : 0;
+  if (!st) return n ? MN_ENOSPC : MN_EINVAL;
+  int r = mn_ag_init((uint8_t *)jsvGetFlatStringPointer(st), n, &o, aglink_now_ms());
+  if (r == 0) jsvObjectSetChild(parent, AGLINK_STATE, st);
+  jsvUnLock(st);
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkAdd", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkAdd",
+  "params" : [["address","int","meter 0..63"],["fn","int","function code 0..31"],["periodMs","int","1..65535"],
+              ["priority","int","lower first"],["deadlineMs","int","1..65535"],["retries","int","after the first try"]],
+  "return" : ["int","entry index, or -22 / -28"]
+}
+Polls message fn of meter address every periodMs.
+*/
+int jswrap_can_linkAdd(JsVar *parent, JsVarInt address, JsVarInt fn, JsVarInt periodMs, JsVarInt priority, JsVarInt deadlineMs, JsVarInt retries) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(parent, &h);
+  int r = ag && address >= 0 && fn >= 0 && periodMs >= 0 && priority >= 0 && deadlineMs >= 0 && retries >= 0
+              ? mn_ag_add(ag, (unsigned)address, (unsigned)fn, (unsigned)periodMs, (unsigned)priority, (unsigned)deadlineMs, (unsigned)retries, aglink_now_ms())
+              : MN_EINVAL;
+  jsvUnLock(h);
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkStart", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkStart",
+  "params" : [["tickMs","int","the schedule's tick, ms (10)"]],
+  "return" : ["int","0 or -22"]
+}
+Runs the schedule from now on, every tickMs, without JavaScript.
+*/
+int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(parent, &h);
+  jsvUnLock(h);
+  if (!ag || tickMs < 1 || tickMs > 1000) return MN_EINVAL;
+  jswrap_can_linkKill();
+  JsSysTime t = jshGetTimeFromMilliseconds((JsVarFloat)tickMs);
+  if (!jstExecuteFn(aglink_timer, 0, t, (uint32_t)t, 0)) return MN_ENOSPC;
+  aglink_tick_ms = (uint32_t)tickMs;
+  aglink_next_ms = aglink_now_ms();
+  (void)can_notify(0, 0); /* the first polls now */
+  return 0;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkSynced", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkSynced",
+  "params" : [["address","int","meter 0..63"],["synced","bool","true: answered our sync request (poll it now); false: lost"]]
+}
+The meter's synchronisation, as JavaScript decided it.
+*/
+void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced) {
+  JsVar *h1 = 0, *h2 = 0;
+  mn_ag_link_t l;
+  if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) {
+    mn_ag_set_synced(&l, (unsigned)address, synced);
+    if (synced) mn_ag_synced(l.ag, &mn_ag_link_target, &l, (unsigned)address, aglink_now_ms());
+  }
+  jsvUnLock2(h1, h2);
+}
+
+/* out[i] = x for a typed array (or array) of numbers. */
+static void aglink_put(JsVar *out, size_t i, JsVarFloat x) {
+  JsVar *v = jsvNewFromFloat(x);
+  jsvArrayBufferSet(out, i, v);
+  jsvUnLock(v);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkRows", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkRows",
+  "params" : [["fns","JsVar","Uint8Array: functions whose 3 first signals each row carries"],["freshMask","int","bit fn: a row when answered"],
+              ["changedMask","int","bit fn: a row when its value changed"],["out","JsVar","Float64Array for the rows"]],
+  "return" : ["int","rows written (5 + 3 x fns numbers each), or -22"]
+}
+Rows of meters with news since the last call (aglink/aglinkAnswers.h mn_ag_rows).
+*/
+int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out) {
+  uint8_t f[32];
+  uint32_t nf = fns ? jsvIterateCallbackCount(fns) : 0;
+  if (!nf || nf > 8 || !out || !jsvIsArrayBuffer(out)) return MN_EINVAL;
+  jsvIterateCallbackToBytes(fns, f, nf);
+  size_t len = jsvGetArrayBufferLength(out), rowLen = MN_AG_ROW_HEAD + 3u * nf;
+  double rows[4 * (MN_AG_ROW_HEAD + 3 * 8)];
+  unsigned maxRows = (unsigned)(len / rowLen);
+  if (maxRows > 4) maxRows = 4; /* the caller reads again while it gets full buffers */
+  JsVar *h1, *h2;
+  mn_ag_link_t l;
+  unsigned n = aglink_of(parent, &l, &h1, &h2) ? mn_ag_rows(&l, f, nf, (uint32_t)freshMask, (uint32_t)changedMask, rows, maxRows * (unsigned)rowLen) : 0;
+  jsvUnLock2(h1, h2);
+  for (size_t i = 0; i < n * rowLen; i++) aglink_put(out, i, rows[i]);
+  return (int)n;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkCounters", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkCounters",
+  "params" : [["out","JsVar","Uint32Array (14): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight"]],
+  "return" : ["int","numbers written"]
+}
+The link's totals.
+*/
+int jswrap_can_linkCounters(JsVar *parent, JsVar *out) {
+  uint32_t c[MN_AGC_COUNT];
+  JsVar *h1, *h2;
+  mn_ag_link_t l;
+  bool ok = aglink_of(parent, &l, &h1, &h2);
+  if (ok) mn_ag_counters(&l, c);
+  jsvUnLock2(h1, h2);
+  if (!ok || !out || !jsvIsArrayBuffer(out)) return 0;
+  size_t n = jsvGetArrayBufferLength(out);
+  if (n > MN_AGC_COUNT) n = MN_AGC_COUNT;
+  for (size_t i = 0; i < n; i++) aglink_put(out, i, (JsVarFloat)c[i]);
+  return (int)n;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkMeter", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkMeter",
+  "params" : [["address","int","meter 0..63"],["out","JsVar","Uint32Array (5): polls, answered, missed, readings, synced"]]
+}
+One meter's counts.
+*/
+void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out) {
+  uint32_t m[5] = {0, 0, 0, 0, 0};
+  JsVar *h1 = 0, *h2 = 0;
+  mn_ag_link_t l;
+  if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) mn_ag_meter(&l, (unsigned)address, m);
+  jsvUnLock2(h1, h2);
+  if (!out || !jsvIsArrayBuffer(out) || jsvGetArrayBufferLength(out) < 5) return;
+  for (size_t i = 0; i < 5; i++) aglink_put(out, i, (JsVarFloat)m[i]);
+}
+#endif /* MN_AGLINK */
