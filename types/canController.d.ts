@@ -22,7 +22,7 @@
  *  - counters() also carries rxRingOverflows, autoReplyMissed and txErrors.
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
  *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule and answer path in C
- *    (boards/STM32F107/aglink): linkInit, linkAdd, linkStart, linkSynced, linkRows,
+ *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
  *    linkCounters, linkMeter (modules/link/linkPort.ts). Its state is a second flat
  *    string (18 566 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
  *    woken every tickMs by the utility timer. The meter images do not have these methods.

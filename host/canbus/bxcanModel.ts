@@ -199,12 +199,8 @@ export class BxcanModel implements LinkCanController, BusNode {
   secocPublish(values: Float64Array, latest: Uint8Array): number { return this.secoc.publish(values, latest); }
   onSecured(cb: SecuredCallback): void { this.secoc.onSecured(cb); }
   // ---- the aggregator link (modules/link/linkPort.ts): the boards' C through the addon ----
-  linkInit(capacity: number, maxInFlight: number, staleAfterPeriods: number, syncAfterMisses: number, syncRetryMs: number, syncRetryMaxMs: number): number {
-    return this.secoc.linkInit(capacity, maxInFlight, staleAfterPeriods, syncAfterMisses, syncRetryMs, syncRetryMaxMs);
-  }
-  linkAdd(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number): number {
-    return this.secoc.linkAdd(address, fn, periodMs, priority, deadlineMs, retries);
-  }
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number { return this.secoc.linkInit(capacity, maxInFlight, timing); }
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number { return this.secoc.linkPlan(addresses, plan, deadlineMs, retries); }
   linkStart(tickMs: number): number { return this.secoc.linkStart(tickMs); }
   linkSynced(address: number, synced: boolean): void { this.secoc.linkSynced(address, synced); }
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number { return this.secoc.linkRows(fns, freshMask, changedMask, out); }

@@ -70,11 +70,13 @@ export class SecocLayer {
 
   // ---- the aggregator link (modules/link/linkPort.ts), on the C through the addon ----
 
-  linkInit(capacity: number, maxInFlight: number, staleAfterPeriods: number, syncAfterMisses: number, syncRetryMs: number, syncRetryMaxMs: number): number {
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number {
     this.dropLink();
-    if (!this.node) return CAN_EINVAL;
+    if (!this.node || !timing || timing.length < 4) return CAN_EINVAL;
     try {
-      this.link = newAgLink(this.node, { capacity, maxInFlight, staleAfterPeriods, syncAfterMisses, syncRetryMs, syncRetryMaxMs }, this.timer.nowMs());
+      this.link = newAgLink(this.node, {
+        capacity, maxInFlight, staleAfterPeriods: timing[0], syncAfterMisses: timing[1], syncRetryMs: timing[2], syncRetryMaxMs: timing[3],
+      }, this.timer.nowMs());
     } catch {
       return CAN_EINVAL;
     }
@@ -82,8 +84,18 @@ export class SecocLayer {
     return 0;
   }
 
-  linkAdd(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number): number {
-    return this.link ? this.link.add(address, fn, periodMs, priority, deadlineMs, retries, this.timer.nowMs()) : CAN_EINVAL;
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number {
+    if (!this.link || !addresses || !plan || plan.length % 3 !== 0) return CAN_EINVAL;
+    const now = this.timer.nowMs();
+    let added = 0;
+    for (let i = 0; i < addresses.length; i++) {
+      for (let k = 0; k < plan.length; k += 3) {
+        const r = this.link.add(addresses[i], plan[k], plan[k + 1], plan[k + 2], deadlineMs, retries, now);
+        if (r < 0) return r;
+        added++;
+      }
+    }
+    return added;
   }
 
   linkStart(tickMs: number): number {
@@ -257,8 +269,8 @@ export function securedController(inner: CanController): LinkCanController & { s
     secocCodec: (t) => layer.codec(t),
     secocPublish: (v, l) => layer.publish(v, l),
     onSecured: (cb) => layer.onSecured(cb),
-    linkInit: (c, m, s, y, r, x) => layer.linkInit(c, m, s, y, r, x),
-    linkAdd: (a, fn, p, pr, d, r) => layer.linkAdd(a, fn, p, pr, d, r),
+    linkInit: (c, m, t) => layer.linkInit(c, m, t),
+    linkPlan: (a, p, d, r) => layer.linkPlan(a, p, d, r),
     linkStart: (t) => layer.linkStart(t),
     linkSynced: (a, s) => layer.linkSynced(a, s),
     linkRows: (f, fr, ch, o) => layer.linkRows(f, fr, ch, o),

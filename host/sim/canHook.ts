@@ -97,8 +97,8 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Link
       },
       onSecured: (cb) => { securedCb = cb; },
       // the aggregator link in C (modules/link/linkPort.ts): numbers and typed arrays only cross
-      linkInit: (c, m, st, y, r, x) => model.linkInit(c, m, st, y, r, x),
-      linkAdd: (a, fn, p, pr, d, r) => model.linkAdd(a, fn, p, pr, d, r),
+      linkInit: (c, m, t) => model.linkInit(c, m, t),
+      linkPlan: (a, p, d, r) => model.linkPlan(a, p, d, r),
       linkStart: (t) => model.linkStart(t),
       linkSynced: (a, sy) => model.linkSynced(a, sy),
       linkRows: (f, fr, ch, o) => model.linkRows(f, fr, ch, o),

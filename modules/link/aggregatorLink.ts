@@ -47,6 +47,8 @@ export interface AggregatorLinkOptions {
 const PLAN = [0, 1000, 0, 8, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
 /** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
 const COGEN_PLAN = [13, 2000, 30];
+/** Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling up to 60 s. */
+const TIMING = [3, 2, 200, 60000];
 const DEADLINE_MS = 50;
 const RETRIES = 2;
 /** The C schedule's own tick on the controller, ms. */
@@ -113,11 +115,9 @@ export class AggregatorLink {
     const commands = this.commands;
     node.onAck = function (a: number, code: number, status: number, fv: number) { commands.ack(a, code, status, fv); };
     node.onSynced = function (a: number) { can.linkSynced(a, true); };
-    let r = can.linkInit(meters * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, 3, 3, 2, 200, 60000);
-    for (let i = 0; i < all.length && r === 0; i++) {
-      const plan = i < meters ? PLAN : COGEN_PLAN;
-      for (let k = 0; k < plan.length && r === 0; k += 3) if (can.linkAdd(all[i], plan[k], plan[k + 1], plan[k + 2], DEADLINE_MS, RETRIES) < 0) r = -22;
-    }
+    let r = can.linkInit(meters * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, 3, new Uint16Array(TIMING));
+    if (r === 0 && can.linkPlan(new Uint8Array(o.addresses), new Uint16Array(PLAN), DEADLINE_MS, RETRIES) < 0) r = -22;
+    if (r === 0 && cogens.length > 0 && can.linkPlan(new Uint8Array(cogens), new Uint16Array(COGEN_PLAN), DEADLINE_MS, RETRIES) < 0) r = -22;
     if (r === 0) r = can.start(BITRATE);
     if (r === 0) r = node.start();
     if (r === 0) r = can.linkStart(SCHEDULE_MS);

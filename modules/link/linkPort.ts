@@ -12,14 +12,19 @@ import { SecuredCanController } from "../can/secured";
 export interface LinkCanController extends SecuredCanController {
   /**
    * The link's state (after secocInit, whose state it verifies with): `capacity` polled
-   * entries, at most `maxInFlight` remote frames outstanding, an entry stale after
-   * `staleAfterPeriods` periods, a meter resynchronised after `syncAfterMisses` misses
-   * in a row, sync requests repeated after syncRetryMs doubling up to syncRetryMaxMs.
-   * 0, -22 (bad dimensions, no secocInit) or -28 (no memory).
+   * entries, at most `maxInFlight` remote frames outstanding; `timing` (4 numbers): an
+   * entry is stale after timing[0] periods, a meter is resynchronised after timing[1]
+   * misses in a row, sync requests are repeated after timing[2] ms doubling up to
+   * timing[3] ms. 0, -22 (bad dimensions, no secocInit) or -28 (no memory).
+   * (Espruino's bindings take at most 4 arguments: hence the arrays.)
    */
-  linkInit(capacity: number, maxInFlight: number, staleAfterPeriods: number, syncAfterMisses: number, syncRetryMs: number, syncRetryMaxMs: number): number;
-  /** Polls message `fn` of meter `address` every periodMs (priority: lower first). Entry index, or negative. */
-  linkAdd(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number): number;
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number;
+  /**
+   * For each meter of `addresses`, in order, the entries of `plan` (triples: function
+   * code, period ms, priority, lower first), each answered within deadlineMs or asked
+   * again up to `retries` times. Entries added, or negative (-22, -28 when full).
+   */
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number;
   /** The controller runs the schedule every tickMs from now on, by itself. 0 or -22. */
   linkStart(tickMs: number): number;
   /** The meter answered our sync request (true: poll it at once) or lost its synchronisation (false). */

@@ -353,13 +353,13 @@ var CAN1 = (function () {
     // stand-in keeps only the state's bytes, as many as the C's flat string on CAN1
     // (aglinkSchedule.c mn_ag_bytes: 2176 + 32 per entry + 2 per in-flight poll), so that
     // the JsVars measured are the device's.
-    linkInit: function (capacity, maxInFlight) {
-      if (!sc || !(capacity >= 0 && capacity <= 1024 && maxInFlight >= 1 && maxInFlight <= 8)) return -22;
+    linkInit: function (capacity, maxInFlight, timing) {
+      if (!sc || !timing || timing.length < 4 || !(capacity >= 0 && capacity <= 1024 && maxInFlight >= 1 && maxInFlight <= 8)) return -22;
       link = new Uint8Array(2176 + 32 * capacity + 2 * maxInFlight);
       linkEntries = 0;
       return 0;
     },
-    linkAdd: function () { return link ? linkEntries++ : -22; },
+    linkPlan: function (addresses, plan) { if (!link) return -22; linkEntries += addresses.length * plan.length / 3; return addresses.length * plan.length / 3; },
     linkStart: function (tickMs) { return link && tickMs >= 1 ? 0 : -22; },
     linkSynced: function () {},
     linkRows: function () { return 0; },

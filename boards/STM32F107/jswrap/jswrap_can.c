@@ -607,23 +607,29 @@ void jswrap_can_linkKill(void) {
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "linkInit", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkInit",
   "params" : [["capacity","int","polled entries (meters x messages)"],["maxInFlight","int","remote frames outstanding at once (1..8)"],
-              ["staleAfterPeriods","int","an entry is stale after this many periods"],["syncAfterMisses","int","misses in a row that resynchronise a meter"],
-              ["syncRetryMs","int","first wait between sync requests"],["syncRetryMaxMs","int","longest wait between sync requests"]],
+              ["timing","JsVar","4 numbers: stale after N periods, resync after N misses, first and longest wait between sync requests (ms)"]],
   "return" : ["int","0, -22 (bad dimensions, no secocInit) or -28 (no memory)"]
 }
 The aggregator link's state in C (aglink/), after secocInit.
 */
-int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVarInt staleAfterPeriods, JsVarInt syncAfterMisses, JsVarInt syncRetryMs, JsVarInt syncRetryMaxMs) {
+int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVar *timing) {
   jswrap_can_linkKill();
   jsvObjectRemoveChild(parent, AGLINK_STATE);
   JsVar *h;
   uint8_t *sec = secoc_state(parent, &h);
   jsvUnLock(h);
-  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || staleAfterPeriods < 0 ||
-      staleAfterPeriods > 255 || syncAfterMisses < 0 || syncAfterMisses > 255 || syncRetryMs < 1 || syncRetryMaxMs < 0)
+  JsVarFloat t[4] = {-1, -1, -1, -1};
+  if (timing && jsvIsArrayBuffer(timing) && jsvGetArrayBufferLength(timing) >= 4) {
+    for (size_t i = 0; i < 4; i++) {
+      JsVar *x = jsvArrayBufferGet(timing, i);
+      t[i] = jsvGetFloat(x);
+      jsvUnLock(x);
+    }
+  }
+  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || !(t[0] >= 0 && t[0] <= 255) ||
+      !(t[1] >= 0 && t[1] <= 255) || !(t[2] >= 1 && t[2] <= 65535) || !(t[3] >= 0 && t[3] <= 65535))
     return MN_EINVAL;
-  mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, (uint8_t)staleAfterPeriods, (uint8_t)syncAfterMisses, (uint32_t)syncRetryMs,
-                       (uint32_t)syncRetryMaxMs};
+  mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, (uint8_t)t[0], (uint8_t)t[1], (uint32_t)t[2], (uint32_t)t[3]};
   size_t n = mn_ag_bytes((unsigned)capacity, (unsigned)maxInFlight);
   JsVar *st = n ? jsvNewFlatStringOfLength((unsigned int)n) : 0;
   if (!st) return n ? MN_ENOSPC : MN_EINVAL;
@@ -634,21 +640,37 @@ int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, 
 }
 
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "linkAdd", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkAdd",
-  "params" : [["address","int","meter 0..63"],["fn","int","function code 0..31"],["periodMs","int","1..65535"],
-              ["priority","int","lower first"],["deadlineMs","int","1..65535"],["retries","int","after the first try"]],
-  "return" : ["int","entry index, or -22 / -28"]
+  "type" : "method", "class" : "BxCAN", "name" : "linkPlan", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkPlan",
+  "params" : [["addresses","JsVar","Uint8Array of meter addresses 0..63"],["plan","JsVar","Uint16Array of triples: function code, period ms, priority (lower first)"],
+              ["deadlineMs","int","1..65535: the answer's deadline"],["retries","int","asked again up to this many times"]],
+  "return" : ["int","entries added, or -22 / -28 (full)"]
 }
-Polls message fn of meter address every periodMs.
+For each meter, in order, polls every message of the plan at its period.
 */
-int jswrap_can_linkAdd(JsVar *parent, JsVarInt address, JsVarInt fn, JsVarInt periodMs, JsVarInt priority, JsVarInt deadlineMs, JsVarInt retries) {
+int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt deadlineMs, JsVarInt retries) {
+  if (!addresses || !plan || !jsvIsArrayBuffer(plan) || deadlineMs < 1 || retries < 0) return MN_EINVAL;
+  uint8_t addr[64];
+  uint32_t na = jsvIterateCallbackCount(addresses);
+  size_t np = jsvGetArrayBufferLength(plan);
+  if (na > 64 || np % 3 != 0 || np > 3 * 32) return MN_EINVAL;
+  jsvIterateCallbackToBytes(addresses, addr, na);
+  uint16_t p[3 * 32];
+  for (size_t i = 0; i < np; i++) {
+    JsVar *x = jsvArrayBufferGet(plan, i);
+    p[i] = (uint16_t)jsvGetFloat(x);
+    jsvUnLock(x);
+  }
   JsVar *h;
   uint8_t *ag = aglink_state(parent, &h);
-  int r = ag && address >= 0 && fn >= 0 && periodMs >= 0 && priority >= 0 && deadlineMs >= 0 && retries >= 0
-              ? mn_ag_add(ag, (unsigned)address, (unsigned)fn, (unsigned)periodMs, (unsigned)priority, (unsigned)deadlineMs, (unsigned)retries, aglink_now_ms())
-              : MN_EINVAL;
+  int added = ag ? 0 : MN_EINVAL;
+  int64_t now = aglink_now_ms();
+  for (uint32_t i = 0; ag && i < na && added >= 0; i++)
+    for (size_t k = 0; k < np && added >= 0; k += 3) {
+      int r = mn_ag_add(ag, addr[i], p[k], p[k + 1], p[k + 2], (unsigned)deadlineMs, (unsigned)retries, now);
+      added = r < 0 ? r : added + 1;
+    }
   jsvUnLock(h);
-  return r;
+  return added;
 }
 
 /*JSON{

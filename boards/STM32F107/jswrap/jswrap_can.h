@@ -32,8 +32,8 @@ void jswrap_can_onSecured(JsVar *parent, JsVar *callback);
 void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length);
 /* the aggregator link (aglink/, images with -DMN_AGLINK) */
 void jswrap_can_linkKill(void);
-int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVarInt staleAfterPeriods, JsVarInt syncAfterMisses, JsVarInt syncRetryMs, JsVarInt syncRetryMaxMs);
-int jswrap_can_linkAdd(JsVar *parent, JsVarInt address, JsVarInt fn, JsVarInt periodMs, JsVarInt priority, JsVarInt deadlineMs, JsVarInt retries);
+int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVar *timing);
+int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt deadlineMs, JsVarInt retries);
 int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs);
 void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced);
 int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out);
