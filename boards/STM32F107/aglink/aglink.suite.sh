@@ -3,7 +3,8 @@
 # The aggregator link's C unit tests (test/aglinkTest.c): host gcc -O2, and host gcc with
 # AddressSanitizer + UndefinedBehaviorSanitizer, over the real SecOC C (AES from Debian's
 # libmbedcrypto, as secocTest); then the link's C compiled for the Cortex-M3 as the
-# aggregator image builds it (arm-none-eabi-gcc -Os -Werror), its flash printed.
+# aggregator image builds it (arm-none-eabi-gcc -Os -Werror), its flash printed, and
+# jswrap_can.c with -DMN_AGLINK (CAN1's link* methods) against test/espruinoStub.
 # Last line: "N passed, M failed".
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,6 +33,13 @@ if command -v arm-none-eabi-gcc >/dev/null; then
       arm-none-eabi-size "$out/$f.o" | tail -1 | awk -v f="$f" '{ print "ok " f ".c compiles for the Cortex-M3: " $1 + $2 " bytes of flash" }'
     fi
   done
+  # CAN1's link* binding as the aggregator image compiles it (-DMN_AGLINK), against the
+  # Espruino declarations of test/espruinoStub (cross.suite.sh compiles it without the link)
+  if build "jswrap_can.c -DMN_AGLINK, cortex-m3" arm-none-eabi-gcc -std=c11 -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -Os -Wall -Wextra -Werror \
+    -Wmissing-prototypes -I"$board" -I"$board/test/espruinoStub" -DMN_AGLINK -c -o "$out/jswrap_can.o" "$board/jswrap/jswrap_can.c"; then
+    passed=$((passed + 1))
+    arm-none-eabi-size "$out/jswrap_can.o" | tail -1 | awk '{ print "ok jswrap_can.c -DMN_AGLINK compiles for the Cortex-M3: " $1 + $2 " bytes of flash" }'
+  fi
 else
   echo "arm-none-eabi-gcc missing: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi"
   failed=$((failed + 1))

@@ -731,14 +731,20 @@ int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt 
   if (!nf || nf > 8 || !out || !jsvIsArrayBuffer(out)) return MN_EINVAL;
   jsvIterateCallbackToBytes(fns, f, nf);
   size_t len = jsvGetArrayBufferLength(out), rowLen = MN_AG_ROW_HEAD + 3u * nf;
-  double rows[4 * (MN_AG_ROW_HEAD + 3 * 8)];
-  unsigned maxRows = (unsigned)(len / rowLen);
-  if (maxRows > 4) maxRows = 4; /* the caller reads again while it gets full buffers */
+  double row[MN_AG_ROW_HEAD + 3 * 8]; /* one row at a time: 232 bytes of stack at most */
+  unsigned maxRows = (unsigned)(len / rowLen), n = 0;
   JsVar *h1, *h2;
   mn_ag_link_t l;
-  unsigned n = aglink_of(parent, &l, &h1, &h2) ? mn_ag_rows(&l, f, nf, (uint32_t)freshMask, (uint32_t)changedMask, rows, maxRows * (unsigned)rowLen) : 0;
+  bool ok = aglink_of(parent, &l, &h1, &h2);
   jsvUnLock2(h1, h2);
-  for (size_t i = 0; i < n * rowLen; i++) aglink_put(out, i, rows[i]);
+  while (ok && n < maxRows) {
+    /* the state is looked up again per row: aglink_put allocates, and a flat string never moves, but the lock is not held across it */
+    ok = aglink_of(parent, &l, &h1, &h2) && mn_ag_rows(&l, f, nf, (uint32_t)freshMask, (uint32_t)changedMask, row, (unsigned)rowLen) == 1;
+    jsvUnLock2(h1, h2);
+    if (!ok) break;
+    for (size_t i = 0; i < rowLen; i++) aglink_put(out, n * rowLen + i, row[i]);
+    n++;
+  }
   return (int)n;
 }
 
