@@ -24,7 +24,7 @@
  *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule and answer path in C
  *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
  *    linkCounters, linkMeter (modules/link/linkPort.ts). Its state is a second flat
- *    string (18 566 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
+ *    string (16 530 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
  *    woken every tickMs by the utility timer. The meter images do not have these methods.
  */
 /** With the aggregator link's link* methods (modules/link/linkPort.ts); only the aggregator image (-DMN_AGLINK) has them. */

@@ -351,11 +351,11 @@ var CAN1 = (function () {
     // The aggregator link (modules/link/linkPort.ts; boards/STM32F107/aglink in C on the
     // aggregator image). On the empty bus nothing answers, so no row ever has news: the
     // stand-in keeps only the state's bytes, as many as the C's flat string on CAN1
-    // (aglinkSchedule.c mn_ag_bytes: 2176 + 32 per entry + 2 per in-flight poll), so that
+    // (aglinkSchedule.c mn_ag_bytes: 2176 + 28 per entry + 6 per in-flight poll), so that
     // the JsVars measured are the device's.
     linkInit: function (capacity, maxInFlight, timing) {
       if (!sc || !timing || timing.length < 4 || !(capacity >= 0 && capacity <= 1024 && maxInFlight >= 1 && maxInFlight <= 8)) return -22;
-      link = new Uint8Array(2176 + 32 * capacity + 2 * maxInFlight);
+      link = new Uint8Array(2176 + 28 * capacity + 6 * maxInFlight);
       linkEntries = 0;
       return 0;
     },

@@ -12,7 +12,7 @@
 
 size_t mn_ag_bytes(unsigned capacity, unsigned maxInFlight) {
   if (capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT) return 0;
-  return (size_t)A_END + (size_t)AG_ENTRY_BYTES * capacity + 2u * maxInFlight;
+  return (size_t)A_END + (size_t)AG_ENTRY_BYTES * capacity + 6u * maxInFlight;
 }
 
 int mn_ag_init(uint8_t *st, size_t bytes, const mn_ag_options_t *o, int64_t nowMs) {
@@ -55,7 +55,7 @@ static int32_t rel_now(const ag_view_t *v, int64_t nowMs) {
   if (rel >= REBASE_MS) {
     int64_t d = rel / 2; /* rel > 0: floor */
     rebase_list(v->due, v->c, (int32_t)d);
-    rebase_list(v->sent, v->c, (int32_t)d);
+    rebase_list(v->flySent, v->st[H_MAX_IN_FLIGHT], (int32_t)d);
     rebase_list(v->good, v->c, (int32_t)d);
     rebase_list(v->st + A_SYNC_SENT, MN_AG_MAX_ADDRESS, (int32_t)d);
     t0 += d;
@@ -117,17 +117,20 @@ static void push(const ag_view_t *v, unsigned i) {
   ag_s16(v->st + H_HEAP_N, (uint16_t)(n + 1));
 }
 
-/* Takes entry i out of the in-flight list. */
-static void land(const ag_view_t *v, unsigned i) {
+/* Takes entry i out of the in-flight list; returns when it was sent. */
+static int32_t land(const ag_view_t *v, unsigned i) {
   v->flags[i] &= (uint8_t)~AG_F_IN_FLIGHT;
   unsigned n = v->st[H_IN_FLIGHT];
   for (unsigned k = 0; k < n; k++) {
     if (U16(v->flying, k) != i) continue;
+    int32_t sent = I32(v->flySent, k);
     n--;
     SET16(v->flying, k, U16(v->flying, n));
+    SET32(v->flySent, k, I32(v->flySent, n));
     v->st[H_IN_FLIGHT] = (uint8_t)n;
-    return;
+    return sent;
   }
+  return 0;
 }
 
 int mn_ag_add(uint8_t *st, unsigned address, unsigned fn, unsigned periodMs, unsigned priority, unsigned deadlineMs, unsigned retries, int64_t nowMs) {
@@ -203,12 +206,12 @@ int mn_ag_answer(uint8_t *st, const mn_ag_target_t *t, void *ctx, unsigned addre
   st[A_MISSES + address] = 0;
   ag_su32(st + A_SYNC_WAIT + 4 * address, 0); /* reachable: a later sync starts from syncRetryMs */
   if (!wasInFlight) return i; /* e.g. a spontaneous alarm: keeps its own schedule */
-  land(&v, (unsigned)i);
+  int32_t sent = land(&v, (unsigned)i);
   ag_inc(st + H_TOTALS + 4);
   ag_inc(st + A_METER_COUNTS + 16 * address + 4);
   ag_sat(st + A_NEW_OK + address);
   st[A_REACH + address] |= AG_R_LAST_OK;
-  if (t->result) t->result(ctx, address, fn, 1, now - I32(v.sent, i), v.attempts[i]);
+  if (t->result) t->result(ctx, address, fn, 1, now - sent, v.attempts[i]);
   v.attempts[i] = 0;
   push(&v, (unsigned)i); /* its next due time was set when it was sent */
   pump(&v, t, ctx, now);
@@ -263,7 +266,7 @@ void mn_ag_tick(uint8_t *st, const mn_ag_target_t *t, void *ctx, int64_t nowMs) 
   int32_t now = rel_now(&v, nowMs);
   for (int k = (int)st[H_IN_FLIGHT] - 1; k >= 0; k--) {
     unsigned i = U16(v.flying, k);
-    if ((int64_t)now - I32(v.sent, i) >= U16(v.deadline, i)) timeout(&v, t, ctx, i, now);
+    if ((int64_t)now - I32(v.flySent, k) >= U16(v.deadline, i)) timeout(&v, t, ctx, i, now);
   }
   pump(&v, t, ctx, now);
 }
@@ -336,11 +339,11 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
     unsigned nf = st[H_IN_FLIGHT];
     v->flags[best] |= AG_F_IN_FLIGHT;
     SET16(v->flying, nf, best);
+    SET32(v->flySent, nf, now);
     st[H_IN_FLIGHT] = (uint8_t)(nf + 1);
     ag_inc(st + H_TOTALS);
     ag_inc(st + A_METER_COUNTS + 16 * a);
     v->attempts[best]++;
-    SET32(v->sent, best, now);
     /* Keep the cadence of the period, but never schedule into the past. */
     int32_t next = prevDue + U16(v->period, best);
     SET32(v->due, best, next > now ? next : now + U16(v->period, best));

@@ -43,7 +43,7 @@ enum {
 };
 
 /* Per entry: byte arrays, then u16, then u32 (all through memcpy). */
-#define AG_ENTRY_BYTES 32
+#define AG_ENTRY_BYTES 28
 
 static inline uint16_t ag_g16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static inline void ag_s16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
@@ -59,8 +59,9 @@ typedef struct {
   unsigned c;
   uint8_t *addr, *fn, *prio, *retries, *attempts, *flags; /* u8 */
   uint8_t *period, *deadline, *heap, *ready, *next;       /* u16 */
-  uint8_t *due, *sent, *good, *data;                      /* i32 (data: the answer's 4 bytes) */
-  uint8_t *flying;                                        /* u16 x maxInFlight */
+  uint8_t *due, *good, *data;                             /* i32 (data: the answer's 4 bytes) */
+  uint8_t *flying;                                        /* u16 x maxInFlight: the entries in flight */
+  uint8_t *flySent;                                       /* i32 x maxInFlight: when each was sent */
 } ag_view_t;
 
 static inline void ag_view(ag_view_t *v, const uint8_t *st) {
@@ -80,10 +81,10 @@ static inline void ag_view(ag_view_t *v, const uint8_t *st) {
   v->ready = b; b += 2 * c;
   v->next = b; b += 2 * c;
   v->due = b; b += 4 * c;
-  v->sent = b; b += 4 * c;
   v->good = b; b += 4 * c;
   v->data = b; b += 4 * c;
   v->flying = b;
+  v->flySent = b + 2 * st[H_MAX_IN_FLIGHT];
 }
 
 /* Entry flags. */

@@ -510,7 +510,7 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
  * (aglink_take), and the schedule ticks every tickMs (aglink_service): the utility
  * timer pushes a CAN event every tickMs, so the main loop wakes for it even when no
  * frame arrives. JavaScript reads rows of meters with news once a second (linkRows).
- * The state is a flat string hidden on CAN1 beside the SecOC state (18 566 bytes for
+ * The state is a flat string hidden on CAN1 beside the SecOC state (16 530 bytes for
  * 64 meters x 8 messages), looked up on each call and gone with CAN1's properties on
  * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
  */
