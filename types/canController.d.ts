@@ -25,7 +25,9 @@
  *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
  *    linkCounters, linkMeter (modules/link/linkPort.ts). Its state is a second flat
  *    string (16 530 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
- *    woken every tickMs by the utility timer. The meter images do not have these methods.
+ *    woken every tickMs by the utility timer. The meter images do not have these methods,
+ *    and the aggregator image drops the meter-only secocPublish, secocAutoReply and
+ *    secocSyncLast (432 bytes of flash).
  */
 /** With the aggregator link's link* methods (modules/link/linkPort.ts); only the aggregator image (-DMN_AGLINK) has them. */
 type MeternetCanController = import("../modules/link/linkPort").LinkCanController;

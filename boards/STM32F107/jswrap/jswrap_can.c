@@ -333,8 +333,9 @@ void jswrap_can_secocRx(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
   jsvUnLock(h);
 }
 
+#ifndef MN_AGLINK /* meter-only: the aggregator image (-DMN_AGLINK) drops it */
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocSyncLast", "generate" : "jswrap_can_secocSyncLast",
+  "type" : "method", "class" : "BxCAN", "name" : "secocSyncLast", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocSyncLast",
   "params" : [["slot","int","slot"],["fv","float","last accepted sync request FV; -1: none"]]
 }*/
 void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
@@ -343,6 +344,7 @@ void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
   if (st && slot >= 0) mn_secoc_node_set_sync_last(st, (unsigned)slot, (int64_t)fv);
   jsvUnLock(h);
 }
+#endif
 
 /* Signs standard data frame id into *f; the FV used or a negative code. */
 static JsVarFloat secoc_sign(JsVar *can, JsVarInt id, JsVar *data, JsVarFloat fv, mn_can_frame_t *f) {
@@ -371,8 +373,9 @@ JsVarFloat jswrap_can_secocSend(JsVar *parent, JsVarInt id, JsVar *data, JsVarFl
   return r == 0 ? used : (JsVarFloat)r;
 }
 
+#ifndef MN_AGLINK /* meter-only */
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocAutoReply", "generate" : "jswrap_can_secocAutoReply",
+  "type" : "method", "class" : "BxCAN", "name" : "secocAutoReply", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocAutoReply",
   "params" : [["id","int","standard identifier"],["data","JsVar","4 data bytes"]],
   "return" : ["float","the FV used (>= 0), -1 (no epoch / epoch used up), -22 or -28 (no free slot)"]
 }
@@ -385,6 +388,7 @@ JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data) {
   int r = mn_can_set_auto_reply(&mn_board_can1, &f, 1);
   return r >= 0 ? used : (JsVarFloat)r;
 }
+#endif
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "secocCodec", "generate" : "jswrap_can_secocCodec",
@@ -404,6 +408,7 @@ int jswrap_can_secocCodec(JsVar *parent, JsVar *table) {
   return r;
 }
 
+#ifndef MN_AGLINK /* meter-only: the aggregator publishes nothing */
 static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
   (void)ctx;
   mn_can_frame_t f = {.id = id, .dlc = MN_SECOC_PAYLOAD_BYTES};
@@ -412,7 +417,7 @@ static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
 }
 
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "generate" : "jswrap_can_secocPublish",
+  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocPublish",
   "params" : [["values","JsVar","Float64Array of physical values by signal row (NaN: absent)"],
               ["latest","JsVar","Uint8Array(128): gets each published message's data bytes at function * 4"]],
   "return" : ["int","slots armed, -1 (no epoch / epoch used up) or -22"]
@@ -444,6 +449,7 @@ int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest) {
   }
   return r;
 }
+#endif
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "onSecured", "generate" : "jswrap_can_onSecured",
