@@ -624,16 +624,16 @@ int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, 
   JsVar *h;
   uint8_t *sec = secoc_state(parent, &h);
   jsvUnLock(h);
-  JsVarFloat t[4] = {-1, -1, -1, -1};
+  JsVarInt t[4] = {-1, -1, -1, -1};
   if (timing && jsvIsArrayBuffer(timing) && jsvGetArrayBufferLength(timing) >= 4) {
     for (size_t i = 0; i < 4; i++) {
       JsVar *x = jsvArrayBufferGet(timing, i);
-      t[i] = jsvGetFloat(x);
+      t[i] = jsvGetInteger(x);
       jsvUnLock(x);
     }
   }
-  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || !(t[0] >= 0 && t[0] <= 255) ||
-      !(t[1] >= 0 && t[1] <= 255) || !(t[2] >= 1 && t[2] <= 65535) || !(t[3] >= 0 && t[3] <= 65535))
+  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || t[0] < 0 || t[0] > 255 ||
+      t[1] < 0 || t[1] > 255 || t[2] < 1 || t[2] > 65535 || t[3] < 0 || t[3] > 65535)
     return MN_EINVAL;
   mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, (uint8_t)t[0], (uint8_t)t[1], (uint32_t)t[2], (uint32_t)t[3]};
   size_t n = mn_ag_bytes((unsigned)capacity, (unsigned)maxInFlight);
@@ -663,7 +663,7 @@ int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt d
   uint16_t p[3 * 32];
   for (size_t i = 0; i < np; i++) {
     JsVar *x = jsvArrayBufferGet(plan, i);
-    p[i] = (uint16_t)jsvGetFloat(x);
+    p[i] = (uint16_t)jsvGetInteger(x);
     jsvUnLock(x);
   }
   JsVar *h;
