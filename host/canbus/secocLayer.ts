@@ -47,6 +47,8 @@ export class SecocLayer {
   private readonly timer: LinkTimer;
   /** The aggregator link (boards/STM32F107/aglink) over this node's state, once linkInit ran. */
   private link: NativeAgLink | null = null;
+  /** The addon's node as init made it (the link needs the native object itself). */
+  private native: NativeSecocNode | null = null;
   private stopLink: (() => void) | null = null;
   private readonly linkRes = new Float64Array(7);
 
@@ -59,6 +61,7 @@ export class SecocLayer {
   /** Drops keys, counters and the link (an interpreter reset); the callback stays, as onFrame's does. */
   reset(): void {
     this.node = null;
+    this.native = null;
     this.dropLink();
   }
 
@@ -72,9 +75,9 @@ export class SecocLayer {
 
   linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number {
     this.dropLink();
-    if (!this.node || !timing || timing.length < 4) return CAN_EINVAL;
+    if (!this.node || !this.native || !timing || timing.length < 4) return CAN_EINVAL;
     try {
-      this.link = newAgLink(this.node, {
+      this.link = newAgLink(this.native, {
         capacity, maxInFlight, staleAfterPeriods: timing[0], syncAfterMisses: timing[1], syncRetryMs: timing[2], syncRetryMaxMs: timing[3],
       }, this.timer.nowMs());
     } catch {
@@ -145,6 +148,7 @@ export class SecocLayer {
     for (let i = 0; i < 64; i++) p[i] = plan[i];
     try {
       this.node = new (secocAddon().SecocNode)(slots, rxPerSlot, txPerSlot, p);
+      this.native = this.node;
       return 0;
     } catch {
       this.node = null;

@@ -75,7 +75,8 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
                         InstanceMethod("receive", &AgLink::Receive), InstanceMethod("setSynced", &AgLink::SetSynced),
                         InstanceMethod("isSynced", &AgLink::IsSynced), InstanceMethod("badMacs", &AgLink::BadMacs),
                         InstanceMethod("counters", &AgLink::Counters), InstanceMethod("meter", &AgLink::Meter),
-                        InstanceMethod("rows", &AgLink::Rows), InstanceMethod("stateBytes", &AgLink::StateBytes)});
+                        InstanceMethod("rows", &AgLink::Rows), InstanceMethod("stateBytes", &AgLink::StateBytes),
+                        InstanceMethod("acceptVerdicts", &AgLink::AcceptVerdicts)});
   }
 
   // new AgLink(secocNode, {capacity, maxInFlight, staleAfterPeriods, syncAfterMisses, syncRetryMs, syncRetryMaxMs?}, nowMs)
@@ -102,7 +103,7 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
       Napi::RangeError::New(env, "AgLink: capacity 0..1024, maxInFlight 1..8, syncRetryMs > 0").ThrowAsJavaScriptException();
       return;
     }
-    link_ = {st_.data(), secoc, SendCb, this};
+    link_ = {st_.data(), secoc, SendCb, this, nullptr, nullptr};
   }
 
  private:
@@ -111,6 +112,26 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
   Napi::FunctionReference send_;
   mn_ag_link_t link_{};
   Napi::Env* env_ = nullptr;
+  uint32_t accept_ = 0; // verdicts rewritten to OK (fault-campaign tests only)
+
+  static int Hook(void* ctx, int v) {
+    const AgLink* self = static_cast<const AgLink*>(ctx);
+    return v >= 0 && v < 32 && (self->accept_ & (1u << v)) ? 0 : v;
+  }
+  // acceptVerdicts(verdicts: number[]): a receiver without those checks (tests of the fault campaign); [] restores.
+  Napi::Value AcceptVerdicts(const Napi::CallbackInfo& info) {
+    accept_ = 0;
+    if (info.Length() > 0 && info[0].IsArray()) {
+      Napi::Array a = info[0].As<Napi::Array>();
+      for (uint32_t i = 0; i < a.Length(); i++) {
+        Napi::Value x = a.Get(i);
+        if (x.IsNumber() && x.As<Napi::Number>().Int32Value() >= 0 && x.As<Napi::Number>().Int32Value() < 32) accept_ |= 1u << x.As<Napi::Number>().Int32Value();
+      }
+    }
+    link_.verdictHook = accept_ ? Hook : nullptr;
+    link_.hookCtx = this;
+    return info.Env().Undefined();
+  }
 
   static int SendCb(void* ctx, uint32_t id, int remote, uint8_t dlc, const uint8_t data[8]) {
     AgLink* self = static_cast<AgLink*>(ctx);

@@ -93,15 +93,15 @@ function race(seed: number, meters: number, messages: number, ms: number, busyRa
   return { polls: logs[0].length, syncs: logs[0].filter((l) => l.includes("sync")).length, missed: js.missed, results: results[0].length };
 }
 
-test("the C schedule sends what poller.ts and scanPoller.ts send, in the same order (12 meters x 6 messages, 4 seeds)", () => {
-  for (let seed = 1; seed <= 4; seed++) {
-    const r = race(seed, 12, 6, 60000, 0);
-    assert.ok(r.polls > 2500 && r.syncs > 0 && r.missed > 0, JSON.stringify(r));
+test("the C schedule sends what poller.ts and scanPoller.ts send, in the same order (12 meters x 6 messages, 3 seeds)", () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const r = race(seed, 12, 6, 40000, 0);
+    assert.ok(r.polls > 1600 && r.syncs > 0 && r.missed > 0, JSON.stringify(r));
   }
 });
 
 test("64 meters x 8 messages with busy mailboxes: the same frames in the same order", () => {
-  const r = race(7, 64, 8, 30000, 0.05);
+  const r = race(7, 64, 8, 15000, 0.05);
   // 3 in flight and answers only between 10 ms ticks: about 120 polls a second
-  assert.ok(r.polls > 3000 && r.syncs > 0 && r.missed > 0, JSON.stringify(r));
+  assert.ok(r.polls > 1500 && r.syncs > 0 && r.missed > 0, JSON.stringify(r));
 });

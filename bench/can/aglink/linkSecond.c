@@ -83,7 +83,7 @@ int main(void) {
   if (mn_ag_init(link, sizeof link, &o, 0) != 0) { printf("link init failed\n"); return 1; }
   for (unsigned a = 0; a < METERS; a++)
     for (unsigned k = 0; k < sizeof PLAN / sizeof PLAN[0]; k += 3) mn_ag_add(link, a, PLAN[k], PLAN[k + 1], PLAN[k + 2], 50, 2, 0);
-  mn_ag_link_t l = {link, agg, send, 0};
+  mn_ag_link_t l = {link, agg, send, 0, 0, 0};
   for (unsigned a = 0; a < METERS; a++) mn_ag_set_synced(&l, a, 1);
   const uint8_t data[4] = {0x09, 0x09, 0x88, 0x13};
   uint32_t answersAtStart = 0, ticks;

@@ -56,6 +56,7 @@ int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, cons
   uint32_t data32 = 0;
   int v = mn_secoc_node_verify(l->secoc, id, flags, dlc, payload, &fv, &data32);
   if (v < 0) { ag_inc(counter(ag, MN_AGC_PLAIN)); return MN_AG_ACT_PLAIN; }
+  if (l->verdictHook) v = l->verdictHook(l->hookCtx, v);
   if (out) {
     out->verdict = v;
     out->fv = fv;

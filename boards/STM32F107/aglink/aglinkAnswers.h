@@ -24,12 +24,16 @@
 /* Raw send: a standard frame (remote: a remote frame of dlc bytes). 0, MN_AG_EBUSY or a negative code. */
 typedef int (*mn_ag_send_t)(void *sendCtx, uint32_t id, int remote, uint8_t dlc, const uint8_t data[8]);
 
-/* One link: the schedule's buffer, the SecOC node state (secocNode.h), the send function. */
+/* One link: the schedule's buffer, the SecOC node state (secocNode.h), the send function.
+ * verdictHook: NULL on the boards; the host's fault campaign sets it to model a receiver
+ * without a check (its verdicts rewritten before the link acts on them). */
 typedef struct {
   uint8_t *ag;
   uint8_t *secoc;
   mn_ag_send_t send;
   void *sendCtx;
+  int (*verdictHook)(void *ctx, int verdict);
+  void *hookCtx;
 } mn_ag_link_t;
 
 /* The schedule's target over a link (ctx: the mn_ag_link_t). */

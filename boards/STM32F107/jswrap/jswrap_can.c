@@ -561,6 +561,8 @@ static bool aglink_of(JsVar *can, mn_ag_link_t *l, JsVar **h1, JsVar **h2) {
   l->ag = aglink_state(can, h2);
   l->send = aglink_send;
   l->sendCtx = 0;
+  l->verdictHook = 0;
+  l->hookCtx = 0;
   return l->secoc && l->ag;
 }
 
@@ -568,7 +570,7 @@ static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
   JsVar *h;
   uint8_t *ag = aglink_state(can, &h);
   if (!ag) { jsvUnLock(h); return false; }
-  mn_ag_link_t l = {ag, sec, aglink_send, 0};
+  mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
   mn_ag_frame_t o;
   int act = mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), &o);
   jsvUnLock(h);
@@ -589,7 +591,7 @@ static void aglink_service(JsVar *can, uint8_t *sec) {
   aglink_next_ms = now + aglink_tick_ms;
   JsVar *h;
   uint8_t *ag = aglink_state(can, &h);
-  mn_ag_link_t l = {ag, sec, aglink_send, 0};
+  mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
   if (ag) mn_ag_tick(ag, &mn_ag_link_target, &l, now);
   jsvUnLock(h);
 }

@@ -308,7 +308,7 @@ static void answer_path(void) {
   memset(&wire, 0, sizeof wire);
   mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
   mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
-  mn_ag_link_t l = {S, aggSt, w_send, &wire};
+  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
   mn_ag_add(S, A, FN_ALARM, 1000, 0, 50, 2, 0);
   mn_ag_add(S, A, FN_VF, 1000, 20, 50, 2, 0);
   mn_ag_add(S, A, FN_POWER, 1000, 10, 50, 2, 0);
@@ -414,7 +414,7 @@ static void epoch_needed(void) {
   memset(&wire, 0, sizeof wire);
   mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
   mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
-  mn_ag_link_t l = {S, aggSt, w_send, &wire};
+  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
   mn_ag_add(S, 5, FN_VF, 1000, 20, 50, 2, 0);
   mn_ag_tick(S, &mn_ag_link_target, &l, 0); /* no epoch: nothing can be signed */
   uint32_t c[MN_AGC_COUNT];
