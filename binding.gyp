@@ -55,7 +55,8 @@
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
     },
     # SecOC framing (boards/STM32F107/secoc) for the host's CAN controllers
-    # (host/canbus/secocLayer.ts): build/Release/meterSecoc.node. AES from
+    # (host/canbus/secocLayer.ts): build/Release/meterSecoc.node. Also the aggregator
+    # link (boards/STM32F107/aglink, class AgLink over a SecocNode's state). AES from
     # Debian's libmbedcrypto (libmbedtls-dev), the API the board's mbedtls offers.
     {
       "target_name": "meterSecoc",
@@ -65,11 +66,15 @@
         "boards/STM32F107/secoc/secocFrame.c",
         "boards/STM32F107/secoc/secocNode.c",
         "boards/STM32F107/secoc/secocCodec.c",
-        "boards/STM32F107/secoc/aesMbedtls.c"
+        "boards/STM32F107/secoc/aesMbedtls.c",
+        "host/native/aglinkAddon.cc",
+        "boards/STM32F107/aglink/aglinkSchedule.c",
+        "boards/STM32F107/aglink/aglinkAnswers.c"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "boards/STM32F107/secoc"
+        "boards/STM32F107/secoc",
+        "boards/STM32F107/aglink"
       ],
       "libraries": ["-lmbedcrypto"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

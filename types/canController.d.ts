@@ -21,8 +21,16 @@
  *    it does not fit. AES is the mbedtls of Espruino's AES library (300 B of statics).
  *  - counters() also carries rxRingOverflows, autoReplyMissed and txErrors.
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
+ *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule and answer path in C
+ *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
+ *    linkCounters, linkMeter (modules/link/linkPort.ts). Its state is a second flat
+ *    string (16 530 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
+ *    woken every tickMs by the utility timer. The meter images do not have these methods,
+ *    and the aggregator image drops the meter-only secocPublish, secocAutoReply and
+ *    secocSyncLast (432 bytes of flash).
  */
-type MeternetCanController = import("../modules/can/secured").SecuredCanController;
+/** With the aggregator link's link* methods (modules/link/linkPort.ts); only the aggregator image (-DMN_AGLINK) has them. */
+type MeternetCanController = import("../modules/link/linkPort").LinkCanController;
 type MeternetCanCounters = import("../modules/can/controller").CanCounters;
 
 interface BxCanCounters extends MeternetCanCounters {

@@ -12,7 +12,7 @@ import { routes } from "../../modules/aggregator/pages/routes";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
-import { canReadingJoiner } from "../../modules/aggregator/canReadings"; // CAN link (modules/link)
+import { rowReadings } from "../../modules/link/rowReadings"; // CAN link (modules/link)
 
 interface AggFile {
   port?: number;
@@ -51,22 +51,17 @@ agg.logLine = print; // before restore(): a damaged saved state is said on the c
 site.meters = [];
 print("aggregator: restored " + (agg.restore() || "nothing"));
 
-/**
- * THE SEAM FOR THE CAN POLLER: it calls this with every decoded, authenticated
- * reading. The protocol delivers one message at a time (AggregatorNode.onReading);
- * plug it in right below with the joiner from modules/aggregator/canReadings:
- *   const join = canReadingJoiner(agg, nowS);
- *   aggregatorNode.onReading = (r) => { join(r); };
- *   // and the Poller scheduling MEAS_POWER / MEAS_ENERGY_IMPORT / MEAS_ENERGY_EXPORT ...
- */
+/** A reading from outside the CAN link (the console, tests): straight into the store. */
 function onReading(r: MeterReading): boolean {
   return agg.onReading(r);
 }
 global.onReading = onReading;
 global.agg = agg;
-// CAN link (modules/link): polls the meters of meternet.json, joins their readings
-// into agg, and carries the decisions' relay commands (authenticated) to the meters.
-const canLink = espruinoAggregatorLink(canReadingJoiner(agg, nowS), (a, ok) => { agg.pollResult(a, ok, nowS()); });
+// CAN link (modules/link): the C behind CAN1 polls the meters of meternet.json and keeps
+// their answers; once a second the meters with news reach agg (readings, outcomes for
+// the offline marks, the co-generator), and the decisions' relay commands go to the
+// meters authenticated.
+const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, print));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 
 // The password: Storage "auth.json" (written when it is set or changed through the

@@ -32,7 +32,7 @@ import type { VirtualCanBus } from "./bus.ts";
 import { FilterBanks, filterError } from "./filterBanks.ts";
 import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
 import { compareArbitration, SUSPEND_TRANSMISSION_BITS } from "./frameBits.ts";
-import type { SecuredCanController } from "../../modules/can/secured.ts";
+import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import { SecocLayer, type SecuredCallback } from "./secocLayer.ts";
 
 export const TX_MAILBOXES = 3;
@@ -72,7 +72,7 @@ export function bxcanRateReachable(bitrate: number): boolean {
   return false;
 }
 
-export class BxcanModel implements SecuredCanController, BusNode {
+export class BxcanModel implements LinkCanController, BusNode {
   readonly name: string;
   private readonly bus: VirtualCanBus;
   private readonly isrLatencyUs: number;
@@ -95,7 +95,17 @@ export class BxcanModel implements SecuredCanController, BusNode {
   private readonly c: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
   private readonly extra: BxcanModelStats = { autoReplyMissed: 0, rxFiltered: 0, txErrors: 0, rxErrors: 0 };
   /** SecOC framing on the boards' C, as CAN1 has it (secured frames are verified before onFrame). */
-  readonly secoc = new SecocLayer((f) => this.send(f), (f, once) => this.setAutoReply(f, once));
+  readonly secoc = new SecocLayer((f) => this.send(f), (f, once) => this.setAutoReply(f, once), {
+    nowMs: () => this.bus.nowUs() / 1000,
+    every: (ms, fn) => {
+      // a periodic timer on the bus's clock (CAN1's idle hook on the board)
+      const scheduler = this.bus.scheduler;
+      let live = true;
+      const again = () => { if (!live) return; fn(); scheduler.after(ms * 1000, again); };
+      scheduler.after(ms * 1000, again);
+      return () => { live = false; };
+    },
+  });
 
   constructor(bus: VirtualCanBus, name: string, opts?: BxcanModelOptions) {
     this.bus = bus;
@@ -188,6 +198,14 @@ export class BxcanModel implements SecuredCanController, BusNode {
   secocCodec(table: Uint8Array): number { return this.secoc.codec(table); }
   secocPublish(values: Float64Array, latest: Uint8Array): number { return this.secoc.publish(values, latest); }
   onSecured(cb: SecuredCallback): void { this.secoc.onSecured(cb); }
+  // ---- the aggregator link (modules/link/linkPort.ts): the boards' C through the addon ----
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number { return this.secoc.linkInit(capacity, maxInFlight, timing); }
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number { return this.secoc.linkPlan(addresses, plan, deadlineMs, retries); }
+  linkStart(tickMs: number): number { return this.secoc.linkStart(tickMs); }
+  linkSynced(address: number, synced: boolean): void { this.secoc.linkSynced(address, synced); }
+  linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number { return this.secoc.linkRows(fns, freshMask, changedMask, out); }
+  linkCounters(out: Uint32Array): number { return this.secoc.linkCounters(out); }
+  linkMeter(address: number, out: Uint32Array): void { this.secoc.linkMeter(address, out); }
 
   // ---- model extras (fault injection and inspection) ----
 

@@ -5,11 +5,15 @@
  * the verification of received frames before the application's callbacks. The
  * BxcanModel has one built in; securedController() adds one to any other
  * CanController (the loopback bus of modules/can/testing, the SLCAN client).
+ * Also the aggregator's link in C (modules/link/linkPort.ts, boards/STM32F107/aglink):
+ * once linkInit ran, received frames go through its answer path (polled answers
+ * stored in C, never delivered), and linkStart runs its schedule on the owner's timer.
  */
 import { CAN_EINVAL, type CanController, type CanCounters, type CanFilter, type CanState } from "../../modules/can/controller.ts";
-import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
-import type { SecuredCanController } from "../../modules/can/secured.ts";
+import { dataFrame, remoteFrame, type CanFrame } from "../../modules/can/frame.ts";
+import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import { secocAddon, type NativeSecocNode } from "../native/secoc.ts";
+import { newAgLink, AG_ACT_PLAIN, AG_ACT_SECURED, type NativeAgLink } from "../native/aglink.ts";
 
 const FLAG_EXT = 1;
 const FLAG_RTR = 2;
@@ -17,6 +21,19 @@ const FLAG_RTR = 2;
 export type SecuredCallback = (id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void;
 
 export type VerdictObserver = (f: CanFrame, verdict: number, res: Float64Array) => void;
+
+/** Time and a repeating timer for the aggregator link's schedule (the controller runs it by itself, as CAN1 does). */
+export interface LinkTimer {
+  nowMs(): number;
+  /** Calls fn every ms until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+/** Real time (for controllers without a simulated clock: SLCAN, loopback). */
+export const realTimer: LinkTimer = {
+  nowMs: () => Date.now(),
+  every: (ms, fn) => { const h = setInterval(fn, ms); return () => clearInterval(h); },
+};
 
 export class SecocLayer {
   private node: NativeSecocNode | null = null;
@@ -27,15 +44,102 @@ export class SecocLayer {
   private readonly res = new Float64Array(5);
   private readonly sendFrame: (f: CanFrame) => number;
   private readonly storeReply: (f: CanFrame, once: boolean) => number;
+  private readonly timer: LinkTimer;
+  /** The aggregator link (boards/STM32F107/aglink) over this node's state, once linkInit ran. */
+  private link: NativeAgLink | null = null;
+  /** The addon's node as init made it (the link needs the native object itself). */
+  private native: NativeSecocNode | null = null;
+  private stopLink: (() => void) | null = null;
+  private readonly linkRes = new Float64Array(7);
 
-  constructor(sendFrame: (f: CanFrame) => number, storeReply: (f: CanFrame, once: boolean) => number) {
+  constructor(sendFrame: (f: CanFrame) => number, storeReply: (f: CanFrame, once: boolean) => number, timer?: LinkTimer) {
     this.sendFrame = sendFrame;
     this.storeReply = storeReply;
+    this.timer = timer || realTimer;
   }
 
-  /** Drops keys and counters (an interpreter reset); the callback stays, as onFrame's does. */
+  /** Drops keys, counters and the link (an interpreter reset); the callback stays, as onFrame's does. */
   reset(): void {
     this.node = null;
+    this.native = null;
+    this.dropLink();
+  }
+
+  private dropLink(): void {
+    if (this.stopLink) this.stopLink();
+    this.stopLink = null;
+    this.link = null;
+  }
+
+  // ---- the aggregator link (modules/link/linkPort.ts), on the C through the addon ----
+
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number {
+    this.dropLink();
+    if (!this.node || !this.native || !timing || timing.length < 4) return CAN_EINVAL;
+    try {
+      this.link = newAgLink(this.native, {
+        capacity, maxInFlight, staleAfterPeriods: timing[0], syncAfterMisses: timing[1], syncRetryMs: timing[2], syncRetryMaxMs: timing[3],
+      }, this.timer.nowMs());
+    } catch {
+      return CAN_EINVAL;
+    }
+    this.link.setSend((id, remote, dlc, data) => this.sendFrame(remote ? remoteFrame(id, dlc) : dataFrame(id, new Uint8Array(data))));
+    return 0;
+  }
+
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number {
+    if (!this.link || !addresses || !plan || plan.length % 3 !== 0) return CAN_EINVAL;
+    const now = this.timer.nowMs();
+    let added = 0;
+    for (let i = 0; i < addresses.length; i++) {
+      for (let k = 0; k < plan.length; k += 3) {
+        const r = this.link.add(addresses[i], plan[k], plan[k + 1], plan[k + 2], deadlineMs, retries, now);
+        if (r < 0) return r;
+        added++;
+      }
+    }
+    return added;
+  }
+
+  linkStart(tickMs: number): number {
+    const link = this.link;
+    if (!link || !(tickMs >= 1)) return CAN_EINVAL;
+    if (this.stopLink) this.stopLink();
+    this.stopLink = this.timer.every(tickMs, () => { if (this.link === link) link.tick(this.timer.nowMs()); });
+    link.tick(this.timer.nowMs());
+    return 0;
+  }
+
+  linkSynced(address: number, synced: boolean): void {
+    if (!this.link) return;
+    this.link.setSynced(address, synced === true);
+    if (synced === true) this.link.synced(address, this.timer.nowMs());
+  }
+
+  linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number {
+    if (!this.link || !fns || !out || typeof out.length !== "number") return CAN_EINVAL;
+    const f = new Uint8Array(fns.length);
+    for (let i = 0; i < f.length; i++) f[i] = fns[i];
+    const o = new Float64Array(out.length);
+    const n = this.link.rows(f, freshMask >>> 0, changedMask >>> 0, o);
+    const used = n > 0 ? n * (5 + 3 * f.length) : 0;
+    for (let i = 0; i < used; i++) out[i] = o[i];
+    return n;
+  }
+
+  linkCounters(out: Uint32Array): number {
+    if (!this.link || !out || typeof out.length !== "number") return 0;
+    const o = new Uint32Array(Math.min(out.length, 14));
+    const n = this.link.counters(o);
+    for (let i = 0; i < n; i++) out[i] = o[i];
+    return n;
+  }
+
+  linkMeter(address: number, out: Uint32Array): void {
+    if (!this.link || !out || out.length < 5) return;
+    const o = new Uint32Array(5);
+    this.link.meter(address, o);
+    for (let i = 0; i < 5; i++) out[i] = o[i];
   }
 
   init(slots: number, rxPerSlot: number, txPerSlot: number, plan: Uint8Array): number {
@@ -44,6 +148,7 @@ export class SecocLayer {
     for (let i = 0; i < 64; i++) p[i] = plan[i];
     try {
       this.node = new (secocAddon().SecocNode)(slots, rxPerSlot, txPerSlot, p);
+      this.native = this.node;
       return 0;
     } catch {
       this.node = null;
@@ -116,6 +221,20 @@ export class SecocLayer {
   /** True when `f` was a secured frame for this node: it went to onSecured (verdict and all), not to onFrame. */
   deliver(f: CanFrame): boolean {
     if (!this.node) return false;
+    if (this.link) {
+      // The link's C: polled answers are stored there and reach nobody; the rest as below.
+      const r = this.linkRes;
+      const act = this.link.receive(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.timer.nowMs(), r);
+      if (act === AG_ACT_PLAIN) return false;
+      this.res[0] = r[1];
+      this.res[1] = r[2];
+      this.res[2] = r[3];
+      this.res[3] = r[4];
+      this.res[4] = r[5];
+      if (this.observer) this.observer(f, r[0], this.res);
+      if (act === AG_ACT_SECURED && this.cb) this.cb(f.id, r[0], r[1], r[2], r[3], r[4], r[5]);
+      return true;
+    }
     const v = this.node.verify(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.res);
     if (v < 0) return false;
     if (this.observer) this.observer(f, v, this.res);
@@ -125,7 +244,7 @@ export class SecocLayer {
 }
 
 /** `inner` with SecOC framing in front of its onFrame (for controllers without a built-in layer). */
-export function securedController(inner: CanController): SecuredCanController & { secoc: SecocLayer } {
+export function securedController(inner: CanController): LinkCanController & { secoc: SecocLayer } {
   const layer = new SecocLayer((f) => inner.send(f), (f, once) => inner.setAutoReply(f, once));
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   inner.onFrame((f, fifo) => {
@@ -154,5 +273,12 @@ export function securedController(inner: CanController): SecuredCanController & 
     secocCodec: (t) => layer.codec(t),
     secocPublish: (v, l) => layer.publish(v, l),
     onSecured: (cb) => layer.onSecured(cb),
+    linkInit: (c, m, t) => layer.linkInit(c, m, t),
+    linkPlan: (a, p, d, r) => layer.linkPlan(a, p, d, r),
+    linkStart: (t) => layer.linkStart(t),
+    linkSynced: (a, s) => layer.linkSynced(a, s),
+    linkRows: (f, fr, ch, o) => layer.linkRows(f, fr, ch, o),
+    linkCounters: (o) => layer.linkCounters(o),
+    linkMeter: (a, o) => layer.linkMeter(a, o),
   };
 }

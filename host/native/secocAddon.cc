@@ -156,6 +156,10 @@ class Node : public Napi::ObjectWrap<Node> {
   Napi::Value StateBytes(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(st_.size()));
   }
+
+ public:
+  // The state buffer, for the aggregator link (aglinkAddon.cc), which verifies with it.
+  uint8_t* State() { return st_.data(); }
 };
 
 // cmac(key16, msg) -> Uint8Array(16): RFC 4493 on the board's C, for tests.
@@ -183,10 +187,19 @@ Napi::Value MeterKey(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// For aglinkAddon.cc: the SecOC state of a SecocNode object, or nullptr.
+uint8_t* meternetSecocState(const Napi::Value& v) {
+  if (!v.IsObject()) return nullptr;
+  Node* n = Node::Unwrap(v.As<Napi::Object>());
+  return n ? n->State() : nullptr;
+}
+Napi::Function meternetDefineAgLink(Napi::Env env);
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SecocNode", Node::Define(env));
   exports.Set("cmac", Napi::Function::New(env, Cmac));
   exports.Set("meterKey", Napi::Function::New(env, MeterKey));
+  exports.Set("AgLink", meternetDefineAgLink(env));
   return exports;
 }
 

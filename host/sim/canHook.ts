@@ -10,7 +10,7 @@
  * auto-reply slots, as the native hook's kill handler does on the device.
  */
 import type { CanCounters, CanFilter, CanState } from "../../modules/can/controller.ts";
-import type { SecuredCanController } from "../../modules/can/secured.ts";
+import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import type { CanFrame } from "../../modules/can/frame.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { BxcanModel } from "../canbus/index.ts";
@@ -27,7 +27,7 @@ function hostFrame(f: CanFrame): CanFrame {
 }
 
 /** Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option. */
-export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => SecuredCanController {
+export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => LinkCanController {
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
   let securedCb: ((id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void) | undefined;
@@ -62,7 +62,7 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
     slotIds.clear();
     if (publishedSlots) for (let id = 0; id <= 0x7ff; id++) model.clearAutoReply(id);
     publishedSlots = false;
-    const api: SecuredCanController = {
+    const api: LinkCanController = {
       start: (bitrate) => model.start(bitrate),
       stop: () => model.stop(),
       send: (f) => model.send(hostFrame(f)),
@@ -96,6 +96,14 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Secu
         return r;
       },
       onSecured: (cb) => { securedCb = cb; },
+      // the aggregator link in C (modules/link/linkPort.ts): numbers and typed arrays only cross
+      linkInit: (c, m, t) => model.linkInit(c, m, t),
+      linkPlan: (a, p, d, r) => model.linkPlan(a, p, d, r),
+      linkStart: (t) => model.linkStart(t),
+      linkSynced: (a, sy) => model.linkSynced(a, sy),
+      linkRows: (f, fr, ch, o) => model.linkRows(f, fr, ch, o),
+      linkCounters: (o) => model.linkCounters(o),
+      linkMeter: (a, o) => model.linkMeter(a, o),
     };
     return api;
   };

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { VirtualCanBus, BxcanModel, linkToClock } from "../canbus/index.ts";
 import { VirtualClock } from "../runtime/index.ts";
 import { MemoryKvStore } from "../ports/kvStore.ts";
-import type { Reading } from "../../modules/can/aggregatorNode.ts";
-import { AggregatorLink, TICK_MS } from "../../modules/link/aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_CO_STATE, COL_CO_POWER } from "../../modules/link/aggregatorLink.ts";
+import { ROW_ADDRESS, ROW_TRIGGER } from "../../modules/link/linkPort.ts";
+import { rowReadings } from "../../modules/link/rowReadings.ts";
 import { Aggregator } from "../../modules/aggregator/aggregator.ts";
-import { canReadingJoiner } from "../../modules/aggregator/canReadings.ts";
 import { config, memStorage } from "../../modules/aggregator/testing/fixtures.ts";
 import { SimCogenerator, cogenAt, CO_OFF, CO_STARTING, CO_RUNNING, CO_FAULT } from "./cogenerator.ts";
 
@@ -21,14 +21,25 @@ function site(cogenMaster: Uint8Array) {
   linkToClock(bus.scheduler, clock);
   // 10:00 local: running
   const cogen = new SimCogenerator(bus, clock, cogenMaster, 9, 10 * 3600, () => {});
-  const readings: Reading[] = [];
+  // the co-generator's status rows (the C link keeps every answer; rows come once a second)
+  const readings: { address: number; message: string; values: { CoState: number; CoPowerW: number } }[] = [];
   const polls: string[] = [];
   const agg = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
-  const join = canReadingJoiner(agg, () => Math.floor(clock.nowMs() / 1000));
+  const feed = rowReadings({
+    onReading: (r) => agg.onReading(r),
+    setCogen: (st, p, t) => agg.setCogen(st, p, t),
+    pollResult: (a, ok, t) => { polls.push(a + (ok ? ":ok" : ":missed")); return agg.pollResult(a, ok, t); },
+  }, () => Math.floor(clock.nowMs() / 1000), () => {});
   const link = new AggregatorLink({
     can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [3], cogenerators: [9], store: new MemoryKvStore(),
-    clock, log: () => {}, onReading: (r) => { readings.push(r); join(r); },
-    onPoll: (a, ok) => { polls.push(a + (ok ? ":ok" : ":missed")); agg.pollResult(a, ok, clock.nowMs() / 1000); },
+    clock, log: () => {},
+    onRows: (rows, n) => {
+      for (let k = 0; k < n; k++) {
+        const b = k * ROW_LEN;
+        if (rows[b + ROW_TRIGGER] & (1 << 13)) readings.push({ address: rows[b + ROW_ADDRESS], message: "COGEN_STATUS", values: { CoState: rows[b + COL_CO_STATE], CoPowerW: rows[b + COL_CO_POWER] } });
+      }
+      feed(rows, n);
+    },
   });
   let due = 0;
   clock.subscribe({ nextDueMs: () => due, runDue: () => { link.tick(); due += TICK_MS; } });
@@ -39,15 +50,19 @@ test("the co-generator's status reaches the aggregator authenticated, over CAN, 
   const s = site(MASTER);
   s.clock.advance(10_000);
   const co = s.readings.filter((r) => r.message === "COGEN_STATUS");
-  assert.ok(co.length >= 4 && co.length <= 6, `${co.length} status answers in 10 s`);
-  assert.equal(s.readings.filter((r) => r.address === 9 && r.message !== "COGEN_STATUS").length, 0, "only its status is polled (alarms aside)");
+  // a row each second its status was answered (every 2 s)
+  assert.ok(co.length >= 4 && co.length <= 6, `${co.length} status rows in 10 s`);
+  const st = JSON.parse(JSON.stringify(s.link.status()));
+  const m9 = st.meters.find((m: { address: number }) => m.address === 9);
+  assert.ok(m9.readings >= 4 && m9.readings <= 6, "only its status is polled (alarms aside): " + JSON.stringify(m9));
   const last = co[co.length - 1];
   assert.equal(last.values.CoState, CO_RUNNING);
   assert.equal(last.values.CoPowerW, s.cogen.powerW);
   assert.equal(s.agg.coState, CO_RUNNING);
   assert.equal(s.agg.coPowerW, s.cogen.powerW);
   assert.ok(s.agg.coS >= 8, `as of ${s.agg.coS}`);
-  assert.equal(s.link.node.rejects.total(), 0);
+  const rj = st.rejects;
+  assert.equal(rj.badMac + rj.stale + rj.unsynced + rj.internal + rj.length + rj.unknownId, 0);
   assert.equal(s.cogen.node.rejects.total(), 0);
   // the meter at address 3 does not exist: its sync requests go unanswered (backing off
   // from 200 ms, doubling: 5 in 10 s), each a missed poll, and it goes offline
@@ -62,7 +77,8 @@ test("a co-generator with the wrong key never reaches the aggregator", () => {
   s.clock.advance(10_000);
   assert.equal(s.readings.filter((r) => r.message === "COGEN_STATUS").length, 0);
   assert.ok(Number.isNaN(s.agg.coS));
-  assert.ok(s.link.node.rejects.total() > 0 || s.cogen.node.rejects.total() > 0, "its frames or the sync requests were rejected");
+  const rj = JSON.parse(JSON.stringify(s.link.status())).rejects;
+  assert.ok(rj.badMac + rj.stale + rj.unsynced > 0 || s.cogen.node.rejects.total() > 0, "its frames or the sync requests were rejected");
 });
 
 test("the co-generator's day: off at night, starting, running with heat-led output, a fault at 14:00", () => {

@@ -3,6 +3,10 @@
  * authenticated sends, and verification of everything meters send. Scheduling lives
  * in poller.ts, command retries in commands.ts; both drive this object.
  *
+ * With the C link (modules/link/linkPort.ts) the controller sends the polls and sync
+ * requests and keeps every polled answer: this object then sees only the rare frames
+ * (sync responses, command acknowledgements, unpolled messages) and sends commands.
+ *
  * Per meter the aggregator keeps the last accepted FV of each meter message (-1 until
  * synchronised) and uses one transmit counter for everything it sends to that meter
  * (commands, time, sync requests), drawn from its own persisted epoch. A meter is
@@ -140,6 +144,14 @@ export class AggregatorNode {
   lostSync(address: number): void {
     const s = this.slotOf(address);
     if (s >= 0) this.synced[s] = 0;
+  }
+
+  /**
+   * Persists and sets the next transmit epoch (the C link could not sign a sync request:
+   * its epoch is used up). False when it cannot be persisted.
+   */
+  renewEpoch(): boolean {
+    return this.tx.renew();
   }
 
   badMacStreak(address: number): number {

@@ -1,6 +1,11 @@
 /**
  * The aggregator's poll schedule: which (meter, message) to ask for next.
  *
+ * No bundle runs this any more: the aggregator's schedule runs in C behind CAN1
+ * (boards/STM32F107/aglink, modules/link/linkPort.ts), which reproduces it decision for
+ * decision. This file stays as the reference the C is tested against
+ * (host/native/aglinkEquivalence.test.ts) and for modules/can/testing/network.ts.
+ *
  * Each entry has a period, a priority (lower first; alarms before measurements), a
  * deadline for the answer and a number of retries. Up to `maxInFlight` remote frames
  * are outstanding at once (the controller has three mailboxes, and meters answer from

@@ -6,7 +6,7 @@
  * bundle without them (web tests, a bare board) still runs.
  */
 import { SecuredCanController } from "../can/secured";
-import { Reading } from "../can/aggregatorNode";
+import { LinkCanController } from "./linkPort";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { KvStore } from "../ports/kvStore";
 import { espruinoClock } from "../ports/device/clock";
@@ -62,12 +62,15 @@ function tickEvery(link: AggregatorLink): void {
   setInterval(function () { link.tick(); }, TICK_MS);
 }
 
-/** The aggregator's link; every authenticated reading goes to `onReading`, each poll's outcome to `onPoll`. */
-export function espruinoAggregatorLink(onReading: (r: Reading) => void, onPoll?: (address: number, ok: boolean) => void): AggregatorLink | null {
+/**
+ * The aggregator's link: the polls and answers run in C behind CAN1 (linkPort.ts); once
+ * a second the meters with news arrive as rows at `onRows` (rowReadings.ts).
+ */
+export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) => void): AggregatorLink | null {
   return start("aggregator", function (x: unknown, can: SecuredCanController) {
     const cfg = x as AggregatorConfig;
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onReading: onReading, cogenerators: cfg.cogenerators, onPoll: onPoll });
+    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onRows: onRows, cogenerators: cfg.cogenerators });
     if (link.started === 0) tickEvery(link);
     return link;
   });

@@ -7,9 +7,9 @@ import { VirtualCanBus, BxcanModel } from "../../host/canbus/index.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
-import type { Reading } from "../can/aggregatorNode.ts";
 import { MeterLink, meterSignals } from "./meterLink.ts";
-import { AggregatorLink, TICK_MS } from "./aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
+import { ROW_ADDRESS } from "./linkPort.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
 const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
@@ -19,46 +19,50 @@ function network(publishEvery: number) {
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const clock = { nowMs: () => bus.scheduler.nowUs() / 1000 };
   const relays: boolean[] = [];
-  const readings: Reading[] = [];
+  const readings: number[][] = [];
   const meter = new MeterLink({
     can: new BxcanModel(bus, "meter5"), address: 5, key16: meterKey(aes, MASTER, 5), store: new MemoryKvStore(), log: () => {},
     relay: (closed) => { relays.push(closed); return true; }, publishEvery,
   });
   const agg = new AggregatorLink({
     can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {},
-    onReading: (r) => readings.push(r),
+    onRows: (rows, n) => { for (let k = 0; k < n; k++) readings.push(Array.from(rows.subarray(k * ROW_LEN, (k + 1) * ROW_LEN))); },
   });
   let windows = 0;
   const run = (ms: number, exportWh = 0) => {
-    for (let t = 0; t < ms; t += TICK_MS) {
-      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(meterSignals(READING, 1234.4 + windows++, exportWh));
-      agg.tick();
-      bus.scheduler.advanceBy(TICK_MS * 1000);
+    for (let t = 0; t < ms; t += 10) {
+      const now = Math.round(clock.nowMs());
+      if (now % 200 === 0) meter.publish(meterSignals(READING, 1234.4 + windows++, exportWh));
+      if (now % TICK_MS === 0) agg.tick();
+      bus.scheduler.advanceBy(10 * 1000);
     }
   };
   return { meter, agg, run, relays, readings };
 }
 
-test("readings reach the aggregator authenticated and decoded", () => {
+test("readings reach the aggregator authenticated, decoded by the link's C, as rows once a second", () => {
   const n = network(1);
   assert.equal(n.meter.started, 0);
   assert.equal(n.agg.started, 0);
   n.run(12000);
-  const last = (msg: string) => [...n.readings].reverse().find((r) => r.message === msg)!;
-  assert.equal(last("MEAS_POWER").values.P_import, 950);
-  assert.equal(last("MEAS_POWER").values.P_export, 0);
-  assert.equal(last("MEAS_VOLTAGE_FREQ").values.U_L1, 230.5);
-  assert.equal(last("MEAS_CURRENT_PF").values.I_L1, 4.25);
-  assert.ok(last("MEAS_ENERGY_IMPORT").values.E_import > 1234);
-  assert.equal(last("MEAS_THD").values.THD_I_L1, 12.5);
-  assert.equal(last("MEAS_APPARENT").values.S, 980);
+  // rows when the energy registers were answered (every 5 s): 0-1 s, 5-6 s, 10-11 s
+  assert.ok(n.readings.length >= 2 && n.readings.length <= 4, n.readings.length + " rows");
+  const last = n.readings[n.readings.length - 1];
+  assert.equal(last[ROW_ADDRESS], 5);
+  assert.equal(last[COL_P_IMPORT], 950);
+  assert.equal(last[COL_P_EXPORT], 0);
+  assert.equal(last[COL_U], 230.5);
+  assert.equal(last[COL_I], 4.25);
+  assert.ok(last[COL_E_IMPORT] > 1234 + 40, "the latest energy register: " + last[COL_E_IMPORT]);
+  assert.equal(last[COL_ALARM], 0);
   // Plain JSON, as the simulator reads it with JSON.stringify inside the device.
   const a = JSON.parse(JSON.stringify(n.agg.status()));
   assert.equal(a.role, "aggregator");
   assert.equal(a.meters[0].address, 5);
   assert.equal(a.meters[0].synced, true);
   assert.ok(a.answered > 30 && a.meters[0].answered === a.answered, JSON.stringify(a));
-  assert.equal(a.readings, n.readings.length);
+  assert.ok(a.readings >= a.answered, "every answer stored in C: " + a.readings);
+  assert.equal(a.rows, n.readings.length);
   assert.deepEqual(a.rejects, { badMac: 0, stale: 0, length: 0, unknownId: 0, unsynced: 0, internal: 0, who: "aggregator" });
   assert.ok(a.can.txFrames >= a.sent && a.can.rxFrames >= a.answered, JSON.stringify(a.can));
   const m = JSON.parse(JSON.stringify(n.meter.status()));

@@ -229,6 +229,7 @@ var CAN1 = (function () {
   var banks = 0;
   var slotIds = [];
   var sc = null; // SecOC state after secocInit
+  var link = null; // the aggregator link's state stand-in (linkInit below)
   var out8 = new Uint8Array(8);
   var blk = new Uint8Array(4);
   function put40(b, at, v) {
@@ -346,7 +347,20 @@ var CAN1 = (function () {
       }
       return stored;
     },
-    onSecured: function (cb) {}
+    onSecured: function (cb) {},
+    // The aggregator link (modules/link/linkPort.ts; boards/STM32F107/aglink in C on the
+    // aggregator image). On the empty bus nothing answers, so no row ever has news: the
+    // stand-in keeps only the state's bytes, as many as the C's flat string on CAN1
+    // (aglinkSchedule.c mn_ag_bytes: 2176 + 28 per entry + 6 per in-flight poll), so that
+    // the JsVars measured are the device's. The other link methods are installed by
+    // linkInit (one function object the device does not have), so the prelude alone and
+    // the meter's scenarios carry only this one; the C checks the arguments, not this.
+    linkInit: function (c, m) {
+      link = new Uint8Array(2176 + 28 * c + 6 * m);
+      can.linkPlan = can.linkStart = can.linkRows = can.linkCounters = function () { return 0; };
+      can.linkSynced = can.linkMeter = can.onFrame;
+      return 0;
+    }
   };
   return can;
 })();

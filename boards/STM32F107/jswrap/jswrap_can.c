@@ -333,8 +333,9 @@ void jswrap_can_secocRx(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
   jsvUnLock(h);
 }
 
+#ifndef MN_AGLINK /* meter-only: the aggregator image (-DMN_AGLINK) drops it */
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocSyncLast", "generate" : "jswrap_can_secocSyncLast",
+  "type" : "method", "class" : "BxCAN", "name" : "secocSyncLast", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocSyncLast",
   "params" : [["slot","int","slot"],["fv","float","last accepted sync request FV; -1: none"]]
 }*/
 void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
@@ -343,6 +344,7 @@ void jswrap_can_secocSyncLast(JsVar *parent, JsVarInt slot, JsVarFloat fv) {
   if (st && slot >= 0) mn_secoc_node_set_sync_last(st, (unsigned)slot, (int64_t)fv);
   jsvUnLock(h);
 }
+#endif
 
 /* Signs standard data frame id into *f; the FV used or a negative code. */
 static JsVarFloat secoc_sign(JsVar *can, JsVarInt id, JsVar *data, JsVarFloat fv, mn_can_frame_t *f) {
@@ -371,8 +373,9 @@ JsVarFloat jswrap_can_secocSend(JsVar *parent, JsVarInt id, JsVar *data, JsVarFl
   return r == 0 ? used : (JsVarFloat)r;
 }
 
+#ifndef MN_AGLINK /* meter-only */
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocAutoReply", "generate" : "jswrap_can_secocAutoReply",
+  "type" : "method", "class" : "BxCAN", "name" : "secocAutoReply", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocAutoReply",
   "params" : [["id","int","standard identifier"],["data","JsVar","4 data bytes"]],
   "return" : ["float","the FV used (>= 0), -1 (no epoch / epoch used up), -22 or -28 (no free slot)"]
 }
@@ -385,6 +388,7 @@ JsVarFloat jswrap_can_secocAutoReply(JsVar *parent, JsVarInt id, JsVar *data) {
   int r = mn_can_set_auto_reply(&mn_board_can1, &f, 1);
   return r >= 0 ? used : (JsVarFloat)r;
 }
+#endif
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "secocCodec", "generate" : "jswrap_can_secocCodec",
@@ -404,6 +408,7 @@ int jswrap_can_secocCodec(JsVar *parent, JsVar *table) {
   return r;
 }
 
+#ifndef MN_AGLINK /* meter-only: the aggregator publishes nothing */
 static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
   (void)ctx;
   mn_can_frame_t f = {.id = id, .dlc = MN_SECOC_PAYLOAD_BYTES};
@@ -412,7 +417,7 @@ static int publish_store(void *ctx, uint32_t id, const uint8_t payload[8]) {
 }
 
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "generate" : "jswrap_can_secocPublish",
+  "type" : "method", "class" : "BxCAN", "name" : "secocPublish", "ifndef" : "MN_AGLINK", "generate" : "jswrap_can_secocPublish",
   "params" : [["values","JsVar","Float64Array of physical values by signal row (NaN: absent)"],
               ["latest","JsVar","Uint8Array(128): gets each published message's data bytes at function * 4"]],
   "return" : ["int","slots armed, -1 (no epoch / epoch used up) or -22"]
@@ -444,6 +449,7 @@ int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest) {
   }
   return r;
 }
+#endif
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "onSecured", "generate" : "jswrap_can_onSecured",
@@ -453,6 +459,10 @@ Verified secured frames: verdict 0 ok, 1 bad MAC, 2 stale, 3 unsynchronised, 4 i
 v0..v2 are the message's data signals, physical (secocCodec's table), when ok.
 */
 void jswrap_can_onSecured(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "secured", callback); }
+
+/* The aggregator link (appended at the end of this file). */
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f);
+static void aglink_service(JsVar *can, uint8_t *sec);
 
 /*JSON{
   "type" : "EV_CUSTOM",
@@ -477,6 +487,7 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
   uint8_t *sec = secoc_state(can, &h);
   while (mn_can_take_frame(&mn_board_can1, &f)) {
     if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
+    if (sec && aglink_take(can, sec, &f)) continue; /* the aggregator link's C took it (appended below) */
     int64_t fv = -1;
     uint32_t data32 = 0;
     int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
@@ -493,5 +504,292 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
     jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "frame", args, 2);
     jsvUnLock2(args[0], args[1]);
   }
+  if (sec) aglink_service(can, sec);
   jsvUnLock2(h, can);
 }
+
+/* ---- The aggregator's link in C (aglink/, modules/link/linkPort.ts) ----------------
+ *
+ * The poll schedule, the answer path and the latest-value table of aglink/ run here
+ * without JavaScript: remote frames and sync requests go out through the driver,
+ * received frames are verified and polled answers stored in the event handler
+ * (aglink_take), and the schedule ticks every tickMs (aglink_service): the utility
+ * timer pushes a CAN event every tickMs, so the main loop wakes for it even when no
+ * frame arrives. JavaScript reads rows of meters with news once a second (linkRows).
+ * The state is a flat string hidden on CAN1 beside the SecOC state (16 530 bytes for
+ * 64 meters x 8 messages), looked up on each call and gone with CAN1's properties on
+ * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
+ */
+#ifndef MN_AGLINK
+/* Images without the link (the meters): no frame is the link's, nothing to tick. */
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
+  (void)can; (void)sec; (void)f;
+  return false;
+}
+static void aglink_service(JsVar *can, uint8_t *sec) { (void)can; (void)sec; }
+#else
+#include "jstimer.h"
+#include "aglink/aglinkAnswers.h"
+
+#define AGLINK_STATE "\xFF" "aglink"
+
+static uint32_t aglink_tick_ms;  /* 0: not started */
+static int64_t aglink_next_ms;
+
+static int64_t aglink_now_ms(void) { return (int64_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
+
+static uint8_t *aglink_state(JsVar *can, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, AGLINK_STATE) : 0;
+  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
+}
+
+static int aglink_send(void *ctx, uint32_t id, int remote, uint8_t dlc, const uint8_t data[8]) {
+  (void)ctx;
+  mn_can_frame_t f;
+  f.id = id;
+  f.dlc = dlc;
+  f.flags = remote ? MN_CAN_FLAG_RTR : 0;
+  f.fifo = 0;
+  f.filter = 0;
+  for (int b = 0; b < 8; b++) f.data[b] = remote ? 0 : data[b];
+  return mn_can_send(&mn_board_can1, &f);
+}
+
+/* Both states of CAN1 as a link; false before linkInit. *h1 / *h2 are locked. */
+static bool aglink_of(JsVar *can, mn_ag_link_t *l, JsVar **h1, JsVar **h2) {
+  l->secoc = secoc_state(can, h1);
+  l->ag = aglink_state(can, h2);
+  l->send = aglink_send;
+  l->sendCtx = 0;
+  l->verdictHook = 0;
+  l->hookCtx = 0;
+  return l->secoc && l->ag;
+}
+
+static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(can, &h);
+  if (!ag) { jsvUnLock(h); return false; }
+  mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
+  mn_ag_frame_t o;
+  int act = mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), &o);
+  jsvUnLock(h);
+  if (act == MN_AG_ACT_PLAIN) return false;
+  if (act == MN_AG_ACT_SECURED) {
+    JsVar *a[7] = {jsvNewFromInteger((JsVarInt)f->id), jsvNewFromInteger(o.verdict), jsvNewFromFloat((JsVarFloat)o.fv),
+                   jsvNewFromFloat((JsVarFloat)o.data32), jsvNewFromFloat(o.v[0]), jsvNewFromFloat(o.v[1]), jsvNewFromFloat(o.v[2])};
+    jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 7);
+    for (int i = 0; i < 7; i++) jsvUnLock(a[i]);
+  }
+  return true;
+}
+
+static void aglink_service(JsVar *can, uint8_t *sec) {
+  if (!aglink_tick_ms) return;
+  int64_t now = aglink_now_ms();
+  if (now < aglink_next_ms) return;
+  aglink_next_ms = now + aglink_tick_ms;
+  JsVar *h;
+  uint8_t *ag = aglink_state(can, &h);
+  mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
+  if (ag) mn_ag_tick(ag, &mn_ag_link_target, &l, now);
+  jsvUnLock(h);
+}
+
+/* Utility timer (interrupt): only wakes the main loop, which does the work. */
+static void aglink_timer(JsSysTime time, void *userdata) {
+  (void)time;
+  (void)userdata;
+  (void)can_notify(0, 0);
+}
+
+/*JSON{
+  "type" : "kill", "ifdef" : "MN_AGLINK",
+  "generate" : "jswrap_can_linkKill"
+}*/
+void jswrap_can_linkKill(void) {
+  if (aglink_tick_ms) jstStopExecuteFn(aglink_timer, 0);
+  aglink_tick_ms = 0;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkInit", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkInit",
+  "params" : [["capacity","int","polled entries (meters x messages)"],["maxInFlight","int","remote frames outstanding at once (1..8)"],
+              ["timing","JsVar","4 numbers: stale after N periods, resync after N misses, first and longest wait between sync requests (ms)"]],
+  "return" : ["int","0, -22 (bad dimensions, no secocInit) or -28 (no memory)"]
+}
+The aggregator link's state in C (aglink/), after secocInit.
+*/
+int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVar *timing) {
+  jswrap_can_linkKill();
+  jsvObjectRemoveChild(parent, AGLINK_STATE);
+  JsVar *h;
+  uint8_t *sec = secoc_state(parent, &h);
+  jsvUnLock(h);
+  JsVarInt t[4] = {-1, -1, -1, -1};
+  if (timing && jsvIsArrayBuffer(timing) && jsvGetArrayBufferLength(timing) >= 4) {
+    for (size_t i = 0; i < 4; i++) {
+      JsVar *x = jsvArrayBufferGet(timing, i);
+      t[i] = jsvGetInteger(x);
+      jsvUnLock(x);
+    }
+  }
+  if (!sec || capacity < 0 || capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT || t[0] < 0 || t[0] > 255 ||
+      t[1] < 0 || t[1] > 255 || t[2] < 1 || t[2] > 65535 || t[3] < 0 || t[3] > 65535)
+    return MN_EINVAL;
+  mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, (uint8_t)t[0], (uint8_t)t[1], (uint32_t)t[2], (uint32_t)t[3]};
+  size_t n = mn_ag_bytes((unsigned)capacity, (unsigned)maxInFlight);
+  JsVar *st = n ? jsvNewFlatStringOfLength((unsigned int)n) : 0;
+  if (!st) return n ? MN_ENOSPC : MN_EINVAL;
+  int r = mn_ag_init((uint8_t *)jsvGetFlatStringPointer(st), n, &o, aglink_now_ms());
+  if (r == 0) jsvObjectSetChild(parent, AGLINK_STATE, st);
+  jsvUnLock(st);
+  return r;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkPlan", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkPlan",
+  "params" : [["addresses","JsVar","Uint8Array of meter addresses 0..63"],["plan","JsVar","Uint16Array of triples: function code, period ms, priority (lower first)"],
+              ["deadlineMs","int","1..65535: the answer's deadline"],["retries","int","asked again up to this many times"]],
+  "return" : ["int","entries added, or -22 / -28 (full)"]
+}
+For each meter, in order, polls every message of the plan at its period.
+*/
+int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt deadlineMs, JsVarInt retries) {
+  if (!addresses || !plan || !jsvIsArrayBuffer(plan) || deadlineMs < 1 || retries < 0) return MN_EINVAL;
+  uint8_t addr[64];
+  uint32_t na = jsvIterateCallbackCount(addresses);
+  size_t np = jsvGetArrayBufferLength(plan);
+  if (na > 64 || np % 3 != 0 || np > 3 * 32) return MN_EINVAL;
+  jsvIterateCallbackToBytes(addresses, addr, na);
+  uint16_t p[3 * 32];
+  for (size_t i = 0; i < np; i++) {
+    JsVar *x = jsvArrayBufferGet(plan, i);
+    p[i] = (uint16_t)jsvGetInteger(x);
+    jsvUnLock(x);
+  }
+  JsVar *h;
+  uint8_t *ag = aglink_state(parent, &h);
+  int added = ag ? 0 : MN_EINVAL;
+  int64_t now = aglink_now_ms();
+  for (uint32_t i = 0; ag && i < na && added >= 0; i++)
+    for (size_t k = 0; k < np && added >= 0; k += 3) {
+      int r = mn_ag_add(ag, addr[i], p[k], p[k + 1], p[k + 2], (unsigned)deadlineMs, (unsigned)retries, now);
+      added = r < 0 ? r : added + 1;
+    }
+  jsvUnLock(h);
+  return added;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkStart", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkStart",
+  "params" : [["tickMs","int","the schedule's tick, ms (10)"]],
+  "return" : ["int","0 or -22"]
+}
+Runs the schedule from now on, every tickMs, without JavaScript.
+*/
+int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(parent, &h);
+  jsvUnLock(h);
+  if (!ag || tickMs < 1 || tickMs > 1000) return MN_EINVAL;
+  jswrap_can_linkKill();
+  JsSysTime t = jshGetTimeFromMilliseconds((JsVarFloat)tickMs);
+  if (!jstExecuteFn(aglink_timer, 0, t, (uint32_t)t, 0)) return MN_ENOSPC;
+  aglink_tick_ms = (uint32_t)tickMs;
+  aglink_next_ms = aglink_now_ms();
+  (void)can_notify(0, 0); /* the first polls now */
+  return 0;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkSynced", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkSynced",
+  "params" : [["address","int","meter 0..63"],["synced","bool","true: answered our sync request (poll it now); false: lost"]]
+}
+The meter's synchronisation, as JavaScript decided it.
+*/
+void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced) {
+  JsVar *h1 = 0, *h2 = 0;
+  mn_ag_link_t l;
+  if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) {
+    mn_ag_set_synced(&l, (unsigned)address, synced);
+    if (synced) mn_ag_synced(l.ag, &mn_ag_link_target, &l, (unsigned)address, aglink_now_ms());
+  }
+  jsvUnLock2(h1, h2);
+}
+
+/* out[i] = x for a typed array (or array) of numbers. */
+static void aglink_put(JsVar *out, size_t i, JsVarFloat x) {
+  JsVar *v = jsvNewFromFloat(x);
+  jsvArrayBufferSet(out, i, v);
+  jsvUnLock(v);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkRows", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkRows",
+  "params" : [["fns","JsVar","Uint8Array: functions whose 3 first signals each row carries"],["freshMask","int","bit fn: a row when answered"],
+              ["changedMask","int","bit fn: a row when its value changed"],["out","JsVar","Float64Array for the rows"]],
+  "return" : ["int","rows written (5 + 3 x fns numbers each), or -22"]
+}
+Rows of meters with news since the last call (aglink/aglinkAnswers.h mn_ag_rows).
+*/
+int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out) {
+  uint8_t f[32];
+  uint32_t nf = fns ? jsvIterateCallbackCount(fns) : 0;
+  if (!nf || nf > 8 || !out || !jsvIsArrayBuffer(out)) return MN_EINVAL;
+  jsvIterateCallbackToBytes(fns, f, nf);
+  size_t len = jsvGetArrayBufferLength(out), rowLen = MN_AG_ROW_HEAD + 3u * nf;
+  double row[MN_AG_ROW_HEAD + 3 * 8]; /* one row at a time: 232 bytes of stack at most */
+  unsigned maxRows = (unsigned)(len / rowLen), n = 0;
+  JsVar *h1, *h2;
+  mn_ag_link_t l;
+  bool ok = aglink_of(parent, &l, &h1, &h2);
+  jsvUnLock2(h1, h2);
+  while (ok && n < maxRows) {
+    /* the state is looked up again per row: aglink_put allocates, and a flat string never moves, but the lock is not held across it */
+    ok = aglink_of(parent, &l, &h1, &h2) && mn_ag_rows(&l, f, nf, (uint32_t)freshMask, (uint32_t)changedMask, row, (unsigned)rowLen) == 1;
+    jsvUnLock2(h1, h2);
+    if (!ok) break;
+    for (size_t i = 0; i < rowLen; i++) aglink_put(out, n * rowLen + i, row[i]);
+    n++;
+  }
+  return (int)n;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkCounters", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkCounters",
+  "params" : [["out","JsVar","Uint32Array (14): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight"]],
+  "return" : ["int","numbers written"]
+}
+The link's totals.
+*/
+int jswrap_can_linkCounters(JsVar *parent, JsVar *out) {
+  uint32_t c[MN_AGC_COUNT];
+  JsVar *h1, *h2;
+  mn_ag_link_t l;
+  bool ok = aglink_of(parent, &l, &h1, &h2);
+  if (ok) mn_ag_counters(&l, c);
+  jsvUnLock2(h1, h2);
+  if (!ok || !out || !jsvIsArrayBuffer(out)) return 0;
+  size_t n = jsvGetArrayBufferLength(out);
+  if (n > MN_AGC_COUNT) n = MN_AGC_COUNT;
+  for (size_t i = 0; i < n; i++) aglink_put(out, i, (JsVarFloat)c[i]);
+  return (int)n;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkMeter", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkMeter",
+  "params" : [["address","int","meter 0..63"],["out","JsVar","Uint32Array (5): polls, answered, missed, readings, synced"]]
+}
+One meter's counts.
+*/
+void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out) {
+  uint32_t m[5] = {0, 0, 0, 0, 0};
+  JsVar *h1 = 0, *h2 = 0;
+  mn_ag_link_t l;
+  if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) mn_ag_meter(&l, (unsigned)address, m);
+  jsvUnLock2(h1, h2);
+  if (!out || !jsvIsArrayBuffer(out) || jsvGetArrayBufferLength(out) < 5) return;
+  for (size_t i = 0; i < 5; i++) aglink_put(out, i, (JsVarFloat)m[i]);
+}
+#endif /* MN_AGLINK */

@@ -30,5 +30,14 @@ int jswrap_can_secocCodec(JsVar *parent, JsVar *table);
 int jswrap_can_secocPublish(JsVar *parent, JsVar *values, JsVar *latest);
 void jswrap_can_onSecured(JsVar *parent, JsVar *callback);
 void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length);
+/* the aggregator link (aglink/, images with -DMN_AGLINK) */
+void jswrap_can_linkKill(void);
+int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVar *timing);
+int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt deadlineMs, JsVarInt retries);
+int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs);
+void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced);
+int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out);
+int jswrap_can_linkCounters(JsVar *parent, JsVar *out);
+void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out);
 
 #endif

@@ -48,6 +48,7 @@ bool jsvIsUndefined(const JsVar *v);
 bool jsvIsStringEqual(JsVar *var, const char *str);
 bool jsvGetBool(const JsVar *v);
 JsVarFloat jsvGetFloat(const JsVar *v);
+JsVarInt jsvGetInteger(const JsVar *v);
 JsVarInt jsvGetArrayLength(const JsVar *arr);
 JsVar *jsvGetArrayItem(const JsVar *arr, JsVarInt index);
 JsVar *jsvObjectGetChildIfExists(JsVar *obj, const char *name);

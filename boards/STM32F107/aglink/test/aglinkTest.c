@@ -1,0 +1,444 @@
+/*
+ * The aggregator link's C (aglink/): the poll schedule against the behaviour
+ * modules/can/poller.test.ts asserts for poller.ts (periods, priority, in-flight
+ * budget, deadlines and retries, misses, sync requests with backoff, busy mailboxes,
+ * 60 days past the int32 rebase, argument checks), and the answer path over real
+ * SecOC state (secoc/): polled answers stored and decoded, bad MACs, replays, plain
+ * and application frames, signed sync requests, the rows JavaScript reads.
+ * The frame-for-frame comparison with poller.ts and scanPoller.ts is
+ * aglinkEquivalence.test.ts (through the Node addon).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../kernel/test/testCheck.h"
+#include "../../secoc/secocNode.h"
+#include "../aglinkAnswers.h"
+#include "../aglinkSchedule.h"
+
+/* A fake link: records polls "a:fn" and sync requests, answers by test code. */
+typedef struct {
+  char log[20000];
+  unsigned polls, syncs;
+  int busy;
+  uint64_t synced; /* bit per address */
+  unsigned results, resultsOk;
+  unsigned lastAttempts;
+} fake_t;
+
+static int f_poll(void *ctx, unsigned a, unsigned fn) {
+  fake_t *f = ctx;
+  if (f->busy) return MN_AG_EBUSY;
+  size_t n = strlen(f->log);
+  if (n < sizeof f->log - 16) snprintf(f->log + n, sizeof f->log - n, "%u:%u ", a, fn);
+  f->polls++;
+  return 0;
+}
+static int f_synced(void *ctx, unsigned a) { return (int)((((fake_t *)ctx)->synced >> a) & 1u); }
+static int f_sync(void *ctx, unsigned a) {
+  fake_t *f = ctx;
+  size_t n = strlen(f->log);
+  if (n < sizeof f->log - 16) snprintf(f->log + n, sizeof f->log - n, "sync%u ", a);
+  f->syncs++;
+  return 0;
+}
+static void f_result(void *ctx, unsigned a, unsigned fn, int ok, int32_t latency, unsigned attempts) {
+  fake_t *f = ctx;
+  (void)a; (void)fn; (void)latency;
+  f->results++;
+  if (ok) f->resultsOk++;
+  f->lastAttempts = attempts;
+}
+static const mn_ag_target_t FAKE = {f_poll, f_synced, f_sync, f_result};
+
+static uint8_t st[MN_AG_MAX_CAPACITY * 40 + 4096];
+
+static void make(fake_t *f, unsigned capacity, unsigned maxInFlight, int64_t now) {
+  memset(f, 0, sizeof *f);
+  f->synced = (1u << 1) | (1u << 2) | (1u << 3);
+  mn_ag_options_t o = {(uint16_t)capacity, (uint8_t)maxInFlight, 3, 2, 100, 0};
+  /* +1: the state may sit at any address (an unaligned flat string on the device) */
+  mn_ag_init(st + 1, mn_ag_bytes(capacity, maxInFlight), &o, now);
+}
+#define S (st + 1)
+
+static unsigned count(const char *log, const char *what) {
+  unsigned n = 0;
+  size_t l = strlen(what);
+  for (const char *p = log; (p = strstr(p, what)) != NULL; p += l)
+    if (p == log || p[-1] == ' ') n++;
+  return n;
+}
+
+/* Answers every poll logged since *seen (a perfect meter). */
+static void answer_all(fake_t *f, size_t *seen, int64_t now) {
+  char *p = f->log + *seen;
+  unsigned a, fn;
+  int used;
+  while (sscanf(p, "%u:%u %n", &a, &fn, &used) == 2) {
+    mn_ag_answer(S, &FAKE, f, a, fn, now);
+    p += used;
+  }
+  *seen = strlen(f->log);
+}
+
+static void periods(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 3, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 0, 0);
+  mn_ag_add(S, 2, 6, 5000, 10, 50, 0, 0);
+  size_t seen = 0;
+  for (int64_t ms = 0; ms < 10000; ms += 10) { mn_ag_tick(S, &FAKE, &f, ms); answer_all(&f, &seen, ms); }
+  CHECK(count(f.log, "1:6") == 10, "1 s entry polled %u times in 10 s", count(f.log, "1:6"));
+  CHECK(count(f.log, "2:6") == 2, "5 s entry polled %u times", count(f.log, "2:6"));
+  report("per-entry periods: a 1 s entry 10 times in 10 s, a 5 s entry twice", ok);
+}
+
+static void priority(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 2, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 0, 0);
+  mn_ag_add(S, 2, 0, 1000, 0, 50, 0, 0);
+  mn_ag_add(S, 3, 0, 1000, 0, 50, 0, 0);
+  mn_ag_tick(S, &FAKE, &f, 0);
+  CHECK(strcmp(f.log, "2:0 3:0 ") == 0, "alarm priority first, two in flight: %s", f.log);
+  CHECK(mn_ag_in_flight(S) == 2, "in flight %u", mn_ag_in_flight(S));
+  mn_ag_answer(S, &FAKE, &f, 2, 0, 0);
+  CHECK(strcmp(f.log, "2:0 3:0 1:6 ") == 0, "an answer frees a slot at once: %s", f.log);
+  report("priority first, then the earliest due; at most maxInFlight outstanding", ok);
+}
+
+static void retries_misses_sync(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 1, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 2, 0);
+  CHECK(mn_ag_is_stale(S, 1, 6, 0), "stale until the first reading");
+  mn_ag_tick(S, &FAKE, &f, 0);
+  mn_ag_answer(S, &FAKE, &f, 1, 6, 0);
+  CHECK(!mn_ag_is_stale(S, 1, 6, 0), "fresh after an answer");
+  int64_t ms = 1000;
+  for (; ms < 2900; ms += 10) mn_ag_tick(S, &FAKE, &f, ms);
+  CHECK(!mn_ag_is_stale(S, 1, 6, ms), "not yet 3 periods");
+  for (; ms < 3450; ms += 10) mn_ag_tick(S, &FAKE, &f, ms);
+  CHECK(mn_ag_is_stale(S, 1, 6, ms), "3 periods without a reading");
+  mn_ag_totals_t t;
+  mn_ag_totals(S, &t);
+  CHECK(t.missed == 2, "missed %u", t.missed);
+  CHECK(t.retried == 6, "retried %u: 2 per missed round and 2 after the sync", t.retried);
+  CHECK(f.syncs == 1 && strstr(f.log, "sync1") != NULL, "two misses: a sync request (%u)", f.syncs);
+  CHECK(f.results == 3 && f.resultsOk == 1, "results %u ok %u", f.results, f.resultsOk);
+  CHECK(mn_ag_misses(S, 1) == 0, "the sync request starts the count again");
+  mn_ag_answer(S, &FAKE, &f, 1, 6, ms);
+  CHECK(!mn_ag_is_stale(S, 1, 6, ms), "fresh again");
+  CHECK(mn_ag_last_good_ms(S, 1, 6) == ms, "last good %lld", (long long)mn_ag_last_good_ms(S, 1, 6));
+  report("deadline -> retries -> miss; stale after 3 periods; sync after 2 misses", ok);
+}
+
+static void busy(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 1, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 0, 0);
+  f.busy = 1;
+  mn_ag_tick(S, &FAKE, &f, 0);
+  CHECK(f.polls == 0, "nothing sent while busy");
+  f.busy = 0;
+  mn_ag_tick(S, &FAKE, &f, 10);
+  CHECK(strcmp(f.log, "1:6 ") == 0, "sent once free: %s", f.log);
+  report("a busy controller defers the poll without losing it", ok);
+}
+
+static void unsynced_backoff(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 3, 0);
+  f.synced &= ~(1u << 2);
+  mn_ag_add(S, 2, 6, 1000, 10, 50, 0, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 0, 0);
+  for (int64_t ms = 0; ms < 350; ms += 10) mn_ag_tick(S, &FAKE, &f, ms);
+  CHECK(count(f.log, "sync2") == 3, "sync at 0, 100, 300 ms: %s", f.log);
+  CHECK(count(f.log, "2:6") == 0 && count(f.log, "1:6") == 1, "%s", f.log);
+  f.synced |= 1u << 2;
+  mn_ag_synced(S, &FAKE, &f, 2, 350);
+  CHECK(count(f.log, "2:6") == 1, "synced() polls at once: %s", f.log);
+  report("an unsynchronised meter gets sync requests (backoff), not polls; synced() polls it at once", ok);
+}
+
+static void backoff_hour(void) {
+  int ok = 1;
+  fake_t f;
+  memset(&f, 0, sizeof f);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 60000};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_add(S, 2, 6, 1000, 10, 50, 0, 0);
+  int64_t at[200];
+  unsigned n = 0;
+  int64_t ms = 0;
+  for (; ms < 3600000; ms += 10) {
+    unsigned before = f.syncs;
+    mn_ag_tick(S, &FAKE, &f, ms);
+    if (f.syncs > before && n < 200) at[n++] = ms;
+    if (ms == 29990) CHECK(n == 8, "8 requests in 30 s, not 150: %u", n);
+  }
+  CHECK(n >= 66 && n <= 70, "%u requests in an hour", n);
+  CHECK(n > 2 && at[n - 1] - at[n - 2] <= 60050, "the wait stops at syncRetryMaxMs");
+  report("sync requests to a meter that never answers back off, bounded per hour", ok);
+}
+
+static void sixty_days(void) {
+  int ok = 1;
+  fake_t f;
+  int64_t t0 = 1700000000000LL;
+  make(&f, 4, 1, t0);
+  mn_ag_add(S, 1, 6, 60000, 10, 50, 0, t0);
+  size_t seen = 0;
+  int64_t now = t0;
+  for (int d = 0; d < 60; d++) {
+    for (int m = 0; m < 1440; m++) {
+      mn_ag_tick(S, &FAKE, &f, now);
+      answer_all(&f, &seen, now);
+      if (seen > 10000) { f.log[0] = 0; seen = 0; }
+      now += 60000;
+    }
+    if (mn_ag_is_stale(S, 1, 6, now)) { CHECK(0, "stale on day %d", d); break; }
+  }
+  CHECK(f.polls == 60 * 1440, "one poll a minute for 60 days: %u", f.polls);
+  CHECK(mn_ag_last_good_ms(S, 1, 6) == t0 + 60LL * 86400000 - 60000, "last good is absolute");
+  now += 4 * 60000;
+  CHECK(mn_ag_is_stale(S, 1, 6, now), "stale 3 periods after the last answer");
+  report("times are int32 offsets: schedule, staleness and last good survive 60 days", ok);
+}
+
+static void arguments(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 2, 1, 0);
+  CHECK(mn_ag_add(S, 1, 6, 65536, 10, 50, 0, 0) == MN_AG_EINVAL, "period over 16 bits");
+  CHECK(mn_ag_add(S, 1, 6, 1000, 10, 0, 0, 0) == MN_AG_EINVAL, "deadline 0");
+  CHECK(mn_ag_add(S, 64, 6, 1000, 10, 50, 0, 0) == MN_AG_EINVAL, "address 64");
+  CHECK(mn_ag_add(S, 1, 6, 65535, 10, 50, 0, 0) == 0, "first entry");
+  CHECK(mn_ag_add(S, 1, 7, 1000, 10, 50, 0, 0) == 1, "second entry");
+  CHECK(mn_ag_add(S, 1, 8, 1000, 10, 50, 0, 0) == MN_AG_EFULL, "full");
+  CHECK(mn_ag_bytes(2000, 3) == 0 && mn_ag_bytes(8, 0) == 0 && mn_ag_bytes(8, 9) == 0, "dimensions checked");
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
+  CHECK(mn_ag_init(S, 100, &o, 0) == MN_AG_EINVAL, "buffer too small");
+  uint8_t junk[64] = {0};
+  mn_ag_tick(junk, &FAKE, &f, 0);
+  CHECK(mn_ag_count(junk) == 0 && mn_ag_find(junk, 1, 6) == -1, "an uninitialised buffer is refused");
+  CHECK(mn_ag_bytes(512, 3) == 16530, "64 meters x 8 messages: %zu bytes", mn_ag_bytes(512, 3));
+  report("arguments are checked; 512 entries take 16 530 bytes", ok);
+}
+
+/* ---- the answer path over real SecOC state ---- */
+
+#define FN_ALARM 0
+#define FN_SYNC_REQ 3
+#define FN_SYNC_RESP 4
+#define FN_VF 6
+#define FN_POWER 8
+#define FN_UNPOLLED 9
+
+typedef struct {
+  uint32_t id[64];
+  int remote[64];
+  uint8_t data[64][8];
+  unsigned n;
+  int busy;
+} wire_t;
+
+static int w_send(void *ctx, uint32_t id, int remote, uint8_t dlc, const uint8_t data[8]) {
+  wire_t *w = ctx;
+  (void)dlc;
+  if (w->busy) return MN_AG_EBUSY;
+  if (w->n < 64) { w->id[w->n] = id; w->remote[w->n] = remote; memcpy(w->data[w->n], data, 8); }
+  w->n++;
+  return 0;
+}
+
+static uint8_t aggSt[2048], metSt[512];
+
+static void plans(uint8_t agg[64], uint8_t met[64], uint8_t codec[MN_SECOC_CODEC_BYTES]) {
+  memset(agg, 0, 64);
+  memset(met, 0, 64);
+  memset(codec, 0, MN_SECOC_CODEC_BYTES);
+  agg[FN_ALARM] = 0x10; agg[FN_VF] = 0x11; agg[FN_POWER] = 0x12; agg[FN_UNPOLLED] = 0x13; agg[FN_SYNC_RESP] = 0x30;
+  agg[32 + FN_SYNC_REQ] = 0x20;
+  met[32 + FN_ALARM] = 0x10; met[32 + FN_VF] = 0x11; met[32 + FN_POWER] = 0x12; met[32 + FN_UNPOLLED] = 0x13;
+  met[32 + FN_SYNC_RESP] = 0x30; met[FN_SYNC_REQ] = 0x20;
+  /* VF: U 16 bits at 0, 0.1 V; f 16 bits at 16, 0.01 Hz. POWER: P 32 bits signed, 1 W. ALARM: code 8 bits. */
+  codec[FN_VF] = 0; codec[32 + FN_VF] = 2;
+  codec[FN_POWER] = 2; codec[32 + FN_POWER] = 1;
+  codec[FN_ALARM] = 3; codec[32 + FN_ALARM] = 1;
+  codec[FN_UNPOLLED] = 3; codec[32 + FN_UNPOLLED] = 1;
+  uint8_t *r = codec + 64;
+  r[0] = 0; r[1] = 16; r[2] = 1;
+  r[3] = 16; r[4] = 16; r[5] = 2;
+  r[6] = 0; r[7] = 32; r[8] = 4;
+  r[9] = 0; r[10] = 8; r[11] = 0;
+}
+
+static void meter_answer(unsigned address, unsigned fn, const uint8_t d4[4], uint8_t out[8]) {
+  int64_t fv = mn_secoc_node_sign(metSt, (fn << 6) | address, d4, -1, out);
+  (void)fv;
+}
+
+static void answer_path(void) {
+  int ok = 1;
+  uint8_t aplan[64], mplan[64], codec[MN_SECOC_CODEC_BYTES], key[16];
+  plans(aplan, mplan, codec);
+  for (int i = 0; i < 16; i++) key[i] = (uint8_t)(i * 17 + 3);
+  const unsigned A = 5;
+  size_t ab = mn_secoc_node_bytes(1, 4, 1), mb = mn_secoc_node_bytes(1, 1, 4);
+  CHECK(ab <= sizeof aggSt && mb <= sizeof metSt, "sizes");
+  CHECK(mn_secoc_node_init(aggSt, ab, 1, 4, 1, aplan) == 0, "agg init");
+  CHECK(mn_secoc_node_init(metSt, mb, 1, 1, 4, mplan) == 0, "meter init");
+  CHECK(mn_secoc_node_codec(aggSt, codec, 64 + 3 * 4) == 0, "codec");
+  mn_secoc_node_key(aggSt, 0, A, key, 0);
+  mn_secoc_node_key(metSt, 0, A, key, 0);
+  mn_secoc_node_set_epoch(aggSt, 7);
+  mn_secoc_node_set_epoch(metSt, 3);
+  mn_secoc_node_set_rx(aggSt, 0, 3 * 65536 - 1); /* synchronised to the meter's epoch 3 */
+
+  wire_t wire;
+  memset(&wire, 0, sizeof wire);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
+  mn_ag_add(S, A, FN_ALARM, 1000, 0, 50, 2, 0);
+  mn_ag_add(S, A, FN_VF, 1000, 20, 50, 2, 0);
+  mn_ag_add(S, A, FN_POWER, 1000, 10, 50, 2, 0);
+
+  /* not synchronised in the link yet: a signed sync request goes out, and the meter accepts it */
+  mn_ag_tick(S, &mn_ag_link_target, &l, 0);
+  CHECK(wire.n == 1 && wire.id[0] == ((FN_SYNC_REQ << 6) | A) && !wire.remote[0], "a sync request first (%u frames)", wire.n);
+  int64_t fv = 0;
+  uint32_t d32;
+  CHECK(mn_secoc_node_verify(metSt, wire.id[0], 0, 8, wire.data[0], &fv, &d32) == MN_SECOC_OK && fv == 7 * 65536,
+        "the meter verifies the sync request (fv %lld)", (long long)fv);
+  /* the sync response (JavaScript's part, AggregatorNode.onSyncResponse): receivers to the meter's epoch */
+  mn_secoc_node_set_rx(aggSt, 0, 3 * 65536 - 1);
+  mn_ag_set_synced(&l, A, 1);
+  CHECK(mn_ag_is_synced(&l, A), "synced");
+  mn_ag_synced(S, &mn_ag_link_target, &l, A, 10);
+  CHECK(wire.n == 4 && wire.remote[1] && wire.id[1] == ((FN_ALARM << 6) | A) && wire.id[2] == ((FN_POWER << 6) | A) &&
+            wire.id[3] == ((FN_VF << 6) | A),
+        "then three remote frames by priority (%u frames)", wire.n);
+
+  /* answers: stored and decoded, not handed on */
+  uint8_t p[8], vf[4] = {0x09, 0x09, 0x88, 0x13}; /* 2313 -> 231.3 V, 5000 -> 50.00 Hz */
+  uint8_t pw[4] = {0x18, 0xfc, 0xff, 0xff};      /* -1000 W */
+  uint8_t al[4] = {0, 0, 0, 0};
+  mn_ag_frame_t fr;
+  meter_answer(A, FN_VF, vf, p);
+  CHECK(mn_ag_receive(&l, (FN_VF << 6) | A, 0, 8, p, 12, &fr) == MN_AG_ACT_DONE, "VF taken");
+  uint8_t replay[8];
+  memcpy(replay, p, 8);
+  meter_answer(A, FN_POWER, pw, p);
+  CHECK(mn_ag_receive(&l, (FN_POWER << 6) | A, 0, 8, p, 13, &fr) == MN_AG_ACT_DONE, "POWER taken");
+  meter_answer(A, FN_ALARM, al, p);
+  CHECK(mn_ag_receive(&l, (FN_ALARM << 6) | A, 0, 8, p, 14, &fr) == MN_AG_ACT_DONE, "ALARM taken");
+  uint32_t c[MN_AGC_COUNT];
+  mn_ag_counters(&l, c);
+  CHECK(c[MN_AGC_STORED] == 3 && c[MN_AGC_ANSWERED] == 3 && c[MN_AGC_IN_FLIGHT] == 0 && c[MN_AGC_SENT] == 3, "stored %u answered %u",
+        c[MN_AGC_STORED], c[MN_AGC_ANSWERED]);
+
+  /* a replay is stale, a flipped MAC bit is a bad MAC; neither is stored */
+  CHECK(mn_ag_receive(&l, (FN_VF << 6) | A, 0, 8, replay, 15, &fr) == MN_AG_ACT_DONE, "replay taken");
+  meter_answer(A, FN_VF, vf, p);
+  p[7] ^= 1;
+  CHECK(mn_ag_receive(&l, (FN_VF << 6) | A, 0, 8, p, 16, &fr) == MN_AG_ACT_DONE, "forgery taken");
+  mn_ag_counters(&l, c);
+  CHECK(c[MN_AGC_STALE] == 1 && c[MN_AGC_BAD_MAC] == 1 && c[MN_AGC_STORED] == 3, "stale %u bad %u", c[MN_AGC_STALE], c[MN_AGC_BAD_MAC]);
+  CHECK(mn_ag_bad_macs(&l, A) == 1, "bad MAC streak");
+
+  /* a verified message nobody polls goes to the application, decoded; a remote frame is plain */
+  uint8_t u4[4] = {42, 0, 0, 0};
+  meter_answer(A, FN_UNPOLLED, u4, p);
+  CHECK(mn_ag_receive(&l, (FN_UNPOLLED << 6) | A, 0, 8, p, 17, &fr) == MN_AG_ACT_SECURED && fr.verdict == 0 && fr.v[0] == 42 &&
+            fr.fv >= 3 * 65536,
+        "unpolled message handed on (v0 %g)", fr.v[0]);
+  CHECK(mn_ag_receive(&l, (FN_VF << 6) | A, 2, 8, p, 18, &fr) == MN_AG_ACT_PLAIN, "remote frame plain");
+  CHECK(mn_ag_receive(&l, (FN_VF << 6) | 9, 0, 8, p, 18, &fr) == MN_AG_ACT_PLAIN, "unconfigured meter plain");
+
+  /* rows: the meter with fresh power; values decoded */
+  static const uint8_t fns[3] = {FN_POWER, FN_VF, FN_ALARM};
+  double rows[2 * (5 + 9)];
+  unsigned n = mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 2 * 14);
+  CHECK(n == 1 && rows[0] == A && rows[1] == ((1u << FN_POWER) | (1u << FN_ALARM)), "one row, power and alarm (%u, %g)", n, rows[1]);
+  CHECK(rows[2] == 4 && rows[3] == 0 && rows[4] == 1, "4 answers in time (3 polls and the sync), no miss: %g %g", rows[2], rows[3]);
+  CHECK(rows[5] == -1000 && isnan(rows[6]), "P %g", rows[5]);
+  CHECK(fabs(rows[8] - 231.3) < 1e-9 && fabs(rows[9] - 50.0) < 1e-9, "U %g f %g", rows[8], rows[9]);
+  CHECK(rows[11] == 0, "alarm code %g", rows[11]);
+  CHECK(mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 28) == 0, "nothing new: no row");
+  /* same alarm again: fresh but not changed -> no row for a changed-only mask */
+  mn_ag_tick(S, &mn_ag_link_target, &l, 1010);
+  meter_answer(A, FN_ALARM, al, p);
+  mn_ag_receive(&l, (FN_ALARM << 6) | A, 0, 8, p, 1011, &fr);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 28) == 0, "an unchanged alarm gives no row");
+  al[0] = 7;
+  mn_ag_tick(S, &mn_ag_link_target, &l, 2010);
+  meter_answer(A, FN_ALARM, al, p);
+  mn_ag_receive(&l, (FN_ALARM << 6) | A, 0, 8, p, 2011, &fr);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 1u << FN_ALARM, rows, 28) == 1 && rows[11] == 7, "a changed alarm does (%g)", rows[11]);
+
+  /* misses are reported in a row, and the next answer after them too */
+  for (int64_t ms = 2020; ms < 3200; ms += 10) mn_ag_tick(S, &mn_ag_link_target, &l, ms);
+  n = mn_ag_rows(&l, fns, 3, 0, 0, rows, 28);
+  CHECK(n == 1 && rows[3] >= 1 && rows[4] == 0, "a row with misses, the last outcome a miss (%u, %g)", n, rows[3]);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 0, rows, 28) == 0 || rows[3] >= 1, "no row without news");
+  /* the meter comes back (its sync response): a row says so, once */
+  mn_ag_set_synced(&l, A, 1);
+  n = mn_ag_rows(&l, fns, 3, 0, 0, rows, 28);
+  CHECK(n == 1 && rows[2] >= 1 && rows[3] == 0 && rows[4] == 1, "a row for the recovery (%u: ok %g miss %g last %g)", n, rows[2], rows[3], rows[4]);
+  mn_ag_set_synced(&l, A, 1);
+  CHECK(mn_ag_rows(&l, fns, 3, 0, 0, rows, 28) == 0, "answers without misses before them give no row");
+  uint32_t m[5];
+  mn_ag_meter(&l, A, m);
+  CHECK(m[2] >= 1 && m[3] == 5, "per meter: missed %u readings %u", m[2], m[3]);
+  report("answer path: verified answers stored and decoded in C, rejections counted, the rest handed on, rows for JavaScript", ok);
+}
+
+static void epoch_needed(void) {
+  int ok = 1;
+  uint8_t aplan[64], mplan[64], codec[MN_SECOC_CODEC_BYTES], key[16] = {1};
+  plans(aplan, mplan, codec);
+  size_t ab = mn_secoc_node_bytes(1, 4, 1);
+  mn_secoc_node_init(aggSt, ab, 1, 4, 1, aplan);
+  mn_secoc_node_key(aggSt, 0, 5, key, 0);
+  wire_t wire;
+  memset(&wire, 0, sizeof wire);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
+  mn_ag_add(S, 5, FN_VF, 1000, 20, 50, 2, 0);
+  mn_ag_tick(S, &mn_ag_link_target, &l, 0); /* no epoch: nothing can be signed */
+  uint32_t c[MN_AGC_COUNT];
+  mn_ag_counters(&l, c);
+  CHECK(wire.n == 0 && c[MN_AGC_SYNC_ENOFV] == 1 && c[MN_AGC_SYNC_REQUESTS] == 0, "sent %u enofv %u", wire.n, c[MN_AGC_SYNC_ENOFV]);
+  mn_secoc_node_set_epoch(aggSt, 1);
+  mn_ag_tick(S, &mn_ag_link_target, &l, 10);
+  mn_ag_tick(S, &mn_ag_link_target, &l, 60);
+  mn_ag_counters(&l, c);
+  CHECK(wire.n == 1 && c[MN_AGC_SYNC_REQUESTS] == 1, "signed once the epoch is set: %u", wire.n);
+  report("no transmit epoch: the sync request waits and is counted for JavaScript to renew", ok);
+}
+
+int main(void) {
+  periods();
+  priority();
+  retries_misses_sync();
+  busy();
+  unsynced_backoff();
+  backoff_hour();
+  sixty_days();
+  arguments();
+  answer_path();
+  epoch_needed();
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * The aggregator's CAN link in C behind the controller (boards/STM32F107/aglink on the
+ * board through CAN1, the same C through the Node addon on the host,
+ * host/canbus/secocLayer.ts): the poll schedule, the verification of every answer and
+ * a latest-value table run without JavaScript. JavaScript configures the schedule once,
+ * reads rows of meters with news about once a second, and keeps what is rare: sync
+ * responses, commands and their acknowledgements (the secoc* methods and onSecured),
+ * and the persistence of the transmit epoch.
+ */
+import { SecuredCanController } from "../can/secured";
+
+export interface LinkCanController extends SecuredCanController {
+  /**
+   * The link's state (after secocInit, whose state it verifies with): `capacity` polled
+   * entries, at most `maxInFlight` remote frames outstanding; `timing` (4 numbers): an
+   * entry is stale after timing[0] periods, a meter is resynchronised after timing[1]
+   * misses in a row, sync requests are repeated after timing[2] ms doubling up to
+   * timing[3] ms. 0, -22 (bad dimensions, no secocInit) or -28 (no memory).
+   * (Espruino's bindings take at most 4 arguments: hence the arrays.)
+   */
+  linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number;
+  /**
+   * For each meter of `addresses`, in order, the entries of `plan` (triples: function
+   * code, period ms, priority, lower first), each answered within deadlineMs or asked
+   * again up to `retries` times. Entries added, or negative (-22, -28 when full).
+   */
+  linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number;
+  /** The controller runs the schedule every tickMs from now on, by itself. 0 or -22. */
+  linkStart(tickMs: number): number;
+  /** The meter answered our sync request (true: poll it at once) or lost its synchronisation (false). */
+  linkSynced(address: number, synced: boolean): void;
+  /**
+   * Rows of meters with news since the last call (aglinkAnswers.h mn_ag_rows) into `out`:
+   * per row ROW_HEAD numbers (address, triggering functions, answers, misses, last
+   * outcome ok) then 3 signals per function of `fns`. Returns the number of rows.
+   */
+  linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;
+  /** Totals (AGC_* indexes) into `out`; returns how many were written. */
+  linkCounters(out: Uint32Array): number;
+  /** Per meter into out[0..4]: polls, answered, missed, readings, synced (0/1). */
+  linkMeter(address: number, out: Uint32Array): void;
+}
+
+/** Numbers at the head of each row. */
+export const ROW_HEAD = 5;
+export const ROW_ADDRESS = 0;
+export const ROW_TRIGGER = 1;
+export const ROW_OK = 2;
+export const ROW_MISS = 3;
+export const ROW_LAST_OK = 4;
+
+/** linkCounters indexes (aglinkAnswers.h MN_AGC_*). */
+export const AGC_SENT = 0;
+export const AGC_ANSWERED = 1;
+export const AGC_RETRIED = 2;
+export const AGC_MISSED = 3;
+export const AGC_SYNC_REQUESTS = 4;
+export const AGC_STORED = 5;
+export const AGC_BAD_MAC = 6;
+export const AGC_STALE = 7;
+export const AGC_UNSYNCED = 8;
+export const AGC_INTERNAL = 9;
+export const AGC_PLAIN = 10;
+export const AGC_TO_JS = 11;
+export const AGC_SYNC_ENOFV = 12;
+export const AGC_IN_FLIGHT = 13;
+export const AGC_COUNT = 14;
