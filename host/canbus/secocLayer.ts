@@ -29,11 +29,33 @@ export interface LinkTimer {
   every(ms: number, fn: () => void): () => void;
 }
 
-/** Real time (for controllers without a simulated clock: SLCAN, loopback). */
+/** Real time (for controllers without a simulated clock: SLCAN; a loopback under test passes a manualTimer). */
 export const realTimer: LinkTimer = {
   nowMs: () => Date.now(),
   every: (ms, fn) => { const h = setInterval(fn, ms); return () => clearInterval(h); },
 };
+
+/** Time that moves only when advance(ms) is called, running the timers that fall due (tests on untimed buses). */
+export function manualTimer(): LinkTimer & { advance(ms: number): void } {
+  let now = 0;
+  const timers: { ms: number; due: number; fn: () => void; on: boolean }[] = [];
+  return {
+    nowMs: () => now,
+    every: (ms, fn) => { const t = { ms, due: now + ms, fn, on: true }; timers.push(t); return () => { t.on = false; }; },
+    advance: (ms) => {
+      const end = now + ms;
+      for (;;) {
+        let next: (typeof timers)[number] | undefined;
+        for (const t of timers) if (t.on && t.due <= end && (!next || t.due < next.due)) next = t;
+        if (!next) break;
+        now = next.due;
+        next.due += next.ms;
+        next.fn();
+      }
+      now = end;
+    },
+  };
+}
 
 export class SecocLayer {
   private node: NativeSecocNode | null = null;
@@ -244,8 +266,8 @@ export class SecocLayer {
 }
 
 /** `inner` with SecOC framing in front of its onFrame (for controllers without a built-in layer). */
-export function securedController(inner: CanController): LinkCanController & { secoc: SecocLayer } {
-  const layer = new SecocLayer((f) => inner.send(f), (f, once) => inner.setAutoReply(f, once));
+export function securedController(inner: CanController, timer?: LinkTimer): LinkCanController & { secoc: SecocLayer } {
+  const layer = new SecocLayer((f) => inner.send(f), (f, once) => inner.setAutoReply(f, once), timer);
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   inner.onFrame((f, fifo) => {
     if (!layer.deliver(f) && frameCb) frameCb(f, fifo);

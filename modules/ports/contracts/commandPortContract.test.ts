@@ -12,7 +12,7 @@ import { meterKey } from "../../can/kdf.ts";
 import type { CanController } from "../../can/controller.ts";
 import type { SecuredCanController } from "../../can/secured.ts";
 import { MeterLink, meterSignals } from "../../link/meterLink.ts";
-import { securedController } from "../../../host/canbus/secocLayer.ts";
+import { securedController, manualTimer } from "../../../host/canbus/secocLayer.ts";
 import { AggregatorLink, TICK_MS } from "../../link/aggregatorLink.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
@@ -45,7 +45,8 @@ commandPortContract("AggregatorLink over the bit-timed bus (host bxCAN models)",
 
 commandPortContract("AggregatorLink over the LoopbackBus", () => {
   const bus = new LoopbackBus();
-  let nowMs = 0;
-  const m = securedController(bus.attach("meter5")), a = securedController(bus.attach("aggregator"));
-  return linked(m, a, { nowMs: () => nowMs }, (ms) => { nowMs += ms; bus.run(); });
+  // the aggregator's link schedule (C, through the addon) ticks on this timer: time moves only when the harness passes it
+  const timer = manualTimer();
+  const m = securedController(bus.attach("meter5"), timer), a = securedController(bus.attach("aggregator"), timer);
+  return linked(m, a, timer, (ms) => { timer.advance(ms); bus.run(); });
 });
