@@ -28,7 +28,7 @@
 // per voltage event and 'aggregate' per 150/180-cycle and 10-minute aggregate. The raw
 // 'window' event stays for diagnostics and tests.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
-import type { KernelWindow } from "../../modules/metering/kernelWindow.ts";
+import { READING_FLAG_IEC, type KernelWindow } from "../../modules/metering/kernelWindow.ts";
 import { MeterKernel } from "../native/kernel.ts";
 import { createChain, type NativeChain } from "../native/metering.ts";
 import type { EnergyState, MeterReading, MeteringConfig, WindowReading } from "../../modules/metering/readings.ts";
@@ -89,12 +89,12 @@ interface Cfg {
 }
 
 /** The device's 'reading' object (jswrap_meteradc.c reading_to_js) from a released window. */
-function meterReading(r: WindowReading, flagged: boolean, chain: NativeChain): MeterReading {
+function meterReading(r: WindowReading, flagged: boolean, flagsSince: number, chain: NativeChain): MeterReading {
   const e = chain.energy();
   const units = (x: { milli: number; frac: number }): number => (x.milli + x.frac) / 1000;
   return {
     tS: r.startS + r.spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf,
-    thdVPct: r.thdVPct, thdIPct: r.thdIPct, flagged, importWh: units(e.importWh), exportWh: units(e.exportWh), importVarh: units(e.importVarh), exportVarh: units(e.exportVarh),
+    thdVPct: r.thdVPct, thdIPct: r.thdIPct, flagged, flags: r.flags | (flagged ? READING_FLAG_IEC : 0), flagsSince, importWh: units(e.importWh), exportWh: units(e.exportWh), importVarh: units(e.importVarh), exportVarh: units(e.exportVarh),
   };
 }
 
@@ -212,6 +212,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
         if (kept) this.chain.setEnergy(kept); // the registers survive a restart, as on the device
       }
       let released = 0;
+      let flagsSince = 0;
       const t0Ms = rt.clock.nowMs();
       this.s = { windows: 0, dropped: 0, blocks: 0, dmaErrors: this.s.dmaErrors };
       this.psc = timer.psc;
@@ -259,7 +260,13 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
               if (!m || !chain) continue;
               const out = chain.process(w);
               for (const e of out.events) this.emit("event", e);
-              for (const x of out.windows) if (released++ % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
+              for (const x of out.windows) {
+                // as jswrap_meteradc.c on_window: the flags of every window since the last reading
+                flagsSince |= x.r.flags | (x.flagged ? READING_FLAG_IEC : 0);
+                if (released++ % m.readingEvery !== 0) continue;
+                this.emit("reading", meterReading(x.r, x.flagged, flagsSince, chain));
+                flagsSince = 0;
+              }
               for (const a of out.aggregates) this.emit("aggregate", a);
               if (out.wantRateHz > 0) chain.rateAnswer(this.setSampleRate(out.wantRateHz));
             }

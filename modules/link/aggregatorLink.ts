@@ -31,7 +31,8 @@ export interface AggregatorLinkOptions {
 }
 
 /** [fn, period ms, priority] of each polled message. */
-const PLAN = [0, 1000, 0, 8, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
+// MEAS_QUALITY (14) with the power, every second: its flags say whether the values shown can be trusted.
+const PLAN = [0, 1000, 0, 8, 1000, 10, 14, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
 /** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
 const COGEN_PLAN = [13, 2000, 30];
 const DEADLINE_MS = 50;
