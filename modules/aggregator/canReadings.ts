@@ -12,7 +12,8 @@ import { Aggregator } from "./aggregator";
 
 export interface CanReading { address: number; message: string; values: { [signal: string]: number }; }
 
-const P = 0, U = 1, I = 2, EI = 3, EE = 4, QF = 5, QS = 6, F = 7;
+// QF, QS: the latest QualityFlags and the OR of QualitySince; QN: a reading took QS (the next MEAS_QUALITY starts it again)
+const P = 0, U = 1, I = 2, EI = 3, EE = 4, QF = 5, QS = 6, QN = 7, F = 8;
 
 export function canReadingJoiner(agg: Aggregator, nowS: () => number): (r: CanReading) => boolean {
   const s = new Float64Array(agg.reg.maxMeters * F).fill(NaN);
@@ -28,15 +29,14 @@ export function canReadingJoiner(agg: Aggregator, nowS: () => number): (r: CanRe
     else if (r.message === "MEAS_CURRENT_PF") s[b + I] = v.I_L1;
     else if (r.message === "MEAS_ENERGY_IMPORT") s[b + EI] = v.E_import;
     else if (r.message === "MEAS_ENERGY_EXPORT") s[b + EE] = v.E_export;
-    else if (r.message === "MEAS_QUALITY") { s[b + QF] = v.QualityFlags; s[b + QS] = (isNaN(s[b + QS]) ? 0 : s[b + QS]) | v.QualitySince; }
+    else if (r.message === "MEAS_QUALITY") { s[b + QF] = v.QualityFlags; s[b + QS] = (s[b + QN] === 0 ? s[b + QS] : 0) | v.QualitySince; s[b + QN] = 0; }
     else return true;
     if (r.message.indexOf("MEAS_ENERGY") !== 0 || isNaN(s[b + EI]) || isNaN(s[b + EE])) return true;
-    const since = s[b + QS];
-    s[b + QS] = isNaN(since) ? NaN : 0;
+    s[b + QN] = 1;
     return agg.onReading({
       address: r.address, timeS: nowS(), powerW: isNaN(s[b + P]) ? 0 : s[b + P],
       importmWh: s[b + EI] * 1000, exportmWh: s[b + EE] * 1000, voltageV: s[b + U], currentA: s[b + I],
-      quality: isNaN(s[b + QF]) ? undefined : s[b + QF] | since << 16,
+      quality: isNaN(s[b + QF]) ? undefined : s[b + QF] | s[b + QS] << 16,
     });
   };
 }

@@ -12,7 +12,8 @@ import { MeterLink, meterSignals } from "./meterLink.ts";
 import { AggregatorLink, TICK_MS } from "./aggregatorLink.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
-const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
+// flags: crossings-estimated (0x0004) in the published window; since: also clipped-i (0x0002) and the IEC flag (0x2000)
+const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5, flags: 0x0004, flagsSince: 0x2006 };
 
 function network(publishEvery: number) {
   const aes = nodeAes();
@@ -52,6 +53,9 @@ test("readings reach the aggregator authenticated and decoded", () => {
   assert.ok(last("MEAS_ENERGY_IMPORT").values.E_import > 1234);
   assert.equal(last("MEAS_THD").values.THD_I_L1, 12.5);
   assert.equal(last("MEAS_APPARENT").values.S, 980);
+  // the window's quality flags travel with the values (MEAS_QUALITY, polled every second)
+  assert.deepEqual(last("MEAS_QUALITY").values, { QualityFlags: 0x0004, QualitySince: 0x2006 });
+  assert.ok(n.readings.filter((r) => r.message === "MEAS_QUALITY").length >= 10, "polled every second");
   // Plain JSON, as the simulator reads it with JSON.stringify inside the device.
   const a = JSON.parse(JSON.stringify(n.agg.status()));
   assert.equal(a.role, "aggregator");
