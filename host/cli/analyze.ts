@@ -82,13 +82,14 @@ export async function main(argv: string[]): Promise<number> {
     progress.clear();
     process.stdout.write(line + "\n");
   };
-  let hasCurrent = true;
+  let hasCurrent = true, begun = false;
   const events: VoltageEvent[] = [];
   opts.sink = json
     ? { window: (w) => out(windowJson(w.r, w.flagged, hasCurrent, w.flags, w.thdMaxOrder)), event: (e) => out(eventJson(e)), aggregate: (a) => out(aggregateJson(a, hasCurrent, a.flags)), begin: (h) => { hasCurrent = h.hasCurrent; } }
     : {
         begin: (h) => {
           hasCurrent = h.hasCurrent;
+          begun = true;
           for (const l of [...tableHead(h), "", COLUMNS]) out(l);
         },
         window: (w) => out(windowRow(hasCurrent, w)),
@@ -108,8 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(res.declaredV === null ? `note: declared voltage none (${res.declaredFrom})` : `note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
     out(summaryJson(res));
   } else {
-    // a record with no window never began the table
-    if (!res.windowCount) for (const l of [...tableHead(res), "", COLUMNS]) out(l);
+    // the head is written before the first window; a run that never got that far writes it now
+    if (!begun) for (const l of [...tableHead(res), "", COLUMNS]) out(l);
     out("");
     for (const n of res.notes) out(`note     ${n}`);
     for (const l of tableTail(res.flagsUsed, res.anyFlagged, events, res.windowCount, res.eventCount)) out(l);
