@@ -67,8 +67,13 @@ export function jsonLines(res: AnalyzeResult): string[] {
   // Added fields: "segments" (what was examined, what was skipped and why, the tail
   // after the last complete window) and "current": false for a voltage-only record.
   // "declaredV" (null: none, the voltage channel carries no voltage) and "declaredFrom".
-  out.push(JSON.stringify({ type: "summary", windows: res.windows.length, events: res.events.length, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }), declaredV: res.declaredV === null ? null : r7(res.declaredV), declaredFrom: res.declaredFrom, thdMaxOrder: res.thdMaxOrder }));
+  out.push(summaryJson(res));
   return out;
+}
+
+/** The last JSON line: counts, segments, the declared voltage, the lowest thdMaxOrder. */
+export function summaryJson(res: AnalyzeResult): string {
+  return JSON.stringify({ type: "summary", windows: res.windowCount, events: res.eventCount, segments: res.segments.map(segmentJson), ...(res.hasCurrent ? {} : { current: false }), declaredV: res.declaredV === null ? null : r7(res.declaredV), declaredFrom: res.declaredFrom, thdMaxOrder: res.thdMaxOrder });
 }
 
 const f = (x: number, d: number, w: number): string => x.toFixed(d).padStart(w);
@@ -80,7 +85,11 @@ function si(x: number): string {
   return x.toFixed(3) + " ";
 }
 
-export function table(res: AnalyzeResult): string[] {
+/** What the table's head says: the record, the channels, the declared voltage. */
+type Head = Pick<AnalyzeResult, "input" | "declaredV" | "declaredFrom" | "hasCurrent">;
+
+/** The record, voltage and current lines (without the notes). */
+export function tableHead(res: Head): string[] {
   const inp = res.input;
   const lines: string[] = [];
   const rates = [...new Set(inp.runs.map((r) => +r.rateHz.toFixed(3)))].join("/");
@@ -89,31 +98,50 @@ export function table(res: AnalyzeResult): string[] {
   const declared = res.declaredV === null ? res.declaredFrom : `declared ${si(res.declaredV)}V from ${res.declaredFrom}`;
   lines.push(`voltage  channel ${inp.v.index} ${inp.v.id} [${inp.v.unit}] (codes: ${inp.v.codes}${inp.v.why ? `; ${inp.v.why}` : ""}), ${declared}`);
   lines.push(inp.i ? `current  channel ${inp.i.index} ${inp.i.id} [${inp.i.unit}] (codes: ${inp.i.codes})` : "current  none (voltage-only record): current-derived quantities shown as -");
-  for (const n of res.notes) lines.push(`note     ${n}`);
-  lines.push("");
-  lines.push("     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag");
-  const c = (s: string, w: number): string => (res.hasCurrent ? s : "-").padStart(w);
-  // A window without a fundamental shows no frequency / THD (an aggregate's are its other windows').
-  const row = (t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[], isWindow = true): string => {
-    const noV = isWindow && flags.includes("no-fundamental-v"), noI = isWindow && flags.includes("no-fundamental-i");
-    return `${t} ${noV ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${noV ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${noI ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
-  };
-  for (const w of res.windows) lines.push(row(f(w.r.startS, 3, 8), w.r, w.flagged, w.flags));
-  if (res.aggregates.length) {
-    lines.push("");
-    lines.push("aggregates");
-    for (const a of res.aggregates) lines.push(row(`${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged, a.flags, false));
-  }
-  const used = unionFlags([...res.windows.map((w) => w.flags), ...res.aggregates.map((a) => a.flags)]);
-  const anyFlagged = res.windows.some((w) => w.flagged) || res.aggregates.some((a) => a.flagged);
+  return lines;
+}
+
+export const COLUMNS = "     t s     f Hz        V rms        I rms            P            S            N      PF  THDv %  THDi %  flag";
+
+/** One row: a window's (isWindow) or an aggregate's values and marks. A window without a fundamental shows no frequency / THD (an aggregate's are its other windows'). */
+function row(hasCurrent: boolean, t: string, r: WindowReading | AggregateReading, flagged: boolean, flags: string[], isWindow = true): string {
+  const c = (s: string, w: number): string => (hasCurrent ? s : "-").padStart(w);
+  const noV = isWindow && flags.includes("no-fundamental-v"), noI = isWindow && flags.includes("no-fundamental-i");
+  return `${t} ${noV ? "-".padStart(8) : f(r.fHz, 4, 8)} ${(si(r.vRmsV) + "V").padStart(12)} ${c(si(r.iRmsA) + "A", 12)} ${c(si(r.pW) + "W", 12)} ${c(si(r.sVA) + "VA", 12)} ${c(si(r.nVA) + "VA", 12)} ${c(r.pf.toFixed(4), 7)} ${noV ? "-".padStart(7) : f(r.thdVPct, 3, 7)} ${noI ? "-".padStart(7) : c(r.thdIPct.toFixed(3), 7)}  ${marks(flagged, flags)}`;
+}
+
+export const windowRow = (hasCurrent: boolean, w: AnalyzeResult["windows"][number]): string => row(hasCurrent, f(w.r.startS, 3, 8), w.r, w.flagged, w.flags);
+export const aggregateRow = (hasCurrent: boolean, a: AnalyzeResult["aggregates"][number]): string =>
+  row(hasCurrent, `${a.interval.padEnd(8)} from ${f(a.startS, 3, 8)} s, ${a.windows} windows${a.interval === "10min" && !a.complete ? " (partial)" : ""}\n        `, a, a.flagged, a.flags, false);
+
+/** The legend, the events and the totals. */
+export function tableTail(used: string[], anyFlagged: boolean, events: VoltageEvent[], windowCount: number, eventCount: number): string[] {
+  const lines: string[] = [];
   if (used.length || anyFlagged) {
     lines.push("");
     lines.push(...legend(used, anyFlagged));
   }
   lines.push("");
-  lines.push(res.events.length ? "events (residual: lowest Urms(1/2) of a dip, highest of a swell, % of declared)" : "events: none");
-  for (const e of res.events) lines.push(`  ${e.kind.padEnd(12)} start ${f(e.startS, 4, 8)} s  duration ${f(e.durationS, 4, 8)} s  residual ${f(e.residualPct, 2, 7)} %${e.open ? "  (still in progress at end of data)" : ""}`);
+  lines.push(events.length ? "events (residual: lowest Urms(1/2) of a dip, highest of a swell, % of declared)" : "events: none");
+  for (const e of events) lines.push(`  ${e.kind.padEnd(12)} start ${f(e.startS, 4, 8)} s  duration ${f(e.durationS, 4, 8)} s  residual ${f(e.residualPct, 2, 7)} %${e.open ? "  (still in progress at end of data)" : ""}`);
   lines.push("");
-  lines.push(`${res.windows.length} windows, ${res.events.length} events`);
+  lines.push(`${windowCount} windows, ${eventCount} events`);
+  return lines;
+}
+
+export function table(res: AnalyzeResult): string[] {
+  const lines = tableHead(res);
+  for (const n of res.notes) lines.push(`note     ${n}`);
+  lines.push("");
+  lines.push(COLUMNS);
+  for (const w of res.windows) lines.push(windowRow(res.hasCurrent, w));
+  if (res.aggregates.length) {
+    lines.push("");
+    lines.push("aggregates");
+    for (const a of res.aggregates) lines.push(aggregateRow(res.hasCurrent, a));
+  }
+  const used = unionFlags([...res.windows.map((w) => w.flags), ...res.aggregates.map((a) => a.flags)]);
+  const anyFlagged = res.windows.some((w) => w.flagged) || res.aggregates.some((a) => a.flagged);
+  lines.push(...tableTail(used, anyFlagged, res.events, res.windows.length, res.events.length));
   return lines;
 }

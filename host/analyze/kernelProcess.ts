@@ -100,11 +100,14 @@ export function runKernel(codes: Uint16Array, cfg: KernelConfig): KernelWindow[]
 /**
  * A kernel fed block by block (a record streamed through analyze): feed the interleaved
  * codes as they come, then finish() for all windows, the last possibly PARTIAL (as
- * runKernel). The addon keeps only its window queue; the harness backend (no addon)
- * collects the codes and runs once at the end.
+ * runKernel). With onWindow, each window goes there as soon as the kernel gives it and
+ * finish() returns none: the addon then keeps only its window queue, so memory does not
+ * grow with the record. The harness backend (no addon) collects the codes and runs once
+ * at the end.
  */
-export function kernelStream(cfg: KernelConfig): { feed(codes: Uint16Array): void; finish(): KernelWindow[] } {
-  const out: KernelWindow[] = [];
+export function kernelStream(cfg: KernelConfig, onWindow?: (w: KernelWindow) => void): { feed(codes: Uint16Array): void; finish(): KernelWindow[] } {
+  const kept: KernelWindow[] = [];
+  const out = onWindow ? { push: onWindow } : kept;
   if (addonModule && process.env.METERNET_KERNEL !== "harness") {
     let k: InstanceType<typeof addonModule.MeterKernel>;
     try {
@@ -123,7 +126,7 @@ export function kernelStream(cfg: KernelConfig): { feed(codes: Uint16Array): voi
       finish() {
         k.flush();
         for (const w of k.takeWindows()) out.push(w);
-        return out;
+        return kept;
       },
     };
   }
@@ -136,7 +139,10 @@ export function kernelStream(cfg: KernelConfig): { feed(codes: Uint16Array): voi
       const all = new Uint16Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
       for (const p of parts) (all.set(p, o), (o += p.length));
-      return runHarness(all, cfg);
+      const ws = runHarness(all, cfg);
+      if (!onWindow) return ws;
+      for (const w of ws) onWindow(w);
+      return kept;
     },
   };
 }

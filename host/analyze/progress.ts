@@ -7,9 +7,10 @@ export interface ProgressStream {
   write(s: string): unknown;
 }
 
-const PHASES: Record<string, string> = { scan: "reading the record (pass 1 of 2)", kernel: "measuring (pass 2 of 2)", chain: "readings, events and aggregates" };
+// Without --nominal-v or a VT rating, a pass between the two finds the sliding reference.
+const PHASES: Record<string, string> = { scan: "reading the record (pass 1 of 2)", reference: "finding the reference voltage (extra pass)", kernel: "measuring (pass 2 of 2)" };
 
-export function progressReporter(stream: ProgressStream, now: () => number = Date.now, afterMs = 1000, everyMs = 250): { update(phase: string, done: number, total: number): void; end(): void } {
+export function progressReporter(stream: ProgressStream, now: () => number = Date.now, afterMs = 1000, everyMs = 250): { update(phase: string, done: number, total: number): void; end(): void; clear(): void } {
   const start = now();
   let last = -Infinity;
   let shown = false;
@@ -24,6 +25,11 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
       stream.write(`\r\x1b[Kmeternet analyze: ${PHASES[phase] ?? phase} ${pct} %, ${((t - start) / 1000).toFixed(0)} s`);
     },
     end() {
+      if (shown) stream.write("\r\x1b[K");
+      shown = false;
+    },
+    /** Clears the line before other output to the same terminal (the next update redraws it). */
+    clear() {
       if (shown) stream.write("\r\x1b[K");
       shown = false;
     },

@@ -60,9 +60,8 @@ export interface SlidingReference {
   conflict?: { atS: number; levelV: number };
 }
 
-/** The steady stretch starting at window k (its mean), or null. */
-function steadyAt(windows: WindowLevel[], k: number, minV: number): number | null {
-  const s = windows.slice(k, k + STEADY_WINDOWS);
+/** The mean of a steady stretch of STEADY_WINDOWS windows, or null. */
+function steadyMean(s: WindowLevel[], minV: number): number | null {
   if (s.length < STEADY_WINDOWS || s.some((w) => w.run !== s[0]!.run)) return null;
   const mean = s.reduce((a, w) => a + w.rmsV, 0) / s.length;
   if (!(mean > 0) || mean < minV) return null;
@@ -72,28 +71,50 @@ function steadyAt(windows: WindowLevel[], k: number, minV: number): number | nul
 }
 
 /**
+ * The sliding reference computed as the windows come (a record of any length in
+ * constant memory: the last STEADY_WINDOWS levels): the first steady stretch starts it,
+ * every later window slides it, and the first later steady stretch at a level more than
+ * STEADY_URMS away is the conflict. Gives what slidingReference gives over the same list.
+ */
+export class SlidingTracker {
+  private last: WindowLevel[] = [];
+  private ref: SlidingReference | null = null;
+  private usr = 0;
+  private slid = 0;
+  constructor(private readonly minV: number) {}
+
+  add(w: WindowLevel): void {
+    this.last.push(w);
+    if (this.last.length > STEADY_WINDOWS) this.last.shift();
+    const ref = this.ref;
+    if (ref) {
+      this.usr = (1 - SLIDING_WEIGHT) * this.usr + SLIDING_WEIGHT * w.rmsV;
+      this.slid = Math.max(this.slid, Math.abs(this.usr - ref.startV) / ref.startV);
+      if (!ref.conflict) {
+        const other = steadyMean(this.last, this.minV);
+        if (other !== null && Math.abs(other - ref.startV) > STEADY_URMS * ref.startV) ref.conflict = { atS: this.last[0]!.startS, levelV: other };
+      }
+      return;
+    }
+    const mean = steadyMean(this.last, this.minV);
+    if (mean === null) return;
+    this.ref = { startV: mean, endV: mean, slidPct: 0, fromS: this.last[0]!.startS, toS: w.endS };
+    this.usr = mean;
+  }
+
+  result(): SlidingReference | null {
+    if (!this.ref) return null;
+    return { ...this.ref, endV: this.usr, slidPct: 100 * this.slid };
+  }
+}
+
+/**
  * The sliding reference over the windows, or null when no steady stretch exists.
  * minV: the level below which the channel carries no voltage (1 % of full scale, 0: any
  * level above zero).
  */
 export function slidingReference(windows: WindowLevel[], minV: number): SlidingReference | null {
-  for (let k = 0; k + STEADY_WINDOWS <= windows.length; k++) {
-    const mean = steadyAt(windows, k, minV);
-    if (mean === null) continue;
-    let usr = mean, slid = 0;
-    for (const w of windows.slice(k + STEADY_WINDOWS)) {
-      usr = (1 - SLIDING_WEIGHT) * usr + SLIDING_WEIGHT * w.rmsV;
-      slid = Math.max(slid, Math.abs(usr - mean) / mean);
-    }
-    const ref: SlidingReference = { startV: mean, endV: usr, slidPct: 100 * slid, fromS: windows[k]!.startS, toS: windows[k + STEADY_WINDOWS - 1]!.endS };
-    for (let j = k + 1; j + STEADY_WINDOWS <= windows.length; j++) {
-      const other = steadyAt(windows, j, minV);
-      if (other !== null && Math.abs(other - mean) > STEADY_URMS * mean) {
-        ref.conflict = { atS: windows[j]!.startS, levelV: other };
-        break;
-      }
-    }
-    return ref;
-  }
-  return null;
+  const t = new SlidingTracker(minV);
+  for (const w of windows) t.add(w);
+  return t.result();
 }

@@ -7,6 +7,7 @@
 import {
   KERNEL_FLAG_CLIP_I, KERNEL_FLAG_CLIP_V, KERNEL_FLAG_CYCLE, KERNEL_FLAG_FIRST, KERNEL_FLAG_FREQ_RANGE, KERNEL_FLAG_PARTIAL,
   KERNEL_FLAG_SYNC, KERNEL_FLAG_SYNTHETIC, KERNEL_FLAG_URMS_FULL, KERNEL_FLAG_NO_FUND_V, KERNEL_FLAG_NO_FUND_I,
+  READING_FLAG_BELOW_RANGE_V, READING_FLAG_BELOW_RANGE_I,
 } from "../../modules/metering/kernelWindow.ts";
 
 export interface FlagInfo {
@@ -48,8 +49,16 @@ export const ANALYZE_FLAGS: FlagInfo[] = [
 const ALL: FlagInfo[] = [...KERNEL_FLAGS, ...ANALYZE_FLAGS];
 const KNOWN_BITS = KERNEL_FLAGS.concat(KERNEL_ALIASES.map((a) => ({ ...a, mark: "", text: "" }))).reduce((m, f) => m | f.bit, 0);
 
+/**
+ * The chain's range bits (mtReading.h MT_FLAG_BELOW_RANGE_*: 1 % of the calibration's
+ * full scale) are left out: analyze states the range of the record itself
+ * (measuringRange.ts), which for scaled records is the .cfg's, not the calibration's.
+ */
+const CHAIN_RANGE_BITS = READING_FLAG_BELOW_RANGE_V | READING_FLAG_BELOW_RANGE_I;
+
 /** The kernel's flag bits as names; a bit this table does not know as "kernel-0x0200". */
 export function kernelFlagNames(bits: number): string[] {
+  bits &= ~CHAIN_RANGE_BITS;
   const out = KERNEL_FLAGS.filter((f) => (bits & f.bit) !== 0).map((f) => f.name);
   for (const a of KERNEL_ALIASES) if ((bits & a.bit) !== 0) out.push(a.name);
   for (let b = 1; b <= 0x8000; b <<= 1) if ((bits & b) !== 0 && (KNOWN_BITS & b) === 0) out.push(`kernel-0x${b.toString(16).padStart(4, "0")}`);

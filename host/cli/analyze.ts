@@ -12,7 +12,8 @@
  * How samples become ADC codes: host/analyze/recordInput.ts.
  */
 import { analyzeRecord, type AnalyzeOptions } from "../analyze/analyzeRecord.ts";
-import { jsonLines, table } from "../analyze/format.ts";
+import { aggregateJson, aggregateRow, COLUMNS, eventJson, summaryJson, tableHead, tableTail, windowJson, windowRow } from "../analyze/format.ts";
+import type { VoltageEvent } from "../../modules/metering/readings.ts";
 import { progressReporter } from "../analyze/progress.ts";
 
 const USAGE = `usage: meternet analyze <record.cfg|record.cff> [--v CHANNEL] [--i CHANNEL] [--nominal-v VOLTS] [--front-end-hz HZ] [--json]
@@ -73,6 +74,28 @@ export async function main(argv: string[]): Promise<number> {
   // Progress on stderr when it is a terminal and the run takes more than a second.
   const progress = progressReporter(process.stderr);
   opts.progress = progress.update;
+  // Streamed: each line is written when its window (event, aggregate) is final; nothing
+  // is kept but the table's events (its last section) and running counts. The notes,
+  // which count over the whole record, come last (stderr for --json, after the rows in
+  // the table).
+  const out = (line: string): void => {
+    progress.clear();
+    process.stdout.write(line + "\n");
+  };
+  let hasCurrent = true, begun = false;
+  const events: VoltageEvent[] = [];
+  opts.sink = json
+    ? { window: (w) => out(windowJson(w.r, w.flagged, hasCurrent, w.flags, w.thdMaxOrder)), event: (e) => out(eventJson(e)), aggregate: (a) => out(aggregateJson(a, hasCurrent, a.flags)), begin: (h) => { hasCurrent = h.hasCurrent; } }
+    : {
+        begin: (h) => {
+          hasCurrent = h.hasCurrent;
+          begun = true;
+          for (const l of [...tableHead(h), "", COLUMNS]) out(l);
+        },
+        window: (w) => out(windowRow(hasCurrent, w)),
+        event: (e) => events.push(e),
+        aggregate: (a) => out(aggregateRow(hasCurrent, a)),
+      };
   try {
     res = analyzeRecord(path, opts);
   } catch (e) {
@@ -84,8 +107,13 @@ export async function main(argv: string[]): Promise<number> {
   if (json) {
     for (const n of res.notes) console.error(`note: ${n}`);
     console.error(res.declaredV === null ? `note: declared voltage none (${res.declaredFrom})` : `note: declared voltage ${res.declaredV} V (${res.declaredFrom})`);
-    // Line by line: a long record's lines joined into one string would double their memory.
-    for (const line of jsonLines(res)) process.stdout.write(line + "\n");
-  } else process.stdout.write(table(res).join("\n") + "\n");
+    out(summaryJson(res));
+  } else {
+    // the head is written before the first window; a run that never got that far writes it now
+    if (!begun) for (const l of [...tableHead(res), "", COLUMNS]) out(l);
+    out("");
+    for (const n of res.notes) out(`note     ${n}`);
+    for (const l of tableTail(res.flagsUsed, res.anyFlagged, events, res.windowCount, res.eventCount)) out(l);
+  }
   return 0;
 }

@@ -149,14 +149,24 @@ export function formatComtrade(rec: RecordToWrite, opts: WriteOptions = {}): { c
   const stampOf = (k: number): number => Math.round((k / rec.sampleRateHz) * 1e6 / timeMult);
   let dat: Uint8Array;
   if (format === "ASCII") {
-    const rows: string[] = [];
+    // Encoded a block of rows at a time: one string of every row passes V8's string
+    // limit (about 512 MB) near 16 million samples.
+    const enc = new TextEncoder();
+    const parts: Uint8Array[] = [];
+    let rows: string[] = [];
     for (let k = 0; k < n; k++) {
       const f: (string | number)[] = [k + 1, stampOf(k)];
       for (const s of scaled) f.push(Number.isNaN(s.codes[k]!) ? "99999" : s.codes[k]!);
       for (const d of digital) f.push(d.values[k] ? 1 : 0);
       rows.push(f.join(","));
+      if (rows.length === 1 << 20 || k === n - 1) {
+        parts.push(enc.encode(rows.join("\r\n") + "\r\n"));
+        rows = [];
+      }
     }
-    dat = new TextEncoder().encode(rows.join("\r\n") + "\r\n");
+    dat = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) (dat.set(p, o), (o += p.length));
   } else {
     const w = format === "BINARY" ? 2 : 4;
     const words = Math.ceil(digital.length / 16);

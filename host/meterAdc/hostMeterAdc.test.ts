@@ -66,8 +66,14 @@ test("with setMetering, the C chain gives 'reading' once per 5 windows, 'aggrega
     adc.on('aggregate', function (a) { aggs.push(a.interval + ' ' + a.windows); });
     adc.start({ sampleRateHz: 12800, nominalHz: 50 });`);
   clock.advance(3300);
-  const readings = JSON.parse(JSON.stringify(rt.global.readings)) as { tS: number; fHz: number; vRmsV: number; pW: number; importWh: number; flagged: boolean }[];
+  const readings = JSON.parse(JSON.stringify(rt.global.readings)) as { tS: number; fHz: number; vRmsV: number; pW: number; importWh: number; flagged: boolean; flags: number; flagsSince: number }[];
   assert.equal(readings.length, 3, "windows released in 3.3 s: 15 (readings for the 1st, 6th, 11th)");
+  // quality flags as jswrap_meteradc.c gives them: the first window is flagged first-window
+  // (0x0008), and so is every later reading's flagsSince until a reading has passed it
+  assert.equal(readings[0]!.flags & 0x0008, 0x0008, `first reading's flags 0x${readings[0]!.flags.toString(16)}`);
+  assert.equal(readings[0]!.flagsSince & 0x0008, 0x0008);
+  assert.equal(readings[1]!.flags & 0x0008, 0, "later windows are not first");
+  assert.equal(readings[2]!.flagsSince & 0x0008, 0, "flagsSince starts again after each reading");
   assert.ok(Math.abs(readings[2]!.fHz - 49.5) < 0.002, `f ${readings[2]!.fHz}`);
   assert.ok(Math.abs(readings[2]!.vRmsV - 230 * Math.sqrt(1 + 0.03 ** 2)) < 0.5, `V ${readings[2]!.vRmsV}`);
   assert.ok(readings[2]!.importWh > readings[1]!.importWh && readings[1]!.importWh > 0);

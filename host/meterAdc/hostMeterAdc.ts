@@ -26,6 +26,7 @@
 // 'window' event stays for diagnostics and tests.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
 import { createSampler, type NativeSampler } from "../native/sampler.ts";
+import { READING_FLAG_IEC } from "../../modules/metering/kernelWindow.ts";
 import { createChain, type NativeChain } from "../native/metering.ts";
 import type { EnergyState, MeterReading, MeteringConfig, WindowReading } from "../../modules/metering/readings.ts";
 import { meterInput } from "../waveform/meterInput.ts";
@@ -84,12 +85,12 @@ interface Cfg {
 }
 
 /** The device's 'reading' object (jswrap_meteradc.c reading_to_js) from a released window. */
-function meterReading(r: WindowReading, flagged: boolean, chain: NativeChain): MeterReading {
+function meterReading(r: WindowReading, flagged: boolean, flagsSince: number, chain: NativeChain): MeterReading {
   const e = chain.energy();
   const units = (x: { milli: number; frac: number }): number => (x.milli + x.frac) / 1000;
   return {
     tS: r.startS + r.spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf,
-    thdVPct: r.thdVPct, thdIPct: r.thdIPct, flagged, importWh: units(e.importWh), exportWh: units(e.exportWh), importVarh: units(e.importVarh), exportVarh: units(e.exportVarh),
+    thdVPct: r.thdVPct, thdIPct: r.thdIPct, flagged, flags: r.flags | (flagged ? READING_FLAG_IEC : 0), flagsSince, importWh: units(e.importWh), exportWh: units(e.exportWh), importVarh: units(e.importVarh), exportVarh: units(e.exportVarh),
   };
 }
 
@@ -194,6 +195,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       }
       let released = 0;
       const log = windowLog();
+      let flagsSince = 0;
       const t0Ms = rt.clock.nowMs();
       // The next block (half-buffer) from the timer's registers: its first pair's time and period, in ticks.
       let [startTicks, periodTicks] = sampler.nextBlock();
@@ -224,7 +226,13 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
               const out = chain.process(w);
               if (log) log.chain(out);
               for (const e of out.events) this.emit("event", e);
-              for (const x of out.windows) if (released++ % m.readingEvery === 0) this.emit("reading", meterReading(x.r, x.flagged, chain));
+              for (const x of out.windows) {
+                // as jswrap_meteradc.c on_window: the flags of every window since the last reading
+                flagsSince |= x.r.flags | (x.flagged ? READING_FLAG_IEC : 0);
+                if (released++ % m.readingEvery !== 0) continue;
+                this.emit("reading", meterReading(x.r, x.flagged, flagsSince, chain));
+                flagsSince = 0;
+              }
               for (const a of out.aggregates) this.emit("aggregate", a);
               if (out.wantRateHz > 0) chain.rateAnswer(this.setSampleRate(out.wantRateHz));
             }

@@ -75,10 +75,10 @@ test("simulated network: a power-cycled meter restores registers and epoch; the 
   const until = (ms: number) => new Promise<void>((res) => { const t = setInterval(() => { if (net.clock.nowMs() >= ms) { clearInterval(t); res(); } }, 20); });
   const shown = async () => {
     const r = await fetch(`http://127.0.0.1:${net.httpPort}/api/state`);
-    const j = (await r.json()) as { meters: { address: number; "1-0:1.8.0": number; registerResets: number }[] };
+    const j = (await r.json()) as { meters: { address: number; "1-0:1.8.0": number; registerResets: number; quality: [number, number] | null }[] };
     if (process.env.SIM_DEBUG) console.log(JSON.stringify(j.meters));
     const m = j.meters.find((x) => x.address === 2)!;
-    return { wh: m["1-0:1.8.0"], resets: m.registerResets };
+    return { wh: m["1-0:1.8.0"], resets: m.registerResets, quality: m.quality };
   };
   try {
     await net.start();
@@ -88,6 +88,8 @@ test("simulated network: a power-cycled meter restores registers and epoch; the 
     const before = await shown();
     const epoch = Number(heater.rt.eval("meternet.node.epoch()"));
     assert.ok(before.wh > 20, "the heater's import shown: " + before.wh + " Wh");
+    // the meter's quality flags came over CAN (MEAS_QUALITY, the C chain's bits) into the API
+    assert.ok(Array.isArray(before.quality) && before.quality.every((b) => b >= 0 && b < 0x4000), "quality " + JSON.stringify(before.quality));
     net.powerCycle(heater);
     const t = net.clock.nowMs();
     await until(t + 60_000);

@@ -21,9 +21,9 @@ import { serve } from "./nodeAdapter.ts";
 import { makeSite } from "./fakeSite.ts";
 import type { ApiDecisions, ApiState } from "./apiTypes.ts";
 
-/** Same shape, where a quantity the bundle does not know yet (null) may stand for a number or text. */
+/** Same shape, where a quantity the bundle does not know yet (null) may stand for a number, text or a list (quality: [flags, since]). */
 function assertSameShape(a: unknown, b: unknown, where: string): void {
-  if (a === "null" || b === "null") { assert.ok(a === b || ["number", "string"].includes((a === "null" ? b : a) as string), where + ": " + a + " vs " + b); return; }
+  if (a === "null" || b === "null") { const o = a === "null" ? b : a; assert.ok(a === b || ["number", "string"].includes(o as string) || Array.isArray(o), where + ": " + a + " vs " + b); return; }
   if (Array.isArray(a) && Array.isArray(b)) { if (a.length && b.length) assertSameShape(a[0], b[0], where + "[0]"); return; }
   if (a && typeof a === "object" && b && typeof b === "object") {
     assert.deepEqual(Object.keys(a), Object.keys(b), where);

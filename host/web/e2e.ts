@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 import { startDevServer } from "./devServer.ts";
-import { PASSWORD } from "./fakeSite.ts";
+import { PASSWORD, FLAGGED_METER } from "./fakeSite.ts";
 import { entsoe15, BAD_CSV } from "./priceFiles.ts";
 import type { ApiPrices, ApiState } from "./apiTypes.ts";
 
@@ -138,6 +138,13 @@ try {
       const text = (await page.textContent("main"))!;
       for (const s of ["Renewable availability", "62 %", "Co-generator", "running, 4" , "Price now", "Next price", "Site power", "of 9" ]) assert.ok(text.includes(s), s);
       for (const m of api.meters) assert.ok(text.includes(m.name), m.name);
+      // a flagged value carries its mark, and the legend says what the mark means
+      const flagged = api.meters.findIndex((m) => m.address === FLAGGED_METER);
+      assert.deepEqual(api.meters[flagged].quality, [0, 2], "the API carries the flags");
+      assert.equal(await page.textContent(`main tbody tr:nth-child(${flagged + 1}) abbr.qf`), " ⚑I");
+      assert.equal(await page.getAttribute(`main tbody tr:nth-child(${flagged + 1}) abbr.qf`, "title"), "quality flags: clipped-i");
+      assert.equal((await page.$$("main tbody abbr.qf")).length, 1, "only the flagged meter is marked");
+      assert.match((await page.textContent("main .legend"))!, /⚑ marks a value the meter flagged.*I clipped-i: a current sample reached the ADC's end/);
       assert.match((await page.textContent(".asof"))!, /^Data as of \d{4}-\d\d-\d\d \d\d:\d\d/);
       await check(page, "dashboard", size, errors);
       // a meter that stopped answering is marked offline on its row
@@ -172,6 +179,10 @@ try {
       assert.ok(bars > 10, "export bars drawn: " + bars);
       const ticks = await page.$$eval("svg.chart >> nth=0", (s) => [...s[0].querySelectorAll("text.u")].map((t) => t.textContent));
       assert.ok(ticks.some((t) => /^\d\d-\d\d$/.test(t ?? "")), "dates on the time axis: " + ticks.join(","));
+      // this load's current is flagged: current and power carry the mark, voltage does not
+      const marks = await page.$$eval("main table.kv tr", (rows) => rows.map((r) => [r.children[0]?.textContent, r.querySelector("abbr.qf")?.textContent ?? ""]));
+      assert.deepEqual(marks.filter((x) => x[1] !== ""), [["Power", " ⚑I"], ["Current", " ⚑I"]]);
+      assert.match((await page.textContent("main .legend"))!, /I clipped-i/);
       await check(page, "load", size, errors);
     });
 

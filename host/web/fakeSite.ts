@@ -40,6 +40,10 @@ export function fakePowerW(a: number, t: number): number {
   return sun > 0 ? -Math.round(3200 * sun) : 0;
 }
 
+/** The meter whose readings carry a quality flag (clipped-i, bit 1 of modules/web/qualityFlags.ts), and that flag. */
+export const FLAGGED_METER = 4;
+export const CLIPPED_I = 0x0002;
+
 export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?: number; noPassword?: boolean } = {}) {
   const sent: string[] = [];
   const agg = new Aggregator(siteConfig(), memStorage(), { sendCommand: (a, c) => { sent.push(a + ":" + c); return 0; } });
@@ -59,7 +63,8 @@ export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?
       const p = m.hasRelay && !agg.dec.state[i] ? 0 : fakePowerW(m.address, t);
       if (p > 0) c[0] += Math.round(p * 1000 / 60); else c[1] += Math.round(-p * 1000 / 60);
       counters.set(m.address, c);
-      agg.onReading({ address: m.address, timeS: t, powerW: p, importmWh: c[0], exportmWh: c[1], voltageV: 229.5 + (m.address % 3), currentA: Math.abs(p) / 230 });
+      // meter 4's current clipped in a window since its previous reading (quality: [window, since] as MEAS_QUALITY sends them)
+      agg.onReading({ address: m.address, timeS: t, powerW: p, importmWh: c[0], exportmWh: c[1], voltageV: 229.5 + (m.address % 3), currentA: Math.abs(p) / 230, quality: m.address === FLAGGED_METER ? CLIPPED_I << 16 : 0 });
     });
   };
   for (let t = nowS - 26 * 3600; t <= nowS; t += 60) feed(t);

@@ -22,3 +22,23 @@ test("per-message CAN readings become one MeterReading per energy register", () 
   assert.equal(a.store.open[1 * 2 + 1], 25_000, "25 Wh exported in the open interval");
   assert.equal(join({ address: 2, message: "MEAS_THD", values: { THD_U_L1: 2 } }), true, "other messages ignored");
 });
+
+test("MEAS_QUALITY's flags go with the next reading: the latest window's, and every window's since the reading before (ORed)", () => {
+  const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  const t = 1_800_000_000;
+  const join = canReadingJoiner(a, () => t);
+  const energy = (wh: number) => {
+    join({ address: 2, message: "MEAS_ENERGY_IMPORT", values: { E_import: wh } });
+    join({ address: 2, message: "MEAS_ENERGY_EXPORT", values: { E_export: 0 } });
+  };
+  energy(10);
+  assert.equal(a.store.quality[1], -1, "no quality heard: unknown");
+  join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0x0008, QualitySince: 0x0008 } }); // first window
+  join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0, QualitySince: 0x0002 } }); // a clipped current since
+  energy(11);
+  assert.equal(a.store.quality[1], 0 | (0x000a << 16), "latest window clean; since the reading before: first-window and clipped-i");
+  join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0, QualitySince: 0 } });
+  energy(12);
+  assert.equal(a.store.quality[1], 0, "the ORed flags start again after each reading");
+  assert.equal(a.store.quality[0], -1, "other meters unknown");
+});

@@ -58,6 +58,11 @@ export interface MeterReading {
   exportmWh: number;
   voltageV?: number;
   currentA?: number;
+  /**
+   * Quality flags (modules/can MEAS_QUALITY, bits as modules/web/qualityFlags.ts): the
+   * latest window's | (those of every window since the previous reading) << 16. Absent: unknown.
+   */
+  quality?: number;
 }
 
 export class ReadingsStore {
@@ -83,6 +88,8 @@ export class ReadingsStore {
    */
   offset: Float64Array;
   resets: Uint16Array;
+  /** Per meter: the latest reading's quality flags | (flags since the previous reading) << 16; -1 unknown (16 bits each, 14 used). */
+  quality: Int32Array;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
 
@@ -91,6 +98,7 @@ export class ReadingsStore {
     this.open = new Float64Array(n * 2);
     this.offset = new Float64Array(n * 2);
     this.resets = new Uint16Array(n);
+    this.quality = new Int32Array(n).fill(-1);
     this.profile = new Int16Array(n * PROFILE_SLOTS);
     this.slotTag = new Int32Array(PROFILE_SLOTS).fill(-1);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
@@ -127,6 +135,7 @@ export class ReadingsStore {
     l[b + L_EXP] = exp;
     l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
     l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
+    this.quality[m] = r.quality === undefined ? -1 : r.quality;
     return true;
   }
 

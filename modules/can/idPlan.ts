@@ -34,7 +34,9 @@ export const FN_MEAS_THD = 11;
 export const FN_MEAS_APPARENT = 12;
 /** A co-generator's status and electrical output: sent by a co-generator node from its own address, polled like a meter's quantities. */
 export const FN_COGEN_STATUS = 13;
-/** 14..29: room for more quantities (harmonics, 10-minute aggregates). */
+/** What may be wrong with the published values: the window's quality flags (messages.ts QualityFlags). */
+export const FN_MEAS_QUALITY = 14;
+/** 15..29: room for more quantities (harmonics, 10-minute aggregates). */
 export const FN_MEAS_LAST_RESERVED = 29;
 /** Bulk transfers (segmented records, firmware): last, never delays a reading. */
 export const FN_BULK = 30;

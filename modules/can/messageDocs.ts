@@ -16,6 +16,13 @@ function d(unit: string, comment: string, obis?: string, values?: { [raw: string
   return { unit: unit, comment: comment, obis: obis, values: values };
 }
 
+/** The bits of QualityFlags / QualitySince (meterKernel.h MK_FLAG_*, mtReading.h MT_FLAG_*; names as modules/web/qualityFlags.ts and meternet analyze). */
+function QUALITY_BITS_TEXT(which: string): string {
+  return which + ": bit 0 clipped-v, 1 clipped-i, 2 crossings-estimated, 3 first-window (start or resynchronisation), " +
+    "4 frequency-range, 5 urms-overflow, 6 sync-error, 7 partial, 8 cycle-dropped, 9 no-fundamental-v, 10 no-fundamental-i, " +
+    "11 below-range-v, 12 below-range-i, 13 IEC 61000-4-30 flag (dip, swell or interruption), 14-15 reserved (0)";
+}
+
 export const MESSAGE_DOCS: { [message: string]: string } = {
   ALARM: "alarm or trip, sent at once when it happens; a poll returns the latest one (AlarmCode NONE: no alarm)",
   COMMAND: "control command; the meter executes it only after verifying MAC and freshness",
@@ -31,6 +38,7 @@ export const MESSAGE_DOCS: { [message: string]: string } = {
   MEAS_THD: "total harmonic distortion of voltage and current (to the 50th harmonic)",
   MEAS_APPARENT: "apparent and reactive power (big-endian signals)",
   COGEN_STATUS: "co-generator status and electrical output, sent by a co-generator node from its own address",
+  MEAS_QUALITY: "what may be wrong with the published values: the quality flags of their window and of every window since the previous publish",
 };
 
 /** Keyed "MESSAGE.Signal" where a name is shared, else by signal name. */
@@ -65,6 +73,8 @@ export const SIGNAL_DOCS: { [key: string]: SignalDoc } = {
   Q_import: d("var", "reactive power import (+R, QI+QII)", "1-0:3.7.0"),
   CoState: d("", "co-generator state", undefined, { "0": "UNKNOWN", "1": "OFF", "2": "STARTING", "3": "RUNNING", "4": "FAULT" }),
   CoPowerW: d("W", "co-generator electrical output"),
+  QualityFlags: d("", QUALITY_BITS_TEXT("the window the MEAS_ values come from")),
+  QualitySince: d("", QUALITY_BITS_TEXT("OR over every window since the previous publish, that window included")),
 };
 
 /** The documentation of a signal; throws when a signal was added without one. */

@@ -32,6 +32,7 @@ const OBJECT_TABLE = [
   ["MEAS_THD", 11, "meter", "secured", true, 7, [le("THD_U_L1", 0, 16, 0.01), le("THD_I_L1", 16, 16, 0.01)]],
   ["MEAS_APPARENT", 12, "meter", "secured", true, 8, [be("S", 7, 16, 1), be("Q_import", 23, 16, 1)]],
   ["COGEN_STATUS", 13, "meter", "secured", true, 9, [le("CoState", 0, 8, 1), le("CoPowerW", 8, 24, 1)]],
+  ["MEAS_QUALITY", 14, "meter", "secured", true, 10, [le("QualityFlags", 0, 16, 1), le("QualitySince", 16, 16, 1)]],
 ] as const;
 
 test("the compact table reads exactly as the object table did (factors are the same doubles)", () => {
@@ -49,7 +50,7 @@ test("the compact table reads exactly as the object table did (factors are the s
   assert.deepEqual(SYNC_FV_SIGNAL, be("SyncFreshness", 7, 40, 1));
   assert.deepEqual(payloadSignals(messageByName("SYNC_REQUEST")), [SYNC_FV_SIGNAL, MAC_SIGNAL]);
   assert.deepEqual(payloadSignals(messageByName("TIME")), [le("UnixTime", 0, 32, 1), FV_SIGNAL, MAC_SIGNAL]);
-  assert.equal(messageByFn(14), undefined);
+  assert.equal(messageByFn(15), undefined);
   assert.throws(() => messageByName("NOPE"), /no message named NOPE/);
 });
 

@@ -25,7 +25,7 @@ import {
   FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT,
   FN_MEAS_ENERGY_EXPORT, FN_MEAS_THD, FN_MEAS_APPARENT,
 } from "./idPlan";
-import { FN_COGEN_STATUS } from "./idPlan";
+import { FN_COGEN_STATUS, FN_MEAS_QUALITY } from "./idPlan";
 
 export type Layout = "secured" | "syncRequest" | "syncResponse";
 export type Sender = "meter" | "aggregator";
@@ -39,7 +39,7 @@ export const MAC_BYTES = 3;
 /** Message names in row order, one space between. */
 const MESSAGE_NAMES = "ALARM COMMAND COMMAND_ACK SYNC_REQUEST SYNC_RESPONSE TIME MEAS_VOLTAGE_FREQ MEAS_CURRENT_PF " +
   "MEAS_POWER MEAS_ENERGY_IMPORT MEAS_ENERGY_EXPORT MEAS_THD MEAS_APPARENT" +
-  " COGEN_STATUS";
+  " COGEN_STATUS MEAS_QUALITY";
 
 // Message kind bits: the sender is the meter unless BY_AGG; POLLED: the aggregator
 // polls it with a remote frame (the meter keeps an answer ready); the layout is secured
@@ -70,12 +70,13 @@ const M = new Int8Array([
   FN_MEAS_THD, POLLED, 7, 2,
   FN_MEAS_APPARENT, POLLED, 8, 2,
   FN_COGEN_STATUS, POLLED, 9, 2,
+  FN_MEAS_QUALITY, POLLED, 10, 2,
 ]);
 
 /** Signal names in row order: the data signals of each message, then the layout signals. */
 const SIGNAL_NAMES = "AlarmCode AlarmFlags AlarmValue CmdCode CmdTariff CmdArg AckCode AckStatus AckCmdFreshness " +
   "MeterEpoch SyncStatus UnixTime U_L1 Freq I_L1 PF P_import P_export E_import E_export THD_U_L1 THD_I_L1 S Q_import " +
-  "CoState CoPowerW " +
+  "CoState CoPowerW QualityFlags QualitySince " +
   "SecOC_FV SecOC_MAC SyncFreshness";
 
 // Signal kind: the factor is 1 / 10^(kind & 3) (10^n is exact and a division gives
@@ -103,15 +104,16 @@ const SIGNALS = new Uint8Array([
   0, 16, 2, 16, 16, 2, // MEAS_THD
   7, 16, MOTOROLA, 23, 16, MOTOROLA, // MEAS_APPARENT
   0, 8, 0, 8, 24, 0, // COGEN_STATUS
+  0, 16, 0, 16, 16, 0, // MEAS_QUALITY
   32, 8, 0, // SecOC_FV
   47, 24, MOTOROLA, // SecOC_MAC
   7, 40, MOTOROLA, // SyncFreshness
 ]);
 
 /** Rows of the layout signals, after the data signals. */
-const FV_ROW = 26;
-const MAC_ROW = 27;
-const SYNC_FV_ROW = 28;
+const FV_ROW = 28;
+const MAC_ROW = 29;
+const SYNC_FV_ROW = 30;
 
 /** Word `k` (0-based) of a space-separated list. */
 function word(list: string, k: number): string {
@@ -187,7 +189,7 @@ export const MAC_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(MAC_ROW);
 export const SYNC_FV_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(SYNC_FV_ROW);
 
 /** Number of meter transmit counters (one per meter-sent secured message). */
-export const METER_TX_SLOTS = 10;
+export const METER_TX_SLOTS = 11;
 
 /** The message of a function code, or undefined (an unknown identifier). */
 export function messageByFn(fn: number): MessageDef | undefined {

@@ -17,7 +17,7 @@
  */
 import { AggregatorNode } from "../can/aggregatorNode";
 import { CommandSender, CMD_DISCONNECT, CMD_RECONNECT } from "../can/commands";
-import { FN_ALARM, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS } from "../can/idPlan";
+import { FN_ALARM, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_MEAS_QUALITY } from "../can/idPlan";
 import { KvStore } from "../ports/kvStore";
 import { Clock } from "../ports/clock";
 import { LogLine } from "../ports/log";
@@ -44,7 +44,8 @@ export interface AggregatorLinkOptions {
 }
 
 /** [fn, period ms, priority] of each polled message. */
-const PLAN = [0, 1000, 0, 8, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
+// MEAS_QUALITY (14) with the power, every second: its flags say whether the values shown can be trusted.
+const PLAN = [0, 1000, 0, 8, 1000, 10, 14, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
 /** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
 const COGEN_PLAN = [13, 2000, 30];
 /** Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling up to 60 s. */
@@ -57,7 +58,7 @@ const SCHEDULE_MS = 10;
 export const TICK_MS = 1000;
 
 /** Functions whose first 3 signals each row carries, in this order (COL_* below). */
-const ROW_FNS = [FN_MEAS_POWER, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_ALARM];
+const ROW_FNS = [FN_MEAS_POWER, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_ALARM, FN_MEAS_QUALITY];
 export const ROW_LEN = ROW_HEAD + 3 * ROW_FNS.length;
 export const COL_P_IMPORT = ROW_HEAD;
 export const COL_P_EXPORT = ROW_HEAD + 1;
@@ -68,6 +69,9 @@ export const COL_E_EXPORT = ROW_HEAD + 12;
 export const COL_CO_STATE = ROW_HEAD + 15;
 export const COL_CO_POWER = ROW_HEAD + 16;
 export const COL_ALARM = ROW_HEAD + 18;
+/** MEAS_QUALITY: the latest answer's QualityFlags and QualitySince (the C keeps the latest answer only: one a second, as polled). */
+export const COL_Q_FLAGS = ROW_HEAD + 21;
+export const COL_Q_SINCE = ROW_HEAD + 22;
 /** A row when an energy register or the co-generator's status was answered, or the alarm changed. */
 export const FRESH_MASK = (1 << FN_MEAS_ENERGY_IMPORT) | (1 << FN_MEAS_ENERGY_EXPORT) | (1 << FN_COGEN_STATUS);
 export const CHANGED_MASK = 1 << FN_ALARM;

@@ -8,11 +8,12 @@ import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
 import { MeterLink, meterSignals } from "./meterLink.ts";
-import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
-const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
+// flags: crossings-estimated (0x0004) in the published window; since: also clipped-i (0x0002) and the IEC flag (0x2000)
+const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5, flags: 0x0004, flagsSince: 0x2006 };
 
 function network(publishEvery: number) {
   const aes = nodeAes();
@@ -55,6 +56,9 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.equal(last[COL_I], 4.25);
   assert.ok(last[COL_E_IMPORT] > 1234 + 40, "the latest energy register: " + last[COL_E_IMPORT]);
   assert.equal(last[COL_ALARM], 0);
+  // the window's quality flags travel with the values (MEAS_QUALITY, polled every second)
+  assert.equal(last[COL_Q_FLAGS], 0x0004);
+  assert.equal(last[COL_Q_SINCE], 0x2006);
   // Plain JSON, as the simulator reads it with JSON.stringify inside the device.
   const a = JSON.parse(JSON.stringify(n.agg.status()));
   assert.equal(a.role, "aggregator");

@@ -39,6 +39,9 @@ export interface LinkReading {
   pf: number;
   thdVPct: number;
   thdIPct: number;
+  /** Quality flags of the window and of every window since the previous reading (MeterReading.flags, flagsSince). */
+  flags: number;
+  flagsSince: number;
 }
 
 /** The signals of every polled message (modules/can/messages.ts) from one reading and the registers. */
@@ -49,11 +52,12 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number)
     E_import: importWh, E_export: exportWh,
     THD_U_L1: r.thdVPct, THD_I_L1: r.thdIPct,
     S: r.sVA, Q_import: r.qVar > 0 ? r.qVar : 0,
+    QualityFlags: r.flags, QualitySince: r.flagsSince,
   };
 }
 
 /** The signals meterSignals fills, in order; their rows are looked up once per link. */
-const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import"];
+const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import", "QualityFlags", "QualitySince"];
 
 export class MeterLink {
   readonly node: MeterNode;

@@ -10,7 +10,7 @@ import { MeterReading } from "../aggregator/readingsStore";
 import { LogLine } from "../ports/log";
 import { ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "./linkPort";
 import {
-  ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM,
+  ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE,
 } from "./aggregatorLink";
 import { FN_ALARM, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS } from "../can/idPlan";
 
@@ -45,9 +45,12 @@ export function rowReadings(agg: RowTarget, nowS: () => number, log: LogLine): (
       }
       if (!(trig & ENERGY) || isNaN(rows[b + COL_E_IMPORT]) || isNaN(rows[b + COL_E_EXPORT])) continue;
       const p = rows[b + COL_P_IMPORT] - rows[b + COL_P_EXPORT];
+      const qf = rows[b + COL_Q_FLAGS], qs = rows[b + COL_Q_SINCE];
       agg.onReading({
         address: a, timeS: t, powerW: isNaN(p) ? 0 : p, importmWh: rows[b + COL_E_IMPORT] * 1000, exportmWh: rows[b + COL_E_EXPORT] * 1000,
         voltageV: rows[b + COL_U], currentA: rows[b + COL_I],
+        // the window's quality flags | those since the meter's previous publish << 16 (readingsStore.ts)
+        quality: isNaN(qf) ? undefined : qf | ((isNaN(qs) ? 0 : qs) & 0xffff) << 16,
       });
     }
   };

@@ -69,6 +69,13 @@ export interface MeterReading extends ScalarQuantities {
   tS: number;
   /** IEC 61000-4-30 flag of that window (a dip, swell or interruption during it). */
   flagged: boolean;
+  /**
+   * What may be wrong with that window: KERNEL_FLAG_* | READING_FLAG_BELOW_RANGE_* |
+   * READING_FLAG_IEC (when flagged); flagsSince: the same bits of every window since the
+   * previous reading, this one included (a reading stands for readingEvery windows).
+   */
+  flags: number;
+  flagsSince: number;
   /** Energy registers, Wh and varh (mtEnergy.h). */
   importWh: number;
   exportWh: number;

@@ -34,7 +34,15 @@ export interface ApiMeter {
   "1-0:31.7.0": number | null;
   todayImportWh: number;
   todayExportWh: number;
+  /**
+   * What may be wrong with the values above, as [flags of the latest reading's window,
+   * flags of every window since the reading before (that one included)]: the meter's
+   * MEAS_QUALITY bits, named by modules/web/qualityFlags.ts. null: the meter sent none.
+   */
+  quality: ApiQuality;
 }
+
+export type ApiQuality = [number, number] | null;
 
 export interface ApiState {
   timeS: number;
@@ -53,6 +61,8 @@ export interface ApiLoad {
   address: number;
   offline: boolean;
   "1-0:1.7.0": number | null;
+  /** As ApiMeter's: the quality of the power value above. */
+  quality: ApiQuality;
   startS: number;
   stepS: number;
   powerW: (number | null)[];

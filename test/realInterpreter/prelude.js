@@ -175,7 +175,7 @@ MeterADC.prototype.start = function (cfg) {
     e.importVarh += (r.qVar * spanS) / 3600;
     if (k >= 1 && (k - 1) % m.readingEvery === 0) { // the first released window, then every readingEvery-th
       self.emit("reading", { tS: k * spanS, fHz: r.fHz, vRmsV: r.vRmsV, iRmsA: r.iRmsA, pW: r.pW, qVar: r.qVar, sVA: r.sVA, nVA: r.nVA, pf: r.pf, thdVPct: r.thdVPct, thdIPct: r.thdIPct,
-        flagged: false, importWh: e.importWh, exportWh: e.exportWh, importVarh: e.importVarh, exportVarh: e.exportVarh });
+        flagged: false, flags: k === 1 ? 8 : 0, flagsSince: k === 1 ? 8 : 0, importWh: e.importWh, exportWh: e.exportWh, importVarh: e.importVarh, exportVarh: e.exportVarh });
     }
     if (k >= 1 && k % 15 === 0) self.emit("aggregate", MeterADC.aggregate((k - 15) * spanS));
   }

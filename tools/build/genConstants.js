@@ -23,6 +23,7 @@ export const SOURCES = {
   board: `${BOARD}/meternetBoard.h`,
   meterAdc: `${BOARD}/adc/meterAdc.c`,
   retune: `${BOARD}/metering/mtRetune.h`,
+  reading: `${BOARD}/metering/mtReading.h`,
   secocFrame: `${BOARD}/secoc/secocFrame.h`,
   secocNode: `${BOARD}/secoc/secocNode.h`,
 };
@@ -93,11 +94,15 @@ export function generate(read) {
   const groups = need(parseDefines(kernelText, /^MK_GROUPS$/, SOURCES.kernel), "MK_GROUPS", SOURCES.kernel);
   for (const n of ["MK_FLAG_CLIP_V", "MK_FLAG_NO_FUND_I", "MK_OK", "MK_E_CYCLES"]) need([...flags, ...kerrs], n, SOURCES.kernel);
   flags.sort((a, b) => a.value - b.value);
-  let kernel = header([SOURCES.kernel]);
+  const readingFlags = parseDefines(read(SOURCES.reading), /^MT_FLAG_/, SOURCES.reading);
+  for (const n of ["MT_FLAG_BELOW_RANGE_V", "MT_FLAG_BELOW_RANGE_I", "MT_FLAG_IEC"]) need(readingFlags, n, SOURCES.reading);
+  let kernel = header([SOURCES.kernel, SOURCES.reading]);
   kernel += "// mk_window_t.flags bits (MK_FLAG_<X> is KERNEL_FLAG_<X>) and mk_init's results.\n\n";
   for (const f of flags) kernel += doc(f.comment) + `export const ${f.name.replace(/^MK_/, "KERNEL_")} = ${f.literal};\n`;
   kernel += "\n" + doc(groups.comment) + `export const KERNEL_GROUPS = ${groups.literal};\n\n`;
   for (const e of kerrs) kernel += doc(e.comment) + `export const ${e.name.replace(/^MK_/, "KERNEL_")} = ${e.literal};\n`;
+  kernel += "\n// Bits the metering chain adds to a reading's flags (mtReading.h MT_FLAG_<X> is READING_FLAG_<X>).\n\n";
+  for (const f of readingFlags) kernel += doc(f.comment) + `export const ${f.name.replace(/^MT_/, "READING_")} = ${f.literal};\n`;
 
   const regText = read(SOURCES.mnReg);
   const errs = parseDefines(regText, /^MN_(OK|E[A-Z]+)$/, SOURCES.mnReg);

@@ -242,6 +242,8 @@ static mt_chain_t chain;
 static mt_chain_config_t meteringCfg;
 static uint16_t readingEvery;
 static uint32_t released;
+/* Flags (MK_FLAG_*, MT_FLAG_*) of every window since the last reading, and the due reading's copy. */
+static uint16_t flagsSince, dueSince;
 
 static double num_child(JsVar *o, const char *name, int *bad) {
   JsVar *v = jsvObjectGetChildIfExists(o, name);
@@ -318,6 +320,7 @@ static const char *metering_start(const mk_config_t *k) {
   if (rc != MT_OK) return mt_chain_error_text(rc);
   if (hadChain) chain.energy = kept;
   released = 0;
+  flagsSince = 0;
   meteringOn = 1;
   return 0;
 }
@@ -413,9 +416,12 @@ static void queue(const char *event, JsVar *x) {
 
 static void on_window(void *ctx, const mt_reading_t *r, int flagged) {
   (void)ctx;
+  flagsSince |= (uint16_t)(r->flags | (flagged ? MT_FLAG_IEC : 0));
   if (released++ % readingEvery) return; /* the first released window, then every readingEvery-th */
   dueReading = *r;
   dueFlagged = (uint8_t)(flagged != 0);
+  dueSince = flagsSince;
+  flagsSince = 0;
   readingDue = 1;
 }
 
@@ -454,6 +460,9 @@ static JsVar *reading_to_js(const mt_reading_t *r, int flagged) {
   set_num(o, "tS", r->startS + r->spanS);
   set_scalars(o, &r->q);
   jsvObjectSetChildAndUnLock(o, "flagged", jsvNewFromBool(flagged != 0));
+  /* what may be wrong with this window, and with any window since the previous reading */
+  jsvObjectSetChildAndUnLock(o, "flags", jsvNewFromInteger(r->flags | (flagged ? MT_FLAG_IEC : 0)));
+  jsvObjectSetChildAndUnLock(o, "flagsSince", jsvNewFromInteger(dueSince));
   for (int k = 0; k < MT_REGISTERS; k++) set_num(o, registerNames[k], mt_register_units(&chain.energy.r[k]));
   return o;
 }

@@ -95,6 +95,12 @@ double mt_urms_half_v(const mk_window_t *w, unsigned k, const mt_calibration_t *
   return g * mt_sqrt(ms > 0 ? ms : 0);
 }
 
+/* Full scale of a channel, LSB rms: the smaller distance of its zero code to 0 or 4095, over sqrt(2). */
+static double full_scale_lsb(double zeroLsb) {
+  const double peak = zeroLsb < 4095 - zeroLsb ? zeroLsb : 4095 - zeroLsb;
+  return peak * 0.70710678118654752440;
+}
+
 void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions_t *p, const mt_calibration_t *cal) {
   const double fs = p->sampleRateHz;
   const double n = w->sampleCount;
@@ -160,6 +166,8 @@ void mt_window_reading(mt_reading_t *r, const mk_window_t *w, const mt_positions
   r->startS = (p->startSample + c0) / fs;
   r->spanS = span / fs;
   r->flags = w->flags;
+  if (q->vRmsV < MT_RANGE_LOW_FRACTION * av * full_scale_lsb(zV)) r->flags |= MT_FLAG_BELOW_RANGE_V;
+  if (q->iRmsA < MT_RANGE_LOW_FRACTION * ai * full_scale_lsb(zI)) r->flags |= MT_FLAG_BELOW_RANGE_I;
   r->cycles = w->cycles;
   r->harmonicMaxOrder = (uint8_t)maxOrder;
 }

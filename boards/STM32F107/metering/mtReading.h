@@ -35,10 +35,26 @@ typedef struct {
   mt_quantities_t q;
   double startS;   /* window start (crossing c0), s on the chain's time base */
   double spanS;    /* window duration, s */
-  uint16_t flags;  /* MK_FLAG_* of the kernel */
+  uint16_t flags;  /* MK_FLAG_* of the kernel, and MT_FLAG_BELOW_RANGE_* */
   uint8_t cycles;
   uint8_t harmonicMaxOrder;
 } mt_reading_t;
+
+/*
+ * Measuring range (what host/analyze/measuringRange.ts states for a record of ADC
+ * codes): full scale is the smaller distance of the calibrated zero to code 0 or 4095,
+ * as the rms of a sine at that peak; below MT_RANGE_LOW_FRACTION of it a 12-bit code
+ * carries a few LSB of signal (0.05 A of the 30 A front end read +3.5 %, PF off by
+ * 0.03), so the window is flagged. Above the range the ADC clips: MK_FLAG_CLIP_V / _I.
+ * These bits are free in the kernel's MK_FLAG_* (0x0001..0x0400) and travel with them
+ * (modules/can MEAS_QUALITY, modules/web/qualityFlags.ts).
+ */
+#define MT_RANGE_LOW_FRACTION 0.01
+#define MT_FLAG_BELOW_RANGE_V 0x0800 /* voltage rms below 1 % of the full-scale rms */
+#define MT_FLAG_BELOW_RANGE_I 0x1000 /* current rms below 1 % of the full-scale rms */
+/* The IEC 61000-4-30 flag (mtChain.h: an event during the window) in the same word, set
+ * by whoever hands the flags on (the MeterADC 'reading', CAN Q_Flags), never by mt_window_reading. */
+#define MT_FLAG_IEC 0x2000           /* IEC 61000-4-30 flag: a dip, swell or interruption during the window */
 
 /*
  * A window's sample positions as doubles, in samples of a uniform grid at

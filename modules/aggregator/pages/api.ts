@@ -7,6 +7,8 @@
  * shows the currency's minor unit), prices in EUR/MWh. Times are UTC epoch seconds;
  * the site's zone rule comes with /api/state so the browser shows site local time.
  * Lists stream one element per chunk. host/web/apiTypes.ts types every answer.
+ * quality: [the latest reading's window's quality bits, those of every window since the
+ * reading before] (modules/web/qualityFlags.ts names them); null: unknown.
  */
 import { Ctx, Reply, fail } from "../../http/types";
 import { dayField } from "../../http/request";
@@ -21,6 +23,11 @@ import { meterRow } from "./actions";
 
 const num = (v: number) => (isFinite(v) ? v : null);
 const eurMWh = (mc: number) => (isNaN(mc) ? null : mc / 100);
+/** The store's quality word of meter m (readingsStore.ts quality) as the API's [flags, since]. */
+function quality(app: WebApp, m: number) {
+  const q = app.agg.store.quality[m];
+  return q < 0 ? null : [q & 0xffff, q >> 16];
+}
 
 /** Energy imported (dir 0) or exported (1) today by meter m, mWh, including the interval in progress. */
 export function todaymWh(app: WebApp, m: number, nowS: number, dir: number): number {
@@ -61,6 +68,7 @@ export function apiState(app: WebApp, c: Ctx): Reply {
     const b = m * L_N;
     const p = a.powerW(m);
     return {
+      quality: quality(app, m),
       address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
       offline: a.isOffline(m), timeS: num(l[b + L_T]),
       "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000), registerResets: a.store.resets[m],
@@ -80,7 +88,7 @@ export function apiLoad(app: WebApp, c: Ctx): Reply {
   const start = (end - PROFILE_SLOTS) * SLOT_S;
   const prof = a.store.profileOf(m, end, new Float32Array(PROFILE_SLOTS));
   const today = localDay(a.cfg.tz, c.nowS);
-  const head = JSON.stringify({ address: a.reg.address[m], offline: a.isOffline(m), "1-0:1.7.0": num(a.powerW(m)), startS: start, stepS: SLOT_S });
+  const head = JSON.stringify({ address: a.reg.address[m], offline: a.isOffline(m), "1-0:1.7.0": num(a.powerW(m)), quality: quality(app, m), startS: start, stepS: SLOT_S });
   return {
     status: 200,
     chunks: (i) => {

@@ -51,7 +51,7 @@ export function sampleReadings(address: number, window: number): SignalValues {
   return {
     U_L1: 230 + address * 0.01 + window * 0.1, Freq: 50 + window * 0.001, I_L1: 5 + address * 0.001, PF: 0.95,
     P_import: 1000 + window, P_export: 0, E_import: 123456 + window, E_export: 10, THD_U_L1: 2.5, THD_I_L1: 8.25,
-    S: 1100, Q_import: 300,
+    S: 1100, Q_import: 300, QualityFlags: window === 0 ? 0x0008 : 0, QualitySince: window === 0 ? 0x0008 : 0x0002,
   };
 }
 

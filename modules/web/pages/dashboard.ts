@@ -3,6 +3,7 @@ import { h, table } from "../dom";
 import { age, num, hm } from "../format";
 import type { Page } from "../app";
 import type { ApiMeter } from "../apiTypes";
+import { qualityMark, qualityLegend } from "../qualityFlags";
 
 /** Readings older than this are marked stale (the poller reads every meter within a minute). */
 export const STALE_READING_S = 300;
@@ -15,6 +16,8 @@ export function loadState(m: ApiMeter, nowS: number): HTMLElement {
 }
 
 export const powerText = (m: ApiMeter) => m["1-0:2.7.0"] ? "export " + num(m["1-0:2.7.0"]) + " W" : m["1-0:1.7.0"] === null ? "–" : num(m["1-0:1.7.0"]) + " W";
+/** The power with the meter's quality mark (qualityFlags.ts). */
+export const powerCell = (m: ApiMeter) => h("span", null, powerText(m), qualityMark(m.quality, "P"));
 
 export const dashboard: Page = {
   title: "Dashboard", level: 1, refresh: true,
@@ -34,13 +37,14 @@ export const dashboard: Page = {
       ["Site power", h("span", { class: over ? "offc" : "" }, num(st.siteW) + " W of " + num(st.limitW) + " W (" + pct + " %)" + (over ? ": over the limit" : "")), meter],
     ];
     const rows = st.meters.map((m) => [
-      h("a", { href: "#/load/" + m.address }, m.name), m.household, powerText(m),
+      h("a", { href: "#/load/" + m.address }, m.name), m.household, powerCell(m),
       num(m.todayImportWh / 1000, 3), num(m.todayExportWh / 1000, 3), loadState(m, now), age(now, m.timeS),
     ]);
     return [
       h("h2", null, "Site"), table(["", "Value", "Age"], siteRows, "", "kv"),
       h("h2", null, "Loads"),
       table(["Load", "Household", "Power now", "Import today (kWh)", "Export today (kWh)", "State", "Reading age"], rows, "No meters configured: add them to the site configuration (agg.json).", "n cards"),
+      qualityLegend(st.meters.map((m) => m.quality)),
     ];
   },
 };

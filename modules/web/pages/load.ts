@@ -8,7 +8,8 @@ import { get } from "../api";
 import { chart } from "../chart";
 import { num, age, dateTime, dstDay } from "../format";
 import { parseDay } from "../../aggregator/localTime";
-import { loadState, powerText } from "./dashboard";
+import { loadState, powerCell } from "./dashboard";
+import { qualityMark, qualityLegend } from "../qualityFlags";
 import type { Page } from "../app";
 import type { ApiLoad } from "../apiTypes";
 
@@ -38,9 +39,11 @@ export const load: Page = {
     const dst = d.days.filter((x) => dstDay(parseDay(x.day)));
     return [
       h("p", { class: "sub" }, m.household + " · address " + m.address),
-      table(["", "Now"], [["Power", powerText(m)], ["Today import / export", num(m.todayImportWh / 1000, 3) + " / " + num(m.todayExportWh / 1000, 3) + " kWh"],
-        ["Voltage", m["1-0:32.7.0"] === null ? "–" : num(m["1-0:32.7.0"], 1) + " V"], ["Current", m["1-0:31.7.0"] === null ? "–" : num(m["1-0:31.7.0"], 2) + " A"],
+      table(["", "Now"], [["Power", powerCell(m)], ["Today import / export", num(m.todayImportWh / 1000, 3) + " / " + num(m.todayExportWh / 1000, 3) + " kWh"],
+        ["Voltage", h("span", null, m["1-0:32.7.0"] === null ? "–" : num(m["1-0:32.7.0"], 1) + " V", qualityMark(m.quality, "U"))],
+        ["Current", h("span", null, m["1-0:31.7.0"] === null ? "–" : num(m["1-0:31.7.0"], 2) + " A", qualityMark(m.quality, "I"))],
         ["State", loadState(m, st.timeS)], ["Reading age", age(st.timeS, m.timeS)]], "", "kv"),
+      qualityLegend([m.quality]),
       h("h2", null, "Power, last 24 hours"),
       has ? chart({ label: "Power of " + m.name + " per 15 minutes from " + dateTime(d.startS) + ", export below zero, with the day-ahead price", startS: d.startS, stepS: d.stepS, tickH: width < 500 ? 6 : 3, leftUnit: "W", rightUnit: "EUR/MWh", series: [
         { name: "import (W)", kind: "bars", cls: "s-imp", values: d.powerW.map(pos) },

@@ -72,7 +72,10 @@ static mt_chain_config_t chain_cfg(double utc) {
   return c;
 }
 
-/* 230 V, 10 A lagging theta, with 3 % 5th on V, through the reference front end. */
+/* Current of start_signal, A rms (test_range_flags lowers it). */
+static double signalIA = 10;
+
+/* 230 V, signalIA (10 A) lagging theta, with 3 % 5th on V, through the reference front end. */
 static void start_signal(double f, double theta, double vh5) {
   mk_config_t k;
   memset(&k, 0, sizeof k);
@@ -84,7 +87,7 @@ static void start_signal(double f, double theta, double vh5) {
   sig_init(&sig, 12800, f, c.v.zeroLsb, c.i.zeroLsb, 0.5);
   sig_add(&sig, 0, 1, 230 * sqrt(2.0) / -c.v.unitPerLsb, 0);
   if (vh5 > 0) sig_add(&sig, 0, 5, vh5 * 230 * sqrt(2.0) / -c.v.unitPerLsb, 0.2);
-  sig_add(&sig, 1, 1, 10 * sqrt(2.0) / -c.i.unitPerLsb, -theta);
+  sig_add(&sig, 1, 1, signalIA * sqrt(2.0) / -c.i.unitPerLsb, -theta);
   nW = nE = nA = 0;
 }
 
@@ -126,6 +129,28 @@ static void test_readings(void) {
   CHECK(NEAR(r->q.hV[5], 0.03 * 230, 0.025), "group 5 %.4f V", r->q.hV[5]);
   CHECK(outFlag[3] == 0 && nE == 0, "steady: no flag, no event");
   report("readings of a 230 V / 10 A / 0.4 rad window with 3 % 5th harmonic", ok);
+}
+
+/* Below 1 % of the full scale (30 A rms: 0.3 A) a window carries MT_FLAG_BELOW_RANGE_I;
+ * at 0.5 A and at 10 A it does not, and 230 V is never below range. */
+static void test_range_flags(void) {
+  int ok = 1;
+  const double amps[3] = {0.1, 0.5, 10};
+  for (int k = 0; k < 3; k++) {
+    mt_chain_config_t c = chain_cfg(0);
+    mt_chain_init(&chain, &c);
+    signalIA = amps[k];
+    start_signal(50, 0.4, 0);
+    feed(1.3, -1, -1, 1);
+    CHECK(nW >= 4, "%d windows", nW);
+    for (int w = 1; w < 4; w++) {
+      const int below = (outW[w].flags & MT_FLAG_BELOW_RANGE_I) != 0;
+      CHECK(below == (amps[k] < 0.3), "%.1f A window %d: flags 0x%04x", amps[k], w, outW[w].flags);
+      CHECK((outW[w].flags & MT_FLAG_BELOW_RANGE_V) == 0, "230 V below range? flags 0x%04x", outW[w].flags);
+    }
+  }
+  signalIA = 10;
+  report("measuring range: below-range-i under 1 % of the 30 A full scale (0.1 A), not at 0.5 A or 10 A", ok);
 }
 
 static void test_dip_flags_and_event(void) {
@@ -453,6 +478,7 @@ int main(void) {
   test_profile();
   test_retune();
   test_readings();
+  test_range_flags();
   test_dip_flags_and_event();
   test_aggregates_and_energy();
   printf("%d passed, %d failed\n", passed, failed);
