@@ -35,8 +35,8 @@ export class Relay {
   persistFails = 0;
   /** Where the boot state came from: "restored" or "safe". */
   readonly bootFrom: string;
-  /** 0 while the feedback contact agrees with the command (or there is none), else RELAY_WELDED or RELAY_COIL. */
-  fault = 0;
+  /** 0 while the feedback contact agrees with the command (or there is none), else RELAY_WELDED or RELAY_COIL (set by check(), which the constructor runs). */
+  declare fault: number;
 
   /** `store` null: no FRAM answered; the relay then boots in its safe state and nothing is written. `nowMs`: a clock for the settle time. */
   constructor(readonly port: RelayPort, readonly store: BillingStore | null, safeClosed: boolean, restore: boolean, readonly nowMs: () => number) {
