@@ -19,7 +19,7 @@
  *  - SecOC state: one flat string in the JsVar heap, 136 + per slot 32 + 12 + 6 x rx + 3 x tx
  *    bytes (meter 219 B, aggregator with 64 meters 6600 B); secocInit returns -28 when
  *    it does not fit. AES is the mbedtls of Espruino's AES library (300 B of statics).
- *  - counters() also carries rxRingOverflows, autoReplyMissed and txErrors.
+ *  - counters() also carries rxRingOverflows, autoReplyMissed, txErrors and rxErrors.
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
  *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule and answer path in C
  *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
@@ -38,8 +38,10 @@ interface BxCanCounters extends MeternetCanCounters {
   rxRingOverflows: number;
   /** Remote frames an auto-reply slot matched but no mailbox was free for (delivered to onFrame instead). */
   autoReplyMissed: number;
-  /** Transmissions a mailbox reported as failed. */
+  /** Failed transmit attempts (bus errors while this node sent; the hardware retries each), from the error interrupt. */
   txErrors: number;
+  /** Bus errors while this node received (stuff, form, CRC in others' frames). */
+  rxErrors: number;
 }
 
 interface BxCanController extends MeternetCanController {

@@ -55,14 +55,23 @@ try {
 const relay = new Relay(gpioRelay({
   write: function (p: string, v: boolean) { try { digitalWrite(p, v); } catch (e) { print("meternet meter: relay pin " + p + ": " + e); } },
   read: function (p: string) { return !!digitalRead(p); },
-}, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore);
+}, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore, Date.now);
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (meternet.json in Storage; no file, no link); verified relay commands drive the relay.
-const canLink = espruinoMeterLink(function (closed: boolean) { return relay.set(closed); }, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
+// A contact that does not follow the coil (relay.fault) is sent as ALARM 7 RELAY_FAULT,
+// value relay.fault (1 welded: commanded open; 2 coil: commanded closed, contact open),
+// at boot and on a command, which is then acknowledged ACTUATOR_FAILED. (No print and
+// no flags: the bundle is at its Storage slot's size.)
+const canLink = espruinoMeterLink(function (closed: boolean) {
+  const ok = relay.set(closed);
+  if (!ok && canLink) canLink.node.raiseAlarm(7, 0, relay.fault);
+  return ok;
+}, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
   return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;
+if (canLink && relay.fault) canLink.node.raiseAlarm(7, 0, relay.fault);
 // ALARM codes of modules/can/messageDocs.ts for the IEC 61000-4-30 events.
 const alarmCode: { [kind: string]: number } = { dip: 2, swell: 3, interruption: 4 };
 

@@ -106,3 +106,15 @@ test("simulated network: a power-cycled meter restores registers and epoch; the 
     await net.stop();
   }
 });
+
+test("a meter whose relay contact is welded boots, finds the fault at once (the simulator's clock stands still while it waits) and measures", async () => {
+  const board = new SimMeterBoard();
+  board.stuck = 1; // safe state open, contact stays closed
+  const clock = new VirtualClock(0);
+  const lines: string[] = [];
+  const a = boot(board, clock, lines);
+  clock.advance(5_000);
+  await a.dispose();
+  assert.equal(board.pins[RELAY_PIN], 0, "coil released (safe state open)");
+  assert.ok(importWh(lines).length >= 4, lines.slice(0, 5).join("\n"));
+});

@@ -10,10 +10,23 @@
  * first drive, so a restored relay does not pass through the safe state. From reset
  * until this code runs (about a second) the coil driver's pull resistor holds the
  * board's hardware default: fit it to the same safe state.
+ *
+ * Feedback: after each drive (boot and command) the auxiliary contact is read until it
+ * agrees with the command or RELAY_SETTLE_MS have passed (a power relay's contacts move in
+ * 5..20 ms). Still disagreeing is a fault: RELAY_WELDED (commanded open, contact closed) or
+ * RELAY_COIL (commanded closed, contact open: open coil, its driver or supply), and set()
+ * returns false, so the command is acknowledged ACTUATOR_FAILED, not DONE.
  */
 import { RelayPort } from "../ports/relay";
 import { BillingStore } from "./billingStore";
 import { RELAY_UNKNOWN, B_RELAY } from "./billingRecord";
+
+/** Relay.fault: commanded open, the contact stays closed (the load stays supplied). */
+export const RELAY_WELDED = 1;
+/** Relay.fault: commanded closed, the contact stays open (open coil, its driver or supply). */
+export const RELAY_COIL = 2;
+/** How long a contact may take to follow the coil (power relays: 5..20 ms). */
+export const RELAY_SETTLE_MS = 30;
 
 export class Relay {
   /** Commanded state, true closed. */
@@ -22,22 +35,35 @@ export class Relay {
   persistFails = 0;
   /** Where the boot state came from: "restored" or "safe". */
   readonly bootFrom: string;
+  /** 0 while the feedback contact agrees with the command (or there is none), else RELAY_WELDED or RELAY_COIL (set by check(), which the constructor runs). */
+  declare fault: number;
 
-  /** `store` null: no FRAM answered; the relay then boots in its safe state and nothing is written. */
-  constructor(readonly port: RelayPort, readonly store: BillingStore | null, safeClosed: boolean, restore: boolean) {
+  /** `store` null: no FRAM answered; the relay then boots in its safe state and nothing is written. `nowMs`: a clock for the settle time. */
+  constructor(readonly port: RelayPort, readonly store: BillingStore | null, safeClosed: boolean, restore: boolean, readonly nowMs: () => number) {
     const r = store ? store.saved.bytes[B_RELAY] : RELAY_UNKNOWN;
     const useSaved = restore && r !== RELAY_UNKNOWN;
     this.closed = useSaved ? r === 1 : safeClosed;
     this.bootFrom = useSaved ? "restored" : "safe";
     port.drive(this.closed);
+    this.check();
   }
 
-  /** Commands the relay (true closed): persisted first, then driven. Returns true (the coil was driven). */
+  /** Commands the relay (true closed): persisted first, then driven. False when the contact did not follow (`fault`). */
   set(closed: boolean): boolean {
     if (this.store && !this.store.setRelay(closed)) this.persistFails++;
     this.port.drive(closed);
     this.closed = closed;
-    return true;
+    return this.check();
+  }
+
+  /** Waits up to RELAY_SETTLE_MS for the contact to agree with the command; sets `fault`. True when it agrees or there is no feedback input. */
+  check(): boolean {
+    const want = this.closed ? 1 : 0, t0 = this.nowMs();
+    let s: number;
+    // Bounded by reads too: a clock that stands still during a call (the simulator's) never ends the wait.
+    for (let n = 0; (s = this.port.sense()) >= 0 && s !== want && n++ < 2000 && this.nowMs() - t0 < RELAY_SETTLE_MS; );
+    this.fault = s < 0 || s === want ? 0 : want ? 2 : 1; // RELAY_COIL : RELAY_WELDED
+    return !this.fault;
   }
 
   /** "closed", "open" or "unknown" (no feedback input) from the auxiliary contact. */

@@ -94,7 +94,7 @@ export class MeterUnderTest {
     this.restored = this.store.restore();
     const e = this.store.energy();
     if (e) this.regs.set(e);
-    this.relay = new Relay(this.pin, this.store, true, true);
+    this.relay = new Relay(this.pin, this.store, true, true, Date.now);
     this.kv = this.store.freshnessStore(legacy || emptyStore());
     const self = this;
     this.tx = new PersistedEpoch(this.kv, "txepoch", function (ep: number) { self.epochNow = ep; if (ep > self.maxEpochUsed) self.maxEpochUsed = ep; });

@@ -6,7 +6,7 @@
 
 #define IER_RUNNING                                                                                             \
   (MN_CAN_IER_TMEIE | MN_CAN_IER_FMPIE0 | MN_CAN_IER_FOVIE0 | MN_CAN_IER_FMPIE1 | MN_CAN_IER_FOVIE1 | MN_CAN_IER_EWGIE |         \
-   MN_CAN_IER_EPVIE | MN_CAN_IER_BOFIE | MN_CAN_IER_ERRIE)
+   MN_CAN_IER_EPVIE | MN_CAN_IER_BOFIE | MN_CAN_IER_LECIE | MN_CAN_IER_ERRIE)
 
 static void notify(mn_can_t *dev, uint32_t ev) {
   if (dev->cfg->notify && !dev->cfg->notify(dev->cfg->notifyCtx, ev))
@@ -98,6 +98,9 @@ int mn_can_start(mn_can_t *dev, uint32_t bitrateHz) {
   dev->timing = t;
   dev->bitrateHz = bitrateHz;
   dev->c.tec = dev->c.rec = 0;
+  (void)bxcan_take_last_error(can); /* an error from before this start is not ours to count */
+  dev->errTec = 0;
+  dev->errTxFrames = dev->c.txFrames;
   bxcan_enable_irq(can, IER_RUNNING);
   if (bxcan_leave_init(can) != MN_OK) {
     bxcan_disable_irq(can, IER_RUNNING);
@@ -269,12 +272,17 @@ const char *mn_can_state_name(mn_can_state_t s) {
   }
 }
 
-void mn_can_isr_tx(mn_can_t *dev) {
+/* Completed mailboxes. One that completes without TXOK was aborted (stop):
+ * with automatic retransmission (NART=0) a failed attempt is retried, not
+ * completed, so failures are counted from the error interrupt instead. */
+static void count_tx_done(mn_can_t *dev) {
   uint32_t done = bxcan_take_tx_done(dev->cfg->regs);
-  for (uint32_t m = 0; m < BXCAN_MAILBOXES; m++) {
+  for (uint32_t m = 0; m < BXCAN_MAILBOXES; m++)
     if (done & (1u << m)) dev->c.txFrames++;
-    if (done & (1u << (4u + m))) dev->c.txErrors++;
-  }
+}
+
+void mn_can_isr_tx(mn_can_t *dev) {
+  count_tx_done(dev);
   evaluate_state(dev);
 }
 
@@ -324,7 +332,40 @@ void mn_can_isr_rx(mn_can_t *dev, int fifo) {
   if (ev) raise_events(dev, ev);
 }
 
+/* Bus errors, counted in the status-change interrupt (each error sets ERRI
+ * through LECIE). Which were ours while transmitting? LEC alone does not say
+ * (stuff, form and CRC errors hit receivers too) and it is cleared again by
+ * the next error-free frame, so a retry that succeeded before the interrupt
+ * ran leaves LEC 0. TEC says (ISO 11898-1 12.1.4.2): +8 for each transmit
+ * error, -1 for each frame sent; receive errors move REC only. So TEC is
+ * compared with its value at the previous status-change interrupt less the
+ * frames sent since (completions are counted first, so that number is exact):
+ * a rise above 4 is (rise + 4) / 8 transmit errors, one each or several when
+ * the interrupt was held off across attempts; the margin of 4 absorbs up to 3
+ * frames sent between the two register reads. A new LEC with no such rise is
+ * an error-passive transmitter's missing acknowledge (its TEC stays, and only
+ * a transmitter checks for one), the error that took the node bus-off (TEC's
+ * 8 bits stop at 255), or else a receive error. */
+static void count_bus_errors(mn_can_t *dev, unsigned lec, const bxcan_error_status_t *es) {
+  uint32_t sent = dev->c.txFrames - dev->errTxFrames;
+  uint32_t expected = dev->errTec > sent ? dev->errTec - sent : 0u;
+  uint32_t tx = es->tec > expected + 4u ? (es->tec - expected + 4u) / 8u : 0u;
+  if (lec != BXCAN_LEC_NONE && tx == 0) {
+    if (lec == BXCAN_LEC_ACK || es->busOff) tx = 1;
+    else dev->c.rxErrors++;
+  }
+  dev->c.txErrors += tx;
+}
+
 void mn_can_isr_sce(mn_can_t *dev) {
-  bxcan_clear_error_irq(dev->cfg->regs);
+  bxcan_regs_t *can = dev->cfg->regs;
+  bxcan_clear_error_irq(can);
+  count_tx_done(dev);
+  unsigned lec = bxcan_take_last_error(can);
+  bxcan_error_status_t es;
+  bxcan_read_error_status(can, &es);
+  if (dev->state != MN_CAN_STOPPED) count_bus_errors(dev, lec, &es);
+  dev->errTec = es.tec;
+  dev->errTxFrames = dev->c.txFrames;
   evaluate_state(dev);
 }

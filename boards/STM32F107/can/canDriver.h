@@ -57,9 +57,10 @@ typedef struct {
   /* CanCounters of controller.ts */
   uint32_t tec, rec, txFrames, rxFrames, rxOverruns, autoReplies, busOffCount;
   /* more: receive-ring overflows (interpreter too slow), auto-replies that
-   * found no free mailbox (the remote frame goes to the app instead), failed
-   * transmissions reported by the mailboxes */
-  uint32_t rxRingOverflows, autoReplyMissed, txErrors;
+   * found no free mailbox (the remote frame goes to the app instead), and bus
+   * errors from the status-change interrupt (LEC): txErrors while this node
+   * transmitted (each failed attempt; the hardware retries it), rxErrors the others */
+  uint32_t rxRingOverflows, autoReplyMissed, txErrors, rxErrors;
 } mn_can_counters_t;
 
 typedef struct {
@@ -87,6 +88,10 @@ typedef struct {
   uint32_t bitrateHz;
   mn_can_timing_t timing;
   mn_can_counters_t c;
+  /* TEC and txFrames at the last status-change interrupt: a TEC above what the
+   * transmissions since then leave is this node's transmit errors (canDriver.c). */
+  uint8_t errTec;
+  uint32_t errTxFrames;
   mn_can_frame_t ring[MN_CAN_RX_RING];
   volatile uint32_t ringHead, ringTail;
   volatile uint8_t stateQueue[MN_CAN_STATE_QUEUE];

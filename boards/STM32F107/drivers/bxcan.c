@@ -128,6 +128,13 @@ void bxcan_read_error_status(bxcan_regs_t *can, bxcan_error_status_t *out) {
   out->lastErrorCode = (uint8_t)((esr >> MN_CAN_ESR_LEC_SHIFT) & 7u);
 }
 
+unsigned bxcan_take_last_error(bxcan_regs_t *can) {
+  unsigned lec = (MN_RD(can->ESR) >> MN_CAN_ESR_LEC_SHIFT) & 7u;
+  if (lec == BXCAN_LEC_NONE || lec == BXCAN_LEC_SEEN) return BXCAN_LEC_NONE;
+  MN_WR(can->ESR, BXCAN_LEC_SEEN << MN_CAN_ESR_LEC_SHIFT); /* only LEC is writable (rw) */
+  return lec;
+}
+
 void bxcan_clear_error_irq(bxcan_regs_t *can) { MN_WR(can->MSR, MN_CAN_MSR_ERRI); }
 
 void bxcan_filter_init_begin(bxcan_regs_t *can) { MN_SET(can->FMR, MN_CAN_FMR_FINIT); }

@@ -61,6 +61,20 @@ typedef struct {
   uint8_t lastErrorCode; /* LEC 0..7 */
 } bxcan_error_status_t;
 void bxcan_read_error_status(bxcan_regs_t *can, bxcan_error_status_t *out);
+/* LEC values (RM0008 24.9.2, CAN_ESR). 7 is never written by the hardware. */
+#define BXCAN_LEC_NONE 0u
+#define BXCAN_LEC_STUFF 1u
+#define BXCAN_LEC_FORM 2u
+#define BXCAN_LEC_ACK 3u
+#define BXCAN_LEC_BIT_RECESSIVE 4u
+#define BXCAN_LEC_BIT_DOMINANT 5u
+#define BXCAN_LEC_CRC 6u
+#define BXCAN_LEC_SEEN 7u
+/* The code of a bus error the hardware recorded since the previous call
+ * (BXCAN_LEC_STUFF..BXCAN_LEC_CRC), else BXCAN_LEC_NONE; marks it seen by
+ * writing LEC = 7, which the hardware overwrites at its next error (or with 0
+ * after an error-free frame), so an old code is never reported twice. */
+unsigned bxcan_take_last_error(bxcan_regs_t *can);
 /* Clears MSR.ERRI, which holds the status-change interrupt pending. */
 void bxcan_clear_error_irq(bxcan_regs_t *can);
 

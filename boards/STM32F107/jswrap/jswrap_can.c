@@ -234,7 +234,7 @@ JsVar *jswrap_can_state(JsVar *parent) { (void)parent; return jsvNewFromString(m
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "counters", "generate" : "jswrap_can_counters",
-  "return" : ["JsVar","CanCounters plus rxRingOverflows, autoReplyMissed, txErrors"]
+  "return" : ["JsVar","CanCounters plus rxRingOverflows, autoReplyMissed, txErrors, rxErrors"]
 }*/
 JsVar *jswrap_can_counters(JsVar *parent) {
   (void)parent;
@@ -252,6 +252,7 @@ JsVar *jswrap_can_counters(JsVar *parent) {
   jsvObjectSetChildAndUnLock(o, "rxRingOverflows", jsvNewFromFloat(c.rxRingOverflows));
   jsvObjectSetChildAndUnLock(o, "autoReplyMissed", jsvNewFromFloat(c.autoReplyMissed));
   jsvObjectSetChildAndUnLock(o, "txErrors", jsvNewFromFloat(c.txErrors));
+  jsvObjectSetChildAndUnLock(o, "rxErrors", jsvNewFromFloat(c.rxErrors));
   return o;
 }
 

@@ -504,7 +504,7 @@ static void test_error_states_and_bus_off_recovery(void **state) {
   run_irqs();
   assert_int_equal(mn_can_get_state(&dev), MN_CAN_ERROR_WARNING);
   assert_false(hw.erri); /* ERRI cleared by the SCE interrupt */
-  fake_bxcan_set_errors(&hw, 130, 0);
+  fake_bxcan_set_errors(&hw, 0, 130); /* error-passive from receive errors */
   run_irqs();
   assert_int_equal(mn_can_get_state(&dev), MN_CAN_ERROR_PASSIVE);
   fake_bxcan_set_errors(&hw, 256, 0);
@@ -585,6 +585,122 @@ static void test_uninitialised_controller_refuses_without_crashing(void **state)
   assert_int_equal(mn_can_init(&blank, NULL), MN_EINVAL);
 }
 
+static mn_can_counters_t counters(void) {
+  mn_can_counters_t c;
+  mn_can_get_counters(&dev, &c);
+  return c;
+}
+
+/* issue 12, 2.9: txErrors stayed 0. It counted mailboxes that completed
+ * without TXOK, which with automatic retransmission (NART=0) only an abort
+ * does: a failed attempt is retried, not completed. Each failed attempt is now
+ * counted from the status-change interrupt (LEC, with LECIE). */
+static void test_transmit_errors_counted_from_the_error_interrupt(void **state) {
+  (void)state;
+  start_125k();
+  accept_all(0);
+  assert_true(hw.regs.IER & MN_CAN_IER_LECIE);
+  mn_can_frame_t f = data_frame(0x185, 8, 1), out;
+  assert_int_equal(mn_can_send(&dev, &f), MN_OK);
+  /* three failed attempts: no acknowledgement, a bit error, a stuff error */
+  const unsigned lecs[3] = {BXCAN_LEC_ACK, BXCAN_LEC_BIT_DOMINANT, BXCAN_LEC_STUFF};
+  for (int k = 0; k < 3; k++) {
+    assert_int_equal(fake_bxcan_bus_error(&hw, lecs[k], 1), 1);
+    assert_true(fake_bxcan_irq_sce(&hw));
+    run_irqs();
+  }
+  assert_int_equal(fake_bxcan_pending_mailboxes(&hw), 1); /* still being retried */
+  assert_int_equal(fake_bxcan_complete_tx(&hw, &out), 1);
+  run_irqs();
+  mn_can_counters_t c = counters();
+  assert_int_equal(c.txErrors, 3);
+  assert_int_equal(c.txFrames, 1);
+  assert_int_equal(c.rxErrors, 0);
+  assert_int_equal(c.tec, 23); /* 3 x 8 - 1 */
+  /* a CRC error in someone else's frame: a receive error */
+  assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_CRC, 0), 1);
+  run_irqs();
+  c = counters();
+  assert_int_equal(c.txErrors, 3);
+  assert_int_equal(c.rxErrors, 1);
+  /* a status change with no new bus error counts nothing (the code was marked seen) */
+  fake_bxcan_set_errors(&hw, hw.tec, 100);
+  run_irqs();
+  assert_int_equal(mn_can_get_state(&dev), MN_CAN_ERROR_WARNING);
+  c = counters();
+  assert_int_equal(c.txErrors, 3);
+  assert_int_equal(c.rxErrors, 1);
+}
+
+/* The interrupt held off across two failed attempts and the successful third:
+ * the transmit interrupt runs first (higher priority), then the status-change
+ * one finds TEC 15 = 2 x 8 - 1 and counts two. */
+static void test_transmit_errors_counted_after_interrupts_held_off(void **state) {
+  (void)state;
+  start_125k();
+  mn_can_frame_t f = data_frame(0x185, 8, 1), out;
+  assert_int_equal(mn_can_send(&dev, &f), MN_OK);
+  assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_FORM, 1), 1);
+  assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_BIT_RECESSIVE, 1), 1);
+  assert_int_equal(fake_bxcan_complete_tx(&hw, &out), 1);
+  run_irqs();
+  mn_can_counters_t c = counters();
+  assert_int_equal(c.txErrors, 2);
+  assert_int_equal(c.rxErrors, 0);
+  assert_int_equal(c.txFrames, 1);
+  /* then a receive error after ten more frames sent: TEC went down by ten, not up */
+  for (int k = 0; k < 10; k++) {
+    assert_int_equal(mn_can_send(&dev, &f), MN_OK);
+    assert_int_equal(fake_bxcan_complete_tx(&hw, &out), 1);
+    run_irqs();
+  }
+  assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_STUFF, 0), 1);
+  run_irqs();
+  c = counters();
+  assert_int_equal(c.txErrors, 2);
+  assert_int_equal(c.rxErrors, 1);
+}
+
+/* ISO 11898-1: an error-passive transmitter that sees no acknowledge keeps its
+ * TEC (a lone node), and the error that takes a node bus-off is its own. */
+static void test_passive_ack_errors_and_bus_off_are_transmit_errors(void **state) {
+  (void)state;
+  start_125k();
+  fake_bxcan_set_errors(&hw, 0, 130); /* error-passive from receive errors */
+  run_irqs();
+  assert_int_equal(mn_can_get_state(&dev), MN_CAN_ERROR_PASSIVE);
+  mn_can_frame_t f = data_frame(0x185, 8, 1);
+  assert_int_equal(mn_can_send(&dev, &f), MN_OK);
+  for (int k = 0; k < 4; k++) {
+    assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_ACK, 1), 1);
+    run_irqs();
+  }
+  mn_can_counters_t c = counters();
+  assert_int_equal(c.tec, 0);
+  assert_int_equal(c.txErrors, 4);
+  /* 32 bit errors: TEC 256, bus-off */
+  for (int k = 0; k < 32; k++) {
+    assert_int_equal(fake_bxcan_bus_error(&hw, BXCAN_LEC_BIT_DOMINANT, 1), 1);
+    run_irqs();
+  }
+  assert_int_equal(mn_can_get_state(&dev), MN_CAN_BUS_OFF);
+  c = counters();
+  assert_int_equal(c.txErrors, 36);
+  assert_int_equal(c.rxErrors, 0);
+  assert_int_equal(c.busOffCount, 1);
+}
+
+/* issue 12, 2.9 (stats copied while the interrupt changes them), CAN side: the
+ * counters are copied, and TEC/REC read, with the CAN interrupts masked. */
+static void test_counters_copied_with_interrupts_masked(void **state) {
+  (void)state;
+  start_125k();
+  fake_irq_max_depth = 0;
+  (void)counters();
+  assert_int_equal(fake_irq_max_depth, 1);
+  assert_int_equal(fake_irq_depth, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_start_programs_timing_and_joins, setup),
@@ -610,6 +726,10 @@ int main(void) {
       cmocka_unit_test_setup(test_uninitialised_controller_refuses_without_crashing, setup),
       cmocka_unit_test_setup(test_refused_notification_is_retried, setup),
       cmocka_unit_test_setup(test_notify_never_called_with_interrupts_masked, setup),
+      cmocka_unit_test_setup(test_transmit_errors_counted_from_the_error_interrupt, setup),
+      cmocka_unit_test_setup(test_transmit_errors_counted_after_interrupts_held_off, setup),
+      cmocka_unit_test_setup(test_passive_ack_errors_and_bus_off_are_transmit_errors, setup),
+      cmocka_unit_test_setup(test_counters_copied_with_interrupts_masked, setup),
   };
   return cmocka_run_group_tests_name("bxCAN driver", tests, NULL, NULL);
 }

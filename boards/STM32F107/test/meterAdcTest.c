@@ -34,9 +34,14 @@ static double signalHz, phaseRad;
 
 static int eventQueueFull; /* the interpreter's event queue refuses the next notifications */
 
+static int refusedNotifications; /* notifications made while eventQueueFull */
+
 static int on_notify(void *ctx) {
   (void)ctx;
-  if (eventQueueFull) return 0;
+  if (eventQueueFull) {
+    refusedNotifications++;
+    return 0;
+  }
   notifications++;
   return 1;
 }
@@ -79,6 +84,7 @@ static int setup(void **state) {
   fake_sampling_init(&hw);
   notifications = 0;
   eventQueueFull = 0;
+  refusedNotifications = 0;
   samples = 0;
   signalHz = 50.0;
   phaseRad = 0.0;
@@ -423,7 +429,11 @@ static void test_refused_notification_is_retried(void **state) {
   mk_config_t k = k50();
   assert_int_equal(mn_adc_start(&dev, &k), MN_OK);
   eventQueueFull = 1;
-  run(2560 + 600, 0); /* the first window is announced while the queue is full */
+  /* run until the first window is announced, while the queue is full: with today's
+   * kernel 3160 pairs no longer reach it, so the fixed run this test had passed on
+   * the old code too (checked by reintroducing the defect) */
+  for (int k = 0; k < 40 && refusedNotifications == 0; k++) run(256, 0);
+  assert_int_equal(refusedNotifications, 1);
   assert_int_equal(notifications, 0);
   eventQueueFull = 0;
   run(2560, 0);

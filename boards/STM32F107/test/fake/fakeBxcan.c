@@ -19,6 +19,7 @@ static uint32_t esr_value(const fake_bxcan_t *f) {
   if (f->tec >= 96 || f->rec >= 96) esr |= MN_CAN_ESR_EWGF;
   if (f->tec > 127 || f->rec > 127) esr |= MN_CAN_ESR_EPVF;
   if (f->busOff) esr |= MN_CAN_ESR_BOFF;
+  esr |= (f->lec & 7u) << MN_CAN_ESR_LEC_SHIFT;
   esr |= ((f->tec > 255 ? 255u : f->tec) << MN_CAN_ESR_TEC_SHIFT) | ((f->rec > 255 ? 255u : f->rec) << MN_CAN_ESR_REC_SHIFT);
   return esr;
 }
@@ -113,7 +114,10 @@ static void can_write(fake_region_t *r, size_t off, uint32_t v) {
       return;
     }
   }
-  if (off == OFF(ESR)) return; /* only LEC is writable; not modelled */
+  if (off == OFF(ESR)) {
+    f->lec = (v >> MN_CAN_ESR_LEC_SHIFT) & 7u; /* only LEC is writable */
+    return;
+  }
   *reg = v;
 }
 
@@ -166,6 +170,8 @@ int fake_bxcan_complete_tx(fake_bxcan_t *f, mn_can_frame_t *out) {
   }
   f->pending[pick] = 0;
   f->tsrFlags |= MN_CAN_TSR_RQCP((uint32_t)pick) | MN_CAN_TSR_TXOK((uint32_t)pick);
+  if (f->tec > 0 && !f->busOff) f->tec--;
+  f->lec = 0;
   return 1;
 }
 
@@ -181,6 +187,9 @@ static unsigned numbers_in_bank(const bxcan_bank_cfg_t *c) { return (c->scale32 
 
 int fake_bxcan_receive(fake_bxcan_t *f, const mn_can_frame_t *frame) {
   if (f->mode != FAKE_CAN_NORMAL || (f->regs.FMR & MN_CAN_FMR_FINIT)) return -2;
+  /* received without error, whether a filter takes it or not */
+  if (f->rec > 0) f->rec = f->rec > 127 ? 119 : f->rec - 1; /* ISO 11898-1 12.1.4.2 rule 8 */
+  f->lec = 0;
   unsigned can2sb = (f->regs.FMR >> MN_CAN_FMR_CAN2SB_SHIFT) & 0x3Fu;
   int best = -1, bestRank = 99;
   for (unsigned b = 0; b < can2sb && b < 28; b++) {
@@ -217,17 +226,37 @@ int fake_bxcan_receive(fake_bxcan_t *f, const mn_can_frame_t *frame) {
   return k;
 }
 
+/* ERRI for ESR flags newly raised (before -> now) whose interrupt is enabled. */
+static void raise_erri(fake_bxcan_t *f, uint32_t before) {
+  uint32_t ier = f->regs.IER;
+  uint32_t raised = (esr_value(f) & 7u) & ~before;
+  if (((raised & MN_CAN_ESR_EWGF) && (ier & MN_CAN_IER_EWGIE)) || ((raised & MN_CAN_ESR_EPVF) && (ier & MN_CAN_IER_EPVIE)) ||
+      ((raised & MN_CAN_ESR_BOFF) && (ier & MN_CAN_IER_BOFIE)))
+    f->erri = 1;
+}
+
 void fake_bxcan_set_errors(fake_bxcan_t *f, unsigned tec, unsigned rec) {
   uint32_t before = esr_value(f) & 7u;
   f->tec = tec;
   f->rec = rec;
   if (tec > 255) f->busOff = 1;
-  uint32_t after = esr_value(f) & 7u;
-  uint32_t ier = f->regs.IER;
-  uint32_t raised = after & ~before;
-  if (((raised & MN_CAN_ESR_EWGF) && (ier & MN_CAN_IER_EWGIE)) || ((raised & MN_CAN_ESR_EPVF) && (ier & MN_CAN_IER_EPVIE)) ||
-      ((raised & MN_CAN_ESR_BOFF) && (ier & MN_CAN_IER_BOFIE)))
-    f->erri = 1;
+  raise_erri(f, before);
+}
+
+int fake_bxcan_bus_error(fake_bxcan_t *f, unsigned lec, int transmitting) {
+  if (transmitting && fake_bxcan_pending_mailboxes(f) == 0) return 0;
+  uint32_t before = esr_value(f) & 7u;
+  if (transmitting) {
+    int passive = (esr_value(f) & MN_CAN_ESR_EPVF) != 0;
+    if (!(lec == 3u && passive)) f->tec += 8; /* LEC 3: acknowledgment error */
+    if (f->tec > 255) f->busOff = 1;
+  } else if (f->rec < 255) {
+    f->rec++;
+  }
+  f->lec = lec & 7u;
+  raise_erri(f, before);
+  if (f->regs.IER & MN_CAN_IER_LECIE) f->erri = 1;
+  return 1;
 }
 
 int fake_bxcan_recover(fake_bxcan_t *f) {

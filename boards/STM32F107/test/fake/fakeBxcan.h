@@ -16,8 +16,13 @@
  *    a fourth frame sets FOVR (rc_w1) and overwrites the last (RFLM=0) or is
  *    discarded (RFLM=1);
  *  - ESR: TEC/REC set by the test, EWGF at 96, EPVF above 127, BOFF; a new flag
- *    sets MSR.ERRI (rc_w1); with ABOM fake_bxcan_recover leaves bus-off.
- * Not modelled: bit timing on a wire, LEC, time stamps, sleep wake-up, loop-back.
+ *    sets MSR.ERRI (rc_w1); with ABOM fake_bxcan_recover leaves bus-off;
+ *  - bus errors (fake_bxcan_bus_error): LEC set by the hardware (ERRI with
+ *    LECIE), TEC +8 for a transmitter's error (not for an error-passive one's
+ *    ACK error: ISO 11898-1 12.1.4.2) with the mailbox still pending (NART=0:
+ *    retried), REC +1 for a receiver's; a frame sent or received without error
+ *    clears LEC and takes TEC / REC down by 1; software may write LEC (7).
+ * Not modelled: bit timing on a wire, time stamps, sleep wake-up, loop-back.
  */
 #ifndef MN_FAKE_BXCAN_H
 #define MN_FAKE_BXCAN_H
@@ -42,7 +47,7 @@ typedef struct {
   unsigned count[2];
   int full[2], overrun[2];
   /* errors */
-  unsigned tec, rec;
+  unsigned tec, rec, lec;
   int busOff, erri;
   unsigned msrReads;
 } fake_bxcan_t;
@@ -56,6 +61,10 @@ int fake_bxcan_complete_tx(fake_bxcan_t *f, mn_can_frame_t *out);
 int fake_bxcan_receive(fake_bxcan_t *f, const mn_can_frame_t *frame);
 /* Sets TEC/REC (TEC >= 256 means bus-off) and the ESR flags they imply. */
 void fake_bxcan_set_errors(fake_bxcan_t *f, unsigned tec, unsigned rec);
+/* A bus error with last error code `lec` (1..6) while this node transmitted
+ * (`transmitting`: needs a pending mailbox, which stays pending) or received.
+ * 1, or 0 when transmitting with no mailbox pending. */
+int fake_bxcan_bus_error(fake_bxcan_t *f, unsigned lec, int transmitting);
 /* 128 x 11 recessive bits seen: with ABOM leaves bus-off. 1 if it did. */
 int fake_bxcan_recover(fake_bxcan_t *f);
 /* Interrupt lines as the NVIC would see them. */
