@@ -1,0 +1,12 @@
+/** One screen of the UI: what it draws once, what it redraws when values change, what a press does. */
+import type { MeterUi } from "./meterUi";
+
+export interface Screen {
+  title: string;
+  /** Static parts (axes, labels, buttons), after the area below the header was cleared. */
+  draw(u: MeterUi): void;
+  /** Values: each drawn only when its text changed (MeterUi.put) or its data did. */
+  update(u: MeterUi): void;
+  /** A press at screen x, y that is not on the back button. */
+  press(u: MeterUi, x: number, y: number): void;
+}
