@@ -99,14 +99,24 @@ void jswrap_meterlcd_rect(JsVar *parent, int x, int y, int w, int h, int color) 
   "class" : "MeterLcd",
   "name" : "text",
   "generate" : "jswrap_meterlcd_text",
-  "params" : [["x","int32",""],["y","int32",""],["s","JsVar","text (64 characters at most)"],["scale","int32","1.."],["fg","int32","RGB565"],["bg","int32","RGB565"]]
+  "params" : [["args","JsVarArray","x, y, text (64 characters at most), scale 1.., fg, bg (RGB565)"]]
 }
+Six arguments are more than Espruino's generated wrappers pass one by one: they come as an array.
 */
-void jswrap_meterlcd_text(JsVar *parent, int x, int y, JsVar *s, int scale, int fg, int bg) {
+static int arg_int(JsVar *args, int i) {
+  JsVar *v = jsvGetArrayItem(args, i);
+  int n = (int)jsvGetFloat(v);
+  jsvUnLock(v);
+  return n;
+}
+
+void jswrap_meterlcd_text(JsVar *parent, JsVar *args) {
   (void)parent;
   char buf[64];
-  size_t n = jsvGetString(s, buf, sizeof(buf));
-  if (fitted) lcd_text(&lcd_spi_io, x, y, buf, (unsigned)n, scale, (uint16_t)fg, (uint16_t)bg);
+  JsVar *s = jsvGetArrayItem(args, 2);
+  size_t n = s ? jsvGetString(s, buf, sizeof(buf)) : 0;
+  jsvUnLock(s);
+  if (fitted) lcd_text(&lcd_spi_io, arg_int(args, 0), arg_int(args, 1), buf, (unsigned)n, arg_int(args, 3), (uint16_t)arg_int(args, 4), (uint16_t)arg_int(args, 5));
 }
 
 /*JSON{
