@@ -66,4 +66,6 @@ const web = {
   ],
 };
 
-export default [...["meter", "aggregator", "selftest"].map(bundle), web];
+// meterUi: the meter's touchscreen UI, a second Storage file the meter loads only when a
+// display answers (app/meter); its own budget (package.json meternet.budgets.meterUi).
+export default [...["meter", "aggregator", "selftest", "meterUi"].map(bundle), web];

@@ -108,6 +108,18 @@ function measure(mains: Mains): void {
   });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: mains.hz });
+  // Touchscreen (issue 15): when a display answers, its UI is loaded from Storage ("meterUi.js",
+  // build/meterUi.js) and follows this MeterADC; without one the meter runs headless.
+  try {
+    if (typeof LCD !== "undefined" && LCD.init()) {
+      // global.eval, not eval: a direct eval would stop terser from mangling this bundle's names (+4.9 KB)
+      const g = global as unknown as { eval: (s: unknown) => void; meterUi: (l: MeterLcd, a: MeterADC, c: unknown, f: string) => void };
+      g.eval(require("Storage").read("meterUi.js"));
+      g.meterUi(LCD, adc, canLink, CONFIG_FILE);
+    }
+  } catch (e) {
+    print("meternet meter: display: " + e);
+  }
   const saved = billing ? billing.energy() : null;
   if (saved) adc.setEnergy(saved);
   print("meternet meter: sampling at " + rateHz + " Hz, mains " + mains.hz + " Hz " + mains.v + " V");
