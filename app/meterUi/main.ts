@@ -21,9 +21,9 @@ function networkOf(link: MeterLink, lastPollUtcS: number): import("../../modules
 
 global.meterUi = function (lcd: MeterLcd, adc: MeterADC, link: MeterLink | null, configFile: string): MeterUi {
   const storage = require("Storage");
-  const cfg = (storage.readJSON(configFile) || {}) as { ui?: unknown };
   const v = emptyView("meter", link ? link.node.address : 0);
-  const ui = new MeterUi(lcd, v, uiSettingsOf(cfg.ui), allScreens(), function (s: UiSettings) {
+  // the parsed configuration is not kept in a local: this scope lives as long as the UI (Espruino keeps every local of it)
+  const ui = new MeterUi(lcd, v, uiSettingsOf(((storage.readJSON(configFile) || {}) as { ui?: unknown }).ui), allScreens(), function (s: UiSettings) {
     // settings live in the configuration's `ui` object (nothing of billing or the address)
     const c = (storage.readJSON(configFile) || {}) as { ui?: unknown };
     c.ui = s;

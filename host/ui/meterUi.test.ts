@@ -10,7 +10,8 @@ import { ScriptedTouch } from "./scriptedTouch.ts";
 import { pngToRgb565 } from "./rgb565Display.ts";
 import { BACK, RANGE_24H, RANGE_7D, LIGHT_MINUS, LIGHT_PLUS, TIME_MINUS, TIME_PLUS, CALIBRATE, tile, type Rect } from "../../modules/ui/layout.ts";
 import { TARGET_MIN_PX, W, H, BLACK } from "../../modules/ui/displayPort.ts";
-import { TILES } from "../../modules/ui/screens/home.ts";
+import { tileLabels } from "../../modules/ui/screens/home.ts";
+const TILES = tileLabels();
 import { solveCal, applyCal, CAL_POINTS, DEFAULT_CAL } from "../../modules/ui/calibration.ts";
 
 export const SCREEN_NAMES = ["home", "measure", "profile", "energy", "quality", "events", "network", "settings", "calibrate"];

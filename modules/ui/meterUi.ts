@@ -12,7 +12,7 @@ import { HEADER_H, BACK, Rect, inside } from "./layout";
 import { TouchCal, DEFAULT_CAL, applyCal, validCal } from "./calibration";
 import { MeterView } from "./meterView";
 import { hhmm } from "./format";
-import type { Screen } from "./screen";
+import type { Screen, ScreenFactory } from "./screen";
 
 export interface UiSettings {
   /** Backlight when on, 10..100 %. */
@@ -48,10 +48,12 @@ export class MeterUi {
   /** A press is under way: later samples of the same touch do nothing. */
   down = false;
   lastTouchMs = 0;
-  private readonly screens: Screen[];
+  /** The screen on show, made by its factory (the others do not exist). */
+  sc: Screen | null = null;
+  private readonly screens: ScreenFactory[];
   private readonly save: (s: UiSettings) => void;
 
-  constructor(d: DisplayPort, view: MeterView, settings: UiSettings, screens: Screen[], save: (s: UiSettings) => void) {
+  constructor(d: DisplayPort, view: MeterView, settings: UiSettings, screens: ScreenFactory[], save: (s: UiSettings) => void) {
     this.d = d;
     this.v = view;
     this.s = settings;
@@ -62,9 +64,12 @@ export class MeterUi {
 
   /** Opens screen `i`: clears, draws header and static parts, then the values. */
   show(i: number): void {
-    const sc = this.screens[i], d = this.d;
-    this.at = i;
+    // the old screen is dropped before the new one is made: never two at once
+    this.sc = null;
     this.last = [];
+    const sc = this.screens[i](), d = this.d;
+    this.sc = sc;
+    this.at = i;
     d.rect(0, 0, W, HEADER_H, BLUE);
     if (i > 0) d.text(BACK[0] + 24, 15, "<", 2, WHITE, BLUE);
     d.text(i > 0 ? 80 : 8, 15, sc.title, 2, WHITE, BLUE);
@@ -76,8 +81,8 @@ export class MeterUi {
   /** New values (once a second): the fields that changed are redrawn; nothing while the backlight is off. */
   update(v: MeterView): void {
     this.v = v;
-    if (this.asleep || this.at < 0) return;
-    const sc = this.screens[this.at];
+    const sc = this.sc;
+    if (this.asleep || !sc) return;
     // the clock and the badge share the header's right end with a screen's own header buttons, so only where none are
     if (sc.title !== "Profile" && sc.title !== "Calibrate") {
       const n = v.events.length - this.seenEvents;
@@ -118,7 +123,7 @@ export class MeterUi {
     }
     if (this.at === 8) {
       // calibration takes raw coordinates
-      this.screens[8].press(this, rx, ry);
+      this.sc!.press(this, rx, ry);
       return;
     }
     const p = applyCal(this.s.cal, rx, ry);
@@ -133,7 +138,7 @@ export class MeterUi {
   /** A press at screen coordinates. */
   press(x: number, y: number): void {
     if (this.at > 0 && inside(BACK, x, y)) this.show(0);
-    else this.screens[this.at].press(this, x, y);
+    else if (this.sc) this.sc.press(this, x, y);
   }
 
   /** Called with the time now and then (each reading): the backlight goes off after the timeout. */

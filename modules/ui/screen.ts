@@ -1,4 +1,8 @@
-/** One screen of the UI: what it draws once, what it redraws when values change, what a press does. */
+/**
+ * One screen of the UI: what it draws once, what it redraws when values change, what a press
+ * does. Screens are made by their factory when shown and dropped when left, so only the
+ * open one holds JsVars (its tables, its state): the meter has a few hundred to spare.
+ */
 import type { MeterUi } from "./meterUi";
 
 export interface Screen {
@@ -10,3 +14,6 @@ export interface Screen {
   /** A press at screen x, y that is not on the back button. */
   press(u: MeterUi, x: number, y: number): void;
 }
+
+/** Makes the screen when it is shown. */
+export type ScreenFactory = () => Screen;

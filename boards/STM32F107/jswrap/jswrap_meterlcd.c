@@ -81,17 +81,25 @@ bool jswrap_meterlcd_init(JsVar *parent) {
   return true;
 }
 
+/* Espruino's generated wrappers pass four arguments at most: rect, text and line take theirs as an array. */
+static int arg_int(JsVar *args, int i) {
+  JsVar *v = jsvGetArrayItem(args, i);
+  int n = (int)jsvGetFloat(v);
+  jsvUnLock(v);
+  return n;
+}
+
 /*JSON{
   "type" : "method",
   "class" : "MeterLcd",
   "name" : "rect",
   "generate" : "jswrap_meterlcd_rect",
-  "params" : [["x","int32",""],["y","int32",""],["w","int32",""],["h","int32",""],["color","int32","RGB565"]]
+  "params" : [["args","JsVarArray","x, y, w, h, colour (RGB565)"]]
 }
 */
-void jswrap_meterlcd_rect(JsVar *parent, int x, int y, int w, int h, int color) {
+void jswrap_meterlcd_rect(JsVar *parent, JsVar *args) {
   (void)parent;
-  if (fitted) lcd_rect(&lcd_spi_io, x, y, w, h, (uint16_t)color);
+  if (fitted) lcd_rect(&lcd_spi_io, arg_int(args, 0), arg_int(args, 1), arg_int(args, 2), arg_int(args, 3), (uint16_t)arg_int(args, 4));
 }
 
 /*JSON{
@@ -101,15 +109,7 @@ void jswrap_meterlcd_rect(JsVar *parent, int x, int y, int w, int h, int color) 
   "generate" : "jswrap_meterlcd_text",
   "params" : [["args","JsVarArray","x, y, text (64 characters at most), scale 1.., fg, bg (RGB565)"]]
 }
-Six arguments are more than Espruino's generated wrappers pass one by one: they come as an array.
 */
-static int arg_int(JsVar *args, int i) {
-  JsVar *v = jsvGetArrayItem(args, i);
-  int n = (int)jsvGetFloat(v);
-  jsvUnLock(v);
-  return n;
-}
-
 void jswrap_meterlcd_text(JsVar *parent, JsVar *args) {
   (void)parent;
   char buf[64];
@@ -124,12 +124,12 @@ void jswrap_meterlcd_text(JsVar *parent, JsVar *args) {
   "class" : "MeterLcd",
   "name" : "line",
   "generate" : "jswrap_meterlcd_line",
-  "params" : [["x0","int32",""],["y0","int32",""],["x1","int32",""],["y1","int32",""],["color","int32","RGB565"]]
+  "params" : [["args","JsVarArray","x0, y0, x1, y1, colour (RGB565)"]]
 }
 */
-void jswrap_meterlcd_line(JsVar *parent, int x0, int y0, int x1, int y1, int color) {
+void jswrap_meterlcd_line(JsVar *parent, JsVar *args) {
   (void)parent;
-  if (fitted) lcd_line(&lcd_spi_io, x0, y0, x1, y1, (uint16_t)color);
+  if (fitted) lcd_line(&lcd_spi_io, arg_int(args, 0), arg_int(args, 1), arg_int(args, 2), arg_int(args, 3), (uint16_t)arg_int(args, 4));
 }
 
 /*JSON{

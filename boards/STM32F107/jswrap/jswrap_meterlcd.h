@@ -4,9 +4,9 @@
 #include "jsvar.h"
 
 bool jswrap_meterlcd_init(JsVar *parent);
-void jswrap_meterlcd_rect(JsVar *parent, int x, int y, int w, int h, int color);
+void jswrap_meterlcd_rect(JsVar *parent, JsVar *args);
 void jswrap_meterlcd_text(JsVar *parent, JsVar *args);
-void jswrap_meterlcd_line(JsVar *parent, int x0, int y0, int x1, int y1, int color);
+void jswrap_meterlcd_line(JsVar *parent, JsVar *args);
 void jswrap_meterlcd_light(JsVar *parent, int pct);
 bool jswrap_meterlcd_idle(void);
 void jswrap_meterlcd_kill(void);

@@ -5,21 +5,26 @@ import { WHITE, BLUE } from "../displayPort";
 import { tile, inside } from "../layout";
 
 /** Tile i opens screen i + 1; the last tile turns the backlight off. */
-export const TILES = ["Measure", "Profile", "Energy", "Quality", "Events", "Network", "Settings", "Screen off"];
+export function tileLabels(): string[] {
+  return ["Measure", "Profile", "Energy", "Quality", "Events", "Network", "Settings", "Screen off"];
+}
 
-export const home: Screen = {
-  title: "",
-  draw: function (u: MeterUi) {
-    u.d.text(8, 15, (u.v.name + " #" + u.v.address).substring(0, 15), 2, WHITE, BLUE);
-    for (let i = 0; i < TILES.length; i++) u.button(tile(i), TILES[i], WHITE);
-  },
-  update: function () {},
-  press: function (u: MeterUi, x: number, y: number) {
-    for (let i = 0; i < TILES.length; i++) {
-      if (!inside(tile(i), x, y)) continue;
-      if (i === 7) u.sleep();
-      else u.show(i + 1);
-      return;
-    }
-  },
-};
+export function home(): Screen {
+  const TILES = tileLabels();
+  return {
+    title: "",
+    draw: function (u: MeterUi) {
+      u.d.text(8, 15, (u.v.name + " #" + u.v.address).substring(0, 15), 2, WHITE, BLUE);
+      for (let i = 0; i < TILES.length; i++) u.button(tile(i), TILES[i], WHITE);
+    },
+    update: function () {},
+    press: function (u: MeterUi, x: number, y: number) {
+      for (let i = 0; i < TILES.length; i++) {
+        if (!inside(tile(i), x, y)) continue;
+        if (i === 7) u.sleep();
+        else u.show(i + 1);
+        return;
+      }
+    },
+  };
+}

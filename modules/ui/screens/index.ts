@@ -1,5 +1,5 @@
 /** The screens in navigation order: home's tile i opens screens[i + 1]; 8 is the calibration. */
-import type { Screen } from "../screen";
+import type { ScreenFactory } from "../screen";
 import { home } from "./home";
 import { measure } from "./measure";
 import { profile } from "./profile";
@@ -10,6 +10,6 @@ import { network } from "./network";
 import { settings } from "./settings";
 import { calibrate } from "./calibrate";
 
-export function allScreens(): Screen[] {
+export function allScreens(): ScreenFactory[] {
   return [home, measure, profile, energyScreen, quality, events, network, settings, calibrate];
 }

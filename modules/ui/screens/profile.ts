@@ -12,7 +12,6 @@ import { pad } from "../format";
 /** Plot area: 288 columns (96 slots x 3 px for 24 h; 7 days: 7/3 slot per column). */
 const X0 = 30, PW = 288, Y0 = 62, PH = 148;
 const SLOT_S = 900;
-let days = 1;
 
 /** 1, 2 or 5 times a power of ten, at least x. */
 export function niceCeil(x: number): number {
@@ -22,7 +21,7 @@ export function niceCeil(x: number): number {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
-function draw(u: MeterUi): void {
+function draw(u: MeterUi, days: number): void {
   const d = u.d, v = u.v, n = days * 96, all = v.profileW;
   u.button(RANGE_24H, "24 h", days === 1 ? CYAN : WHITE);
   u.button(RANGE_7D, "7 d", days === 7 ? CYAN : WHITE);
@@ -75,21 +74,22 @@ function draw(u: MeterUi): void {
   }
 }
 
-export const profile: Screen = {
-  title: "Profile",
-  // each visit starts on 24 h (the range is the one state a screen keeps, and only while it is open)
-  draw: function () {
-    days = 1;
-  },
-  update: function (u: MeterUi) {
-    // the graph is redrawn when a 15-minute slot closed (or the range changed), not every second
-    if (u.changed(30, days + "/" + u.v.profileEndUtcS)) draw(u);
-  },
-  press: function (u: MeterUi, x: number, y: number) {
-    const d = inside(RANGE_24H, x, y) ? 1 : inside(RANGE_7D, x, y) ? 7 : days;
-    if (d !== days) {
-      days = d;
-      u.update(u.v);
-    }
-  },
-};
+export function profile(): Screen {
+  // the range is the one state this screen keeps, and only while it is open: each visit starts on 24 h
+  let days = 1;
+  return {
+    title: "Profile",
+    draw: function () {},
+    update: function (u: MeterUi) {
+      // the graph is redrawn when a 15-minute slot closed (or the range changed), not every second
+      if (u.changed(30, days + "/" + u.v.profileEndUtcS)) draw(u, days);
+    },
+    press: function (u: MeterUi, x: number, y: number) {
+      const d = inside(RANGE_24H, x, y) ? 1 : inside(RANGE_7D, x, y) ? 7 : days;
+      if (d !== days) {
+        days = d;
+        u.update(u.v);
+      }
+    },
+  };
+}

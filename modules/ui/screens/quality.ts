@@ -31,22 +31,24 @@ function chart(u: MeterUi, top: number, label: string, h: Float32Array, thd: num
   for (let g = 10; g <= 50; g += 10) d.text(X0 + (g - 2) * BAR - 3, top + 12 + CH, "" + g, 1, GREY, BLACK);
 }
 
-export const quality: Screen = {
-  title: "Quality",
-  draw: function () {},
-  update: function (u: MeterUi) {
-    const a = u.v.aggregate;
-    if (!u.changed(30, a ? "" + a.startS : "-")) return;
-    const d = u.d;
-    d.rect(0, HEADER_H, 320, 240 - HEADER_H, BLACK);
-    if (!a) {
-      d.text(20, 120, "no 10-min aggregate yet", 2, GREY, BLACK);
-      return;
-    }
-    d.text(0, HEADER_H + 4, "10-min from " + hhmm(a.startS) + " UTC", 1, WHITE, BLACK);
-    d.text(200, HEADER_H + 4, a.flagged ? "FLAGGED" : "not flagged", 1, a.flagged ? AMBER : GREEN, BLACK);
-    chart(u, HEADER_H + 16, "Voltage", a.hV, a.thdVPct);
-    chart(u, HEADER_H + 100, "Current", a.hI, a.thdIPct);
-  },
-  press: function () {},
-};
+export function quality(): Screen {
+  return {
+    title: "Quality",
+    draw: function () {},
+    update: function (u: MeterUi) {
+      const a = u.v.aggregate;
+      if (!u.changed(30, a ? "" + a.startS : "-")) return;
+      const d = u.d;
+      d.rect(0, HEADER_H, 320, 240 - HEADER_H, BLACK);
+      if (!a) {
+        d.text(20, 120, "no 10-min aggregate yet", 2, GREY, BLACK);
+        return;
+      }
+      d.text(0, HEADER_H + 4, "10-min from " + hhmm(a.startS) + " UTC", 1, WHITE, BLACK);
+      d.text(200, HEADER_H + 4, a.flagged ? "FLAGGED" : "not flagged", 1, a.flagged ? AMBER : GREEN, BLACK);
+      chart(u, HEADER_H + 16, "Voltage", a.hV, a.thdVPct);
+      chart(u, HEADER_H + 100, "Current", a.hI, a.thdIPct);
+    },
+    press: function () {},
+  };
+}
