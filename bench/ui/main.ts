@@ -21,10 +21,7 @@ import { Rgb565Display } from "../../host/ui/rgb565Display.ts";
 import { fixtureView } from "../../host/ui/fixtureView.ts";
 import { RecordingDisplay, buildRenderer } from "../../host/ui/nativeRenderer.ts";
 import { countWork } from "../../host/runtime/accounting/costHarness.ts";
-import { EspruinoRuntime } from "../../host/runtime/runtime.ts";
-import { VirtualClock } from "../../host/runtime/clock.ts";
-import { Accounting } from "../../host/runtime/accounting/accounting.ts";
-import { PRELUDE_SHIM } from "../../host/runtime/accounting/jsVarHarness.ts";
+import { UiRun } from "../../host/ui/uiJsVars.ts";
 
 const SPI_HZ = 9e6;
 const INSTR_PER_TOKEN = 845.6;
@@ -61,31 +58,15 @@ global.__r = ${r};`,
   ];
 }
 
-async function jsVarsWithScreen(screen: number): Promise<number> {
-  const clock = new VirtualClock(0);
-  const acc = new Accounting();
-  let out = "";
-  const rt = new EspruinoRuntime({ clock, output: (t) => { out += t; }, totalJsVars: 1e9, flashBytes: 262144, mapHttpPort: () => 0, ...acc.runtimeOptions() });
-  try {
-    rt.eval(PRELUDE_SHIM, "shim");
-    const parts = driver(screen, 3, true);
-    rt.execute(parts[1], "fakes.js");
-    const before = rt.memory().usage;
-    // the UI file runs from Storage on the device: its code stays in flash (the estimate prices code so)
-    rt.execute(parts[0], "meterUi.js");
-    rt.execute(parts[2] + "(function () { for (var k = 0; k < 3; k++) { global.__r.tS++; global.__adc._reading(global.__r); } })();", "run.js");
-    if (/Error/.test(out)) throw new Error("UI run failed: " + out);
-    return rt.memory().usage - before;
-  } finally {
-    await rt.dispose();
-  }
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "benchui-"));
   try {
     const exe = buildRenderer(dir);
     const rows: string[] = [];
+    const run = UiRun.start(bundle);
+    const jsVarsOf: number[] = [];
+    for (let i = 0; i < 9; i++) jsVarsOf.push(run.screen(i));
+    await run.dispose();
     rows.push(`SPI ${SPI_HZ / 1e6} MHz; a full 320x240x16-bit frame is ${wireBytes(exe, ["r 0 0 320 240 0"])} bytes = ${(wireBytes(exe, ["r 0 0 320 240 0"]) * 8 / SPI_HZ * 1000).toFixed(1)} ms on the wire`);
     rows.push("");
     rows.push("| screen | open: bytes to LCD | open: ms at 9 MHz | update: bytes | update: ms | JS tokens per update | ~x86 instr per update | UI JsVars (host estimate) |");
@@ -105,7 +86,7 @@ async function main(): Promise<void> {
       const upd = wireBytes(exe, rec.lines);
       const a = await countWork(driver(i, 11, true)), b = await countWork(driver(i, 21, true));
       const perUpdate = (b.work.t - a.work.t) / 10;
-      const jsVars = await jsVarsWithScreen(i);
+      const jsVars = jsVarsOf[i];
       rows.push(`| ${NAMES[i]} | ${open} | ${(open * 8 / SPI_HZ * 1000).toFixed(1)} | ${upd} | ${(upd * 8 / SPI_HZ * 1000).toFixed(2)} | ${perUpdate.toFixed(0)} | ${(perUpdate * INSTR_PER_TOKEN / 1e3).toFixed(0)} k | ${jsVars} |`);
     }
     const driverOnly = (await countWork(driver(0, 21, false))).work.t - (await countWork(driver(0, 11, false))).work.t;
