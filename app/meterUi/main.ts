@@ -8,6 +8,7 @@ import { MeterUi, uiSettingsOf, type UiSettings } from "../../modules/ui/meterUi
 import { allScreens } from "../../modules/ui/screens/index";
 import { emptyView, type UiEvent } from "../../modules/ui/meterView";
 import { EVENT_ROWS } from "../../modules/ui/screens/events";
+import { civil } from "../../modules/ui/format";
 import type { MeterLink } from "../../modules/link/meterLink";
 
 
@@ -31,13 +32,13 @@ global.meterUi = function (lcd: MeterLcd, adc: MeterADC, link: MeterLink | null,
   });
   let utcOfChainS = 0, day = -1, month = -1, replies = -1, lastPollUtcS = 0;
   adc.on("reading", function (r) {
-    const now = Date.now() / 1000, d = new Date(now * 1000);
+    const now = Date.now() / 1000, d = civil(now);
     utcOfChainS = now - r.tS;
     v.utcS = now;
     v.reading = r;
     // registers at the start of the UTC day and month, as this meter saw them (since boot on the first day)
-    if (d.getUTCDate() !== day) { day = d.getUTCDate(); v.dayStartWh = [r.importWh, r.exportWh]; }
-    if (d.getUTCMonth() !== month) { month = d.getUTCMonth(); v.monthStartWh = [r.importWh, r.exportWh]; }
+    if (d[2] !== day) { day = d[2]; v.dayStartWh = [r.importWh, r.exportWh]; }
+    if (d[1] !== month) { month = d[1]; v.monthStartWh = [r.importWh, r.exportWh]; }
     if (link) {
       // a poll answered since the last second: the auto-reply counter moved
       const n = link.can.counters().autoReplies;

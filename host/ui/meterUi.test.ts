@@ -231,3 +231,11 @@ test("calibration screen: touches on a line are refused with a message and it st
   assert.ok(texts(display).includes("On a line: again"));
   assert.notEqual(display.at(CAL_POINTS[0], CAL_POINTS[1]), BLACK, "the first cross is shown again");
 });
+
+test("civil dates by arithmetic (Espruino has no getUTCDate): known days against Date's UTC fields", async () => {
+  const { civil } = await import("../../modules/ui/format.ts");
+  for (const t of [0, 951782400, 951868800, 1709164800, 4107542399, Date.UTC(2026, 11, 7, 14, 30) / 1000, -86400]) {
+    const d = new Date(t * 1000);
+    assert.deepEqual(civil(t), [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()], String(t));
+  }
+});

@@ -41,3 +41,15 @@ export function energy(wh: number | null | undefined): string {
   if (a < 1e8) return num(wh / 1000, 2, 8) + " kWh";
   return num(wh / 1e6, 3, 8) + " MWh";
 }
+
+/**
+ * [year, month 1..12, day 1..31] of a UTC time, s, by arithmetic (H. Hinnant's
+ * days-to-civil): Espruino has no getUTCDate, and getDate depends on E.setTimeZone.
+ */
+export function civil(utcS: number): number[] {
+  const z = Math.floor(utcS / 86400) + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)), mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, doy - Math.floor((153 * mp + 2) / 5) + 1];
+}

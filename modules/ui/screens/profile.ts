@@ -7,7 +7,7 @@ import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, GREEN, RED, BLACK, CYAN, H } from "../displayPort";
 import { RANGE_24H, RANGE_7D, inside } from "../layout";
-import { pad } from "../format";
+import { pad, civil } from "../format";
 
 /** Plot area: 288 columns (96 slots x 3 px for 24 h; 7 days: 7/3 slot per column). */
 const X0 = 30, PW = 288, Y0 = 62, PH = 148;
@@ -69,7 +69,7 @@ function draw(u: MeterUi, days: number): void {
   for (let t = Math.ceil(startS / step) * step; t <= v.profileEndUtcS; t += step) {
     const x = X0 + Math.round(((t - startS) / (n * SLOT_S)) * PW);
     d.line(x, Y0 + PH + 1, x, Y0 + PH + 4, WHITE);
-    const lbl = days === 1 ? pad("" + (Math.floor(t / 3600) % 24), 2) + "h" : "" + new Date(t * 1000).getUTCDate();
+    const lbl = days === 1 ? pad("" + (Math.floor(t / 3600) % 24), 2) + "h" : "" + civil(t)[2];
     d.text(x - 6 > 300 ? 300 : x - 6, Y0 + PH + 7, lbl, 1, WHITE, BLACK);
   }
 }
