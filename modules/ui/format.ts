@@ -1,11 +1,5 @@
 /** Number and time text for the UI: fixed widths, so a redrawn value covers the old one. */
 
-/** `x` with `dp` decimals right-aligned in `width` characters; "---" for a missing value. */
-export function num(x: number | undefined | null, dp: number, width: number): string {
-  const s = x === undefined || x === null || !isFinite(x) ? "---" : x.toFixed(dp);
-  return pad(s, width);
-}
-
 /** Left-pads to `width` (right-aligned text). */
 export function pad(s: string, width: number): string {
   while (s.length < width) s = " " + s;
@@ -16,6 +10,12 @@ export function pad(s: string, width: number): string {
 export function padR(s: string, width: number): string {
   while (s.length < width) s += " ";
   return s;
+}
+
+/** `x` with `dp` decimals right-aligned in `width` characters; "---" for a missing value. */
+export function num(x: number | undefined | null, dp: number, width: number): string {
+  const s = x === undefined || x === null || !isFinite(x) ? "---" : x.toFixed(dp);
+  return pad(s, width);
 }
 
 function two(n: number): string {
