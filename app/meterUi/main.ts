@@ -22,9 +22,12 @@ function networkOf(link: MeterLink, lastPollUtcS: number): import("../../modules
 
 global.meterUi = function (lcd: MeterLcd, adc: MeterADC, link: MeterLink | null, configFile: string): MeterUi {
   const storage = require("Storage");
-  const v = emptyView("meter", link ? link.node.address : 0);
-  // the parsed configuration is not kept in a local: this scope lives as long as the UI (Espruino keeps every local of it)
-  const ui = new MeterUi(lcd, v, uiSettingsOf(((storage.readJSON(configFile) || {}) as { ui?: unknown }).ui), allScreens(), function (s: UiSettings) {
+  let c: { name?: unknown; ui?: unknown } | undefined = (storage.readJSON(configFile) || {}) as { name?: unknown; ui?: unknown };
+  const v = emptyView(typeof c.name === "string" ? c.name : "meter", link ? link.node.address : 0);
+  const settings = uiSettingsOf(c.ui);
+  // this scope lives as long as the UI (Espruino keeps every local of it): the parsed configuration is let go
+  c = undefined;
+  const ui = new MeterUi(lcd, v, settings, allScreens(), function (s: UiSettings) {
     // settings live in the configuration's `ui` object (nothing of billing or the address)
     const c = (storage.readJSON(configFile) || {}) as { ui?: unknown };
     c.ui = s;
