@@ -75,6 +75,9 @@ if (canLink && relay.fault) canLink.node.raiseAlarm(7, 0, relay.fault);
 // ALARM codes of modules/can/messageDocs.ts for the IEC 61000-4-30 events.
 const alarmCode: { [kind: string]: number } = { dip: 2, swell: 3, interruption: 4 };
 
+/** The sampling MeterADC, for the touchscreen UI (loaded at top level below). */
+let uiAdc: MeterADC | null = null;
+
 function measure(mains: Mains): void {
   const adc = new MeterADC();
   // 256 pairs per cycle at 50 Hz (12 800 Hz), 213 at 60 Hz (12 780 Hz); the C chain
@@ -117,6 +120,7 @@ function measure(mains: Mains): void {
   });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: mains.hz });
+  uiAdc = adc;
   const saved = billing ? billing.energy() : null;
   if (saved) adc.setEnergy(saved);
   print("meternet meter: sampling at " + rateHz + " Hz, mains " + mains.hz + " Hz " + mains.v + " V");
@@ -126,4 +130,19 @@ try {
   measure(mainsOf(configFile()));
 } catch (e) {
   print("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
+}
+
+// Touchscreen (issue 15): when a display answers, its UI is loaded from Storage ("meterUi.js",
+// build/meterUi.js) and follows the MeterADC; without one the meter runs headless. Evaluated
+// here at top level, not inside measure(): Espruino runs eval'd code in the caller's scope, and
+// every UI function would then keep one more scope level (measured: +143 JsVars).
+try {
+  if (uiAdc && typeof LCD !== "undefined" && LCD.init()) {
+    // global.eval, not eval: a direct eval would stop terser from mangling this bundle's names (+4.9 KB)
+    const g = global as unknown as { eval: (s: unknown) => void; meterUi: (l: MeterLcd, a: MeterADC, c: unknown, f: string) => void };
+    g.eval(require("Storage").read("meterUi.js"));
+    g.meterUi(LCD, uiAdc, canLink, CONFIG_FILE);
+  }
+} catch (e) {
+  print("meternet meter: display: " + e);
 }

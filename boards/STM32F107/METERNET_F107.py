@@ -85,6 +85,9 @@ info = {
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meteradc.c',
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_can.c',
      'SOURCES+=libs/meternet/meternetBoard.c',
+     # touchscreen (issue 15): ILI9325 TFT on SPI3 + STMPE811 touch on I2C1, the UI's display port as the object LCD
+     'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_meterlcd.c',
+     'SOURCES+=libs/meternet/display/ili9325.c libs/meternet/display/lcdDraw.c libs/meternet/display/stmpe811.c libs/meternet/display/lcdSpiStm32.c libs/meternet/display/font5x7.c',
      'SOURCES+=libs/meternet/drivers/bxcan.c libs/meternet/drivers/adc.c libs/meternet/drivers/dma.c libs/meternet/drivers/tim.c',
      'SOURCES+=libs/meternet/can/canFrame.c libs/meternet/can/canBitTiming.c libs/meternet/can/canFilter.c libs/meternet/can/canDriver.c',
      'SOURCES+=libs/meternet/adc/sampleClock.c libs/meternet/adc/meterAdc.c libs/meternet/adc/windowView.c',

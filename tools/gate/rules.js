@@ -268,7 +268,7 @@ export const ESPRUINO_GLOBALS = ["E", "print", "require", "getTime", "setTimeout
   "clearTimeout", "clearInterval", "changeInterval", "reset", "load", "save", "dump", "echo",
   "edit", "global", "process", "console", "Modules", "Serial1", "Serial2", "USB", "LoopbackA",
   "LoopbackB", "Telnet", "Pin", "LED1", "LED2", "BTN", "BTN1", "digitalRead", "digitalWrite",
-  "analogRead", "setWatch", "clearWatch", "peek32", "poke32", "CAN1", "MeterADC", "result",
+  "analogRead", "setWatch", "clearWatch", "peek32", "poke32", "CAN1", "MeterADC", "LCD", "result",
   "Math", "JSON", "Date", "Object", "Array", "String", "Number", "Boolean", "Function", "Error",
   "Promise", "RegExp", "ArrayBuffer", "DataView", "Uint8Array", "Int8Array", "Uint16Array",
   "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "parseInt",

@@ -23,7 +23,7 @@ bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 # jswrap_*.h, so a "generate" function missing from the header compiles here but not in
 # the firmware build (it happened: setMetering/getEnergy/setEnergy).
 arm=(-std=c11 -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -Os -Wall -Wextra -Werror -Wmissing-prototypes -I. -Itest/espruinoStub)
-for f in drivers/*.c can/*.c adc/*.c meternetBoard.c jswrap/*.c; do
+for f in drivers/*.c can/*.c adc/*.c display/*.c meternetBoard.c jswrap/*.c; do
   if arm-none-eabi-gcc "${arm[@]}" -c "$f" -o "$out/x.o" 2>"$out/err"; then ok "arm-none-eabi-gcc $f"; else cat "$out/err"; bad "arm-none-eabi-gcc $f"; fi
 done
 # the meter images build MeterADC without its raw 'window' event (tools/firmware/imageFeatures.ts)

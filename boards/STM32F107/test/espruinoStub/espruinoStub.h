@@ -83,4 +83,11 @@ bool jshPushCustomEvent(IOCustomEventFlags customFlags);
 #define EV_CUSTOM ((IOEventFlags)8)
 bool jshPushEvent(IOEventFlags evt, uint8_t *data, unsigned int length);
 
+/* jswrap_meterlcd.c: the text argument, the board's delay and Espruino's I2C1 (shared with the FRAM) */
+size_t jsvGetString(const JsVar *v, char *str, size_t len);
+void jshDelayMicroseconds(int microsec);
+#define EV_I2C1 ((IOEventFlags)20)
+void jshI2CWrite(IOEventFlags device, unsigned char address, int nBytes, const unsigned char *data, bool sendStop);
+void jshI2CRead(IOEventFlags device, unsigned char address, int nBytes, unsigned char *data, bool sendStop);
+
 #endif

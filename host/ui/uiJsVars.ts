@@ -1,0 +1,59 @@
+/**
+ * The UI bundle (build/meterUi.js) in the host runtime with the JsVar estimate
+ * (host/runtime/memoryEstimate.ts), driven as app/meter drives it: a fake LCD and MeterADC,
+ * a reading a second. What the UI holds = usage with the UI running minus usage before its
+ * file ran (on the device the file runs from Storage: its code stays in flash, as the
+ * estimate prices it).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EspruinoRuntime } from "../runtime/runtime.ts";
+import { VirtualClock } from "../runtime/clock.ts";
+import { Accounting } from "../runtime/accounting/accounting.ts";
+import { PRELUDE_SHIM, ROOT } from "../runtime/accounting/jsVarHarness.ts";
+import { fixtureView } from "./fixtureView.ts";
+
+export const FAKES = `global.__lcd = { rect: function () {}, text: function () {}, line: function () {}, light: function () {}, on: function (e, f) { this["_" + e] = f; } };
+global.__adc = { on: function (e, f) { this["_" + e] = f; } };
+global.__r = ${JSON.stringify(fixtureView().reading)};
+global.__step = function (n) { for (var k = 0; k < n; k++) { global.__r.tS++; global.__r.vRmsV = 230 + (global.__r.tS % 9) / 10; global.__adc._reading(global.__r); } };`;
+
+export class UiRun {
+  readonly rt: EspruinoRuntime;
+  out = "";
+  before = 0;
+  private constructor() {
+    const acc = new Accounting();
+    this.rt = new EspruinoRuntime({ clock: new VirtualClock(0), output: (t) => { this.out += t; }, totalJsVars: 1e9, flashBytes: 262144, mapHttpPort: () => 0, ...acc.runtimeOptions() });
+  }
+
+  static start(bundle = readFileSync(join(ROOT, "build/meterUi.js"), "utf8")): UiRun {
+    const u = new UiRun();
+    u.rt.eval(PRELUDE_SHIM, "shim");
+    u.rt.execute(FAKES, "fakes.js");
+    u.before = u.rt.memory().usage;
+    u.rt.execute(bundle, "meterUi.js");
+    u.run(`global.__ui = global.meterUi(global.__lcd, global.__adc, null, "none.json");`);
+    return u;
+  }
+
+  run(code: string): void {
+    this.rt.execute(code, "run.js");
+    if (/Error/.test(this.out)) throw new Error("UI run failed: " + this.out);
+  }
+
+  /** Screen `i` shown, then `readings` readings. */
+  screen(i: number, readings = 3): number {
+    this.run(`global.__ui.show(${i}); global.__step(${readings});`);
+    return this.usage();
+  }
+
+  /** JsVars the UI holds now. */
+  usage(): number {
+    return this.rt.memory().usage - this.before;
+  }
+
+  dispose(): Promise<void> {
+    return this.rt.dispose();
+  }
+}

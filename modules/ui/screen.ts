@@ -1,0 +1,19 @@
+/**
+ * One screen of the UI: what it draws once, what it redraws when values change, what a press
+ * does. Screens are made by their factory when shown and dropped when left, so only the
+ * open one holds JsVars (its tables, its state): the meter has a few hundred to spare.
+ */
+import type { MeterUi } from "./meterUi";
+
+export interface Screen {
+  title: string;
+  /** Static parts (axes, labels, buttons), after the area below the header was cleared. */
+  draw(u: MeterUi): void;
+  /** Values: each drawn only when its text changed (MeterUi.put) or its data did. */
+  update(u: MeterUi): void;
+  /** A press at screen x, y that is not on the back button. */
+  press(u: MeterUi, x: number, y: number): void;
+}
+
+/** Makes the screen when it is shown. */
+export type ScreenFactory = () => Screen;
