@@ -1,8 +1,8 @@
 /**
  * One run of the Thumb-2 interpreter under qemu-arm with the insnCount plugin: guest
- * instructions executed (all of them: the interpreter, glibc's ARM-mode library code it
- * calls, the soft-float helpers; not the kernel's side of system calls), and the lines the
- * script printed. Same contract as callgrind.ts's callgrindRun, so main.ts runs either.
+ * instructions the interpreter's main thread executed (the interpreter, glibc's ARM-mode
+ * library code it calls, the soft-float helpers; not the kernel's side of system calls, not
+ * the Linux port's console-input thread), and the lines the script printed. Same contract as callgrind.ts's callgrindRun, so main.ts runs either.
  * Like callgrind, the count includes the interpreter's idle loop between the harness's
  * 1 ms iterations, which runs on the wall clock: repeated runs differ by about 1e3..1e4.
  */
@@ -29,7 +29,7 @@ export async function thumbRun(rig: ThumbRig, o: RunOptions): Promise<RunResult>
     if (o.whileRunning) await o.whileRunning().catch((e) => { err += `\nclient: ${e}`; });
     const code = await exited;
     clearTimeout(timer);
-    const m = /@@INSNS (\d+)/.exec(err);
+    const m = /@@INSNS (\d+) (\d+)/.exec(err);
     // the harness's line (not an error message quoting the harness's source)
     const bench = /@@BENCH \w+ \d+[^\n]*/.exec(out)?.[0];
     if (!m || !bench) {
@@ -44,7 +44,7 @@ export async function thumbRun(rig: ThumbRig, o: RunOptions): Promise<RunResult>
 /**
  * The plugin's count against QEMU's own: the same execution of `script`, with one
  * instruction per translated block (-singlestep) and every block's execution logged
- * (-d exec,nochain), the log's lines counted. Returns both; they must be equal.
+ * (-d exec,nochain), the log's lines counted (all threads). Returns both; they must be equal.
  */
 export function checkPlugin(rig: ThumbRig, script: string): { plugin: number; log: number } {
   const dir = mkdtempSync(join(tmpdir(), "meternet-thumb-check-"));
@@ -55,9 +55,9 @@ export function checkPlugin(rig: ThumbRig, script: string): { plugin: number; lo
       `3>&1 >/dev/null 2>'${dir}/err' | grep -c '^Trace'; cat '${dir}/err'`;
     const r = spawnSync("sh", ["-c", cmd], { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     const log = Number(r.stdout.split("\n")[0]);
-    const m = /@@INSNS (\d+)/.exec(r.stdout);
+    const m = /@@INSNS (\d+) (\d+)/.exec(r.stdout);
     if (!m || !(log > 0)) throw new Error(`plugin check did not run:\n${r.stdout.slice(-1000)}${r.stderr.slice(-1000)}`);
-    return { plugin: Number(m[1]), log };
+    return { plugin: Number(m[2]), log };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
