@@ -90,6 +90,8 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
+/** Whether the run includes any of `parts` (no --only: all of them). */
+const all = (a: Args, parts: string[]) => !a.only || parts.includes(a.only);
 const fmt = (x: number | undefined) => (x === undefined ? "" : (x / 1e6).toFixed(3) + " M");
 const pct = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1)) + " %";
 
@@ -145,6 +147,8 @@ async function main(): Promise<void> {
     if (!existsSync(join(ROOT, "build", `${b}.js`))) throw new Error(`build/${b}.js is missing: npm run build first`);
   }
   const counters: Counter[] = [];
+  /** The aggregator's scripts need more variables than the meter's Thumb-2 build has (its own counter). */
+  const aggCounters: Counter[] = [];
   if (a.rig !== "x86") {
     const rig = buildThumbRig(a.espruino!, join(ROOT, "build", "device", "thumb-m3"), 2, a.rebuild);
     console.log(`Thumb-2 interpreter: ${rig.interpreter} under ${rig.qemu} -plugin ${rig.plugin}`);
@@ -154,6 +158,11 @@ async function main(): Promise<void> {
       if (Math.abs(c.log - c.plugin) > 2) throw new Error("the plugin's count differs from QEMU's execution log");
     }
     counters.push({ name: "thumb", run: (o) => thumbRun(rig, o) });
+    if (all(a, ["aggregator", "http", "poll"])) {
+      const big = buildThumbRig(a.espruino!, join(ROOT, "build", "device", "thumb-m3-big"), 2, a.rebuild, true);
+      console.log(`Thumb-2 interpreter for the aggregator (30 000 variables of 16 bytes): ${big.interpreter}`);
+      aggCounters.push({ name: "thumb", run: (o) => thumbRun(big, o) });
+    }
   }
   if (a.rig !== "thumb") {
     const out = join(ROOT, "build", "device", a.switched ? "linux64-switched" : "linux64");
@@ -161,14 +170,15 @@ async function main(): Promise<void> {
     const interpreter = buildLinuxInterpreter(a.espruino!, out, 2, a.rebuild, a.switched);
     console.log(`x86-64 interpreter: ${interpreter} under valgrind --tool=callgrind`);
     counters.push({ name: "x86", run: (o) => callgrindRun({ ...o, interpreter }) });
+    aggCounters.push(counters[counters.length - 1]);
   }
   console.log(`N1 = ${a.n1}, N2 = ${a.n2}`);
 
   const rows: string[] = [];
   /** instructions per iteration on each rig: (I(N2) - I(N1)) / (N2 - N1) */
-  const perIteration = async (label: string, script: (n: number) => string, n1: number, n2: number, client?: (n: number) => Promise<void>): Promise<Figure> => {
+  const perIteration = async (label: string, script: (n: number) => string, n1: number, n2: number, client?: (n: number) => Promise<void>, on = counters): Promise<Figure> => {
     const f: Figure = {};
-    for (const c of counters) {
+    for (const c of on) {
       const r1 = await c.run({ interpreter: "", script: script(n1), whileRunning: client && (() => client(n1)) });
       const r2 = await c.run({ interpreter: "", script: script(n2), whileRunning: client && (() => client(n2)) });
       if (/ result (?!1\b)/.test(r2.benchLine)) throw new Error(`${label}: the bench entry failed its own check: ${r2.benchLine}`);
@@ -179,10 +189,10 @@ async function main(): Promise<void> {
   };
   const scenario = (s: Scenario) => (n: number) => scriptFor(s, n);
   const meterFiles = { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } };
-  const all = !a.only;
+  const everything = !a.only;
   let meterOn: Figure | undefined;
 
-  if (all || a.only === "meter" || a.only === "pretokenise") {
+  if (everything || a.only === "meter" || a.only === "pretokenise") {
     console.log("meter (per window of 10 cycles, 199.8 ms of device time):");
     const listen = meterEvents(readFileSync(join(ROOT, "build/meter.js"), "utf8"));
     const base = await perIteration(`baseline: prelude, empty listener (${listen.join(", ")})`, scenario({ drive: "windows", listen }), a.n1, a.n2);
@@ -205,13 +215,13 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (all || a.only === "kernel") {
+  if (everything || a.only === "kernel") {
     const k = kernelPerWindow();
     console.log(k.line);
     rows.push(row("meter kernel + metering chain (C) per window, Cortex-M3 (bench:kernel)", { thumb: k.perWindow }, ofWindow));
     if (meterOn?.thumb !== undefined) rows.push(row("**meter total per window, CAN link on (JavaScript + C)**", { thumb: meterOn.thumb + k.perWindow }, ofWindow));
   }
-  if (all || a.only === "poll") {
+  if (everything || a.only === "poll") {
     const p = pollEntries();
     try {
       console.log(`poll answers (bench/can/interp entries, N = 0 and ${a.pollN}):`);
@@ -220,21 +230,21 @@ async function main(): Promise<void> {
       const ans = await perIteration("aggregator poll answer (aggAnswer)", (n) => p.script("aggAnswer", n, a.pollN), 0, a.pollN);
       rows.push(row(`aggregator per poll answer (share: ${ANSWERS_PER_S_64.toFixed(0)} answers/s, 64 meters)`, ans, ofCpu(ANSWERS_PER_S_64)));
       if (a.linkS > 0) {
-        const link = await perIteration("aggregator CAN path, 64 meters (aggLink, after boot + 10 s warm-up)", (n) => p.script("aggLink", n, a.pollN), 0, a.linkS);
+        const link = await perIteration("aggregator CAN path, 64 meters (aggLink, after boot + 10 s warm-up)", (n) => p.script("aggLink", n, a.pollN), 0, a.linkS, undefined, aggCounters);
         rows.push(row("aggregator whole CAN path per device second, 64 meters (aggLink)", link, ofCpu(1)));
       }
     } finally {
       rmSync(p.dir, { recursive: true, force: true });
     }
   }
-  if (all || a.only === "aggregator" || a.only === "http") {
+  if (everything || a.only === "aggregator" || a.only === "http") {
     const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, hasRelay: false }));
     const files = { "meternet.json": { role: "aggregator", masterKeyHex: KEY, meters }, "agg.json": { port: a.port } };
     const bundle = join(ROOT, "build/aggregator.js");
     console.log(`aggregator (${a.meters} meters configured, none answering: the prelude's CAN bus is empty):`);
     if (a.only !== "http") {
-      const tickBase = await perIteration("baseline: harness ticking", scenario({ drive: "seconds" }), a.n1, a.n2);
-      const tick = await perIteration("build/aggregator.js, one second of polling", scenario({ drive: "seconds", bundle, files }), a.n1, a.n2);
+      const tickBase = await perIteration("baseline: harness ticking", scenario({ drive: "seconds" }), a.n1, a.n2, undefined, aggCounters);
+      const tick = await perIteration("build/aggregator.js, one second of polling", scenario({ drive: "seconds", bundle, files }), a.n1, a.n2, undefined, aggCounters);
       rows.push(row(`aggregator per second of device time (${a.meters} meters polled, no answers)`, diff(tick, tickBase), ofCpu(1)));
     }
     const n1 = Math.max(1, Math.round(a.n1 / 5));
@@ -246,7 +256,7 @@ async function main(): Promise<void> {
         for (let k = 1; k < n; k++) await get(a.port, route);
         await get(a.port, route).catch(() => 0);
       };
-      const per = await perIteration(`GET ${route}`, scenario({ drive: "requests", bundle, files }), n1, n2, client);
+      const per = await perIteration(`GET ${route}`, scenario({ drive: "requests", bundle, files }), n1, n2, client, aggCounters);
       rows.push(row(`aggregator per GET ${route} (server side; time at 72 MHz)`, per, msAt72));
     }
   }
