@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     counters.push({ name: "thumb", run: (o) => thumbRun(rig, o) });
     if (all(a, ["aggregator", "http", "poll"])) {
       const big = buildThumbRig(a.espruino!, join(ROOT, "build", "device", "thumb-m3-big"), 2, a.rebuild, true);
-      console.log(`Thumb-2 interpreter for the aggregator (30 000 variables of 16 bytes): ${big.interpreter}`);
+      console.log(`Thumb-2 interpreter for the aggregator (30 000 variables of 15 bytes): ${big.interpreter}`);
       aggCounters.push({ name: "thumb", run: (o) => thumbRun(big, o) });
     }
   }

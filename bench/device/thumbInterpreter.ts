@@ -39,7 +39,7 @@ function libgccV7(): string {
   return path;
 }
 
-/** `big`: MNBENCH_THUMB_M3_BIG (30 000 variables of 16 bytes) for the aggregator, whose script does not fit 16 000. */
+/** `big`: MNBENCH_THUMB_M3_BIG (30 000 variables of 15 bytes) for the aggregator, whose script does not fit 16 000. */
 export function buildThumbRig(treeDir: string, outDir: string, jobs: number, rebuild: boolean, big = false): ThumbRig {
   const problems = thumbRigProblems();
   if (problems.length) throw new Error(`the Thumb rig needs:\n  ${problems.join("\n  ")}`);
