@@ -37,11 +37,12 @@ export async function callgrindRun(o: RunOptions): Promise<RunResult> {
     const code = await exited;
     clearTimeout(timer);
     const m = /Collected : (\d+)/.exec(err);
-    const bench = out.split("\n").find((l) => l.includes("@@BENCH"));
+    // the harness's line (not an error message quoting the harness's source)
+    const bench = /@@BENCH \w+ \d+[^\n]*/.exec(out)?.[0];
     if (!m || !bench) {
       throw new Error(`run did not finish (exit ${code}): ${bench ? "" : "no @@BENCH line; "}output:\n${out.slice(-1500)}\n${err.slice(-1500)}`);
     }
-    return { instructions: Number(m[1]), output: out, benchLine: bench.slice(bench.indexOf("@@BENCH")) };
+    return { instructions: Number(m[1]), output: out, benchLine: bench };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,29 +58,25 @@ var BENCH = { realSetInterval: setInterval, realClearInterval: clearInterval, re
 require("Storage").eraseAll();
 `;
 
-/** MeterADC emits `n` windows back to back, each after advancing device time by one window. */
+/**
+ * `n` windows of device time: each tick advances one window (199.8 ms), which fires the
+ * prelude's own MeterADC timer (its start() arms a setInterval of one window: here the
+ * virtual one) in time order with the bundle's timers. So the prelude emits what it emits on
+ * its own: 'reading' every readingEvery windows and 'aggregate' every 15 when metering is
+ * set (the C chain's events since issue 17), and a raw 'window' only to 'window' listeners
+ * (bundles from before the chain moved to C).
+ */
 function meterDriver(n: number): string {
   return `
-// ---- bench/device/harness.ts: ${n} windows back to back ----
-MeterADC.prototype.start = function (cfg) {
-  if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) throw new Error("sampleRateHz must be 1000..51200");
-  if (cfg.nominalHz !== 50 && cfg.nominalHz !== 60) throw new Error("nominalHz must be 50 or 60");
-  this.stop();
-  var self = this, k = 0, s = 2686;
-  this.timer = BENCH.realSetInterval(function () {
-    if (k >= ${n}) { BENCH.realClearInterval(self.timer); BENCH.done("windows", k); return; }
-    BENCH.advance(${WINDOW_MS});
-    var w = MeterADC.window(k, s);
+// ---- bench/device/harness.ts: ${n} windows of device time ----
+(function () {
+  var k = 0;
+  var h = BENCH.realSetInterval(function () {
+    if (k >= ${n}) { BENCH.realClearInterval(h); BENCH.done("windows", k); return; }
     k++;
-    s += w.sampleCount;
-    self.stats.windows++;
-    self.emit("window", w);
+    BENCH.advance(${WINDOW_MS});
   }, 1);
-};
-MeterADC.prototype.stop = function () {
-  if (this.timer !== undefined) BENCH.realClearInterval(this.timer);
-  this.timer = undefined;
-};
+})();
 `;
 }
 
@@ -136,14 +132,27 @@ export interface Scenario {
   /** With fromStorage or fromRamString: the bytes the espruino CLI's PRETOKENISE=2 stores. */
   pretokenised?: boolean;
   drive: "windows" | "seconds" | "requests";
+  /** The baseline's empty listener subscribes these MeterADC events (those the bundle subscribes). */
+  listen?: string[];
 }
 
-const EMPTY_METER = `
+/** The MeterADC events a meter bundle subscribes ('window' before issue 17; 'reading', 'event', 'aggregate' after). */
+export function meterEvents(bundleText: string): string[] {
+  const found = new Set<string>();
+  for (const m of bundleText.matchAll(/on\("(window|reading|event|aggregate)"/g)) found.add(m[1]);
+  return [...found].sort();
+}
+
+/** The baseline: the prelude's MeterADC with metering set, driving empty listeners of the bundle's events. */
+function emptyMeter(events: string[]): string {
+  return `
 // ---- bench/device/harness.ts: baseline, the prelude driving an empty listener ----
 var benchAdc = new MeterADC();
-benchAdc.on("window", function (w) {});
+benchAdc.setMetering({ calibration: {}, declaredV: 230, utcAtStartS: 0, readingEvery: 5 });
+${events.map((e) => `benchAdc.on(${JSON.stringify(e)}, function () {});`).join("\n")}
 benchAdc.start({ sampleRateHz: 12800, nominalHz: 50 });
 `;
+}
 
 export function scriptFor(s: Scenario, n: number): string {
   const parts = [readFileSync(PRELUDE, "utf8"), VIRTUAL_TIME];
@@ -164,7 +173,7 @@ export function scriptFor(s: Scenario, n: number): string {
       ? `require("Storage").write("bench.js", atob(${stored}));\neval(require("Storage").read("bench.js"));\n`
       : `eval(atob(${stored}));\n`);
   } else {
-    parts.push(bundle ?? (s.drive === "windows" ? EMPTY_METER : ""));
+    parts.push(bundle ?? (s.drive === "windows" ? emptyMeter(s.listen ?? ["window"]) : ""));
   }
   return parts.join("\n");
 }

@@ -1,30 +1,45 @@
 /**
- * npm run bench:device -- --espruino DIR [--n1 10 --n2 40] [--only meter|aggregator|http|pretokenise] [--routes / /api/state ...]
- *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780]
+ * npm run bench:device -- --espruino DIR [--rig thumb|x86|both] [--n1 10 --n2 40]
+ *                          [--only meter|poll|aggregator|http|kernel|pretokenise] [--routes / /api/state ...]
+ *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780] [--check]
  *
- * The timing rig of issue 17, run by hand on the current code (after `npm run build`):
- * the x86-64 proxy. Espruino's Linux interpreter built from DIR as a board build is
- * (bench/device/MNBENCH_LINUX64.py), running build/meter.js and build/aggregator.js with
- * test/realInterpreter/prelude.js under valgrind's callgrind. Each figure is a difference
- * between runs of N1 and N2 iterations (boot and teardown cancel), minus the same
- * difference for an empty baseline where there is one. Never downloads; CI does not run it.
- * README: bench/device/README.md.
+ * The timing rig of issue 17, run by hand on the current code (after `npm run build`).
+ * (b) `thumb`: Espruino's Linux build cross-compiled as Cortex-M3 Thumb-2 code with soft-float
+ * doubles (MNBENCH_THUMB_M3.py), run by qemu-arm with our instruction-counting plugin
+ * (insnCount.c). (a) `x86`: the x86-64 proxy, the same interpreter source built for the host
+ * (MNBENCH_LINUX64.py) under valgrind's callgrind. Both run build/meter.js and
+ * build/aggregator.js with test/realInterpreter/prelude.js, and the poll-answer entries of
+ * bench/can/interp. Each figure is a difference between runs of N1 and N2 iterations (boot
+ * and teardown cancel), minus the same difference for an empty baseline where there is one.
+ * The kernel and metering chain (C) come from `npm run bench:kernel` (qemu-system-arm, M3).
+ * Never downloads; CI does not run it. README: bench/device/README.md.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readTreeVersion, describeVersion, versionProblem } from "../../tools/firmware/espruinoTree.ts";
-import { callgrindRun } from "./callgrind.ts";
-import { scriptFor, WINDOW_MS, type Scenario } from "./harness.ts";
+import { callgrindRun, type RunOptions, type RunResult } from "./callgrind.ts";
+import { meterEvents, scriptFor, WINDOW_MS, type Scenario } from "./harness.ts";
 import { buildLinuxInterpreter } from "./linuxInterpreter.ts";
+import { buildThumbRig } from "./thumbInterpreter.ts";
+import { checkPlugin, thumbRun } from "./thumbRun.ts";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
+const CPU_HZ = 72e6;
+const WINDOW_CYCLES = (WINDOW_MS / 1000) * CPU_HZ;
+/** Poll answers per second with 64 meters: 3.6 polls a meter a second (PLAN in modules/link/aggregatorLink.ts). */
+const ANSWERS_PER_S_64 = 3.6 * 64;
 
-interface Args { espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number; pretokenise: boolean; switched: boolean }
+interface Args {
+  espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number;
+  pretokenise: boolean; switched: boolean; rig: "thumb" | "x86" | "both"; check: boolean; pollN: number; linkS: number;
+}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false, switched: false };
+  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false, switched: false, rig: "both", check: false, pollN: 64, linkS: 10 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${k} needs a value`); return argv[++i]; };
@@ -38,7 +53,14 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--meters") a.meters = Number(v());
     else if (k === "--pretokenise") a.pretokenise = true;
     else if (k === "--switched") a.switched = true;
-    else throw new Error(`unknown option ${k}`);
+    else if (k === "--check") a.check = true;
+    else if (k === "--poll-n") a.pollN = Number(v());
+    else if (k === "--link-s") a.linkS = Number(v());
+    else if (k === "--rig") {
+      const r = v();
+      if (r !== "thumb" && r !== "x86" && r !== "both") throw new Error("--rig must be thumb, x86 or both");
+      a.rig = r;
+    } else throw new Error(`unknown option ${k}`);
   }
   if (!a.espruino) throw new Error("--espruino DIR is required (an Espruino tree at RELEASE_2V29)");
   if (!(a.n2 > a.n1 && a.n1 >= 1)) throw new Error("--n2 must be larger than --n1 (both >= 1)");
@@ -64,11 +86,58 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   for (;;) {
     try { await get(port, "/__bench_ping_does_not_exist"); return; } catch { /* not up yet */ }
     if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-const fmt = (x: number) => (x / 1e6).toFixed(3) + " M";
+/** Whether the run includes any of `parts` (no --only: all of them). */
+const all = (a: Args, parts: string[]) => !a.only || parts.includes(a.only);
+const fmt = (x: number | undefined) => (x === undefined ? "" : (x / 1e6).toFixed(3) + " M");
+const pct = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1)) + " %";
+
+interface Counter { name: "thumb" | "x86"; run: (o: RunOptions) => Promise<RunResult> }
+type Figure = Partial<Record<"thumb" | "x86", number>>;
+
+/**
+ * One table row: Thumb-2 and x86-64 instructions, their ratio, and the share of the
+ * chip's time the Thumb-2 figure takes (the x86-64 one where there is no Thumb-2 one)
+ * at CPI 1.0 and 1.5: `cyclesAvailable` cycles per iteration (a window; a second / rate).
+ */
+function row(what: string, f: Figure, share: (insn: number, cpi: number) => string): string {
+  const base = f.thumb ?? f.x86;
+  const ratio = f.thumb !== undefined && f.x86 ? (f.thumb / f.x86).toFixed(2) : "";
+  return `| ${what} | ${fmt(f.thumb)} | ${fmt(f.x86)} | ${ratio} | ${base === undefined ? "" : share(base, 1)} | ${base === undefined ? "" : share(base, 1.5)} |`;
+}
+const ofWindow = (insn: number, cpi: number) => pct((100 * insn * cpi) / WINDOW_CYCLES);
+const msAt72 = (insn: number, cpi: number) => ((insn * cpi) / 72e3).toFixed(1) + " ms";
+const ofCpu = (perS: number) => (insn: number, cpi: number) => pct((100 * insn * perS * cpi) / CPU_HZ);
+const diff = (a: Figure, b: Figure): Figure => {
+  const r: Figure = {};
+  for (const k of ["thumb", "x86"] as const) if (a[k] !== undefined && b[k] !== undefined) r[k] = a[k]! - b[k]!;
+  return r;
+};
+
+/** The poll-answer entries of bench/can/interp, bundled as its run.sh bundles them. */
+function pollEntries(): { dir: string; script: (entry: string, n: number, k: number) => string } {
+  const dir = mkdtempSync(join(tmpdir(), "meternet-poll-"));
+  const r = spawnSync("npx", ["rollup", "-c", "bench/can/interp/rollup.config.js"], { cwd: ROOT, env: { ...process.env, BENCH_OUT: dir }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bundling bench/can/interp failed:\n${r.stdout}${r.stderr}`);
+  return {
+    dir,
+    script: (entry, n, k) => `var BENCH_N = ${n}, BENCH_K = ${k};\n${readFileSync(join(dir, `${entry}.js`), "utf8")}\n` +
+      `print("@@BENCH ${entry} " + BENCH_N + " result " + result);\n`,
+  };
+}
+
+/** The kernel and metering chain per window on the M3 (qemu-system-arm -icount): npm run bench:kernel, 50 Hz device build. */
+function kernelPerWindow(): { perWindow: number; line: string } {
+  const out = execFileSync("npx", ["tsx", "bench/kernel/main.ts"], { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  const block = out.split("meter kernel cost:")[1] ?? "";
+  const m = /instructions per second \((\d+) pairs\/s, ([\d.]+) windows\/s\)\s*\|\s*([\d.]+) M/.exec(block);
+  if (!m) throw new Error(`bench:kernel printed no per-second figure:\n${out.slice(0, 2000)}`);
+  const perWindow = (Number(m[3]) * 1e6) / Number(m[2]);
+  return { perWindow, line: `bench:kernel (50 Hz device build): ${m[3]} M instructions/s at ${m[1]} pairs/s and ${m[2]} windows/s` };
+}
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
@@ -77,77 +146,126 @@ async function main(): Promise<void> {
   for (const b of ["meter", "aggregator"]) {
     if (!existsSync(join(ROOT, "build", `${b}.js`))) throw new Error(`build/${b}.js is missing: npm run build first`);
   }
-  const out = join(ROOT, "build", "device", a.switched ? "linux64-switched" : "linux64");
-  mkdirSync(out, { recursive: true });
-  const interpreter = buildLinuxInterpreter(a.espruino!, out, 2, a.rebuild, a.switched);
-  console.log(`interpreter: ${interpreter}; N1 = ${a.n1}, N2 = ${a.n2}`);
-
-  const rows: string[] = [];
-  /** instructions per iteration: (I(N2) - I(N1)) / (N2 - N1) */
-  const perIteration = async (label: string, s: Scenario, n1: number, n2: number, client?: (n: number) => Promise<void>) => {
-    const r1 = await callgrindRun({ interpreter, script: scriptFor(s, n1), whileRunning: client && (() => client(n1)) });
-    const r2 = await callgrindRun({ interpreter, script: scriptFor(s, n2), whileRunning: client && (() => client(n2)) });
-    const per = (r2.instructions - r1.instructions) / (n2 - n1);
-    console.log(`  ${label}: ${r1.instructions} (N=${n1}) ${r2.instructions} (N=${n2}) -> ${fmt(per)} per iteration; ${r2.benchLine}`);
-    return per;
-  };
-
-  if (!a.only || a.only === "meter" || a.only === "pretokenise") {
-    console.log("meter (per window of 10 cycles, 199.8 ms of device time):");
-    const base = await perIteration("baseline: prelude, empty listener", { drive: "windows" }, a.n1, a.n2);
-    if (a.only !== "pretokenise") {
-      const off = await perIteration("build/meter.js, CAN link off", { drive: "windows", bundle: join(ROOT, "build/meter.js") }, a.n1, a.n2);
-      const on = await perIteration("build/meter.js, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"),
-        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-      for (const [what, x] of [["meter JavaScript per window, CAN link off", off - base], ["meter JavaScript per window, CAN link on", on - base],
-        ["of which the CAN link (answers re-signed every 5th window)", on - off]] as const) {
-        rows.push(`| ${what} | ${fmt(x)} | ${(100 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(100 * 1.5 * x / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
-      }
+  const counters: Counter[] = [];
+  /** The aggregator's scripts need more variables than the meter's Thumb-2 build has (its own counter). */
+  const aggCounters: Counter[] = [];
+  if (a.rig !== "x86") {
+    const rig = buildThumbRig(a.espruino!, join(ROOT, "build", "device", "thumb-m3"), 2, a.rebuild);
+    console.log(`Thumb-2 interpreter: ${rig.interpreter} under ${rig.qemu} -plugin ${rig.plugin}`);
+    if (a.check) {
+      const c = checkPlugin(rig, "var x = 0; for (var i = 0; i < 100; i++) x += Math.sqrt(i) * 1.5; result = x > 0;");
+      console.log(`plugin check (one execution, -singlestep -d exec,nochain log lines vs plugin): log ${c.log}, plugin ${c.plugin}`);
+      if (Math.abs(c.log - c.plugin) > 2) throw new Error("the plugin's count differs from QEMU's execution log");
     }
-    rows.push(`| (prelude's own window decoding, subtracted) | ${fmt(base)} | | |`);
-    if (a.pretokenise || a.only === "pretokenise") {
-      // as a device runs it: from a Storage file, plain and as the CLI's PRETOKENISE=2 stores it
-      const plain = await perIteration("build/meter.js from Storage, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromStorage: true,
-        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-      const tok = await perIteration("build/meter.js from Storage pretokenised, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromStorage: true, pretokenised: true,
-        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-      const ramPlain = await perIteration("build/meter.js from a RAM string, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromRamString: true,
-        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-      const ramTok = await perIteration("build/meter.js from a RAM string pretokenised, CAN link on", { drive: "windows", bundle: join(ROOT, "build/meter.js"), fromRamString: true, pretokenised: true,
-        files: { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } } }, a.n1, a.n2);
-      rows.push(`| meter per window from a RAM string, CAN on, plain | ${fmt(ramPlain - base)} | ${(100 * (ramPlain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (ramPlain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
-      rows.push(`| meter per window from a RAM string, CAN on, pretokenised | ${fmt(ramTok - base)} | ${(100 * (ramTok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (ramTok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
-      rows.push(`| meter per window from Storage, CAN on, plain | ${fmt(plain - base)} | ${(100 * (plain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (plain - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
-      rows.push(`| meter per window from Storage, CAN on, pretokenised | ${fmt(tok - base)} | ${(100 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % | ${(150 * (tok - base) / (WINDOW_MS / 1000 * 72e6)).toFixed(0)} % |`);
+    counters.push({ name: "thumb", run: (o) => thumbRun(rig, o) });
+    if (all(a, ["aggregator", "http", "poll"])) {
+      const big = buildThumbRig(a.espruino!, join(ROOT, "build", "device", "thumb-m3-big"), 2, a.rebuild, true);
+      console.log(`Thumb-2 interpreter for the aggregator (30 000 variables of 15 bytes): ${big.interpreter}`);
+      aggCounters.push({ name: "thumb", run: (o) => thumbRun(big, o) });
     }
   }
-  if (!a.only || a.only === "aggregator" || a.only === "http") {
+  if (a.rig !== "thumb") {
+    const out = join(ROOT, "build", "device", a.switched ? "linux64-switched" : "linux64");
+    mkdirSync(out, { recursive: true });
+    const interpreter = buildLinuxInterpreter(a.espruino!, out, 2, a.rebuild, a.switched);
+    console.log(`x86-64 interpreter: ${interpreter} under valgrind --tool=callgrind`);
+    counters.push({ name: "x86", run: (o) => callgrindRun({ ...o, interpreter }) });
+    aggCounters.push(counters[counters.length - 1]);
+  }
+  console.log(`N1 = ${a.n1}, N2 = ${a.n2}`);
+
+  const rows: string[] = [];
+  /** instructions per iteration on each rig: (I(N2) - I(N1)) / (N2 - N1) */
+  const perIteration = async (label: string, script: (n: number) => string, n1: number, n2: number, client?: (n: number) => Promise<void>, on = counters): Promise<Figure> => {
+    const f: Figure = {};
+    for (const c of on) {
+      const r1 = await c.run({ interpreter: "", script: script(n1), whileRunning: client && (() => client(n1)) });
+      const r2 = await c.run({ interpreter: "", script: script(n2), whileRunning: client && (() => client(n2)) });
+      if (/ result (?!1\b)/.test(r2.benchLine)) throw new Error(`${label}: the bench entry failed its own check: ${r2.benchLine}`);
+      f[c.name] = (r2.instructions - r1.instructions) / (n2 - n1);
+      console.log(`  [${c.name}] ${label}: ${r1.instructions} (N=${n1}) ${r2.instructions} (N=${n2}) -> ${fmt(f[c.name])} per iteration; ${r2.benchLine}`);
+    }
+    return f;
+  };
+  const scenario = (s: Scenario) => (n: number) => scriptFor(s, n);
+  const meterFiles = { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } };
+  const everything = !a.only;
+  let meterOn: Figure | undefined;
+
+  if (everything || a.only === "meter" || a.only === "pretokenise") {
+    console.log("meter (per window of 10 cycles, 199.8 ms of device time):");
+    const listen = meterEvents(readFileSync(join(ROOT, "build/meter.js"), "utf8"));
+    const base = await perIteration(`baseline: prelude, empty listener (${listen.join(", ")})`, scenario({ drive: "windows", listen }), a.n1, a.n2);
+    if (a.only !== "pretokenise") {
+      const off = await perIteration("build/meter.js, CAN link off", scenario({ drive: "windows", bundle: join(ROOT, "build/meter.js") }), a.n1, a.n2);
+      const on = await perIteration("build/meter.js, CAN link on", scenario({ drive: "windows", bundle: join(ROOT, "build/meter.js"), files: meterFiles }), a.n1, a.n2);
+      meterOn = diff(on, base);
+      rows.push(row("meter JavaScript per window, measurement only (CAN link off)", diff(off, base), ofWindow));
+      rows.push(row("meter JavaScript per window, CAN link on", meterOn, ofWindow));
+      rows.push(row("of which the CAN link (answers published every 5th window)", diff(on, off), ofWindow));
+    }
+    rows.push(row("(prelude's own window stand-in work, subtracted)", base, () => ""));
+    if (a.pretokenise || a.only === "pretokenise") {
+      for (const [what, s] of [
+        ["from a RAM string, CAN on, plain", { fromRamString: true }], ["from a RAM string, CAN on, pretokenised", { fromRamString: true, pretokenised: true }],
+        ["from Storage, CAN on, plain", { fromStorage: true }], ["from Storage, CAN on, pretokenised", { fromStorage: true, pretokenised: true }],
+      ] as const) {
+        const f = await perIteration(`build/meter.js ${what}`, scenario({ drive: "windows", bundle: join(ROOT, "build/meter.js"), files: meterFiles, ...s }), a.n1, a.n2);
+        rows.push(row(`meter per window ${what}`, diff(f, base), ofWindow));
+      }
+    }
+  }
+  if (everything || a.only === "kernel") {
+    const k = kernelPerWindow();
+    console.log(k.line);
+    rows.push(row("meter kernel + metering chain (C) per window, Cortex-M3 (bench:kernel)", { thumb: k.perWindow }, ofWindow));
+    if (meterOn?.thumb !== undefined) rows.push(row("**meter total per window, CAN link on (JavaScript + C)**", { thumb: meterOn.thumb + k.perWindow }, ofWindow));
+  }
+  if (everything || a.only === "poll") {
+    const p = pollEntries();
+    try {
+      console.log(`poll answers (bench/can/interp entries, N = 0 and ${a.pollN}):`);
+      const pub = await perIteration("meter publish of 7 answers (meterPublish)", (n) => p.script("meterPublish", n, a.pollN), 0, a.pollN);
+      rows.push(row("meter: one publish of the 7 polled answers (signed in C, armed)", pub, ofWindow));
+      const ans = await perIteration("aggregator poll answer (aggAnswer)", (n) => p.script("aggAnswer", n, a.pollN), 0, a.pollN);
+      rows.push(row(`aggregator per poll answer (share: ${ANSWERS_PER_S_64.toFixed(0)} answers/s, 64 meters)`, ans, ofCpu(ANSWERS_PER_S_64)));
+      if (a.linkS > 0) {
+        const link = await perIteration("aggregator CAN path, 64 meters (aggLink, after boot + 10 s warm-up)", (n) => p.script("aggLink", n, a.pollN), 0, a.linkS, undefined, aggCounters);
+        rows.push(row("aggregator whole CAN path per device second, 64 meters (aggLink)", link, ofCpu(1)));
+      }
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  }
+  if (everything || a.only === "aggregator" || a.only === "http") {
     const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, hasRelay: false }));
     const files = { "meternet.json": { role: "aggregator", masterKeyHex: KEY, meters }, "agg.json": { port: a.port } };
     const bundle = join(ROOT, "build/aggregator.js");
     console.log(`aggregator (${a.meters} meters configured, none answering: the prelude's CAN bus is empty):`);
     if (a.only !== "http") {
-      const tickBase = await perIteration("baseline: harness ticking", { drive: "seconds" }, a.n1, a.n2);
-      const tick = await perIteration("build/aggregator.js, one second of polling", { drive: "seconds", bundle, files }, a.n1, a.n2);
-      rows.push(`| aggregator per second of device time (${a.meters} meters polled, no answers) | ${fmt(tick - tickBase)} | ${(100 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s | ${(150 * (tick - tickBase) / 72e6).toFixed(1)} % of 1 s |`);
+      const tickBase = await perIteration("baseline: harness ticking", scenario({ drive: "seconds" }), a.n1, a.n2, undefined, aggCounters);
+      const tick = await perIteration("build/aggregator.js, one second of polling", scenario({ drive: "seconds", bundle, files }), a.n1, a.n2, undefined, aggCounters);
+      rows.push(row(`aggregator per second of device time (${a.meters} meters polled, no answers)`, diff(tick, tickBase), ofCpu(1)));
     }
     const n1 = Math.max(1, Math.round(a.n1 / 5));
     const n2 = Math.max(n1 + 1, Math.round(a.n2 / 5));
     for (const route of a.routes) {
       const client = async (n: number) => {
         await waitForPort(a.port, 10 * 60 * 1000);
-        // the ping above was request 1; requests 2..n are the route, request n+1 ends the run
-        for (let k = 1; k < n; k++) await get(a.port, route);
+        // the ping above was request 1; requests 2..n are the route, sent at once so that the
+        // interpreter is not idling between them (its idle loop runs on the wall clock);
+        // request n+1 ends the run
+        await Promise.all(Array.from({ length: n - 1 }, () => get(a.port, route)));
         await get(a.port, route).catch(() => 0);
       };
-      const per = await perIteration(`GET ${route}`, { drive: "requests", bundle, files }, n1, n2, client);
-      rows.push(`| aggregator per GET ${route} (server side) | ${fmt(per)} | ${(per / 72e3).toFixed(0)} ms at 72 MHz | ${(1.5 * per / 72e3).toFixed(0)} ms |`);
+      const per = await perIteration(`GET ${route}`, scenario({ drive: "requests", bundle, files }), n1, n2, client, aggCounters);
+      rows.push(row(`aggregator per GET ${route} (server side; time at 72 MHz)`, per, msAt72));
     }
   }
-  console.log("\n| x86-64 instructions (callgrind) | per iteration | share at CPI 1.0 (72 MHz) | at CPI 1.5 |\n|---|---:|---:|---:|");
+  console.log("\n| instructions per iteration | Thumb-2 (Cortex-M3 code, qemu-arm) | x86-64 (callgrind) | Thumb-2 / x86-64 | at CPI 1.0 (72 MHz) | at CPI 1.5 |\n|---|---:|---:|---:|---:|---:|");
   for (const r of rows) console.log(r);
-  console.log("\nShares assume one Thumb-2 instruction per x86-64 instruction (issue 17: 1.0-1.5 in practice): " +
-    "window = 199.8 ms = 14.4 M cycles at 72 MHz.");
+  console.log(`\nShares use the Thumb-2 count (the x86-64 one where there is none): of the window (199.8 ms = ${(WINDOW_CYCLES / 1e6).toFixed(2)} M cycles ` +
+    `at 72 MHz), of the CPU (per second figures; poll answers at ${ANSWERS_PER_S_64.toFixed(1)} a second), or the time of one request.`);
 }
 
 main().catch((e) => { console.error(`bench:device: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });

@@ -4,7 +4,8 @@
  *   jsVarsOver: { role: { ceiling, issue } }   a known overrun, allowed up to `ceiling` until
  *               the issue fixes it (the check then fails above the ceiling, and fails when the
  *               role is back under budget so that the waiver is deleted)
- *   windowWork: { role: tokens }        work per meter window (costHarness.ts), CAN link on
+ *   windowWork: { role: instructions }  JavaScript per meter window in Cortex-M3 instructions,
+ *               estimated (costHarness.ts counts, costModel.ts prices), CAN link on
  *   windowWorkOver: as jsVarsOver
  */
 import { readFileSync } from "node:fs";

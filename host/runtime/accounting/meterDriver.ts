@@ -1,11 +1,15 @@
 /**
  * One script that runs the meter bundle for exactly N back-to-back windows, the same on
- * the real interpreter (Espruino's --test mode, under callgrind: callgrindCost.ts) and in
+ * the real interpreter (Espruino's --test mode, on the Cortex-M rig: rigCost.ts) and in
  * the host runtime (costHarness.ts): test/realInterpreter/prelude.js, the CAN link's
- * meternet.json, the bundle, then a driver that emits the prelude's canned windows one per
- * event-loop turn. The bundle's setInterval timers are re-scheduled in WINDOWS, not in
- * time (a 1000 ms interval runs every 5th window), so the work per window does not depend
- * on how slowly callgrind runs the interpreter.
+ * meternet.json, the bundle, then a driver that runs one window per event-loop turn.
+ * Every setInterval timer is re-scheduled in WINDOWS, not in time (a 1000 ms interval runs
+ * every 5th window), the prelude's own MeterADC timer included: so the prelude emits what
+ * the native hook emits ('reading' every readingEvery windows and 'aggregate' every 15 when
+ * metering is set; a raw 'window' only to 'window' listeners, for bundles from before issue
+ * 17), and the work per window does not depend on how slowly the interpreter runs.
+ * The baseline (meterBaselineParts) is the same driver with an empty listener of the
+ * bundle's events: the prelude's stand-in work, subtracted on the real interpreter.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,17 +28,15 @@ export function meterDriverParts(bundle: string, windows: number, canLink = true
   const files = canLink ? meterFiles(50) : {};
   const head = [
     ...Object.entries(files).map(([k, v]) => `require("Storage").write(${JSON.stringify(k)},${JSON.stringify(JSON.stringify(v))});`),
-    `var __mnAdc, __mnIv = [];`,
-    `MeterADC.prototype.start = function (cfg) { __mnAdc = this; };`,
+    `var __mnIv = [];`,
     `var setInterval = function (fn, ms) { __mnIv.push({ fn: fn, every: Math.max(1, Math.round(ms / ${WINDOW_MS})) }); return __mnIv.length; };`,
+    `var clearInterval = function (id) { if (id >= 1 && id <= __mnIv.length) __mnIv[id - 1].every = 1e9; };`,
   ].join("\n");
   const tail = [
-    `var __mnK = 0, __mnS = 2686;`,
+    `var __mnK = 0;`,
     `function __mnStep() {`,
     `  if (__mnK >= ${windows}) { __mnIv = []; print("@@DONE " + __mnK); result = 1; return; }`,
-    `  var w = MeterADC.window(__mnK, __mnS);`,
-    `  __mnK++; __mnS += w.sampleCount; __mnAdc.stats.windows++;`,
-    `  __mnAdc.emit("window", w);`,
+    `  __mnK++;`,
     `  for (var i = 0; i < __mnIv.length; i++) if (__mnK % __mnIv[i].every === 0) __mnIv[i].fn();`,
     `  setTimeout(__mnStep, 0);`,
     `}`,
@@ -45,5 +47,27 @@ export function meterDriverParts(bundle: string, windows: number, canLink = true
 
 export function meterDriver(bundle: string, windows: number, canLink = true): string {
   return meterDriverParts(bundle, windows, canLink).join("\n;\n") + "\n";
+}
+
+/** The MeterADC events a meter bundle subscribes ('window' before issue 17; 'reading', 'event', 'aggregate' after). */
+export function meterEvents(bundle: string): string[] {
+  const found = new Set<string>();
+  for (const m of bundle.matchAll(/on\("(window|reading|event|aggregate)"/g)) found.add(m[1]);
+  return [...found].sort();
+}
+
+/** In place of the bundle: the prelude's MeterADC with metering set, empty listeners of `events`. */
+export function emptyListener(events: string[]): string {
+  return [
+    `var __mnA = new MeterADC();`,
+    `__mnA.setMetering({ calibration: {}, declaredV: 230, utcAtStartS: 0, readingEvery: 5 });`,
+    ...events.map((e) => `__mnA.on(${JSON.stringify(e)}, function () {});`),
+    `__mnA.start({ sampleRateHz: 12800, nominalHz: 50 });`,
+  ].join("\n");
+}
+
+/** The baseline of `bundle`: the same driver around an empty listener of the bundle's events. */
+export function meterBaselineParts(bundle: string, windows: number, canLink = true): string[] {
+  return meterDriverParts(emptyListener(meterEvents(bundle)), windows, canLink);
 }
 

@@ -1,6 +1,6 @@
 /**
  * The states whose JsVars and CPU work are measured on the real interpreter
- * (test/realInterpreter/measureJsVars.ts, callgrindCost.ts) and estimated by the host
+ * (test/realInterpreter/measureJsVars.ts, rigCost.ts) and estimated by the host
  * runtime (jsVarHarness.ts, costHarness.ts): the same Storage files, booted the same way
  * (test/realInterpreter/prelude.js as ".boot0" standing in for the native hooks, the bundle
  * as ".bootcde", then load()), the same snapshots. One table, so both sides cannot drift.
