@@ -18,15 +18,18 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-export async function callgrindRun(o: RunOptions): Promise<RunResult> {
+/**
+ * Runs `--test run.js` of the script under a counting tool (argv gets the script's path),
+ * in a temporary folder (Espruino's Linux Storage lives in a file there), and reads the
+ * count from stderr with `count` (group 1) and the harness's @@BENCH line from stdout.
+ */
+export async function countedRun(o: RunOptions, argv: (file: string, dir: string) => string[], count: RegExp, what: string): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "meternet-bench-"));
   try {
     const file = join(dir, "run.js");
     // one byte per char: bundles are ASCII (terser ascii_only), pretokenised ones 8-bit
     writeFileSync(file, Buffer.from(o.script, "latin1"));
-    const args = ["--tool=callgrind", `--callgrind-out-file=${join(dir, "callgrind.out")}`, o.interpreter, "--test", file];
-    // cwd = the temporary folder: Espruino's Linux Storage lives in a file there
-    const child = spawn("nice", ["-n", "10", "valgrind", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("nice", ["-n", "10", ...argv(file, dir)], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => { out += d; });
@@ -36,14 +39,18 @@ export async function callgrindRun(o: RunOptions): Promise<RunResult> {
     if (o.whileRunning) await o.whileRunning().catch((e) => { err += `\nclient: ${e}`; });
     const code = await exited;
     clearTimeout(timer);
-    const m = /Collected : (\d+)/.exec(err);
+    const m = count.exec(err);
     // the harness's line (not an error message quoting the harness's source)
     const bench = /@@BENCH \w+ \d+[^\n]*/.exec(out)?.[0];
     if (!m || !bench) {
-      throw new Error(`run did not finish (exit ${code}): ${bench ? "" : "no @@BENCH line; "}output:\n${out.slice(-1500)}\n${err.slice(-1500)}`);
+      throw new Error(`${what} did not finish (exit ${code}): ${bench ? "" : "no @@BENCH line; "}output:\n${out.slice(-1500)}\n${err.slice(-1500)}`);
     }
     return { instructions: Number(m[1]), output: out, benchLine: bench };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export function callgrindRun(o: RunOptions): Promise<RunResult> {
+  return countedRun(o, (file, dir) => ["valgrind", "--tool=callgrind", `--callgrind-out-file=${join(dir, "callgrind.out")}`, o.interpreter, "--test", file], /Collected : (\d+)/, "run");
 }

@@ -10,35 +10,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunOptions, RunResult } from "./callgrind.ts";
+import { countedRun, type RunOptions, type RunResult } from "./callgrind.ts";
 import type { ThumbRig } from "./thumbInterpreter.ts";
 
-export async function thumbRun(rig: ThumbRig, o: RunOptions): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), "meternet-thumb-"));
-  try {
-    const file = join(dir, "run.js");
-    writeFileSync(file, Buffer.from(o.script, "latin1"));
-    const child = spawn("nice", ["-n", "10", rig.qemu, "-plugin", rig.plugin, rig.interpreter, "--test", file],
-      { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => { out += d; });
-    child.stderr.on("data", (d) => { err += d; });
-    const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 30 * 60 * 1000);
-    const exited = new Promise<number | null>((res) => child.on("close", res));
-    if (o.whileRunning) await o.whileRunning().catch((e) => { err += `\nclient: ${e}`; });
-    const code = await exited;
-    clearTimeout(timer);
-    const m = /@@INSNS (\d+) (\d+)/.exec(err);
-    // the harness's line (not an error message quoting the harness's source)
-    const bench = /@@BENCH \w+ \d+[^\n]*/.exec(out)?.[0];
-    if (!m || !bench) {
-      throw new Error(`thumb run did not finish (exit ${code}): ${bench ? "" : "no @@BENCH line; "}output:\n${out.slice(-1500)}\n${err.slice(-1500)}`);
-    }
-    return { instructions: Number(m[1]), output: out, benchLine: bench };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function thumbRun(rig: ThumbRig, o: RunOptions): Promise<RunResult> {
+  return countedRun(o, (file) => [rig.qemu, "-plugin", rig.plugin, rig.interpreter, "--test", file], /@@INSNS (\d+) (\d+)/, "thumb run");
 }
 
 /**

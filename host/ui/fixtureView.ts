@@ -12,7 +12,7 @@ export function fixtureView(): MeterView {
   v.utcS = FIXTURE_UTC_S;
   v.reading = {
     tS: 3600, flagged: false, fHz: 49.987, vRmsV: 231.42, iRmsA: 6.184, pW: 1391.7, qVar: 287.3, sVA: 1431.1, nVA: 200.1, pf: 0.972, thdVPct: 2.31, thdIPct: 11.85,
-    importWh: 1234567.8, exportWh: 45678.9, importVarh: 0, exportVarh: 0,
+    importWh: 1234567.8, exportWh: 45678.9, importVarh: 0, exportVarh: 0, flags: 0, flagsSince: 0,
   };
   v.dayStartWh = [1224321.5, 45012.3];
   v.monthStartWh = [1180000.0, 40000.0];

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rowReadings, RowTarget } from "./rowReadings.ts";
-import { ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM } from "./aggregatorLink.ts";
+import { ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
 import { ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "./linkPort.ts";
 import type { MeterReading } from "../aggregator/readingsStore.ts";
 
@@ -29,6 +29,9 @@ test("an energy row becomes one reading with the latest power, voltage and curre
   s.feed(row(7, (1 << 9) | (1 << 10), 0, 0, 1, [[COL_P_IMPORT, 950], [COL_P_EXPORT, 0], [COL_U, 230.5], [COL_I, 4.25], [COL_E_IMPORT, 1234], [COL_E_EXPORT, 10], [COL_ALARM, 0]]), 1);
   assert.deepEqual(s.readings, [{ address: 7, timeS: 1000, powerW: 950, importmWh: 1234000, exportmWh: 10000, voltageV: 230.5, currentA: 4.25 }]);
   assert.deepEqual(s.calls, []);
+  // MEAS_QUALITY answered: the window's flags and those since the previous publish go with the reading
+  s.feed(row(7, 1 << 9, 0, 0, 1, [[COL_E_IMPORT, 1235], [COL_E_EXPORT, 10], [COL_Q_FLAGS, 0x0004], [COL_Q_SINCE, 0x2006]]), 1);
+  assert.equal((s.readings[1] as MeterReading).quality, 0x0004 | (0x2006 << 16)); // deepEqual above narrowed the type
 });
 
 test("no reading until both registers are known; power unknown counts as 0", () => {

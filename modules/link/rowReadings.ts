@@ -46,12 +46,13 @@ export function rowReadings(agg: RowTarget, nowS: () => number, log: LogLine): (
       if (!(trig & ENERGY) || isNaN(rows[b + COL_E_IMPORT]) || isNaN(rows[b + COL_E_EXPORT])) continue;
       const p = rows[b + COL_P_IMPORT] - rows[b + COL_P_EXPORT];
       const qf = rows[b + COL_Q_FLAGS], qs = rows[b + COL_Q_SINCE];
-      agg.onReading({
+      const r: MeterReading = {
         address: a, timeS: t, powerW: isNaN(p) ? 0 : p, importmWh: rows[b + COL_E_IMPORT] * 1000, exportmWh: rows[b + COL_E_EXPORT] * 1000,
         voltageV: rows[b + COL_U], currentA: rows[b + COL_I],
-        // the window's quality flags | those since the meter's previous publish << 16 (readingsStore.ts)
-        quality: isNaN(qf) ? undefined : qf | ((isNaN(qs) ? 0 : qs) & 0xffff) << 16,
-      });
+      };
+      // the window's quality flags | those since the meter's previous publish << 16 (readingsStore.ts); absent until MEAS_QUALITY answered
+      if (!isNaN(qf)) r.quality = qf | ((isNaN(qs) ? 0 : qs) & 0xffff) << 16;
+      agg.onReading(r);
     }
   };
 }

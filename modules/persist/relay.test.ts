@@ -53,9 +53,9 @@ test("a command is written before the coil is driven; a failed write is counted 
   const order: string[] = [];
   const w = fram.write.bind(fram);
   fram.write = (addr, d) => { order.push("fram"); return w(addr, d); };
-  a.g.write = ((orig) => (p: string, v: boolean) => { order.push(RELAY_COIL); orig(p, v); })(a.g.write);
+  a.g.write = ((orig) => (p: string, v: boolean) => { order.push("coil"); orig(p, v); })(a.g.write);
   r.set(true);
-  assert.deepEqual(order, ["fram", RELAY_COIL]);
+  assert.deepEqual(order, ["fram", "coil"]);
   fram.write = () => false;
   r.set(false);
   assert.equal(r.persistFails, 1);

@@ -16,7 +16,7 @@ import { gpioRelay } from "../ports/device/relay.ts";
 import { Relay, RELAY_WELDED, RELAY_COIL } from "./relay.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
-const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
+const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5, flags: 0, flagsSince: 0 };
 
 function network() {
   const bus = new VirtualCanBus({ bitrate: 125000 });
@@ -34,7 +34,7 @@ function network() {
   });
   const agg = new AggregatorLink({
     can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {},
-    onReading: () => {},
+    onRows: () => {},
   });
   const acks: number[] = [];
   const linkAck = agg.node.onAck;

@@ -120,6 +120,11 @@ export const SWITCHES: Switch[] = [
       "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"].map((name) => ({ class: "E", name })),
     rejects: [{ kind: "member", object: "E", names: ["dumpLockedVars", "dumpFreeList", "dumpFragmentation", "dumpVariables", "dumpStr",
       "HSBtoRGB", "asm", "compiledC", "nativeCall", "mapInPlace", "setUSBHID", "sendUSBHID"] }] },
+  // The aggregator has no I2C part and watches no pin (its FRAM epochs are not built: issue
+  // 12); the meter keeps both (FRAM on I2C1, touch on I2C1, the relay's feedback input).
+  { id: "blacklist:i2c-watch", removes: "the I2C class (I2C1/I2C2 and software I2C), setWatch, clearWatch",
+    blacklist: [{ class: "I2C", name: "*" }, { class: "__", name: "setWatch" }, { class: "__", name: "clearWatch" }],
+    rejects: [{ kind: "global", names: ["I2C", "I2C1", "I2C2", "setWatch", "clearWatch"] }] },
 ];
 
 export type ImageName = "METERNET_F107" | "METERNET_F107_60HZ" | "METERNET_F107_AGG";
@@ -136,7 +141,7 @@ const COMMON = ["ESPR_NO_SOFTWARE_SERIAL", "ESPR_NO_PASSWORD", "ESPR_NO_DAYLIGHT
 export const IMAGE_SWITCHES: Record<ImageName, string[]> = {
   METERNET_F107: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
   METERNET_F107_60HZ: [...COMMON, "crypto:none", "MN_NO_WINDOW_EVENT"],
-  METERNET_F107_AGG: [...COMMON, "crypto:sha256"],
+  METERNET_F107_AGG: [...COMMON, "crypto:sha256", "blacklist:i2c-watch"],
 };
 
 export function switchById(id: string): Switch {

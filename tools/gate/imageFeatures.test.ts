@@ -61,6 +61,7 @@ test("each adopted switch with rejects catches a minimal use", () => {
     "blacklist:pin-waveforms": "digitalPulse(LED1, 1, 5);",
     "MN_NO_WINDOW_EVENT": "var a = new MeterADC(); a.on('window', print);",
     "crypto:sha256": "var c = require('crypto'); c.AES.encrypt(k, d);",
+    "blacklist:i2c-watch": "I2C1.setup({ scl: B6, sda: B7 }); setWatch(print, BTN);",
   };
   for (const image of ["METERNET_F107", "METERNET_F107_AGG"] as const) {
     for (const sw of switchesOf(image)) {

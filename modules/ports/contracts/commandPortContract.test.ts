@@ -11,12 +11,13 @@ import { MemoryKvStore } from "../../../host/ports/kvStore.ts";
 import { meterKey } from "../../can/kdf.ts";
 import type { CanController } from "../../can/controller.ts";
 import type { SecuredCanController } from "../../can/secured.ts";
+import type { LinkCanController } from "../../link/linkPort.ts";
 import { MeterLink, meterSignals } from "../../link/meterLink.ts";
 import { securedController, manualTimer } from "../../../host/canbus/secocLayer.ts";
 import { AggregatorLink, TICK_MS } from "../../link/aggregatorLink.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
-const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5 };
+const READING = { vRmsV: 230.5, iRmsA: 4.25, fHz: 50.01, pW: 950, qVar: 120, sVA: 980, pf: 0.969, thdVPct: 2.1, thdIPct: 12.5, flags: 0, flagsSince: 0 };
 
 function linked(meterCan: CanController, aggCan: CanController, clock: { nowMs(): number }, pass: (ms: number) => void): CommandPortHarness {
   const delivered: { address: number; command: "connect" | "disconnect" }[] = [];
@@ -24,7 +25,7 @@ function linked(meterCan: CanController, aggCan: CanController, clock: { nowMs()
     can: meterCan as SecuredCanController, address: 5, key16: meterKey(nodeAes(), MASTER, 5), store: new MemoryKvStore(), log: () => {},
     relay: (closed) => { delivered.push({ address: 5, command: closed ? "connect" : "disconnect" }); return true; }, publishEvery: 1,
   });
-  const agg = new AggregatorLink({ can: aggCan as SecuredCanController, masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {}, onReading: () => {} });
+  const agg = new AggregatorLink({ can: aggCan as LinkCanController, masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {}, onRows: () => {} });
   return {
     port: agg, reachable: 5, unreachable: 9, delivered,
     // the meter publishes a reading every 200 ms (re-arming its answers), as app/meter does
