@@ -180,6 +180,7 @@ export const MISSING_STATICS = {
     of: "use an array literal [a, b]",
   },
   Object: { freeze: "keep the object private, or copy it; freezing is not available" },
+  Date: { UTC: "compute the milliseconds by hand (days from 1970 x 86400000 + ...); Espruino's Date has no Date.UTC" },
   Promise: {
     race: "track the first settlement with a flag in each then()",
     allSettled: "wrap each promise with .then(ok, err) into a result object, then Promise.all",
@@ -221,6 +222,13 @@ export const MISSING_METHODS = {
   trimStart: "use s.replace(/^\\s+/, '')",
   codePointAt: "use charCodeAt",
   toPrecision: "use toFixed, or format the digits by hand",
+  // 2v29's Date (src/jswrap_date.c) has no getUTC*/setUTC* methods at all (the meter's UI
+  // first met this on the real interpreter: "getUTCDate is not a function"). The device
+  // runs on UTC (no E.setTimeZone), so the local getters are UTC there, but not on Node:
+  // compute from getTime() to be right on both.
+  ...Object.fromEntries(["Date", "Day", "FullYear", "Hours", "Milliseconds", "Minutes", "Month", "Seconds"]
+    .flatMap((p) => [["getUTC" + p, "compute it from getTime() (days = Math.floor(ms / 86400000), ...): Espruino's Date has no UTC getters or setters"],
+      ["setUTC" + p, "build the time with new Date(ms) from arithmetic on getTime(): Espruino's Date has no UTC setters"]])),
 };
 
 export const HOISTING = {
