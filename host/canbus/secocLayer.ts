@@ -295,12 +295,20 @@ export function securedController(inner: CanController, timer?: LinkTimer): Link
     secocCodec: (t) => layer.codec(t),
     secocPublish: (v, l) => layer.publish(v, l),
     onSecured: (cb) => layer.onSecured(cb),
-    linkInit: (c, m, t) => layer.linkInit(c, m, t),
-    linkPlan: (a, p, d, r) => layer.linkPlan(a, p, d, r),
-    linkStart: (t) => layer.linkStart(t),
-    linkSynced: (a, s) => layer.linkSynced(a, s),
-    linkRows: (f, fr, ch, o) => layer.linkRows(f, fr, ch, o),
-    linkCounters: (o) => layer.linkCounters(o),
-    linkMeter: (a, o) => layer.linkMeter(a, o),
+    ...linkForwarders(layer),
+  };
+}
+
+/** The aggregator link's methods of a controller object, each calling the same method of `to` (a SecocLayer or a BxcanModel). */
+export type LinkMethods = Pick<LinkCanController, "linkInit" | "linkPlan" | "linkStart" | "linkSynced" | "linkRows" | "linkCounters" | "linkMeter">;
+export function linkForwarders(to: LinkMethods): LinkMethods {
+  return {
+    linkInit: (c, m, t) => to.linkInit(c, m, t),
+    linkPlan: (a, p, d, r) => to.linkPlan(a, p, d, r),
+    linkStart: (t) => to.linkStart(t),
+    linkSynced: (a, s) => to.linkSynced(a, s),
+    linkRows: (f, fr, ch, o) => to.linkRows(f, fr, ch, o),
+    linkCounters: (o) => to.linkCounters(o),
+    linkMeter: (a, o) => to.linkMeter(a, o),
   };
 }

@@ -15,6 +15,7 @@ import type { CanFrame } from "../../modules/can/frame.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { BxcanModel } from "../canbus/index.ts";
 import { toRealmData } from "../runtime/realm.ts";
+import { linkForwarders } from "../canbus/secocLayer.ts";
 
 const FILTER_BANKS = 14;
 
@@ -97,13 +98,7 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Link
       },
       onSecured: (cb) => { securedCb = cb; },
       // the aggregator link in C (modules/link/linkPort.ts): numbers and typed arrays only cross
-      linkInit: (c, m, t) => model.linkInit(c, m, t),
-      linkPlan: (a, p, d, r) => model.linkPlan(a, p, d, r),
-      linkStart: (t) => model.linkStart(t),
-      linkSynced: (a, sy) => model.linkSynced(a, sy),
-      linkRows: (f, fr, ch, o) => model.linkRows(f, fr, ch, o),
-      linkCounters: (o) => model.linkCounters(o),
-      linkMeter: (a, o) => model.linkMeter(a, o),
+      ...linkForwarders(model),
     };
     return api;
   };

@@ -11,16 +11,14 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 cd "$board"
 passed=0; failed=0
+# shellcheck source=../test/cmockaCount.sh
+source "$board/test/cmockaCount.sh"
 srcs=(display/ili9325.c display/lcdDraw.c display/stmpe811.c display/font5x7.c)
 if gcc -std=c11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined -fno-omit-frame-pointer \
      -o "$out/displayTest" display/test/displayTest.c display/test/gramModel.c "${srcs[@]}" -lcmocka 2>"$out/err"; then
   "$out/displayTest" >"$out/log" 2>&1; rc=$?
   cat "$out/log"
-  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out/log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out/log" | tail -1)
-  p=${p:-0}; f=${f:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
+  cmocka_count "$out/log" "$rc" displayTest
 else cat "$out/err"; echo "displayTest does not build"; failed=$((failed + 1)); fi
 total=0
 for f in display/*.c jswrap/jswrap_meterlcd.c; do

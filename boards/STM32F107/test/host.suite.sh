@@ -13,18 +13,15 @@ cd "$board"
 CC="${CC:-gcc}"
 CFLAGS=(-std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -DMN_FAKE_REGS -fsanitize=address,undefined -fno-omit-frame-pointer)
 passed=0; failed=0
+# shellcheck source=cmockaCount.sh
+source "$here/cmockaCount.sh"
 
 cmocka_run() { # name binary
   local log="$out/$1.log"
   "$2" >"$log" 2>&1
   local rc=$?
   cat "$log"
-  local p f
-  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
-  p=${p:-0}; f=${f:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$1: exited with status $rc"; fi
-  passed=$((passed + p)); failed=$((failed + f))
+  cmocka_count "$log" "$rc" "$1"
 }
 
 build() { # name sources...

@@ -19,6 +19,8 @@ flags=(-std=c11 -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -Os -Wall -Wextra -Werr
        -T test/qemu/lm3s6965.ld -Wl,--gc-sections)
 crt0="$(arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb --specs=rdimon.specs -print-file-name=rdimon-crt0.o)"
 passed=0; failed=0
+# shellcheck source=cmockaCount.sh
+source "$here/cmockaCount.sh"
 
 run_elf() { # name elf -> log in $out/name.log, returns qemu's status
   timeout 120 qemu-system-arm -M lm3s6965evb -nographic -monitor none -serial none \
@@ -49,11 +51,7 @@ if arm-none-eabi-gcc "${flags[@]}" -DMN_FAKE_REGS -Itest/qemu/shim -o "$out/can.
      test/qemu/shim/cmockaShim.c test/canDriverTest.c can/canDriver.c can/canBitTiming.c can/canFilter.c \
      can/canFrame.c drivers/bxcan.c test/fake/fakeBxcan.c test/fake/fakeRegs.c "$crt0" 2>"$out/err"; then
   run_elf can "$out/can.elf"; rc=$?
-  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out/can.log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out/can.log" | tail -1)
-  p=${p:-0}; f=${f:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "can: qemu status $rc"; f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
+  cmocka_count "$out/can.log" "$rc" can
 else
   cat "$out/err"; echo "can: does not build"; failed=$((failed + 1))
 fi
@@ -78,11 +76,7 @@ if [ -n "${MN_ESPRUINO_DIR:-}" ]; then
        -I"$mb/include" -o "$out/secoc.elf" test/qemu/startup.c test/qemu/shim/cmockaShim.c test/secocTest.c secoc/*.c \
        "$mb/library/aes.c" "$crt0" -lm 2>"$out/err"; then
     run_elf secoc "$out/secoc.elf"; rc=$?
-    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out/secoc.log" | tail -1)
-    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out/secoc.log" | tail -1)
-    p=${p:-0}; f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "secoc: qemu status $rc"; f=1; fi
-    passed=$((passed + p)); failed=$((failed + f))
+    cmocka_count "$out/secoc.log" "$rc" secoc
   else
     cat "$out/err"; echo "secoc: does not build"; failed=$((failed + 1))
   fi
