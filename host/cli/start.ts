@@ -6,6 +6,7 @@
  *                [--log FILE] [--status-every S] [--host H] [--password P] [--date YYYY-MM-DD]
  *                [--offline-after N] [--silence A@S] [--until S]
  *                [--faults] [--seed N] [--fault-every S] [--fault-bound S]
+ *                [--new-devices] [--max-missed-share F]
  *
  * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
  * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
@@ -33,6 +34,9 @@
  * --slcan-port P   SLCAN endpoint on the bus (default 3333; python-can "socket://127.0.0.1:P")
  * --console-port P Espruino consoles: aggregator P, meters P+1.. (default 2323)
  * --key-file F     JSON {"masterKeyHex": "..."}; default: a development key in build/dev-key.json
+ * --new-devices    start from new devices: empty the folder that keeps their flash and FRAM
+ *                  between runs (next to the key: build/dev-key.state, F.state for F.json);
+ *                  kept, freshness continues and frames of earlier runs are refused as stale
  * --start HH:MM    local time (CET/CEST) the simulation starts at (default 07:00)
  * --dips P         probability of a voltage dip per meter and 10 minutes (default 0.3)
  * --log FILE       everything the devices print (default build/sim.log)
@@ -42,7 +46,8 @@ import { readFileSync, createWriteStream, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SimNetwork } from "../sim/network.ts";
 import { masterKey } from "../sim/keyFile.ts";
-import { statusLines, summary, checkWeb } from "../sim/report.ts";
+import { statusLines, summary, checkWeb, DEFAULT_MAX_MISSED_SHARE } from "../sim/report.ts";
+import { DeviceState, stateDirFor } from "../sim/deviceState.ts";
 import { FaultCampaign } from "../sim/faults.ts";
 import { openConsoles, consoleDeviceFactory, type Consoles } from "../sim/consoles.ts";
 import { SITE_TZ } from "../sim/network.ts";
@@ -74,10 +79,13 @@ interface Args {
   seed: number;
   faultEveryS: number;
   faultBoundS: number;
+  newDevices: boolean;
+  /** A meter that missed more than this share of its polls fails the run. */
+  maxMissedShare: number;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3, faults: false, seed: 1, faultEveryS: 300, faultBoundS: 60 };
+  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3, faults: false, seed: 1, faultEveryS: 300, faultBoundS: 60, newDevices: false, maxMissedShare: DEFAULT_MAX_MISSED_SHARE };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number ${min}..${max}, got '${v ?? ""}'`);
@@ -112,6 +120,8 @@ export function parseArgs(argv: string[]): Args {
         break;
       }
       case "--faults": a.faults = true; break;
+      case "--new-devices": a.newDevices = true; break;
+      case "--max-missed-share": a.maxMissedShare = num(f, v, 0, 1); i++; break;
       case "--seed": a.seed = num(f, v, 0, 4294967295); if (!Number.isInteger(a.seed)) throw new Error("--seed needs a whole number"); i++; break;
       case "--fault-every": a.faultEveryS = num(f, v, 30, 86400); i++; break;
       case "--fault-bound": a.faultBoundS = num(f, v, 1, 3600); i++; break;
@@ -154,6 +164,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const b of bundles) if (!existsSync(b)) { console.error(`meternet start: ${b} missing: run \`npm run build\` (npm start does)`); return 2; }
   const key = masterKey(args.keyFile, root + "build/dev-key.json");
   if (!args.keyFile) console.error(`WARNING: development master key ${key.path}${key.generated ? " (generated now)" : ""}: for the simulation only; use --key-file for your own.`);
+  const devices = new DeviceState(stateDirFor(key.path), key.key, args.newDevices);
   const log = createWriteStream(args.log);
   const { epochMs, startOfDayS, day } = startEpochMs(args.startHHMM, args.date);
   const password = args.password ?? oneTimePassword();
@@ -170,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
     meters: args.meters, speed: args.speed, masterKey: key.key,
     aggregatorBundle: readFileSync(bundles[0], "utf8"), meterBundle: readFileSync(bundles[1], "utf8"),
     httpPort: args.port, slcanPort: args.slcanPort, epochMs, startOfDayS, dipsPerSlot: args.dips,
-    host: args.host, auth, offlineAfterMisses: args.offlineAfter,
+    host: args.host, auth, offlineAfterMisses: args.offlineAfter, deviceState: devices,
     output: (node, text) => log.write(text.replace(/^(?=.)/gm, `${node}: `)),
   });
   let consoles: Consoles | undefined;
@@ -198,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
   if (net.slcan) out.write(`  SLCAN         ${h}:${net.slcan.port}   (python-can: can.Bus(interface="slcan", channel="socket://${h}:${net.slcan.port}"))\n`);
   out.write(consoles ? consoles.describe() : `  consoles      not available (${withConsole.why})\n`);
   out.write(`  master key    ${key.path}\n  device output ${args.log}\n`);
+  out.write(`  device state  ${devices.dir} (${devices.found}; flash and FRAM kept between runs, --new-devices empties it)\n`);
   if (args.silence) {
     const target = net.nodes.find((n) => n.meter && n.meter.address === args.silence!.address);
     if (!target) { console.error(`meternet start: --silence: no meter ${args.silence.address}`); await net.stop(); return 2; }
@@ -233,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
   clearInterval(timer);
   draw();
   const web = await checkWeb(net.httpPort);
-  const s = summary(net, (performance.now() - t0) / 1000, web, false, faults);
+  const s = summary(net, (performance.now() - t0) / 1000, web, false, faults, args.maxMissedShare);
   await net.stop();
   await new Promise<void>((r) => log.end(r));
   out.write(JSON.stringify(s) + "\n");

@@ -20,6 +20,7 @@ import { MeterNode } from "../../modules/can/meterNode.ts";
 import { meterKey } from "../../modules/can/kdf.ts";
 import { BITRATE } from "../../modules/link/config.ts";
 import { MemoryKvStore } from "../ports/kvStore.ts";
+import type { KvStore } from "../../modules/ports/kvStore.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { hash01 } from "./appliances.ts";
 
@@ -52,12 +53,12 @@ export class SimCogenerator implements TimerSource {
    * `startOfDayS`: local second of day at clock 0 (as the meters' appliances);
    * `log` gets the node's protocol lines.
    */
-  constructor(bus: VirtualCanBus, readonly clock: VirtualClock, master: Uint8Array, readonly address: number, readonly startOfDayS: number, log: (line: string) => void) {
+  constructor(bus: VirtualCanBus, readonly clock: VirtualClock, master: Uint8Array, readonly address: number, readonly startOfDayS: number, log: (line: string) => void, store?: KvStore) {
     const aes = nodeAes();
     this.can = new BxcanModel(bus, "cogenerator");
     const refuse = () => false;
     this.node = new MeterNode({
-      address, key16: meterKey(aes, master, address), can: this.can, store: new MemoryKvStore(), log,
+      address, key16: meterKey(aes, master, address), can: this.can, store: store || new MemoryKvStore(), log,
       // a co-generator takes no relay or tariff commands from the meter protocol
       actions: { disconnectLoad: refuse, reconnectLoad: refuse, setTouStart: refuse, setTime: () => {} },
     });

@@ -24,6 +24,7 @@ import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
 import { SimMeterBoard } from "./meterBoard.ts";
+import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 
 export interface SimOptions {
@@ -56,6 +57,11 @@ export interface SimOptions {
   cogenerator?: boolean;
   /** Consecutive missed polls after which the aggregator marks a meter offline (agg.json; default 3). */
   offlineAfterMisses?: number;
+  /**
+   * The devices' flash and FRAM kept between runs (deviceState.ts, next to the key):
+   * freshness continues, so frames of an earlier run are stale. Absent: new devices.
+   */
+  deviceState?: DeviceState;
 }
 
 /** The site's time zone (CET/CEST), as agg.json says. */
@@ -108,6 +114,7 @@ export class SimNetwork {
   cogen: SimCogenerator | undefined;
   feed: SiteFeed | undefined;
   private pacing: NodeJS.Timeout | undefined;
+  private saver: NodeJS.Timeout | undefined;
   private wallStart = 0;
   private virtualStart = 0;
   private wallRun = 0;
@@ -124,6 +131,8 @@ export class SimNetwork {
     this.aggregator = this.makeNode("aggregator", undefined);
     storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters, cogenAddress ? [cogenAddress] : []));
     storageWrite(this.aggregator.rt, "agg.json", aggFile(meters, o.auth, o.offlineAfterMisses));
+    // its transmit epoch continues from the last run (its application state starts anew)
+    if (o.deviceState) o.deviceState.loadAggregator(this.aggregator.rt);
     // the browser app's files, as `npm run upload -- --role aggregator` puts them on a board
     loadAssetsIntoStorage(this.aggregator.rt);
     for (const m of meters) {
@@ -131,7 +140,20 @@ export class SimNetwork {
       storageWrite(n.rt, "meternet.json", meterConfig(aes, o.masterKey, m));
     }
     if (cogenAddress) {
-      this.cogen = new SimCogenerator(this.bus, this.clock, o.masterKey, cogenAddress, o.startOfDayS, (l) => o.output("cogenerator", l + "\n"));
+      this.cogen = new SimCogenerator(this.bus, this.clock, o.masterKey, cogenAddress, o.startOfDayS, (l) => o.output("cogenerator", l + "\n"),
+        o.deviceState ? o.deviceState.cogeneratorStore() : undefined);
+    }
+  }
+
+  /** Saves the devices' FRAM and the aggregator's freshness files that changed (deviceState). */
+  saveDevices(): void {
+    const st = this.o.deviceState;
+    if (!st) return;
+    try {
+      for (const n of this.nodes) if (n.board) st.saveFram(n.name, n.board.fram);
+      st.saveAggregator(this.aggregator.rt);
+    } catch (e) {
+      this.hostErrors.push("saving the devices' state in " + st.dir + ": " + String(e));
     }
   }
 
@@ -153,6 +175,7 @@ export class SimNetwork {
     if (meter) {
       node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
       node.board = new SimMeterBoard();
+      if (this.o.deviceState) this.o.deviceState.loadFram(name, node.board.fram);
     }
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
@@ -182,8 +205,12 @@ export class SimNetwork {
       // to the SPI NOR of the flash map ("history" slot).
       flashBytes: meter ? chipStorageBytes("meter") : Math.max(chipStorageBytes("aggregator"), this.o.meters > 8 ? 32768 + 2048 * this.o.meters : 0),
       env: { SERIAL: name },
+      // a meter's Storage (its flash) is kept between runs, as a board keeps it
+      storagePath: meter && this.o.deviceState ? this.o.deviceState.flashPath(name) : undefined,
     });
     node.rt = node.shell.runtime;
+    // a kept flash may hold an older build's bundle: powerCycle() writes the current one
+    if (meter && node.rt.flash.find(".bootcde")) node.rt.eval(`require("Storage").erase(".bootcde")`);
     this.nodes.push(node);
     return node;
   }
@@ -207,6 +234,11 @@ export class SimNetwork {
     }
     if (this.o.slcanPort >= 0) this.slcan = await startSlcanTcpServer(this.bus, this.o.slcanPort, this.o.host);
     this.httpPort = await this.aggregator.rt.http.boundPort(80);
+    if (this.o.deviceState) {
+      this.saveDevices();
+      this.saver = setInterval(() => this.saveDevices(), 1000);
+      this.saver.unref();
+    }
   }
 
   /**
@@ -317,6 +349,9 @@ export class SimNetwork {
   async stop(): Promise<void> {
     if (this.pacing) clearTimeout(this.pacing);
     this.pacing = undefined;
+    if (this.saver) clearInterval(this.saver);
+    this.saver = undefined;
+    this.saveDevices();
     if (this.feed) this.feed.stop();
     if (this.cogen) this.cogen.stop();
     if (this.slcan) await this.slcan.close();

@@ -129,9 +129,12 @@ export async function checkWeb(port: number): Promise<WebCheck> {
   }
 }
 
+/** A meter that missed more than this share of its polls (missed / (answered + missed)) fails the run. */
+export const DEFAULT_MAX_MISSED_SHARE = 0.05;
+
 /** The headless run's summary and the reasons it failed (empty: passed). */
 /** `faults`: the campaign of --faults (its table goes into the summary; attacker frames are then expected). */
-export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker: boolean, faults?: FaultCampaign): Json {
+export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker: boolean, faults?: FaultCampaign, maxMissedShare = DEFAULT_MAX_MISSED_SHARE): Json {
   const a = (net.status(net.aggregator) || {}) as Json;
   const failures: string[] = [];
   const rejected: Rejects = { badMac: 0, stale: 0, length: 0, unknownId: 0, unsynced: 0, internal: 0 };
