@@ -3,7 +3,7 @@
  * between `fromUs` and `untilUs`. With a low identifier it starves every other node,
  * which is what the poller's deadlines and stale marking must survive.
  */
-import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
+import { dataFrame, remoteFrame, type CanFrame } from "../../modules/can/frame.ts";
 import type { BusNode } from "./busNode.ts";
 import type { VirtualCanBus } from "./bus.ts";
 
@@ -12,6 +12,8 @@ export interface BabblerOptions {
   id: number;
   extended?: boolean;
   data?: Uint8Array;
+  /** A remote frame of this DLC instead of a data frame (a flood of forged polls). */
+  remoteDlc?: number;
   fromUs?: number;
   untilUs?: number;
 }
@@ -25,7 +27,8 @@ export class BabblingNode implements BusNode {
 
   constructor(private readonly bus: VirtualCanBus, opts: BabblerOptions) {
     this.name = opts.name !== undefined ? opts.name : "babbler";
-    this.frame = dataFrame(opts.id, opts.data ? opts.data : new Uint8Array(8), opts.extended === true);
+    this.frame = opts.remoteDlc !== undefined ? remoteFrame(opts.id, opts.remoteDlc, opts.extended === true)
+      : dataFrame(opts.id, opts.data ? opts.data : new Uint8Array(8), opts.extended === true);
     this.fromUs = opts.fromUs !== undefined ? opts.fromUs : bus.nowUs();
     this.untilUs = opts.untilUs !== undefined ? opts.untilUs : Infinity;
     bus.attach(this);

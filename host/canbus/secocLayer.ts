@@ -13,7 +13,7 @@ import { CAN_EINVAL, type CanController, type CanCounters, type CanFilter, type 
 import { dataFrame, remoteFrame, type CanFrame } from "../../modules/can/frame.ts";
 import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import { secocAddon, type NativeSecocNode } from "../native/secoc.ts";
-import { newAgLink, AG_ACT_PLAIN, AG_ACT_SECURED, type NativeAgLink } from "../native/aglink.ts";
+import { newAgLink, AG_ACT_PLAIN, AG_ACT_SECURED, AGC, type NativeAgLink } from "../native/aglink.ts";
 
 const FLAG_EXT = 1;
 const FLAG_RTR = 2;
@@ -151,7 +151,7 @@ export class SecocLayer {
 
   linkCounters(out: Uint32Array): number {
     if (!this.link || !out || typeof out.length !== "number") return 0;
-    const o = new Uint32Array(Math.min(out.length, 14));
+    const o = new Uint32Array(Math.min(out.length, AGC.count));
     const n = this.link.counters(o);
     for (let i = 0; i < n; i++) out[i] = o[i];
     return n;
@@ -159,9 +159,10 @@ export class SecocLayer {
 
   linkMeter(address: number, out: Uint32Array): void {
     if (!this.link || !out || out.length < 5) return;
-    const o = new Uint32Array(5);
+    // polls, answered, missed, readings, synced and (with 6) refused sends
+    const o = new Uint32Array(Math.min(out.length, 6));
     this.link.meter(address, o);
-    for (let i = 0; i < 5; i++) out[i] = o[i];
+    for (let i = 0; i < o.length; i++) out[i] = o[i];
   }
 
   init(slots: number, rxPerSlot: number, txPerSlot: number, plan: Uint8Array): number {

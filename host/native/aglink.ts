@@ -31,7 +31,7 @@ export const AG_ACT_SECURED = 2;
 /** Counter indexes (aglinkAnswers.h MN_AGC_*). */
 export const AGC = {
   sent: 0, answered: 1, retried: 2, missed: 3, syncRequests: 4, stored: 5, badMac: 6, stale: 7, unsynced: 8, internal: 9,
-  plain: 10, toJs: 11, syncEnofv: 12, inFlight: 13, count: 14,
+  plain: 10, toJs: 11, syncEnofv: 12, inFlight: 13, refused: 14, skipped: 15, extended: 16, count: 17,
 } as const;
 
 export interface NativeAgLink {
@@ -50,7 +50,7 @@ export interface NativeAgLink {
   isSynced(address: number): boolean;
   badMacs(address: number): number;
   counters(out: Uint32Array): number;
-  /** out (5) <- polls, answered, missed, readings, synced. */
+  /** out (5 or 6) <- polls, answered, missed (every retry used, or skipped), readings, synced, refused sends. */
   meter(address: number, out: Uint32Array): void;
   /** Rows of meters with news (aglinkAnswers.h mn_ag_rows): 4 + 3 * fns.length numbers each. */
   rows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;

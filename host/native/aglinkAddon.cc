@@ -251,13 +251,16 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
     }
     return Napi::Number::New(info.Env(), 0);
   }
-  // meter(address, out: Uint32Array(5) <- polls, answered, missed, readings, synced)
+  // meter(address, out: Uint32Array(5 or 6) <- polls, answered, missed, readings, synced[, refused])
   Napi::Value Meter(const Napi::CallbackInfo& info) {
-    uint32_t m[5];
+    uint32_t m[MN_AG_METER_COUNT];
     mn_ag_meter(&link_, static_cast<unsigned>(Arg(info, 0, 64)), m);
     if (info.Length() > 1 && info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array &&
-        info[1].As<Napi::Uint32Array>().ElementLength() >= 5)
-      std::memcpy(info[1].As<Napi::Uint32Array>().Data(), m, sizeof m);
+        info[1].As<Napi::Uint32Array>().ElementLength() >= 5) {
+      Napi::Uint32Array out = info[1].As<Napi::Uint32Array>();
+      size_t n = out.ElementLength() < static_cast<size_t>(MN_AG_METER_COUNT) ? out.ElementLength() : static_cast<size_t>(MN_AG_METER_COUNT);
+      std::memcpy(out.Data(), m, 4 * n);
+    }
     return info.Env().Undefined();
   }
   // rows(fns: Uint8Array, freshMask, changedMask, out: Float64Array) -> rows written (mn_ag_rows)

@@ -68,6 +68,11 @@ const REBASE_MS = 1073741824;
 const NEVER = -2147483648;
 const NONE = 65535;
 
+/** Whole periods from `from` to `now` (0 when NEVER or not later). */
+function periods(from: number, now: number, periodMs: number): number {
+  return from !== NEVER && now > from ? Math.floor((now - from) / periodMs) : 0;
+}
+
 export class Poller {
   onResult: (r: PollResult) => void = function () {};
   /** Totals: polls sent, answers, retries, misses (all retries used), sync requests sent. */
@@ -76,6 +81,16 @@ export class Poller {
   retried = 0;
   missed = 0;
   syncRequests = 0;
+  /**
+   * Polls never sent, counted when the entry's next poll leaves (skippedNow() adds what
+   * is pending): one per whole period an entry waited past its due time, while its
+   * meter waited for synchronisation (from the first poll held back for it until its
+   * next poll leaves: every entry of the meter) or, otherwise, while it sat due and unsent.
+   * Sends refused because every mailbox was busy (polls and sync requests), counted apart.
+   * As the C (aglinkSchedule.c); they change no frame.
+   */
+  skipped = 0;
+  refused = 0;
   private readonly target: PollTarget;
   private readonly clock: Clock;
   private readonly o: PollerOptions;
@@ -111,6 +126,10 @@ export class Poller {
   private syncSentMs = new Int32Array(0);
   /** Per meter: the wait before its next sync request, ms (0: none sent since it last answered). */
   private syncWaitMs = new Uint32Array(0);
+  /** Per meter: since when its polls wait for its synchronisation (NEVER: not waiting). */
+  private waitFromMs = new Int32Array(0);
+  /** The last now (relative) that now() returned: pending skipped polls count up to it. */
+  private lastNow = 0;
 
   constructor(target: PollTarget, clock: Clock, o: PollerOptions) {
     this.target = target;
@@ -141,7 +160,7 @@ export class Poller {
     let rel = this.clock.nowMs() - this.t0;
     if (rel >= REBASE_MS) {
       const d = Math.floor(rel / 2);
-      const lists = [this.dueMs, this.sentMs, this.lastGoodMs, this.syncSentMs];
+      const lists = [this.dueMs, this.sentMs, this.lastGoodMs, this.syncSentMs, this.waitFromMs];
       for (let k = 0; k < lists.length; k++) {
         const l = lists[k];
         // NEVER (and anything older than the new base) stays the oldest time there is
@@ -150,6 +169,7 @@ export class Poller {
       this.t0 += d;
       rel -= d;
     }
+    this.lastNow = rel;
     return rel;
   }
 
@@ -163,13 +183,17 @@ export class Poller {
       const misses = new Uint8Array(k + 1);
       const syncSentMs = new Int32Array(k + 1);
       const syncWaitMs = new Uint32Array(k + 1);
+      const waitFromMs = new Int32Array(k + 1);
       misses.set(this.misses);
       syncSentMs.set(this.syncSentMs);
       syncWaitMs.set(this.syncWaitMs);
+      waitFromMs.set(this.waitFromMs);
       syncSentMs[k] = NEVER;
+      waitFromMs[k] = NEVER;
       this.misses = misses;
       this.syncSentMs = syncSentMs;
       this.syncWaitMs = syncWaitMs;
+      this.waitFromMs = waitFromMs;
       this.meterOf[address] = k + 1;
     }
     const i = this.n++;
@@ -286,7 +310,9 @@ export class Poller {
       const a = this.addr[best];
       if (this.needsSync(a)) {
         const m = this.meterOf[a] - 1;
-        if (now - this.syncSentMs[m] >= this.syncWaitMs[m] && this.target.requestSync(a) === CAN_OK) {
+        const rs = now - this.syncSentMs[m] >= this.syncWaitMs[m] ? this.target.requestSync(a) : 1;
+        if (rs === CAN_EBUSY) this.refused++;
+        if (rs === CAN_OK) {
           const maxMs = this.o.syncRetryMaxMs !== undefined ? this.o.syncRetryMaxMs : 60000;
           const w = this.syncWaitMs[m];
           this.syncWaitMs[m] = w === 0 ? this.o.syncRetryMs : Math.min(2 * w, maxMs);
@@ -298,9 +324,13 @@ export class Poller {
         const later = now + Math.max(1, this.o.syncRetryMs / 4);
         const keep = this.ready;
         let kept = 0;
+        // its wait starts now: what its due polls waited before it is counted as they leave the ready heap
+        const starts = this.waitFromMs[m] === NEVER;
+        if (starts) this.waitFromMs[m] = now;
         for (let k = 0; k < this.readyN; k++) {
           const i = keep[k];
           if (this.addr[i] !== a) { keep[kept++] = i; continue; }
+          if (starts) this.skipped += periods(this.dueMs[i], now, this.periodMs[i]);
           this.flags[i] &= ~F_READY;
           this.dueMs[i] = later;
           this.push(i);
@@ -310,11 +340,17 @@ export class Poller {
         continue;
       }
       const r = this.target.poll(a, this.fn[best]);
-      if (r === CAN_EBUSY) return;
+      if (r === CAN_EBUSY) { this.refused++; return; }
       this.take(this.ready, this.readyN--, true);
       this.flags[best] &= ~F_READY;
       if (r !== CAN_OK) { this.dueMs[best] = now + this.periodMs[best]; this.push(best); continue; }
       const prevDue = this.dueMs[best];
+      const wm = this.meterOf[a] - 1;
+      if (this.waitFromMs[wm] !== NEVER) {
+        // its meter's wait ends with this poll: every entry's whole periods of it were missed
+        this.skipped += this.waitPeriods(a, this.waitFromMs[wm], now);
+        this.waitFromMs[wm] = NEVER;
+      } else this.skipped += periods(prevDue, now, this.periodMs[best]);
       this.flags[best] |= F_IN_FLIGHT;
       this.flying[this.inFlight++] = best;
       this.sent++;
@@ -324,6 +360,25 @@ export class Poller {
       const next = prevDue + this.periodMs[best];
       this.dueMs[best] = next > now ? next : now + this.periodMs[best];
     }
+  }
+
+  /** Polls a meter's wait for synchronisation skipped up to now (its chain, 8 entries at most). */
+  private waitPeriods(address: number, from: number, now: number): number {
+    let n = 0;
+    for (let i = this.first[address]; i !== NONE; i = this.next[i]) n += periods(from, now, this.periodMs[i]);
+    return n;
+  }
+
+  /** `skipped` plus the polls skipped up to the last now and not counted yet (a read: walks each meter's chain). */
+  skippedNow(): number {
+    let n = this.skipped;
+    for (let a = 0; a < 64; a++) {
+      const m = this.meterOf[a] - 1;
+      if (m < 0) continue;
+      if (this.waitFromMs[m] !== NEVER) { n += this.waitPeriods(a, this.waitFromMs[m], this.lastNow); continue; }
+      for (let i = this.first[a]; i !== NONE; i = this.next[i]) if ((this.flags[i] & F_READY) !== 0) n += periods(this.dueMs[i], this.lastNow, this.periodMs[i]);
+    }
+    return n;
   }
 
   /** Takes entry i out of the in-flight list. */

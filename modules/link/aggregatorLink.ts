@@ -24,7 +24,7 @@ import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
 import {
   LinkCanController, ROW_HEAD, AGC_COUNT, AGC_SENT, AGC_ANSWERED, AGC_RETRIED, AGC_MISSED, AGC_SYNC_REQUESTS, AGC_STORED,
-  AGC_BAD_MAC, AGC_STALE, AGC_UNSYNCED, AGC_INTERNAL, AGC_SYNC_ENOFV,
+  AGC_BAD_MAC, AGC_STALE, AGC_UNSYNCED, AGC_INTERNAL, AGC_SYNC_ENOFV, AGC_REFUSED, AGC_SKIPPED, AGC_EXTENDED, METER_COUNT,
 } from "./linkPort";
 
 export interface AggregatorLinkOptions {
@@ -95,7 +95,7 @@ export class AggregatorLink {
   private readonly fns = new Uint8Array(ROW_FNS);
   private readonly rows = new Float64Array(ROWS * ROW_LEN);
   private readonly counts = new Uint32Array(AGC_COUNT);
-  private readonly meter = new Uint32Array(5);
+  private readonly meter = new Uint32Array(METER_COUNT);
   private enofvSeen = 0;
 
   constructor(o: AggregatorLinkOptions) {
@@ -124,6 +124,10 @@ export class AggregatorLink {
     if (r === 0 && cogens.length > 0 && can.linkPlan(new Uint8Array(cogens), new Uint16Array(COGEN_PLAN), DEADLINE_MS, RETRIES) < 0) r = -22;
     if (r === 0) r = can.start(BITRATE);
     if (r === 0) r = node.start();
+    // Extended identifiers are none of ours: let them in only for the C to count and drop
+    // (the filters would drop them uncounted); FIFO 1, so a flood of them never fills
+    // FIFO 0 with the answers. No bank left: they stay uncounted, the link runs on.
+    if (r === 0) can.addFilter({ mode: "mask", extended: true, id: 0, mask: 0, fifo: 1 });
     if (r === 0) r = can.linkStart(SCHEDULE_MS);
     this.started = r;
     if (r !== 0) o.log("aggregator: CAN start failed (" + r + ")");
@@ -171,16 +175,19 @@ export class AggregatorLink {
   status(): object {
     const c = new Uint32Array(AGC_COUNT);
     this.can.linkCounters(c);
-    const m = new Uint32Array(5);
+    const m = new Uint32Array(METER_COUNT);
     const meters = [];
     for (let i = 0; i < this.addresses.length; i++) {
       const a = this.addresses[i];
       this.can.linkMeter(a, m);
-      meters.push({ address: a, synced: m[4] === 1 && this.node.isSynced(a), polls: m[0], answered: m[1], missed: m[2], readings: m[3] });
+      // missed: every poll it missed (used every retry, or never sent); refused: sends the full mailboxes refused
+      meters.push({ address: a, synced: m[4] === 1 && this.node.isSynced(a), polls: m[0], answered: m[1], missed: m[2], readings: m[3], refused: m[5] });
     }
     const j = this.node.rejects;
     return {
-      role: "aggregator", state: this.can.state(), sent: c[AGC_SENT], answered: c[AGC_ANSWERED], late: c[AGC_RETRIED], missed: c[AGC_MISSED],
+      role: "aggregator", state: this.can.state(), sent: c[AGC_SENT], answered: c[AGC_ANSWERED], late: c[AGC_RETRIED],
+      // every missed poll: those that used every retry and those never sent (skipped)
+      missed: c[AGC_MISSED] + c[AGC_SKIPPED], timedOut: c[AGC_MISSED], skipped: c[AGC_SKIPPED], refused: c[AGC_REFUSED], extended: c[AGC_EXTENDED],
       syncs: c[AGC_SYNC_REQUESTS], readings: c[AGC_STORED], rows: this.rowsRead, can: this.can.counters(),
       rejects: { badMac: j.badMac + c[AGC_BAD_MAC], stale: j.stale + c[AGC_STALE], length: j.length, unknownId: j.unknownId, unsynced: j.unsynced + c[AGC_UNSYNCED], internal: j.internal + c[AGC_INTERNAL], who: "aggregator" },
       foreignRemote: this.node.foreignRemoteFrames, commands: { sent: this.cmdSent, done: this.cmdDone, failed: this.cmdFailed },

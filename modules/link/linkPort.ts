@@ -37,7 +37,11 @@ export interface LinkCanController extends SecuredCanController {
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;
   /** Totals (AGC_* indexes) into `out`; returns how many were written. */
   linkCounters(out: Uint32Array): number;
-  /** Per meter into out[0..4]: polls, answered, missed, readings, synced (0/1). */
+  /**
+   * Per meter into out[0..4] (and out[5] when out has 6): polls sent, answered, missed
+   * (every retry used, or never sent: AGC_SKIPPED), readings, synced (0/1), sends
+   * refused because every mailbox was busy.
+   */
   linkMeter(address: number, out: Uint32Array): void;
 }
 
@@ -64,4 +68,12 @@ export const AGC_PLAIN = 10;
 export const AGC_TO_JS = 11;
 export const AGC_SYNC_ENOFV = 12;
 export const AGC_IN_FLIGHT = 13;
-export const AGC_COUNT = 14;
+/** Sends (polls, sync requests) refused because every mailbox was busy: tried again, never counted as sent. */
+export const AGC_REFUSED = 14;
+/** Polls never sent: one per whole period an entry waited past its due time (its meter waiting for its sync, or full mailboxes); AGC_MISSED counts those that used every retry. */
+export const AGC_SKIPPED = 15;
+/** Extended-identifier frames received (none is ours): counted and dropped in C. */
+export const AGC_EXTENDED = 16;
+export const AGC_COUNT = 17;
+/** linkMeter's numbers: polls, answered, missed, readings, synced, refused. */
+export const METER_COUNT = 6;

@@ -30,11 +30,6 @@ static int target_request_sync(void *ctx, unsigned address) {
   mn_ag_link_t *l = (mn_ag_link_t *)ctx;
   uint8_t *ag = l->ag;
   if (address >= MN_AG_MAX_ADDRESS) return -1;
-  if (ag[A_REACH + address] & AG_R_SYNC_PENDING) {
-    ag_sat(ag + A_NEW_MISS + address);
-    ag[A_REACH + address] &= (uint8_t)~AG_R_LAST_OK;
-  }
-  ag[A_REACH + address] |= AG_R_SYNC_PENDING;
   ag[A_SYNCED + address] = 0; /* until the answer */
   static const uint8_t zero4[4] = {0};
   uint8_t p[8];
@@ -42,16 +37,37 @@ static int target_request_sync(void *ctx, unsigned address) {
   int64_t fv = mn_secoc_node_sign(l->secoc, id, zero4, -1, p);
   if (fv == MN_SECOC_ENOFV) { ag_inc(ag + H_COUNTERS + 4 * (MN_AGC_SYNC_ENOFV - MN_AGC_STORED)); return -1; }
   if (fv < 0) return -1;
-  return l->send(l->sendCtx, id, 0, 8, p);
+  int r = l->send(l->sendCtx, id, 0, 8, p);
+  /* the previous request went unanswered: one miss per request that left (a refused send
+   * is tried again at the next pump and must not count again) */
+  if (r == 0) {
+    if (ag[A_REACH + address] & AG_R_SYNC_PENDING) {
+      ag_sat(ag + A_NEW_MISS + address);
+      ag[A_REACH + address] &= (uint8_t)~AG_R_LAST_OK;
+    }
+    ag[A_REACH + address] |= AG_R_SYNC_PENDING;
+  }
+  return r;
 }
 
 const mn_ag_target_t mn_ag_link_target = {target_poll, target_is_synced, target_request_sync, 0};
 
 static uint8_t *counter(uint8_t *ag, unsigned c) { return ag + H_COUNTERS + 4 * (c - MN_AGC_STORED); }
 
+/* The schedule counts into the same slots (aglinkState.h H_REFUSED ..). */
+_Static_assert(H_COUNTERS + 4 * (MN_AGC_REFUSED - MN_AGC_STORED) == H_REFUSED, "H_REFUSED");
+_Static_assert(H_COUNTERS + 4 * (MN_AGC_SKIPPED - MN_AGC_STORED) == H_SKIPPED, "H_SKIPPED");
+_Static_assert(H_COUNTERS + 4 * (MN_AGC_EXTENDED - MN_AGC_STORED) == H_EXTENDED, "H_EXTENDED");
+_Static_assert(H_EXTENDED + 4 <= H_LAST_NOW, "counters before H_LAST_NOW");
+
+#define FLAG_EXTENDED 1u /* mn_can_frame_t flags bit 0 */
+
 int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, const uint8_t payload[8], int64_t nowMs, mn_ag_frame_t *out) {
   if (!link_ok(l)) return MN_AG_ACT_PLAIN;
   uint8_t *ag = l->ag;
+  /* No identifier of ours is extended: the aggregator's filters let them in only to be
+   * counted here (a flood of them used to pass uncounted), and nobody else sees them. */
+  if (flags & FLAG_EXTENDED) { ag_inc(counter(ag, MN_AGC_EXTENDED)); return MN_AG_ACT_DONE; }
   int64_t fv = -1;
   uint32_t data32 = 0;
   int v = mn_secoc_node_verify(l->secoc, id, flags, dlc, payload, &fv, &data32);
@@ -124,13 +140,22 @@ void mn_ag_counters(const mn_ag_link_t *l, uint32_t out[MN_AGC_COUNT]) {
   out[MN_AGC_SYNC_REQUESTS] = t.syncRequests;
   for (unsigned c = MN_AGC_STORED; c <= MN_AGC_SYNC_ENOFV; c++) out[c] = ag_gu32(counter(l->ag, c));
   out[MN_AGC_IN_FLIGHT] = mn_ag_in_flight(l->ag);
+  out[MN_AGC_REFUSED] = t.refused;
+  out[MN_AGC_SKIPPED] = t.skipped;
+  out[MN_AGC_EXTENDED] = ag_gu32(counter(l->ag, MN_AGC_EXTENDED));
 }
 
-void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[5]) {
-  memset(out, 0, 20);
+void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[MN_AG_METER_COUNT]) {
+  memset(out, 0, 4 * MN_AG_METER_COUNT);
   if (!link_ok(l) || address >= MN_AG_MAX_ADDRESS) return;
-  for (unsigned k = 0; k < 4; k++) out[k] = ag_gu32(l->ag + A_METER_COUNTS + 16 * address + 4 * k);
+  mn_ag_meter_polls_t p;
+  mn_ag_meter_polls(l->ag, address, &p);
+  out[0] = p.polls;
+  out[1] = p.answered;
+  out[2] = p.missed;
+  out[3] = ag_gu32(l->ag + A_METER_COUNTS + 16 * address + 12);
   out[4] = (uint32_t)mn_ag_is_synced(l, address);
+  out[5] = p.refused;
 }
 
 unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t freshMask, uint32_t changedMask, double *out, unsigned outLen) {

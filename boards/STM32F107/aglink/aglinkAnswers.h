@@ -71,11 +71,16 @@ enum {
   MN_AGC_TO_JS,        /* verified frames handed on (not polled answers) */
   MN_AGC_SYNC_ENOFV,   /* sync requests not signed: the transmit epoch needs renewing (JavaScript persists it) */
   MN_AGC_IN_FLIGHT,
+  MN_AGC_REFUSED,      /* sends refused, every mailbox busy (polls and sync requests: tried again, not counted as sent) */
+  MN_AGC_SKIPPED,      /* polls never sent, one per period an entry waited past due (mn_ag_totals_t); not in MN_AGC_MISSED */
+  MN_AGC_EXTENDED,     /* extended-identifier frames received (none is ours: counted and dropped, never handed on) */
   MN_AGC_COUNT
 };
 void mn_ag_counters(const mn_ag_link_t *l, uint32_t out[MN_AGC_COUNT]);
-/* Per meter: polls sent, answered in time, missed, answers stored, synced (0/1). */
-void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[5]);
+/* Per meter: polls sent, answered in time, missed (every retry used, or skipped), answers
+ * stored, synced (0/1), sends refused (every mailbox busy). */
+#define MN_AG_METER_COUNT 6
+void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[MN_AG_METER_COUNT]);
 
 /*
  * Rows of meters with news, for JavaScript: a meter gets a row when one of its

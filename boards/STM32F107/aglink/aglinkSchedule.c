@@ -30,6 +30,7 @@ int mn_ag_init(uint8_t *st, size_t bytes, const mn_ag_options_t *o, int64_t nowM
   for (unsigned a = 0; a < MN_AG_MAX_ADDRESS; a++) {
     ag_s16(st + A_FIRST + 2 * a, AG_NONE);
     ag_s32(st + A_SYNC_SENT + 4 * a, NEVER);
+    ag_s32(st + A_WAIT_FROM + 4 * a, NEVER);
   }
   st[H_MAGIC] = AG_MAGIC;
   return 0;
@@ -58,10 +59,12 @@ static int32_t rel_now(const ag_view_t *v, int64_t nowMs) {
     rebase_list(v->flySent, v->st[H_MAX_IN_FLIGHT], (int32_t)d);
     rebase_list(v->good, v->c, (int32_t)d);
     rebase_list(v->st + A_SYNC_SENT, MN_AG_MAX_ADDRESS, (int32_t)d);
+    rebase_list(v->st + A_WAIT_FROM, MN_AG_MAX_ADDRESS, (int32_t)d);
     t0 += d;
     memcpy(v->st + H_T0, &t0, 8);
     rel -= d;
   }
+  ag_s32(v->st + H_LAST_NOW, (int32_t)rel);
   return (int32_t)rel;
 }
 
@@ -131,6 +134,36 @@ static int32_t land(const ag_view_t *v, unsigned i) {
     return sent;
   }
   return 0;
+}
+
+/*
+ * Missed polls that were never sent (issue 12, 3.5: "missed" stopped at the two misses
+ * that switch a meter to sync requests). An entry owes one poll per period; each whole
+ * period it waits past its due time is a missed poll:
+ * - while its meter waits for synchronisation (from the first poll held back for it
+ *   until its next poll leaves): per entry of the meter, whole periods of the wait;
+ * - otherwise while it sits due and unsent (every mailbox busy, a flood of higher
+ *   priority frames): whole periods between its due time and its send.
+ * Counted when the poll finally leaves; reads add what is pending up to the last now.
+ * The frames sent do not change: this only counts.
+ */
+static uint32_t periods(int32_t from, int32_t now, unsigned periodMs) {
+  return from != NEVER && now > from ? ((uint32_t)now - (uint32_t)from) / periodMs : 0u;
+}
+
+static void skipped(uint8_t *st, unsigned a, uint32_t n) {
+  if (!n) return;
+  ag_su32(st + H_SKIPPED, ag_gu32(st + H_SKIPPED) + n);
+  ag_su32(st + A_METER_COUNTS + 16 * a + 8, ag_gu32(st + A_METER_COUNTS + 16 * a + 8) + n);
+}
+
+/* Polls a meter's wait for synchronisation skipped up to now (no walk: its chain, 8 at most). */
+static uint32_t wait_periods(const ag_view_t *v, unsigned a, int32_t now) {
+  int32_t from = ag_g32(v->st + A_WAIT_FROM + 4 * a);
+  uint32_t n = 0;
+  if (from == NEVER) return 0;
+  for (unsigned i = ag_g16(v->st + A_FIRST + 2 * a); i != AG_NONE; i = U16(v->next, i)) n += periods(from, now, U16(v->period, i));
+  return n;
 }
 
 int mn_ag_add(uint8_t *st, unsigned address, unsigned fn, unsigned periodMs, unsigned priority, unsigned deadlineMs, unsigned retries, int64_t nowMs) {
@@ -278,6 +311,11 @@ void mn_ag_pump(uint8_t *st, const mn_ag_target_t *t, void *ctx, int64_t nowMs) 
   pump(&v, t, ctx, rel_now(&v, nowMs));
 }
 
+static void refused(uint8_t *st, unsigned a) {
+  ag_inc(st + H_REFUSED);
+  ag_inc(st + A_REFUSED + 4 * a);
+}
+
 static int needs_sync(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, unsigned a) {
   return !t->isSynced(ctx, a) || v->st[A_MISSES + a] >= v->st[H_SYNC_AFTER_MISSES];
 }
@@ -300,7 +338,9 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
     if (needs_sync(v, t, ctx, a)) {
       uint32_t wait = ag_gu32(st + A_SYNC_WAIT + 4 * a);
       int64_t since = (int64_t)now - ag_g32(st + A_SYNC_SENT + 4 * a);
-      if (since >= (int64_t)wait && t->requestSync(ctx, a) == 0) {
+      int rs = since >= (int64_t)wait ? t->requestSync(ctx, a) : 1;
+      if (rs == MN_AG_EBUSY) refused(st, a);
+      if (rs == 0) {
         uint32_t retry = ag_gu32(st + H_SYNC_RETRY), maxMs = ag_gu32(st + H_SYNC_RETRY_MAX);
         ag_su32(st + A_SYNC_WAIT + 4 * a, wait == 0 ? retry : (2u * wait < maxMs ? 2u * wait : maxMs));
         ag_s32(st + A_SYNC_SENT + 4 * a, now);
@@ -311,10 +351,14 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
       uint32_t q = ag_gu32(st + H_SYNC_RETRY) / 4u;
       int32_t later = now + (int32_t)(q > 1 ? q : 1);
       unsigned kept = 0;
+      /* its wait starts now: what its due polls waited before it is counted as they leave the ready heap */
+      int starts = ag_g32(st + A_WAIT_FROM + 4 * a) == NEVER;
+      if (starts) ag_s32(st + A_WAIT_FROM + 4 * a, now);
       heapN = ag_g16(st + H_HEAP_N);
       for (unsigned k = 0; k < readyN; k++) {
         unsigned i = U16(v->ready, k);
         if (v->addr[i] != a) { SET16(v->ready, kept, i); kept++; continue; }
+        if (starts) skipped(st, a, periods(I32(v->due, i), now, U16(v->period, i)));
         v->flags[i] &= (uint8_t)~AG_F_READY;
         SET32(v->due, i, later);
         put(v, v->heap, heapN++, i, 0);
@@ -326,7 +370,7 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
       continue;
     }
     int r = t->poll(ctx, a, v->fn[best]);
-    if (r == MN_AG_EBUSY) return;
+    if (r == MN_AG_EBUSY) { refused(st, a); return; }
     take(v, v->ready, readyN--, 1);
     ag_s16(st + H_READY_N, (uint16_t)readyN);
     v->flags[best] &= (uint8_t)~AG_F_READY;
@@ -336,6 +380,13 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
       continue;
     }
     int32_t prevDue = I32(v->due, best);
+    if (ag_g32(st + A_WAIT_FROM + 4 * a) != NEVER) {
+      /* its meter's wait ends with this poll: every entry's whole periods of it were missed */
+      skipped(st, a, wait_periods(v, a, now));
+      ag_s32(st + A_WAIT_FROM + 4 * a, NEVER);
+    } else {
+      skipped(st, a, periods(prevDue, now, U16(v->period, best)));
+    }
     unsigned nf = st[H_IN_FLIGHT];
     v->flags[best] |= AG_F_IN_FLIGHT;
     SET16(v->flying, nf, best);
@@ -350,6 +401,19 @@ static void pump(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, int32_t
   }
 }
 
+/* Polls of a meter skipped up to the last now and not counted yet: its wait, or (not
+ * waiting) its entries due and unsent. A read: walks the meter's chain only. */
+static uint32_t pending(const uint8_t *st, unsigned a) {
+  ag_view_t v;
+  ag_view(&v, st);
+  int32_t now = ag_g32(st + H_LAST_NOW);
+  if (ag_g32(st + A_WAIT_FROM + 4 * a) != NEVER) return wait_periods(&v, a, now);
+  uint32_t n = 0;
+  for (unsigned i = ag_g16(st + A_FIRST + 2 * a); i != AG_NONE; i = U16(v.next, i))
+    if (v.flags[i] & AG_F_READY) n += periods(I32(v.due, i), now, U16(v.period, i));
+  return n;
+}
+
 void mn_ag_totals(const uint8_t *st, mn_ag_totals_t *out) {
   memset(out, 0, sizeof *out);
   if (!st || st[H_MAGIC] != AG_MAGIC) return;
@@ -358,6 +422,19 @@ void mn_ag_totals(const uint8_t *st, mn_ag_totals_t *out) {
   out->retried = ag_gu32(st + H_TOTALS + 8);
   out->missed = ag_gu32(st + H_TOTALS + 12);
   out->syncRequests = ag_gu32(st + H_TOTALS + 16);
+  out->refused = ag_gu32(st + H_REFUSED);
+  out->skipped = ag_gu32(st + H_SKIPPED);
+  for (unsigned a = 0; a < MN_AG_MAX_ADDRESS; a++) out->skipped += pending(st, a);
+}
+
+void mn_ag_meter_polls(const uint8_t *st, unsigned address, mn_ag_meter_polls_t *out) {
+  memset(out, 0, sizeof *out);
+  if (!st || st[H_MAGIC] != AG_MAGIC || address >= MN_AG_MAX_ADDRESS) return;
+  const uint8_t *c = st + A_METER_COUNTS + 16 * address;
+  out->polls = ag_gu32(c);
+  out->answered = ag_gu32(c + 4);
+  out->missed = ag_gu32(c + 8) + pending(st, address);
+  out->refused = ag_gu32(st + A_REFUSED + 4 * address);
 }
 
 unsigned mn_ag_count(const uint8_t *st) { return st && st[H_MAGIC] == AG_MAGIC ? ag_g16(st + H_N) : 0; }

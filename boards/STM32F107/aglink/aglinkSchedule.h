@@ -60,9 +60,12 @@ typedef struct {
   uint32_t syncRetryMaxMs; /* 0: 60000 */
 } mn_ag_options_t;
 
-/* Totals, the poller's counters. */
+/* Totals, the poller's counters. missed: polls that used every retry. skipped: polls
+ * never sent, one per whole period an entry waited past its due time (its meter waiting
+ * for synchronisation, or every mailbox busy), counted up to the last call that passed
+ * a time. refused: sends (polls, sync requests) refused because every mailbox was busy. */
 typedef struct {
-  uint32_t sent, answered, retried, missed, syncRequests;
+  uint32_t sent, answered, retried, missed, syncRequests, skipped, refused;
 } mn_ag_totals_t;
 
 /* Bytes of state for capacity entries and maxInFlight outstanding polls; 0 when out of range. */
@@ -98,5 +101,12 @@ unsigned mn_ag_entry_fn(const uint8_t *st, unsigned i);
 
 /* Consecutive missed answers of a meter (what triggers a resync). */
 unsigned mn_ag_misses(const uint8_t *st, unsigned address);
+
+/* A meter's polls: sent, answered in time, missed (every retry used, or skipped: see
+ * mn_ag_totals_t), sends refused (every mailbox busy). */
+typedef struct {
+  uint32_t polls, answered, missed, refused;
+} mn_ag_meter_polls_t;
+void mn_ag_meter_polls(const uint8_t *st, unsigned address, mn_ag_meter_polls_t *out);
 
 #endif

@@ -22,8 +22,12 @@ enum {
   H_IN_FLIGHT = 8, H_HEAP_N = 10, H_READY_N = 12, H_SYNC_RETRY = 16, H_SYNC_RETRY_MAX = 20, H_T0 = 24,
   /* schedule totals: sent, answered, retried, missed, syncRequests */
   H_TOTALS = 32,
-  /* answer path: see aglinkAnswers.h MN_AGC_* (u32 each) */
+  /* answer path: see aglinkAnswers.h MN_AGC_* (u32 each, MN_AGC_STORED .. MN_AGC_EXTENDED) */
   H_COUNTERS = 52,
+  /* the schedule's own counters among them (u32): the MN_AGC_REFUSED, _SKIPPED and _EXTENDED slots */
+  H_REFUSED = 88, H_SKIPPED = 92, H_EXTENDED = 96,
+  /* i32: the last now the schedule saw (the counters' reads count pending misses up to it) */
+  H_LAST_NOW = 100,
   H_BYTES = 128
 };
 
@@ -39,7 +43,9 @@ enum {
   A_NEW_OK = A_METER_COUNTS + 4 * 4 * 64,           /* u8: answers in time since the last snapshot row (saturating) */
   A_NEW_MISS = A_NEW_OK + 64,                       /* u8: misses since the last snapshot row (saturating) */
   A_REACH = A_NEW_MISS + 64,                        /* u8: AG_R_* */
-  A_END = A_REACH + 64
+  A_WAIT_FROM = A_REACH + 64,                       /* i32: since when its polls wait for its synchronisation (NEVER: not waiting) */
+  A_REFUSED = A_WAIT_FROM + 4 * 64,                 /* u32: its poll or sync sends refused (every mailbox busy) */
+  A_END = A_REFUSED + 4 * 64
 };
 
 /* Per entry: byte arrays, then u16, then u32 (all through memcpy). */

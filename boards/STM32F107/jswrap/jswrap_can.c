@@ -759,7 +759,7 @@ int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt 
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "linkCounters", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkCounters",
-  "params" : [["out","JsVar","Uint32Array (14): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight"]],
+  "params" : [["out","JsVar","Uint32Array (17): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight, refused, skipped, extended"]],
   "return" : ["int","numbers written"]
 }
 The link's totals.
@@ -780,17 +780,19 @@ int jswrap_can_linkCounters(JsVar *parent, JsVar *out) {
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "linkMeter", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkMeter",
-  "params" : [["address","int","meter 0..63"],["out","JsVar","Uint32Array (5): polls, answered, missed, readings, synced"]]
+  "params" : [["address","int","meter 0..63"],["out","JsVar","Uint32Array (5 or 6): polls, answered, missed, readings, synced, refused sends"]]
 }
 One meter's counts.
 */
 void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out) {
-  uint32_t m[5] = {0, 0, 0, 0, 0};
+  uint32_t m[MN_AG_METER_COUNT] = {0};
   JsVar *h1 = 0, *h2 = 0;
   mn_ag_link_t l;
   if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) mn_ag_meter(&l, (unsigned)address, m);
   jsvUnLock2(h1, h2);
-  if (!out || !jsvIsArrayBuffer(out) || jsvGetArrayBufferLength(out) < 5) return;
-  for (size_t i = 0; i < 5; i++) aglink_put(out, i, (JsVarFloat)m[i]);
+  size_t n = out && jsvIsArrayBuffer(out) ? jsvGetArrayBufferLength(out) : 0;
+  if (n < 5) return;
+  if (n > MN_AG_METER_COUNT) n = MN_AG_METER_COUNT;
+  for (size_t i = 0; i < n; i++) aglink_put(out, i, (JsVarFloat)m[i]);
 }
 #endif /* MN_AGLINK */

@@ -26,6 +26,7 @@ typedef struct {
   uint64_t synced; /* bit per address */
   unsigned results, resultsOk;
   unsigned lastAttempts;
+  int unsyncOnRequest; /* a sync request unsynchronises the meter until the test says (as the link does) */
 } fake_t;
 
 static int f_poll(void *ctx, unsigned a, unsigned fn) {
@@ -40,8 +41,10 @@ static int f_synced(void *ctx, unsigned a) { return (int)((((fake_t *)ctx)->sync
 static int f_sync(void *ctx, unsigned a) {
   fake_t *f = ctx;
   size_t n = strlen(f->log);
+  if (f->busy) return MN_AG_EBUSY;
   if (n < sizeof f->log - 16) snprintf(f->log + n, sizeof f->log - n, "sync%u ", a);
   f->syncs++;
+  if (f->unsyncOnRequest) f->synced &= ~(1ull << a);
   return 0;
 }
 static void f_result(void *ctx, unsigned a, unsigned fn, int ok, int32_t latency, unsigned attempts) {
@@ -153,6 +156,87 @@ static void busy(void) {
   report("a busy controller defers the poll without losing it", ok);
 }
 
+/* Answers the polls logged since *seen except those of meter `silent`. */
+static void answer_but(fake_t *f, size_t *seen, int64_t now, unsigned silent) {
+  char *p = f->log + *seen;
+  unsigned a, fn;
+  int used;
+  for (;;) {
+    if (sscanf(p, "sync%u %n", &a, &used) == 1) { p += used; continue; }
+    if (sscanf(p, "%u:%u %n", &a, &fn, &used) != 2) break;
+    if (a != silent) mn_ag_answer(S, &FAKE, f, a, fn, now);
+    p += used;
+  }
+  *seen = strlen(f->log);
+}
+
+static uint32_t meter_missed(unsigned a) {
+  mn_ag_meter_polls_t m;
+  mn_ag_meter_polls(S, a, &m);
+  return m.missed;
+}
+
+/* Issue 12, 3.5: "missed" stopped after the two misses that switch a meter to sync
+ * requests. Every poll a silent meter owes is missed: 60 s silent with a 1 s and a
+ * 2 s entry is 90 polls, counted while it lasts and when it ends. */
+static void missed_while_silent(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 3, 0);
+  f.unsyncOnRequest = 1;
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 2, 0);
+  mn_ag_add(S, 1, 7, 2000, 20, 50, 2, 0);
+  mn_ag_add(S, 2, 6, 1000, 10, 50, 2, 0);
+  size_t seen = 0;
+  uint32_t at40 = 0, at70 = 0;
+  for (int64_t ms = 0; ms < 100000; ms += 10) {
+    if (ms == 70000) { f.synced |= 1u << 1; mn_ag_synced(S, &FAKE, &f, 1, ms); } /* its sync response */
+    mn_ag_tick(S, &FAKE, &f, ms);
+    answer_but(&f, &seen, ms, ms >= 10000 && ms < 70000 ? 1u : 99u);
+    if (seen > 15000) { f.log[0] = 0; seen = 0; }
+    if (ms == 40000) at40 = meter_missed(1);
+    if (ms == 70000) at70 = meter_missed(1);
+  }
+  uint32_t end = meter_missed(1);
+  CHECK(at40 >= 42 && at40 <= 47, "30 s into the silence: %u missed (45 owed)", at40);
+  CHECK(end >= 87 && end <= 92 && end == at70, "after 60 s of silence: %u missed (90 owed), %u when it ended", end, at70);
+  CHECK(meter_missed(2) == 0, "the other meter missed %u", meter_missed(2));
+  mn_ag_totals_t t;
+  mn_ag_totals(S, &t);
+  CHECK(t.missed + t.skipped == end, "totals: %u timed out + %u skipped", t.missed, t.skipped);
+  CHECK(t.missed <= 4, "polls that used every retry: %u (the rest were never sent)", t.missed);
+  report("a silent meter: every poll it owes is missed (timed out, then skipped while it waits for its sync)", ok);
+}
+
+/* Sends refused because every mailbox is busy are counted apart, never as polls; the
+ * polls they held back past a period are missed. */
+static void refused_apart(void) {
+  int ok = 1;
+  fake_t f;
+  make(&f, 32, 3, 0);
+  mn_ag_add(S, 1, 6, 1000, 10, 50, 0, 0);
+  mn_ag_add(S, 2, 6, 1000, 10, 50, 0, 0);
+  size_t seen = 0;
+  uint32_t mid = 0;
+  for (int64_t ms = 0; ms < 20000; ms += 10) {
+    f.busy = ms >= 10000 && ms < 15000; /* 5 s of full mailboxes: 500 ticks */
+    mn_ag_tick(S, &FAKE, &f, ms);
+    answer_all(&f, &seen, ms);
+    if (ms == 12500) mid = meter_missed(1) + meter_missed(2);
+  }
+  mn_ag_totals_t t;
+  mn_ag_totals(S, &t);
+  mn_ag_meter_polls_t m1, m2;
+  mn_ag_meter_polls(S, 1, &m1);
+  mn_ag_meter_polls(S, 2, &m2);
+  CHECK(t.refused == 500 && m1.refused + m2.refused == 500, "refused %u (%u + %u): one per tick", t.refused, m1.refused, m2.refused);
+  CHECK(m1.polls == count(f.log, "1:6") && m2.polls == count(f.log, "2:6") && t.sent == f.polls, "polls %u %u: only what left (%u)", m1.polls, m2.polls,
+        f.polls);
+  CHECK(m1.missed >= 4 && m1.missed <= 5 && m2.missed >= 4 && m2.missed <= 5, "held back 5 s: missed %u and %u", m1.missed, m2.missed);
+  CHECK(mid >= 3 && mid <= 6, "2.5 s into it, pending: %u", mid);
+  report("sends refused by full mailboxes counted apart (not polls); polls held back a period are missed", ok);
+}
+
 static void unsynced_backoff(void) {
   int ok = 1;
   fake_t f;
@@ -230,8 +314,8 @@ static void arguments(void) {
   uint8_t junk[64] = {0};
   mn_ag_tick(junk, &FAKE, &f, 0);
   CHECK(mn_ag_count(junk) == 0 && mn_ag_find(junk, 1, 6) == -1, "an uninitialised buffer is refused");
-  CHECK(mn_ag_bytes(512, 3) == 16530, "64 meters x 8 messages: %zu bytes", mn_ag_bytes(512, 3));
-  report("arguments are checked; 512 entries take 16 530 bytes", ok);
+  CHECK(mn_ag_bytes(512, 3) == 17042, "64 meters x 8 messages: %zu bytes", mn_ag_bytes(512, 3));
+  report("arguments are checked; 512 entries take 17 042 bytes", ok);
 }
 
 /* ---- the answer path over real SecOC state ---- */
@@ -364,6 +448,13 @@ static void answer_path(void) {
         "unpolled message handed on (v0 %g)", fr.v[0]);
   CHECK(mn_ag_receive(&l, (FN_VF << 6) | A, 2, 8, p, 18, &fr) == MN_AG_ACT_PLAIN, "remote frame plain");
   CHECK(mn_ag_receive(&l, (FN_VF << 6) | 9, 0, 8, p, 18, &fr) == MN_AG_ACT_PLAIN, "unconfigured meter plain");
+  /* an extended identifier (none is ours): counted and dropped, not handed on as plain */
+  mn_ag_counters(&l, c);
+  uint32_t plainBefore = c[MN_AGC_PLAIN];
+  CHECK(mn_ag_receive(&l, 0x1ABCDE00u | A, 1, 8, p, 18, &fr) == MN_AG_ACT_DONE, "extended frame taken");
+  CHECK(mn_ag_receive(&l, 0x00000001u, 3, 0, p, 18, &fr) == MN_AG_ACT_DONE, "extended remote frame taken");
+  mn_ag_counters(&l, c);
+  CHECK(c[MN_AGC_EXTENDED] == 2 && c[MN_AGC_PLAIN] == plainBefore, "extended %u, plain %u -> %u", c[MN_AGC_EXTENDED], plainBefore, c[MN_AGC_PLAIN]);
 
   /* rows: the meter with fresh power; values decoded */
   static const uint8_t fns[3] = {FN_POWER, FN_VF, FN_ALARM};
@@ -397,7 +488,7 @@ static void answer_path(void) {
   CHECK(n == 1 && rows[2] >= 1 && rows[3] == 0 && rows[4] == 1, "a row for the recovery (%u: ok %g miss %g last %g)", n, rows[2], rows[3], rows[4]);
   mn_ag_set_synced(&l, A, 1);
   CHECK(mn_ag_rows(&l, fns, 3, 0, 0, rows, 28) == 0, "answers without misses before them give no row");
-  uint32_t m[5];
+  uint32_t m[MN_AG_METER_COUNT];
   mn_ag_meter(&l, A, m);
   CHECK(m[2] >= 1 && m[3] == 5, "per meter: missed %u readings %u", m[2], m[3]);
   report("answer path: verified answers stored and decoded in C, rejections counted, the rest handed on, rows for JavaScript", ok);
@@ -433,6 +524,8 @@ int main(void) {
   priority();
   retries_misses_sync();
   busy();
+  missed_while_silent();
+  refused_apart();
   unsynced_backoff();
   backoff_hour();
   sixty_days();
