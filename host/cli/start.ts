@@ -22,6 +22,8 @@
  * --seed N         the campaign's seed (default 1): the same seed gives the same faults
  * --fault-every S  device seconds per fault (default 300: 288 faults in a simulated day)
  * --fault-bound S  every meter answers again within S device seconds after a fault (default 60)
+ * --max-missed-share F  a meter that missed more than this share (0..1) of its polls fails
+ *                  the run (default 0.05): missed counts every poll owed and not answered
  * --port P         aggregator web page on H:P (default 8080)
  * --host H         address the web page, SLCAN and consoles bind to (default 127.0.0.1,
  *                  this computer only; 0.0.0.0 opens them to the network: set --password)

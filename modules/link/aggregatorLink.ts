@@ -125,8 +125,9 @@ export class AggregatorLink {
     if (r === 0) r = can.start(BITRATE);
     if (r === 0) r = node.start();
     // Extended identifiers are none of ours: let them in only for the C to count and drop
-    // (the filters would drop them uncounted); FIFO 1, so a flood of them never fills
-    // FIFO 0 with the answers. No bank left: they stay uncounted, the link runs on.
+    // (the filters would drop them uncounted); FIFO 1, so a flood of them never fills the
+    // hardware FIFO 0 of the answers (they share the driver's ring). No bank left: they
+    // stay uncounted, the link runs on.
     if (r === 0) can.addFilter({ mode: "mask", extended: true, id: 0, mask: 0, fifo: 1 });
     if (r === 0) r = can.linkStart(SCHEDULE_MS);
     this.started = r;
