@@ -36,8 +36,11 @@ int mn_ota_rx_manifest(mn_ota_rx_t *r, const uint8_t *wire, size_t len) {
       mn_ota_manifest_check(wire, len, r->key, r->address, r->image, r->m.counter - 1, cap, &m) == MN_OTA_OK &&
       memcmp(&m, &r->m, sizeof m) == 0)
     return MN_OTA_OK;
-  int c = mn_ota_manifest_check(wire, len, r->key, r->address, r->image, r->storedCounter, cap, &m);
+  uint32_t floor = r->storedCounter;
+  if (r->state == MN_OTA_IDLE && r->restartCounter != 0 && r->restartCounter == r->storedCounter) floor--;
+  int c = mn_ota_manifest_check(wire, len, r->key, r->address, r->image, floor, cap, &m);
   if (c != MN_OTA_OK) return refuse(r, c);
+  r->restartCounter = 0;
   r->storedCounter = m.counter;
   r->m = m;
   r->total = (uint16_t)((m.sizeBytes + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES);
