@@ -248,7 +248,7 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
   }
   // [chunkFrames, rounds, exchanges, timeouts, badAnswers, controlFrames, queueOverflows, chunks]
   Napi::Value Counters(const Napi::CallbackInfo& info) {
-    double v[] = {(double)a_->tx.frames, (double)a_->tx.round + 1, (double)a_->exchanges, (double)a_->timeouts,
+    double v[] = {(double)a_->tx.frames, (double)a_->rounds, (double)a_->exchanges, (double)a_->timeouts,
                   (double)a_->badAnswers, (double)a_->controlFrames, (double)a_->q.overflows, (double)a_->tx.total};
     Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];

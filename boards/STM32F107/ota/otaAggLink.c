@@ -92,6 +92,7 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
     if (d[1] == MN_OTA_OK) {
       t->state = MN_OTA_T_RECEIVING;
       t->have = 0;
+      t->asked = 0; /* a target that restarted is asked for its status in this status phase */
     } else failTarget(t, d[1]);
   } else if (op == MN_OTA_OP_STATUS) {
     const uint8_t *r = d + 1;
@@ -142,7 +143,7 @@ static void ask(mn_ota_agg_t *a, mn_ota_chan_t *c, unsigned ti, uint8_t op, uint
   mn_isotp_init(&c->tp, c->rx, sizeof c->rx, 0, 0, chanSend, c);
   c->target = (int16_t)ti;
   c->sent = 0;
-  c->deadlineMs = nowMs + MN_ISOTP_TIMEOUT_MS;
+  c->deadlineMs = nowMs + MN_OTA_AGG_ANSWER_MS; /* the meter answers a first frame within ms: no 1 s N_Bs wait */
   t->op = op;
   unsigned len = 1;
   c->tx[0] = op;
@@ -188,20 +189,36 @@ static void toStatus(mn_ota_agg_t *a) {
 static void afterExchanges(mn_ota_agg_t *a) {
   switch (a->phase) {
     case MN_OTA_PH_MANIFESTS:
-      if (count(a, MN_OTA_T_PENDING) || busy(a)) return;
-      if (!count(a, MN_OTA_T_RECEIVING)) a->phase = MN_OTA_PH_COMMIT;
-      else if (!a->chunking) { a->chunking = 1; a->phase = MN_OTA_PH_CHUNKS; }
-      else toStatus(a); /* a restarted target's manifest again: its lacks join the next round */
+      /* every target asked once; one that did not answer is asked again between rounds
+       * (it does not hold the others up: the chunks it misses are repaired) */
+      for (unsigned i = 0; i < a->n; i++)
+        if ((a->t[i].state == MN_OTA_T_PENDING || a->t[i].state == MN_OTA_T_ASKING) && a->t[i].tries == 0) return;
+      if (!count(a, MN_OTA_T_RECEIVING)) {
+        if (!count(a, MN_OTA_T_PENDING) && !count(a, MN_OTA_T_ASKING)) a->phase = MN_OTA_PH_COMMIT;
+        return;
+      }
+      if (!a->chunking) {
+        a->chunking = 1;
+        a->rounds = 1;
+        a->phase = MN_OTA_PH_CHUNKS;
+      } else a->phase = MN_OTA_PH_STATUS; /* a restarted target's manifest again: its lacks join the next round */
       return;
     case MN_OTA_PH_STATUS: {
       for (unsigned i = 0; i < a->n; i++)
         if (a->t[i].state == MN_OTA_T_RECEIVING && a->t[i].asked != 2) return;
-      if (busy(a)) return;
       if (count(a, MN_OTA_T_PENDING)) { a->phase = MN_OTA_PH_MANIFESTS; return; }
-      unsigned next = mn_ota_tx_round(&a->tx);
-      if (next > 0 && a->tx.round < MN_OTA_AGG_MAX_ROUNDS) { a->phase = MN_OTA_PH_CHUNKS; return; }
+      for (unsigned k = 0; k < MN_OTA_AGG_CHANNELS; k++) /* status exchanges still out (a retried manifest may be) */
+        if (a->ch[k].target >= 0 && a->t[a->ch[k].target].op == MN_OTA_OP_STATUS) return;
+      if (a->tx.nextCount > 0 && a->rounds < MN_OTA_AGG_MAX_ROUNDS) {
+        mn_ota_tx_round(&a->tx);
+        a->rounds++;
+        a->phase = MN_OTA_PH_CHUNKS;
+        return;
+      }
+      if (count(a, MN_OTA_T_ASKING)) return; /* a retried manifest: its answer decides */
       for (unsigned i = 0; i < a->n; i++)
         if (a->t[i].state == MN_OTA_T_RECEIVING) failTarget(&a->t[i], MN_OTA_F_ROUNDS);
+      mn_ota_tx_round(&a->tx); /* drops what is left */
       a->phase = MN_OTA_PH_COMMIT;
       return;
     }

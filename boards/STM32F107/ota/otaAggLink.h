@@ -69,7 +69,7 @@ typedef struct mn_ota_agg_s {
   mn_ota_target_t t[MN_OTA_AGG_TARGETS];
   mn_ota_chan_t ch[MN_OTA_AGG_CHANNELS];
   mn_ota_txq_t q;
-  uint8_t n, phase, autoCommit, chunking;
+  uint8_t n, phase, autoCommit, chunking, rounds; /* rounds of chunks sent */
   uint32_t exchanges, timeouts, badAnswers, controlFrames;
 } mn_ota_agg_t;
 
