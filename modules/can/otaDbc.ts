@@ -11,10 +11,7 @@
  * - OTA_CHUNK_xx (function 30, 0x780 | index & 0x3F), aggregator -> every meter:
  *   [index >> 6][transfer tag][6 image bytes], one broadcast copy for all meters.
  */
-import {
-  canId, METERS_PER_BUS, FN_OTA_REQUEST, FN_OTA_ANSWER, OTA_CHUNK_ID_BASE,
-  OTA_REQ_MANIFEST, OTA_REQ_STATUS, OTA_REQ_COMMIT, OTA_REQ_ABORT, OTA_ANS_VERDICT, OTA_ANS_STATUS, OTA_ANS_RESULT,
-} from "./idPlan";
+import { canId, METERS_PER_BUS, FN_OTA_REQUEST, FN_OTA_ANSWER, OTA_CHUNK_ID_BASE } from "./idPlan";
 
 /** One OTA signal: Motorola (big-endian) byte order, DBC start bit = its most significant bit. */
 export interface OtaSignal {
@@ -36,10 +33,9 @@ export interface OtaMessage {
 }
 
 const PCI_VALUES = { 0: "SINGLE_FRAME", 1: "FIRST_FRAME", 2: "CONSECUTIVE_FRAME", 3: "FLOW_CONTROL" };
-const REQUEST_VALUES: Record<string, string> = {
-  [OTA_REQ_MANIFEST]: "MANIFEST", [OTA_REQ_STATUS]: "STATUS", [OTA_REQ_COMMIT]: "COMMIT", [OTA_REQ_ABORT]: "ABORT",
-};
-const ANSWER_VALUES: Record<string, string> = { [OTA_ANS_VERDICT]: "VERDICT", [OTA_ANS_STATUS]: "STATUS", [OTA_ANS_RESULT]: "RESULT" };
+// OTA_REQ_* and OTA_ANS_* of idPlan.ts (otaDbc.test.ts checks the numbers)
+const REQUEST_VALUES: Record<string, string> = { 1: "MANIFEST", 2: "STATUS", 3: "COMMIT", 4: "ABORT" };
+const ANSWER_VALUES: Record<string, string> = { 129: "VERDICT", 130: "STATUS", 131: "RESULT" };
 /** Refusal causes (boards/STM32F107/ota/otaManifest.h MN_OTA_R_*). */
 export const OTA_CAUSE_VALUES: Record<string, string> = {
   0: "OK", 1: "FORMAT", 2: "MAC", 3: "ADDRESS", 4: "ROLLBACK", 5: "IMAGE", 6: "SIZE", 7: "HASH", 8: "STAGING",
