@@ -71,7 +71,10 @@ static void retry(mn_ota_agg_t *a, mn_ota_chan_t *c) {
   }
   if (t->op == MN_OTA_OP_MANIFEST) t->state = MN_OTA_T_PENDING;
   else if (t->op == MN_OTA_OP_STATUS) t->asked = 0;
-  else if (t->op == MN_OTA_OP_COMMIT) t->state = MN_OTA_T_VERIFIED;
+  else if (t->op == MN_OTA_OP_COMMIT) {
+    if (t->triedCommit == 2) { t->state = MN_OTA_T_RECEIVING; t->asked = 0; t->triedCommit = 0; }
+    else t->state = MN_OTA_T_VERIFIED;
+  }
   /* an abort that got no answer: the target is given up on anyway */
   else if (t->op == MN_OTA_OP_ABORT) failTarget(t, MN_OTA_F_CANCELLED);
 }
@@ -80,7 +83,7 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
   mn_ota_target_t *t = &a->t[c->target];
   uint8_t op = t->op;
   if ((op == MN_OTA_OP_MANIFEST && (len != 2 || d[0] != MN_OTA_OP_VERDICT)) ||
-      (op == MN_OTA_OP_STATUS && (len < 13 || d[0] != MN_OTA_OP_REPORT)) ||
+      (op == MN_OTA_OP_STATUS && (len < 7 || d[0] != MN_OTA_OP_REPORT || (d[1] == MN_OTA_RECEIVING && len < 13))) ||
       ((op == MN_OTA_OP_COMMIT || op == MN_OTA_OP_ABORT) && (len != 2 || d[0] != MN_OTA_OP_RESULT))) {
     a->badAnswers++;
     retry(a, c);
@@ -96,7 +99,7 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
     } else failTarget(t, d[1]);
   } else if (op == MN_OTA_OP_STATUS) {
     const uint8_t *r = d + 1;
-    t->have = (uint16_t)((r[6] << 8) | r[7]);
+    if (len >= 13) t->have = (uint16_t)((r[6] << 8) | r[7]);
     if (r[0] == MN_OTA_RECEIVING) {
       if (mn_ota_tx_repair(&a->tx, r, len - 1) < 0) {
         a->badAnswers++;
@@ -110,7 +113,11 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
     else t->state = MN_OTA_T_PENDING; /* IDLE: the meter restarted and lost the transfer: its manifest again */
   } else if (op == MN_OTA_OP_COMMIT) {
     if (d[1] == MN_OTA_RES_SWITCHED) t->state = MN_OTA_T_SWITCHED;
-    else failTarget(t, (uint8_t)(MN_OTA_F_COMMIT + d[1]));
+    else if (d[1] == MN_OTA_RES_NOT_VERIFIED && t->triedCommit == 2) { /* the status phase's commit-first */
+      t->state = MN_OTA_T_RECEIVING; /* still lacking chunks: its status next */
+      t->triedCommit = 1;
+      t->asked = 0;
+    } else failTarget(t, (uint8_t)(MN_OTA_F_COMMIT + d[1]));
   } else failTarget(t, MN_OTA_F_CANCELLED);
 }
 
@@ -131,7 +138,12 @@ int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t 
 static uint8_t needs(const mn_ota_agg_t *a, const mn_ota_target_t *t) {
   switch (a->phase) {
     case MN_OTA_PH_MANIFESTS: return t->state == MN_OTA_T_PENDING ? MN_OTA_OP_MANIFEST : 0;
-    case MN_OTA_PH_STATUS: return t->state == MN_OTA_T_RECEIVING && t->asked == 0 ? MN_OTA_OP_STATUS : 0;
+    case MN_OTA_PH_STATUS:
+      /* with autoCommit a target is asked to commit first: a verified one switches in one
+       * exchange of two single frames; one still lacking chunks answers "not verified"
+       * and is asked for its status */
+      if (t->state != MN_OTA_T_RECEIVING || t->asked != 0) return 0;
+      return a->autoCommit && !t->triedCommit ? MN_OTA_OP_COMMIT : MN_OTA_OP_STATUS;
     case MN_OTA_PH_COMMIT: return t->state == MN_OTA_T_VERIFIED ? MN_OTA_OP_COMMIT : 0;
     case MN_OTA_PH_ABORT: return t->state == MN_OTA_T_RECEIVING || t->state == MN_OTA_T_VERIFIED ? MN_OTA_OP_ABORT : 0;
     default: return 0;
@@ -160,7 +172,10 @@ static void ask(mn_ota_agg_t *a, mn_ota_chan_t *c, unsigned ti, uint8_t op, uint
     len += MN_OTA_MANIFEST_BYTES;
     t->state = MN_OTA_T_ASKING;
   } else if (op == MN_OTA_OP_STATUS) t->asked = 1;
-  else if (op == MN_OTA_OP_COMMIT || op == MN_OTA_OP_ABORT) t->state = MN_OTA_T_ASKING;
+  else if (op == MN_OTA_OP_COMMIT || op == MN_OTA_OP_ABORT) {
+    if (op == MN_OTA_OP_COMMIT && t->state == MN_OTA_T_RECEIVING) t->triedCommit = 2; /* commit-first: in flight */
+    t->state = MN_OTA_T_ASKING;
+  }
   a->exchanges++;
   int r = mn_isotp_send(&c->tp, c->tx, (uint16_t)len, nowMs);
   if (r == 1) {
@@ -182,7 +197,7 @@ static int count(const mn_ota_agg_t *a, uint8_t state) {
 }
 
 static void toStatus(mn_ota_agg_t *a) {
-  for (unsigned i = 0; i < a->n; i++) a->t[i].asked = 0;
+  for (unsigned i = 0; i < a->n; i++) a->t[i].asked = a->t[i].triedCommit = 0;
   a->phase = MN_OTA_PH_STATUS;
 }
 
@@ -208,7 +223,7 @@ static void afterExchanges(mn_ota_agg_t *a) {
         if (a->t[i].state == MN_OTA_T_RECEIVING && a->t[i].asked != 2) return;
       if (count(a, MN_OTA_T_PENDING)) { a->phase = MN_OTA_PH_MANIFESTS; return; }
       for (unsigned k = 0; k < MN_OTA_AGG_CHANNELS; k++) /* status exchanges still out (a retried manifest may be) */
-        if (a->ch[k].target >= 0 && a->t[a->ch[k].target].op == MN_OTA_OP_STATUS) return;
+        if (a->ch[k].target >= 0 && (a->t[a->ch[k].target].op == MN_OTA_OP_STATUS || a->t[a->ch[k].target].op == MN_OTA_OP_COMMIT)) return;
       if (a->tx.nextCount > 0 && a->rounds < MN_OTA_AGG_MAX_ROUNDS) {
         mn_ota_tx_round(&a->tx);
         a->rounds++;

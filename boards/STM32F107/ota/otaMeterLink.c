@@ -57,10 +57,13 @@ static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
       }
       return;
     }
-    case MN_OTA_OP_STATUS:
+    case MN_OTA_OP_STATUS: {
       m->ans[0] = MN_OTA_OP_REPORT;
-      answer(m, 1 + (unsigned)mn_ota_rx_status(r, m->ans + 1, sizeof m->ans - 1), nowMs);
+      unsigned n = (unsigned)mn_ota_rx_status(r, m->ans + 1, sizeof m->ans - 1);
+      /* not receiving: state, cause and counter say it all, in a single frame */
+      answer(m, r->state == MN_OTA_RECEIVING ? 1 + n : 7, nowMs);
       return;
+    }
     case MN_OTA_OP_COMMIT: {
       uint8_t res = MN_OTA_RES_NOT_VERIFIED;
       if (r->state == MN_OTA_VERIFIED) res = m->commit && m->commit(m->commitCtx, &r->m) == 0 ? MN_OTA_RES_SWITCHED : MN_OTA_RES_SWITCH_FAILED;
