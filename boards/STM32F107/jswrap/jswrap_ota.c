@@ -119,23 +119,25 @@ static int ota_commit(void *ctx, const mn_ota_manifest_t *m) {
   "params" : [["key","JsVar","16 bytes: the meter's own key (its SecOC key)"],
               ["address","int","this meter's address, 1..63"],
               ["image","int","this firmware image: 1 the 50 Hz meter, 2 the 60 Hz meter"],
-              ["counter","JsVar","the security counter last accepted (persisted)"],
-              ["restart","JsVar","the counter of a transfer lost to a restart (persisted), or 0"]],
+              ["counters","JsVar","[the security counter last accepted, the counter of a transfer lost to a restart or 0] (both persisted)"]],
   "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"]
 }
 Takes OTA chunks and this meter's control requests in C from now on; onOta tells JavaScript.
 */
-int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counter, JsVar *restart) {
+int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters) {
   uint8_t k[16];
-  if (!ota_bytes(key, k, 16) || address < 1 || address > 63 || image < 1 || image > 2) return -22;
+  if (!ota_bytes(key, k, 16) || address < 1 || address > 63 || image < 1 || image > 2 || !jsvIsIterable(counters)) return -22;
+  JsVar *counter = jsvGetArrayItem(counters, 0), *restart = jsvGetArrayItem(counters, 1);
+  uint32_t stored = (uint32_t)jsvGetFloat(counter), lost = (uint32_t)jsvGetFloat(restart);
+  jsvUnLock2(counter, restart);
   ota_meter_state_t *s = (ota_meter_state_t *)ota_new_state(parent, sizeof(ota_meter_state_t));
   if (!s) return -28;
   s->staging.erase = stage_erase;
   s->staging.write = stage_write;
   s->staging.read = stage_read;
   s->staging.capacityBytes = MN_OTA_MAX_BYTES;
-  mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, (uint32_t)jsvGetFloat(counter), &s->staging, ota_commit, 0);
-  s->m.rx.restartCounter = (uint32_t)jsvGetFloat(restart);
+  mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->staging, ota_commit, 0);
+  s->m.rx.restartCounter = lost;
   memset(k, 0, sizeof k);
   mn_can_filter_t f;
   memset(&f, 0, sizeof f);

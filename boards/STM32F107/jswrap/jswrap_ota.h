@@ -11,7 +11,7 @@ bool mn_ota_take(JsVar *can, const mn_can_frame_t *f);
 void mn_ota_service(JsVar *can);
 
 #ifndef MN_OTA_AGG
-int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counter, JsVar *restart);
+int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters);
 void jswrap_ota_onOta(JsVar *parent, JsVar *callback);
 #else
 bool jswrap_ota_idle(void);
