@@ -17,6 +17,8 @@
  * the W25Q32JV NOR, whose driver is not built (README.md). Images: the meters build
  * the meter side (-DMN_OTA), the aggregator the sending side (-DMN_OTA -DMN_OTA_AGG).
  */
+#include <string.h>
+
 #include "jsvar.h"
 #include "jsparse.h"
 #include "jsinteractive.h"
