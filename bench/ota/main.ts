@@ -185,7 +185,18 @@ async function main(): Promise<void> {
         const a = attachOtaAggregator(bus, agg, {
           bytes: image, masterKey: MASTER, addresses: targets.map((m) => m.meter!.address), version: 100 + tag, counter, image: 1, tag, autoCommit: true,
         });
+        let lastRound = 0;
         const row = measure(`${targets.length} meter${targets.length > 1 ? "s" : ""}`, () => {
+          if (process.env.OTA_TRACE) {
+            const c = a.native.counters();
+            if (c[1] !== lastRound) {
+              lastRound = c[1];
+              const t = a.native.targets();
+              const lacking: string[] = [];
+              for (let i = 0; i < t.length; i += 5) if (t[i + 3] < t[i + 4]) lacking.push(t[i] + ":" + t[i + 1] + ":" + (t[i + 4] - t[i + 3]));
+              console.log(`round ${c[1]} at ${(bus.scheduler.nowUs() / 1e6).toFixed(2)} s: ${c[0]} chunk frames so far; lacking (address:state:chunks) ${lacking.join(" ")}`);
+            }
+          }
           if (a.native.phase() !== OTA_PH_DONE) return { done: false };
           const c = a.native.counters();
           const t = a.native.targets();

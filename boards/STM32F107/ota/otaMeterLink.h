@@ -43,8 +43,8 @@ enum {
   MN_OTA_EV_END = 4       /* a = MN_OTA_RES_*, b = the script's version */
 };
 #define MN_OTA_EVENTS 8u
-/* Answers: opcode + a status report of up to 61 missing runs. */
-#define MN_OTA_ANSWER_CAP (1u + 12u + 4u * 61u)
+/* Answers: opcode + a status report: up to 118 missing runs, or the bitmap when they do not fit. */
+#define MN_OTA_ANSWER_CAP (1u + 12u + (MN_OTA_MAX_CHUNKS + 7u) / 8u)
 
 /* Switches to the verified staged script (the boot record, otaBoot.c): 0 when done. */
 typedef int (*mn_ota_commit_fn)(void *ctx, const mn_ota_manifest_t *m);

@@ -66,7 +66,11 @@ int mn_ota_rx_chunk(mn_ota_rx_t *r, uint16_t id, const uint8_t *data, uint8_t dl
 
 /* The status report: [state][lastCause][counter u32][have u16][total u16][nRanges][more]
  * then nRanges (first u16, count u16) runs of missing chunks, as many as fit in cap.
+ * When they do not all fit and the chunk bitmap does, nRanges is MN_OTA_RUNS_BITMAP and
+ * the bitmap follows ((total + 7) / 8 bytes, bit i of byte i / 8 set = chunk i held).
  * Big-endian. Returns its length (at least 12 bytes are needed). */
+#define MN_OTA_RUNS_MAX 254u
+#define MN_OTA_RUNS_BITMAP 255u
 size_t mn_ota_rx_status(const mn_ota_rx_t *r, uint8_t *out, size_t cap);
 
 #endif
