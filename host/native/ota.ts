@@ -80,8 +80,35 @@ export interface NativeOtaAgg {
   sha256(): Uint8Array;
 }
 
+/** A staging space in JavaScript (the power-cut test's flash model); commit() is the switch (0: done). */
+export interface OtaJsStaging {
+  erase(bytes: number): number | void;
+  write(offset: number, data: Uint8Array): number | void;
+  read(offset: number, n: number): Uint8Array;
+  commit?(): number;
+}
+
+/** otaBoot.c over a record store in JavaScript (the FRAM model): the C's codes; record() = [seq, active, flags, trialBoots, reverted]. */
+export interface NativeOtaBoot {
+  load(): number;
+  save(): number;
+  decide(resetCause: number): number;
+  beginStaging(): number;
+  staged(): number;
+  switchSlot(): number;
+  confirm(): number;
+  fail(reason: number): number;
+  record(): Float64Array;
+  setRecord(active: number, flags: number): void;
+}
+export const BOOT_F_TRIAL = 1;
+export const BOOT_F_VALID_A = 2;
+export const BOOT_F_VALID_B = 4;
+export const RESET_POWER = 0;
+
 interface Addon {
-  OtaMeter: new (key16: Uint8Array, address: number, image: number, storedCounter: number, restartCounter: number, capacityBytes: number) => NativeOtaMeter;
+  OtaMeter: new (key16: Uint8Array, address: number, image: number, storedCounter: number, restartCounter: number, capacityBytes: number, staging?: OtaJsStaging) => NativeOtaMeter;
+  OtaBoot: new (store: { read(offset: number, n: number): Uint8Array; write(offset: number, data: Uint8Array): number | void }) => NativeOtaBoot;
   OtaAgg: new (image: Uint8Array, master16: Uint8Array, addresses: Uint8Array, m: OtaManifestFields, autoCommit: boolean, nowMs: number) => NativeOtaAgg;
   maxBytes: number;
 }

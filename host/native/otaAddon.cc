@@ -10,10 +10,12 @@
 #include <napi.h>
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 extern "C" {
 #include "otaAggLink.h"
+#include "otaBoot.h"
 #include "otaMeterLink.h"
 }
 
@@ -49,6 +51,44 @@ int FlashRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
   return 0;
 }
 
+// A staging space in JavaScript ({erase(bytes), write(offset, data), read(offset, n)}),
+// for the power-cut test's flash model: a call that throws (PowerCut) fails the C's
+// operation and the exception reaches the caller of frame() when the C returns.
+struct JsStaging {
+  Napi::Env env;
+  Napi::ObjectReference obj;
+  explicit JsStaging(Napi::Env e) : env(e) {}
+};
+int JsCall(JsStaging* s, const char* name, std::initializer_list<napi_value> args, Napi::Value* out) {
+  if (s->env.IsExceptionPending()) return -1;
+  Napi::Value f = s->obj.Value().Get(name);
+  if (!f.IsFunction()) return -1;
+  Napi::Value r = f.As<Napi::Function>().Call(s->obj.Value(), args);
+  if (s->env.IsExceptionPending()) return -1;
+  if (out) *out = r;
+  return r.IsNumber() ? r.As<Napi::Number>().Int32Value() : (r.IsBoolean() ? (r.As<Napi::Boolean>().Value() ? 0 : -1) : 0);
+}
+int JsErase(void* ctx, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  return JsCall(s, "erase", {Napi::Number::New(s->env, n)}, nullptr);
+}
+int JsWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  if (s->env.IsExceptionPending()) return -1; // no array can be made while an exception is pending
+  Napi::Uint8Array a = Napi::Uint8Array::New(s->env, n);
+  std::memcpy(a.Data(), d, n);
+  return JsCall(s, "write", {Napi::Number::New(s->env, off), a}, nullptr);
+}
+int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  Napi::Value r;
+  if (JsCall(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 || !r.IsTypedArray()) return -1;
+  Napi::Uint8Array a = r.As<Napi::Uint8Array>();
+  if (a.ElementLength() != n) return -1;
+  std::memcpy(d, a.Data(), n);
+  return 0;
+}
+
 double Num(const Napi::CallbackInfo& info, size_t i) {
   return info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : 0;
 }
@@ -60,6 +100,7 @@ struct JsSend {
 };
 int JsHw(void* ctx, uint16_t id, const uint8_t data[8]) {
   JsSend* s = static_cast<JsSend*>(ctx);
+  if (s->env.IsExceptionPending()) return -1;
   Napi::Uint8Array d = Napi::Uint8Array::New(s->env, 8);
   std::memcpy(d.Data(), data, 8);
   Napi::Value r = s->fn.Call({Napi::Number::New(s->env, id), d});
@@ -67,9 +108,15 @@ int JsHw(void* ctx, uint16_t id, const uint8_t data[8]) {
   return r.IsNumber() ? r.As<Napi::Number>().Int32Value() : -1;
 }
 
+// The commit: a JavaScript staging object's commit() (the power-cut test's switch), or the set result.
+struct CommitCtx {
+  int result = 0;
+  JsStaging* js = nullptr;
+};
 int CommitOk(void* ctx, const mn_ota_manifest_t*) {
-  int* result = static_cast<int*>(ctx);
-  return *result;
+  CommitCtx* c = static_cast<CommitCtx*>(ctx);
+  if (c->js && c->js->obj.Value().Get("commit").IsFunction()) return JsCall(c->js, "commit", {}, nullptr);
+  return c->result;
 }
 
 class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
@@ -94,8 +141,14 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
     if (cap == 0 || cap > MN_OTA_MAX_BYTES) cap = MN_OTA_MAX_BYTES;
     flash_.bytes.assign(cap, 0xFF);
     staging_ = {FlashErase, FlashWrite, FlashRead, &flash_, cap};
+    if (info.Length() > 6 && info[6].IsObject()) { // the staging space in JavaScript
+      js_.reset(new JsStaging(env));
+      js_->obj = Napi::Persistent(info[6].As<Napi::Object>());
+      staging_ = {JsErase, JsWrite, JsRead, js_.get(), cap};
+      commit_.js = js_.get();
+    }
     mn_ota_meter_init(&m_, info[0].As<Napi::Uint8Array>().Data(), (uint8_t)Num(info, 1), (uint8_t)Num(info, 2),
-                      (uint32_t)Num(info, 3), &staging_, CommitOk, &commitResult_);
+                      (uint32_t)Num(info, 3), &staging_, CommitOk, &commit_);
     m_.rx.restartCounter = (uint32_t)Num(info, 4);
   }
 
@@ -103,7 +156,8 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   mn_ota_meter_t m_;
   Flash flash_;
   mn_ota_staging_t staging_;
-  int commitResult_ = 0;
+  std::unique_ptr<JsStaging> js_;
+  CommitCtx commit_;
 
   // (id, dlc, data, nowMs) -> 1 when taken
   Napi::Value Frame(const Napi::CallbackInfo& info) {
@@ -155,7 +209,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
     return out;
   }
   Napi::Value SetCommitResult(const Napi::CallbackInfo& info) {
-    commitResult_ = (int)Num(info, 0);
+    commit_.result = (int)Num(info, 0);
     return info.Env().Undefined();
   }
   Napi::Value FailWrites(const Napi::CallbackInfo& info) {
@@ -269,7 +323,61 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
   }
 };
 
+// otaBoot.c over a record store in JavaScript ({read(offset, n), write(offset, data)}:
+// the FRAM model), for the power-cut test. Methods return the C's code; record() gives
+// [seq, active, flags, trialBoots, reverted].
+class OtaBoot : public Napi::ObjectWrap<OtaBoot> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "OtaBoot",
+                       {InstanceMethod("load", &OtaBoot::Load), InstanceMethod("save", &OtaBoot::Save),
+                        InstanceMethod("decide", &OtaBoot::Decide), InstanceMethod("beginStaging", &OtaBoot::Begin),
+                        InstanceMethod("staged", &OtaBoot::Staged), InstanceMethod("switchSlot", &OtaBoot::Switch),
+                        InstanceMethod("confirm", &OtaBoot::Confirm), InstanceMethod("fail", &OtaBoot::Fail),
+                        InstanceMethod("record", &OtaBoot::Record), InstanceMethod("setRecord", &OtaBoot::SetRecord)});
+  }
+  OtaBoot(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaBoot>(info), js_(info.Env()) {
+    if (info.Length() < 1 || !info[0].IsObject()) {
+      Napi::TypeError::New(info.Env(), "OtaBoot({read(offset, n), write(offset, data)})").ThrowAsJavaScriptException();
+      return;
+    }
+    js_.obj = Napi::Persistent(info[0].As<Napi::Object>());
+    store_ = {Read, Write, &js_};
+    std::memset(&r_, 0, sizeof r_);
+  }
+
+ private:
+  JsStaging js_;
+  mn_boot_store_t store_;
+  mn_boot_record_t r_;
+  static int Read(void* ctx, uint32_t off, uint8_t* d, uint32_t n) { return JsRead(ctx, off, d, n); }
+  static int Write(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) { return JsWrite(ctx, off, d, n); }
+  Napi::Value Ret(const Napi::CallbackInfo& info, int r) { return Napi::Number::New(info.Env(), r); }
+  Napi::Value Load(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_load(&store_, &r_)); }
+  Napi::Value Save(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_save(&store_, &r_)); }
+  Napi::Value Decide(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_decide(&store_, &r_, (int)Num(info, 0))); }
+  Napi::Value Begin(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_begin_staging(&store_, &r_)); }
+  Napi::Value Staged(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_staged(&store_, &r_)); }
+  Napi::Value Switch(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_switch(&store_, &r_)); }
+  Napi::Value Confirm(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_confirm(&store_, &r_)); }
+  Napi::Value Fail(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_fail(&store_, &r_, (uint8_t)Num(info, 0))); }
+  Napi::Value Record(const Napi::CallbackInfo& info) {
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 5);
+    out[0] = r_.seq; out[1] = r_.active; out[2] = r_.flags; out[3] = r_.trialBoots; out[4] = r_.reverted;
+    return out;
+  }
+  // (active, flags): a factory record in memory (save() writes it)
+  Napi::Value SetRecord(const Napi::CallbackInfo& info) {
+    r_.active = (uint8_t)Num(info, 0);
+    r_.flags = (uint8_t)Num(info, 1);
+    r_.trialBoots = 0;
+    r_.reverted = 0;
+    return info.Env().Undefined();
+  }
+};
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("OtaBoot", OtaBoot::Define(env));
   exports.Set("OtaMeter", OtaMeter::Define(env));
   exports.Set("OtaAgg", OtaAgg::Define(env));
   exports.Set("maxBytes", Napi::Number::New(env, MN_OTA_MAX_BYTES));
