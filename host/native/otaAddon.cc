@@ -93,6 +93,15 @@ double Num(const Napi::CallbackInfo& info, size_t i) {
   return info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : 0;
 }
 
+// The 8 data bytes of a frame argument (shorter arrays padded with 0); false when it is no typed array.
+bool FrameBytes(const Napi::CallbackInfo& info, size_t i, uint8_t buf[8]) {
+  std::memset(buf, 0, 8);
+  if (info.Length() <= i || !info[i].IsTypedArray()) return false;
+  Napi::Uint8Array d = info[i].As<Napi::Uint8Array>();
+  std::memcpy(buf, d.Data(), d.ElementLength() < 8 ? d.ElementLength() : 8);
+  return true;
+}
+
 // Calls send(id, data8) for each queued frame until it returns nonzero.
 struct JsSend {
   Napi::Env env;
@@ -161,11 +170,8 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
 
   // (id, dlc, data, nowMs) -> 1 when taken
   Napi::Value Frame(const Napi::CallbackInfo& info) {
-    if (info.Length() < 4 || !info[2].IsTypedArray()) return Napi::Number::New(info.Env(), 0);
-    Napi::Uint8Array d = info[2].As<Napi::Uint8Array>();
-    uint8_t buf[8] = {0};
-    size_t n = d.ElementLength() < 8 ? d.ElementLength() : 8;
-    std::memcpy(buf, d.Data(), n);
+    uint8_t buf[8];
+    if (!FrameBytes(info, 2, buf)) return Napi::Number::New(info.Env(), 0);
     return Napi::Number::New(info.Env(), mn_ota_meter_frame(&m_, (uint16_t)Num(info, 0), buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3)));
   }
   Napi::Value Tick(const Napi::CallbackInfo& info) {
@@ -261,11 +267,8 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
   mn_ota_staging_t staging_;
 
   Napi::Value Frame(const Napi::CallbackInfo& info) {
-    if (info.Length() < 4 || !info[2].IsTypedArray()) return Napi::Number::New(info.Env(), 0);
-    Napi::Uint8Array d = info[2].As<Napi::Uint8Array>();
-    uint8_t buf[8] = {0};
-    size_t n = d.ElementLength() < 8 ? d.ElementLength() : 8;
-    std::memcpy(buf, d.Data(), n);
+    uint8_t buf[8];
+    if (!FrameBytes(info, 2, buf)) return Napi::Number::New(info.Env(), 0);
     return Napi::Number::New(info.Env(), mn_ota_agg_frame(a_, (uint16_t)Num(info, 0), buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3)));
   }
   Napi::Value Tick(const Napi::CallbackInfo& info) {
