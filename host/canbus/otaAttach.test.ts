@@ -147,3 +147,56 @@ test("cancel aborts every target not yet switched", () => {
   for (const t of targets(a.native.targets())) assert.deepEqual([t.state, otaCauseName(t.cause)], [OTA_T_FAILED, "cancelled"]);
   for (const m of r.meters) assert.deepEqual(m.events[m.events.length - 1], [OTA_EV_END, 3, 3], "the meter's JavaScript hears the abort");
 });
+
+test("an attacker node: a manifest under the wrong key is refused (mac), replayed frames of a finished update are refused (rollback), stray chunks are ignored", () => {
+  const image = randomBytes(3000);
+  const r = rig([1]);
+  const attacker = new BxcanModel(r.bus, "attacker");
+  attacker.start(125000);
+  // 1. forged: the whole protocol from a node that does not hold the master key
+  const forged = attachOtaAggregator(r.bus, attacker, { bytes: randomBytes(3000), masterKey: new Uint8Array(16).fill(0x13), addresses: [1], version: 66, counter: 99, image: 1, tag: 7, autoCommit: true });
+  runUntilDone(r, () => forged.native.phase(), 20000);
+  assert.deepEqual(targets(forged.native.targets()).map((t) => otaCauseName(t.cause)), ["mac"]);
+  forged.detach();
+  // 2. the real update, its frames captured from the wire
+  const captured: { id: number; data: Uint8Array }[] = [];
+  r.bus.onTrace((e) => { if (e.kind === "frame" && e.from[0] === "aggregator" && e.frame.id >= 0x700) captured.push({ id: e.frame.id, data: new Uint8Array(e.frame.data) }); });
+  const a = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1], version: 8, counter: 5, image: 1, tag: 9, autoCommit: true });
+  runUntilDone(r, () => a.native.phase(), 20000);
+  assert.equal(targets(a.native.targets())[0].state, OTA_T_SWITCHED);
+  a.detach();
+  const m = r.meters[0];
+  const refusedBefore = Array.from(m.ota.native.refused());
+  const strayBefore = m.ota.native.info()[5];
+  // 3. the attacker replays every captured frame (manifest, chunks, commit) in order, one mailbox at a time
+  for (const f of captured) {
+    let guard = 0;
+    while (attacker.pendingMailboxes() > 0) { r.bus.scheduler.advanceBy(100); assert.ok(++guard < 1000); }
+    assert.equal(attacker.send({ id: f.id, extended: false, rtr: false, dlc: 8, data: f.data }), 0);
+  }
+  r.bus.scheduler.advanceBy(2000000);
+  const refused = Array.from(m.ota.native.refused());
+  assert.equal(refused[4], refusedBefore[4] + 1, "the replayed manifest: rollback");
+  assert.ok(m.ota.native.info()[5] >= strayBefore + Math.ceil(image.length / 6), "the replayed chunks: strays (no transfer accepts them)");
+  assert.equal(m.events.filter((e) => e[0] === OTA_EV_END).length, 1, "switched once, by the real update only");
+  assert.equal(m.appFrames, 0);
+});
+
+test("the aggregator restarting mid-transfer: the same update started again resumes on every meter", () => {
+  const image = randomBytes(9000);
+  const r = rig([1, 2]);
+  const first = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1, 2], version: 4, counter: 7, image: 1, tag: 5, autoCommit: true });
+  r.bus.scheduler.advanceBy(900000);
+  const held = r.meters.map((m) => m.ota.native.info()[1]);
+  assert.ok(held[0] > 200 && held[0] < 1500, "mid-transfer: " + held[0]);
+  first.detach(); // the aggregator's power goes
+  r.bus.scheduler.advanceBy(500000);
+  const again = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1, 2], version: 4, counter: 7, image: 1, tag: 5, autoCommit: true });
+  runUntilDone(r, () => again.native.phase(), 60000);
+  for (const t of targets(again.native.targets())) assert.equal(t.state, OTA_T_SWITCHED);
+  for (const m of r.meters) {
+    assert.deepEqual(Buffer.from(m.ota.native.staged()), image);
+    assert.equal(m.ota.native.info()[14], 1, "resumed: the staging space erased once");
+    assert.ok(m.ota.native.info()[6] > 200, "the chunks it held came again as duplicates");
+  }
+});
