@@ -31,6 +31,7 @@ export function otaCauseName(c: number): string {
   if (c === 17) return "rounds exhausted";
   if (c === 18) return "lost the transfer";
   if (c === 19) return "cancelled";
+  if (c === 9) return "no manifest body";
   if (c >= 32) return "commit refused (" + (c - 32) + ")";
   return "cause " + c;
 }

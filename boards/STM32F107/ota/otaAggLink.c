@@ -52,6 +52,7 @@ int mn_ota_agg_start(mn_ota_agg_t *a, const mn_ota_staging_t *image, uint32_t si
   a->n = (uint8_t)n;
   a->autoCommit = autoCommit ? 1 : 0;
   a->phase = MN_OTA_PH_MANIFESTS;
+  a->bodyLeft = MN_OTA_BODY_FRAMES;
   return 0;
 }
 
@@ -92,7 +93,10 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
   c->target = -1;
   t->tries = 0;
   if (op == MN_OTA_OP_MANIFEST) {
-    if (d[1] == MN_OTA_OK) {
+    if (d[1] == MN_OTA_V_NO_BODY && ++t->restarts < MN_OTA_AGG_TRIES) { /* it missed (or lost) the body: again */
+      t->state = MN_OTA_T_PENDING;
+      a->bodyLeft = MN_OTA_BODY_FRAMES;
+    } else if (d[1] == MN_OTA_OK) {
       t->state = MN_OTA_T_RECEIVING;
       t->have = 0;
       t->asked = 0; /* a target that restarted is asked for its status in this status phase */
@@ -137,7 +141,7 @@ int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t 
 /* Which request a target needs in this phase (0: none). */
 static uint8_t needs(const mn_ota_agg_t *a, const mn_ota_target_t *t) {
   switch (a->phase) {
-    case MN_OTA_PH_MANIFESTS: return t->state == MN_OTA_T_PENDING ? MN_OTA_OP_MANIFEST : 0;
+    case MN_OTA_PH_MANIFESTS: return t->state == MN_OTA_T_PENDING && !a->bodyLeft ? MN_OTA_OP_MANIFEST : 0;
     case MN_OTA_PH_STATUS:
       /* with autoCommit a target is asked to commit first: a verified one switches in one
        * exchange of two single frames; one still lacking chunks answers "not verified"
@@ -169,7 +173,10 @@ static void ask(mn_ota_agg_t *a, mn_ota_chan_t *c, unsigned ti, uint8_t op, uint
       return;
     }
     memset(key, 0, sizeof key);
-    len += MN_OTA_MANIFEST_BYTES;
+    /* the body went out by broadcast: only this meter's CMAC */
+    c->tx[0] = MN_OTA_OP_MANIFEST_TAG;
+    memmove(c->tx + 1, c->tx + 1 + MN_OTA_MANIFEST_SIGNED, 16);
+    len += 16;
     t->state = MN_OTA_T_ASKING;
   } else if (op == MN_OTA_OP_STATUS) t->asked = 1;
   else if (op == MN_OTA_OP_COMMIT || op == MN_OTA_OP_ABORT) {
@@ -280,6 +287,18 @@ void mn_ota_agg_tick(mn_ota_agg_t *a, uint32_t nowMs) {
 }
 
 int mn_ota_agg_chunk(mn_ota_agg_t *a, uint16_t *id, uint8_t data[8]) {
+  if (a->phase == MN_OTA_PH_MANIFESTS && a->bodyLeft) { /* the manifest body, broadcast once for all */
+    unsigned k = MN_OTA_BODY_FRAMES - a->bodyLeft--;
+    uint8_t w[MN_OTA_BODY_FRAMES * MN_OTA_CHUNK_BYTES] = {0};
+    mn_ota_manifest_t m = a->m;
+    m.address = 0; /* each meter puts its own */
+    mn_ota_manifest_body(&m, w);
+    *id = (uint16_t)(MN_OTA_CHUNK_ID_BASE | k);
+    data[0] = MN_OTA_BODY_HIGH;
+    data[1] = a->m.tag;
+    memcpy(data + 2, w + k * MN_OTA_CHUNK_BYTES, MN_OTA_CHUNK_BYTES);
+    return 1;
+  }
   if (a->phase != MN_OTA_PH_CHUNKS) return 0;
   int r = mn_ota_tx_next(&a->tx, id, data);
   if (r == 1) return 1;

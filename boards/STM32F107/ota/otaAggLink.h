@@ -2,8 +2,9 @@
  * The aggregator's OTA link behind CAN1: one update of up to 64 meters, driven in C
  * (about a thousand chunk frames a second are far too many for its JavaScript).
  *
- *   manifests  each target gets its own manifest (CMAC under its key, derived from
- *              the master key as the SecOC keys are) over ISO 15765-2, up to
+ *   manifests  the manifest's common body is broadcast once (10 bulk-class frames),
+ *              then each target gets its own CMAC (under its key, derived from the
+ *              master key as the SecOC keys are) over ISO 15765-2, up to
  *              MN_OTA_AGG_CHANNELS exchanges at once; its verdict is kept;
  *   chunks     one broadcast copy of the image (otaSender.c), pulled one frame at a
  *              time by mn_ota_agg_chunk when the caller's chunk mailbox is free, so a
@@ -70,6 +71,7 @@ typedef struct mn_ota_agg_s {
   mn_ota_chan_t ch[MN_OTA_AGG_CHANNELS];
   mn_ota_txq_t q;
   uint8_t n, phase, autoCommit, chunking, rounds; /* rounds of chunks sent */
+  uint8_t bodyLeft;                              /* manifest body frames still to broadcast (otaMeterLink.h) */
   uint32_t exchanges, timeouts, badAnswers, controlFrames;
 } mn_ota_agg_t;
 

@@ -42,6 +42,19 @@ static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
   }
   const mn_ota_rx_t *r = &m->rx;
   switch (m->req[0]) {
+    case MN_OTA_OP_MANIFEST_TAG:
+      if (len != 1 + 16 || m->bodyHave != (1u << MN_OTA_BODY_FRAMES) - 1u) {
+        m->ans[0] = MN_OTA_OP_VERDICT;
+        m->ans[1] = MN_OTA_V_NO_BODY;
+        answer(m, 2, nowMs);
+        return;
+      }
+      /* the broadcast body with this meter's address, then its CMAC: a whole 0x01 manifest */
+      memmove(m->req + 1 + MN_OTA_MANIFEST_SIGNED, m->req + 1, 16);
+      memcpy(m->req + 1, m->body, MN_OTA_MANIFEST_SIGNED);
+      m->req[1 + 52] = m->rx.address;
+      len = 1 + MN_OTA_MANIFEST_BYTES;
+      /* fall through */
     case MN_OTA_OP_MANIFEST: {
       uint8_t before = r->state;
       uint32_t counterBefore = r->storedCounter;
@@ -90,6 +103,16 @@ static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
 
 int mn_ota_meter_frame(mn_ota_meter_t *m, uint16_t id, const uint8_t *data, uint8_t dlc, uint32_t nowMs) {
   if ((id & MN_OTA_CHUNK_ID_MASK) == MN_OTA_CHUNK_ID_BASE) {
+    unsigned k = id & 0x3Fu;
+    if (dlc == 8 && data[0] == MN_OTA_BODY_HIGH && k < MN_OTA_BODY_FRAMES) { /* a frame of the manifest body */
+      if (data[1] != m->bodyTag || !m->bodyHave) {
+        m->bodyTag = data[1];
+        m->bodyHave = 0;
+      }
+      memcpy(m->body + k * MN_OTA_CHUNK_BYTES, data + 2, MN_OTA_CHUNK_BYTES);
+      m->bodyHave = (uint16_t)(m->bodyHave | (1u << k));
+      return 1;
+    }
     int c = mn_ota_rx_chunk(&m->rx, id, data, dlc);
     const mn_ota_rx_t *r = &m->rx;
     if (c == 1) event(m, MN_OTA_EV_VERDICT, r->state, r->lastCause);

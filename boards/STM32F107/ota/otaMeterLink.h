@@ -30,7 +30,18 @@
 #define MN_OTA_REQ_ID_BASE 0x700u /* function 28 */
 #define MN_OTA_ANS_ID_BASE 0x740u /* function 29 */
 
-enum { MN_OTA_OP_MANIFEST = 0x01, MN_OTA_OP_STATUS = 0x02, MN_OTA_OP_COMMIT = 0x03, MN_OTA_OP_ABORT = 0x04 };
+enum { MN_OTA_OP_MANIFEST = 0x01, MN_OTA_OP_STATUS = 0x02, MN_OTA_OP_COMMIT = 0x03, MN_OTA_OP_ABORT = 0x04, MN_OTA_OP_MANIFEST_TAG = 0x05 };
+/*
+ * The manifest in two parts, so 64 meters cost one copy of what they share: its 56
+ * signed bytes are broadcast once in the bulk class as chunk indices 0xFF << 6 | k
+ * (k = 0..9, 6 bytes each; the address byte sent as 0), and each meter gets only its
+ * CMAC: 0x05 cmac(16) (4 frames with its flow control, against 12 for the 73-byte
+ * 0x01 manifest). The meter puts its own address into the body it holds and checks the
+ * whole as a 0x01 manifest; without the whole body it answers MN_OTA_V_NO_BODY.
+ */
+#define MN_OTA_BODY_HIGH 0xFFu
+#define MN_OTA_BODY_FRAMES ((MN_OTA_MANIFEST_SIGNED + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES)
+#define MN_OTA_V_NO_BODY 9u /* a verdict of the link, not a manifest refusal: the body is missing */
 enum { MN_OTA_OP_VERDICT = 0x81, MN_OTA_OP_REPORT = 0x82, MN_OTA_OP_RESULT = 0x83 };
 /* A commit's result (the byte after 0x83). */
 enum { MN_OTA_RES_SWITCHED = 0, MN_OTA_RES_NOT_VERIFIED = 1, MN_OTA_RES_SWITCH_FAILED = 2, MN_OTA_RES_ABORTED = 3 };
@@ -54,6 +65,9 @@ typedef struct {
   mn_isotp_t tp;
   mn_ota_txq_t q;
   uint8_t req[1 + MN_OTA_MANIFEST_BYTES];
+  uint8_t body[MN_OTA_BODY_FRAMES * MN_OTA_CHUNK_BYTES]; /* the broadcast manifest body */
+  uint16_t bodyHave;                                       /* bit k: body frame k held */
+  uint8_t bodyTag;
   uint8_t ans[MN_OTA_ANSWER_CAP];
   uint8_t evType[MN_OTA_EVENTS];
   uint32_t evA[MN_OTA_EVENTS], evB[MN_OTA_EVENTS];
