@@ -200,3 +200,15 @@ test("the aggregator restarting mid-transfer: the same update started again resu
     assert.ok(m.ota.native.info()[6] > 200, "the chunks it held came again as duplicates");
   }
 });
+
+test("a meter that missed frames of the broadcast manifest body answers 'no body' and gets the body again", () => {
+  const image = randomBytes(3000);
+  const r = rig([1, 2, 3]);
+  let bodyFrames = 0;
+  r.bus.onTrace((e) => { if (e.kind === "frame" && (e.frame.id & 0x7c0) === 0x780 && e.frame.data[0] === 0xff) bodyFrames++; });
+  r.bus.dropFrames({ count: 3, receivers: ["meter2"], match: (f) => (f.id & 0x7c0) === 0x780 && f.data[0] === 0xff });
+  const a = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1, 2, 3], version: 1, counter: 5, image: 1, tag: 3, autoCommit: true });
+  runUntilDone(r, () => a.native.phase(), 20000);
+  for (const t of targets(a.native.targets())) assert.equal(t.state, OTA_T_SWITCHED, "meter " + t.address + " " + otaCauseName(t.cause));
+  assert.equal(bodyFrames, 20, "the body (10 frames) broadcast twice: once for all, once more for meter 2");
+});

@@ -66,6 +66,10 @@ export const OTA_REQ_MANIFEST = 0x01;
 export const OTA_REQ_STATUS = 0x02;
 export const OTA_REQ_COMMIT = 0x03;
 export const OTA_REQ_ABORT = 0x04;
+/** The manifest's per-meter part: its CMAC; the 56 common bytes went out by broadcast (chunk indices OTA_BODY_HIGH << 6 | k). */
+export const OTA_REQ_MANIFEST_TAG = 0x05;
+/** Chunk-index high byte of the broadcast manifest body's frames (k = 0..9). */
+export const OTA_BODY_HIGH = 0xff;
 /** Control answers (first byte of an ISO 15765-2 message on FN_OTA_ANSWER). */
 export const OTA_ANS_VERDICT = 0x81;
 export const OTA_ANS_STATUS = 0x82;

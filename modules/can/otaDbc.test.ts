@@ -14,7 +14,7 @@ import { otaMessages } from "./otaDbc.ts";
 import {
   canId, functionOf, FN_OTA_REQUEST, FN_OTA_ANSWER, FN_BULK, otaChunkId, otaChunkIndex, OTA_CHUNK_ID_BASE, OTA_MAX_CHUNKS,
   OTA_ANS_VERDICT, OTA_REQ_COMMIT, FN_MEAS_QUALITY, FN_MEAS_LAST_RESERVED,
-  OTA_REQ_MANIFEST, OTA_REQ_STATUS, OTA_REQ_ABORT, OTA_ANS_STATUS, OTA_ANS_RESULT,
+  OTA_REQ_MANIFEST, OTA_REQ_STATUS, OTA_REQ_ABORT, OTA_ANS_STATUS, OTA_ANS_RESULT, OTA_REQ_MANIFEST_TAG,
 } from "./idPlan.ts";
 
 const DBC = fileURLToPath(new URL("./meternet.dbc", import.meta.url));
@@ -80,7 +80,7 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
     assert.equal(f.encoded, expected[m.id], m.name + ": canmatrix's encoding vs the protocol's bytes");
   }
   const request = byId.get(canId(FN_OTA_REQUEST, 7))!.signals.find((s) => s.name === "OtaOpcode")!.values;
-  assert.deepEqual(request, { [OTA_REQ_MANIFEST]: "MANIFEST", [OTA_REQ_STATUS]: "STATUS", [OTA_REQ_COMMIT]: "COMMIT", [OTA_REQ_ABORT]: "ABORT" });
+  assert.deepEqual(request, { [OTA_REQ_MANIFEST]: "MANIFEST", [OTA_REQ_STATUS]: "STATUS", [OTA_REQ_COMMIT]: "COMMIT", [OTA_REQ_ABORT]: "ABORT", [OTA_REQ_MANIFEST_TAG]: "MANIFEST_TAG" });
   const answer = byId.get(canId(FN_OTA_ANSWER, 7))!.signals.find((s) => s.name === "OtaOpcode")!.values;
   assert.deepEqual(answer, { [OTA_ANS_VERDICT]: "VERDICT", [OTA_ANS_STATUS]: "STATUS", [OTA_ANS_RESULT]: "RESULT" });
   const verdict = byId.get(canId(FN_OTA_ANSWER, 7))!;

@@ -34,11 +34,11 @@ export interface OtaMessage {
 
 const PCI_VALUES = { 0: "SINGLE_FRAME", 1: "FIRST_FRAME", 2: "CONSECUTIVE_FRAME", 3: "FLOW_CONTROL" };
 // OTA_REQ_* and OTA_ANS_* of idPlan.ts (otaDbc.test.ts checks the numbers)
-const REQUEST_VALUES: Record<string, string> = { 1: "MANIFEST", 2: "STATUS", 3: "COMMIT", 4: "ABORT" };
+const REQUEST_VALUES: Record<string, string> = { 1: "MANIFEST", 2: "STATUS", 3: "COMMIT", 4: "ABORT", 5: "MANIFEST_TAG" };
 const ANSWER_VALUES: Record<string, string> = { 129: "VERDICT", 130: "STATUS", 131: "RESULT" };
 /** Refusal causes (boards/STM32F107/ota/otaManifest.h MN_OTA_R_*). */
 export const OTA_CAUSE_VALUES: Record<string, string> = {
-  0: "OK", 1: "FORMAT", 2: "MAC", 3: "ADDRESS", 4: "ROLLBACK", 5: "IMAGE", 6: "SIZE", 7: "HASH", 8: "STAGING",
+  0: "OK", 1: "FORMAT", 2: "MAC", 3: "ADDRESS", 4: "ROLLBACK", 5: "IMAGE", 6: "SIZE", 7: "HASH", 8: "STAGING", 9: "NO_BODY",
 };
 
 function meterNode(a: number): string {
@@ -66,7 +66,7 @@ export function otaMessages(): OtaMessage[] {
   for (let a = 0; a < METERS_PER_BUS; a++) {
     out.push({
       id: canId(FN_OTA_REQUEST, a), name: "OTA_REQUEST_M" + two(a), sender: "AGGREGATOR", receivers: [meterNode(a)],
-      comment: "OTA control request, ISO 15765-2: MANIFEST (72-byte manifest, CMAC under this meter's key), STATUS, COMMIT, ABORT",
+      comment: "OTA control request, ISO 15765-2: MANIFEST (72-byte manifest, CMAC under this meter's key), STATUS, COMMIT, ABORT, MANIFEST_TAG (the CMAC alone; the body was broadcast)",
       signals: pciSignals(REQUEST_VALUES, "OtaRequestArg", "single frame: first argument byte (COMMIT: 0)"),
     });
   }
@@ -80,7 +80,7 @@ export function otaMessages(): OtaMessage[] {
   for (let i = 0; i < 64; i++) {
     out.push({
       id: OTA_CHUNK_ID_BASE | i, name: "OTA_CHUNK_" + two(i), sender: "AGGREGATOR", receivers: all,
-      comment: "OTA image chunk, broadcast: chunk index = OtaChunkIndexHigh * 64 + " + i + ", 6 image bytes at index * 6",
+      comment: "OTA image chunk, broadcast: chunk index = OtaChunkIndexHigh * 64 + " + i + ", 6 image bytes at index * 6; OtaChunkIndexHigh 255: frame " + i + " of the manifest body (bytes " + i * 6 + "..)",
       signals: [
         { name: "OtaChunkIndexHigh", startBit: 7, length: 8, comment: "chunk index >> 6 (the identifier's low six bits are index & 63)" },
         { name: "OtaTransferTag", startBit: 15, length: 8, comment: "the manifest's transfer tag: a chunk of another transfer is ignored" },
