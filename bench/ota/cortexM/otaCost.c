@@ -3,8 +3,7 @@
  * boards/STM32F107/ota over the AES and SHA-256 of an Espruino tree's mbedtls (sha256.c
  * with MBEDTLS_SHA256_SMALLER, as the meter images build it). The staging space is RAM
  * here: the flash (or NOR) programming time of a chunk is the part's, not counted.
- * SysTick counts virtual time; a loop of known length calibrates instructions per tick
- * (as bench/can/cortexM/secocCost.c). Prints "<name> <instructions>".
+ * Counted with bench/can/cortexM/sysTickCount.h. Prints "<name> <instructions>".
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,24 +12,7 @@
 #include "cmac.h"
 #include "otaAggLink.h"
 #include "otaMeterLink.h"
-
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-
-static uint32_t now(void) { return SYST_CVR; } /* counts down */
-static uint32_t since(uint32_t t0) { return (t0 - SYST_CVR) & 0xFFFFFFu; }
-static double perTick;
-
-static void calibrate(void) {
-  uint32_t n = 200000, t0 = now();
-  __asm__ volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n));
-  perTick = 2.0 * 200000 / (double)since(t0);
-}
-
-static void report(const char *name, double ticks, unsigned calls) {
-  printf("%s %lu\n", name, (unsigned long)(ticks * perTick / calls + 0.5));
-}
+#include "sysTickCount.h"
 
 #define IMAGE_BYTES 20805u /* build/meter.js of 2026-12-07 */
 static uint8_t image[IMAGE_BYTES], staged[MN_OTA_MAX_BYTES];
@@ -47,9 +29,6 @@ static mn_ota_meter_t meter;
 static mn_ota_agg_t agg;
 
 int main(void) {
-  SYST_RVR = 0xFFFFFFu;
-  SYST_CVR = 0;
-  SYST_CSR = 5;
   calibrate();
   uint32_t x = 1;
   for (unsigned i = 0; i < IMAGE_BYTES; i++) { x = x * 1103515245u + 12345u; image[i] = (uint8_t)(x >> 24); }

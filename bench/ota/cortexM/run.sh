@@ -16,7 +16,7 @@ crt0="$(arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb --specs=rdimon.specs -print-fi
 # -Os as Espruino's STM32F1 build; Espruino's mbedtls config (SHA-256: MBEDTLS_SHA256_SMALLER, as the meter images)
 arm-none-eabi-gcc -std=gnu11 -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -Os --specs=rdimon.specs -nostartfiles \
   -T "$board/test/qemu/lm3s6965.ld" -Wl,--gc-sections -DUSE_AES -DUSE_CRYPTO -DUSE_SHA256 \
-  -I"$board/ota" -I"$board/secoc" -I"$stub" -I"$tree/libs/crypto" -I"$mb" -I"$mb/include" \
+  -I"$board/ota" -I"$board/secoc" -I"$stub" -I"$stub/.." -I"$tree/libs/crypto" -I"$mb" -I"$mb/include" \
   -o "$out/cost.elf" "$board/test/qemu/startup.c" "$here/otaCost.c" "$board"/ota/*.c "$board/secoc/cmac.c" "$board/secoc/aesMbedtls.c" \
   "$mb/library/aes.c" "$mb/library/sha256.c" $(ls "$mb"/library/platform_util.c 2>/dev/null) "$crt0" -lm
 echo "Cortex-M3 instructions per step (qemu-system-arm lm3s6965evb -icount shift=0, arm-none-eabi-gcc -Os, Espruino's mbedtls):"
