@@ -58,7 +58,8 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
   }
   const r = spawnSync("/usr/bin/python3", [CHECKER, DBC], { input: JSON.stringify(samples), encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, "canmatrix check failed (apt-get install -y python3-canmatrix)\n" + r.stderr);
-  const out = JSON.parse(r.stdout) as { errors: string[]; frames: { id: number; name: string; size: number; transmitters: string[]; comment: string | null; encoded: string; signals: { name: string; start: number; size: number; little: boolean; signed: boolean; values: Record<string, string> }[] }[] };
+  type PySignal = { name: string; start: number; size: number; little: boolean; signed: boolean; values: Record<string, string> };
+  const out = JSON.parse(r.stdout) as { errors: string[]; frames: { id: number; name: string; size: number; transmitters: string[]; comment: string | null; encoded: string; signals: PySignal[] }[] };
   assert.deepEqual(out.errors, []);
   const byId = new Map(out.frames.map((f) => [f.id, f]));
   for (const m of msgs) {
@@ -70,7 +71,8 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
     assert.ok((f.comment || "").length > 10, m.name + " comment");
     assert.deepEqual(f.signals.map((s) => s.name).sort(), m.signals.map((s) => s.name).sort());
     for (const s of m.signals) {
-      const p = f.signals.find((x) => x.name === s.name)!;
+      // annotated: with the assertion calls below, tsc would otherwise infer p circularly (as dbc.test.ts)
+      const p: PySignal = f.signals.find((x) => x.name === s.name)!;
       assert.equal(p.start, s.startBit, m.name + "." + s.name + " start bit");
       assert.equal(p.size, s.length, m.name + "." + s.name + " length");
       assert.equal(p.little, false, "Motorola byte order");
