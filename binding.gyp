@@ -80,6 +80,35 @@
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
+    },
+    # OTA script updates (boards/STM32F107/ota): the meter's and the aggregator's links
+    # behind CAN1, for the simulator's bxCAN models (host/canbus/otaAttach.ts) and
+    # bench/ota: build/Release/meterOta.node. CMAC and SHA-256 over Debian's libmbedcrypto.
+    {
+      "target_name": "meterOta",
+      "sources": [
+        "host/native/otaAddon.cc",
+        "boards/STM32F107/ota/isotp.c",
+        "boards/STM32F107/ota/otaManifest.c",
+        "boards/STM32F107/ota/otaReceiver.c",
+        "boards/STM32F107/ota/otaSender.c",
+        "boards/STM32F107/ota/otaTxQueue.c",
+        "boards/STM32F107/ota/otaMeterLink.c",
+        "boards/STM32F107/ota/otaAggLink.c",
+        "boards/STM32F107/ota/otaBoot.c",
+        "boards/STM32F107/ota/otaSha256Mbedtls.c",
+        "boards/STM32F107/secoc/cmac.c",
+        "boards/STM32F107/secoc/aesMbedtls.c"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "boards/STM32F107/ota",
+        "boards/STM32F107/secoc"
+      ],
+      "libraries": ["-lmbedcrypto"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_c": ["-std=c99", "-O2", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
     }
   ]
 }

@@ -96,6 +96,11 @@ info = {
      'SOURCES+=libs/meternet/metering/mtAggregate.c libs/meternet/metering/mtCalibration.c libs/meternet/metering/mtChain.c libs/meternet/metering/mtEnergy.c',
      'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtSqrt.c libs/meternet/metering/mtVoltageEvents.c',
      'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES: aes_makefile)
+     # OTA script updates, the receiving side behind CAN1 (issue 18, ota/README.md); SHA-256 from mbedtls's sha256.c
+     'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
+     'DEFINES+=-DMN_OTA -DMBEDTLS_SHA256_C -DMBEDTLS_SHA256_SMALLER',
+     'SOURCES+=libs/crypto/mbedtls/library/sha256.c',
+     'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaReceiver.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaMeterLink.c libs/meternet/ota/otaSha256Mbedtls.c',
    ]
   }
 };

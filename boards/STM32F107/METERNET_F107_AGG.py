@@ -63,6 +63,10 @@ info = {
      'DEFINES+=-DMN_SECOC_NO_PUBLISH', # the aggregator answers no polls (secoc/README.md)
      'SOURCES+=libs/meternet/aglink/aglinkSchedule.c libs/meternet/aglink/aglinkAnswers.c', # poll schedule and answer path in C (aglink/README.md)
      'DEFINES+=-DMN_AGLINK', # CAN1's link* methods (jswrap_can.c)
+     # OTA script updates, the sending side behind CAN1 (issue 18, ota/README.md); SHA-256: the SHA256 library's sha256.c
+     'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
+     'DEFINES+=-DMN_OTA -DMN_OTA_AGG',
+     'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaSender.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaAggLink.c libs/meternet/ota/otaSha256Mbedtls.c',
    ]
   }
 };

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const loaded: { [name: string]: unknown } = {};
 
-export function loadAddon<T>(name: "meterKernel" | "meterSecoc", what: string, hint = ""): T {
+export function loadAddon<T>(name: "meterKernel" | "meterSecoc" | "meterOta", what: string, hint = ""): T {
   if (loaded[name]) return loaded[name] as T;
   const path = fileURLToPath(new URL(`../../build/Release/${name}.node`, import.meta.url));
   if (!existsSync(path)) throw new Error(`${what} addon not built (${path} missing): ${hint}run \`npm install\` in the repository root`);

@@ -9,6 +9,7 @@ import { MESSAGES, payloadSignals, PAYLOAD_BYTES } from "./messages.ts";
 import { canId, METERS_PER_BUS } from "./idPlan.ts";
 import { packRaw, rawRange, SignalDef } from "./signalCodec.ts";
 import { signalDoc } from "./messageDocs.ts";
+import { otaMessages } from "./otaDbc.ts";
 
 const DBC = fileURLToPath(new URL("./meternet.dbc", import.meta.url));
 const CHECKER = fileURLToPath(new URL("./dbcCheck.py", import.meta.url));
@@ -50,8 +51,10 @@ test("canmatrix (python3-canmatrix) reads meternet.dbc exactly as the TypeScript
   assert.equal(r.status, 0, "canmatrix check failed (is python3-canmatrix installed? apt-get install -y python3-canmatrix)\n" + r.stderr);
   const out = JSON.parse(r.stdout) as { boLines: number; sgLines: number; frames: PyFrame[]; errors: string[] };
   assert.deepEqual(out.errors, [], "canmatrix reported parse errors");
-  const expectedFrames = METERS_PER_BUS * MESSAGES.length;
-  const expectedSignals = METERS_PER_BUS * MESSAGES.reduce((n, m) => n + payloadSignals(m).length, 0);
+  // plus the OTA frames (otaDbc.ts; their own checks: otaDbc.test.ts)
+  const ota = otaMessages();
+  const expectedFrames = METERS_PER_BUS * MESSAGES.length + ota.length;
+  const expectedSignals = METERS_PER_BUS * MESSAGES.reduce((n, m) => n + payloadSignals(m).length, 0) + ota.reduce((n, m) => n + m.signals.length, 0);
   // canmatrix drops what it cannot parse: count the text and the parsed objects.
   assert.equal(out.boLines, expectedFrames, "BO_ lines in the file");
   assert.equal(out.sgLines, expectedSignals, "SG_ lines in the file");

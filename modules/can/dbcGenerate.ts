@@ -7,6 +7,7 @@ import { MESSAGES, MessageDef, payloadSignals, PAYLOAD_BYTES } from "./messages"
 import { SignalDef, rawRange } from "./signalCodec";
 import { SignalDoc, signalDoc, messageDoc } from "./messageDocs";
 import { canId, METERS_PER_BUS } from "./idPlan";
+import { otaDbcParts } from "./otaDbc";
 
 function num(x: number): string {
   return String(Math.round(x * 1e9) / 1e9);
@@ -64,5 +65,6 @@ export function generateDbc(): string {
       comments.push("CM_ BO_ " + id + ' "' + messageDoc(m.name) + (m.polled ? " (polled by remote frame)" : "") + '";');
     }
   }
-  return lines.concat(comments, values).join("\n") + "\n";
+  const ota = otaDbcParts(); // the OTA frames (issue 18): ISO 15765-2 control and broadcast chunks
+  return lines.concat(ota.frames, comments, ota.comments, values, ota.values).join("\n") + "\n";
 }

@@ -36,10 +36,56 @@ export const FN_MEAS_APPARENT = 12;
 export const FN_COGEN_STATUS = 13;
 /** What may be wrong with the published values: the window's quality flags (messages.ts QualityFlags). */
 export const FN_MEAS_QUALITY = 14;
-/** 15..29: room for more quantities (harmonics, 10-minute aggregates). */
-export const FN_MEAS_LAST_RESERVED = 29;
-/** Bulk transfers (segmented records, firmware): last, never delays a reading. */
+/** 15..27: room for more quantities (harmonics, 10-minute aggregates). */
+export const FN_MEAS_LAST_RESERVED = 27;
+/**
+ * OTA script updates (issue 18, boards/STM32F107/ota/README.md): the unicast control
+ * exchange in ISO 15765-2 framing, below every poll and alarm and above the chunks, so
+ * polls keep their deadlines while a transfer runs and a repair exchange overtakes chunks.
+ * Request: aggregator -> meter (id 0x700 + address); answer: meter -> aggregator (0x740 + address).
+ */
+export const FN_OTA_REQUEST = 28;
+export const FN_OTA_ANSWER = 29;
+/**
+ * Bulk transfers (segmented records, firmware): last, never delays a reading. OTA chunks
+ * are broadcast here, one copy for every meter: id 0x780 | (chunk index & 0x3F), data
+ * [index >> 6][transfer tag][6 image bytes]. This class alone does not name a meter: its
+ * low six bits are the chunk index, and every meter takes all 64 ids with one filter bank
+ * (OTA_CHUNK_ID_BASE under OTA_CHUNK_ID_MASK).
+ */
 export const FN_BULK = 30;
+export const OTA_CHUNK_ID_BASE = 0x780;
+export const OTA_CHUNK_ID_MASK = 0x7c0;
+/** Image bytes per chunk frame (even, so each STM32F1 flash half-word belongs to one chunk). */
+export const OTA_CHUNK_BYTES = 6;
+/** Chunk indices are 14 bits (byte 0 carries index >> 6). */
+export const OTA_MAX_CHUNKS = 1 << 14;
+
+/** Control requests (first byte of an ISO 15765-2 message on FN_OTA_REQUEST). */
+export const OTA_REQ_MANIFEST = 0x01;
+export const OTA_REQ_STATUS = 0x02;
+export const OTA_REQ_COMMIT = 0x03;
+export const OTA_REQ_ABORT = 0x04;
+/** The manifest's per-meter part: its CMAC; the 56 common bytes went out by broadcast (chunk indices OTA_BODY_HIGH << 6 | k). */
+export const OTA_REQ_MANIFEST_TAG = 0x05;
+/** Chunk-index high byte of the broadcast manifest body's frames (k = 0..9). */
+export const OTA_BODY_HIGH = 0xff;
+/** Control answers (first byte of an ISO 15765-2 message on FN_OTA_ANSWER). */
+export const OTA_ANS_VERDICT = 0x81;
+export const OTA_ANS_STATUS = 0x82;
+export const OTA_ANS_RESULT = 0x83;
+
+/** The identifier of chunk `index` (0..OTA_MAX_CHUNKS-1). */
+export function otaChunkId(index: number): number {
+  if (!(index >= 0 && index < OTA_MAX_CHUNKS && Math.floor(index) === index)) throw new Error("OTA chunk index " + index + " out of range 0.." + (OTA_MAX_CHUNKS - 1));
+  return OTA_CHUNK_ID_BASE | (index & 0x3f);
+}
+
+/** The chunk index a bulk-class frame carries (its id's low six bits and data byte 0), or -1 when it is not a chunk. */
+export function otaChunkIndex(id: number, data0: number): number {
+  if ((id & OTA_CHUNK_ID_MASK) !== OTA_CHUNK_ID_BASE) return -1;
+  return ((data0 & 0xff) << 6) | (id & 0x3f);
+}
 
 export function canId(fn: number, address: number): number {
   if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);

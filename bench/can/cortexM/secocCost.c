@@ -12,33 +12,13 @@
 
 #include "cmac.h"
 #include "secocNode.h"
-
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-
-static uint32_t now(void) { return SYST_CVR; } /* counts down */
-static uint32_t since(uint32_t t0) { return (t0 - SYST_CVR) & 0xFFFFFFu; }
-
-static double perTick;
-
-static void calibrate(void) {
-  uint32_t n = 200000, t0 = now();
-  __asm__ volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n));
-  perTick = 2.0 * 200000 / (double)since(t0);
-}
+#include "sysTickCount.h"
 
 static uint8_t agg[7000], met[400];
 static uint8_t plan[64], frames[64][8];
 
-static void report(const char *name, uint32_t ticks, unsigned calls) {
-  printf("%s %lu\n", name, (unsigned long)(ticks * perTick / calls + 0.5));
-}
 
 int main(void) {
-  SYST_RVR = 0xFFFFFFu;
-  SYST_CVR = 0;
-  SYST_CSR = 5; /* enable, processor clock, no interrupt */
   calibrate();
   uint8_t master[16], key[16], blk[16] = {0}, out[8], data[4] = {1, 2, 3, 4};
   for (int i = 0; i < 16; i++) master[i] = (uint8_t)i;

@@ -29,6 +29,9 @@
 
 #include "jswrap_can.h"
 #include "meternetBoard.h"
+#ifdef MN_OTA
+#include "jswrap_ota.h" /* OTA frames are taken in C before JavaScript (jswrap_ota.c) */
+#endif
 #include "secoc/secocNode.h"
 
 #define MN_EVC_CAN 0x72 /* our EV_CUSTOM type; Espruino's own use 1..3 */
@@ -489,6 +492,9 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
   while (mn_can_take_frame(&mn_board_can1, &f)) {
     if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
     if (sec && aglink_take(can, sec, &f)) continue; /* the aggregator link's C took it (appended below) */
+#ifdef MN_OTA
+    if (mn_ota_take(can, &f)) continue;
+#endif
     int64_t fv = -1;
     uint32_t data32 = 0;
     int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
@@ -506,6 +512,9 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
     jsvUnLock2(args[0], args[1]);
   }
   if (sec) aglink_service(can, sec);
+#ifdef MN_OTA
+  if (can) mn_ota_service(can);
+#endif
   jsvUnLock2(h, can);
 }
 

@@ -21,8 +21,8 @@ static int sameTag(const uint8_t *a, const uint8_t *b) {
   return d == 0;
 }
 
-int mn_ota_manifest_make(const mn_ota_manifest_t *m, const uint8_t key[16], uint8_t w[MN_OTA_MANIFEST_BYTES]) {
-  memset(w, 0, MN_OTA_MANIFEST_BYTES);
+void mn_ota_manifest_body(const mn_ota_manifest_t *m, uint8_t w[MN_OTA_MANIFEST_SIGNED]) {
+  memset(w, 0, MN_OTA_MANIFEST_SIGNED);
   memcpy(w, "MNOT", 4);
   w[4] = MN_OTA_FORMAT;
   w[5] = m->image;
@@ -33,6 +33,10 @@ int mn_ota_manifest_make(const mn_ota_manifest_t *m, const uint8_t key[16], uint
   put32(w + 16, m->sizeBytes);
   memcpy(w + 20, m->sha256, 32);
   w[52] = m->address;
+}
+
+int mn_ota_manifest_make(const mn_ota_manifest_t *m, const uint8_t key[16], uint8_t w[MN_OTA_MANIFEST_BYTES]) {
+  mn_ota_manifest_body(m, w);
   return mn_cmac(key, w, MN_OTA_MANIFEST_SIGNED, w + MN_OTA_MANIFEST_SIGNED) == 0 ? 0 : -1;
 }
 

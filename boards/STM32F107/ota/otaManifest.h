@@ -57,6 +57,9 @@ typedef struct {
 int mn_ota_manifest_check(const uint8_t *wire, size_t len, const uint8_t key[16], uint8_t address, uint8_t image,
                           uint32_t storedCounter, uint32_t capacityBytes, mn_ota_manifest_t *m);
 
+/* The 56 signed bytes of m (the aggregator broadcasts them once, address 0: otaMeterLink.h). */
+void mn_ota_manifest_body(const mn_ota_manifest_t *m, uint8_t w[MN_OTA_MANIFEST_SIGNED]);
+
 /* Writes the 72-byte manifest for m under key (the aggregator's side and the tests). 0 or -1. */
 int mn_ota_manifest_make(const mn_ota_manifest_t *m, const uint8_t key[16], uint8_t wire[MN_OTA_MANIFEST_BYTES]);
 

@@ -36,8 +36,11 @@ int mn_ota_rx_manifest(mn_ota_rx_t *r, const uint8_t *wire, size_t len) {
       mn_ota_manifest_check(wire, len, r->key, r->address, r->image, r->m.counter - 1, cap, &m) == MN_OTA_OK &&
       memcmp(&m, &r->m, sizeof m) == 0)
     return MN_OTA_OK;
-  int c = mn_ota_manifest_check(wire, len, r->key, r->address, r->image, r->storedCounter, cap, &m);
+  uint32_t floor = r->storedCounter;
+  if (r->state == MN_OTA_IDLE && r->restartCounter != 0 && r->restartCounter == r->storedCounter) floor--;
+  int c = mn_ota_manifest_check(wire, len, r->key, r->address, r->image, floor, cap, &m);
   if (c != MN_OTA_OK) return refuse(r, c);
+  r->restartCounter = 0;
   r->storedCounter = m.counter;
   r->m = m;
   r->total = (uint16_t)((m.sizeBytes + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES);
@@ -117,11 +120,20 @@ size_t mn_ota_rx_status(const mn_ota_rx_t *r, uint8_t *out, size_t cap) {
       if (held(r, i)) { i++; continue; }
       unsigned first = i;
       while (i < r->total && !held(r, i)) i++;
-      if (at + 4 > cap || runs == 255) { more = 1; break; }
+      if (at + 4 > cap || runs == MN_OTA_RUNS_MAX) { more = 1; break; }
       put16(out + at, first);
       put16(out + at + 2, i - first);
       at += 4;
       runs++;
+    }
+    /* Too many runs to list, and room for the bitmap: the bitmap instead (bit set = held),
+     * so a meter with scattered gaps (one that joined late) is repaired in one round. */
+    size_t bytes = ((size_t)r->total + 7) / 8;
+    if (more && 12 + bytes <= cap) {
+      memcpy(out + 12, r->bitmap, bytes);
+      out[10] = MN_OTA_RUNS_BITMAP;
+      out[11] = 0;
+      return 12 + bytes;
     }
   }
   out[10] = (uint8_t)runs;

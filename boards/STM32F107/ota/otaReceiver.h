@@ -18,7 +18,7 @@
 #include "otaManifest.h"
 
 #ifndef MN_OTA_MAX_BYTES
-#define MN_OTA_MAX_BYTES 20480u /* the meter's script slot (package.json budgets.storage.meter.bundle) */
+#define MN_OTA_MAX_BYTES 22528u /* the meter's script slot (package.json budgets.storage.meter.bundle) */
 #endif
 #define MN_OTA_MAX_CHUNKS ((MN_OTA_MAX_BYTES + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES)
 #define MN_OTA_CHUNK_ID_BASE 0x780u
@@ -39,6 +39,10 @@ typedef struct {
   uint8_t key[16];
   uint8_t address, image, state, lastCause;
   uint32_t storedCounter; /* highest counter accepted: the caller persists it when it changes */
+  /* A transfer the meter was receiving when it restarted (its bitmap was in RAM): the
+   * manifest with this counter (== storedCounter) is accepted once more and starts over.
+   * 0: none. The caller sets it from what it persisted, never for a switched script. */
+  uint32_t restartCounter;
   mn_ota_manifest_t m;
   uint16_t total, have;
   uint8_t bitmap[(MN_OTA_MAX_CHUNKS + 7) / 8];
@@ -62,7 +66,11 @@ int mn_ota_rx_chunk(mn_ota_rx_t *r, uint16_t id, const uint8_t *data, uint8_t dl
 
 /* The status report: [state][lastCause][counter u32][have u16][total u16][nRanges][more]
  * then nRanges (first u16, count u16) runs of missing chunks, as many as fit in cap.
+ * When they do not all fit and the chunk bitmap does, nRanges is MN_OTA_RUNS_BITMAP and
+ * the bitmap follows ((total + 7) / 8 bytes, bit i of byte i / 8 set = chunk i held).
  * Big-endian. Returns its length (at least 12 bytes are needed). */
+#define MN_OTA_RUNS_MAX 254u
+#define MN_OTA_RUNS_BITMAP 255u
 size_t mn_ota_rx_status(const mn_ota_rx_t *r, uint8_t *out, size_t cap);
 
 #endif

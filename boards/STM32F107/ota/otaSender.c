@@ -32,7 +32,20 @@ int mn_ota_tx_next(mn_ota_tx_t *t, uint16_t *id, uint8_t d[8]) {
 }
 
 int mn_ota_tx_repair(mn_ota_tx_t *t, const uint8_t *r, size_t len) {
-  if (len < 12 || (size_t)(12 + 4 * r[10]) > len) return -1;
+  if (len < 12) return -1;
+  if (r[10] == MN_OTA_RUNS_BITMAP) { /* the meter's bitmap: every chunk not held */
+    if (len < 12 + ((size_t)t->total + 7) / 8) return -1;
+    if (r[0] != MN_OTA_RECEIVING) return 0;
+    int lacks = 0;
+    for (unsigned i = 0; i < t->total; i++) {
+      if (bit(r + 12, i)) continue;
+      if (!bit(t->next, i)) t->nextCount++;
+      t->next[i >> 3] |= (uint8_t)(1u << (i & 7));
+      lacks++;
+    }
+    return lacks;
+  }
+  if ((size_t)(12 + 4 * r[10]) > len) return -1;
   if (r[0] != MN_OTA_RECEIVING) return 0;
   int lacks = 0;
   for (unsigned k = 0; k < r[10]; k++) {

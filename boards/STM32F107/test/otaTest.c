@@ -412,6 +412,53 @@ static uint32_t broadcast(unsigned n, uint32_t size, const unsigned *lossPct, un
   return tx.frames;
 }
 
+/* A meter that lacks scattered chunks beyond what runs can list (it joined late, or lost
+ * many): with room for the bitmap the report carries it, and the sender's next round is
+ * exactly what the meter lacks, in one round. */
+static void status_falls_back_to_the_bitmap(void **state) {
+  (void)state;
+  static flash_t fl;
+  static uint8_t image[20000];
+  memset(&fl, 0, sizeof fl);
+  for (unsigned i = 0; i < sizeof image; i++) image[i] = (uint8_t)next();
+  mn_ota_staging_t st = {fErase, fWrite, fRead, &fl, 20480};
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+  mn_secoc_meter_key(master, 9, k);
+  mn_ota_manifest_t m = goodManifest(9, 3, sizeof image);
+  mn_ota_manifest_make(&m, k, w);
+  static mn_ota_rx_t r;
+  mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  uint16_t id;
+  uint8_t d[8];
+  unsigned lacking = 0;
+  for (unsigned i = 0; i < r.total; i++) { /* every third chunk lost: 1 111 runs */
+    if (i % 3 == 1) { lacking++; continue; }
+    chunkFrame(image, sizeof image, i, 0x5A, &id, d);
+    mn_ota_rx_chunk(&r, id, d, 8);
+  }
+  static uint8_t s[12 + 470];
+  /* 256 bytes: runs, as many as fit, "more" set */
+  size_t n = mn_ota_rx_status(&r, s, 256);
+  assert_int_equal(s[10], 61);
+  assert_int_equal(s[11], 1);
+  assert_int_equal(n, 12 + 4 * 61);
+  /* room for the bitmap: the bitmap */
+  n = mn_ota_rx_status(&r, s, sizeof s);
+  assert_int_equal(s[10], MN_OTA_RUNS_BITMAP);
+  assert_int_equal(n, 12 + (r.total + 7) / 8);
+  static mn_ota_tx_t t;
+  mn_ota_staging_t img = {fErase, fWrite, fRead, &fl, 20480};
+  assert_int_equal(mn_ota_tx_init(&t, &img, sizeof image, 0x5A), 0);
+  assert_int_equal(mn_ota_tx_repair(&t, s, n), (int)lacking);
+  assert_int_equal(mn_ota_tx_repair(&t, s, n - 1), -1); /* a bitmap cut short is not a report */
+  assert_int_equal(mn_ota_tx_round(&t), lacking);
+  while (mn_ota_tx_next(&t, &id, d) == 1) {
+    unsigned index = ((unsigned)d[0] << 6) | (id & 0x3F);
+    assert_int_equal(index % 3, 1);
+  }
+}
+
 static void broadcast_to_64_meters_costs_about_one_copy(void **state) {
   (void)state;
   static unsigned loss[METERS];
@@ -584,6 +631,7 @@ int main(void) {
     cmocka_unit_test(manifest_checks_each_cause),
     cmocka_unit_test(receiver_broadcast_with_losses_then_repair),
     cmocka_unit_test(receiver_hash_resume_restart_and_staging_failure),
+    cmocka_unit_test(status_falls_back_to_the_bitmap),
     cmocka_unit_test(broadcast_to_64_meters_costs_about_one_copy),
     cmocka_unit_test(sender_rejects_bad_reports_and_oversize),
     cmocka_unit_test(boot_record_survives_a_cut_at_every_byte),

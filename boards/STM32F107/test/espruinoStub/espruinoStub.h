@@ -90,4 +90,10 @@ void jshDelayMicroseconds(int microsec);
 void jshI2CWrite(IOEventFlags device, unsigned char address, int nBytes, const unsigned char *data, bool sendStop);
 void jshI2CRead(IOEventFlags device, unsigned char address, int nBytes, unsigned char *data, bool sendStop);
 
+/* jswrap_ota.c: strings for Storage writes, the counters' array */
+JsVar *jsvNewFromEmptyString(void);
+JsVar *jsvNewStringOfLength(unsigned int byteLength, const char *initialData);
+bool jsvIsIterable(const JsVar *v);
+void jsvUnLock3(JsVar *var1, JsVar *var2, JsVar *var3);
+
 #endif

@@ -1,0 +1,310 @@
+/*
+ * CAN1's OTA methods: the bindings of boards/STM32F107/ota's links (otaMeterLink.c on
+ * a meter, otaAggLink.c on the aggregator). Binding only: conversions and the hooks;
+ * the protocol is the plain C the host simulator and the tests run.
+ *
+ * Received OTA frames never reach JavaScript: jswrap_can.c's event handler offers
+ * every frame to mn_ota_take first (chunks, and this node's control identifiers), and
+ * calls mn_ota_service after draining (timers, the transmit queue, events). A meter's
+ * JavaScript gets onOta(type, a, b) callbacks: 1 start (a = security counter to
+ * persist, b = chunks), 2 progress (a = held, b = chunks), 3 verdict (a = state
+ * 2 verified / 3 failed / 0 manifest refused, b = cause), 4 end (a = result, b = version).
+ *
+ * State: one flat string hidden on CAN1 (the link's struct), looked up on each call,
+ * gone with CAN1's properties on reset(), as the SecOC and link states are. Staging:
+ * a Storage file (OTA_STAGE) written chunk by chunk in place (erased flash, written
+ * once per half-word: 6-byte chunks at even offsets); the flash map's place for it is
+ * the W25Q32JV NOR, whose driver is not built (README.md). Images: the meters build
+ * the meter side (-DMN_OTA), the aggregator the sending side (-DMN_OTA -DMN_OTA_AGG).
+ */
+#include <string.h>
+
+#include "jsvar.h"
+#include "jsparse.h"
+#include "jsinteractive.h"
+#include "jsflash.h"
+#include "jshardware.h"
+
+#include "jswrap_ota.h"
+#include "jswrap_arraybuffer.h"
+#include "meternetBoard.h"
+
+#define OTA_STATE "\xFF" "ota"
+#define OTA_STAGE "ota.stage"
+
+static uint32_t ota_now_ms(void) { return (uint32_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
+
+static uint8_t *ota_state(JsVar *can, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, OTA_STATE) : 0;
+  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
+}
+
+/* A new zeroed state of n bytes on CAN1; 0 when memory is short. */
+static uint8_t *ota_new_state(JsVar *can, size_t n) {
+  JsVar *st = jsvNewFlatStringOfLength((unsigned int)n);
+  if (!st) return 0;
+  uint8_t *p = (uint8_t *)jsvGetFlatStringPointer(st);
+  memset(p, 0, n);
+  jsvObjectSetChild(can, OTA_STATE, st);
+  jsvUnLock(st);
+  return p;
+}
+
+/* One frame into a transmit mailbox: 0 when taken (the driver's code otherwise). */
+static int ota_hw_send(void *ctx, uint16_t id, const uint8_t data[8]) {
+  (void)ctx;
+  mn_can_frame_t f;
+  f.id = id;
+  f.dlc = 8;
+  f.flags = 0;
+  f.fifo = 0;
+  f.filter = 0;
+  memcpy(f.data, data, 8);
+  return mn_can_send(&mn_board_can1, &f);
+}
+
+/* Bytes of a JS array/typed array into out (exactly n); false otherwise. */
+static bool ota_bytes(JsVar *v, uint8_t *out, unsigned n) {
+  if (!v || jsvIterateCallbackCount(v) != n) return false;
+  jsvIterateCallbackToBytes(v, out, n);
+  return true;
+}
+
+/* ---- the staging space: a Storage file written in place ---- */
+
+static int stage_erase(void *ctx, uint32_t bytes) {
+  (void)ctx;
+  JsfFileName name = jsfNameFromString(OTA_STAGE);
+  jsfEraseFile(name);
+  JsVar *none = jsvNewFromEmptyString();
+  bool ok = none && jsfWriteFile(name, none, JSFF_NONE, 0, (JsVarInt)bytes);
+  jsvUnLock(none);
+  return ok ? 0 : -1;
+}
+
+static int stage_write(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n) {
+  (void)ctx;
+  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
+  bool ok = s && jsfWriteFile(jsfNameFromString(OTA_STAGE), s, JSFF_NONE, (JsVarInt)offset, 0);
+  jsvUnLock(s);
+  return ok ? 0 : -1;
+}
+
+static int stage_read(void *ctx, uint32_t offset, uint8_t *d, uint32_t n) {
+  (void)ctx;
+  JsfFileHeader h;
+  uint32_t addr = jsfFindFile(jsfNameFromString(OTA_STAGE), &h);
+  if (!addr || offset + n > jsfGetFileSize(&h)) return -1;
+  jshFlashRead(d, addr + offset, n);
+  return 0;
+}
+
+#ifndef MN_OTA_AGG
+/* ==== the meter ==== */
+#include "ota/otaMeterLink.h"
+
+/* What CAN1 needs besides the link: the staging description the receiver points at. */
+typedef struct {
+  mn_ota_meter_t m;
+  mn_ota_staging_t staging;
+} ota_meter_state_t;
+
+/* The switch: the boot hook and its record (otaBoot.c) are not built; refused until they are. */
+static int ota_commit(void *ctx, const mn_ota_manifest_t *m) {
+  (void)ctx;
+  (void)m;
+  return -1;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaListen", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_listen",
+  "params" : [["key","JsVar","16 bytes: the meter's own key (its SecOC key)"],
+              ["address","int","this meter's address, 1..63"],
+              ["image","int","this firmware image: 1 the 50 Hz meter, 2 the 60 Hz meter"],
+              ["counters","JsVar","[the security counter last accepted, the counter of a transfer lost to a restart or 0] (both persisted)"]],
+  "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"]
+}
+Takes OTA chunks and this meter's control requests in C from now on; onOta tells JavaScript.
+*/
+int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters) {
+  uint8_t k[16];
+  if (!ota_bytes(key, k, 16) || address < 1 || address > 63 || image < 1 || image > 2 || !jsvIsIterable(counters)) return -22;
+  JsVar *counter = jsvGetArrayItem(counters, 0), *restart = jsvGetArrayItem(counters, 1);
+  uint32_t stored = (uint32_t)jsvGetFloat(counter), lost = (uint32_t)jsvGetFloat(restart);
+  jsvUnLock2(counter, restart);
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_new_state(parent, sizeof(ota_meter_state_t));
+  if (!s) return -28;
+  s->staging.erase = stage_erase;
+  s->staging.write = stage_write;
+  s->staging.read = stage_read;
+  s->staging.capacityBytes = MN_OTA_MAX_BYTES;
+  mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->staging, ota_commit, 0);
+  s->m.rx.restartCounter = lost;
+  memset(k, 0, sizeof k);
+  mn_can_filter_t f;
+  memset(&f, 0, sizeof f);
+  f.mode = MN_CAN_FILTER_MASK;
+  f.fifo = 1;
+  f.id = MN_OTA_CHUNK_ID_BASE;
+  f.mask = MN_OTA_CHUNK_ID_MASK;
+  f.rtr = MN_CAN_RTR_ANY;
+  return mn_can_add_filter(&mn_board_can1, &f) < 0 ? -28 : 0;
+}
+
+bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
+  if (f->flags) return false; /* extended or remote: never ours */
+  JsVar *h;
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
+  bool taken = s && mn_ota_meter_frame(&s->m, (uint16_t)f->id, f->data, f->dlc, ota_now_ms());
+  jsvUnLock(h);
+  return taken;
+}
+
+void mn_ota_service(JsVar *can) {
+  JsVar *h;
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
+  if (s) {
+    mn_ota_meter_tick(&s->m, ota_now_ms());
+    mn_ota_txq_pump(&s->m.q, ota_hw_send, 0);
+    uint32_t ab[2];
+    int type;
+    while ((type = mn_ota_meter_event(&s->m, ab)) != 0) {
+      JsVar *a[3] = {jsvNewFromInteger(type), jsvNewFromFloat((JsVarFloat)ab[0]), jsvNewFromFloat((JsVarFloat)ab[1])};
+      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "ota", a, 3);
+      jsvUnLock3(a[0], a[1], a[2]);
+    }
+  }
+  jsvUnLock(h);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "onOta", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_onOta",
+  "params" : [["callback","JsVar","(type, a, b) => void: 1 start, 2 progress, 3 verdict, 4 end (otaMeterLink.h)"]]
+}*/
+void jswrap_ota_onOta(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "ota", callback); }
+
+#else
+/* ==== the aggregator ==== */
+#include "ota/otaAggLink.h"
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaSend", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_send",
+  "params" : [["master","JsVar","16 bytes: the network master key (each meter's key is derived, as SecOC's)"],
+              ["addresses","JsVar","the meters to update, 1..63 each"],
+              ["manifest","JsVar","[version, counter, image, tag, autoCommit]"]],
+  "return" : ["int","0, -22 (arguments, image size), -5 (the image in Storage 'ota.stage' unreadable) or -28 (memory)"]
+}
+Sends the script staged in Storage ("ota.stage") to the meters: manifests, broadcast
+rounds, repairs and commits run in C; otaTargets reports each meter.
+*/
+int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manifest) {
+  uint8_t key[16], addr[MN_OTA_AGG_TARGETS], m5[5];
+  unsigned n = addresses ? jsvIterateCallbackCount(addresses) : 0;
+  if (!ota_bytes(master, key, 16) || n == 0 || n > MN_OTA_AGG_TARGETS || !ota_bytes(addresses, addr, n)) return -22;
+  JsVar *v[5];
+  for (int i = 0; i < 5; i++) v[i] = manifest ? jsvGetArrayItem(manifest, i) : 0;
+  mn_ota_manifest_t m;
+  memset(&m, 0, sizeof m);
+  m.version = (uint32_t)jsvGetFloat(v[0]);
+  m.counter = (uint32_t)jsvGetFloat(v[1]);
+  m5[2] = (uint8_t)jsvGetInteger(v[2]);
+  m5[3] = (uint8_t)jsvGetInteger(v[3]);
+  m5[4] = jsvGetBool(v[4]) ? 1 : 0;
+  for (int i = 0; i < 5; i++) jsvUnLock(v[i]);
+  m.image = m5[2];
+  m.tag = m5[3];
+  JsfFileHeader hd;
+  if (!jsfFindFile(jsfNameFromString(OTA_STAGE), &hd)) return -5;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_new_state(parent, sizeof(mn_ota_agg_t) + sizeof(mn_ota_staging_t));
+  if (!a) return -28;
+  mn_ota_staging_t *img = (mn_ota_staging_t *)(a + 1);
+  img->erase = stage_erase;
+  img->write = stage_write;
+  img->read = stage_read;
+  img->capacityBytes = jsfGetFileSize(&hd);
+  int r = mn_ota_agg_start(a, img, jsfGetFileSize(&hd), &m, key, addr, n, m5[4], ota_now_ms());
+  memset(key, 0, sizeof key);
+  if (r != 0) return r;
+  mn_can_filter_t f;
+  memset(&f, 0, sizeof f);
+  f.mode = MN_CAN_FILTER_MASK;
+  f.fifo = 1;
+  f.id = MN_OTA_ANS_ID_BASE;
+  f.mask = 0x7C0u;
+  f.rtr = MN_CAN_RTR_ANY;
+  return mn_can_add_filter(&mn_board_can1, &f) < 0 ? -28 : 0;
+}
+
+bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
+  if (f->flags) return false;
+  JsVar *h;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
+  bool taken = a && mn_ota_agg_frame(a, (uint16_t)f->id, f->data, f->dlc, ota_now_ms());
+  jsvUnLock(h);
+  return taken;
+}
+
+/* Control frames first (they overtake chunks on the bus anyway); one chunk per pass,
+ * when a mailbox is free: the main loop's passes pace the chunks. */
+void mn_ota_service(JsVar *can) {
+  JsVar *h;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
+  if (a) {
+    mn_ota_agg_tick(a, ota_now_ms());
+    mn_ota_txq_pump(&a->q, ota_hw_send, 0);
+    uint16_t id;
+    uint8_t d[8];
+    if (a->q.count == 0 && mn_ota_agg_chunk(a, &id, d) && ota_hw_send(0, id, d) != 0) a->tx.cursor--; /* no mailbox: again next pass */
+  }
+  jsvUnLock(h);
+}
+
+/*JSON{
+  "type" : "idle", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_idle"
+}*/
+bool jswrap_ota_idle(void) {
+  /* a transmit-empty interrupt wakes the main loop: the next chunk goes from here */
+  JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
+  JsVar *h;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
+  bool busy = a && a->phase != MN_OTA_PH_IDLE && a->phase != MN_OTA_PH_DONE;
+  jsvUnLock(h);
+  if (busy) mn_ota_service(can);
+  jsvUnLock(can);
+  return busy; /* no sleep while an update is on the bus */
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaTargets", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_targets",
+  "params" : [["out","JsVar","Float64Array of 5 x targets: address, state, cause, chunks held, chunks"]],
+  "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done; 0 none"]
+}*/
+int jswrap_ota_targets(JsVar *parent, JsVar *out) {
+  JsVar *h;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(parent, &h);
+  int phase = a ? a->phase : 0;
+  for (unsigned i = 0; a && out && i < a->n; i++) {
+    const mn_ota_target_t *t = &a->t[i];
+    double v[5] = {t->address, t->state, t->cause, t->have, a->tx.total};
+    for (int k = 0; k < 5; k++) {
+      JsVar *x = jsvNewFromFloat(v[k]);
+      jsvArrayBufferSet(out, (size_t)(i * 5 + k), x);
+      jsvUnLock(x);
+    }
+  }
+  jsvUnLock(h);
+  return phase;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaControl", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_control",
+  "params" : [["what","int","1 commit the verified meters now, 2 cancel"]]
+}*/
+void jswrap_ota_control(JsVar *parent, JsVarInt what) {
+  JsVar *h;
+  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(parent, &h);
+  if (a && what == 1) mn_ota_agg_commit(a);
+  if (a && what == 2) mn_ota_agg_cancel(a);
+  jsvUnLock(h);
+}
+#endif

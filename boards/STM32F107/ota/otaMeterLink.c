@@ -1,0 +1,141 @@
+/* The meter's OTA link behind CAN1: see otaMeterLink.h. */
+#include "otaMeterLink.h"
+
+#include <string.h>
+
+static void event(mn_ota_meter_t *m, uint8_t type, uint32_t a, uint32_t b) {
+  if (m->evCount >= MN_OTA_EVENTS) {
+    m->eventsLost++; /* JavaScript is behind: the C state (status, counters) still says it all */
+    return;
+  }
+  unsigned at = (m->evHead + m->evCount) % MN_OTA_EVENTS;
+  m->evType[at] = type;
+  m->evA[at] = a;
+  m->evB[at] = b;
+  m->evCount++;
+}
+
+static int tpSend(void *ctx, const uint8_t frame[8]) {
+  mn_ota_meter_t *m = (mn_ota_meter_t *)ctx;
+  return mn_ota_txq_put(&m->q, (uint16_t)(MN_OTA_ANS_ID_BASE + m->rx.address), frame);
+}
+
+void mn_ota_meter_init(mn_ota_meter_t *m, const uint8_t key[16], uint8_t address, uint8_t image, uint32_t storedCounter,
+                       const mn_ota_staging_t *staging, mn_ota_commit_fn commit, void *commitCtx) {
+  memset(m, 0, sizeof *m);
+  mn_ota_rx_init(&m->rx, key, address, image, storedCounter, staging);
+  /* block size 0, STmin 0: the manifest's consecutive frames back to back */
+  mn_isotp_init(&m->tp, m->req, sizeof m->req, 0, 0, tpSend, m);
+  m->commit = commit;
+  m->commitCtx = commitCtx;
+}
+
+static void answer(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
+  if (mn_isotp_send(&m->tp, m->ans, (uint16_t)len, nowMs) < 0) m->badRequests++;
+}
+
+static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
+  m->requests++;
+  if (m->tp.txState != 0) { /* the previous answer is still going out of m->ans: the aggregator asks again */
+    m->badRequests++;
+    return;
+  }
+  const mn_ota_rx_t *r = &m->rx;
+  switch (m->req[0]) {
+    case MN_OTA_OP_MANIFEST_TAG:
+      if (len != 1 + 16 || m->bodyHave != (1u << MN_OTA_BODY_FRAMES) - 1u) {
+        m->ans[0] = MN_OTA_OP_VERDICT;
+        m->ans[1] = MN_OTA_V_NO_BODY;
+        answer(m, 2, nowMs);
+        return;
+      }
+      /* the broadcast body with this meter's address, then its CMAC: a whole 0x01 manifest */
+      memmove(m->req + 1 + MN_OTA_MANIFEST_SIGNED, m->req + 1, 16);
+      memcpy(m->req + 1, m->body, MN_OTA_MANIFEST_SIGNED);
+      m->req[1 + 52] = m->rx.address;
+      len = 1 + MN_OTA_MANIFEST_BYTES;
+      /* fall through */
+    case MN_OTA_OP_MANIFEST: {
+      uint8_t before = r->state;
+      uint32_t counterBefore = r->storedCounter;
+      int c = mn_ota_rx_manifest(&m->rx, m->req + 1, len - 1);
+      m->ans[0] = MN_OTA_OP_VERDICT;
+      m->ans[1] = (uint8_t)c;
+      answer(m, 2, nowMs);
+      if (c != MN_OTA_OK) event(m, MN_OTA_EV_VERDICT, before == MN_OTA_IDLE ? MN_OTA_IDLE : r->state, (uint32_t)c);
+      else if (r->storedCounter != counterBefore || before == MN_OTA_IDLE) {
+        m->progressStep = (uint16_t)(r->total / 8 ? r->total / 8 : 1);
+        m->lastProgress = 0;
+        event(m, MN_OTA_EV_START, r->storedCounter, r->total);
+      }
+      return;
+    }
+    case MN_OTA_OP_STATUS: {
+      m->ans[0] = MN_OTA_OP_REPORT;
+      unsigned n = (unsigned)mn_ota_rx_status(r, m->ans + 1, sizeof m->ans - 1);
+      /* not receiving: state, cause and counter say it all, in a single frame */
+      answer(m, r->state == MN_OTA_RECEIVING ? 1 + n : 7, nowMs);
+      return;
+    }
+    case MN_OTA_OP_COMMIT: {
+      uint8_t res = MN_OTA_RES_NOT_VERIFIED;
+      if (r->state == MN_OTA_VERIFIED) res = m->commit && m->commit(m->commitCtx, &r->m) == 0 ? MN_OTA_RES_SWITCHED : MN_OTA_RES_SWITCH_FAILED;
+      m->ans[0] = MN_OTA_OP_RESULT;
+      m->ans[1] = res;
+      answer(m, 2, nowMs);
+      if (res == MN_OTA_RES_SWITCHED) {
+        event(m, MN_OTA_EV_END, res, r->m.version);
+        m->rx.state = MN_OTA_IDLE; /* a repeated commit is not switched twice */
+      }
+      return;
+    }
+    case MN_OTA_OP_ABORT:
+      if (r->state != MN_OTA_IDLE) event(m, MN_OTA_EV_END, MN_OTA_RES_ABORTED, r->m.version);
+      m->rx.state = MN_OTA_IDLE;
+      m->ans[0] = MN_OTA_OP_RESULT;
+      m->ans[1] = MN_OTA_RES_ABORTED;
+      answer(m, 2, nowMs);
+      return;
+    default:
+      m->badRequests++;
+  }
+}
+
+int mn_ota_meter_frame(mn_ota_meter_t *m, uint16_t id, const uint8_t *data, uint8_t dlc, uint32_t nowMs) {
+  if ((id & MN_OTA_CHUNK_ID_MASK) == MN_OTA_CHUNK_ID_BASE) {
+    unsigned k = id & 0x3Fu;
+    if (dlc == 8 && data[0] == MN_OTA_BODY_HIGH && k < MN_OTA_BODY_FRAMES) { /* a frame of the manifest body */
+      if (data[1] != m->bodyTag || !m->bodyHave) {
+        m->bodyTag = data[1];
+        m->bodyHave = 0;
+      }
+      memcpy(m->body + k * MN_OTA_CHUNK_BYTES, data + 2, MN_OTA_CHUNK_BYTES);
+      m->bodyHave = (uint16_t)(m->bodyHave | (1u << k));
+      return 1;
+    }
+    int c = mn_ota_rx_chunk(&m->rx, id, data, dlc);
+    const mn_ota_rx_t *r = &m->rx;
+    if (c == 1) event(m, MN_OTA_EV_VERDICT, r->state, r->lastCause);
+    else if (c == 0 && r->have >= m->lastProgress + m->progressStep) {
+      m->lastProgress = r->have;
+      event(m, MN_OTA_EV_PROGRESS, r->have, r->total);
+    }
+    return 1;
+  }
+  if (id != MN_OTA_REQ_ID_BASE + m->rx.address) return 0;
+  int n = mn_isotp_rx(&m->tp, data, dlc, nowMs);
+  if (n > 0) request(m, (unsigned)n, nowMs);
+  return 1;
+}
+
+void mn_ota_meter_tick(mn_ota_meter_t *m, uint32_t nowMs) { mn_isotp_poll(&m->tp, nowMs); }
+
+int mn_ota_meter_event(mn_ota_meter_t *m, uint32_t out[2]) {
+  if (m->evCount == 0) return 0;
+  unsigned at = m->evHead;
+  m->evHead = (uint8_t)((m->evHead + 1) % MN_OTA_EVENTS);
+  m->evCount--;
+  out[0] = m->evA[at];
+  out[1] = m->evB[at];
+  return m->evType[at];
+}

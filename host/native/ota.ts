@@ -1,0 +1,119 @@
+/**
+ * Typed loader of the OTA addon (build/Release/meterOta.node, built by `npm install`
+ * from binding.gyp): the links of boards/STM32F107/ota that CAN1 runs on the meter
+ * (otaMeterLink.c) and on the aggregator (otaAggLink.c). host/canbus/otaAttach.ts puts
+ * them behind the simulator's bxCAN models.
+ */
+import { loadAddon } from "./loadAddon.ts";
+
+/** Meter events (otaMeterLink.h MN_OTA_EV_*): what JavaScript sees of a transfer. */
+export const OTA_EV_START = 1;
+export const OTA_EV_PROGRESS = 2;
+export const OTA_EV_VERDICT = 3;
+export const OTA_EV_END = 4;
+/** Receiver states (otaReceiver.h). */
+export const OTA_IDLE = 0;
+export const OTA_RECEIVING = 1;
+export const OTA_VERIFIED = 2;
+export const OTA_FAILED = 3;
+/** Aggregator phases and target states (otaAggLink.h). */
+export const OTA_PHASES = ["idle", "manifests", "chunks", "status", "commit", "abort", "done"] as const;
+export const OTA_TARGET_STATES = ["-", "pending", "asking", "receiving", "verified", "switched", "failed"] as const;
+export const OTA_PH_DONE = 6;
+export const OTA_T_VERIFIED = 4;
+export const OTA_T_SWITCHED = 5;
+export const OTA_T_FAILED = 6;
+/** Why a meter refused, or why the aggregator gave a target up (otaManifest.h MN_OTA_R_*, otaAggLink.h MN_OTA_F_*). */
+export function otaCauseName(c: number): string {
+  const r = ["ok", "format", "mac", "address", "rollback", "image", "size", "hash", "staging"];
+  if (c < r.length) return r[c];
+  if (c === 16) return "no answer";
+  if (c === 17) return "rounds exhausted";
+  if (c === 18) return "lost the transfer";
+  if (c === 19) return "cancelled";
+  if (c === 9) return "no manifest body";
+  if (c >= 32) return "commit refused (" + (c - 32) + ")";
+  return "cause " + c;
+}
+
+export type OtaHwSend = (id: number, data: Uint8Array) => number;
+
+export interface NativeOtaMeter {
+  /** 1 when the frame was an OTA frame (taken before JavaScript), 0 otherwise. */
+  frame(id: number, dlc: number, data: Uint8Array, nowMs: number): number;
+  tick(nowMs: number): void;
+  pump(send: OtaHwSend): number;
+  /** The next event's type (OTA_EV_*), out <- [a, b]; 0 when none. */
+  event(out: Uint32Array): number;
+  /** [state, have, total, storedCounter, lastCause, stray, duplicates, eventsLost, requests, badRequests, queueOverflows, version, sizeBytes, writes, erases] */
+  info(): Float64Array;
+  /** Refusals by cause (MN_OTA_R_*). */
+  refused(): Uint32Array;
+  /** The staged bytes of the current manifest's size. */
+  staged(): Uint8Array;
+  /** What the commit callback returns (0: the switch works). */
+  setCommitResult(code: number): void;
+  /** The next n staging writes fail. */
+  failWrites(n: number): void;
+}
+
+export interface OtaManifestFields {
+  version: number;
+  counter: number;
+  /** 1: 50 Hz meter image, 2: 60 Hz (otaManifest.h MN_OTA_IMAGE_*). */
+  image: number;
+  tag: number;
+}
+
+export interface NativeOtaAgg {
+  frame(id: number, dlc: number, data: Uint8Array, nowMs: number): number;
+  tick(nowMs: number): void;
+  /** The next chunk frame's id with out <- data, or -1 when none is due. */
+  chunk(out: Uint8Array): number;
+  pump(send: OtaHwSend): number;
+  phase(): number;
+  /** Per target [address, state, cause, have, total]. */
+  targets(): Float64Array;
+  /** [chunkFrames, rounds, exchanges, timeouts, badAnswers, controlFrames, queueOverflows, chunks] */
+  counters(): Float64Array;
+  commit(): void;
+  cancel(): void;
+  sha256(): Uint8Array;
+}
+
+/** A staging space in JavaScript (the power-cut test's flash model); commit() is the switch (0: done). */
+export interface OtaJsStaging {
+  erase(bytes: number): number | void;
+  write(offset: number, data: Uint8Array): number | void;
+  read(offset: number, n: number): Uint8Array;
+  commit?(): number;
+}
+
+/** otaBoot.c over a record store in JavaScript (the FRAM model): the C's codes; record() = [seq, active, flags, trialBoots, reverted]. */
+export interface NativeOtaBoot {
+  load(): number;
+  save(): number;
+  decide(resetCause: number): number;
+  beginStaging(): number;
+  staged(): number;
+  switchSlot(): number;
+  confirm(): number;
+  fail(reason: number): number;
+  record(): Float64Array;
+  setRecord(active: number, flags: number): void;
+}
+export const BOOT_F_TRIAL = 1;
+export const BOOT_F_VALID_A = 2;
+export const BOOT_F_VALID_B = 4;
+export const RESET_POWER = 0;
+
+interface Addon {
+  OtaMeter: new (key16: Uint8Array, address: number, image: number, storedCounter: number, restartCounter: number, capacityBytes: number, staging?: OtaJsStaging) => NativeOtaMeter;
+  OtaBoot: new (store: { read(offset: number, n: number): Uint8Array; write(offset: number, data: Uint8Array): number | void }) => NativeOtaBoot;
+  OtaAgg: new (image: Uint8Array, master16: Uint8Array, addresses: Uint8Array, m: OtaManifestFields, autoCommit: boolean, nowMs: number) => NativeOtaAgg;
+  maxBytes: number;
+}
+
+export function otaAddon(): Addon {
+  return loadAddon<Addon>("meterOta", "OTA", "install libmbedtls-dev, then ");
+}

@@ -1,0 +1,392 @@
+// Node binding of the OTA links (boards/STM32F107/ota): the meter's (otaMeterLink.c,
+// the chunk path and control answers behind CAN1) and the aggregator's (otaAggLink.c,
+// manifests, broadcast rounds, repairs, commits). The C is the boards' C; this file
+// only converts numbers and typed arrays. build/Release/meterOta.node; driven by
+// host/canbus/otaAttach.ts on the simulator's bxCAN models.
+//
+// The meter's staging space is a flash model in memory: erase sets 0xFF, and a write
+// to a byte that is not erased fails, as STM32F1 half-word programming does, so a
+// chunk staged twice would be caught.
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+extern "C" {
+#include "otaAggLink.h"
+#include "otaBoot.h"
+#include "otaMeterLink.h"
+}
+
+namespace {
+
+struct Flash {
+  std::vector<uint8_t> bytes;
+  uint32_t writes = 0, erases = 0;
+  int failWrites = 0;
+};
+
+int FlashErase(void* ctx, uint32_t n) {
+  Flash* f = static_cast<Flash*>(ctx);
+  if (n > f->bytes.size()) return -1;
+  std::memset(f->bytes.data(), 0xFF, f->bytes.size());
+  f->erases++;
+  return 0;
+}
+int FlashWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
+  Flash* f = static_cast<Flash*>(ctx);
+  if (f->failWrites > 0) { f->failWrites--; return -1; }
+  if (off + n > f->bytes.size()) return -1;
+  for (uint32_t i = 0; i < n; i++)
+    if (f->bytes[off + i] != 0xFF) return -1;
+  std::memcpy(f->bytes.data() + off, d, n);
+  f->writes++;
+  return 0;
+}
+int FlashRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  Flash* f = static_cast<Flash*>(ctx);
+  if (off + n > f->bytes.size()) return -1;
+  std::memcpy(d, f->bytes.data() + off, n);
+  return 0;
+}
+
+// A staging space in JavaScript ({erase(bytes), write(offset, data), read(offset, n)}),
+// for the power-cut test's flash model: a call that throws (PowerCut) fails the C's
+// operation and the exception reaches the caller of frame() when the C returns.
+struct JsStaging {
+  Napi::Env env;
+  Napi::ObjectReference obj;
+  explicit JsStaging(Napi::Env e) : env(e) {}
+};
+int JsCall(JsStaging* s, const char* name, std::initializer_list<napi_value> args, Napi::Value* out) {
+  if (s->env.IsExceptionPending()) return -1;
+  Napi::Value f = s->obj.Value().Get(name);
+  if (!f.IsFunction()) return -1;
+  Napi::Value r = f.As<Napi::Function>().Call(s->obj.Value(), args);
+  if (s->env.IsExceptionPending()) return -1;
+  if (out) *out = r;
+  return r.IsNumber() ? r.As<Napi::Number>().Int32Value() : (r.IsBoolean() ? (r.As<Napi::Boolean>().Value() ? 0 : -1) : 0);
+}
+int JsErase(void* ctx, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  return JsCall(s, "erase", {Napi::Number::New(s->env, n)}, nullptr);
+}
+int JsWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  if (s->env.IsExceptionPending()) return -1; // no array can be made while an exception is pending
+  Napi::Uint8Array a = Napi::Uint8Array::New(s->env, n);
+  std::memcpy(a.Data(), d, n);
+  return JsCall(s, "write", {Napi::Number::New(s->env, off), a}, nullptr);
+}
+int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  Napi::Value r;
+  if (JsCall(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 || !r.IsTypedArray()) return -1;
+  Napi::Uint8Array a = r.As<Napi::Uint8Array>();
+  if (a.ElementLength() != n) return -1;
+  std::memcpy(d, a.Data(), n);
+  return 0;
+}
+
+double Num(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : 0;
+}
+
+// The 8 data bytes of a frame argument (shorter arrays padded with 0); false when it is no typed array.
+bool FrameBytes(const Napi::CallbackInfo& info, size_t i, uint8_t buf[8]) {
+  std::memset(buf, 0, 8);
+  if (info.Length() <= i || !info[i].IsTypedArray()) return false;
+  Napi::Uint8Array d = info[i].As<Napi::Uint8Array>();
+  std::memcpy(buf, d.Data(), d.ElementLength() < 8 ? d.ElementLength() : 8);
+  return true;
+}
+
+// Calls send(id, data8) for each queued frame until it returns nonzero.
+struct JsSend {
+  Napi::Env env;
+  Napi::Function fn;
+};
+int JsHw(void* ctx, uint16_t id, const uint8_t data[8]) {
+  JsSend* s = static_cast<JsSend*>(ctx);
+  if (s->env.IsExceptionPending()) return -1;
+  Napi::Uint8Array d = Napi::Uint8Array::New(s->env, 8);
+  std::memcpy(d.Data(), data, 8);
+  Napi::Value r = s->fn.Call({Napi::Number::New(s->env, id), d});
+  if (s->env.IsExceptionPending()) return -1;
+  return r.IsNumber() ? r.As<Napi::Number>().Int32Value() : -1;
+}
+
+// The commit: a JavaScript staging object's commit() (the power-cut test's switch), or the set result.
+struct CommitCtx {
+  int result = 0;
+  JsStaging* js = nullptr;
+};
+int CommitOk(void* ctx, const mn_ota_manifest_t*) {
+  CommitCtx* c = static_cast<CommitCtx*>(ctx);
+  if (c->js && c->js->obj.Value().Get("commit").IsFunction()) return JsCall(c->js, "commit", {}, nullptr);
+  return c->result;
+}
+
+class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "OtaMeter",
+                       {InstanceMethod("frame", &OtaMeter::Frame), InstanceMethod("tick", &OtaMeter::Tick),
+                        InstanceMethod("pump", &OtaMeter::Pump), InstanceMethod("event", &OtaMeter::Event),
+                        InstanceMethod("info", &OtaMeter::Info), InstanceMethod("refused", &OtaMeter::Refused),
+                        InstanceMethod("staged", &OtaMeter::Staged), InstanceMethod("setCommitResult", &OtaMeter::SetCommitResult),
+                        InstanceMethod("failWrites", &OtaMeter::FailWrites)});
+  }
+
+  // (key16, address, image, storedCounter, restartCounter, capacityBytes)
+  OtaMeter(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaMeter>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 6 || !info[0].IsTypedArray() || info[0].As<Napi::Uint8Array>().ElementLength() != 16) {
+      Napi::TypeError::New(env, "OtaMeter(key16, address, image, storedCounter, restartCounter, capacityBytes)").ThrowAsJavaScriptException();
+      return;
+    }
+    uint32_t cap = (uint32_t)Num(info, 5);
+    if (cap == 0 || cap > MN_OTA_MAX_BYTES) cap = MN_OTA_MAX_BYTES;
+    flash_.bytes.assign(cap, 0xFF);
+    staging_ = {FlashErase, FlashWrite, FlashRead, &flash_, cap};
+    if (info.Length() > 6 && info[6].IsObject()) { // the staging space in JavaScript
+      js_.reset(new JsStaging(env));
+      js_->obj = Napi::Persistent(info[6].As<Napi::Object>());
+      staging_ = {JsErase, JsWrite, JsRead, js_.get(), cap};
+      commit_.js = js_.get();
+    }
+    mn_ota_meter_init(&m_, info[0].As<Napi::Uint8Array>().Data(), (uint8_t)Num(info, 1), (uint8_t)Num(info, 2),
+                      (uint32_t)Num(info, 3), &staging_, CommitOk, &commit_);
+    m_.rx.restartCounter = (uint32_t)Num(info, 4);
+  }
+
+ private:
+  mn_ota_meter_t m_;
+  Flash flash_;
+  mn_ota_staging_t staging_;
+  std::unique_ptr<JsStaging> js_;
+  CommitCtx commit_;
+
+  // (id, dlc, data, nowMs) -> 1 when taken
+  Napi::Value Frame(const Napi::CallbackInfo& info) {
+    uint8_t buf[8];
+    if (!FrameBytes(info, 2, buf)) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), mn_ota_meter_frame(&m_, (uint16_t)Num(info, 0), buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3)));
+  }
+  Napi::Value Tick(const Napi::CallbackInfo& info) {
+    mn_ota_meter_tick(&m_, (uint32_t)Num(info, 0));
+    return info.Env().Undefined();
+  }
+  Napi::Value Pump(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(info.Env(), -22);
+    JsSend s{info.Env(), info[0].As<Napi::Function>()};
+    return Napi::Number::New(info.Env(), mn_ota_txq_pump(&m_.q, JsHw, &s));
+  }
+  // (out Uint32Array(2)) -> type or 0
+  Napi::Value Event(const Napi::CallbackInfo& info) {
+    uint32_t o[2] = {0, 0};
+    int t = mn_ota_meter_event(&m_, o);
+    if (t && info.Length() > 0 && info[0].IsTypedArray()) {
+      Napi::Uint32Array out = info[0].As<Napi::Uint32Array>();
+      if (out.ElementLength() >= 2) { out[0] = o[0]; out[1] = o[1]; }
+    }
+    return Napi::Number::New(info.Env(), t);
+  }
+  // [state, have, total, storedCounter, lastCause, stray, duplicates, eventsLost, requests, badRequests, queueOverflows, version, sizeBytes, writes, erases]
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    const mn_ota_rx_t* r = &m_.rx;
+    double v[] = {(double)r->state, (double)r->have, (double)r->total, (double)r->storedCounter, (double)r->lastCause,
+                  (double)r->stray, (double)r->duplicates, (double)m_.eventsLost, (double)m_.requests, (double)m_.badRequests,
+                  (double)m_.q.overflows, (double)r->m.version, (double)r->m.sizeBytes, (double)flash_.writes, (double)flash_.erases};
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];
+    return out;
+  }
+  Napi::Value Refused(const Napi::CallbackInfo& info) {
+    Napi::Uint32Array out = Napi::Uint32Array::New(info.Env(), MN_OTA_R_COUNT);
+    for (unsigned i = 0; i < MN_OTA_R_COUNT; i++) out[i] = m_.rx.refused[i];
+    return out;
+  }
+  Napi::Value Staged(const Napi::CallbackInfo& info) {
+    uint32_t n = m_.rx.m.sizeBytes <= flash_.bytes.size() ? m_.rx.m.sizeBytes : 0;
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), n);
+    std::memcpy(out.Data(), flash_.bytes.data(), n);
+    return out;
+  }
+  Napi::Value SetCommitResult(const Napi::CallbackInfo& info) {
+    commit_.result = (int)Num(info, 0);
+    return info.Env().Undefined();
+  }
+  Napi::Value FailWrites(const Napi::CallbackInfo& info) {
+    flash_.failWrites = (int)Num(info, 0);
+    return info.Env().Undefined();
+  }
+};
+
+class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "OtaAgg",
+                       {InstanceMethod("frame", &OtaAgg::Frame), InstanceMethod("tick", &OtaAgg::Tick),
+                        InstanceMethod("chunk", &OtaAgg::Chunk), InstanceMethod("pump", &OtaAgg::Pump),
+                        InstanceMethod("phase", &OtaAgg::Phase), InstanceMethod("targets", &OtaAgg::Targets),
+                        InstanceMethod("counters", &OtaAgg::Counters), InstanceMethod("commit", &OtaAgg::Commit),
+                        InstanceMethod("cancel", &OtaAgg::Cancel), InstanceMethod("sha256", &OtaAgg::Sha)});
+  }
+
+  // (image, master16, addresses, {version, counter, image, tag}, autoCommit, nowMs)
+  OtaAgg(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaAgg>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 6 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsObject() ||
+        info[1].As<Napi::Uint8Array>().ElementLength() != 16) {
+      Napi::TypeError::New(env, "OtaAgg(image, master16, addresses, {version, counter, image, tag}, autoCommit, nowMs)").ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::Uint8Array img = info[0].As<Napi::Uint8Array>();
+    image_.bytes.assign(img.Data(), img.Data() + img.ElementLength());
+    staging_ = {FlashErase, FlashWrite, FlashRead, &image_, (uint32_t)image_.bytes.size()};
+    Napi::Object o = info[3].As<Napi::Object>();
+    mn_ota_manifest_t m;
+    std::memset(&m, 0, sizeof m);
+    m.version = o.Get("version").As<Napi::Number>().Uint32Value();
+    m.counter = o.Get("counter").As<Napi::Number>().Uint32Value();
+    m.image = (uint8_t)o.Get("image").As<Napi::Number>().Uint32Value();
+    m.tag = (uint8_t)o.Get("tag").As<Napi::Number>().Uint32Value();
+    Napi::Uint8Array addr = info[2].As<Napi::Uint8Array>();
+    a_ = new mn_ota_agg_t;
+    int r = mn_ota_agg_start(a_, &staging_, (uint32_t)image_.bytes.size(), &m, info[1].As<Napi::Uint8Array>().Data(), addr.Data(),
+                             (unsigned)addr.ElementLength(), info[4].ToBoolean().Value() ? 1 : 0, (uint32_t)Num(info, 5));
+    if (r != 0) Napi::RangeError::New(env, "OTA update refused: " + std::to_string(r) + " (size 1.." + std::to_string(MN_OTA_MAX_BYTES) + " B, 1..64 distinct addresses 1..63)").ThrowAsJavaScriptException();
+  }
+  ~OtaAgg() { delete a_; }
+
+ private:
+  mn_ota_agg_t* a_ = nullptr;
+  Flash image_;
+  mn_ota_staging_t staging_;
+
+  Napi::Value Frame(const Napi::CallbackInfo& info) {
+    uint8_t buf[8];
+    if (!FrameBytes(info, 2, buf)) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), mn_ota_agg_frame(a_, (uint16_t)Num(info, 0), buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3)));
+  }
+  Napi::Value Tick(const Napi::CallbackInfo& info) {
+    mn_ota_agg_tick(a_, (uint32_t)Num(info, 0));
+    return info.Env().Undefined();
+  }
+  // (out Uint8Array(8)) -> id, or -1 when no chunk is due
+  Napi::Value Chunk(const Napi::CallbackInfo& info) {
+    uint16_t id = 0;
+    uint8_t d[8];
+    if (info.Length() < 1 || !info[0].IsTypedArray() || !mn_ota_agg_chunk(a_, &id, d)) return Napi::Number::New(info.Env(), -1);
+    Napi::Uint8Array out = info[0].As<Napi::Uint8Array>();
+    for (size_t i = 0; i < 8 && i < out.ElementLength(); i++) out[i] = d[i];
+    return Napi::Number::New(info.Env(), id);
+  }
+  Napi::Value Pump(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(info.Env(), -22);
+    JsSend s{info.Env(), info[0].As<Napi::Function>()};
+    return Napi::Number::New(info.Env(), mn_ota_txq_pump(&a_->q, JsHw, &s));
+  }
+  Napi::Value Phase(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), a_->phase); }
+  // -> Float64Array: per target [address, state, cause, have, total]
+  Napi::Value Targets(const Napi::CallbackInfo& info) {
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), a_->n * 5u);
+    for (unsigned i = 0; i < a_->n; i++) {
+      const mn_ota_target_t* t = &a_->t[i];
+      out[i * 5] = t->address;
+      out[i * 5 + 1] = t->state;
+      out[i * 5 + 2] = t->cause;
+      out[i * 5 + 3] = t->state == MN_OTA_T_VERIFIED || t->state == MN_OTA_T_SWITCHED ? a_->tx.total : t->have;
+      out[i * 5 + 4] = a_->tx.total;
+    }
+    return out;
+  }
+  // [chunkFrames, rounds, exchanges, timeouts, badAnswers, controlFrames, queueOverflows, chunks]
+  Napi::Value Counters(const Napi::CallbackInfo& info) {
+    double v[] = {(double)a_->tx.frames, (double)a_->rounds, (double)a_->exchanges, (double)a_->timeouts,
+                  (double)a_->badAnswers, (double)a_->controlFrames, (double)a_->q.overflows, (double)a_->tx.total};
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];
+    return out;
+  }
+  Napi::Value Commit(const Napi::CallbackInfo& info) {
+    mn_ota_agg_commit(a_);
+    return info.Env().Undefined();
+  }
+  Napi::Value Cancel(const Napi::CallbackInfo& info) {
+    mn_ota_agg_cancel(a_);
+    return info.Env().Undefined();
+  }
+  Napi::Value Sha(const Napi::CallbackInfo& info) {
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), 32);
+    std::memcpy(out.Data(), a_->m.sha256, 32);
+    return out;
+  }
+};
+
+// otaBoot.c over a record store in JavaScript ({read(offset, n), write(offset, data)}:
+// the FRAM model), for the power-cut test. Methods return the C's code; record() gives
+// [seq, active, flags, trialBoots, reverted].
+class OtaBoot : public Napi::ObjectWrap<OtaBoot> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "OtaBoot",
+                       {InstanceMethod("load", &OtaBoot::Load), InstanceMethod("save", &OtaBoot::Save),
+                        InstanceMethod("decide", &OtaBoot::Decide), InstanceMethod("beginStaging", &OtaBoot::Begin),
+                        InstanceMethod("staged", &OtaBoot::Staged), InstanceMethod("switchSlot", &OtaBoot::Switch),
+                        InstanceMethod("confirm", &OtaBoot::Confirm), InstanceMethod("fail", &OtaBoot::Fail),
+                        InstanceMethod("record", &OtaBoot::Record), InstanceMethod("setRecord", &OtaBoot::SetRecord)});
+  }
+  OtaBoot(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaBoot>(info), js_(info.Env()) {
+    if (info.Length() < 1 || !info[0].IsObject()) {
+      Napi::TypeError::New(info.Env(), "OtaBoot({read(offset, n), write(offset, data)})").ThrowAsJavaScriptException();
+      return;
+    }
+    js_.obj = Napi::Persistent(info[0].As<Napi::Object>());
+    store_ = {Read, Write, &js_};
+    std::memset(&r_, 0, sizeof r_);
+  }
+
+ private:
+  JsStaging js_;
+  mn_boot_store_t store_;
+  mn_boot_record_t r_;
+  static int Read(void* ctx, uint32_t off, uint8_t* d, uint32_t n) { return JsRead(ctx, off, d, n); }
+  static int Write(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) { return JsWrite(ctx, off, d, n); }
+  Napi::Value Ret(const Napi::CallbackInfo& info, int r) { return Napi::Number::New(info.Env(), r); }
+  Napi::Value Load(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_load(&store_, &r_)); }
+  Napi::Value Save(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_save(&store_, &r_)); }
+  Napi::Value Decide(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_decide(&store_, &r_, (int)Num(info, 0))); }
+  Napi::Value Begin(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_begin_staging(&store_, &r_)); }
+  Napi::Value Staged(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_staged(&store_, &r_)); }
+  Napi::Value Switch(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_switch(&store_, &r_)); }
+  Napi::Value Confirm(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_confirm(&store_, &r_)); }
+  Napi::Value Fail(const Napi::CallbackInfo& info) { return Ret(info, mn_boot_fail(&store_, &r_, (uint8_t)Num(info, 0))); }
+  Napi::Value Record(const Napi::CallbackInfo& info) {
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 5);
+    out[0] = r_.seq; out[1] = r_.active; out[2] = r_.flags; out[3] = r_.trialBoots; out[4] = r_.reverted;
+    return out;
+  }
+  // (active, flags): a factory record in memory (save() writes it)
+  Napi::Value SetRecord(const Napi::CallbackInfo& info) {
+    r_.active = (uint8_t)Num(info, 0);
+    r_.flags = (uint8_t)Num(info, 1);
+    r_.trialBoots = 0;
+    r_.reverted = 0;
+    return info.Env().Undefined();
+  }
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("OtaBoot", OtaBoot::Define(env));
+  exports.Set("OtaMeter", OtaMeter::Define(env));
+  exports.Set("OtaAgg", OtaAgg::Define(env));
+  exports.Set("maxBytes", Napi::Number::New(env, MN_OTA_MAX_BYTES));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(meterOta, Init)
