@@ -129,8 +129,8 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const from = c.out().length;
       // no variable of ours: a bundle's top-level const may already own any short name
-      // (EspruinoE and mnCanState are the prelude's: the CAN1 stand-in's state, taken out for the chip's figure)
-      c.send(`(function(q){print("@@MEM now",q.usage,q.free,JSON.stringify(E.getErrorFlags()),EspruinoE.getSizeOf(mnCanState),mnCanState.bytes.join(","))})(process.memory())`);
+      // the prelude's mnMem: usage, free, error flags, E.getSizeOf(mnCanState) (the CAN1 stand-in's state) and its chip bytes
+      c.send(`mnMem()`);
       const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*) (\d+) ([\d,]+)/, from, 20000);
       snapshots.push(snapshot(at, Number(n[1]), Number(n[2]), blocksize, n[4], n[5], n[3]));
     }

@@ -15,7 +15,7 @@
 // The bundles' top-level names are mangled and may take the name E: build/meter.js declares a
 // top-level function E, and Espruino then REPLACES the built-in E in place (a reference kept in a
 // variable changes too). The E functions the prelude and a debugging session need are kept here.
-var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAddressOf: E.getAddressOf };
+var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAddressOf: E.getAddressOf, getErrorFlags: E.getErrorFlags };
 // What the CAN1 stand-in below holds as state (SecOC keys and counters, the aggregator
 // link's tables) is also referenced from this one global object, so that a measurement
 // can take it out: on the chip that state is C's, flat strings on CAN1 of exactly `bytes`
@@ -23,6 +23,12 @@ var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAdd
 // host/runtime/accounting/chipCan.ts counts instead. The stand-in never keeps a callback or
 // any other value of the bundle, so nothing of the bundle is taken out with it.
 var mnCanState = { sc: null, link: null, bytes: [0, 0] };
+// A snapshot asked at the console (test/realInterpreter/measureJsVars.ts): a short line, so
+// that the console's own copy of it holds few JsVars while it runs.
+function mnMem() {
+  var q = process.memory();
+  print("@@MEM now", q.usage, q.free, JSON.stringify(EspruinoE.getErrorFlags()), EspruinoE.getSizeOf(mnCanState), mnCanState.bytes.join(","));
+}
 // Memory once the boot code (.boot0 then .bootcde) has run: the first idle after load().
 setTimeout(function () {
   var m = process.memory();
