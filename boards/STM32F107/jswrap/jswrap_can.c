@@ -511,14 +511,16 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
 
 /* ---- The aggregator's link in C (aglink/, modules/link/linkPort.ts) ----------------
  *
- * The poll schedule, the answer path and the latest-value table of aglink/ run here
- * without JavaScript: remote frames and sync requests go out through the driver,
- * received frames are verified and polled answers stored in the event handler
- * (aglink_take), and the schedule ticks every tickMs (aglink_service): the utility
- * timer pushes a CAN event every tickMs, so the main loop wakes for it even when no
- * frame arrives. JavaScript reads rows of meters with news once a second (linkRows).
- * The state is a flat string hidden on CAN1 beside the SecOC state (16 530 bytes for
- * 64 meters x 8 messages), looked up on each call and gone with CAN1's properties on
+ * The poll schedule, the answer path and the latest-value table of aglink/, the sync
+ * responses and the relay commands with their acknowledgements (aglinkCommands.h) run
+ * here without JavaScript: remote frames, sync requests and commands go out through the
+ * driver, every received frame is taken by the link in the event handler (aglink_take:
+ * none reaches onFrame or onSecured once linkInit ran), and the schedule and the command
+ * retries tick every tickMs (aglink_service): the utility timer pushes a CAN event every
+ * tickMs, so the main loop wakes for it even when no frame arrives. JavaScript reads rows
+ * of meters with news once a second (linkRows) and queues commands (linkCommand).
+ * The state is a flat string hidden on CAN1 beside the SecOC state (18 774 bytes for
+ * 64 meters x 9 messages), looked up on each call and gone with CAN1's properties on
  * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
  */
 #ifndef MN_AGLINK
