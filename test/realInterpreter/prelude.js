@@ -23,16 +23,18 @@ var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAdd
 // host/runtime/accounting/chipCan.ts counts instead. The stand-in never keeps a callback or
 // any other value of the bundle, so nothing of the bundle is taken out with it.
 var mnCanState = { sc: null, link: null, bytes: [0, 0] };
+// E.getSizeOf of that state (0 where there is none: the Node vm of meterAdcContract.test.ts).
+function mnStandIn() { return EspruinoE.getSizeOf ? EspruinoE.getSizeOf(mnCanState) : 0; }
 // A snapshot asked at the console (test/realInterpreter/measureJsVars.ts): a short line, so
 // that the console's own copy of it holds few JsVars while it runs.
 function mnMem() {
   var q = process.memory();
-  print("@@MEM now", q.usage, q.free, JSON.stringify(EspruinoE.getErrorFlags()), EspruinoE.getSizeOf(mnCanState), mnCanState.bytes.join(","));
+  print("@@MEM now", q.usage, q.free, JSON.stringify(EspruinoE.getErrorFlags()), mnStandIn(), mnCanState.bytes.join(","));
 }
 // Memory once the boot code (.boot0 then .bootcde) has run: the first idle after load().
 setTimeout(function () {
   var m = process.memory();
-  print("@@MEM boot free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize + " standIn " + EspruinoE.getSizeOf(mnCanState) + " bytes " + mnCanState.bytes.join(","));
+  print("@@MEM boot free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize + " standIn " + mnStandIn() + " bytes " + mnCanState.bytes.join(","));
 }, 0);
 function MeterADC() {
   this.stats = { windows: 0, dropped: 0, overruns: 0 };

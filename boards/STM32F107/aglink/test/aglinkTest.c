@@ -404,6 +404,16 @@ static void answer_path(void) {
   report("answer path: verified answers stored and decoded in C, rejections counted, the rest handed on, rows for JavaScript", ok);
 }
 
+/* A link over aggSt on an empty wire, with one entry: VF of meter address, every second. */
+static mn_ag_link_t link_vf(wire_t *wire, unsigned address) {
+  memset(wire, 0, sizeof *wire);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_link_t l = {S, aggSt, w_send, wire, 0, 0};
+  mn_ag_add(S, address, FN_VF, 1000, 20, 50, 2, 0);
+  return l;
+}
+
 static void epoch_needed(void) {
   int ok = 1;
   uint8_t aplan[64], mplan[64], codec[MN_SECOC_CODEC_BYTES], key[16] = {1};
@@ -412,11 +422,7 @@ static void epoch_needed(void) {
   mn_secoc_node_init(aggSt, ab, 1, 4, 1, aplan);
   mn_secoc_node_key(aggSt, 0, 5, key, 0);
   wire_t wire;
-  memset(&wire, 0, sizeof wire);
-  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
-  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
-  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
-  mn_ag_add(S, 5, FN_VF, 1000, 20, 50, 2, 0);
+  mn_ag_link_t l = link_vf(&wire, 5);
   mn_ag_tick(S, &mn_ag_link_target, &l, 0); /* no epoch: nothing can be signed */
   uint32_t c[MN_AGC_COUNT];
   mn_ag_counters(&l, c);
@@ -458,11 +464,7 @@ static void rare_path(void) {
   mn_secoc_node_set_epoch(aggSt, 7);
   mn_secoc_node_set_epoch(metSt, 3);
   wire_t wire;
-  memset(&wire, 0, sizeof wire);
-  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
-  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
-  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
-  mn_ag_add(S, A, FN_VF, 1000, 20, 50, 2, 0);
+  mn_ag_link_t l = link_vf(&wire, A);
   CHECK(mn_ag_command(&l, A, 1, 0, 0, 0) == -1, "no command before the meter is synchronised");
   mn_ag_tick(S, &mn_ag_link_target, &l, 0);
   CHECK(wire.n == 1 && wire.id[0] == ((FN_SYNC_REQ << 6) | A), "a sync request");
