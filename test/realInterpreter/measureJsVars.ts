@@ -37,6 +37,8 @@ export function startInterpreter(bin: string, cwd: string): Console {
   let text = "";
   proc.stdout!.on("data", (d) => { text += d; });
   proc.stderr!.on("data", (d) => { text += d; });
+  // a scenario that timed out is killed while its input is still being typed: no EPIPE crash for the rest
+  proc.stdin!.on("error", () => {});
   const waitFor = (re: RegExp, fromIndex: number, timeoutMs: number) =>
     new Promise<RegExpExecArray>((res, rej) => {
       const t0 = Date.now();
@@ -56,7 +58,7 @@ export function startInterpreter(bin: string, cwd: string): Console {
   const pump = () => {
     if (!queue) { pumping = false; return; }
     pumping = true;
-    proc.stdin!.write(queue.slice(0, 64));
+    if (proc.exitCode === null && !proc.killed) proc.stdin!.write(queue.slice(0, 64));
     queue = queue.slice(64);
     setTimeout(pump, 8);
   };
