@@ -69,7 +69,8 @@
         "boards/STM32F107/secoc/aesMbedtls.c",
         "host/native/aglinkAddon.cc",
         "boards/STM32F107/aglink/aglinkSchedule.c",
-        "boards/STM32F107/aglink/aglinkAnswers.c"
+        "boards/STM32F107/aglink/aglinkAnswers.c",
+        "boards/STM32F107/aglink/aglinkCommands.c"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -21,10 +21,12 @@
  *    it does not fit. AES is the mbedtls of Espruino's AES library (300 B of statics).
  *  - counters() also carries rxRingOverflows, autoReplyMissed, txErrors and rxErrors.
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
- *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule and answer path in C
- *    (boards/STM32F107/aglink): linkInit, linkPlan, linkStart, linkSynced, linkRows,
- *    linkCounters, linkMeter (modules/link/linkPort.ts). Its state is a second flat
- *    string (16 530 bytes at 64 meters x 8 messages); the schedule ticks on the main loop,
+ *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule, the answer path, sync
+ *    responses and relay commands with their acknowledgements in C (boards/STM32F107/aglink):
+ *    linkInit, linkPlan, linkStart, linkCommand, linkRows, linkCounters, linkMeter
+ *    (modules/link/linkPort.ts); once linkInit ran every received frame is the link's (none
+ *    reaches onFrame or onSecured). Its state is a second flat string (18 774 bytes at 64
+ *    meters x 9 messages); the schedule and the command retries tick on the main loop,
  *    woken every tickMs by the utility timer. The meter images do not have these methods,
  *    and the aggregator image drops the meter-only secocPublish, secocAutoReply and
  *    secocSyncLast (432 bytes of flash).

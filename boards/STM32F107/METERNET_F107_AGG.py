@@ -61,7 +61,7 @@ info = {
      'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES: meter.aes_makefile)
      'DEFINES+=-DMN_NO_METERADC', # meternetBoard.c without the ADC hook
      'DEFINES+=-DMN_SECOC_NO_PUBLISH', # the aggregator answers no polls (secoc/README.md)
-     'SOURCES+=libs/meternet/aglink/aglinkSchedule.c libs/meternet/aglink/aglinkAnswers.c', # poll schedule and answer path in C (aglink/README.md)
+     'SOURCES+=libs/meternet/aglink/aglinkSchedule.c libs/meternet/aglink/aglinkAnswers.c libs/meternet/aglink/aglinkCommands.c', # poll schedule, answer path, sync responses and commands in C (aglink/README.md)
      'DEFINES+=-DMN_AGLINK', # CAN1's link* methods (jswrap_can.c)
      # OTA script updates, the sending side behind CAN1 (issue 18, ota/README.md); SHA-256: the SHA256 library's sha256.c
      'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',

@@ -202,7 +202,7 @@ export class BxcanModel implements LinkCanController, BusNode {
   linkInit(capacity: number, maxInFlight: number, timing: Uint16Array): number { return this.secoc.linkInit(capacity, maxInFlight, timing); }
   linkPlan(addresses: Uint8Array, plan: Uint16Array, deadlineMs: number, retries: number): number { return this.secoc.linkPlan(addresses, plan, deadlineMs, retries); }
   linkStart(tickMs: number): number { return this.secoc.linkStart(tickMs); }
-  linkSynced(address: number, synced: boolean): void { this.secoc.linkSynced(address, synced); }
+  linkCommand(address: number, code: number, tariff: number, arg: number): number { return this.secoc.linkCommand(address, code, tariff, arg); }
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number { return this.secoc.linkRows(fns, freshMask, changedMask, out); }
   linkCounters(out: Uint32Array): number { return this.secoc.linkCounters(out); }
   linkMeter(address: number, out: Uint32Array): void { this.secoc.linkMeter(address, out); }

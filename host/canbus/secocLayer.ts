@@ -6,14 +6,15 @@
  * BxcanModel has one built in; securedController() adds one to any other
  * CanController (the loopback bus of modules/can/testing, the SLCAN client).
  * Also the aggregator's link in C (modules/link/linkPort.ts, boards/STM32F107/aglink):
- * once linkInit ran, received frames go through its answer path (polled answers
- * stored in C, never delivered), and linkStart runs its schedule on the owner's timer.
+ * once linkInit ran, every received frame goes through its C (polled answers stored,
+ * sync responses and acknowledgements handled, the rest counted; nothing is delivered),
+ * and linkStart runs its schedule and command retries on the owner's timer.
  */
 import { CAN_EINVAL, type CanController, type CanCounters, type CanFilter, type CanState } from "../../modules/can/controller.ts";
 import { dataFrame, remoteFrame, type CanFrame } from "../../modules/can/frame.ts";
 import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import { secocAddon, type NativeSecocNode } from "../native/secoc.ts";
-import { newAgLink, AG_ACT_PLAIN, AG_ACT_SECURED, AGC, type NativeAgLink } from "../native/aglink.ts";
+import { newAgLink, AG_ACT_PLAIN, AGC, type NativeAgLink } from "../native/aglink.ts";
 
 const FLAG_EXT = 1;
 const FLAG_RTR = 2;
@@ -132,10 +133,9 @@ export class SecocLayer {
     return 0;
   }
 
-  linkSynced(address: number, synced: boolean): void {
-    if (!this.link) return;
-    this.link.setSynced(address, synced === true);
-    if (synced === true) this.link.synced(address, this.timer.nowMs());
+  linkCommand(address: number, code: number, tariff: number, arg: number): number {
+    if (!this.link) return CAN_EINVAL;
+    return this.link.command(address, code, tariff, arg, this.timer.nowMs());
   }
 
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number {
@@ -245,17 +245,18 @@ export class SecocLayer {
   deliver(f: CanFrame): boolean {
     if (!this.node) return false;
     if (this.link) {
-      // The link's C: polled answers are stored there and reach nobody; the rest as below.
+      // The link's C takes every frame, as CAN1 does on the aggregator board: polled answers,
+      // sync responses and acknowledgements are handled there, the rest counted; nothing
+      // reaches JavaScript (no onSecured, no onFrame).
       const r = this.linkRes;
       const act = this.link.receive(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.timer.nowMs(), r);
-      if (act === AG_ACT_PLAIN) return false;
+      if (act === AG_ACT_PLAIN) return true;
       this.res[0] = r[1];
       this.res[1] = r[2];
       this.res[2] = r[3];
       this.res[3] = r[4];
       this.res[4] = r[5];
       if (this.observer) this.observer(f, r[0], this.res);
-      if (act === AG_ACT_SECURED && this.cb) this.cb(f.id, r[0], r[1], r[2], r[3], r[4], r[5]);
       return true;
     }
     const v = this.node.verify(f.id, (f.extended ? FLAG_EXT : 0) | (f.rtr ? FLAG_RTR : 0), f.dlc, f.data, this.res);
@@ -301,13 +302,13 @@ export function securedController(inner: CanController, timer?: LinkTimer): Link
 }
 
 /** The aggregator link's methods of a controller object, each calling the same method of `to` (a SecocLayer or a BxcanModel). */
-export type LinkMethods = Pick<LinkCanController, "linkInit" | "linkPlan" | "linkStart" | "linkSynced" | "linkRows" | "linkCounters" | "linkMeter">;
+export type LinkMethods = Pick<LinkCanController, "linkInit" | "linkPlan" | "linkStart" | "linkCommand" | "linkRows" | "linkCounters" | "linkMeter">;
 export function linkForwarders(to: LinkMethods): LinkMethods {
   return {
     linkInit: (c, m, t) => to.linkInit(c, m, t),
     linkPlan: (a, p, d, r) => to.linkPlan(a, p, d, r),
     linkStart: (t) => to.linkStart(t),
-    linkSynced: (a, s) => to.linkSynced(a, s),
+    linkCommand: (a, c, t, g) => to.linkCommand(a, c, t, g),
     linkRows: (f, fr, ch, o) => to.linkRows(f, fr, ch, o),
     linkCounters: (o) => to.linkCounters(o),
     linkMeter: (a, o) => to.linkMeter(a, o),

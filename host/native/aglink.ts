@@ -21,6 +21,9 @@ export interface AgLinkOptions {
   syncAfterMisses: number;
   syncRetryMs: number;
   syncRetryMaxMs?: number;
+  /** Relay commands (aglinkCommands.h): acknowledgement timeout (100) and retries (2). */
+  ackTimeoutMs?: number;
+  cmdRetries?: number;
 }
 
 /** mn_ag_receive's actions. */
@@ -31,12 +34,14 @@ export const AG_ACT_SECURED = 2;
 /** Counter indexes (aglinkAnswers.h MN_AGC_*). */
 export const AGC = {
   sent: 0, answered: 1, retried: 2, missed: 3, syncRequests: 4, stored: 5, badMac: 6, stale: 7, unsynced: 8, internal: 9,
-  plain: 10, toJs: 11, syncEnofv: 12, inFlight: 13, refused: 14, skipped: 15, extended: 16, count: 17,
+  plain: 10, toJs: 11, syncEnofv: 12, inFlight: 13, refused: 14, skipped: 15, extended: 16,
+  // the rare path (aglinkCommands.h MN_AGR_*), after them
+  cmdQueued: 17, cmdDone: 18, cmdFailed: 19, cmdTimeout: 20, synced: 21, oldEpoch: 22, unmatchedAcks: 23, cmdEnofv: 24, count: 25,
 } as const;
 
 export interface NativeAgLink {
   add(address: number, fn: number, periodMs: number, priority: number, deadlineMs: number, retries: number, nowMs: number): number;
-  /** Without a target: the link's own (remote frames and signed sync requests through setSend's function). */
+  /** Without a target: the link's own (remote frames and signed sync requests through setSend's function), and the commands' retries. */
   tick(nowMs: number, target?: AgTarget): void;
   pump(nowMs: number, target?: AgTarget): void;
   answer(address: number, fn: number, nowMs: number, target?: AgTarget): number;
@@ -55,6 +60,9 @@ export interface NativeAgLink {
   /** Rows of meters with news (aglinkAnswers.h mn_ag_rows): 4 + 3 * fns.length numbers each. */
   rows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;
   stateBytes(): number;
+  /** A relay command (mn_ag_command): 0 queued, -1 not synchronised, -16 one pending, -22. Retries with tick (no target). */
+  command(address: number, code: number, tariff: number, arg: number, nowMs: number): number;
+  commandPending(address: number): boolean;
   /** Tests of the fault campaign only: these verdicts count as OK (a receiver without those checks); [] restores. */
   acceptVerdicts(verdicts: number[]): void;
 }

@@ -1,5 +1,6 @@
 // Node binding of the aggregator link's C (boards/STM32F107/aglink): the poll schedule,
-// the answer path and the latest-value table that CAN1 runs on the aggregator board,
+// the answer path and the latest-value table, sync responses and relay commands with
+// their acknowledgements (aglinkCommands.h) that CAN1 runs on the aggregator board,
 // over the SecOC state of a SecocNode (secocAddon.cc). Numbers and typed arrays only.
 //
 // Two ways to drive it:
@@ -16,6 +17,7 @@
 
 extern "C" {
 #include "aglinkAnswers.h"
+#include "aglinkCommands.h"
 #include "aglinkSchedule.h"
 }
 
@@ -76,7 +78,8 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
                         InstanceMethod("isSynced", &AgLink::IsSynced), InstanceMethod("badMacs", &AgLink::BadMacs),
                         InstanceMethod("counters", &AgLink::Counters), InstanceMethod("meter", &AgLink::Meter),
                         InstanceMethod("rows", &AgLink::Rows), InstanceMethod("stateBytes", &AgLink::StateBytes),
-                        InstanceMethod("acceptVerdicts", &AgLink::AcceptVerdicts)});
+                        InstanceMethod("acceptVerdicts", &AgLink::AcceptVerdicts), InstanceMethod("command", &AgLink::Command),
+                        InstanceMethod("commandPending", &AgLink::CommandPending)});
   }
 
   // new AgLink(secocNode, {capacity, maxInFlight, staleAfterPeriods, syncAfterMisses, syncRetryMs, syncRetryMaxMs?}, nowMs)
@@ -104,6 +107,8 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
       return;
     }
     link_ = {st_.data(), secoc, SendCb, this, nullptr, nullptr};
+    if (mn_ag_cmd_options(st_.data(), static_cast<unsigned>(num("ackTimeoutMs", 100)), static_cast<unsigned>(num("cmdRetries", 2))) != 0)
+      Napi::RangeError::New(env, "AgLink: ackTimeoutMs 1..65535, cmdRetries 0..3").ThrowAsJavaScriptException();
   }
 
  private:
@@ -170,7 +175,12 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
   // tick(nowMs, target?)
   Napi::Value Tick(const Napi::CallbackInfo& info) {
     int64_t now = static_cast<int64_t>(Arg(info, 0, 0));
-    return WithTarget(info, 1, [&](const mn_ag_target_t* t, void* c) { mn_ag_tick(st_.data(), t, c, now); return 0.0; });
+    // the link's own target: the commands' retries too (aglinkCommands.h), as CAN1's tick does
+    return WithTarget(info, 1, [&](const mn_ag_target_t* t, void* c) {
+      mn_ag_tick(st_.data(), t, c, now);
+      if (t == &mn_ag_link_target) mn_ag_cmd_tick(&link_, now);
+      return 0.0;
+    });
   }
   Napi::Value Pump(const Napi::CallbackInfo& info) {
     int64_t now = static_cast<int64_t>(Arg(info, 0, 0));
@@ -239,13 +249,29 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
   Napi::Value BadMacs(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), mn_ag_bad_macs(&link_, static_cast<unsigned>(Arg(info, 0, 64))));
   }
-  // counters(out: Uint32Array(MN_AGC_COUNT)) -> count written
+  // command(address, code, tariff, arg, nowMs) -> 0, -1 (not synchronised), MN_AG_EBUSY, MN_AG_EINVAL (mn_ag_command)
+  Napi::Value Command(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double a = Arg(info, 0, -1), c = Arg(info, 1, -1), t = Arg(info, 2, 0), g = Arg(info, 3, 0);
+    if (!(a >= 0 && c >= 0 && t >= 0 && g >= 0)) return Napi::Number::New(env, MN_AG_EINVAL);
+    env_ = &env;
+    int r = mn_ag_command(&link_, static_cast<unsigned>(a), static_cast<unsigned>(c), static_cast<unsigned>(t), static_cast<unsigned>(g),
+                          static_cast<int64_t>(Arg(info, 4, 0)));
+    env_ = nullptr;
+    return env.IsExceptionPending() ? env.Undefined() : Napi::Number::New(env, r);
+  }
+  Napi::Value CommandPending(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), mn_ag_cmd_pending(&link_, static_cast<unsigned>(Arg(info, 0, 64))) != 0);
+  }
+  // counters(out: Uint32Array(MN_AGC_COUNT + MN_AGR_COUNT)) -> count written (the rare path's MN_AGR_* after MN_AGC_*)
   Napi::Value Counters(const Napi::CallbackInfo& info) {
-    uint32_t c[MN_AGC_COUNT];
+    uint32_t c[MN_AGC_COUNT + MN_AGR_COUNT];
     mn_ag_counters(&link_, c);
+    mn_ag_rare_counters(&link_, c + MN_AGC_COUNT);
     if (info.Length() > 0 && info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array) {
       Napi::Uint32Array out = info[0].As<Napi::Uint32Array>();
-      size_t n = out.ElementLength() < static_cast<size_t>(MN_AGC_COUNT) ? out.ElementLength() : static_cast<size_t>(MN_AGC_COUNT);
+      const size_t all = MN_AGC_COUNT + MN_AGR_COUNT;
+      size_t n = out.ElementLength() < all ? out.ElementLength() : all;
       std::memcpy(out.Data(), c, 4 * n);
       return Napi::Number::New(info.Env(), static_cast<double>(n));
     }

@@ -3,9 +3,12 @@
  * controller (linkPort.ts; boards/STM32F107/aglink): the poll schedule, the
  * verification of every answer and a latest-value table. This object configures it
  * once, reads rows of meters with news once a second (`tick`, TICK_MS) and hands them
- * to `onRows`; it keeps what is rare in JavaScript: an AggregatorNode for the sync
- * responses, command acknowledgements and the transmit epoch, and the aggregator's
- * CommandPort carried as authenticated relay commands. Device code.
+ * to `onRows`, and carries the aggregator's CommandPort as authenticated relay commands
+ * (signed, sent, retried until acknowledged in C: linkCommand). No CAN frame reaches
+ * this JavaScript: sync responses and acknowledgements are the C's too
+ * (boards/STM32F107/aglink/aglinkCommands.c). What stays here is rare: the
+ * persistence of the transmit epoch (a KvStore write at boot and when the C has used
+ * an epoch up). Device code.
  *
  * Poll plan (per meter): alarms every second first, power every second, voltage and
  * current every 2 s, energy registers every 5 s, THD and apparent power every 10 s.
@@ -13,18 +16,21 @@
  *
  * Why C (issue 17): in JavaScript the schedule and the answer path cost about 2.5 M
  * x86 instructions per answer on Espruino, 230 answers a second at 64 meters: over 20
- * times what the 72 MHz Cortex-M3 has. poller.ts stays as the test oracle of the C.
+ * times what the 72 MHz Cortex-M3 has. poller.ts stays as the test oracle of the C,
+ * aggregatorNode.ts and commands.ts as the reference of its rare path (issue 16: their
+ * ~30 KB of source with the message table left the aggregator's bundle).
  */
-import { AggregatorNode } from "../can/aggregatorNode";
-import { CommandSender, CMD_DISCONNECT, CMD_RECONNECT } from "../can/commands";
 import { FN_ALARM, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_MEAS_QUALITY } from "../can/idPlan";
+import { PersistedEpoch } from "../can/freshness";
 import { KvStore } from "../ports/kvStore";
 import { Clock } from "../ports/clock";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
+import { AGG_PLAN_HEX, AGG_CODEC_HEX, AGG_RX_COUNTERS, AGG_TX_COUNTERS, hexBytes } from "./aggTables";
 import {
   LinkCanController, ROW_HEAD, AGC_COUNT, AGC_SENT, AGC_ANSWERED, AGC_RETRIED, AGC_MISSED, AGC_SYNC_REQUESTS, AGC_STORED,
-  AGC_BAD_MAC, AGC_STALE, AGC_UNSYNCED, AGC_INTERNAL, AGC_SYNC_ENOFV, AGC_REFUSED, AGC_SKIPPED, AGC_EXTENDED, METER_COUNT,
+  AGC_BAD_MAC, AGC_STALE, AGC_UNSYNCED, AGC_INTERNAL, AGC_PLAIN, AGC_TO_JS, AGC_SYNC_ENOFV, AGC_REFUSED, AGC_SKIPPED, AGC_EXTENDED, METER_COUNT,
+  AGC_CMD_QUEUED, AGC_CMD_DONE, AGC_CMD_FAILED, AGC_OLD_EPOCH, AGC_CMD_ENOFV,
 } from "./linkPort";
 
 export interface AggregatorLinkOptions {
@@ -48,13 +54,16 @@ export interface AggregatorLinkOptions {
 const PLAN = [0, 1000, 0, 8, 1000, 10, 14, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
 /** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
 const COGEN_PLAN = [13, 2000, 30];
-/** Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling up to 60 s. */
-const TIMING = [3, 2, 200, 60000];
+/**
+ * Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling
+ * up to 60 s; a command's acknowledgement awaited 100 ms, 2 retries (as CommandSender had).
+ */
+const TIMING = [3, 2, 200, 60000, 100, 2];
 const DEADLINE_MS = 50;
 const RETRIES = 2;
 /** The C schedule's own tick on the controller, ms. */
 const SCHEDULE_MS = 10;
-/** JavaScript's tick: rows, epoch, command retries. */
+/** JavaScript's tick: rows and the epoch (command retries run in C on the schedule's tick). */
 export const TICK_MS = 1000;
 
 /** Functions whose first 3 signals each row carries, in this order (COL_* below). */
@@ -77,25 +86,23 @@ export const FRESH_MASK = (1 << FN_MEAS_ENERGY_IMPORT) | (1 << FN_MEAS_ENERGY_EX
 export const CHANGED_MASK = 1 << FN_ALARM;
 /** Rows per read (a small buffer, read again while full: 4 x 26 doubles, about 64 JsVars). */
 const ROWS = 4;
+/** COMMAND codes (modules/can/meterNode.ts CMD_*; aggTables.test.ts checks they agree). */
+export const CMD_DISCONNECT = 1;
+export const CMD_RECONNECT = 2;
 
 export class AggregatorLink {
-  readonly node: AggregatorNode;
-  readonly commands: CommandSender;
   readonly can: LinkCanController;
   /** Rows handed to onRows. */
   rowsRead = 0;
-  cmdSent = 0;
-  cmdDone = 0;
-  cmdFailed = 0;
   errors = 0;
   started: number;
   private readonly addresses: number[];
   private readonly onRows: (rows: Float64Array, n: number) => void;
   private readonly log: LogLine;
+  private readonly tx: PersistedEpoch;
   private readonly fns = new Uint8Array(ROW_FNS);
   private readonly rows = new Float64Array(ROWS * ROW_LEN);
   private readonly counts = new Uint32Array(AGC_COUNT);
-  private readonly meter = new Uint32Array(METER_COUNT);
   private enofvSeen = 0;
 
   constructor(o: AggregatorLinkOptions) {
@@ -104,26 +111,24 @@ export class AggregatorLink {
     this.log = o.log;
     this.onRows = o.onRows;
     const cogens = o.cogenerators || [];
-    const meters = o.addresses.length;
     const all = o.addresses.concat(cogens);
     this.addresses = all;
-    const node = new AggregatorNode({ masterKey16: o.masterKey16, can: can, store: o.store, log: o.log, addresses: all });
-    this.node = node;
-    // Commands need the meter synchronised in the C link too (it may be resynchronising).
-    const self = this;
-    this.commands = new CommandSender({
-      isSynced: function (a: number) { return self.isSynced(a); },
-      sendSecured: function (a, m, v) { return node.sendSecured(a, m, v); },
-      lostSync: function (a: number) { node.lostSync(a); can.linkSynced(a, false); },
-    }, o.clock, 100, 2);
-    const commands = this.commands;
-    node.onAck = function (a: number, code: number, status: number, fv: number) { commands.ack(a, code, status, fv); };
-    node.onSynced = function (a: number) { can.linkSynced(a, true); };
-    let r = can.linkInit(meters * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, 3, new Uint16Array(TIMING));
+    this.tx = new PersistedEpoch(o.store, "aggepoch", function (e: number) { can.secocEpoch(e); });
+    // Keys, freshness counters and the tables live in the controller (C); one slot per node.
+    let r = can.secocInit(all.length, AGG_RX_COUNTERS, AGG_TX_COUNTERS, hexBytes(AGG_PLAN_HEX));
+    if (r === 0) r = can.secocCodec(hexBytes(AGG_CODEC_HEX));
+    for (let i = 0; i < all.length; i++) {
+      const a = all[i];
+      if (!(a >= 0 && a < 64 && Math.floor(a) === a) || all.indexOf(a) !== i) throw new Error("meter address " + a + " is not an unused integer 0..63");
+      if (r === 0) r = can.secocKey(i, a, o.masterKey16, true);
+    }
+    if (r === 0) r = can.linkInit(o.addresses.length * PLAN.length / 3 + cogens.length * COGEN_PLAN.length / 3, 3, new Uint16Array(TIMING));
     if (r === 0 && can.linkPlan(new Uint8Array(o.addresses), new Uint16Array(PLAN), DEADLINE_MS, RETRIES) < 0) r = -22;
     if (r === 0 && cogens.length > 0 && can.linkPlan(new Uint8Array(cogens), new Uint16Array(COGEN_PLAN), DEADLINE_MS, RETRIES) < 0) r = -22;
     if (r === 0) r = can.start(BITRATE);
-    if (r === 0) r = node.start();
+    // every standard identifier: the link's C takes each frame (answers, sync responses, acks) and counts the rest
+    if (r === 0 && can.addFilter({ mode: "mask", extended: false, id: 0, mask: 0, fifo: 0 }) < 0) r = -28;
+    if (r === 0 && !this.tx.boot()) r = -1;
     // Extended identifiers are none of ours: let them in only for the C to count and drop
     // (the filters would drop them uncounted); FIFO 1, so a flood of them never fills the
     // hardware FIFO 0 of the answers (they share the driver's ring). No bank left: they
@@ -131,10 +136,10 @@ export class AggregatorLink {
     if (r === 0) can.addFilter({ mode: "mask", extended: true, id: 0, mask: 0, fifo: 1 });
     if (r === 0) r = can.linkStart(SCHEDULE_MS);
     this.started = r;
-    if (r !== 0) o.log("aggregator: CAN start failed (" + r + ")");
+    if (r !== 0) o.log("aggregator: CAN start failed (" + r + (r === -1 ? ": cannot persist the freshness epoch" : "") + ")");
   }
 
-  /** Rows of meters with news, the epoch, command retries: call every TICK_MS. */
+  /** Rows of meters with news, and the epoch: call every TICK_MS. */
   tick(): void {
     const can = this.can;
     for (;;) {
@@ -145,34 +150,25 @@ export class AggregatorLink {
       }
       if (n < ROWS) break;
     }
-    // The C could not sign a sync request: its transmit epoch is used up. Persist the next.
-    can.linkCounters(this.counts);
-    if (this.counts[AGC_SYNC_ENOFV] !== this.enofvSeen) {
-      this.enofvSeen = this.counts[AGC_SYNC_ENOFV];
-      if (!this.node.renewEpoch()) this.log("aggregator: cannot persist the next freshness epoch");
+    // The C could not sign a sync request or a command: its transmit epoch is used up. Persist the next.
+    const c = this.counts;
+    can.linkCounters(c);
+    if (c[AGC_SYNC_ENOFV] + c[AGC_CMD_ENOFV] !== this.enofvSeen) {
+      this.enofvSeen = c[AGC_SYNC_ENOFV] + c[AGC_CMD_ENOFV];
+      if (!this.tx.renew()) this.log("aggregator: cannot persist the next freshness epoch");
     }
-    this.commands.tick();
   }
 
-  /** Synchronised in the C link (which resynchronises on its own) and in the node. */
-  isSynced(address: number): boolean {
-    this.can.linkMeter(address, this.meter);
-    return this.meter[4] === 1 && this.node.isSynced(address);
-  }
-
-  /** modules/aggregator/commandPort.ts CommandPort: 0 when queued, -1 when the meter is not synchronised. */
+  /**
+   * modules/aggregator/commandPort.ts CommandPort: 0 when queued (the C signs, sends and
+   * retries it until acknowledged; outcomes in status().commands), -1 when the meter is
+   * not synchronised, -16 while a command of that meter is pending.
+   */
   sendCommand(address: number, command: string): number {
-    if (!this.isSynced(address)) return -1;
-    const self = this;
-    this.cmdSent++;
-    this.commands.send(address, command === "connect" ? CMD_RECONNECT : CMD_DISCONNECT, 0, 0, function (out) {
-      if (out === 0) self.cmdDone++;
-      else self.cmdFailed++;
-    });
-    return 0;
+    return this.can.linkCommand(address, command === "connect" ? CMD_RECONNECT : CMD_DISCONNECT, 0, 0);
   }
 
-  /** Plain data: `can` is the controller's CanCounters, `rejects` the C's and the node's counts by cause. */
+  /** Plain data: `can` is the controller's CanCounters, `rejects` the C's counts by cause. */
   status(): object {
     const c = new Uint32Array(AGC_COUNT);
     this.can.linkCounters(c);
@@ -182,16 +178,15 @@ export class AggregatorLink {
       const a = this.addresses[i];
       this.can.linkMeter(a, m);
       // missed: every poll it missed (used every retry, or never sent); refused: sends the full mailboxes refused
-      meters.push({ address: a, synced: m[4] === 1 && this.node.isSynced(a), polls: m[0], answered: m[1], missed: m[2], readings: m[3], refused: m[5] });
+      meters.push({ address: a, synced: m[4] === 1, polls: m[0], answered: m[1], missed: m[2], readings: m[3], refused: m[5] });
     }
-    const j = this.node.rejects;
     return {
       role: "aggregator", state: this.can.state(), sent: c[AGC_SENT], answered: c[AGC_ANSWERED], late: c[AGC_RETRIED],
       // every missed poll: those that used every retry and those never sent (skipped)
       missed: c[AGC_MISSED] + c[AGC_SKIPPED], timedOut: c[AGC_MISSED], skipped: c[AGC_SKIPPED], refused: c[AGC_REFUSED], extended: c[AGC_EXTENDED],
       syncs: c[AGC_SYNC_REQUESTS], readings: c[AGC_STORED], rows: this.rowsRead, can: this.can.counters(),
-      rejects: { badMac: j.badMac + c[AGC_BAD_MAC], stale: j.stale + c[AGC_STALE], length: j.length, unknownId: j.unknownId, unsynced: j.unsynced + c[AGC_UNSYNCED], internal: j.internal + c[AGC_INTERNAL], who: "aggregator" },
-      foreignRemote: this.node.foreignRemoteFrames, commands: { sent: this.cmdSent, done: this.cmdDone, failed: this.cmdFailed },
+      rejects: { badMac: c[AGC_BAD_MAC], stale: c[AGC_STALE] + c[AGC_OLD_EPOCH], length: 0, unknownId: 0, unsynced: c[AGC_UNSYNCED], internal: c[AGC_INTERNAL], who: "aggregator" },
+      plain: c[AGC_PLAIN], unpolled: c[AGC_TO_JS], commands: { sent: c[AGC_CMD_QUEUED], done: c[AGC_CMD_DONE], failed: c[AGC_CMD_FAILED] },
       errors: this.errors + (this.started === 0 ? 0 : 1), meters: meters,
     };
   }

@@ -9,9 +9,9 @@ import { VirtualCanBus, BxcanModel } from "../../host/canbus/index.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
-import { ACK_ACTUATOR_FAILED, ACK_DONE } from "../can/meterNode.ts";
 import { MeterLink, meterSignals } from "../link/meterLink.ts";
 import { AggregatorLink, TICK_MS } from "../link/aggregatorLink.ts";
+import { AGC_COUNT, AGC_CMD_DONE, AGC_CMD_FAILED, AGC_CMD_TIMEOUT } from "../link/linkPort.ts";
 import { gpioRelay } from "../ports/device/relay.ts";
 import { Relay, RELAY_WELDED, RELAY_COIL } from "./relay.ts";
 
@@ -36,9 +36,12 @@ function network() {
     can: new BxcanModel(bus, "aggregator"), masterKey16: MASTER, addresses: [5], store: new MemoryKvStore(), clock, log: () => {},
     onRows: () => {},
   });
-  const acks: number[] = [];
-  const linkAck = agg.node.onAck;
-  agg.node.onAck = (a, code, status, fv) => { acks.push(status); linkAck(a, code, status, fv); };
+  // the acknowledgements are the C link's (aglinkCommands.c): done (ACK_DONE), failed by the meter's status, timed out
+  const acks = () => {
+    const c = new Uint32Array(AGC_COUNT);
+    agg.can.linkCounters(c);
+    return { done: c[AGC_CMD_DONE], refused: c[AGC_CMD_FAILED] - c[AGC_CMD_TIMEOUT], timedOut: c[AGC_CMD_TIMEOUT] };
+  };
   const run = (ms: number) => {
     for (let t = 0; t < ms; t += TICK_MS) {
       if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(meterSignals(READING, 1234, 0));
@@ -55,7 +58,7 @@ test("a disconnect of a welded relay is acknowledged ACTUATOR_FAILED, not DONE; 
   n.contact.stuck = true; // welded: the contact stays closed
   assert.equal(n.agg.sendCommand(5, "disconnect"), 0);
   n.run(500);
-  assert.deepEqual(n.acks, [ACK_ACTUATOR_FAILED]);
+  assert.deepEqual(n.acks(), { done: 0, refused: 1, timedOut: 0 }, "acknowledged ACTUATOR_FAILED");
   assert.equal(n.level.E4, false, "the coil was released");
   assert.equal(n.relay.fault, RELAY_WELDED);
   const st = n.meter.status() as Record<string, unknown>;
@@ -66,7 +69,7 @@ test("a disconnect of a welded relay is acknowledged ACTUATOR_FAILED, not DONE; 
   n.contact.stuck = null;
   assert.equal(n.agg.sendCommand(5, "disconnect"), 0);
   n.run(500);
-  assert.deepEqual(n.acks, [ACK_ACTUATOR_FAILED, ACK_DONE]);
+  assert.deepEqual(n.acks(), { done: 1, refused: 1, timedOut: 0 });
   assert.equal(n.relay.fault, 0);
 });
 
@@ -78,6 +81,6 @@ test("a reconnect with an open coil (contact stays open) is acknowledged ACTUATO
   n.contact.stuck = false;
   assert.equal(n.agg.sendCommand(5, "connect"), 0);
   n.run(500);
-  assert.deepEqual(n.acks, [ACK_DONE, ACK_ACTUATOR_FAILED]);
+  assert.deepEqual(n.acks(), { done: 1, refused: 1, timedOut: 0 });
   assert.equal(n.relay.fault, RELAY_COIL);
 });

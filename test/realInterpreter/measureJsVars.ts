@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SCENARIOS, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
+import { chipCanJsVars } from "../../host/runtime/accounting/chipCan.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const FIXTURE = join(ROOT, "test/realInterpreter/measuredJsVars.json");
@@ -36,6 +37,8 @@ export function startInterpreter(bin: string, cwd: string): Console {
   let text = "";
   proc.stdout!.on("data", (d) => { text += d; });
   proc.stderr!.on("data", (d) => { text += d; });
+  // a scenario that timed out is killed while its input is still being typed: no EPIPE crash for the rest
+  proc.stdin!.on("error", () => {});
   const waitFor = (re: RegExp, fromIndex: number, timeoutMs: number) =>
     new Promise<RegExpExecArray>((res, rej) => {
       const t0 = Date.now();
@@ -55,7 +58,7 @@ export function startInterpreter(bin: string, cwd: string): Console {
   const pump = () => {
     if (!queue) { pumping = false; return; }
     pumping = true;
-    proc.stdin!.write(queue.slice(0, 64));
+    if (proc.exitCode === null && !proc.killed) proc.stdin!.write(queue.slice(0, 64));
     queue = queue.slice(64);
     setTimeout(pump, 8);
   };
@@ -75,8 +78,25 @@ export async function writeFile(c: Console, name: string, content: string): Prom
   }
 }
 
-export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string }
-export interface Measured { scenario: string; totalJsVars: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
+/**
+ * usage: process.memory().usage, the whole heap. chipUsage: the chip's figure, the CAN1
+ * stand-in's state (standIn: E.getSizeOf(mnCanState), test/realInterpreter/prelude.js)
+ * replaced by what the chip holds for it (chipCan: its flat strings, chipCan.ts).
+ */
+export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string; standIn?: number; chipCan?: number; chipUsage?: number }
+export interface Measured { scenario: string; totalJsVars: number; blocksize: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
+
+/** A snapshot with the chip's figure beside the measured one. */
+function snapshot(atS: number, usage: number, free: number, blocksize: number, standIn: string | undefined, bytes: string | undefined, errorFlags?: string): Snapshot {
+  const s: Snapshot = { atS, usage, free };
+  if (errorFlags !== undefined) s.errorFlags = errorFlags;
+  if (standIn !== undefined && bytes !== undefined) {
+    s.standIn = Number(standIn);
+    s.chipCan = chipCanJsVars(bytes.split(",").map(Number), blocksize);
+    s.chipUsage = usage - s.standIn + s.chipCan;
+  }
+  return s;
+}
 
 /**
  * Writes a scenario's Storage as the espruino CLI would (the prelude as .boot0, its
@@ -94,7 +114,7 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
   }
   const bootFrom = c.out().length;
   c.send("load()");
-  const boot = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, bootFrom, 20000);
+  const boot = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+) blocksize (\d+)(?: standIn (\d+) bytes ([\d,]+))?/, bootFrom, 20000);
   return { boot, bootFrom, bundleBytes };
 }
 
@@ -104,18 +124,20 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
   try {
     const { boot: m, bootFrom, bundleBytes } = await bootScenario(c, s);
     const t0 = Date.now();
-    const snapshots: Snapshot[] = [{ atS: 0, usage: Number(m[2]), free: Number(m[1]) }];
+    const blocksize = Number(m[4]);
+    const snapshots: Snapshot[] = [snapshot(0, Number(m[2]), Number(m[1]), blocksize, m[5], m[6])];
     for (const at of s.atS.filter((a) => a > 0)) {
       const wait = t0 + at * 1000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const from = c.out().length;
       // no variable of ours: a bundle's top-level const may already own any short name
-      c.send(`(function(q){print("@@MEM now",q.usage,q.free,JSON.stringify(E.getErrorFlags()))})(process.memory())`);
-      const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*)/, from, 20000);
-      snapshots.push({ atS: at, usage: Number(n[1]), free: Number(n[2]), errorFlags: n[3] });
+      // the prelude's mnMem: usage, free, error flags, E.getSizeOf(mnCanState) (the CAN1 stand-in's state) and its chip bytes
+      c.send(`mnMem()`);
+      const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*) (\d+) ([\d,]+)/, from, 20000);
+      snapshots.push(snapshot(at, Number(n[1]), Number(n[2]), blocksize, n[4], n[5], n[3]));
     }
     const firstLines = c.out().slice(bootFrom).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@")).slice(0, 8);
-    return { scenario: s.name, totalJsVars: Number(m[3]), bundleBytes, snapshots, firstLines };
+    return { scenario: s.name, totalJsVars: Number(m[3]), blocksize, bundleBytes, snapshots, firstLines };
   } finally {
     c.proc.kill("SIGKILL"); // the Linux build ignores SIGTERM while it runs
     rmSync(dir, { recursive: true, force: true });
@@ -133,14 +155,14 @@ async function main(argv: string[]): Promise<number> {
   fixture.commands = fixture.commands || {};
   fixture.commands[bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
   fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (a scratch board file: -Os, RELEASE=1, the images' libraries, SPIFLASH_BASE=0 so function code stays in Storage as on the chip), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed: up to 4095 keeps the 13-byte layout; @12000 has 14-byte JsVars and 16-bit references, where strings and typed arrays take about 1 % fewer variables)";
-  fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5)";
+  fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5). chipUsage = usage - standIn + chipCan: the CAN1 stand-in's state (standIn = E.getSizeOf(mnCanState), prelude.js) replaced by the chip's flat strings of the same bytes (chipCan, host/runtime/accounting/chipCan.ts); entries measured before this existed have no chipUsage";
   for (const s of SCENARIOS) {
     if (only.length && !only.includes(s.name)) continue;
     try {
       const r = await measure(bin, s);
       // a build with another variable count (same 13-byte layout up to 4095) files its figures apart
       fixture.results[r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars] = r;
-      console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
+      console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.chipUsage !== undefined ? " (chip " + x.chipUsage + ")" : "") + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
     } catch (e) {
       console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);
       fixture.results[s.name] = { scenario: s.name, error: (e as Error).message.slice(0, 400) };

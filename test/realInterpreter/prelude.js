@@ -15,11 +15,26 @@
 // The bundles' top-level names are mangled and may take the name E: build/meter.js declares a
 // top-level function E, and Espruino then REPLACES the built-in E in place (a reference kept in a
 // variable changes too). The E functions the prelude and a debugging session need are kept here.
-var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAddressOf: E.getAddressOf };
+var EspruinoE = { toArrayBuffer: E.toArrayBuffer, getSizeOf: E.getSizeOf, getAddressOf: E.getAddressOf, getErrorFlags: E.getErrorFlags };
+// What the CAN1 stand-in below holds as state (SecOC keys and counters, the aggregator
+// link's tables) is also referenced from this one global object, so that a measurement
+// can take it out: on the chip that state is C's, flat strings on CAN1 of exactly `bytes`
+// bytes (secocNode.h mn_secoc_node_bytes, aglinkSchedule.h mn_ag_bytes), whose JsVars
+// host/runtime/accounting/chipCan.ts counts instead. The stand-in never keeps a callback or
+// any other value of the bundle, so nothing of the bundle is taken out with it.
+var mnCanState = { sc: null, link: null, bytes: [0, 0] };
+// E.getSizeOf of that state (0 where there is none: the Node vm of meterAdcContract.test.ts).
+function mnStandIn() { return EspruinoE.getSizeOf ? EspruinoE.getSizeOf(mnCanState) : 0; }
+// A snapshot asked at the console (test/realInterpreter/measureJsVars.ts): a short line, so
+// that the console's own copy of it holds few JsVars while it runs.
+function mnMem() {
+  var q = process.memory();
+  print("@@MEM now", q.usage, q.free, JSON.stringify(EspruinoE.getErrorFlags()), mnStandIn(), mnCanState.bytes.join(","));
+}
 // Memory once the boot code (.boot0 then .bootcde) has run: the first idle after load().
 setTimeout(function () {
   var m = process.memory();
-  print("@@MEM boot free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize);
+  print("@@MEM boot free " + m.free + " usage " + m.usage + " total " + m.total + " blocksize " + m.blocksize + " standIn " + mnStandIn() + " bytes " + mnCanState.bytes.join(","));
 }, 0);
 function MeterADC() {
   this.stats = { windows: 0, dropped: 0, overruns: 0 };
@@ -229,7 +244,7 @@ var CAN1 = (function () {
   var banks = 0;
   var slotIds = [];
   var sc = null; // SecOC state after secocInit
-  var link = null; // the aggregator link's state stand-in (linkInit below)
+  function zero() { return 0; }
   var out8 = new Uint8Array(8);
   var blk = new Uint8Array(4);
   function put40(b, at, v) {
@@ -297,6 +312,8 @@ var CAN1 = (function () {
       sc = { rx: rx, tx: tx, slots: slots, plan: new Uint8Array(plan), addr: new Uint8Array(64),
         epoch: -1, next: new Float64Array(slots * tx), rxLast: new Float64Array(slots * rx), challenge: new Float64Array(slots), syncLast: new Float64Array(slots) };
       sc.rxLast.fill(-1); sc.challenge.fill(-1); sc.syncLast.fill(-1);
+      mnCanState.sc = sc;
+      mnCanState.bytes[0] = 296 + slots * (44 + 6 * rx + 5 * tx); // secocNode.h mn_secoc_node_bytes
       return 0;
     },
     secocKey: function (slot, address, key16, derive) {
@@ -349,18 +366,19 @@ var CAN1 = (function () {
     },
     onSecured: function (cb) {},
     // The aggregator link (modules/link/linkPort.ts; boards/STM32F107/aglink in C on the
-    // aggregator image). On the empty bus nothing answers, so no row ever has news: the
-    // stand-in keeps only the state's bytes, as many as the C's flat string on CAN1
-    // (aglinkSchedule.c mn_ag_bytes: 2176 + 28 per entry + 6 per in-flight poll), so that
-    // the JsVars measured are the device's. The other link methods are installed by
-    // linkInit (one function object the device does not have), so the prelude alone and
-    // the meter's scenarios carry only this one; the C checks the arguments, not this.
+    // aggregator image). On the empty bus nothing answers: no row ever has news, no meter
+    // synchronises (linkCommand: -1). The stand-in keeps only the state's bytes, as many
+    // as the C's flat string on CAN1 (aglinkSchedule.c mn_ag_bytes: 2176 + 28 per entry +
+    // 6 per in-flight poll + 452 for sync responses and commands), so that the heap holds
+    // what the device's does; the C checks the arguments, not this.
     linkInit: function (c, m) {
-      link = new Uint8Array(2176 + 28 * c + 6 * m);
-      can.linkPlan = can.linkStart = can.linkRows = can.linkCounters = function () { return 0; };
-      can.linkSynced = can.linkMeter = can.onFrame;
+      var n = 2176 + 28 * c + 6 * m + 452;
+      mnCanState.link = new Uint8Array(n);
+      mnCanState.bytes[1] = n;
       return 0;
-    }
+    },
+    linkPlan: zero, linkStart: zero, linkRows: zero, linkCounters: zero, linkMeter: zero,
+    linkCommand: function () { return -1; }
   };
   return can;
 })();

@@ -13,7 +13,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 . "$board/kernel/test/suiteCount.sh"
 warn=(-std=c99 -Wall -Wextra -Werror -D_DEFAULT_SOURCE)
-srcs=("$here/test/aglinkTest.c" "$here/aglinkSchedule.c" "$here/aglinkAnswers.c" "$board/secoc/cmac.c" "$board/secoc/secocFrame.c"
+srcs=("$here/test/aglinkTest.c" "$here/aglinkSchedule.c" "$here/aglinkAnswers.c" "$here/aglinkCommands.c" "$board/secoc/cmac.c" "$board/secoc/secocFrame.c"
   "$board/secoc/secocNode.c" "$board/secoc/secocCodec.c" "$board/secoc/aesMbedtls.c")
 
 if build "aglink, host gcc" gcc -O2 "${warn[@]}" -o "$out/aglink" "${srcs[@]}" -lmbedcrypto -lm; then
@@ -26,7 +26,7 @@ fi
 # The device build: warnings are errors, and the flash it costs (text + data).
 echo "== aglink, arm-none-eabi-gcc -mcpu=cortex-m3 -Os"
 if command -v arm-none-eabi-gcc >/dev/null; then
-  for f in aglinkSchedule aglinkAnswers; do
+  for f in aglinkSchedule aglinkAnswers aglinkCommands; do
     if build "$f, cortex-m3" arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os -ffunction-sections -fdata-sections "${warn[@]}" \
       -c -o "$out/$f.o" "$here/$f.c"; then
       passed=$((passed + 1))

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "aglinkCommands.h"
 #include "aglinkState.h"
 #include "../secoc/secocNode.h"
 
@@ -90,7 +91,8 @@ int mn_ag_receive(mn_ag_link_t *l, uint32_t id, uint8_t flags, uint8_t dlc, cons
   }
   int i = mn_ag_find(ag, address, fn);
   if (i < 0) {
-    /* not a polled answer (sync response, acknowledgement): the application's */
+    /* not a polled answer: a sync response or an acknowledgement is the rare path's (aglinkCommands.c) */
+    if (mn_ag_rare(l, id, data32, nowMs)) return MN_AG_ACT_DONE;
     ag_inc(counter(ag, MN_AGC_TO_JS));
     if (out) {
       uint8_t d[4] = {payload[0], payload[1], payload[2], payload[3]};

@@ -12,7 +12,7 @@
 
 size_t mn_ag_bytes(unsigned capacity, unsigned maxInFlight) {
   if (capacity > MN_AG_MAX_CAPACITY || maxInFlight < 1 || maxInFlight > MN_AG_MAX_IN_FLIGHT) return 0;
-  return (size_t)A_END + (size_t)AG_ENTRY_BYTES * capacity + 6u * maxInFlight;
+  return (size_t)A_END + (size_t)AG_ENTRY_BYTES * capacity + 6u * maxInFlight + AG_RARE_BYTES; /* rare region last (aglinkCommands.c) */
 }
 
 int mn_ag_init(uint8_t *st, size_t bytes, const mn_ag_options_t *o, int64_t nowMs) {

@@ -108,4 +108,25 @@ static inline void ag_view(ag_view_t *v, const uint8_t *st) {
 
 static inline void ag_sat(uint8_t *p) { if (*p < 255) (*p)++; }
 
+/*
+ * The rare path's region (aglinkCommands.c): the last AG_RARE_BYTES of the buffer
+ * (mn_ag_bytes counts them), zeroed by mn_ag_init. Command options, its counters, the
+ * meters' epochs of their last accepted sync responses, and a small table of commands
+ * awaiting their acknowledgement (commands are rare: a few per day and meter).
+ */
+#define AG_CMD_SLOTS 8u
+#define AG_CMD_MAX_ATTEMPTS 4u
+enum {
+  R_ACK_TIMEOUT = 0,   /* u16 ms, 0: 100 */
+  R_ATTEMPTS = 2,      /* u8: transmissions per command (retries + 1), 0: 3 */
+  R_COUNTERS = 4,      /* u32 x MN_AGR_COUNT (aglinkCommands.h) */
+  R_EPOCHS = 36,       /* u32 x 64: the meter's epoch + 1 from its last accepted sync response, 0: none */
+  R_CMDS = R_EPOCHS + 4 * 64,
+  /* per command slot */
+  C_ADDR = 0, C_CODE = 1, C_TARIFF = 2, C_ATTEMPTS = 3 /* transmissions so far, 0: slot free */, C_NFV = 4 /* FVs sent */,
+  C_ARG = 6 /* u16 */, C_SENT = 8 /* u32: low 32 bits of the ms of the last transmission */, C_FVS = 12 /* u16 x AG_CMD_MAX_ATTEMPTS: FV mod 65536 */,
+  C_BYTES = C_FVS + 2 * AG_CMD_MAX_ATTEMPTS,
+  AG_RARE_BYTES = R_CMDS + C_BYTES * AG_CMD_SLOTS
+};
+
 #endif

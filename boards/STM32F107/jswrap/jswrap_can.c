@@ -520,14 +520,16 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
 
 /* ---- The aggregator's link in C (aglink/, modules/link/linkPort.ts) ----------------
  *
- * The poll schedule, the answer path and the latest-value table of aglink/ run here
- * without JavaScript: remote frames and sync requests go out through the driver,
- * received frames are verified and polled answers stored in the event handler
- * (aglink_take), and the schedule ticks every tickMs (aglink_service): the utility
- * timer pushes a CAN event every tickMs, so the main loop wakes for it even when no
- * frame arrives. JavaScript reads rows of meters with news once a second (linkRows).
- * The state is a flat string hidden on CAN1 beside the SecOC state (16 530 bytes for
- * 64 meters x 8 messages), looked up on each call and gone with CAN1's properties on
+ * The poll schedule, the answer path and the latest-value table of aglink/, the sync
+ * responses and the relay commands with their acknowledgements (aglinkCommands.h) run
+ * here without JavaScript: remote frames, sync requests and commands go out through the
+ * driver, every received frame is taken by the link in the event handler (aglink_take:
+ * none reaches onFrame or onSecured once linkInit ran), and the schedule and the command
+ * retries tick every tickMs (aglink_service): the utility timer pushes a CAN event every
+ * tickMs, so the main loop wakes for it even when no frame arrives. JavaScript reads rows
+ * of meters with news once a second (linkRows) and queues commands (linkCommand).
+ * The state is a flat string hidden on CAN1 beside the SecOC state (18 774 bytes for
+ * 64 meters x 9 messages), looked up on each call and gone with CAN1's properties on
  * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
  */
 #ifndef MN_AGLINK
@@ -540,6 +542,7 @@ static void aglink_service(JsVar *can, uint8_t *sec) { (void)can; (void)sec; }
 #else
 #include "jstimer.h"
 #include "aglink/aglinkAnswers.h"
+#include "aglink/aglinkCommands.h"
 
 #define AGLINK_STATE "\xFF" "aglink"
 
@@ -579,19 +582,13 @@ static bool aglink_of(JsVar *can, mn_ag_link_t *l, JsVar **h1, JsVar **h2) {
 static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
   JsVar *h;
   uint8_t *ag = aglink_state(can, &h);
-  if (!ag) { jsvUnLock(h); return false; }
   mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
-  mn_ag_frame_t o;
-  int act = mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), &o);
+  /* Once the link runs every frame is its own: polled answers, sync responses and
+   * acknowledgements are handled in C, the rest counted (plain, unpolled, rejected);
+   * none reaches JavaScript, so a flood allocates nothing. */
+  if (ag) (void)mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), 0);
   jsvUnLock(h);
-  if (act == MN_AG_ACT_PLAIN) return false;
-  if (act == MN_AG_ACT_SECURED) {
-    JsVar *a[7] = {jsvNewFromInteger((JsVarInt)f->id), jsvNewFromInteger(o.verdict), jsvNewFromFloat((JsVarFloat)o.fv),
-                   jsvNewFromFloat((JsVarFloat)o.data32), jsvNewFromFloat(o.v[0]), jsvNewFromFloat(o.v[1]), jsvNewFromFloat(o.v[2])};
-    jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "secured", a, 7);
-    for (int i = 0; i < 7; i++) jsvUnLock(a[i]);
-  }
-  return true;
+  return ag != 0;
 }
 
 static void aglink_service(JsVar *can, uint8_t *sec) {
@@ -602,7 +599,10 @@ static void aglink_service(JsVar *can, uint8_t *sec) {
   JsVar *h;
   uint8_t *ag = aglink_state(can, &h);
   mn_ag_link_t l = {ag, sec, aglink_send, 0, 0, 0};
-  if (ag) mn_ag_tick(ag, &mn_ag_link_target, &l, now);
+  if (ag) {
+    mn_ag_tick(ag, &mn_ag_link_target, &l, now);
+    mn_ag_cmd_tick(&l, now);
+  }
   jsvUnLock(h);
 }
 
@@ -625,7 +625,7 @@ void jswrap_can_linkKill(void) {
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "linkInit", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkInit",
   "params" : [["capacity","int","polled entries (meters x messages)"],["maxInFlight","int","remote frames outstanding at once (1..8)"],
-              ["timing","JsVar","4 numbers: stale after N periods, resync after N misses, first and longest wait between sync requests (ms)"]],
+              ["timing","JsVar","4 or 6 numbers: stale after N periods, resync after N misses, first and longest wait between sync requests (ms); command ack timeout (ms, 100), retries (2)"]],
   "return" : ["int","0, -22 (bad dimensions, no secocInit) or -28 (no memory)"]
 }
 The aggregator link's state in C (aglink/), after secocInit.
@@ -636,9 +636,10 @@ int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, 
   JsVar *h;
   uint8_t *sec = secoc_state(parent, &h);
   jsvUnLock(h);
-  JsVarInt t[4] = {-1, -1, -1, -1};
-  if (timing && jsvIsArrayBuffer(timing) && jsvGetArrayBufferLength(timing) >= 4) {
-    for (size_t i = 0; i < 4; i++) {
+  JsVarInt t[6] = {-1, -1, -1, -1, 100, 2};
+  size_t nt = timing && jsvIsArrayBuffer(timing) ? jsvGetArrayBufferLength(timing) : 0;
+  if (nt >= 4) {
+    for (size_t i = 0; i < nt && i < 6; i++) {
       JsVar *x = jsvArrayBufferGet(timing, i);
       t[i] = jsvGetInteger(x);
       jsvUnLock(x);
@@ -651,7 +652,9 @@ int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, 
   size_t n = mn_ag_bytes((unsigned)capacity, (unsigned)maxInFlight);
   JsVar *st = n ? jsvNewFlatStringOfLength((unsigned int)n) : 0;
   if (!st) return n ? MN_ENOSPC : MN_EINVAL;
-  int r = mn_ag_init((uint8_t *)jsvGetFlatStringPointer(st), n, &o, aglink_now_ms());
+  uint8_t *ag = (uint8_t *)jsvGetFlatStringPointer(st);
+  int r = mn_ag_init(ag, n, &o, aglink_now_ms());
+  if (r == 0) r = mn_ag_cmd_options(ag, t[4] < 0 ? 0u : (unsigned)t[4], t[5] < 0 ? 99u : (unsigned)t[5]);
   if (r == 0) jsvObjectSetChild(parent, AGLINK_STATE, st);
   jsvUnLock(st);
   return r;
@@ -713,19 +716,20 @@ int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs) {
 }
 
 /*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "linkSynced", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkSynced",
-  "params" : [["address","int","meter 0..63"],["synced","bool","true: answered our sync request (poll it now); false: lost"]]
+  "type" : "method", "class" : "BxCAN", "name" : "linkCommand", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkCommand",
+  "params" : [["address","int","meter 0..63"],["code","int","CmdCode"],["tariff","int","CmdTariff"],["arg","int","CmdArg"]],
+  "return" : ["int","0 (queued: signed, sent, retried until acknowledged), -1 (not synchronised), -16 (a command pending) or -22"]
 }
-The meter's synchronisation, as JavaScript decided it.
+An authenticated relay command (aglink/aglinkCommands.h); its outcome is counted (linkCounters).
 */
-void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced) {
+int jswrap_can_linkCommand(JsVar *parent, JsVarInt address, JsVarInt code, JsVarInt tariff, JsVarInt arg) {
   JsVar *h1 = 0, *h2 = 0;
   mn_ag_link_t l;
-  if (address >= 0 && aglink_of(parent, &l, &h1, &h2)) {
-    mn_ag_set_synced(&l, (unsigned)address, synced);
-    if (synced) mn_ag_synced(l.ag, &mn_ag_link_target, &l, (unsigned)address, aglink_now_ms());
-  }
+  int r = MN_EINVAL;
+  if (address >= 0 && code >= 0 && tariff >= 0 && arg >= 0 && aglink_of(parent, &l, &h1, &h2))
+    r = mn_ag_command(&l, (unsigned)address, (unsigned)code, (unsigned)tariff, (unsigned)arg, aglink_now_ms());
   jsvUnLock2(h1, h2);
+  return r;
 }
 
 /* out[i] = x for a typed array (or array) of numbers. */
@@ -768,21 +772,24 @@ int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt 
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "linkCounters", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkCounters",
-  "params" : [["out","JsVar","Uint32Array (17): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight, refused, skipped, extended"]],
+  "params" : [["out","JsVar","Uint32Array (25): sent, answered, retried, missed, syncRequests, stored, badMac, stale, unsynced, internal, plain, toJs, syncEnofv, inFlight, refused, skipped, extended, then aglinkCommands.h MN_AGR_*: commands queued, done, failed, timed out, syncs, old epochs, unmatched acks, command enofv"]],
   "return" : ["int","numbers written"]
 }
 The link's totals.
 */
 int jswrap_can_linkCounters(JsVar *parent, JsVar *out) {
-  uint32_t c[MN_AGC_COUNT];
+  uint32_t c[MN_AGC_COUNT + MN_AGR_COUNT];
   JsVar *h1, *h2;
   mn_ag_link_t l;
   bool ok = aglink_of(parent, &l, &h1, &h2);
-  if (ok) mn_ag_counters(&l, c);
+  if (ok) {
+    mn_ag_counters(&l, c);
+    mn_ag_rare_counters(&l, c + MN_AGC_COUNT);
+  }
   jsvUnLock2(h1, h2);
   if (!ok || !out || !jsvIsArrayBuffer(out)) return 0;
   size_t n = jsvGetArrayBufferLength(out);
-  if (n > MN_AGC_COUNT) n = MN_AGC_COUNT;
+  if (n > MN_AGC_COUNT + MN_AGR_COUNT) n = MN_AGC_COUNT + MN_AGR_COUNT;
   for (size_t i = 0; i < n; i++) aglink_put(out, i, (JsVarFloat)c[i]);
   return (int)n;
 }

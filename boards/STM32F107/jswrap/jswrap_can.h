@@ -35,7 +35,7 @@ void jswrap_can_linkKill(void);
 int jswrap_can_linkInit(JsVar *parent, JsVarInt capacity, JsVarInt maxInFlight, JsVar *timing);
 int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt deadlineMs, JsVarInt retries);
 int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs);
-void jswrap_can_linkSynced(JsVar *parent, JsVarInt address, bool synced);
+int jswrap_can_linkCommand(JsVar *parent, JsVarInt address, JsVarInt code, JsVarInt tariff, JsVarInt arg);
 int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out);
 int jswrap_can_linkCounters(JsVar *parent, JsVar *out);
 void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out);

@@ -87,6 +87,10 @@ int mn_secoc_node_key(uint8_t *st, unsigned slot, unsigned address, const uint8_
   return 0;
 }
 
+int mn_secoc_node_slot(const uint8_t *st, unsigned address) {
+  return st[H_MAGIC] == MAGIC && address < 64 ? (int)st[MAP_AT + address] - 1 : -1;
+}
+
 static int64_t get40(const uint8_t *b) {
   int64_t v = 0;
   for (int i = 0; i < 5; i++) v = (v << 8) | b[i];

@@ -80,6 +80,8 @@ void mn_secoc_node_set_rx(uint8_t *st, unsigned slot, int64_t fv);
 /* Last accepted sync request FV of slot (the meter's persisted value), -1: none. */
 void mn_secoc_node_set_sync_last(uint8_t *st, unsigned slot, int64_t fv);
 int64_t mn_secoc_node_rx(const uint8_t *st, unsigned slot, unsigned counter);
+/* The slot of meter address (its key's), or -1. */
+int mn_secoc_node_slot(const uint8_t *st, unsigned address);
 
 /* Builds the 8-byte payload of standard identifier id (its address must have a
  * slot, its function a transmit kind) into out:

@@ -13,6 +13,7 @@ import { EspruinoRuntime } from "../runtime.ts";
 import { VirtualClock } from "../clock.ts";
 import { Accounting, type WorkCounters } from "./accounting.ts";
 import type { Scenario } from "./scenarios.ts";
+import { chipCanJsVars, standInJsVars } from "./chipCan.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 const PRELUDE = join(ROOT, "test/realInterpreter/prelude.js");
@@ -38,7 +39,11 @@ export const PRELUDE_SHIM = `(function () {
   def(globalThis, "Modules", { addCached: function () {} });
 })();`;
 
-export interface HostSnapshot { atS: number; usage: number; work: WorkCounters }
+/**
+ * usage: the estimate of the whole heap, as the real run's process.memory().usage;
+ * chipUsage: the same with the CAN1 stand-in's state replaced by the chip's (chipCan.ts).
+ */
+export interface HostSnapshot { atS: number; usage: number; chipUsage: number; standIn: number; chipCan: number; work: WorkCounters }
 export interface HostRun { scenario: string; snapshots: HostSnapshot[]; output: string; breakdown: [string, number][]; categories: [string, number][] }
 
 export interface HarnessOptions {
@@ -76,7 +81,11 @@ export async function runScenario(s: Scenario, opts: HarnessOptions = {}): Promi
     let now = 0;
     for (const at of s.atS) {
       if (at > now) { clock.advance((at - now) * 1000); now = at; }
-      snapshots.push({ atS: at, usage: rt.memory().usage, work: acc.snapshot() });
+      const usage = rt.memory().usage;
+      const st = rt.global.mnCanState as { bytes: number[] } | undefined;
+      const standIn = st ? standInJsVars(st) : 0;
+      const chipCan = st ? chipCanJsVars(st.bytes, rt.memory().blocksize) : 0;
+      snapshots.push({ atS: at, usage, chipUsage: usage - standIn + chipCan, standIn, chipCan, work: acc.snapshot() });
     }
     if (opts.atEnd) opts.atEnd(rt);
     return { scenario: s.name, snapshots, output, breakdown: rt.memoryBreakdown(), categories: rt.memoryCategories() };

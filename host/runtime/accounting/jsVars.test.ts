@@ -12,7 +12,7 @@ import { ROOT, runScenario, type HostRun } from "./jsVarHarness.ts";
 import { checkBudget, readBudgets } from "./budgets.ts";
 import { BASELINE_VARS } from "../memoryEstimate.ts";
 
-interface Snap { atS: number; usage: number; errorFlags?: string }
+interface Snap { atS: number; usage: number; errorFlags?: string; chipUsage?: number }
 const fixture = JSON.parse(readFileSync(join(ROOT, "test/realInterpreter/measuredJsVars.json"), "utf8")) as { results: Record<string, { snapshots?: Snap[]; error?: string }> };
 const runs = new Map<string, Promise<HostRun>>();
 const run = (s: Scenario) => {
@@ -79,11 +79,32 @@ test("where the real interpreter ran out of memory at boot, the estimate is near
   }
 });
 
-/** The bundle's own steady state: the last snapshot minus what the prelude (standing in for native hooks) costs. */
+test("with the CAN1 stand-in's state replaced by the chip's (chipCan.ts), the host estimate is within 10 % of the real figure", async () => {
+  const overhead = consoleOverhead();
+  const rows: string[] = [];
+  for (const { s, snaps } of calibrationPoints()) {
+    const host = await run(s);
+    for (const m of snaps) {
+      if (m.chipUsage === undefined) continue; // measured before the chip's figure existed
+      const h = host.snapshots.find((x) => x.atS === m.atS) as HostRun["snapshots"][number];
+      const real = m.chipUsage - (m.atS > 0 ? overhead : 0);
+      const err = (h.chipUsage - real) / real;
+      rows.push(`${s.name}@${m.atS}s chip: real ${real} host ${h.chipUsage} (${(err * 100).toFixed(1)} %)`);
+      assert.ok(Math.abs(err) <= 0.1, rows[rows.length - 1]);
+    }
+  }
+  console.log(rows.join("\n"));
+});
+
+/**
+ * The bundle's own steady state on the chip: the last snapshot with the CAN1 stand-in's
+ * state replaced by the chip's flat strings (chipCan.ts), minus what the prelude alone
+ * costs (its stand-ins for native hooks cost next to nothing on the chip).
+ */
 async function steadyState(s: Scenario): Promise<number> {
   const prelude = await run(scenario("prelude"));
   const host = await run(s);
-  return host.snapshots[host.snapshots.length - 1].usage - (prelude.snapshots[0].usage - BASELINE_VARS);
+  return host.snapshots[host.snapshots.length - 1].chipUsage - (prelude.snapshots[0].chipUsage - BASELINE_VARS);
 }
 
 test("budgets are 70 % of each image's variables (boards/STM32F107/*.py)", () => {
@@ -115,7 +136,8 @@ test("the budget check fails for a bundle over its budget", async () => {
   // 400 small objects kept in a global: about 400 x (index + object + 2 properties) JsVars
   const code = "var kept = []; for (var i = 0; i < 400; i++) kept.push({ id: i, v: i / 3 });";
   const host = await runScenario({ name: "over", bundle: "meter", files: {}, atS: [0] }, { code });
-  const used = host.snapshots[0].usage - BASELINE_VARS;
+  const prelude = await run(scenario("prelude"));
+  const used = host.snapshots[0].chipUsage - (prelude.snapshots[0].chipUsage - BASELINE_VARS); // as steadyState
   assert.ok(used > 1600 && used < 2400, "estimate " + used);
   const msg = checkBudget("steady-state JsVars", "meter", used, { meter: 1000 }, {});
   assert.match(msg as string, /steady-state JsVars of meter is \d+, over its budget of 1000/);

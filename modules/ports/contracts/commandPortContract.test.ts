@@ -49,5 +49,6 @@ commandPortContract("AggregatorLink over the LoopbackBus", () => {
   // the aggregator's link schedule (C, through the addon) ticks on this timer: time moves only when the harness passes it
   const timer = manualTimer();
   const m = securedController(bus.attach("meter5"), timer), a = securedController(bus.attach("aggregator"), timer);
-  return linked(m, a, timer, (ms) => { timer.advance(ms); bus.run(); });
+  // the bus delivers between 10 ms steps, as a real one does within a millisecond (the C's command retries run on this timer too)
+  return linked(m, a, timer, (ms) => { for (let t = 0; t < ms; t += 10) { bus.run(); timer.advance(10); } bus.run(); });
 });

@@ -16,6 +16,7 @@
 #include "../../kernel/test/testCheck.h"
 #include "../../secoc/secocNode.h"
 #include "../aglinkAnswers.h"
+#include "../aglinkCommands.h"
 #include "../aglinkSchedule.h"
 
 /* A fake link: records polls "a:fn" and sync requests, answers by test code. */
@@ -314,8 +315,8 @@ static void arguments(void) {
   uint8_t junk[64] = {0};
   mn_ag_tick(junk, &FAKE, &f, 0);
   CHECK(mn_ag_count(junk) == 0 && mn_ag_find(junk, 1, 6) == -1, "an uninitialised buffer is refused");
-  CHECK(mn_ag_bytes(512, 3) == 17042, "64 meters x 8 messages: %zu bytes", mn_ag_bytes(512, 3));
-  report("arguments are checked; 512 entries take 17 042 bytes", ok);
+  CHECK(mn_ag_bytes(512, 3) == 17494, "64 meters x 8 messages: %zu bytes", mn_ag_bytes(512, 3));
+  report("arguments are checked; 512 entries take 17 494 bytes", ok);
 }
 
 /* ---- the answer path over real SecOC state ---- */
@@ -494,6 +495,16 @@ static void answer_path(void) {
   report("answer path: verified answers stored and decoded in C, rejections counted, the rest handed on, rows for JavaScript", ok);
 }
 
+/* A link over aggSt on an empty wire, with one entry: VF of meter address, every second. */
+static mn_ag_link_t link_vf(wire_t *wire, unsigned address) {
+  memset(wire, 0, sizeof *wire);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_link_t l = {S, aggSt, w_send, wire, 0, 0};
+  mn_ag_add(S, address, FN_VF, 1000, 20, 50, 2, 0);
+  return l;
+}
+
 static void epoch_needed(void) {
   int ok = 1;
   uint8_t aplan[64], mplan[64], codec[MN_SECOC_CODEC_BYTES], key[16] = {1};
@@ -502,11 +513,7 @@ static void epoch_needed(void) {
   mn_secoc_node_init(aggSt, ab, 1, 4, 1, aplan);
   mn_secoc_node_key(aggSt, 0, 5, key, 0);
   wire_t wire;
-  memset(&wire, 0, sizeof wire);
-  mn_ag_options_t o = {8, 3, 3, 2, 200, 0};
-  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
-  mn_ag_link_t l = {S, aggSt, w_send, &wire, 0, 0};
-  mn_ag_add(S, 5, FN_VF, 1000, 20, 50, 2, 0);
+  mn_ag_link_t l = link_vf(&wire, 5);
   mn_ag_tick(S, &mn_ag_link_target, &l, 0); /* no epoch: nothing can be signed */
   uint32_t c[MN_AGC_COUNT];
   mn_ag_counters(&l, c);
@@ -517,6 +524,141 @@ static void epoch_needed(void) {
   mn_ag_counters(&l, c);
   CHECK(wire.n == 1 && c[MN_AGC_SYNC_REQUESTS] == 1, "signed once the epoch is set: %u", wire.n);
   report("no transmit epoch: the sync request waits and is counted for JavaScript to renew", ok);
+}
+
+/* The rare path in C (aglinkCommands.c): sync responses with the meter's epoch, relay
+ * commands with acknowledgement and retry; replayed and forged acks and sync responses
+ * change nothing. */
+#define FN_COMMAND 1
+#define FN_ACK 2
+static unsigned last_of(const wire_t *w, uint32_t id) {
+  for (unsigned k = w->n; k-- > 0;) if (w->id[k] == id) return k;
+  return 999;
+}
+static unsigned count_id(const wire_t *w, uint32_t id) {
+  unsigned n = 0;
+  for (unsigned k = 0; k < w->n && k < 64; k++) n += w->id[k] == id;
+  return n;
+}
+static void rare_path(void) {
+  int ok = 1;
+  const unsigned A = 9;
+  uint8_t aplan[64] = {0}, mplan[64] = {0}, key[16], p[8], ackp[8], syncp[8];
+  for (int i = 0; i < 16; i++) key[i] = (uint8_t)(i * 7 + 1);
+  aplan[FN_SYNC_RESP] = 0x30; aplan[FN_ACK] = 0x10; aplan[32 + FN_SYNC_REQ] = 0x20; aplan[32 + FN_COMMAND] = 0x10;
+  mplan[FN_SYNC_REQ] = 0x20; mplan[FN_COMMAND] = 0x10; mplan[32 + FN_SYNC_RESP] = 0x30; mplan[32 + FN_ACK] = 0x10;
+  size_t ab = mn_secoc_node_bytes(1, 1, 1);
+  mn_secoc_node_init(aggSt, ab, 1, 1, 1, aplan);
+  mn_secoc_node_init(metSt, ab, 1, 1, 1, mplan);
+  mn_secoc_node_key(aggSt, 0, A, key, 0);
+  mn_secoc_node_key(metSt, 0, A, key, 0);
+  mn_secoc_node_set_epoch(aggSt, 7);
+  mn_secoc_node_set_epoch(metSt, 3);
+  wire_t wire;
+  mn_ag_link_t l = link_vf(&wire, A);
+  CHECK(mn_ag_command(&l, A, 1, 0, 0, 0) == -1, "no command before the meter is synchronised");
+  mn_ag_tick(S, &mn_ag_link_target, &l, 0);
+  CHECK(wire.n == 1 && wire.id[0] == ((FN_SYNC_REQ << 6) | A), "a sync request");
+  int64_t ch = 0, fv = 0;
+  uint32_t d32;
+  CHECK(mn_secoc_node_verify(metSt, wire.id[0], 0, 8, wire.data[0], &ch, &d32) == MN_SECOC_OK, "the meter accepts it");
+  uint8_t e3[4] = {3, 0, 0, 0}, e4[4] = {4, 0, 0, 0};
+  mn_secoc_node_sign(metSt, (FN_SYNC_RESP << 6) | A, e3, ch, syncp);
+  mn_ag_frame_t fr;
+  uint32_t r[MN_AGR_COUNT];
+  /* a forged sync response (one MAC bit) is refused by the SecOC layer; the true one synchronises */
+  memcpy(p, syncp, 8);
+  p[7] ^= 0x10;
+  CHECK(mn_ag_receive(&l, (FN_SYNC_RESP << 6) | A, 0, 8, p, 5, &fr) == MN_AG_ACT_DONE && fr.verdict != MN_SECOC_OK && !mn_ag_is_synced(&l, A),
+        "forged sync response refused (verdict %d)", fr.verdict);
+  CHECK(mn_ag_receive(&l, (FN_SYNC_RESP << 6) | A, 0, 8, syncp, 6, &fr) == MN_AG_ACT_DONE && fr.verdict == MN_SECOC_OK, "sync response taken in C");
+  mn_ag_rare_counters(&l, r);
+  CHECK(mn_ag_is_synced(&l, A) && r[MN_AGR_SYNCED] == 1 && mn_secoc_node_rx(aggSt, 0, 0) == 3 * 65536 - 1, "synchronised at the meter's epoch 3");
+  CHECK(last_of(&wire, (FN_VF << 6) | A) == 1 && wire.remote[1], "and polled at once");
+  /* a replay of that sync response is refused (the challenge is gone) */
+  CHECK(mn_ag_receive(&l, (FN_SYNC_RESP << 6) | A, 0, 8, syncp, 7, &fr) == MN_AG_ACT_DONE && fr.verdict != MN_SECOC_OK, "replayed sync response refused");
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_SYNCED] == 1, "still one sync");
+
+  /* a command: signed, the meter accepts it once */
+  CHECK(mn_ag_command(&l, A, 1, 0, 0x1234, 10) == 0, "queued");
+  CHECK(mn_ag_command(&l, A, 2, 0, 0, 10) == MN_AG_EBUSY && mn_ag_cmd_pending(&l, A), "one command per meter at a time");
+  unsigned k = last_of(&wire, (FN_COMMAND << 6) | A);
+  CHECK(k < 64 && !wire.remote[k], "COMMAND sent");
+  CHECK(mn_secoc_node_verify(metSt, wire.id[k], 0, 8, wire.data[k], &fv, &d32) == MN_SECOC_OK && d32 == (1u | 0x1234u << 16), "meter verifies it: data %08x", d32);
+  int64_t fv1 = fv;
+  CHECK(mn_secoc_node_verify(metSt, wire.id[k], 0, 8, wire.data[k], &fv, &d32) == MN_SECOC_STALE, "and refuses its replay");
+  fv = fv1;
+  /* an authenticated ack naming another FV, or another code, answers nothing */
+  uint8_t a4[4] = {1, 0, (uint8_t)(fv + 1), (uint8_t)((fv + 1) >> 8)};
+  mn_secoc_node_sign(metSt, (FN_ACK << 6) | A, a4, -1, p);
+  mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, p, 11, &fr);
+  uint8_t b4[4] = {2, 0, (uint8_t)fv, (uint8_t)(fv >> 8)};
+  mn_secoc_node_sign(metSt, (FN_ACK << 6) | A, b4, -1, p);
+  mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, p, 11, &fr);
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_UNMATCHED] == 2 && r[MN_AGR_CMD_DONE] == 0 && mn_ag_cmd_pending(&l, A), "wrong FV or code: unmatched (%u)", r[MN_AGR_UNMATCHED]);
+  /* a forged ack (right content, wrong MAC) is refused before it is read */
+  uint8_t g4[4] = {1, 0, (uint8_t)fv, (uint8_t)(fv >> 8)};
+  mn_secoc_node_sign(metSt, (FN_ACK << 6) | A, g4, -1, ackp);
+  memcpy(p, ackp, 8);
+  p[6] ^= 1;
+  CHECK(mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, p, 12, &fr) == MN_AG_ACT_DONE && fr.verdict == MN_SECOC_BAD_MAC, "forged ack: bad MAC");
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_CMD_DONE] == 0 && mn_ag_cmd_pending(&l, A), "forged ack completes nothing");
+  CHECK(mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, ackp, 13, &fr) == MN_AG_ACT_DONE && fr.verdict == MN_SECOC_OK, "true ack");
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_CMD_DONE] == 1 && !mn_ag_cmd_pending(&l, A), "command done (done %u failed %u unmatched %u, fv %lld)", r[MN_AGR_CMD_DONE], r[MN_AGR_CMD_FAILED], r[MN_AGR_UNMATCHED], (long long)fv);
+  CHECK(mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, ackp, 14, &fr) == MN_AG_ACT_DONE && fr.verdict == MN_SECOC_STALE, "replayed ack: stale");
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_CMD_DONE] == 1 && r[MN_AGR_CMD_QUEUED] == 1, "replayed ack completes nothing");
+
+  /* retries: each transmission under a new FV; an ack of the second one completes it */
+  mn_ag_cmd_options(S, 100, 2);
+  unsigned before = count_id(&wire, (FN_COMMAND << 6) | A);
+  CHECK(mn_ag_command(&l, A, 2, 0, 0, 100) == 0, "second command");
+  mn_ag_cmd_tick(&l, 150);
+  CHECK(count_id(&wire, (FN_COMMAND << 6) | A) == before + 1, "no retry before the timeout");
+  mn_ag_cmd_tick(&l, 200);
+  CHECK(count_id(&wire, (FN_COMMAND << 6) | A) == before + 2, "a retry after it");
+  k = last_of(&wire, (FN_COMMAND << 6) | A);
+  CHECK(mn_secoc_node_verify(metSt, wire.id[k], 0, 8, wire.data[k], &fv, &d32) == MN_SECOC_OK, "the retry is fresh for the meter");
+  uint8_t c4[4] = {2, 0, (uint8_t)fv, (uint8_t)(fv >> 8)};
+  mn_secoc_node_sign(metSt, (FN_ACK << 6) | A, c4, -1, p);
+  mn_ag_receive(&l, (FN_ACK << 6) | A, 0, 8, p, 210, &fr);
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_CMD_DONE] == 2 && !mn_ag_cmd_pending(&l, A), "the retry's ack completes it");
+
+  /* no ack at all: 3 transmissions, then a timeout and a resynchronisation */
+  before = count_id(&wire, (FN_COMMAND << 6) | A);
+  mn_ag_command(&l, A, 1, 0, 0, 300);
+  for (int64_t t = 300; t <= 700; t += 10) mn_ag_cmd_tick(&l, t);
+  mn_ag_rare_counters(&l, r);
+  CHECK(count_id(&wire, (FN_COMMAND << 6) | A) == before + 3 && r[MN_AGR_CMD_TIMEOUT] == 1 && r[MN_AGR_CMD_FAILED] == 1 && !mn_ag_is_synced(&l, A),
+        "timed out after 3 transmissions (%u), meter unsynchronised", count_id(&wire, (FN_COMMAND << 6) | A) - before);
+  /* the resync: a response with the old epoch is refused, a higher one accepted */
+  wire.n = 0;
+  for (int64_t t = 700; t <= 1000 && !wire.n; t += 10) mn_ag_tick(S, &mn_ag_link_target, &l, t);
+  CHECK(wire.n >= 1 && wire.id[0] == ((FN_SYNC_REQ << 6) | A), "a sync request");
+  CHECK(mn_secoc_node_verify(metSt, wire.id[0], 0, 8, wire.data[0], &ch, &d32) == MN_SECOC_OK, "accepted by the meter");
+  mn_secoc_node_sign(metSt, (FN_SYNC_RESP << 6) | A, e3, ch, p);
+  mn_ag_receive(&l, (FN_SYNC_RESP << 6) | A, 0, 8, p, 1001, &fr);
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_OLD_EPOCH] == 1 && !mn_ag_is_synced(&l, A), "an epoch not above the last: refused");
+  mn_secoc_node_sign(metSt, (FN_SYNC_RESP << 6) | A, e4, ch, p);
+  mn_ag_receive(&l, (FN_SYNC_RESP << 6) | A, 0, 8, p, 1002, &fr);
+  mn_ag_rare_counters(&l, r);
+  CHECK(r[MN_AGR_SYNCED] == 2 && mn_ag_is_synced(&l, A) && mn_secoc_node_rx(aggSt, 0, 0) == 4 * 65536 - 1, "epoch 4 accepted");
+
+  /* the epoch used up: the command is counted for JavaScript to renew, and the retry signs */
+  mn_secoc_node_set_epoch(aggSt, -1);
+  CHECK(mn_ag_command(&l, A, 1, 0, 0, 2000) == -1, "no epoch: not synchronised, refused");
+  mn_secoc_node_set_epoch(aggSt, 9);
+  CHECK(mn_ag_command(&l, A, 1, 0, 0, 2000) == 0, "queued again");
+  CHECK(mn_ag_command(&l, 63, 1, 0, 0, 2000) == -1 && mn_ag_command(&l, 64, 1, 0, 0, 2000) == MN_AG_EINVAL && mn_ag_cmd_options(S, 0, 1) == MN_AG_EINVAL &&
+            mn_ag_cmd_options(S, 100, 4) == MN_AG_EINVAL,
+        "arguments");
+  report("rare path in C: sync responses (epoch above the last), commands with ack and retry; forged or replayed acks and sync responses change nothing", ok);
 }
 
 int main(void) {
@@ -532,6 +674,7 @@ int main(void) {
   arguments();
   answer_path();
   epoch_needed();
+  rare_path();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
