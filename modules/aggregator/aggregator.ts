@@ -9,7 +9,7 @@ import { Registry, MeterInfo } from "./registry";
 import { ReadingsStore, MeterReading, L_P, L_N, LEDGER_DAYS } from "./readingsStore";
 import { PriceBook } from "./priceBook";
 import { importPrices } from "./priceImport";
-import { Decisions, R_OFFLINE } from "./decisions";
+import { Decisions, Conditions, R_OFFLINE } from "./decisions";
 import { KvStore } from "../ports/kvStore";
 import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
@@ -58,7 +58,7 @@ export class Aggregator {
   savedS = 0;
   /** Where state changes worth a console line go (the app sets print). */
   logLine: (line: string) => void = function () {};
-  /** Saved decision states (agg.st) that restore() could not read. */
+  /** Saved files (agg.now, agg.rs, agg.st) that restore() found but could not read: each said on the console. */
   stateErrors = 0;
   /** Per meter row: polls missed in a row (all retries used); reset by an answer. */
   missed: Uint16Array;
@@ -66,6 +66,7 @@ export class Aggregator {
   unpricedSlots = 0;
   unpricedS = NaN;
   ledDay = -1;
+  private cond: Conditions;
 
   constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort) {
     this.reg = new Registry(cfg.maxMeters);
@@ -84,6 +85,14 @@ export class Aggregator {
       },
       exportMc: () => cfg.exportTariffMc,
     }, kvDayArchive(storage, () => { self.saveFails++; }));
+    // one Conditions object for every tick (no allocation per second); the full
+    // evaluation sums the site power itself and hands the exact figure back
+    this.cond = {
+      priceMc: NaN, renewPct: NaN, siteW: 0,
+      powerW: function (m: number) { return self.powerW(m); },
+      offline: function (m: number) { return self.isOffline(m); },
+      total: function (w: number) { self.siteW = w; },
+    };
     this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS, {
       hystPct: cfg.hysteresisPct === undefined ? 10 : cfg.hysteresisPct,
       maxPerHour: cfg.maxSwitchesPerHour === undefined ? 4 : cfg.maxSwitchesPerHour,
@@ -112,9 +121,21 @@ export class Aggregator {
   onReading(r: MeterReading): boolean {
     const m = this.reg.indexOf(r.address);
     const resets = m < 0 ? 0 : this.store.resets[m];
+    const before = m < 0 ? 0 : this.powerW(m);
     if (m < 0 || !this.store.add(m, r)) { this.rejected++; return false; }
+    this.moveSiteW(before, this.powerW(m));
     if (this.store.resets[m] !== resets) this.logLine("aggregator: meter " + r.address + ": energy register went back (to " + r.importmWh / 1000 + " / " + r.exportmWh / 1000 + " Wh): treated as a meter reset, totals kept");
     return true;
+  }
+
+  /**
+   * Site power, W: the sum of powerW(m) over the online meters with a known power, kept
+   * reading by reading (the decisions read it every tick without a pass over the meters;
+   * they recompute it exactly whenever they evaluate in full, and put it back here).
+   */
+  siteW = 0;
+  private moveSiteW(fromW: number, toW: number): void {
+    this.siteW += (isFinite(toW) ? toW : 0) - (isFinite(fromW) ? fromW : 0);
   }
 
   /** Latest power of meter row m, W; NaN when unknown or the meter is offline (not counted in site power). */
@@ -136,10 +157,14 @@ export class Aggregator {
     if (m < 0) return false;
     const was = this.isOffline(m);
     const misses = this.missed[m];
+    const p = this.store.latest[m * L_N + L_P];
     if (ok) this.missed[m] = 0;
     else if (this.missed[m] < 65535) this.missed[m]++;
     const is = this.isOffline(m);
     if (is !== was) {
+      if (is) this.moveSiteW(p, 0);
+      else this.moveSiteW(0, p);
+      this.dec.touch();
       this.dec.log(nowS, m, this.dec.state[m], R_OFFLINE, is ? this.missed[m] : misses, is ? 1 : 0);
       this.logLine("aggregator: meter " + address + (is ? " offline after " + this.missed[m] + " missed polls" : " back online"));
     }
@@ -163,8 +188,11 @@ export class Aggregator {
   /** Runs once a second or so: closes intervals, decides, saves when due. */
   tick(nowS: number): void {
     this.store.tick(nowS);
-    const self = this;
-    this.dec.evaluate(nowS, { priceMc: this.spotMc(nowS), renewPct: this.renewPct, powerW: (m) => self.powerW(m), offline: (m) => self.isOffline(m) });
+    const c = this.cond;
+    c.priceMc = this.spotMc(nowS);
+    c.renewPct = this.renewPct;
+    c.siteW = this.siteW;
+    this.dec.evaluate(nowS, c);
     if (nowS - this.savedS >= this.cfg.saveIntervalS) this.save(nowS);
   }
 
@@ -210,6 +238,12 @@ export class Aggregator {
     this.savedS = nowS;
   }
 
+  /** A saved file that is there but unreadable (another meter count, a torn write): counted and said, never silent. */
+  private damaged(name: string, what: string): void {
+    this.stateErrors++;
+    this.logLine("aggregator: " + name + " damaged, " + what);
+  }
+
   /** Restores what save() wrote; returns which parts were found. */
   restore(): string {
     const s = this.store;
@@ -219,15 +253,18 @@ export class Aggregator {
     const tE = new Int32Array(n);
     const tM = new Float64Array(n);
     const meta = new Float64Array(2);
-    if (unpack(this.storage.get("agg.now"), this.nowArrays(tE, tM, meta))) {
+    const now = this.storage.get("agg.now");
+    if (unpack(now, this.nowArrays(tE, tM, meta))) {
       s.openSlot = meta[0];
       const r = s.row(meta[1]);
       s.ledE.set(tE, r * n);
       s.ledM.set(tM, r * n);
       s.dirty[r] = 1;
       got += "readings ";
-    }
-    unpack(this.storage.get("agg.rs"), [s.offset, s.resets]); // absent (older save): no resets yet
+    } else if (now !== undefined) this.damaged("agg.now", "latest values, open interval and today's ledger rows lost");
+    const rs = this.storage.get("agg.rs");
+    // absent (older save): no resets yet
+    if (rs !== undefined && !unpack(rs, [s.offset, s.resets])) this.damaged("agg.rs", "register offsets lost: a total may step back once");
     this.prices.load(this.storage.get("agg.pr"));
     try {
       const st = JSON.parse(this.storage.get("agg.st") || "null");
@@ -241,9 +278,11 @@ export class Aggregator {
       }
     } catch (e) {
       // A damaged state file only loses plans and overrides: said and counted, the rest restored.
-      this.stateErrors++;
-      this.logLine("aggregator: agg.st damaged, plans and overrides lost: " + e);
+      this.damaged("agg.st", "plans and overrides lost: " + e);
     }
+    this.siteW = 0;
+    for (let m = 0; m < this.reg.count; m++) this.moveSiteW(0, this.powerW(m));
+    this.dec.touch();
     return got.trim();
   }
 }

@@ -57,6 +57,19 @@ export interface Conditions {
   powerW: (m: number) => number;
   /** Meter row m is offline (missed polls): no decision, its power not counted. */
   offline?: (m: number) => boolean;
+  /**
+   * Site power now, W, as the caller keeps it up to date reading by reading (it may drift
+   * by rounding: within 1 W of the limit the full evaluation recomputes it). Given, an
+   * evaluation with nothing new is skipped (see evaluate); absent, every tick evaluates.
+   */
+  siteW?: number;
+  /** Called with the exact site power each full evaluation computes (the caller resynchronises siteW). */
+  total?: (w: number) => void;
+}
+
+/** a and b are the same number, NaN equal to NaN. */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 /** Anti-flapping settings (AggConfig): band below the limit, switches per load and hour. */
@@ -99,6 +112,16 @@ export class Decisions {
   seq = 0;
   failures = 0;
   flap: FlapLimits;
+  /**
+   * What the last full evaluation saw, so a tick with nothing new costs a few comparisons
+   * instead of a pass over every load (issue 17): the price, renewables, limit, meter
+   * count and planned runs it used, a version that manual(), schedule(), override(),
+   * touch() bump, the loads it left shed, and the first time after it at which a
+   * rule's outcome can change by itself (a pin or a plan ending or starting, a hold or
+   * the switch budget releasing a load, a failed command to retry).
+   */
+  ver = 0;
+  seen = { ver: -1, priceMc: NaN, renewPct: NaN, limitW: NaN, n: -1, jobs: -1, shed: 0, nextS: -Infinity };
 
   constructor(public reg: Registry, public cmd: CommandPort, public limitW: number, public holdS: number, flap: FlapLimits) {
     const n = reg.maxMeters;
@@ -170,9 +193,27 @@ export class Decisions {
     return r;
   }
 
+  /** Something outside the rules' inputs changed (a meter online or offline, restored state): the next tick evaluates. */
+  touch(): void {
+    this.ver++;
+  }
+
+  /**
+   * Decides every load (see the top of this file). With c.siteW given, a tick where
+   * nothing the rules read has changed since the last full evaluation, no load is shed
+   * and the site is below the limit returns at once: its outcome would be the same.
+   */
   evaluate(nowS: number, c: Conditions): void {
     const reg = this.reg;
     const n = reg.count;
+    const z = this.seen;
+    if (c.siteW !== undefined && nowS < z.nextS && z.shed === 0 && c.siteW <= this.limitW - 1 && z.ver === this.ver && z.n === n && z.jobs === this.jobs.length &&
+      z.limitW === this.limitW && same(z.priceMc, c.priceMc) && same(z.renewPct, c.renewPct)) return;
+    this.full(nowS, c, n);
+  }
+
+  private full(nowS: number, c: Conditions, n: number): void {
+    const reg = this.reg;
     const want = new Int8Array(n);
     const why = new Uint8Array(n);
     const v = new Float64Array(n);
@@ -197,6 +238,7 @@ export class Decisions {
       else if (maxPriceMc !== undefined && c.priceMc > maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = maxPriceMc; }
       else if (minRenewPct !== undefined && c.renewPct < minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = minRenewPct; }
     }
+    if (c.total) c.total(total);
     // Shedding against the contracted limit: lowest priority number first, at once (protection).
     for (;;) {
       let pick = -1;
@@ -249,10 +291,35 @@ export class Decisions {
       this.setWhy(m, why[m], v[m], NaN);
       this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
+    this.remember(nowS, c, n, want, off);
+  }
+
+  /** Notes what this evaluation saw and when its outcome can next change with time alone. */
+  private remember(nowS: number, c: Conditions, n: number, want: Int8Array, off: Uint8Array): void {
+    const z = this.seen;
+    let next = Infinity, shed = 0;
+    for (let m = 0; m < n; m++) {
+      if (!isNaN(this.shedW[m])) shed++;
+      if (this.ovr[m] >= 0 && this.ovrUntilS[m] < next) next = this.ovrUntilS[m];
+      // a change still wanted: held (untilS says when it may happen), else a failed command retried next tick
+      if (!off[m] && want[m] !== this.state[m]) {
+        const w = this.why[m];
+        const u = w === R_HELD || w === R_BUDGET ? this.untilS[m] : nowS;
+        if (u < next) next = u;
+      }
+    }
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i];
+      const t = j.running ? j.endS : j.startS;
+      if (t < next) next = t;
+    }
+    z.ver = this.ver; z.priceMc = c.priceMc; z.renewPct = c.renewPct; z.limitW = this.limitW; z.n = n; z.jobs = this.jobs.length;
+    z.shed = shed; z.nextS = next;
   }
 
   /** A person pins load m on (1) or off (0) until untilS, or gives it back to the rules (-1). */
   manual(nowS: number, m: number, on: number, untilS: number): void {
+    this.ver++;
     this.ovr[m] = on;
     this.ovrUntilS[m] = untilS;
     // v: when the rules may first change the load (the minimum on/off time still runs)
@@ -262,6 +329,7 @@ export class Decisions {
   /** Plans a deferrable run of load m; returns the decision id, or an error text. */
   schedule(nowS: number, m: number, durS: number, energyWh: number, deadlineS: number, green: boolean, prices: PriceBook, forecast: PriceBook | null): number | string {
     if (!this.reg.hasRelay(m)) return "this load has no relay to start it";
+    this.ver++;
     const p = planStart(prices, forecast, nowS, durS, energyWh, deadlineS, green);
     if (!p) return "the run does not fit before the deadline";
     const old = this.job(m);
@@ -275,6 +343,7 @@ export class Decisions {
   override(nowS: number, id: number): string {
     const i = this.find(id);
     if (i < 0) return "no decision #" + id + " in the log";
+    this.ver++;
     const m = this.lm[i];
     if (this.la[i] === A_PLAN) {
       const j = this.job(m);
