@@ -14,6 +14,7 @@ import { KvStore } from "../ports/kvStore";
 import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
 import { kvDayArchive } from "./dayArchive";
+import { kvProfileArchive } from "./profileArchive";
 
 export interface AggConfig {
   maxMeters: number;
@@ -68,7 +69,14 @@ export class Aggregator {
   ledDay = -1;
   private cond: Conditions;
 
-  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort) {
+  /**
+   * storage: the state saved every save interval (agg.now, agg.rs, agg.st, prices);
+   * history: the closed days' ledger rows and the 24-hour profile, written as days and
+   * intervals close and read back when a page or a bill asks (default: storage; the
+   * flash map puts history on the SPI NOR, tools/firmware/flashMap.ts).
+   */
+  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort, history?: KvStore) {
+    const hist = history || storage;
     this.reg = new Registry(cfg.maxMeters);
     for (let i = 0; i < cfg.meters.length; i++) this.reg.add(cfg.meters[i]);
     const self = this;
@@ -84,7 +92,7 @@ export class Aggregator {
         return (isNaN(p) ? cfg.defaultPriceMc : p) + cfg.importAdderMc;
       },
       exportMc: () => cfg.exportTariffMc,
-    }, kvDayArchive(storage, () => { self.saveFails++; }));
+    }, kvDayArchive(hist, function () { self.saveFails++; }), kvProfileArchive(hist, cfg.maxMeters, function () { self.saveFails++; }));
     // one Conditions object for every tick (no allocation per second); the full
     // evaluation sums the site power itself and hands the exact figure back
     this.cond = {
@@ -215,12 +223,12 @@ export class Aggregator {
 
   nowArrays(tE: Int32Array, tM: Float64Array, meta: Float64Array) {
     const s = this.store;
-    return [s.latest, s.open, s.profile, s.slotTag, meta, tE, tM];
+    return [s.latest, s.open, meta, tE, tM];
   }
 
   /**
-   * Saves the fast-changing state (latest counters, open interval, profile, today's
-   * ledger rows) every saveIntervalS, and the closed days still in RAM (yesterday's
+   * Saves the fast-changing state (latest counters, open interval, today's ledger
+   * rows; the profile is written as each interval closes) every saveIntervalS, and the closed days still in RAM (yesterday's
    * rows, see dayArchive.ts) at the first save of a local day.
    */
   save(nowS: number): void {

@@ -214,6 +214,7 @@ export class Decisions {
 
   private full(nowS: number, c: Conditions, n: number): void {
     const reg = this.reg;
+    const seq0 = this.seq;
     const want = new Int8Array(n);
     const why = new Uint8Array(n);
     const v = new Float64Array(n);
@@ -291,13 +292,14 @@ export class Decisions {
       this.setWhy(m, why[m], v[m], NaN);
       this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
-    this.remember(nowS, c, n, want, off);
+    // a load switched now states its reason once (R_RECONNECT, ...); the next tick restates it: evaluate in full again
+    this.remember(this.seq !== seq0 ? -Infinity : nowS, c, n, want, off);
   }
 
   /** Notes what this evaluation saw and when its outcome can next change with time alone. */
   private remember(nowS: number, c: Conditions, n: number, want: Int8Array, off: Uint8Array): void {
     const z = this.seen;
-    let next = Infinity, shed = 0;
+    let next = nowS === -Infinity ? nowS : Infinity, shed = 0;
     for (let m = 0; m < n; m++) {
       if (!isNaN(this.shedW[m])) shed++;
       if (this.ovr[m] >= 0 && this.ovrUntilS[m] < next) next = this.ovrUntilS[m];

@@ -3,11 +3,13 @@
  *   latest values      6 x Float64 per meter
  *   open interval      2 x Float64 per meter (import/export mWh so far)
  *   reset offsets      2 x Float64 + 1 x Uint16 per meter (shown totals never go down)
- *   power profile      96 x Int16 per meter (net W averaged per 15 min, last 24 h)
+ *   power profile      out of RAM: each closed interval's net W per meter goes to the
+ *                      ProfileStore (profileArchive.ts: one small file per interval, 96 kept)
  *   day ledger         2 days in RAM x (2 x Int32 energy mWh + 2 x Float64 money mc),
  *                      a day's rows of all meters side by side, plus one day of scratch
- * = 48 + 16 + 192 + 72 = 328 bytes per meter, plus 96 x Int32 + 2 x Int32 of slot
- * and day tags shared by all meters. 8 meters: 3016 bytes (was 8704 with 32 days in RAM).
+ * = 48 + 16 + 2 + 72 = 138 bytes per meter (+ offsets, resets, quality: 22), plus
+ * 2 x Int32 of day tags. 8 meters: 1 280 bytes (3 016 with the profile in RAM, 8 704
+ * with 32 days in RAM).
  *
  * The ledger holds LEDGER_DAYS days: today and yesterday in RAM (an interval of
  * yesterday may still close after midnight), older days in the DayArchive (Storage on
@@ -65,11 +67,17 @@ export interface MeterReading {
   quality?: number;
 }
 
+/** Closed intervals' power per meter out of RAM (profileArchive.ts has the storage one). */
+export interface ProfileStore {
+  put(slot: number, w: Int16Array): void;
+  get(slot: number, m: number): number;
+}
+
 export class ReadingsStore {
   latest: Float64Array;
   open: Float64Array;
-  profile: Int16Array;
-  slotTag: Int32Array;
+  /** The interval being closed: average W per meter, handed to the profile archive. */
+  closing: Int16Array;
   dayTag: Int32Array;
   ledE: Int32Array;
   ledM: Float64Array;
@@ -93,14 +101,13 @@ export class ReadingsStore {
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
 
-  constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive) {
+  constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive, public profiles: ProfileStore) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
     this.open = new Float64Array(n * 2);
     this.offset = new Float64Array(n * 2);
     this.resets = new Uint16Array(n);
     this.quality = new Int32Array(n).fill(-1);
-    this.profile = new Int16Array(n * PROFILE_SLOTS);
-    this.slotTag = new Int32Array(PROFILE_SLOTS).fill(-1);
+    this.closing = new Int16Array(n);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
     this.ledE = new Int32Array(n * LEDGER_RAM * 2);
     this.ledM = new Float64Array(n * LEDGER_RAM * 2);
@@ -187,8 +194,6 @@ export class ReadingsStore {
   close(slot: number): void {
     const t = slot * SLOT_S;
     const r = this.row(localDay(this.tz, t));
-    const ps = slot % PROFILE_SLOTS;
-    this.slotTag[ps] = slot;
     const pi = this.tariff.importMc(t);
     const pe = this.tariff.exportMc(t);
     this.dirty[r] = 1;
@@ -198,7 +203,7 @@ export class ReadingsStore {
       this.open[m * 2] = this.open[m * 2 + 1] = 0;
       // mWh * 4 per hour / 1000 -> average W over the quarter hour
       let w = Math.round((imp - exp) / 250);
-      this.profile[m * PROFILE_SLOTS + ps] = w > 32767 ? 32767 : w < -32768 ? -32768 : w;
+      this.closing[m] = w > 32767 ? 32767 : w < -32768 ? -32768 : w;
       const i = (r * this.n + m) * 2;
       this.ledE[i] += imp;
       this.ledE[i + 1] += exp;
@@ -206,6 +211,7 @@ export class ReadingsStore {
       this.ledM[i] += mulDivRound(imp, pi, 1e6);
       this.ledM[i + 1] += mulDivRound(exp, pe, 1e6);
     }
+    this.profiles.put(slot, this.closing);
   }
 
   /**
@@ -213,11 +219,7 @@ export class ReadingsStore {
    * oldest first, written into `out`.
    */
   profileOf(m: number, slot: number, out: Float32Array): Float32Array {
-    for (let k = 0; k < PROFILE_SLOTS; k++) {
-      const s = slot - PROFILE_SLOTS + k;
-      const ps = s % PROFILE_SLOTS;
-      out[k] = this.slotTag[ps] === s ? this.profile[m * PROFILE_SLOTS + ps] : NaN;
-    }
+    for (let k = 0; k < PROFILE_SLOTS; k++) out[k] = this.profiles.get(slot - PROFILE_SLOTS + k, m);
     return out;
   }
 
