@@ -118,42 +118,49 @@ export class ReadingsStore {
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
   add(m: number, r: MeterReading): boolean {
-    if (!(r.importmWh >= 0 && r.exportmWh >= 0 && isFinite(r.powerW) && r.timeS > 0)) return false;
-    this.tick(r.timeS);
-    const b = m * L_N;
-    const l = this.latest;
+    const ri = r.importmWh, re = r.exportmWh, p = r.powerW, t = r.timeS;
+    // p - p is 0 only for a finite p (NaN and Infinity give NaN)
+    if (!(ri >= 0 && re >= 0 && p - p === 0 && t > 0)) return false;
+    if (!(t < this.closeS)) this.tick(t);
+    const b = m * L_N, k = m * 2;
+    const l = this.latest, o = this.offset, op = this.open;
     // The shown totals never go down (consumers read a decrease as a reset): a register
     // below the last one seen (meter replaced or reset) moves the meter's offset so the
     // total stays where it was and counts on from there; that step bills nothing.
-    const o = this.offset;
-    const k = m * 2;
-    const back = r.importmWh < l[b + L_IMP] - o[k] || r.exportmWh < l[b + L_EXP] - o[k + 1];
-    if (back) {
-      if (r.importmWh < l[b + L_IMP] - o[k]) o[k] = l[b + L_IMP] - r.importmWh;
-      if (r.exportmWh < l[b + L_EXP] - o[k + 1]) o[k + 1] = l[b + L_EXP] - r.exportmWh;
+    const li = l[b + L_IMP], le = l[b + L_EXP];
+    let oi = o[k], oe = o[k + 1];
+    if (ri < li - oi || re < le - oe) {
+      if (ri < li - oi) o[k] = oi = li - ri;
+      if (re < le - oe) o[k + 1] = oe = le - re;
       this.resets[m]++;
     }
-    const imp = r.importmWh + o[k], exp = r.exportmWh + o[k + 1];
-    if (l[b + L_IMP] <= imp) this.open[k] += imp - l[b + L_IMP];
-    if (l[b + L_EXP] <= exp) this.open[k + 1] += exp - l[b + L_EXP];
-    l[b + L_T] = r.timeS;
-    l[b + L_P] = r.powerW;
+    const imp = ri + oi, exp = re + oe;
+    if (li <= imp) op[k] += imp - li;
+    if (le <= exp) op[k + 1] += exp - le;
+    l[b + L_T] = t;
+    l[b + L_P] = p;
     l[b + L_IMP] = imp;
     l[b + L_EXP] = exp;
-    l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
-    l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
-    this.quality[m] = r.quality === undefined ? -1 : r.quality;
+    const v = r.voltageV, c = r.currentA, q = r.quality;
+    l[b + L_V] = v === undefined ? NaN : v;
+    l[b + L_I] = c === undefined ? NaN : c;
+    this.quality[m] = q === undefined ? -1 : q;
     return true;
   }
 
+  /** Start of the interval after the open one, s (-Infinity before the first reading): a time at or after it closes the open one. */
+  closeS = -Infinity;
+
   /** Closes the open interval when tS lies in a later one. */
   tick(tS: number): void {
+    if (tS < this.closeS) return;
     const slot = Math.floor(tS / SLOT_S);
     if (this.openSlot < 0) this.openSlot = slot;
     if (slot > this.openSlot) {
       this.close(this.openSlot);
       this.openSlot = slot;
     }
+    this.closeS = (this.openSlot + 1) * SLOT_S;
   }
 
   /**
