@@ -142,6 +142,21 @@ export class Aggregator {
     return true;
   }
 
+  /**
+   * Latest power, voltage, current and quality of a meter between its energy readings
+   * (NaN, -1: unknown): into the store's latest values (ReadingsStore.values) and the site
+   * power. False for an unknown meter or a power that is not a finite number (counted).
+   */
+  onValues(address: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
+    const m = this.reg.indexOf(address);
+    const s = this.store;
+    if (m < 0) return this.reject();
+    const before = s.lastW(m);
+    if (!s.values(m, tS, powerW, voltageV, currentA, quality)) return this.reject();
+    if (!this.isOffline(m)) this.siteW += powerW - (before === before ? before : 0);
+    return true;
+  }
+
   private reject(): boolean {
     this.rejected++;
     return false;
@@ -162,7 +177,7 @@ export class Aggregator {
   }
 
   /** Latest power of meter row m, W; NaN when unknown or the meter is offline (not counted in site power). */
-  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.latest[m * L_N + L_P]; }
+  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.lastW(m); }
 
   /** Meter row m missed offlineAfterMisses polls in a row (or m is not a meter row). */
   isOffline(m: number): boolean {

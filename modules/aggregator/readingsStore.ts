@@ -148,6 +148,37 @@ export class ReadingsStore {
     return true;
   }
 
+  /**
+   * The latest power, voltage, current and quality flags of meter row m without an energy
+   * reading (a meter answers those every poll, its registers every few seconds): they go
+   * to the same fields add() fills, so each value reaches the API one way. False (nothing
+   * stored) for a power that is not a finite number.
+   */
+  values(m: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
+    if (!(powerW - powerW === 0 && tS > 0)) return false;
+    const b = m * L_N, l = this.latest;
+    l[b + L_T] = tS;
+    l[b + L_P] = powerW;
+    l[b + L_V] = voltageV;
+    l[b + L_I] = currentA;
+    this.quality[m] = quality;
+    return true;
+  }
+
+  // What pages and the API read (they do not index the layout of `latest` themselves).
+  /** Time of meter m's latest values, s; NaN before the first. */
+  timeS(m: number): number { return this.latest[m * L_N + L_T]; }
+  /** Meter m's latest active power, W (positive import); NaN unknown. Aggregator.powerW also says offline. */
+  lastW(m: number): number { return this.latest[m * L_N + L_P]; }
+  /** Meter m's shown import (dir 0) or export (1) total, mWh (registers plus reset offsets: never goes down); NaN unknown. */
+  totalmWh(m: number, dir: number): number { return this.latest[m * L_N + L_IMP + dir]; }
+  /** Meter m's latest voltage, V; NaN unknown. */
+  voltageV(m: number): number { return this.latest[m * L_N + L_V]; }
+  /** Meter m's latest current, A; NaN unknown. */
+  currentA(m: number): number { return this.latest[m * L_N + L_I]; }
+  /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */
+  openmWh(m: number, dir: number): number { return this.open[m * 2 + dir]; }
+
   /** Start of the interval after the open one, s (-Infinity before the first reading): a time at or after it closes the open one. */
   closeS = -Infinity;
 
