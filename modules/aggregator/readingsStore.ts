@@ -5,16 +5,16 @@
  *   reset offsets      2 x Float64 + 1 x Uint16 per meter (shown totals never go down)
  *   power profile      out of RAM: each closed interval's net W per meter goes to the
  *                      ProfileStore (profileArchive.ts: one small file per interval, 96 kept)
- *   day ledger         2 days in RAM x (2 x Int32 energy mWh + 2 x Float64 money mc),
- *                      a day's rows of all meters side by side, plus one day of scratch
- * = 48 + 16 + 2 + 72 = 138 bytes per meter (+ offsets, resets, quality: 22), plus
- * 2 x Int32 of day tags. 8 meters: 1 280 bytes (3 016 with the profile in RAM, 8 704
- * with 32 days in RAM).
+ *   day ledger         today in RAM: 2 x Int32 energy mWh + 2 x Float64 money mc,
+ *                      all meters' rows side by side, plus one day of scratch
+ * = 48 + 16 + 24 + 24 = 112 bytes per meter (+ offsets, resets, quality, the closing
+ * interval: 24), plus a day tag. 8 meters: 1 088 bytes; 64 meters: 8 704 bytes (before
+ * the profile and yesterday left RAM: 3 016 and 21 000; with 32 days in RAM 8 704 at 8).
  *
- * The ledger holds LEDGER_DAYS days: today and yesterday in RAM (an interval of
- * yesterday may still close after midnight), older days in the DayArchive (Storage on
- * the device: one file of about 200 bytes per day, slot day % LEDGER_DAYS), written when
- * their RAM row is claimed by a newer day and by flush(). Money stays Float64: an
+ * The ledger holds LEDGER_DAYS days: today in RAM (yesterday's last interval closes at
+ * midnight, before today's first claims the row), the others in the DayArchive (Storage
+ * on the device: one file of about 200 bytes per day at 8 meters, slot day %
+ * LEDGER_DAYS), written when their RAM row is claimed by a newer day and by flush(). Money stays Float64: an
  * Int32 of milli-cents (max 2.1e9 mc = 21 475 EUR) per meter and day would overflow at
  * the prices the import accepts (up to 1e7 mc/kWh = 100 000 EUR/MWh) for any meter over
  * 215 kWh a day, and a bill must never wrap. Energy is Int32 mWh: up to 2 147 kWh per
@@ -31,8 +31,13 @@ import { mulDivRound } from "./fixedPoint";
 export const SLOT_S = 900;
 export const PROFILE_SLOTS = 96;
 export const LEDGER_DAYS = 32;
-/** Ledger days kept in RAM: today and yesterday. */
-export const LEDGER_RAM = 2;
+/**
+ * Ledger days kept in RAM: today. Yesterday goes to the archive when today's first
+ * interval closes (its last interval closed just before, at midnight); a page or bill
+ * that sums it reads it back (tmpE/tmpM, one read per day and period). 2 kept yesterday
+ * too, 77 + 40 JsVars more at 64 meters, for nothing a tick needs.
+ */
+export const LEDGER_RAM = 1;
 /** Fields of `latest` per meter. */
 export const L_T = 0, L_P = 1, L_IMP = 2, L_EXP = 3, L_V = 4, L_I = 5, L_N = 6;
 
