@@ -8,8 +8,8 @@
  *   day ledger         today in RAM: 2 x Int32 energy mWh + 2 x Float64 money mc,
  *                      all meters' rows side by side, plus one day of scratch
  * = 48 + 16 + 24 + 24 = 112 bytes per meter (+ offsets, resets, quality, the closing
- * interval: 24), plus a day tag. 8 meters: 1 088 bytes; 64 meters: 8 704 bytes (before
- * the profile and yesterday left RAM: 3 016 and 21 000; with 32 days in RAM 8 704 at 8).
+ * interval: 24), plus a day tag. 8 meters: 1 092 bytes; 64 meters: 8 708 bytes (before
+ * the profile and yesterday left RAM, 350 bytes per meter + 392: 3 192 and 22 792).
  *
  * The ledger holds LEDGER_DAYS days: today in RAM (yesterday's last interval closes at
  * midnight, before today's first claims the row), the others in the DayArchive (Storage
