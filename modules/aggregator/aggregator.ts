@@ -93,13 +93,12 @@ export class Aggregator {
       },
       exportMc: () => cfg.exportTariffMc,
     }, kvDayArchive(hist, function () { self.saveFails++; }), kvProfileArchive(hist, cfg.maxMeters, function () { self.saveFails++; }));
-    // one Conditions object for every tick (no allocation per second); the full
-    // evaluation sums the site power itself and hands the exact figure back
+    // one Conditions object for every tick (no allocation per second); a full
+    // evaluation sums the site power itself and leaves the exact figure in siteW
     this.cond = {
       priceMc: NaN, renewPct: NaN, siteW: 0,
       powerW: function (m: number) { return self.powerW(m); },
       offline: function (m: number) { return self.isOffline(m); },
-      total: function (w: number) { self.siteW = w; },
     };
     this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS, {
       hystPct: cfg.hysteresisPct === undefined ? 10 : cfg.hysteresisPct,
@@ -131,11 +130,11 @@ export class Aggregator {
     // and skips, so the rare branches are calls and the lookups are inline.
     const m = this.reg.indexOf(r.address);
     const s = this.store;
-    if (m < 0) return this.reject();
+    if (m < 0) { this.rejected++; return false; }
     const resets = s.resets[m];
     const k = m * L_N + L_P;
     const before = s.latest[k];
-    if (!s.add(m, r)) return this.reject();
+    if (!s.add(m, r)) { this.rejected++; return false; }
     // site power: this meter's share moves from its last power to this one (add() checked it is finite)
     if (!this.isOffline(m)) this.siteW += s.latest[k] - (before === before ? before : 0);
     if (s.resets[m] !== resets) this.logReset(r);
@@ -150,16 +149,11 @@ export class Aggregator {
   onValues(address: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
     const m = this.reg.indexOf(address);
     const s = this.store;
-    if (m < 0) return this.reject();
-    const before = s.lastW(m);
-    if (!s.values(m, tS, powerW, voltageV, currentA, quality)) return this.reject();
+    if (m < 0) { this.rejected++; return false; }
+    const before = s.latestOf(m, L_P);
+    if (!s.values(m, tS, powerW, voltageV, currentA, quality)) { this.rejected++; return false; }
     if (!this.isOffline(m)) this.siteW += powerW - (before === before ? before : 0);
     return true;
-  }
-
-  private reject(): boolean {
-    this.rejected++;
-    return false;
   }
 
   private logReset(r: MeterReading): void {
@@ -177,7 +171,7 @@ export class Aggregator {
   }
 
   /** Latest power of meter row m, W; NaN when unknown or the meter is offline (not counted in site power). */
-  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.lastW(m); }
+  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.latestOf(m, L_P); }
 
   /** Meter row m missed offlineAfterMisses polls in a row (or m is not a meter row). */
   isOffline(m: number): boolean {
@@ -204,7 +198,7 @@ export class Aggregator {
     if (is !== was) {
       if (is) this.moveSiteW(p, 0);
       else this.moveSiteW(0, p);
-      this.dec.touch();
+      this.dec.ver++; // the next tick evaluates in full
       this.dec.log(nowS, m, this.dec.state[m], R_OFFLINE, is ? this.missed[m] : misses, is ? 1 : 0);
       this.logLine("aggregator: meter " + address + (is ? " offline after " + this.missed[m] + " missed polls" : " back online"));
     }
@@ -233,6 +227,7 @@ export class Aggregator {
     c.renewPct = this.renewPct;
     c.siteW = this.siteW;
     this.dec.evaluate(nowS, c);
+    this.siteW = c.siteW; // exact again after a full evaluation
     if (nowS - this.savedS >= this.cfg.saveIntervalS) this.save(nowS);
   }
 
@@ -323,7 +318,7 @@ export class Aggregator {
     }
     this.siteW = 0;
     for (let m = 0; m < this.reg.count; m++) this.moveSiteW(0, this.powerW(m));
-    this.dec.touch();
+    this.dec.ver++; // the next tick evaluates in full
     return got.trim();
   }
 }

@@ -59,12 +59,11 @@ export interface Conditions {
   offline?: (m: number) => boolean;
   /**
    * Site power now, W, as the caller keeps it up to date reading by reading (it may drift
-   * by rounding: within 1 W of the limit the full evaluation recomputes it). Given, an
-   * evaluation with nothing new is skipped (see evaluate); absent, every tick evaluates.
+   * by rounding: within 1 W of the limit the full evaluation recomputes it, and leaves
+   * the exact sum here). Given, an evaluation with nothing new is skipped (see
+   * evaluate); absent, every tick evaluates.
    */
   siteW?: number;
-  /** Called with the exact site power each full evaluation computes (the caller resynchronises siteW). */
-  total?: (w: number) => void;
 }
 
 /** a and b are the same number, NaN equal to NaN. */
@@ -115,8 +114,8 @@ export class Decisions {
   /**
    * What the last full evaluation saw, so a tick with nothing new costs a few comparisons
    * instead of a pass over every load (issue 17): the price, renewables, limit, meter
-   * count and planned runs it used, a version that manual(), schedule(), override(),
-   * touch() bump, the loads it left shed, and the first time after it at which a
+   * count and planned runs it used, a version that manual(), schedule(), override()
+   * bump (and the Aggregator when a meter goes offline or comes back, or state is restored), the loads it left shed, and the first time after it at which a
    * rule's outcome can change by itself (a pin or a plan ending or starting, a hold or
    * the switch budget releasing a load, a failed command to retry).
    */
@@ -193,11 +192,6 @@ export class Decisions {
     return r;
   }
 
-  /** Something outside the rules' inputs changed (a meter online or offline, restored state): the next tick evaluates. */
-  touch(): void {
-    this.ver++;
-  }
-
   /**
    * Decides every load (see the top of this file). With c.siteW given, a tick where
    * nothing the rules read has changed since the last full evaluation, no load is shed
@@ -239,7 +233,7 @@ export class Decisions {
       else if (maxPriceMc !== undefined && c.priceMc > maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = maxPriceMc; }
       else if (minRenewPct !== undefined && c.renewPct < minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = minRenewPct; }
     }
-    if (c.total) c.total(total);
+    if (c.siteW !== undefined) c.siteW = total;
     // Shedding against the contracted limit: lowest priority number first, at once (protection).
     for (;;) {
       let pick = -1;
@@ -292,14 +286,11 @@ export class Decisions {
       this.setWhy(m, why[m], v[m], NaN);
       this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
-    // a load switched now states its reason once (R_RECONNECT, ...); the next tick restates it: evaluate in full again
-    this.remember(this.seq !== seq0 ? -Infinity : nowS, c, n, want, off);
-  }
-
-  /** Notes what this evaluation saw and when its outcome can next change with time alone. */
-  private remember(nowS: number, c: Conditions, n: number, want: Int8Array, off: Uint8Array): void {
+    // What this evaluation saw, and when its outcome can next change with time alone. A
+    // load switched now states its reason once (R_RECONNECT, ...) and the next tick
+    // restates it: then the next tick evaluates in full again.
     const z = this.seen;
-    let next = nowS === -Infinity ? nowS : Infinity, shed = 0;
+    let next = this.seq !== seq0 ? -Infinity : Infinity, shed = 0;
     for (let m = 0; m < n; m++) {
       if (!isNaN(this.shedW[m])) shed++;
       if (this.ovr[m] >= 0 && this.ovrUntilS[m] < next) next = this.ovrUntilS[m];

@@ -170,17 +170,12 @@ export class ReadingsStore {
     return true;
   }
 
-  // What pages and the API read (they do not index the layout of `latest` themselves).
-  /** Time of meter m's latest values, s; NaN before the first. */
-  timeS(m: number): number { return this.latest[m * L_N + L_T]; }
-  /** Meter m's latest active power, W (positive import); NaN unknown. Aggregator.powerW also says offline. */
-  lastW(m: number): number { return this.latest[m * L_N + L_P]; }
-  /** Meter m's shown import (dir 0) or export (1) total, mWh (registers plus reset offsets: never goes down); NaN unknown. */
-  totalmWh(m: number, dir: number): number { return this.latest[m * L_N + L_IMP + dir]; }
-  /** Meter m's latest voltage, V; NaN unknown. */
-  voltageV(m: number): number { return this.latest[m * L_N + L_V]; }
-  /** Meter m's latest current, A; NaN unknown. */
-  currentA(m: number): number { return this.latest[m * L_N + L_I]; }
+  /**
+   * Meter m's latest value of field f (L_T time s, L_P power W, L_IMP / L_EXP shown
+   * totals mWh, L_V voltage V, L_I current A); NaN unknown. What pages read: they do
+   * not index the layout of `latest` themselves.
+   */
+  latestOf(m: number, f: number): number { return this.latest[m * L_N + f]; }
   /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */
   openmWh(m: number, dir: number): number { return this.open[m * 2 + dir]; }
 

@@ -13,7 +13,7 @@
 import { Ctx, Reply, fail } from "../../http/types";
 import { dayField } from "../../http/request";
 import { WebApp } from "./webApp";
-import { PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
+import { L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
 import { LOG_N } from "../decisions";
 import { CO_STATES } from "../aggregator";
 import { bill, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
@@ -69,9 +69,9 @@ export function apiState(app: WebApp, c: Ctx): Reply {
     return {
       quality: quality(app, m),
       address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
-      offline: a.isOffline(m), timeS: num(s.timeS(m)),
-      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(s.totalmWh(m, 0) / 1000), "1-0:2.8.0": num(s.totalmWh(m, 1) / 1000), registerResets: s.resets[m],
-      "1-0:32.7.0": num(s.voltageV(m)), "1-0:31.7.0": num(s.currentA(m)), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
+      offline: a.isOffline(m), timeS: num(s.latestOf(m, L_T)),
+      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(s.latestOf(m, L_IMP) / 1000), "1-0:2.8.0": num(s.latestOf(m, L_EXP) / 1000), registerResets: s.resets[m],
+      "1-0:32.7.0": num(s.latestOf(m, L_V)), "1-0:31.7.0": num(s.latestOf(m, L_I)), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
     };
   }, "}");
 }
