@@ -81,9 +81,10 @@ export interface FlapLimits {
 
 export class Decisions {
   state: Int8Array;
-  changedS: Float64Array;
+  /** Per load, when it last switched (UTC s, Uint32 until 2106; 0: never). */
+  changedS: Uint32Array;
   ovr: Int8Array;
-  ovrUntilS: Float64Array;
+  ovrUntilS: Uint32Array;
   shedW: Float64Array;
   /** Site power when the load was shed (the figure quoted for it). */
   shedAtW: Float64Array;
@@ -97,8 +98,8 @@ export class Decisions {
   why: Uint8Array;
   whyV: Float64Array;
   untilS: Float64Array;
-  /** Per load, the times of its last maxPerHour switches (ring, -1e9: none). */
-  swT: Float64Array;
+  /** Per load, the times of its last maxPerHour switches (ring, UTC s; 0: none): Uint32 halves the Float64s (64 meters: -75 JsVars). */
+  swT: Uint32Array;
   jobs: Job[] = [];
   lt = new Float64Array(LOG_N);
   lm = new Uint8Array(LOG_N);
@@ -127,15 +128,15 @@ export class Decisions {
     if (!(flap.maxPerHour >= 2 && flap.maxPerHour <= 60 && flap.hystPct >= 0 && flap.hystPct < 100)) throw new Error("agg.json: maxSwitchesPerHour 2..60, hysteresisPct 0..99");
     this.flap = flap;
     this.state = new Int8Array(n).fill(1);
-    this.changedS = new Float64Array(n).fill(-1e9);
+    this.changedS = new Uint32Array(n);
     this.ovr = new Int8Array(n).fill(-1);
-    this.ovrUntilS = new Float64Array(n);
+    this.ovrUntilS = new Uint32Array(n);
     this.shedW = new Float64Array(n).fill(NaN);
     this.shedAtW = new Float64Array(n).fill(NaN);
     this.why = new Uint8Array(n).fill(R_OK);
     this.whyV = new Float64Array(n).fill(NaN);
     this.untilS = new Float64Array(n).fill(NaN);
-    this.swT = new Float64Array(n * flap.maxPerHour).fill(-1e9);
+    this.swT = new Uint32Array(n * flap.maxPerHour);
   }
 
   log(tS: number, m: number, action: number, reason: number, v: number, v2: number, v3?: number): number {
@@ -158,7 +159,7 @@ export class Decisions {
   switchesInHour(m: number, nowS: number): number {
     const k = this.flap.maxPerHour;
     let c = 0;
-    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) c++;
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > 0 && this.swT[m * k + i] > nowS - 3600) c++;
     return c;
   }
 
@@ -176,13 +177,13 @@ export class Decisions {
    * with why/whyV/whyV2/untilS of m set to say so.
    */
   blocked(m: number, nowS: number): number {
-    if (nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
+    if (this.changedS[m] > 0 && nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
     const k = this.flap.maxPerHour;
     const used = this.switchesInHour(m, nowS);
     if (used <= k - 2) return 0;
     // allowed again once all but k - 3 of the hour's switches have aged out
     const times: number[] = [];
-    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > 0 && this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
     times.sort((a, b) => a - b);
     return this.setWhy(m, R_BUDGET, used, times[used - k + 1] + 3600);
   }
@@ -316,7 +317,7 @@ export class Decisions {
     this.ovr[m] = on;
     this.ovrUntilS[m] = untilS;
     // v: when the rules may first change the load (the minimum on/off time still runs)
-    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, Math.max(nowS, this.changedS[m] + this.holdS), 0);
+    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, this.changedS[m] > 0 ? Math.max(nowS, this.changedS[m] + this.holdS) : nowS, 0);
   }
 
   /** Plans a deferrable run of load m; returns the decision id, or an error text. */
