@@ -264,6 +264,28 @@ test("a damaged saved decision state is logged and counted; the readings still r
   }
 });
 
+test("a damaged or foreign agg.now / agg.rs is logged and counted, not silently skipped", () => {
+  const st = memStorage();
+  const a = new Aggregator(config(), st, { sendCommand: () => 0 });
+  a.onReading({ address: 1, timeS: T0, powerW: 1200, importmWh: 5000, exportmWh: 0 });
+  a.save(T0 + 1);
+  st.files["agg.now"] = st.files["agg.now"].slice(0, -8); // a torn write, or another meter count
+  st.files["agg.rs"] = "MN1";
+  const b = new Aggregator(config(), st, { sendCommand: () => 0 });
+  const lines: string[] = [];
+  b.logLine = (l) => { lines.push(l); };
+  assert.equal(b.restore(), "decisions");
+  assert.equal(b.stateErrors, 2);
+  assert.deepEqual(lines, [
+    "aggregator: agg.now damaged, latest values, open interval and today's ledger rows lost",
+    "aggregator: agg.rs damaged, register offsets lost: a total may step back once",
+  ]);
+  // absent files (a first boot) are not damage
+  const c = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  assert.equal(c.restore(), "");
+  assert.equal(c.stateErrors, 0);
+});
+
 test("a reboot loses nothing older than one save interval", () => {
   const st = memStorage();
   const cfg = config();
