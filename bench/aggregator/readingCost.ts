@@ -22,6 +22,10 @@ let sink = 0;
 const one: MeterReading = { address: 0, timeS: t0, powerW: 950, importmWh: 1e6, exportmWh: 1e4, voltageV: 230.5, currentA: 4.25 };
 for (let i = 0; i < BENCH_N; i++) {
   const a = i % METERS;
+  if (BENCH_MODE === 3) {
+    if (agg.reading(a, t0, 950, 1e6 + i, 1e4, 230.5, 4.25, 0)) sink++;
+    continue;
+  }
   if (BENCH_MODE === 2) {
     one.address = a; one.importmWh = 1e6 + i;
     if (agg.onReading(one)) sink++;
