@@ -11,6 +11,7 @@ import { PriceBook } from "./priceBook";
 import { importPrices } from "./priceImport";
 import { Decisions, Conditions, R_OFFLINE } from "./decisions";
 import { KvStore } from "../ports/kvStore";
+import { METERS_PER_BUS } from "../can/idPlan";
 import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
 import { kvDayArchive } from "./dayArchive";
@@ -135,16 +136,17 @@ export class Aggregator {
    * at 64 meters: Espruino lexes the text it runs and skips, so the rare branch is a call.
    */
   reading(address: number, tS: number, powerW: number, importmWh: number, exportmWh: number, voltageV: number, currentA: number, quality: number): boolean {
-    const m = this.reg.indexOf(address);
+    // Registry.indexOf and isOffline written out: a call costs more than their text
+    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
     const s = this.store;
     if (m < 0) { this.rejected++; return false; }
-    const resets = s.resets[m];
-    const k = m * L_N + L_P;
-    const before = s.latest[k];
-    if (!s.put(m, tS, powerW, importmWh, exportmWh, voltageV, currentA, quality)) { this.rejected++; return false; }
+    const before = s.latest[m * L_N + L_P];
+    const got = s.put(m, tS, powerW, importmWh, exportmWh, voltageV, currentA, quality);
+    if (!got) { this.rejected++; return false; }
     // site power: this meter's share moves from its last power to this one (put() checked it is finite)
-    if (!this.isOffline(m)) this.siteW += powerW - (before === before ? before : 0);
-    if (s.resets[m] !== resets) this.logReset(address, importmWh, exportmWh);
+    const off = this.cfg.offlineAfterMisses;
+    if (this.missed[m] < (off === undefined ? 3 : off)) this.siteW += powerW - (before === before ? before : 0);
+    if (got === 2) this.logReset(address, importmWh, exportmWh);
     return true;
   }
 

@@ -123,16 +123,18 @@ export class ReadingsStore {
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
   add(m: number, r: MeterReading): boolean {
-    return this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
+    return 0 < this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
   }
 
   /**
    * add() with the reading's fields as arguments (NaN, -1: unknown), for the C link's rows:
    * no object per reading, and arguments are found faster than an object's properties.
+   * 0: implausible, nothing stored; 1: stored; 2: stored, and a register went back (the
+   * meter's offset moved: see below).
    */
-  put(m: number, t: number, p: number, ri: number, re: number, v: number, c: number, q: number): boolean {
+  put(m: number, t: number, p: number, ri: number, re: number, v: number, c: number, q: number): number {
     // p - p is 0 only for a finite p (NaN and Infinity give NaN)
-    if (!(ri >= 0 && re >= 0 && p - p === 0 && t > 0)) return false;
+    if (!(ri >= 0 && re >= 0 && p - p === 0 && t > 0)) return 0;
     if (!(t < this.closeS)) this.tick(t);
     const b = m * L_N, k = m * 2;
     const l = this.latest, o = this.offset, op = this.open;
@@ -140,11 +142,12 @@ export class ReadingsStore {
     // below the last one seen (meter replaced or reset) moves the meter's offset so the
     // total stays where it was and counts on from there; that step bills nothing.
     const li = l[b + L_IMP], le = l[b + L_EXP];
-    let oi = o[k], oe = o[k + 1];
+    let oi = o[k], oe = o[k + 1], got = 1;
     if (ri < li - oi || re < le - oe) {
       if (ri < li - oi) o[k] = oi = li - ri;
       if (re < le - oe) o[k + 1] = oe = le - re;
       this.resets[m]++;
+      got = 2;
     }
     const imp = ri + oi, exp = re + oe;
     if (li <= imp) op[k] += imp - li;
@@ -156,7 +159,7 @@ export class ReadingsStore {
     l[b + L_V] = v;
     l[b + L_I] = c;
     this.quality[m] = q;
-    return true;
+    return got;
   }
 
   /**

@@ -40,7 +40,7 @@ export class Registry {
   private text = "";
   private readonly at: Uint16Array;
   /** Row + 1 of each CAN address (0: none): indexOf runs once per reading and poll outcome, a scan of 64 rows is too slow there. */
-  private readonly rowOf = new Uint8Array(METERS_PER_BUS);
+  readonly rowOf = new Uint8Array(METERS_PER_BUS);
 
   constructor(public maxMeters: number) {
     this.address = new Uint8Array(maxMeters);
