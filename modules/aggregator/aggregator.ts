@@ -194,9 +194,9 @@ export class Aggregator {
    * Returns false for an address that is not a registered meter.
    */
   pollResult(address: number, ok: boolean, nowS: number): boolean {
-    const m = this.reg.indexOf(address);
+    // once per row: the registry lookup written out; an answer from a meter with no misses changes nothing
+    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
     if (m < 0) return false;
-    // an answer from a meter with no misses changes nothing (the common case, once per row)
     if (ok && this.missed[m] === 0) return true;
     const was = this.isOffline(m);
     const misses = this.missed[m];
