@@ -26,7 +26,7 @@ function site(cogenMaster: Uint8Array) {
   const polls: string[] = [];
   const agg = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
   const feed = rowReadings({
-    onReading: (r) => agg.onReading(r),
+    reading: (a, t, p, i, e, v, c, q) => agg.reading(a, t, p, i, e, v, c, q),
     setCogen: (st, p, t) => agg.setCogen(st, p, t),
     pollResult: (a, ok, t) => { polls.push(a + (ok ? ":ok" : ":missed")); return agg.pollResult(a, ok, t); },
   }, () => Math.floor(clock.nowMs() / 1000), () => {});

@@ -9,11 +9,13 @@ import { Registry, MeterInfo } from "./registry";
 import { ReadingsStore, MeterReading, L_P, L_N, LEDGER_DAYS } from "./readingsStore";
 import { PriceBook } from "./priceBook";
 import { importPrices } from "./priceImport";
-import { Decisions, R_OFFLINE } from "./decisions";
+import { Decisions, Conditions, R_OFFLINE } from "./decisions";
 import { KvStore } from "../ports/kvStore";
+import { METERS_PER_BUS } from "../can/idPlan";
 import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
 import { kvDayArchive } from "./dayArchive";
+import { kvProfileArchive } from "./profileArchive";
 
 export interface AggConfig {
   maxMeters: number;
@@ -58,7 +60,7 @@ export class Aggregator {
   savedS = 0;
   /** Where state changes worth a console line go (the app sets print). */
   logLine: (line: string) => void = function () {};
-  /** Saved decision states (agg.st) that restore() could not read. */
+  /** Saved files (agg.now, agg.rs, agg.st) that restore() found but could not read: each said on the console. */
   stateErrors = 0;
   /** Per meter row: polls missed in a row (all retries used); reset by an answer. */
   missed: Uint16Array;
@@ -66,8 +68,16 @@ export class Aggregator {
   unpricedSlots = 0;
   unpricedS = NaN;
   ledDay = -1;
+  private cond: Conditions;
 
-  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort) {
+  /**
+   * storage: the state saved every save interval (agg.now, agg.rs, agg.st, prices);
+   * history: the closed days' ledger rows and the 24-hour profile, written as days and
+   * intervals close and read back when a page or a bill asks (default: storage; the
+   * flash map puts history on the SPI NOR, tools/firmware/flashMap.ts).
+   */
+  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort, history?: KvStore) {
+    const hist = history || storage;
     this.reg = new Registry(cfg.maxMeters);
     for (let i = 0; i < cfg.meters.length; i++) this.reg.add(cfg.meters[i]);
     const self = this;
@@ -83,7 +93,14 @@ export class Aggregator {
         return (isNaN(p) ? cfg.defaultPriceMc : p) + cfg.importAdderMc;
       },
       exportMc: () => cfg.exportTariffMc,
-    }, kvDayArchive(storage, () => { self.saveFails++; }));
+    }, kvDayArchive(hist, function () { self.saveFails++; }), kvProfileArchive(hist, cfg.maxMeters, function () { self.saveFails++; }));
+    // one Conditions object for every tick (no allocation per second); a full
+    // evaluation sums the site power itself and leaves the exact figure in siteW
+    this.cond = {
+      priceMc: NaN, renewPct: NaN, siteW: 0,
+      powerW: function (m: number) { return self.powerW(m); },
+      offline: function (m: number) { return self.isOffline(m); },
+    };
     this.dec = new Decisions(this.reg, cmd, cfg.limitW, cfg.holdS, {
       hystPct: cfg.hysteresisPct === undefined ? 10 : cfg.hysteresisPct,
       maxPerHour: cfg.maxSwitchesPerHour === undefined ? 4 : cfg.maxSwitchesPerHour,
@@ -110,15 +127,61 @@ export class Aggregator {
    * Returns false for an unknown meter or an implausible reading (counted).
    */
   onReading(r: MeterReading): boolean {
-    const m = this.reg.indexOf(r.address);
-    const resets = m < 0 ? 0 : this.store.resets[m];
-    if (m < 0 || !this.store.add(m, r)) { this.rejected++; return false; }
-    if (this.store.resets[m] !== resets) this.logLine("aggregator: meter " + r.address + ": energy register went back (to " + r.importmWh / 1000 + " / " + r.exportmWh / 1000 + " Wh): treated as a meter reset, totals kept");
+    return this.reading(r.address, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
+  }
+
+  /**
+   * onReading with the reading's fields as arguments (NaN, -1: unknown): what the C link's
+   * rows call (modules/link/rowReadings.ts), no object per reading. Runs 13 times a second
+   * at 64 meters: Espruino lexes the text it runs and skips, so the rare branch is a call.
+   */
+  reading(address: number, tS: number, powerW: number, importmWh: number, exportmWh: number, voltageV: number, currentA: number, quality: number): boolean {
+    // Registry.indexOf and isOffline written out: a call costs more than their text
+    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
+    const s = this.store;
+    if (m < 0) { this.rejected++; return false; }
+    const before = s.latest[m * L_N + L_P];
+    const got = s.put(m, tS, powerW, importmWh, exportmWh, voltageV, currentA, quality);
+    if (!got) { this.rejected++; return false; }
+    // site power: this meter's share moves from its last power to this one (put() checked it is finite)
+    const off = this.cfg.offlineAfterMisses;
+    if (this.missed[m] < (off === undefined ? 3 : off)) this.siteW += powerW - (before === before ? before : 0);
+    if (got === 2) this.logReset(address, importmWh, exportmWh);
     return true;
   }
 
+  /**
+   * Latest power, voltage, current and quality of a meter between its energy readings
+   * (NaN, -1: unknown): into the store's latest values (ReadingsStore.values) and the site
+   * power. False for an unknown meter or a power that is not a finite number (counted).
+   */
+  onValues(address: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
+    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
+    const s = this.store;
+    if (m < 0) { this.rejected++; return false; }
+    const before = s.latest[m * L_N + L_P];
+    if (!s.values(m, tS, powerW, voltageV, currentA, quality)) { this.rejected++; return false; }
+    const off = this.cfg.offlineAfterMisses;
+    if (this.missed[m] < (off === undefined ? 3 : off)) this.siteW += powerW - (before === before ? before : 0);
+    return true;
+  }
+
+  private logReset(address: number, importmWh: number, exportmWh: number): void {
+    this.logLine("aggregator: meter " + address + ": energy register went back (to " + importmWh / 1000 + " / " + exportmWh / 1000 + " Wh): treated as a meter reset, totals kept");
+  }
+
+  /**
+   * Site power, W: the sum of powerW(m) over the online meters with a known power, kept
+   * reading by reading (the decisions read it every tick without a pass over the meters;
+   * they recompute it exactly whenever they evaluate in full, and put it back here).
+   */
+  siteW = 0;
+  private moveSiteW(fromW: number, toW: number): void {
+    this.siteW += (isFinite(toW) ? toW : 0) - (isFinite(fromW) ? fromW : 0);
+  }
+
   /** Latest power of meter row m, W; NaN when unknown or the meter is offline (not counted in site power). */
-  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.latest[m * L_N + L_P]; }
+  powerW(m: number): number { return this.isOffline(m) ? NaN : this.store.latestOf(m, L_P); }
 
   /** Meter row m missed offlineAfterMisses polls in a row (or m is not a meter row). */
   isOffline(m: number): boolean {
@@ -132,14 +195,20 @@ export class Aggregator {
    * Returns false for an address that is not a registered meter.
    */
   pollResult(address: number, ok: boolean, nowS: number): boolean {
-    const m = this.reg.indexOf(address);
+    // once per row: the registry lookup written out; an answer from a meter with no misses changes nothing
+    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
     if (m < 0) return false;
+    if (ok && this.missed[m] === 0) return true;
     const was = this.isOffline(m);
     const misses = this.missed[m];
+    const p = this.store.latest[m * L_N + L_P];
     if (ok) this.missed[m] = 0;
     else if (this.missed[m] < 65535) this.missed[m]++;
     const is = this.isOffline(m);
     if (is !== was) {
+      if (is) this.moveSiteW(p, 0);
+      else this.moveSiteW(0, p);
+      this.dec.ver++; // the next tick evaluates in full
       this.dec.log(nowS, m, this.dec.state[m], R_OFFLINE, is ? this.missed[m] : misses, is ? 1 : 0);
       this.logLine("aggregator: meter " + address + (is ? " offline after " + this.missed[m] + " missed polls" : " back online"));
     }
@@ -163,8 +232,12 @@ export class Aggregator {
   /** Runs once a second or so: closes intervals, decides, saves when due. */
   tick(nowS: number): void {
     this.store.tick(nowS);
-    const self = this;
-    this.dec.evaluate(nowS, { priceMc: this.spotMc(nowS), renewPct: this.renewPct, powerW: (m) => self.powerW(m), offline: (m) => self.isOffline(m) });
+    const c = this.cond;
+    c.priceMc = this.spotMc(nowS);
+    c.renewPct = this.renewPct;
+    c.siteW = this.siteW;
+    this.dec.evaluate(nowS, c);
+    this.siteW = c.siteW; // exact again after a full evaluation
     if (nowS - this.savedS >= this.cfg.saveIntervalS) this.save(nowS);
   }
 
@@ -187,12 +260,12 @@ export class Aggregator {
 
   nowArrays(tE: Int32Array, tM: Float64Array, meta: Float64Array) {
     const s = this.store;
-    return [s.latest, s.open, s.profile, s.slotTag, meta, tE, tM];
+    return [s.latest, s.open, meta, tE, tM];
   }
 
   /**
-   * Saves the fast-changing state (latest counters, open interval, profile, today's
-   * ledger rows) every saveIntervalS, and the closed days still in RAM (yesterday's
+   * Saves the fast-changing state (latest counters, open interval, today's ledger
+   * rows; the profile is written as each interval closes) every saveIntervalS, and the closed days still in RAM (yesterday's
    * rows, see dayArchive.ts) at the first save of a local day.
    */
   save(nowS: number): void {
@@ -210,6 +283,12 @@ export class Aggregator {
     this.savedS = nowS;
   }
 
+  /** A saved file that is there but unreadable (another meter count, a torn write): counted and said, never silent. */
+  private damaged(name: string, what: string): void {
+    this.stateErrors++;
+    this.logLine("aggregator: " + name + " damaged, " + what);
+  }
+
   /** Restores what save() wrote; returns which parts were found. */
   restore(): string {
     const s = this.store;
@@ -219,15 +298,19 @@ export class Aggregator {
     const tE = new Int32Array(n);
     const tM = new Float64Array(n);
     const meta = new Float64Array(2);
-    if (unpack(this.storage.get("agg.now"), this.nowArrays(tE, tM, meta))) {
+    const now = this.storage.get("agg.now");
+    if (unpack(now, this.nowArrays(tE, tM, meta))) {
       s.openSlot = meta[0];
+      s.closeS = -Infinity; // the next tick works it out from openSlot
       const r = s.row(meta[1]);
       s.ledE.set(tE, r * n);
       s.ledM.set(tM, r * n);
       s.dirty[r] = 1;
       got += "readings ";
-    }
-    unpack(this.storage.get("agg.rs"), [s.offset, s.resets]); // absent (older save): no resets yet
+    } else if (now !== undefined) this.damaged("agg.now", "latest values, open interval and today's ledger rows lost");
+    const rs = this.storage.get("agg.rs");
+    // absent (older save): no resets yet
+    if (rs !== undefined && !unpack(rs, [s.offset, s.resets])) this.damaged("agg.rs", "register offsets lost: a total may step back once");
     this.prices.load(this.storage.get("agg.pr"));
     try {
       const st = JSON.parse(this.storage.get("agg.st") || "null");
@@ -241,9 +324,11 @@ export class Aggregator {
       }
     } catch (e) {
       // A damaged state file only loses plans and overrides: said and counted, the rest restored.
-      this.stateErrors++;
-      this.logLine("aggregator: agg.st damaged, plans and overrides lost: " + e);
+      this.damaged("agg.st", "plans and overrides lost: " + e);
     }
+    this.siteW = 0;
+    for (let m = 0; m < this.reg.count; m++) this.moveSiteW(0, this.powerW(m));
+    this.dec.ver++; // the next tick evaluates in full
     return got.trim();
   }
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
 import { canReadingJoiner } from "./canReadings.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
-import { L_N, L_P, L_IMP, L_EXP, L_V } from "./readingsStore.ts";
+import { L_N, L_T, L_P, L_IMP, L_EXP, L_V, L_I } from "./readingsStore.ts";
 
 test("per-message CAN readings become one MeterReading per energy register", () => {
   const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
@@ -41,4 +41,24 @@ test("MEAS_QUALITY's flags go with the next reading: the latest window's, and ev
   energy(12);
   assert.equal(a.store.quality[1], 0, "the ORed flags start again after each reading");
   assert.equal(a.store.quality[0], -1, "other meters unknown");
+});
+
+test("power, voltage and current between energy readings: one way into the latest values and the site power", () => {
+  const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  const t = 1_800_000_000;
+  a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35 });
+  a.onReading({ address: 3, timeS: t, powerW: 200, importmWh: 1_000_000, exportmWh: 0 });
+  assert.equal(a.siteW, 1200);
+  assert.equal(a.onValues(1, t + 1, 2500, 229.5, 10.9, 0), true);
+  const s = a.store;
+  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.quality[0]), [t + 1, 2500, 229.5, 10.9, 5_000_000, 0], "values moved, the energy total did not");
+  assert.equal(a.siteW, 2700, "the site power follows");
+  assert.equal(a.onValues(1, t + 2, NaN, 229, 1, 0), false, "a power that is not a number is refused");
+  assert.equal(a.onValues(42, t + 2, 1, 229, 1, 0), false, "unknown meter");
+  assert.equal(a.rejected, 2);
+  assert.equal(s.latestOf(0, L_P), 2500);
+  // the next energy reading bills the energy since the last one, whatever values came between
+  a.onReading({ address: 1, timeS: t + 5, powerW: 2400, importmWh: 5_003_000, exportmWh: 0 });
+  assert.equal(s.openmWh(0, 0), 3000);
+  assert.equal(a.siteW, 2600);
 });

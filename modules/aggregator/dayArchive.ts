@@ -1,7 +1,7 @@
 /**
  * Closed ledger days in the storage port, one small blob per day in LEDGER_DAYS slots
  * ("agg.d0" .. "agg.d31", slot = day % LEDGER_DAYS, each the day number then its
- * rows: 4 + n x 24 bytes), so only today and yesterday take RAM. A day is written once
+ * rows: 4 + n x 24 bytes), so only today takes RAM. A day is written once
  * when it closes (and again only if a late interval changed it), so the flash wear is
  * one small file a day instead of the whole 32-day ledger.
  */

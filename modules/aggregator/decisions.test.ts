@@ -264,6 +264,28 @@ test("a damaged saved decision state is logged and counted; the readings still r
   }
 });
 
+test("a damaged or foreign agg.now / agg.rs is logged and counted, not silently skipped", () => {
+  const st = memStorage();
+  const a = new Aggregator(config(), st, { sendCommand: () => 0 });
+  a.onReading({ address: 1, timeS: T0, powerW: 1200, importmWh: 5000, exportmWh: 0 });
+  a.save(T0 + 1);
+  st.files["agg.now"] = st.files["agg.now"].slice(0, -8); // a torn write, or another meter count
+  st.files["agg.rs"] = "MN1";
+  const b = new Aggregator(config(), st, { sendCommand: () => 0 });
+  const lines: string[] = [];
+  b.logLine = (l) => { lines.push(l); };
+  assert.equal(b.restore(), "decisions");
+  assert.equal(b.stateErrors, 2);
+  assert.deepEqual(lines, [
+    "aggregator: agg.now damaged, latest values, open interval and today's ledger rows lost",
+    "aggregator: agg.rs damaged, register offsets lost: a total may step back once",
+  ]);
+  // absent files (a first boot) are not damage
+  const c = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
+  assert.equal(c.restore(), "");
+  assert.equal(c.stateErrors, 0);
+});
+
 test("a reboot loses nothing older than one save interval", () => {
   const st = memStorage();
   const cfg = config();
@@ -277,7 +299,10 @@ test("a reboot loses nothing older than one save interval", () => {
   const savedAt = a.savedS;
   const b = new Aggregator(cfg, st, { sendCommand: () => 0 });
   assert.equal(b.restore(), "ledger readings decisions");
-  assert.deepEqual([...b.store.profile], [...a.store.profile]);
+  // the profile is written as each interval closes (profileArchive.ts): all of it is back
+  const end = a.store.openSlot; // the 96 intervals closed last
+  assert.deepEqual([...b.store.profileOf(0, end, new Float32Array(96))], [...a.store.profileOf(0, end, new Float32Array(96))]);
+  assert.equal(a.store.profileOf(0, end, new Float32Array(96)).filter((w) => w === 1200).length, 96, "a full day of 1.2 kW");
   assert.ok(savedAt > T0 + 86400, "saved during the second day");
   assert.equal(b.store.latest[2], ((savedAt - 1 - T0) / 300 + 1) * 100_000, "counter as of the last save");
   // the energy after the save is not lost: the meter's counter carries it into the next reading
@@ -296,4 +321,54 @@ test("a reboot loses nothing older than one save interval", () => {
   c2.restore();
   assert.equal(c2.dec.jobs.length, 1);
   assert.ok(Number.isNaN(c2.dec.jobs[0].costMc));
+});
+
+test("a tick skipped because nothing changed decides exactly what a full evaluation decides", (tc) => {
+  // Two sites fed the same random day: one evaluates in full every tick (no siteW given),
+  // the other skips ticks with nothing new. Every command, log line and stated reason must match.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const mk = (full: boolean) => {
+    const sent: string[] = [];
+    const cfg = config();
+    cfg.limitW = 5000; cfg.holdS = 120; cfg.offlineAfterMisses = 2;
+    cfg.meters[0].maxPriceMc = 15000;
+    cfg.meters[2].minRenewPct = 40;
+    const a = new Aggregator(cfg, memStorage(), { sendCommand: (addr, c) => { sent.push(addr + ":" + c); return sent.length % 13 === 5 ? -16 : 0; } });
+    if (full) {
+      const ev = a.dec.evaluate;
+      a.dec.evaluate = function (nowS, c) { c.siteW = undefined; ev.call(this, nowS, c); };
+    }
+    a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[${Array.from({ length: 96 }, (_, k) => 50 + 120 * ((k * 37) % 11) / 10).join(",")}]}`);
+    return { a, sent };
+  };
+  const x = mk(false), y = mk(true);
+  let skipped = 0;
+  const evals = { n: 0 };
+  const full = x.a.dec["full" as keyof typeof x.a.dec] as unknown as (...p: unknown[]) => void;
+  (x.a.dec as unknown as { full: (...p: unknown[]) => void }).full = function (...p: unknown[]) { evals.n++; full.apply(this, p); };
+  for (let t = T0; t < T0 + 6 * 3600; t++) {
+    const r = rnd();
+    for (const s of [x, y]) {
+      const save = seed;
+      if (r < 0.08) { const addr = 1 + Math.floor(rnd() * 3); s.a.onReading({ address: addr, timeS: t, powerW: s.a.dec.state[addr - 1] || addr === 2 ? Math.round(rnd() * 4000) : 0, importmWh: t, exportmWh: 0 }); }
+      else if (r < 0.085) s.a.setRenewable(Math.round(rnd() * 100), t);
+      else if (r < 0.088) s.a.pollResult(1 + Math.floor(rnd() * 3), rnd() < 0.4, t);
+      else if (r < 0.0885) s.a.dec.manual(t, 2, rnd() < 0.5 ? 1 : -1, t + 600);
+      else if (r < 0.089) s.a.dec.schedule(t, 0, 1800, 500, t + 7200, false, s.a.prices, null);
+      if (s === x) seed = save; // the same random draws for both sites
+    }
+    const before = evals.n;
+    x.a.tick(t); y.a.tick(t);
+    if (evals.n === before) skipped++;
+    assert.deepEqual(x.sent, y.sent, `commands at ${t - T0} s`);
+    assert.equal(x.a.dec.seq, y.a.dec.seq);
+    for (const k of ["state", "why", "whyV", "untilS", "shedW", "lv", "lv2", "lv3", "lr", "lt"] as const) {
+      assert.deepEqual([...x.a.dec[k]], [...y.a.dec[k]], `${k} at ${t - T0} s`);
+    }
+  }
+  assert.ok(x.sent.length > 20, `the day switched loads (${x.sent.length} commands)`);
+  assert.ok(skipped > 6 * 3600 * 0.5, `most ticks skipped (${skipped} of ${6 * 3600})`);
+  assert.ok(x.a.dec.failures > 0 && x.a.dec.failures === y.a.dec.failures, "failed commands retried alike");
+  tc.diagnostic(`${x.sent.length} commands (${x.a.dec.failures} failed and retried), ${skipped} of ${6 * 3600} ticks skipped`);
 });

@@ -57,6 +57,18 @@ export interface Conditions {
   powerW: (m: number) => number;
   /** Meter row m is offline (missed polls): no decision, its power not counted. */
   offline?: (m: number) => boolean;
+  /**
+   * Site power now, W, as the caller keeps it up to date reading by reading (it may drift
+   * by rounding: within 1 W of the limit the full evaluation recomputes it, and leaves
+   * the exact sum here). Given, an evaluation with nothing new is skipped (see
+   * evaluate); absent, every tick evaluates.
+   */
+  siteW?: number;
+}
+
+/** a and b are the same number, NaN equal to NaN. */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 /** Anti-flapping settings (AggConfig): band below the limit, switches per load and hour. */
@@ -69,9 +81,10 @@ export interface FlapLimits {
 
 export class Decisions {
   state: Int8Array;
-  changedS: Float64Array;
+  /** Per load, when it last switched (UTC s, Uint32 until 2106; 0: never). */
+  changedS: Uint32Array;
   ovr: Int8Array;
-  ovrUntilS: Float64Array;
+  ovrUntilS: Uint32Array;
   shedW: Float64Array;
   /** Site power when the load was shed (the figure quoted for it). */
   shedAtW: Float64Array;
@@ -85,8 +98,8 @@ export class Decisions {
   why: Uint8Array;
   whyV: Float64Array;
   untilS: Float64Array;
-  /** Per load, the times of its last maxPerHour switches (ring, -1e9: none). */
-  swT: Float64Array;
+  /** Per load, the times of its last maxPerHour switches (ring, UTC s; 0: none): Uint32 halves the Float64s (64 meters: -75 JsVars). */
+  swT: Uint32Array;
   jobs: Job[] = [];
   lt = new Float64Array(LOG_N);
   lm = new Uint8Array(LOG_N);
@@ -99,21 +112,31 @@ export class Decisions {
   seq = 0;
   failures = 0;
   flap: FlapLimits;
+  /**
+   * What the last full evaluation saw, so a tick with nothing new costs a few comparisons
+   * instead of a pass over every load (issue 17): the price, renewables, limit, meter
+   * count and planned runs it used, a version that manual(), schedule(), override()
+   * bump (and the Aggregator when a meter goes offline or comes back, or state is restored), the loads it left shed, and the first time after it at which a
+   * rule's outcome can change by itself (a pin or a plan ending or starting, a hold or
+   * the switch budget releasing a load, a failed command to retry).
+   */
+  ver = 0;
+  seen = { ver: -1, priceMc: NaN, renewPct: NaN, limitW: NaN, n: -1, jobs: -1, shed: 0, nextS: -Infinity };
 
   constructor(public reg: Registry, public cmd: CommandPort, public limitW: number, public holdS: number, flap: FlapLimits) {
     const n = reg.maxMeters;
     if (!(flap.maxPerHour >= 2 && flap.maxPerHour <= 60 && flap.hystPct >= 0 && flap.hystPct < 100)) throw new Error("agg.json: maxSwitchesPerHour 2..60, hysteresisPct 0..99");
     this.flap = flap;
     this.state = new Int8Array(n).fill(1);
-    this.changedS = new Float64Array(n).fill(-1e9);
+    this.changedS = new Uint32Array(n);
     this.ovr = new Int8Array(n).fill(-1);
-    this.ovrUntilS = new Float64Array(n);
+    this.ovrUntilS = new Uint32Array(n);
     this.shedW = new Float64Array(n).fill(NaN);
     this.shedAtW = new Float64Array(n).fill(NaN);
     this.why = new Uint8Array(n).fill(R_OK);
     this.whyV = new Float64Array(n).fill(NaN);
     this.untilS = new Float64Array(n).fill(NaN);
-    this.swT = new Float64Array(n * flap.maxPerHour).fill(-1e9);
+    this.swT = new Uint32Array(n * flap.maxPerHour);
   }
 
   log(tS: number, m: number, action: number, reason: number, v: number, v2: number, v3?: number): number {
@@ -136,7 +159,7 @@ export class Decisions {
   switchesInHour(m: number, nowS: number): number {
     const k = this.flap.maxPerHour;
     let c = 0;
-    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) c++;
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > 0 && this.swT[m * k + i] > nowS - 3600) c++;
     return c;
   }
 
@@ -154,13 +177,13 @@ export class Decisions {
    * with why/whyV/whyV2/untilS of m set to say so.
    */
   blocked(m: number, nowS: number): number {
-    if (nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
+    if (this.changedS[m] > 0 && nowS - this.changedS[m] < this.holdS) return this.setWhy(m, R_HELD, this.holdS, this.changedS[m] + this.holdS);
     const k = this.flap.maxPerHour;
     const used = this.switchesInHour(m, nowS);
     if (used <= k - 2) return 0;
     // allowed again once all but k - 3 of the hour's switches have aged out
     const times: number[] = [];
-    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
+    for (let i = 0; i < k; i++) if (this.swT[m * k + i] > 0 && this.swT[m * k + i] > nowS - 3600) times.push(this.swT[m * k + i]);
     times.sort((a, b) => a - b);
     return this.setWhy(m, R_BUDGET, used, times[used - k + 1] + 3600);
   }
@@ -170,9 +193,23 @@ export class Decisions {
     return r;
   }
 
+  /**
+   * Decides every load (see the top of this file). With c.siteW given, a tick where
+   * nothing the rules read has changed since the last full evaluation, no load is shed
+   * and the site is below the limit returns at once: its outcome would be the same.
+   */
   evaluate(nowS: number, c: Conditions): void {
     const reg = this.reg;
     const n = reg.count;
+    const z = this.seen;
+    if (c.siteW !== undefined && nowS < z.nextS && z.shed === 0 && c.siteW <= this.limitW - 1 && z.ver === this.ver && z.n === n && z.jobs === this.jobs.length &&
+      z.limitW === this.limitW && same(z.priceMc, c.priceMc) && same(z.renewPct, c.renewPct)) return;
+    this.full(nowS, c, n);
+  }
+
+  private full(nowS: number, c: Conditions, n: number): void {
+    const reg = this.reg;
+    const seq0 = this.seq;
     const want = new Int8Array(n);
     const why = new Uint8Array(n);
     const v = new Float64Array(n);
@@ -197,6 +234,7 @@ export class Decisions {
       else if (maxPriceMc !== undefined && c.priceMc > maxPriceMc) { want[m] = 0; why[m] = R_PRICE; v[m] = c.priceMc; v2[m] = maxPriceMc; }
       else if (minRenewPct !== undefined && c.renewPct < minRenewPct) { want[m] = 0; why[m] = R_RENEW; v[m] = c.renewPct; v2[m] = minRenewPct; }
     }
+    if (c.siteW !== undefined) c.siteW = total;
     // Shedding against the contracted limit: lowest priority number first, at once (protection).
     for (;;) {
       let pick = -1;
@@ -249,19 +287,43 @@ export class Decisions {
       this.setWhy(m, why[m], v[m], NaN);
       this.log(nowS, m, want[m], why[m], v[m], v2[m], v3[m]);
     }
+    // What this evaluation saw, and when its outcome can next change with time alone. A
+    // load switched now states its reason once (R_RECONNECT, ...) and the next tick
+    // restates it: then the next tick evaluates in full again.
+    const z = this.seen;
+    let next = this.seq !== seq0 ? -Infinity : Infinity, shed = 0;
+    for (let m = 0; m < n; m++) {
+      if (!isNaN(this.shedW[m])) shed++;
+      if (this.ovr[m] >= 0 && this.ovrUntilS[m] < next) next = this.ovrUntilS[m];
+      // a change still wanted: held (untilS says when it may happen), else a failed command retried next tick
+      if (!off[m] && want[m] !== this.state[m]) {
+        const w = this.why[m];
+        const u = w === R_HELD || w === R_BUDGET ? this.untilS[m] : nowS;
+        if (u < next) next = u;
+      }
+    }
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i];
+      const t = j.running ? j.endS : j.startS;
+      if (t < next) next = t;
+    }
+    z.ver = this.ver; z.priceMc = c.priceMc; z.renewPct = c.renewPct; z.limitW = this.limitW; z.n = n; z.jobs = this.jobs.length;
+    z.shed = shed; z.nextS = next;
   }
 
   /** A person pins load m on (1) or off (0) until untilS, or gives it back to the rules (-1). */
   manual(nowS: number, m: number, on: number, untilS: number): void {
+    this.ver++;
     this.ovr[m] = on;
     this.ovrUntilS[m] = untilS;
     // v: when the rules may first change the load (the minimum on/off time still runs)
-    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, Math.max(nowS, this.changedS[m] + this.holdS), 0);
+    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, this.changedS[m] > 0 ? Math.max(nowS, this.changedS[m] + this.holdS) : nowS, 0);
   }
 
   /** Plans a deferrable run of load m; returns the decision id, or an error text. */
   schedule(nowS: number, m: number, durS: number, energyWh: number, deadlineS: number, green: boolean, prices: PriceBook, forecast: PriceBook | null): number | string {
     if (!this.reg.hasRelay(m)) return "this load has no relay to start it";
+    this.ver++;
     const p = planStart(prices, forecast, nowS, durS, energyWh, deadlineS, green);
     if (!p) return "the run does not fit before the deadline";
     const old = this.job(m);
@@ -275,6 +337,7 @@ export class Decisions {
   override(nowS: number, id: number): string {
     const i = this.find(id);
     if (i < 0) return "no decision #" + id + " in the log";
+    this.ver++;
     const m = this.lm[i];
     if (this.la[i] === A_PLAN) {
       const j = this.job(m);

@@ -3,16 +3,18 @@
  *   latest values      6 x Float64 per meter
  *   open interval      2 x Float64 per meter (import/export mWh so far)
  *   reset offsets      2 x Float64 + 1 x Uint16 per meter (shown totals never go down)
- *   power profile      96 x Int16 per meter (net W averaged per 15 min, last 24 h)
- *   day ledger         2 days in RAM x (2 x Int32 energy mWh + 2 x Float64 money mc),
- *                      a day's rows of all meters side by side, plus one day of scratch
- * = 48 + 16 + 192 + 72 = 328 bytes per meter, plus 96 x Int32 + 2 x Int32 of slot
- * and day tags shared by all meters. 8 meters: 3016 bytes (was 8704 with 32 days in RAM).
+ *   power profile      out of RAM: each closed interval's net W per meter goes to the
+ *                      ProfileStore (profileArchive.ts: one small file per interval, 96 kept)
+ *   day ledger         today in RAM: 2 x Int32 energy mWh + 2 x Float64 money mc,
+ *                      all meters' rows side by side, plus one day of scratch
+ * = 48 + 16 + 24 + 24 = 112 bytes per meter (+ offsets, resets, quality, the closing
+ * interval: 24), plus a day tag. 8 meters: 1 092 bytes; 64 meters: 8 708 bytes (before
+ * the profile and yesterday left RAM, 350 bytes per meter + 392: 3 192 and 22 792).
  *
- * The ledger holds LEDGER_DAYS days: today and yesterday in RAM (an interval of
- * yesterday may still close after midnight), older days in the DayArchive (Storage on
- * the device: one file of about 200 bytes per day, slot day % LEDGER_DAYS), written when
- * their RAM row is claimed by a newer day and by flush(). Money stays Float64: an
+ * The ledger holds LEDGER_DAYS days: today in RAM (yesterday's last interval closes at
+ * midnight, before today's first claims the row), the others in the DayArchive (Storage
+ * on the device: one file of about 200 bytes per day at 8 meters, slot day %
+ * LEDGER_DAYS), written when their RAM row is claimed by a newer day and by flush(). Money stays Float64: an
  * Int32 of milli-cents (max 2.1e9 mc = 21 475 EUR) per meter and day would overflow at
  * the prices the import accepts (up to 1e7 mc/kWh = 100 000 EUR/MWh) for any meter over
  * 215 kWh a day, and a bill must never wrap. Energy is Int32 mWh: up to 2 147 kWh per
@@ -29,8 +31,13 @@ import { mulDivRound } from "./fixedPoint";
 export const SLOT_S = 900;
 export const PROFILE_SLOTS = 96;
 export const LEDGER_DAYS = 32;
-/** Ledger days kept in RAM: today and yesterday. */
-export const LEDGER_RAM = 2;
+/**
+ * Ledger days kept in RAM: today. Yesterday goes to the archive when today's first
+ * interval closes (its last interval closed just before, at midnight); a page or bill
+ * that sums it reads it back (tmpE/tmpM, one read per day and period). 2 kept yesterday
+ * too, 77 + 40 JsVars more at 64 meters, for nothing a tick needs.
+ */
+export const LEDGER_RAM = 1;
 /** Fields of `latest` per meter. */
 export const L_T = 0, L_P = 1, L_IMP = 2, L_EXP = 3, L_V = 4, L_I = 5, L_N = 6;
 
@@ -65,11 +72,17 @@ export interface MeterReading {
   quality?: number;
 }
 
+/** Closed intervals' power per meter out of RAM (profileArchive.ts has the storage one). */
+export interface ProfileStore {
+  put(slot: number, w: Int16Array): void;
+  get(slot: number, m: number): number;
+}
+
 export class ReadingsStore {
   latest: Float64Array;
   open: Float64Array;
-  profile: Int16Array;
-  slotTag: Int32Array;
+  /** The interval being closed: average W per meter, handed to the profile archive. */
+  closing: Int16Array;
   dayTag: Int32Array;
   ledE: Int32Array;
   ledM: Float64Array;
@@ -93,14 +106,13 @@ export class ReadingsStore {
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
 
-  constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive) {
+  constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive, public profiles: ProfileStore) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
     this.open = new Float64Array(n * 2);
     this.offset = new Float64Array(n * 2);
     this.resets = new Uint16Array(n);
     this.quality = new Int32Array(n).fill(-1);
-    this.profile = new Int16Array(n * PROFILE_SLOTS);
-    this.slotTag = new Int32Array(PROFILE_SLOTS).fill(-1);
+    this.closing = new Int16Array(n);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
     this.ledE = new Int32Array(n * LEDGER_RAM * 2);
     this.ledM = new Float64Array(n * LEDGER_RAM * 2);
@@ -111,42 +123,84 @@ export class ReadingsStore {
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
   add(m: number, r: MeterReading): boolean {
-    if (!(r.importmWh >= 0 && r.exportmWh >= 0 && isFinite(r.powerW) && r.timeS > 0)) return false;
-    this.tick(r.timeS);
-    const b = m * L_N;
-    const l = this.latest;
+    return 0 < this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
+  }
+
+  /**
+   * add() with the reading's fields as arguments (NaN, -1: unknown), for the C link's rows:
+   * no object per reading, and arguments are found faster than an object's properties.
+   * 0: implausible, nothing stored; 1: stored; 2: stored, and a register went back (the
+   * meter's offset moved: see below).
+   */
+  put(m: number, t: number, p: number, ri: number, re: number, v: number, c: number, q: number): number {
+    // p - p is 0 only for a finite p (NaN and Infinity give NaN)
+    if (!(ri >= 0 && re >= 0 && p - p === 0 && t > 0)) return 0;
+    if (!(t < this.closeS)) this.tick(t);
+    const b = m * L_N, k = m * 2;
+    const l = this.latest, o = this.offset, op = this.open;
     // The shown totals never go down (consumers read a decrease as a reset): a register
     // below the last one seen (meter replaced or reset) moves the meter's offset so the
     // total stays where it was and counts on from there; that step bills nothing.
-    const o = this.offset;
-    const k = m * 2;
-    const back = r.importmWh < l[b + L_IMP] - o[k] || r.exportmWh < l[b + L_EXP] - o[k + 1];
-    if (back) {
-      if (r.importmWh < l[b + L_IMP] - o[k]) o[k] = l[b + L_IMP] - r.importmWh;
-      if (r.exportmWh < l[b + L_EXP] - o[k + 1]) o[k + 1] = l[b + L_EXP] - r.exportmWh;
+    const li = l[b + L_IMP], le = l[b + L_EXP];
+    let oi = o[k], oe = o[k + 1], got = 1;
+    if (ri < li - oi || re < le - oe) {
+      if (ri < li - oi) o[k] = oi = li - ri;
+      if (re < le - oe) o[k + 1] = oe = le - re;
       this.resets[m]++;
+      got = 2;
     }
-    const imp = r.importmWh + o[k], exp = r.exportmWh + o[k + 1];
-    if (l[b + L_IMP] <= imp) this.open[k] += imp - l[b + L_IMP];
-    if (l[b + L_EXP] <= exp) this.open[k + 1] += exp - l[b + L_EXP];
-    l[b + L_T] = r.timeS;
-    l[b + L_P] = r.powerW;
+    const imp = ri + oi, exp = re + oe;
+    if (li <= imp) op[k] += imp - li;
+    if (le <= exp) op[k + 1] += exp - le;
+    l[b + L_T] = t;
+    l[b + L_P] = p;
     l[b + L_IMP] = imp;
     l[b + L_EXP] = exp;
-    l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
-    l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
-    this.quality[m] = r.quality === undefined ? -1 : r.quality;
+    l[b + L_V] = v;
+    l[b + L_I] = c;
+    this.quality[m] = q;
+    return got;
+  }
+
+  /**
+   * The latest power, voltage, current and quality flags of meter row m without an energy
+   * reading (a meter answers those every poll, its registers every few seconds): they go
+   * to the same fields add() fills, so each value reaches the API one way. False (nothing
+   * stored) for a power that is not a finite number.
+   */
+  values(m: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
+    if (!(powerW - powerW === 0 && tS > 0)) return false;
+    const b = m * L_N, l = this.latest;
+    l[b + L_T] = tS;
+    l[b + L_P] = powerW;
+    l[b + L_V] = voltageV;
+    l[b + L_I] = currentA;
+    this.quality[m] = quality;
     return true;
   }
 
+  /**
+   * Meter m's latest value of field f (L_T time s, L_P power W, L_IMP / L_EXP shown
+   * totals mWh, L_V voltage V, L_I current A); NaN unknown. What pages read: they do
+   * not index the layout of `latest` themselves.
+   */
+  latestOf(m: number, f: number): number { return this.latest[m * L_N + f]; }
+  /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */
+  openmWh(m: number, dir: number): number { return this.open[m * 2 + dir]; }
+
+  /** Start of the interval after the open one, s (-Infinity before the first reading): a time at or after it closes the open one. */
+  closeS = -Infinity;
+
   /** Closes the open interval when tS lies in a later one. */
   tick(tS: number): void {
+    if (tS < this.closeS) return;
     const slot = Math.floor(tS / SLOT_S);
     if (this.openSlot < 0) this.openSlot = slot;
     if (slot > this.openSlot) {
       this.close(this.openSlot);
       this.openSlot = slot;
     }
+    this.closeS = (this.openSlot + 1) * SLOT_S;
   }
 
   /**
@@ -187,8 +241,6 @@ export class ReadingsStore {
   close(slot: number): void {
     const t = slot * SLOT_S;
     const r = this.row(localDay(this.tz, t));
-    const ps = slot % PROFILE_SLOTS;
-    this.slotTag[ps] = slot;
     const pi = this.tariff.importMc(t);
     const pe = this.tariff.exportMc(t);
     this.dirty[r] = 1;
@@ -198,7 +250,7 @@ export class ReadingsStore {
       this.open[m * 2] = this.open[m * 2 + 1] = 0;
       // mWh * 4 per hour / 1000 -> average W over the quarter hour
       let w = Math.round((imp - exp) / 250);
-      this.profile[m * PROFILE_SLOTS + ps] = w > 32767 ? 32767 : w < -32768 ? -32768 : w;
+      this.closing[m] = w > 32767 ? 32767 : w < -32768 ? -32768 : w;
       const i = (r * this.n + m) * 2;
       this.ledE[i] += imp;
       this.ledE[i + 1] += exp;
@@ -206,6 +258,7 @@ export class ReadingsStore {
       this.ledM[i] += mulDivRound(imp, pi, 1e6);
       this.ledM[i + 1] += mulDivRound(exp, pe, 1e6);
     }
+    this.profiles.put(slot, this.closing);
   }
 
   /**
@@ -213,11 +266,7 @@ export class ReadingsStore {
    * oldest first, written into `out`.
    */
   profileOf(m: number, slot: number, out: Float32Array): Float32Array {
-    for (let k = 0; k < PROFILE_SLOTS; k++) {
-      const s = slot - PROFILE_SLOTS + k;
-      const ps = s % PROFILE_SLOTS;
-      out[k] = this.slotTag[ps] === s ? this.profile[m * PROFILE_SLOTS + ps] : NaN;
-    }
+    for (let k = 0; k < PROFILE_SLOTS; k++) out[k] = this.profiles.get(slot - PROFILE_SLOTS + k, m);
     return out;
   }
 

@@ -39,6 +39,8 @@ export class Registry {
   /** Per meter, name and household, each ended by "\n", in one string; where each meter's starts. */
   private text = "";
   private readonly at: Uint16Array;
+  /** Row + 1 of each CAN address (0: none): indexOf runs once per reading and poll outcome, a scan of 64 rows is too slow there. */
+  readonly rowOf = new Uint8Array(METERS_PER_BUS);
 
   constructor(public maxMeters: number) {
     this.address = new Uint8Array(maxMeters);
@@ -70,13 +72,14 @@ export class Registry {
     this.minRenewPct[k] = m.minRenewPct === undefined ? NaN : m.minRenewPct;
     this.text += name + "\n" + household + "\n";
     this.count = k + 1;
+    this.rowOf[m.address] = k + 1;
     this.at[k + 1] = this.text.length;
     return k;
   }
 
+  /** Row of the meter at CAN address `address`, -1 when none is registered there. */
   indexOf(address: number): number {
-    for (let k = 0; k < this.count; k++) if (this.address[k] === address) return k;
-    return -1;
+    return address >= 0 && address < METERS_PER_BUS ? (this.rowOf[address] | 0) - 1 : -1;
   }
 
   hasRelay(m: number): boolean {

@@ -25,10 +25,14 @@ test("flash wear of the save schedule, 8 meters (figures for the report)", () =>
   agg.tick(1_800_000_000 + 86400); // closes the first day: its ledger rows go to their day file
   const day = Math.floor((1_800_000_000 + 3600) / 86400);
   const now = st.files["agg.now"].length, led = st.files["agg.d" + (day % 32)].length, state = st.files["agg.st"].length;
-  assert.equal(now, 3 + 8 * 6 * 8 + 8 * 2 * 8 + 8 * 96 * 2 + 96 * 4 + 16 + 8 * 2 * 4 + 8 * 2 * 8);
+  // latest, open interval, meta, today's ledger rows (the profile is no longer in it: 8 x 96 x 2 + 96 x 4 bytes less)
+  assert.equal(now, 3 + 8 * 6 * 8 + 8 * 2 * 8 + 16 + 8 * 2 * 4 + 8 * 2 * 8);
   assert.equal(led, 3 + 4 + 8 * 2 * 4 + 8 * 2 * 8, "one day of 8 meters");
+  // each closed interval: one profile file (profileArchive.ts), 96 a day
+  const prof = st.files["agg.p" + ((1_800_000_000 / 900) % 96)].length; // the one interval the day-long tick closed
+  assert.equal(prof, 3 + 4 + 8 * 2, "one interval of 8 meters");
   const header = 32; // Espruino Storage file header, rounded
-  const perDay = (saveS: number) => (86400 / saveS) * (now + state + 2 * header) + led + header;
+  const perDay = (saveS: number) => (86400 / saveS) * (now + state + 2 * header) + led + header + 96 * (prof + header);
   const rows: string[] = [];
   for (const saveS of [900, 3600]) {
     for (const [area, live] of [[65536, 50000], [131072, 50000]]) {
@@ -36,6 +40,6 @@ test("flash wear of the save schedule, 8 meters (figures for the report)", () =>
       rows.push(`save every ${saveS} s: ${Math.round(perDay(saveS) / 1024)} KiB/day; Storage ${area / 1024} KiB with ${Math.round(live / 1024)} KiB live -> ${y.toFixed(1)} years to 10k erase cycles`);
     }
   }
-  console.log(`state per save: agg.now ${now} B + agg.st ${state} B; one day file agg.dN ${led} B once a day\n` + rows.join("\n"));
+  console.log(`state per save: agg.now ${now} B + agg.st ${state} B; one day file agg.dN ${led} B once a day; one profile file agg.pN ${prof} B per closed interval\n` + rows.join("\n"));
   assert.ok(flashLifeYears(perDay(900), 131072, 50000, 10000) > 5);
 });

@@ -9,7 +9,12 @@ function sink() {
   const calls: string[] = [];
   const readings: MeterReading[] = [];
   const t: RowTarget = {
-    onReading: (r) => { readings.push(r); return true; },
+    reading: (address, timeS, powerW, importmWh, exportmWh, voltageV, currentA, quality) => {
+      const r: MeterReading = { address, timeS, powerW, importmWh, exportmWh, voltageV, currentA };
+      if (quality !== -1) r.quality = quality;
+      readings.push(r);
+      return true;
+    },
     setCogen: (s, p, tS) => { calls.push("cogen " + s + " " + p + " " + tS); },
     pollResult: (a, ok) => { calls.push(a + (ok ? " ok" : " miss")); return true; },
   };

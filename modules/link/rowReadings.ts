@@ -2,11 +2,10 @@
  * The C link's rows (aggregatorLink.ts onRows) into the aggregator: a meter reading
  * when an energy register was answered (power, voltage and current are the latest
  * values beside it), the co-generator's status, each poll outcome for the offline
- * marks, and a log line when a meter's alarm code changes. Allocation-free apart
- * from the reading object handed to the store (a few a second at 64 meters).
+ * marks, and a log line when a meter's alarm code changes. Allocation-free: the
+ * reading goes to the store as arguments (Aggregator.reading), no object per row.
  * Registers come in Wh (32 bits): the store counts mWh.
  */
-import { MeterReading } from "../aggregator/readingsStore";
 import { LogLine } from "../ports/log";
 import { ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "./linkPort";
 import {
@@ -16,7 +15,8 @@ import { FN_ALARM, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS
 
 /** What the rows feed (modules/aggregator/aggregator.ts Aggregator has these). */
 export interface RowTarget {
-  onReading(r: MeterReading): boolean;
+  /** A reading as arguments (Aggregator.reading: no object per row; NaN, -1 unknown). */
+  reading(address: number, tS: number, powerW: number, importmWh: number, exportmWh: number, voltageV: number, currentA: number, quality: number): boolean;
   setCogen(state: number, powerW: number, tS: number): void;
   pollResult(address: number, ok: boolean, nowS: number): boolean;
 }
@@ -46,13 +46,9 @@ export function rowReadings(agg: RowTarget, nowS: () => number, log: LogLine): (
       if (!(trig & ENERGY) || isNaN(rows[b + COL_E_IMPORT]) || isNaN(rows[b + COL_E_EXPORT])) continue;
       const p = rows[b + COL_P_IMPORT] - rows[b + COL_P_EXPORT];
       const qf = rows[b + COL_Q_FLAGS], qs = rows[b + COL_Q_SINCE];
-      const r: MeterReading = {
-        address: a, timeS: t, powerW: isNaN(p) ? 0 : p, importmWh: rows[b + COL_E_IMPORT] * 1000, exportmWh: rows[b + COL_E_EXPORT] * 1000,
-        voltageV: rows[b + COL_U], currentA: rows[b + COL_I],
-      };
-      // the window's quality flags | those since the meter's previous publish << 16 (readingsStore.ts); absent until MEAS_QUALITY answered
-      if (!isNaN(qf)) r.quality = qf | ((isNaN(qs) ? 0 : qs) & 0xffff) << 16;
-      agg.onReading(r);
+      // the window's quality flags | those since the meter's previous publish << 16 (readingsStore.ts); -1 until MEAS_QUALITY answered
+      agg.reading(a, t, isNaN(p) ? 0 : p, rows[b + COL_E_IMPORT] * 1000, rows[b + COL_E_EXPORT] * 1000, rows[b + COL_U], rows[b + COL_I],
+        isNaN(qf) ? -1 : qf | ((isNaN(qs) ? 0 : qs) & 0xffff) << 16);
     }
   };
 }

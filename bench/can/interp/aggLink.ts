@@ -12,7 +12,7 @@
 import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_ALARM } from "../../../modules/link/aggregatorLink";
 import { LinkCanController, ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "../../../modules/link/linkPort";
 import { rowReadings } from "../../../modules/link/rowReadings";
-import { Aggregator } from "../../../modules/aggregator/aggregator";
+import { benchAggregator } from "./site64";
 import { stubCan, memoryStore } from "./stubCan";
 
 declare const BENCH_N: number;
@@ -25,12 +25,7 @@ const METERS = 64;
 let nowMs = 1.7e12;
 const clock = { nowMs: function () { return nowMs; } };
 const nowS = function () { return Math.floor(nowMs / 1000); };
-const meters = [];
-for (let a = 0; a < METERS; a++) meters.push({ address: a, name: "meter " + a, household: "house " + (a >> 2), keyId: a, hasRelay: a % 4 === 2, priority: 9 });
-const agg = new Aggregator({
-  maxMeters: METERS, tz: { stdOffsetS: 3600, euDst: true }, importAdderMc: 12000, exportTariffMc: 5000, defaultPriceMc: 10000,
-  limitW: 1e9, holdS: 300, saveIntervalS: 1e9, meters: meters,
-}, memoryStore(), { sendCommand: function () { return 0; } });
+const agg = benchAggregator(METERS);
 // The controller: SecOC and the link's C cost nothing here. linkRows gives what the C
 // gives with every meter answering: meter a's energy registers in the seconds where
 // a % 5 matches, written into the caller's (reused) buffer: address and registers only,

@@ -10,7 +10,7 @@ const terserOptions = {
   format: { comments: false, ascii_only: true },
 };
 const out = process.env.BENCH_OUT || "build/bench-can";
-export default ["meterPublish", "aggAnswer", "aggLink"].map((name) => ({
+export default ["meterPublish", "aggAnswer", "aggLink", "readingCost"].map((name) => ({
   input: `bench/can/interp/${name}.ts`,
   output: { file: `${out}/${name}.js`, format: "es" },
   treeshake: { moduleSideEffects: false },

@@ -13,7 +13,7 @@
 import { Ctx, Reply, fail } from "../../http/types";
 import { dayField } from "../../http/request";
 import { WebApp } from "./webApp";
-import { L_N, L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
+import { L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
 import { LOG_N } from "../decisions";
 import { CO_STATES } from "../aggregator";
 import { bill, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
@@ -33,7 +33,7 @@ function quality(app: WebApp, m: number) {
 export function todaymWh(app: WebApp, m: number, nowS: number, dir: number): number {
   const s = app.agg.store;
   const d = localDay(app.agg.cfg.tz, nowS);
-  return s.sum(m, d, d, new Float64Array(4))[dir] + s.open[m * 2 + dir];
+  return s.sum(m, d, d, new Float64Array(4))[dir] + s.openmWh(m, dir);
 }
 
 /** Start of the price interval after the one in force at tS (the next hour when no block covers tS). */
@@ -64,15 +64,14 @@ export function apiState(app: WebApp, c: Ctx): Reply {
     price: { nowEurMWh: eurMWh(a.prices.at(c.nowS)), nextEurMWh: eurMWh(a.prices.at(next)), nextS: next },
   });
   return jsonList(head.slice(0, -1) + ',"meters":', n, (m) => {
-    const l = a.store.latest;
-    const b = m * L_N;
+    const s = a.store;
     const p = a.powerW(m);
     return {
       quality: quality(app, m),
       address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
-      offline: a.isOffline(m), timeS: num(l[b + L_T]),
-      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(l[b + L_IMP] / 1000), "1-0:2.8.0": num(l[b + L_EXP] / 1000), registerResets: a.store.resets[m],
-      "1-0:32.7.0": num(l[b + L_V]), "1-0:31.7.0": num(l[b + L_I]), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
+      offline: a.isOffline(m), timeS: num(s.latestOf(m, L_T)),
+      "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(s.latestOf(m, L_IMP) / 1000), "1-0:2.8.0": num(s.latestOf(m, L_EXP) / 1000), registerResets: s.resets[m],
+      "1-0:32.7.0": num(s.latestOf(m, L_V)), "1-0:31.7.0": num(s.latestOf(m, L_I)), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
     };
   }, "}");
 }
@@ -111,7 +110,7 @@ export function apiLoad(app: WebApp, c: Ctx): Reply {
           const t0 = dayStartS(a.cfg.tz, d), t1 = dayStartS(a.cfg.tz, d + 1);
           let sum = 0, cnt = 0;
           for (let t = t0; t < t1; t += SLOT_S) { const p = a.prices.at(t); if (!isNaN(p)) { sum += p; cnt++; } }
-          if (d === today) { e[0] += a.store.open[m * 2]; e[1] += a.store.open[m * 2 + 1]; }
+          if (d === today) { e[0] += a.store.openmWh(m, 0); e[1] += a.store.openmWh(m, 1); }
           s += (d > today - 6 ? "," : "") + JSON.stringify({ day: dayText(d), startS: t0, hours: (t1 - t0) / 3600, importWh: e[0] / 1000, exportWh: e[1] / 1000, priceEurMWh: cnt ? Math.round(sum / cnt) / 100 : null });
         }
         return s + "]}";
