@@ -8,7 +8,7 @@ import { CommandPort } from "../../modules/aggregator/commandPort";
 import { Auth, AuthConfig } from "../../modules/http/auth";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
-import { routes } from "../../modules/aggregator/pages/routes";
+import { lazyRoutes, RouteModule } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
@@ -75,7 +75,15 @@ const publicRead = file.publicRead === true;
 const saveAuth = (cfg: AuthConfig) => {
   try { return !!storage.write(AUTH_FILE, JSON.stringify(cfg)); } catch (e) { return false; }
 };
-const server = createHandler({ routes: routes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
+// The API's handlers are Storage modules (routeTable.ts), evaluated for each request
+// from flash (their function code stays there) and garbage once the reply has ended.
+// global.eval: an indirect call, so terser still shortens this file's names.
+const loadRoutes = (name: string): RouteModule => {
+  const code = storage.read(name);
+  if (!code) throw { status: 500, msg: name + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
+  return (global.eval as (s: string) => RouteModule)(code);
+};
+const server = createHandler({ routes: lazyRoutes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }, loadRoutes), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
 require("http").createServer(server.handle).listen(file.port || 80);
 setInterval(() => agg.tick(nowS()), 1000);
 print("aggregator: web on port " + (file.port || 80) + (storage.read("web.json") ? "" : " (API only: no web.json in Storage, see npm run upload)"));

@@ -69,9 +69,21 @@ export function startInterpreter(bin: string, cwd: string): Console {
 export async function writeFile(c: Console, name: string, content: string): Promise<void> {
   for (let off = 0; off < content.length; off += CHUNK) {
     const mark = "@@W" + name.length + "_" + off;
-    const from = c.out().length;
-    c.send(`require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`);
-    await c.waitFor(new RegExp(mark.replace(/[$]/g, "\\$")), from, 10000);
+    const line = `require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`;
+    // A busy machine can still lose console input (the line then never runs): Ctrl-C
+    // clears the half-typed line and the chunk is typed again (a line runs whole or not at all).
+    for (let attempt = 1; ; attempt++) {
+      const from = c.out().length;
+      c.send(line);
+      try {
+        await c.waitFor(new RegExp(mark.replace(/[$]/g, "\\$") + "\\b"), from, 8000);
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        c.proc.stdin!.write("\x03");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 }
 

@@ -59,3 +59,11 @@ export function setPassword(app: WebApp, c: Ctx): Reply {
   if (!app.saveAuth(app.auth.setPassword(user, pw))) fail(507, "the password could not be stored (Storage full): it holds until restart");
   return json({ ok: true, firstRun: first });
 }
+
+/**
+ * The session routes' Storage module (route.ses, built from app/aggregator/routes/session.ts):
+ * login, logout and the password code are in RAM only while one of them is answered.
+ */
+export function sessionModule(app: WebApp, c: Ctx, k: string): Reply {
+  return k === "GET /api/session" ? session(app, c) : k === "POST /api/login" ? login(app, c) : k === "POST /api/logout" ? logout(app, c) : setPassword(app, c);
+}
