@@ -83,7 +83,16 @@ const loadRoutes = (name: string): RouteModule => {
   if (!code) throw { status: 500, msg: name + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
   return (global.eval as (s: string) => RouteModule)(code);
 };
-const server = createHandler({ routes: lazyRoutes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }, loadRoutes), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
+// A garbage collection after each request (modules/http/server.ts collect), from a timer:
+// collecting inside the http callback itself broke replies on 2v29 (measured: GET / then
+// often answered 404, its manifest unreadable), collecting from the idle loop does not.
+let gcDue = false;
+const collect = () => {
+  if (gcDue) return;
+  gcDue = true;
+  setTimeout(() => { gcDue = false; process.memory(); }, 0);
+};
+const server = createHandler({ routes: lazyRoutes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }, loadRoutes), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2, collect: collect });
 require("http").createServer(server.handle).listen(file.port || 80);
 setInterval(() => agg.tick(nowS()), 1000);
 print("aggregator: web on port " + (file.port || 80) + (storage.read("web.json") ? "" : " (API only: no web.json in Storage, see npm run upload)"));
