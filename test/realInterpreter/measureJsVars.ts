@@ -31,8 +31,8 @@ export interface Console {
   send: (line: string) => void;
 }
 
-export function startInterpreter(bin: string, cwd: string): Console {
-  const proc = spawn(bin, [], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+export function startInterpreter(bin: string, cwd: string, args: string[] = []): Console {
+  const proc = spawn(bin, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
   // an interpreter that has exited fails the next wait with its output, not the host with EPIPE
   proc.stdin!.on("error", () => {});
   let text = "";
@@ -59,7 +59,7 @@ export function startInterpreter(bin: string, cwd: string): Console {
     pumping = true;
     proc.stdin!.write(queue.slice(0, 64));
     queue = queue.slice(64);
-    setTimeout(pump, 8);
+    setTimeout(pump, 16);
   };
   const send = (line: string) => {
     queue += "\x10" + line + "\n";
