@@ -5,7 +5,7 @@
 import { Aggregator, AggConfig } from "../../modules/aggregator/aggregator";
 import { MeterReading } from "../../modules/aggregator/readingsStore";
 import { CommandPort } from "../../modules/aggregator/commandPort";
-import { Auth, AuthConfig } from "../../modules/http/auth";
+import { AuthState, AuthConfig } from "../../modules/http/authState";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
 import { lazyRoutes, RouteModule } from "../../modules/aggregator/pages/routeTable";
@@ -69,7 +69,7 @@ if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 // the app's first-run page sets it.
 const AUTH_FILE = "auth.json";
 const authCfg: AuthConfig = (storage.readJSON(AUTH_FILE, true) as AuthConfig | undefined) || file.auth || { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 };
-const auth = new Auth(hash, authCfg);
+const auth = new AuthState(hash, authCfg);
 if (auth.firstRun()) print("aggregator: no password set: open the web app to set one");
 const publicRead = file.publicRead === true;
 const saveAuth = (cfg: AuthConfig) => {

@@ -9,12 +9,12 @@
  */
 import { HttpReq, HttpRes, Reply, Routes, Ctx, HttpFail, Route } from "./types";
 import { header, parseForm, cookie, cleanPath, isDigits } from "./request";
-import { Auth } from "./auth";
+import { AuthState } from "./authState";
 import { sameText } from "./hmac";
 
 export interface ServerOptions {
   routes: Routes;
-  auth: Auth;
+  auth: AuthState;
   /** Reading data (level 1 routes) without login: off unless the configuration says so. */
   publicRead: boolean;
   /** Bearer token for machine clients of the API ("" = none). */
