@@ -248,7 +248,9 @@ async function main(argv: string[]): Promise<number> {
       if (r.client) console.log("".padEnd(14), `requests ok ${r.client.ok} failed ${r.client.failed} (${r.client.errors.slice(0, 3).join("; ")}), ${r.client.bytes} B; peak ${r.client.peakUsage} JsVars without GC at ${r.client.peakAt} (${r.client.replies} replies); by route ${JSON.stringify(r.client.peakByRoute)}`);
     } catch (e) {
       console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);
-      fixture.results[s.name] = { scenario: s.name, error: (e as Error).message.slice(0, 400) };
+      // filed apart: a failed run (a console write lost on a busy machine) never replaces a measurement
+      fixture.failures = fixture.failures || {};
+      fixture.failures[s.name] = { scenario: s.name, bin, error: (e as Error).message.slice(0, 400) };
     }
   }
   writeFileSync(FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
