@@ -12,6 +12,7 @@ import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { katsPlugin } from "./tools/build/katsPlugin.js";
 import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
+import { storageModulePlugin } from "./tools/build/storageModulePlugin.js";
 import { ESPRUINO_GLOBALS } from "./tools/gate/rules.js";
 import { webAssetsPlugin } from "./host/web/assetsPlugin.js";
 
@@ -54,6 +55,25 @@ function bundle(role, format = "es") {
   };
 }
 
+// The aggregator's route modules (modules/aggregator/pages/routeTable.ts): each built
+// alone into build/aggregator/<Storage name>.js, gated like the bundle, and evaluated
+// by the resident server for one request. What they import is built into them (code in
+// flash, several copies), so nothing of it stays in RAM between requests.
+const ROUTE_MODULES = { "route.read": "read", "route.bill": "bill", "route.ctl": "control", "route.ses": "session" };
+function routeModule(storageName, entry) {
+  return {
+    input: `app/aggregator/routes/${entry}.ts`,
+    output: { file: `build/aggregator/${storageName}.js`, format: "es", sourcemap: false },
+    treeshake: { moduleSideEffects: false },
+    plugins: [
+      typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
+      terser({ ...terserOptions, module: true }),
+      storageModulePlugin(),
+      gateAndReportPlugin(root, "aggregator:" + storageName, settings.budgets.storage.aggregator.bundle),
+    ],
+  };
+}
+
 // The browser app: runs in current browsers only (modules/web/README.md), so no
 // Espruino gate; ordinary terser; emitted gzipped into build/web/ for Storage.
 const web = {
@@ -70,4 +90,4 @@ const web = {
 // display answers (app/meter); its own budget (package.json meternet.budgets.meterUi). An
 // IIFE: it is evaluated beside the meter bundle, whose mangled top-level names it would
 // otherwise meet (measured on 2v29: "TypeError: Assignment to a constant").
-export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), bundle("meterUi", "iife"), web];
+export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), ...Object.entries(ROUTE_MODULES).map((e) => routeModule(e[0], e[1])), bundle("meterUi", "iife"), web];

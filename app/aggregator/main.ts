@@ -5,10 +5,10 @@
 import { Aggregator, AggConfig } from "../../modules/aggregator/aggregator";
 import { MeterReading } from "../../modules/aggregator/readingsStore";
 import { CommandPort } from "../../modules/aggregator/commandPort";
-import { Auth, AuthConfig } from "../../modules/http/auth";
+import { AuthState, AuthConfig } from "../../modules/http/authState";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
-import { routes } from "../../modules/aggregator/pages/routes";
+import { lazyRoutes, RouteModule } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
@@ -69,13 +69,30 @@ if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 // the app's first-run page sets it.
 const AUTH_FILE = "auth.json";
 const authCfg: AuthConfig = (storage.readJSON(AUTH_FILE, true) as AuthConfig | undefined) || file.auth || { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 };
-const auth = new Auth(hash, authCfg);
+const auth = new AuthState(hash, authCfg);
 if (auth.firstRun()) print("aggregator: no password set: open the web app to set one");
 const publicRead = file.publicRead === true;
 const saveAuth = (cfg: AuthConfig) => {
   try { return !!storage.write(AUTH_FILE, JSON.stringify(cfg)); } catch (e) { return false; }
 };
-const server = createHandler({ routes: routes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2 });
+// The API's handlers are Storage modules (routeTable.ts), evaluated for each request
+// from flash (their function code stays there) and garbage once the reply has ended.
+// global.eval: an indirect call, so terser still shortens this file's names.
+const loadRoutes = (name: string): RouteModule => {
+  const code = storage.read(name);
+  if (!code) throw { status: 500, msg: name + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
+  return (global.eval as (s: string) => RouteModule)(code);
+};
+// A garbage collection after each request (modules/http/server.ts collect), from a timer:
+// collecting inside the http callback itself broke replies on 2v29 (measured: GET / then
+// often answered 404, its manifest unreadable), collecting from the idle loop does not.
+let gcDue = false;
+const collect = () => {
+  if (gcDue) return;
+  gcDue = true;
+  setTimeout(() => { gcDue = false; process.memory(); }, 0);
+};
+const server = createHandler({ routes: lazyRoutes({ agg: agg, auth: auth, files: storage, publicRead: publicRead, saveAuth: saveAuth }, loadRoutes), auth: auth, publicRead: publicRead, apiToken: file.apiToken || "", nowS: nowS, maxStreams: 2, collect: collect });
 require("http").createServer(server.handle).listen(file.port || 80);
 setInterval(() => agg.tick(nowS()), 1000);
 print("aggregator: web on port " + (file.port || 80) + (storage.read("web.json") ? "" : " (API only: no web.json in Storage, see npm run upload)"));

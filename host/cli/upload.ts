@@ -9,6 +9,9 @@
  *      ended then: CLI 0.1.67 never ends a run under 512 bytes by itself over an
  *      unthrottled console (process.env.CONSOLE Telnet or USB), e.g. the Linux
  *      interpreter's --telnet console or a simulated one;
+ *   (aggregator) the route modules from build/aggregator/ (the API's handlers, which the
+ *      bundle evaluates from Storage per request: modules/aggregator/pages/routeTable.ts);
+ *      the device prints "N route modules written" when all are stored;
  *   (aggregator) the web app's files from build/web/ (gzipped, as the device serves
  *      them, see modules/http/assets.ts): a script that writes each into Storage in
  *      base64 pieces, erases the app files of an older build, and writes the manifest
@@ -48,7 +51,7 @@ import { toHex } from "../../modules/can/hex.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { masterKey, readKeyFile } from "../sim/keyFile.ts";
 import { mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
-import { builtAssets } from "../web/assets.ts";
+import { builtAssets, builtRouteModules } from "../web/assets.ts";
 import { MANIFEST } from "../../modules/http/assets.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -197,6 +200,25 @@ export function webUploadScript(files: Map<string, string>): string {
   return lines.join("\n") + "\n";
 }
 
+/** What the device prints once every route module is stored (never verbatim in the script). */
+export const ROUTES_WRITTEN = "route modules written";
+
+/**
+ * The script that puts the aggregator's route modules (modules/aggregator/pages/routeTable.ts)
+ * into Storage: each file created at its full size and filled in pieces; a file that
+ * would not fit says so ("Uncaught", which fails the upload).
+ */
+export function routesUploadScript(files: Map<string, string>): string {
+  const lines = ['var S=require("Storage");'];
+  for (const [name, code] of files) {
+    for (let o = 0; o < code.length; o += PIECE) {
+      lines.push("S.write(" + JSON.stringify(name) + "," + JSON.stringify(code.slice(o, o + PIECE)) + "," + o + (o === 0 ? "," + code.length : "") + ");");
+    }
+  }
+  lines.push("print(" + JSON.stringify(files.size + " ") + "+" + JSON.stringify(ROUTES_WRITTEN).replace(" ", "\\u0020") + ");");
+  return lines.join("\n") + "\n";
+}
+
 /** Wait after the device's confirmation before ending the CLI: its prompt and any late output arrive. */
 const CONFIRM_SETTLE_MS = 500;
 
@@ -272,6 +294,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   const [writeConfig, upload] = cliCommands(args, config);
   if (args.dryRun) {
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
+    if (args.role === "aggregator") process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/routes-upload.js, the route modules from build/aggregator)\n");
     if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web)\n");
     return 0;
   }
@@ -282,6 +305,24 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     const why = w.deviceError ? " on the device (see its error above)" : w.code === 0 ? ": the device never printed \"" + CONFIG_WRITTEN + "\" (full Storage? not an Espruino console?)" : "";
     process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + why + "\n");
     return 1;
+  }
+  if (args.role === "aggregator") {
+    // the API's handlers: code the bundle evaluates per request, so they are written whatever --no-web says
+    const routes = builtRouteModules(ROOT + "build/aggregator");
+    if (!routes) {
+      process.stderr.write("upload: build/aggregator/ (the route modules) missing: run `npm run build` first\n");
+      return 1;
+    }
+    const script = ROOT + "build/routes-upload.js";
+    writeFileSync(script, routesUploadScript(routes));
+    let bytes = 0;
+    for (const v of routes.values()) bytes += v.length;
+    process.stdout.write("upload: route modules, " + routes.size + " files, " + bytes + " B, into Storage\n");
+    const w1 = await runCli(["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script], timeoutMs, ROUTES_WRITTEN);
+    if (w1.code !== 0 || w1.deviceError || !w1.confirmed) {
+      process.stderr.write("upload: writing the route modules failed" + (w1.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
+      return 1;
+    }
   }
   if (args.role === "aggregator" && args.web) {
     const files = builtAssets(ROOT + "build/web");

@@ -7,9 +7,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AssetFiles } from "../../modules/http/assets.ts";
+import { ROUTE_MODULES } from "../../modules/aggregator/pages/routeTable.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 
 export const WEB_DIR = join(import.meta.dirname, "../../build/web");
+/** The aggregator's route modules (modules/aggregator/pages/routeTable.ts), one file per Storage name. */
+export const ROUTE_DIR = join(import.meta.dirname, "../../build/aggregator");
 
 /** Storage name -> content (byte string), web.json included; null when the app is not built. */
 export function builtAssets(dir = WEB_DIR): Map<string, string> | null {
@@ -20,6 +23,18 @@ export function builtAssets(dir = WEB_DIR): Map<string, string> | null {
   return files;
 }
 
+/** Storage name -> code of the aggregator's route modules; null when they are not built. */
+export function builtRouteModules(dir = ROUTE_DIR): Map<string, string> | null {
+  if (!existsSync(dir)) return null;
+  const files = new Map<string, string>();
+  for (const name of ROUTE_MODULES) {
+    const f = join(dir, name + ".js");
+    if (!existsSync(f)) return null;
+    files.set(name, readFileSync(f, "latin1"));
+  }
+  return files;
+}
+
 /** Storage's read() over the built files (Node). */
 export function folderFiles(dir = WEB_DIR): AssetFiles | null {
   const files = builtAssets(dir);
@@ -27,8 +42,13 @@ export function folderFiles(dir = WEB_DIR): AssetFiles | null {
   return { read: (name, offset, length) => { const f = files.get(name); return f === undefined ? undefined : offset === undefined ? f : f.substr(offset, length); } };
 }
 
-/** Writes the built app into a runtime's Storage; returns the bytes written (0: not built). */
+/**
+ * Writes the built app and the aggregator's route modules into a runtime's Storage, as
+ * `npm run upload -- --role aggregator` writes them to a board; returns the app's bytes
+ * written (0: not built).
+ */
 export function loadAssetsIntoStorage(rt: EspruinoRuntime, dir = WEB_DIR): number {
+  for (const [name, code] of builtRouteModules() || []) rt.eval(`require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(code)})`);
   const files = builtAssets(dir);
   if (!files) return 0;
   let bytes = 0;

@@ -23,16 +23,10 @@
  */
 import { HashPort } from "./hashPort";
 import { hmacSha256, hex, sameText } from "./hmac";
+import { AuthState, AuthConfig, CLIENTS } from "./authState";
 
-export interface AuthConfig {
-  user: string;
-  saltHex: string;
-  hashHex: string;
-  iterations: number;
-  sessionS: number;
-  maxFailures: number;
-  lockS: number;
-}
+export { AuthState, CLIENTS } from "./authState";
+export type { AuthConfig } from "./authState";
 
 export function passwordHash(h: HashPort, salt: string, password: string, iterations: number): string {
   let d = h.sha256(salt + password);
@@ -41,104 +35,89 @@ export function passwordHash(h: HashPort, salt: string, password: string, iterat
 }
 
 export const LOGIN_BAD = -1, LOGIN_LOCKED = -2;
-export const CLIENTS = 8;
 export const MIN_PASSWORD = 8;
 
-export class Auth {
-  key: string;
-  nonces: string[] = [];
-  /** Per tracked client: its key, failures in a row, and when it may try again. */
-  ck: string[] = [];
-  cf = new Uint16Array(CLIENTS);
-  cu = new Float64Array(CLIENTS);
+function slot(a: AuthState, client: string, nowS: number): number {
+  let i = a.ck.indexOf(client);
+  if (i >= 0) return i;
+  if (a.ck.length < CLIENTS) { a.ck.push(client); return a.ck.length - 1; }
+  i = 0;
+  for (let k = 1; k < CLIENTS; k++) if (a.cu[k] < a.cu[i]) i = k;
+  if (a.cu[i] > nowS) return i; // every entry waits: share the one ending first
+  a.ck[i] = client; a.cf[i] = 0; a.cu[i] = 0;
+  return i;
+}
 
-  constructor(public h: HashPort, public cfg: AuthConfig) {
-    this.key = h.random(32);
+function deviceMac(a: AuthState, nonce: string): string {
+  return hex(hmacSha256(a.h, a.cfg.hashHex, "device" + nonce)).slice(0, 32);
+}
+
+/** A new device token for a browser that has just logged in. */
+export function deviceToken(a: AuthState): string {
+  const n = hex(a.h.random(8));
+  return n + "." + deviceMac(a, n);
+}
+
+/** The lockout key of a login: "d" + the token's nonce when the token is authentic, else the address ("" where unknown). */
+export function clientKey(a: AuthState, device: string, address: string): string {
+  const p = device.split(".");
+  return p.length === 2 && p[0].length === 16 && !a.firstRun() && sameText(deviceMac(a, p[0]), p[1]) ? "d" + p[0] : address;
+}
+
+/** Seconds this client must wait before its next try (0: it may try now). */
+export function waitS(a: AuthState, client: string, nowS: number): number {
+  const i = a.ck.indexOf(client);
+  return i < 0 ? 0 : Math.max(0, Math.ceil(a.cu[i] - nowS));
+}
+
+/** A session token, or LOGIN_BAD / LOGIN_LOCKED (then waitS() says how long). */
+export function login(a: AuthState, user: string, password: string, nowS: number, client?: string): string | number {
+  const c = client || "";
+  if (waitS(a, c, nowS) > 0) return LOGIN_LOCKED;
+  let salt = "";
+  for (let i = 0; i < a.cfg.saltHex.length; i += 2) salt += String.fromCharCode(parseInt(a.cfg.saltHex.slice(i, i + 2), 16));
+  const ok = !a.firstRun() && sameText(passwordHash(a.h, salt, password, a.cfg.iterations), a.cfg.hashHex) && user === a.cfg.user;
+  const i = slot(a, c, nowS);
+  if (!ok) {
+    const f = ++a.cf[i];
+    if (f >= a.cfg.maxFailures) a.cu[i] = nowS + Math.min(a.cfg.lockS, Math.pow(2, Math.min(f - a.cfg.maxFailures, 20)));
+    return LOGIN_BAD;
   }
+  a.cf[i] = 0;
+  a.cu[i] = 0;
+  const nonce = hex(a.h.random(8));
+  a.nonces.push(nonce);
+  if (a.nonces.length > 4) a.nonces.shift();
+  const body = nonce + "." + Math.floor(nowS + a.cfg.sessionS);
+  return body + "." + hex(hmacSha256(a.h, a.key, body));
+}
 
-  /** True while no password is set. */
-  firstRun(): boolean { return !this.cfg.hashHex; }
+/** Sets a new password (salt from the platform's random source); every session is logged out. */
+export function setPassword(a: AuthState, user: string, password: string): AuthConfig {
+  const salt = a.h.random(16);
+  const c = a.cfg;
+  if (c.iterations < 64) c.iterations = 64;
+  c.user = user;
+  c.saltHex = hex(salt);
+  c.hashHex = passwordHash(a.h, salt, password, c.iterations);
+  a.nonces = [];
+  return c;
+}
 
-  private slot(client: string, nowS: number): number {
-    let i = this.ck.indexOf(client);
-    if (i >= 0) return i;
-    if (this.ck.length < CLIENTS) { this.ck.push(client); return this.ck.length - 1; }
-    i = 0;
-    for (let k = 1; k < CLIENTS; k++) if (this.cu[k] < this.cu[i]) i = k;
-    if (this.cu[i] > nowS) return i; // every entry waits: share the one ending first
-    this.ck[i] = client; this.cf[i] = 0; this.cu[i] = 0;
-    return i;
-  }
+export function logout(a: AuthState, nonce: string): void {
+  const i = a.nonces.indexOf(nonce);
+  if (i >= 0) a.nonces.splice(i, 1);
+}
 
-  private deviceMac(nonce: string): string {
-    return hex(hmacSha256(this.h, this.cfg.hashHex, "device" + nonce)).slice(0, 32);
-  }
-
-  /** A new device token for a browser that has just logged in. */
-  deviceToken(): string {
-    const n = hex(this.h.random(8));
-    return n + "." + this.deviceMac(n);
-  }
-
-  /** The lockout key of a login: "d" + the token's nonce when the token is authentic, else the address ("" where unknown). */
-  clientKey(device: string, address: string): string {
-    const p = device.split(".");
-    return p.length === 2 && p[0].length === 16 && !this.firstRun() && sameText(this.deviceMac(p[0]), p[1]) ? "d" + p[0] : address;
-  }
-
-  /** Seconds this client must wait before its next try (0: it may try now). */
-  waitS(client: string, nowS: number): number {
-    const i = this.ck.indexOf(client);
-    return i < 0 ? 0 : Math.max(0, Math.ceil(this.cu[i] - nowS));
-  }
-
-  /** A session token, or LOGIN_BAD / LOGIN_LOCKED (then waitS() says how long). */
-  login(user: string, password: string, nowS: number, client?: string): string | number {
-    const c = client || "";
-    if (this.waitS(c, nowS) > 0) return LOGIN_LOCKED;
-    let salt = "";
-    for (let i = 0; i < this.cfg.saltHex.length; i += 2) salt += String.fromCharCode(parseInt(this.cfg.saltHex.slice(i, i + 2), 16));
-    const ok = !this.firstRun() && sameText(passwordHash(this.h, salt, password, this.cfg.iterations), this.cfg.hashHex) && user === this.cfg.user;
-    const i = this.slot(c, nowS);
-    if (!ok) {
-      const f = ++this.cf[i];
-      if (f >= this.cfg.maxFailures) this.cu[i] = nowS + Math.min(this.cfg.lockS, Math.pow(2, Math.min(f - this.cfg.maxFailures, 20)));
-      return LOGIN_BAD;
-    }
-    this.cf[i] = 0;
-    this.cu[i] = 0;
-    const nonce = hex(this.h.random(8));
-    this.nonces.push(nonce);
-    if (this.nonces.length > 4) this.nonces.shift();
-    const body = nonce + "." + Math.floor(nowS + this.cfg.sessionS);
-    return body + "." + hex(hmacSha256(this.h, this.key, body));
-  }
-
-  /** Sets a new password (salt from the platform's random source); every session is logged out. */
-  setPassword(user: string, password: string): AuthConfig {
-    const salt = this.h.random(16);
-    const c = this.cfg;
-    if (c.iterations < 64) c.iterations = 64;
-    c.user = user;
-    c.saltHex = hex(salt);
-    c.hashHex = passwordHash(this.h, salt, password, c.iterations);
-    this.nonces = [];
-    return c;
-  }
-
-  /** The session's nonce when the token is authentic, unexpired and not logged out; else "". */
-  check(token: string, nowS: number): string {
-    const p = token.split(".");
-    if (p.length !== 3 || !(+p[1] > nowS) || this.nonces.indexOf(p[0]) < 0) return "";
-    return sameText(hex(hmacSha256(this.h, this.key, p[0] + "." + p[1])), p[2]) ? p[0] : "";
-  }
-
-  csrf(nonce: string): string {
-    return hex(hmacSha256(this.h, this.key, "csrf" + nonce)).slice(0, 32);
-  }
-
-  logout(nonce: string): void {
-    const i = this.nonces.indexOf(nonce);
-    if (i >= 0) this.nonces.splice(i, 1);
-  }
+/**
+ * The login with its functions as methods, for host code (Node's server, the simulator,
+ * tests). The device keeps an AuthState; its session route module calls the functions.
+ */
+export class Auth extends AuthState {
+  deviceToken(): string { return deviceToken(this); }
+  clientKey(device: string, address: string): string { return clientKey(this, device, address); }
+  waitS(client: string, nowS: number): number { return waitS(this, client, nowS); }
+  login(user: string, password: string, nowS: number, client?: string): string | number { return login(this, user, password, nowS, client); }
+  setPassword(user: string, password: string): AuthConfig { return setPassword(this, user, password); }
+  logout(nonce: string): void { logout(this, nonce); }
 }

@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { SCENARIOS, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
+import { SCENARIOS, AGG_PORT, WEB_ROUTES, codeFiles, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
 import { chipCanJsVars } from "../../host/runtime/accounting/chipCan.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -32,8 +32,10 @@ export interface Console {
   send: (line: string) => void;
 }
 
-export function startInterpreter(bin: string, cwd: string): Console {
-  const proc = spawn(bin, [], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+export function startInterpreter(bin: string, cwd: string, args: string[] = []): Console {
+  const proc = spawn(bin, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  // an interpreter that has exited fails the next wait with its output, not the host with EPIPE
+  proc.stdin!.on("error", () => {});
   let text = "";
   proc.stdout!.on("data", (d) => { text += d; });
   proc.stderr!.on("data", (d) => { text += d; });
@@ -60,7 +62,7 @@ export function startInterpreter(bin: string, cwd: string): Console {
     pumping = true;
     if (proc.exitCode === null && !proc.killed) proc.stdin!.write(queue.slice(0, 64));
     queue = queue.slice(64);
-    setTimeout(pump, 8);
+    setTimeout(pump, 16);
   };
   const send = (line: string) => {
     queue += "\x10" + line + "\n";
@@ -72,9 +74,21 @@ export function startInterpreter(bin: string, cwd: string): Console {
 export async function writeFile(c: Console, name: string, content: string): Promise<void> {
   for (let off = 0; off < content.length; off += CHUNK) {
     const mark = "@@W" + name.length + "_" + off;
-    const from = c.out().length;
-    c.send(`require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`);
-    await c.waitFor(new RegExp(mark.replace(/[$]/g, "\\$")), from, 10000);
+    const line = `require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`;
+    // A busy machine can still lose console input (the line then never runs): Ctrl-C
+    // clears the half-typed line and the chunk is typed again (a line runs whole or not at all).
+    for (let attempt = 1; ; attempt++) {
+      const from = c.out().length;
+      c.send(line);
+      try {
+        await c.waitFor(new RegExp(mark.replace(/[$]/g, "\\$") + "\\b"), from, 8000);
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        c.proc.stdin!.write("\x03");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 }
 
@@ -84,7 +98,6 @@ export async function writeFile(c: Console, name: string, content: string): Prom
  * replaced by what the chip holds for it (chipCan: its flat strings, chipCan.ts).
  */
 export interface Snapshot { atS: number; usage: number; free: number; errorFlags?: string; standIn?: number; chipCan?: number; chipUsage?: number }
-export interface Measured { scenario: string; totalJsVars: number; blocksize: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[] }
 
 /** A snapshot with the chip's figure beside the measured one. */
 function snapshot(atS: number, usage: number, free: number, blocksize: number, standIn: string | undefined, bytes: string | undefined, errorFlags?: string): Snapshot {
@@ -98,14 +111,97 @@ function snapshot(atS: number, usage: number, free: number, blocksize: number, s
   return s;
 }
 
+/** Binary content (the app's gzipped files) as the upload tool writes it: base64 pieces through atob. */
+export async function writeBinary(c: Console, name: string, content: string): Promise<void> {
+  const PIECE = 600;
+  for (let off = 0; off < content.length; off += PIECE) {
+    const mark = "@@B" + name.length + "_" + off;
+    const b64 = Buffer.from(content.slice(off, off + PIECE), "latin1").toString("base64");
+    const line = `require("Storage").write(${JSON.stringify(name)},atob(${JSON.stringify(b64)}),${off}${off === 0 ? "," + content.length : ""});print(${JSON.stringify(mark)})`;
+    for (let attempt = 1; ; attempt++) {
+      const from = c.out().length;
+      c.send(line);
+      try {
+        await c.waitFor(new RegExp(mark + "\\b"), from, 8000);
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        c.proc.stdin!.write("\x03");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+}
+
+/** The app's files in Storage as the device serves them (build/web/, web.json last); its paths. */
+async function writeWebApp(c: Console): Promise<string[]> {
+  const dir = join(ROOT, "build/web");
+  const manifest = readFileSync(join(dir, "web.json"), "latin1");
+  const entries = JSON.parse(manifest) as Record<string, [string]>;
+  for (const e of Object.values(entries)) await writeBinary(c, e[0], readFileSync(join(dir, e[0]), "latin1"));
+  await writeFile(c, "web.json", manifest);
+  return Object.keys(entries);
+}
+
+/** Result of the "web" client: requests answered 2xx/3xx, failed (status or network), bytes read. */
+export interface ClientStats { ok: number; failed: number; bytes: number; errors: string[] }
+
+/**
+ * Fetches every path once a second, one after another (a browser on the app's pages:
+ * the app's files, then its API calls), until stop() is called.
+ */
+function webClient(port: number, paths: string[]): { stats: ClientStats; stop: () => Promise<void> } {
+  const stats: ClientStats = { ok: 0, failed: 0, bytes: 0, errors: [] };
+  let running = true;
+  const start = Date.now();
+  const at = () => " at " + ((Date.now() - start) / 1000).toFixed(1) + " s";
+  const loop = (async () => {
+    while (running) {
+      const t0 = Date.now();
+      for (const p of paths) {
+        if (!running) break;
+        try {
+          const r = await fetch("http://127.0.0.1:" + port + p, { signal: AbortSignal.timeout(10000), headers: { "accept-encoding": "gzip" } });
+          const b = await r.arrayBuffer();
+          stats.bytes += b.byteLength;
+          if (r.status < 400) stats.ok++;
+          else { stats.failed++; if (stats.errors.length < 10) stats.errors.push(r.status + " " + p + at()); }
+        } catch (e) {
+          stats.failed++;
+          if (stats.errors.length < 10) stats.errors.push((e as Error).message + " " + p + at());
+        }
+      }
+      const wait = 1000 - (Date.now() - t0);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return { stats, stop: async () => { running = false; await loop; } };
+}
+
+export interface Measured {
+  scenario: string; totalJsVars: number; blocksize: number; bundleBytes: number; snapshots: Snapshot[]; firstLines: string[];
+  /** Bytes of the other code files in Storage (route modules), by Storage name. */
+  codeFiles?: Record<string, number>;
+  /** "web" client: requests and the highest JsVars in use (no GC) at a reply's write/end (requestPeak.js). */
+  client?: ClientStats & { peakUsage: number; peakAt: string; replies: number; peakByRoute: Record<string, number> };
+}
+
 /**
  * Writes a scenario's Storage as the espruino CLI would (the prelude as .boot0, its
  * files, the bundle as .bootcde), then load()s it; resolves at the prelude's "@@MEM boot" line.
  */
-export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: RegExpExecArray; bootFrom: number; bundleBytes: number }> {
+export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: RegExpExecArray; bootFrom: number; bundleBytes: number; codeBytes: Record<string, number>; webPaths: string[] }> {
   await c.waitFor(/\n>/, 0, 10000);
   await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
   for (const [name, value] of Object.entries(s.files)) await writeFile(c, name, JSON.stringify(value));
+  if (s.client) await writeFile(c, ".boot1", readFileSync(join(ROOT, "test/realInterpreter/requestPeak.js"), "latin1"));
+  const codeBytes: Record<string, number> = {};
+  for (const [name, path] of Object.entries(codeFiles(s.bundle))) {
+    const code = readFileSync(join(ROOT, path), "latin1");
+    codeBytes[name] = code.length;
+    await writeFile(c, name, code);
+  }
+  const webPaths = s.client ? await writeWebApp(c) : [];
   let bundleBytes = 0;
   if (s.bundle) {
     const code = readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1");
@@ -115,17 +211,18 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
   const bootFrom = c.out().length;
   c.send("load()");
   const boot = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+) blocksize (\d+)(?: standIn (\d+) bytes ([\d,]+))?/, bootFrom, 20000);
-  return { boot, bootFrom, bundleBytes };
+  return { boot, bootFrom, bundleBytes, codeBytes, webPaths };
 }
 
 export async function measure(bin: string, s: Scenario): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
   const c = startInterpreter(bin, dir);
   try {
-    const { boot: m, bootFrom, bundleBytes } = await bootScenario(c, s);
+    const { boot: m, bootFrom, bundleBytes, codeBytes, webPaths } = await bootScenario(c, s);
     const t0 = Date.now();
     const blocksize = Number(m[4]);
     const snapshots: Snapshot[] = [snapshot(0, Number(m[2]), Number(m[1]), blocksize, m[5], m[6])];
+    const client = s.client ? webClient(AGG_PORT, WEB_ROUTES.flatMap((p) => (p === "@app" ? webPaths : [p]))) : null;
     for (const at of s.atS.filter((a) => a > 0)) {
       const wait = t0 + at * 1000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -136,8 +233,16 @@ export async function measure(bin: string, s: Scenario): Promise<Measured> {
       const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*) (\d+) ([\d,]+)/, from, 20000);
       snapshots.push(snapshot(at, Number(n[1]), Number(n[2]), blocksize, n[4], n[5], n[3]));
     }
+    let clientResult: Measured["client"];
+    if (client) {
+      await client.stop();
+      const from = c.out().length;
+      c.send(`print("@@PEAK",reqPeak.max,reqPeak.n,JSON.stringify(reqPeak.url),JSON.stringify(reqPeak.by))`);
+      const p = await c.waitFor(/@@PEAK (\d+) (\d+) ("[^"\r\n]*") (\{[^\r\n]*\})/, from, 20000);
+      clientResult = { ...client.stats, peakUsage: Number(p[1]), replies: Number(p[2]), peakAt: JSON.parse(p[3]), peakByRoute: JSON.parse(p[4]) };
+    }
     const firstLines = c.out().slice(bootFrom).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@")).slice(0, 8);
-    return { scenario: s.name, totalJsVars: Number(m[3]), blocksize, bundleBytes, snapshots, firstLines };
+    return { scenario: s.name, totalJsVars: Number(m[3]), blocksize, bundleBytes, codeFiles: Object.keys(codeBytes).length ? codeBytes : undefined, snapshots, firstLines, client: clientResult };
   } finally {
     c.proc.kill("SIGKILL"); // the Linux build ignores SIGTERM while it runs
     rmSync(dir, { recursive: true, force: true });
@@ -163,9 +268,12 @@ async function main(argv: string[]): Promise<number> {
       // a build with another variable count (same 13-byte layout up to 4095) files its figures apart
       fixture.results[r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars] = r;
       console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.chipUsage !== undefined ? " (chip " + x.chipUsage + ")" : "") + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
+      if (r.client) console.log("".padEnd(14), `requests ok ${r.client.ok} failed ${r.client.failed} (${r.client.errors.slice(0, 3).join("; ")}), ${r.client.bytes} B; peak ${r.client.peakUsage} JsVars without GC at ${r.client.peakAt} (${r.client.replies} replies); by route ${JSON.stringify(r.client.peakByRoute)}`);
     } catch (e) {
       console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);
-      fixture.results[s.name] = { scenario: s.name, error: (e as Error).message.slice(0, 400) };
+      // filed apart: a failed run (a console write lost on a busy machine) never replaces a measurement
+      fixture.failures = fixture.failures || {};
+      fixture.failures[s.name] = { scenario: s.name, bin, error: (e as Error).message.slice(0, 400) };
     }
   }
   writeFileSync(FIXTURE, JSON.stringify(fixture, null, 1) + "\n");

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { EspruinoRuntime } from "../runtime.ts";
 import { VirtualClock } from "../clock.ts";
 import { Accounting, type WorkCounters } from "./accounting.ts";
-import type { Scenario } from "./scenarios.ts";
+import { codeFiles, type Scenario } from "./scenarios.ts";
 import { chipCanJsVars, standInJsVars } from "./chipCan.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
@@ -74,6 +74,7 @@ export async function runScenario(s: Scenario, opts: HarnessOptions = {}): Promi
     for (const [name, value] of Object.entries(s.files)) write(name, JSON.stringify(value));
     const code = opts.code ?? (s.bundle ? readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1") : null);
     if (code) write(".bootcde", code);
+    if (!opts.code) for (const [name, path] of Object.entries(codeFiles(s.bundle))) write(name, readFileSync(join(ROOT, path), "latin1"));
     rt.powerOn();
     clock.advance(1); // the prelude's boot snapshot: the first idle after boot
     if (opts.onBoot) opts.onBoot(rt);

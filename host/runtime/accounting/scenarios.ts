@@ -5,6 +5,7 @@
  * (test/realInterpreter/prelude.js as ".boot0" standing in for the native hooks, the bundle
  * as ".bootcde", then load()), the same snapshots. One table, so both sides cannot drift.
  */
+import { ROUTE_MODULES } from "../../../modules/aggregator/pages/routeTable.ts";
 
 export interface Scenario {
   /** Fixture key, e.g. "meter@30s". */
@@ -17,6 +18,26 @@ export interface Scenario {
   atS: number[];
   /** Budget role whose steady state this scenario is (package.json meternet.budgets.jsVars). */
   role?: string;
+  /**
+   * "web": a browser's load on the aggregator: the app's files in Storage and, from boot on,
+   * every GET route (the app's files and the API's) fetched once a second, one after
+   * another (WEB_ROUTES); the real run also records the JsVar peak during requests
+   * (test/realInterpreter/requestPeak.js).
+   */
+  client?: "web";
+}
+
+/** What the "web" client fetches every second: the app's files ("@app" = each file of build/web/web.json) and every GET API route. */
+export const WEB_ROUTES = ["@app", "/api/session", "/api/state", "/api/load?a=1", "/api/prices", "/api/decisions", "/api/bill", "/api/bill.csv"];
+
+/**
+ * Code files a bundle loads from Storage besides .bootcde: Storage name -> path under the
+ * project root (the aggregator's route modules, modules/aggregator/pages/routeTable.ts).
+ */
+export function codeFiles(bundle: Scenario["bundle"]): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (bundle === "aggregator") for (const n of ROUTE_MODULES) files[n] = "build/aggregator/" + n + ".js";
+  return files;
 }
 
 const METER_KEY = "000102030405060708090a0b0c0d0e0f";
@@ -65,5 +86,8 @@ export const SCENARIOS: Scenario[] = [
   { name: "aggregator8", bundle: "aggregator", files: aggregatorFiles(8, AGG_PORT), atS: [0, 10] },
   // the budgeted case: issue 16 asks for the identifier plan's maximum
   { name: "aggregator64", bundle: "aggregator", files: aggregatorFiles(64, AGG_PORT), atS: [0, 10], role: "aggregator" },
+  // issue 16's steady state includes a browser fetching every page and API route once a second
+  { name: "aggregator64web", bundle: "aggregator", files: aggregatorFiles(64, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
+  { name: "aggregator1web", bundle: "aggregator", files: aggregatorFiles(1, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
   { name: "selftest", bundle: "selftest", files: {}, atS: [0, 5] },
 ];

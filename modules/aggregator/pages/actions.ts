@@ -9,7 +9,6 @@ import { json } from "../../http/server";
 import { WebApp } from "./webApp";
 import { CO_STATES } from "../aggregator";
 import { parseIso, parseDay, dayText } from "../localTime";
-import { importPrices } from "../priceImport";
 import { fmtFixed } from "../fixedPoint";
 
 export type Fields = { [k: string]: unknown };
@@ -84,11 +83,14 @@ export function prices(app: WebApp, c: Ctx): Reply {
   return ok({ blocks: app.agg.prices.blocks.length });
 }
 
-/** A renewable availability forecast in %, in any price format (for "greenest" runs). */
+/**
+ * A renewable availability forecast in %, in any price format (for "greenest" runs).
+ * Parsed by the aggregator's own import (as prices are), so the parser is not built
+ * into this module a second time.
+ */
 export function forecast(app: WebApp, c: Ctx): Reply {
-  const r = importPrices(c.body, app.agg.cfg.tz);
-  if (!Array.isArray(r)) fail(422, "forecast rejected: line " + r.line + ": " + r.reason, "data");
-  app.agg.forecast.put(r);
+  const e = app.agg.loadForecast(c.body);
+  if (e) fail(422, "forecast rejected: " + e, "data");
   return ok();
 }
 
@@ -111,7 +113,13 @@ export function cogen(app: WebApp, c: Ctx, f: Fields): Reply {
   return ok();
 }
 
-/** Wraps an action on a JSON object body. */
-export function withJson(act: (app: WebApp, c: Ctx, f: Fields) => Reply) {
-  return (app: WebApp, c: Ctx): Reply => act(app, c, jsonBody(c.headers, c.body));
+/**
+ * The control routes' Storage module (route.ctl, built from app/aggregator/routes/control.ts):
+ * loaded for one request and dropped (routeTable.ts).
+ */
+export function controlModule(app: WebApp, c: Ctx, k: string): Reply {
+  if (k === "POST /api/prices") return prices(app, c);
+  if (k === "POST /api/forecast") return forecast(app, c);
+  const f = jsonBody(c.headers, c.body);
+  return (k === "POST /api/load" ? switchLoad : k === "POST /api/defer" ? defer : k === "POST /api/override" ? override : k === "POST /api/renewable" ? renewable : cogen)(app, c, f);
 }

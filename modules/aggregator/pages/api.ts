@@ -10,14 +10,12 @@
  * quality: [the latest reading's window's quality bits, those of every window since the
  * reading before] (modules/web/qualityFlags.ts names them); null: unknown.
  */
-import { Ctx, Reply, fail } from "../../http/types";
-import { dayField } from "../../http/request";
+import { Ctx, Reply } from "../../http/types";
 import { WebApp } from "./webApp";
-import { L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S, LEDGER_DAYS } from "../readingsStore";
+import { L_T, L_IMP, L_EXP, L_V, L_I, PROFILE_SLOTS, SLOT_S } from "../readingsStore";
 import { LOG_N } from "../decisions";
 import { CO_STATES } from "../aggregator";
-import { bill, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
-import { localDay, dayStartS, parseDay, dayText } from "../localTime";
+import { localDay, dayStartS, dayText } from "../localTime";
 import { fmtFixed } from "../fixedPoint";
 import { meterRow } from "./actions";
 
@@ -47,7 +45,7 @@ function nextPriceS(app: WebApp, tS: number): number {
 }
 
 /** A JSON list streamed one element per chunk, between `head` and `tail`. */
-function jsonList(head: string, n: number, item: (k: number) => unknown, tail: string): Reply {
+export function jsonList(head: string, n: number, item: (k: number) => unknown, tail: string): Reply {
   return { status: 200, chunks: (i) => (i === 0 ? head + "[" : i <= n ? (i > 1 ? "," : "") + JSON.stringify(item(i - 1)) : i === n + 1 ? "]" + tail : null) };
 }
 
@@ -143,31 +141,10 @@ export function apiDecisions(app: WebApp): Reply {
   }, "}");
 }
 
-/** ?from=&to= local days (default: this month so far); 422 naming the field when a date does not exist. */
-export function period(app: WebApp, c: Ctx): number[] {
-  const today = localDay(app.agg.cfg.tz, c.nowS);
-  const from = c.query.from ? dayField(c.query, "from", parseDay, dayText) : monthStartDay(today);
-  const to = c.query.to ? dayField(c.query, "to", parseDay, dayText) : today;
-  if (from > to) fail(422, "from must not be after to", "from");
-  return [from, to];
-}
-
-export function apiBill(app: WebApp, c: Ctx): Reply {
-  const a = app.agg;
-  const p = period(app, c);
-  const row = (b: Float64Array) => ({ "1-0:1.8.0": kWh(b[0]), importCostEur: eur(b[2]), "1-0:2.8.0": kWh(b[1]), exportCreditEur: eur(b[3]), netEur: eur(b[2] - b[3]) });
-  const hh = households(a.reg);
-  const n = a.reg.count;
-  // loads first, then households, one per chunk
-  return jsonList('{"from":"' + dayText(p[0]) + '","to":"' + dayText(p[1]) + '","daysHeld":' + LEDGER_DAYS + ',"currency":"EUR","minorUnits":2,"energyUnit":"kWh","bills":', n + hh.length, (k) =>
-    k < n ? Object.assign({ address: a.reg.address[k] }, row(bill(a.store, a.reg, (x) => x === k, p[0], p[1])))
-      : Object.assign({ household: hh[k - n] }, row(bill(a.store, a.reg, (x) => a.reg.household(x) === hh[k - n], p[0], p[1]))), "}");
-}
-
-export function apiBillCsv(app: WebApp, c: Ctx): Reply {
-  const p = period(app, c);
-  return {
-    status: 200, type: "text/csv; charset=utf-8", headers: { "Content-Disposition": "attachment; filename=\"bill-" + dayText(p[0]) + "-" + dayText(p[1]) + ".csv\"" },
-    chunks: (i) => (i === 0 ? CSV_HEAD : csvDay(app.agg.store, app.agg.reg, p[0], p[1], i - 1)),
-  };
+/**
+ * The reading routes' Storage module (route.read, built from app/aggregator/routes/read.ts):
+ * what the browser app polls, loaded for one request and dropped (routeTable.ts).
+ */
+export function readModule(app: WebApp, c: Ctx, k: string): Reply {
+  return k === "GET /api/state" ? apiState(app, c) : k === "GET /api/load" ? apiLoad(app, c) : k === "GET /api/prices" ? apiPrices(app) : apiDecisions(app);
 }

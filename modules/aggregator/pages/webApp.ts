@@ -1,11 +1,11 @@
 /** What the API sees: the aggregator's state, the login, the stored browser app. */
 import { Aggregator } from "../aggregator";
-import { Auth, AuthConfig } from "../../http/auth";
+import { AuthState, AuthConfig } from "../../http/authState";
 import { AssetFiles } from "../../http/assets";
 
 export interface WebApp {
   agg: Aggregator;
-  auth: Auth;
+  auth: AuthState;
   /** Storage holding the browser app (web.json and its files); null: API only. */
   files: AssetFiles | null;
   /** Whether reading needs no login (GET /api/session tells the browser). */

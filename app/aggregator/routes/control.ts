@@ -1,0 +1,3 @@
+// Storage module (modules/aggregator/pages/routeTable.ts): built alone, its text
+// evaluates to this one function; the resident server loads it for a request.
+export { controlModule as default } from "../../../modules/aggregator/pages/actions";

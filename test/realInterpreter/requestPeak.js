@@ -1,0 +1,26 @@
+// Written to Storage as ".boot1" (it runs after the prelude, before the bundle) only by
+// the scenarios that send HTTP requests (host/runtime/accounting/scenarios.ts "client").
+// Wraps the http server's callback so that every reply's write() and end() first record
+// the JsVars in use WITHOUT a garbage collection (what the request has allocated so far
+// still counts): reqPeak.max is the highest figure over all requests, reqPeak.by[method path]
+// the highest per route. The console reads reqPeak (test/realInterpreter/measureJsVars.ts).
+// Plain ES5 for Espruino 2v29.
+var reqPeak = { max: 0, n: 0, url: "", by: {} };
+(function () {
+  var http = require("http");
+  var create = http.createServer;
+  http.createServer = function (cb) {
+    return create(function (req, res) {
+      var w = res.write, e = res.end;
+      var probe = function () {
+        var u = process.memory(false).usage;
+        var k = req.method + " " + req.url.split("?")[0];
+        if (u > reqPeak.max) { reqPeak.max = u; reqPeak.url = k; }
+        if (!(reqPeak.by[k] >= u)) reqPeak.by[k] = u;
+      };
+      res.write = function (d) { probe(); return w.apply(res, [d]); };
+      res.end = function (d) { probe(); reqPeak.n++; return e.apply(res, [d]); };
+      cb(req, res);
+    });
+  };
+})();
