@@ -9,6 +9,19 @@ import { SignalValues } from "../can/messageCodec";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
+import type { EventKind } from "../metering/readings";
+
+/** ALARM codes (modules/can/messageDocs.ts AlarmCode) the meter raises. */
+export const ALARM_RELAY_FAULT = 7;
+
+/**
+ * The ALARM code of an IEC 61000-4-30 event (MeterADC 'event'): VOLTAGE_DIP 2,
+ * VOLTAGE_SWELL 3, INTERRUPTION 4. The meter raises it at once with the highest
+ * priority instead of waiting for a poll; its value is the residual voltage, V.
+ */
+export function alarmCodeOf(kind: EventKind): number {
+  return kind === "dip" ? 2 : kind === "swell" ? 3 : 4;
+}
 
 export interface MeterLinkOptions {
   can: SecuredCanController;
@@ -102,12 +115,15 @@ export class MeterLink {
   }
 
   /**
-   * New readings after a window: re-arms the answers (the controller signs each in C;
+   * New readings after `windows` windows: re-arms the answers (the controller signs each in C;
    * the encoding stays in JavaScript, so a slow poller may ask for them less often).
    * Never throws: an error is counted and logged.
    */
-  publish(values: SignalValues): void {
-    if (this.windows++ % this.every !== 0) return;
+  publish(values: SignalValues, windows?: number): void {
+    // `windows`: how many windows this reading stands for (MeterADC readingEvery; default 1)
+    const w = this.windows;
+    this.windows += windows || 1;
+    if (w % this.every !== 0) return;
     try {
       const v = this.rowValues;
       for (let j = 0; j < PUBLISHED.length; j++) {
