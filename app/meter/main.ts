@@ -14,14 +14,14 @@ import { referenceCalibration } from "../../modules/metering/referenceFrontEnd";
 import { readingLine } from "../../modules/metering/readingLine";
 import { pairsPerCycle } from "../../modules/metering/sampleRate";
 import type { MeterOutputs } from "../../modules/metering/meterOutputs";
-import { CONFIG_FILE, mainsOf, meterConfigOf, type Mains } from "../../modules/link/config";
+import { CONFIG_FILE, mainsOf, meterConfigOf, type Mains, type MeterConfig } from "../../modules/link/config";
 import { espruinoMeterLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
-import { meterSignals, alarmCodeOf, ALARM_RELAY_FAULT } from "../../modules/link/meterLink"; // CAN link (modules/link)
+import { alarmCodeOf, ALARM_RELAY_FAULT } from "../../modules/link/meterLink"; // CAN link (modules/link)
 import { espruinoKvStore } from "../../modules/ports/device/kvStore";
 import { deviceFram } from "../../modules/ports/device/boardFram";
 import { gpioRelay } from "../../modules/ports/device/relay";
 import { deviceGpio } from "../../modules/ports/device/gpio";
-import { readJsonFile } from "../../modules/ports/device/configFile";
+import { readConfigFile } from "../../modules/ports/device/configFile";
 import { deviceLog, globalEval } from "../../modules/ports/device/console";
 import { deviceCrc32 } from "../../modules/ports/device/crc32";
 import { deviceMeterAdc } from "../../modules/ports/device/meterAdc";
@@ -37,7 +37,7 @@ const READING_EVERY = 5;
 
 // meternet.json, read once: each part taken and validated, then the parsed file let go
 // (kept, it would hold its JsVars for the program's life) once the UI has had its part.
-let file = readJsonFile(CONFIG_FILE);
+let file = readConfigFile();
 let persistCfg: PersistConfig;
 try {
   persistCfg = persistConfigOf(file);
@@ -45,13 +45,6 @@ try {
   deviceLog("meternet meter: " + e + ": persist and relay on their defaults");
   persistCfg = persistConfigOf({});
 }
-let mains: Mains | string;
-try {
-  mains = mainsOf(file);
-} catch (e) {
-  mains = "" + e; // "Error: <why>", as the CAN link prints its errors
-}
-let linkCfg = meterConfigOf(file);
 
 // Billing state (modules/persist): energy registers, freshness epoch and sync state, relay
 // state and the last 10-minute aggregate on the I2C FRAM, restored here before anything
@@ -67,7 +60,7 @@ try {
 }
 // A pin error (a board without these pins) is printed and the relay left undriven:
 // the meter measures and bills whatever its relay does.
-const relay = new Relay(gpioRelay(deviceGpio(deviceLog), RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore, Date.now);
+const relay = new Relay(gpioRelay(deviceGpio, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore, Date.now);
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (no meter in meternet.json, or a wrong address or key: no link, and why);
@@ -75,14 +68,13 @@ const relay = new Relay(gpioRelay(deviceGpio(deviceLog), RELAY_PIN, RELAY_SENSE_
 // A contact that does not follow the coil (relay.fault) is sent as ALARM 7 RELAY_FAULT,
 // value relay.fault (1 welded: commanded open; 2 coil: commanded closed, contact open),
 // at boot and on a command, which is then acknowledged ACTUATOR_FAILED.
-const canLink = typeof linkCfg === "string" ? (deviceLog(linkCfg), null) : espruinoMeterLink(linkCfg, function (closed: boolean) {
+const canLink = espruinoMeterLink(meterConfigOf(file as MeterConfig | undefined), function (closed: boolean) {
   const ok = relay.set(closed);
   if (!ok && canLink) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.fault);
   return ok;
 }, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
   return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
-linkCfg = "";
 if (canLink) canLink.relayClosed = relay.closed;
 if (canLink && relay.fault) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.fault);
 
@@ -108,7 +100,7 @@ function measure(m: Mains): void {
       exp = billing.savedUnits(1);
     }
     // one reading stands for READING_EVERY windows (MeterLink re-arms every publishEvery windows)
-    if (canLink) canLink.publish(meterSignals(r, imp, exp), READING_EVERY);
+    if (canLink) canLink.publish(r, imp, exp, READING_EVERY);
     if (ui) ui.reading(r);
   });
   adc.on("event", (e) => {
@@ -136,10 +128,9 @@ function measure(m: Mains): void {
 }
 
 try {
-  if (typeof mains === "string") throw mains;
-  measure(mains);
+  measure(mainsOf(file));
 } catch (e) {
-  deviceLog("meternet meter: NOT measuring: " + e);
+  deviceLog("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
 }
 
 // Touchscreen (issue 15): when a display answers, its UI program is loaded from Storage

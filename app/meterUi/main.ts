@@ -28,7 +28,7 @@ function networkOf(link: MeterLink, lastPollUtcS: number): import("../../modules
  * `file`: meternet.json as the meter read it at boot (its "name" and "ui"), not kept; `configFile`
  * its name in Storage, where changed settings are written.
  */
-exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string): MeterOutputs {
+exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string): MeterOutputs & { ui: MeterUi } {
   let c: { name?: unknown; ui?: unknown } | undefined = (file || {}) as { name?: unknown; ui?: unknown };
   const v = emptyView(typeof c.name === "string" ? c.name : "meter", link ? link.node.address : 0);
   const settings = uiSettingsOf(c.ui);
@@ -73,5 +73,7 @@ exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: u
     aggregate: function (a) {
       if (a.interval === "10min") v.aggregate = a;
     },
+    // the UI itself, for the harnesses that drive it (host/ui/uiJsVars.ts, bench/ui)
+    ui: ui,
   };
 });

@@ -2,7 +2,7 @@
 // value otherwise; the meter app prints it and does not measure (app/meter/main.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mainsOf, meterConfigOf, MAINS_V_MAX, MAINS_V_MIN } from "./config.ts";
+import { mainsOf, meterConfigOf as checked, MAINS_V_MAX, MAINS_V_MIN, type MeterConfig } from "./config.ts";
 import { meterAddressOf } from "../can/idPlan.ts";
 
 test("mains: 50 Hz / 230 V when there is no file or no \"mains\"; the values as given otherwise", () => {
@@ -35,6 +35,8 @@ test("mains: invalid values throw, never fall back to 50 Hz / 230 V", () => {
 // The address check the meter (meterConfigOf, before the link installs anything) and
 // `npm run upload` (host/cli/upload.ts) share: modules/can/idPlan.ts meterAddressOf.
 const KEY = "00112233445566778899aabbccddeeff";
+/** meterConfigOf on a parsed file, whatever it holds. */
+const meterConfigOf = (file: unknown) => checked(file as MeterConfig | undefined);
 
 test("meter address: 0..63 integers are addresses; 64, -1, 2.5, the string \"5\" and a missing one are not", () => {
   assert.equal(meterAddressOf(0), 0);

@@ -84,13 +84,12 @@ export function key16(hex: string, field: string): Uint8Array {
  * for no meter (no file, another role) or is wrong: the meter then measures without a
  * link and says why.
  */
-export function meterConfigOf(file: unknown): MeterConfig | string {
-  const c = file as MeterConfig | undefined;
-  if (!c || c.role !== "meter") return "CAN link off: no meter in " + CONFIG_FILE;
+export function meterConfigOf(file: MeterConfig | undefined): MeterConfig | string {
+  if (!file || file.role !== "meter") return "CAN link off: no meter in " + CONFIG_FILE;
   try {
-    meterAddressOf(c.address);
+    meterAddressOf(file.address);
   } catch (e) {
     return "CAN link: " + e; // "Error: <why>", as the link prints its other errors
   }
-  return c;
+  return file;
 }

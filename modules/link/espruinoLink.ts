@@ -10,7 +10,7 @@ import { SecuredCanController } from "../can/secured";
 import { LinkCanController } from "./linkPort";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { KvStore } from "../ports/kvStore";
-import { espruinoClock } from "../ports/device/clock";
+import { espruinoClock, espruinoNowMs } from "../ports/device/clock";
 import { deviceCan } from "../ports/device/can";
 import { deviceLog, exposeGlobal } from "../ports/device/console";
 import { readJsonFile } from "../ports/device/configFile";
@@ -37,15 +37,17 @@ function start<T extends { status(): object }>(make: (can: SecuredCanController)
 const PUBLISH_EVERY = 5;
 
 /**
- * The meter's link for `cfg` (modules/link/config.ts meterConfigOf: already validated);
- * `relay(closed)` drives the load relay. `store` keeps the freshness state (the billing
- * record on the FRAM, modules/persist; default: Storage files "mn.*").
+ * The meter's link for `cfg` (modules/link/config.ts meterConfigOf: validated before
+ * anything is installed; a string is why there is no link, printed); `relay(closed)`
+ * drives the load relay. `store` keeps the freshness state (the billing record on the
+ * FRAM, modules/persist; default: Storage files "mn.*").
  */
-export function espruinoMeterLink(cfg: MeterConfig, relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
+export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
+  if (typeof cfg === "string") { deviceLog(cfg); return null; }
   return start(function (can: SecuredCanController) {
     return new MeterLink({
       can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store || espruinoKvStore("mn."), log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
-      nowMs: espruinoClock().nowMs, relayActual: relayActual, more: more,
+      nowMs: espruinoNowMs, relayActual: relayActual, more: more,
     });
   });
 }

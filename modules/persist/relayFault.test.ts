@@ -10,7 +10,7 @@ import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
 import { ACK_ACTUATOR_FAILED, ACK_DONE } from "../can/meterNode.ts";
-import { MeterLink, meterSignals } from "../link/meterLink.ts";
+import { MeterLink } from "../link/meterLink.ts";
 import { AggregatorLink, TICK_MS } from "../link/aggregatorLink.ts";
 import { gpioRelay } from "../ports/device/relay.ts";
 import { Relay, RELAY_WELDED, RELAY_COIL } from "./relay.ts";
@@ -41,7 +41,7 @@ function network() {
   agg.node.onAck = (a, code, status, fv) => { acks.push(status); linkAck(a, code, status, fv); };
   const run = (ms: number) => {
     for (let t = 0; t < ms; t += TICK_MS) {
-      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(meterSignals(READING, 1234, 0));
+      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(READING, 1234, 0);
       agg.tick();
       bus.scheduler.advanceBy(TICK_MS * 1000);
     }
