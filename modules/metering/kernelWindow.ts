@@ -36,14 +36,15 @@ export interface KernelWindow {
   sumVIPrevLsb2: number;
   /** Sum of v[n-1] * i[n]. */
   sumVPrevILsb2: number;
-  /** First and last samples of the window (LSB) = edgeVLsb[0], edgeVLsb[3]... */
+  /** First and last samples of the window (LSB): the chain's whole-cycle sums take the
+   * seam between them as their mean (mtReading.c whole_cycle_sum). */
   firstVLsb: number;
   firstILsb: number;
   lastVLsb: number;
   lastILsb: number;
-  /** Samples 0, 1, N-2, N-1 of the window (LSB), for the second-order end
-   * correction. The kernel always sets them; optional so hand-made windows in
-   * tests may leave them out (then use the first-order form). */
+  /** Samples 0, 1, N-2, N-1 of the window (LSB): host addon only (host/native/windowJs.cc),
+   * for the tests' and the accuracy bench's independent reference (a second-order end
+   * correction, host/native/kernel.test.ts); the device's 'window' event leaves them out. */
   edgeVLsb?: Uint16Array;
   edgeILsb?: Uint16Array;
   /** Refined rising voltage zero crossings, samples relative to startSample;

@@ -507,8 +507,8 @@ static JsVar *window_to_js(const mk_window_t *w, const mn_adc_window_info_t *inf
   for (size_t k = 0; k < mn_window_field_count; k++)
     jsvObjectSetChildAndUnLock(o, mn_window_fields[k].name, jsvNewFromFloat(mn_window_field_value(w, &mn_window_fields[k])));
   jsvObjectSetChildAndUnLock(o, "sampleRateHz", jsvNewFromFloat(info->sampleRateHz));
-  jsvObjectSetChildAndUnLock(o, "edgeVLsb", typed(ARRAYBUFFERVIEW_UINT16, 2, MN_WINDOW_EDGES, w, 0, 0, mn_window_fill_edges));
-  jsvObjectSetChildAndUnLock(o, "edgeILsb", typed(ARRAYBUFFERVIEW_UINT16, 2, MN_WINDOW_EDGES, w, 1, 0, mn_window_fill_edges));
+  /* no edgeVLsb/edgeILsb: only the host's tests read them (the addon's window, windowJs.cc);
+   * the chain uses the first and last samples, which the fields above carry */
   jsvObjectSetChildAndUnLock(o, "crossingsSample", typed(ARRAYBUFFERVIEW_FLOAT64, 8, mn_window_crossing_count(w), w, 0, mn_window_fill_crossings, 0));
   jsvObjectSetChildAndUnLock(o, "urmsHalfLsb", typed(ARRAYBUFFERVIEW_FLOAT32, 4, mn_window_urms_count(w), w, 0, mn_window_fill_urms, 0));
   jsvObjectSetChildAndUnLock(o, "urmsHalfEndSample", typed(ARRAYBUFFERVIEW_FLOAT64, 8, mn_window_urms_count(w), w, 0, mn_window_fill_urms_end, 0));

@@ -68,7 +68,7 @@ static mk_config_t k50(void) {
 }
 
 /* 60 Hz as the meter app starts it: 213 pairs per nominal cycle = 12 780 Hz
- * (modules/metering/sampleRetune.ts pairsPerCycle; 72 MHz / 12 780 = 5633.8, so
+ * (modules/metering/sampleRate.ts pairsPerCycle; 72 MHz / 12 780 = 5633.8, so
  * the timer makes 5634 ticks = 12 779.553 Hz). */
 static mk_config_t k60(void) {
   mk_config_t k;
@@ -702,7 +702,7 @@ static void test_windows_of_a_60hz_sine(void **state) {
   assert_int_equal(s.missedBlocks + s.lateBlocks + s.dmaErrors + s.windowsDropped, 0);
 }
 
-/* Retuned to 213 pairs per measured cycle (sampleRetune.ts at 60 Hz): windows
+/* Retuned to 213 pairs per measured cycle (metering/mtRetune.c at 60 Hz): windows
  * wholly after the step report the timer's exact rate and the true frequency. */
 static void test_retune_at_60hz(void **state) {
   (void)state;

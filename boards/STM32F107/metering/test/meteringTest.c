@@ -383,7 +383,7 @@ static void test_retune(void) {
   mt_retune_answer(&t, 72e6 / 5806);
   CHECK(t.next == 5806, "one request in flight (%.0f ticks)", t.next);
   CHECK(mt_retune_want(&t, 49.0, 0, 0) == 0, "the next waits");
-  /* regrid (sampleRetune.test.ts): a step from 5625 to 5682 ticks after 1000 pairs of a window */
+  /* regrid (the case of the former sampleRetune.test.ts): a step from 5625 to 5682 ticks after 1000 pairs of a window */
   mt_retune_init(&t, 12800, 50);
   const double f = 49.5, t1 = 5625, t2 = 5682;
   mt_positions_t p;
