@@ -41,11 +41,6 @@ export const FN_MEAS_LAST_RESERVED = 29;
 /** Bulk transfers (segmented records, firmware): last, never delays a reading. */
 export const FN_BULK = 30;
 
-export function canId(fn: number, address: number): number {
-  if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);
-  return fn * METERS_PER_BUS + meterAddressOf(address);
-}
-
 /**
  * A meter's address as configured (meternet.json "address", `npm run upload --address`):
  * returned when it is an integer 0..63 of type number; anything else (64, -1, 2.5, the
@@ -58,6 +53,11 @@ export function meterAddressOf(address: unknown): number {
   if (!((address as number) >= 0 && (address as number) < METERS_PER_BUS && Math.floor(address as number) === address))
     throw new Error("meter address " + JSON.stringify(address) + " is not an integer 0.." + (METERS_PER_BUS - 1));
   return address as number;
+}
+
+export function canId(fn: number, address: number): number {
+  if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);
+  return fn * METERS_PER_BUS + meterAddressOf(address);
 }
 
 export function functionOf(id: number): number {
