@@ -67,6 +67,11 @@ test("no module outside modules/ports/device touches an Espruino global", () => 
   assert.deepEqual(problems, [], "use the port in modules/ports/device instead");
 });
 
+test("the meter's entry points are wiring only: app/meter and app/meterUi name no Espruino global either", () => {
+  // app/aggregator/main.ts still does (Storage, print, global, http): issue 14 item 4 on the aggregator side
+  for (const rel of ["app/meter/main.ts", "app/meterUi/main.ts"]) assert.deepEqual(freeUses(rel, readFileSync(join(ROOT, rel), "utf8"), DEVICE_GLOBALS), [], rel);
+});
+
 test("the scan finds a direct use and ignores properties, declarations and types", () => {
   assert.deepEqual(freeUses("x.ts", "export function f(): void { CAN1.start(125000); print('x'); }", DEVICE_GLOBALS), ["CAN1 (line 1)", "print (line 1)"]);
   assert.deepEqual(freeUses("x.ts", "const o = { print: 1 }; o.print; class K { E = 2; getTime(): number { return 1; } }\nlet a: MeterADC | null = null;\ninterface A { load(r: number): number; global: number }", DEVICE_GLOBALS), []);
