@@ -73,6 +73,12 @@ export interface KernelWindow {
   droppedBefore: number;
   /** The mk_window_t bytes (host addon and harness only): what MeterChain.process takes back. */
   raw?: Uint8Array;
+  /** Windows of the host MeterADC (the sampler's C, host/native/meterAdcAddon.cc): the rate
+   * step inside the window as the sampler made it, [ticksBefore, ticksAfter, stepPair]
+   * (adc/meterAdc.h mn_adc_window_info_t), which MeterChain.process hands to the chain's
+   * regrid (mtRetune.c): the first stepPair intervals at ticksBefore timer ticks, the rest
+   * at ticksAfter. Absent on windows of a bare kernel (no rate step there). */
+  rateStep?: Uint32Array;
 }
 
 /** The KERNEL_FLAG_* bits, KERNEL_GROUPS and the KERNEL_E_* codes of mk_init: generated from

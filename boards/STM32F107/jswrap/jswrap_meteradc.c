@@ -468,11 +468,13 @@ static JsVar *reading_to_js(const mt_reading_t *r, int flagged) {
 }
 
 /* One window through the chain; its events queued on owner; retunes the ADC when due. */
-static void metering_window(JsVar *owner, const mk_window_t *w, double sampleRateHz) {
+static void metering_window(JsVar *owner, const mk_window_t *w, const mn_adc_window_info_t *info) {
   static const mt_sink_t sink = {0, on_window, on_event, on_aggregate};
+  /* the window's rate as the sampler made it, step included: the chain rebuilds nothing */
+  const mt_rate_step_t step = {info->ticksBefore, info->ticksAfter, info->stepPair};
   eventOwner = owner;
   readingDue = 0;
-  double wantHz = mt_chain_process(&chain, w, sampleRateHz, &sink);
+  double wantHz = mt_chain_process(&chain, w, info->sampleRateHz, &step, &sink);
   if (readingDue) queue(JS_EVENT_PREFIX "reading", reading_to_js(&dueReading, dueFlagged));
   if (wantHz > 0) {
     uint32_t achieved = 0;
@@ -541,7 +543,7 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */
-    if (meteringOn) metering_window(owner, &takenWindow, info.sampleRateHz);
+    if (meteringOn) metering_window(owner, &takenWindow, &info);
 #ifndef MN_NO_WINDOW_EVENT
     /* the raw window (diagnostics) is built only for a listener */
     JsVar *listeners = jsvObjectGetChildIfExists(owner, JS_EVENT_PREFIX "window");
