@@ -92,7 +92,7 @@ int main(void) {
       /* the metering chain, as the binding runs it on each window (reference calibration) */
       static const mt_sink_t none = {0, 0, 0, 0};
       uint32_t m0 = clock_now();
-      mt_chain_process(&chain, &w, FS, &none);
+      mt_chain_process(&chain, &w, FS, 0, &none);
       uint32_t m = clock_elapsed(m0, clock_now());
       if (windows >= 2) {
         chainTicks += m;

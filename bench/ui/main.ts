@@ -44,7 +44,7 @@ function driver(screen: number, updates: number, withUi: boolean): string[] {
     `global.__lcd = { rect: function () {}, text: function () {}, line: function () {}, light: function () {}, on: function (e, f) { this["_" + e] = f; } };
 global.__adc = { on: function (e, f) { this["_" + e] = f; } };
 global.__r = ${r};`,
-    withUi ? `global.__ui = global.meterUi(global.__lcd, global.__adc, null, "none.json"); global.__ui.show(${screen});` : "",
+    withUi ? `global.__o = global.meterUi(global.__lcd, null, {}, "none.json"); global.__ui = global.__o.ui; global.__adc._reading = global.__o.reading; global.__ui.show(${screen});` : "",
     `(function () {
   var k = 0, r = global.__r, adc = global.__adc;
   function step() {

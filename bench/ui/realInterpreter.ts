@@ -33,7 +33,7 @@ async function main(bin: string): Promise<void> {
     };
     await ask("F", `global.eval(require("Storage").read("fakes.js"))`);
     const before = await ask("B", "0");
-    await ask("L", `global.eval(require("Storage").read("meterUi.js"));global.__ui=global.meterUi(global.__lcd,global.__adc,null,"none.json")`);
+    await ask("L", `global.eval(require("Storage").read("meterUi.js"));global.__o=global.meterUi(global.__lcd,null,{},"none.json");global.__ui=global.__o.ui;global.__adc._reading=global.__o.reading;`);
     const host = UiRun.start(bundle);
     console.log("| screen | real interpreter: UI JsVars | host estimate | error |\n|---|---:|---:|---:|");
     for (let i = 0; i < 9; i++) {

@@ -5,7 +5,8 @@
  * Modelled: three transmit mailboxes served by identifier priority (TXFP=0; equal
  * identifiers by mailbox number) with automatic retransmission (NART=0); two receive
  * FIFOs of depth three where, with RFLM=0, a frame arriving at a full FIFO overwrites
- * the last one stored and sets FOVR; 14 filter banks (filterBanks.ts); TEC/REC per
+ * the last one stored and sets FOVR; 14 filter banks (modules/can/filterBanks.ts, through
+ * ControllerBase, modules/can/controllerBase.ts); TEC/REC per
  * ISO 11898-1 fault confinement with warning at 96, passive at 128, bus-off at 256 and
  * automatic bus-off recovery (ABOM=1) after 128 sequences of 11 recessive bits;
  * auto-reply slots answered from the receive interrupt after `isrLatencyUs`.
@@ -15,22 +16,12 @@
  * A node started at a bit rate other than the bus's stays off the bus (no ACK, no
  * reception, no transmission) instead of producing error frames as it would on a wire.
  */
-import { frameError, type CanFrame } from "../../modules/can/frame.ts";
-import {
-  CAN_EBUSY,
-  CAN_EINVAL,
-  CAN_ENETDOWN,
-  CAN_ENOSPC,
-  CAN_OK,
-  type CanController,
-  type CanCounters,
-  type CanFilter,
-  type CanState,
-} from "../../modules/can/controller.ts";
+import type { CanFrame } from "../../modules/can/frame.ts";
+import { CAN_EBUSY, CAN_EINVAL, CAN_ENETDOWN, CAN_OK, type CanState } from "../../modules/can/controller.ts";
+import { ControllerBase, sendable } from "../../modules/can/controllerBase.ts";
 import type { BusNode, TxErrorKind } from "./busNode.ts";
 import type { VirtualCanBus } from "./bus.ts";
-import { FilterBanks, filterError } from "./filterBanks.ts";
-import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
+import type { AutoReplySlot } from "../../modules/can/autoReplySlots.ts";
 import { compareArbitration, SUSPEND_TRANSMISSION_BITS } from "./frameBits.ts";
 import type { LinkCanController } from "../../modules/link/linkPort.ts";
 import { SecocLayer, type SecuredCallback } from "./secocLayer.ts";
@@ -72,27 +63,21 @@ export function bxcanRateReachable(bitrate: number): boolean {
   return false;
 }
 
-export class BxcanModel implements LinkCanController, BusNode {
+export class BxcanModel extends ControllerBase implements LinkCanController, BusNode {
   readonly name: string;
   private readonly bus: VirtualCanBus;
   private readonly isrLatencyUs: number;
   private readonly rxServiceUs: number;
   private readonly abom: boolean;
-  private st: CanState = "stopped";
   private busOff = false;
   private bitrate = 0;
   private joinAtUs = 0;
   private suspendUntilUs = 0;
   private readonly mailboxes: (CanFrame | null)[] = [null, null, null];
   private readonly fifos: CanFrame[][] = [[], []];
-  private readonly filters = new FilterBanks();
-  private readonly slots = emptyAutoReplySlots(AUTO_REPLY_SLOTS);
   private recoverySeqs = 0;
   private rxHeld = false;
   private draining = false;
-  private frameCb: ((frame: CanFrame, fifo: number) => void) | undefined;
-  private stateCb: ((state: CanState, counters: CanCounters) => void) | undefined;
-  private readonly c: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
   private readonly extra: BxcanModelStats = { autoReplyMissed: 0, rxFiltered: 0, txErrors: 0, rxErrors: 0 };
   /** SecOC framing on the boards' C, as CAN1 has it (secured frames are verified before onFrame). */
   readonly secoc = new SecocLayer((f) => this.send(f), (f, once) => this.setAutoReply(f, once), {
@@ -108,6 +93,7 @@ export class BxcanModel implements LinkCanController, BusNode {
   });
 
   constructor(bus: VirtualCanBus, name: string, opts?: BxcanModelOptions) {
+    super(AUTO_REPLY_SLOTS);
     this.bus = bus;
     this.name = name;
     this.isrLatencyUs = opts && opts.isrLatencyUs !== undefined ? opts.isrLatencyUs : 4;
@@ -143,7 +129,7 @@ export class BxcanModel implements LinkCanController, BusNode {
   }
 
   send(frame: CanFrame): number {
-    if (!frame || typeof frame !== "object" || !(frame.data instanceof Uint8Array) || frameError(frame) !== null) return CAN_EINVAL;
+    if (!sendable(frame)) return CAN_EINVAL;
     if (this.st === "stopped" || this.st === "bus-off") return CAN_ENETDOWN;
     const i = this.mailboxes.indexOf(null);
     if (i < 0) return CAN_EBUSY;
@@ -152,39 +138,8 @@ export class BxcanModel implements LinkCanController, BusNode {
     return CAN_OK;
   }
 
-  addFilter(filter: CanFilter): number {
-    if (filterError(filter) !== null) return CAN_EINVAL;
-    const bank = this.filters.add(filter);
-    return bank === null ? CAN_ENOSPC : bank;
-  }
-
-  removeFilter(bank: number): void {
-    this.filters.remove(bank);
-  }
-
-  setAutoReply(frame: CanFrame, once: boolean): number {
-    return storeAutoReply(this.slots, frame, once);
-  }
-
-  clearAutoReply(id: number): void {
-    clearAutoReply(this.slots, id);
-  }
-
-  onFrame(cb: (frame: CanFrame, fifo: number) => void): void {
-    this.frameCb = cb;
-  }
-
-  onState(cb: (state: CanState, counters: CanCounters) => void): void {
-    this.stateCb = cb;
-  }
-
-  state(): CanState {
-    return this.st;
-  }
-
-  counters(): CanCounters {
-    return Object.assign({}, this.c);
-  }
+  // addFilter, removeFilter, setAutoReply, clearAutoReply, onFrame, onState, state,
+  // counters: ControllerBase (the filter banks and auto-reply slots every host controller keeps)
 
   // ---- SecuredCanController (modules/can/secured.ts), on the C through the addon ----
 
@@ -277,18 +232,15 @@ export class BxcanModel implements LinkCanController, BusNode {
   rxFrame(frame: CanFrame, nowUs: number): void {
     if (this.c.rec > 0) this.c.rec = this.c.rec > 127 ? 119 : this.c.rec - 1;
     this.updateState();
-    const fifo = this.filters.route(frame);
+    const fifo = this.accept(frame);
     if (fifo < 0) {
       this.extra.rxFiltered++;
       return;
     }
-    this.c.rxFrames++;
-    if (frame.rtr && !frame.extended) {
-      const slot = findAutoReply(this.slots, frame.id);
-      if (slot >= 0) {
-        this.answerFromIsr(slot, frame, fifo, nowUs);
-        return;
-      }
+    const slot = this.autoReplyFor(frame);
+    if (slot >= 0) {
+      this.answerFromIsr(slot, frame, fifo, nowUs);
+      return;
     }
     this.toFifo(copyFrame(frame), fifo);
   }
@@ -385,11 +337,5 @@ export class BxcanModel implements LinkCanController, BusNode {
     else if (this.c.tec >= 96 || this.c.rec >= 96) s = "error-warning";
     else s = "error-active";
     this.setState(s);
-  }
-
-  private setState(s: CanState): void {
-    if (s === this.st) return;
-    this.st = s;
-    if (this.stateCb) this.stateCb(s, this.counters());
   }
 }

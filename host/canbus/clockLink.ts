@@ -4,7 +4,7 @@
  * also moves the frames between them, and a RealClock paces the bus in wall-clock
  * time (what the SLCAN endpoint needs, since real tools talk to it).
  */
-import type { Clock, ClockSubscription, TimerSource } from "../runtime/clock.ts";
+import type { TimerClock, ClockSubscription, TimerSource } from "../runtime/clock.ts";
 import type { Scheduler } from "./scheduler.ts";
 
 export interface ClockLink {
@@ -12,7 +12,7 @@ export interface ClockLink {
 }
 
 /** Links `scheduler` to `clock`; the scheduler's microseconds are the clock's milliseconds x 1000 from now on. */
-export function linkToClock(scheduler: Scheduler, clock: Clock): ClockLink {
+export function linkToClock(scheduler: Scheduler, clock: TimerClock): ClockLink {
   const offsetUs = scheduler.nowUs() - clock.nowMs() * 1000;
   const source: TimerSource = {
     nextDueMs: () => {

@@ -16,20 +16,10 @@
  * - start() sends C, S<n>, O; the state is error-active at once and falls back to
  *   stopped if the adapter answers O with BEL.
  */
-import {
-  CAN_EBUSY,
-  CAN_EINVAL,
-  CAN_ENETDOWN,
-  CAN_ENOSPC,
-  CAN_OK,
-  type CanController,
-  type CanCounters,
-  type CanFilter,
-  type CanState,
-} from "../../modules/can/controller.ts";
-import { frameError, type CanFrame } from "../../modules/can/frame.ts";
-import { FilterBanks, filterError } from "./filterBanks.ts";
-import { clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply, type AutoReplySlot } from "./autoReplySlots.ts";
+import { CAN_EBUSY, CAN_EINVAL, CAN_ENETDOWN, CAN_OK } from "../../modules/can/controller.ts";
+import type { CanFrame } from "../../modules/can/frame.ts";
+import { ControllerBase, sendable } from "../../modules/can/controllerBase.ts";
+import type { AutoReplySlot } from "../../modules/can/autoReplySlots.ts";
 import { formatFrame, parseFrameLine, SLCAN_BITRATES, SlcanLineSplitter } from "./slcanCodec.ts";
 
 export const TX_WINDOW = 3;
@@ -44,15 +34,9 @@ export interface ByteLink {
 
 type Pending = "frame" | "cmd" | "open" | "status";
 
-export class SlcanClientController implements CanController {
-  private st: CanState = "stopped";
+export class SlcanClientController extends ControllerBase {
   private readonly pending: Pending[] = [];
   private inFlight = 0;
-  private readonly filters = new FilterBanks();
-  private readonly slots = emptyAutoReplySlots(SLOTS);
-  private frameCb: ((frame: CanFrame, fifo: number) => void) | undefined;
-  private stateCb: ((state: CanState, counters: CanCounters) => void) | undefined;
-  private readonly c: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
   private readonly splitter = new SlcanLineSplitter();
   /** Lines from the adapter that were neither a frame nor an expected answer. */
   unexpected = 0;
@@ -60,6 +44,7 @@ export class SlcanClientController implements CanController {
   lastStatusFlags = 0;
 
   constructor(private readonly link: ByteLink) {
+    super(SLOTS);
     link.onData((s) => this.splitter.push(s, (line, term) => this.line(line, term)));
   }
 
@@ -80,7 +65,7 @@ export class SlcanClientController implements CanController {
   }
 
   send(frame: CanFrame): number {
-    if (!frame || !(frame.data instanceof Uint8Array) || frameError(frame) !== null) return CAN_EINVAL;
+    if (!sendable(frame)) return CAN_EINVAL;
     if (this.st === "stopped" || this.st === "bus-off") return CAN_ENETDOWN;
     if (this.inFlight >= TX_WINDOW) return CAN_EBUSY;
     this.inFlight++;
@@ -88,39 +73,8 @@ export class SlcanClientController implements CanController {
     return CAN_OK;
   }
 
-  addFilter(filter: CanFilter): number {
-    if (filterError(filter) !== null) return CAN_EINVAL;
-    const b = this.filters.add(filter);
-    return b === null ? CAN_ENOSPC : b;
-  }
-
-  removeFilter(bank: number): void {
-    this.filters.remove(bank);
-  }
-
-  setAutoReply(frame: CanFrame, once: boolean): number {
-    return storeAutoReply(this.slots, frame, once);
-  }
-
-  clearAutoReply(id: number): void {
-    clearAutoReply(this.slots, id);
-  }
-
-  onFrame(cb: (frame: CanFrame, fifo: number) => void): void {
-    this.frameCb = cb;
-  }
-
-  onState(cb: (state: CanState, counters: CanCounters) => void): void {
-    this.stateCb = cb;
-  }
-
-  state(): CanState {
-    return this.st;
-  }
-
-  counters(): CanCounters {
-    return Object.assign({}, this.c);
-  }
+  // addFilter, removeFilter, setAutoReply, clearAutoReply, onFrame, onState, state,
+  // counters: ControllerBase (filters and auto-reply slots run here, in software)
 
   /** Asks the adapter for its status flags (F); the answer updates state(). */
   pollStatus(): void {
@@ -167,10 +121,9 @@ export class SlcanClientController implements CanController {
 
   private received(f: CanFrame): void {
     if (this.st === "stopped") return;
-    const fifo = this.filters.route(f);
+    const fifo = this.accept(f);
     if (fifo < 0) return;
-    this.c.rxFrames++;
-    const i = f.rtr && !f.extended ? findAutoReply(this.slots, f.id) : -1;
+    const i = this.autoReplyFor(f);
     if (i >= 0) {
       const s = this.slots[i] as AutoReplySlot;
       if (this.send(s.frame) === CAN_OK) {
@@ -187,11 +140,5 @@ export class SlcanClientController implements CanController {
         console.error("CanController onFrame handler threw:", e);
       }
     }
-  }
-
-  private setState(s: CanState): void {
-    if (s === this.st) return;
-    this.st = s;
-    if (this.stateCb) this.stateCb(s, this.counters());
   }
 }

@@ -50,13 +50,13 @@ import { meterKey } from "../../modules/can/kdf.ts";
 import { toHex } from "../../modules/can/hex.ts";
 import { nodeAes } from "../ports/aes.ts";
 import { masterKey, readKeyFile } from "../sim/keyFile.ts";
-import { mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
+import { CONFIG_FILE, mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
+import { meterAddressOf } from "../../modules/can/idPlan.ts";
 import { builtAssets, builtRouteModules } from "../web/assets.ts";
 import { MANIFEST } from "../../modules/http/assets.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
-const CONFIG_FILE = "meternet.json";
 
 export interface UploadArgs {
   port: string;
@@ -96,18 +96,25 @@ export function parseArgs(argv: string[]): UploadArgs {
         break;
       }
       case "--address": {
+        // the meter's own check (modules/can/idPlan.ts meterAddressOf), on the number the
+        // digits give ("5" -> 5; "5x", "" and "-1" are no address)
         const v = value();
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n > 63) throw new UsageError("--address must be an integer 0..63, not '" + v + "'");
-        a.address = n;
+        try {
+          a.address = meterAddressOf(/^\d+$/.test(v) ? Number(v) : v);
+        } catch (e) {
+          throw new UsageError("--address: " + (e as Error).message);
+        }
         break;
       }
       case "--name": a.name = value(); break;
       case "--meters": {
         const v = value();
         const list = v.split(",").map((s) => s.trim());
-        if (!list.every((s) => /^\d+$/.test(s) && Number(s) <= 63)) throw new UsageError("--meters needs addresses 0..63 separated by commas, e.g. 1,2,3");
-        a.meters = list.map(Number);
+        try {
+          a.meters = list.map((s) => meterAddressOf(/^\d+$/.test(s) ? Number(s) : s));
+        } catch (e) {
+          throw new UsageError("--meters needs addresses 0..63 separated by commas, e.g. 1,2,3: " + (e as Error).message);
+        }
         break;
       }
       case "--mains-hz": {

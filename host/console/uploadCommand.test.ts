@@ -65,7 +65,10 @@ test("upload arguments are checked before anything is sent", () => {
   const bad: Array<[string[], RegExp]> = [
     [["--role", "meter", "--address", "5"], /--port is required/],
     [["--port", "tcp://127.0.0.1:1", "--role", "meter"], /needs --address/],
-    [["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "64"], /0\.\.63/],
+    [["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "64"], /^--address: meter address 64 is not an integer 0\.\.63$/],
+    [["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "5x"], /^--address: meter address "5x" is not an integer 0\.\.63$/],
+    [["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "-1"], /needs a value|not an integer/],
+    [["--port", "tcp://127.0.0.1:1", "--role", "aggregator", "--meters", "1,64"], /--meters needs addresses 0\.\.63.*meter address 64/],
     [["--port", "tcp://127.0.0.1:1", "--role", "bridge"], /meter or aggregator/],
     [["--port", "/dev/ttyUSB0", "--role", "meter", "--address", "1"], /--key-file is required for real hardware/],
     [["--port", "tcp://127.0.0.1:1", "--role", "aggregator", "--address", "1"], /--address is for meters/],
@@ -73,5 +76,8 @@ test("upload arguments are checked before anything is sent", () => {
   for (const [argv, re] of bad) assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test((e as Error).message), argv.join(" "));
   const ok = parseArgs(["--port", "/dev/ttyUSB0", "--role", "aggregator", "--meters", "1,2,3", "--key-file", "k.json"]);
   assert.deepEqual(ok.meters, [1, 2, 3]);
+  // the same check as the meter's (meterAddressOf): 0 and 63 are addresses
+  assert.equal(parseArgs(["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "0"]).address, 0);
+  assert.equal(parseArgs(["--port", "tcp://127.0.0.1:1", "--role", "meter", "--address", "63"]).address, 63);
   assert.match(ok.bundle, /build\/aggregator\.js$/);
 });

@@ -24,6 +24,8 @@
 // retunes the rate itself; JavaScript gets 'reading' every readingEvery windows, 'event'
 // per voltage event and 'aggregate' per 150/180-cycle and 10-minute aggregate. The raw
 // 'window' event stays for diagnostics and tests.
+/// <reference path="../../types/meterAdc.d.ts" />
+// start()'s configuration is the device binding's MeterAdcConfig (types/meterAdc.d.ts), not a copy.
 import type { EspruinoRuntime, TimerSource } from "../runtime/index.ts";
 import { createSampler, type NativeSampler } from "../native/sampler.ts";
 import { READING_FLAG_IEC } from "../../modules/metering/kernelWindow.ts";
@@ -75,14 +77,6 @@ export interface HostMeterAdcOptions {
 
 type Sub = { changed(): void; detach(): void };
 
-interface Cfg {
-  sampleRateHz: number;
-  nominalHz: 50 | 60;
-  cycles?: number;
-  hysteresisLsb?: number;
-  fitHalfWidth?: number;
-  vMidLsb?: number;
-}
 
 /** The device's 'reading' object (jswrap_meteradc.c reading_to_js) from a released window. */
 function meterReading(r: WindowReading, flagged: boolean, flagsSince: number, chain: NativeChain): MeterReading {
@@ -167,7 +161,7 @@ export function hostMeterAdcClass(rt: EspruinoRuntime, opts: HostMeterAdcOptions
       return this.sampler.setSampleRate(Number(rateHz));
     }
 
-    start(cfg: Cfg): void {
+    start(cfg: MeterAdcConfig): void {
       if (this.sub) fail("MeterADC already started: call stop() first");
       if (!cfg || typeof cfg !== "object") fail("MeterADC.start(config): config must be an object");
       if (!(cfg.sampleRateHz >= 1000 && cfg.sampleRateHz <= 51200)) fail("sampleRateHz must be 1000..51200");

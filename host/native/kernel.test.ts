@@ -43,7 +43,7 @@ function run(fs: number, nominalHz: 50 | 60, samples: Uint16Array | Uint32Array,
   return wins;
 }
 
-/** Mean over whole cycles with the end correction documented in kernelWindow.ts. */
+/** Mean over whole cycles with a second-order (Gregory) end correction from the edge samples: an independent reference for the chain's first-order one (mtReading.c whole_cycle_sum). */
 function wholeCycleMean(w: KernelWindow, sum: number, e: number[]): number {
   const c = w.crossingsSample;
   const a = -c[0], b = c[w.cycles] - (w.sampleCount - 1);

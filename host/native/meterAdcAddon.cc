@@ -198,14 +198,21 @@ class Sampler : public Napi::ObjectWrap<Sampler> {
   }
 
   // The main loop's mn_adc_take_window: the next window (sampleRateHz: the mean rate of
-  // its own samples) or null.
+  // its own samples; rateStep: the step inside it) or null.
   Napi::Value TakeWindow(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     static mk_window_t w;
     mn_adc_window_info_t wi;
     Enter();
     if (!mn_adc_take_window(&dev_, &w, &wi)) return env.Null();
-    return WindowJs(env, w, wi.sampleRateHz);
+    Napi::Object o = WindowJs(env, w, wi.sampleRateHz);
+    // the rate step inside the window as the sampler made it, for the chain (meterKernelAddon.cc RateStep)
+    Napi::Uint32Array step = Napi::Uint32Array::New(env, 3);
+    step[0] = wi.ticksBefore;
+    step[1] = wi.ticksAfter;
+    step[2] = wi.stepPair;
+    o.Set("rateStep", step);
+    return o;
   }
 
   // A DMA transfer error as the hardware raises it; true when the interrupt stopped

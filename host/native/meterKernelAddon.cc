@@ -193,6 +193,18 @@ bool RawWindow(Napi::Env env, Napi::Value v, mk_window_t* w, double* rateHz) {
   return !env.IsExceptionPending();
 }
 
+// The window's rate step as the sampler told it ("rateStep": [ticksBefore, ticksAfter,
+// stepPair], host/meterAdc's windows, meterAdcAddon.cc); false for windows without one
+// (analyze's kernel, tests): the chain then takes the window at the rate last seen.
+bool RateStep(Napi::Value v, mt_rate_step_t* step) {
+  if (!v.IsObject()) return false;
+  Napi::Value r = v.As<Napi::Object>().Get("rateStep");
+  if (!r.IsTypedArray() || r.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array || r.As<Napi::Uint32Array>().ElementLength() != 3) return false;
+  Napi::Uint32Array a = r.As<Napi::Uint32Array>();
+  *step = {a[0], a[1], a[2]};
+  return true;
+}
+
 Napi::Float32Array Groups(Napi::Env env, const float* h) {
   Napi::Float32Array a = Napi::Float32Array::New(env, MK_GROUPS);
   std::memcpy(a.Data(), h, MK_GROUPS * sizeof(float));
@@ -342,9 +354,11 @@ class Chain : public Napi::ObjectWrap<Chain> {
     double rateHz = 0;
     if (!c_ || !RawWindow(env, info[0], &w, &rateHz)) return env.Undefined();
     if (info.Length() > 1 && info[1].IsNumber()) rateHz = info[1].As<Napi::Number>().DoubleValue();
+    mt_rate_step_t step;
+    const bool told = RateStep(info[0], &step);
     Out out{env, Napi::Array::New(env), Napi::Array::New(env), Napi::Array::New(env)};
     mt_sink_t sink = {&out, OnWindow, OnEvent, OnAggregate};
-    double want = mt_chain_process(c_, &w, rateHz, &sink);
+    double want = mt_chain_process(c_, &w, rateHz, told ? &step : nullptr, &sink);
     return Result(out, want);
   }
 
@@ -354,15 +368,18 @@ class Chain : public Napi::ObjectWrap<Chain> {
     static mk_window_t w;
     double rateHz = 0;
     const mk_window_t* tail = nullptr;
+    mt_rate_step_t step;
+    bool told = false;
     if (!c_) return env.Undefined();
     if (info.Length() > 0 && info[0].IsObject()) {
       if (!RawWindow(env, info[0], &w, &rateHz)) return env.Undefined();
       if (info.Length() > 1 && info[1].IsNumber()) rateHz = info[1].As<Napi::Number>().DoubleValue();
+      told = RateStep(info[0], &step);
       tail = &w;
     }
     Out out{env, Napi::Array::New(env), Napi::Array::New(env), Napi::Array::New(env)};
     mt_sink_t sink = {&out, OnWindow, OnEvent, OnAggregate};
-    mt_chain_finish(c_, tail, rateHz, &sink);
+    mt_chain_finish(c_, tail, rateHz, told ? &step : nullptr, &sink);
     return Result(out, 0);
   }
 

@@ -6,6 +6,7 @@
  * in milliseconds, and many runtimes can share one clock so a simulated network
  * stays in step); a RealClock follows the host's monotonic time.
  */
+import type { Clock } from "../../modules/ports/clock.ts";
 
 /** Something that owns timers: a runtime's timer table. */
 export interface TimerSource {
@@ -21,9 +22,11 @@ export interface ClockSubscription {
   detach(): void;
 }
 
-export interface Clock {
-  /** Milliseconds since the clock started (float). */
-  nowMs(): number;
+/**
+ * The port's monotonic clock (modules/ports/clock.ts: nowMs, milliseconds since the clock
+ * started, float) that also drives timers: the one Clock interface, extended here.
+ */
+export interface TimerClock extends Clock {
   subscribe(source: TimerSource): ClockSubscription;
 }
 
@@ -32,7 +35,7 @@ export interface Clock {
  * fires at its own due time, earliest first; sources with timers due at the same
  * instant run in subscription order.
  */
-export class VirtualClock implements Clock {
+export class VirtualClock implements TimerClock {
   private now: number;
   private readonly sources: TimerSource[] = [];
   private advancing = false;
@@ -109,7 +112,7 @@ export class VirtualClock implements Clock {
 }
 
 /** Follows host time; fires timers from a host setTimeout armed for the earliest due one. */
-export class RealClock implements Clock {
+export class RealClock implements TimerClock {
   private readonly startNs = process.hrtime.bigint();
   private readonly sources: TimerSource[] = [];
   private handle: NodeJS.Timeout | undefined;

@@ -1,7 +1,7 @@
 export { EspruinoRuntime } from "./runtime.ts";
 export type { RuntimeOptions } from "./runtime.ts";
 export { VirtualClock, RealClock } from "./clock.ts";
-export type { Clock, ClockSubscription, TimerSource } from "./clock.ts";
+export type { TimerClock, ClockSubscription, TimerSource } from "./clock.ts";
 export { FlashArea } from "./flashArea.ts";
 export type { FlashFile, FlashStats } from "./flashArea.ts";
 export { ERROR_FLAGS } from "./espruinoE.ts";

@@ -14,7 +14,7 @@
  * before queued emits; Espruino runs both in the order they were queued.
  */
 import vm from "node:vm";
-import { Clock, VirtualClock } from "./clock.ts";
+import { TimerClock, VirtualClock } from "./clock.ts";
 import { TimerTable, TimerCallback } from "./timers.ts";
 import { FlashArea } from "./flashArea.ts";
 import { createStorage } from "./storage.ts";
@@ -34,7 +34,7 @@ type Factory<T> = T | ((rt: EspruinoRuntime) => T);
 
 export interface RuntimeOptions {
   /** Default: a new VirtualClock (time moves only through advance()). */
-  clock?: Clock;
+  clock?: TimerClock;
   /** An existing flash area (shared with the host); else one is made from the next two. */
   flash?: FlashArea;
   /** Flash area size; default package.json meternet.savedCodeBytes. */
@@ -68,7 +68,7 @@ export interface RuntimeOptions {
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file: string | undefined };
 
 export class EspruinoRuntime {
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   readonly flash: FlashArea;
   context!: vm.Context;
   realm!: Realm;

@@ -15,7 +15,7 @@
  *   during a callback restarts the scan, as Espruino's JSIS_TIMERS_CHANGED does.
  * - An exception in a callback does not remove the timer (only Ctrl-C does on Espruino).
  */
-import type { Clock, ClockSubscription, TimerSource } from "./clock.ts";
+import type { TimerClock, ClockSubscription, TimerSource } from "./clock.ts";
 
 export const TIMER_MIN_INTERVAL_MS = 0.1;
 export const TIMER_MAX_INTERVAL_MS = 31536000001000;
@@ -31,7 +31,7 @@ interface TimerEntry {
 }
 
 export interface TimerTableOptions {
-  clock: Clock;
+  clock: TimerClock;
   /** Runs one callback with Espruino's error handling (prints "Uncaught ..."). */
   invoke: (cb: TimerCallback, args: unknown[]) => void;
   /** Makes an Error of the interpreter's realm, so `e instanceof Error` holds there. */

@@ -33,7 +33,7 @@ export class UiRun {
     u.rt.execute(FAKES, "fakes.js");
     u.before = u.rt.memory().usage;
     u.rt.execute(bundle, "meterUi.js");
-    u.run(`global.__ui = global.meterUi(global.__lcd, global.__adc, null, "none.json");`);
+    u.run(`global.__o = global.meterUi(global.__lcd, null, {}, "none.json"); global.__ui = global.__o.ui; global.__adc._reading = global.__o.reading;`);
     return u;
   }
 

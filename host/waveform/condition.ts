@@ -1,6 +1,7 @@
 // The description of one test condition: what the generator synthesises and what the truth
 // functions compute exact reference values for. Plain data, so a bench can store a grid of them
 // as JSON and a failing case can be replayed from its printed spec.
+import type { EventKind } from "../../modules/metering/readings.ts";
 
 /** One spectral component besides the fundamental. `order` is relative to the fundamental
  *  frequency: an integer for a harmonic, a non-integer (e.g. 7.5) for an interharmonic.
@@ -30,7 +31,8 @@ export interface FrequencyPoint {
   hz: number;
 }
 
-export type EventKind = "dip" | "swell" | "interruption";
+/** The kinds the meter's chain reports (modules/metering/readings.ts): one type for the test events and the results. */
+export type { EventKind };
 
 /** A rectangular change of the voltage envelope (IEC 61000-4-11 / -4-30 style test event). */
 export interface EventSpec {

@@ -87,10 +87,23 @@ export function otaChunkIndex(id: number, data0: number): number {
   return ((data0 & 0xff) << 6) | (id & 0x3f);
 }
 
+/**
+ * A meter's address as configured (meternet.json "address", `npm run upload --address`):
+ * returned when it is an integer 0..63 of type number; anything else (64, -1, 2.5, the
+ * string "5", a missing value) throws an Error that shows the value. The one check of an
+ * address, shared by the meter (modules/link/config.ts meterConfigOf, before anything is
+ * installed), the upload CLI (host/cli/upload.ts) and every identifier built (canId).
+ */
+export function meterAddressOf(address: unknown): number {
+  // Math.floor("5") is 5, not "5": a string never passes
+  if (!((address as number) >= 0 && (address as number) < METERS_PER_BUS && Math.floor(address as number) === address))
+    throw new Error("meter address " + JSON.stringify(address) + " is not an integer 0.." + (METERS_PER_BUS - 1));
+  return address as number;
+}
+
 export function canId(fn: number, address: number): number {
   if (!(fn >= 0 && fn <= FN_BULK && Math.floor(fn) === fn)) throw new Error("function code " + fn + " out of range 0.." + FN_BULK);
-  if (!(address >= 0 && address < METERS_PER_BUS && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0.." + (METERS_PER_BUS - 1));
-  return fn * METERS_PER_BUS + address;
+  return fn * METERS_PER_BUS + meterAddressOf(address);
 }
 
 export function functionOf(id: number): number {

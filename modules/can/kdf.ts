@@ -10,6 +10,7 @@
  */
 import { Aes128 } from "../ports/aes";
 import { Cmac } from "./cmac";
+import { meterAddressOf } from "./idPlan";
 
 export const METER_KEY_LABEL = "meternet-meter-key";
 
@@ -32,6 +33,5 @@ export function kdfCounterCmac(aes: Aes128, masterKey16: Uint8Array, label: stri
 
 /** The key a meter shares with the aggregator, from the network master key. */
 export function meterKey(aes: Aes128, masterKey16: Uint8Array, address: number): Uint8Array {
-  if (!(address >= 0 && address <= 63 && Math.floor(address) === address)) throw new Error("meter address " + address + " out of range 0..63");
-  return kdfCounterCmac(aes, masterKey16, METER_KEY_LABEL, new Uint8Array([address]));
+  return kdfCounterCmac(aes, masterKey16, METER_KEY_LABEL, new Uint8Array([meterAddressOf(address)]));
 }

@@ -171,7 +171,7 @@ test("identifier plan: alarms < commands < sync < measurements < bulk; 64 addres
   assert.ok(canId(5, 63) < canId(6, 0));
   assert.equal(canId(30, 63), 0x7bf);
   assert.throws(() => canId(31, 0), /out of range/);
-  assert.throws(() => canId(6, 64), /out of range/);
+  assert.throws(() => canId(6, 64), /meter address 64 is not an integer 0\.\.63/);
   assert.equal(remoteFrame(canId(6, 5), 8).dlc, 8);
 });
 

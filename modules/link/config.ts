@@ -7,6 +7,7 @@
  *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }], cogenerators?: [address] }
  */
 import { fromHex } from "../can/hex";
+import { meterAddressOf } from "../can/idPlan";
 
 export const CONFIG_FILE = "meternet.json";
 export const BITRATE = 125000;
@@ -75,20 +76,20 @@ export function key16(hex: string, field: string): Uint8Array {
   return fromHex(hex);
 }
 
-/** The configuration for `role` from Storage, or a message saying why there is none. */
-export function readConfig(role: string): { cfg: unknown; why: string } {
-  const c = require("Storage").readJSON(CONFIG_FILE, true) as { role?: string } | undefined;
-  if (!c || c.role !== role) return { cfg: null, why: "CAN link off: no " + role + " in " + CONFIG_FILE };
-  return { cfg: c, why: "" };
-}
-
 /**
- * CAN1: the controller hook, a global object as Espruino names its peripherals
- * (Serial1, SPI1): native bxCAN on the device (boards/STM32F107/jswrap/jswrap_can.c,
- * types/canController.d.ts), a BxcanModel on the virtual bus in the host runtime.
- * Throws when the firmware has no CAN hook, so the caller can say so and keep running.
+ * The CAN link's part of a parsed meternet.json for a meter, validated before anything
+ * is installed on the controller: role "meter", the address against the ID plan
+ * (modules/can/idPlan.ts meterAddressOf: an integer 0..63, the same check as
+ * `npm run upload`; keyHex is checked where the key is made, key16). Returns a message (a string) when the file is
+ * for no meter (no file, another role) or is wrong: the meter then measures without a
+ * link and says why.
  */
-export function canHook(): unknown {
-  if (typeof CAN1 === "undefined") throw new Error("CAN1 not found (firmware built without the CAN hook)");
-  return CAN1;
+export function meterConfigOf(file: MeterConfig | undefined): MeterConfig | string {
+  if (!file || file.role !== "meter") return "CAN link off: no meter in " + CONFIG_FILE;
+  try {
+    meterAddressOf(file.address);
+  } catch (e) {
+    return "CAN link: " + e; // "Error: <why>", as the link prints its other errors
+  }
+  return file;
 }

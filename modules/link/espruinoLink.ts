@@ -1,7 +1,8 @@
 /**
- * One call per app: reads meternet.json, takes the CAN1 hook and the Espruino ports,
- * starts the link and makes it the global `meternet` (`meternet.status()` returns
- * plain data; the simulator reads it). Returns null,
+ * The device composition of the CAN link: the link's modules over the Espruino ports of
+ * modules/ports/device (CAN1, Storage, the console, getTime). This file names no
+ * Espruino global itself. Each start makes the link the console's `meternet`
+ * (`meternet.status()` returns plain data; the simulator reads it) and returns null,
  * after printing why, when the node has no CAN configuration or no CAN hook, so a
  * bundle without them (web tests, a bare board) still runs.
  */
@@ -9,24 +10,21 @@ import { SecuredCanController } from "../can/secured";
 import { LinkCanController } from "./linkPort";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { KvStore } from "../ports/kvStore";
-import { espruinoClock } from "../ports/device/clock";
-import { readConfig, canHook, key16, MeterConfig, AggregatorConfig } from "./config";
+import { espruinoClock, espruinoNowMs } from "../ports/device/clock";
+import { deviceCan } from "../ports/device/can";
+import { deviceLog, exposeGlobal } from "../ports/device/console";
+import { readJsonFile } from "../ports/device/configFile";
+import { key16, MeterConfig, AggregatorConfig, CONFIG_FILE } from "./config";
 import { MeterLink } from "./meterLink";
 import { AggregatorLink, TICK_MS } from "./aggregatorLink";
 
-// Espruino globals, declared here so the host typecheck (tsconfig.node.json) reads this file too.
-declare const print: (text: string) => void;
-declare const global: { [name: string]: unknown };
-
-function start<T extends { status(): object }>(role: string, make: (cfg: unknown, can: SecuredCanController) => T): T | null {
-  const c = readConfig(role);
-  if (c.cfg === null) { print(c.why); return null; }
+function start<T extends { status(): object }>(make: (can: SecuredCanController) => T): T | null {
   try {
-    const link = make(c.cfg, canHook() as SecuredCanController);
-    global.meternet = link;
+    const link = make(deviceCan());
+    exposeGlobal("meternet", link);
     return link;
   } catch (e) {
-    print("CAN link: " + e);
+    deviceLog("CAN link: " + e);
     return null;
   }
 }
@@ -39,16 +37,17 @@ function start<T extends { status(): object }>(role: string, make: (cfg: unknown
 const PUBLISH_EVERY = 5;
 
 /**
- * The meter's link; `relay(closed)` drives the load relay. `store` keeps the freshness
- * state (the billing record on the FRAM, modules/persist; default: Storage files "mn.*").
+ * The meter's link for `cfg` (modules/link/config.ts meterConfigOf: validated before
+ * anything is installed; a string is why there is no link, printed); `relay(closed)`
+ * drives the load relay. `store` keeps the freshness state (the billing record on the
+ * FRAM, modules/persist; default: Storage files "mn.*").
  */
-export function espruinoMeterLink(relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
-  return start("meter", function (x: unknown, can: SecuredCanController) {
-    const cfg = x as MeterConfig;
-    const clock = espruinoClock();
+export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
+  if (typeof cfg === "string") { deviceLog(cfg); return null; }
+  return start(function (can: SecuredCanController) {
     return new MeterLink({
-      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store || espruinoKvStore("mn."), log: print, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
-      nowMs: function () { return clock.nowMs(); }, relayActual: relayActual, more: more,
+      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store || espruinoKvStore("mn."), log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
+      nowMs: espruinoNowMs, relayActual: relayActual, more: more,
     });
   });
 }
@@ -63,14 +62,16 @@ function tickEvery(link: AggregatorLink): void {
 }
 
 /**
- * The aggregator's link: the polls and answers run in C behind CAN1 (linkPort.ts); once
- * a second the meters with news arrive as rows at `onRows` (rowReadings.ts).
+ * The aggregator's link (meternet.json read here: the aggregator reads it nowhere else):
+ * the polls and answers run in C behind CAN1 (linkPort.ts); once a second the meters
+ * with news arrive as rows at `onRows` (rowReadings.ts).
  */
 export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) => void): AggregatorLink | null {
-  return start("aggregator", function (x: unknown, can: SecuredCanController) {
-    const cfg = x as AggregatorConfig;
+  const cfg = readJsonFile(CONFIG_FILE) as AggregatorConfig | undefined;
+  if (!cfg || cfg.role !== "aggregator") { deviceLog("CAN link off: no aggregator in " + CONFIG_FILE); return null; }
+  return start(function (can: SecuredCanController) {
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: print, onRows: onRows, cogenerators: cfg.cogenerators });
+    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
     if (link.started === 0) tickEvery(link);
     return link;
   });

@@ -7,7 +7,8 @@ import { VirtualCanBus, BxcanModel } from "../../host/canbus/index.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
-import { MeterLink, meterSignals } from "./meterLink.ts";
+import { MeterLink, meterSignals, publishedRows } from "./meterLink.ts";
+import { DATA_SIGNAL_ROWS, signalRow } from "../can/secured.ts";
 import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
 
@@ -33,7 +34,7 @@ function network(publishEvery: number) {
   const run = (ms: number, exportWh = 0) => {
     for (let t = 0; t < ms; t += 10) {
       const now = Math.round(clock.nowMs());
-      if (now % 200 === 0) meter.publish(meterSignals(READING, 1234.4 + windows++, exportWh));
+      if (now % 200 === 0) meter.publish(READING, 1234.4 + windows++, exportWh);
       if (now % TICK_MS === 0) agg.tick();
       bus.scheduler.advanceBy(10 * 1000);
     }
@@ -77,12 +78,19 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
 });
 
 test("an exporting reading is sent as export, negative PF kept", () => {
-  const s = meterSignals({ ...READING, pW: -2500, qVar: -40, pf: -0.99 }, 10, 20);
-  assert.equal(s.P_import, 0);
-  assert.equal(s.P_export, 2500);
-  assert.equal(s.Q_import, 0);
-  assert.equal(s.PF, -0.99);
-  assert.equal(s.E_export, 20);
+  const v = new Float64Array(DATA_SIGNAL_ROWS).fill(NaN);
+  meterSignals({ ...READING, pW: -2500, qVar: -40, pf: -0.99 }, 10, 20, v, publishedRows());
+  const s = (name: string) => v[signalRow(name)];
+  assert.equal(s("P_import"), 0);
+  assert.equal(s("P_export"), 2500);
+  assert.equal(s("Q_import"), 0);
+  assert.equal(s("PF"), -0.99);
+  assert.equal(s("E_import"), 10);
+  assert.equal(s("E_export"), 20);
+  assert.equal(s("U_L1"), READING.vRmsV);
+  assert.equal(s("QualitySince"), READING.flagsSince);
+  // every signal of the polled answers is written, nothing else
+  assert.equal(Array.from(v).filter((x) => !isNaN(x)).length, 14);
 });
 
 test("relay commands are authenticated, executed and acknowledged; unsynchronised meters are refused", () => {
@@ -111,7 +119,7 @@ test("a publish that throws is counted and logged (first and every 64th), never 
     store: new MemoryKvStore(), log: (l) => { logs.push(l); }, relay: () => true, publishEvery: 1,
   });
   meter.node.publishRows = () => { throw new Error("no memory for the answer"); };
-  for (let k = 0; k < 65; k++) meter.publish(meterSignals(READING, k, 0));
+  for (let k = 0; k < 65; k++) meter.publish(READING, k, 0);
   assert.equal(meter.errors, 65);
   assert.equal((meter.status() as Record<string, unknown>).errors, 65);
   assert.deepEqual(logs, ["meter link: publish: Error: no memory for the answer", "meter link: publish: Error: no memory for the answer"]);

@@ -5,10 +5,22 @@
  */
 import { SecuredCanController, signalRow, DATA_SIGNAL_ROWS } from "../can/secured";
 import { MeterNode } from "../can/meterNode";
-import { SignalValues } from "../can/messageCodec";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
+import type { EventKind } from "../metering/readings";
+
+/** ALARM codes (modules/can/messageDocs.ts AlarmCode) the meter raises. */
+export const ALARM_RELAY_FAULT = 7;
+
+/**
+ * The ALARM code of an IEC 61000-4-30 event (MeterADC 'event'): VOLTAGE_DIP 2,
+ * VOLTAGE_SWELL 3, INTERRUPTION 4. The meter raises it at once with the highest
+ * priority instead of waiting for a poll; its value is the residual voltage, V.
+ */
+export function alarmCodeOf(kind: EventKind): number {
+  return kind === "dip" ? 2 : kind === "swell" ? 3 : 4;
+}
 
 export interface MeterLinkOptions {
   can: SecuredCanController;
@@ -44,20 +56,29 @@ export interface LinkReading {
   flagsSince: number;
 }
 
-/** The signals of every polled message (modules/can/messages.ts) from one reading and the registers. */
-export function meterSignals(r: LinkReading, importWh: number, exportWh: number): SignalValues {
-  return {
-    U_L1: r.vRmsV, Freq: r.fHz, I_L1: r.iRmsA, PF: r.pf,
-    P_import: r.pW > 0 ? r.pW : 0, P_export: r.pW < 0 ? -r.pW : 0,
-    E_import: importWh, E_export: exportWh,
-    THD_U_L1: r.thdVPct, THD_I_L1: r.thdIPct,
-    S: r.sVA, Q_import: r.qVar > 0 ? r.qVar : 0,
-    QualityFlags: r.flags, QualitySince: r.flagsSince,
-  };
+/** The signals meterSignals fills, in its order; their rows are looked up once per link. */
+const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import", "QualityFlags", "QualitySince"];
+
+/** The signal rows (modules/can/secured.ts signalRow) meterSignals writes, in its order. */
+export function publishedRows(): Uint8Array {
+  const rows = new Uint8Array(PUBLISHED.length);
+  for (let j = 0; j < PUBLISHED.length; j++) rows[j] = signalRow(PUBLISHED[j]);
+  return rows;
 }
 
-/** The signals meterSignals fills, in order; their rows are looked up once per link. */
-const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import", "QualityFlags", "QualitySince"];
+/**
+ * The signals of every polled message (modules/can/messages.ts) from one reading and the
+ * registers, written straight into `v` (values by signal row, what the controller
+ * encodes and signs) at `rows` (publishedRows): no object by signal name in between.
+ */
+export function meterSignals(r: LinkReading, importWh: number, exportWh: number, v: Float64Array, rows: Uint8Array): void {
+  v[rows[0]] = r.vRmsV; v[rows[1]] = r.fHz; v[rows[2]] = r.iRmsA; v[rows[3]] = r.pf;
+  v[rows[4]] = r.pW > 0 ? r.pW : 0; v[rows[5]] = r.pW < 0 ? -r.pW : 0;
+  v[rows[6]] = importWh; v[rows[7]] = exportWh;
+  v[rows[8]] = r.thdVPct; v[rows[9]] = r.thdIPct;
+  v[rows[10]] = r.sVA; v[rows[11]] = r.qVar > 0 ? r.qVar : 0;
+  v[rows[12]] = r.flags; v[rows[13]] = r.flagsSince;
+}
 
 export class MeterLink {
   readonly node: MeterNode;
@@ -67,9 +88,9 @@ export class MeterLink {
   errors = 0;
   started: number;
   private readonly every: number;
-  /** Values by signal row handed to the controller (NaN: absent), and the rows of PUBLISHED. */
+  /** Values by signal row handed to the controller (NaN: absent), and the rows meterSignals writes. */
   private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
-  private readonly rows = new Uint8Array(PUBLISHED.length);
+  private readonly rows = publishedRows();
 
   constructor(o: MeterLinkOptions) {
     const self = this;
@@ -77,7 +98,6 @@ export class MeterLink {
     this.every = o.publishEvery;
     this.o = o;
     this.rowValues.fill(NaN);
-    for (let j = 0; j < PUBLISHED.length; j++) this.rows[j] = signalRow(PUBLISHED[j]);
     this.node = new MeterNode({
       address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs,
       actions: {
@@ -102,19 +122,18 @@ export class MeterLink {
   }
 
   /**
-   * New readings after a window: re-arms the answers (the controller signs each in C;
+   * A new reading and the registers to publish (Wh), after `windows` windows: re-arms the answers (the controller signs each in C;
    * the encoding stays in JavaScript, so a slow poller may ask for them less often).
    * Never throws: an error is counted and logged.
    */
-  publish(values: SignalValues): void {
-    if (this.windows++ % this.every !== 0) return;
+  publish(r: LinkReading, importWh: number, exportWh: number, windows?: number): void {
+    // `windows`: how many windows this reading stands for (MeterADC readingEvery; default 1)
+    const w = this.windows;
+    this.windows += windows || 1;
+    if (w % this.every !== 0) return;
     try {
-      const v = this.rowValues;
-      for (let j = 0; j < PUBLISHED.length; j++) {
-        const x = values[PUBLISHED[j]];
-        v[this.rows[j]] = x === undefined ? NaN : x;
-      }
-      this.node.publishRows(v);
+      meterSignals(r, importWh, exportWh, this.rowValues, this.rows);
+      this.node.publishRows(this.rowValues);
     } catch (e) {
       // Counted in status().errors; logged on the first and every 64th, not once a second.
       if ((this.errors++ & 63) === 0) this.o.log("meter link: publish: " + e);

@@ -36,14 +36,15 @@ export interface KernelWindow {
   sumVIPrevLsb2: number;
   /** Sum of v[n-1] * i[n]. */
   sumVPrevILsb2: number;
-  /** First and last samples of the window (LSB) = edgeVLsb[0], edgeVLsb[3]... */
+  /** First and last samples of the window (LSB): the chain's whole-cycle sums take the
+   * seam between them as their mean (mtReading.c whole_cycle_sum). */
   firstVLsb: number;
   firstILsb: number;
   lastVLsb: number;
   lastILsb: number;
-  /** Samples 0, 1, N-2, N-1 of the window (LSB), for the second-order end
-   * correction. The kernel always sets them; optional so hand-made windows in
-   * tests may leave them out (then use the first-order form). */
+  /** Samples 0, 1, N-2, N-1 of the window (LSB): host addon only (host/native/windowJs.cc),
+   * for the tests' and the accuracy bench's independent reference (a second-order end
+   * correction, host/native/kernel.test.ts); the device's 'window' event leaves them out. */
   edgeVLsb?: Uint16Array;
   edgeILsb?: Uint16Array;
   /** Refined rising voltage zero crossings, samples relative to startSample;
@@ -72,6 +73,12 @@ export interface KernelWindow {
   droppedBefore: number;
   /** The mk_window_t bytes (host addon and harness only): what MeterChain.process takes back. */
   raw?: Uint8Array;
+  /** Windows of the host MeterADC (the sampler's C, host/native/meterAdcAddon.cc): the rate
+   * step inside the window as the sampler made it, [ticksBefore, ticksAfter, stepPair]
+   * (adc/meterAdc.h mn_adc_window_info_t), which MeterChain.process hands to the chain's
+   * regrid (mtRetune.c): the first stepPair intervals at ticksBefore timer ticks, the rest
+   * at ticksAfter. Absent on windows of a bare kernel (no rate step there). */
+  rateStep?: Uint32Array;
 }
 
 /** The KERNEL_FLAG_* bits, KERNEL_GROUPS and the KERNEL_E_* codes of mk_init: generated from

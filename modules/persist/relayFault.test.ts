@@ -9,7 +9,7 @@ import { VirtualCanBus, BxcanModel } from "../../host/canbus/index.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
-import { MeterLink, meterSignals } from "../link/meterLink.ts";
+import { MeterLink } from "../link/meterLink.ts";
 import { AggregatorLink, TICK_MS } from "../link/aggregatorLink.ts";
 import { AGC_COUNT, AGC_CMD_DONE, AGC_CMD_FAILED, AGC_CMD_TIMEOUT } from "../link/linkPort.ts";
 import { gpioRelay } from "../ports/device/relay.ts";
@@ -44,7 +44,7 @@ function network() {
   };
   const run = (ms: number) => {
     for (let t = 0; t < ms; t += TICK_MS) {
-      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(meterSignals(READING, 1234, 0));
+      if (Math.round(clock.nowMs()) % 200 === 0) meter.publish(READING, 1234, 0);
       agg.tick();
       bus.scheduler.advanceBy(TICK_MS * 1000);
     }

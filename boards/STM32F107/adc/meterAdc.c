@@ -262,6 +262,36 @@ static double mean_ticks(const mn_adc_rate_step_t *rates, uint32_t head, uint64_
   return n ? total / (double)n : 0;
 }
 
+/* The rate step inside pairs [a, a+n) from the same copy of the history: the newest
+ * entry starting at or after a gives ticksAfter and stepPair (0 when it starts at a:
+ * the interval before the first pair, where crossing 0 lies, is still the old one), the
+ * newest entry starting before a gives ticksBefore. */
+static void window_step(const mn_adc_rate_step_t *rates, uint32_t head, uint64_t a, uint64_t n, mn_adc_window_info_t *info) {
+  uint32_t count = head < MN_ADC_RATE_HISTORY ? head : MN_ADC_RATE_HISTORY;
+  uint32_t before = rates[(head - count) % MN_ADC_RATE_HISTORY].ticks; /* older than the history */
+  uint32_t after = 0, step = (uint32_t)n;
+  for (uint32_t k = 0; k < count; k++) {
+    const mn_adc_rate_step_t *r = &rates[(head - 1u - k) % MN_ADC_RATE_HISTORY];
+    if (r->fromPair >= a + n) continue; /* after the window */
+    if (r->fromPair >= a) {
+      if (!after) {
+        after = r->ticks;
+        step = (uint32_t)(r->fromPair - a);
+      }
+      continue;
+    }
+    before = r->ticks;
+    break;
+  }
+  if (!after || after == before) {
+    after = before;
+    step = (uint32_t)n; /* no step */
+  }
+  info->ticksBefore = before;
+  info->ticksAfter = after;
+  info->stepPair = step;
+}
+
 /* Holds off the DMA interrupt (and less urgent ones) on the main loop. With the
  * priority configured, BASEPRI: CAN (more urgent) keeps answering remote frames
  * from its interrupt meanwhile; without, PRIMASK. */
@@ -297,6 +327,7 @@ int mn_adc_take_window(mn_adc_t *dev, mk_window_t *w, mn_adc_window_info_t *info
     double ticks = mean_ticks(rates, head, base + w->startSample, w->sampleCount);
     info->firstPair = base + w->startSample;
     info->sampleRateHz = ticks > 0 ? (double)c->timerClkHz / ticks : 0;
+    window_step(rates, head, base + w->startSample, w->sampleCount, info);
   }
   return 1;
 }

@@ -31,7 +31,8 @@
  * Retuning: mn_adc_set_rate writes the new period into ARR's preload register
  * from the next DMA interrupt; it takes effect at the following update event.
  * A history of (first pair, ticks per pair) lets each window report the mean
- * rate of its own samples, which the TS side uses to turn samples into seconds.
+ * rate of its own samples and the rate step inside it (mn_adc_window_info_t), which
+ * the metering chain uses to turn samples into seconds.
  *
  * Contexts: mn_adc_isr_dma runs in the DMA1 channel 1 interrupt (lowest of our
  * priorities: it may run a window's FFT, some milliseconds, and must not delay
@@ -107,10 +108,16 @@ typedef struct {
   uint16_t vZeroLsb, iZeroLsb;
 } mn_adc_t;
 
-/* What a window needs beyond mk_window_t. */
+/* What a window needs beyond mk_window_t: its samples' rate as this driver made it. */
 typedef struct {
   double sampleRateHz;   /* mean rate over the window's samples */
   uint64_t firstPair;    /* window start counted from mn_adc_start, lost pairs included */
+  /* The rate step inside the window, told as it happened (the metering chain regrids on
+   * it, metering/mtRetune.h, instead of rebuilding it from the mean): the first stepPair
+   * intervals use ticksBefore timer ticks each, the rest ticksAfter. No step: stepPair is
+   * the window's pair count and both are equal. One retune is in flight at a time, so a
+   * window holds at most one step (with more, the newest is told, the mean stays exact). */
+  uint32_t ticksBefore, ticksAfter, stepPair;
 } mn_adc_window_info_t;
 
 /* Longest window this build's kernel can make, cycles: 12 (IEC 61000-4-7 on 60 Hz

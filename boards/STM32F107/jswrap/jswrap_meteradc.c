@@ -468,11 +468,13 @@ static JsVar *reading_to_js(const mt_reading_t *r, int flagged) {
 }
 
 /* One window through the chain; its events queued on owner; retunes the ADC when due. */
-static void metering_window(JsVar *owner, const mk_window_t *w, double sampleRateHz) {
+static void metering_window(JsVar *owner, const mk_window_t *w, const mn_adc_window_info_t *info) {
   static const mt_sink_t sink = {0, on_window, on_event, on_aggregate};
+  /* the window's rate as the sampler made it, step included: the chain rebuilds nothing */
+  const mt_rate_step_t step = {info->ticksBefore, info->ticksAfter, info->stepPair};
   eventOwner = owner;
   readingDue = 0;
-  double wantHz = mt_chain_process(&chain, w, sampleRateHz, &sink);
+  double wantHz = mt_chain_process(&chain, w, info->sampleRateHz, &step, &sink);
   if (readingDue) queue(JS_EVENT_PREFIX "reading", reading_to_js(&dueReading, dueFlagged));
   if (wantHz > 0) {
     uint32_t achieved = 0;
@@ -507,8 +509,8 @@ static JsVar *window_to_js(const mk_window_t *w, const mn_adc_window_info_t *inf
   for (size_t k = 0; k < mn_window_field_count; k++)
     jsvObjectSetChildAndUnLock(o, mn_window_fields[k].name, jsvNewFromFloat(mn_window_field_value(w, &mn_window_fields[k])));
   jsvObjectSetChildAndUnLock(o, "sampleRateHz", jsvNewFromFloat(info->sampleRateHz));
-  jsvObjectSetChildAndUnLock(o, "edgeVLsb", typed(ARRAYBUFFERVIEW_UINT16, 2, MN_WINDOW_EDGES, w, 0, 0, mn_window_fill_edges));
-  jsvObjectSetChildAndUnLock(o, "edgeILsb", typed(ARRAYBUFFERVIEW_UINT16, 2, MN_WINDOW_EDGES, w, 1, 0, mn_window_fill_edges));
+  /* no edgeVLsb/edgeILsb: only the host's tests read them (the addon's window, windowJs.cc);
+   * the chain uses the first and last samples, which the fields above carry */
   jsvObjectSetChildAndUnLock(o, "crossingsSample", typed(ARRAYBUFFERVIEW_FLOAT64, 8, mn_window_crossing_count(w), w, 0, mn_window_fill_crossings, 0));
   jsvObjectSetChildAndUnLock(o, "urmsHalfLsb", typed(ARRAYBUFFERVIEW_FLOAT32, 4, mn_window_urms_count(w), w, 0, mn_window_fill_urms, 0));
   jsvObjectSetChildAndUnLock(o, "urmsHalfEndSample", typed(ARRAYBUFFERVIEW_FLOAT64, 8, mn_window_urms_count(w), w, 0, mn_window_fill_urms_end, 0));
@@ -541,7 +543,7 @@ void jswrap_meteradc_eventHandler(IOEventFlags eventFlags, uint8_t *data, int le
   mn_adc_window_info_t info;
   while (mn_adc_take_window(&mn_board_adc, &takenWindow, &info)) {
     if (!owner) continue; /* nobody started sampling from JS: taken and dropped */
-    if (meteringOn) metering_window(owner, &takenWindow, info.sampleRateHz);
+    if (meteringOn) metering_window(owner, &takenWindow, &info);
 #ifndef MN_NO_WINDOW_EVENT
     /* the raw window (diagnostics) is built only for a listener */
     JsVar *listeners = jsvObjectGetChildIfExists(owner, JS_EVENT_PREFIX "window");

@@ -77,11 +77,11 @@ static void release(mt_chain_t *c, int flagged, const mt_sink_t *sink) {
   if (c->longAgg.windows == 1 && c->longComplete) c->longAgg.startS = slot * MT_TEN_MIN_S - c->cfg.utcAtStartS;
 }
 
-double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz, const mt_sink_t *sink) {
+double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz, const mt_rate_step_t *step, const mt_sink_t *sink) {
   static mt_reading_t r; /* 480 bytes: kept off the stack; main loop only */
   mt_positions_t p;
   mt_positions_from_window(&p, w, sampleRateHz);
-  if (c->cfg.regrid) mt_retune_regrid(&c->retune, &p, w->sampleCount, w->crossingCount, w->urmsCount);
+  if (c->cfg.regrid) mt_retune_regrid(&c->retune, &p, w->sampleCount, w->crossingCount, w->urmsCount, step);
   mt_window_reading(&r, w, &p, &c->cfg.cal);
   c->windows++;
   c->dropped += w->droppedBefore;
@@ -112,13 +112,13 @@ double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz
 
 void mt_chain_rate_answer(mt_chain_t *c, double gotHz) { mt_retune_answer(&c->retune, gotHz); }
 
-void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz, const mt_sink_t *sink) {
+void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz, const mt_rate_step_t *step, const mt_sink_t *sink) {
   mt_event_t ev[MT_EVENTS_MAX];
   int closed;
   if (tail) {
     mt_positions_t p;
     mt_positions_from_window(&p, tail, sampleRateHz);
-    if (c->cfg.regrid) mt_retune_regrid(&c->retune, &p, tail->sampleCount, tail->crossingCount, tail->urmsCount);
+    if (c->cfg.regrid) mt_retune_regrid(&c->retune, &p, tail->sampleCount, tail->crossingCount, tail->urmsCount, step);
     double endS = half_cycle_values(c, tail, &p, c->periodS, sink);
     if (endS > c->lastEndS) c->lastEndS = endS;
   }

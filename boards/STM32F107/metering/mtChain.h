@@ -83,11 +83,12 @@ int mt_chain_init(mt_chain_t *c, const mt_chain_config_t *cfg);
 const char *mt_chain_error_text(int code);
 
 /*
- * One complete kernel window, its samples' mean rate sampleRateHz. Results reach
- * the sink. Returns the sampling rate to ask for (Hz) when retuning is on and due,
- * else 0; the caller asks the ADC and hands its answer to mt_chain_rate_answer.
+ * One complete kernel window, its samples' mean rate sampleRateHz and the rate step
+ * inside it as the sampler made it (0 when the window does not come from the sampler).
+ * Results reach the sink. Returns the sampling rate to ask for (Hz) when retuning is on
+ * and due, else 0; the caller asks the ADC and hands its answer to mt_chain_rate_answer.
  */
-double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz, const mt_sink_t *sink);
+double mt_chain_process(mt_chain_t *c, const mk_window_t *w, double sampleRateHz, const mt_rate_step_t *step, const mt_sink_t *sink);
 
 /* The ADC's answer to the rate mt_chain_process asked for (Hz, or a negative code). */
 void mt_chain_rate_answer(mt_chain_t *c, double gotHz);
@@ -97,6 +98,6 @@ void mt_chain_rate_answer(mt_chain_t *c, double gotHz);
  * adds its Urms(1/2) values, so a dip in the last cycles is seen; then the held window
  * is released, an open event closed at the last value, the partial 10 minutes emitted.
  */
-void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz, const mt_sink_t *sink);
+void mt_chain_finish(mt_chain_t *c, const mk_window_t *tail, double sampleRateHz, const mt_rate_step_t *step, const mt_sink_t *sink);
 
 #endif

@@ -30,18 +30,17 @@ void mt_retune_answer(mt_retune_t *t, double gotHz) {
 
 static double at(double x, double m, double t1, double t2, double mean) { return (x <= m ? x * t1 : m * t1 + (x - m) * t2) / mean; }
 
-void mt_retune_regrid(mt_retune_t *t, mt_positions_t *p, uint32_t sampleCount, unsigned crossings, unsigned urmsCount) {
+void mt_retune_regrid(mt_retune_t *t, mt_positions_t *p, uint32_t sampleCount, unsigned crossings, unsigned urmsCount, const mt_rate_step_t *step) {
   const double n = sampleCount;
   const double mean = MT_TICK_HZ / p->sampleRateHz;
   double t1 = t->ticks, t2 = t1, m = n; /* intervals at t1, the rest at t2 */
-  if (fabs(mean - t1) > 1e-6 * t1) {
-    if (t->next) {
-      t2 = t->next;
-      m = round_half_up((n * (mean - t2)) / (t1 - t2));
-      m = m < 0 ? 0 : m > n ? n : m;
-    } else t1 = t2 = mean; /* a rate change not asked for: taken as uniform */
+  if (step) {
+    /* as the sampler made them: nothing rebuilt from the mean */
+    t1 = step->ticksBefore;
+    t2 = step->ticksAfter;
+    m = step->stepPair < sampleCount ? step->stepPair : n;
     t->ticks = t2;
-    t->next = 0;
+    if (t->next == t2) t->next = 0; /* the rate asked for took effect */
   }
   /* pairs since the previous window (dropped windows; a restarted kernel counts from 0) */
   const double gap = p->startSample - t->endSample;

@@ -16,11 +16,13 @@
  * effect.
  *
  * Regrid: the device applies a new period from a DMA half-buffer boundary, usually
- * inside a window, and reports the window's mean rate. Positions in such a window are
- * on two grids; mt_retune_regrid rewrites startSample, the crossings and the Urms(1/2)
- * ends as times x the window's mean rate, i.e. in pairs of a uniform grid at that rate.
- * With old and new periods T1, T2 and mean T over n intervals, the first
- * m = n (T - T2) / (T1 - T2) intervals used T1. Without any retune it changes nothing.
+ * inside a window, and tells the step as it happened (mt_rate_step_t, from the sampler's
+ * rate history: adc/meterAdc.h mn_adc_window_info_t) with the window's mean rate.
+ * Positions in such a window are on two grids; mt_retune_regrid rewrites startSample,
+ * the crossings and the Urms(1/2) ends as times x the window's mean rate, i.e. in pairs
+ * of a uniform grid at that rate: the first m intervals used T1 ticks, the rest T2.
+ * Without a step told (windows not from the sampler: analyze, benches) the window is
+ * taken at the rate last seen. Without any retune it changes nothing.
  */
 #ifndef MT_RETUNE_H
 #define MT_RETUNE_H
@@ -34,6 +36,12 @@
 /* Kernel flags that make a window's frequency unfit to retune on (0x15d). */
 #define MT_UNRELIABLE \
   (MK_FLAG_CLIP_V | MK_FLAG_SYNTHETIC | MK_FLAG_FIRST | MK_FLAG_FREQ_RANGE | MK_FLAG_SYNC | MK_FLAG_CYCLE)
+
+/* A window's rate step as the sampler made it: the first stepPair intervals at
+ * ticksBefore timer ticks per pair, the rest at ticksAfter (equal: no step). */
+typedef struct {
+  uint32_t ticksBefore, ticksAfter, stepPair;
+} mt_rate_step_t;
 
 typedef struct {
   double ticks;     /* ticks per pair, as the windows show it */
@@ -51,7 +59,8 @@ double mt_retune_want(const mt_retune_t *t, double fHz, uint16_t kernelFlags, in
 /* What the port answered to the request (achieved Hz, or a negative code). */
 void mt_retune_answer(mt_retune_t *t, double gotHz);
 
-/* Rewrites p (a window of sampleCount pairs) as times x p->sampleRateHz since start. */
-void mt_retune_regrid(mt_retune_t *t, mt_positions_t *p, uint32_t sampleCount, unsigned crossings, unsigned urmsCount);
+/* Rewrites p (a window of sampleCount pairs) as times x p->sampleRateHz since start;
+ * step: the window's rate step from the sampler, or 0 (none told). */
+void mt_retune_regrid(mt_retune_t *t, mt_positions_t *p, uint32_t sampleCount, unsigned crossings, unsigned urmsCount, const mt_rate_step_t *step);
 
 #endif

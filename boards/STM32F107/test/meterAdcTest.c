@@ -68,7 +68,7 @@ static mk_config_t k50(void) {
 }
 
 /* 60 Hz as the meter app starts it: 213 pairs per nominal cycle = 12 780 Hz
- * (modules/metering/sampleRetune.ts pairsPerCycle; 72 MHz / 12 780 = 5633.8, so
+ * (modules/metering/sampleRate.ts pairsPerCycle; 72 MHz / 12 780 = 5633.8, so
  * the timer makes 5634 ticks = 12 779.553 Hz). */
 static mk_config_t k60(void) {
   mk_config_t k;
@@ -513,7 +513,7 @@ static void test_retune_follows_frequency_and_windows_report_true_rate(void **st
   }
   run(HALF + 1, 0);
   assert_int_equal(hw.tim.ARR, ticks - 1u);
-  int checked = 0;
+  int checked = 0, straddled = 0;
   double lastRate = 0;
   for (int chunk = 0; chunk < 5; chunk++) {
     run(2560, 0);
@@ -533,11 +533,24 @@ static void test_retune_follows_frequency_and_windows_report_true_rate(void **st
     int straddles = a < change && change < a + n;
     double fErr = fabs(fitted_frequency(&w, info.sampleRateHz) - 50.3);
     assert_true(fErr < (straddles ? 0.025 : 0.0005));
+    /* the step as it happened (window_step), which the chain regrids on instead of
+     * rebuilding it from the mean: its ticks add up to the window's exactly */
+    if (straddles) {
+      assert_int_equal(info.ticksBefore, 5625);
+      assert_int_equal(info.ticksAfter, ticks);
+      assert_int_equal(info.stepPair, (uint32_t)(change - a));
+    } else {
+      assert_int_equal(info.ticksBefore, info.ticksAfter);
+      assert_int_equal(info.stepPair, (uint32_t)n);
+    }
+    assert_true((double)(cumTicks[a + n] - cumTicks[a]) == (double)info.stepPair * info.ticksBefore + (double)(n - info.stepPair) * info.ticksAfter);
+    straddled += straddles;
     lastRate = info.sampleRateHz;
     checked++;
     }
   }
   assert_true(checked >= 4);
+  assert_int_equal(straddled, 1);
   mn_adc_stats_t s;
   mn_adc_get_stats(&dev, &s);
   assert_int_equal(s.windowsDropped, 0);
@@ -702,7 +715,7 @@ static void test_windows_of_a_60hz_sine(void **state) {
   assert_int_equal(s.missedBlocks + s.lateBlocks + s.dmaErrors + s.windowsDropped, 0);
 }
 
-/* Retuned to 213 pairs per measured cycle (sampleRetune.ts at 60 Hz): windows
+/* Retuned to 213 pairs per measured cycle (metering/mtRetune.c at 60 Hz): windows
  * wholly after the step report the timer's exact rate and the true frequency. */
 static void test_retune_at_60hz(void **state) {
   (void)state;

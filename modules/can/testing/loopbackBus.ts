@@ -9,11 +9,8 @@
  * with the bxCAN model lives in host/canbus.
  */
 import { CanFrame, frameError } from "../frame";
-import {
-  CanController, CanCounters, CanFilter, CanState, CAN_OK, CAN_EINVAL, CAN_ENETDOWN, CAN_ENOSPC,
-} from "../controller";
-import { FilterBanks, filterError } from "../filterBanks";
-import { AutoReplySlots, clearAutoReply, emptyAutoReplySlots, findAutoReply, storeAutoReply } from "../autoReplySlots";
+import { CAN_OK, CAN_EINVAL, CAN_ENETDOWN } from "../controller";
+import { ControllerBase } from "../controllerBase";
 
 const SLOTS = 16;
 
@@ -21,40 +18,29 @@ function copyFrame(f: CanFrame): CanFrame {
   return { id: f.id, extended: f.extended, rtr: f.rtr, dlc: f.dlc, data: new Uint8Array(f.data) };
 }
 
-export class LoopbackNode implements CanController {
+/** start() and stop() are its only state changes (onState): an untimed bus has no errors, so no error states. */
+export class LoopbackNode extends ControllerBase {
   readonly name: string;
   private readonly bus: LoopbackBus;
-  private running = false;
-  private readonly filters = new FilterBanks();
-  private readonly slots: AutoReplySlots = emptyAutoReplySlots(SLOTS);
-  private frameCb: ((f: CanFrame, fifo: number) => void) | null = null;
-  private stateCb: ((state: CanState, counters: CanCounters) => void) | null = null;
-  private readonly stats: CanCounters = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0 };
 
   constructor(bus: LoopbackBus, name: string) {
+    super(SLOTS);
     this.bus = bus;
     this.name = name;
   }
 
   start(bitrate: number): number {
     if (!(bitrate > 0)) return CAN_EINVAL;
-    const was = this.running;
-    this.running = true;
-    if (!was) this.changed();
+    this.setState("error-active");
     return CAN_OK;
   }
   stop(): void {
-    const was = this.running;
-    this.running = false;
-    if (was) this.changed();
-  }
-  private changed(): void {
-    if (this.stateCb) this.stateCb(this.state(), this.counters());
+    this.setState("stopped");
   }
   send(frame: CanFrame): number {
     if (frameError(frame) !== null) return CAN_EINVAL;
-    if (!this.running) return CAN_ENETDOWN;
-    this.stats.txFrames++;
+    if (this.st === "stopped") return CAN_ENETDOWN;
+    this.c.txFrames++;
     this.bus.queue(this, copyFrame(frame));
     return CAN_OK;
   }
@@ -62,32 +48,20 @@ export class LoopbackNode implements CanController {
   sendRaw(frame: CanFrame): void {
     this.bus.queue(this, copyFrame(frame));
   }
-  addFilter(filter: CanFilter): number {
-    if (filterError(filter) !== null) return CAN_EINVAL;
-    const bank = this.filters.add(filter);
-    return bank === null ? CAN_ENOSPC : bank;
-  }
-  removeFilter(bank: number): void { this.filters.remove(bank); }
-  setAutoReply(frame: CanFrame, once: boolean): number { return storeAutoReply(this.slots, frame, once); }
-  clearAutoReply(id: number): void { clearAutoReply(this.slots, id); }
-  onFrame(cb: (frame: CanFrame, fifo: number) => void): void { this.frameCb = cb; }
-  /** start() and stop() only: an untimed bus has no errors, so no error states. */
-  onState(cb: (state: CanState, counters: CanCounters) => void): void { this.stateCb = cb; }
-  state(): CanState { return this.running ? "error-active" : "stopped"; }
-  counters(): CanCounters { return Object.assign({}, this.stats); }
+  // addFilter, removeFilter, setAutoReply, clearAutoReply, onFrame, onState, state,
+  // counters: ControllerBase (the host controllers' filter banks and auto-reply slots)
 
   /** Bus side: a frame sent by another node. As on bxCAN, filters decide first. */
   receive(f: CanFrame): void {
-    if (!this.running) return;
-    const fifo = this.filters.route(f);
+    if (this.st === "stopped") return;
+    const fifo = this.accept(f);
     if (fifo < 0) return;
-    this.stats.rxFrames++;
-    const slot = f.rtr && !f.extended ? findAutoReply(this.slots, f.id) : -1;
+    const slot = this.autoReplyFor(f);
     if (slot >= 0) {
       const s = this.slots[slot]!;
       if (s.once) this.slots[slot] = null;
-      this.stats.autoReplies++;
-      this.stats.txFrames++;
+      this.c.autoReplies++;
+      this.c.txFrames++;
       this.bus.queue(this, copyFrame(s.frame));
       return;
     }

@@ -12,7 +12,7 @@ import { meterKey } from "../../can/kdf.ts";
 import type { CanController } from "../../can/controller.ts";
 import type { SecuredCanController } from "../../can/secured.ts";
 import type { LinkCanController } from "../../link/linkPort.ts";
-import { MeterLink, meterSignals } from "../../link/meterLink.ts";
+import { MeterLink } from "../../link/meterLink.ts";
 import { securedController, manualTimer } from "../../../host/canbus/secocLayer.ts";
 import { AggregatorLink, TICK_MS } from "../../link/aggregatorLink.ts";
 
@@ -31,7 +31,7 @@ function linked(meterCan: CanController, aggCan: CanController, clock: { nowMs()
     // the meter publishes a reading every 200 ms (re-arming its answers), as app/meter does
     settle: () => {
       for (let t = 0; t < 2000; t += TICK_MS) {
-        if (t % 200 === 0) meter.publish(meterSignals(READING, 1000 + t / 1000, 0));
+        if (t % 200 === 0) meter.publish(READING, 1000 + t / 1000, 0);
         agg.tick();
         pass(TICK_MS);
       }

@@ -51,3 +51,4 @@ export function i2cFram(bus: I2cBus, deviceAddress: number, sizeBytes: number): 
     },
   };
 }
+

@@ -22,3 +22,4 @@ export function gpioRelay(gpio: Gpio, out: string, sense: string, activeLow: boo
     },
   };
 }
+

@@ -101,7 +101,7 @@ static void feed(double seconds, double dipFrom, double dipTo, double dipGain) {
     sig.gainV = (t >= dipFrom && t < dipTo) ? dipGain : 1;
     sig_gen(&sig, block, 64);
     mk_feed_pairs(&kern, block, 64);
-    while (mk_take_window(&kern, &w)) mt_chain_process(&chain, &w, 12800, &sink);
+    while (mk_take_window(&kern, &w)) mt_chain_process(&chain, &w, 12800, 0, &sink);
     done += 64;
   }
 }
@@ -383,7 +383,7 @@ static void test_retune(void) {
   mt_retune_answer(&t, 72e6 / 5806);
   CHECK(t.next == 5806, "one request in flight (%.0f ticks)", t.next);
   CHECK(mt_retune_want(&t, 49.0, 0, 0) == 0, "the next waits");
-  /* regrid (sampleRetune.test.ts): a step from 5625 to 5682 ticks after 1000 pairs of a window */
+  /* regrid (the case of the former sampleRetune.test.ts): a step from 5625 to 5682 ticks after 1000 pairs of a window */
   mt_retune_init(&t, 12800, 50);
   const double f = 49.5, t1 = 5625, t2 = 5682;
   mt_positions_t p;
@@ -392,7 +392,7 @@ static void test_retune(void) {
   p.sampleRateHz = 12800;
   p.startSample = 300;
   for (int k = 0; k <= 10; k++) p.crossing[k] = -0.4 + k * 12800 / f;
-  mt_retune_regrid(&t, &p, n0, 11, 0);
+  mt_retune_regrid(&t, &p, n0, 11, 0, 0);
   CHECK(p.startSample == 300, "no retune: unchanged");
   t.next = t2; /* as mt_retune_answer leaves it */
   double start1 = 300 + n0, startTicks = start1 * t1;
@@ -409,7 +409,9 @@ static void test_retune(void) {
   }
   double naive = p.sampleRateHz / mt_period_samples(p.crossing, 11);
   CHECK(fabs(naive - f) > 0.01, "without regrid the mixed window reads %.4f Hz", naive);
-  mt_retune_regrid(&t, &p, (uint32_t)n, 11, 20);
+  /* the step as the sampler tells it (adc/meterAdc.c window_step): 1000 intervals at t1, then t2 */
+  const mt_rate_step_t step = {(uint32_t)t1, (uint32_t)t2, (uint32_t)m};
+  mt_retune_regrid(&t, &p, (uint32_t)n, 11, 20, &step);
   CHECK(NEAR(p.sampleRateHz / mt_period_samples(p.crossing, 11), f, 1e-9), "f exact after regrid");
   CHECK(NEAR((p.startSample + p.crossing[0]) / p.sampleRateHz, startTicks / 72e6 + 0.2 / 12800, 1e-12), "first crossing at its true time");
   CHECK(NEAR((p.startSample + p.urmsEnd[19]) / p.sampleRateHz, startTicks / 72e6 + 0.2 / 12800 + 21 / (2 * f), 1e-12), "Urms(1/2) ends at true times");

@@ -1,0 +1,28 @@
+import type { MeterOutputs } from "../../metering/meterOutputs";
+import type { MeterLink } from "../../link/meterLink";
+
+/**
+ * The touchscreen (types/meterLcd.d.ts, boards/STM32F107/jswrap/jswrap_meterlcd.c) when
+ * the firmware has the LCD hook and a display answers; null otherwise (the meter then
+ * runs headless).
+ */
+export function deviceDisplay(): MeterLcd | null {
+  return typeof LCD !== "undefined" && LCD.init() ? LCD : null;
+}
+
+/**
+ * The UI program, a Storage file of its own (build/meterUi.js; app/meterUi). The caller
+ * evaluates it (console.ts globalEval) AT TOP LEVEL: Espruino runs eval'd code in the
+ * caller's scope, and inside a function every UI function would keep one more scope
+ * level (measured: +143 JsVars).
+ */
+export function readUiProgram(file: string): string {
+  // a missing file reads as undefined, evaluates to nothing, and uiProgramEntry() then
+  // gives no function: the caller's "display: TypeError" says the UI is not there
+  return require("Storage").read(file) as string;
+}
+
+/** The entry the evaluated UI program defined (app/meterUi: the global `meterUi`). */
+export function uiProgramEntry(): (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs {
+  return global.meterUi as (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs;
+}
