@@ -64,6 +64,17 @@ aes_makefile = [
   'INCLUDE+=-I$(ROOT)/libs/crypto/mbedtls/include',
   'DEFINES+=-DMBEDTLS_CONFIG_FILE=\'"secoc/mbedtlsConfig.h"\'',
 ]
+# OTA script updates, the receiving side behind CAN1 (issue 18, ota/README.md). Not in the
+# image yet: it costs about 5 KB (meter +4 900 B, aggregator +5 672 B, measured with
+# `npm run firmware` on the ota18 branch), which puts every image over its flash budget,
+# and no bundle calls it yet. Set WITH_OTA = True to build it in once room is found.
+WITH_OTA = False
+ota_makefile = [
+  'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
+  'DEFINES+=-DMN_OTA -DMBEDTLS_SHA256_C -DMBEDTLS_SHA256_SMALLER',
+  'SOURCES+=libs/crypto/mbedtls/library/sha256.c',
+  'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaReceiver.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaMeterLink.c libs/meternet/ota/otaSha256Mbedtls.c',
+]
 info = {
  'name' : "meternet STM32F107 meter",
  'link' : [ "https://www.st.com/en/microcontrollers-microprocessors/stm32f107vc.html" ],
@@ -96,12 +107,7 @@ info = {
      'SOURCES+=libs/meternet/metering/mtAggregate.c libs/meternet/metering/mtCalibration.c libs/meternet/metering/mtChain.c libs/meternet/metering/mtEnergy.c',
      'SOURCES+=libs/meternet/metering/mtProfile.c libs/meternet/metering/mtReading.c libs/meternet/metering/mtRetune.c libs/meternet/metering/mtSqrt.c libs/meternet/metering/mtVoltageEvents.c',
      'SOURCES+=libs/meternet/secoc/cmac.c libs/meternet/secoc/secocFrame.c libs/meternet/secoc/secocNode.c libs/meternet/secoc/secocCodec.c libs/meternet/secoc/aesMbedtls.c', # SecOC behind CAN1 (AES: aes_makefile)
-     # OTA script updates, the receiving side behind CAN1 (issue 18, ota/README.md); SHA-256 from mbedtls's sha256.c
-     'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
-     'DEFINES+=-DMN_OTA -DMBEDTLS_SHA256_C -DMBEDTLS_SHA256_SMALLER',
-     'SOURCES+=libs/crypto/mbedtls/library/sha256.c',
-     'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaReceiver.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaMeterLink.c libs/meternet/ota/otaSha256Mbedtls.c',
-   ]
+   ] + (ota_makefile if WITH_OTA else []),
   }
 };
 chip = {
