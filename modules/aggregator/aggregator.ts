@@ -156,13 +156,12 @@ export class Aggregator {
    * power. False for an unknown meter or a power that is not a finite number (counted).
    */
   onValues(address: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
-    const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
-    const s = this.store;
+    const m = this.reg.indexOf(address);
     if (m < 0) { this.rejected++; return false; }
-    const before = s.latest[m * L_N + L_P];
-    if (!s.values(m, tS, powerW, voltageV, currentA, quality)) { this.rejected++; return false; }
-    const off = this.cfg.offlineAfterMisses;
-    if (this.missed[m] < (off === undefined ? 3 : off)) this.siteW += powerW - (before === before ? before : 0);
+    const before = this.powerW(m);
+    if (!this.store.values(m, tS, powerW, voltageV, currentA, quality)) { this.rejected++; return false; }
+    // the site power moves by this meter's change (nothing while it is offline)
+    if (!this.isOffline(m)) this.siteW += powerW - (before === before ? before : 0);
     return true;
   }
 
