@@ -30,9 +30,10 @@ for (const config of configs) {
     // a Storage module of a role (build/aggregator/route.*.js) is gated for that role's images
     const dir = config.output.file.split("/").slice(-2, -1)[0];
     const role = dir === "build" ? chunk.fileName.replace(/\.js$/, "") : dir;
-    const found = checkBundle(chunk.code, `build/${chunk.fileName}`, { images: imagesOfRole(role) });
+    const file = dir === "build" ? `build/${chunk.fileName}` : `build/${dir}/${chunk.fileName}`;
+    const found = checkBundle(chunk.code, file, { images: imagesOfRole(role) });
     const ms = Math.round(performance.now() - t0);
-    console.log(`build/${chunk.fileName}: ${chunk.code.length} bytes, ${found.length} offence(s), gate ${ms} ms`);
+    console.log(`${file}: ${chunk.code.length} bytes, ${found.length} offence(s), gate ${ms} ms`);
     for (const o of found) console.log(formatOffence(o));
     offences += found.length;
   }
