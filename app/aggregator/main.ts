@@ -34,9 +34,8 @@ const site: AggConfig = file.site || {
   limitW: 9200, holdS: 300, saveIntervalS: 900, meters: [],
 };
 
-// CAN: the protocol's authenticated relay command replaces this stand-in:
-//   sendCommand: (a, c) => { sender.send(a, c === "connect" ? CMD_RECONNECT : CMD_DISCONNECT, 0, 0, (o) => { if (o !== 0) print("command to " + a + ": " + o); }); return 0; }
-// with sender = new CommandSender(aggregatorNode, clock, ackTimeoutMs, retries) from modules/can/commands.
+// Without a CAN link (no meternet.json, no CAN1) commands are only printed; with one, the
+// link's sendCommand (C: CAN1.linkCommand, signed, acknowledged, retried) replaces this below.
 const commands: CommandPort = {
   sendCommand: (address, command) => {
     print("aggregator: " + command + " meter " + address + " (no CAN command port yet)");

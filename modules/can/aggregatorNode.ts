@@ -1,4 +1,7 @@
 /**
+ * On the device the aggregator's link is C (boards/STM32F107/aglink): this object is the
+ * reference the C is tested against (host/native/aglinkRare.test.ts) and the host's.
+ *
  * The aggregator side of the link: per-meter keys and freshness state, polls,
  * authenticated sends, and verification of everything meters send. Scheduling lives
  * in poller.ts, command retries in commands.ts; both drive this object.
