@@ -313,6 +313,18 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + why + "\n");
     return 1;
   }
+  // Files the aggregator keeps in Storage beside its bundle, each set written by one script
+  // the CLI runs; the route modules need the device's confirmation (the web app's script prints none).
+  const writeFiles = async (what: string, files: Map<string, string>, script: string, confirm?: string): Promise<boolean> => {
+    writeFileSync(script, confirm ? routesUploadScript(files) : webUploadScript(files));
+    let bytes = 0;
+    for (const v of files.values()) bytes += v.length;
+    process.stdout.write("upload: " + what + ", " + files.size + " files, " + bytes + " B, into Storage\n");
+    const w = await runCli(["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script], timeoutMs, confirm);
+    if (w.code === 0 && !w.deviceError && (!confirm || w.confirmed)) return true;
+    process.stderr.write("upload: writing the " + what + " failed" + (w.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
+    return false;
+  };
   if (args.role === "aggregator") {
     // the API's handlers: code the bundle evaluates per request, so they are written whatever --no-web says
     const routes = builtRouteModules(ROOT + "build/aggregator");
@@ -320,16 +332,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
       process.stderr.write("upload: build/aggregator/ (the route modules) missing: run `npm run build` first\n");
       return 1;
     }
-    const script = ROOT + "build/routes-upload.js";
-    writeFileSync(script, routesUploadScript(routes));
-    let bytes = 0;
-    for (const v of routes.values()) bytes += v.length;
-    process.stdout.write("upload: route modules, " + routes.size + " files, " + bytes + " B, into Storage\n");
-    const w1 = await runCli(["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script], timeoutMs, ROUTES_WRITTEN);
-    if (w1.code !== 0 || w1.deviceError || !w1.confirmed) {
-      process.stderr.write("upload: writing the route modules failed" + (w1.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
-      return 1;
-    }
+    if (!(await writeFiles("route modules", routes, ROOT + "build/routes-upload.js", ROUTES_WRITTEN))) return 1;
   }
   if (args.role === "aggregator" && args.web) {
     const files = builtAssets(ROOT + "build/web");
@@ -337,17 +340,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
       process.stderr.write("upload: build/web/web.json missing: run `npm run build` first (or --no-web)\n");
       return 1;
     }
-    const script = ROOT + "build/web-upload.js";
-    writeFileSync(script, webUploadScript(files));
-    let bytes = 0;
-    for (const v of files.values()) bytes += v.length;
-    process.stdout.write("upload: web app, " + files.size + " files, " + bytes + " B, into Storage\n");
-    const c = ["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script];
-    const w2 = await runCli(c, timeoutMs);
-    if (w2.code !== 0 || w2.deviceError) {
-      process.stderr.write("upload: writing the web app failed" + (w2.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
-      return 1;
-    }
+    if (!(await writeFiles("web app", files, ROOT + "build/web-upload.js"))) return 1;
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
   const u = await runCli(upload, timeoutMs);
