@@ -315,8 +315,8 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   }
   // Files the aggregator keeps in Storage beside its bundle, each set written by one script
   // the CLI runs; the route modules need the device's confirmation (the web app's script prints none).
-  const writeFiles = async (what: string, files: Map<string, string>, script: string, confirm?: string): Promise<boolean> => {
-    writeFileSync(script, confirm ? routesUploadScript(files) : webUploadScript(files));
+  const writeFiles = async (what: string, files: Map<string, string>, scriptOf: (f: Map<string, string>) => string, script: string, confirm?: string): Promise<boolean> => {
+    writeFileSync(script, scriptOf(files));
     let bytes = 0;
     for (const v of files.values()) bytes += v.length;
     process.stdout.write("upload: " + what + ", " + files.size + " files, " + bytes + " B, into Storage\n");
@@ -332,7 +332,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
       process.stderr.write("upload: build/aggregator/ (the route modules) missing: run `npm run build` first\n");
       return 1;
     }
-    if (!(await writeFiles("route modules", routes, ROOT + "build/routes-upload.js", ROUTES_WRITTEN))) return 1;
+    if (!(await writeFiles("route modules", routes, routesUploadScript, ROOT + "build/routes-upload.js", ROUTES_WRITTEN))) return 1;
   }
   if (args.role === "aggregator" && args.web) {
     const files = builtAssets(ROOT + "build/web");
@@ -340,7 +340,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
       process.stderr.write("upload: build/web/web.json missing: run `npm run build` first (or --no-web)\n");
       return 1;
     }
-    if (!(await writeFiles("web app", files, ROOT + "build/web-upload.js"))) return 1;
+    if (!(await writeFiles("web app", files, webUploadScript, ROOT + "build/web-upload.js"))) return 1;
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
   const u = await runCli(upload, timeoutMs);
