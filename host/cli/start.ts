@@ -162,7 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(msg === "help" ? usage() : `meternet start: ${msg}\n\n${usage()}`);
     return msg === "help" ? 0 : 2;
   }
-  const bundles = ["build/aggregator.js", "build/meter.js"].map((f) => root + f);
+  // the stored (pretokenised) forms, the bytes npm run upload puts in Storage (tools/build/pretokenise.js)
+  const bundles = ["build/stored/aggregator.js", "build/stored/meter.js"].map((f) => root + f);
   for (const b of bundles) if (!existsSync(b)) { console.error(`meternet start: ${b} missing: run \`npm run build\` (npm start does)`); return 2; }
   const key = masterKey(args.keyFile, root + "build/dev-key.json");
   if (!args.keyFile) console.error(`WARNING: development master key ${key.path}${key.generated ? " (generated now)" : ""}: for the simulation only; use --key-file for your own.`);
@@ -181,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
   const net = new SimNetwork({
     device: withConsole.factory,
     meters: args.meters, speed: args.speed, masterKey: key.key,
-    aggregatorBundle: readFileSync(bundles[0], "utf8"), meterBundle: readFileSync(bundles[1], "utf8"),
+    aggregatorBundle: readFileSync(bundles[0], "latin1"), meterBundle: readFileSync(bundles[1], "latin1"),
     httpPort: args.port, slcanPort: args.slcanPort, epochMs, startOfDayS, dipsPerSlot: args.dips,
     host: args.host, auth, offlineAfterMisses: args.offlineAfter, deviceState: devices,
     output: (node, text) => log.write(text.replace(/^(?=.)/gm, `${node}: `)),

@@ -9,15 +9,20 @@
  *      ended then: CLI 0.1.67 never ends a run under 512 bytes by itself over an
  *      unthrottled console (process.env.CONSOLE Telnet or USB), e.g. the Linux
  *      interpreter's --telnet console or a simulated one;
- *   (aggregator) the route modules from build/aggregator/ (the API's handlers, which the
- *      bundle evaluates from Storage per request: modules/aggregator/pages/routeTable.ts);
+ *   (aggregator) the route modules from build/stored/aggregator/ (the API's handlers, which
+ *      the bundle evaluates from Storage per request: modules/aggregator/pages/routeTable.ts);
  *      the device prints "N route modules written" when all are stored;
+ *   (meter, --ui) the touchscreen UI file build/stored/meterUi.js as "meterUi.js", the same way;
  *   (aggregator) the web app's files from build/web/ (gzipped, as the device serves
  *      them, see modules/http/assets.ts): a script that writes each into Storage in
  *      base64 pieces, erases the app files of an older build, and writes the manifest
  *      web.json last, so the device never names a file that is not complete;
- *   2. build/<role>.js with `--config SAVE_ON_SEND=1`: written to Storage as .bootcde
- *      (so it survives a power cycle) and started with load().
+ *   2. build/<role>.js with `--config SAVE_ON_SEND=1 --config PRETOKENISE=2`: the CLI
+ *      pretokenises it and writes it to Storage as .bootcde (so it survives a power cycle),
+ *      then starts it with load().
+ * Everything goes into Storage in its stored (pretokenised) form, the bytes of build/stored/
+ * (tools/build/pretokenise.js: the CLI's own tokeniser, so .bootcde is byte for byte
+ * build/stored/<role>.js); the device's lexer reads the tokens, eval() included.
  *
  * Options:
  *   --port P          serial device (/dev/ttyUSB0) or tcp://host:port (required)
@@ -35,7 +40,8 @@
  *                     address, modules/can/kdf.ts); the aggregator gets the master key.
  *                     Required for serial ports; for tcp:// the simulator's development
  *                     key (build/dev-key.json) is used when omitted, with a warning.
- *   --bundle FILE     upload FILE instead of build/<role>.js
+ *   --bundle FILE     upload FILE (plain JavaScript; the CLI pretokenises it) instead of build/<role>.js
+ *   --ui              meter: also write the touchscreen UI (build/stored/meterUi.js) as meterUi.js
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
  *   --no-web          aggregator: leave the web app's files in Storage as they are
  *   --dry-run         print the CLI commands (key redacted) and exit
@@ -44,7 +50,7 @@
  * firmware), 1 otherwise, 2 for bad arguments.
  */
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { meterKey } from "../../modules/can/kdf.ts";
 import { toHex } from "../../modules/can/hex.ts";
@@ -57,6 +63,8 @@ import { MANIFEST } from "../../modules/http/assets.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
+/** The Storage name app/meter reads the touchscreen UI from (app/meter/main.ts readUiProgram). */
+const UI_FILE = "meterUi.js";
 
 export interface UploadArgs {
   port: string;
@@ -72,12 +80,14 @@ export interface UploadArgs {
   dryRun: boolean;
   /** Aggregator: write build/web/ into Storage (default; --no-web skips). */
   web: boolean;
+  /** Meter: write the touchscreen UI file meterUi.js (--ui). */
+  ui: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): UploadArgs {
-  const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean; web: boolean } = { meters: [], dryRun: false, web: true };
+  const a: Partial<UploadArgs> & { meters: number[]; dryRun: boolean; web: boolean; ui: boolean } = { meters: [], dryRun: false, web: true, ui: false };
   let mainsHz: number | undefined;
   let mainsV: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -140,6 +150,7 @@ export function parseArgs(argv: string[]): UploadArgs {
       }
       case "--dry-run": a.dryRun = true; break;
       case "--no-web": a.web = false; break;
+      case "--ui": a.ui = true; break;
       default: throw new UsageError("unknown option '" + flag + "'");
     }
   }
@@ -149,6 +160,7 @@ export function parseArgs(argv: string[]): UploadArgs {
   if (a.role === "aggregator" && a.address !== undefined) throw new UsageError("--address is for meters; the aggregator polls --meters");
   if ((mainsHz === undefined) !== (mainsV === undefined)) throw new UsageError("--mains-hz and --mains-v go together (e.g. --mains-hz 60 --mains-v 120): a meter is never left to guess one of them");
   if (mainsHz !== undefined && a.role !== "meter") throw new UsageError("--mains-hz / --mains-v are for meters");
+  if (a.ui && a.role !== "meter") throw new UsageError("--ui is for meters (the touchscreen UI file)");
   if (mainsHz !== undefined) a.mains = mainsOf({ mains: { hz: mainsHz, v: mainsV } }); // the meter's own check
   if (!a.keyFile && !a.port.startsWith("tcp://")) throw new UsageError("--key-file is required for real hardware (JSON {\"masterKeyHex\": \"<32 hex digits>\"})");
   return { ...a, bundle: a.bundle || ROOT + "build/" + a.role + ".js" } as UploadArgs;
@@ -179,7 +191,8 @@ export function cliCommands(args: UploadArgs, config: object): string[][] {
   const write = "print(" + store + "?" + JSON.stringify(CONFIG_FILE + " ") + "+\"written\":" + JSON.stringify(CONFIG_FILE + " NOT stored") + ")";
   return [
     [...common, "-e", write],
-    [...common, "--config", "SAVE_ON_SEND=1", args.bundle],
+    // PRETOKENISE=2: the CLI's tokeniser, the one the build's build/stored/ comes from
+    [...common, "--config", "SAVE_ON_SEND=1", "--config", "PRETOKENISE=2", args.bundle],
   ];
 }
 
@@ -211,18 +224,48 @@ export function webUploadScript(files: Map<string, string>): string {
 export const ROUTES_WRITTEN = "route modules written";
 
 /**
+ * A JavaScript string literal of a byte string in printable ASCII only: stored code holds
+ * token bytes 0x8A..0xD5, NUL and other control bytes, which must reach Storage byte for
+ * byte whatever the CLI and the serial line do with text (2v29 reads \xNN, src/jslex.c).
+ */
+export function byteStringLiteral(bytes: string): string {
+  let out = '"';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes.charCodeAt(i);
+    if (c > 255) throw new Error("byteStringLiteral: char U+" + c.toString(16) + " at " + i + " is not a byte");
+    if (c === 34 || c === 92) out += "\\" + bytes[i];
+    else if (c >= 32 && c < 127) out += bytes[i];
+    else out += "\\x" + (c < 16 ? "0" : "") + c.toString(16);
+  }
+  return out + '"';
+}
+
+/**
  * The script that puts the aggregator's route modules (modules/aggregator/pages/routeTable.ts)
  * into Storage: each file created at its full size and filled in pieces; a file that
  * would not fit says so ("Uncaught", which fails the upload).
  */
 export function routesUploadScript(files: Map<string, string>): string {
+  return codeFilesScript(files, ROUTES_WRITTEN);
+}
+
+/** What the meter prints once the UI file is stored (--ui). */
+export const UI_WRITTEN = "UI file written";
+
+/** The script that writes the meter's UI file (build/stored/meterUi.js) as "meterUi.js". */
+export function uiUploadScript(files: Map<string, string>): string {
+  return codeFilesScript(files, UI_WRITTEN);
+}
+
+/** Code files into Storage, each created at its full size and filled in pieces; then "<count> <written>". */
+function codeFilesScript(files: Map<string, string>, written: string): string {
   const lines = ['var S=require("Storage");'];
   for (const [name, code] of files) {
     for (let o = 0; o < code.length; o += PIECE) {
-      lines.push("S.write(" + JSON.stringify(name) + "," + JSON.stringify(code.slice(o, o + PIECE)) + "," + o + (o === 0 ? "," + code.length : "") + ");");
+      lines.push("S.write(" + JSON.stringify(name) + "," + byteStringLiteral(code.slice(o, o + PIECE)) + "," + o + (o === 0 ? "," + code.length : "") + ");");
     }
   }
-  lines.push("print(" + JSON.stringify(files.size + " ") + "+" + JSON.stringify(ROUTES_WRITTEN).replace(" ", "\\u0020") + ");");
+  lines.push("print(" + JSON.stringify(files.size + " ") + "+" + JSON.stringify(written).replace(" ", "\\u0020") + ");");
   return lines.join("\n") + "\n";
 }
 
@@ -303,6 +346,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
     if (args.role === "aggregator") process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/routes-upload.js, the route modules from build/aggregator)\n");
     if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web)\n");
+    if (args.ui) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/ui-upload.js, build/stored/meterUi.js as meterUi.js)\n");
     return 0;
   }
   const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
@@ -327,12 +371,20 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   };
   if (args.role === "aggregator") {
     // the API's handlers: code the bundle evaluates per request, so they are written whatever --no-web says
-    const routes = builtRouteModules(ROOT + "build/aggregator");
+    const routes = builtRouteModules(ROOT + "build/stored/aggregator");
     if (!routes) {
-      process.stderr.write("upload: build/aggregator/ (the route modules) missing: run `npm run build` first\n");
+      process.stderr.write("upload: build/stored/aggregator/ (the route modules) missing: run `npm run build` first\n");
       return 1;
     }
     if (!(await writeFiles("route modules", routes, routesUploadScript, ROOT + "build/routes-upload.js", ROUTES_WRITTEN))) return 1;
+  }
+  if (args.ui) {
+    const ui = ROOT + "build/stored/meterUi.js";
+    if (!existsSync(ui)) {
+      process.stderr.write("upload: " + ui + " missing: run `npm run build` first\n");
+      return 1;
+    }
+    if (!(await writeFiles("touchscreen UI", new Map([[UI_FILE, readFileSync(ui, "latin1")]]), uiUploadScript, ROOT + "build/ui-upload.js", "1 " + UI_WRITTEN))) return 1;
   }
   if (args.role === "aggregator" && args.web) {
     const files = builtAssets(ROOT + "build/web");

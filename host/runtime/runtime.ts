@@ -13,6 +13,7 @@
  * Known difference: after top-level code (and string callbacks) V8 runs promise jobs
  * before queued emits; Espruino runs both in the order they were queued.
  */
+import { untokenise } from "../../tools/build/pretokenise.js";
 import vm from "node:vm";
 import { TimerClock, VirtualClock } from "./clock.ts";
 import { TimerTable, TimerCallback } from "./timers.ts";
@@ -113,7 +114,9 @@ export class EspruinoRuntime {
    * Runs top-level code as an upload does; an exception is reported as Espruino does
    * ("Uncaught ...") and not thrown. Returns false when it was uncaught.
    */
-  execute(code: string, filename = "code"): boolean {
+  execute(stored: string, filename = "code"): boolean {
+    // stored (pretokenised) code runs as the device lexes it: tools/build/pretokenise.js
+    const code = untokenise(stored);
     for (const n of topLevelNames(code)) this.declaredNames.add(n);
     return this.guard(() => {
       try {
@@ -126,7 +129,8 @@ export class EspruinoRuntime {
   }
 
   /** REPL evaluation in the same global scope: returns the value, throws the exception. */
-  eval(code: string, filename = "repl"): unknown {
+  eval(stored: string, filename = "repl"): unknown {
+    const code = untokenise(stored);
     for (const n of topLevelNames(code)) this.declaredNames.add(n);
     this.depth++;
     try {
@@ -388,6 +392,9 @@ export class EspruinoRuntime {
       print: (t) => this.print(t),
     });
     this.installGlobals();
+    // the program's eval() of code read from Storage (route modules, the meter's UI file)
+    // gets the stored form: decoded as the device's lexer would, then Node's global eval
+    this.global.eval = vm.runInContext("(function(realmEval,untokenise){return function eval(c){return realmEval(typeof c==='string'?untokenise(c):c)}})", this.context)(this.global.eval, untokenise);
     this.standardGlobals.clear();
     this.declaredNames.clear();
     this.rootsGetter = undefined;

@@ -11,8 +11,8 @@ import { ROUTE_MODULES } from "../../modules/aggregator/pages/routeTable.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 
 export const WEB_DIR = join(import.meta.dirname, "../../build/web");
-/** The aggregator's route modules (modules/aggregator/pages/routeTable.ts), one file per Storage name. */
-export const ROUTE_DIR = join(import.meta.dirname, "../../build/aggregator");
+/** The aggregator's route modules (modules/aggregator/pages/routeTable.ts), one file per Storage name, as stored (pretokenised). */
+export const ROUTE_DIR = join(import.meta.dirname, "../../build/stored/aggregator");
 
 /** Storage name -> content (byte string), web.json included; null when the app is not built. */
 export function builtAssets(dir = WEB_DIR): Map<string, string> | null {
