@@ -1,0 +1,57 @@
+/**
+ * The host runtime runs the stored (pretokenised) bundles, build/stored/ (the bytes
+ * npm run upload puts in Storage), exactly as the plain ones: same console output and
+ * the same JsVar estimate at each snapshot of the real-interpreter scenarios, booted from
+ * Storage (.bootcde) as on a board. A tokeniser or untokeniser bug shows up here.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runScenario, ROOT } from "./accounting/jsVarHarness.ts";
+import { SCENARIOS } from "./accounting/scenarios.ts";
+import { runBundle } from "./runBundle.ts";
+import { isPretokenised } from "../../tools/build/pretokenise.js";
+import { UiRun } from "../ui/uiJsVars.ts";
+
+const stored = (b: string) => readFileSync(join(ROOT, "build/stored", b + ".js"), "latin1");
+const built = existsSync(join(ROOT, "build/stored/meter.js"));
+
+for (const name of ["meter", "aggregator8", "selftest"]) {
+  test(`scenario ${name}: the stored bundle boots from Storage with the plain bundle's output and JsVars`, { skip: !built && "npm run build first", timeout: 120000 }, async () => {
+    const s = SCENARIOS.find((x) => x.name === name)!;
+    const code = stored(s.bundle!);
+    assert.ok(isPretokenised(code), "build/stored holds the pretokenised form");
+    const plain = await runScenario(s);
+    const tok = await runScenario(s, { code });
+    assert.ok(plain.output.length > 40, plain.output);
+    assert.equal(tok.output, plain.output);
+    assert.deepEqual(tok.snapshots.map((x) => x.usage), plain.snapshots.map((x) => x.usage));
+  });
+}
+
+test("the stored selftest bundle passes as the plain one does", { skip: !built && "npm run build first" }, async () => {
+  const out: Record<string, string> = { plain: "", stored: "" };
+  const r: Record<string, unknown> = {};
+  for (const k of ["plain", "stored"]) {
+    const code = k === "plain" ? readFileSync(join(ROOT, "build/selftest.js"), "utf8") : stored("selftest");
+    const res = await runBundle({ code, runtime: { output: (t) => { out[k] += t; } } });
+    assert.equal(res.passed, true, out[k]);
+    r[k] = res.result;
+  }
+  assert.deepEqual(r.stored, r.plain);
+  assert.equal(out.stored, out.plain);
+  assert.match(out.plain, /\d+ passed, 0 failed/);
+});
+
+test("the stored meter UI file runs its screens with the plain one's JsVars", { skip: !built && "npm run build first" }, async () => {
+  const per: Record<string, number[]> = {};
+  for (const k of ["plain", "stored"]) {
+    const u = UiRun.start(k === "plain" ? readFileSync(join(ROOT, "build/meterUi.js"), "utf8") : stored("meterUi"));
+    try {
+      per[k] = [0, 1, 2, 3].map((i) => u.screen(i));
+    } finally { await u.dispose(); }
+  }
+  assert.deepEqual(per.stored, per.plain);
+  assert.ok(per.plain.every((n) => n > 0), per.plain.join(" "));
+});
