@@ -10,7 +10,12 @@
  * first). Writes the figures to test/realInterpreter/measuredJsVars.json, the fixture
  * host/runtime/accounting/jsVars.test.ts holds the host estimate against.
  *
- *   npm run build && npx tsx test/realInterpreter/measureJsVars.ts /work/scratch/bin/espruino32-3600 [scenario...]
+ *   npm run build && npx tsx test/realInterpreter/measureJsVars.ts /work/scratch/bin/espruino32-3600 [--stored] [scenario...]
+ *
+ * --stored: the bundle and its code files in their stored (pretokenised) form,
+ * build/stored/ (what npm run upload puts in Storage, tools/build/pretokenise.js); the
+ * figures are filed as "stored:<scenario>[@N]", apart from the plain ones the host
+ * estimate is checked against.
  *
  * Never downloads anything; CI does not run it (CI has no interpreter).
  */
@@ -71,10 +76,22 @@ export function startInterpreter(bin: string, cwd: string, args: string[] = []):
   return { proc, out: () => text, waitFor, send };
 }
 
+/**
+ * A string literal to type at the console: JSON's, with bytes 0x7F..0xFF as \xNN (stored
+ * code holds token bytes, and the console line editor takes 0x7F for a backspace).
+ * ASCII content gives JSON's literal unchanged.
+ */
+function consoleLiteral(s: string): string {
+  return JSON.stringify(s).replace(/[\x7f-\xff]/g, (ch) => "\\x" + ch.charCodeAt(0).toString(16));
+}
+
+/** Where a scenario's code comes from: build/ (plain) or build/stored/ (--stored). */
+let codeDir = "build";
+
 export async function writeFile(c: Console, name: string, content: string): Promise<void> {
   for (let off = 0; off < content.length; off += CHUNK) {
     const mark = "@@W" + name.length + "_" + off;
-    const line = `require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`;
+    const line = `require("Storage").write(${JSON.stringify(name)},${consoleLiteral(content.slice(off, off + CHUNK))},${off},${content.length});print(${JSON.stringify(mark)})`;
     // A busy machine can still lose console input (the line then never runs): Ctrl-C
     // clears the half-typed line and the chunk is typed again (a line runs whole or not at all).
     for (let attempt = 1; ; attempt++) {
@@ -197,14 +214,14 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
   if (s.client) await writeFile(c, ".boot1", readFileSync(join(ROOT, "test/realInterpreter/requestPeak.js"), "latin1"));
   const codeBytes: Record<string, number> = {};
   for (const [name, path] of Object.entries(codeFiles(s.bundle))) {
-    const code = readFileSync(join(ROOT, path), "latin1");
+    const code = readFileSync(join(ROOT, codeDir === "build" ? path : path.replace(/^build\//, codeDir + "/")), "latin1");
     codeBytes[name] = code.length;
     await writeFile(c, name, code);
   }
   const webPaths = s.client ? await writeWebApp(c) : [];
   let bundleBytes = 0;
   if (s.bundle) {
-    const code = readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1");
+    const code = readFileSync(join(ROOT, codeDir, s.bundle + ".js"), "latin1");
     bundleBytes = code.length;
     await writeFile(c, ".bootcde", code);
   }
@@ -255,10 +272,12 @@ async function main(argv: string[]): Promise<number> {
     console.error("usage: npx tsx test/realInterpreter/measureJsVars.ts PATH/TO/espruino32-3600 [scenario...]\n(a 32-bit Linux build of Espruino RELEASE_2V29 with 13-byte JsVars)");
     return 2;
   }
-  const only = argv.slice(1);
+  const stored = argv.includes("--stored");
+  if (stored) codeDir = "build/stored";
+  const only = argv.slice(1).filter((a) => a !== "--stored");
   const fixture = existsSync(FIXTURE) ? JSON.parse(readFileSync(FIXTURE, "utf8")) : { results: {} };
   fixture.commands = fixture.commands || {};
-  fixture.commands[bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (only.length ? " " + only.join(" ") : "");
+  fixture.commands[(stored ? "--stored " : "") + bin] = "npm run build && npx tsx test/realInterpreter/measureJsVars.ts " + bin + (stored ? " --stored" : "") + (only.length ? " " + only.join(" ") : "");
   fixture.interpreter = "Espruino RELEASE_2V29 Linux 32-bit (a scratch board file: -Os, RELEASE=1, the images' libraries, SPIFLASH_BASE=0 so function code stays in Storage as on the chip), 13-byte JsVars; 3600 variables unless the key says @N (same board file with 'variables' changed: up to 4095 keeps the 13-byte layout; @12000 has 14-byte JsVars and 16-bit references, where strings and typed arrays take about 1 % fewer variables)";
   fixture.note = "usage = process.memory().usage after GC; atS 0 is printed by the prelude at the first idle after load(), later ones are asked at the console (the console line itself holds a few JsVars while it runs: compare prelude@0 with prelude@5). chipUsage = usage - standIn + chipCan: the CAN1 stand-in's state (standIn = E.getSizeOf(mnCanState), prelude.js) replaced by the chip's flat strings of the same bytes (chipCan, host/runtime/accounting/chipCan.ts); entries measured before this existed have no chipUsage";
   for (const s of SCENARIOS) {
@@ -266,14 +285,14 @@ async function main(argv: string[]): Promise<number> {
     try {
       const r = await measure(bin, s);
       // a build with another variable count (same 13-byte layout up to 4095) files its figures apart
-      fixture.results[r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars] = r;
+      fixture.results[(stored ? "stored:" : "") + (r.totalJsVars === 3600 ? s.name : s.name + "@" + r.totalJsVars)] = r;
       console.log(s.name.padEnd(14), r.snapshots.map((x) => "@" + x.atS + "s " + x.usage + (x.chipUsage !== undefined ? " (chip " + x.chipUsage + ")" : "") + (x.errorFlags && x.errorFlags !== "[]" ? " flags " + x.errorFlags : "")).join("  "));
       if (r.client) console.log("".padEnd(14), `requests ok ${r.client.ok} failed ${r.client.failed} (${r.client.errors.slice(0, 3).join("; ")}), ${r.client.bytes} B; peak ${r.client.peakUsage} JsVars without GC at ${r.client.peakAt} (${r.client.replies} replies); by route ${JSON.stringify(r.client.peakByRoute)}`);
     } catch (e) {
       console.log(s.name.padEnd(14), "FAILED: " + (e as Error).message);
       // filed apart: a failed run (a console write lost on a busy machine) never replaces a measurement
       fixture.failures = fixture.failures || {};
-      fixture.failures[s.name] = { scenario: s.name, bin, error: (e as Error).message.slice(0, 400) };
+      fixture.failures[(stored ? "stored:" : "") + s.name] = { scenario: s.name, bin, error: (e as Error).message.slice(0, 400) };
     }
   }
   writeFileSync(FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
