@@ -6,13 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliCommands, main, nodeConfig, parseArgs, UsageError } from "./upload.ts";
-import { ConsoleDevice } from "../console/index.ts";
-import { RealClock } from "../runtime/index.ts";
-import { hostMeterAdcClass, conditionSource } from "../meterAdc/hostMeterAdc.ts";
+import { withSimulatedMeter } from "./simulatedMeterConsole.ts";
 
 const MASTER = new Uint8Array(16).map((_, k) => k);
 const BASE = ["--port", "/dev/ttyUSB0", "--role", "meter", "--address", "5", "--key-file", "k.json"];
@@ -43,31 +40,12 @@ const METER = new URL("../../build/meter.js", import.meta.url);
 
 /** Uploads build/meter.js with --mains-hz 60 --mains-v 120 to a simulated meter fed 60 Hz; returns the exit code and the console. */
 async function uploadTo60HzMeter(fftNMax: 1024 | 2048): Promise<{ rc: number; log: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "meternet-upload60-"));
-  const adcs: Array<{ stop(): void }> = [];
-  let log = "";
-  const dev = new ConsoleDevice({
-    clock: new RealClock(),
-    onConsoleBytes: (b) => { log += b.toString("latin1"); },
-    globals: (rt) => {
-      const Adc = hostMeterAdcClass(rt, { fftNMax, source: conditionSource({ frequencyHz: 60.02, v: { rms: 120 }, i: { rms: 5 }, displacementRad: 0.2, seed: 5 }) }) as new () => { stop(): void };
-      return { MeterADC: class extends Adc { constructor() { super(); adcs.push(this); } } };
-    },
-  });
-  try {
-    const keyFile = join(dir, "key.json");
-    writeFileSync(keyFile, JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
-    const bundle = join(dir, "meter.js");
+  const { result, log } = await withSimulatedMeter({ fftNMax, frequencyHz: 60.02, v: 120 }, async (m) => {
+    const bundle = join(m.dir, "meter.js");
     copyFileSync(METER, bundle);
-    dev.powerOn();
-    const port = await dev.listen(0);
-    const rc = await main(["--port", "tcp://127.0.0.1:" + port, "--role", "meter", "--address", "3", "--key-file", keyFile, "--bundle", bundle, "--mains-hz", "60", "--mains-v", "120"], 60000);
-    return { rc, log };
-  } finally {
-    for (const a of adcs) a.stop(); // the host MeterADC stays subscribed to the clock otherwise
-    await dev.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return main(["--port", "tcp://127.0.0.1:" + m.port, "--role", "meter", "--address", "3", "--key-file", m.keyFile, "--bundle", bundle, "--mains-hz", "60", "--mains-v", "120"], 60000);
+  });
+  return { rc: result, log };
 }
 
 test("upload --mains-hz 60 --mains-v 120 onto a 60 Hz meter: it samples at 12780 Hz (needs npm run build)", { timeout: 90000 }, async (t) => {

@@ -7,13 +7,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { byteStringLiteral, main, parseArgs, uiUploadScript, UI_WRITTEN, UsageError } from "./upload.ts";
-import { ConsoleDevice } from "../console/index.ts";
-import { RealClock } from "../runtime/index.ts";
-import { hostMeterAdcClass, conditionSource } from "../meterAdc/hostMeterAdc.ts";
+import { withSimulatedMeter } from "./simulatedMeterConsole.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -38,33 +35,15 @@ const STORED_METER = join(ROOT, "build/stored/meter.js");
 
 test("upload --ui onto a simulated meter: .bootcde and meterUi.js are build/stored's bytes, and the meter measures (needs npm run build)", { timeout: 120000 }, async (t) => {
   if (!existsSync(STORED_METER)) return t.skip("build/stored/meter.js missing: run `npm run build`");
-  const dir = mkdtempSync(join(tmpdir(), "meternet-upload-stored-"));
-  const adcs: Array<{ stop(): void }> = [];
-  let log = "";
-  const dev = new ConsoleDevice({
-    clock: new RealClock(),
-    onConsoleBytes: (b) => { log += b.toString("latin1"); },
-    globals: (rt) => {
-      const Adc = hostMeterAdcClass(rt, { fftNMax: 1024, source: conditionSource({ frequencyHz: 50, v: { rms: 230 }, i: { rms: 5 }, displacementRad: 0.2, seed: 5 }) }) as new () => { stop(): void };
-      return { MeterADC: class extends Adc { constructor() { super(); adcs.push(this); } } };
-    },
+  const { result: stored, log } = await withSimulatedMeter({ fftNMax: 1024, frequencyHz: 50, v: 230 }, async (m) => {
+    const rc = await main(["--port", "tcp://127.0.0.1:" + m.port, "--role", "meter", "--address", "3", "--key-file", m.keyFile, "--ui"], 90000);
+    const read = (name: string) => m.dev.runtime.eval(`require("Storage").read(${JSON.stringify(name)})`) as string;
+    return { rc, bootcde: read(".bootcde"), ui: read("meterUi.js") };
   });
-  try {
-    const keyFile = join(dir, "key.json");
-    writeFileSync(keyFile, JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
-    dev.powerOn();
-    const port = await dev.listen(0);
-    const rc = await main(["--port", "tcp://127.0.0.1:" + port, "--role", "meter", "--address", "3", "--key-file", keyFile, "--ui"], 90000);
-    assert.equal(rc, 0, log);
-    const read = (name: string) => dev.runtime.eval(`require("Storage").read(${JSON.stringify(name)})`) as string;
-    assert.equal(read(".bootcde"), readFileSync(STORED_METER, "latin1"), ".bootcde is the CLI's PRETOKENISE=2 form = build/stored/meter.js");
-    assert.equal(read("meterUi.js"), readFileSync(join(ROOT, "build/stored/meterUi.js"), "latin1"));
-    assert.match(log, /1 UI file written/);
-    assert.match(log, /meternet meter: sampling at 12800 Hz/);
-    assert.doesNotMatch(log, /Uncaught|NOT measuring/);
-  } finally {
-    for (const a of adcs) a.stop();
-    await dev.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assert.equal(stored.rc, 0, log);
+  assert.equal(stored.bootcde, readFileSync(STORED_METER, "latin1"), ".bootcde is the CLI's PRETOKENISE=2 form = build/stored/meter.js");
+  assert.equal(stored.ui, readFileSync(join(ROOT, "build/stored/meterUi.js"), "latin1"));
+  assert.match(log, /1 UI file written/);
+  assert.match(log, /meternet meter: sampling at 12800 Hz/);
+  assert.doesNotMatch(log, /Uncaught|NOT measuring/);
 });
