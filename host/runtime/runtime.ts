@@ -116,7 +116,13 @@ export class EspruinoRuntime {
    */
   execute(stored: string, filename = "code"): boolean {
     // stored (pretokenised) code runs as the device lexes it: tools/build/pretokenise.js
-    const code = untokenise(stored);
+    let code: string;
+    try {
+      code = untokenise(stored);
+    } catch (e) {
+      // a byte that is no token: the device's parser rejects it, reported as uncaught
+      return this.guard(() => { throw new this.realm.SyntaxError((e as Error).message); });
+    }
     for (const n of topLevelNames(code)) this.declaredNames.add(n);
     return this.guard(() => {
       try {
@@ -394,7 +400,7 @@ export class EspruinoRuntime {
     this.installGlobals();
     // the program's eval() of code read from Storage (route modules, the meter's UI file)
     // gets the stored form: decoded as the device's lexer would, then Node's global eval
-    this.global.eval = vm.runInContext("(function(realmEval,untokenise){return function eval(c){return realmEval(typeof c==='string'?untokenise(c):c)}})", this.context)(this.global.eval, untokenise);
+    this.global.eval = vm.runInContext("(function(realmEval,untokenise){return function eval(c){if(typeof c==='string'){try{c=untokenise(c)}catch(e){throw new SyntaxError(e.message)}}return realmEval(c)}})", this.context)(this.global.eval, untokenise);
     this.standardGlobals.clear();
     this.declaredNames.clear();
     this.rootsGetter = undefined;

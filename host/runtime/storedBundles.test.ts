@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { runScenario, ROOT } from "./accounting/jsVarHarness.ts";
 import { SCENARIOS } from "./accounting/scenarios.ts";
 import { runBundle } from "./runBundle.ts";
-import { isPretokenised } from "../../tools/build/pretokenise.js";
+import { isPretokenised, tokenise } from "../../tools/build/pretokenise.js";
+import { EspruinoRuntime } from "./runtime.ts";
+import { VirtualClock } from "./clock.ts";
 import { UiRun } from "../ui/uiJsVars.ts";
 
 const stored = (b: string) => readFileSync(join(ROOT, "build/stored", b + ".js"), "latin1");
@@ -54,4 +56,19 @@ test("the stored meter UI file runs its screens with the plain one's JsVars", { 
   }
   assert.deepEqual(per.stored, per.plain);
   assert.ok(per.plain.every((n) => n > 0), per.plain.join(" "));
+});
+
+test("execute(), eval() and the program's eval() decode stored code; a byte that is no token is an uncaught SyntaxError", async () => {
+  let out = "";
+  const rt = new EspruinoRuntime({ clock: new VirtualClock(0), output: (t) => { out += t; } });
+  try {
+    assert.equal(rt.execute(tokenise("var a=-5,s='\\x00\\xff';function f(x){return x*2}"), "stored.js"), true, out);
+    assert.equal(rt.eval(tokenise("f(a)+s.length")), -8);
+    // a route module as the aggregator loads it: eval() of the stored text read from Storage
+    rt.eval(`require("Storage").write("m", ${JSON.stringify(tokenise("(function(){return function(q){return q===undefined?'none':typeof q}})()"))})`);
+    assert.equal(rt.eval(`global.eval(require("Storage").read("m"))(1)`), "number");
+    assert.equal(rt.eval(`(function(){try{eval("1+\\xc9")}catch(e){return e instanceof SyntaxError}})()`), true);
+    assert.equal(rt.execute("var b=1\xc9;", "bad.js"), false);
+    assert.match(out, /Uncaught SyntaxError: untokenise: byte 0xc9/);
+  } finally { await rt.dispose(); }
 });
