@@ -65,7 +65,10 @@ export type Place = "storage" | "fram" | "nor";
 export interface Slot { name: string; place: Place; bytes: number; what: string }
 
 export interface StorageBudget {
-  /** The running bundle (.bootcde). */
+  /**
+   * The running bundle (.bootcde) and the code files it evaluates from Storage, in their
+   * stored (pretokenised) form, build/stored/ (tools/build/README.md "Stored form").
+   */
   bundle: number;
   /** Configuration files (meternet.json, keys): rewritten rarely, whole. */
   config: number;
