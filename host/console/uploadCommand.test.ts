@@ -51,7 +51,7 @@ test("upload --role meter --address 5 to a simulated meter: meternet.json and .b
     const cfg = JSON.parse(readFile(dev, "meternet.json") || "null");
     const keyHex = toHex(meterKey(nodeAes(), fromHex(MASTER_HEX), 5));
     assert.deepEqual(cfg, { role: "meter", address: 5, keyHex, name: "meter 5" });
-    const boot = readFile(dev, ".bootcde");
+    const boot = readFile(dev, ".bootcde") ?? "";
     assert.equal(boot, tokenise(code), "bundle saved as .bootcde, pretokenised by the CLI (PRETOKENISE=2)");
     assert.ok(!boot.includes(keyHex) && !boot.includes(MASTER_HEX), "no key material in the bundle");
     assert.equal(dev.runtime.global.cfgSeen, 5, "load() ran the bundle, which read its address");
