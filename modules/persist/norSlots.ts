@@ -1,0 +1,128 @@
+/**
+ * Fixed-size records on the SPI NOR (modules/ports/nor.ts) that survive a power cut at
+ * any point of a write: `count` slots, each a PAIR of 4 KB sectors from `base`; slot s
+ * holds the newest record written to it, key and all (the aggregator's history:
+ * profile intervals, closed days; modules/aggregator/historyOnNor.ts).
+ *
+ * A write goes to the sector of the pair that does not hold the slot's newest valid
+ * record (an invalid or empty one first, else the older): erase it, program the header
+ * less its first byte and the payload page by page, then program the first byte (the
+ * commit mark, 0xFF -> 0x00) alone. So the slot's previous record stays whole until the
+ * new one is committed: a cut in the erase or the programs leaves a sector without the
+ * mark (or an old record of a lower sequence number), and readers take the other.
+ *
+ * Header (24 bytes): 0 commit (0x00), 1 format 0x4E, 2-3 payload bytes (LE), 4 key,
+ * 8 ~key, 12 sequence, 16 ~sequence (Int32 LE), 20 CRC-32 of the payload, then the
+ * payload. A cut erase only sets bits, so a half-erased header cannot keep both a
+ * number and its complement: it reads as invalid, not as another key or a newer record.
+ * find() checks the header only (a profile page reads one value of a record per call);
+ * read() checks the payload's CRC too.
+ *
+ * Wear: each write erases one sector; a slot written once a day erases each of its two
+ * sectors every other day (0.5 a day: 100 000 cycles last 547 years).
+ */
+import { NorPort, NOR_SECTOR_BYTES, NOR_PAGE_BYTES } from "../ports/nor";
+
+export const NOR_SLOT_HEADER_BYTES = 24;
+const FORMAT = 0x4e;
+
+export interface NorSlots {
+  /** Slots and payload bytes of each record. */
+  readonly count: number;
+  readonly payloadBytes: number;
+  /** Writes `payload` (payloadBytes long) as slot `slot`'s record with `key`; false when the part failed. */
+  write(slot: number, key: number, payload: Uint8Array): boolean;
+  /**
+   * Address of the payload of slot `slot`'s newest valid record when its key is `key`
+   * (any key when `key` is -1; it is then in `lastKey`), else -1. Checks the header only.
+   */
+  find(slot: number, key: number): number;
+  /** The payload of slot `slot`'s newest record (key in `lastKey`) when its CRC holds, else null. */
+  read(slot: number): Uint8Array | null;
+  lastKey: number;
+}
+
+function i32(b: Uint8Array, o: number): number {
+  return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24;
+}
+
+function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v;
+  b[o + 1] = v >> 8;
+  b[o + 2] = v >> 16;
+  b[o + 3] = v >> 24;
+}
+
+export function norSlots(nor: NorPort, base: number, count: number, payloadBytes: number, crc: (b: Uint8Array) => number): NorSlots {
+  if (base % NOR_SECTOR_BYTES || payloadBytes < 1 || NOR_SLOT_HEADER_BYTES + payloadBytes > NOR_SECTOR_BYTES || base + count * 2 * NOR_SECTOR_BYTES > nor.sizeBytes) {
+    throw new Error("NOR slots: " + count + " x 2 sectors of " + payloadBytes + " B at " + base + " do not fit the part (" + nor.sizeBytes + " B, at most " + (NOR_SECTOR_BYTES - NOR_SLOT_HEADER_BYTES) + " B a record)");
+  }
+  // per sector of the pair being looked at: sequence number (-1: no valid record) and key
+  const seq = new Int32Array(2);
+  const key = new Int32Array(2);
+  function look(slot: number): void {
+    for (let k = 0; k < 2; k++) {
+      const h = nor.read(base + (2 * slot + k) * NOR_SECTOR_BYTES, 20);
+      const ok = h[0] === 0 && h[1] === FORMAT && (h[2] | h[3] << 8) === payloadBytes && (i32(h, 4) ^ i32(h, 8)) === -1 && (i32(h, 12) ^ i32(h, 16)) === -1 && i32(h, 12) >= 0;
+      seq[k] = ok ? i32(h, 12) : -1;
+      key[k] = i32(h, 4);
+    }
+  }
+  /** The sector (0 or 1) with the newest valid record, -1 when neither is valid. */
+  function newest(): number {
+    return seq[0] < 0 && seq[1] < 0 ? -1 : seq[0] >= seq[1] ? 0 : 1;
+  }
+  function check(slot: number): void {
+    if (!(slot >= 0 && slot < count && slot === Math.floor(slot))) throw new Error("NOR slot " + slot + " outside 0.." + (count - 1));
+  }
+  const self: NorSlots = {
+    count: count,
+    payloadBytes: payloadBytes,
+    lastKey: -1,
+    write: function (slot, k, payload) {
+      check(slot);
+      if (payload.length !== payloadBytes) throw new Error("NOR slot record of " + payload.length + " B, expected " + payloadBytes);
+      look(slot);
+      const n = newest();
+      // the victim: not the newest valid record; the new sequence number follows the higher one
+      const v = n < 0 ? (seq[0] < 0 ? 0 : 1) : 1 - n;
+      const s = Math.max(seq[0], seq[1]) + 1;
+      const a = base + (2 * slot + v) * NOR_SECTOR_BYTES;
+      const h = new Uint8Array(NOR_SLOT_HEADER_BYTES);
+      h[0] = 0xff;
+      h[1] = FORMAT;
+      h[2] = payloadBytes;
+      h[3] = payloadBytes >> 8;
+      put32(h, 4, k);
+      put32(h, 8, ~k);
+      put32(h, 12, s);
+      put32(h, 16, ~s);
+      put32(h, 20, crc(payload));
+      if (!nor.erase(a) || !nor.program(a + 1, h.subarray(1))) return false;
+      // the payload in pieces that stay inside 256-byte pages
+      for (let off = 0; off < payloadBytes;) {
+        const at = a + NOR_SLOT_HEADER_BYTES + off;
+        const end = Math.min(payloadBytes, off + NOR_PAGE_BYTES - (at % NOR_PAGE_BYTES));
+        if (!nor.program(at, payload.subarray(off, end))) return false;
+        off = end;
+      }
+      return nor.program(a, new Uint8Array(1)); // the commit mark, last
+    },
+    find: function (slot, k) {
+      check(slot);
+      look(slot);
+      const n = newest();
+      if (n < 0 || (k !== -1 && key[n] !== k)) return -1;
+      self.lastKey = key[n];
+      return base + (2 * slot + n) * NOR_SECTOR_BYTES + NOR_SLOT_HEADER_BYTES;
+    },
+    read: function (slot) {
+      const a = self.find(slot, -1);
+      if (a < 0) return null;
+      const crcWas = i32(nor.read(a - 4, 4), 0);
+      const p = nor.read(a, payloadBytes);
+      return (crc(p) | 0) === crcWas ? p : null;
+    },
+  };
+  return self;
+}
