@@ -8,6 +8,7 @@
 import { KvStore } from "../ports/kvStore";
 import { DayArchive, LEDGER_DAYS } from "./readingsStore";
 import { saveArrays, unpack } from "./snapshot";
+import { NorSlots } from "../persist/norSlots";
 
 export const DAY_KEY = "agg.d";
 
@@ -19,5 +20,30 @@ export function kvDayArchive(kv: KvStore, onFail: () => void): DayArchive {
       if (!saveArrays(kv, DAY_KEY + (day % LEDGER_DAYS), [tag, e, m])) onFail();
     },
     load: (r, e, m) => (unpack(kv.get(DAY_KEY + r), [tag, e, m]) ? tag[0] : -1),
+  };
+}
+
+/**
+ * The same archive on the SPI NOR (modules/persist/norSlots.ts): day d is record key d
+ * in NOR slot d % LEDGER_DAYS, its payload e then m (24 B a meter), checked by CRC
+ * when read back.
+ */
+export function norDayArchive(slots: NorSlots, n: number, onFail: () => void): DayArchive {
+  const eBytes = 8 * n;
+  if (slots.count !== LEDGER_DAYS || slots.payloadBytes !== 24 * n) throw new Error("NOR day slots: " + LEDGER_DAYS + " of " + 24 * n + " B needed");
+  return {
+    put: function (day, e, m) {
+      const p = new Uint8Array(24 * n);
+      p.set(new Uint8Array(e.buffer, e.byteOffset, eBytes));
+      p.set(new Uint8Array(m.buffer, m.byteOffset, 16 * n), eBytes);
+      if (!slots.write(day % LEDGER_DAYS, day, p)) onFail();
+    },
+    load: function (r, e, m) {
+      const p = slots.read(r);
+      if (!p) return -1;
+      new Uint8Array(e.buffer, e.byteOffset, eBytes).set(p.subarray(0, eBytes));
+      new Uint8Array(m.buffer, m.byteOffset, 16 * n).set(p.subarray(eBytes));
+      return slots.lastKey;
+    },
   };
 }

@@ -40,6 +40,8 @@ export interface NorSlots {
   /** The payload of slot `slot`'s newest record (key in `lastKey`) when its CRC holds, else null. */
   read(slot: number): Uint8Array | null;
   lastKey: number;
+  /** The part, for reading parts of a payload at find()'s address. */
+  readonly nor: NorPort;
 }
 
 function i32(b: Uint8Array, o: number): number {
@@ -76,6 +78,7 @@ export function norSlots(nor: NorPort, base: number, count: number, payloadBytes
     if (!(slot >= 0 && slot < count && slot === Math.floor(slot))) throw new Error("NOR slot " + slot + " outside 0.." + (count - 1));
   }
   const self: NorSlots = {
+    nor: nor,
     count: count,
     payloadBytes: payloadBytes,
     lastKey: -1,
