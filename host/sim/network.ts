@@ -24,6 +24,8 @@ import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
 import { SimMeterBoard } from "./meterBoard.ts";
+import { NorModel, norSpi } from "../runtime/nor.ts";
+import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 
@@ -93,6 +95,8 @@ export interface SimNode {
   feedKey?: string;
   /** A meter's FRAM and relay pins: they keep their state across the runtime's restarts. */
   board?: SimMeterBoard;
+  /** The aggregator's SPI NOR (W25Q32JV, its history): keeps its bytes across restarts, and between runs (deviceState). */
+  nor?: NorModel;
 }
 
 function storageWrite(rt: EspruinoRuntime, file: string, value: object): void {
@@ -152,6 +156,7 @@ export class SimNetwork {
     try {
       for (const n of this.nodes) if (n.board) st.saveFram(n.name, n.board.fram);
       st.saveAggregator(this.aggregator.rt);
+      if (this.aggregator.nor) st.saveNor("aggregator", this.aggregator.nor);
     } catch (e) {
       this.hostErrors.push("saving the devices' state in " + st.dir + ": " + String(e));
     }
@@ -176,6 +181,9 @@ export class SimNetwork {
       node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
       node.board = new SimMeterBoard();
       if (this.o.deviceState) this.o.deviceState.loadFram(name, node.board.fram);
+    } else {
+      node.nor = new NorModel();
+      if (this.o.deviceState) this.o.deviceState.loadNor(name, node.nor);
     }
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
@@ -194,7 +202,7 @@ export class SimNetwork {
           };
           g.MeterADC = hostMeterAdcClass(rt, { source, blockS: WINDOW_S, counters: node.adc });
           Object.assign(g, node.board!.globals());
-        }
+        } else g.SPI1 = norSpi(node.nor!, { cs: NOR_CS });
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),

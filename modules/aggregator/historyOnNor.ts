@@ -25,16 +25,18 @@ import { norProfileArchive } from "./profileArchive";
 export const NOR_HISTORY_BASE = 0x30000;
 export const NOR_PROFILE_BYTES = PROFILE_SLOTS * 2 * NOR_SECTOR_BYTES;
 export const NOR_DAYS_BYTES = LEDGER_DAYS * 2 * NOR_SECTOR_BYTES;
-/** Most meters a day record takes (24 B a meter in a sector less its 24-byte header). */
+/** Most meters a day record takes (24 B a meter in a sector less its 24-byte header); the ID plan has 64. */
 export const NOR_HISTORY_MAX_METERS = 169;
 
 export interface HistoryArchives { day: DayArchive; profile: ProfileStore }
-/** Builds the archives for `n` meters; onFail counts a failed write (the Aggregator's saveFails). */
+/**
+ * Builds the archives for `n` meters (the slots are made for n: norSlots throws beyond
+ * NOR_HISTORY_MAX_METERS); onFail counts a failed write (the Aggregator's saveFails).
+ */
 export type HistoryFactory = (n: number, onFail: () => void) => HistoryArchives;
 
 export function norHistory(nor: NorPort, crc: (b: Uint8Array) => number): HistoryFactory {
   return function (n, onFail) {
-    if (n > NOR_HISTORY_MAX_METERS) throw new Error("history on NOR: at most " + NOR_HISTORY_MAX_METERS + " meters, site has " + n);
     return {
       profile: norProfileArchive(norSlots(nor, NOR_HISTORY_BASE, PROFILE_SLOTS, 2 * n, crc), n, onFail),
       day: norDayArchive(norSlots(nor, NOR_HISTORY_BASE + NOR_PROFILE_BYTES, LEDGER_DAYS, 24 * n, crc), n, onFail),

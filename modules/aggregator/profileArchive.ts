@@ -58,7 +58,6 @@ export function kvProfileArchive(kv: KvStore, n: number, onFail: () => void): Pr
  * reads that slot's two headers (20 B each) and the one value: no record in RAM.
  */
 export function norProfileArchive(slots: NorSlots, n: number, onFail: () => void): ProfileArchive {
-  if (slots.count !== PROFILE_SLOTS || slots.payloadBytes !== 2 * n) throw new Error("NOR profile slots: " + PROFILE_SLOTS + " of " + 2 * n + " B needed");
   return {
     put: function (slot, w) {
       if (!slots.write(slot % PROFILE_SLOTS, slot, new Uint8Array(w.buffer, w.byteOffset, 2 * n))) onFail();

@@ -30,7 +30,10 @@ export interface NorSlots {
   /** Slots and payload bytes of each record. */
   readonly count: number;
   readonly payloadBytes: number;
-  /** Writes `payload` (payloadBytes long) as slot `slot`'s record with `key`; false when the part failed. */
+  /**
+   * Writes `payload` (payloadBytes long) as slot `slot`'s record (0 .. count-1, the
+   * caller's key % count) with `key`; false when the part failed.
+   */
   write(slot: number, key: number, payload: Uint8Array): boolean;
   /**
    * Address of the payload of slot `slot`'s newest valid record when its key is `key`
@@ -57,7 +60,7 @@ function put32(b: Uint8Array, o: number, v: number): void {
 
 export function norSlots(nor: NorPort, base: number, count: number, payloadBytes: number, crc: (b: Uint8Array) => number): NorSlots {
   if (base % NOR_SECTOR_BYTES || payloadBytes < 1 || NOR_SLOT_HEADER_BYTES + payloadBytes > NOR_SECTOR_BYTES || base + count * 2 * NOR_SECTOR_BYTES > nor.sizeBytes) {
-    throw new Error("NOR slots: " + count + " x 2 sectors of " + payloadBytes + " B at " + base + " do not fit the part (" + nor.sizeBytes + " B, at most " + (NOR_SECTOR_BYTES - NOR_SLOT_HEADER_BYTES) + " B a record)");
+    throw new Error("NOR slots: " + count + " x 2 sectors of " + payloadBytes + " B at " + base + " do not fit the part (at most 4072 B a record)");
   }
   // per sector of the pair being looked at: sequence number (-1: no valid record) and key
   const seq = new Int32Array(2);
@@ -74,17 +77,12 @@ export function norSlots(nor: NorPort, base: number, count: number, payloadBytes
   function newest(): number {
     return seq[0] < 0 && seq[1] < 0 ? -1 : seq[0] >= seq[1] ? 0 : 1;
   }
-  function check(slot: number): void {
-    if (!(slot >= 0 && slot < count && slot === Math.floor(slot))) throw new Error("NOR slot " + slot + " outside 0.." + (count - 1));
-  }
   const self: NorSlots = {
     nor: nor,
     count: count,
     payloadBytes: payloadBytes,
     lastKey: -1,
     write: function (slot, k, payload) {
-      check(slot);
-      if (payload.length !== payloadBytes) throw new Error("NOR slot record of " + payload.length + " B, expected " + payloadBytes);
       look(slot);
       const n = newest();
       // the victim: not the newest valid record; the new sequence number follows the higher one
@@ -112,7 +110,6 @@ export function norSlots(nor: NorPort, base: number, count: number, payloadBytes
       return nor.program(a, new Uint8Array(1)); // the commit mark, last
     },
     find: function (slot, k) {
-      check(slot);
       look(slot);
       const n = newest();
       if (n < 0 || (k !== -1 && key[n] !== k)) return -1;
