@@ -97,3 +97,36 @@ test("history on the NOR: a power cut while an interval or a day is written neve
   assert.equal(cuts, 10, "every operation of the day's write was cut once");
   assert.equal(fails, 0, "a cut is a PowerCut on the host, not a failed write");
 });
+
+test("64 meters after a simulated day and after 33: internal Storage bytes with history in Storage and on the NOR (figures for the report)", () => {
+  const cfg = config();
+  cfg.maxMeters = 64;
+  const bytesOf = (files: Record<string, string>) =>
+    Object.values(files).reduce((s, v) => s + 32 + Math.ceil(v.length / 4) * 4, 0); // Espruino: 32-byte header, data padded to 4
+  const stK = memStorage();
+  const stN = memStorage();
+  const nor = new NorModel();
+  const onKv = new Aggregator(cfg, stK, { sendCommand: () => 0 });
+  const onNor = new Aggregator(cfg, stN, { sendCommand: () => 0 }, norHistory(nor, crc32));
+  const lines: string[] = [];
+  let t = T0;
+  for (const days of [1, 33]) {
+    for (; t < T0 + days * 86400 + 3600; t += 900) {
+      for (const a of [onKv, onNor]) {
+        for (let m = 1; m <= 64; m++) a.onReading({ address: m, timeS: t, powerW: 500 + m, importmWh: (t - T0) * 50 * m, exportmWh: 0 });
+        a.tick(t + 1);
+      }
+    }
+    onKv.save(t);
+    onNor.save(t);
+    const kv = bytesOf(stK.files), onN = bytesOf(stN.files);
+    const hist = Object.keys(stK.files).filter((f) => /^agg\.[pd]/.test(f));
+    lines.push(`64 meters, ${days} day(s) + 1 h: Storage ${kv} B with history in Storage (${hist.length} files agg.p*/agg.d*), ${onN} B with history on the NOR (${nor.usedSectors().length} NOR sectors used, most erases of one sector ${Math.max(...nor.erases)})`);
+    assert.ok(kv - onN > 96 * (32 + 7 + 128), "the 96 profile files at least left Storage: " + kv + " -> " + onN);
+  }
+  console.log(lines.join("\n"));
+  assert.equal(onNor.saveFails, 0);
+  assert.deepEqual(Object.keys(stN.files).filter((f) => /^agg\.[pd]/.test(f)), []);
+  // 33 days: a profile sector is erased every other day, a day sector every 64 days
+  assert.ok(Math.max(...nor.erases) <= 17, "erases per sector in 33 days: " + Math.max(...nor.erases));
+});
