@@ -26,6 +26,16 @@ const BUSY = 1;
  */
 const MAX_POLLS = 20000;
 
+/** A command with a 24-bit address (high byte first) and room for `extra` bytes after it. */
+function cmd(op: number, addr: number, extra: number): Uint8Array {
+  const b = new Uint8Array(4 + extra);
+  b[0] = op;
+  b[1] = addr >> 16;
+  b[2] = addr >> 8;
+  b[3] = addr;
+  return b;
+}
+
 /**
  * NorPort over SPI for Winbond W25Q32JV (and the W25Q family: same commands, other
  * sizes): read 0x03 with a 24-bit address, page program 0x02 and sector erase 0x20 each
@@ -85,15 +95,6 @@ export class SpiNor implements NorPort {
       return false; // the bus failed: the caller counts it
     }
   }
-}
-
-function cmd(op: number, addr: number, extra: number): Uint8Array {
-  const b = new Uint8Array(4 + extra);
-  b[0] = op;
-  b[1] = addr >> 16;
-  b[2] = addr >> 8;
-  b[3] = addr;
-  return b;
 }
 
 export function spiNor(bus: SpiBus, cs: string, sizeBytes: number): NorPort {
