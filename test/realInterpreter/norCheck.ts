@@ -1,6 +1,7 @@
 /**
  * The SPI NOR path on the real interpreter: bundles norCheck.entry.js (boardNor ->
- * spiNor over SPI1 -> norSlots: a record written, rewritten, read back with E.CRC32),
+ * spiNor over SPI1 -> norSlots: a record written, rewritten, read back with E.CRC32; the
+ * aggregator's profile and day archives for 64 meters written and read back),
  * runs it after test/realInterpreter/prelude.js (its SPI1 is the W25Q stand-in) with
  * `--test`, and prints the interpreter's NORTEST line and PASS/FAIL.
  *
