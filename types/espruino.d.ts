@@ -62,6 +62,11 @@ declare function require(name: "http"): EspruinoHttp;
 /** Pins by name ("E4"); digitalWrite makes the pin an output, digitalRead an input. */
 declare function digitalWrite(pin: string, value: boolean): void;
 declare function digitalRead(pin: string): number;
+/** The hardware SPI1 (the aggregator's NOR flash: modules/ports/device/spiNor.ts). */
+declare const SPI1: {
+  setup(options: { sck: string; miso: string; mosi: string; baud?: number; mode?: number }): void;
+  send(data: Uint8Array, nss: string): Uint8Array;
+};
 /** The hardware I2C1 (the meter's FRAM: modules/ports/device/fram.ts). */
 declare const I2C1: {
   setup(options: { scl: string; sda: string; bitrate?: number }): void;

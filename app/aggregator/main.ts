@@ -11,6 +11,7 @@ import { createHandler } from "../../modules/http/server";
 import { lazyRoutes, RouteModule } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
+import { boardHistory } from "../../modules/ports/device/boardNor";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { rowReadings } from "../../modules/link/rowReadings"; // CAN link (modules/link)
 
@@ -43,7 +44,7 @@ const commands: CommandPort = {
   },
 };
 
-const agg = new Aggregator(site, espruinoKvStoreWithBytes(""), commands);
+const agg = new Aggregator(site, espruinoKvStoreWithBytes(""), commands, boardHistory(print)); // history on the SPI NOR when fitted
 agg.logLine = print; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.

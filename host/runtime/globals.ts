@@ -58,6 +58,11 @@ export function installEspruinoGlobals(h: GlobalsHost): void {
   define("digitalRead", (pin: unknown) => pinLevels[String(pin)] || 0);
   const noDevice = () => { throw new realm.Error("I2C Error: Timeout (start)"); };
   define("I2C1", { setup: () => {}, writeTo: noDevice, readFrom: noDevice });
+  // SPI1 (jswrap_spi_i2c.c) with nothing on it: MISO idles high, every byte reads 0xFF
+  // (a NOR's JEDEC ID then reads FF FF FF: "no part"). The simulator's aggregator passes
+  // its W25Q (host/runtime/nor.ts norSpi) through `extra`.
+  const spiNone = (d: unknown) => (typeof d === "number" ? 0xff : typeof d === "string" ? d.replace(/[^]/g, "\xff") : new realm.Uint8Array((d as ArrayLike<number>).length).fill(0xff));
+  define("SPI1", { setup: () => {}, send: spiNone, write: () => {} });
   define("E", h.E);
   define("process", h.process);
   define("require", (name: unknown) => {

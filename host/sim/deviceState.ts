@@ -11,8 +11,11 @@
  * not for --key-file (whose key a user keeps on purpose: the SLCAN tools and uploads
  * use it), and real boards keep their flash and FRAM.
  *
- * What is NOT kept for the aggregator: its application state (ledger, plans, prices,
- * auth.json), so a run on another date or with another --password starts as before.
+ * The aggregator's SPI NOR is kept too (its history: the profile's intervals and the
+ * closed days, modules/aggregator/historyOnNor.ts), as a board keeps it.
+ * What is NOT kept for the aggregator: its application state in Storage (today's ledger,
+ * plans, prices, auth.json), so a run on another date or with another --password starts
+ * as before.
  *
  * A state folder belongs to one key: `state.json` holds the key's fingerprint, and a
  * folder of another key is emptied (its epochs mean nothing under the new key).
@@ -28,6 +31,8 @@ import { fileKvStore } from "../ports/kvStore.ts";
 import type { KvStore } from "../../modules/ports/kvStore.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { FramModel } from "../runtime/fram.ts";
+import type { NorModel } from "../runtime/nor.ts";
+import { NOR_SECTOR_BYTES } from "../../modules/ports/nor.ts";
 
 /** Storage files of the aggregator that carry freshness (modules/link: espruinoKvStore("mn.")). */
 const AGG_PREFIX = "mn.";
@@ -84,6 +89,40 @@ export class DeviceState {
     const mark = String(fram.writes);
     if (this.saved.get(p) === mark && existsSync(p)) return;
     atomicWrite(p, fram.bytes);
+    this.saved.set(p, mark);
+  }
+
+  /**
+   * Puts the aggregator's saved NOR (its history: host/runtime/nor.ts) into `nor`. The file
+   * holds only the sectors that are not erased: per sector its index (Uint32 LE) and
+   * its 4 096 bytes (the history area is 1 MB of the 4 MB part).
+   */
+  loadNor(node: string, nor: NorModel): void {
+    const p = join(this.dir, node + ".nor");
+    if (!existsSync(p)) return;
+    const b = readFileSync(p);
+    const rec = 4 + NOR_SECTOR_BYTES;
+    if (b.length % rec) return; // not ours (or torn by a kill): the history starts anew
+    for (let o = 0; o < b.length; o += rec) {
+      const s = b.readUInt32LE(o);
+      if (s < nor.erases.length) nor.bytes.set(b.subarray(o + 4, o + rec), s * NOR_SECTOR_BYTES);
+    }
+    this.saved.set(p, nor.programs + "/" + nor.erases.reduce((x, y) => x + y, 0));
+  }
+
+  /** Saves the NOR's written sectors when it was programmed or erased since the last save. */
+  saveNor(node: string, nor: NorModel): void {
+    const p = join(this.dir, node + ".nor");
+    const mark = nor.programs + "/" + nor.erases.reduce((x, y) => x + y, 0);
+    if (this.saved.get(p) === mark && existsSync(p)) return;
+    const used = nor.usedSectors();
+    const rec = 4 + NOR_SECTOR_BYTES;
+    const out = Buffer.alloc(used.length * rec);
+    used.forEach((s, i) => {
+      out.writeUInt32LE(s, i * rec);
+      out.set(nor.bytes.subarray(s * NOR_SECTOR_BYTES, (s + 1) * NOR_SECTOR_BYTES), i * rec + 4);
+    });
+    atomicWrite(p, out);
     this.saved.set(p, mark);
   }
 

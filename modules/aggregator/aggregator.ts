@@ -16,6 +16,7 @@ import { CommandPort } from "./commandPort";
 import { saveArrays, unpack, Packable } from "./snapshot";
 import { kvDayArchive } from "./dayArchive";
 import { kvProfileArchive } from "./profileArchive";
+import type { HistoryFactory } from "./historyOnNor";
 
 export interface AggConfig {
   maxMeters: number;
@@ -74,13 +75,16 @@ export class Aggregator {
    * storage: the state saved every save interval (agg.now, agg.rs, agg.st, prices);
    * history: the closed days' ledger rows and the 24-hour profile, written as days and
    * intervals close and read back when a page or a bill asks (default: storage; the
-   * flash map puts history on the SPI NOR, tools/firmware/flashMap.ts).
+   * flash map puts history on the SPI NOR, tools/firmware/flashMap.ts: the app passes
+   * norHistory's factory, historyOnNor.ts).
    */
-  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort, history?: KvStore) {
-    const hist = history || storage;
+  constructor(public cfg: AggConfig, public storage: KvStore, cmd: CommandPort, history?: KvStore | HistoryFactory) {
+    const hist = history && typeof history !== "function" ? history : storage;
     this.reg = new Registry(cfg.maxMeters);
     for (let i = 0; i < cfg.meters.length; i++) this.reg.add(cfg.meters[i]);
     const self = this;
+    const fail = function () { self.saveFails++; };
+    const arch = typeof history === "function" ? history(cfg.maxMeters, fail) : undefined;
     this.missed = new Uint16Array(cfg.maxMeters);
     this.store = new ReadingsStore(cfg.maxMeters, cfg.tz, {
       importMc: (t) => {
@@ -93,7 +97,7 @@ export class Aggregator {
         return (isNaN(p) ? cfg.defaultPriceMc : p) + cfg.importAdderMc;
       },
       exportMc: () => cfg.exportTariffMc,
-    }, kvDayArchive(hist, function () { self.saveFails++; }), kvProfileArchive(hist, cfg.maxMeters, function () { self.saveFails++; }));
+    }, arch ? arch.day : kvDayArchive(hist, fail), arch ? arch.profile : kvProfileArchive(hist, cfg.maxMeters, fail));
     // one Conditions object for every tick (no allocation per second); a full
     // evaluation sums the site power itself and leaves the exact figure in siteW
     this.cond = {

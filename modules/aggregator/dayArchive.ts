@@ -8,6 +8,7 @@
 import { KvStore } from "../ports/kvStore";
 import { DayArchive, LEDGER_DAYS } from "./readingsStore";
 import { saveArrays, unpack } from "./snapshot";
+import { NorSlots } from "../persist/norSlots";
 
 export const DAY_KEY = "agg.d";
 
@@ -20,4 +21,34 @@ export function kvDayArchive(kv: KvStore, onFail: () => void): DayArchive {
     },
     load: (r, e, m) => (unpack(kv.get(DAY_KEY + r), [tag, e, m]) ? tag[0] : -1),
   };
+}
+
+/**
+ * The same archive on the SPI NOR (modules/persist/norSlots.ts): day d is record key d
+ * in NOR slot d % LEDGER_DAYS, its payload e then m (24 B a meter), checked by CRC
+ * when read back. A class (methods once on the prototype), as NorSlots.
+ */
+export class NorDayArchive implements DayArchive {
+  constructor(private slots: NorSlots, private n: number, private onFail: () => void) {}
+
+  put(day: number, e: Int32Array, m: Float64Array): void {
+    const eBytes = 8 * this.n;
+    const p = new Uint8Array(3 * eBytes);
+    p.set(new Uint8Array(e.buffer, e.byteOffset, eBytes));
+    p.set(new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes), eBytes);
+    if (!this.slots.write(day % LEDGER_DAYS, day, p)) this.onFail();
+  }
+
+  load(r: number, e: Int32Array, m: Float64Array): number {
+    const eBytes = 8 * this.n;
+    const p = this.slots.read(r);
+    if (!p) return -1;
+    new Uint8Array(e.buffer, e.byteOffset, eBytes).set(p.subarray(0, eBytes));
+    new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes).set(p.subarray(eBytes));
+    return this.slots.lastKey;
+  }
+}
+
+export function norDayArchive(slots: NorSlots, n: number, onFail: () => void): DayArchive {
+  return new NorDayArchive(slots, n, onFail);
 }

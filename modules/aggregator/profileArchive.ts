@@ -11,13 +11,16 @@
  * writes a day of 7 + 2n bytes plus Storage's 32-byte header (64 meters: 96 x 168 B =
  * 16 KB a day); before, the profile went into agg.now with every save (12 KB every
  * save interval at 64 meters: 1.2 MB a day at 900 s). Where it lives is the port's
- * business: the flash map puts history on the SPI NOR (tools/firmware/flashMap.ts), so
- * at 64 meters the app passes a store on it (AggHistory); on internal Storage the 96
- * files take 96 x (32 + 7 + 2n) bytes (8 meters: 5.0 KB, 64 meters: 16 KB).
+ * business: the flash map puts history on the SPI NOR (tools/firmware/flashMap.ts), and
+ * the app passes norProfileArchive below when the board's NOR answers
+ * (modules/aggregator/historyOnNor.ts); kvProfileArchive on internal Storage stays for
+ * a board without one and for the tests: its 96 files take 96 x (32 + 7 + 2n) bytes
+ * (8 meters: 5.0 KB, 64 meters: 16 KB).
  */
 import { KvStore } from "../ports/kvStore";
 import { PROFILE_SLOTS } from "./readingsStore";
 import { saveArrays } from "./snapshot";
+import { NorSlots } from "../persist/norSlots";
 
 export const PROFILE_KEY = "agg.p";
 
@@ -47,4 +50,31 @@ export function kvProfileArchive(kv: KvStore, n: number, onFail: () => void): Pr
       return v >= 32768 ? v - 65536 : v;
     },
   };
+}
+
+/**
+ * The same archive on the SPI NOR (modules/persist/norSlots.ts): interval `slot` is
+ * record key `slot` in NOR slot slot % PROFILE_SLOTS, its payload n x Int16 W. A get
+ * reads that slot's two headers (20 B each) and the one value: no record in RAM. A class
+ * (methods once on the prototype), as NorSlots.
+ */
+export class NorProfileArchive implements ProfileArchive {
+  constructor(private slots: NorSlots, private n: number, private onFail: () => void) {}
+
+  put(slot: number, w: Int16Array): void {
+    if (!this.slots.write(slot % PROFILE_SLOTS, slot, new Uint8Array(w.buffer, w.byteOffset, 2 * this.n))) this.onFail();
+  }
+
+  get(slot: number, m: number): number {
+    if (!(m >= 0 && m < this.n && slot >= 0)) return NaN;
+    const a = this.slots.find(slot % PROFILE_SLOTS, slot);
+    if (a < 0) return NaN;
+    const b = this.slots.nor.read(a + 2 * m, 2);
+    const v = b[0] | b[1] << 8;
+    return v >= 32768 ? v - 65536 : v;
+  }
+}
+
+export function norProfileArchive(slots: NorSlots, n: number, onFail: () => void): ProfileArchive {
+  return new NorProfileArchive(slots, n, onFail);
 }

@@ -1,6 +1,6 @@
 // Stand-ins for the native hooks of the meternet boards, for running build/*.js on Espruino's
 // Linux interpreter, which has none of them: the global class MeterADC (types/meterAdc.d.ts), the
-// meter's FRAM (I2C1) and relay pins, and the global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
+// meter's FRAM (I2C1) and relay pins, the aggregator's SPI NOR (SPI1), and the global CAN1 (types/canController.d.ts, modules/can/controller.ts). Plain ES5 for Espruino 2v29. Upload it as Storage
 // file ".boot0" so that it runs before ".bootcde" (see /work/scratch/espruino-run/README.md):
 //   espruino --no-ble -p tcp://127.0.0.1:2323 --storage .boot0:test/realInterpreter/prelude.js ...
 // MeterADC with metering (setMetering before start, as app/meter does) emits what the C
@@ -392,6 +392,33 @@ var I2C1 = (function () {
     readFrom: function (a, n) {
       var r = new Uint8Array(n);
       for (var i = 0; i < n; i++) r[i] = mem[(at++) & 255];
+      return r;
+    }
+  };
+})();
+// The aggregator board's W25Q32JV on SPI1, chip select A4 (modules/ports/device/spiNor.ts's
+// commands; the Linux build's SPI1 reads 0xFF: no part). Each sector programmed since its erase
+// is a Storage file "nor<sector>" of 1 + 4096 bytes (data from offset 1: a write at offset 0
+// makes a new file), so what the part holds costs no JsVars here, as on the chip where it is off
+// the chip; the Linux build's flash ANDs on write, as NOR does. Never busy.
+var SPI1 = (function () {
+  var S = require("Storage"), wel = 0;
+  return {
+    setup: function () {},
+    send: function (d, cs) {
+      var r = new Uint8Array(d.length).fill(255), op = d[0], a = (d[1] << 16) | (d[2] << 8) | d[3], f = "nor" + (a >> 12), i, s;
+      if (cs !== "A4") return r;
+      if (op === 0x9f) { r[1] = 0xef; r[2] = 0x40; r[3] = 0x16; }
+      else if (op === 5) r[1] = wel ? 2 : 0;
+      else if (op === 6) wel = 1;
+      else if (op === 3) {
+        s = S.read(f, 1 + (a & 4095), d.length - 4);
+        if (s) for (i = 0; i < s.length; i++) r[4 + i] = s.charCodeAt(i);
+      } else if (op === 2 && wel) {
+        if (!S.read(f, 0, 1)) S.write(f, "\xff", 0, 4097);
+        S.write(f, d.subarray(4), 1 + (a & 4095));
+      } else if (op === 0x20 && wel) S.erase(f);
+      if (op === 2 || op === 0x20) wel = 0;
       return r;
     }
   };

@@ -17,6 +17,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { ImageName } from "./imageFeatures.ts";
+import { NOR_PAGE_BYTES, NOR_SECTOR_BYTES, NOR_ERASE_CYCLES, W25Q32_BYTES } from "../../modules/ports/nor.ts";
+import { NOR_HISTORY_BASE, NOR_PROFILE_BYTES, NOR_DAYS_BYTES } from "../../modules/aggregator/historyOnNor.ts";
 
 /** STM32F107VCT6 (RM0008, connectivity line). */
 export const CHIP = {
@@ -150,3 +152,35 @@ export function bundleSlotBytes(role: string): number | undefined {
   const b = budgets().storage[role];
   return b ? b.bundle : undefined;
 }
+
+/**
+ * The SPI NOR (boards/STM32F107/README.md "External memory"): its slots ("nor" places
+ * above) lie one after the other from address 0 in the order staged, assets, history,
+ * each rounded up to a 4 KB sector. The device code's addresses must agree: the
+ * aggregator's history starts at NOR_HISTORY_BASE (modules/aggregator/historyOnNor.ts)
+ * and takes its profile's and days' sector pairs (norMap.test.ts checks both).
+ */
+export const NOR = {
+  part: "Winbond W25Q32JV",
+  bytes: W25Q32_BYTES,
+  pageBytes: NOR_PAGE_BYTES,
+  sectorBytes: NOR_SECTOR_BYTES,
+  eraseCycles: NOR_ERASE_CYCLES,
+} as const;
+
+export interface NorArea { name: keyof StorageBudget; address: number; bytes: number; what: string }
+
+export function norAreas(role: Role): NorArea[] {
+  let at = 0;
+  const out: NorArea[] = [];
+  for (const s of slotsOf(role)) {
+    if (s.place !== "nor" || s.bytes <= 0) continue;
+    const bytes = Math.ceil(s.bytes / NOR.sectorBytes) * NOR.sectorBytes;
+    out.push({ name: s.name as keyof StorageBudget, address: at, bytes, what: s.what });
+    at += bytes;
+  }
+  return out;
+}
+
+/** What the device code puts in the aggregator's history area (historyOnNor.ts). */
+export const NOR_HISTORY_LAYOUT = { address: NOR_HISTORY_BASE, profileBytes: NOR_PROFILE_BYTES, daysBytes: NOR_DAYS_BYTES };
