@@ -14,6 +14,7 @@ import { referenceCalibration } from "../../modules/metering/referenceFrontEnd";
 import { readingLine } from "../../modules/metering/readingLine";
 import { pairsPerCycle } from "../../modules/metering/sampleRate";
 import type { MeterOutputs } from "../../modules/metering/meterOutputs";
+import type { MeterCalibration } from "../../modules/metering/calibration";
 import { CONFIG_FILE, mainsOf, meterConfigOf, type Mains, type MeterConfig } from "../../modules/link/config";
 import { espruinoMeterLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { alarmCodeOf, ALARM_RELAY_FAULT } from "../../modules/link/meterLink"; // CAN link (modules/link)
@@ -31,14 +32,15 @@ import { Relay } from "../../modules/persist/relay";
 import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
 import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
 
-const calibration = referenceCalibration();
+/** Handed to the C chain at start, then released (a top-level const would hold its 26 JsVars for good). */
+let calibration: MeterCalibration | null = referenceCalibration();
 /** Windows per 'reading' event: 5 of 10 (50 Hz) or 12 (60 Hz) cycles = one second. */
 const READING_EVERY = 5;
 
 // meternet.json, read once: each part taken and validated, then the parsed file let go
 // (kept, it would hold its JsVars for the program's life) once the UI has had its part.
 let file = readConfigFile();
-let persistCfg: PersistConfig;
+let persistCfg: PersistConfig | null;
 try {
   persistCfg = persistConfigOf(file);
 } catch (e) {
@@ -61,6 +63,7 @@ try {
 // A pin error (a board without these pins) is printed and the relay left undriven:
 // the meter measures and bills whatever its relay does.
 const relay = new Relay(gpioRelay(deviceGpio, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore, Date.now);
+persistCfg = null; // taken by the billing state and the relay; kept, it would hold its JsVars for good
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
 // answers (no meter in meternet.json, or a wrong address or key: no link, and why);
@@ -81,13 +84,15 @@ if (canLink && relay.fault) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.
 /** The touchscreen UI's outputs, once loaded (below): the last stop of each value. */
 let ui: MeterOutputs | null = null;
 
+// The listeners below keep measure()'s scope (m, adc, rateHz) for good: nothing else may
+// live in it (the calibration and the restored registers are passed, not held).
 function measure(m: Mains): void {
   const adc = deviceMeterAdc();
   // 256 pairs per cycle at 50 Hz (12 800 Hz), 213 at 60 Hz (12 780 Hz); the C chain
   // keeps the grid locked to the measured cycle.
   const rateHz = pairsPerCycle(m.hz) * m.hz;
-  adc.setCalibration(calibration.v.zeroLsb, calibration.i.zeroLsb);
-  adc.setMetering({ calibration: calibration, declaredV: m.v, utcAtStartS: Date.now() / 1000, readingEvery: READING_EVERY });
+  adc.setCalibration(calibration!.v.zeroLsb, calibration!.i.zeroLsb);
+  adc.setMetering({ calibration: calibration!, declaredV: m.v, utcAtStartS: Date.now() / 1000, readingEvery: READING_EVERY });
   adc.on("reading", (r) => {
     deviceLog(readingLine(r));
     // Persisted on an energy step or the timer; the CAN link publishes the persisted
@@ -122,8 +127,7 @@ function measure(m: Mains): void {
   });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: m.hz });
-  const saved = billing ? billing.energy() : null;
-  if (saved) adc.setEnergy(saved);
+  if (billing && billing.newestSlot >= 0) adc.setEnergy(billing.energy()!);
   deviceLog("meternet meter: sampling at " + rateHz + " Hz, mains " + m.hz + " Hz " + m.v + " V");
 }
 
@@ -132,6 +136,7 @@ try {
 } catch (e) {
   deviceLog("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
 }
+calibration = null;
 
 // Touchscreen (issue 15): when a display answers, its UI program is loaded from Storage
 // ("meterUi.js", build/meterUi.js) and becomes the last output of the path (a meter that

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MESSAGES, messageByFn, messageByName, layoutOf, payloadSignals, FV_SIGNAL, MAC_SIGNAL, SYNC_FV_SIGNAL } from "./messages.ts";
+import { MESSAGES, MESSAGE_COUNT, DATA_SIGNAL_COUNT, messageByFn, messageByName, layoutOf, payloadSignals, FV_SIGNAL, MAC_SIGNAL, SYNC_FV_SIGNAL } from "./messages.ts";
 import { SignalDef } from "./signalCodec.ts";
 import { nodeAes } from "../../host/ports/aes.ts";
 import { MemoryKvStore } from "../../host/ports/kvStore.ts";
@@ -42,9 +42,12 @@ test("the compact table reads exactly as the object table did (factors are the s
     assert.deepEqual([m.name, m.fn, m.sender, layoutOf(m), m.polled, m.txSlot], row.slice(0, 6), row[0]);
     assert.deepEqual(m.signals, row[6], `${row[0]} signals`);
     assert.equal(m.signalCount, row[6].length);
-    assert.equal(messageByFn(m.fn), m);
-    assert.equal(messageByName(m.name), m);
+    // views made on demand (messageAt): the same row, not the same object
+    assert.deepEqual(messageByFn(m.fn), m);
+    assert.deepEqual(messageByName(m.name), m);
   });
+  assert.equal(MESSAGE_COUNT, MESSAGES.length);
+  assert.equal(DATA_SIGNAL_COUNT, MESSAGES[MESSAGES.length - 1].firstSignal + MESSAGES[MESSAGES.length - 1].signalCount);
   assert.deepEqual(FV_SIGNAL, le("SecOC_FV", 32, 8, 1));
   assert.deepEqual(MAC_SIGNAL, be("SecOC_MAC", 47, 24, 1));
   assert.deepEqual(SYNC_FV_SIGNAL, be("SyncFreshness", 7, 40, 1));

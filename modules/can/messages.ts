@@ -180,8 +180,34 @@ export function layoutOf(m: MessageDef): Layout {
   return (k & SYNC_REQ) !== 0 ? "syncRequest" : (k & SYNC_RESP) !== 0 ? "syncResponse" : "secured";
 }
 
-export const MESSAGES: MessageDef[] = [];
-for (let k = 0; k < M.length / M_COLS; k++) MESSAGES.push(new MessageDef(k));
+/** Number of messages (rows of M). */
+export const MESSAGE_COUNT = M.length / M_COLS;
+
+/**
+ * Message `row` as a new view (5 JsVars, garbage after use): device code asks for the
+ * one it needs instead of holding MESSAGES (the 15 views held for good cost the meter
+ * 77 JsVars, measured on 2v29).
+ */
+export function messageAt(row: number): MessageDef {
+  return new MessageDef(row);
+}
+
+function allMessages(): MessageDef[] {
+  const all: MessageDef[] = [];
+  for (let k = 0; k < MESSAGE_COUNT; k++) all.push(new MessageDef(k));
+  return all;
+}
+
+/** Every message in table order (host code, tests; pure: a bundle that does not use it does not build it). */
+export const MESSAGES: MessageDef[] = /*#__PURE__*/ allMessages();
+
+function dataSignalCount(): number {
+  let n = 0;
+  for (let k = 0; k < MESSAGE_COUNT; k++) n += M[k * M_COLS + 3];
+  return n;
+}
+/** Rows of data signals: every message's, in message order (the layout signals follow). */
+export const DATA_SIGNAL_COUNT = dataSignalCount();
 
 // Pure: a bundle that does not use them does not build them.
 export const FV_SIGNAL: SignalDef = /*#__PURE__*/ signalAt(FV_ROW);
@@ -193,12 +219,12 @@ export const METER_TX_SLOTS = 11;
 
 /** The message of a function code, or undefined (an unknown identifier). */
 export function messageByFn(fn: number): MessageDef | undefined {
-  for (let i = 0; i < MESSAGES.length; i++) if (M[i * M_COLS] === fn) return MESSAGES[i];
+  for (let i = 0; i < MESSAGE_COUNT; i++) if (M[i * M_COLS] === fn) return messageAt(i);
   return undefined;
 }
 
 export function messageByName(name: string): MessageDef {
-  for (let i = 0; i < MESSAGES.length; i++) if (word(MESSAGE_NAMES, i) === name) return MESSAGES[i];
+  for (let i = 0; i < MESSAGE_COUNT; i++) if (word(MESSAGE_NAMES, i) === name) return messageAt(i);
   throw new Error("no message named " + name);
 }
 

@@ -19,8 +19,8 @@ import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { PersistedEpoch } from "./freshness";
-import { SecuredCanController, SECOC_OK, SECOC_ENOFV, securePlan, planCounters, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
-import { MESSAGES, MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
+import { SecuredCanController, SECOC_OK, SECOC_ENOFV, SECOC_BAD_MAC, SECOC_STALE, SECOC_UNSYNCED, securePlan, planCounters, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
+import { MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
 import { encodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, ADDRESS_BITS, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
@@ -64,8 +64,10 @@ export const ACK_BAD_ARGUMENT = 2;
 export const ACK_ACTUATOR_FAILED = 3;
 
 const SYNC_KEY = "rxsync";
-/** Rejection cause per verdict (secured.ts SECOC_*). */
-const CAUSES: RejectCause[] = ["internal", "badMac", "stale", "unsynced", "internal"];
+/** Rejection cause of a verdict (secured.ts SECOC_*): a function, not a table held for good (11 JsVars on the meter). */
+function causeOf(verdict: number): RejectCause {
+  return verdict === SECOC_BAD_MAC ? "badMac" : verdict === SECOC_STALE ? "stale" : verdict === SECOC_UNSYNCED ? "unsynced" : "internal";
+}
 
 export class MeterNode {
   readonly address: number;
@@ -84,8 +86,8 @@ export class MeterNode {
   private readonly tx: PersistedEpoch;
   /** Latest 4 data bytes of each message by function code (the controller writes the published ones). */
   private readonly latest = new Uint8Array(32 * DATA_BYTES);
-  /** Values by data signal row for publish() (NaN: absent), reused. */
-  private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
+  /** Values by data signal row for publish() (NaN: absent), reused; made at the first publish() (the meter's device path uses publishRows: 21 JsVars it never needs). */
+  private rowValues: Float64Array | null = null;
   /** The values of the last publish (re-armed after a resynchronisation). */
   private lastRows: Float64Array | null = null;
 
@@ -153,7 +155,7 @@ export class MeterNode {
 
   /** publishRows with values by signal name (messages.ts), physical units. */
   publish(values: SignalValues): number {
-    const v = this.rowValues;
+    const v = this.rowValues || (this.rowValues = new Float64Array(DATA_SIGNAL_ROWS));
     for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
       const x = values[signalAt(r).name];
       v[r] = x === undefined ? NaN : x;
@@ -223,7 +225,7 @@ export class MeterNode {
     try {
       const fn = functionOf(id);
       if (verdict !== SECOC_OK) {
-        this.rejects.rejectId(CAUSES[verdict] || "internal", id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
+        this.rejects.rejectId(causeOf(verdict), id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
         return;
       }
       if (fn === FN_SYNC_REQUEST) this.onSyncRequest(fv);

@@ -13,7 +13,7 @@
  * (secoc.test.ts, attacker.ts builds forged frames with them).
  */
 import { CanController } from "./controller";
-import { MESSAGES, layoutOf, signalAt, METER_TX_SLOTS } from "./messages";
+import { MESSAGE_COUNT, DATA_SIGNAL_COUNT, messageAt, layoutOf, signalAt, METER_TX_SLOTS } from "./messages";
 
 // Verdicts (secocFrame.h mn_secoc_verdict_t) and SECOC_ENOFV (no freshness value: no
 // epoch set, or the epoch is used up: persist and set the next one), generated from
@@ -83,8 +83,8 @@ export interface SecuredCanController extends CanController {
 export function securePlan(role: "meter" | "aggregator"): Uint8Array {
   const plan = new Uint8Array(64);
   let rxCounter = 0;
-  for (let k = 0; k < MESSAGES.length; k++) {
-    const m = MESSAGES[k];
+  for (let k = 0; k < MESSAGE_COUNT; k++) {
+    const m = messageAt(k);
     const layout = layoutOf(m);
     const kind = layout === "secured" ? KIND_SECURED : layout === "syncRequest" ? KIND_SYNC_REQUEST : KIND_SYNC_RESPONSE;
     const mine = (m.sender === "meter") === (role === "meter");
@@ -102,7 +102,7 @@ export function securePlan(role: "meter" | "aggregator"): Uint8Array {
  * layout signals after them). Derived from the message table, so a new message (the
  * co-generator's COGEN_STATUS) widens the codec table without a second edit here.
  */
-export const DATA_SIGNAL_ROWS = MESSAGES[MESSAGES.length - 1].firstSignal + MESSAGES[MESSAGES.length - 1].signalCount;
+export const DATA_SIGNAL_ROWS = DATA_SIGNAL_COUNT;
 const PUBLISH = 0x80;
 
 /**
@@ -112,8 +112,8 @@ const PUBLISH = 0x80;
  */
 export function securedCodec(): Uint8Array {
   const t = new Uint8Array(64 + 3 * DATA_SIGNAL_ROWS);
-  for (let k = 0; k < MESSAGES.length; k++) {
-    const m = MESSAGES[k];
+  for (let k = 0; k < MESSAGE_COUNT; k++) {
+    const m = messageAt(k);
     t[m.fn] = m.firstSignal;
     t[32 + m.fn] = m.signalCount | (m.polled && m.sender === "meter" && m.fn !== 0 ? PUBLISH : 0);
   }
@@ -149,8 +149,8 @@ export class SignalNames {
     let l = this.lists[fn];
     if (l === undefined) {
       l = [];
-      for (let k = 0; k < MESSAGES.length; k++) {
-        const m = MESSAGES[k];
+      for (let k = 0; k < MESSAGE_COUNT; k++) {
+        const m = messageAt(k);
         if (m.fn === fn) for (let i = 0; i < m.signalCount; i++) l.push(signalAt(m.firstSignal + i).name);
       }
       this.lists[fn] = l;

@@ -3,8 +3,8 @@
  * reading of the measurement chain (publish re-arms the authenticated auto-replies),
  * executing verified commands on the relay. Device code; ports come in.
  */
-import { SecuredCanController, signalRow, DATA_SIGNAL_ROWS } from "../can/secured";
-import { MeterNode } from "../can/meterNode";
+import { SecuredCanController, DATA_SIGNAL_ROWS } from "../can/secured";
+import { MeterNode, MeterActions } from "../can/meterNode";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
 import { BITRATE } from "./config";
@@ -57,12 +57,20 @@ export interface LinkReading {
 }
 
 /** The signals meterSignals fills, in its order; their rows are looked up once per link. */
-const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import", "QualityFlags", "QualitySince"];
+export const PUBLISHED = ["U_L1", "Freq", "I_L1", "PF", "P_import", "P_export", "E_import", "E_export", "THD_U_L1", "THD_I_L1", "S", "Q_import", "QualityFlags", "QualitySince"];
 
-/** The signal rows (modules/can/secured.ts signalRow) meterSignals writes, in its order. */
+/**
+ * Their rows (modules/can/secured.ts signalRow), as bytes in hex: a table of 14 names held
+ * by the bundle would cost 32 JsVars for good, the scan of the message table at boot about
+ * as much again; meterLink.test.ts checks this against signalRow and prints the new
+ * literal when messages.ts changes the rows.
+ */
+export const PUBLISHED_ROWS_HEX = "0c0d0e0f10111213141516171a1b";
+
+/** The signal rows meterSignals writes, in its order. */
 export function publishedRows(): Uint8Array {
-  const rows = new Uint8Array(PUBLISHED.length);
-  for (let j = 0; j < PUBLISHED.length; j++) rows[j] = signalRow(PUBLISHED[j]);
+  const h = PUBLISHED_ROWS_HEX, rows = new Uint8Array(h.length / 2);
+  for (let j = 0; j < rows.length; j++) rows[j] = parseInt(h.substring(2 * j, 2 * j + 2), 16);
   return rows;
 }
 
@@ -80,6 +88,25 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number,
   v[rows[12]] = r.flags; v[rows[13]] = r.flagsSince;
 }
 
+/**
+ * What a verified command may do (MeterNode's actions), made here so that the closures
+ * keep this scope (the link) only, not the constructor's options.
+ */
+function actionsOf(link: MeterLink): MeterActions {
+  return {
+    disconnectLoad: function () { return link.setRelay(false); },
+    reconnectLoad: function () { return link.setRelay(true); },
+    // Tariff clock and time of day are not kept by the meter yet: accepted, no effect.
+    setTouStart: function () { return true; },
+    setTime: function () {},
+  };
+}
+
+/**
+ * Keeps the few options it uses after the constructor as its own fields and lets the
+ * options object go (with the key, which the controller holds from start on): on the
+ * meter every object held for good is JsVars taken from the UI (issue 16).
+ */
 export class MeterLink {
   readonly node: MeterNode;
   readonly can: SecuredCanController;
@@ -91,32 +118,28 @@ export class MeterLink {
   /** Values by signal row handed to the controller (NaN: absent), and the rows meterSignals writes. */
   private readonly rowValues = new Float64Array(DATA_SIGNAL_ROWS);
   private readonly rows = publishedRows();
+  private readonly log: LogLine;
+  private readonly relay: (closed: boolean) => boolean;
+  private readonly relayActual?: () => string;
+  private readonly more?: () => object | null;
 
   constructor(o: MeterLinkOptions) {
-    const self = this;
     this.can = o.can;
     this.every = o.publishEvery;
-    this.o = o;
+    this.log = o.log;
+    this.relay = o.relay;
+    this.relayActual = o.relayActual;
+    this.more = o.more;
     this.rowValues.fill(NaN);
-    this.node = new MeterNode({
-      address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs,
-      actions: {
-        disconnectLoad: function () { return self.setRelay(o, false); },
-        reconnectLoad: function () { return self.setRelay(o, true); },
-        // Tariff clock and time of day are not kept by the meter yet: accepted, no effect.
-        setTouStart: function () { return true; },
-        setTime: function () {},
-      },
-    });
+    this.node = new MeterNode({ address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs, actions: actionsOf(this) });
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = this.node.start();
     if (this.started !== 0) o.log("meter " + o.address + ": CAN start failed (" + this.started + ")");
   }
 
-  private readonly o: MeterLinkOptions;
-
-  private setRelay(o: MeterLinkOptions, closed: boolean): boolean {
-    if (!o.relay(closed)) return false;
+  /** Drives the relay (a verified command); false when the actuator failed. */
+  setRelay(closed: boolean): boolean {
+    if (!this.relay(closed)) return false;
     this.relayClosed = closed;
     return true;
   }
@@ -136,17 +159,16 @@ export class MeterLink {
       this.node.publishRows(this.rowValues);
     } catch (e) {
       // Counted in status().errors; logged on the first and every 64th, not once a second.
-      if ((this.errors++ & 63) === 0) this.o.log("meter link: publish: " + e);
+      if ((this.errors++ & 63) === 0) this.log("meter link: publish: " + e);
     }
   }
 
   /** Plain data: `can` is the controller's CanCounters, `rejects` the RejectCounter (counts by cause). */
   status(): object {
-    const o = this.o;
     return {
       role: "meter", address: this.node.address, state: this.can.state(), windows: this.windows, can: this.can.counters(),
       rejects: this.node.rejects, commands: this.node.commandsExecuted, relay: this.relayClosed ? "closed" : "open", errors: this.errors + (this.started === 0 ? 0 : 1),
-      relayActual: o.relayActual ? o.relayActual() : "unknown", syncsRefused: this.node.syncsRefused, txEpoch: this.node.epoch(), billing: o.more ? o.more() : null,
+      relayActual: this.relayActual ? this.relayActual() : "unknown", syncsRefused: this.node.syncsRefused, txEpoch: this.node.epoch(), billing: this.more ? this.more() : null,
     };
   }
 }

@@ -29,9 +29,13 @@ export const VERSION = 2;
 export const RELAY_UNKNOWN = 255;
 /** Indexes: bytes[], u32[], f64[], f32[] (see the table above). */
 export const B_RELAY = 7, U_SEQ = 0, F_ENERGY = 1, U_TX = 18, F_RX = 10, F_AGG_END = 11, G_AGG = 24, B_AGG_FLAGS = 120, U_CRC = 31;
-/** Energy registers in record order (types/meterAdc.d.ts EnergyState). */
+/**
+ * Energy registers in record order (types/meterAdc.d.ts EnergyState). The device
+ * code spells them out where it needs them (a table of names held for good costs the meter
+ * 12 JsVars; billingRecord.test.ts checks the order).
+ */
 export const REGISTERS = ["importWh", "exportWh", "importVarh", "exportVarh"];
-/** Fields of the last 10-minute aggregate in record order (f32 each). */
+/** Fields of the last 10-minute aggregate in record order (f32 each); the same. */
 export const AGG_FIELDS = ["vRmsV", "iRmsA", "pW", "qVar", "fHz", "thdVPct"];
 
 export type Crc32 = (bytes: Uint8Array) => number;

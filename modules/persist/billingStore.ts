@@ -15,7 +15,7 @@
 import { FramPort } from "../ports/fram";
 import { KvStore } from "../ports/kvStore";
 import { EnergyState, RegisterState } from "../metering/readings";
-import { RECORD_BYTES, REGISTERS, AGG_FIELDS, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
+import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
 
 export interface BillingStoreOptions {
   fram: FramPort;
@@ -30,7 +30,6 @@ export interface BillingStoreOptions {
   everyS: number;
 }
 
-type ByName = { [register: string]: RegisterState };
 
 export class BillingStore {
   /** The state as last written or restored, and the state now (with what is not written yet). */
@@ -73,9 +72,12 @@ export class BillingStore {
   /** The restored registers in MeterADC.setEnergy's shape, or null when nothing was restored. */
   energy(): EnergyState | null {
     if (this.newestSlot < 0) return null;
-    const e: ByName = {}, f = this.saved.f64;
-    for (let r = 0; r < 4; r++) e[REGISTERS[r]] = { milli: f[F_ENERGY + 2 * r], frac: f[F_ENERGY + 2 * r + 1] };
-    return e as unknown as EnergyState;
+    const f = this.saved.f64, r = F_ENERGY;
+    // REGISTERS order, spelled out (no table of names held by the bundle)
+    return {
+      importWh: { milli: f[r], frac: f[r + 1] }, exportWh: { milli: f[r + 2], frac: f[r + 3] },
+      importVarh: { milli: f[r + 4], frac: f[r + 5] }, exportVarh: { milli: f[r + 6], frac: f[r + 7] },
+    };
   }
 
   /** Register r (REGISTERS order) as last written, Wh or varh: what the meter publishes. */
@@ -120,7 +122,10 @@ export class BillingStore {
   setAggregate(endS: number, a: { [field: string]: unknown }, flagged: boolean, complete: boolean): boolean {
     const n = this.now;
     n.f64[F_AGG_END] = endS;
-    for (let i = 0; i < 6; i++) n.f32[G_AGG + i] = a[AGG_FIELDS[i]] as number;
+    // AGG_FIELDS order, spelled out (no table of names held by the bundle)
+    const g = n.f32;
+    g[G_AGG] = a.vRmsV as number; g[G_AGG + 1] = a.iRmsA as number; g[G_AGG + 2] = a.pW as number;
+    g[G_AGG + 3] = a.qVar as number; g[G_AGG + 4] = a.fHz as number; g[G_AGG + 5] = a.thdVPct as number;
     n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
     return this.write(this.lastWriteS);
   }
