@@ -40,7 +40,7 @@ import METERNET_F107 as meter
 # image yet: it costs about 5 KB (meter +4 900 B, aggregator +5 672 B, measured with
 # `npm run firmware` on the ota18 branch), which puts every image over its flash budget,
 # and no bundle calls it yet. Set WITH_OTA = True to build it in once room is found.
-WITH_OTA = False
+WITH_OTA = True
 ota_makefile = [
   'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
   'DEFINES+=-DMN_OTA -DMN_OTA_AGG',
