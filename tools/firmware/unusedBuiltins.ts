@@ -15,7 +15,8 @@
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as acorn from "acorn";
-import { IMAGES, type ImageName } from "./flashMap.ts";
+import { IMAGES } from "./flashMap.ts";
+import type { ImageName } from "./imageFeatures.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
