@@ -143,8 +143,9 @@ export function storageUsedBytes(role: Role): number {
 }
 
 export function imagesOfRole(role: string): ImageName[] {
-  // selftest is not a role of its own: it runs on every image
-  return IMAGE_NAMES.filter((i) => role === "selftest" || IMAGES[i].role === role);
+  // selftest is not a role of its own: it runs on every image; meterUi is the meter's second
+  // Storage file (the touchscreen UI), loaded by the meter images
+  return IMAGE_NAMES.filter((i) => role === "selftest" || IMAGES[i].role === (role === "meterUi" ? "meter" : role));
 }
 
 /** The bundle slot of a role, bytes (what the bundle build compares the bundle against). */

@@ -62,6 +62,16 @@ test("each adopted switch with rejects catches a minimal use", () => {
     "MN_NO_WINDOW_EVENT": "var a = new MeterADC(); a.on('window', print);",
     "crypto:sha256": "var c = require('crypto'); c.AES.encrypt(k, d);",
     "blacklist:i2c-watch": "I2C1.setup({ scl: B6, sda: B7 }); setWatch(print, BTN);",
+    "blacklist:pin-extras": "LED1.pulse(1, [5]);",
+    "blacklist:trace": "console.trace('here');",
+    "blacklist:timer": "require('timer').list();",
+    "blacklist:storage-file": "var f = require('Storage').open('log', 'r'); f.readLine();",
+    "blacklist:pipe": "require('Storage').read('x'); Serial1.pipe(LoopbackA);",
+    "blacklist:date-extras": "var d = new Date(); d.setHours(1);",
+    "blacklist:math-trig": "var a = Math.atan2(1, 2);",
+    "blacklist:E-misc": "var t = E.getTemperature();",
+    "blacklist:console-extras": "var b = btoa('x');",
+    "blacklist:reflection": "Object.setPrototypeOf({}, null);",
   };
   for (const image of ["METERNET_F107", "METERNET_F107_AGG"] as const) {
     for (const sw of switchesOf(image)) {
@@ -86,4 +96,5 @@ test("bundles are checked for the images of their role; selftest for every image
   assert.deepEqual(imagesOfRole("meter"), ["METERNET_F107", "METERNET_F107_60HZ"]);
   assert.deepEqual(imagesOfRole("aggregator"), ["METERNET_F107_AGG"]);
   assert.deepEqual(imagesOfRole("selftest"), ["METERNET_F107", "METERNET_F107_60HZ", "METERNET_F107_AGG"]);
+  assert.deepEqual(imagesOfRole("meterUi"), ["METERNET_F107", "METERNET_F107_60HZ"], "the touchscreen UI runs on the meter images: gated against their switches");
 });
