@@ -6,16 +6,19 @@
  * washing machines: two runs a day, one at a time, the first in the cheapest and the
  * second in the greenest window of the next 12 hours).
  *
- * It talks to the aggregator as a person at its console would: `agg.loadPrices(text)`,
- * `agg.loadForecast(text)`, `agg.setRenewable(pct, t)`, `agg.dec.schedule(...)` run
- * inside the aggregator's interpreter (rt.eval), the same methods the web API calls,
- * so the import parses and the planner decides exactly as on the device. The
+ * It talks to the aggregator as a person at its console would: `agg.setPrices(blocks)`,
+ * `agg.forecast.put(blocks)`, `agg.setRenewable(pct, t)`, `agg.dec.schedule(...)` run
+ * inside the aggregator's interpreter (rt.eval), the same methods the web API calls, so
+ * the planner decides exactly as on the device. The series are parsed here, on the host,
+ * by the aggregator's own import (priceImport.ts), as the browser app and the CLI do:
+ * the parser is not resident on the device (route.ctl carries it for raw files). The
  * co-generator is not here: it reports over CAN (cogenerator.ts).
  */
 import type { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import type { TimerSource } from "../runtime/clock.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 import { localDay, localText } from "../../modules/aggregator/localTime.ts";
+import { importPrices } from "../../modules/aggregator/priceImport.ts";
 import { hash01 } from "./appliances.ts";
 import type { SimMeter } from "./nodeConfig.ts";
 import { DATA_DIR, PRICE_FILE, FORECAST_FILE, PRICE_SOURCE, FORECAST_SOURCE, readProfile, seriesCsv, profileAt } from "./siteData.ts";
@@ -85,15 +88,19 @@ export class SiteFeed implements TimerSource {
   /** Imports both series for the simulated day and the next (a run crosses midnight), then runs once a minute. */
   start(): void {
     const day = localDay(this.o.tz, this.nowS());
-    this.prices = this.load("loadPrices", this.priceProfile, day, PRICE_SOURCE);
-    this.forecast = this.load("loadForecast", this.renewProfile, day, FORECAST_SOURCE);
+    this.prices = this.load("loadPrices", "agg.setPrices", this.priceProfile, day, PRICE_SOURCE);
+    this.forecast = this.load("loadForecast", "agg.forecast.put", this.renewProfile, day, FORECAST_SOURCE);
     this.nextMs = this.o.clock.nowMs();
     this.sub = this.o.clock.subscribe(this);
   }
 
-  private load(method: string, profile: number[], day: number, source: string): ImportStatus {
+  /** Parses the series on the host and puts the blocks in with `put` (a method of the device's agg). */
+  private load(method: string, put: string, profile: number[], day: number, source: string): ImportStatus {
     const s = seriesCsv(profile, this.o.tz, day, 2);
-    const err = String(this.call(`agg.${method}(${JSON.stringify(s.csv)})`));
+    const r = importPrices(s.csv, this.o.tz);
+    let err = "";
+    if (Array.isArray(r)) this.call(`${put}([${r.map((b) => `{startS:${b.startS},stepS:${b.stepS},values:new Int32Array([${Array.from(b.values).join(",")}])}`).join(",")}])`);
+    else err = "line " + r.line + ": " + r.reason;
     const st = { source, points: err ? 0 : s.points, from: localText(this.o.tz, s.startS), to: localText(this.o.tz, s.endS), error: err };
     this.o.log(`${method} ${err ? "REJECTED: " + err : s.points + " quarter hours " + st.from + " .. " + st.to} (${source})`);
     return st;

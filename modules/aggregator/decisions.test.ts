@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
 import { planStart } from "./deferrable.ts";
 import { PriceBook } from "./priceBook.ts";
+import { loadPrices } from "./priceImport.ts";
 import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW, R_RECONNECT, R_HELD, R_BUDGET, R_OFFLINE } from "./decisions.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 
@@ -52,7 +53,7 @@ const reasons = (a: Aggregator) => Array.from({ length: Math.min(a.dec.seq, 16) 
 
 test("price and renewable thresholds with hold time against flapping", () => {
   const { a, sent } = site();
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100,300,100,100]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[100,300,100,100]}`);
   reading(a, 1, T0, 2000); reading(a, 3, T0, 100);
   a.tick(T0 + 10);
   assert.deepEqual(sent, []);
@@ -183,7 +184,7 @@ test("intervals billed without an imported price are counted, never silent", () 
   const { a } = site();
   const lines: string[] = [];
   a.logLine = (l) => lines.push(l);
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
   a.onReading({ address: 1, timeS: T0 + 1, powerW: 1000, importmWh: 0, exportmWh: 0 });
   a.onReading({ address: 1, timeS: T0 + 901, powerW: 1000, importmWh: 250_000, exportmWh: 0 });
   a.onReading({ address: 1, timeS: T0 + 1801, powerW: 1000, importmWh: 500_000, exportmWh: 0 });
@@ -199,7 +200,7 @@ test("intervals billed without an imported price are counted, never silent", () 
 
 test("deferrable run: planned, held off, started at its time; overrides", () => {
   const { a, sent } = site();
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
   const id = a.dec.schedule(T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
   assert.equal(id, 1);
   assert.equal(a.dec.lr[0], R_PLAN);
@@ -235,7 +236,7 @@ test("failed commands are counted and retried", () => {
   const cfg = config();
   cfg.meters[0].maxPriceMc = 0;
   const a = new Aggregator(cfg, memStorage(), { sendCommand: () => (ok ? 0 : -16) });
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[100]}`);
   a.tick(T0 + 1);
   assert.equal(a.dec.failures, 1);
   assert.equal(a.dec.seq, 0);
@@ -339,7 +340,7 @@ test("a tick skipped because nothing changed decides exactly what a full evaluat
       const ev = a.dec.evaluate;
       a.dec.evaluate = function (nowS, c) { c.siteW = undefined; ev.call(this, nowS, c); };
     }
-    a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[${Array.from({ length: 96 }, (_, k) => 50 + 120 * ((k * 37) % 11) / 10).join(",")}]}`);
+    loadPrices(a, `{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[${Array.from({ length: 96 }, (_, k) => 50 + 120 * ((k * 37) % 11) / 10).join(",")}]}`);
     return { a, sent };
   };
   const x = mk(false), y = mk(true);

@@ -10,6 +10,7 @@ import { WebApp } from "./webApp";
 import { CO_STATES } from "../aggregator";
 import { parseIso, parseDay, dayText } from "../localTime";
 import { fmtFixed } from "../fixedPoint";
+import { loadPrices, loadForecast } from "../priceImport";
 
 export type Fields = { [k: string]: unknown };
 
@@ -78,7 +79,7 @@ export function override(app: WebApp, c: Ctx, f: Fields): Reply {
  * the browser app posts after parsing any of them: [{start, resolution, prices}].
  */
 export function prices(app: WebApp, c: Ctx): Reply {
-  const e = app.agg.loadPrices(c.body);
+  const e = loadPrices(app.agg, c.body);
   if (e) fail(422, "prices rejected, old prices kept: " + e, "data");
   return ok({ blocks: app.agg.prices.blocks.length });
 }
@@ -89,7 +90,7 @@ export function prices(app: WebApp, c: Ctx): Reply {
  * into this module a second time.
  */
 export function forecast(app: WebApp, c: Ctx): Reply {
-  const e = app.agg.loadForecast(c.body);
+  const e = loadForecast(app.agg, c.body);
   if (e) fail(422, "forecast rejected: " + e, "data");
   return ok();
 }
