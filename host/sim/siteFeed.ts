@@ -7,12 +7,13 @@
  * second in the greenest window of the next 12 hours).
  *
  * It talks to the aggregator as a person at its console would: `agg.setPrices(blocks)`,
- * `agg.forecast.put(blocks)`, `agg.setRenewable(pct, t)`, `agg.dec.schedule(...)` run
- * inside the aggregator's interpreter (rt.eval), the same methods the web API calls, so
- * the planner decides exactly as on the device. The series are parsed here, on the host,
- * by the aggregator's own import (priceImport.ts), as the browser app and the CLI do:
- * the parser is not resident on the device (route.ctl carries it for raw files). The
- * co-generator is not here: it reports over CAN (cogenerator.ts).
+ * `agg.forecast.put(blocks)`, `agg.setRenewable(pct, t)` run inside the aggregator's
+ * interpreter (rt.eval), and plans runs through the web API's own handler (POST
+ * /api/defer, evaluated from Storage as for a request), so the planner decides exactly
+ * as on the device. The series are parsed here, on the host, by the aggregator's own
+ * import (priceImport.ts), as the browser app and the CLI do: the parser is not resident
+ * on the device (route.ctl carries it for raw files). The co-generator is not here: it
+ * reports over CAN (cogenerator.ts).
  */
 import type { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import type { TimerSource } from "../runtime/clock.ts";
@@ -140,10 +141,13 @@ export class SiteFeed implements TimerSource {
       const done = mine.filter((r) => r.status !== "refused" && localDay(this.o.tz, Date.parse(r.plannedAt) / 1000) === today).length;
       if (done >= RUNS_PER_DAY) continue;
       const mode = done === 0 ? "cheapest" : "greenest";
-      const row = Number(this.call(`agg.reg.indexOf(${m.address})`));
-      const res = this.call(`(function(){var r = agg.dec.schedule(${now}, ${row}, ${RUN_S}, ${RUN_WH}, ${now + PLAN_HORIZON_S}, ${mode === "greenest"}, agg.prices, agg.forecast.blocks.length ? agg.forecast : null);
-        var j = agg.dec.job(${row}); return JSON.stringify({ r: r, startS: j ? j.startS : 0, costMc: j ? j.costMc : null }); })()`);
-      const p = JSON.parse(String(res)) as { r: number | string; startS: number; costMc: number | null };
+      // the run is planned by the web API's own handler (POST /api/defer in the control
+      // routes' Storage module, route.ctl), as the browser app would: the planner is not resident
+      const body = JSON.stringify({ a: m.address, dur: RUN_S / 60, wh: RUN_WH, by: new Date((now + PLAN_HORIZON_S) * 1000).toISOString().slice(0, 19) + "Z", mode });
+      const c = `{method:"POST",path:"/api/defer",query:{},headers:{"content-type":"application/json"},body:${JSON.stringify(body)},nowS:${now},session:"sim"}`;
+      const res = this.call(`(function(){try{return global.eval(require("Storage").read("route.ctl"))({agg:agg},${c},"POST /api/defer").body}catch(e){return JSON.stringify({error:e&&e.msg?e.msg:String(e)})}})()`);
+      const a = JSON.parse(String(res)) as { id?: number; startS?: number | null; costEur?: string | null; error?: string };
+      const p = { r: a.id === undefined ? String(a.error) : a.id, startS: a.startS || 0, costMc: a.costEur === undefined || a.costEur === null ? null : Number(a.costEur) * 1e5 };
       const ok = typeof p.r === "number";
       const run: PlacedRun = {
         address: m.address, load: m.appliance.name, mode, plannedAt: new Date(now * 1000).toISOString(), decision: ok ? (p.r as number) : 0,

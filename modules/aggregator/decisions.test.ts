@@ -4,6 +4,7 @@ import { Aggregator } from "./aggregator.ts";
 import { planStart } from "./deferrable.ts";
 import { PriceBook } from "./priceBook.ts";
 import { loadPrices } from "./priceImport.ts";
+import { manual, schedule, override } from "./decisionChanges.ts";
 import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW, R_RECONNECT, R_HELD, R_BUDGET, R_OFFLINE } from "./decisions.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 
@@ -152,7 +153,7 @@ test("a load that stays off says why: held by the minimum time, by the budget, b
   a.tick(T0 + 3600);
   assert.deepEqual(sent.slice(3), ["1:connect"]);
   // a person gives a load back to Auto: the log line says when the rules may act
-  a.dec.manual(T0 + 3700, 0, -1, 0);
+  manual(a.dec, T0 + 3700, 0, -1, 0);
   assert.equal(a.dec.lv[(a.dec.seq - 1) % 16], T0 + 3600 + 300);
 });
 
@@ -201,7 +202,7 @@ test("intervals billed without an imported price are counted, never silent", () 
 test("deferrable run: planned, held off, started at its time; overrides", () => {
   const { a, sent } = site();
   loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
-  const id = a.dec.schedule(T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
+  const id = schedule(a.dec, T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
   assert.equal(id, 1);
   assert.equal(a.dec.lr[0], R_PLAN);
   assert.equal(a.dec.lv[0], T0 + 4 * 3600);
@@ -214,21 +215,21 @@ test("deferrable run: planned, held off, started at its time; overrides", () => 
   a.tick(T0 + 6 * 3600 + 1);
   assert.equal(a.dec.jobs.length, 0);
   // override a planned run: cancelled, load back to the rules
-  const id2 = a.dec.schedule(T0 + 6 * 3600 + 2, 2, 3600, 1000, T0 + 9 * 3600, false, a.prices, null) as number;
+  const id2 = schedule(a.dec, T0 + 6 * 3600 + 2, 2, 3600, 1000, T0 + 9 * 3600, false, a.prices, null) as number;
   a.tick(T0 + 6 * 3600 + 400);
   assert.equal(sent.at(-1), "3:disconnect");
-  assert.equal(a.dec.override(T0 + 6 * 3600 + 401, id2), "");
+  assert.equal(override(a.dec, T0 + 6 * 3600 + 401, id2), "");
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_CANCEL);
   a.tick(T0 + 6 * 3600 + 700);
   assert.equal(sent.at(-1), "3:connect");
   // override a switch: reversed at once (manual skips the hold)
-  a.dec.override(T0 + 6 * 3600 + 701, a.dec.seq);
+  override(a.dec, T0 + 6 * 3600 + 701, a.dec.seq);
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_OVERRIDE);
   a.tick(T0 + 6 * 3600 + 702);
   assert.equal(sent.at(-1), "3:disconnect");
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_MANUAL);
-  assert.match(a.dec.override(T0, 999), /no decision #999/);
-  assert.equal(a.dec.schedule(T0, 1, 3600, 1, T0 + 100, false, a.prices, null), "this load has no relay to start it");
+  assert.match(override(a.dec, T0, 999), /no decision #999/);
+  assert.equal(schedule(a.dec, T0, 1, 3600, 1, T0 + 100, false, a.prices, null), "this load has no relay to start it");
 });
 
 test("failed commands are counted and retried", () => {
@@ -355,8 +356,8 @@ test("a tick skipped because nothing changed decides exactly what a full evaluat
       if (r < 0.08) { const addr = 1 + Math.floor(rnd() * 3); s.a.onReading({ address: addr, timeS: t, powerW: s.a.dec.state[addr - 1] || addr === 2 ? Math.round(rnd() * 4000) : 0, importmWh: t, exportmWh: 0 }); }
       else if (r < 0.085) s.a.setRenewable(Math.round(rnd() * 100), t);
       else if (r < 0.088) s.a.pollResult(1 + Math.floor(rnd() * 3), rnd() < 0.4, t);
-      else if (r < 0.0885) s.a.dec.manual(t, 2, rnd() < 0.5 ? 1 : -1, t + 600);
-      else if (r < 0.089) s.a.dec.schedule(t, 0, 1800, 500, t + 7200, false, s.a.prices, null);
+      else if (r < 0.0885) manual(s.a.dec, t, 2, rnd() < 0.5 ? 1 : -1, t + 600);
+      else if (r < 0.089) schedule(s.a.dec, t, 0, 1800, 500, t + 7200, false, s.a.prices, null);
       if (s === x) seed = save; // the same random draws for both sites
     }
     const before = evals.n;
