@@ -6,13 +6,13 @@
 // - terser never hoists functions or vars, never turns functions into arrows, and
 //   keeps the order of declarations, so "declared before used" survives minifying.
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { katsPlugin } from "./tools/build/katsPlugin.js";
 import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
-import { storageModulePlugin, exportedNames } from "./tools/build/storageModulePlugin.js";
+import { storageModulePlugin } from "./tools/build/storageModulePlugin.js";
 import { ESPRUINO_GLOBALS } from "./tools/gate/rules.js";
 import { webAssetsPlugin } from "./host/web/assetsPlugin.js";
 
@@ -58,27 +58,17 @@ function bundle(role, format = "es") {
 // The aggregator's route modules (modules/aggregator/pages/routeTable.ts): each built
 // alone into build/aggregator/<Storage name>.js, gated like the bundle, and evaluated
 // by the resident server for one request. What they import is built into them (code in
-// flash), except the helpers several of them share (SHARED_MODULES): those are stored
-// once, in route.lib (app/aggregator/routes/lib.ts), which the server evaluates with
-// the module and hands to it (tools/build/storageModulePlugin.js, kind "route").
+// flash, several copies), so nothing of it stays in RAM between requests.
 const ROUTE_MODULES = { "route.read": "read", "route.bill": "bill", "route.ctl": "control", "route.ses": "session" };
-const ROUTE_LIB = "app/aggregator/routes/lib.ts";
-const SHARED_MODULES = ["modules/aggregator/localTime", "modules/aggregator/fixedPoint", "modules/http/request"].map((p) => resolve(root, p));
-const libExports = exportedNames(readFileSync(resolve(root, ROUTE_LIB), "utf8"));
-function sharedModule(id, importer) {
-  if (!importer || id[0] !== ".") return false;
-  return SHARED_MODULES.includes(resolve(dirname(importer), id).replace(/\.ts$/, ""));
-}
-function routeModule(storageName, entry, lib) {
+function routeModule(storageName, entry) {
   return {
-    input: lib ? ROUTE_LIB : `app/aggregator/routes/${entry}.ts`,
+    input: `app/aggregator/routes/${entry}.ts`,
     output: { file: `build/aggregator/${storageName}.js`, format: "es", sourcemap: false },
-    external: lib ? undefined : sharedModule,
     treeshake: { moduleSideEffects: false },
     plugins: [
       typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
       terser({ ...terserOptions, module: true }),
-      storageModulePlugin(lib ? { kind: "lib" } : { kind: "route", libExports }),
+      storageModulePlugin(),
       gateAndReportPlugin(root, "aggregator:" + storageName, settings.budgets.storage.aggregator.bundle),
     ],
   };
@@ -100,4 +90,4 @@ const web = {
 // display answers (app/meter); its own budget (package.json meternet.budgets.meterUi). An
 // IIFE: it is evaluated beside the meter bundle, whose mangled top-level names it would
 // otherwise meet (measured on 2v29: "TypeError: Assignment to a constant").
-export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), ...Object.entries(ROUTE_MODULES).map((e) => routeModule(e[0], e[1], false)), routeModule("route.lib", "", true), bundle("meterUi", "iife"), web];
+export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), ...Object.entries(ROUTE_MODULES).map((e) => routeModule(e[0], e[1])), bundle("meterUi", "iife"), web];

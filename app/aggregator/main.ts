@@ -8,7 +8,7 @@ import { CommandPort } from "../../modules/aggregator/commandPort";
 import { AuthState, AuthConfig } from "../../modules/http/authState";
 import { HashPort } from "../../modules/http/hashPort";
 import { createHandler } from "../../modules/http/server";
-import { lazyRoutes, storageLoader } from "../../modules/aggregator/pages/routeTable";
+import { lazyRoutes, RouteModule } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
@@ -77,7 +77,11 @@ const saveAuth = (cfg: AuthConfig) => {
 // The API's handlers are Storage modules (routeTable.ts), evaluated for each request
 // from flash (their function code stays there) and garbage once the reply has ended.
 // global.eval: an indirect call, so terser still shortens this file's names.
-const loadRoutes = storageLoader((n) => storage.read(n), global.eval as (s: string) => unknown);
+const loadRoutes = (name: string): RouteModule => {
+  const code = storage.read(name);
+  if (!code) throw { status: 500, msg: name + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
+  return (global.eval as (s: string) => RouteModule)(code);
+};
 // A garbage collection after each request (modules/http/server.ts collect), from a timer:
 // collecting inside the http callback itself broke replies on 2v29 (measured: GET / then
 // often answered 404, its manifest unreadable), collecting from the idle loop does not.

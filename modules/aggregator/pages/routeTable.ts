@@ -13,36 +13,14 @@ import { Route, Ctx, Reply } from "../../http/types";
 import { assetRoute } from "../../http/assets";
 import { WebApp } from "./webApp";
 
-/** What a route module answers the routes of its group with (k is "METHOD /path"). */
+/** What a route module's Storage file evaluates to: it answers the routes of its group (k is "METHOD /path"). */
 export type RouteModule = (app: WebApp, c: Ctx, k: string) => Reply;
-/**
- * What a route module's Storage file evaluates to: given the shared helpers (the value
- * of route.lib, built from app/aggregator/routes/lib.ts), its RouteModule. The helpers
- * several modules use are stored once that way (tools/build/storageModulePlugin.js).
- */
-export type StoredRouteModule = (lib: unknown) => RouteModule;
 /** The module stored under `name` (throws an HttpFail-shaped 500 when it is not stored). */
 export type ModuleLoader = (name: string) => RouteModule;
 
-/** Storage names of the route modules and their shared library (at most 28 characters: Espruino's file names). */
-export const M_READ = "route.read", M_BILL = "route.bill", M_CONTROL = "route.ctl", M_SESSION = "route.ses", M_LIB = "route.lib";
-/** Every Storage file of the API: the four modules, then the library they share. */
-export const ROUTE_MODULES = [M_READ, M_BILL, M_CONTROL, M_SESSION, M_LIB];
-
-/**
- * The device's loader: the module `name` evaluated from Storage and given the shared
- * library, also evaluated from Storage (its functions are garbage with the module's once
- * the reply has ended). A file missing is an HttpFail-shaped 500 that says what to do.
- * evaluate: an indirect eval (global.eval), so nothing lands in the caller's scope.
- */
-export function storageLoader(read: (name: string) => string | undefined, evaluate: (code: string) => unknown): ModuleLoader {
-  return (name: string) => {
-    const code = read(name);
-    const lib = code ? read(M_LIB) : code;
-    if (!lib) throw { status: 500, msg: (code ? M_LIB : name) + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
-    return (evaluate(code!) as StoredRouteModule)(evaluate(lib));
-  };
-}
+/** Storage names of the route modules (at most 28 characters: Espruino's file names). */
+export const M_READ = "route.read", M_BILL = "route.bill", M_CONTROL = "route.ctl", M_SESSION = "route.ses";
+export const ROUTE_MODULES = [M_READ, M_BILL, M_CONTROL, M_SESSION];
 
 /**
  * Largest upload. The app posts prices compactly (two days at 15 minutes: about 1.5 KB);
