@@ -6,16 +6,20 @@
  * washing machines: two runs a day, one at a time, the first in the cheapest and the
  * second in the greenest window of the next 12 hours).
  *
- * It talks to the aggregator as a person at its console would: `agg.loadPrices(text)`,
- * `agg.loadForecast(text)`, `agg.setRenewable(pct, t)`, `agg.dec.schedule(...)` run
- * inside the aggregator's interpreter (rt.eval), the same methods the web API calls,
- * so the import parses and the planner decides exactly as on the device. The
- * co-generator is not here: it reports over CAN (cogenerator.ts).
+ * It talks to the aggregator as a person at its console would: `agg.setPrices(blocks)`,
+ * `agg.forecast.put(blocks)`, `agg.setRenewable(pct, t)` run inside the aggregator's
+ * interpreter (rt.eval), and plans runs through the web API's own handler (POST
+ * /api/defer, evaluated from Storage as for a request), so the planner decides exactly
+ * as on the device. The series are parsed here, on the host, by the aggregator's own
+ * import (priceImport.ts), as the browser app and the CLI do: the parser is not resident
+ * on the device (route.ctl carries it for raw files). The co-generator is not here: it
+ * reports over CAN (cogenerator.ts).
  */
 import type { EspruinoRuntime, VirtualClock } from "../runtime/index.ts";
 import type { TimerSource } from "../runtime/clock.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
 import { localDay, localText } from "../../modules/aggregator/localTime.ts";
+import { importPrices } from "../../modules/aggregator/priceImport.ts";
 import { hash01 } from "./appliances.ts";
 import type { SimMeter } from "./nodeConfig.ts";
 import { DATA_DIR, PRICE_FILE, FORECAST_FILE, PRICE_SOURCE, FORECAST_SOURCE, readProfile, seriesCsv, profileAt } from "./siteData.ts";
@@ -85,15 +89,19 @@ export class SiteFeed implements TimerSource {
   /** Imports both series for the simulated day and the next (a run crosses midnight), then runs once a minute. */
   start(): void {
     const day = localDay(this.o.tz, this.nowS());
-    this.prices = this.load("loadPrices", this.priceProfile, day, PRICE_SOURCE);
-    this.forecast = this.load("loadForecast", this.renewProfile, day, FORECAST_SOURCE);
+    this.prices = this.load("loadPrices", "agg.setPrices", this.priceProfile, day, PRICE_SOURCE);
+    this.forecast = this.load("loadForecast", "agg.forecast.put", this.renewProfile, day, FORECAST_SOURCE);
     this.nextMs = this.o.clock.nowMs();
     this.sub = this.o.clock.subscribe(this);
   }
 
-  private load(method: string, profile: number[], day: number, source: string): ImportStatus {
+  /** Parses the series on the host and puts the blocks in with `put` (a method of the device's agg). */
+  private load(method: string, put: string, profile: number[], day: number, source: string): ImportStatus {
     const s = seriesCsv(profile, this.o.tz, day, 2);
-    const err = String(this.call(`agg.${method}(${JSON.stringify(s.csv)})`));
+    const r = importPrices(s.csv, this.o.tz);
+    let err = "";
+    if (Array.isArray(r)) this.call(`${put}([${r.map((b) => `{startS:${b.startS},stepS:${b.stepS},values:new Int32Array([${Array.from(b.values).join(",")}])}`).join(",")}])`);
+    else err = "line " + r.line + ": " + r.reason;
     const st = { source, points: err ? 0 : s.points, from: localText(this.o.tz, s.startS), to: localText(this.o.tz, s.endS), error: err };
     this.o.log(`${method} ${err ? "REJECTED: " + err : s.points + " quarter hours " + st.from + " .. " + st.to} (${source})`);
     return st;
@@ -133,10 +141,13 @@ export class SiteFeed implements TimerSource {
       const done = mine.filter((r) => r.status !== "refused" && localDay(this.o.tz, Date.parse(r.plannedAt) / 1000) === today).length;
       if (done >= RUNS_PER_DAY) continue;
       const mode = done === 0 ? "cheapest" : "greenest";
-      const row = Number(this.call(`agg.reg.indexOf(${m.address})`));
-      const res = this.call(`(function(){var r = agg.dec.schedule(${now}, ${row}, ${RUN_S}, ${RUN_WH}, ${now + PLAN_HORIZON_S}, ${mode === "greenest"}, agg.prices, agg.forecast.blocks.length ? agg.forecast : null);
-        var j = agg.dec.job(${row}); return JSON.stringify({ r: r, startS: j ? j.startS : 0, costMc: j ? j.costMc : null }); })()`);
-      const p = JSON.parse(String(res)) as { r: number | string; startS: number; costMc: number | null };
+      // the run is planned by the web API's own handler (POST /api/defer in the control
+      // routes' Storage module, route.ctl), as the browser app would: the planner is not resident
+      const body = JSON.stringify({ a: m.address, dur: RUN_S / 60, wh: RUN_WH, by: new Date((now + PLAN_HORIZON_S) * 1000).toISOString().slice(0, 19) + "Z", mode });
+      const c = `{method:"POST",path:"/api/defer",query:{},headers:{"content-type":"application/json"},body:${JSON.stringify(body)},nowS:${now},session:"sim"}`;
+      const res = this.call(`(function(){try{return global.eval(require("Storage").read("route.ctl"))({agg:agg},${c},"POST /api/defer").body}catch(e){return JSON.stringify({error:e&&e.msg?e.msg:String(e)})}})()`);
+      const a = JSON.parse(String(res)) as { id?: number; startS?: number | null; costEur?: string | null; error?: string };
+      const p = { r: a.id === undefined ? String(a.error) : a.id, startS: a.startS || 0, costMc: a.costEur === undefined || a.costEur === null ? null : Number(a.costEur) * 1e5 };
       const ok = typeof p.r === "number";
       const run: PlacedRun = {
         address: m.address, load: m.appliance.name, mode, plannedAt: new Date(now * 1000).toISOString(), decision: ok ? (p.r as number) : 0,

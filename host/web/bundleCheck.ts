@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { EspruinoRuntime, RealClock } from "../runtime/index.ts";
+import { chipStorageBytes } from "../runtime/flashArea.ts";
 import { estimateJsVars } from "../runtime/memoryEstimate.ts";
 import { nodeHash } from "./nodeHash.ts";
 import { passwordHash } from "../../modules/http/auth.ts";
@@ -46,7 +47,8 @@ async function step(name: string, fn: () => Promise<void> | void) {
 }
 
 const out: string[] = [];
-const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0 });
+// the aggregator chip's Storage (flash map), as the simulator gives it: route modules and the app's files
+const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0, flashBytes: chipStorageBytes("aggregator") });
 const salt = nodeHash.random(16);
 const file = {
   port: 80, publicRead: true, apiToken: "bundle-token",

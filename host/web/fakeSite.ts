@@ -6,6 +6,7 @@
  * `nowS` gives the same pages.
  */
 import { Aggregator, AggConfig } from "../../modules/aggregator/aggregator.ts";
+import { loadPrices } from "../../modules/aggregator/priceImport.ts";
 import { Auth, passwordHash } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
 import { createHandler } from "../../modules/http/server.ts";
@@ -52,7 +53,7 @@ export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?
   for (let d = day - 1; d <= day + 1; d++) {
     const s = dayStartS(tz, d), n = (dayStartS(tz, d + 1) - s) / 3600;
     const prices = Array.from({ length: n }, (_, h) => 40 + 60 * Math.round(10 * (1 + Math.sin((h - 3) / 3.8))) / 10 + (d % 3) * 5);
-    const e = agg.loadPrices(JSON.stringify({ start: new Date(s * 1000).toISOString().slice(0, 16) + "Z", prices }));
+    const e = loadPrices(agg, JSON.stringify({ start: new Date(s * 1000).toISOString().slice(0, 16) + "Z", prices }));
     if (e) throw new Error(e);
   }
   const counters = new Map<number, number[]>();

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeSite } from "./fakeSite.ts";
 import type { HttpReq, HttpRes } from "../../modules/http/types.ts";
+import { schedule } from "../../modules/aggregator/decisionChanges.ts";
 
 const NOW = Date.parse("2026-03-29T12:07:00Z") / 1000;
 
@@ -31,7 +32,7 @@ test("largest page and chunk sizes (render RAM)", async () => {
   const reg = site.agg.reg;
   for (let a = 5; a <= 8; a++) site.agg.reg.add({ address: a, name: "Load number " + a + " (kitchen)", household: "Flat " + a, keyId: a, hasRelay: true, priority: a, maxPriceMc: 1 });
   for (let k = 0; k < 20; k++) site.agg.dec.log(NOW - k * 60, k % reg.count, k % 2, 1 + (k % 6), 12345, 67890);
-  for (let a = 5; a <= 8; a++) site.agg.dec.schedule(NOW, a - 1, 3600, 1000, NOW + 86400, false, site.agg.prices, null);
+  for (let a = 5; a <= 8; a++) schedule(site.agg.dec, NOW, a - 1, 3600, 1000, NOW + 86400, false, site.agg.prices, null);
   const tok = site.auth.login("admin", "correct horse", NOW) as string;
   const files = JSON.parse(site.app.files!.read("web.json")!) as Record<string, unknown>;
   const cookie = { cookie: "sid=" + tok };

@@ -7,8 +7,7 @@
 import { TimeZone, localDay } from "./localTime";
 import { Registry, MeterInfo } from "./registry";
 import { ReadingsStore, MeterReading, L_P, L_N, LEDGER_DAYS } from "./readingsStore";
-import { PriceBook } from "./priceBook";
-import { importPrices } from "./priceImport";
+import { PriceBook, PriceBlock } from "./priceBook";
 import { Decisions, Conditions, R_OFFLINE } from "./decisions";
 import { KvStore } from "../ports/kvStore";
 import { METERS_PER_BUS } from "../can/idPlan";
@@ -244,21 +243,15 @@ export class Aggregator {
     if (nowS - this.savedS >= this.cfg.saveIntervalS) this.save(nowS);
   }
 
-  /** Imports a renewable availability forecast (%, any price format); "" on success, else "line N: reason". */
-  loadForecast(text: string): string {
-    const r = importPrices(text, this.cfg.tz);
-    if (!Array.isArray(r)) return "line " + r.line + ": " + r.reason;
-    this.forecast.put(r);
-    return "";
-  }
-
-  /** Imports a price upload; "" on success, else "line N: reason" (old prices kept). */
-  loadPrices(text: string): string {
-    const r = importPrices(text, this.cfg.tz);
-    if (!Array.isArray(r)) return "line " + r.line + ": " + r.reason;
-    this.prices.put(r);
+  /**
+   * Puts parsed day-ahead price blocks in (mc/kWh) and saves them. Parsing a price file
+   * is not resident: the browser app, the CLI and the simulator parse on their side, and
+   * route.ctl carries the parser for a file a machine client posts (priceImport.ts
+   * loadPrices), so none of its functions sit in RAM between uploads.
+   */
+  setPrices(blocks: PriceBlock[]): void {
+    this.prices.put(blocks);
     this.put("agg.pr", this.prices.save());
-    return "";
   }
 
   nowArrays(tE: Int32Array, tM: Float64Array, meta: Float64Array) {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
 import { parseDay } from "./localTime.ts";
 import { bill, monthStartDay, csvDay } from "./billing.ts";
+import { loadPrices } from "./priceImport.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 
 const utc = (s: string) => Date.parse(s) / 1000;
@@ -20,7 +21,7 @@ test("23-hour day (EU spring forward): hourly prices, hand-computed bill", () =>
   // 23 hourly prices for 2026-03-29 local, (h+1) x 10 EUR/MWh = (h+1) ct/kWh
   const rows = ["start,price_eur_mwh"];
   for (let h = 0; h < 23; h++) rows.push(new Date((utc("2026-03-28T23:00Z") + h * 3600) * 1000).toISOString().slice(0, 16) + "Z," + (h + 1) * 10 + ".00");
-  assert.equal(a.loadPrices(rows.join("\n")), "");
+  assert.equal(loadPrices(a, rows.join("\n")), "");
   const c = [0, 0];
   a.onReading({ address: 1, timeS: utc("2026-03-28T21:59Z"), powerW: 0, importmWh: 0, exportmWh: 0 }); // baseline
   // 1 kW = 250 Wh per quarter hour, from 22:00Z (23:00 local on the 28th) to the end of the 29th

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
 import { planStart } from "./deferrable.ts";
 import { PriceBook } from "./priceBook.ts";
+import { loadPrices } from "./priceImport.ts";
+import { manual, schedule, override } from "./decisionChanges.ts";
 import { R_PRICE, R_LIMIT, R_OK, R_PLAN, R_START, R_MANUAL, R_OVERRIDE, R_CANCEL, R_RENEW, R_RECONNECT, R_HELD, R_BUDGET, R_OFFLINE } from "./decisions.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 
@@ -52,7 +54,7 @@ const reasons = (a: Aggregator) => Array.from({ length: Math.min(a.dec.seq, 16) 
 
 test("price and renewable thresholds with hold time against flapping", () => {
   const { a, sent } = site();
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100,300,100,100]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[100,300,100,100]}`);
   reading(a, 1, T0, 2000); reading(a, 3, T0, 100);
   a.tick(T0 + 10);
   assert.deepEqual(sent, []);
@@ -151,7 +153,7 @@ test("a load that stays off says why: held by the minimum time, by the budget, b
   a.tick(T0 + 3600);
   assert.deepEqual(sent.slice(3), ["1:connect"]);
   // a person gives a load back to Auto: the log line says when the rules may act
-  a.dec.manual(T0 + 3700, 0, -1, 0);
+  manual(a.dec, T0 + 3700, 0, -1, 0);
   assert.equal(a.dec.lv[(a.dec.seq - 1) % 16], T0 + 3600 + 300);
 });
 
@@ -183,7 +185,7 @@ test("intervals billed without an imported price are counted, never silent", () 
   const { a } = site();
   const lines: string[] = [];
   a.logLine = (l) => lines.push(l);
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[100,200]}`);
   a.onReading({ address: 1, timeS: T0 + 1, powerW: 1000, importmWh: 0, exportmWh: 0 });
   a.onReading({ address: 1, timeS: T0 + 901, powerW: 1000, importmWh: 250_000, exportmWh: 0 });
   a.onReading({ address: 1, timeS: T0 + 1801, powerW: 1000, importmWh: 500_000, exportmWh: 0 });
@@ -199,8 +201,8 @@ test("intervals billed without an imported price are counted, never silent", () 
 
 test("deferrable run: planned, held off, started at its time; overrides", () => {
   const { a, sent } = site();
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
-  const id = a.dec.schedule(T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[50,40,30,20,10,15,25,60,70]}`);
+  const id = schedule(a.dec, T0 + 60, 2, 7200, 2000, T0 + 8 * 3600, false, a.prices, null);
   assert.equal(id, 1);
   assert.equal(a.dec.lr[0], R_PLAN);
   assert.equal(a.dec.lv[0], T0 + 4 * 3600);
@@ -213,21 +215,21 @@ test("deferrable run: planned, held off, started at its time; overrides", () => 
   a.tick(T0 + 6 * 3600 + 1);
   assert.equal(a.dec.jobs.length, 0);
   // override a planned run: cancelled, load back to the rules
-  const id2 = a.dec.schedule(T0 + 6 * 3600 + 2, 2, 3600, 1000, T0 + 9 * 3600, false, a.prices, null) as number;
+  const id2 = schedule(a.dec, T0 + 6 * 3600 + 2, 2, 3600, 1000, T0 + 9 * 3600, false, a.prices, null) as number;
   a.tick(T0 + 6 * 3600 + 400);
   assert.equal(sent.at(-1), "3:disconnect");
-  assert.equal(a.dec.override(T0 + 6 * 3600 + 401, id2), "");
+  assert.equal(override(a.dec, T0 + 6 * 3600 + 401, id2), "");
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_CANCEL);
   a.tick(T0 + 6 * 3600 + 700);
   assert.equal(sent.at(-1), "3:connect");
   // override a switch: reversed at once (manual skips the hold)
-  a.dec.override(T0 + 6 * 3600 + 701, a.dec.seq);
+  override(a.dec, T0 + 6 * 3600 + 701, a.dec.seq);
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_OVERRIDE);
   a.tick(T0 + 6 * 3600 + 702);
   assert.equal(sent.at(-1), "3:disconnect");
   assert.equal(a.dec.lr[(a.dec.seq - 1) % 16], R_MANUAL);
-  assert.match(a.dec.override(T0, 999), /no decision #999/);
-  assert.equal(a.dec.schedule(T0, 1, 3600, 1, T0 + 100, false, a.prices, null), "this load has no relay to start it");
+  assert.match(override(a.dec, T0, 999), /no decision #999/);
+  assert.equal(schedule(a.dec, T0, 1, 3600, 1, T0 + 100, false, a.prices, null), "this load has no relay to start it");
 });
 
 test("failed commands are counted and retried", () => {
@@ -235,7 +237,7 @@ test("failed commands are counted and retried", () => {
   const cfg = config();
   cfg.meters[0].maxPriceMc = 0;
   const a = new Aggregator(cfg, memStorage(), { sendCommand: () => (ok ? 0 : -16) });
-  a.loadPrices(`{"start":"2026-07-01T00:00Z","prices":[100]}`);
+  loadPrices(a, `{"start":"2026-07-01T00:00Z","prices":[100]}`);
   a.tick(T0 + 1);
   assert.equal(a.dec.failures, 1);
   assert.equal(a.dec.seq, 0);
@@ -339,7 +341,7 @@ test("a tick skipped because nothing changed decides exactly what a full evaluat
       const ev = a.dec.evaluate;
       a.dec.evaluate = function (nowS, c) { c.siteW = undefined; ev.call(this, nowS, c); };
     }
-    a.loadPrices(`{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[${Array.from({ length: 96 }, (_, k) => 50 + 120 * ((k * 37) % 11) / 10).join(",")}]}`);
+    loadPrices(a, `{"start":"2026-07-01T00:00Z","resolution":"PT15M","prices":[${Array.from({ length: 96 }, (_, k) => 50 + 120 * ((k * 37) % 11) / 10).join(",")}]}`);
     return { a, sent };
   };
   const x = mk(false), y = mk(true);
@@ -354,8 +356,8 @@ test("a tick skipped because nothing changed decides exactly what a full evaluat
       if (r < 0.08) { const addr = 1 + Math.floor(rnd() * 3); s.a.onReading({ address: addr, timeS: t, powerW: s.a.dec.state[addr - 1] || addr === 2 ? Math.round(rnd() * 4000) : 0, importmWh: t, exportmWh: 0 }); }
       else if (r < 0.085) s.a.setRenewable(Math.round(rnd() * 100), t);
       else if (r < 0.088) s.a.pollResult(1 + Math.floor(rnd() * 3), rnd() < 0.4, t);
-      else if (r < 0.0885) s.a.dec.manual(t, 2, rnd() < 0.5 ? 1 : -1, t + 600);
-      else if (r < 0.089) s.a.dec.schedule(t, 0, 1800, 500, t + 7200, false, s.a.prices, null);
+      else if (r < 0.0885) manual(s.a.dec, t, 2, rnd() < 0.5 ? 1 : -1, t + 600);
+      else if (r < 0.089) schedule(s.a.dec, t, 0, 1800, 500, t + 7200, false, s.a.prices, null);
       if (s === x) seed = save; // the same random draws for both sites
     }
     const before = evals.n;

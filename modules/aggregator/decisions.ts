@@ -28,11 +28,14 @@
  * offline get no decision (R_OFFLINE) and their power is not counted.
  * The log is a ring of typed arrays (no objects per entry): reasons are codes and
  * numbers, turned into text only when a page shows them.
+ *
+ * What a person changes (manual pins, planned runs, overrides: decisionChanges.ts) is
+ * not here: those functions are built into the control routes' Storage module and run
+ * once per request, while this class's methods stay in RAM (a function object costs 6
+ * to 8 JsVars on Espruino even with its code in flash).
  */
 import { Registry } from "./registry";
 import { CommandPort } from "./commandPort";
-import { PriceBook } from "./priceBook";
-import { planStart } from "./deferrable";
 
 export const R_PRICE = 1, R_RENEW = 2, R_LIMIT = 3, R_OK = 4, R_MANUAL = 5, R_PLAN = 6, R_START = 7, R_OVERRIDE = 8, R_CANCEL = 9, R_AUTO = 10;
 /**
@@ -115,7 +118,7 @@ export class Decisions {
   /**
    * What the last full evaluation saw, so a tick with nothing new costs a few comparisons
    * instead of a pass over every load (issue 17): the price, renewables, limit, meter
-   * count and planned runs it used, a version that manual(), schedule(), override()
+   * count and planned runs it used, a version that manual(), schedule(), override() (decisionChanges.ts)
    * bump (and the Aggregator when a meter goes offline or comes back, or state is restored), the loads it left shed, and the first time after it at which a
    * rule's outcome can change by itself (a pin or a plan ending or starting, a hold or
    * the switch budget releasing a load, a failed command to retry).
@@ -145,12 +148,6 @@ export class Decisions {
     this.lt[i] = tS; this.lm[i] = m; this.la[i] = action; this.lr[i] = reason;
     this.lv[i] = v; this.lv2[i] = v2; this.lv3[i] = v3 === undefined ? NaN : v3; this.lid[i] = this.seq;
     return this.seq;
-  }
-
-  /** Ring position of decision `id`, -1 when it has left the log. */
-  find(id: number): number {
-    const i = (id - 1) % LOG_N;
-    return id >= 1 && this.lid[i] === id ? i : -1;
   }
 
   job(m: number): Job | undefined { return this.jobs.find((j) => j.m === m); }
@@ -309,45 +306,5 @@ export class Decisions {
     }
     z.ver = this.ver; z.priceMc = c.priceMc; z.renewPct = c.renewPct; z.limitW = this.limitW; z.n = n; z.jobs = this.jobs.length;
     z.shed = shed; z.nextS = next;
-  }
-
-  /** A person pins load m on (1) or off (0) until untilS, or gives it back to the rules (-1). */
-  manual(nowS: number, m: number, on: number, untilS: number): void {
-    this.ver++;
-    this.ovr[m] = on;
-    this.ovrUntilS[m] = untilS;
-    // v: when the rules may first change the load (the minimum on/off time still runs)
-    if (on < 0) this.log(nowS, m, this.state[m], R_AUTO, this.changedS[m] > 0 ? Math.max(nowS, this.changedS[m] + this.holdS) : nowS, 0);
-  }
-
-  /** Plans a deferrable run of load m; returns the decision id, or an error text. */
-  schedule(nowS: number, m: number, durS: number, energyWh: number, deadlineS: number, green: boolean, prices: PriceBook, forecast: PriceBook | null): number | string {
-    if (!this.reg.hasRelay(m)) return "this load has no relay to start it";
-    this.ver++;
-    const p = planStart(prices, forecast, nowS, durS, energyWh, deadlineS, green);
-    if (!p) return "the run does not fit before the deadline";
-    const old = this.job(m);
-    if (old) this.jobs.splice(this.jobs.indexOf(old), 1);
-    if (this.jobs.length >= 4) return "4 runs are already planned";
-    this.jobs.push({ m: m, startS: p.startS, endS: p.startS + durS, costMc: p.costMc, green: green, running: false });
-    return this.log(nowS, m, A_PLAN, R_PLAN, p.startS, p.costMc);
-  }
-
-  /** Undoes decision `id`: a planned run is cancelled, a switch is reversed for holdS x 12. */
-  override(nowS: number, id: number): string {
-    const i = this.find(id);
-    if (i < 0) return "no decision #" + id + " in the log";
-    this.ver++;
-    const m = this.lm[i];
-    if (this.la[i] === A_PLAN) {
-      const j = this.job(m);
-      if (j) this.jobs.splice(this.jobs.indexOf(j), 1);
-      this.log(nowS, m, A_PLAN, R_CANCEL, id, 0);
-      return "";
-    }
-    this.ovr[m] = this.la[i] ? 0 : 1;
-    this.ovrUntilS[m] = nowS + this.holdS * 12;
-    this.log(nowS, m, this.ovr[m], R_OVERRIDE, id, 0);
-    return "";
   }
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { importPrices } from "./priceImport.ts";
+import { importPrices, loadPrices } from "./priceImport.ts";
 import { Aggregator } from "./aggregator.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { entsoeDoc } from "./testing/entsoeDoc.ts";
@@ -99,8 +99,8 @@ test("JSON upload and its malformed forms", () => {
 test("a rejected upload keeps the old prices; a good one is persisted", () => {
   const st = memStorage();
   const a = new Aggregator(config(), st, { sendCommand: () => 0 });
-  assert.equal(a.loadPrices(entsoeDoc(points23, {})), "");
-  assert.equal(a.loadPrices("2026-03-29T00:00Z,oops"), "line 1: price 'oops' is not a number with at most 2 decimals");
+  assert.equal(loadPrices(a, entsoeDoc(points23, {})), "");
+  assert.equal(loadPrices(a, "2026-03-29T00:00Z,oops"), "line 1: price 'oops' is not a number with at most 2 decimals");
   assert.equal(a.spotMc(utc("2026-03-28T23:30Z")), 8043);
   const b = new Aggregator(config(), st, { sendCommand: () => 0 });
   b.restore();

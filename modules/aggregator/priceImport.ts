@@ -15,6 +15,7 @@
 import { PriceBlock } from "./priceBook";
 import { TimeZone, parseIso } from "./localTime";
 import { parseFixed } from "./fixedPoint";
+import type { Aggregator } from "./aggregator";
 
 export interface ImportError { line: number; reason: string; }
 const MAX_POINTS = 400;
@@ -198,4 +199,29 @@ export function importPrices(text: string, tz: TimeZone): PriceBlock[] | ImportE
     if (err && typeof err.reason === "string") return err;
     return { line: 0, reason: "unreadable file" };
   }
+}
+
+/** Error text of an ImportError: "line N: reason". */
+function errorText(r: ImportError): string {
+  return "line " + r.line + ": " + r.reason;
+}
+
+/**
+ * Imports a price upload into the aggregator; "" on success, else "line N: reason" (old
+ * prices kept). Not part of the resident bundle: route.ctl (a machine client's raw file),
+ * the tests and Node callers use it; the simulator parses on the host and calls setPrices.
+ */
+export function loadPrices(agg: Aggregator, text: string): string {
+  const r = importPrices(text, agg.cfg.tz);
+  if (!Array.isArray(r)) return errorText(r);
+  agg.setPrices(r);
+  return "";
+}
+
+/** Imports a renewable availability forecast (%, any price format); "" on success, else "line N: reason". */
+export function loadForecast(agg: Aggregator, text: string): string {
+  const r = importPrices(text, agg.cfg.tz);
+  if (!Array.isArray(r)) return errorText(r);
+  agg.forecast.put(r);
+  return "";
 }

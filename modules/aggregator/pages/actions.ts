@@ -10,6 +10,8 @@ import { WebApp } from "./webApp";
 import { CO_STATES } from "../aggregator";
 import { parseIso, parseDay, dayText } from "../localTime";
 import { fmtFixed } from "../fixedPoint";
+import { loadPrices, loadForecast } from "../priceImport";
+import { manual, schedule, override as overrideDecision } from "../decisionChanges";
 
 export type Fields = { [k: string]: unknown };
 
@@ -44,7 +46,7 @@ export function switchLoad(app: WebApp, c: Ctx, f: Fields): Reply {
   const m = relayRow(app, f);
   const d = f.do;
   if (d !== "auto" && d !== "connect" && d !== "disconnect") fail(422, "do must be connect, disconnect or auto", "do");
-  app.agg.dec.manual(c.nowS, m, d === "auto" ? -1 : d === "connect" ? 1 : 0, c.nowS + MANUAL_S);
+  manual(app.agg.dec, c.nowS, m, d === "auto" ? -1 : d === "connect" ? 1 : 0, c.nowS + MANUAL_S);
   app.agg.tick(c.nowS);
   return ok({ untilS: d === "auto" ? null : c.nowS + MANUAL_S });
 }
@@ -57,7 +59,7 @@ export function defer(app: WebApp, c: Ctx, f: Fields): Reply {
   const by = timeField(app, f, "by");
   if (f.mode !== undefined && f.mode !== "cheapest" && f.mode !== "greenest") fail(422, "mode must be cheapest or greenest", "mode");
   const a = app.agg;
-  const r = a.dec.schedule(c.nowS, m, dur * 60, wh, by, f.mode === "greenest", a.prices, a.forecast.blocks.length ? a.forecast : null);
+  const r = schedule(a.dec, c.nowS, m, dur * 60, wh, by, f.mode === "greenest", a.prices, a.forecast.blocks.length ? a.forecast : null);
   if (typeof r === "string") fail(422, r, "by");
   a.tick(c.nowS);
   const j = a.dec.job(m);
@@ -67,7 +69,7 @@ export function defer(app: WebApp, c: Ctx, f: Fields): Reply {
 /** {id}: a logged decision overridden. */
 export function override(app: WebApp, c: Ctx, f: Fields): Reply {
   const id = intField(f, "id", 1, 4e9);
-  const e = app.agg.dec.override(c.nowS, id);
+  const e = overrideDecision(app.agg.dec, c.nowS, id);
   if (e) fail(422, e, "id");
   app.agg.tick(c.nowS);
   return ok();
@@ -78,7 +80,7 @@ export function override(app: WebApp, c: Ctx, f: Fields): Reply {
  * the browser app posts after parsing any of them: [{start, resolution, prices}].
  */
 export function prices(app: WebApp, c: Ctx): Reply {
-  const e = app.agg.loadPrices(c.body);
+  const e = loadPrices(app.agg, c.body);
   if (e) fail(422, "prices rejected, old prices kept: " + e, "data");
   return ok({ blocks: app.agg.prices.blocks.length });
 }
@@ -89,7 +91,7 @@ export function prices(app: WebApp, c: Ctx): Reply {
  * into this module a second time.
  */
 export function forecast(app: WebApp, c: Ctx): Reply {
-  const e = app.agg.loadForecast(c.body);
+  const e = loadForecast(app.agg, c.body);
   if (e) fail(422, "forecast rejected: " + e, "data");
   return ok();
 }
