@@ -20,6 +20,7 @@
  * Never downloads anything; CI does not run it (CI has no interpreter).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -231,7 +232,23 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
   return { boot, bootFrom, bundleBytes, codeBytes, webPaths };
 }
 
+/**
+ * The aggregator scenarios serve on the fixed AGG_PORT (its digits are part of the
+ * recorded console lines). A second measurement running at the same time would bind
+ * nothing and answer another interpreter's requests: its figures would be wrong without
+ * any error (seen when several sessions measured at once). Refuse to start instead.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", () => fail(new Error(`port ${port} is in use (another measureJsVars or interpreter running?): ` +
+      "the aggregator scenarios need it free; wait for the other run or stop it")));
+    srv.listen(port, "0.0.0.0", () => srv.close(() => ok()));
+  });
+}
+
 export async function measure(bin: string, s: Scenario): Promise<Measured> {
+  if (s.bundle === "aggregator") await assertPortFree(AGG_PORT);
   const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
   const c = startInterpreter(bin, dir);
   try {
