@@ -22,6 +22,7 @@ import { deviceStorage } from "../../modules/ports/device/storageFiles";
 import { listenHttp } from "../../modules/ports/device/httpServer";
 import { loadRouteModule } from "../../modules/ports/device/routeModules";
 import { collectSoon } from "../../modules/ports/device/collector";
+import { repeatEvery } from "../../modules/ports/device/timer";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { rowReadings } from "../../modules/link/rowReadings"; // CAN link (modules/link)
 
@@ -72,6 +73,7 @@ const server = createHandler({
   auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon,
 });
 listenHttp(cfg.port, server.handle);
-setInterval(() => agg.tick(nowS()), 1000);
+// once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)
+repeatEvery(1000, () => agg.tick(nowS()));
 deviceLog("aggregator: web on port " + cfg.port + (files.read(MANIFEST) ? "" : " (API only: no web.json in Storage, see npm run upload)"));
 cfg = undefined;
