@@ -16,7 +16,7 @@ import { createHandler } from "../../modules/http/server";
 import { lazyRoutes } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
-import { deviceLog, consoleGlobals } from "../../modules/ports/device/console";
+import { deviceLog, exposeGlobals } from "../../modules/ports/device/console";
 import { writeJsonFile } from "../../modules/ports/device/configFile";
 import { deviceStorage } from "../../modules/ports/device/storageFiles";
 import { listenHttp } from "../../modules/ports/device/httpServer";
@@ -47,11 +47,13 @@ agg.logLine = deviceLog; // before restore(): a damaged saved state is said on t
 cfg.site.meters = [];
 deviceLog("aggregator: restored " + (agg.restore() || "nothing"));
 
-/** A reading from outside the CAN link (the console, tests): straight into the store. */
-consoleGlobals.onReading = function (r: MeterReading): boolean {
-  return agg.onReading(r);
-};
-consoleGlobals.agg = agg;
+exposeGlobals({
+  agg: agg,
+  /** A reading from outside the CAN link (the console, tests): straight into the store. */
+  onReading: function (r: MeterReading): boolean {
+    return agg.onReading(r);
+  },
+});
 // CAN link (modules/link): the C behind CAN1 polls the meters of meternet.json and keeps
 // their answers; once a second the meters with news reach agg (readings, outcomes for
 // the offline marks, the co-generator), and the decisions' relay commands go to the
