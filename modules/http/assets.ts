@@ -20,12 +20,17 @@ export interface AssetFiles {
 export const MANIFEST = "web.json";
 const CHUNK = 512;
 
-/** The manifest entry for a path, or undefined (no manifest, or no such file). */
-export function assetEntry(files: AssetFiles, path: string): (string | number)[] | undefined {
+/**
+ * The manifest entry for a path, undefined when there is no manifest or no such file,
+ * null when the manifest is there but does not parse: damaged, or no JsVar left to parse
+ * it (on Espruino an out-of-memory leaves JSON.parse a cut string; modules/ports/README.md
+ * "Collecting between requests").
+ */
+export function assetEntry(files: AssetFiles, path: string): (string | number)[] | undefined | null {
   const m = files.read(MANIFEST);
   if (!m) return undefined;
   let o: { [p: string]: (string | number)[] };
-  try { o = JSON.parse(m); } catch (e) { return undefined; }
+  try { o = JSON.parse(m); } catch (e) { return null; }
   // paths start with "/", so no inherited name ("constructor") can match
   const e = o[path];
   return Array.isArray(e) ? e : undefined;
@@ -34,6 +39,8 @@ export function assetEntry(files: AssetFiles, path: string): (string | number)[]
 /** A public GET route serving path from Storage, undefined when it is not a stored file. */
 export function assetRoute(files: AssetFiles, path: string): Route | undefined {
   const e = assetEntry(files, path);
+  // an unreadable manifest is the server's 503, not the file's 404 (which a browser caches)
+  if (e === null) return { level: 0, h: (): Reply => ({ status: 503, headers: { "Retry-After": "1" }, body: JSON.stringify({ error: MANIFEST + " unreadable: out of memory or damaged (npm run upload)" }) }) };
   if (!e) return undefined;
   const name = "" + e[0], etag = "" + e[2], bytes = +e[3];
   return {

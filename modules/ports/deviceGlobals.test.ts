@@ -10,7 +10,7 @@ import ts from "typescript";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 /** Espruino's globals that are hardware or interpreter, not plain JavaScript (types/espruino.d.ts, the hooks' .d.ts). */
-const DEVICE_GLOBALS = ["CAN1", "I2C1", "MeterADC", "LCD", "E", "print", "global", "digitalWrite", "digitalRead", "getTime", "require", "load", "save", "reset"];
+const DEVICE_GLOBALS = ["CAN1", "I2C1", "MeterADC", "LCD", "E", "print", "global", "digitalWrite", "digitalRead", "getTime", "require", "load", "save", "reset", "process"];
 /** Where they are allowed: the device ports; outside modules/: app/ (entry points) is checked by its own rule below. */
 const ALLOWED_DIR = "modules/ports/device/";
 /** Not device code: host-only tests and suites, and the browser app. */
@@ -67,9 +67,28 @@ test("no module outside modules/ports/device touches an Espruino global", () => 
   assert.deepEqual(problems, [], "use the port in modules/ports/device instead");
 });
 
-test("the meter's entry points are wiring only: app/meter and app/meterUi name no Espruino global either", () => {
-  // app/aggregator/main.ts still does (Storage, print, global, http): issue 14 item 4 on the aggregator side
-  for (const rel of ["app/meter/main.ts", "app/meterUi/main.ts"]) assert.deepEqual(freeUses(rel, readFileSync(join(ROOT, rel), "utf8"), DEVICE_GLOBALS), [], rel);
+/** Every entry point's source: app/meter, app/meterUi, app/aggregator (main.ts and its route modules). */
+function entryPoints(): string[] {
+  return ["app/meter", "app/meterUi", "app/aggregator"].flatMap((d) => sources(join(ROOT, d))).map((f) => relative(ROOT, f).split("\\").join("/"));
+}
+
+test("the entry points are wiring only: app/meter, app/meterUi and app/aggregator name no Espruino global either", () => {
+  const files = entryPoints();
+  assert.ok(files.includes("app/aggregator/main.ts") && files.includes("app/meter/main.ts"), files.join(" "));
+  for (const rel of files) assert.deepEqual(freeUses(rel, readFileSync(join(ROOT, rel), "utf8"), DEVICE_GLOBALS), [], rel);
+});
+
+test("the aggregator's entry point before its device ports (issue 14 item 4) fails the scan", () => {
+  // the lines of the old app/aggregator/main.ts that touched Storage, print, global, eval, http and the collector
+  const old = [
+    'const storage = require("Storage");',
+    "agg.logLine = print;",
+    "global.onReading = onReading;",
+    "const loadRoutes = (name) => (global.eval)(storage.read(name));",
+    "const collect = () => { setTimeout(() => { gcDue = false; process.memory(); }, 0); };",
+    'require("http").createServer(server.handle).listen(file.port || 80);',
+  ].join("\n");
+  assert.deepEqual(freeUses("old.ts", old, DEVICE_GLOBALS), ["require (line 1)", "print (line 2)", "global (line 3)", "global (line 4)", "process (line 5)", "require (line 6)"]);
 });
 
 test("the scan finds a direct use and ignores properties, declarations and types", () => {

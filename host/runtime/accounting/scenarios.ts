@@ -75,8 +75,15 @@ export function aggregatorFiles(n: number, port: number): Record<string, unknown
   };
 }
 
-/** Device port of the aggregator's web server in these scenarios (the real run maps nothing: keep it unprivileged). */
-export const AGG_PORT = 18080;
+/**
+ * Device port of the aggregator's web server in these scenarios (the real run maps nothing:
+ * keep it unprivileged), one per process: Espruino's Linux build listens with SO_REUSEPORT
+ * (libs/network/linux/network_linux.c), so two runs on one port (sessions measuring at
+ * once) both listen and the kernel shares the connections between them; a web client then
+ * got another run's answers ("404 nothing at /" from a scenario without the web app).
+ * Five digits whatever the process: the Storage files keep their size.
+ */
+export const AGG_PORT = 18080 + (process.pid % 1000);
 
 export const SCENARIOS: Scenario[] = [
   { name: "prelude", bundle: null, files: {}, atS: [0, 5] },
