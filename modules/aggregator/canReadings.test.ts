@@ -43,22 +43,24 @@ test("MEAS_QUALITY's flags go with the next reading: the latest window's, and ev
   assert.equal(a.store.quality[0], -1, "other meters unknown");
 });
 
-test("power, voltage and current between energy readings: one way into the latest values and the site power", () => {
+test("with the CAN link's latest values (ReadingsStore.live) voltage, current and quality are read from it when asked, and readings write none", () => {
   const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
   const t = 1_800_000_000;
-  a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35 });
-  a.onReading({ address: 3, timeS: t, powerW: 200, importmWh: 1_000_000, exportmWh: 0 });
-  assert.equal(a.siteW, 1200);
-  assert.equal(a.onValues(1, t + 1, 2500, 229.5, 10.9, 0), true);
   const s = a.store;
-  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.quality[0]), [t + 1, 2500, 229.5, 10.9, 5_000_000, 0], "values moved, the energy total did not");
-  assert.equal(a.siteW, 2700, "the site power follows");
-  assert.equal(a.onValues(1, t + 2, NaN, 229, 1, 0), false, "a power that is not a number is refused");
-  assert.equal(a.onValues(42, t + 2, 1, 229, 1, 0), false, "unknown meter");
-  assert.equal(a.rejected, 2);
-  assert.equal(s.latestOf(0, L_P), 2500);
-  // the next energy reading bills the energy since the last one, whatever values came between
-  a.onReading({ address: 1, timeS: t + 5, powerW: 2400, importmWh: 5_003_000, exportmWh: 0 });
-  assert.equal(s.openmWh(0, 0), 3000);
+  // without a link: the reading's own
+  a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35, quality: 5 });
+  assert.deepEqual([s.latestOf(0, L_V), s.latestOf(0, L_I), s.qualityOf(0)], [230, 4.35, 5]);
+  const asked: string[] = [];
+  s.live = {
+    voltageV: (m) => { asked.push("V" + m); return 231.5; },
+    currentA: (m) => { asked.push("I" + m); return 2.5; },
+    quality: (m) => { asked.push("q" + m); return m === 0 ? 4 | (6 << 16) : -1; },
+  };
+  assert.equal(a.reading(1, t + 5, 2400, 5_003_000, 0), true);
+  assert.equal(a.reading(3, t + 5, 200, 1_000_000, 0), true);
+  assert.deepEqual(asked, [], "a reading asks the link nothing");
+  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.qualityOf(0), s.qualityOf(1)), [t + 5, 2400, 231.5, 2.5, 5_003_000, 4 | (6 << 16), -1]);
+  assert.deepEqual(asked, ["V0", "I0", "q0", "q1"], "asked once per value read");
+  assert.equal(s.openmWh(0, 0), 3000, "the energy since the last reading is billed as before");
   assert.equal(a.siteW, 2600);
 });

@@ -9,7 +9,8 @@ import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
 import { MeterLink, meterSignals, publishedRows } from "./meterLink.ts";
 import { DATA_SIGNAL_ROWS, signalRow } from "../can/secured.ts";
-import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
+import { linkLatest } from "./linkLatest.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
@@ -53,13 +54,17 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.equal(last[ROW_ADDRESS], 5);
   assert.equal(last[COL_P_IMPORT], 950);
   assert.equal(last[COL_P_EXPORT], 0);
-  assert.equal(last[COL_U], 230.5);
-  assert.equal(last[COL_I], 4.25);
   assert.ok(last[COL_E_IMPORT] > 1234 + 40, "the latest energy register: " + last[COL_E_IMPORT]);
   assert.equal(last[COL_ALARM], 0);
-  // the window's quality flags travel with the values (MEAS_QUALITY, polled every second)
-  assert.equal(last[COL_Q_FLAGS], 0x0004);
-  assert.equal(last[COL_Q_SINCE], 0x2006);
+  assert.equal(last.length, ROW_LEN);
+  // voltage, current and the window's quality flags stay in the C's table, read when asked
+  // (meter row 0 is address 5; row 1 is no meter: never answered)
+  const live = linkLatest(n.agg.can, new Uint8Array([5, 6]));
+  assert.deepEqual([live.voltageV(0), live.currentA(0), live.quality(0)], [230.5, 4.25, 0x0004 | (0x2006 << 16)]);
+  assert.deepEqual([live.voltageV(1), live.currentA(1), live.quality(1)], [NaN, NaN, -1]);
+  const rowsBefore = n.readings.length;
+  n.agg.tick();
+  assert.equal(n.readings.length, rowsBefore, "reading the latest values took no row");
   // Plain JSON, as the simulator reads it with JSON.stringify inside the device.
   const a = JSON.parse(JSON.stringify(n.agg.status()));
   assert.equal(a.role, "aggregator");
