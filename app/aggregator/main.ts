@@ -13,7 +13,6 @@ import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { espruinoAggregatorLink } from "../../modules/link/espruinoLink"; // CAN link (modules/link)
 import { rowReadings } from "../../modules/link/rowReadings"; // CAN link (modules/link)
-import { linkLatest } from "../../modules/link/linkLatest"; // CAN link (modules/link)
 
 interface AggFile {
   port?: number;
@@ -64,7 +63,10 @@ global.agg = agg;
 const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, print));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 // voltage, current and quality flags: read from the link's C when a page asks (none per answer in JavaScript)
-if (canLink) agg.store.live = linkLatest(canLink.can, agg.reg.address);
+if (canLink) {
+  canLink.rowAddress = agg.reg.address;
+  agg.store.live = canLink;
+}
 
 // The password: Storage "auth.json" (written when it is set or changed through the
 // API), else "auth" in agg.json. With neither, nobody can log in (an empty hash never matches) and

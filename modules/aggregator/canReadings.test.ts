@@ -4,6 +4,7 @@ import { Aggregator } from "./aggregator.ts";
 import { canReadingJoiner } from "./canReadings.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { L_N, L_T, L_P, L_IMP, L_EXP, L_V, L_I } from "./readingsStore.ts";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan.ts";
 
 test("per-message CAN readings become one MeterReading per energy register", () => {
   const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
@@ -50,17 +51,21 @@ test("with the CAN link's latest values (ReadingsStore.live) voltage, current an
   // without a link: the reading's own
   a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35, quality: 5 });
   assert.deepEqual([s.latestOf(0, L_V), s.latestOf(0, L_I), s.qualityOf(0)], [230, 4.35, 5]);
-  const asked: string[] = [];
+  const asked: number[] = [];
+  const buf = new Float64Array(3);
   s.live = {
-    voltageV: (m) => { asked.push("V" + m); return 231.5; },
-    currentA: (m) => { asked.push("I" + m); return 2.5; },
-    quality: (m) => { asked.push("q" + m); return m === 0 ? 4 | (6 << 16) : -1; },
+    latestSignals: (m, fn) => {
+      asked.push(fn);
+      if (m !== 0) return null;
+      buf.set(fn === FN_MEAS_VOLTAGE_FREQ ? [231.5, 50, NaN] : fn === FN_MEAS_CURRENT_PF ? [2.5, 0.9, NaN] : fn === FN_MEAS_QUALITY ? [4, 6, NaN] : [NaN, NaN, NaN]);
+      return buf;
+    },
   };
   assert.equal(a.reading(1, t + 5, 2400, 5_003_000, 0), true);
   assert.equal(a.reading(3, t + 5, 200, 1_000_000, 0), true);
   assert.deepEqual(asked, [], "a reading asks the link nothing");
-  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.qualityOf(0), s.qualityOf(1)), [t + 5, 2400, 231.5, 2.5, 5_003_000, 4 | (6 << 16), -1]);
-  assert.deepEqual(asked, ["V0", "I0", "q0", "q1"], "asked once per value read");
+  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.qualityOf(0), s.qualityOf(1), s.latestOf(1, L_V)), [t + 5, 2400, 231.5, 2.5, 5_003_000, 4 | (6 << 16), -1, NaN]);
+  assert.deepEqual(asked, [FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY, FN_MEAS_QUALITY, FN_MEAS_VOLTAGE_FREQ], "asked once per value read");
   assert.equal(s.openmWh(0, 0), 3000, "the energy since the last reading is billed as before");
   assert.equal(a.siteW, 2600);
 });

@@ -27,6 +27,7 @@
  */
 import { TimeZone, localDay } from "./localTime";
 import { mulDivRound } from "./fixedPoint";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan";
 
 export const SLOT_S = 900;
 export const PROFILE_SLOTS = 96;
@@ -74,18 +75,18 @@ export interface MeterReading {
 
 /**
  * Where a meter's latest voltage, current and quality flags come from when the CAN
- * link's C keeps them (modules/link/linkLatest.ts: the C's latest-value table, read
- * when a page asks): the value travels frame -> C table -> API, with no JavaScript per
- * answer. Without one (readings from the console, tests, the web suites' fake site)
- * they are the last MeterReading's (values()).
+ * link's C keeps them (modules/link/aggregatorLink.ts AggregatorLink: the C's
+ * latest-value table, read when a page asks): the value travels frame -> C table -> API,
+ * with no JavaScript per answer. Without one (readings from the console, tests, the web
+ * suites' fake site) they are the last MeterReading's (values()).
  */
 export interface LatestSource {
-  /** Meter row m's latest voltage, V; NaN unknown. */
-  voltageV(m: number): number;
-  /** Meter row m's latest current, A; NaN unknown. */
-  currentA(m: number): number;
-  /** Meter row m's latest quality word (flags | flags since its previous publish << 16); -1 unknown. */
-  quality(m: number): number;
+  /**
+   * The first signals of meter row m's latest answer to the polled message `fn`
+   * (modules/can/idPlan FN_*), physical, in a buffer reused by the next call (read it at
+   * once); null when never answered.
+   */
+  latestSignals(m: number, fn: number): Float64Array | null;
 }
 
 /** Closed intervals' power per meter out of RAM (profileArchive.ts has the storage one). */
@@ -121,8 +122,8 @@ export class ReadingsStore {
   quality: Int32Array;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
-  /** The CAN link's latest values (voltage, current, quality), when a link keeps them: see LatestSource. */
-  live: LatestSource | null = null;
+  /** The CAN link's latest values (voltage, current, quality), when a link keeps them: see LatestSource. Unset: none (no property, no JsVar). */
+  live?: LatestSource;
 
   constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive, public profiles: ProfileStore) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
@@ -198,11 +199,18 @@ export class ReadingsStore {
    * link's C when it keeps them (`live`).
    */
   latestOf(m: number, f: number): number {
-    const s = this.live;
-    return s && f === L_V ? s.voltageV(m) : s && f === L_I ? s.currentA(m) : this.latest[m * L_N + f];
+    if (!this.live || (f !== L_V && f !== L_I)) return this.latest[m * L_N + f];
+    // U_L1 of MEAS_VOLTAGE_FREQ, I_L1 of MEAS_CURRENT_PF
+    const v = this.live.latestSignals(m, f === L_V ? FN_MEAS_VOLTAGE_FREQ : FN_MEAS_CURRENT_PF);
+    return v ? v[0] : NaN;
   }
   /** Meter m's latest quality word (flags | flags since the previous publish or reading << 16), -1 unknown. */
-  qualityOf(m: number): number { return this.live ? this.live.quality(m) : this.quality[m]; }
+  qualityOf(m: number): number {
+    if (!this.live) return this.quality[m];
+    // MEAS_QUALITY: QualityFlags, QualitySince
+    const v = this.live.latestSignals(m, FN_MEAS_QUALITY);
+    return !v || isNaN(v[0]) ? -1 : v[0] | ((isNaN(v[1]) ? 0 : v[1]) & 0xffff) << 16;
+  }
   /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */
   openmWh(m: number, dir: number): number { return this.open[m * 2 + dir]; }
 

@@ -69,7 +69,7 @@ export const TICK_MS = 1000;
 /**
  * Functions whose first 3 signals each row carries, in this order (COL_* below). Voltage,
  * current and quality are not among them: they stay in the C's table until a page asks
- * (linkLatest.ts), so a row costs JavaScript only what the store needs.
+ * (latestSignals), so a row costs JavaScript only what the store needs.
  */
 const ROW_FNS = [FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_ALARM];
 export const ROW_LEN = ROW_HEAD + 3 * ROW_FNS.length;
@@ -107,6 +107,12 @@ export class AggregatorLink {
   private readonly rows = new Float64Array(ROWS * ROW_LEN);
   private readonly counts = new Uint32Array(AGC_COUNT);
   private enofvSeen = 0;
+  /**
+   * The aggregator's meter rows -> bus addresses (its registry's table), for latestSignals:
+   * set by the wiring when the store reads its latest values from here (readingsStore.ts
+   * LatestSource).
+   */
+  rowAddress?: Uint8Array;
 
   constructor(o: AggregatorLinkOptions) {
     const can = o.can;
@@ -160,6 +166,16 @@ export class AggregatorLink {
       this.enofvSeen = c[AGC_SYNC_ENOFV] + c[AGC_CMD_ENOFV];
       if (!this.tx.renew()) this.log("aggregator: cannot persist the next freshness epoch");
     }
+  }
+
+  /**
+   * readingsStore.ts LatestSource: the first 3 signals of meter row m's latest answer to
+   * `fn`, read from the C's table when a page asks (linkLatest; no row taken), or null when
+   * never answered. The buffer is the rows' (a request never runs inside onRows): no
+   * array kept for this alone.
+   */
+  latestSignals(m: number, fn: number): Float64Array | null {
+    return this.rowAddress && this.can.linkLatest(this.rowAddress[m], fn, this.rows) === 1 ? this.rows : null;
   }
 
   /**

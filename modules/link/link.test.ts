@@ -10,8 +10,8 @@ import { meterKey } from "../can/kdf.ts";
 import { MeterLink, meterSignals, publishedRows } from "./meterLink.ts";
 import { DATA_SIGNAL_ROWS, signalRow } from "../can/secured.ts";
 import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
-import { linkLatest } from "./linkLatest.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
 // flags: crossings-estimated (0x0004) in the published window; since: also clipped-i (0x0002) and the IEC flag (0x2000)
@@ -59,9 +59,12 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.equal(last.length, ROW_LEN);
   // voltage, current and the window's quality flags stay in the C's table, read when asked
   // (meter row 0 is address 5; row 1 is no meter: never answered)
-  const live = linkLatest(n.agg.can, new Uint8Array([5, 6]));
-  assert.deepEqual([live.voltageV(0), live.currentA(0), live.quality(0)], [230.5, 4.25, 0x0004 | (0x2006 << 16)]);
-  assert.deepEqual([live.voltageV(1), live.currentA(1), live.quality(1)], [NaN, NaN, -1]);
+  n.agg.rowAddress = new Uint8Array([5, 6]);
+  const sig = (m: number, fn: number) => { const v = n.agg.latestSignals(m, fn); return v ? Array.from(v.subarray(0, 3)) : null; };
+  assert.deepEqual(sig(0, FN_MEAS_VOLTAGE_FREQ), [230.5, 50.01, NaN]);
+  assert.deepEqual(sig(0, FN_MEAS_CURRENT_PF)?.[0], 4.25);
+  assert.deepEqual(sig(0, FN_MEAS_QUALITY)?.slice(0, 2), [0x0004, 0x2006]);
+  assert.equal(sig(1, FN_MEAS_VOLTAGE_FREQ), null, "no meter at address 6: never answered");
   const rowsBefore = n.readings.length;
   n.agg.tick();
   assert.equal(n.readings.length, rowsBefore, "reading the latest values took no row");
