@@ -371,10 +371,8 @@ var CAN1 = (function () {
       mnCanState.bytes[1] = n;
       return 0;
     },
-    linkPlan: zero, linkStart: zero, linkRows: zero, linkCounters: zero, linkMeter: zero,
-    linkCommand: function () { return -1; },
-    // no C table here: nothing answered yet
-    linkLatest: function (a, f, o) { o[0] = o[1] = o[2] = NaN; return 0; }
+    linkPlan: zero, linkStart: zero, linkRows: zero, linkLatest: zero /* never answered */, linkCounters: zero, linkMeter: zero,
+    linkCommand: function () { return -1; }
   };
   return can;
 })();
