@@ -64,8 +64,8 @@ const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, print));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 // voltage, current and quality flags: read from the link's C when a page asks (none per answer in JavaScript)
 if (canLink) {
-  canLink.rowAddress = agg.reg.address;
   agg.store.live = canLink;
+  agg.store.liveAddress = agg.reg.address;
 }
 
 // The password: Storage "auth.json" (written when it is set or changed through the

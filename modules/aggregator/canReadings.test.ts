@@ -52,11 +52,12 @@ test("with the CAN link's latest values (ReadingsStore.live) voltage, current an
   a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35, quality: 5 });
   assert.deepEqual([s.latestOf(0, L_V), s.latestOf(0, L_I), s.qualityOf(0)], [230, 4.35, 5]);
   const asked: number[] = [];
+  s.liveAddress = a.reg.address;
   const buf = new Float64Array(3);
   s.live = {
-    latestSignals: (m, fn) => {
+    latestSignals: (address, fn) => {
       asked.push(fn);
-      if (m !== 0) return null;
+      if (address !== 1) return null; // meter row 0 is address 1
       buf.set(fn === FN_MEAS_VOLTAGE_FREQ ? [231.5, 50, NaN] : fn === FN_MEAS_CURRENT_PF ? [2.5, 0.9, NaN] : fn === FN_MEAS_QUALITY ? [4, 6, NaN] : [NaN, NaN, NaN]);
       return buf;
     },

@@ -82,11 +82,11 @@ export interface MeterReading {
  */
 export interface LatestSource {
   /**
-   * The first signals of meter row m's latest answer to the polled message `fn`
-   * (modules/can/idPlan FN_*), physical, in a buffer reused by the next call (read it at
-   * once); null when never answered.
+   * The first signals of the latest answer of the meter at bus `address` to the polled
+   * message `fn` (modules/can/idPlan FN_*), physical, in a buffer reused by the next call
+   * (read it at once); null when never answered.
    */
-  latestSignals(m: number, fn: number): Float64Array | null;
+  latestSignals(address: number, fn: number): Float64Array | null;
 }
 
 /** Closed intervals' power per meter out of RAM (profileArchive.ts has the storage one). */
@@ -124,6 +124,8 @@ export class ReadingsStore {
   openSlot = -1;
   /** The CAN link's latest values (voltage, current, quality), when a link keeps them: see LatestSource. Unset: none (no property, no JsVar). */
   live?: LatestSource;
+  /** Meter rows -> bus addresses for `live` (the registry's table), set with it. */
+  liveAddress?: Uint8Array;
 
   constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive, public profiles: ProfileStore) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
@@ -201,14 +203,14 @@ export class ReadingsStore {
   latestOf(m: number, f: number): number {
     if (!this.live || (f !== L_V && f !== L_I)) return this.latest[m * L_N + f];
     // U_L1 of MEAS_VOLTAGE_FREQ, I_L1 of MEAS_CURRENT_PF
-    const v = this.live.latestSignals(m, f === L_V ? FN_MEAS_VOLTAGE_FREQ : FN_MEAS_CURRENT_PF);
+    const v = this.live.latestSignals((this.liveAddress as Uint8Array)[m], f === L_V ? FN_MEAS_VOLTAGE_FREQ : FN_MEAS_CURRENT_PF);
     return v ? v[0] : NaN;
   }
   /** Meter m's latest quality word (flags | flags since the previous publish or reading << 16), -1 unknown. */
   qualityOf(m: number): number {
     if (!this.live) return this.quality[m];
     // MEAS_QUALITY: QualityFlags, QualitySince
-    const v = this.live.latestSignals(m, FN_MEAS_QUALITY);
+    const v = this.live.latestSignals((this.liveAddress as Uint8Array)[m], FN_MEAS_QUALITY);
     return !v || isNaN(v[0]) ? -1 : v[0] | ((isNaN(v[1]) ? 0 : v[1]) & 0xffff) << 16;
   }
   /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */

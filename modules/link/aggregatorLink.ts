@@ -109,12 +109,6 @@ export class AggregatorLink {
   private readonly rows = new Float64Array(ROWS * ROW_LEN);
   private readonly counts = new Uint32Array(AGC_COUNT);
   private enofvSeen = 0;
-  /**
-   * The aggregator's meter rows -> bus addresses (its registry's table), for latestSignals:
-   * set by the wiring when the store reads its latest values from here (readingsStore.ts
-   * LatestSource).
-   */
-  rowAddress?: Uint8Array;
 
   constructor(o: AggregatorLinkOptions) {
     const can = o.can;
@@ -171,13 +165,13 @@ export class AggregatorLink {
   }
 
   /**
-   * readingsStore.ts LatestSource: the first 3 signals of meter row m's latest answer to
-   * `fn`, read from the C's table when a page asks (linkLatest; no row taken), or null when
-   * never answered. The buffer is the rows' (a request never runs inside onRows): no
+   * readingsStore.ts LatestSource: the first 3 signals of meter `address`'s latest answer
+   * to `fn`, read from the C's table when a page asks (linkLatest; no row taken), or null
+   * when never answered. The buffer is the rows' (a request never runs inside onRows): no
    * array kept for this alone.
    */
-  latestSignals(m: number, fn: number): Float64Array | null {
-    return this.rowAddress && this.can.linkLatest(this.rowAddress[m], fn, this.rows) === 1 ? this.rows : null;
+  latestSignals(address: number, fn: number): Float64Array | null {
+    return this.can.linkLatest(address, fn, this.rows) === 1 ? this.rows : null;
   }
 
   /**

@@ -59,12 +59,11 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.equal(last.length, ROW_LEN);
   // voltage, current and the window's quality flags stay in the C's table, read when asked
   // (meter row 0 is address 5; row 1 is no meter: never answered)
-  n.agg.rowAddress = new Uint8Array([5, 6]);
-  const sig = (m: number, fn: number) => { const v = n.agg.latestSignals(m, fn); return v ? Array.from(v.subarray(0, 3)) : null; };
-  assert.deepEqual(sig(0, FN_MEAS_VOLTAGE_FREQ), [230.5, 50.01, NaN]);
-  assert.deepEqual(sig(0, FN_MEAS_CURRENT_PF)?.[0], 4.25);
-  assert.deepEqual(sig(0, FN_MEAS_QUALITY)?.slice(0, 2), [0x0004, 0x2006]);
-  assert.equal(sig(1, FN_MEAS_VOLTAGE_FREQ), null, "no meter at address 6: never answered");
+  const sig = (address: number, fn: number) => { const v = n.agg.latestSignals(address, fn); return v ? Array.from(v.subarray(0, 3)) : null; };
+  assert.deepEqual(sig(5, FN_MEAS_VOLTAGE_FREQ), [230.5, 50.01, NaN]);
+  assert.deepEqual(sig(5, FN_MEAS_CURRENT_PF)?.[0], 4.25);
+  assert.deepEqual(sig(5, FN_MEAS_QUALITY)?.slice(0, 2), [0x0004, 0x2006]);
+  assert.equal(sig(6, FN_MEAS_VOLTAGE_FREQ), null, "no meter at address 6: never answered");
   const rowsBefore = n.readings.length;
   n.agg.tick();
   assert.equal(n.readings.length, rowsBefore, "reading the latest values took no row");
