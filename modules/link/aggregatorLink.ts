@@ -86,9 +86,8 @@ export const CHANGED_MASK = 1 << FN_ALARM;
 /**
  * Rows per read (a small buffer, read again while full: 6 x 20 doubles, about 75 JsVars,
  * the bytes 4 rows of 29 took when rows carried voltage, current and quality): 13 rows a
- * second at 64 meters are 3 reads. (5 rows measured the same CPU and 10 JsVars fewer, but
- * the 1-meter scenario then flagged LOW_MEMORY within 10 s on the 3 800-variable build:
- * the heap runs close to empty between garbage collections, and the layout matters.)
+ * second at 64 meters are 3 reads. (5 rows would also be 3 reads and about 10 JsVars
+ * fewer; not adopted: measured only beside a wiring since changed, see the cpu17 report.)
  */
 const ROWS = 6;
 /** COMMAND codes (modules/can/meterNode.ts CMD_*; aggTables.test.ts checks they agree). */
