@@ -23,7 +23,7 @@
  *  - Leaving bus-off (automatic recovery) is noticed on the main loop's idle pass.
  *  - The aggregator image (-DMN_AGLINK) also runs the poll schedule, the answer path, sync
  *    responses and relay commands with their acknowledgements in C (boards/STM32F107/aglink):
- *    linkInit, linkPlan, linkStart, linkCommand, linkRows, linkCounters, linkMeter
+ *    linkInit, linkPlan, linkStart, linkCommand, linkRows, linkLatest, linkCounters, linkMeter
  *    (modules/link/linkPort.ts); once linkInit ran every received frame is the link's (none
  *    reaches onFrame or onSecured). Its state is a second flat string (18 774 bytes at 64
  *    meters x 9 messages); the schedule and the command retries tick on the main loop,

@@ -61,6 +61,11 @@ exposeGlobals({
 // meters authenticated.
 const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, deviceLog));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
+// voltage, current and quality flags: read from the link's C when a page asks (none per answer in JavaScript)
+if (canLink) {
+  agg.store.live = canLink;
+  agg.store.liveAddress = agg.reg.address;
+}
 
 // The password: Storage "auth.json" (written when it is set or changed through the
 // API), else "auth" in agg.json. With neither, nobody can log in (an empty hash never matches) and

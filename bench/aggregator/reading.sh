@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # x86-64 instructions per meter reading into the aggregator's store (bench/can/interp/readingCost.ts)
-# under valgrind callgrind: N = 0 and N readings, difference / N, for BENCH_MODE 0 1 2 (MODES="0 1 2 3 4" for all).
+# under valgrind callgrind: N = 0 and N readings, difference / N, for BENCH_MODE 0 1 2 (MODES="0 1 2 3" for all).
 #   bash bench/aggregator/reading.sh ESPRUINO_BIN [N]        # e.g. /work/scratch/bin/espruino64-20000 640
 set -euo pipefail
 bin="${1:?usage: reading.sh ESPRUINO_BIN [N]}"

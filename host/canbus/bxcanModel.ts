@@ -159,6 +159,7 @@ export class BxcanModel extends ControllerBase implements LinkCanController, Bus
   linkStart(tickMs: number): number { return this.secoc.linkStart(tickMs); }
   linkCommand(address: number, code: number, tariff: number, arg: number): number { return this.secoc.linkCommand(address, code, tariff, arg); }
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number { return this.secoc.linkRows(fns, freshMask, changedMask, out); }
+  linkLatest(address: number, fn: number, out: Float64Array): number { return this.secoc.linkLatest(address, fn, out); }
   linkCounters(out: Uint32Array): number { return this.secoc.linkCounters(out); }
   linkMeter(address: number, out: Uint32Array): void { this.secoc.linkMeter(address, out); }
 

@@ -138,6 +138,14 @@ export class SecocLayer {
     return this.link.command(address, code, tariff, arg, this.timer.nowMs());
   }
 
+  linkLatest(address: number, fn: number, out: Float64Array): number {
+    if (!this.link || !out || !(out.length >= 3)) return CAN_EINVAL;
+    const o = new Float64Array(3);
+    const r = this.link.latest(address, fn, o);
+    if (r >= 0) for (let i = 0; i < 3; i++) out[i] = o[i];
+    return r;
+  }
+
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number {
     if (!this.link || !fns || !out || typeof out.length !== "number") return CAN_EINVAL;
     const f = new Uint8Array(fns.length);
@@ -302,7 +310,7 @@ export function securedController(inner: CanController, timer?: LinkTimer): Link
 }
 
 /** The aggregator link's methods of a controller object, each calling the same method of `to` (a SecocLayer or a BxcanModel). */
-export type LinkMethods = Pick<LinkCanController, "linkInit" | "linkPlan" | "linkStart" | "linkCommand" | "linkRows" | "linkCounters" | "linkMeter">;
+export type LinkMethods = Pick<LinkCanController, "linkInit" | "linkPlan" | "linkStart" | "linkCommand" | "linkRows" | "linkLatest" | "linkCounters" | "linkMeter">;
 export function linkForwarders(to: LinkMethods): LinkMethods {
   return {
     linkInit: (c, m, t) => to.linkInit(c, m, t),
@@ -310,6 +318,7 @@ export function linkForwarders(to: LinkMethods): LinkMethods {
     linkStart: (t) => to.linkStart(t),
     linkCommand: (a, c, t, g) => to.linkCommand(a, c, t, g),
     linkRows: (f, fr, ch, o) => to.linkRows(f, fr, ch, o),
+    linkLatest: (a, f, o) => to.linkLatest(a, f, o),
     linkCounters: (o) => to.linkCounters(o),
     linkMeter: (a, o) => to.linkMeter(a, o),
   };

@@ -59,6 +59,8 @@ export interface NativeAgLink {
   meter(address: number, out: Uint32Array): void;
   /** Rows of meters with news (aglinkAnswers.h mn_ag_rows): 4 + 3 * fns.length numbers each. */
   rows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;
+  /** The latest answer's first 3 signals (aglinkAnswers.h mn_ag_latest) into out (3), the table unchanged: 1, 0 (NaN: not polled or never answered), -22. */
+  latest(address: number, fn: number, out: Float64Array): number;
   stateBytes(): number;
   /** A relay command (mn_ag_command): 0 queued, -1 not synchronised, -16 one pending, -22. Retries with tick (no target). */
   command(address: number, code: number, tariff: number, arg: number, nowMs: number): number;

@@ -77,7 +77,7 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
                         InstanceMethod("receive", &AgLink::Receive), InstanceMethod("setSynced", &AgLink::SetSynced),
                         InstanceMethod("isSynced", &AgLink::IsSynced), InstanceMethod("badMacs", &AgLink::BadMacs),
                         InstanceMethod("counters", &AgLink::Counters), InstanceMethod("meter", &AgLink::Meter),
-                        InstanceMethod("rows", &AgLink::Rows), InstanceMethod("stateBytes", &AgLink::StateBytes),
+                        InstanceMethod("rows", &AgLink::Rows), InstanceMethod("latest", &AgLink::Latest), InstanceMethod("stateBytes", &AgLink::StateBytes),
                         InstanceMethod("acceptVerdicts", &AgLink::AcceptVerdicts), InstanceMethod("command", &AgLink::Command),
                         InstanceMethod("commandPending", &AgLink::CommandPending)});
   }
@@ -300,6 +300,15 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
     return Napi::Number::New(env, mn_ag_rows(&link_, fns.Data(), static_cast<unsigned>(fns.ElementLength()),
                                              static_cast<uint32_t>(Arg(info, 1, 0)), static_cast<uint32_t>(Arg(info, 2, 0)), out.Data(),
                                              static_cast<unsigned>(out.ElementLength())));
+  }
+  // latest(address, fn, out: Float64Array(3)) -> 1, 0 (not polled or never answered: NaN), -22 (mn_ag_latest)
+  Napi::Value Latest(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 3 || !info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        info[2].As<Napi::Float64Array>().ElementLength() < 3)
+      return Napi::Number::New(env, MN_AG_EINVAL);
+    Napi::Float64Array out = info[2].As<Napi::Float64Array>();
+    return Napi::Number::New(env, mn_ag_latest(&link_, static_cast<unsigned>(Arg(info, 0, 64)), static_cast<unsigned>(Arg(info, 1, 0)), out.Data()));
   }
   Napi::Value StateBytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(st_.size())); }
 };

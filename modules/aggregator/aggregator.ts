@@ -130,41 +130,30 @@ export class Aggregator {
    * Returns false for an unknown meter or an implausible reading (counted).
    */
   onReading(r: MeterReading): boolean {
-    return this.reading(r.address, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
+    if (!this.reading(r.address, r.timeS, r.powerW, r.importmWh, r.exportmWh)) return false;
+    // voltage, current and quality: the reading's (a CAN link's C keeps its own, ReadingsStore.live)
+    this.store.values(this.reg.indexOf(r.address), r);
+    return true;
   }
 
   /**
-   * onReading with the reading's fields as arguments (NaN, -1: unknown): what the C link's
-   * rows call (modules/link/rowReadings.ts), no object per reading. Runs 13 times a second
+   * onReading's energy and power as arguments: what the C link's rows call
+   * (modules/link/rowReadings.ts), no object per reading; voltage, current and quality
+   * stay in the link's C until a page asks (ReadingsStore.live). Runs 13 times a second
    * at 64 meters: Espruino lexes the text it runs and skips, so the rare branch is a call.
    */
-  reading(address: number, tS: number, powerW: number, importmWh: number, exportmWh: number, voltageV: number, currentA: number, quality: number): boolean {
+  reading(address: number, tS: number, powerW: number, importmWh: number, exportmWh: number): boolean {
     // Registry.indexOf and isOffline written out: a call costs more than their text
     const m = address >= 0 && address < METERS_PER_BUS ? (this.reg.rowOf[address] | 0) - 1 : -1;
     const s = this.store;
     if (m < 0) { this.rejected++; return false; }
     const before = s.latest[m * L_N + L_P];
-    const got = s.put(m, tS, powerW, importmWh, exportmWh, voltageV, currentA, quality);
+    const got = s.put(m, tS, powerW, importmWh, exportmWh);
     if (!got) { this.rejected++; return false; }
     // site power: this meter's share moves from its last power to this one (put() checked it is finite)
     const off = this.cfg.offlineAfterMisses;
     if (this.missed[m] < (off === undefined ? 3 : off)) this.siteW += powerW - (before === before ? before : 0);
     if (got === 2) this.logReset(address, importmWh, exportmWh);
-    return true;
-  }
-
-  /**
-   * Latest power, voltage, current and quality of a meter between its energy readings
-   * (NaN, -1: unknown): into the store's latest values (ReadingsStore.values) and the site
-   * power. False for an unknown meter or a power that is not a finite number (counted).
-   */
-  onValues(address: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
-    const m = this.reg.indexOf(address);
-    if (m < 0) { this.rejected++; return false; }
-    const before = this.powerW(m);
-    if (!this.store.values(m, tS, powerW, voltageV, currentA, quality)) { this.rejected++; return false; }
-    // the site power moves by this meter's change (nothing while it is offline)
-    if (!this.isOffline(m)) this.siteW += powerW - (before === before ? before : 0);
     return true;
   }
 

@@ -4,6 +4,7 @@ import { Aggregator } from "./aggregator.ts";
 import { canReadingJoiner } from "./canReadings.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { L_N, L_T, L_P, L_IMP, L_EXP, L_V, L_I } from "./readingsStore.ts";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan.ts";
 
 test("per-message CAN readings become one MeterReading per energy register", () => {
   const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
@@ -43,22 +44,29 @@ test("MEAS_QUALITY's flags go with the next reading: the latest window's, and ev
   assert.equal(a.store.quality[0], -1, "other meters unknown");
 });
 
-test("power, voltage and current between energy readings: one way into the latest values and the site power", () => {
+test("with the CAN link's latest values (ReadingsStore.live) voltage, current and quality are read from it when asked, and readings write none", () => {
   const a = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
   const t = 1_800_000_000;
-  a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35 });
-  a.onReading({ address: 3, timeS: t, powerW: 200, importmWh: 1_000_000, exportmWh: 0 });
-  assert.equal(a.siteW, 1200);
-  assert.equal(a.onValues(1, t + 1, 2500, 229.5, 10.9, 0), true);
   const s = a.store;
-  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.quality[0]), [t + 1, 2500, 229.5, 10.9, 5_000_000, 0], "values moved, the energy total did not");
-  assert.equal(a.siteW, 2700, "the site power follows");
-  assert.equal(a.onValues(1, t + 2, NaN, 229, 1, 0), false, "a power that is not a number is refused");
-  assert.equal(a.onValues(42, t + 2, 1, 229, 1, 0), false, "unknown meter");
-  assert.equal(a.rejected, 2);
-  assert.equal(s.latestOf(0, L_P), 2500);
-  // the next energy reading bills the energy since the last one, whatever values came between
-  a.onReading({ address: 1, timeS: t + 5, powerW: 2400, importmWh: 5_003_000, exportmWh: 0 });
-  assert.equal(s.openmWh(0, 0), 3000);
+  // without a link: the reading's own
+  a.onReading({ address: 1, timeS: t, powerW: 1000, importmWh: 5_000_000, exportmWh: 0, voltageV: 230, currentA: 4.35, quality: 5 });
+  assert.deepEqual([s.latestOf(0, L_V), s.latestOf(0, L_I), s.qualityOf(0)], [230, 4.35, 5]);
+  const asked: number[] = [];
+  s.liveAddress = a.reg.address;
+  const buf = new Float64Array(3);
+  s.live = {
+    latestSignals: (address, fn) => {
+      asked.push(fn);
+      if (address !== 1) return null; // meter row 0 is address 1
+      buf.set(fn === FN_MEAS_VOLTAGE_FREQ ? [231.5, 50, NaN] : fn === FN_MEAS_CURRENT_PF ? [2.5, 0.9, NaN] : fn === FN_MEAS_QUALITY ? [4, 6, NaN] : [NaN, NaN, NaN]);
+      return buf;
+    },
+  };
+  assert.equal(a.reading(1, t + 5, 2400, 5_003_000, 0), true);
+  assert.equal(a.reading(3, t + 5, 200, 1_000_000, 0), true);
+  assert.deepEqual(asked, [], "a reading asks the link nothing");
+  assert.deepEqual([L_T, L_P, L_V, L_I, L_IMP].map((f) => s.latestOf(0, f)).concat(s.qualityOf(0), s.qualityOf(1), s.latestOf(1, L_V)), [t + 5, 2400, 231.5, 2.5, 5_003_000, 4 | (6 << 16), -1, NaN]);
+  assert.deepEqual(asked, [FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY, FN_MEAS_QUALITY, FN_MEAS_VOLTAGE_FREQ], "asked once per value read");
+  assert.equal(s.openmWh(0, 0), 3000, "the energy since the last reading is billed as before");
   assert.equal(a.siteW, 2600);
 });

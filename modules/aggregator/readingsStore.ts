@@ -27,6 +27,7 @@
  */
 import { TimeZone, localDay } from "./localTime";
 import { mulDivRound } from "./fixedPoint";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan";
 
 export const SLOT_S = 900;
 export const PROFILE_SLOTS = 96;
@@ -72,6 +73,22 @@ export interface MeterReading {
   quality?: number;
 }
 
+/**
+ * Where a meter's latest voltage, current and quality flags come from when the CAN
+ * link's C keeps them (modules/link/aggregatorLink.ts AggregatorLink: the C's
+ * latest-value table, read when a page asks): the value travels frame -> C table -> API,
+ * with no JavaScript per answer. Without one (readings from the console, tests, the web
+ * suites' fake site) they are the last MeterReading's (values()).
+ */
+export interface LatestSource {
+  /**
+   * The first signals of the latest answer of the meter at bus `address` to the polled
+   * message `fn` (modules/can/idPlan FN_*), physical, in a buffer reused by the next call
+   * (read it at once); null when never answered.
+   */
+  latestSignals(address: number, fn: number): Float64Array | null;
+}
+
 /** Closed intervals' power per meter out of RAM (profileArchive.ts has the storage one). */
 export interface ProfileStore {
   put(slot: number, w: Int16Array): void;
@@ -105,6 +122,10 @@ export class ReadingsStore {
   quality: Int32Array;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
+  /** The CAN link's latest values (voltage, current, quality), when a link keeps them: see LatestSource. Unset: none (no property, no JsVar). */
+  live?: LatestSource;
+  /** Meter rows -> bus addresses for `live` (the registry's table), set with it. */
+  liveAddress?: Uint8Array;
 
   constructor(public n: number, public tz: TimeZone, public tariff: Tariff, public archive: DayArchive, public profiles: ProfileStore) {
     this.latest = new Float64Array(n * L_N).fill(NaN);
@@ -123,16 +144,18 @@ export class ReadingsStore {
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
   add(m: number, r: MeterReading): boolean {
-    return 0 < this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh, r.voltageV === undefined ? NaN : r.voltageV, r.currentA === undefined ? NaN : r.currentA, r.quality === undefined ? -1 : r.quality);
+    if (!this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh)) return false;
+    this.values(m, r);
+    return true;
   }
 
   /**
-   * add() with the reading's fields as arguments (NaN, -1: unknown), for the C link's rows:
-   * no object per reading, and arguments are found faster than an object's properties.
-   * 0: implausible, nothing stored; 1: stored; 2: stored, and a register went back (the
-   * meter's offset moved: see below).
+   * The energy and power of a reading as arguments, for the C link's rows: no object per
+   * reading, and arguments are found faster than an object's properties (voltage, current
+   * and quality stay in the link's C: LatestSource). 0: implausible, nothing stored; 1:
+   * stored; 2: stored, and a register went back (the meter's offset moved: see below).
    */
-  put(m: number, t: number, p: number, ri: number, re: number, v: number, c: number, q: number): number {
+  put(m: number, t: number, p: number, ri: number, re: number): number {
     // p - p is 0 only for a finite p (NaN and Infinity give NaN)
     if (!(ri >= 0 && re >= 0 && p - p === 0 && t > 0)) return 0;
     if (!(t < this.closeS)) this.tick(t);
@@ -156,35 +179,40 @@ export class ReadingsStore {
     l[b + L_P] = p;
     l[b + L_IMP] = imp;
     l[b + L_EXP] = exp;
-    l[b + L_V] = v;
-    l[b + L_I] = c;
-    this.quality[m] = q;
     return got;
   }
 
   /**
-   * The latest power, voltage, current and quality flags of meter row m without an energy
-   * reading (a meter answers those every poll, its registers every few seconds): they go
-   * to the same fields add() fills, so each value reaches the API one way. False (nothing
-   * stored) for a power that is not a finite number.
+   * The voltage, current and quality of a reading stored (r's, NaN / -1 when absent): the
+   * path of readings from outside a CAN link (the console, tests). With a link they are
+   * read from its C when asked (`live`), and nothing writes them here.
    */
-  values(m: number, tS: number, powerW: number, voltageV: number, currentA: number, quality: number): boolean {
-    if (!(powerW - powerW === 0 && tS > 0)) return false;
+  values(m: number, r: MeterReading): void {
     const b = m * L_N, l = this.latest;
-    l[b + L_T] = tS;
-    l[b + L_P] = powerW;
-    l[b + L_V] = voltageV;
-    l[b + L_I] = currentA;
-    this.quality[m] = quality;
-    return true;
+    l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
+    l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
+    this.quality[m] = r.quality === undefined ? -1 : r.quality;
   }
 
   /**
    * Meter m's latest value of field f (L_T time s, L_P power W, L_IMP / L_EXP shown
    * totals mWh, L_V voltage V, L_I current A); NaN unknown. What pages read: they do
-   * not index the layout of `latest` themselves.
+   * not index the layout of `latest` themselves. Voltage and current come from the
+   * link's C when it keeps them (`live`).
    */
-  latestOf(m: number, f: number): number { return this.latest[m * L_N + f]; }
+  latestOf(m: number, f: number): number {
+    if (!this.live || (f !== L_V && f !== L_I)) return this.latest[m * L_N + f];
+    // U_L1 of MEAS_VOLTAGE_FREQ, I_L1 of MEAS_CURRENT_PF
+    const v = this.live.latestSignals((this.liveAddress as Uint8Array)[m], f === L_V ? FN_MEAS_VOLTAGE_FREQ : FN_MEAS_CURRENT_PF);
+    return v ? v[0] : NaN;
+  }
+  /** Meter m's latest quality word (flags | flags since the previous publish or reading << 16), -1 unknown. */
+  qualityOf(m: number): number {
+    if (!this.live) return this.quality[m];
+    // MEAS_QUALITY: QualityFlags, QualitySince
+    const v = this.live.latestSignals((this.liveAddress as Uint8Array)[m], FN_MEAS_QUALITY);
+    return !v || isNaN(v[0]) ? -1 : v[0] | ((isNaN(v[1]) ? 0 : v[1]) & 0xffff) << 16;
+  }
   /** Energy meter m imported (dir 0) or exported (1) so far in the open interval, mWh. */
   openmWh(m: number, dir: number): number { return this.open[m * 2 + dir]; }
 

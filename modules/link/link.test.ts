@@ -9,8 +9,9 @@ import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
 import { MeterLink, meterSignals, publishedRows } from "./meterLink.ts";
 import { DATA_SIGNAL_ROWS, signalRow } from "../can/secured.ts";
-import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
+import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan.ts";
 
 const MASTER = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]);
 // flags: crossings-estimated (0x0004) in the published window; since: also clipped-i (0x0002) and the IEC flag (0x2000)
@@ -53,13 +54,19 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.equal(last[ROW_ADDRESS], 5);
   assert.equal(last[COL_P_IMPORT], 950);
   assert.equal(last[COL_P_EXPORT], 0);
-  assert.equal(last[COL_U], 230.5);
-  assert.equal(last[COL_I], 4.25);
   assert.ok(last[COL_E_IMPORT] > 1234 + 40, "the latest energy register: " + last[COL_E_IMPORT]);
   assert.equal(last[COL_ALARM], 0);
-  // the window's quality flags travel with the values (MEAS_QUALITY, polled every second)
-  assert.equal(last[COL_Q_FLAGS], 0x0004);
-  assert.equal(last[COL_Q_SINCE], 0x2006);
+  assert.equal(last.length, ROW_LEN);
+  // voltage, current and the window's quality flags stay in the C's table, read when asked
+  // (meter row 0 is address 5; row 1 is no meter: never answered)
+  const sig = (address: number, fn: number) => { const v = n.agg.latestSignals(address, fn); return v ? Array.from(v.subarray(0, 3)) : null; };
+  assert.deepEqual(sig(5, FN_MEAS_VOLTAGE_FREQ), [230.5, 50.01, NaN]);
+  assert.deepEqual(sig(5, FN_MEAS_CURRENT_PF)?.[0], 4.25);
+  assert.deepEqual(sig(5, FN_MEAS_QUALITY)?.slice(0, 2), [0x0004, 0x2006]);
+  assert.equal(sig(6, FN_MEAS_VOLTAGE_FREQ), null, "no meter at address 6: never answered");
+  const rowsBefore = n.readings.length;
+  n.agg.tick();
+  assert.equal(n.readings.length, rowsBefore, "reading the latest values took no row");
   // Plain JSON, as the simulator reads it with JSON.stringify inside the device.
   const a = JSON.parse(JSON.stringify(n.agg.status()));
   assert.equal(a.role, "aggregator");

@@ -43,6 +43,12 @@ export interface LinkCanController extends SecuredCanController {
    * outcome ok) then 3 signals per function of `fns`. Returns the number of rows.
    */
   linkRows(fns: Uint8Array, freshMask: number, changedMask: number, out: Float64Array): number;
+  /**
+   * The latest answer of meter `address` to the polled function `fn` (aglinkAnswers.h
+   * mn_ag_latest): its first 3 signals into out[0..2], read without taking a row. 1, 0
+   * (not polled or never answered: NaN) or -22. What a page reads when a request asks.
+   */
+  linkLatest(address: number, fn: number, out: Float64Array): number;
   /** Totals (AGC_* indexes, AGC_COUNT of them) into `out`; returns how many were written. */
   linkCounters(out: Uint32Array): number;
   /**

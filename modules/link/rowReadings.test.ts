@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rowReadings, RowTarget } from "./rowReadings.ts";
-import { ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM, COL_Q_FLAGS, COL_Q_SINCE } from "./aggregatorLink.ts";
+import { ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_E_EXPORT, COL_CO_STATE, COL_CO_POWER, COL_ALARM } from "./aggregatorLink.ts";
 import { ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "./linkPort.ts";
 import type { MeterReading } from "../aggregator/readingsStore.ts";
 
@@ -9,10 +9,8 @@ function sink() {
   const calls: string[] = [];
   const readings: MeterReading[] = [];
   const t: RowTarget = {
-    reading: (address, timeS, powerW, importmWh, exportmWh, voltageV, currentA, quality) => {
-      const r: MeterReading = { address, timeS, powerW, importmWh, exportmWh, voltageV, currentA };
-      if (quality !== -1) r.quality = quality;
-      readings.push(r);
+    reading: (address, timeS, powerW, importmWh, exportmWh) => {
+      readings.push({ address, timeS, powerW, importmWh, exportmWh });
       return true;
     },
     setCogen: (s, p, tS) => { calls.push("cogen " + s + " " + p + " " + tS); },
@@ -29,14 +27,11 @@ function row(address: number, trigger: number, ok: number, miss: number, lastOk:
   return r;
 }
 
-test("an energy row becomes one reading with the latest power, voltage and current (Wh -> mWh)", () => {
+test("an energy row becomes one reading with the latest power (Wh -> mWh); voltage and current stay in the C", () => {
   const s = sink();
-  s.feed(row(7, (1 << 9) | (1 << 10), 0, 0, 1, [[COL_P_IMPORT, 950], [COL_P_EXPORT, 0], [COL_U, 230.5], [COL_I, 4.25], [COL_E_IMPORT, 1234], [COL_E_EXPORT, 10], [COL_ALARM, 0]]), 1);
-  assert.deepEqual(s.readings, [{ address: 7, timeS: 1000, powerW: 950, importmWh: 1234000, exportmWh: 10000, voltageV: 230.5, currentA: 4.25 }]);
-  assert.deepEqual(s.calls, []);
-  // MEAS_QUALITY answered: the window's flags and those since the previous publish go with the reading
-  s.feed(row(7, 1 << 9, 0, 0, 1, [[COL_E_IMPORT, 1235], [COL_E_EXPORT, 10], [COL_Q_FLAGS, 0x0004], [COL_Q_SINCE, 0x2006]]), 1);
-  assert.equal((s.readings[1] as MeterReading).quality, 0x0004 | (0x2006 << 16)); // deepEqual above narrowed the type
+  s.feed(row(7, (1 << 9) | (1 << 10), 1, 0, 1, [[COL_P_IMPORT, 950], [COL_P_EXPORT, 0], [COL_E_IMPORT, 1234], [COL_E_EXPORT, 10], [COL_ALARM, 0]]), 1);
+  assert.deepEqual(s.readings, [{ address: 7, timeS: 1000, powerW: 950, importmWh: 1234000, exportmWh: 10000 }]);
+  assert.deepEqual(s.calls, [], "an answer with no misses before it is not reported (it would change nothing)");
 });
 
 test("no reading until both registers are known; power unknown counts as 0", () => {
@@ -58,4 +53,16 @@ test("outcomes are replayed with the last one last; the co-generator and alarm c
   assert.deepEqual(s.logs, ["aggregator: alarm 7 from meter 4"]);
   s.feed(row(4, 1, 0, 0, 1, [[COL_ALARM, 7]]), 1);
   assert.equal(s.logs.length, 1, "the same code again is not logged");
+});
+
+test("after misses, answers are reported until one was reported last; then they are not", () => {
+  const s = sink();
+  s.feed(row(3, 0, 0, 2, 0, []), 1); // two misses
+  s.feed(row(3, 0, 0, 1, 0, []), 1); // one more, still no answer
+  s.feed(row(3, 1 << 9, 2, 0, 1, [[COL_E_IMPORT, 1], [COL_E_EXPORT, 0]]), 1); // back: reported
+  s.feed(row(3, 1 << 9, 1, 0, 1, [[COL_E_IMPORT, 2], [COL_E_EXPORT, 0]]), 1); // nothing owed: not reported
+  s.feed(row(3, 0, 1, 1, 0, []), 1); // an answer, then a miss
+  s.feed(row(3, 0, 1, 0, 1, []), 1); // the answer after it
+  assert.deepEqual(s.calls, ["3 miss", "3 miss", "3 miss", "3 ok", "3 ok", "3 miss", "3 ok"]);
+  assert.equal(s.readings.length, 2);
 });

@@ -371,7 +371,7 @@ var CAN1 = (function () {
       mnCanState.bytes[1] = n;
       return 0;
     },
-    linkPlan: zero, linkStart: zero, linkRows: zero, linkCounters: zero, linkMeter: zero,
+    linkPlan: zero, linkStart: zero, linkRows: zero, linkLatest: zero /* never answered */, linkCounters: zero, linkMeter: zero,
     linkCommand: function () { return -1; }
   };
   return can;

@@ -9,7 +9,7 @@
 // own (bench/can/aglink). Device time is virtual: the figure is per second of it.
 // The bench before the move (the link ticked every 10 ms in JavaScript, every answer
 // handled in JavaScript) is this file at 7ebf9a8: run that commit's run.sh.
-import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_U, COL_I, COL_E_IMPORT, COL_E_EXPORT, COL_ALARM } from "../../../modules/link/aggregatorLink";
+import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_E_EXPORT, COL_ALARM } from "../../../modules/link/aggregatorLink";
 import { LinkCanController, ROW_ADDRESS, ROW_TRIGGER, ROW_OK, ROW_MISS, ROW_LAST_OK } from "../../../modules/link/linkPort";
 import { rowReadings } from "../../../modules/link/rowReadings";
 import { benchAggregator } from "./site64";
@@ -47,14 +47,16 @@ can.linkRows = function (fns: Uint8Array, fresh: number, changed: number, out: F
       const b = k * ROW_LEN;
       out[b + ROW_TRIGGER] = fresh & ((1 << 9) | (1 << 10));
       out[b + ROW_OK] = 5; out[b + ROW_MISS] = 0; out[b + ROW_LAST_OK] = 1;
-      out[b + COL_P_IMPORT] = 950; out[b + COL_P_EXPORT] = 0; out[b + COL_U] = 230; out[b + COL_I] = 4.25; out[b + COL_ALARM] = 0;
+      out[b + COL_P_IMPORT] = 950; out[b + COL_P_EXPORT] = 0; out[b + COL_ALARM] = 0;
     }
     filled = true;
   }
   let n = 0;
+  // only the meters whose registers are due (a % 5 === second % 5, from oneSecond): the
+  // C gives these rows without looking at the others in JavaScript, so the stub should not
   while (n < rows && next < METERS) {
-    const a = next++;
-    if (a % 5 !== second % 5) continue;
+    const a = next;
+    next += 5;
     const b = n * ROW_LEN;
     out[b + ROW_ADDRESS] = a;
     out[b + COL_E_IMPORT] = 1000 + second;
@@ -74,7 +76,7 @@ const link = new AggregatorLink({
 // Every meter synchronised: the sync responses are the C's (aglinkCommands.c), as are the
 // answers; linkMeter says synchronised.
 function oneSecond(): void {
-  next = 0;
+  next = second % 5;
   link.tick();
   nowMs += TICK_MS;
   second++;

@@ -2,8 +2,8 @@
 // entries): the JavaScript of one meter reading on its way into the store, 64 meters
 // registered. BENCH_MODE 0: a MeterReading object built as the rows used to, then
 // onReading; 1: the object alone; 2: onReading with one reused object; 3:
-// Aggregator.reading with the fields as arguments (what modules/link/rowReadings.ts calls);
-// 4: Aggregator.onValues (power, voltage, current between energy readings).
+// Aggregator.reading with energy and power as arguments (what modules/link/rowReadings.ts
+// calls; voltage, current and quality stay in the link's C).
 import { MeterReading } from "../../../modules/aggregator/readingsStore";
 import { benchAggregator } from "./site64";
 
@@ -17,12 +17,8 @@ let sink = 0;
 const one: MeterReading = { address: 0, timeS: t0, powerW: 950, importmWh: 1e6, exportmWh: 1e4, voltageV: 230.5, currentA: 4.25 };
 for (let i = 0; i < BENCH_N; i++) {
   const a = i % METERS;
-  if (BENCH_MODE === 4) {
-    if (agg.onValues(a, t0, 950 + (i & 7), 230.5, 4.25, 0)) sink++;
-    continue;
-  }
   if (BENCH_MODE === 3) {
-    if (agg.reading(a, t0, 950, 1e6 + i, 1e4, 230.5, 4.25, 0)) sink++;
+    if (agg.reading(a, t0, 950, 1e6 + i, 1e4)) sink++;
     continue;
   }
   if (BENCH_MODE === 2) {

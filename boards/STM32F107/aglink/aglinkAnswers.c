@@ -160,6 +160,27 @@ void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[MN_AG_MET
   out[5] = p.refused;
 }
 
+/* Signals of entry i's latest answer, physical, into v[0..2] (NaN where none). */
+static void latest_of(const mn_ag_link_t *l, const ag_view_t *w, int i, unsigned fn, double v[3]) {
+  v[0] = v[1] = v[2] = NAN;
+  if (i < 0 || !(w->flags[i] & AG_F_GOOD)) return;
+  uint32_t d = ag_gu32(w->data + 4 * i);
+  uint8_t b[4] = {(uint8_t)d, (uint8_t)(d >> 8), (uint8_t)(d >> 16), (uint8_t)(d >> 24)};
+  double x[4];
+  unsigned n = mn_secoc_node_decode(l->secoc, fn, b, x);
+  for (unsigned j = 0; j < n && j < 3; j++) v[j] = x[j];
+}
+
+int mn_ag_latest(const mn_ag_link_t *l, unsigned address, unsigned fn, double out[3]) {
+  out[0] = out[1] = out[2] = NAN;
+  if (!link_ok(l) || address >= MN_AG_MAX_ADDRESS) return 0;
+  ag_view_t w;
+  ag_view(&w, l->ag);
+  int i = mn_ag_find(l->ag, address, fn);
+  latest_of(l, &w, i, fn, out);
+  return i >= 0 && (w.flags[i] & AG_F_GOOD) ? 1 : 0;
+}
+
 unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t freshMask, uint32_t changedMask, double *out, unsigned outLen) {
   if (!link_ok(l) || nFns > 32) return 0;
   uint8_t *ag = l->ag;
@@ -185,15 +206,7 @@ unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t
     r[3] = miss;
     r[4] = (ag[A_REACH + a] & AG_R_LAST_OK) ? 1 : 0;
     for (unsigned k = 0; k < nFns; k++) {
-      double *v = r + MN_AG_ROW_HEAD + 3 * k;
-      v[0] = v[1] = v[2] = NAN;
-      int i = mn_ag_find(ag, a, fns[k]);
-      if (i < 0 || !(w.flags[i] & AG_F_GOOD)) continue;
-      uint32_t d = ag_gu32(w.data + 4 * i);
-      uint8_t b[4] = {(uint8_t)d, (uint8_t)(d >> 8), (uint8_t)(d >> 16), (uint8_t)(d >> 24)};
-      double x[4];
-      unsigned n = mn_secoc_node_decode(l->secoc, fns[k], b, x);
-      for (unsigned j = 0; j < n && j < 3; j++) v[j] = x[j];
+      latest_of(l, &w, mn_ag_find(ag, a, fns[k]), fns[k], r + MN_AG_ROW_HEAD + 3 * k);
     }
     for (unsigned i = first; i != AG_NONE; i = ag_g16(w.next + 2 * i))
       if (trig & (1u << w.fn[i])) w.flags[i] &= (uint8_t)~(AG_F_FRESH | AG_F_CHANGED);

@@ -95,4 +95,13 @@ void mn_ag_meter(const mn_ag_link_t *l, unsigned address, uint32_t out[MN_AG_MET
 #define MN_AG_ROW_HEAD 5
 unsigned mn_ag_rows(mn_ag_link_t *l, const uint8_t *fns, unsigned nFns, uint32_t freshMask, uint32_t changedMask, double *out, unsigned outLen);
 
+/*
+ * The latest answer of meter `address` to function `fn`, read without changing the
+ * table (no row is taken): its first 3 data signals, physical, into out[0..2] (NaN: no
+ * such signal). Returns 1, or 0 when the entry is not polled or never answered (out all
+ * NaN). What the API reads when a request asks (voltage, current, quality flags): the
+ * value travels frame -> this table -> the page, with no JavaScript per answer.
+ */
+int mn_ag_latest(const mn_ag_link_t *l, unsigned address, unsigned fn, double out[3]);
+
 #endif

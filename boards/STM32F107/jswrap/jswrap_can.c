@@ -527,7 +527,8 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
  * none reaches onFrame or onSecured once linkInit ran), and the schedule and the command
  * retries tick every tickMs (aglink_service): the utility timer pushes a CAN event every
  * tickMs, so the main loop wakes for it even when no frame arrives. JavaScript reads rows
- * of meters with news once a second (linkRows) and queues commands (linkCommand).
+ * of meters with news once a second (linkRows), a meter's latest values when a page
+ * asks (linkLatest), and queues commands (linkCommand).
  * The state is a flat string hidden on CAN1 beside the SecOC state (18 774 bytes for
  * 64 meters x 9 messages), looked up on each call and gone with CAN1's properties on
  * reset(). Only in images built with -DMN_AGLINK (the aggregator's).
@@ -768,6 +769,25 @@ int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt 
     n++;
   }
   return (int)n;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "linkLatest", "ifdef" : "MN_AGLINK", "generate" : "jswrap_can_linkLatest",
+  "params" : [["address","int","meter 0..63"],["fn","int","function code of a polled message"],["out","JsVar","Float64Array (3) for its first 3 signals"]],
+  "return" : ["int","1, 0 (not polled or never answered: NaN), or -22"]
+}
+The latest answer's signals, read without taking a row (aglink/aglinkAnswers.h mn_ag_latest): what a page asks for.
+*/
+int jswrap_can_linkLatest(JsVar *parent, JsVarInt address, JsVarInt fn, JsVar *out) {
+  if (address < 0 || fn < 0 || !out || !jsvIsArrayBuffer(out) || jsvGetArrayBufferLength(out) < 3) return MN_EINVAL;
+  double v[3];
+  JsVar *h1, *h2;
+  mn_ag_link_t l;
+  int r = aglink_of(parent, &l, &h1, &h2) ? mn_ag_latest(&l, (unsigned)address, (unsigned)fn, v) : MN_EINVAL;
+  jsvUnLock2(h1, h2);
+  if (r < 0) return r;
+  for (size_t i = 0; i < 3; i++) aglink_put(out, i, v[i]);
+  return r;
 }
 
 /*JSON{

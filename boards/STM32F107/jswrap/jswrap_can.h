@@ -37,6 +37,7 @@ int jswrap_can_linkPlan(JsVar *parent, JsVar *addresses, JsVar *plan, JsVarInt d
 int jswrap_can_linkStart(JsVar *parent, JsVarInt tickMs);
 int jswrap_can_linkCommand(JsVar *parent, JsVarInt address, JsVarInt code, JsVarInt tariff, JsVarInt arg);
 int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt changedMask, JsVar *out);
+int jswrap_can_linkLatest(JsVar *parent, JsVarInt address, JsVarInt fn, JsVar *out);
 int jswrap_can_linkCounters(JsVar *parent, JsVar *out);
 void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out);
 

@@ -23,7 +23,7 @@ const num = (v: number) => (isFinite(v) ? v : null);
 const eurMWh = (mc: number) => (isNaN(mc) ? null : mc / 100);
 /** The store's quality word of meter m (readingsStore.ts quality) as the API's [flags, since]. */
 function quality(app: WebApp, m: number) {
-  const q = app.agg.store.quality[m];
+  const q = app.agg.store.qualityOf(m);
   return q < 0 ? null : [q & 0xffff, q >> 16];
 }
 

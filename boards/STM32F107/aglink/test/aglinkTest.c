@@ -467,6 +467,13 @@ static void answer_path(void) {
   CHECK(fabs(rows[8] - 231.3) < 1e-9 && fabs(rows[9] - 50.0) < 1e-9, "U %g f %g", rows[8], rows[9]);
   CHECK(rows[11] == 0, "alarm code %g", rows[11]);
   CHECK(mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 28) == 0, "nothing new: no row");
+  /* the latest values read when asked: decoded, the table unchanged (still no row), NaN for what never answered */
+  double lv[3];
+  CHECK(mn_ag_latest(&l, A, FN_VF, lv) == 1 && fabs(lv[0] - 231.3) < 1e-9 && fabs(lv[1] - 50.0) < 1e-9 && isnan(lv[2]), "latest U %g f %g", lv[0], lv[1]);
+  CHECK(mn_ag_latest(&l, A, FN_POWER, lv) == 1 && lv[0] == -1000, "latest P %g", lv[0]);
+  CHECK(mn_ag_rows(&l, fns, 3, 1u << FN_POWER, 1u << FN_ALARM, rows, 28) == 0, "reading the latest values takes no row");
+  CHECK(mn_ag_latest(&l, 9, FN_VF, lv) == 0 && isnan(lv[0]) && isnan(lv[1]) && isnan(lv[2]), "unpolled meter: 0, NaN");
+  CHECK(mn_ag_latest(&l, 64, FN_VF, lv) == 0 && isnan(lv[0]), "address out of range: 0, NaN");
   /* same alarm again: fresh but not changed -> no row for a changed-only mask */
   mn_ag_tick(S, &mn_ag_link_target, &l, 1010);
   meter_answer(A, FN_ALARM, al, p);
