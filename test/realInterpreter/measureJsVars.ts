@@ -239,12 +239,18 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
  * any error (seen when several sessions measured at once). Refuse to start instead.
  */
 async function assertPortFree(port: number): Promise<void> {
-  await new Promise<void>((ok, fail) => {
+  const free = () => new Promise<boolean>((ok) => {
     const srv = createServer();
-    srv.once("error", () => fail(new Error(`port ${port} is in use (another measureJsVars or interpreter running?): ` +
-      "the aggregator scenarios need it free; wait for the other run or stop it")));
-    srv.listen(port, "0.0.0.0", () => srv.close(() => ok()));
+    srv.once("error", () => ok(false));
+    srv.listen(port, "0.0.0.0", () => srv.close(() => ok(true)));
   });
+  // the previous scenario's interpreter may take a moment to exit and let its socket go
+  for (let i = 0; i < 20; i++) {
+    if (await free()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`port ${port} is in use (another measureJsVars or interpreter running?): ` +
+    "the aggregator scenarios need it free; wait for the other run or stop it");
 }
 
 export async function measure(bin: string, s: Scenario): Promise<Measured> {
