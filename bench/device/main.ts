@@ -181,7 +181,11 @@ async function uiRows(a: Args, counters: Counter[]): Promise<string[]> {
     t.push(`| ${UI_SCREENS[i]} | ${n(up.calls)} | ${k(u)} | ${ofWindow(u, 1)} / ${ofWindow(u, 1.5)} | ${ofCpu(1)(u, 1)} / ${ofCpu(1)(u, 1.5)} | ` +
       `${n(op.calls)} | ${fmt(o)} | ${msAt72(o, 1)} / ${msAt72(o, 1.5)} | ${ofWindow(o, 1.5)} |`);
   }
-  t.push(`\nN1 = ${a.n1}, N2 = ${a.n2} readings; ${o1} and ${o2} openings. Fake LCD call ${k(lcdCall)} instructions, subtracted per call. ` +
+  // the lever the table points at: format.ts pads a space per loop turn
+  const padLoop = await per("padR(\"-\", 18), a space per loop turn (format.ts)", { kind: "padLoop" }, a.n1, a.n2);
+  const padSubstr = await per("padR(\"-\", 18), one substr of spaces", { kind: "padSubstr" }, a.n1, a.n2);
+  t.push(`\nOne padR("-", 18) in a loop turn: ${k(padLoop.insn)} with a space per loop turn (modules/ui/format.ts), ${k(padSubstr.insn)} with one substr of spaces (the loop turn: ${k(loop.insn)}).`);
+  t.push(`N1 = ${a.n1}, N2 = ${a.n2} readings; ${o1} and ${o2} openings. Fake LCD call ${k(lcdCall)} instructions, subtracted per call. ` +
     `Window: 199.8 ms = ${(WINDOW_CYCLES / 1e6).toFixed(2)} M cycles at 72 MHz.`);
   return t;
 }

@@ -25,9 +25,16 @@ export const UI_SCREENS = ["home", "measure", "profile", "energy", "quality", "e
  * - `open`: screen `screen` opened n times (each a full draw: clear, header, static parts, values);
  * - `stepBase`: n readings into an empty listener (the harness's own per-reading work);
  * - `loopBase`: n calls of an empty function in the loop `open` uses;
- * - `lcd`: n calls of the fake LCD's text() in that loop (one fake call + the loop).
+ * - `lcd`: n calls of the fake LCD's text() in that loop (one fake call + the loop);
+ * - `padLoop`, `padSubstr`: n paddings of "-" to 18 characters in that loop, by a copy of
+ *   modules/ui/format.ts padR (a space per loop turn) and by one substr of a string of spaces.
  */
-export type UiCase = { kind: "update" | "open"; screen: number } | { kind: "stepBase" | "loopBase" | "lcd" };
+export type UiCase = { kind: "update" | "open"; screen: number } | { kind: "stepBase" | "loopBase" | "lcd" | "padLoop" | "padSubstr" };
+
+const PADS = {
+  padLoop: `function padR(s, width) { while (s.length < width) s += " "; return s; }`,
+  padSubstr: `var SPACES = "                                                    ";\nfunction padR(s, width) { return s.length < width ? (s + SPACES).substr(0, width) : s; }`,
+};
 
 function countingFakes(): string {
   let replaced = 0;
@@ -42,6 +49,8 @@ export function uiScript(c: UiCase, n: number): string {
   let body: string;
   if (c.kind === "stepBase") {
     body = `global.__adc._reading = function (r) {};\n__step(2);\nvar c0 = __calls;\n__step(${n});`;
+  } else if (c.kind === "padLoop" || c.kind === "padSubstr") {
+    body = `${PADS[c.kind]}\nvar c0 = __calls, r;\nfor (var k = 0; k < ${n}; k++) r = padR("-", 18);`;
   } else if (c.kind === "loopBase" || c.kind === "lcd") {
     body = `var f = function (i) {};\nvar c0 = __calls;\n` +
       (c.kind === "lcd"
