@@ -56,13 +56,15 @@ export function uiScript(c: UiCase, n: number): string {
       (c.kind === "lcd"
         ? `for (var k = 0; k < ${n}; k++) __lcd.text(200, 60, "230.1", 2, 65535, 0);`
         : `for (var k = 0; k < ${n}; k++) f(1);`);
-  } else {
+  } else if (c.kind === "update" || c.kind === "open") {
     parts.push(readFileSync(join(ROOT, "build/meterUi.js"), "utf8"));
     const setup = `global.__o = global.meterUi(global.__lcd, null, { ui: { timeoutS: 0 } }, "none.json");\n` +
       `global.__ui = global.__o.ui;\nglobal.__adc._reading = global.__o.reading;\n`;
     body = c.kind === "update"
       ? `${setup}__ui.show(${c.screen});\n__step(2);\nvar c0 = __calls;\n__step(${n});`
       : `${setup}__step(2);\nvar c0 = __calls;\nfor (var k = 0; k < ${n}; k++) __ui.show(${c.screen});`;
+  } else {
+    throw new Error(`unknown UI case ${JSON.stringify(c)}`);
   }
   parts.push(body);
   parts.push(`\nvar m = process.memory();\nprint("@@BENCH ui " + ${n} + " calls " + (__calls - c0) + " free " + m.free);\nresult = true;\nquit();\n`);
