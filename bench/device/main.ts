@@ -1,6 +1,6 @@
 /**
  * npm run bench:device -- --espruino DIR [--rig thumb|x86|both] [--n1 10 --n2 40]
- *                          [--only meter|poll|aggregator|http|kernel|pretokenise] [--routes / /api/state ...]
+ *                          [--only meter|poll|aggregator|http|kernel|pretokenise|ui] [--routes / /api/state ...]
  *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780] [--check]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`).
@@ -25,6 +25,7 @@ import { meterEvents, scriptFor, WINDOW_MS, type Scenario } from "./harness.ts";
 import { buildLinuxInterpreter } from "./linuxInterpreter.ts";
 import { buildThumbRig } from "./thumbInterpreter.ts";
 import { checkPlugin, thumbRun } from "./thumbRun.ts";
+import { callsOf, UI_SCREENS, uiScript, type UiCase } from "./uiHarness.ts";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
@@ -139,11 +140,61 @@ function kernelPerWindow(): { perWindow: number; line: string } {
   return { perWindow, line: `bench:kernel (50 Hz device build): ${m[3]} M instructions/s at ${m[1]} pairs/s and ${m[2]} windows/s` };
 }
 
+/**
+ * The touchscreen rows (build/meterUi.js, bench/device/uiHarness.ts): per screen, the UI's
+ * JavaScript for one reading that changes the voltage (the UI's refresh: a reading a second,
+ * modules/ui README) and for one opening of the screen (a full draw, on a touch). Each is
+ * (I(N2) - I(N1)) / (N2 - N1) minus the harness's own work per iteration (readings into an
+ * empty listener; the loop calling an empty function) minus the fake LCD's calls times the
+ * cost of one fake call (measured the same way). Thumb-2 figures where the rig has them.
+ */
+async function uiRows(a: Args, counters: Counter[]): Promise<string[]> {
+  const c = counters.find((k) => k.name === "thumb") ?? counters[0];
+  console.log(`touchscreen UI (build/meterUi.js, fake LCD and MeterADC of host/ui/uiJsVars.ts) on the ${c.name} rig:`);
+  const per = async (label: string, u: UiCase, n1: number, n2: number): Promise<{ insn: number; calls: number }> => {
+    const r1 = await c.run({ interpreter: "", script: uiScript(u, n1) });
+    const r2 = await c.run({ interpreter: "", script: uiScript(u, n2) });
+    const insn = (r2.instructions - r1.instructions) / (n2 - n1);
+    const calls = (callsOf(r2.benchLine) - callsOf(r1.benchLine)) / (n2 - n1);
+    console.log(`  [${c.name}] ${label}: ${r1.instructions} (N=${n1}) ${r2.instructions} (N=${n2}) -> ${fmt(insn)} and ${calls} LCD calls per iteration; ${r2.benchLine}`);
+    return { insn, calls };
+  };
+  const o1 = Math.max(1, Math.round(a.n1 / 5));
+  const o2 = Math.max(o1 + 1, Math.round(a.n2 / 5));
+  const step = await per("baseline: readings into an empty listener", { kind: "stepBase" }, a.n1, a.n2);
+  const loop = await per("baseline: loop calling an empty function", { kind: "loopBase" }, a.n1, a.n2);
+  const lcd = await per("one fake LCD text() call in that loop", { kind: "lcd" }, a.n1, a.n2);
+  const lcdCall = lcd.insn - loop.insn;
+  console.log(`  one fake LCD call: ${(lcdCall / 1e3).toFixed(1)} k instructions (subtracted per call); harness per reading ${(step.insn / 1e3).toFixed(1)} k, per loop turn ${(loop.insn / 1e3).toFixed(1)} k`);
+  const k = (x: number) => (x / 1e3).toFixed(0) + " k";
+  // a fraction: the header clock's minute turned during a run (the UI reads the wall clock)
+  const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+  const t = [
+    `| screen (${c.name === "thumb" ? "Thumb-2, qemu-arm" : "x86-64, callgrind"}) | LCD calls per reading | UI JavaScript per reading (redraw of changed fields) | of the window, CPI 1.0 / 1.5 | of the CPU at 1 reading/s, CPI 1.0 / 1.5 | LCD calls per opening | UI JavaScript per opening (full draw) | time at 72 MHz, CPI 1.0 / 1.5 | of the window, CPI 1.5 |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (let i = 0; i < UI_SCREENS.length; i++) {
+    const up = await per(`${UI_SCREENS[i]}: a reading`, { kind: "update", screen: i }, a.n1, a.n2);
+    const op = await per(`${UI_SCREENS[i]}: an opening`, { kind: "open", screen: i }, o1, o2);
+    const u = up.insn - step.insn - up.calls * lcdCall;
+    const o = op.insn - loop.insn - op.calls * lcdCall;
+    t.push(`| ${UI_SCREENS[i]} | ${n(up.calls)} | ${k(u)} | ${ofWindow(u, 1)} / ${ofWindow(u, 1.5)} | ${ofCpu(1)(u, 1)} / ${ofCpu(1)(u, 1.5)} | ` +
+      `${n(op.calls)} | ${fmt(o)} | ${msAt72(o, 1)} / ${msAt72(o, 1.5)} | ${ofWindow(o, 1.5)} |`);
+  }
+  // the lever the table points at: format.ts pads a space per loop turn
+  const padLoop = await per("padR(\"-\", 18), a space per loop turn (format.ts)", { kind: "padLoop" }, a.n1, a.n2);
+  const padSubstr = await per("padR(\"-\", 18), one substr of spaces", { kind: "padSubstr" }, a.n1, a.n2);
+  t.push(`\nOne padR("-", 18) in a loop turn: ${k(padLoop.insn)} with a space per loop turn (modules/ui/format.ts), ${k(padSubstr.insn)} with one substr of spaces (the loop turn: ${k(loop.insn)}).`);
+  t.push(`N1 = ${a.n1}, N2 = ${a.n2} readings; ${o1} and ${o2} openings. Fake LCD call ${k(lcdCall)} instructions, subtracted per call. ` +
+    `Window: 199.8 ms = ${(WINDOW_CYCLES / 1e6).toFixed(2)} M cycles at 72 MHz.`);
+  return t;
+}
+
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const v = readTreeVersion(a.espruino!);
   console.log(`tree: ${describeVersion(v)}${versionProblem(v) ? ` (warning: ${versionProblem(v)})` : ""}`);
-  for (const b of ["meter", "aggregator"]) {
+  for (const b of a.only === "ui" ? ["meterUi"] : a.only ? ["meter", "aggregator"] : ["meter", "aggregator", "meterUi"]) {
     if (!existsSync(join(ROOT, "build", `${b}.js`))) throw new Error(`build/${b}.js is missing: npm run build first`);
   }
   const counters: Counter[] = [];
@@ -190,6 +241,7 @@ async function main(): Promise<void> {
   const scenario = (s: Scenario) => (n: number) => scriptFor(s, n);
   const meterFiles = { "meternet.json": { role: "meter", address: 1, keyHex: KEY, name: "bench" } };
   const everything = !a.only;
+  let uiTable: string[] = [];
   let meterOn: Figure | undefined;
 
   if (everything || a.only === "meter" || a.only === "pretokenise") {
@@ -262,9 +314,11 @@ async function main(): Promise<void> {
       rows.push(row(`aggregator per GET ${route} (server side; time at 72 MHz)`, per, msAt72));
     }
   }
-  console.log("\n| instructions per iteration | Thumb-2 (Cortex-M3 code, qemu-arm) | x86-64 (callgrind) | Thumb-2 / x86-64 | at CPI 1.0 (72 MHz) | at CPI 1.5 |\n|---|---:|---:|---:|---:|---:|");
+  if (everything || a.only === "ui") uiTable = await uiRows(a, counters);
+  if (rows.length) console.log("\n| instructions per iteration | Thumb-2 (Cortex-M3 code, qemu-arm) | x86-64 (callgrind) | Thumb-2 / x86-64 | at CPI 1.0 (72 MHz) | at CPI 1.5 |\n|---|---:|---:|---:|---:|---:|");
   for (const r of rows) console.log(r);
-  console.log(`\nShares use the Thumb-2 count (the x86-64 one where there is none): of the window (199.8 ms = ${(WINDOW_CYCLES / 1e6).toFixed(2)} M cycles ` +
+  if (uiTable.length) console.log("\n" + uiTable.join("\n"));
+  if (rows.length) console.log(`\nShares use the Thumb-2 count (the x86-64 one where there is none): of the window (199.8 ms = ${(WINDOW_CYCLES / 1e6).toFixed(2)} M cycles ` +
     `at 72 MHz), of the CPU (per second figures; poll answers at ${ANSWERS_PER_S_64.toFixed(1)} a second), or the time of one request.`);
 }
 
