@@ -13,7 +13,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
-// @ts-expect-error: plain JavaScript module without declarations
 import { FILES, generate, generateFile, jsonBlocks as blocksWithDescriptions, stale } from "./genHookTypes.js";
 
 const root = join(import.meta.dirname, "..", "..");
