@@ -24,6 +24,7 @@ const JSWRAP = "boards/STM32F107/jswrap";
 export const FILES = [
   { src: `${JSWRAP}/jswrap_meteradc.c`, out: "types/meterAdc.d.ts", base: "meterAdc.base.d.ts" },
   { src: `${JSWRAP}/jswrap_can.c`, out: "types/canController.d.ts", base: "canController.base.d.ts" },
+  { src: `${JSWRAP}/jswrap_meterlcd.c`, out: "types/meterLcd.d.ts", base: "meterLcd.base.d.ts" },
 ];
 
 /**
