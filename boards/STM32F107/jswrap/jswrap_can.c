@@ -48,14 +48,16 @@ static int can_notify(void *ctx, uint32_t events) {
 
 /*JSON{
   "type" : "class",
-  "class" : "BxCAN"
+  "class" : "BxCAN",
+  "typescript" : "interface BxCanController extends MeternetCanController"
 }
 An STM32 bxCAN controller implementing the CanController port.
 */
 /*JSON{
   "type" : "object",
   "name" : "CAN1",
-  "instanceof" : "BxCAN"
+  "instanceof" : "BxCAN",
+  "typescript" : "declare const CAN1: BxCanController;"
 }
 CAN1 of the STM32F107, on PD0 (RX) / PD1 (TX).
 */
@@ -237,7 +239,8 @@ JsVar *jswrap_can_state(JsVar *parent) { (void)parent; return jsvNewFromString(m
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "counters", "generate" : "jswrap_can_counters",
-  "return" : ["JsVar","CanCounters plus rxRingOverflows, autoReplyMissed, txErrors, rxErrors"]
+  "return" : ["JsVar","CanCounters plus rxRingOverflows, autoReplyMissed, txErrors, rxErrors"],
+  "typescript" : "counters(): BxCanCounters;"
 }*/
 JsVar *jswrap_can_counters(JsVar *parent) {
   (void)parent;

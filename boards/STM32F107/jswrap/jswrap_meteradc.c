@@ -45,7 +45,8 @@ static int adc_notify(void *ctx) {
 
 /*JSON{
   "type" : "class",
-  "class" : "MeterADC"
+  "class" : "MeterADC",
+  "typescript" : "declare class MeterADC"
 }
 Simultaneous voltage (ADC1, PC0) and current (ADC2, PC2) sampling paced by
 TIM3, moved by DMA1 channel 1, measured by the native kernel. One `window`
@@ -59,7 +60,8 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "ifndef" : "MN_NO_WINDOW_EVENT",
   "params" : [
     ["window","JsVar","The kernel's results (KernelWindow, modules/metering/kernelWindow.ts)"]
-  ]
+  ],
+  "typescript" : "on(event: \"window\", cb: (w: import(\"../modules/metering/kernelWindow\").KernelWindow) => void): void;"
 }
 */
 /*JSON{
@@ -68,7 +70,8 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "reading",
   "params" : [
     ["reading","JsVar","Every readingEvery windows: the latest window's values, flag and energy registers (MeterReading, modules/metering/readings.ts)"]
-  ]
+  ],
+  "typescript" : "on(event: \"reading\", cb: (r: import(\"../modules/metering/readings\").MeterReading) => void): void;"
 }
 */
 /*JSON{
@@ -77,7 +80,8 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "event",
   "params" : [
     ["event","JsVar","A dip, swell or interruption that ended (VoltageEvent, modules/metering/readings.ts)"]
-  ]
+  ],
+  "typescript" : "on(event: \"event\", cb: (e: import(\"../modules/metering/readings\").VoltageEvent) => void): void;"
 }
 */
 /*JSON{
@@ -86,7 +90,8 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "aggregate",
   "params" : [
     ["aggregate","JsVar","A 150/180-cycle or 10-minute aggregate (AggregateReading, modules/metering/readings.ts)"]
-  ]
+  ],
+  "typescript" : "on(event: \"aggregate\", cb: (a: import(\"../modules/metering/readings\").AggregateReading) => void): void;"
 }
 */
 /*JSON{
@@ -95,8 +100,10 @@ image (METERNET_F107_60HZ); on the 50 Hz image start() throws and says so.
   "name" : "error",
   "params" : [
     ["message","JsVar","What stopped sampling (a DMA transfer error): call start() again"]
-  ]
+  ],
+  "typescript" : "on(event: \"error\", cb: (message: string) => void): void;"
 }
+Sampling stopped (a DMA transfer error); the message says so. Call start() again.
 */
 /*JSON{
   "type" : "init",
@@ -124,7 +131,8 @@ void jswrap_meteradc_kill(void) {
   "class" : "MeterADC",
   "name" : "MeterADC",
   "generate" : "jswrap_meteradc_constructor",
-  "return" : ["JsVar","A MeterADC"]
+  "return" : ["JsVar","A MeterADC"],
+  "typescript" : "constructor();"
 }*/
 JsVar *jswrap_meteradc_constructor(void) { return jspNewObject(0, "MeterADC"); }
 
@@ -140,9 +148,13 @@ static uint32_t int_prop(JsVar *o, const char *name) {
   "class" : "MeterADC",
   "name" : "start",
   "generate" : "jswrap_meteradc_start",
-  "params" : [["config","JsVar","{sampleRateHz, nominalHz, cycles?, hysteresisLsb?, fitHalfWidth?}"]]
+  "params" : [["config","JsVar","{sampleRateHz, nominalHz, cycles?, hysteresisLsb?, fitHalfWidth?}"]],
+  "typescript" : "start(config: MeterAdcConfig): void;"
 }
-Starts sampling. Throws an Error naming what is wrong.
+Starts sampling. Throws an Error naming the bad field (e.g. "sampleRateHz must be
+1000..102400"), or, on firmware that cannot make the windows (60 Hz / 12 cycles on
+the 50 Hz image), "MeterADC.start: 60 Hz mains needs 12-cycle windows, which this
+firmware (...) cannot make: flash the 60 Hz image ... (make BOARD=METERNET_F107_60HZ, ...)".
 */
 void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
   if (!jsvIsObject(config)) {
@@ -173,7 +185,8 @@ void jswrap_meteradc_start(JsVar *parent, JsVar *config) {
   "type" : "method",
   "class" : "MeterADC",
   "name" : "stop",
-  "generate" : "jswrap_meteradc_stop"
+  "generate" : "jswrap_meteradc_stop",
+  "typescript" : "stop(): void;"
 }
 Stops sampling; queued windows are discarded.
 */
@@ -185,9 +198,17 @@ void jswrap_meteradc_stop(JsVar *parent) { (void)parent; mn_adc_stop(&mn_board_a
   "name" : "setSampleRate",
   "generate" : "jswrap_meteradc_setSampleRate",
   "params" : [["rateHz","float","New sampling rate, Hz (e.g. 256 x the measured frequency)"]],
-  "return" : ["float","The rate the timer produces (Hz), or -100 (not running) / -22 (out of range)"]
+  "return" : ["float","The rate the timer produces (Hz), or -100 (not running) / -22 (out of range)"],
+  "typescript" : "setSampleRate(rateHz: number): number;"
 }
-Retunes from the next half-buffer on; each window reports the mean rate of its own samples.
+Retunes the sampling rate from the next half-buffer on (device: 256 pairs; host:
+its block), e.g. to 256 x the measured frequency. Returns the rate the timer
+actually produces, Hz (72 MHz / an integer number of ticks, rounded to mHz:
+within 89 ppm of the request at 12.8 kHz), or -22 (MN_EINVAL) for a rate that
+is not a number in (0, 4 MHz) or outside what the start rate's prescaler allows
+(about 1099 Hz and up at the 12.8 kHz start), -100 (MN_ENETDOWN) when not
+running. A request replaces one not yet applied. Each window reports the mean
+rate of its own samples.
 */
 JsVarFloat jswrap_meteradc_setSampleRate(JsVar *parent, JsVarFloat rateHz) {
   (void)parent;
@@ -201,9 +222,12 @@ JsVarFloat jswrap_meteradc_setSampleRate(JsVar *parent, JsVarFloat rateHz) {
   "class" : "MeterADC",
   "name" : "setCalibration",
   "generate" : "jswrap_meteradc_setCalibration",
-  "params" : [["vZeroLsb","int","Code of 0 V (calibrated zeroLsb, rounded)"],["iZeroLsb","int","Code of 0 A"]]
+  "params" : [["vZeroLsb","int","Code of 0 V (calibrated zeroLsb, rounded)"],["iZeroLsb","int","Code of 0 A"]],
+  "typescript" : "setCalibration(vZeroLsb: number, iZeroLsb: number): void;"
 }
-Seeds the kernel's crossing detection at the next start().
+Code of 0 V on the voltage channel (calibrated zeroLsb, rounded), used by the
+kernel to find zero crossings before its first window (it then tracks each
+window's mean). Takes effect at the next start().
 */
 void jswrap_meteradc_setCalibration(JsVar *parent, JsVarInt vZeroLsb, JsVarInt iZeroLsb) {
   (void)parent;
@@ -216,7 +240,8 @@ void jswrap_meteradc_setCalibration(JsVar *parent, JsVarInt vZeroLsb, JsVarInt i
   "class" : "MeterADC",
   "name" : "getStats",
   "generate" : "jswrap_meteradc_getStats",
-  "return" : ["JsVar","{windows, dropped, overruns, running, sampleRateHz, blocks, missedBlocks, lateBlocks, dmaErrors, kernelRestarts}"]
+  "return" : ["JsVar","{windows, dropped, overruns, running, sampleRateHz, blocks, missedBlocks, lateBlocks, dmaErrors, kernelRestarts}"],
+  "typescript" : "getStats(): MeterAdcStats;"
 }*/
 JsVar *jswrap_meteradc_getStats(JsVar *parent) {
   (void)parent;
@@ -269,9 +294,12 @@ static void channel_cal(JsVar *cal, const char *name, mt_channel_cal_t *c, int *
   "class" : "MeterADC",
   "name" : "setMetering",
   "generate" : "jswrap_meteradc_setMetering",
-  "params" : [["cfg","JsVar","{calibration: {v, i: {unitPerLsb, zeroLsb, noiseLsb2}, phaseRad, frontEndHz}, declaredV, utcAtStartS, readingEvery}"]]
+  "params" : [["cfg","JsVar","{calibration: {v, i: {unitPerLsb, zeroLsb, noiseLsb2}, phaseRad, frontEndHz}, declaredV, utcAtStartS, readingEvery}"]],
+  "typescript" : "setMetering(cfg: import(\"../modules/metering/readings\").MeteringConfig): void;"
 }
-The metering chain's configuration, used from the next start(). Throws an Error naming what is wrong.
+The metering chain's configuration, used from the next start(): calibration,
+declared voltage (dip/swell thresholds), UTC at start (clock-aligned aggregates and
+profile), windows per 'reading'. Throws an Error naming a bad field.
 */
 void jswrap_meteradc_setMetering(JsVar *parent, JsVar *cfg) {
   (void)parent;
@@ -332,8 +360,11 @@ static const char *const registerNames[MT_REGISTERS] = {"importWh", "exportWh", 
   "class" : "MeterADC",
   "name" : "getEnergy",
   "generate" : "jswrap_meteradc_getEnergy",
-  "return" : ["JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} or null before metering ran"]
-}*/
+  "return" : ["JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} or null before metering ran"],
+  "typescript" : "getEnergy(): import(\"../modules/metering/readings\").EnergyState | null;"
+}
+The energy registers as plain values (to persist them); null before metering ran.
+*/
 JsVar *jswrap_meteradc_getEnergy(JsVar *parent) {
   (void)parent;
   if (!meteringOn) return 0;
@@ -354,9 +385,11 @@ JsVar *jswrap_meteradc_getEnergy(JsVar *parent) {
   "class" : "MeterADC",
   "name" : "setEnergy",
   "generate" : "jswrap_meteradc_setEnergy",
-  "params" : [["state","JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} as getEnergy gave"]]
+  "params" : [["state","JsVar","{importWh, exportWh, importVarh, exportVarh: {milli, frac}} as getEnergy gave"]],
+  "typescript" : "setEnergy(e: import(\"../modules/metering/readings\").EnergyState): void;"
 }
-Restores saved registers (after start()). Throws and changes nothing on a bad value.
+Restores saved registers (after start(); registers survive stop()/start()). Throws and
+changes nothing on a bad value.
 */
 void jswrap_meteradc_setEnergy(JsVar *parent, JsVar *state) {
   (void)parent;

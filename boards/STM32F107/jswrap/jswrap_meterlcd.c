@@ -51,14 +51,16 @@ static const stmpe_bus_t bus = {0, i2c_write, i2c_read};
 
 /*JSON{
   "type" : "class",
-  "class" : "MeterLcd"
+  "class" : "MeterLcd",
+  "typescript" : "interface MeterLcd extends MeternetDisplayPort"
 }
 The meter's 320x240 touchscreen: the UI's display port.
 */
 /*JSON{
   "type" : "object",
   "name" : "LCD",
-  "instanceof" : "MeterLcd"
+  "instanceof" : "MeterLcd",
+  "typescript" : "declare const LCD: MeterLcd;"
 }
 The TFT on SPI3 and the touch controller on I2C1 (set I2C1 up first: the FRAM shares it).
 */
@@ -67,8 +69,10 @@ The TFT on SPI3 and the touch controller on I2C1 (set I2C1 up first: the FRAM sh
   "class" : "MeterLcd",
   "name" : "init",
   "generate" : "jswrap_meterlcd_init",
-  "return" : ["bool","true when a display answered (its touch controller's ID); false: run headless"]
+  "return" : ["bool","true when a display answered (its touch controller's ID); false: run headless"],
+  "typescript" : "init(): boolean;"
 }
+True when a display answered (its touch controller's ID); false: the meter runs headless.
 */
 bool jswrap_meterlcd_init(JsVar *parent) {
   (void)parent;
