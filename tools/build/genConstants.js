@@ -12,9 +12,9 @@
 // tools/build/genConstants.test.ts fails when one differs from what this script writes.
 // Each value is a plain `export const` number or string: the bundles inline them
 // exactly as they inlined the hand-written copies (no bytes added on the device).
-import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { staleFiles, runGenerator } from "./generatedFiles.js";
 
 const BOARD = "boards/STM32F107";
 export const SOURCES = {
@@ -150,26 +150,9 @@ export function generate(read) {
 
 /** The generated files whose committed text differs from what generate() makes now. */
 export function stale(root) {
-  const read = (p) => readFileSync(join(root, p), "utf8");
-  return generate(read).filter((f) => {
-    try { return read(f.path) !== f.text; } catch { return true; }
-  }).map((f) => f.path);
+  return staleFiles(generate, root);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  if (process.argv.includes("--check")) {
-    const bad = stale(root);
-    if (bad.length) {
-      console.error(`stale generated constants: ${bad.join(", ")}; run npm run gen`);
-      process.exit(1);
-    }
-  } else {
-    const read = (p) => readFileSync(join(root, p), "utf8");
-    for (const f of generate(read)) {
-      let old = null;
-      try { old = read(f.path); } catch { /* new file */ }
-      if (old !== f.text) { writeFileSync(join(root, f.path), f.text); console.log(`genConstants: wrote ${f.path}`); }
-    }
-  }
+  runGenerator(generate, join(dirname(fileURLToPath(import.meta.url)), "..", ".."), process.argv, "genConstants", "constants");
 }

@@ -16,9 +16,9 @@
 //
 // The generated files are committed; tools/build/hookTypes.test.ts fails when one
 // differs from what this script writes. Types only: the bundles do not change.
-import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { staleFiles, runGenerator } from "./generatedFiles.js";
 
 const JSWRAP = "boards/STM32F107/jswrap";
 export const FILES = [
@@ -99,26 +99,9 @@ export function generate(read) {
 
 /** The generated files whose committed text differs from what generate() makes now. */
 export function stale(root) {
-  const read = (p) => readFileSync(join(root, p), "utf8");
-  return generate(read).filter((f) => {
-    try { return read(f.path) !== f.text; } catch { return true; }
-  }).map((f) => f.path);
+  return staleFiles(generate, root);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  if (process.argv.includes("--check")) {
-    const bad = stale(root);
-    if (bad.length) {
-      console.error(`stale generated hook types: ${bad.join(", ")}; run npm run gen`);
-      process.exit(1);
-    }
-  } else {
-    const read = (p) => readFileSync(join(root, p), "utf8");
-    for (const f of generate(read)) {
-      let old = null;
-      try { old = read(f.path); } catch { /* new file */ }
-      if (old !== f.text) { writeFileSync(join(root, f.path), f.text); console.log(`genHookTypes: wrote ${f.path}`); }
-    }
-  }
+  runGenerator(generate, join(dirname(fileURLToPath(import.meta.url)), "..", ".."), process.argv, "genHookTypes", "hook types");
 }
