@@ -11,6 +11,7 @@ export type Printer = (line: string) => void;
 export class KatSuite {
   passed = 0;
   failed = 0;
+  skipped = 0;
   private readonly print: Printer;
 
   constructor(print: Printer) {
@@ -25,6 +26,15 @@ export class KatSuite {
       this.failed++;
       this.print("FAIL " + name + ": " + (e instanceof Error ? e.message : String(e)));
     }
+  }
+
+  /**
+   * Says that checks were not run and why (e.g. no CAN1 in this firmware): printed, and
+   * counted as neither passed nor failed, so a skip is seen but is never a pass.
+   */
+  skip(name: string, why: string): void {
+    this.skipped++;
+    this.print("SKIP " + name + ": " + why);
   }
 
   /** Prints the closing line; true only when every check passed. */

@@ -225,7 +225,11 @@ MeterADC.prototype.getStats = function () {
   return { windows: this.stats.windows, dropped: this.stats.dropped, overruns: this.stats.overruns };
 };
 // CAN1, the bxCAN controller (types/canController.d.ts, modules/can/controller.ts), on an empty
-// bus: accepts everything, sends into the void, never receives. Also require("CAN") for bundles
+// bus: sends into the void, never receives. What one controller does alone is the C's
+// (canBitTiming.c, canFrame.c, canFilter.c, canDriver.c through jswrap_can.c): the same codes
+// for rates, frames, filters, banks and auto-reply slots, so that the selftest bundle's CAN1
+// checks (modules/can/controller.kat.ts) run here; host/canbus/preludeCan.test.ts compares
+// them with the C driver over the register fakes. Also require("CAN") for bundles
 // built before the hook became the global CAN1. The SecOC methods (modules/can/secured.ts) are
 // emulated in ES5 as boards/STM32F107/secoc does them in C: same plan, counters, epochs, return
 // codes and payload layout, but no MAC (the 3 MAC bytes stay 0) and no signal encoding in
@@ -235,8 +239,11 @@ MeterADC.prototype.getStats = function () {
 var CAN1 = (function () {
   var state = "stopped";
   var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
-  var banks = 0;
-  var slotIds = [];
+  var banks = new Uint8Array(14); // per bank: 0 free, else the filter's first bank + 1 (canDriver.c bankGroup)
+  var slotIds = new Int16Array(16).fill(-1); // per auto-reply slot: its standard id, -1 free
+  // An integer identifier in range for its format; a frame as frame_from_js and canFrame.c take it.
+  function okId(v, ext) { return v >= 0 && v <= (ext ? 0x1fffffff : 0x7ff) && v % 1 === 0; }
+  function okFrame(f) { return !!f && okId(f.id, f.extended) && f.dlc >= 0 && f.dlc <= 8 && f.dlc % 1 === 0 && !!f.data && f.data.length === (f.rtr ? 0 : f.dlc); }
   var sc = null; // SecOC state after secocInit
   function zero() { return 0; }
   var out8 = new Uint8Array(8);
@@ -267,32 +274,46 @@ var CAN1 = (function () {
   }
   function frameOf(id) { return { id: id, extended: false, rtr: false, dlc: 8, data: new Uint8Array(out8) }; }
   var can = {
+    // Only rates 36 MHz divides exactly into 8..25 quanta of a prescaler 1..1024 (canBitTiming.c).
     start: function (bitrate) {
-      if (!(bitrate > 0 && bitrate <= 1000000)) return -22;
+      var tq = 8;
+      while (tq <= 25 && !(36e6 % (bitrate * tq) === 0 && 36e6 / (bitrate * tq) <= 1024)) tq++;
+      if (!(bitrate > 0 && bitrate <= 1000000) || tq > 25) return -22;
       state = "error-active";
       return 0;
     },
     stop: function () { state = "stopped"; },
     send: function (frame) {
-      if (!frame || typeof frame.id !== "number") return -22;
+      if (!okFrame(frame)) return -22;
       if (state === "stopped" || state === "bus-off") return -100;
       n.txFrames++;
       return 0;
     },
-    addFilter: function (filter) {
-      if (!filter || (filter.mode !== "mask" && filter.mode !== "list")) return -22;
-      return banks < 14 ? banks++ : -28;
+    // As many consecutive banks as canFilter.c encodes: a mask 1, a list 1 per id (2 per bank when rtr is given).
+    addFilter: function (f) {
+      var ids = f && f.ids, ext = f && f.extended, k = 0, b, c;
+      if (!f || (f.fifo !== 0 && f.fifo !== 1)) return -22;
+      if (f.mode === "mask") { if (!okId(f.id, ext) || !okId(f.mask, ext)) return -22; c = 1; }
+      else if (f.mode === "list" && Array.isArray(ids) && ids.length >= 1 && ids.length <= (ext ? 2 : 4)) {
+        for (; k < ids.length; k++) if (!okId(ids[k], ext)) return -22;
+        c = f.rtr === undefined ? ids.length : (ids.length + 1) >> 1;
+      } else return -22;
+      for (b = 0; b + c <= 14; b++) {
+        for (k = 0; k < c && !banks[b + k]; k++);
+        if (k === c) { banks.fill(b + 1, b, b + c); return b; }
+      }
+      return -28;
     },
-    removeFilter: function (bank) {},
+    removeFilter: function (b) { var g = b + 1; if (b >= 0 && b < 14 && banks[b] === g) while (banks[b] === g) banks[b++] = 0; },
+    // A standard data frame, into the slot of its id or the first free one (canDriver.c).
     setAutoReply: function (frame, once) {
-      if (!frame || typeof frame.id !== "number") return -22;
+      if (!okFrame(frame) || frame.extended || frame.rtr) return -22;
       var k = slotIds.indexOf(frame.id);
-      if (k >= 0) return k;
-      if (slotIds.length >= 16) return -28;
-      slotIds.push(frame.id);
-      return slotIds.length - 1;
+      if (k < 0) k = slotIds.indexOf(-1);
+      if (k >= 0) slotIds[k] = frame.id;
+      return k < 0 ? -28 : k;
     },
-    clearAutoReply: function (id) {},
+    clearAutoReply: function (id) { var k = slotIds.indexOf(id); if (k >= 0 && id >= 0) slotIds[k] = -1; },
     onFrame: function (cb) {},
     onState: function (cb) {},
     state: function () { return state; },
