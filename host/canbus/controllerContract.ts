@@ -92,7 +92,7 @@ export interface SoloHarness {
 export function runSoloChecks(name: string, factory: () => SoloHarness | Promise<SoloHarness>, options: ContractOptions = {}): void {
   const untimed = options.timed === false ? "untimed stand-in: any positive rate" : false;
   describe("CanController contract, one controller alone (controllerChecks.ts): " + name, () => {
-    for (const check of soloChecks) {
+    for (const check of soloChecks()) {
       it(check.name, { skip: check.timed && untimed }, async () => {
         const h = await factory();
         try {

@@ -239,11 +239,16 @@ MeterADC.prototype.getStats = function () {
 var CAN1 = (function () {
   var state = "stopped";
   var n = { tec: 0, rec: 0, txFrames: 0, rxFrames: 0, rxOverruns: 0, autoReplies: 0, busOffCount: 0, rxRingOverflows: 0, autoReplyMissed: 0, txErrors: 0 };
-  var banks = new Uint8Array(14); // per bank: 0 free, else the filter's first bank + 1 (canDriver.c bankGroup)
-  var slotIds = new Int16Array(16).fill(-1); // per auto-reply slot: its standard id, -1 free
-  // An integer identifier in range for its format; a frame as frame_from_js and canFrame.c take it.
-  function okId(v, ext) { return v >= 0 && v <= (ext ? 0x1fffffff : 0x7ff) && v % 1 === 0; }
-  function okFrame(f) { return !!f && okId(f.id, f.extended) && f.dlc >= 0 && f.dlc <= 8 && f.dlc % 1 === 0 && !!f.data && f.data.length === (f.rtr ? 0 : f.dlc); }
+  // Filter banks in one number (JsVars: typed arrays cost 26 more): bit b set while bank b is
+  // in use, bit 14 + b while a filter starts at b (canDriver.c bankGroup).
+  var banks = 0;
+  var slotIds = []; // per auto-reply slot: its standard id, -1 free; slots past the end are free
+  // ok(frame): a frame as jswrap_can.c frame_from_js and canFrame.c take it; ok(null, id, ext):
+  // an integer identifier in range for its format. (One function: each costs about 7 JsVars.)
+  function ok(f, v, x) {
+    if (f) { v = f.id; x = f.extended; if (!(f.dlc >= 0 && f.dlc <= 8 && f.dlc % 1 === 0 && f.data && f.data.length === (f.rtr ? 0 : f.dlc))) return false; }
+    return v >= 0 && v <= (x ? 0x1fffffff : 0x7ff) && v % 1 === 0;
+  }
   var sc = null; // SecOC state after secocInit
   function zero() { return 0; }
   var out8 = new Uint8Array(8);
@@ -284,7 +289,7 @@ var CAN1 = (function () {
     },
     stop: function () { state = "stopped"; },
     send: function (frame) {
-      if (!okFrame(frame)) return -22;
+      if (!ok(frame)) return -22;
       if (state === "stopped" || state === "bus-off") return -100;
       n.txFrames++;
       return 0;
@@ -293,23 +298,29 @@ var CAN1 = (function () {
     addFilter: function (f) {
       var ids = f && f.ids, ext = f && f.extended, k = 0, b, c;
       if (!f || (f.fifo !== 0 && f.fifo !== 1)) return -22;
-      if (f.mode === "mask") { if (!okId(f.id, ext) || !okId(f.mask, ext)) return -22; c = 1; }
+      if (f.mode === "mask") { if (!ok(null, f.id, ext) || !ok(null, f.mask, ext)) return -22; c = 1; }
       else if (f.mode === "list" && Array.isArray(ids) && ids.length >= 1 && ids.length <= (ext ? 2 : 4)) {
-        for (; k < ids.length; k++) if (!okId(ids[k], ext)) return -22;
+        for (; k < ids.length; k++) if (!ok(null, ids[k], ext)) return -22;
         c = f.rtr === undefined ? ids.length : (ids.length + 1) >> 1;
       } else return -22;
       for (b = 0; b + c <= 14; b++) {
-        for (k = 0; k < c && !banks[b + k]; k++);
-        if (k === c) { banks.fill(b + 1, b, b + c); return b; }
+        k = ((1 << c) - 1) << b;
+        if (!(banks & k)) { banks |= k | (1 << (b + 14)); return b; }
       }
       return -28;
     },
-    removeFilter: function (b) { var g = b + 1; if (b >= 0 && b < 14 && banks[b] === g) while (banks[b] === g) banks[b++] = 0; },
+    // Only a filter's first bank removes it, with the banks after it up to the next filter or a free one.
+    removeFilter: function (b) {
+      if (!(b >= 0 && b < 14 && (banks >> (b + 14)) & 1)) return;
+      banks &= ~(1 << (b + 14));
+      do banks &= ~(1 << b++); while (b < 14 && (banks >> b) & 1 && !((banks >> (b + 14)) & 1));
+    },
     // A standard data frame, into the slot of its id or the first free one (canDriver.c).
     setAutoReply: function (frame, once) {
-      if (!okFrame(frame) || frame.extended || frame.rtr) return -22;
+      if (!ok(frame) || frame.extended || frame.rtr) return -22;
       var k = slotIds.indexOf(frame.id);
       if (k < 0) k = slotIds.indexOf(-1);
+      if (k < 0 && slotIds.length < 16) k = slotIds.length;
       if (k >= 0) slotIds[k] = frame.id;
       return k < 0 ? -28 : k;
     },
