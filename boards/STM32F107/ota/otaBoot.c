@@ -72,7 +72,7 @@ static uint8_t validBit(int slot) { return slot ? MN_BOOT_F_VALID_B : MN_BOOT_F_
 
 static int revert(const mn_boot_store_t *s, mn_boot_record_t *r, uint8_t reason) {
   r->active ^= 1;
-  r->flags &= (uint8_t)~MN_BOOT_F_TRIAL;
+  r->flags = (uint8_t)((r->flags & ~MN_BOOT_F_TRIAL) | MN_BOOT_F_COPY);
   r->trialBoots = 0;
   r->reverted = reason;
   return mn_boot_save(s, r);
@@ -109,7 +109,7 @@ int mn_boot_staged(const mn_boot_store_t *s, mn_boot_record_t *r) {
 int mn_boot_switch(const mn_boot_store_t *s, mn_boot_record_t *r) {
   if (!(r->flags & validBit(r->active ^ 1)) || (r->flags & MN_BOOT_F_TRIAL)) return -1;
   r->active ^= 1;
-  r->flags |= MN_BOOT_F_TRIAL;
+  r->flags |= MN_BOOT_F_TRIAL | MN_BOOT_F_COPY;
   r->trialBoots = 0;
   r->reverted = MN_REVERT_NONE;
   return mn_boot_save(s, r);

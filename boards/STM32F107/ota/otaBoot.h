@@ -7,7 +7,7 @@
  * overwritten); at boot the valid copy with the newer sequence number wins, so a
  * write torn by a power cut leaves the previous state in force:
  *
- *   0 magic 0xB0 | 1 seq u16 | 3 active slot | 4 flags (trial, slot A valid, slot B valid)
+ *   0 magic 0xB0 | 1 seq u16 | 3 active slot | 4 flags (trial, slot A valid, slot B valid, copy)
  *   5 trial boots | 6 last revert reason | 7..11 zero (the script reports its own version)
  *   12 CRC-32 (ISO-HDLC, as E.CRC32 and modules/persist/crc32.ts) of bytes 0..11
  *
@@ -30,7 +30,9 @@
 #define MN_BOOT_RECORD_BYTES 16u
 #define MN_BOOT_TRIAL_BOOTS 3u /* power cuts tolerated during a trial before it counts as failed */
 
-enum { MN_BOOT_F_TRIAL = 1, MN_BOOT_F_VALID_A = 2, MN_BOOT_F_VALID_B = 4 };
+/* COPY: the active slot is to be copied into Storage's .bootcde (set by the record write
+ * that switches or reverts, cleared by the boot hook once the copy is whole: otaBootHook.h). */
+enum { MN_BOOT_F_TRIAL = 1, MN_BOOT_F_VALID_A = 2, MN_BOOT_F_VALID_B = 4, MN_BOOT_F_COPY = 8 };
 /* Why a trial reverted (reported to the aggregator, kept until the next switch). */
 enum { MN_REVERT_NONE = 0, MN_REVERT_CRASH = 1, MN_REVERT_UNCONFIRMED = 2, MN_REVERT_DEADLINE = 3, MN_REVERT_INVALID = 4 };
 /* Why the chip reset (RCC_CSR on the STM32F1): only a power-on reset is not the script's fault. */
