@@ -80,7 +80,9 @@ static int revert(const mn_boot_store_t *s, mn_boot_record_t *r, uint8_t reason)
 
 int mn_boot_decide(const mn_boot_store_t *s, mn_boot_record_t *r, int resetCause) {
   if (r->flags & MN_BOOT_F_TRIAL) {
-    if (resetCause != MN_RESET_POWER) revert(s, r, MN_REVERT_CRASH);
+    /* the new script's first boot follows the restart the switch asks for (E.reboot: a
+     * software reset): a reset before it ever booted is not its crash */
+    if (resetCause != MN_RESET_POWER && r->trialBoots > 0) revert(s, r, MN_REVERT_CRASH);
     else if (r->trialBoots >= MN_BOOT_TRIAL_BOOTS) revert(s, r, MN_REVERT_UNCONFIRMED);
     else {
       r->trialBoots++;

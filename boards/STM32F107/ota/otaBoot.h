@@ -17,8 +17,9 @@
  *   mn_boot_staged         the slot holds a verified image: marked valid
  *   mn_boot_switch         it becomes active, in trial
  *   mn_boot_decide         at every boot: which slot to run; a trial ended by a crash or
- *                          watchdog reset, or not confirmed within MN_BOOT_TRIAL_BOOTS
- *                          boots, reverts to the other slot and says why
+ *                          watchdog reset (once the new script has booted: the reset
+ *                          the switch asks for is not a crash), or not confirmed within
+ *                          MN_BOOT_TRIAL_BOOTS boots, reverts to the other slot and says why
  *   mn_boot_confirm        the new script ran healthy long enough: trial over
  *   mn_boot_fail           the running trial gives up (its deadline passed): revert
  */
