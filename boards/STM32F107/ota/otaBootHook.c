@@ -132,7 +132,8 @@ int mn_boot_hook(const mn_boot_io_t *io, int resetCause, mn_boot_outcome_t *out)
   int meta = slotMeta(io, slot, &m);
   int same = meta == 0 && size == (int32_t)m.sizeBytes &&
              mn_boot_digest(storageAsSlot, (void *)io, 0, (uint32_t)size, have) == 0 && memcmp(have, m.sha256, 32) == 0;
-  if (r->flags & MN_BOOT_F_COPY) {
+  /* a copy is due after a switch or a revert, or when Storage lost its script (eraseAll) */
+  if ((r->flags & MN_BOOT_F_COPY) || (size <= 0 && meta == 0)) {
     if (!same) {
       /* the slot must hold what its meta says before it replaces the running script */
       if (meta != 0 || m.sizeBytes > io->slotCapacity || mn_boot_digest(slotRead, (void *)io, slot, m.sizeBytes, want) != 0 ||
@@ -141,6 +142,7 @@ int mn_boot_hook(const mn_boot_io_t *io, int resetCause, mn_boot_outcome_t *out)
       if (slotToStorage(io, slot, &m) != 0) return failed(out, 3);
       out->action = MN_HOOK_COPIED;
     }
+    if (!(r->flags & MN_BOOT_F_COPY)) return 0;
     r->flags &= (uint8_t)~MN_BOOT_F_COPY;
     if (mn_boot_save(&io->record, r) != 0) return failed(out, 1);
     return 0;

@@ -18,6 +18,7 @@
  *      is cleared. A cut anywhere in the copy leaves COPY set: the next boot copies again
  *      (the slot is untouched; Storage's half-written file is never run, it is replaced
  *      before the script starts).
+ *      The same when Storage has no .bootcde at all (eraseAll) and the slot is whole.
  *   4. no copy due, but Storage's .bootcde differs from the active slot: someone uploaded
  *      a script (the IDE, `npm run upload`); it is adopted: programmed into the active
  *      slot with a new meta (outside a trial only; in a trial the upload runs as is and

@@ -371,6 +371,11 @@ static void boot_hook_paths(void **state) {
   assert_int_equal(mn_boot_hook(&io, MN_RESET_POWER, &o), 0);
   assert_int_equal(o.action, MN_HOOK_RAN);
   assert_true(storageHolds(up, sizeof up));
+  /* Storage erased (eraseAll): the active slot comes back */
+  dev.storageSize = -1;
+  assert_int_equal(mn_boot_hook(&io, MN_RESET_POWER, &o), 0);
+  assert_int_equal(o.action, MN_HOOK_COPIED);
+  assert_true(storageHolds(up, sizeof up));
   /* a slot whose bytes no longer match its meta is never copied */
   stageAndSwitchV2();
   norMem[MN_NOR_SLOT_BASE(1) + 100] ^= 0x01;
