@@ -147,7 +147,7 @@ static int fram_read(void *ctx, uint32_t off, uint8_t *d, uint32_t n) {
   uint8_t ad[2] = {(uint8_t)(a >> 8), (uint8_t)a};
   jshI2CWrite(EV_I2C1, OTA_FRAM_I2C, 2, ad, false);
   jshI2CRead(EV_I2C1, OTA_FRAM_I2C, (int)n, d, true);
-  return 0;
+  return jspHasError() ? -1 : 0; /* Espruino's I2C raises an exception when nothing answers */
 }
 static int fram_write(void *ctx, uint32_t off, const uint8_t *d, uint32_t n) {
   (void)ctx;
@@ -158,7 +158,7 @@ static int fram_write(void *ctx, uint32_t off, const uint8_t *d, uint32_t n) {
   b[1] = (uint8_t)a;
   memcpy(b + 2, d, n);
   jshI2CWrite(EV_I2C1, OTA_FRAM_I2C, (int)(2 + n), b, true);
-  return 0;
+  return jspHasError() ? -1 : 0;
 }
 static const mn_boot_store_t ota_record = {fram_read, fram_write, 0};
 
@@ -230,6 +230,12 @@ void jswrap_ota_init(void) {
   i2c.pinSCL = jshGetPinFromString("B6");
   i2c.pinSDA = jshGetPinFromString("B7");
   jshI2CSetup(EV_I2C1, &i2c);
+  if (mn_w25q_jedec(&ota_nor) != MN_W25Q32_JEDEC) { /* no NOR: no slots, the script in Storage runs as it is */
+    ota_boot.slot = -1;
+    ota_boot.action = MN_HOOK_FAILED;
+    ota_boot.failedStep = 2;
+    return;
+  }
   (void)mn_boot_hook(&ota_boot_io, mn_board_reset_cause(), &ota_boot);
   if (ota_boot.trial) {
     /* A hung trial resets into a revert (otaBoot.c: a watchdog reset in a trial). The

@@ -105,6 +105,9 @@ int mn_boot_hook(const mn_boot_io_t *io, int resetCause, mn_boot_outcome_t *out)
   memset(out, 0, sizeof *out);
   out->slot = -1;
   int32_t size = io->storageSize(io->ctx);
+  /* a record store that does not answer (no FRAM) is not a new meter: never provision then */
+  uint8_t probe[MN_BOOT_RECORD_BYTES];
+  if (io->record.read(io->record.ctx, 0, probe, sizeof probe) != 0) return failed(out, 1);
   if (mn_boot_load(&io->record, r) != 0) {
     if (size <= 0) {
       out->action = MN_HOOK_NO_SCRIPT;

@@ -218,6 +218,12 @@ static int framWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
   memcpy(dev.fram + off, d, s == 1 ? n / 2 : n);
   return s ? -1 : 0;
 }
+static int deafRead(void *c, uint32_t off, uint8_t *d, uint32_t n) {
+  (void)c;
+  (void)off;
+  memset(d, 0xFF, n);
+  return -1;
+}
 static int slotRead(void *c, int slot, uint32_t off, uint8_t *d, uint32_t n) {
   (void)c;
   if (mn_w25q_wait(&nor, 100) != 0) return -1;
@@ -383,6 +389,17 @@ static void boot_hook_paths(void **state) {
   assert_int_equal(o.action, MN_HOOK_FAILED);
   assert_int_equal(o.failedStep, 2);
   assert_true(storageHolds(up, sizeof up));
+  /* a record store that does not answer: Storage's script runs, nothing is provisioned */
+  {
+    mn_boot_io_t deaf = io;
+    deaf.record.read = deafRead;
+    uint32_t programs = part.programs, erases = part.erases;
+    assert_int_equal(mn_boot_hook(&deaf, MN_RESET_POWER, &o), -1);
+    assert_int_equal(o.action, MN_HOOK_FAILED);
+    assert_int_equal(o.failedStep, 1);
+    assert_int_equal(part.programs, programs);
+    assert_int_equal(part.erases, erases);
+  }
   /* nothing anywhere: the REPL */
   memset(&dev, 0, sizeof dev);
   dev.cutAt = -1;
