@@ -81,14 +81,18 @@ int JsWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
   std::memcpy(a.Data(), d, n);
   return JsCall(s, "write", {Napi::Number::New(s->env, off), a}, nullptr);
 }
-int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
-  JsStaging* s = static_cast<JsStaging*>(ctx);
+// name(args...) must return exactly n bytes, copied into d.
+int JsBytes(JsStaging* s, const char* name, std::initializer_list<napi_value> args, uint8_t* d, uint32_t n) {
   Napi::Value r;
-  if (JsCall(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 || !r.IsTypedArray()) return -1;
+  if (JsCall(s, name, args, &r) != 0 || !r.IsTypedArray()) return -1;
   Napi::Uint8Array a = r.As<Napi::Uint8Array>();
   if (a.ElementLength() != n) return -1;
   std::memcpy(d, a.Data(), n);
   return 0;
+}
+int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  return JsBytes(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
 }
 
 double Num(const Napi::CallbackInfo& info, size_t i) {
@@ -337,14 +341,7 @@ struct HookIo {
 };
 int HookSlotRead(void* ctx, int slot, uint32_t off, uint8_t* d, uint32_t n) {
   JsStaging* s = static_cast<HookIo*>(ctx)->js;
-  Napi::Value r;
-  if (JsCall(s, "slotRead", {Napi::Number::New(s->env, slot), Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 ||
-      !r.IsTypedArray())
-    return -1;
-  Napi::Uint8Array a = r.As<Napi::Uint8Array>();
-  if (a.ElementLength() != n) return -1;
-  std::memcpy(d, a.Data(), n);
-  return 0;
+  return JsBytes(s, "slotRead", {Napi::Number::New(s->env, slot), Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
 }
 int HookSlotErase(void* ctx, int slot) {
   JsStaging* s = static_cast<HookIo*>(ctx)->js;
@@ -366,12 +363,7 @@ int32_t HookStorageSize(void* ctx) {
 }
 int HookStorageRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
   JsStaging* s = static_cast<HookIo*>(ctx)->js;
-  Napi::Value r;
-  if (JsCall(s, "storageRead", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 || !r.IsTypedArray()) return -1;
-  Napi::Uint8Array a = r.As<Napi::Uint8Array>();
-  if (a.ElementLength() != n) return -1;
-  std::memcpy(d, a.Data(), n);
-  return 0;
+  return JsBytes(s, "storageRead", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
 }
 int HookStorageCreate(void* ctx, uint32_t n) {
   JsStaging* s = static_cast<HookIo*>(ctx)->js;

@@ -14,18 +14,18 @@ uint32_t mn_crc32(const uint8_t *d, uint32_t n) {
   return ~c;
 }
 
-static void put32(uint8_t *p, uint32_t v) {
+void mn_put32le(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)v;
   p[1] = (uint8_t)(v >> 8);
   p[2] = (uint8_t)(v >> 16);
   p[3] = (uint8_t)(v >> 24);
 }
-static uint32_t get32(const uint8_t *p) { return p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
+uint32_t mn_get32le(const uint8_t *p) { return p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 
 static const uint8_t ZERO[5];
 
 static int parse(const uint8_t *b, mn_boot_record_t *r) {
-  if (b[0] != MAGIC || memcmp(b + 7, ZERO, 5) != 0 || get32(b + 12) != mn_crc32(b, 12) || b[3] > 1) return -1;
+  if (b[0] != MAGIC || memcmp(b + 7, ZERO, 5) != 0 || mn_get32le(b + 12) != mn_crc32(b, 12) || b[3] > 1) return -1;
   r->seq = (uint16_t)(b[1] | (b[2] << 8));
   r->active = b[3];
   r->flags = b[4];
@@ -64,7 +64,7 @@ int mn_boot_save(const mn_boot_store_t *s, mn_boot_record_t *r) {
   b[5] = r->trialBoots;
   b[6] = r->reverted;
   memset(b + 7, 0, 5);
-  put32(b + 12, mn_crc32(b, 12));
+  mn_put32le(b + 12, mn_crc32(b, 12));
   return s->write(s->ctx, (uint32_t)(k == 0 ? 1 : 0) * MN_BOOT_RECORD_BYTES, b, MN_BOOT_RECORD_BYTES) == 0 ? 0 : -1;
 }
 

@@ -52,6 +52,9 @@ typedef struct {
 } mn_boot_store_t;
 
 uint32_t mn_crc32(const uint8_t *d, uint32_t n);
+/* Little-endian 32-bit fields of the record and the slot meta (otaBootHook.c). */
+void mn_put32le(uint8_t *p, uint32_t v);
+uint32_t mn_get32le(const uint8_t *p);
 
 /* The record in force: 0, or -1 when neither copy is valid (a new meter: the caller
  * writes the factory record, slot A valid and active). */

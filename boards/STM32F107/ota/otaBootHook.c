@@ -7,26 +7,18 @@
 
 #define PIECE 64u /* bytes read or copied at a time: on the stack, beside Espruino's */
 
-static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-static uint32_t get32(const uint8_t *p) { return p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
-
 void mn_boot_meta_encode(const mn_boot_meta_t *m, uint8_t out[MN_BOOT_META_BYTES]) {
   memcpy(out, "MNSL", 4);
-  put32(out + 4, m->sizeBytes);
-  put32(out + 8, m->version);
+  mn_put32le(out + 4, m->sizeBytes);
+  mn_put32le(out + 8, m->version);
   memcpy(out + 12, m->sha256, 32);
-  put32(out + 44, mn_crc32(out, 44));
+  mn_put32le(out + 44, mn_crc32(out, 44));
 }
 
 int mn_boot_meta_decode(const uint8_t in[MN_BOOT_META_BYTES], mn_boot_meta_t *m) {
-  if (memcmp(in, "MNSL", 4) != 0 || get32(in + 44) != mn_crc32(in, 44)) return -1;
-  m->sizeBytes = get32(in + 4);
-  m->version = get32(in + 8);
+  if (memcmp(in, "MNSL", 4) != 0 || mn_get32le(in + 44) != mn_crc32(in, 44)) return -1;
+  m->sizeBytes = mn_get32le(in + 4);
+  m->version = mn_get32le(in + 8);
   memcpy(m->sha256, in + 12, 32);
   return 0;
 }
