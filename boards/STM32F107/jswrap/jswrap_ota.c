@@ -76,6 +76,7 @@ static bool ota_bytes(JsVar *v, uint8_t *out, unsigned n) {
 #include "ota/otaMeterLink.h"
 #include "ota/otaNorStaging.h"
 #include "ota/otaBootHook.h"
+#include "ota/otaSwitch.h"
 
 /*
  * The meter's W25Q32JV on SPI1 (PA5 SCK, PA6 MISO, PA7 MOSI, chip select PA4, mode 0,
@@ -256,28 +257,12 @@ typedef struct {
 /* Staging begins: the inactive slot marked invalid in the record before it is erased. */
 static int ota_prepare(void *ctx) {
   (void)ctx;
-  mn_boot_record_t r;
-  if (mn_boot_load(&ota_record, &r) != 0 || mn_boot_begin_staging(&ota_record, &r) != 0) return -1;
-  return r.active ^ 1;
+  return mn_ota_switch_prepare(&ota_record);
 }
 
-/* The switch: the slot's meta record, then valid, then active in trial (record writes).
- * JavaScript restarts the chip after the END event has gone (E.reboot()): a reset before
- * the new script's first boot is never counted as its crash. */
-static int ota_commit(void *ctx, const mn_ota_manifest_t *m) {
-  mn_nor_stage_t *st = (mn_nor_stage_t *)ctx;
-  mn_boot_meta_t meta;
-  uint8_t e[MN_BOOT_META_BYTES];
-  meta.sizeBytes = m->sizeBytes;
-  meta.version = m->version;
-  memcpy(meta.sha256, m->sha256, 32);
-  mn_boot_meta_encode(&meta, e);
-  mn_boot_record_t r;
-  if (mn_nor_stage_write_meta(st, e, sizeof e) != 0 || mn_boot_load(&ota_record, &r) != 0 || (int)(r.active ^ 1) != st->slot ||
-      mn_boot_staged(&ota_record, &r) != 0 || mn_boot_switch(&ota_record, &r) != 0)
-    return -1;
-  return 0;
-}
+/* The switch (otaSwitch.h). JavaScript restarts the chip after the END event has gone
+ * (E.reboot()): a reset before the new script's first boot is never counted as its crash. */
+static int ota_commit(void *ctx, const mn_ota_manifest_t *m) { return mn_ota_switch_commit(&ota_record, (mn_nor_stage_t *)ctx, m); }
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaListen", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_listen",

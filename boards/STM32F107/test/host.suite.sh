@@ -56,7 +56,7 @@ else
   cat "$out/otaTest.err"; echo "otaTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
 fi
 # OTA on the NOR and at boot: the W25Q driver, NOR staging, the boot hook with power cuts (test/fake/fakeW25q.c).
-if "$CC" "${CFLAGS[@]}" -o "$out/otaNorTest" test/otaNorTest.c ota/w25q.c ota/otaNorStaging.c ota/otaBootHook.c ota/otaBoot.c \
+if "$CC" "${CFLAGS[@]}" -o "$out/otaNorTest" test/otaNorTest.c ota/w25q.c ota/otaNorStaging.c ota/otaBootHook.c ota/otaBoot.c ota/otaSwitch.c \
      ota/otaReceiver.c ota/otaManifest.c ota/otaSha256Mbedtls.c test/fake/fakeW25q.c secoc/cmac.c secoc/aesMbedtls.c \
      -lcmocka -lmbedcrypto 2>"$out/otaNorTest.err"; then
   cmocka_run otaNorTest "$out/otaNorTest"

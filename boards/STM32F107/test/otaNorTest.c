@@ -20,6 +20,7 @@
 #include "../ota/otaNorStaging.h"
 #include "../ota/otaReceiver.h"
 #include "../ota/otaSha256.h"
+#include "../ota/otaSwitch.h"
 #include "../ota/w25q.h"
 #include "../secoc/cmac.h"
 #include "fake/fakeW25q.h"
@@ -103,17 +104,8 @@ static void chunk(const uint8_t *image, uint32_t size, unsigned index, uint16_t 
   memcpy(d + 2, image + off, size - off < 6 ? size - off : 6);
 }
 
-static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
-  (void)state;
-  /* 45 ms per sector erase against 1 ms per chunk: 45 status polls when polled once a chunk */
-  norFresh(1, 45);
-  memset(norMem + MN_NOR_SLOT_BASE(1), 0x00, MN_NOR_SLOT_BYTES); /* the old contents of slot B */
-  static mn_nor_stage_t st;
-  mn_nor_stage_init(&st, &nor, prepareB, 0);
-  static uint8_t image[20805];
-  const uint32_t size = sizeof image;
-  for (uint32_t i = 0; i < size; i++) image[i] = next();
-  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+/* Meter 9's key into k and its manifest (version 2, counter 3) for image into w. */
+static mn_ota_manifest_t manifestFor(const uint8_t *image, uint32_t size, uint8_t k[16], uint8_t w[MN_OTA_MANIFEST_BYTES]) {
   mn_secoc_meter_key(master, 9, k);
   mn_ota_manifest_t m = {0};
   m.image = MN_OTA_IMAGE_METER50;
@@ -125,6 +117,21 @@ static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   m.sizeBytes = size;
   sha(image, size, m.sha256);
   mn_ota_manifest_make(&m, k, w);
+  return m;
+}
+
+static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
+  (void)state;
+  /* 45 ms per sector erase against 1 ms per chunk: 45 status polls when polled once a chunk */
+  norFresh(1, 45);
+  memset(norMem + MN_NOR_SLOT_BASE(1), 0x00, MN_NOR_SLOT_BYTES); /* the old contents of slot B */
+  static mn_nor_stage_t st;
+  mn_nor_stage_init(&st, &nor, prepareB, 0);
+  static uint8_t image[20805];
+  const uint32_t size = sizeof image;
+  for (uint32_t i = 0; i < size; i++) image[i] = next();
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+  mn_ota_manifest_t m = manifestFor(image, size, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
@@ -272,6 +279,14 @@ static const mn_boot_io_t io = {{framRead, framWrite, 0}, slotRead, slotErase, s
 
 static uint8_t v1[6000], v2[6100], up[5000];
 
+static void fillImages(void) {
+  static int filled;
+  if (filled++) return;
+  for (size_t i = 0; i < sizeof v1; i++) v1[i] = next();
+  for (size_t i = 0; i < sizeof v2; i++) v2[i] = next();
+  for (size_t i = 0; i < sizeof up; i++) up[i] = next();
+}
+
 static void powerOn(void) {
   dev.off = 0;
   dev.cutAt = -1;
@@ -283,6 +298,7 @@ static void powerOn(void) {
 
 /* A meter that ran the OTA C before: slot A = v1 with its meta, record A valid, Storage v1. */
 static void meterWithV1(void) {
+  fillImages();
   memset(&dev, 0, sizeof dev);
   dev.cutAt = -1;
   norFresh(2, 4);
@@ -341,9 +357,7 @@ static void pathRevert(void) {
 
 static void boot_hook_paths(void **state) {
   (void)state;
-  for (size_t i = 0; i < sizeof v1; i++) v1[i] = next();
-  for (size_t i = 0; i < sizeof v2; i++) v2[i] = next();
-  for (size_t i = 0; i < sizeof up; i++) up[i] = next();
+  fillImages();
   /* provisioning: no record, Storage's script becomes slot A */
   meterWithV1();
   assert_memory_equal(norMem, v1, sizeof v1);
@@ -481,12 +495,74 @@ static void boot_hook_survives_a_cut_at_every_write(void **state) {
   }
 }
 
+/* The device's path end to end, in C: a provisioned meter receives v2 into its NOR slot
+ * B (prepare through the record, the erase polled), commits (meta, valid, switch), reboots
+ * by software into the trial (the hook copies v2 into Storage), refuses a manifest while
+ * in trial, confirms, and boots v2 from then on. */
+static int prepareFromRecord(void *ctx) {
+  (void)ctx;
+  return mn_ota_switch_prepare(&io.record);
+}
+
+static void an_update_on_the_device_path(void **state) {
+  (void)state;
+  meterWithV1();
+  static mn_nor_stage_t st;
+  mn_nor_stage_init(&st, &nor, prepareFromRecord, 0);
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+  (void)manifestFor(v2, sizeof v2, k, w);
+  static mn_ota_rx_t r;
+  mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  mn_boot_record_t rec;
+  assert_int_equal(mn_boot_load(&io.record, &rec), 0);
+  assert_false(rec.flags & MN_BOOT_F_VALID_B); /* marked invalid before the erase */
+  while (mn_nor_stage_service(&st)) {
+  }
+  uint16_t id;
+  uint8_t d[8];
+  int v = 0;
+  for (unsigned i = 0; i < r.total; i++) {
+    chunk(v2, sizeof v2, i, &id, d);
+    v = mn_ota_rx_chunk(&r, id, d, 8);
+  }
+  assert_int_equal(v, 1);
+  assert_int_equal(r.state, MN_OTA_VERIFIED);
+  assert_int_equal(mn_ota_switch_commit(&io.record, &st, &r.m), 0);
+  assert_int_equal(mn_boot_load(&io.record, &rec), 0);
+  assert_int_equal(rec.active, 1);
+  assert_int_equal(rec.flags & (MN_BOOT_F_TRIAL | MN_BOOT_F_COPY | MN_BOOT_F_VALID_A | MN_BOOT_F_VALID_B),
+                   MN_BOOT_F_TRIAL | MN_BOOT_F_COPY | MN_BOOT_F_VALID_A | MN_BOOT_F_VALID_B);
+  /* E.reboot(): the hook copies v2 in, the trial begins */
+  mn_boot_outcome_t o;
+  assert_int_equal(mn_boot_hook(&io, MN_RESET_SOFTWARE, &o), 0);
+  assert_int_equal(o.action, MN_HOOK_COPIED);
+  assert_true(o.trial);
+  assert_true(storageHolds(v2, sizeof v2));
+  /* a manifest during the trial: refused, the fallback slot A is kept */
+  mn_nor_stage_init(&st, &nor, prepareFromRecord, 0);
+  mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_R_STAGING);
+  assert_memory_equal(norMem, v1, sizeof v1);
+  /* JavaScript confirms after its healthy time; the next boots run v2 outside any trial */
+  assert_int_equal(mn_boot_load(&io.record, &rec), 0);
+  assert_int_equal(mn_boot_confirm(&io.record, &rec), 0);
+  assert_int_equal(mn_boot_hook(&io, MN_RESET_WATCHDOG, &o), 0); /* a later hang is no revert */
+  assert_int_equal(o.action, MN_HOOK_RAN);
+  assert_int_equal(o.slot, 1);
+  assert_false(o.trial);
+  assert_true(storageHolds(v2, sizeof v2));
+  assert_int_equal(part.ignoredWhileBusy, 0);
+  assert_int_equal(part.withoutWriteEnable, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(w25q_commands_on_the_wire),
       cmocka_unit_test(receiver_stages_into_the_nor_slot_while_it_erases),
       cmocka_unit_test(boot_hook_paths),
       cmocka_unit_test(boot_hook_survives_a_cut_at_every_write),
+      cmocka_unit_test(an_update_on_the_device_path),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
