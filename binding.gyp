@@ -97,6 +97,7 @@
         "boards/STM32F107/ota/otaMeterLink.c",
         "boards/STM32F107/ota/otaAggLink.c",
         "boards/STM32F107/ota/otaBoot.c",
+        "boards/STM32F107/ota/otaBootHook.c",
         "boards/STM32F107/ota/otaSha256Mbedtls.c",
         "boards/STM32F107/secoc/cmac.c",
         "boards/STM32F107/secoc/aesMbedtls.c"

@@ -75,6 +75,8 @@ ota_makefile = [
   'DEFINES+=-DMN_OTA -DMBEDTLS_SHA256_C -DMBEDTLS_SHA256_SMALLER',
   'SOURCES+=libs/crypto/mbedtls/library/sha256.c',
   'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaReceiver.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaMeterLink.c libs/meternet/ota/otaSha256Mbedtls.c',
+  # staging on the W25Q NOR (SPI1) and the boot hook with the trial's watchdog (ota/README.md "At boot")
+  'SOURCES+=libs/meternet/ota/w25q.c libs/meternet/ota/otaNorStaging.c libs/meternet/ota/otaBoot.c libs/meternet/ota/otaBootHook.c libs/meternet/ota/otaSwitch.c',
 ]
 info = {
  'name' : "meternet STM32F107 meter",

@@ -71,6 +71,23 @@ static void nvic_enable(int irq, uint32_t prio) {
   MN_WR(NVIC->ISER[irq >> 5], 1u << (irq & 31));
 }
 
+/* RCC_CSR (RM0008 8.3.10: 0x24 from RCC): reset flags, written 1 to RMVF to clear them. */
+#define RCC_CSR (*(mn_reg_t *)(MN_RCC_BASE + 0x24u))
+#define RCC_CSR_RMVF (1u << 24)
+#define RCC_CSR_SFTRSTF (1u << 28)
+#define RCC_CSR_IWDGRSTF (1u << 29)
+#define RCC_CSR_WWDGRSTF (1u << 30)
+
+int mn_board_reset_cause(void) {
+  static int cause = -1;
+  if (cause < 0) {
+    uint32_t csr = MN_RD(RCC_CSR);
+    cause = (csr & (RCC_CSR_IWDGRSTF | RCC_CSR_WWDGRSTF)) ? 1 : (csr & RCC_CSR_SFTRSTF) ? 2 : 0; /* otaBoot.h MN_RESET_* */
+    MN_SET(RCC_CSR, RCC_CSR_RMVF);
+  }
+  return cause;
+}
+
 static int driversReady;
 
 void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events)) { canConfig.notify = notify; }

@@ -40,5 +40,10 @@ int mn_board_init(void);
  * ADC one returns nonzero when the event was queued (mn_adc_config_t.notify). */
 void mn_board_set_adc_notify(int (*notify)(void *ctx));
 void mn_board_set_can_notify(int (*notify)(void *ctx, uint32_t events));
+/* Why the chip reset, from RCC_CSR (RM0008 8.3.10), read at the first call and its flags
+ * cleared (RMVF), so later calls and the next reset see only what happens from now:
+ * MN_RESET_WATCHDOG (IWDG or WWDG), MN_RESET_SOFTWARE (SYSRESETREQ), else MN_RESET_POWER
+ * (power-on, the reset pin, low-power) (ota/otaBoot.h's codes). */
+int mn_board_reset_cause(void);
 
 #endif

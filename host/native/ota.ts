@@ -101,17 +101,39 @@ export interface NativeOtaBoot {
   fail(reason: number): number;
   record(): Float64Array;
   setRecord(active: number, flags: number): void;
+  /** The device's boot hook (otaBootHook.c) over io: [rc, slot, action, reverted, trial, failedStep]. */
+  hook(io: OtaBootIo, resetCause: number): Float64Array;
 }
+/** The boot hook's NOR slots and Storage .bootcde (otaBootHook.h mn_boot_io_t); a throw is a power cut. */
+export interface OtaBootIo {
+  slotRead(slot: number, offset: number, n: number): Uint8Array;
+  slotErase(slot: number): number;
+  slotProgram(slot: number, offset: number, data: Uint8Array): number;
+  storageSize(): number;
+  storageRead(offset: number, n: number): Uint8Array;
+  storageCreate(n: number): number;
+  storageWrite(offset: number, data: Uint8Array): number;
+}
+/** Boot hook actions (otaBootHook.h MN_HOOK_*). */
+export const BOOT_HOOK_ACTIONS = ["ran", "copied", "provisioned", "adopted", "no script", "failed"] as const;
 export const BOOT_F_TRIAL = 1;
 export const BOOT_F_VALID_A = 2;
 export const BOOT_F_VALID_B = 4;
+export const BOOT_F_COPY = 8;
 export const RESET_POWER = 0;
+export const RESET_WATCHDOG = 1;
+export const RESET_SOFTWARE = 2;
 
 interface Addon {
   OtaMeter: new (key16: Uint8Array, address: number, image: number, storedCounter: number, restartCounter: number, capacityBytes: number, staging?: OtaJsStaging) => NativeOtaMeter;
   OtaBoot: new (store: { read(offset: number, n: number): Uint8Array; write(offset: number, data: Uint8Array): number | void }) => NativeOtaBoot;
   OtaAgg: new (image: Uint8Array, master16: Uint8Array, addresses: Uint8Array, m: OtaManifestFields, autoCommit: boolean, nowMs: number) => NativeOtaAgg;
   maxBytes: number;
+  /** The 48-byte slot meta record (otaBootHook.h) for (size, version, sha256). */
+  slotMeta(sizeBytes: number, version: number, sha256: Uint8Array): Uint8Array;
+  /** NOR script slot and where its meta record lies in it (otaNorStaging.h). */
+  slotBytes: number;
+  slotMetaOffset: number;
 }
 
 export function otaAddon(): Addon {

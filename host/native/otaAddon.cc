@@ -16,7 +16,9 @@
 extern "C" {
 #include "otaAggLink.h"
 #include "otaBoot.h"
+#include "otaBootHook.h"
 #include "otaMeterLink.h"
+#include "otaNorStaging.h"
 }
 
 namespace {
@@ -79,14 +81,18 @@ int JsWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
   std::memcpy(a.Data(), d, n);
   return JsCall(s, "write", {Napi::Number::New(s->env, off), a}, nullptr);
 }
-int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
-  JsStaging* s = static_cast<JsStaging*>(ctx);
+// name(args...) must return exactly n bytes, copied into d.
+int JsBytes(JsStaging* s, const char* name, std::initializer_list<napi_value> args, uint8_t* d, uint32_t n) {
   Napi::Value r;
-  if (JsCall(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, &r) != 0 || !r.IsTypedArray()) return -1;
+  if (JsCall(s, name, args, &r) != 0 || !r.IsTypedArray()) return -1;
   Napi::Uint8Array a = r.As<Napi::Uint8Array>();
   if (a.ElementLength() != n) return -1;
   std::memcpy(d, a.Data(), n);
   return 0;
+}
+int JsRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<JsStaging*>(ctx);
+  return JsBytes(s, "read", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
 }
 
 double Num(const Napi::CallbackInfo& info, size_t i) {
@@ -326,6 +332,64 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
   }
 };
 
+// The boot hook's io in JavaScript (the power-cut test's NOR and Storage models):
+// {slotRead(slot, offset, n), slotErase(slot), slotProgram(slot, offset, data),
+//  storageSize(), storageRead(offset, n), storageCreate(n), storageWrite(offset, data)}.
+// A call that throws (PowerCut) fails the C's step; the exception reaches hook()'s caller.
+struct HookIo {
+  JsStaging* js;
+};
+int HookSlotRead(void* ctx, int slot, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  return JsBytes(s, "slotRead", {Napi::Number::New(s->env, slot), Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
+}
+int HookSlotErase(void* ctx, int slot) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  return JsCall(s, "slotErase", {Napi::Number::New(s->env, slot)}, nullptr);
+}
+int HookSlotProgram(void* ctx, int slot, uint32_t off, const uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  if (s->env.IsExceptionPending()) return -1;
+  Napi::Uint8Array a = Napi::Uint8Array::New(s->env, n);
+  std::memcpy(a.Data(), d, n);
+  return JsCall(s, "slotProgram", {Napi::Number::New(s->env, slot), Napi::Number::New(s->env, off), a}, nullptr);
+}
+int32_t HookStorageSize(void* ctx) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  Napi::Value r;
+  JsCall(s, "storageSize", {}, &r);
+  if (s->env.IsExceptionPending() || r.IsEmpty() || !r.IsNumber()) return -1;
+  return r.As<Napi::Number>().Int32Value();
+}
+int HookStorageRead(void* ctx, uint32_t off, uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  return JsBytes(s, "storageRead", {Napi::Number::New(s->env, off), Napi::Number::New(s->env, n)}, d, n);
+}
+int HookStorageCreate(void* ctx, uint32_t n) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  return JsCall(s, "storageCreate", {Napi::Number::New(s->env, n)}, nullptr);
+}
+int HookStorageWrite(void* ctx, uint32_t off, const uint8_t* d, uint32_t n) {
+  JsStaging* s = static_cast<HookIo*>(ctx)->js;
+  if (s->env.IsExceptionPending()) return -1;
+  Napi::Uint8Array a = Napi::Uint8Array::New(s->env, n);
+  std::memcpy(a.Data(), d, n);
+  return JsCall(s, "storageWrite", {Napi::Number::New(s->env, off), a}, nullptr);
+}
+
+// slotMeta(sizeBytes, version, sha256): the 48-byte meta record the device's commit writes into a slot.
+Napi::Value SlotMeta(const Napi::CallbackInfo& info) {
+  mn_boot_meta_t m;
+  m.sizeBytes = (uint32_t)Num(info, 0);
+  m.version = (uint32_t)Num(info, 1);
+  std::memset(m.sha256, 0, 32);
+  if (info.Length() > 2 && info[2].IsTypedArray() && info[2].As<Napi::Uint8Array>().ElementLength() == 32)
+    std::memcpy(m.sha256, info[2].As<Napi::Uint8Array>().Data(), 32);
+  Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), MN_BOOT_META_BYTES);
+  mn_boot_meta_encode(&m, out.Data());
+  return out;
+}
+
 // otaBoot.c over a record store in JavaScript ({read(offset, n), write(offset, data)}:
 // the FRAM model), for the power-cut test. Methods return the C's code; record() gives
 // [seq, active, flags, trialBoots, reverted].
@@ -337,7 +401,8 @@ class OtaBoot : public Napi::ObjectWrap<OtaBoot> {
                         InstanceMethod("decide", &OtaBoot::Decide), InstanceMethod("beginStaging", &OtaBoot::Begin),
                         InstanceMethod("staged", &OtaBoot::Staged), InstanceMethod("switchSlot", &OtaBoot::Switch),
                         InstanceMethod("confirm", &OtaBoot::Confirm), InstanceMethod("fail", &OtaBoot::Fail),
-                        InstanceMethod("record", &OtaBoot::Record), InstanceMethod("setRecord", &OtaBoot::SetRecord)});
+                        InstanceMethod("record", &OtaBoot::Record), InstanceMethod("setRecord", &OtaBoot::SetRecord),
+                        InstanceMethod("hook", &OtaBoot::Hook)});
   }
   OtaBoot(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaBoot>(info), js_(info.Env()) {
     if (info.Length() < 1 || !info[0].IsObject()) {
@@ -369,6 +434,28 @@ class OtaBoot : public Napi::ObjectWrap<OtaBoot> {
     out[0] = r_.seq; out[1] = r_.active; out[2] = r_.flags; out[3] = r_.trialBoots; out[4] = r_.reverted;
     return out;
   }
+  // hook(io, resetCause): otaBootHook.c, the device's boot step, over the io object;
+  // [rc, slot, action, reverted, trial, failedStep], and the record in force kept here.
+  Napi::Value Hook(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsObject()) {
+      Napi::TypeError::New(env, "hook({slotRead, slotErase, slotProgram, storageSize, storageRead, storageCreate, storageWrite}, resetCause)")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    JsStaging js(env);
+    js.obj = Napi::Persistent(info[0].As<Napi::Object>());
+    HookIo hio{&js};
+    mn_boot_io_t io = {store_, HookSlotRead, HookSlotErase, HookSlotProgram, MN_NOR_SLOT_META_OFFSET, MN_OTA_MAX_BYTES,
+                       HookStorageSize, HookStorageRead, HookStorageCreate, HookStorageWrite, &hio};
+    mn_boot_outcome_t o;
+    int rc = mn_boot_hook(&io, (int)Num(info, 1), &o);
+    if (env.IsExceptionPending()) return env.Undefined();
+    r_ = o.r;
+    Napi::Float64Array out = Napi::Float64Array::New(env, 6);
+    out[0] = rc; out[1] = o.slot; out[2] = o.action; out[3] = o.reverted; out[4] = o.trial; out[5] = o.failedStep;
+    return out;
+  }
   // (active, flags): a factory record in memory (save() writes it)
   Napi::Value SetRecord(const Napi::CallbackInfo& info) {
     r_.active = (uint8_t)Num(info, 0);
@@ -384,6 +471,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("OtaMeter", OtaMeter::Define(env));
   exports.Set("OtaAgg", OtaAgg::Define(env));
   exports.Set("maxBytes", Napi::Number::New(env, MN_OTA_MAX_BYTES));
+  exports.Set("slotMeta", Napi::Function::New(env, SlotMeta));
+  exports.Set("slotBytes", Napi::Number::New(env, MN_NOR_SLOT_BYTES));
+  exports.Set("slotMetaOffset", Napi::Number::New(env, MN_NOR_SLOT_META_OFFSET));
   return exports;
 }
 

@@ -6,16 +6,19 @@
  *
  * - FRAM (host/runtime/fram.ts FramModel): the billing ring at 0..255 (modules/persist,
  *   the energy registers, as app/meter writes it), the boot record's two copies at 256,
- *   the slots' size and SHA-256 at 288, the OTA counters at 384;
- * - the NOR (two script slots of 22 528 B): erase sets 0xFF, a program only onto erased bytes;
- * - Storage: the running script (.bootcde) and meternet.json (address and key), each
- *   write replaces a file whole (Espruino writes the new file before it drops the old).
+ *   the OTA counters at 384;
+ * - the NOR (two script slots of 24 576 B, each with its meta record, size and SHA-256, at
+ *   22 528, as ota/otaNorStaging.h lays them out): erase sets 0xFF, a program only onto erased bytes;
+ * - Storage: the running script (.bootcde) and meternet.json (address and key); the boot
+ *   hook replaces .bootcde by a new file (one operation: Espruino writes the new header
+ *   before it drops the old file) written in 64-byte pieces (one operation each).
  *
  * The update: manifest (the inactive slot marked invalid, then erased), the chunks
  * (a reading every 50 chunks, the billing store writing as it does on the meter), the
- * verification, the commit (the slot's size and hash, then valid, then switched), the
- * reboot (the boot hook copies the active slot into Storage when its hash differs), the
- * trial and its confirmation. Every write and erase of all three stores is a cut point:
+ * verification, the commit (the slot's meta record, then valid, then switched), the
+ * reboot (the device's boot hook, otaBootHook.c through the addon: the record's decision,
+ * then the active slot copied into Storage while the record says COPY), the trial and its
+ * confirmation. Every write and erase of all three stores is a cut point:
  * power is cut before it, and (FRAM writes) in the middle of it. After each cut the meter
  * boots on what the stores hold and the test checks that it runs a complete script, the
  * old one or the new one, the new one only once verified and switched, byte for byte
@@ -31,9 +34,9 @@ import { MeterUnderTest, STEP_WH } from "../../modules/persist/testing.ts";
 import { otaAddon, OTA_EV_END, OTA_EV_START, OTA_PH_DONE, BOOT_F_VALID_A, RESET_POWER, type NativeOtaBoot } from "./ota.ts";
 import { secocAddon } from "./secoc.ts";
 
-const SLOT_BYTES = 22528;
+const SLOT_BYTES = otaAddon().slotBytes;
+const META_AT = otaAddon().slotMetaOffset; // in each slot: the meta record (otaBootHook.h)
 const BOOT_AT = 256;
-const META_AT = 288; // per slot: size u32 + sha256 (36 B)
 const COUNTERS_AT = 384; // two copies of [seq u32, stored u32, restart u32, crc u32]
 const MASTER = new Uint8Array(16).fill(0x42);
 const ADDRESS = 5;
@@ -83,9 +86,18 @@ class World {
     const p = this.framPort();
     return { read: (o: number, n: number) => p.read(base + o, n), write: (o: number, d: Uint8Array) => { p.write(base + o, d); return 0; } };
   }
-  storageWrite(name: string, data: Uint8Array): void {
-    this.plan.step();
-    this.storage.set(name, new Uint8Array(data));
+  /** The boot hook's io (otaBootHook.h mn_boot_io_t): the NOR slots and Storage's .bootcde. */
+  hookIo() {
+    const w = this;
+    return {
+      slotRead: (slot: number, off: number, n: number) => w.nor[slot].slice(off, off + n),
+      slotErase: (slot: number) => { w.norErase(slot); return 0; },
+      slotProgram: (slot: number, off: number, d: Uint8Array) => w.norProgram(slot, off, d),
+      storageSize: () => { const f = w.storage.get(".bootcde"); return f ? f.length : -1; },
+      storageRead: (off: number, n: number) => (w.storage.get(".bootcde") as Uint8Array).slice(off, off + n),
+      storageCreate: (n: number) => { w.plan.step(); w.storage.set(".bootcde", new Uint8Array(n).fill(0xff)); return 0; },
+      storageWrite: (off: number, d: Uint8Array) => { w.plan.step(); (w.storage.get(".bootcde") as Uint8Array).set(d, off); return 0; },
+    };
   }
   norErase(slot: number): void {
     this.plan.step();
@@ -124,16 +136,14 @@ class World {
     v.setUint32(0, seq); v.setUint32(4, stored); v.setUint32(8, restart); v.setUint32(12, crc(b.subarray(0, 12)));
     this.framPort().write(COUNTERS_AT + 16 * older, b);
   }
-  meta(slot: number): { size: number; sha: string } {
-    const b = this.fram.read(META_AT + 36 * slot, 36);
-    const size = new DataView(b.buffer, b.byteOffset).getUint32(0);
-    return { size, sha: Buffer.from(b.subarray(4)).toString("hex") };
+  /** The slot's meta record as the device's commit writes it (otaAddon().slotMeta: the C's encoder). */
+  programMeta(slot: number, bytes: Uint8Array): number {
+    return this.norProgram(slot, META_AT, otaAddon().slotMeta(bytes.length, 0, new Uint8Array(createHash("sha256").update(bytes).digest())));
   }
-  setMeta(slot: number, bytes: Uint8Array): void {
-    const b = new Uint8Array(36);
-    new DataView(b.buffer).setUint32(0, bytes.length);
-    b.set(createHash("sha256").update(bytes).digest(), 4);
-    this.framPort().write(META_AT + 36 * slot, b);
+  metaSha(slot: number): { size: number; sha: string } {
+    const b = this.nor[slot].subarray(META_AT, META_AT + 48);
+    const v = new DataView(b.buffer, b.byteOffset);
+    return { size: v.getUint32(4, true), sha: Buffer.from(b.subarray(12, 44)).toString("hex") };
   }
 }
 
@@ -150,7 +160,7 @@ function factory(w: World): void {
   boot.setRecord(0, BOOT_F_VALID_A);
   boot.save();
   w.nor[0].set(OLD);
-  w.setMeta(0, OLD);
+  w.nor[0].set(otaAddon().slotMeta(OLD.length, 0, new Uint8Array(createHash("sha256").update(OLD).digest())), META_AT);
   w.setCounters(4, 0);
   w.storage.set(".bootcde", OLD);
   w.storage.set("meternet.json", CONFIG);
@@ -158,17 +168,15 @@ function factory(w: World): void {
 
 interface Booted { boot: NativeOtaBoot; slot: number; meter: MeterUnderTest }
 
-/** The boot hook, then the meter's JavaScript boot (billing restore). */
+/** The device's boot hook (otaBootHook.c), then the meter's JavaScript boot (billing restore). */
 function bootDevice(w: World): Booted {
   const boot = new (otaAddon().OtaBoot)(w.framAt(BOOT_AT));
-  assert.equal(boot.load(), 0, "a boot record in force");
-  const slot = boot.decide(RESET_POWER);
+  const [rc, slot] = boot.hook(w.hookIo(), RESET_POWER);
+  assert.equal(rc, 0, "the boot hook did its steps");
   assert.ok(slot === 0 || slot === 1, "a slot to run");
-  const m = w.meta(slot);
-  const content = w.nor[slot].subarray(0, m.size);
-  assert.equal(sha(content), m.sha, "the active slot holds the script its record's SHA-256 names");
-  const running = w.storage.get(".bootcde");
-  if (!running || sha(running) !== m.sha) w.storageWrite(".bootcde", content);
+  const m = w.metaSha(slot);
+  assert.equal(sha(w.nor[slot].subarray(0, m.size)), m.sha, "the active slot holds the script its meta's SHA-256 names");
+  assert.equal(sha(w.storage.get(".bootcde") as Uint8Array), m.sha, "Storage runs the active slot's script");
   const meter = new MeterUnderTest(w.framPort());
   meter.boot();
   return { boot, slot, meter };
@@ -192,8 +200,8 @@ function update(w: World, b: Booted): void {
     write: (off, d) => w.norProgram(inactive, off, d),
     read: (off, n) => w.nor[inactive].slice(off, off + n),
     commit: () => {
-      // the slot's size and hash, then valid, then active in trial: one record write each
-      w.setMeta(inactive, w.nor[inactive].subarray(0, NEW.length));
+      // the slot's meta record, then valid, then active in trial: one write each (jswrap_ota.c ota_commit)
+      if (w.programMeta(inactive, w.nor[inactive].subarray(0, NEW.length)) !== 0) return -1;
       if (b.boot.staged() !== 0 || b.boot.switchSlot() !== 0) return -1;
       w.setCounters(w.counters()[0], 0);
       switched = true;

@@ -70,6 +70,337 @@ static bool ota_bytes(JsVar *v, uint8_t *out, unsigned n) {
   return true;
 }
 
+#ifndef MN_OTA_AGG
+/* ==== the meter ==== */
+#include "jspin.h"
+#include "ota/otaMeterLink.h"
+#include "ota/otaNorStaging.h"
+#include "ota/otaBootHook.h"
+#include "ota/otaSwitch.h"
+
+/*
+ * The meter's W25Q32JV on SPI1 (PA5 SCK, PA6 MISO, PA7 MOSI, chip select PA4, mode 0,
+ * 8 MHz: the aggregator's wiring, modules/ports/device/norPins.ts; SPI1 is free on the
+ * meter: the TFT is on SPI3). Every transfer is a whole transaction in the main loop
+ * (ota/otaNorStaging.h says why that keeps it apart from JavaScript's SPI1.send).
+ * The FRAM's boot record on I2C1 (PB6 SCL, PB7 SDA, 0x50, 400 kHz; modules/persist/boardPins.ts)
+ * at MN_BOARD_FRAM_BOOT_AT: two 16-byte copies after the 256-byte billing ring.
+ */
+#define OTA_FRAM_I2C 0x50
+#define OTA_FRAM_BOOT_AT 256u
+#define OTA_BOOTCODE ".bootcde"
+/* The trial's watchdog: LSI 40 kHz nominal (30-60 kHz: 6.7-13.3 s), kicked by Espruino's idle loop. */
+#define OTA_WATCHDOG_S 10.0
+/* A trial not confirmed within this time reverts by itself ("deadline"): JavaScript
+ * confirms after its healthy time, well before (README.md "Switch, trial and revert"). */
+#define OTA_TRIAL_DEADLINE_MS (15u * 60u * 1000u)
+
+static mn_w25q_t ota_nor;
+static Pin ota_nor_cs;
+static bool ota_nor_selected;
+static mn_boot_outcome_t ota_boot;
+
+static int nor_xfer(void *ctx, const uint8_t *tx, uint8_t *rx, uint32_t n, int end) {
+  (void)ctx;
+  bool ok = true;
+  if (!ota_nor_selected) {
+    jshPinOutput(ota_nor_cs, 0);
+    ota_nor_selected = true;
+  }
+  if (n) {
+    unsigned char *t = (unsigned char *)tx;
+    if (!t) { /* reading: 0xFF out, in place (each byte is sent before its answer is stored) */
+      memset(rx, 0xFF, n);
+      t = rx;
+    }
+    jshSPISetReceive(EV_SPI1, rx != 0);
+    ok = jshSPISendMany(EV_SPI1, t, rx, n, NULL);
+  }
+  if (end) {
+    jshPinOutput(ota_nor_cs, 1);
+    ota_nor_selected = false;
+  }
+  return ok ? 0 : -1;
+}
+
+/* SPI1 and the chip select (again after reset(): Espruino's jshReset makes pins analog). */
+static void nor_setup(void) {
+  JshSPIInfo inf;
+  jshSPIInitInfo(&inf);
+  inf.baudRate = 8000000;
+  inf.pinSCK = jshGetPinFromString("A5");
+  inf.pinMISO = jshGetPinFromString("A6");
+  inf.pinMOSI = jshGetPinFromString("A7");
+  inf.spiMode = SPIF_SPI_MODE_0;
+  inf.spiMSB = true;
+  jshSPISetup(EV_SPI1, &inf);
+  ota_nor_cs = jshGetPinFromString("A4");
+  jshPinOutput(ota_nor_cs, 1);
+  ota_nor_selected = false;
+  mn_w25q_init(&ota_nor, nor_xfer, 0, MN_W25Q32_BYTES);
+}
+
+/* The boot record in the FRAM (otaBoot.h's store). I2C1 is set up by the boot hook here,
+ * and by JavaScript's deviceFram() later, the same way. */
+static int fram_read(void *ctx, uint32_t off, uint8_t *d, uint32_t n) {
+  (void)ctx;
+  uint32_t a = OTA_FRAM_BOOT_AT + off;
+  uint8_t ad[2] = {(uint8_t)(a >> 8), (uint8_t)a};
+  jshI2CWrite(EV_I2C1, OTA_FRAM_I2C, 2, ad, false);
+  jshI2CRead(EV_I2C1, OTA_FRAM_I2C, (int)n, d, true);
+  return jspHasError() ? -1 : 0; /* Espruino's I2C raises an exception when nothing answers */
+}
+static int fram_write(void *ctx, uint32_t off, const uint8_t *d, uint32_t n) {
+  (void)ctx;
+  uint8_t b[2 + MN_BOOT_RECORD_BYTES];
+  if (n > MN_BOOT_RECORD_BYTES) return -1;
+  uint32_t a = OTA_FRAM_BOOT_AT + off;
+  b[0] = (uint8_t)(a >> 8);
+  b[1] = (uint8_t)a;
+  memcpy(b + 2, d, n);
+  jshI2CWrite(EV_I2C1, OTA_FRAM_I2C, (int)(2 + n), b, true);
+  return jspHasError() ? -1 : 0;
+}
+static const mn_boot_store_t ota_record = {fram_read, fram_write, 0};
+
+/* ---- the boot hook's access to the slots and to Storage's .bootcde ---- */
+
+static int slot_read(void *ctx, int slot, uint32_t off, uint8_t *d, uint32_t n) {
+  (void)ctx;
+  if (mn_w25q_wait(&ota_nor, MN_NOR_PROGRAM_POLLS) != MN_W25Q_OK) return -1;
+  return mn_w25q_read(&ota_nor, MN_NOR_SLOT_BASE(slot) + off, d, n) == MN_W25Q_OK ? 0 : -1;
+}
+/* Blocking (boot only, before the script and the watchdog): 6 sectors, 270 ms typ, 2.4 s max. */
+static int slot_erase(void *ctx, int slot) {
+  (void)ctx;
+  for (uint32_t s = 0; s < MN_NOR_SLOT_BYTES; s += MN_W25Q_SECTOR_BYTES) {
+    if (mn_w25q_wait(&ota_nor, 1000000u) != MN_W25Q_OK) return -1;
+    if (mn_w25q_erase_start(&ota_nor, MN_NOR_SLOT_BASE(slot) + s) != MN_W25Q_OK) return -1;
+  }
+  return mn_w25q_wait(&ota_nor, 1000000u) == MN_W25Q_OK ? 0 : -1;
+}
+static int slot_program(void *ctx, int slot, uint32_t off, const uint8_t *d, uint32_t n) {
+  (void)ctx;
+  if (mn_w25q_wait(&ota_nor, MN_NOR_PROGRAM_POLLS) != MN_W25Q_OK) return -1;
+  if (mn_w25q_program_start(&ota_nor, MN_NOR_SLOT_BASE(slot) + off, d, n) != MN_W25Q_OK) return -1;
+  return mn_w25q_wait(&ota_nor, MN_NOR_PROGRAM_POLLS) == MN_W25Q_OK ? 0 : -1;
+}
+static uint32_t bootcode_addr(JsfFileHeader *h) { return jsfFindFile(jsfNameFromString(OTA_BOOTCODE), h); }
+static int32_t bootcode_size(void *ctx) {
+  (void)ctx;
+  JsfFileHeader h;
+  return bootcode_addr(&h) ? (int32_t)jsfGetFileSize(&h) : -1;
+}
+static int bootcode_read(void *ctx, uint32_t off, uint8_t *d, uint32_t n) {
+  (void)ctx;
+  JsfFileHeader h;
+  uint32_t addr = bootcode_addr(&h);
+  if (!addr || off + n > jsfGetFileSize(&h)) return -1;
+  jshFlashRead(d, addr + off, n);
+  return 0;
+}
+/* A new .bootcde of n bytes (Espruino replaces the old file), then written in place. */
+static int bootcode_create(void *ctx, uint32_t n) {
+  (void)ctx;
+  JsVar *none = jsvNewFromEmptyString();
+  bool ok = none && jsfWriteFile(jsfNameFromString(OTA_BOOTCODE), none, JSFF_NONE, 0, (JsVarInt)n);
+  jsvUnLock(none);
+  return ok ? 0 : -1;
+}
+static int bootcode_write(void *ctx, uint32_t off, const uint8_t *d, uint32_t n) {
+  (void)ctx;
+  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
+  bool ok = s && jsfWriteFile(jsfNameFromString(OTA_BOOTCODE), s, JSFF_NONE, (JsVarInt)off, 0);
+  jsvUnLock(s);
+  return ok ? 0 : -1;
+}
+static const mn_boot_io_t ota_boot_io = {{fram_read, fram_write, 0}, slot_read, slot_erase, slot_program, MN_NOR_SLOT_META_OFFSET,
+                                         MN_OTA_MAX_BYTES, bootcode_size, bootcode_read, bootcode_create, bootcode_write, 0};
+
+/*JSON{
+  "type" : "init", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_init"
+}*/
+void jswrap_ota_init(void) {
+  static bool booted; /* once per power-up: reset(), load() and save() run the init hooks again */
+  if (booted) return;
+  booted = true;
+  nor_setup();
+  JshI2CInfo i2c;
+  jshI2CInitInfo(&i2c);
+  i2c.bitrate = 400000;
+  i2c.pinSCL = jshGetPinFromString("B6");
+  i2c.pinSDA = jshGetPinFromString("B7");
+  jshI2CSetup(EV_I2C1, &i2c);
+  if (mn_w25q_jedec(&ota_nor) != MN_W25Q32_JEDEC) { /* no NOR: no slots, the script in Storage runs as it is */
+    ota_boot.slot = -1;
+    ota_boot.action = MN_HOOK_FAILED;
+    ota_boot.failedStep = 2;
+    return;
+  }
+  (void)mn_boot_hook(&ota_boot_io, mn_board_reset_cause(), &ota_boot);
+  if (ota_boot.trial) {
+    /* A hung trial resets into a revert (otaBoot.c: a watchdog reset in a trial). The
+     * IWDG cannot be stopped once started: after the confirmation it keeps being kicked
+     * by Espruino's idle loop (JSIS_WATCHDOG_AUTO) until the next reset, which does not
+     * start it again outside a trial. */
+    jsiStatus |= JSIS_WATCHDOG_AUTO;
+    jshEnableWatchDog(OTA_WATCHDOG_S);
+  }
+}
+
+/* What CAN1 needs besides the link: the NOR staging the receiver points at (its page buffer). */
+typedef struct {
+  mn_ota_meter_t m;
+  mn_nor_stage_t stage;
+} ota_meter_state_t;
+
+/* Staging begins: the inactive slot marked invalid in the record before it is erased. */
+static int ota_prepare(void *ctx) {
+  (void)ctx;
+  return mn_ota_switch_prepare(&ota_record);
+}
+
+/* The switch (otaSwitch.h). JavaScript restarts the chip after the END event has gone
+ * (E.reboot()): a reset before the new script's first boot is never counted as its crash. */
+static int ota_commit(void *ctx, const mn_ota_manifest_t *m) { return mn_ota_switch_commit(&ota_record, (mn_nor_stage_t *)ctx, m); }
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaListen", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_listen",
+  "params" : [["key","JsVar","16 bytes: the meter's own key (its SecOC key)"],
+              ["address","int","this meter's address, 1..63"],
+              ["image","int","this firmware image: 1 the 50 Hz meter, 2 the 60 Hz meter"],
+              ["counters","JsVar","[the security counter last accepted, the counter of a transfer lost to a restart or 0] (both persisted)"]],
+  "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"]
+}
+Takes OTA chunks and this meter's control requests in C from now on; onOta tells JavaScript.
+*/
+int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters) {
+  uint8_t k[16];
+  if (!ota_bytes(key, k, 16) || address < 1 || address > 63 || image < 1 || image > 2 || !jsvIsIterable(counters)) return -22;
+  JsVar *counter = jsvGetArrayItem(counters, 0), *restart = jsvGetArrayItem(counters, 1);
+  uint32_t stored = (uint32_t)jsvGetFloat(counter), lost = (uint32_t)jsvGetFloat(restart);
+  jsvUnLock2(counter, restart);
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_new_state(parent, sizeof(ota_meter_state_t));
+  if (!s) return -28;
+  nor_setup();
+  mn_nor_stage_init(&s->stage, &ota_nor, ota_prepare, 0);
+  mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->stage.staging, ota_commit, &s->stage);
+  s->m.rx.restartCounter = lost;
+  memset(k, 0, sizeof k);
+  mn_can_filter_t f;
+  memset(&f, 0, sizeof f);
+  f.mode = MN_CAN_FILTER_MASK;
+  f.fifo = 1;
+  f.id = MN_OTA_CHUNK_ID_BASE;
+  f.mask = MN_OTA_CHUNK_ID_MASK;
+  f.rtr = MN_CAN_RTR_ANY;
+  return mn_can_add_filter(&mn_board_can1, &f) < 0 ? -28 : 0;
+}
+
+bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
+  if (f->flags) return false; /* extended or remote: never ours */
+  JsVar *h;
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
+  bool taken = s && mn_ota_meter_frame(&s->m, (uint16_t)f->id, f->data, f->dlc, ota_now_ms());
+  jsvUnLock(h);
+  return taken;
+}
+
+void mn_ota_service(JsVar *can) {
+  JsVar *h;
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
+  if (s) {
+    mn_nor_stage_service(&s->stage);
+    mn_ota_meter_tick(&s->m, ota_now_ms());
+    mn_ota_txq_pump(&s->m.q, ota_hw_send, 0);
+    uint32_t ab[2];
+    int type;
+    while ((type = mn_ota_meter_event(&s->m, ab)) != 0) {
+      JsVar *a[3] = {jsvNewFromInteger(type), jsvNewFromFloat((JsVarFloat)ab[0]), jsvNewFromFloat((JsVarFloat)ab[1])};
+      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "ota", a, 3);
+      jsvUnLock3(a[0], a[1], a[2]);
+    }
+  }
+  jsvUnLock(h);
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "onOta", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_onOta",
+  "params" : [["callback","JsVar","(type, a, b) => void: 1 start, 2 progress, 3 verdict, 4 end (otaMeterLink.h)"]]
+}*/
+void jswrap_ota_onOta(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "ota", callback); }
+
+/*JSON{
+  "type" : "idle", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_meter_idle"
+}*/
+bool jswrap_ota_meter_idle(void) {
+  /* the slot's erase advances here between CAN events (a status read per pass while it runs) */
+  JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
+  JsVar *h;
+  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
+  bool erasing = s && mn_nor_stage_service(&s->stage);
+  jsvUnLock2(h, can);
+  /* a trial JavaScript never confirms reverts by itself */
+  static uint32_t lastMs, trialMs;
+  uint32_t now = ota_now_ms(), d = now - lastMs;
+  lastMs = now;
+  if (d < 1000u) trialMs += d; /* the script's setTime() moves the clock: jumps are not trial time */
+  if (ota_boot.trial && trialMs > OTA_TRIAL_DEADLINE_MS) {
+    mn_boot_record_t r;
+    if (mn_boot_load(&ota_record, &r) == 0 && mn_boot_fail(&ota_record, &r, MN_REVERT_DEADLINE) == 0) jshReboot();
+    ota_boot.trial = 0;
+  }
+  return erasing;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaBoot", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_boot",
+  "params" : [["out","JsVar","Uint8Array(6): [slot (255: none), action, reverted, trial, failed step, trial boots]"]],
+  "return" : ["int","the action: 0 ran, 1 copied, 2 provisioned, 3 adopted an upload, 4 no script, 5 failed (otaBootHook.h)"],
+  "typescript" : "otaBoot(out: Uint8Array): number;"
+}
+What the boot hook did before this script ran: which slot, whether it copied the slot into
+Storage, and why the previous trial reverted (1 crash or watchdog, 2 unconfirmed, 3 deadline, 4 invalid).
+*/
+int jswrap_ota_boot(JsVar *parent, JsVar *out) {
+  (void)parent;
+  uint8_t v[6] = {(uint8_t)(ota_boot.slot < 0 ? 255 : ota_boot.slot), ota_boot.action, ota_boot.reverted, ota_boot.trial,
+                  ota_boot.failedStep, ota_boot.r.trialBoots};
+  for (int k = 0; out && k < 6; k++) {
+    JsVar *x = jsvNewFromInteger(v[k]);
+    jsvArrayBufferSet(out, (size_t)k, x);
+    jsvUnLock(x);
+  }
+  return ota_boot.action;
+}
+
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaConfirm", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_confirm",
+  "params" : [["healthy","bool","true: the script ran healthy for its time, keep it; false: give the trial up (revert now, reboots)"]],
+  "return" : ["int","0, 1 when not in a trial, -5 the record could not be written"],
+  "typescript" : "otaConfirm(healthy: boolean): number;"
+}
+Ends the trial of a new script: confirmed, or reverted with reason "deadline" and a reboot.
+*/
+int jswrap_ota_confirm(JsVar *parent, bool healthy) {
+  (void)parent;
+  if (!ota_boot.trial) return 1;
+  mn_boot_record_t r;
+  if (mn_boot_load(&ota_record, &r) != 0) return -5;
+  if (healthy) {
+    if (mn_boot_confirm(&ota_record, &r) != 0) return -5;
+    ota_boot.trial = 0;
+    return 0;
+  }
+  if (mn_boot_fail(&ota_record, &r, MN_REVERT_DEADLINE) != 0) return -5;
+  jshReboot();
+  return 0;
+}
+
+#else
+/* ==== the aggregator ==== */
+#include "ota/otaAggLink.h"
+
 /* ---- the staging space: a Storage file written in place ---- */
 
 static int stage_erase(void *ctx, uint32_t bytes) {
@@ -99,93 +430,6 @@ static int stage_read(void *ctx, uint32_t offset, uint8_t *d, uint32_t n) {
   return 0;
 }
 
-#ifndef MN_OTA_AGG
-/* ==== the meter ==== */
-#include "ota/otaMeterLink.h"
-
-/* What CAN1 needs besides the link: the staging description the receiver points at. */
-typedef struct {
-  mn_ota_meter_t m;
-  mn_ota_staging_t staging;
-} ota_meter_state_t;
-
-/* The switch: the boot hook and its record (otaBoot.c) are not built; refused until they are. */
-static int ota_commit(void *ctx, const mn_ota_manifest_t *m) {
-  (void)ctx;
-  (void)m;
-  return -1;
-}
-
-/*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "otaListen", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_listen",
-  "params" : [["key","JsVar","16 bytes: the meter's own key (its SecOC key)"],
-              ["address","int","this meter's address, 1..63"],
-              ["image","int","this firmware image: 1 the 50 Hz meter, 2 the 60 Hz meter"],
-              ["counters","JsVar","[the security counter last accepted, the counter of a transfer lost to a restart or 0] (both persisted)"]],
-  "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"]
-}
-Takes OTA chunks and this meter's control requests in C from now on; onOta tells JavaScript.
-*/
-int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters) {
-  uint8_t k[16];
-  if (!ota_bytes(key, k, 16) || address < 1 || address > 63 || image < 1 || image > 2 || !jsvIsIterable(counters)) return -22;
-  JsVar *counter = jsvGetArrayItem(counters, 0), *restart = jsvGetArrayItem(counters, 1);
-  uint32_t stored = (uint32_t)jsvGetFloat(counter), lost = (uint32_t)jsvGetFloat(restart);
-  jsvUnLock2(counter, restart);
-  ota_meter_state_t *s = (ota_meter_state_t *)ota_new_state(parent, sizeof(ota_meter_state_t));
-  if (!s) return -28;
-  s->staging.erase = stage_erase;
-  s->staging.write = stage_write;
-  s->staging.read = stage_read;
-  s->staging.capacityBytes = MN_OTA_MAX_BYTES;
-  mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->staging, ota_commit, 0);
-  s->m.rx.restartCounter = lost;
-  memset(k, 0, sizeof k);
-  mn_can_filter_t f;
-  memset(&f, 0, sizeof f);
-  f.mode = MN_CAN_FILTER_MASK;
-  f.fifo = 1;
-  f.id = MN_OTA_CHUNK_ID_BASE;
-  f.mask = MN_OTA_CHUNK_ID_MASK;
-  f.rtr = MN_CAN_RTR_ANY;
-  return mn_can_add_filter(&mn_board_can1, &f) < 0 ? -28 : 0;
-}
-
-bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
-  if (f->flags) return false; /* extended or remote: never ours */
-  JsVar *h;
-  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
-  bool taken = s && mn_ota_meter_frame(&s->m, (uint16_t)f->id, f->data, f->dlc, ota_now_ms());
-  jsvUnLock(h);
-  return taken;
-}
-
-void mn_ota_service(JsVar *can) {
-  JsVar *h;
-  ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
-  if (s) {
-    mn_ota_meter_tick(&s->m, ota_now_ms());
-    mn_ota_txq_pump(&s->m.q, ota_hw_send, 0);
-    uint32_t ab[2];
-    int type;
-    while ((type = mn_ota_meter_event(&s->m, ab)) != 0) {
-      JsVar *a[3] = {jsvNewFromInteger(type), jsvNewFromFloat((JsVarFloat)ab[0]), jsvNewFromFloat((JsVarFloat)ab[1])};
-      jsiQueueObjectCallbacks(can, JS_EVENT_PREFIX "ota", a, 3);
-      jsvUnLock3(a[0], a[1], a[2]);
-    }
-  }
-  jsvUnLock(h);
-}
-
-/*JSON{
-  "type" : "method", "class" : "BxCAN", "name" : "onOta", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_onOta",
-  "params" : [["callback","JsVar","(type, a, b) => void: 1 start, 2 progress, 3 verdict, 4 end (otaMeterLink.h)"]]
-}*/
-void jswrap_ota_onOta(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "ota", callback); }
-
-#else
-/* ==== the aggregator ==== */
-#include "ota/otaAggLink.h"
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaSend", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_send",

@@ -13,6 +13,10 @@ void mn_ota_service(JsVar *can);
 #ifndef MN_OTA_AGG
 int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt image, JsVar *counters);
 void jswrap_ota_onOta(JsVar *parent, JsVar *callback);
+void jswrap_ota_init(void);
+bool jswrap_ota_meter_idle(void);
+int jswrap_ota_boot(JsVar *parent, JsVar *out);
+int jswrap_ota_confirm(JsVar *parent, bool healthy);
 #else
 bool jswrap_ota_idle(void);
 int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manifest);

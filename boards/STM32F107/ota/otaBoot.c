@@ -14,18 +14,18 @@ uint32_t mn_crc32(const uint8_t *d, uint32_t n) {
   return ~c;
 }
 
-static void put32(uint8_t *p, uint32_t v) {
+void mn_put32le(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)v;
   p[1] = (uint8_t)(v >> 8);
   p[2] = (uint8_t)(v >> 16);
   p[3] = (uint8_t)(v >> 24);
 }
-static uint32_t get32(const uint8_t *p) { return p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
+uint32_t mn_get32le(const uint8_t *p) { return p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 
 static const uint8_t ZERO[5];
 
 static int parse(const uint8_t *b, mn_boot_record_t *r) {
-  if (b[0] != MAGIC || memcmp(b + 7, ZERO, 5) != 0 || get32(b + 12) != mn_crc32(b, 12) || b[3] > 1) return -1;
+  if (b[0] != MAGIC || memcmp(b + 7, ZERO, 5) != 0 || mn_get32le(b + 12) != mn_crc32(b, 12) || b[3] > 1) return -1;
   r->seq = (uint16_t)(b[1] | (b[2] << 8));
   r->active = b[3];
   r->flags = b[4];
@@ -64,7 +64,7 @@ int mn_boot_save(const mn_boot_store_t *s, mn_boot_record_t *r) {
   b[5] = r->trialBoots;
   b[6] = r->reverted;
   memset(b + 7, 0, 5);
-  put32(b + 12, mn_crc32(b, 12));
+  mn_put32le(b + 12, mn_crc32(b, 12));
   return s->write(s->ctx, (uint32_t)(k == 0 ? 1 : 0) * MN_BOOT_RECORD_BYTES, b, MN_BOOT_RECORD_BYTES) == 0 ? 0 : -1;
 }
 
@@ -72,7 +72,7 @@ static uint8_t validBit(int slot) { return slot ? MN_BOOT_F_VALID_B : MN_BOOT_F_
 
 static int revert(const mn_boot_store_t *s, mn_boot_record_t *r, uint8_t reason) {
   r->active ^= 1;
-  r->flags &= (uint8_t)~MN_BOOT_F_TRIAL;
+  r->flags = (uint8_t)((r->flags & ~MN_BOOT_F_TRIAL) | MN_BOOT_F_COPY);
   r->trialBoots = 0;
   r->reverted = reason;
   return mn_boot_save(s, r);
@@ -80,7 +80,9 @@ static int revert(const mn_boot_store_t *s, mn_boot_record_t *r, uint8_t reason)
 
 int mn_boot_decide(const mn_boot_store_t *s, mn_boot_record_t *r, int resetCause) {
   if (r->flags & MN_BOOT_F_TRIAL) {
-    if (resetCause != MN_RESET_POWER) revert(s, r, MN_REVERT_CRASH);
+    /* the new script's first boot follows the restart the switch asks for (E.reboot: a
+     * software reset): a reset before it ever booted is not its crash */
+    if (resetCause != MN_RESET_POWER && r->trialBoots > 0) revert(s, r, MN_REVERT_CRASH);
     else if (r->trialBoots >= MN_BOOT_TRIAL_BOOTS) revert(s, r, MN_REVERT_UNCONFIRMED);
     else {
       r->trialBoots++;
@@ -109,7 +111,7 @@ int mn_boot_staged(const mn_boot_store_t *s, mn_boot_record_t *r) {
 int mn_boot_switch(const mn_boot_store_t *s, mn_boot_record_t *r) {
   if (!(r->flags & validBit(r->active ^ 1)) || (r->flags & MN_BOOT_F_TRIAL)) return -1;
   r->active ^= 1;
-  r->flags |= MN_BOOT_F_TRIAL;
+  r->flags |= MN_BOOT_F_TRIAL | MN_BOOT_F_COPY;
   r->trialBoots = 0;
   r->reverted = MN_REVERT_NONE;
   return mn_boot_save(s, r);

@@ -7,7 +7,7 @@
  * overwritten); at boot the valid copy with the newer sequence number wins, so a
  * write torn by a power cut leaves the previous state in force:
  *
- *   0 magic 0xB0 | 1 seq u16 | 3 active slot | 4 flags (trial, slot A valid, slot B valid)
+ *   0 magic 0xB0 | 1 seq u16 | 3 active slot | 4 flags (trial, slot A valid, slot B valid, copy)
  *   5 trial boots | 6 last revert reason | 7..11 zero (the script reports its own version)
  *   12 CRC-32 (ISO-HDLC, as E.CRC32 and modules/persist/crc32.ts) of bytes 0..11
  *
@@ -17,8 +17,9 @@
  *   mn_boot_staged         the slot holds a verified image: marked valid
  *   mn_boot_switch         it becomes active, in trial
  *   mn_boot_decide         at every boot: which slot to run; a trial ended by a crash or
- *                          watchdog reset, or not confirmed within MN_BOOT_TRIAL_BOOTS
- *                          boots, reverts to the other slot and says why
+ *                          watchdog reset (once the new script has booted: the reset
+ *                          the switch asks for is not a crash), or not confirmed within
+ *                          MN_BOOT_TRIAL_BOOTS boots, reverts to the other slot and says why
  *   mn_boot_confirm        the new script ran healthy long enough: trial over
  *   mn_boot_fail           the running trial gives up (its deadline passed): revert
  */
@@ -30,7 +31,9 @@
 #define MN_BOOT_RECORD_BYTES 16u
 #define MN_BOOT_TRIAL_BOOTS 3u /* power cuts tolerated during a trial before it counts as failed */
 
-enum { MN_BOOT_F_TRIAL = 1, MN_BOOT_F_VALID_A = 2, MN_BOOT_F_VALID_B = 4 };
+/* COPY: the active slot is to be copied into Storage's .bootcde (set by the record write
+ * that switches or reverts, cleared by the boot hook once the copy is whole: otaBootHook.h). */
+enum { MN_BOOT_F_TRIAL = 1, MN_BOOT_F_VALID_A = 2, MN_BOOT_F_VALID_B = 4, MN_BOOT_F_COPY = 8 };
 /* Why a trial reverted (reported to the aggregator, kept until the next switch). */
 enum { MN_REVERT_NONE = 0, MN_REVERT_CRASH = 1, MN_REVERT_UNCONFIRMED = 2, MN_REVERT_DEADLINE = 3, MN_REVERT_INVALID = 4 };
 /* Why the chip reset (RCC_CSR on the STM32F1): only a power-on reset is not the script's fault. */
@@ -49,6 +52,9 @@ typedef struct {
 } mn_boot_store_t;
 
 uint32_t mn_crc32(const uint8_t *d, uint32_t n);
+/* Little-endian 32-bit fields of the record and the slot meta (otaBootHook.c). */
+void mn_put32le(uint8_t *p, uint32_t v);
+uint32_t mn_get32le(const uint8_t *p);
 
 /* The record in force: 0, or -1 when neither copy is valid (a new meter: the caller
  * writes the factory record, slot A valid and active). */

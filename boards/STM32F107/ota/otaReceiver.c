@@ -93,7 +93,12 @@ int mn_ota_rx_chunk(mn_ota_rx_t *r, uint16_t id, const uint8_t *data, uint8_t dl
   }
   uint32_t off = index * MN_OTA_CHUNK_BYTES;
   uint32_t n = r->m.sizeBytes - off < MN_OTA_CHUNK_BYTES ? r->m.sizeBytes - off : MN_OTA_CHUNK_BYTES;
-  if (r->staging->write(r->staging->ctx, off, data + 2, n) != 0) {
+  int w = r->staging->write(r->staging->ctx, off, data + 2, n);
+  if (w > 0) { /* the staging space is erasing: not held, the repair round brings it */
+    r->busy++;
+    return -3;
+  }
+  if (w != 0) {
     refuse(r, MN_OTA_R_STAGING); /* not marked held: a repair round sends it again */
     return -2;
   }

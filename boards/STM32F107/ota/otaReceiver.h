@@ -26,7 +26,9 @@
 
 enum { MN_OTA_IDLE = 0, MN_OTA_RECEIVING = 1, MN_OTA_VERIFIED = 2, MN_OTA_FAILED = 3 };
 
-/* Where the image is staged (internal flash pages or the external NOR): offsets from its start. 0 = done. */
+/* Where the image is staged (internal flash pages or the external NOR): offsets from its start. 0 = done,
+ * < 0 failed; write may also answer 1 "busy" (an erase still runs, the part is busy): the chunk
+ * is not held and not a refusal, a repair round brings it again. */
 typedef struct {
   int (*erase)(void *ctx, uint32_t bytes);
   int (*write)(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n);
@@ -48,6 +50,7 @@ typedef struct {
   uint8_t bitmap[(MN_OTA_MAX_CHUNKS + 7) / 8];
   uint16_t refused[MN_OTA_R_COUNT]; /* by cause */
   uint32_t duplicates, stray;       /* chunks already held; chunks of no accepted transfer */
+  uint32_t busy;                    /* chunks the staging space could not take yet (erasing) */
   const mn_ota_staging_t *staging;
 } mn_ota_rx_t;
 
@@ -61,7 +64,7 @@ int mn_ota_rx_manifest(mn_ota_rx_t *r, const uint8_t *wire, size_t len);
 
 /* A frame in the bulk class. 1 when it completed the image (then the image has been
  * verified: state says VERIFIED or FAILED), 0 when stored, 2 duplicate, -1 stray
- * (no transfer, other tag, beyond the image), -2 staging failed. */
+ * (no transfer, other tag, beyond the image), -2 staging failed, -3 staging busy (not held). */
 int mn_ota_rx_chunk(mn_ota_rx_t *r, uint16_t id, const uint8_t *data, uint8_t dlc);
 
 /* The status report: [state][lastCause][counter u32][have u16][total u16][nRanges][more]

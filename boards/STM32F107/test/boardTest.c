@@ -95,11 +95,22 @@ static void test_nvic_priorities_and_enables(void **state) {
   assert_int_equal(mn_board_adc.cfg->timerTicksNow(), 123456u);
 }
 
+/* The reset cause the boot hook decides with (ota/otaBoot.h): read once, flags cleared. */
+static void test_reset_cause_from_rcc_csr(void **state) {
+  (void)state;
+  board.rccCsr = (1u << 29) | (1u << 26) | 1u; /* IWDGRSTF with PINRSTF (the watchdog pulls NRST), LSION */
+  assert_int_equal(mn_board_reset_cause(), 1);  /* MN_RESET_WATCHDOG */
+  assert_int_equal(board.rccCsr, 1u);           /* flags cleared by RMVF, LSION kept */
+  board.rccCsr = 1u << 28;                      /* a later software reset is the next boot's */
+  assert_int_equal(mn_board_reset_cause(), 1);  /* this boot's cause, read once */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_can_starts_after_espruino_reset, setup),
       cmocka_unit_test_setup(test_remap_keeps_espruinos_swj_disable, setup),
       cmocka_unit_test_setup(test_nvic_priorities_and_enables, setup),
+      cmocka_unit_test_setup(test_reset_cause_from_rcc_csr, setup),
   };
   return cmocka_run_group_tests_name("board init (clocks, pins, remap, NVIC)", tests, NULL, NULL);
 }

@@ -55,6 +55,14 @@ if "$CC" "${CFLAGS[@]}" -o "$out/otaTest" test/otaTest.c ota/isotp.c ota/otaMani
 else
   cat "$out/otaTest.err"; echo "otaTest: does not build (libmbedtls-dev installed?)"; failed=$((failed + 1))
 fi
+# OTA on the NOR and at boot: the W25Q driver, NOR staging, the boot hook with power cuts (test/fake/fakeW25q.c).
+if "$CC" "${CFLAGS[@]}" -o "$out/otaNorTest" test/otaNorTest.c ota/w25q.c ota/otaNorStaging.c ota/otaBootHook.c ota/otaBoot.c ota/otaSwitch.c \
+     ota/otaReceiver.c ota/otaManifest.c ota/otaSha256Mbedtls.c test/fake/fakeW25q.c secoc/cmac.c secoc/aesMbedtls.c \
+     -lcmocka -lmbedcrypto 2>"$out/otaNorTest.err"; then
+  cmocka_run otaNorTest "$out/otaNorTest"
+else
+  cat "$out/otaNorTest.err"; echo "otaNorTest: does not build"; failed=$((failed + 1))
+fi
 adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)
 # The sampler as each meter image builds it: 50 Hz (METERNET_F107, 1024-point kernel)

@@ -95,5 +95,6 @@ JsVar *jsvNewFromEmptyString(void);
 JsVar *jsvNewStringOfLength(unsigned int byteLength, const char *initialData);
 bool jsvIsIterable(const JsVar *v);
 void jsvUnLock3(JsVar *var1, JsVar *var2, JsVar *var3);
+bool jspHasError(void); /* jsparse.h: the FRAM's I2C did not answer */
 
 #endif

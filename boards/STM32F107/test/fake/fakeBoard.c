@@ -27,6 +27,17 @@ static void plain_write(fake_region_t *r, size_t off, uint32_t v) {
   *reg_at(model_block(r), off) = v;
 }
 
+/* RCC_CSR: RMVF reads 0 and, written 1, clears every reset flag (RM0008 8.3.10) */
+static uint32_t csr_read(fake_region_t *r, size_t off) {
+  (void)off;
+  return ((fake_board_t *)r->model)->rccCsr & ~(1u << 24);
+}
+static void csr_write(fake_region_t *r, size_t off, uint32_t v) {
+  fake_board_t *f = r->model;
+  (void)off;
+  f->rccCsr = (v & (1u << 24)) ? (v & 0x00FFFFFFu & ~(1u << 24)) : ((f->rccCsr & 0xFF000000u) | (v & 0x00FFFFFFu));
+}
+
 static uint32_t afio_read(fake_region_t *r, size_t off) {
   fake_board_t *f = r->model;
   if (off == offsetof(afio_regs_t, MAPR)) return f->afio.MAPR & ~MN_AFIO_MAPR_SWJ_MASK; /* SWJ_CFG reads 000 */
@@ -65,6 +76,7 @@ void fake_board_init(fake_board_t *f) {
   add(f, &f->rNvic, MN_NVIC_BASE, sizeof(f->nvic), plain_read, plain_write);
   add(f, &f->rDwt, MN_DWT_CTRL_ADDR, sizeof(f->dwt), plain_read, plain_write);
   add(f, &f->rDemcr, MN_DEMCR_ADDR, sizeof(f->demcr), plain_read, plain_write);
+  add(f, &f->rRccCsr, MN_RCC_BASE + 0x24u, sizeof(f->rccCsr), csr_read, csr_write);
 }
 
 void fake_board_espruino_reset(fake_board_t *f) {

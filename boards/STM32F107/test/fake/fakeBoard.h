@@ -24,8 +24,9 @@ typedef struct {
   gpio_regs_t gpioc, gpiod;
   nvic_regs_t nvic;
   mn_reg_t dwt[2], demcr; /* DWT_CTRL, DWT_CYCCNT; DEMCR */
+  mn_reg_t rccCsr;        /* RCC_CSR (0x24): reset flags 31..26, RMVF (bit 24) write 1 clears them */
   uint32_t swjCfg;
-  fake_region_t rRcc, rAfio, rGpioc, rGpiod, rNvic, rDwt, rDemcr;
+  fake_region_t rRcc, rAfio, rGpioc, rGpiod, rNvic, rDwt, rDemcr, rRccCsr;
 } fake_board_t;
 
 void fake_board_init(fake_board_t *f);
