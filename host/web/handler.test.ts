@@ -218,7 +218,7 @@ test("machine clients: renewables, co-generator, prices and forecast with the be
   for (const raw of [xml, "2026-03-29T00:00Z,10\n2026-03-29T01:00Z,11\n"]) {
     for (const route of ["/api/prices", "/api/forecast"]) {
       const r = await fetch(base + route, { method: "POST", headers: bearer, body: raw });
-      assert.match((await problem(r, 415, "data")).error, /not parsed on the device: open it on the web app's Prices page \(the browser parses it\), or post the compact JSON/);
+      assert.match((await problem(r, 415, "data")).error, /not parsed on the device: open it on the web app's Prices page, or send it with `meternet prices --url URL --token T FILE`/);
     }
   }
   const compact = (text: string) => { const p = parsePriceFile(text, { stdOffsetS: 3600, euDst: true }); assert.ok("blocks" in p); return JSON.stringify(p.blocks); };

@@ -67,8 +67,8 @@ export function caught(e: unknown): ImportError {
 }
 
 /** What the device answers a raw file with (the API's 415, actions.ts). */
-export const RAW_REFUSED = "a raw price file (ENTSO-E XML, CSV) is not parsed on the device: open it on the web app's Prices page " +
-  "(the browser parses it), or post the compact JSON [{start, resolution, prices}] (modules/web/priceFile.ts parsePriceFile makes it)";
+export const RAW_REFUSED = "a raw price file (ENTSO-E XML, CSV) is not parsed on the device: open it on the web app's Prices page, " +
+  "or send it with `meternet prices --url URL --token T FILE` (both parse it and post the compact JSON [{start, resolution, prices}])";
 
 /** True when the upload is not the compact JSON form (a raw file: XML, CSV). */
 export function isRaw(text: string): boolean {
