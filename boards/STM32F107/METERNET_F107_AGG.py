@@ -79,11 +79,12 @@ info = {
 };
 import copy
 chip = copy.deepcopy(meter.chip)
-# Storage: 24 pages (48 KB), more than the meter's 18: the aggregator's bundle slot is
-# larger (tools/firmware/flashMap.ts IMAGES, README.md "Flash map").
-chip['saved_code']['address'] = 0x08000000 + ((256-48)*1024)
-chip['saved_code']['pages'] = 24
-chip['saved_code']['flash_available'] = 256-48
+# Storage: 30 pages (60 KB), more than the meter's 22: the aggregator's code (resident
+# bundle + route modules) is larger and its image smaller (tools/firmware/flashMap.ts
+# IMAGES, README.md "Flash map").
+chip['saved_code']['address'] = 0x08000000 + ((256-60)*1024)
+chip['saved_code']['pages'] = 30
+chip['saved_code']['flash_available'] = 256-60
 devices = { k: v for k, v in meter.devices.items() if not k.startswith('RELAY') } # no load relay on the aggregator
 
 board = {

@@ -3,11 +3,13 @@
  *   meternet start [options]      the simulated network (npm start)
  *   meternet analyze <cfg> [...]  the measurement chain over a COMTRADE record
  *   meternet password --password P  the administrator login for an aggregator's agg.json
+ *   meternet prices --url U --token T FILE  a price or forecast file, parsed here, into an aggregator
  */
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
   analyze: () => import("./analyze.ts"),
   password: () => import("./password.ts"),
+  prices: () => import("./prices.ts"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

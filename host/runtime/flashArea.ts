@@ -16,7 +16,7 @@
  * after every change.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { IMAGES, IMAGE_NAMES, storageBytes, type Role } from "../../tools/firmware/flashMap.ts";
+import { roleStorageBytes, type Role } from "../../tools/firmware/flashMap.ts";
 
 export const JSF_HEADER_BYTES = 32;
 export const JSF_MAX_NAME_BYTES = 28;
@@ -175,7 +175,5 @@ export class FlashArea {
  * where the chip's would. Every image of a role has the same Storage; a test checks it.
  */
 export function chipStorageBytes(role: Role): number {
-  const sizes = IMAGE_NAMES.filter((i) => IMAGES[i].role === role).map(storageBytes);
-  if (!sizes.length) throw new Error(`no firmware image for the role ${role} (tools/firmware/flashMap.ts)`);
-  return sizes[0];
+  return roleStorageBytes(role);
 }

@@ -213,16 +213,25 @@ test("machine clients: renewables, co-generator, prices and forecast with the be
   const st = (await (await get("/api/state")).json()) as ApiState;
   assert.equal(st.renewable.pct, 35);
   assert.equal(st.cogenerator.state, "fault");
-  const bad = await fetch(base + "/api/prices", { method: "POST", headers: bearer, body: "2026-03-29T00:00Z,10\n2026-03-29T01:00Z,zz\n" });
-  assert.match((await problem(bad, 422, "data")).error, /line 2: price 'zz'/);
-  const good = await fetch(base + "/api/prices", { method: "POST", headers: bearer, body: entsoeDoc(Array.from({ length: 23 }, (_, i) => `<Point><position>${i + 1}</position><price.amount>${100 + i}</price.amount></Point>`).join("\n"), {}) });
+  // a raw file is parsed off the device (the web app, modules/web/priceFile.ts): refused with where to parse it
+  const xml = entsoeDoc(Array.from({ length: 23 }, (_, i) => `<Point><position>${i + 1}</position><price.amount>${100 + i}</price.amount></Point>`).join("\n"), {});
+  for (const raw of [xml, "2026-03-29T00:00Z,10\n2026-03-29T01:00Z,11\n"]) {
+    for (const route of ["/api/prices", "/api/forecast"]) {
+      const r = await fetch(base + route, { method: "POST", headers: bearer, body: raw });
+      assert.match((await problem(r, 415, "data")).error, /not parsed on the device: open it on the web app's Prices page, or send it with `meternet prices --url URL --token T FILE`/);
+    }
+  }
+  const compact = (text: string) => { const p = parsePriceFile(text, { stdOffsetS: 3600, euDst: true }); assert.ok("blocks" in p); return JSON.stringify(p.blocks); };
+  const bad = await fetch(base + "/api/prices", { method: "POST", headers: bearer, body: '{"start":"2026-03-29T00:00Z","prices":[10,"zz"]}' });
+  assert.match((await problem(bad, 422, "data")).error, /prices rejected, old prices kept: line 0: block 1: prices\[1\] is not a number/);
+  const good = await fetch(base + "/api/prices", { method: "POST", headers: bearer, body: compact(xml) });
   assert.equal(good.status, 200);
   assert.equal(((await (await get("/api/state")).json()) as ApiState).price.nowEurMWh, 113, "13:00 UTC is position 14");
   const fc = Array.from({ length: 12 }, (_, h) => `2026-03-29T${String(12 + h).padStart(2, "0")}:00Z,${h === 3 ? 90 : 20}`).join("\n");
-  assert.equal((await fetch(base + "/api/forecast", { method: "POST", headers: bearer, body: fc })).status, 200);
+  assert.equal((await fetch(base + "/api/forecast", { method: "POST", headers: bearer, body: compact(fc) })).status, 200);
   const g = (await (await postJson("/api/defer", { a: 3, dur: 60, wh: 500, by: "2026-03-29T23:00Z", mode: "greenest" }, bearer)).json()) as ApiResult;
   assert.equal(g.startS, Date.parse("2026-03-29T15:00Z") / 1000, "the sunniest hour");
-  await problem(await fetch(base + "/api/forecast", { method: "POST", headers: bearer, body: "x,y" }), 422, "data");
+  await problem(await fetch(base + "/api/forecast", { method: "POST", headers: bearer, body: '{"start":"x","prices":[1]}' }), 422, "data");
 });
 
 test("two days of 15-minute prices, DST day included, as the app posts them", async () => {

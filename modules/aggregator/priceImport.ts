@@ -10,33 +10,18 @@
  * accepted too; blank lines, "#" comments and one header line are skipped. Rows must
  * be consecutive at one step of 15, 30 or 60 minutes.
  * JSON: {"start": ISO, "resolution": "PT60M"|"PT30M"|"PT15M", "prices": [EUR/MWh...]}
- * or an array of such objects.
+ * or an array of such objects (priceCompact.ts: the one form the device parses itself).
+ * This file runs in the browser (modules/web/priceFile.ts), the simulator and Node tools.
  */
 import { PriceBlock } from "./priceBook";
 import { TimeZone, parseIso } from "./localTime";
 import { parseFixed } from "./fixedPoint";
 import type { Aggregator } from "./aggregator";
+import { MAX_POINTS, fail, priceOf, stepOf, parseJson, caught } from "./priceCompact";
+import type { ImportError } from "./priceCompact";
 
-export interface ImportError { line: number; reason: string; }
-const MAX_POINTS = 400;
-
-function fail(line: number, reason: string): never {
-  throw { line: line, reason: reason };
-}
-
-/** Price text "EUR/MWh" -> mc/kWh (x100), rejecting more than two decimals. */
-function priceOf(text: string, line: number): number {
-  const v = parseFixed(text, 2);
-  if (isNaN(v)) fail(line, "price '" + text.slice(0, 20) + "' is not a number with at most 2 decimals");
-  if (v < -1e6 || v > 1e7) fail(line, "price out of range -10000..100000 EUR/MWh");
-  return v;
-}
-
-function stepOf(res: string, line: number): number {
-  const s = res === "PT60M" || res === "PT1H" ? 3600 : res === "PT30M" ? 1800 : res === "PT15M" ? 900 : 0;
-  if (!s) fail(line, "resolution '" + res + "' is not PT15M, PT30M or PT60M");
-  return s;
-}
+export type { ImportError };
+export { parseJson };
 
 export function parseCsv(text: string, tz: TimeZone): PriceBlock[] {
   const lines = text.split("\n");
@@ -70,32 +55,6 @@ export function parseCsv(text: string, tz: TimeZone): PriceBlock[] {
   }
   if (!vals.length) fail(0, "no price rows");
   return [{ startS: start, stepS: step || 3600, values: new Int32Array(vals) }];
-}
-
-export function parseJson(text: string, tz: TimeZone): PriceBlock[] {
-  let o: any;
-  try { o = JSON.parse(text); } catch (e) { fail(0, "not valid JSON"); }
-  if (!Array.isArray(o)) o = [o];
-  const out: PriceBlock[] = [];
-  for (let b = 0; b < o.length; b++) {
-    const x = o[b];
-    const where = "block " + (b + 1) + ": ";
-    if (!x || typeof x.start !== "string" || !Array.isArray(x.prices)) fail(0, where + "needs start (text) and prices (array)");
-    const t = parseIso(x.start, tz);
-    if (isNaN(t)) fail(0, where + "start is not an ISO 8601 time");
-    const step = stepOf(x.resolution === undefined ? "PT60M" : x.resolution, 0);
-    const n = x.prices.length;
-    if (!n || n > MAX_POINTS) fail(0, where + "needs 1.." + MAX_POINTS + " prices");
-    const v = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const p = x.prices[i];
-      if (typeof p !== "number" || !isFinite(p)) fail(0, where + "prices[" + i + "] is not a number");
-      v[i] = priceOf("" + Math.round(p * 100) / 100, 0);
-      if (Math.abs(p * 100 - v[i]) > 1e-6) fail(0, where + "prices[" + i + "] has more than 2 decimals");
-    }
-    out.push({ startS: t, stepS: step, values: v });
-  }
-  return out;
 }
 
 /** Line number of character position p. */
@@ -195,9 +154,7 @@ export function importPrices(text: string, tz: TimeZone): PriceBlock[] | ImportE
     if (t[0] === "{" || t[0] === "[") return parseJson(t, tz);
     return parseCsv(t, tz);
   } catch (e) {
-    const err = e as ImportError;
-    if (err && typeof err.reason === "string") return err;
-    return { line: 0, reason: "unreadable file" };
+    return caught(e);
   }
 }
 
@@ -207,9 +164,10 @@ function errorText(r: ImportError): string {
 }
 
 /**
- * Imports a price upload into the aggregator; "" on success, else "line N: reason" (old
- * prices kept). Not part of the resident bundle: route.ctl (a machine client's raw file),
- * the tests and Node callers use it; the simulator parses on the host and calls setPrices.
+ * Imports a price file of any format into the aggregator; "" on success, else "line N:
+ * reason" (old prices kept). For Node callers (tests, host tools): the device's route
+ * takes only the compact form (priceCompact.ts loadCompact); the simulator parses on the
+ * host and calls setPrices.
  */
 export function loadPrices(agg: Aggregator, text: string): string {
   const r = importPrices(text, agg.cfg.tz);

@@ -13,18 +13,17 @@ const reportPath = join(root, "build", "report.json");
 const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : { bundles: {} };
 
 const bundles = Object.entries(report.bundles ?? {});
-// budgets and slots apply to the stored (pretokenised) bytes, build/stored/ (reportPlugin.js)
+// budgets apply to the stored (pretokenised) bytes, build/stored/ (reportPlugin.js)
 for (const [role, b] of bundles) {
   const n = b.stored ? b.stored.bytes : b.bytes;
-  const slot = b.storageSlotBytes === undefined ? "" : n <= b.storageSlotBytes
-    ? `; Storage slot on the chip ${b.storageSlotBytes}`
-    : `; OVER its Storage slot on the chip (${b.storageSlotBytes}) by ${n - b.storageSlotBytes}`;
   const plain = b.stored ? ` stored (${b.bytes} plain)` : "";
-  console.log(`${role.padEnd(11)} ${String(n).padStart(6)} bytes${plain} of ${b.budgetBytes} (${((100 * n) / b.budgetBytes).toFixed(1)} %)${slot}`);
+  console.log(`${role.padEnd(11)} ${String(n).padStart(6)} bytes${plain} of ${b.budgetBytes} (${((100 * n) / b.budgetBytes).toFixed(1)} %)`);
 }
-for (const [role, c] of Object.entries(report.storageCode ?? {})) {
-  console.log(`${role} code in Storage: ${c.files.map((f) => f.name).join(" + ")} = ${c.storedBytes} bytes with headers, slot ${c.slotBytes}` +
-    (c.withinSlot ? "" : ` (OVER by ${c.storedBytes - c.slotBytes})`));
+// each role's Storage on the chip after compaction (tools/firmware/flashMap.ts storageUse)
+for (const [role, u] of Object.entries(report.storage ?? {})) {
+  console.log(`${role} Storage: code ${u.code.map((f) => f.name).join(" + ")} ${u.codeBytes} B (slot ${u.codeSlotBytes}) + ` +
+    `${u.slots.map((s) => s.name + " " + s.bytes).join(" + ")} B = ${u.usedBytes} of ${u.storageBytes} B, ` +
+    `${(100 * u.freeShare).toFixed(1)} % free after compaction (target >= 25 %: at most ${u.targetBytes} B)` + (u.problem ? `\n  ${u.problem}` : ""));
 }
 
 if (spawnSync("sh", ["-c", "command -v arm-none-eabi-gcc"]).status !== 0) {

@@ -10,7 +10,7 @@ import { WebApp } from "./webApp";
 import { CO_STATES } from "../aggregator";
 import { parseIso, parseDay, dayText } from "../localTime";
 import { fmtFixed } from "../fixedPoint";
-import { loadPrices, loadForecast } from "../priceImport";
+import { loadCompact, isRaw, RAW_REFUSED } from "../priceCompact";
 import { manual, schedule, override as overrideDecision } from "../decisionChanges";
 
 export type Fields = { [k: string]: unknown };
@@ -76,24 +76,16 @@ export function override(app: WebApp, c: Ctx, f: Fields): Reply {
 }
 
 /**
- * Prices: the body is the file itself (ENTSO-E A44 XML, CSV) or JSON, the compact form
- * the browser app posts after parsing any of them: [{start, resolution, prices}].
+ * Prices (forecast: a renewable availability forecast in %, for "greenest" runs): the
+ * compact JSON the browser app posts after parsing a file, [{start, resolution, prices}]
+ * (priceCompact.ts). A raw file (ENTSO-E A44 XML, CSV) is refused with 415 and where to
+ * parse it: its parser does not fit the device's Storage (priceCompact.ts).
  */
-export function prices(app: WebApp, c: Ctx): Reply {
-  const e = loadPrices(app.agg, c.body);
-  if (e) fail(422, "prices rejected, old prices kept: " + e, "data");
-  return ok({ blocks: app.agg.prices.blocks.length });
-}
-
-/**
- * A renewable availability forecast in %, in any price format (for "greenest" runs).
- * Parsed by the aggregator's own import (as prices are), so the parser is not built
- * into this module a second time.
- */
-export function forecast(app: WebApp, c: Ctx): Reply {
-  const e = loadForecast(app.agg, c.body);
-  if (e) fail(422, "forecast rejected: " + e, "data");
-  return ok();
+export function series(app: WebApp, c: Ctx, forecast: boolean): Reply {
+  if (isRaw(c.body)) fail(415, RAW_REFUSED, "data");
+  const e = loadCompact(app.agg, c.body, forecast);
+  if (e) fail(422, (forecast ? "forecast" : "prices") + " rejected, old " + (forecast ? "forecast" : "prices") + " kept: " + e, "data");
+  return forecast ? ok() : ok({ blocks: app.agg.prices.blocks.length });
 }
 
 /** {pct}: renewable availability 0..100. */
@@ -120,8 +112,7 @@ export function cogen(app: WebApp, c: Ctx, f: Fields): Reply {
  * loaded for one request and dropped (routeTable.ts).
  */
 export function controlModule(app: WebApp, c: Ctx, k: string): Reply {
-  if (k === "POST /api/prices") return prices(app, c);
-  if (k === "POST /api/forecast") return forecast(app, c);
+  if (k === "POST /api/prices" || k === "POST /api/forecast") return series(app, c, k === "POST /api/forecast");
   const f = jsonBody(c.headers, c.body);
   return (k === "POST /api/load" ? switchLoad : k === "POST /api/defer" ? defer : k === "POST /api/override" ? override : k === "POST /api/renewable" ? renewable : cogen)(app, c, f);
 }
