@@ -88,6 +88,10 @@ function consoleLiteral(s: string): string {
 
 /** Where a scenario's code comes from: build/ (plain) or build/stored/ (--stored). */
 let codeDir = "build";
+/** Where the bundles are read from: build/ (plain) or build/stored/ (pretokenised); soak.ts sets it too. */
+export function setCodeDir(dir: string): void {
+  codeDir = dir;
+}
 
 export async function writeFile(c: Console, name: string, content: string): Promise<void> {
   for (let off = 0; off < content.length; off += CHUNK) {
