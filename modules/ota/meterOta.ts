@@ -1,0 +1,98 @@
+/**
+ * The meter's JavaScript of a script update (issue 18). The transfer runs in C behind
+ * CAN1 (chunks never reach JavaScript); this file:
+ *
+ * - at boot, hands the C the two counters persisted on the FRAM (otaCounters.ts) and
+ *   listens; a meter without FRAM listens with 0, 0 and says so (it then accepts any
+ *   counter above 0: the C still checks the manifest's CMAC under its own key);
+ * - on "start", persists the new security counter and "receiving" first thing, so a
+ *   restart mid-transfer neither loses the anti-rollback floor nor refuses to resume;
+ * - prints what an engineer at the console needs: start, each quarter, the verdict with
+ *   its cause, the end; after a switch the boot hook restarts the meter on the new script;
+ * - in a trial (the boot hook says so), confirms only once the new script has run healthy
+ *   for `confirmAfterS`: windows measured AND polls answered since it started. A script
+ *   that never gets there is not confirmed, and the boot hook's deadline (or the
+ *   watchdog) reverts it; nothing here decides a revert.
+ *
+ * Resident on the meter: one callback and a few numbers (measured in app/meter/README.md).
+ */
+import type { FramPort } from "../ports/fram";
+import { MeterOtaPort, OTA_EV_START, OTA_EV_PROGRESS, OTA_EV_VERDICT, OTA_EV_END, otaCause, revertReason } from "../ports/otaPort";
+import { readOtaCounters, writeOtaCounters } from "./otaCounters";
+
+export interface MeterOtaOptions {
+  /** null: the firmware has no OTA binding (said on the console). */
+  port: MeterOtaPort | null;
+  /** The FRAM, made when needed (it throws without one). */
+  fram: () => FramPort;
+  crc32: (b: Uint8Array) => number;
+  key16: Uint8Array;
+  address: number;
+  /** The firmware image this script runs on: 1 the 50 Hz meter, 2 the 60 Hz meter (otaManifest.h). */
+  image: number;
+  log: (line: string) => void;
+  /** [windows measured, polls answered] so far: both must rise during the trial. */
+  health: () => number[];
+  /** Runs fn once after ms (setTimeout on the device, the simulator's clock on the host). */
+  after: (fn: () => void, ms: number) => void;
+  /** Healthy running before the trial is confirmed (meternet.json "otaConfirmS"; default OTA_CONFIRM_S). */
+  confirmAfterS: number;
+}
+
+/** Default healthy time before a trial is confirmed: 60 s (the boot hook's deadline must be longer). */
+export const OTA_CONFIRM_S = 60;
+
+/** Persists [stored, restart]; says so when it cannot (the update still runs). */
+function persist(o: MeterOtaOptions, stored: number, restart: number): void {
+  let ok = false;
+  try { ok = writeOtaCounters(o.fram(), o.crc32, stored, restart); } catch (e) { /* no FRAM: said below */ }
+  if (!ok) o.log("ota: counters NOT persisted (FRAM)");
+}
+
+/** Starts listening; returns false (and says why) when the firmware has no OTA binding or it refused. */
+export function startMeterOta(o: MeterOtaOptions): boolean {
+  const port = o.port;
+  if (!port) { o.log("ota: none in this firmware"); return false; }
+  let c = [0, 0, 0];
+  try { c = readOtaCounters(o.fram(), o.crc32); } catch (e) { o.log("ota: counter 0: " + e); }
+  let stored = c[1], quarter = 0;
+  const r = port.listen(o.key16, o.address, o.image, stored, c[2]);
+  if (r !== 0) { o.log("ota: NOT listening: " + r); return false; }
+  port.onEvent(function (type: number, a: number, b: number) {
+    if (type === OTA_EV_PROGRESS) {
+      // every eighth chunk: the console hears each quarter only
+      const q = ((a * 4) / b) | 0;
+      if (q > quarter) { quarter = q; o.log("ota: " + a + "/" + b + " chunks"); }
+    } else if (type === OTA_EV_START) {
+      stored = a;
+      quarter = 0;
+      persist(o, a, a);
+      o.log("ota: update " + a + " started, " + b + " chunks");
+    } else if (type === OTA_EV_VERDICT) {
+      o.log("ota: " + (a === 2 ? "image verified" : (a === 0 ? "manifest refused: " : "image FAILED: ") + otaCause(b)));
+      if (a === 3) persist(o, stored, 0);
+    } else if (type === OTA_EV_END) {
+      persist(o, stored, 0);
+      o.log(a === 0 ? "ota: switched to version " + b + ", restarting in trial" : "ota: ended, " + "switched,not verified,switch failed,aborted".split(",")[a]);
+    }
+  });
+  const boot = port.boot();
+  if (boot && boot.reverted && !boot.trial) o.log("ota: last update REVERTED (" + revertReason(boot.reverted) + ")");
+  if (boot && boot.trial) trial(o);
+  return true;
+}
+
+/** The trial: confirm after confirmAfterS if windows were measured and polls answered since boot; else look again every 10 s. */
+function trial(o: MeterOtaOptions): void {
+  const h0 = o.health();
+  o.log("ota: on trial, confirming after " + o.confirmAfterS + " s healthy");
+  const look = function () {
+    const h = o.health();
+    if (h[0] > h0[0] && h[1] > h0[1]) o.log("ota: trial " + (o.port!.confirm() ? "confirmed" : "confirm FAILED") + ", windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
+    else {
+      o.log("ota: not healthy, windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
+      o.after(look, 10000);
+    }
+  };
+  o.after(look, o.confirmAfterS * 1000);
+}
