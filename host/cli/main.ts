@@ -3,11 +3,13 @@
  *   meternet start [options]      the simulated network (npm start)
  *   meternet analyze <cfg> [...]  the measurement chain over a COMTRADE record
  *   meternet password --password P  the administrator login for an aggregator's agg.json
+ *   meternet ota --aggregator URL --bundle F  a script update of the meters (host/cli/ota.ts)
  */
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
   analyze: () => import("./analyze.ts"),
   password: () => import("./password.ts"),
+  ota: () => import("./ota.ts"),
 };
 
 const [name, ...rest] = process.argv.slice(2);
