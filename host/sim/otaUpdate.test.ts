@@ -52,6 +52,14 @@ test("npm start's update path: every meter updated and confirmed, then every met
     await net.start();
     net.clock.advance(6000);
 
+    // a state change like the others: no login, no update (and a login without the CSRF token neither)
+    const anon = await pump(fetch(`http://127.0.0.1:${net.httpPort}/api/ota`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ do: "begin", size: 100 }) }));
+    assert.ok(anon.status === 401 || anon.status === 403, "unauthenticated: " + anon.status);
+    const login = await pump(fetch(`http://127.0.0.1:${net.httpPort}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "admin", password: PASSWORD }) }));
+    const sid = /sid=[^;]+/.exec(login.headers.get("set-cookie") || "")![0];
+    const noCsrf = await pump(fetch(`http://127.0.0.1:${net.httpPort}/api/ota`, { method: "POST", headers: { "content-type": "application/json", cookie: sid }, body: JSON.stringify({ do: "begin", size: 100 }) }));
+    assert.equal(noCsrf.status, 403, "no CSRF token");
+
     const log1: string[] = [];
     const s1 = await update(v2, log1);
     assert.deepEqual(s1.meters.map((t) => t.state), Array(METERS).fill("switched"), log1.join("\n"));
