@@ -3,7 +3,7 @@
  * boards, over the boards' C (host/canbus/otaAttach.ts through the meterOta addon):
  *
  * - meter: otaListen(key16, address, image, [counter, restart]) and onOta(cb), plus the
- *   boot hook's otaBoot() (the record) and otaConfirm() (modules/ports/otaPort.ts);
+ *   boot hook's otaBoot(out6) and otaConfirm(healthy) as jswrap_ota.c documents them;
  * - aggregator: otaSend(master16, addresses, [version, counter, image, tag, autoCommit,
  *   norAddress, size]) reading the image from the aggregator's SPI NOR model (the staging
  *   the route module writes, modules/ota/aggregatorOta.ts), otaTargets(out), otaControl(what).
@@ -13,7 +13,8 @@
  * meternetBoard.c) is in the addon: the record (otaBoot.c, the real C) on the meter's
  * FRAM model at 256; the two script slots kept here (the NOR's on the board); "start"
  * marks the inactive slot invalid, "verified" valid, a switch makes it active in trial
- * and restarts the meter on it 50 ms later (the commit answer leaves first); a trial not
+ * and restarts the meter on it 50 ms later (on the board the meter's JavaScript calls
+ * E.reboot(), which the host runtime lacks; the commit answer leaves first); a trial not
  * confirmed within `trialDeadlineMs` reverts (reason "deadline") and restarts on the
  * previous script.
  */
@@ -57,6 +58,8 @@ export class MeterBootHook {
   private deadline: (() => void) | null = null;
   switches = 0;
   reverts = 0;
+  /** What the last boot did (otaBootHook.h): 0 ran, 1 copied the slot into Storage. */
+  lastAction = 0;
 
   constructor(private readonly o: MeterBootOptions) {
     const fram = o.fram;
@@ -99,6 +102,7 @@ export class MeterBootHook {
     const slot = this.boot.decide(RESET_POWER);
     const rt = this.o.rt();
     if (slot >= 0) rt.eval(`require("Storage").write(".bootcde", ${JSON.stringify(this.slots[slot])})`);
+    this.lastAction = slot >= 0 ? 1 : 4;
     rt.load();
     if (this.boot.record()[2] & BOOT_F_TRIAL) this.armDeadline();
   }
@@ -117,10 +121,15 @@ export class MeterBootHook {
     });
   }
 
-  /** CAN1.otaConfirm: 0 when the trial ended. */
-  confirm(): number {
+  /** CAN1.otaConfirm(healthy): 0 when the trial ended, 1 when there was none; false gives it up (revert, restart). */
+  confirm(healthy: boolean): number {
     this.record();
-    return this.boot.record()[2] & BOOT_F_TRIAL ? this.boot.confirm() : -1;
+    if (!(this.boot.record()[2] & BOOT_F_TRIAL)) return 1;
+    if (healthy) return this.boot.confirm() === 0 ? 0 : -5;
+    this.boot.fail(REVERT_DEADLINE);
+    this.reverts++;
+    this.o.bus.scheduler.after(1000, () => this.restart());
+    return 0;
   }
 }
 
@@ -144,8 +153,14 @@ export function meterOtaMethods(bus: VirtualCanBus, model: BxcanModel, rt: Espru
       return 0;
     },
     onOta: (f: (t: number, a: number, b: number) => void) => { cb = f; },
-    otaBoot: hook ? () => Array.from(hook.record()) : undefined,
-    otaConfirm: hook ? () => hook.confirm() : undefined,
+    // as jswrap_ota.c: out6 = [slot, action, reverted, trial, failed step, trial boots], returns the action
+    otaBoot: hook ? (out: Uint8Array) => {
+      const r = hook.record();
+      const v = [r[1], hook.lastAction, r[4], r[2] & BOOT_F_TRIAL ? 1 : 0, 0, r[3]];
+      for (let i = 0; i < 6 && out && i < out.length; i++) out[i] = v[i];
+      return hook.lastAction;
+    } : undefined,
+    otaConfirm: hook ? (healthy: boolean) => hook.confirm(healthy !== false) : undefined,
   };
 }
 

@@ -18,6 +18,8 @@ class FakePort implements MeterOtaPort {
   onEvent(cb: (t: number, a: number, b: number) => void): void { this.cb = cb; }
   boot(): OtaBootReport | null { return this.report; }
   confirm(): boolean { this.confirms++; return true; }
+  restarts = 0;
+  restart(): void { this.restarts++; }
 }
 
 function rig(report: OtaBootReport | null, fram = new FramModel()) {
@@ -67,6 +69,9 @@ test("listens with the persisted counters and persists a start before anything e
   r.port.cb!(3, 2, 0);
   r.port.cb!(4, 0, 9);
   assert.deepEqual(readOtaCounters(r.fram, crc32).slice(1), [42, 0], "receiving cleared at the end");
+  assert.equal(r.port.restarts, 0, "not in the event: the commit's answer leaves first");
+  assert.equal(r.runTimer(), 200);
+  assert.equal(r.port.restarts, 1, "then the chip restarts into the boot hook");
   assert.ok(r.lines.some((l) => l === "ota: switched to version 9, restarting in trial"), r.lines.join(" | "));
   // a refusal says its cause, a failure clears "receiving"
   r.port.cb!(3, 0, 4);
@@ -81,7 +86,7 @@ test("a restart mid-transfer listens with restart = the counter it was receiving
 });
 
 test("trial: confirmed only when windows and answers both rose; else looked at again, never confirmed", () => {
-  const ok = rig({ trial: 1, reverted: 0, slot: 1 });
+  const ok = rig({ trial: 1, reverted: 0, slot: 1, action: 1 });
   startMeterOta(ok.o);
   assert.equal(ok.timers[0].ms, 60000);
   ok.health[0] = 300; // windows, but no poll answered yet
@@ -93,14 +98,14 @@ test("trial: confirmed only when windows and answers both rose; else looked at a
   assert.equal(ok.port.confirms, 1);
   assert.equal(ok.timers.length, 0);
 
-  const dead = rig({ trial: 1, reverted: 0, slot: 1 });
+  const dead = rig({ trial: 1, reverted: 0, slot: 1, action: 1 });
   startMeterOta(dead.o);
   for (let i = 0; i < 10; i++) dead.runTimer();
   assert.equal(dead.port.confirms, 0, "a script that does not measure is never confirmed: the deadline reverts it");
 });
 
 test("a revert is said at boot, with its reason", () => {
-  const r = rig({ trial: 0, reverted: 3, slot: 0 });
+  const r = rig({ trial: 0, reverted: 3, slot: 0, action: 1 });
   startMeterOta(r.o);
   assert.ok(r.lines.includes("ota: last update REVERTED (deadline)"), r.lines.join(" | "));
   assert.equal(r.timers.length, 0);

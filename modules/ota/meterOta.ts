@@ -8,7 +8,8 @@
  * - on "start", persists the new security counter and "receiving" first thing, so a
  *   restart mid-transfer neither loses the anti-rollback floor nor refuses to resume;
  * - prints what an engineer at the console needs: start, each quarter, the verdict with
- *   its cause, the end; after a switch the boot hook restarts the meter on the new script;
+ *   its cause, the end; after a switch it restarts the chip (E.reboot, 200 ms later so the
+ *   commit's answer leaves first) and the boot hook runs the new script in trial;
  * - in a trial (the boot hook says so), confirms only once the new script has run healthy
  *   for `confirmAfterS`: windows measured AND polls answered since it started. A script
  *   that never gets there is not confirmed, and the boot hook's deadline (or the
@@ -74,6 +75,8 @@ export function startMeterOta(o: MeterOtaOptions): boolean {
     } else if (type === OTA_EV_END) {
       persist(o, stored, 0);
       o.log(a === 0 ? "ota: switched to version " + b + ", restarting in trial" : "ota: ended, " + "switched,not verified,switch failed,aborted".split(",")[a]);
+      // the restart once the commit's answer has left (the boot hook runs the new slot in trial)
+      if (a === 0) o.after(function () { port.restart(); }, 200);
     }
   });
   const boot = port.boot();

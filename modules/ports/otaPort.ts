@@ -6,9 +6,10 @@
  * simulator's CAN1 (host/sim/canHook.ts over host/canbus/otaAttach.ts), whose boot hook
  * stand-in (host/sim/otaBootHook.ts) plays the board's until the C one lands.
  *
- * The binding's calls as boards/STM32F107/ota/README.md "On CAN1" documents them, plus
- * two the boot hook adds (otaBoot, otaConfirm: see MeterOtaPort) and, on the aggregator,
- * the staged image read from the SPI NOR (AggOtaPort.send's norAddress, size).
+ * The binding's calls as boards/STM32F107/ota/README.md "On CAN1" documents them (with the
+ * boot hook's otaBoot(out6) and otaConfirm(healthy), and E.reboot() after a switch) and, on
+ * the aggregator, the staged image read from the SPI NOR (AggOtaPort.send's norAddress
+ * and size: NOT in the binding yet, which reads Storage "ota.stage"; modules/ota/README.md).
  */
 
 /** Meter events (otaMeterLink.h MN_OTA_EV_*): (type, a, b). */
@@ -17,14 +18,16 @@ export const OTA_EV_PROGRESS = 2; // a: chunks held, b: chunks (every eighth chu
 export const OTA_EV_VERDICT = 3; // a: 2 verified, 3 failed, 0 manifest refused; b: cause
 export const OTA_EV_END = 4; // a: result (0 switched, 1 not verified, 2 switch failed, 3 aborted), b: version
 
-/** The boot hook's report (otaBoot.c's record): read once at boot. */
+/** The boot hook's report (CAN1.otaBoot(out6), otaBootHook.c): read once at boot. */
 export interface OtaBootReport {
   /** 1 while the running script is a trial (not yet confirmed). */
   trial: number;
-  /** Why the last trial reverted (otaBoot.h MN_REVERT_*: 0 none, 1 crash, 2 unconfirmed, 3 deadline, 4 invalid). */
+  /** Why the last trial reverted (otaBoot.h MN_REVERT_*: 0 none, 1 crash, 2 unconfirmed, 3 deadline, 4 invalid), kept until the next switch. */
   reverted: number;
-  /** The slot that runs (0 A, 1 B). */
+  /** The slot that runs (0 A, 1 B, 255 none). */
   slot: number;
+  /** What the hook did: 0 ran, 1 copied the slot in, 2 provisioned, 3 adopted an upload, 4 no script, 5 failed. */
+  action: number;
 }
 
 /** The meter's side. */
@@ -35,8 +38,10 @@ export interface MeterOtaPort {
   onEvent(cb: (type: number, a: number, b: number) => void): void;
   /** The boot record as the boot hook left it; null when the firmware has no boot hook. */
   boot(): OtaBootReport | null;
-  /** Ends the trial: the new script stays. False when there was none or the record could not be written. */
+  /** Ends the trial: the new script stays (CAN1.otaConfirm(true)). False when there was none or the record could not be written. */
   confirm(): boolean;
+  /** The restart after a switch (E.reboot() on the board): the boot hook then runs the new script in trial. */
+  restart(): void;
 }
 
 /** The aggregator's side. */

@@ -8,16 +8,14 @@ import type { MeterOtaPort, AggOtaPort, OtaBootReport } from "../otaPort";
 interface OtaCan {
   otaListen?(key16: Uint8Array, address: number, image: number, counters: number[]): number;
   onOta?(cb: (type: number, a: number, b: number) => void): void;
-  /** The boot hook's record: [seq, active, flags, trialBoots, reverted] (otaBoot.h), or undefined without a hook. */
-  otaBoot?(): ArrayLike<number> | undefined;
-  otaConfirm?(): number;
+  /** The boot hook's outcome into out: [slot (255 none), action, reverted, trial, failed step, trial boots]; returns the action. */
+  otaBoot?(out: Uint8Array): number;
+  /** true: keep the new script (0; 1 not in a trial; -5 record not written); false: give the trial up. */
+  otaConfirm?(healthy: boolean): number;
   otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;
   otaTargets?(out: Float64Array): number;
   otaControl?(what: number): void;
 }
-
-/** otaBoot.h MN_BOOT_F_TRIAL. */
-const BOOT_F_TRIAL = 1;
 
 /** The meter's OTA port on CAN1, or null when the firmware has none (said by the caller). */
 export function deviceMeterOta(): MeterOtaPort | null {
@@ -27,10 +25,17 @@ export function deviceMeterOta(): MeterOtaPort | null {
     listen: function (key16, address, image, counter, restart) { return can.otaListen!(key16, address, image, [counter, restart]); },
     onEvent: function (cb) { can.onOta!(cb); },
     boot: function (): OtaBootReport | null {
-      const r = can.otaBoot ? can.otaBoot() : undefined;
-      return r ? { trial: r[2] & BOOT_F_TRIAL, reverted: r[4], slot: r[1] } : null;
+      if (!can.otaBoot) return null;
+      const r = new Uint8Array(6);
+      const action = can.otaBoot(r);
+      return { trial: r[3], reverted: r[2], slot: r[0], action: action };
     },
-    confirm: function () { return !!can.otaConfirm && can.otaConfirm() === 0; },
+    confirm: function () { return !!can.otaConfirm && can.otaConfirm(true) === 0; },
+    // the simulator's runtime has no E.reboot: its boot hook stand-in restarts the meter itself (host/sim/otaSim.ts)
+    restart: function () {
+      const e = E as unknown as { reboot?: () => void };
+      if (typeof e.reboot === "function") e.reboot();
+    },
   };
 }
 
