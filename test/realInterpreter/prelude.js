@@ -381,7 +381,8 @@ var CAN1 = (function () {
       mnCanState.bytes[2] = 1560;
       return 0;
     },
-    onOta: function (cb) {}
+    // kept on CAN1 as jswrap_ota.c keeps it ("#onota"), so its closure's JsVars are counted
+    onOta: function (cb) { can["#onota"] = cb; }
   };
   return can;
 })();
