@@ -19,7 +19,7 @@ class FakePort implements MeterOtaPort {
   boot(): OtaBootReport | null { return this.report; }
   confirm(): boolean { this.confirms++; return true; }
   restarts = 0;
-  restart(): void { this.restarts++; }
+  readonly restart = (): void => { this.restarts++; };
 }
 
 function rig(report: OtaBootReport | null, fram = new FramModel()) {
