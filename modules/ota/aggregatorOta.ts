@@ -68,6 +68,12 @@ function bytesOf(s: string): Uint8Array {
   return b;
 }
 
+/** An update is on the bus (phases 1..5: manifests, chunks, status, commit, abort). */
+function busy(d: OtaDevice): boolean {
+  const p = d.ota ? d.ota.targets(new Float64Array(0)) : 0;
+  return p > 0 && p < 6;
+}
+
 function begin(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
   if (!d.nor) fail(503, "no SPI NOR answers on this aggregator: it has nowhere to stage an image");
   if (busy(d)) fail(409, "an update is running: cancel it first");
@@ -98,11 +104,6 @@ function chunk(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
   u!.tail = s.slice(-OTA_MARK.length);
   u!.written += b.length;
   return json({ ok: true, written: u!.written, size: u!.size });
-}
-
-function busy(d: OtaDevice): boolean {
-  const p = d.ota ? d.ota.targets(new Float64Array(0)) : 0;
-  return p > 0 && p < 6;
 }
 
 function start(app: WebApp, d: OtaDevice, c: Ctx, f: { [k: string]: unknown }): Reply {

@@ -87,6 +87,21 @@ function eventsCallback(restart: () => void, fram: () => FramPort, crc32: Crc, l
   };
 }
 
+/** The trial: confirm after confirmAfterS if windows were measured and polls answered since boot; else look again every 10 s. */
+function trial(port: MeterOtaPort, health: () => number[], log: Log, after: After, confirmAfterS: number): void {
+  const h0 = health();
+  log("ota: on trial, confirming after " + confirmAfterS + " s healthy");
+  const look = function () {
+    const h = health();
+    if (h[0] > h0[0] && h[1] > h0[1]) log("ota: trial " + (port.confirm() ? "confirmed" : "confirm FAILED") + ", windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
+    else {
+      log("ota: not healthy, windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
+      after(look, 10000);
+    }
+  };
+  after(look, confirmAfterS * 1000);
+}
+
 /** Starts listening; returns false (and says why) when the firmware has no OTA binding or it refused. */
 export function startMeterOta(o: MeterOtaOptions): boolean {
   const port = o.port;
@@ -101,19 +116,4 @@ export function startMeterOta(o: MeterOtaOptions): boolean {
   if (boot && boot.reverted && !boot.trial) o.log("ota: last update REVERTED (" + revertReason(boot.reverted) + ")");
   if (boot && boot.trial) trial(port, o.health, o.log, o.after, o.confirmAfterS);
   return true;
-}
-
-/** The trial: confirm after confirmAfterS if windows were measured and polls answered since boot; else look again every 10 s. */
-function trial(port: MeterOtaPort, health: () => number[], log: Log, after: After, confirmAfterS: number): void {
-  const h0 = health();
-  log("ota: on trial, confirming after " + confirmAfterS + " s healthy");
-  const look = function () {
-    const h = health();
-    if (h[0] > h0[0] && h[1] > h0[1]) log("ota: trial " + (port.confirm() ? "confirmed" : "confirm FAILED") + ", windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
-    else {
-      log("ota: not healthy, windows " + (h[0] - h0[0]) + ", answers " + (h[1] - h0[1]));
-      after(look, 10000);
-    }
-  };
-  after(look, confirmAfterS * 1000);
 }
