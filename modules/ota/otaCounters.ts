@@ -15,15 +15,12 @@ import type { FramPort } from "../ports/fram";
 
 export const OTA_COUNTERS_AT = 384;
 
-/** Big-endian u32 at b[i] (no DataView: the meter images compile it out). */
-function u32(b: Uint8Array, i: number): number {
-  return ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
-}
-
-/** [seq, stored, restart] of copy k, or null when its CRC fails. */
+/** [seq, stored, restart] of copy k, or null when its CRC fails (big-endian words, no DataView: the meter images compile it out; no helper: each top-level function stays resident, 6-8 JsVars). */
 function copyAt(fram: FramPort, crc32: (b: Uint8Array) => number, k: number): number[] | null {
   const b = fram.read(OTA_COUNTERS_AT + 16 * k, 16);
-  return u32(b, 12) === crc32(b.subarray(0, 12)) ? [u32(b, 0), u32(b, 4), u32(b, 8)] : null;
+  const w = [0, 0, 0, 0];
+  for (let i = 0; i < 16; i++) w[i >> 2] = w[i >> 2] * 256 + b[i];
+  return w[3] === crc32(b.subarray(0, 12)) ? w.slice(0, 3) : null;
 }
 
 /** [seq, stored, restart] in force: the valid copy with the higher seq; [0, 0, 0] on a new meter. */
