@@ -73,6 +73,11 @@ export interface SimOptions {
    */
   otaConfirmS?: number;
   otaTrialDeadlineS?: number;
+  /**
+   * false: the devices' CAN1 has no OTA methods (a firmware without the binding), for a
+   * harness that attaches the boards' OTA C itself (bench/ota); default true.
+   */
+  otaBinding?: boolean;
 }
 
 /** The site's time zone (CET/CEST), as agg.json says. */
@@ -177,7 +182,7 @@ export class SimNetwork {
     const can = new BxcanModel(this.bus, name);
     const node = { name, can, uncaught: 0, lastLine: "", meter, ota: {} } as SimNode;
     // CAN1's OTA methods (otaSim.ts), made again at each reset: the link of the last runtime goes with it
-    const canGlobal = canHookFactory(can, (rt) => {
+    const canGlobal = canHookFactory(can, this.o.otaBinding === false ? undefined : (rt) => {
       const ota = node.ota!;
       if (ota.meter) ota.meter.detach();
       if (ota.agg) ota.agg.detach();
