@@ -59,7 +59,7 @@ function bundle(role, format = "es") {
 // alone into build/aggregator/<Storage name>.js, gated like the bundle, and evaluated
 // by the resident server for one request. What they import is built into them (code in
 // flash, several copies), so nothing of it stays in RAM between requests.
-const ROUTE_MODULES = { "route.read": "read", "route.bill": "bill", "route.ctl": "control", "route.ses": "session" };
+const ROUTE_MODULES = { "route.read": "read", "route.bill": "bill", "route.ctl": "control", "route.ses": "session", "route.ota": "ota" };
 function routeModule(storageName, entry) {
   return {
     input: `app/aggregator/routes/${entry}.ts`,

@@ -31,6 +31,9 @@ import { BillingStore } from "../../modules/persist/billingStore";
 import { Relay } from "../../modules/persist/relay";
 import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
 import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
+import { startMeterOta, OTA_CONFIRM_S } from "../../modules/ota/meterOta";
+import { deviceMeterOta } from "../../modules/ports/device/ota";
+import { key16 } from "../../modules/link/config";
 
 /** Handed to the C chain at start, then released (a top-level const would hold its 26 JsVars for good). */
 let calibration: MeterCalibration | null = referenceCalibration();
@@ -137,6 +140,21 @@ try {
   deviceLog("meternet meter: NOT measuring: " + e); // "Error: <why>", as the CAN link prints its errors
 }
 calibration = null;
+
+// Script updates over CAN (issue 18, modules/ota): the C behind CAN1 takes the transfer;
+// JavaScript persists its counters on the FRAM, prints it, and confirms a new script's
+// trial once it has measured and answered polls for meternet.json "otaConfirmS" seconds.
+if (canLink) {
+  try {
+    startMeterOta({
+      port: deviceMeterOta(), fram: deviceFram, crc32: deviceCrc32, key16: key16((file as MeterConfig).keyHex, "keyHex"), address: canLink.node.address,
+      image: (file as MeterConfig).mains && (file as MeterConfig).mains!.hz === 60 ? 2 : 1, log: deviceLog, after: setTimeout,
+      health: function () { return [canLink.windows, canLink.can.counters().autoReplies]; }, confirmAfterS: (file as { otaConfirmS?: number }).otaConfirmS || OTA_CONFIRM_S,
+    });
+  } catch (e) {
+    deviceLog("ota: NOT listening: " + e);
+  }
+}
 
 // Touchscreen (issue 15): when a display answers, its UI program is loaded from Storage
 // ("meterUi.js", build/meterUi.js) and becomes the last output of the path (a meter that

@@ -7,5 +7,6 @@ import { prices } from "../../modules/web/pages/prices";
 import { bill } from "../../modules/web/pages/bill";
 import { control } from "../../modules/web/pages/control";
 import { login, setup } from "../../modules/web/pages/login";
+import { ota } from "../../modules/web/pages/ota";
 
-start({ "": dashboard, load, prices, bill, control, login, setup }, document.body);
+start({ "": dashboard, load, prices, bill, control, ota, login, setup }, document.body);

@@ -91,11 +91,12 @@ async function main(): Promise<void> {
   const targetsList = arg("--targets", "1,8,63").split(",").map(Number);
   const losses = arg("--loss", "0,1,5").split(",").map(Number);
   const lossyCount = Number(arg("--lossy", "8"));
-  const image = new Uint8Array(readFileSync(root + "build/meter.js"));
+  // the stored (pretokenised) bundle: what a meter's Storage holds and its 22 528-byte slot is for
+  const image = new Uint8Array(readFileSync(root + "build/stored/meter.js"));
   const net = new SimNetwork({
     meters: METERS, speed: 1, masterKey: MASTER, aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"),
-    meterBundle: readFileSync(root + "build/meter.js", "utf8"), httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0),
-    startOfDayS: 11 * 3600, dipsPerSlot: 0, output: () => {}, siteData: false, cogenerator: false,
+    meterBundle: readFileSync(root + "build/stored/meter.js", "latin1"), httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0),
+    startOfDayS: 11 * 3600, dipsPerSlot: 0, output: () => {}, siteData: false, cogenerator: false, otaBinding: false,
   });
   const bus = net.bus;
   const meters = net.nodes.filter((n) => n.meter);
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   const stored = new Map<number, number>(); // each meter's persisted security counter
   const rows: Row[] = [];
   console.log(`bench/ota: ${cpus().length} x ${cpus()[0].model}, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  console.log(`image: build/meter.js, ${image.length} B, ${Math.ceil(image.length / 6)} chunks of 6 B; bus 125 kbit/s; the aggregator polls ${METERS} meters throughout (build/aggregator.js, C link)`);
+  console.log(`image: build/stored/meter.js, ${image.length} B, ${Math.ceil(image.length / 6)} chunks of 6 B; bus 125 kbit/s; the aggregator polls ${METERS} meters throughout (build/aggregator.js, C link)`);
   try {
     await net.start();
     net.clock.advance(6000); // every meter synchronised and polled

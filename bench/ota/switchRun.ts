@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import { SimNetwork, type SimNode } from "../../host/sim/network.ts";
 import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "../../host/canbus/otaAttach.ts";
 import { secocAddon } from "../../host/native/secoc.ts";
+import { tokenise } from "../../tools/build/pretokenise.js";
 import { otaAddon, OTA_EV_END, OTA_PH_DONE, OTA_T_SWITCHED, BOOT_F_VALID_A, RESET_POWER, otaCauseName, type NativeOtaBoot } from "../../host/native/ota.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,12 +61,13 @@ interface Meter {
 
 async function main(): Promise<void> {
   const n = Number(arg("--meters", "8"));
-  const v1 = readFileSync(root + "build/meter.js", "utf8");
-  const v2 = v1 + "\nvar otaVersion = 2;\n";
-  const bad = "throw new Error('ota test: this script fails at start');\n" + v1;
+  // the stored (pretokenised) bundle: what a meter's Storage holds and its 22 528-byte slot is for
+  const v1 = readFileSync(root + "build/stored/meter.js", "latin1");
+  const v2 = v1 + tokenise("\nvar otaVersion = 2;\n");
+  const bad = tokenise("throw new Error('ota test: this script fails at start');\n") + v1;
   const net = new SimNetwork({
     meters: n, speed: 1, masterKey: MASTER, aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"), meterBundle: v1,
-    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, output: () => {}, siteData: false, cogenerator: false,
+    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, output: () => {}, siteData: false, cogenerator: false, otaBinding: false,
   });
   const bus = net.bus;
   const nowMs = () => bus.scheduler.nowUs() / 1000;
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     try { return String(m.node.rt.eval("typeof otaVersion === 'undefined' ? 1 : otaVersion")); } catch { return "?"; }
   };
   const update = (bundle: string, counter: number, tag: number): { ms: number; switched: number; failed: string[] } => {
-    const bytes = new TextEncoder().encode(bundle);
+    const bytes = new Uint8Array(Buffer.from(bundle, "latin1"));
     for (const m of meters) {
       m.confirmed = false;
       m.trialSinceMs = -1;
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
           // the commit: the staged slot becomes valid and active in trial, then the boot hook runs
           m.boot.load();
           m.boot.beginStaging();
-          m.slots[inactive] = new TextDecoder().decode(m.ota!.native.staged());
+          m.slots[inactive] = Buffer.from(m.ota!.native.staged()).toString("latin1");
           m.boot.staged();
           m.boot.switchSlot();
           m.answeredAtSwitch = linkAnswered(m.address);
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
     await net.start();
     net.clock.advance(6000);
     for (const m of meters) m.uncaughtAtSwitch = m.node.uncaught;
-    console.log(`bench/ota switchRun: ${n} meters, build/meter.js (${v1.length} B) on the bit-timed bus, the aggregator polling all of them`);
+    console.log(`bench/ota switchRun: ${n} meters, build/stored/meter.js (${v1.length} B) on the bit-timed bus, the aggregator polling all of them`);
 
     const u1 = update(v2, 10, 21);
     trial(TRIAL_DEADLINE_MS + 5000);

@@ -4,12 +4,14 @@
  *   meternet analyze <cfg> [...]  the measurement chain over a COMTRADE record
  *   meternet password --password P  the administrator login for an aggregator's agg.json
  *   meternet prices --url U --token T FILE  a price or forecast file, parsed here, into an aggregator
+ *   meternet ota --aggregator URL --bundle F  a script update of the meters (host/cli/ota.ts)
  */
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),
   analyze: () => import("./analyze.ts"),
   password: () => import("./password.ts"),
   prices: () => import("./prices.ts"),
+  ota: () => import("./ota.ts"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -6,7 +6,7 @@
  *                [--log FILE] [--status-every S] [--host H] [--password P] [--date YYYY-MM-DD]
  *                [--offline-after N] [--silence A@S] [--until S]
  *                [--faults] [--seed N] [--fault-every S] [--fault-bound S]
- *                [--new-devices] [--max-missed-share F]
+ *                [--new-devices] [--max-missed-share F] [--ota WHAT@S ...]
  *
  * --meters N       meters on the bus, 1..63 (default 4: washing machine, heater, fridge, PV)
  * --speed X        device seconds per wall second (default 1; 60: an hour a minute)
@@ -41,6 +41,13 @@
  *                  kept, freshness continues and frames of earlier runs are refused as stale
  * --start HH:MM    local time (CET/CEST) the simulation starts at (default 07:00)
  * --dips P         probability of a voltage dip per meter and 10 minutes (default 0.3)
+ * --ota WHAT@S     a script update of every meter through the aggregator's API once S
+ *                  device seconds have run (repeatable, in order; host/sim/otaPlan.ts):
+ *                  WHAT is a bundle file, "changed" (this bundle + `var otaVersion = N`:
+ *                  switched, trial, confirmed) or "crash" (throws at start: switched, then
+ *                  reverted at the trial deadline); the summary's `ota` says per update how
+ *                  many switched, confirmed and reverted. Trial: 10 s healthy to confirm,
+ *                  30 s deadline. The same from outside: `meternet ota` (host/cli/ota.ts)
  * --log FILE       everything the devices print (default build/sim.log)
  * --status-every S status lines every S wall seconds when stdout is not a terminal (default 10)
  */
@@ -55,6 +62,7 @@ import { openConsoles, consoleDeviceFactory, type Consoles } from "../sim/consol
 import { SITE_TZ } from "../sim/network.ts";
 import { authConfig, oneTimePassword, ADMIN_USER } from "../sim/adminLogin.ts";
 import { localDay, dayStartS, parseDay, dayText } from "../../modules/aggregator/localTime.ts";
+import { parseOtaStep, runOtaPlan, type OtaStep, type OtaOutcome } from "../sim/otaPlan.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -84,10 +92,12 @@ interface Args {
   newDevices: boolean;
   /** A meter that missed more than this share of its polls fails the run. */
   maxMissedShare: number;
+  /** Script updates during the run (--ota WHAT@S). */
+  ota: OtaStep[];
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3, faults: false, seed: 1, faultEveryS: 300, faultBoundS: 60, newDevices: false, maxMissedShare: DEFAULT_MAX_MISSED_SHARE };
+  const a: Args = { meters: 4, speed: 1, duration: 0, port: 8080, slcanPort: 3333, consolePort: 2323, startHHMM: "07:00", dips: 0.3, log: root + "build/sim.log", statusEvery: 10, host: "127.0.0.1", offlineAfter: 3, faults: false, seed: 1, faultEveryS: 300, faultBoundS: 60, newDevices: false, maxMissedShare: DEFAULT_MAX_MISSED_SHARE, ota: [] };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} needs a number ${min}..${max}, got '${v ?? ""}'`);
@@ -121,6 +131,7 @@ export function parseArgs(argv: string[]): Args {
         i++;
         break;
       }
+      case "--ota": a.ota.push(parseOtaStep(v)); i++; break;
       case "--faults": a.faults = true; break;
       case "--new-devices": a.newDevices = true; break;
       case "--max-missed-share": a.maxMissedShare = num(f, v, 0, 1); i++; break;
@@ -223,6 +234,10 @@ export async function main(argv: string[]): Promise<number> {
   let reachedLimit: () => void = () => {};
   const untilMs = (args.untilS ?? 0) > 0 ? (args.untilS as number) * 1000 : Infinity;
   net.run(untilMs, () => reachedLimit());
+  const OTA_DEADLINE_S = 30; // SimNetwork's default otaTrialDeadlineS
+  const otaRun: Promise<OtaOutcome[]> | undefined = args.ota.length ? runOtaPlan(net, args.ota, { password, host: h, speed: args.speed, trialDeadlineS: OTA_DEADLINE_S, log: (l) => log.write("host: " + l + "\n") }) : undefined;
+  let otaDone: OtaOutcome[] | undefined;
+  if (otaRun) otaRun.then((r) => { otaDone = r; out.write(r.map((x, i) => `ota update ${i + 1} (${x.what}): ${x.error ? "FAILED: " + x.error : x.switched + " switched, " + x.confirmed + " confirmed, " + x.reverted.length + " reverted"}`).join("\n") + "\n"); });
   const t0 = performance.now();
   const tty = out.isTTY === true && args.duration === 0 && untilMs === Infinity;
   let drawn = 0;
@@ -249,6 +264,11 @@ export async function main(argv: string[]): Promise<number> {
   draw();
   const web = await checkWeb(net.httpPort);
   const s = summary(net, (performance.now() - t0) / 1000, web, false, faults, args.maxMissedShare);
+  if (otaRun) {
+    // an update still running when the run ends is reported as such; one whose requests failed fails the run
+    (s as unknown as { ota: unknown }).ota = otaDone || "not finished when the run ended";
+    if (otaDone && otaDone.some((x) => x.error)) s.ok = false;
+  }
   await net.stop();
   await new Promise<void>((r) => log.end(r));
   out.write(JSON.stringify(s) + "\n");

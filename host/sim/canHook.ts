@@ -27,8 +27,12 @@ function hostFrame(f: CanFrame): CanFrame {
   return { id: f.id, extended: f.extended === true, rtr: f.rtr === true, dlc: f.dlc, data };
 }
 
-/** Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option. */
-export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => LinkCanController {
+/**
+ * Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option.
+ * `more(rt)`: further methods of this device's CAN1 (the OTA binding, otaSim.ts), made
+ * again at each reset.
+ */
+export function canHookFactory(model: BxcanModel, more?: (rt: EspruinoRuntime) => Record<string, unknown>): (rt: EspruinoRuntime) => LinkCanController {
   let frameCb: ((f: CanFrame, fifo: number) => void) | undefined;
   let stateCb: ((s: CanState, c: CanCounters) => void) | undefined;
   let securedCb: ((id: number, verdict: number, fv: number, data32: number, v0: number, v1: number, v2: number) => void) | undefined;
@@ -100,6 +104,7 @@ export function canHookFactory(model: BxcanModel): (rt: EspruinoRuntime) => Link
       // the aggregator link in C (modules/link/linkPort.ts): numbers and typed arrays only cross
       ...linkForwarders(model),
     };
+    if (more) Object.assign(api, more(runtime));
     return api;
   };
 }

@@ -28,6 +28,8 @@ import { NorModel, norSpi } from "../runtime/nor.ts";
 import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
+import { MeterBootHook, meterOtaMethods, aggregatorOtaMethods } from "./otaSim.ts";
+import type { OtaAggHandle, OtaMeterHandle } from "../canbus/otaAttach.ts";
 
 export interface SimOptions {
   meters: number;
@@ -64,6 +66,18 @@ export interface SimOptions {
    * freshness continues, so frames of an earlier run are stale. Absent: new devices.
    */
   deviceState?: DeviceState;
+  /**
+   * Script updates (issue 18, otaSim.ts): a meter confirms a trial after `otaConfirmS`
+   * of healthy running (meternet.json "otaConfirmS"; default 10 here), and the boot hook
+   * stand-in reverts one not confirmed within `otaTrialDeadlineS` (default 30).
+   */
+  otaConfirmS?: number;
+  otaTrialDeadlineS?: number;
+  /**
+   * false: the devices' CAN1 has no OTA methods (a firmware without the binding), for a
+   * harness that attaches the boards' OTA C itself (bench/ota); default true.
+   */
+  otaBinding?: boolean;
 }
 
 /** The site's time zone (CET/CEST), as agg.json says. */
@@ -97,6 +111,8 @@ export interface SimNode {
   board?: SimMeterBoard;
   /** The aggregator's SPI NOR (W25Q32JV, its history): keeps its bytes across restarts, and between runs (deviceState). */
   nor?: NorModel;
+  /** OTA (otaSim.ts): a meter's boot hook stand-in and its link while listening; the aggregator's update under way. */
+  ota?: { hook?: MeterBootHook; meter?: OtaMeterHandle | null; agg?: OtaAggHandle | null };
 }
 
 function storageWrite(rt: EspruinoRuntime, file: string, value: object): void {
@@ -141,7 +157,7 @@ export class SimNetwork {
     loadAssetsIntoStorage(this.aggregator.rt);
     for (const m of meters) {
       const n = this.makeNode("meter" + m.address, m);
-      storageWrite(n.rt, "meternet.json", meterConfig(aes, o.masterKey, m));
+      storageWrite(n.rt, "meternet.json", Object.assign(meterConfig(aes, o.masterKey, m), { otaConfirmS: o.otaConfirmS || 10 }));
     }
     if (cogenAddress) {
       this.cogen = new SimCogenerator(this.bus, this.clock, o.masterKey, cogenAddress, o.startOfDayS, (l) => o.output("cogenerator", l + "\n"),
@@ -164,8 +180,17 @@ export class SimNetwork {
 
   private makeNode(name: string, meter: SimMeter | undefined): SimNode {
     const can = new BxcanModel(this.bus, name);
-    const canGlobal = canHookFactory(can);
-    const node = { name, can, uncaught: 0, lastLine: "", meter } as SimNode;
+    const node = { name, can, uncaught: 0, lastLine: "", meter, ota: {} } as SimNode;
+    // CAN1's OTA methods (otaSim.ts), made again at each reset: the link of the last runtime goes with it
+    const canGlobal = canHookFactory(can, this.o.otaBinding === false ? undefined : (rt) => {
+      const ota = node.ota!;
+      if (ota.meter) ota.meter.detach();
+      if (ota.agg) ota.agg.detach();
+      ota.meter = ota.agg = null;
+      return meter
+        ? meterOtaMethods(this.bus, can, rt, ota.hook, (h) => { ota.meter = h; })
+        : aggregatorOtaMethods(this.bus, can, node.nor, (h) => { ota.agg = h; });
+    });
     let pending = "";
     const output = (text: string) => {
       this.o.output(name, text);
@@ -181,6 +206,10 @@ export class SimNetwork {
       node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
       node.board = new SimMeterBoard();
       if (this.o.deviceState) this.o.deviceState.loadFram(name, node.board.fram);
+      node.ota!.hook = new MeterBootHook({
+        rt: () => node.rt, fram: node.board.fram, bus: this.bus, factoryScript: () => this.o.meterBundle,
+        trialDeadlineMs: (this.o.otaTrialDeadlineS || 30) * 1000, log: (l) => output(l + "\n"),
+      });
     } else {
       node.nor = new NorModel();
       if (this.o.deviceState) this.o.deviceState.loadNor(name, node.nor);

@@ -83,6 +83,8 @@ try {
   const xml = entsoe15("2026-10-25", 2);
   const xmlPath = join(tmp, "day-ahead-2026-10-25-PT15M.xml");
   writeFileSync(xmlPath, xml.xml);
+  const otaPath = join(tmp, "meter.js"); // 3 pieces, with the mark a meter bundle carries
+  writeFileSync(otaPath, "print('meternet meter: e2e');" + "x".repeat(3030 - 29));
   const badPath = join(tmp, "prices-bad.csv");
   writeFileSync(badPath, BAD_CSV);
 
@@ -255,6 +257,21 @@ try {
       assert.match(text, /Planned runs[\s\S]*Electric heater[\s\S]*cheapest hours/);
       assert.match(text, /deferred run planned to start \d{4}-\d\d-\d\d \d\d:\d\d/);
       assert.match(text, /switched by hand, until/);
+      assert.deepEqual(errors(), []);
+    });
+
+    await step(`${tag}: updates: upload a meter bundle in pieces, choose meters, start, each meter switched (issue 18)`, async () => {
+      await open(page, base + "/#/ota", "Updates");
+      await check(page, "updates", size, errors);
+      await page.setInputFiles("#o-file", otaPath);
+      await page.uncheck("#o-m4");
+      await page.click("#ota button[type=submit]");
+      await page.waitForSelector("text=/Update \\d+ started for 3 meters: meter\\.js \\(3030 B\\)/");
+      await page.waitForFunction(() => (document.querySelector("main")?.textContent ?? "").split("switched").length - 1 >= 3);
+      const last = site.ota.sent[site.ota.sent.length - 1];
+      assert.deepEqual(last, { addresses: [1, 2, 3], size: 3030 });
+      assert.deepEqual(Buffer.from(site.ota.nor.read(0, 3030)), readFileSync(otaPath), "the upload on the NOR byte for byte");
+      await check(page, "updates-done", size, errors);
       assert.deepEqual(errors(), []);
     });
 

@@ -15,6 +15,7 @@ import { localDay, dayStartS } from "../../modules/aggregator/localTime.ts";
 import { memStorage } from "../../modules/aggregator/testing/fixtures.ts";
 import { nodeHash } from "./nodeHash.ts";
 import { folderFiles } from "./assets.ts";
+import { fakeOta } from "./fakeOta.ts";
 
 export const PASSWORD = "correct horse";
 
@@ -81,6 +82,7 @@ export function makeSite(nowS: number, opts: { publicRead?: boolean; iterations?
   const publicRead = opts.publicRead ?? true;
   const app = { agg, auth, files: folderFiles(), publicRead, saveAuth: (c: object) => { saved.push({ ...c }); return true; } };
   let clock = nowS;
-  const server = createHandler({ routes: routes(app), auth, publicRead, apiToken: "test-token", nowS: () => clock });
-  return { agg, auth, app, server, sent, saved, setNow: (t: number) => { clock = t; }, feed };
+  const ota = fakeOta(); // the Updates page's device (NOR and a sender that switches at once)
+  const server = createHandler({ routes: routes(app, ota), auth, publicRead, apiToken: "test-token", nowS: () => clock });
+  return { agg, auth, app, server, sent, saved, ota, setNow: (t: number) => { clock = t; }, feed };
 }

@@ -22,7 +22,7 @@ import { PersistedEpoch } from "./freshness";
 import { SecuredCanController, SECOC_OK, SECOC_ENOFV, SECOC_BAD_MAC, SECOC_STALE, SECOC_UNSYNCED, securePlan, planCounters, securedCodec, DATA_SIGNAL_ROWS } from "./secured";
 import { MessageDef, messageByFn, signalAt, PAYLOAD_BYTES, DATA_BYTES } from "./messages";
 import { encodeData, SignalValues } from "./messageCodec";
-import { canId, functionOf, addressOf, ADDRESS_BITS, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
+import { canId, functionOf, addressOf, ADDRESS_BITS, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
 /** What a verified command may do to the meter: the application wires the relay etc. */
@@ -197,6 +197,9 @@ export class MeterNode {
 
   /** Every plain frame the filter lets through (remote frames, malformed ones). Never throws. */
   handleFrame(f: CanFrame): void {
+    // the OTA bulk class is broadcast (its low 6 bits are a chunk index, not an address):
+    // the OTA C takes it before JavaScript; a node not listening ignores it, uncounted
+    if (!f.extended && (f.id & OTA_CHUNK_ID_MASK) === OTA_CHUNK_ID_BASE) return;
     this.rejects.guard(f, this);
   }
 

@@ -112,3 +112,12 @@ export interface ApiBill {
 
 /** The answer of a POST /api/... that succeeded. */
 export interface ApiResult { ok: true; [k: string]: unknown; }
+
+/** GET /api/ota (control level): the staged image and each target of the update (modules/ota/aggregatorOta.ts). */
+export interface ApiOta {
+  phase: "idle" | "manifests" | "chunks" | "status" | "commit" | "abort" | "done";
+  available: boolean;
+  counter: number | null;
+  staged: { size: number; written: number; image: number; version: number; meterBundle: boolean } | null;
+  meters: { a: number; state: string; cause: string | null; have: number; total: number }[];
+}

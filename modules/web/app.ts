@@ -65,7 +65,7 @@ export function start(pages: Record<string, Page>, root: HTMLElement): void {
   };
   const drawNav = (cur: string) => {
     const link = (href: string, text: string) => h("a", { href, "aria-current": cur === href ? "page" : null }, text);
-    nav.replaceChildren(link("#/", "Dashboard"), link("#/prices", "Prices"), link("#/bill", "Billing"), link("#/control", "Control"),
+    nav.replaceChildren(link("#/", "Dashboard"), link("#/prices", "Prices"), link("#/bill", "Billing"), link("#/control", "Control"), link("#/ota", "Updates"),
       sess.loggedIn ? h("button", { type: "button", class: "link", onclick: logout }, "Log out") : link("#/login", "Log in"));
   };
   async function logout() {

@@ -404,7 +404,17 @@ var CAN1 = (function () {
       return 0;
     },
     linkPlan: zero, linkStart: zero, linkRows: zero, linkLatest: zero /* never answered */, linkCounters: zero, linkMeter: zero,
-    linkCommand: function () { return -1; }
+    linkCommand: function () { return -1; },
+    // OTA (boards/STM32F107/jswrap/jswrap_ota.c): otaListen allocates the meter link's state,
+    // on the chip a flat string of 1 560 B hidden on CAN1 (boards/STM32F107/ota/README.md),
+    // kept here as that many bytes; nothing else of a transfer happens on the empty bus.
+    otaListen: function () {
+      mnCanState.ota = new Uint8Array(1560);
+      mnCanState.bytes[2] = 1560;
+      return 0;
+    },
+    // kept on CAN1 as jswrap_ota.c keeps it ("#onota"), so its closure's JsVars are counted
+    onOta: function (cb) { can["#onota"] = cb; }
   };
   return can;
 })();

@@ -12,6 +12,7 @@ import { readModule } from "./api.ts";
 import { billModule } from "./bill.ts";
 import { controlModule } from "./actions.ts";
 import { sessionModule } from "./session.ts";
+import { otaRoutes } from "../../ota/aggregatorOta.ts";
 import type { HttpReq, HttpRes } from "../../http/types.ts";
 
 const NOW = Date.parse("2026-03-29T12:07:00Z") / 1000;
@@ -19,8 +20,10 @@ const API = [
   "GET /api/session", "POST /api/login", "POST /api/logout", "POST /api/password", "GET /api/state", "GET /api/load",
   "GET /api/prices", "GET /api/decisions", "GET /api/bill", "GET /api/bill.csv", "POST /api/prices", "POST /api/forecast",
   "POST /api/renewable", "POST /api/cogenerator", "POST /api/load", "POST /api/defer", "POST /api/override",
+  "GET /api/ota", "POST /api/ota",
 ];
-const OWNER: Record<string, RouteModule> = { "route.read": readModule, "route.bill": billModule, "route.ctl": controlModule, "route.ses": sessionModule };
+const OWNER: Record<string, RouteModule> = { "route.read": readModule, "route.bill": billModule, "route.ctl": controlModule, "route.ses": sessionModule,
+  "route.ota": otaRoutes({ ota: null, nor: undefined, masterKey: () => null, readState: () => undefined, writeState: () => false }) };
 
 test("each API route names a stored module, and that module is the one whose code answers it", () => {
   const site = makeSite(NOW);
@@ -35,7 +38,7 @@ test("each API route names a stored module, and that module is the one whose cod
     try { r!.h({ method: k.split(" ")[0], path: k.split(" ")[1], query: { a: "1" }, body: "{}", headers: { "content-type": "application/json" }, nowS: NOW, session: "", csrf: "", client: "" }); } catch (e) { /* 4xx of a bad body: the module was still loaded */ }
     name = loads[0];
     assert.equal(loads.length, 1, k + ": one module load per request");
-    const want = /session|login|logout|password/.test(k) ? "route.ses" : /bill/.test(k) ? "route.bill" : k.startsWith("GET") ? "route.read" : "route.ctl";
+    const want = /ota/.test(k) ? "route.ota" : /session|login|logout|password/.test(k) ? "route.ses" : /bill/.test(k) ? "route.bill" : k.startsWith("GET") ? "route.read" : "route.ctl";
     assert.equal(name, want, k);
     used.add(name);
   }

@@ -19,8 +19,8 @@ export type RouteModule = (app: WebApp, c: Ctx, k: string) => Reply;
 export type ModuleLoader = (name: string) => RouteModule;
 
 /** Storage names of the route modules (at most 28 characters: Espruino's file names). */
-export const M_READ = "route.read", M_BILL = "route.bill", M_CONTROL = "route.ctl", M_SESSION = "route.ses";
-export const ROUTE_MODULES = [M_READ, M_BILL, M_CONTROL, M_SESSION];
+export const M_READ = "route.read", M_BILL = "route.bill", M_CONTROL = "route.ctl", M_SESSION = "route.ses", M_OTA = "route.ota";
+export const ROUTE_MODULES = [M_READ, M_BILL, M_CONTROL, M_SESSION, M_OTA];
 
 /**
  * Largest upload. The app posts prices compactly (two days at 15 minutes: about 1.5 KB);
@@ -40,6 +40,7 @@ export function lazyRoutes(app: WebApp, load: ModuleLoader): (methodAndPath: str
       case "GET /api/state": case "GET /api/load": case "GET /api/prices": case "GET /api/decisions": break;
       case "GET /api/bill": case "GET /api/bill.csv": m = M_BILL; break;
       case "POST /api/prices": case "POST /api/forecast": m = M_CONTROL; level = 2; max = PRICE_BODY; break;
+      case "GET /api/ota": case "POST /api/ota": m = M_OTA; level = 2; max = 2048; break; // script updates (modules/ota/aggregatorOta.ts: OTA_BODY)
       case "POST /api/renewable": case "POST /api/cogenerator": case "POST /api/load": case "POST /api/defer": case "POST /api/override": m = M_CONTROL; level = 2; break;
       default: return app.files && k.indexOf("GET /") === 0 && k.indexOf("GET /api/") !== 0 ? assetRoute(app.files, k.slice(4)) : undefined;
     }

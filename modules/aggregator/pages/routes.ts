@@ -5,11 +5,12 @@
  */
 import { Route } from "../../http/types";
 import { WebApp } from "./webApp";
-import { lazyRoutes, RouteModule, M_READ, M_BILL, M_CONTROL, M_SESSION } from "./routeTable";
+import { lazyRoutes, RouteModule, M_READ, M_BILL, M_CONTROL, M_SESSION, M_OTA } from "./routeTable";
 import { readModule } from "./api";
 import { billModule } from "./bill";
 import { controlModule } from "./actions";
 import { sessionModule } from "./session";
+import { otaRoutes, OtaDevice } from "../../ota/aggregatorOta";
 
 export { PRICE_BODY } from "./routeTable";
 
@@ -18,7 +19,11 @@ IN_PROCESS[M_READ] = readModule;
 IN_PROCESS[M_BILL] = billModule;
 IN_PROCESS[M_CONTROL] = controlModule;
 IN_PROCESS[M_SESSION] = sessionModule;
+// Node's server has no CAN1 or NOR: the OTA API answers "not available" unless given a
+// stand-in (host/web/fakeSite.ts); the simulator runs the device's route.ota
+const NO_OTA = otaRoutes({ ota: null, nor: undefined, masterKey: () => null, readState: () => undefined, writeState: () => false });
 
-export function routes(app: WebApp): (methodAndPath: string) => Route | undefined {
-  return lazyRoutes(app, (name) => IN_PROCESS[name]);
+export function routes(app: WebApp, ota?: OtaDevice): (methodAndPath: string) => Route | undefined {
+  const withOta = ota ? otaRoutes(ota) : NO_OTA;
+  return lazyRoutes(app, (name) => (name === M_OTA ? withOta : IN_PROCESS[name]));
 }

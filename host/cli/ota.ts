@@ -1,0 +1,78 @@
+/**
+ * meternet ota: a script update of the meters through an aggregator's HTTP API (issue 18).
+ *
+ *   meternet ota --aggregator URL --bundle build/stored/meter.js [--meters 1-64]
+ *                [--password P | --token T] [--user admin] [--image 1|2] [--version N]
+ *
+ * --aggregator URL  the aggregator's web address (a board, or `npm start`'s web page)
+ * --bundle F        the meter bundle to send, as Storage holds it: build/stored/meter.js
+ *                   (pretokenised; the meter's script slot is sized for it), or a plain one
+ * --meters LIST     addresses, e.g. 1-64 or 3,5,7-9 (default: every meter the aggregator has)
+ * --password P      the administrator password (or METERNET_PASSWORD); --token T: agg.json's
+ *                   apiToken instead of a login
+ * --image N         1 the 50 Hz meter firmware (default), 2 the 60 Hz one: a meter refuses
+ *                   an image for the other
+ * --version N       the version the meters report (default: the security counter)
+ *
+ * Uploads the bundle to the aggregator's SPI NOR in 1 KB pieces, starts the broadcast
+ * update, prints each meter's state (chunks held, verified, switched, failed with its
+ * cause) as it changes, and exits 0 when every meter switched, 1 otherwise. Whether each
+ * meter then confirms its trial or reverts is the meter's (its console says which).
+ */
+import { readFileSync } from "node:fs";
+import { otaUpdate, parseMeters } from "./otaClient.ts";
+
+interface OtaArgs { aggregator: string; bundle: string; meters?: number[]; user: string; password: string; token?: string; image: number; version?: number }
+
+export function parseOtaArgs(argv: string[], env: Record<string, string | undefined> = process.env): OtaArgs {
+  const a: Partial<OtaArgs> = { user: "admin", image: 1, password: env.METERNET_PASSWORD };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i], v = argv[i + 1];
+    const need = () => { if (v === undefined) throw new Error(f + " needs a value"); i++; return v; };
+    switch (f) {
+      case "--aggregator": a.aggregator = need(); if (!/^https?:\/\//.test(a.aggregator)) throw new Error("--aggregator needs an http:// URL"); break;
+      case "--bundle": a.bundle = need(); break;
+      case "--meters": a.meters = parseMeters(need()); break;
+      case "--user": a.user = need(); break;
+      case "--password": a.password = need(); break;
+      case "--token": a.token = need(); break;
+      case "--image": a.image = Number(need()); if (a.image !== 1 && a.image !== 2) throw new Error("--image is 1 (50 Hz meter) or 2 (60 Hz meter)"); break;
+      case "--version": a.version = Number(need()); if (!(Number.isInteger(a.version) && a.version >= 0)) throw new Error("--version needs a whole number"); break;
+      case "--help": case "-h": throw new Error("help");
+      default: throw new Error(`unknown option '${f}'`);
+    }
+  }
+  if (!a.aggregator || !a.bundle) throw new Error("--aggregator URL and --bundle FILE are needed");
+  if (!a.token && !a.password) throw new Error("--password P (or METERNET_PASSWORD) or --token T is needed");
+  return a as OtaArgs;
+}
+
+function usage(): string {
+  const m = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(new URL(import.meta.url), "utf8"));
+  return m ? m[1].replace(/^ \* ?/gm, "").trim() : "meternet ota --aggregator URL --bundle FILE";
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let a: OtaArgs;
+  try {
+    a = parseOtaArgs(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    console.error(msg === "help" ? usage() : `meternet ota: ${msg}\n\n${usage()}`);
+    return msg === "help" ? 0 : 2;
+  }
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(a.bundle)); } catch (e) { console.error(`meternet ota: ${a.bundle}: ${(e as Error).message}`); return 2; }
+  try {
+    const s = await otaUpdate({
+      base: a.aggregator, user: a.user, password: a.password, token: a.token, bytes, meters: a.meters, image: a.image, version: a.version,
+      wait: (ms) => new Promise((r) => setTimeout(r, ms)), log: (l) => console.log(l),
+    });
+    const failed = s.meters.filter((t) => t.state !== "switched");
+    console.log(failed.length ? `ota: ${failed.length} of ${s.meters.length} meters NOT switched: ` + failed.map((t) => `${t.a} ${t.state}${t.cause ? " (" + t.cause + ")" : ""}`).join(", ") : `ota: all ${s.meters.length} meters switched; each confirms its trial or reverts on its own (see its console)`);
+    return failed.length ? 1 : 0;
+  } catch (e) {
+    console.error(`meternet ota: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The OTA device of the fake site (issue 18's operator page on Node): the aggregator's
+ * NOR as the host model, and a sender standing in for CAN1's OTA C that reports every
+ * target switched at once (the transfer itself runs in host/sim/otaUpdate.test.ts).
+ */
+import { NorModel } from "../runtime/nor.ts";
+import type { OtaDevice } from "../../modules/ota/aggregatorOta.ts";
+
+export interface FakeOta extends OtaDevice { nor: NorModel; sent: { addresses: number[]; size: number }[] }
+
+export function fakeOta(): FakeOta {
+  let addresses: number[] = [];
+  let phase = 0;
+  let total = 0;
+  let state: { counter?: number } | undefined;
+  const o: FakeOta = {
+    nor: new NorModel(), sent: [],
+    ota: {
+      send: (_m, a, _v, _c, _i, _t, _at, size) => { addresses = Array.from(a); total = Math.ceil(size / 6); phase = 6; o.sent.push({ addresses, size }); return 0; },
+      targets: (out) => { addresses.forEach((a, i) => { if (out.length >= 5 * i + 5) out.set([a, 5, 0, total, total], 5 * i); }); return phase; },
+      control: () => { phase = 6; },
+    },
+    masterKey: () => new Uint8Array(16).fill(7),
+    readState: () => state,
+    writeState: (s) => { state = s; return true; },
+    decode64: (s) => Buffer.from(s, "base64").toString("latin1"),
+  };
+  return o;
+}

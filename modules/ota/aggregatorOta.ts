@@ -1,0 +1,165 @@
+/**
+ * The aggregator's OTA API (issue 18): the route module route.ota (app/aggregator/routes/
+ * ota.ts) evaluated per request, so nothing of it is resident but its route-table entry.
+ *
+ *   GET  /api/ota                              the staged image and every target's state
+ *   POST /api/ota {do: "begin", size, image?, version?}   a new upload: the NOR area erased
+ *   POST /api/ota {do: "chunk", offset, data}  data: base64 of at most OTA_PIECE bytes, in order
+ *   POST /api/ota {do: "start", meters?}       the update, to these addresses (default: all)
+ *   POST /api/ota {do: "cancel"}
+ *
+ * Staging: the image goes to the aggregator's SPI NOR, its "staged" area at NOR_OTA_AT
+ * (tools/firmware/flashMap.ts, 64 KB), never to RAM or Storage (the aggregator holds
+ * neither a 20 KB string nor a Storage file of it: its Storage is over, issue 16). The
+ * client sends it in pieces of at most OTA_PIECE bytes, each written as it comes; the
+ * C sender reads it back from the NOR (CAN1.otaSend's norAddress and size: the binding
+ * must read the NOR there instead of Storage "ota.stage"; README.md). What is checked
+ * here: the size against the meter's script slot, each piece's offset and length, that
+ * the image is a meter bundle (its text holds OTA_MARK), and that every byte arrived.
+ * The SHA-256 the manifest carries is the C's, over what it reads back from the NOR.
+ *
+ * The security counter (anti-rollback on the meters) is the minute of the start, or the
+ * last one + 1 if that is higher (Storage "ota.json"), so it rises across an
+ * aggregator's reinstall as long as its clock is right.
+ */
+import { Ctx, Reply, fail } from "../http/types";
+import { intField, jsonBody } from "../http/request";
+import { json } from "../http/server";
+import type { WebApp } from "../aggregator/pages/webApp";
+import type { NorPort } from "../ports/nor";
+import { NOR_PAGE_BYTES, NOR_SECTOR_BYTES } from "../ports/nor";
+import { AggOtaPort, OTA_PHASES, OTA_TARGET_STATES, otaCause } from "../ports/otaPort";
+
+/** The NOR's "staged" area (flashMap.ts norAreas("aggregator")[0]): 64 KB at 0. */
+export const NOR_OTA_AT = 0;
+/** A meter's script slot (package.json meternet.budgets.storage.meter.bundle): the largest image. */
+export const METER_SLOT_BYTES = 22528;
+/** Largest piece per request (base64 in JSON: about 1.4 KB of body, some 110 JsVars while parsed). */
+export const OTA_PIECE = 1024;
+/** Body limit of POST /api/ota. */
+export const OTA_BODY = 2048;
+/** Text every meter bundle holds (app/meter/main.ts's console lines); absent, the image is not a meter bundle. */
+export const OTA_MARK = "meternet meter:";
+
+/** What the route needs of the device: null where the device has none. */
+export interface OtaDevice {
+  ota: AggOtaPort | null;
+  nor: NorPort | undefined;
+  /** The network master key (meternet.json masterKeyHex), or null. */
+  masterKey: () => Uint8Array | null;
+  /** Storage "ota.json" ({counter}: the last security counter used). */
+  readState: () => { counter?: number } | undefined;
+  writeState: (s: { counter: number }) => boolean;
+  /** base64 to a byte string (Espruino's atob; absent where there is no NOR either). */
+  decode64?: (s: string) => string;
+}
+
+/** An upload under way, kept on the app object between requests (gone at a restart). */
+interface Upload { size: number; written: number; image: number; version: number; marked: boolean; tail: string; counter: number; meters: number }
+
+function upload(app: WebApp): Upload | undefined {
+  return (app as unknown as { otaUp?: Upload }).otaUp;
+}
+
+/** Bytes of a byte string. */
+function bytesOf(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+/** An update is on the bus (phases 1..5: manifests, chunks, status, commit, abort). */
+function busy(d: OtaDevice): boolean {
+  const p = d.ota ? d.ota.targets(new Float64Array(0)) : 0;
+  return p > 0 && p < 6;
+}
+
+function begin(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
+  if (!d.nor) fail(503, "no SPI NOR answers on this aggregator: it has nowhere to stage an image");
+  if (busy(d)) fail(409, "an update is running: cancel it first");
+  const size = intField(f, "size", 0, 1e7);
+  if (size < 1 || size > METER_SLOT_BYTES) fail(422, "size must be 1.." + METER_SLOT_BYTES + " bytes (a meter's script slot)", "size");
+  const image = f.image === undefined ? 1 : intField(f, "image", 1, 2);
+  const version = f.version === undefined ? 0 : intField(f, "version", 0, 4e9);
+  for (let a = 0; a < size; a += NOR_SECTOR_BYTES) if (!d.nor!.erase(NOR_OTA_AT + a)) fail(503, "NOR erase failed at " + a);
+  (app as unknown as { otaUp?: Upload }).otaUp = { size: size, written: 0, image: image, version: version, marked: false, tail: "", counter: 0, meters: 0 };
+  return json({ ok: true, size: size, piece: OTA_PIECE });
+}
+
+function chunk(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
+  const u = upload(app);
+  if (!u || !d.nor) fail(409, "no upload begun (do: begin)");
+  const at = intField(f, "offset", 0, METER_SLOT_BYTES);
+  if (at !== u!.written) fail(409, "offset must be " + u!.written + " (pieces in order)", "offset");
+  let s = "";
+  try { s = typeof f.data === "string" && d.decode64 ? d.decode64(f.data) : ""; } catch (e) { s = ""; }
+  if (!s.length || s.length > OTA_PIECE || at + s.length > u!.size) fail(422, "data must be base64 of 1.." + OTA_PIECE + " bytes within the size", "data");
+  const b = bytesOf(s);
+  for (let i = 0; i < b.length;) {
+    const n = Math.min(b.length - i, NOR_PAGE_BYTES - ((at + i) % NOR_PAGE_BYTES));
+    if (!d.nor!.program(NOR_OTA_AT + at + i, b.subarray(i, i + n))) fail(503, "NOR program failed at " + (at + i));
+    i += n;
+  }
+  if ((u!.tail + s).indexOf(OTA_MARK) >= 0) u!.marked = true;
+  u!.tail = s.slice(-OTA_MARK.length);
+  u!.written += b.length;
+  return json({ ok: true, written: u!.written, size: u!.size });
+}
+
+function start(app: WebApp, d: OtaDevice, c: Ctx, f: { [k: string]: unknown }): Reply {
+  const u = upload(app);
+  if (!d.ota) fail(503, "this firmware has no OTA sender (CAN1.otaSend)");
+  if (!u || u.written !== u.size) fail(409, u ? "the image is incomplete: " + u.written + " of " + u.size + " bytes" : "no image uploaded");
+  if (!u!.marked) fail(422, "not a meter bundle (no \"" + OTA_MARK + "\" in it): build/meter.js or build/stored/meter.js", "data");
+  if (busy(d)) fail(409, "an update is running");
+  const reg = app.agg.reg;
+  let list: number[] = [];
+  if (f.meters === undefined) for (let m = 0; m < reg.count; m++) list.push(reg.address[m]);
+  else if (Array.isArray(f.meters)) list = f.meters as number[];
+  for (let i = 0; i < list.length; i++) if (reg.indexOf(list[i]) < 0 || Math.floor(list[i]) !== list[i]) fail(422, "no meter at address " + list[i], "meters");
+  if (!list.length || list.length > 63) fail(422, "meters must list 1..63 addresses of registered meters", "meters");
+  const key = d.masterKey();
+  if (!key) fail(503, "no master key in meternet.json");
+  const st = d.readState();
+  const counter = Math.max(Math.floor(c.nowS / 60), st && st.counter ? st.counter + 1 : 1);
+  if (!d.writeState({ counter: counter })) fail(503, "could not store the security counter (Storage ota.json)");
+  const version = u!.version || counter;
+  const r = d.ota!.send(key!, new Uint8Array(list), version, counter, u!.image, counter & 255, NOR_OTA_AT, u!.size);
+  if (r !== 0) fail(503, "CAN1.otaSend refused (" + r + (r === -5 ? ": image unreadable" : r === -28 ? ": no memory" : "") + ")");
+  u!.counter = counter;
+  u!.meters = list.length;
+  return json({ ok: true, counter: counter, version: version, meters: list });
+}
+
+/** GET /api/ota: {phase, staged, counter, meters: [{a, state, cause, have, total}]}. */
+function status(app: WebApp, d: OtaDevice): Reply {
+  const u = upload(app);
+  const n = u ? u.meters : 0;
+  const t = new Float64Array(5 * (n || 63));
+  const phase = d.ota ? d.ota.targets(t) : 0;
+  const meters: object[] = [];
+  for (let i = 0; i < t.length && t[i]; i += 5) {
+    meters.push({ a: t[i], state: OTA_TARGET_STATES[t[i + 1]] || String(t[i + 1]), cause: t[i + 2] ? otaCause(t[i + 2]) : null, have: t[i + 3], total: t[i + 4] });
+  }
+  return json({
+    phase: OTA_PHASES[phase] || String(phase), available: !!d.ota && !!d.nor, counter: u ? u.counter : null,
+    staged: u ? { size: u.size, written: u.written, image: u.image, version: u.version, meterBundle: u.marked } : null, meters: meters,
+  });
+}
+
+/** The route module: GET and POST /api/ota (routeTable.ts). */
+export function otaRoutes(d: OtaDevice): (app: WebApp, c: Ctx, k: string) => Reply {
+  return function (app: WebApp, c: Ctx, k: string): Reply {
+    if (k === "GET /api/ota") return status(app, d);
+    const f = jsonBody(c.headers, c.body);
+    const what = f.do;
+    if (what === "begin") return begin(app, d, f);
+    if (what === "chunk") return chunk(app, d, f);
+    if (what === "start") return start(app, d, c, f);
+    if (what === "cancel") {
+      if (d.ota) d.ota.control(2);
+      return json({ ok: true });
+    }
+    return fail(422, "do must be begin, chunk, start or cancel", "do");
+  };
+}

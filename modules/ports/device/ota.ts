@@ -1,0 +1,52 @@
+import type { MeterOtaPort, AggOtaPort, OtaBootReport } from "../otaPort";
+
+/**
+ * The OTA binding on CAN1 (boards/STM32F107/jswrap/jswrap_ota.c; the simulator's CAN1,
+ * host/sim/canHook.ts). Its methods are not in types/canController.d.ts (the OTA JSON
+ * blocks have no "typescript" field yet), so they are named here once.
+ */
+interface OtaCan {
+  otaListen?(key16: Uint8Array, address: number, image: number, counters: number[]): number;
+  onOta?(cb: (type: number, a: number, b: number) => void): void;
+  /** The boot hook's outcome into out: [slot (255 none), action, reverted, trial, failed step, trial boots]; returns the action. */
+  otaBoot?(out: Uint8Array): number;
+  /** true: keep the new script (0; 1 not in a trial; -5 record not written); false: give the trial up. */
+  otaConfirm?(healthy: boolean): number;
+  otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;
+  otaTargets?(out: Float64Array): number;
+  otaControl?(what: number): void;
+}
+
+/** The meter's OTA port on CAN1, or null when the firmware has none (said by the caller). */
+export function deviceMeterOta(): MeterOtaPort | null {
+  const can = (typeof CAN1 === "undefined" ? undefined : CAN1) as unknown as OtaCan | undefined;
+  if (!can || !can.otaListen || !can.onOta) return null;
+  return {
+    listen: function (key16, address, image, counter, restart) { return can.otaListen!(key16, address, image, [counter, restart]); },
+    onEvent: function (cb) { can.onOta!(cb); },
+    boot: function (): OtaBootReport | null {
+      if (!can.otaBoot) return null;
+      const r = new Uint8Array(6);
+      const action = can.otaBoot(r);
+      return { trial: r[3], reverted: r[2], slot: r[0], action: action };
+    },
+    confirm: function () { return !!can.otaConfirm && can.otaConfirm(true) === 0; },
+    // the simulator's runtime has no E.reboot: its boot hook stand-in restarts the meter itself (host/sim/otaSim.ts)
+    restart: function () {
+      const e = E as unknown as { reboot?: () => void };
+      if (typeof e.reboot === "function") e.reboot();
+    },
+  };
+}
+
+/** The aggregator's OTA port on CAN1, or null when the firmware has none. */
+export function deviceAggOta(): AggOtaPort | null {
+  const can = (typeof CAN1 === "undefined" ? undefined : CAN1) as unknown as OtaCan | undefined;
+  if (!can || !can.otaSend || !can.otaTargets) return null;
+  return {
+    // [version, counter, image, tag, autoCommit, norAddress, size]: the last two are the NOR staging (README.md)
+    send: function (master16, addresses, version, counter, image, tag, norAddress, size) { return can.otaSend!(master16, addresses, [version, counter, image, tag, 1, norAddress, size]); },
+    targets: function (out) { return can.otaTargets!(out); },
+    control: function (what) { can.otaControl!(what); },
+  };
+}
