@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MeterUi, uiSettingsOf } from "../../modules/ui/meterUi.ts";
-import { allScreens } from "../../modules/ui/screens/index.ts";
+import { allScreens, screensOf } from "../../modules/ui/screens/index.ts";
 import { Rgb565Display } from "../../host/ui/rgb565Display.ts";
 import { fixtureView } from "../../host/ui/fixtureView.ts";
 import { RecordingDisplay, buildRenderer } from "../../host/ui/nativeRenderer.ts";
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       const host = new Rgb565Display();
       const rec = new RecordingDisplay(host);
       const v = fixtureView();
-      const ui = new MeterUi(rec, v, uiSettingsOf({}), allScreens(), () => {});
+      const ui = new MeterUi(rec, v, uiSettingsOf({}), screensOf(allScreens()), () => {});
       rec.lines = [];
       ui.show(i);
       const open = wireBytes(exe, rec.lines);

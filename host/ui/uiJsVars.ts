@@ -5,7 +5,7 @@
  * file ran (on the device the file runs from Storage: its code stays in flash, as the
  * estimate prices it).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { EspruinoRuntime } from "../runtime/runtime.ts";
 import { VirtualClock } from "../runtime/clock.ts";
@@ -27,9 +27,17 @@ export class UiRun {
     this.rt = new EspruinoRuntime({ clock: new VirtualClock(0), output: (t) => { this.out += t; }, totalJsVars: 1e9, flashBytes: 262144, mapHttpPort: () => 0, ...acc.runtimeOptions() });
   }
 
-  static start(bundle = readFileSync(join(ROOT, "build/meterUi.js"), "utf8")): UiRun {
+  /**
+   * `bundle`: the resident UI's code; `dir`: where its screen modules ui<i>.js are (build/meterUi,
+   * or build/stored/meterUi for the stored form), written to Storage as "ui<i>" as the
+   * upload does, so that a screen is evaluated from Storage when it opens, as on the meter.
+   */
+  static start(bundle = readFileSync(join(ROOT, "build/meterUi.js"), "utf8"), dir = join(ROOT, "build/meterUi")): UiRun {
     const u = new UiRun();
     u.rt.eval(PRELUDE_SHIM, "shim");
+    for (const f of readdirSync(dir).filter((n) => /^ui\d+\.js$/.test(n))) {
+      u.rt.eval(`require("Storage").write(${JSON.stringify(f.slice(0, -3))}, ${JSON.stringify(readFileSync(join(dir, f), "latin1"))})`, "write");
+    }
     u.rt.execute(FAKES, "fakes.js");
     u.before = u.rt.memory().usage;
     u.rt.execute(bundle, "meterUi.js");
