@@ -79,10 +79,6 @@ function routeModule(storageName, entry) {
 // resident UI (build/meterUi.js) when the screen opens (modules/ports/device/display.ts
 // loadScreenModule). What a screen imports is built into it: a closed screen's functions
 // take no RAM (their code stays in flash, in several copies).
-// The UI's code keeps its single-use functions as functions (reduce_funcs off): inlined, each
-// became a function expression called where it was used, which Espruino parses and creates
-// again on every call (measured with npm run bench:ui: home +236 tokens per update, energy +836).
-const uiTerserOptions = { ...terserOptions, compress: { ...terserOptions.compress, reduce_funcs: false } };
 const UI_SCREENS = ["home", "measure", "profile", "energy", "quality", "events", "network", "settings", "calibrate"];
 function uiScreenModule(name, i) {
   return {
@@ -91,7 +87,7 @@ function uiScreenModule(name, i) {
     treeshake: { moduleSideEffects: false },
     plugins: [
       typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
-      terser({ ...uiTerserOptions, module: true }),
+      terser({ ...terserOptions, module: true }),
       storageModulePlugin(),
       gateAndReportPlugin(root, "meterUi:ui" + i, settings.budgets.meterUi),
     ],

@@ -65,7 +65,7 @@ exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: u
         // a poll answered since the last second: the auto-reply counter moved
         const n = link.can.counters().autoReplies;
         if (n !== replies) { if (replies >= 0) lastPollUtcS = now; replies = n; }
-        v.network = ui.at === 6 ? /*@__NOINLINE__*/ networkOf(link, lastPollUtcS) : null;
+        v.network = ui.at === 6 ? networkOf(link, lastPollUtcS) : null;
       }
       ui.update(v);
       ui.tick(Date.now());
