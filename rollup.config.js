@@ -41,7 +41,7 @@ const terserOptions = {
   format: { comments: false, ascii_only: true },
 };
 
-function bundle(role, format = "es") {
+function bundle(role, format = "es", terserOpts = terserOptions) {
   return {
     input: `app/${role}/main.ts`,
     output: { file: `build/${role}.js`, format, sourcemap: false },
@@ -49,7 +49,7 @@ function bundle(role, format = "es") {
     plugins: [
       katsPlugin(root, ["modules", "test/selftest"]),
       typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
-      terser(terserOptions),
+      terser(terserOpts),
       gateAndReportPlugin(root, role, settings.budgets[role]),
     ],
   };
@@ -74,6 +74,26 @@ function routeModule(storageName, entry) {
   };
 }
 
+// The touchscreen UI's screens (modules/ui/screens/index.ts SCREEN_NAMES, same order): each
+// built alone into build/meterUi/ui<i>.js, gated for the meter images, and evaluated by the
+// resident UI (build/meterUi.js) when the screen opens (modules/ports/device/display.ts
+// loadScreenModule). What a screen imports is built into it: a closed screen's functions
+// take no RAM (their code stays in flash, in several copies).
+const UI_SCREENS = ["home", "measure", "profile", "energy", "quality", "events", "network", "settings", "calibrate"];
+function uiScreenModule(name, i) {
+  return {
+    input: `app/meterUi/screens/${name}.ts`,
+    output: { file: `build/meterUi/ui${i}.js`, format: "es", sourcemap: false },
+    treeshake: { moduleSideEffects: false },
+    plugins: [
+      typescript({ tsconfig: "tsconfig.json", noEmitOnError: true, outputToFilesystem: false }),
+      terser({ ...terserOptions, module: true }),
+      storageModulePlugin(),
+      gateAndReportPlugin(root, "meterUi:ui" + i, settings.budgets.meterUi),
+    ],
+  };
+}
+
 // The browser app: runs in current browsers only (modules/web/README.md), so no
 // Espruino gate; ordinary terser; emitted gzipped into build/web/ for Storage.
 const web = {
@@ -90,4 +110,4 @@ const web = {
 // display answers (app/meter); its own budget (package.json meternet.budgets.meterUi). An
 // IIFE: it is evaluated beside the meter bundle, whose mangled top-level names it would
 // otherwise meet (measured on 2v29: "TypeError: Assignment to a constant").
-export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), ...Object.entries(ROUTE_MODULES).map((e) => routeModule(e[0], e[1])), bundle("meterUi", "iife"), web];
+export default [...["meter", "aggregator", "selftest"].map((role) => bundle(role)), ...Object.entries(ROUTE_MODULES).map((e) => routeModule(e[0], e[1])), bundle("meterUi", "iife"), ...UI_SCREENS.map(uiScreenModule), web];

@@ -5,8 +5,10 @@
 // outputs (MeterOutputs, modules/metering/meterOutputs.ts): app/meter hands each reading,
 // event and aggregate of its one path to them after the console, billing and CAN link
 // (the UI never listens to the MeterADC itself), and the display's touches come here.
+// Its screens are Storage modules of their own ("ui0".."ui8", app/meterUi/screens/): one is
+// evaluated when it opens and is garbage once another opens, so only the frame (header,
+// navigation, touch dispatch, backlight) and this wiring stay resident.
 import { MeterUi, uiSettingsOf, type UiSettings } from "../../modules/ui/meterUi";
-import { allScreens } from "../../modules/ui/screens/index";
 import { emptyView, type UiEvent } from "../../modules/ui/meterView";
 import { EVENT_ROWS } from "../../modules/ui/screens/events";
 import { civil } from "../../modules/ui/format";
@@ -14,6 +16,7 @@ import type { MeterLink } from "../../modules/link/meterLink";
 import type { MeterOutputs } from "../../modules/metering/meterOutputs";
 import { exposeGlobal } from "../../modules/ports/device/console";
 import { readJsonFile, writeJsonFile } from "../../modules/ports/device/configFile";
+import { loadScreenModule } from "../../modules/ports/device/display";
 
 
 /** Network screen values from the link's status (built only while that screen shows: status() allocates). */
@@ -35,7 +38,7 @@ exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: u
   // this scope lives as long as the UI (Espruino keeps every local of it): the parsed configuration is let go
   c = undefined;
   file = undefined;
-  const ui = new MeterUi(lcd, v, settings, allScreens(), function (s: UiSettings) {
+  const ui = new MeterUi(lcd, v, settings, loadScreenModule, function (s: UiSettings) {
     // settings live in the configuration's `ui` object (nothing of billing or the address):
     // read again here, so that the file written keeps everything else it holds
     const now = (readJsonFile(configFile) || {}) as { ui?: unknown };
@@ -49,7 +52,9 @@ exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: u
   ui.show(0);
   return {
     reading: function (r) {
-      const now = Date.now() / 1000, d = civil(now);
+      // NOINLINE: used once, terser would inline it as a function expression, which Espruino
+      // parses and creates anew on every reading (npm run bench:ui: +322 tokens per update with hhmm)
+      const now = Date.now() / 1000, d = /*@__NOINLINE__*/ civil(now);
       utcOfChainS = now - r.tS;
       v.utcS = now;
       v.reading = r;
@@ -64,6 +69,9 @@ exposeGlobal("meterUi", function (lcd: MeterLcd, link: MeterLink | null, file: u
       }
       ui.update(v);
       ui.tick(Date.now());
+      // the reading (about 45 JsVars) is kept only while a screen that shows it is open
+      // (measure, energy); another screen opened shows its values at the next reading
+      if (ui.at !== 1 && ui.at !== 3) v.reading = null;
     },
     event: function (e) {
       const ev: UiEvent = { kind: e.kind, startUtcS: utcOfChainS + e.startS, durationS: e.durationS, residualPct: e.residualPct };

@@ -29,6 +29,8 @@ const inStorage = (n: number) => STORAGE_FILE_HEADER_BYTES + Math.ceil(n / 4) * 
 const FILES: Array<{ role: "meter" | "aggregator" | "selftest"; name: string; build: string; optional?: boolean }> = [
   { role: "meter", name: ".bootcde", build: "meter.js" },
   { role: "meter", name: "meterUi.js", build: "meterUi.js", optional: true },
+  // the touchscreen UI's screens (app/meterUi/screens/), Storage modules "ui0".."ui8"
+  ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ role: "meter" as const, name: "ui" + i, build: "meterUi/ui" + i + ".js", optional: true })),
   { role: "aggregator", name: ".bootcde", build: "aggregator.js" },
   ...["route.read", "route.bill", "route.ctl", "route.ses"].map((n) => ({ role: "aggregator" as const, name: n, build: "aggregator/" + n + ".js" })),
   { role: "selftest", name: ".bootcde", build: "selftest.js" },

@@ -57,6 +57,12 @@ export function uiScript(c: UiCase, n: number): string {
         ? `for (var k = 0; k < ${n}; k++) __lcd.text(200, 60, "230.1", 2, 65535, 0);`
         : `for (var k = 0; k < ${n}; k++) f(1);`);
   } else if (c.kind === "update" || c.kind === "open") {
+    // the screens' Storage modules (app/meterUi/screens/) in their stored (pretokenised) form,
+    // as the upload writes them, before the measured part: a screen is evaluated from Storage
+    // each time it opens, so `open` includes that parse
+    for (let i = 0; i < UI_SCREENS.length; i++) {
+      parts.push(`require("Storage").write("ui${i}", atob(${JSON.stringify(Buffer.from(readFileSync(join(ROOT, "build/stored/meterUi/ui" + i + ".js"), "latin1"), "latin1").toString("base64"))}));`);
+    }
     parts.push(readFileSync(join(ROOT, "build/meterUi.js"), "utf8"));
     const setup = `global.__o = global.meterUi(global.__lcd, null, { ui: { timeoutS: 0 } }, "none.json");\n` +
       `global.__ui = global.__o.ui;\nglobal.__adc._reading = global.__o.reading;\n`;

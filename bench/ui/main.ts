@@ -16,18 +16,27 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MeterUi, uiSettingsOf } from "../../modules/ui/meterUi.ts";
-import { allScreens } from "../../modules/ui/screens/index.ts";
+import { allScreens, screensOf } from "../../modules/ui/screens/index.ts";
 import { Rgb565Display } from "../../host/ui/rgb565Display.ts";
 import { fixtureView } from "../../host/ui/fixtureView.ts";
 import { RecordingDisplay, buildRenderer } from "../../host/ui/nativeRenderer.ts";
 import { countWork } from "../../host/runtime/accounting/costHarness.ts";
 import { UiRun } from "../../host/ui/uiJsVars.ts";
+import { Accounting } from "../../host/runtime/accounting/accounting.ts";
 
 const SPI_HZ = 9e6;
 const INSTR_PER_TOKEN = 845.6;
 const NAMES = ["home", "measure", "profile", "energy", "quality", "events", "network", "settings", "calibrate"];
 const ROOT = new URL("../../", import.meta.url).pathname;
 const bundle = readFileSync(join(ROOT, "build/meterUi.js"), "utf8");
+/**
+ * The screens' Storage modules (build/meterUi/ui<i>.js), instrumented as the resident bundle
+ * is (host/runtime/accounting): the program evaluates them from Storage, which the runtime
+ * does not instrument, so their instrumented text is what the driver writes there. The
+ * instrumentation keeps the module's value (its factory) as the text's last expression.
+ */
+const instrumenter = new Accounting();
+const screenModules = NAMES.map((_, i) => instrumenter.transform(readFileSync(join(ROOT, "build/meterUi/ui" + i + ".js"), "utf8")));
 
 /** SPI bytes of a list of drawing calls, as lcdRender (the firmware's code) counts them. */
 function wireBytes(exe: string, lines: string[]): number {
@@ -36,11 +45,15 @@ function wireBytes(exe: string, lines: string[]): number {
   return Number(/bytes (\d+)/.exec(out)![1]);
 }
 
-/** The fake LCD and MeterADC of the JS runs, and a reading stepping once a second: [UI bundle, fakes, start, stepping]. */
+/**
+ * The fake LCD and MeterADC of the JS runs, and a reading stepping once a second: [UI bundle,
+ * fakes and the screens' modules in Storage, start, stepping]; the bundle (part 0) is what countWork instruments.
+ */
 function driver(screen: number, updates: number, withUi: boolean): string[] {
   const r = JSON.stringify(fixtureView().reading);
   return [
     withUi ? bundle : "",
+    (withUi ? screenModules.map((c, i) => `require("Storage").write("ui${i}", ${JSON.stringify(c)});`).join("\n") + "\n" : "") +
     `global.__lcd = { rect: function () {}, text: function () {}, line: function () {}, light: function () {}, on: function (e, f) { this["_" + e] = f; } };
 global.__adc = { on: function (e, f) { this["_" + e] = f; } };
 global.__r = ${r};`,
@@ -75,7 +88,7 @@ async function main(): Promise<void> {
       const host = new Rgb565Display();
       const rec = new RecordingDisplay(host);
       const v = fixtureView();
-      const ui = new MeterUi(rec, v, uiSettingsOf({}), allScreens(), () => {});
+      const ui = new MeterUi(rec, v, uiSettingsOf({}), screensOf(allScreens()), () => {});
       rec.lines = [];
       ui.show(i);
       const open = wireBytes(exe, rec.lines);
@@ -84,12 +97,12 @@ async function main(): Promise<void> {
       v.reading = Object.assign({}, v.reading!, { vRmsV: 231.39, pW: 1392.4, iRmsA: 6.183 });
       ui.update(v);
       const upd = wireBytes(exe, rec.lines);
-      const a = await countWork(driver(i, 11, true)), b = await countWork(driver(i, 21, true));
+      const a = await countWork(driver(i, 11, true), "bundle", 0), b = await countWork(driver(i, 21, true), "bundle", 0);
       const perUpdate = (b.work.t - a.work.t) / 10;
       const jsVars = jsVarsOf[i];
       rows.push(`| ${NAMES[i]} | ${open} | ${(open * 8 / SPI_HZ * 1000).toFixed(1)} | ${upd} | ${(upd * 8 / SPI_HZ * 1000).toFixed(2)} | ${perUpdate.toFixed(0)} | ${(perUpdate * INSTR_PER_TOKEN / 1e3).toFixed(0)} k | ${jsVars} |`);
     }
-    const driverOnly = (await countWork(driver(0, 21, false))).work.t - (await countWork(driver(0, 11, false))).work.t;
+    const driverOnly = (await countWork(driver(0, 21, false), "all")).work.t - (await countWork(driver(0, 11, false), "all")).work.t;
     rows.push("");
     rows.push(`The driver's own step (a reading to an absent UI) is ${(driverOnly / 10).toFixed(0)} tokens per update and is included above.`);
     rows.push(`build/meterUi.js: ${Buffer.byteLength(bundle)} bytes.`);

@@ -1,7 +1,7 @@
 /**
  * The UI's JsVars on the real interpreter (Espruino RELEASE_2V29, Linux 32-bit, 13-byte
- * JsVars), as the meter runs it: build/meterUi.js written to Storage and evaluated from
- * there (function code stays in flash), a fake LCD and MeterADC, each screen shown and
+ * JsVars), as the meter runs it: build/meterUi.js and its screen modules build/meterUi/ui<i>.js
+ * written to Storage and evaluated from there (function code stays in flash), a fake LCD and MeterADC, each screen shown and
  * three readings given; process.memory().usage (garbage-collected) before the UI and with
  * each screen. Run by hand (CI has no interpreter):
  *
@@ -22,8 +22,10 @@ async function main(bin: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "uireal-"));
   const c = startInterpreter(bin, dir);
   try {
-    await c.waitFor(/>/, 0, 20000);
+    await c.waitFor(/\n>/, 0, 20000);
     await writeFile(c, "meterUi.js", bundle);
+    // the screens' Storage modules (app/meterUi/screens/), evaluated when a screen opens
+    for (let i = 0; i < NAMES.length; i++) await writeFile(c, "ui" + i, readFileSync(join(ROOT, "build/meterUi/ui" + i + ".js"), "utf8"));
     await writeFile(c, "fakes.js", FAKES.replace(/\n/g, " "));
     const ask = async (tag: string, code: string): Promise<number> => {
       const from = c.out().length;

@@ -3,56 +3,121 @@
  * RELEASE_2V29 Linux 32-bit): booted from Storage as measureJsVars.ts boots the meter
  * scenario (prelude.js as .boot0 standing in for MeterADC and CAN1, meternet.json, the
  * bundle as .bootcde), plus .boot1 = a stand-in LCD whose init() answers `true` (UI) or
- * `false` (headless: same stand-in, so its own JsVars cancel) and build/meterUi.js in
- * Storage. Prints the meter's first lines and process.memory() at 10 s and 30 s, and the
- * errors flags. Run by hand:
+ * `false` (headless: same stand-in, so its own JsVars cancel), build/meterUi.js in Storage
+ * as "meterUi.js" and its screen modules build/meterUi/ui<i>.js as "ui<i>".
  *
- *   npm run build && npx tsx bench/ui/realMeterWithUi.ts /work/scratch/bin/espruino32-2600
+ * Headless: the meter's lines and process.memory() at boot, 10 s and 30 s. With the UI: the
+ * same, then every screen opened by touches as a person would (home's tile, the back
+ * button; Settings > Calibrate touch, three touches on its crosses), each held for a few
+ * readings, then measured; process.memory() garbage-collects first, so the figure is what
+ * stays while that screen shows. The error flags after every step say whether anything ran
+ * out of memory while switching. "chip": the CAN1 stand-in's state replaced by the chip's
+ * flat strings (measureJsVars.ts). Run by hand (CI has no interpreter):
+ *
+ *   npm run build && npx tsx bench/ui/realMeterWithUi.ts /work/scratch/bin/espruino32-2600 [--stored] [--60hz]
  */
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startInterpreter, writeFile } from "../../test/realInterpreter/measureJsVars.ts";
+import { startInterpreter, writeFile, type Console } from "../../test/realInterpreter/measureJsVars.ts";
 import { meterFiles } from "../../host/runtime/accounting/scenarios.ts";
+import { chipCanJsVars } from "../../host/runtime/accounting/chipCan.ts";
+import { SCREEN_NAMES } from "../../modules/ui/screens/index.ts";
+import { tile, BACK, CALIBRATE, type Rect } from "../../modules/ui/layout.ts";
+import { DEFAULT_CAL, CAL_POINTS } from "../../modules/ui/calibration.ts";
+import { rawOf } from "../../host/ui/scriptedTouch.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
+const args = process.argv.slice(2);
+const stored = args.includes("--stored");
+const hz = args.includes("--60hz") ? 60 : 50;
+const bin = args.find((a) => !a.startsWith("--")) || "/work/scratch/bin/espruino32-2600";
+const dirOf = stored ? "build/stored" : "build";
 
 function lcdStandIn(fitted: boolean): string {
-  // counts what the UI draws, so the run shows it drew
+  // counts what the UI draws, so the run shows it drew; touches come in as the native
+  // driver gives them: LCD.emit("touch", rawX, rawY), then "release"
   return `global.LCD = { n: 0, init: function () { return ${fitted}; }, rect: function () { this.n++; }, text: function () { this.n++; }, line: function () { this.n++; }, light: function () {} };`;
 }
 
-async function run(bin: string, fitted: boolean): Promise<void> {
+/** One measurement: whole-heap usage, the chip's figure, error flags, LCD calls so far. */
+async function mem(c: Console, blocksize: number): Promise<{ usage: number; chip: number; flags: string; lcd: number }> {
+  const f = c.out().length;
+  // the prelude's mnMem (as measureJsVars.ts asks): usage, free, error flags, the CAN1 stand-in's size and its chip bytes
+  c.send(`mnMem();print("@@LCD",LCD.n)`);
+  const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*) (\d+) ([\d,]+)\s+@@LCD (\d+)/, f, 20000);
+  const usage = Number(n[1]);
+  return { usage, chip: usage - Number(n[4]) + chipCanJsVars(n[5].split(",").map(Number), blocksize), flags: n[3], lcd: Number(n[6]) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function tap(c: Console, x: number, y: number): Promise<void> {
+  const r = rawOf(DEFAULT_CAL, x, y);
+  c.send(`LCD.emit("touch",${Math.round(r[0])},${Math.round(r[1])});LCD.emit("release")`);
+  await sleep(600);
+}
+const tapRect = (c: Console, r: Rect) => tap(c, r[0] + (r[2] >> 1), r[1] + (r[3] >> 1));
+
+async function run(fitted: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mn-ui-"));
   const c = startInterpreter(bin, dir);
   try {
     await c.waitFor(/\n>/, 0, 10000);
     await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
     await writeFile(c, ".boot1", lcdStandIn(fitted));
-    await writeFile(c, "meterUi.js", readFileSync(join(ROOT, "build/meterUi.js"), "latin1"));
-    for (const [name, value] of Object.entries(meterFiles(50))) await writeFile(c, name, JSON.stringify(value));
-    await writeFile(c, ".bootcde", readFileSync(join(ROOT, "build/meter.js"), "latin1"));
+    await writeFile(c, "meterUi.js", readFileSync(join(ROOT, dirOf, "meterUi.js"), "latin1"));
+    for (const f of readdirSync(join(ROOT, dirOf, "meterUi")).filter((n) => /^ui\d+\.js$/.test(n))) {
+      await writeFile(c, f.replace(/\.js$/, ""), readFileSync(join(ROOT, dirOf, "meterUi", f), "latin1"));
+    }
+    for (const [name, value] of Object.entries(meterFiles(hz))) await writeFile(c, name, JSON.stringify(value));
+    await writeFile(c, ".bootcde", readFileSync(join(ROOT, dirOf, "meter.js"), "latin1"));
     const from = c.out().length;
     c.send("load()");
-    await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+)/, from, 30000);
+    const boot = await c.waitFor(/@@MEM boot free (\d+) usage (\d+) total (\d+) blocksize (\d+)/, from, 30000);
+    const blocksize = Number(boot[4]);
     const t0 = Date.now();
-    const rows: string[] = [];
+    const rows: string[] = [`| boot | ${boot[2]} | | | |`];
+    const row = async (what: string) => {
+      const m = await mem(c, blocksize);
+      rows.push(`| ${what} | ${m.usage} | ${m.chip} | ${m.flags} | ${m.lcd} |`);
+    };
     for (const at of [10, 30]) {
       const wait = t0 + at * 1000 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const f2 = c.out().length;
-      c.send(`(function(q){print("@@MEM now",q.usage,q.free,JSON.stringify(E.getErrorFlags()),LCD.n)})(process.memory())`);
-      const n = await c.waitFor(/@@MEM now (\d+) (\d+) (\S*) (\d+)/, f2, 20000);
-      rows.push(`${at} s: usage ${n[1]}, free ${n[2]}, error flags ${n[3]}, LCD calls ${n[4]}`);
+      if (wait > 0) await sleep(wait);
+      await row((fitted ? "home, " : "") + at + " s");
     }
-    const lines = c.out().slice(from).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@")).slice(0, 6);
-    console.log(`## ${fitted ? "display fitted (UI loaded)" : "headless (LCD.init() false)"}\n` + lines.map((l) => "    " + l).join("\n") + "\n" + rows.join("\n") + "\n");
+    if (fitted) {
+      // home's tile i opens screen i + 1 (tile 7 turns the backlight off: not a screen)
+      for (let i = 1; i <= 7; i++) {
+        await tapRect(c, tile(i - 1));
+        await sleep(2500);
+        await row(SCREEN_NAMES[i]);
+        if (i === 7) {
+          await tapRect(c, CALIBRATE);
+          await sleep(2500);
+          await row(SCREEN_NAMES[8]);
+          // the three crosses, touched where they are: the default map comes back, settings show again
+          for (let k = 0; k < 3; k++) await tap(c, CAL_POINTS[2 * k], CAL_POINTS[2 * k + 1]);
+          await sleep(1500);
+          await row("settings again (after calibrating)");
+        }
+        await tapRect(c, BACK);
+      }
+      await sleep(2000);
+      await row("home again");
+    }
+    const lines = c.out().slice(from).split(/\r?\n/).filter((l) => l.trim() && !l.startsWith("@@") && !/^>?\s*(\x1b\[J)?$/.test(l)).slice(0, 5);
+    const errs = c.out().slice(from).split(/\r?\n/).filter((l) => /Uncaught|OUT OF MEMORY|Error/.test(l));
+    console.log(`## ${fitted ? "display fitted (UI loaded)" : "headless (LCD.init() false)"}: ${bin.split("/").pop()}, ${hz} Hz, ${stored ? "stored (pretokenised)" : "plain"} files\n`);
+    console.log(lines.map((l) => "    " + l).join("\n") + "\n");
+    console.log("| when | usage | chip | error flags | LCD calls |\n|---|---:|---:|---|---:|\n" + rows.join("\n") + "\n");
+    if (errs.length) console.log("interpreter said:\n" + errs.slice(0, 5).map((l) => "    " + l).join("\n") + "\n");
   } finally {
     c.proc.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const bin = process.argv[2] || "/work/scratch/bin/espruino32-2600";
-await run(bin, false);
-await run(bin, true);
+await run(false);
+await run(true);

@@ -12,7 +12,8 @@
  *   (aggregator) the route modules from build/stored/aggregator/ (the API's handlers, which
  *      the bundle evaluates from Storage per request: modules/aggregator/pages/routeTable.ts);
  *      the device prints "N route modules written" when all are stored;
- *   (meter, --ui) the touchscreen UI file build/stored/meterUi.js as "meterUi.js", the same way;
+ *   (meter, --ui) the touchscreen UI: build/stored/meterUi.js as "meterUi.js" and its screen
+ *      modules build/stored/meterUi/ui<i>.js as "ui<i>" (app/meterUi), the same way;
  *   (aggregator) the web app's files from build/web/ (gzipped, as the device serves
  *      them, see modules/http/assets.ts): a script that writes each into Storage in
  *      base64 pieces, erases the app files of an older build, and writes the manifest
@@ -41,7 +42,8 @@
  *                     Required for serial ports; for tcp:// the simulator's development
  *                     key (build/dev-key.json) is used when omitted, with a warning.
  *   --bundle FILE     upload FILE (plain JavaScript; the CLI pretokenises it) instead of build/<role>.js
- *   --ui              meter: also write the touchscreen UI (build/stored/meterUi.js) as meterUi.js
+ *   --ui              meter: also write the touchscreen UI (build/stored/meterUi.js as meterUi.js,
+ *                     its screens build/stored/meterUi/ui<i>.js as ui<i>)
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
  *   --no-web          aggregator: leave the web app's files in Storage as they are
  *   --dry-run         print the CLI commands (key redacted) and exit
@@ -50,7 +52,8 @@
  * firmware), 1 otherwise, 2 for bad arguments.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { meterKey } from "../../modules/can/kdf.ts";
 import { toHex } from "../../modules/can/hex.ts";
@@ -65,6 +68,21 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
 /** The Storage name app/meter reads the touchscreen UI from (app/meter/main.ts readUiProgram). */
 const UI_FILE = "meterUi.js";
+
+/**
+ * The touchscreen UI's Storage files, stored form: the resident UI (meterUi.js) and its
+ * screen modules "ui0".."ui<n>" (build/stored/meterUi/ui<i>.js, evaluated when a screen
+ * opens: modules/ports/device/display.ts loadScreenModule); null when the build is missing.
+ */
+export function builtUiFiles(storedDir: string): Map<string, string> | null {
+  const main = join(storedDir, "meterUi.js"), dir = join(storedDir, "meterUi");
+  if (!existsSync(main) || !existsSync(dir)) return null;
+  const files = new Map<string, string>([[UI_FILE, readFileSync(main, "latin1")]]);
+  const screens = readdirSync(dir).filter((n) => /^ui\d+\.js$/.test(n)).sort((a, b) => Number(a.slice(2, -3)) - Number(b.slice(2, -3)));
+  if (screens.length === 0) return null;
+  for (const n of screens) files.set(n.slice(0, -3), readFileSync(join(dir, n), "latin1"));
+  return files;
+}
 
 export interface UploadArgs {
   port: string;
@@ -249,10 +267,10 @@ export function routesUploadScript(files: Map<string, string>): string {
   return codeFilesScript(files, ROUTES_WRITTEN);
 }
 
-/** What the meter prints once the UI file is stored (--ui). */
-export const UI_WRITTEN = "UI file written";
+/** What the meter prints once the UI files are stored (--ui), after their count. */
+export const UI_WRITTEN = "UI files written";
 
-/** The script that writes the meter's UI file (build/stored/meterUi.js) as "meterUi.js". */
+/** The script that writes the meter's UI files (builtUiFiles: meterUi.js and the screens' ui<i>). */
 export function uiUploadScript(files: Map<string, string>): string {
   return codeFilesScript(files, UI_WRITTEN);
 }
@@ -346,7 +364,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
     if (args.role === "aggregator") process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/routes-upload.js, the route modules from build/aggregator)\n");
     if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web)\n");
-    if (args.ui) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/ui-upload.js, build/stored/meterUi.js as meterUi.js)\n");
+    if (args.ui) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/ui-upload.js, build/stored/meterUi.js as meterUi.js and build/stored/meterUi/ui<i>.js as ui<i>)\n");
     return 0;
   }
   const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
@@ -379,12 +397,12 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     if (!(await writeFiles("route modules", routes, routesUploadScript, ROOT + "build/routes-upload.js", ROUTES_WRITTEN))) return 1;
   }
   if (args.ui) {
-    const ui = ROOT + "build/stored/meterUi.js";
-    if (!existsSync(ui)) {
-      process.stderr.write("upload: " + ui + " missing: run `npm run build` first\n");
+    const ui = builtUiFiles(ROOT + "build/stored");
+    if (!ui) {
+      process.stderr.write("upload: build/stored/meterUi.js or build/stored/meterUi/ui<i>.js missing: run `npm run build` first\n");
       return 1;
     }
-    if (!(await writeFiles("touchscreen UI", new Map([[UI_FILE, readFileSync(ui, "latin1")]]), uiUploadScript, ROOT + "build/ui-upload.js", "1 " + UI_WRITTEN))) return 1;
+    if (!(await writeFiles("touchscreen UI", ui, uiUploadScript, ROOT + "build/ui-upload.js", ui.size + " " + UI_WRITTEN))) return 1;
   }
   if (args.role === "aggregator" && args.web) {
     const files = builtAssets(ROOT + "build/web");

@@ -33,17 +33,19 @@ test("--ui is for meters; the UI script names its file and confirms without quot
 
 const STORED_METER = join(ROOT, "build/stored/meter.js");
 
-test("upload --ui onto a simulated meter: .bootcde and meterUi.js are build/stored's bytes, and the meter measures (needs npm run build)", { timeout: 120000 }, async (t) => {
+test("upload --ui onto a simulated meter: .bootcde, meterUi.js and the screens' ui<i> are build/stored's bytes, and the meter measures (needs npm run build)", { timeout: 120000 }, async (t) => {
   if (!existsSync(STORED_METER)) return t.skip("build/stored/meter.js missing: run `npm run build`");
   const { result: stored, log } = await withSimulatedMeter({ fftNMax: 1024, frequencyHz: 50, v: 230 }, async (m) => {
     const rc = await main(["--port", "tcp://127.0.0.1:" + m.port, "--role", "meter", "--address", "3", "--key-file", m.keyFile, "--ui"], 90000);
     const read = (name: string) => m.dev.runtime.eval(`require("Storage").read(${JSON.stringify(name)})`) as string;
-    return { rc, bootcde: read(".bootcde"), ui: read("meterUi.js") };
+    return { rc, bootcde: read(".bootcde"), ui: read("meterUi.js"), screens: [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => read("ui" + i)) };
   });
   assert.equal(stored.rc, 0, log);
   assert.equal(stored.bootcde, readFileSync(STORED_METER, "latin1"), ".bootcde is the CLI's PRETOKENISE=2 form = build/stored/meter.js");
   assert.equal(stored.ui, readFileSync(join(ROOT, "build/stored/meterUi.js"), "latin1"));
-  assert.match(log, /1 UI file written/);
+  // the screens' Storage modules too (app/meterUi/screens/, evaluated when a screen opens)
+  stored.screens.forEach((code, i) => assert.equal(code, readFileSync(join(ROOT, "build/stored/meterUi/ui" + i + ".js"), "latin1"), "ui" + i));
+  assert.match(log, /10 UI files written/);
   assert.match(log, /meternet meter: sampling at 12800 Hz/);
   assert.doesNotMatch(log, /Uncaught|NOT measuring/);
 });

@@ -49,9 +49,10 @@ test("the stored selftest bundle passes as the plain one does", { skip: !built &
 test("the stored meter UI file runs its screens with the plain one's JsVars", { skip: !built && "npm run build first" }, async () => {
   const per: Record<string, number[]> = {};
   for (const k of ["plain", "stored"]) {
-    const u = UiRun.start(k === "plain" ? readFileSync(join(ROOT, "build/meterUi.js"), "utf8") : stored("meterUi"));
+    // the resident UI and its screen modules, each in the same form
+    const u = k === "plain" ? UiRun.start(readFileSync(join(ROOT, "build/meterUi.js"), "utf8"), join(ROOT, "build/meterUi")) : UiRun.start(stored("meterUi"), join(ROOT, "build/stored/meterUi"));
     try {
-      per[k] = [0, 1, 2, 3].map((i) => u.screen(i));
+      per[k] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => u.screen(i));
     } finally { await u.dispose(); }
   }
   assert.deepEqual(per.stored, per.plain);

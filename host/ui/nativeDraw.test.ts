@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MeterUi, uiSettingsOf } from "../../modules/ui/meterUi.ts";
-import { allScreens } from "../../modules/ui/screens/index.ts";
+import { allScreens, screensOf } from "../../modules/ui/screens/index.ts";
 import { Rgb565Display } from "./rgb565Display.ts";
 import { fixtureView } from "./fixtureView.ts";
 import { RecordingDisplay, buildRenderer } from "./nativeRenderer.ts";
@@ -22,7 +22,7 @@ test("the C drawing code renders every screen exactly as the host display does",
     for (let i = 0; i < 9; i++) {
       const host = new Rgb565Display();
       const rec = new RecordingDisplay(host);
-      const ui = new MeterUi(rec, fixtureView(), uiSettingsOf({}), allScreens(), () => {});
+      const ui = new MeterUi(rec, fixtureView(), uiSettingsOf({}), screensOf(allScreens()), () => {});
       ui.show(i);
       const out = execFileSync(exe, { input: rec.lines.join("\n") + "\n", maxBuffer: 1 << 20, stdio: ["pipe", "pipe", "pipe"] });
       const c = new Uint16Array(out.buffer, out.byteOffset, 320 * 240);

@@ -4,6 +4,10 @@
 // loop of 18 turns cost 258 k instructions against 53 k for one substr (bench/device
 // README "Touchscreen redraws"), and the network and energy screens pad every field.
 const SPACES = "                                ";
+// The calls below are marked NOINLINE: where a screen module uses a helper once, terser would
+// inline it as a function expression, which Espruino parses and creates anew on every call
+// (measure pads nine fields per reading); kept a function, it costs a few JsVars while the
+// screen is open and no parsing per call.
 
 function spaces(n: number): string {
   let s = "";
@@ -13,18 +17,18 @@ function spaces(n: number): string {
 
 /** Left-pads to `width` (right-aligned text). */
 export function pad(s: string, width: number): string {
-  return s.length < width ? spaces(width - s.length) + s : s;
+  return s.length < width ? /*@__NOINLINE__*/ spaces(width - s.length) + s : s;
 }
 
 /** Right-pads to `width` (left-aligned text that fully covers the previous one). */
 export function padR(s: string, width: number): string {
-  return s.length < width ? s + spaces(width - s.length) : s;
+  return s.length < width ? s + /*@__NOINLINE__*/ spaces(width - s.length) : s;
 }
 
 /** `x` with `dp` decimals right-aligned in `width` characters; "---" for a missing value. */
 export function num(x: number | undefined | null, dp: number, width: number): string {
   const s = x === undefined || x === null || !isFinite(x) ? "---" : x.toFixed(dp);
-  return pad(s, width);
+  return /*@__NOINLINE__*/ pad(s, width);
 }
 
 function two(n: number): string {
@@ -39,7 +43,7 @@ export function hhmm(utcS: number): string {
 
 /** "HH:MM:SS" of a UTC time, s. */
 export function hhmmss(utcS: number): string {
-  return hhmm(utcS) + ":" + two(Math.floor(utcS) % 60);
+  return /*@__NOINLINE__*/ hhmm(utcS) + ":" + two(Math.floor(utcS) % 60);
 }
 
 /** Energy in Wh with a unit that keeps it in 9 characters: "12345.6 Wh" up to 99 999 Wh, then kWh, then MWh. */

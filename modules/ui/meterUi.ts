@@ -5,14 +5,16 @@
  *
  * No flicker and little work per update: a screen draws its static parts once when it
  * opens; after that each value is a field whose text is redrawn, opaque and in place,
- * only when it changed. One screen is live at a time: the others hold no state.
+ * only when it changed. One screen is live at a time: the others hold no state, and on
+ * the meter not even their code's functions (each is a Storage module, evaluated when it
+ * opens: app/meterUi), so what stays resident is this class, the header and the wiring.
  */
-import { DisplayPort, W, H, BLACK, WHITE, GREY, DARK, BLUE, RED } from "./displayPort";
-import { HEADER_H, BACK, Rect, inside } from "./layout";
+import { DisplayPort, W, H, BLACK, WHITE, BLUE, RED } from "./displayPort";
+import { HEADER_H, BACK, inside } from "./layout";
 import { TouchCal, DEFAULT_CAL, applyCal, validCal } from "./calibration";
 import { MeterView } from "./meterView";
 import { hhmm } from "./format";
-import type { Screen, ScreenFactory } from "./screen";
+import type { Screen, ScreenSource } from "./screen";
 
 export interface UiSettings {
   /** Backlight when on, 10..100 %. */
@@ -48,12 +50,12 @@ export class MeterUi {
   /** A press is under way: later samples of the same touch do nothing. */
   down = false;
   lastTouchMs = 0;
-  /** The screen on show, made by its factory (the others do not exist). */
+  /** The screen on show, made when it opened (the others do not exist). */
   sc: Screen | null = null;
-  private readonly screens: ScreenFactory[];
+  private readonly screens: ScreenSource;
   private readonly save: (s: UiSettings) => void;
 
-  constructor(d: DisplayPort, view: MeterView, settings: UiSettings, screens: ScreenFactory[], save: (s: UiSettings) => void) {
+  constructor(d: DisplayPort, view: MeterView, settings: UiSettings, screens: ScreenSource, save: (s: UiSettings) => void) {
     this.d = d;
     this.v = view;
     this.s = settings;
@@ -67,7 +69,7 @@ export class MeterUi {
     // the old screen is dropped before the new one is made: never two at once
     this.sc = null;
     this.last = [];
-    const sc = this.screens[i](), d = this.d;
+    const sc = this.screens(i), d = this.d;
     this.sc = sc;
     this.at = i;
     d.rect(0, 0, W, HEADER_H, BLUE);
@@ -87,7 +89,8 @@ export class MeterUi {
     if (sc.title !== "Profile" && sc.title !== "Calibrate") {
       const n = v.events.length - this.seenEvents;
       this.put(0, 196, 15, n > 0 ? (n > 9 ? "!9" : "!" + n) : "  ", 2, WHITE, n > 0 ? RED : BLUE);
-      this.put(1, 254, 15, v.utcS > 0 ? hhmm(v.utcS) : "--:--", 2, WHITE, BLUE);
+      // NOINLINE: a single use, which terser would turn into a function expression parsed on every update
+      this.put(1, 254, 15, v.utcS > 0 ? /*@__NOINLINE__*/ hhmm(v.utcS) : "--:--", 2, WHITE, BLUE);
     }
     sc.update(this);
   }
@@ -156,16 +159,5 @@ export class MeterUi {
   /** Stores changed settings (the configuration's `ui` object). */
   store(): void {
     this.save(this.s);
-  }
-
-  /** A labelled button: a framed rectangle with its text centred. */
-  button(r: Rect, label: string, fg: number): void {
-    const d = this.d;
-    d.rect(r[0], r[1], r[2], r[3], DARK);
-    d.rect(r[0], r[1], r[2], 1, GREY);
-    d.rect(r[0], r[1] + r[3] - 1, r[2], 1, GREY);
-    d.rect(r[0], r[1], 1, r[3], GREY);
-    d.rect(r[0] + r[2] - 1, r[1], 1, r[3], GREY);
-    d.text(r[0] + ((r[2] - label.length * 12) >> 1), r[1] + ((r[3] - 16) >> 1), label, 2, fg, DARK);
   }
 }

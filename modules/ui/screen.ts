@@ -17,3 +17,10 @@ export interface Screen {
 
 /** Makes the screen when it is shown. */
 export type ScreenFactory = () => Screen;
+
+/**
+ * Makes screen `i` (navigation order, screens/index.ts) when it is shown: on the host from
+ * the factories (screensOf), on the meter by evaluating the screen's Storage module
+ * (app/meterUi: "ui<i>"), so that a closed screen's functions take no RAM.
+ */
+export type ScreenSource = (i: number) => Screen;

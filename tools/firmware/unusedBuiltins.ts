@@ -22,7 +22,9 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** The bundles that run on an image of a role (selftest runs on every image). */
 export function bundlesOf(role: string, buildDir = join(ROOT, "build")): string[] {
-  const files = role === "meter" ? ["meter.js", "meterUi.js"] : ["aggregator.js",
+  // the meter: its bundle, the touchscreen UI and the UI's screen modules (build/meterUi/ui<i>.js)
+  const files = role === "meter" ? ["meter.js", "meterUi.js",
+    ...(existsSync(join(buildDir, "meterUi")) ? readdirSync(join(buildDir, "meterUi")).filter((f) => f.endsWith(".js")).map((f) => join("meterUi", f)) : [])] : ["aggregator.js",
     ...(existsSync(join(buildDir, "aggregator")) ? readdirSync(join(buildDir, "aggregator")).filter((f) => f.endsWith(".js")).map((f) => join("aggregator", f)) : [])];
   return [...files, "selftest.js"].map((f) => join(buildDir, f));
 }

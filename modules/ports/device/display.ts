@@ -1,5 +1,6 @@
 import type { MeterOutputs } from "../../metering/meterOutputs";
 import type { MeterLink } from "../../link/meterLink";
+import type { Screen, ScreenFactory } from "../../ui/screen";
 
 /**
  * The touchscreen (types/meterLcd.d.ts, boards/STM32F107/jswrap/jswrap_meterlcd.c) when
@@ -25,4 +26,16 @@ export function readUiProgram(file: string): string {
 /** The entry the evaluated UI program defined (app/meterUi: the global `meterUi`). */
 export function uiProgramEntry(): (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs {
   return global.meterUi as (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs;
+}
+
+/**
+ * Screen `i` of the UI, made from its Storage module "ui<i>" (app/meterUi/screens/,
+ * build/meterUi/ui<i>.js): evaluated from flash when the screen opens (its function code
+ * stays in flash), garbage once the UI drops the screen. A missing module is an error
+ * that says what to do; the touch that asked for it does nothing else.
+ */
+export function loadScreenModule(i: number): Screen {
+  const code = require("Storage").read("ui" + i);
+  if (!code) throw new Error("ui" + i + " is not in Storage: upload the UI again (npm run upload -- --role meter --ui)");
+  return (global.eval as (s: string) => ScreenFactory)(code)();
 }

@@ -10,10 +10,11 @@ function y(block: number, line: number): number {
 }
 
 export function energyScreen(): Screen {
-  const LINES = ["Today", "This month", "Total"];
   return {
     title: "Energy",
     draw: function (u: MeterUi) {
+      // made here and let go, not held while the screen shows
+      const LINES = ["Today", "This month", "Total"];
       for (let b = 0; b < 2; b++) {
         u.d.text(8, y(b, 0), b ? "Export" : "Import", 2, CYAN, BLACK);
         for (let l = 0; l < 3; l++) u.d.text(16, y(b, l + 1) + 4, LINES[l], 1, GREY, BLACK);

@@ -3,6 +3,7 @@ import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
 import { WHITE, BLUE } from "../displayPort";
 import { tile, inside } from "../layout";
+import { button } from "../button";
 
 /** Tile i opens screen i + 1; the last tile turns the backlight off. */
 export function tileLabels(): string[] {
@@ -10,16 +11,17 @@ export function tileLabels(): string[] {
 }
 
 export function home(): Screen {
-  const TILES = tileLabels();
   return {
     title: "",
     draw: function (u: MeterUi) {
       u.d.text(8, 15, (u.v.name + " #" + u.v.address).substring(0, 15), 2, WHITE, BLUE);
-      for (let i = 0; i < TILES.length; i++) u.button(tile(i), TILES[i], WHITE);
+      // the labels are made here and let go: held by the screen they would cost JsVars while it shows
+      const TILES = tileLabels();
+      for (let i = 0; i < TILES.length; i++) button(u.d, tile(i), TILES[i], WHITE);
     },
     update: function () {},
     press: function (u: MeterUi, x: number, y: number) {
-      for (let i = 0; i < TILES.length; i++) {
+      for (let i = 0; i < 8; i++) {
         if (!inside(tile(i), x, y)) continue;
         if (i === 7) u.sleep();
         else u.show(i + 1);

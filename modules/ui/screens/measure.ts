@@ -12,29 +12,25 @@ function cell(i: number): number[] {
 }
 
 export function measure(): Screen {
-  /** Label, reading property, decimals, unit. */
-  const ROWS = [
-    ["Voltage", "vRmsV", 2, "V"], ["Current", "iRmsA", 3, "A"],
-    ["Active power", "pW", 1, "W"], ["Reactive power", "qVar", 1, "var"],
-    ["Apparent power", "sVA", 1, "VA"], ["Power factor", "pf", 3, ""],
-    ["Frequency", "fHz", 3, "Hz"], ["THD voltage", "thdVPct", 2, "%"],
-    ["THD current", "thdIPct", 2, "%"],
-  ];
+  /**
+   * Per value: reading property, decimals, unit, in one flat array (held while the screen
+   * shows: nested rows cost twice the JsVars); the labels only in draw.
+   */
+  const ROWS = ["vRmsV", 2, "V", "iRmsA", 3, "A", "pW", 1, "W", "qVar", 1, "var", "sVA", 1, "VA", "pf", 3, "", "fHz", 3, "Hz", "thdVPct", 2, "%", "thdIPct", 2, "%"];
   return {
     title: "Measure",
     draw: function (u: MeterUi) {
-      for (let i = 0; i < ROWS.length; i++) {
+      const LABELS = ["Voltage", "Current", "Active power", "Reactive power", "Apparent power", "Power factor", "Frequency", "THD voltage", "THD current", "Window (UTC)"];
+      for (let i = 0; i < 10; i++) {
         const c = cell(i);
-        u.d.text(c[0], c[1], ROWS[i][0] as string, 1, GREY, BLACK);
+        u.d.text(c[0], c[1], LABELS[i], 1, GREY, BLACK);
       }
-      const c = cell(9);
-      u.d.text(c[0], c[1], "Window (UTC)", 1, GREY, BLACK);
     },
     update: function (u: MeterUi) {
       const r = u.v.reading as unknown as { [k: string]: number } | null;
-      for (let i = 0; i < ROWS.length; i++) {
-        const c = cell(i), row = ROWS[i];
-        u.put(10 + i, c[0], c[1] + 12, num(r ? r[row[1] as string] : null, row[2] as number, 8) + " " + padR(row[3] as string, 3), 2, WHITE, BLACK);
+      for (let i = 0; i < 9; i++) {
+        const c = cell(i);
+        u.put(10 + i, c[0], c[1] + 12, num(r ? r[ROWS[3 * i] as string] : null, ROWS[3 * i + 1] as number, 8) + " " + padR(ROWS[3 * i + 2] as string, 3), 2, WHITE, BLACK);
       }
       const c = cell(9), rd = u.v.reading;
       u.put(20, c[0], c[1] + 12, rd ? hhmmss(u.v.utcS) + (rd.flagged ? " F" : "  ") : "--:--:--  ", 2, rd && rd.flagged ? AMBER : GREEN, BLACK);

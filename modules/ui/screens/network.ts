@@ -6,10 +6,11 @@ import { HEADER_H } from "../layout";
 import { hhmmss, padR } from "../format";
 
 export function network(): Screen {
-  const LABELS = ["Address", "State", "Last poll", "TEC / REC", "Epoch"];
   return {
     title: "Network",
     draw: function (u: MeterUi) {
+      // made here and let go, not held while the screen shows
+      const LABELS = ["Address", "State", "Last poll", "TEC / REC", "Epoch"];
       for (let i = 0; i < LABELS.length; i++) u.d.text(4, HEADER_H + 10 + i * 24, LABELS[i], 1, GREY, BLACK);
       u.d.text(4, HEADER_H + 10 + 5 * 24, "Rejected frames", 1, GREY, BLACK);
     },

@@ -7,6 +7,7 @@ import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, GREEN, RED, BLACK, CYAN, H } from "../displayPort";
 import { RANGE_24H, RANGE_7D, inside } from "../layout";
+import { button } from "../button";
 import { pad, civil } from "../format";
 
 /** Plot area: 288 columns (96 slots x 3 px for 24 h; 7 days: 7/3 slot per column). */
@@ -23,8 +24,8 @@ export function niceCeil(x: number): number {
 
 function draw(u: MeterUi, days: number): void {
   const d = u.d, v = u.v, n = days * 96, all = v.profileW;
-  u.button(RANGE_24H, "24 h", days === 1 ? CYAN : WHITE);
-  u.button(RANGE_7D, "7 d", days === 7 ? CYAN : WHITE);
+  button(u.d, RANGE_24H, "24 h", days === 1 ? CYAN : WHITE);
+  button(u.d, RANGE_7D, "7 d", days === 7 ? CYAN : WHITE);
   d.rect(0, Y0 - 14, 320, H - Y0 + 14, BLACK);
   // the range of the data, both signs
   let hi = 0, lo = 0;

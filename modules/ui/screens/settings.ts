@@ -6,6 +6,7 @@ import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, BLACK } from "../displayPort";
 import { LIGHT_MINUS, LIGHT_PLUS, TIME_MINUS, TIME_PLUS, CALIBRATE, inside } from "../layout";
+import { button } from "../button";
 import { pad } from "../format";
 
 /** Backlight timeouts offered, s (0: never). */
@@ -17,11 +18,11 @@ export function settings(): Screen {
     draw: function (u: MeterUi) {
       u.d.text(8, 70, "Backlight", 2, GREY, BLACK);
       u.d.text(8, 126, "Timeout", 2, GREY, BLACK);
-      u.button(LIGHT_MINUS, "-", WHITE);
-      u.button(LIGHT_PLUS, "+", WHITE);
-      u.button(TIME_MINUS, "-", WHITE);
-      u.button(TIME_PLUS, "+", WHITE);
-      u.button(CALIBRATE, "Calibrate touch", WHITE);
+      button(u.d, LIGHT_MINUS, "-", WHITE);
+      button(u.d, LIGHT_PLUS, "+", WHITE);
+      button(u.d, TIME_MINUS, "-", WHITE);
+      button(u.d, TIME_PLUS, "+", WHITE);
+      button(u.d, CALIBRATE, "Calibrate touch", WHITE);
     },
     update: function (u: MeterUi) {
       u.put(10, 208, 70, pad(u.s.lightPct + "%", 4), 2, WHITE, BLACK);
