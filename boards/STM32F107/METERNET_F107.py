@@ -126,10 +126,10 @@ chip = {
   'adc' : 2,
   'dac' : 2,
   'saved_code' : { # Storage: tools/firmware/flashMap.ts IMAGES (README.md "Flash map")
-    'address' : 0x08000000 + ((256-44)*1024),
+    'address' : 0x08000000 + ((256-46)*1024),
     'page_size' : 2048, # connectivity line: 2 KB pages (RM0008 3.3.3)
-    'pages' : 22, # 44 KB: the code slot (bundle + touchscreen UI, 32 704 B) + configuration with 25 % free after compaction
-    'flash_available' : 256-44, # KB for the firmware: the image, 4 KB for the display's C, 8 KB kept free and 3.4 KB of margin
+    'pages' : 23, # 46 KB: the code slot (bundle + touchscreen UI, 34 240 B) + configuration with 25 % free after compaction
+    'flash_available' : 256-46, # KB for the firmware: the image (OTA boot hook and display C in), 8 KB kept free and 1.2 KB of margin
   },
 };
 devices = {

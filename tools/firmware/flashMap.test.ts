@@ -41,7 +41,7 @@ test("the code files' budgets fit their role's code slot, headers included", () 
 
 test("every image of a role has the same Storage (the host runtime takes one size per role)", () => {
   for (const image of IMAGE_NAMES) assert.equal(storageBytes(image), roleStorageBytes(IMAGES[image].role), image);
-  assert.equal(roleStorageBytes("meter"), 22 * 2048);
+  assert.equal(roleStorageBytes("meter"), 23 * 2048);
   assert.equal(roleStorageBytes("aggregator"), 30 * 2048);
 });
 
@@ -77,7 +77,7 @@ test("storageUse: the code as stored plus the configuration slot, against 25 % f
   const aggConfig = storedFileBytes(budgets().storage.aggregator.config);
   const waived = storageUse("aggregator", [{ name: ".bootcde", bytes: w.ceilingBytes - aggConfig - 32 }]);
   assert.equal(waived.usedBytes, w.ceilingBytes);
-  assert.match(waived.problem, /waived up to 57344 B until issue 16/);
+  assert.match(waived.problem, /waived up to 59392 B until issue 16/);
   assert.equal(waived.fails, false);
   const beyond = storageUse("aggregator", [{ name: ".bootcde", bytes: w.ceilingBytes - aggConfig - 28 }]);
   assert.match(beyond.problem, /over the ceiling of its waiver .* by 4 B/);
