@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConsoleDevice } from "../console/index.ts";
 import { RealClock } from "../runtime/index.ts";
+import { chipStorageBytes } from "../runtime/flashArea.ts";
 import { hostMeterAdcClass, conditionSource } from "../meterAdc/hostMeterAdc.ts";
 
 export interface MeterConsole { port: number; dev: ConsoleDevice; dir: string; keyFile: string }
@@ -18,6 +19,8 @@ export async function withSimulatedMeter<T>(mains: { fftNMax: 1024 | 2048; frequ
   let log = "";
   const dev = new ConsoleDevice({
     clock: new RealClock(),
+    // the meter chip's Storage (tools/firmware/flashMap.ts): the bundle, the UI's files and meternet.json must fit as on the board
+    flashBytes: chipStorageBytes("meter"),
     onConsoleBytes: (b) => { log += b.toString("latin1"); },
     globals: (rt) => {
       const Adc = hostMeterAdcClass(rt, { fftNMax: mains.fftNMax, source: conditionSource({ frequencyHz: mains.frequencyHz, v: { rms: mains.v }, i: { rms: 5 }, displacementRad: 0.2, seed: 5 }) }) as new () => { stop(): void };

@@ -6,7 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { norAreas, bundleSlotBytes, NOR } from "../../tools/firmware/flashMap.ts";
+import { readFileSync } from "node:fs";
+import { norAreas, NOR } from "../../tools/firmware/flashMap.ts";
 import { otaAddon } from "./ota.ts";
 
 test("the meter's two NOR script slots fit its staged area, sector-aligned, each with room for a whole bundle", () => {
@@ -17,5 +18,7 @@ test("the meter's two NOR script slots fit its staged area, sector-aligned, each
   assert.equal(slotBytes % NOR.sectorBytes, 0, "a slot is whole sectors: its erase never touches the other slot");
   assert.ok(2 * slotBytes <= staged.bytes, `two slots of ${slotBytes} B within the staged area's ${staged.bytes} B`);
   assert.ok(maxBytes <= slotMetaOffset && slotMetaOffset + 48 <= slotBytes, "script, then its meta record, inside the slot");
-  assert.ok((bundleSlotBytes("meter") ?? Infinity) <= maxBytes, "the meter's bundle slot fits a script slot");
+  // the meter's bundle budget (stored bytes, package.json meternet.budgets.meter): the script OTA replaces
+  const bundleBudget = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).meternet.budgets.meter;
+  assert.ok(bundleBudget <= maxBytes, `the meter's bundle budget (${bundleBudget} B) fits a script slot (${maxBytes} B)`);
 });
