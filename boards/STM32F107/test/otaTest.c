@@ -23,6 +23,10 @@
 
 #include "testHex.h"
 
+/* The receiver's bitmap and the NOR page buffer are lent per transfer (otaMeterLink.c, jswrap_ota.c). */
+static uint8_t testBitmap[MN_OTA_BITMAP_BYTES];
+static uint8_t testBitmaps[64][MN_OTA_BITMAP_BYTES];
+
 static void sha256_fips180_examples(void **state) {
   (void)state;
   uint8_t d[32];
@@ -257,6 +261,7 @@ static void receiver_broadcast_with_losses_then_repair(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   uint16_t id;
   uint8_t d[8];
   chunkFrame(image, size, 0, 0x5A, &id, d);
@@ -318,6 +323,7 @@ static void receiver_hash_resume_restart_and_staging_failure(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 1, MN_OTA_IMAGE_METER50, 4, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   uint16_t id;
   uint8_t d[8];
@@ -381,6 +387,7 @@ static uint32_t broadcast(unsigned n, uint32_t size, const unsigned *lossPct, un
     mn_secoc_meter_key(master, a, k);
     st[a] = (mn_ota_staging_t){fErase, fWrite, fRead, &meterFlash[a], 20480};
     mn_ota_rx_init(&meters[a], k, (uint8_t)a, MN_OTA_IMAGE_METER50, 0, &st[a]);
+    meters[a].bitmap = testBitmaps[a]; /* lent, as otaMeterLink.c lends it */
     m.address = (uint8_t)a;
     mn_ota_manifest_make(&m, k, w); /* each meter's own manifest */
     assert_int_equal(mn_ota_rx_manifest(&meters[a], w, sizeof w), MN_OTA_OK);
@@ -428,6 +435,7 @@ static void status_falls_back_to_the_bitmap(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   uint16_t id;
   uint8_t d[8];
