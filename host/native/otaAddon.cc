@@ -205,7 +205,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   Napi::Value Pump(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(info.Env(), -22);
     JsSend s{info.Env(), info[0].As<Napi::Function>()};
-    return Napi::Number::New(info.Env(), mn_ota_txq_pump(&m_.q, JsHw, &s));
+    return Napi::Number::New(info.Env(), mn_ota_meter_pump(&m_, JsHw, &s));
   }
   // (out Uint32Array(2)) -> type or 0
   Napi::Value Event(const Napi::CallbackInfo& info) {
@@ -222,7 +222,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
     const mn_ota_rx_t* r = &m_.rx;
     double v[] = {(double)r->state, (double)r->have, (double)r->total, (double)r->storedCounter, (double)r->lastCause,
                   (double)r->stray, (double)r->duplicates, (double)m_.eventsLost, (double)m_.requests, (double)m_.badRequests,
-                  (double)m_.q.overflows, (double)r->m.version, (double)r->m.sizeBytes, (double)flash_.writes, (double)flash_.erases};
+                  (double)m_.overflows, (double)r->m.version, (double)r->m.sizeBytes, (double)flash_.writes, (double)flash_.erases};
     Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];
     return out;

@@ -18,8 +18,9 @@ import { OTA_EV_END, OTA_EV_START, OTA_PH_DONE, OTA_T_FAILED, OTA_T_SWITCHED, ot
 const MASTER = new Uint8Array(16).fill(0x42);
 // memory(): [bytes at rest, transfer bytes held now, allocations, refused for memory, stalls]
 const REST = 0, HELD = 1, ALLOCS = 2, NO_MEMORY = 3, STALLS = 4;
-// MN_OTA_BITMAP_BYTES + MN_OTA_ANSWER_CAP for the 22 528-byte script slot: 470 + 483
-const XFER_BYTES = 953;
+// mn_ota_meter_xfer_t for the 22 528-byte script slot: bitmap 470 + answer 483 (+ 3 padding) + the
+// 16-frame transmit queue (168 B here and on the Cortex-M3)
+const XFER_BYTES = 470 + 483 + 3 + 168;
 
 interface Meter { address: number; ota: OtaMeterHandle; events: number[][] }
 

@@ -346,7 +346,7 @@ void mn_ota_service(JsVar *can) {
   if (s) {
     mn_nor_stage_service(&s->stage);
     mn_ota_meter_tick(&s->m, ota_now_ms());
-    mn_ota_txq_pump(&s->m.q, ota_hw_send, 0);
+    mn_ota_meter_pump(&s->m, ota_hw_send, 0);
     uint32_t ab[2];
     int type;
     while ((type = mn_ota_meter_event(&s->m, ab)) != 0) {

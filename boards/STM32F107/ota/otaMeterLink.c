@@ -17,7 +17,33 @@ static void event(mn_ota_meter_t *m, uint8_t type, uint32_t a, uint32_t b) {
 
 static int tpSend(void *ctx, const uint8_t frame[8]) {
   mn_ota_meter_t *m = (mn_ota_meter_t *)ctx;
-  return mn_ota_txq_put(&m->q, (uint16_t)(MN_OTA_ANS_ID_BASE + m->rx.address), frame);
+  uint16_t id = (uint16_t)(MN_OTA_ANS_ID_BASE + m->rx.address);
+  if (m->x) {
+    int r = mn_ota_txq_put(&m->x->q, id, frame);
+    if (r != 0) m->overflows++;
+    return r;
+  }
+  if (m->restCount >= MN_OTA_REST_FRAMES) {
+    m->overflows++;
+    return -1;
+  }
+  m->restId[m->restCount] = id;
+  memcpy(m->restData[m->restCount], frame, 8);
+  m->restCount++;
+  return 0;
+}
+
+unsigned mn_ota_meter_pump(mn_ota_meter_t *m, mn_ota_hw_send_fn hw, void *ctx) {
+  unsigned n = 0;
+  /* the frames queued at rest go first: they were answered before the transfer's */
+  while (m->restCount > 0 && hw(ctx, m->restId[0], m->restData[0]) == 0) {
+    m->restCount--;
+    memmove(m->restId, m->restId + 1, m->restCount * sizeof m->restId[0]);
+    memmove(m->restData, m->restData + 1, m->restCount * sizeof m->restData[0]);
+    n++;
+  }
+  if (m->restCount == 0 && m->x) n += mn_ota_txq_pump(&m->x->q, hw, ctx);
+  return n;
 }
 
 void mn_ota_meter_init(mn_ota_meter_t *m, const uint8_t key[16], uint8_t address, uint8_t image, uint32_t storedCounter,
@@ -58,7 +84,7 @@ static int attach(mn_ota_meter_t *m) {
 
 /* Frees the transfer state once nothing uses it: not receiving, no answer going out of it. */
 static void settle(mn_ota_meter_t *m) {
-  if (!m->x || m->rx.state == MN_OTA_RECEIVING || m->tp.txState != 0) return;
+  if (!m->x || m->rx.state == MN_OTA_RECEIVING || m->tp.txState != 0 || m->x->q.count != 0) return;
   m->x = 0;
   m->rx.bitmap = 0;
   if (m->release) m->release(m->allocCtx);

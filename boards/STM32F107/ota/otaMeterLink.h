@@ -8,7 +8,7 @@
  *
  *   mn_ota_meter_frame   from the receive interrupt (or the host's FIFO service): 1 = an OTA frame, taken
  *   mn_ota_meter_tick    every few ms: ISO 15765-2 timers and consecutive frames
- *   mn_ota_txq_pump      on transmit-empty: answers out of m->q (otaTxQueue.h)
+ *   mn_ota_meter_pump    on transmit-empty: answers out (otaTxQueue.h while a transfer runs)
  *   mn_ota_meter_event   JavaScript's side: the next event, if any
  *
  * Control requests (ISO 15765-2, boards/STM32F107/ota/README.md) and their answers
@@ -69,7 +69,10 @@ typedef int (*mn_ota_commit_fn)(void *ctx, const mn_ota_manifest_t *m);
 typedef struct {
   uint8_t bitmap[MN_OTA_BITMAP_BYTES]; /* the receiver's: chunks held */
   uint8_t ans[MN_OTA_ANSWER_CAP];      /* the status report while receiving (missing runs or the bitmap) */
+  mn_ota_txq_t q;                      /* answers while receiving: a status report is up to 70 frames */
 } mn_ota_meter_xfer_t;
+/* Answers at rest are single frames (verdict, result, a status without runs): a short queue. */
+#define MN_OTA_REST_FRAMES 2u
 /* Storage for n bytes (the transfer state), zeroed or not, or 0 when memory is short; and its release. */
 typedef void *(*mn_ota_alloc_fn)(void *ctx, unsigned n);
 typedef void (*mn_ota_release_fn)(void *ctx);
@@ -80,8 +83,11 @@ typedef void (*mn_ota_release_fn)(void *ctx);
 typedef struct {
   mn_ota_rx_t rx;
   mn_isotp_t tp;
-  mn_ota_txq_t q;
   mn_ota_meter_xfer_t *x; /* 0 at rest */
+  uint16_t restId[MN_OTA_REST_FRAMES];
+  uint8_t restData[MN_OTA_REST_FRAMES][8];
+  uint8_t restCount;
+  uint32_t overflows; /* answer frames dropped: no room in the queue (the aggregator asks again) */
   uint8_t req[1 + MN_OTA_MANIFEST_BYTES];
   uint8_t body[MN_OTA_BODY_FRAMES * MN_OTA_CHUNK_BYTES]; /* the broadcast manifest body */
   uint16_t bodyHave;                                       /* bit k: body frame k held */
@@ -113,6 +119,9 @@ int mn_ota_meter_frame(mn_ota_meter_t *m, uint16_t id, const uint8_t *data, uint
 /* ISO 15765-2 timers, the rest of a multi-frame answer, a stalled transfer dropped, the
  * transfer state freed once it is no longer needed. */
 void mn_ota_meter_tick(mn_ota_meter_t *m, uint32_t nowMs);
+
+/* Hands queued answer frames to hw (0 = taken) until it refuses one; the number handed. */
+unsigned mn_ota_meter_pump(mn_ota_meter_t *m, mn_ota_hw_send_fn hw, void *ctx);
 
 /* The next event: its type (out[0] = a, out[1] = b), or 0 when none. */
 int mn_ota_meter_event(mn_ota_meter_t *m, uint32_t out[2]);
