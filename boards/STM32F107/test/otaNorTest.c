@@ -124,6 +124,22 @@ static mn_ota_manifest_t manifestFor(const uint8_t *image, uint32_t size, uint8_
   return m;
 }
 
+/* The page buffer is lent per transfer: a write without it fails (counted), nothing reaches the part. */
+static void stage_write_without_a_page_buffer_fails(void **state) {
+  (void)state;
+  norFresh(1, 45);
+  static mn_nor_stage_t st;
+  mn_nor_stage_init(&st, &nor, prepareB, 0);
+  const uint8_t d[6] = {1, 2, 3, 4, 5, 6};
+  assert_int_equal(st.staging.write(st.staging.ctx, 0, d, 6), -1);
+  assert_int_equal(st.failures, 1);
+  mn_nor_stage_lend(&st, testPage);
+  assert_int_equal(st.staging.write(st.staging.ctx, 0, d, 6), 0);
+  mn_nor_stage_lend(&st, 0);
+  assert_int_equal(st.page, -1);
+  assert_int_equal(st.dirty, 0);
+}
+
 static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   (void)state;
   /* 45 ms per sector erase against 1 ms per chunk: 45 status polls when polled once a chunk */
@@ -572,6 +588,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(w25q_commands_on_the_wire),
       cmocka_unit_test(receiver_stages_into_the_nor_slot_while_it_erases),
+      cmocka_unit_test(stage_write_without_a_page_buffer_fails),
       cmocka_unit_test(boot_hook_paths),
       cmocka_unit_test(boot_hook_survives_a_cut_at_every_write),
       cmocka_unit_test(an_update_on_the_device_path),
