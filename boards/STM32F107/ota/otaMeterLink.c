@@ -23,27 +23,24 @@ static int tpSend(void *ctx, const uint8_t frame[8]) {
     if (r != 0) m->overflows++;
     return r;
   }
-  if (m->restCount >= MN_OTA_REST_FRAMES) {
+  if (m->restHeld) {
     m->overflows++;
     return -1;
   }
-  m->restId[m->restCount] = id;
-  memcpy(m->restData[m->restCount], frame, 8);
-  m->restCount++;
+  memcpy(m->restData, frame, 8);
+  m->restHeld = 1;
   return 0;
 }
 
 unsigned mn_ota_meter_pump(mn_ota_meter_t *m, mn_ota_hw_send_fn hw, void *ctx) {
+  /* the frame queued at rest goes first: it was answered before the transfer's */
   unsigned n = 0;
-  /* the frames queued at rest go first: they were answered before the transfer's */
-  while (m->restCount > 0 && hw(ctx, m->restId[0], m->restData[0]) == 0) {
-    m->restCount--;
-    memmove(m->restId, m->restId + 1, m->restCount * sizeof m->restId[0]);
-    memmove(m->restData, m->restData + 1, m->restCount * sizeof m->restData[0]);
-    n++;
+  if (m->restHeld) {
+    if (hw(ctx, (uint16_t)(MN_OTA_ANS_ID_BASE + m->rx.address), m->restData) != 0) return 0;
+    m->restHeld = 0;
+    n = 1;
   }
-  if (m->restCount == 0 && m->x) n += mn_ota_txq_pump(&m->x->q, hw, ctx);
-  return n;
+  return n + (m->x ? mn_ota_txq_pump(&m->x->q, hw, ctx) : 0u);
 }
 
 void mn_ota_meter_init(mn_ota_meter_t *m, const uint8_t key[16], uint8_t address, uint8_t image, uint32_t storedCounter,

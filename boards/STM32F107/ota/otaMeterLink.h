@@ -71,8 +71,9 @@ typedef struct {
   uint8_t ans[MN_OTA_ANSWER_CAP];      /* the status report while receiving (missing runs or the bitmap) */
   mn_ota_txq_t q;                      /* answers while receiving: a status report is up to 70 frames */
 } mn_ota_meter_xfer_t;
-/* Answers at rest are single frames (verdict, result, a status without runs): a short queue. */
-#define MN_OTA_REST_FRAMES 2u
+/* Answers at rest are single frames (verdict, result, a status without runs), one per
+ * request, and the aggregator waits for each: one frame's room (a second is counted in
+ * overflows and dropped; the aggregator asks again). */
 /* Storage for n bytes (the transfer state), zeroed or not, or 0 when memory is short; and its release. */
 typedef void *(*mn_ota_alloc_fn)(void *ctx, unsigned n);
 typedef void (*mn_ota_release_fn)(void *ctx);
@@ -84,9 +85,8 @@ typedef struct {
   mn_ota_rx_t rx;
   mn_isotp_t tp;
   mn_ota_meter_xfer_t *x; /* 0 at rest */
-  uint16_t restId[MN_OTA_REST_FRAMES];
-  uint8_t restData[MN_OTA_REST_FRAMES][8];
-  uint8_t restCount;
+  uint8_t restData[8]; /* the answer frame at rest (its identifier is 0x740 + address) */
+  uint8_t restHeld;
   uint32_t overflows; /* answer frames dropped: no room in the queue (the aggregator asks again) */
   uint8_t req[1 + MN_OTA_MANIFEST_BYTES];
   uint8_t body[MN_OTA_BODY_FRAMES * MN_OTA_CHUNK_BYTES]; /* the broadcast manifest body */
