@@ -24,21 +24,23 @@ const XFER_BYTES = 470 + 483 + 3 + 168;
 
 interface Meter { address: number; ota: OtaMeterHandle; events: number[][] }
 
+/** One meter's bxCAN model with the OTA link attached (its application filter on its own address). */
+function meterOn(bus: VirtualCanBus, address: number): Meter {
+  const model = new BxcanModel(bus, "meter" + address);
+  model.start(125000);
+  model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+  const events: number[][] = [];
+  const ota = attachOtaMeter(bus, model, {
+    key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4, onEvent: (t, a, b) => events.push([t, a, b]),
+  });
+  return { address, ota, events };
+}
+
 function rig(addresses: number[]): { bus: VirtualCanBus; agg: BxcanModel; meters: Meter[] } {
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const agg = new BxcanModel(bus, "aggregator");
   agg.start(125000);
-  const meters = addresses.map((address) => {
-    const model = new BxcanModel(bus, "meter" + address);
-    model.start(125000);
-    model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
-    const m: Meter = { address, events: [], ota: null as unknown as OtaMeterHandle };
-    m.ota = attachOtaMeter(bus, model, {
-      key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4, onEvent: (t, a, b) => m.events.push([t, a, b]),
-    });
-    return m;
-  });
-  return { bus, agg, meters };
+  return { bus, agg, meters: addresses.map((a) => meterOn(bus, a)) };
 }
 
 function until(bus: VirtualCanBus, done: () => boolean, limitMs: number): void {
