@@ -55,6 +55,10 @@ export interface NativeOtaMeter {
   setCommitResult(code: number): void;
   /** The next n staging writes fail. */
   failWrites(n: number): void;
+  /** true: transfer states cannot be allocated (the chip without the JsVars for one). */
+  failAlloc(on: boolean): void;
+  /** [bytes held at rest, transfer state bytes held now (0 at rest), allocations, manifests refused for memory, stalled transfers dropped] */
+  memory(): Float64Array;
 }
 
 export interface OtaManifestFields {

@@ -142,7 +142,8 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
                         InstanceMethod("pump", &OtaMeter::Pump), InstanceMethod("event", &OtaMeter::Event),
                         InstanceMethod("info", &OtaMeter::Info), InstanceMethod("refused", &OtaMeter::Refused),
                         InstanceMethod("staged", &OtaMeter::Staged), InstanceMethod("setCommitResult", &OtaMeter::SetCommitResult),
-                        InstanceMethod("failWrites", &OtaMeter::FailWrites)});
+                        InstanceMethod("failWrites", &OtaMeter::FailWrites), InstanceMethod("failAlloc", &OtaMeter::FailAlloc),
+                        InstanceMethod("memory", &OtaMeter::Memory)});
   }
 
   // (key16, address, image, storedCounter, restartCounter, capacityBytes)
@@ -165,10 +166,27 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
     mn_ota_meter_init(&m_, info[0].As<Napi::Uint8Array>().Data(), (uint8_t)Num(info, 1), (uint8_t)Num(info, 2),
                       (uint32_t)Num(info, 3), &staging_, CommitOk, &commit_);
     m_.rx.restartCounter = (uint32_t)Num(info, 4);
+    mn_ota_meter_set_alloc(&m_, XferAlloc, XferRelease, this);
   }
 
  private:
+  // The transfer state from the heap, as the chip's comes from its JsVars (jswrap_ota.c).
+  static void* XferAlloc(void* ctx, unsigned n) {
+    OtaMeter* self = static_cast<OtaMeter*>(ctx);
+    if (self->failAlloc_) return nullptr;
+    self->xfer_.reset(new uint8_t[n]());
+    self->xferBytes_ = n;
+    return self->xfer_.get();
+  }
+  static void XferRelease(void* ctx) {
+    OtaMeter* self = static_cast<OtaMeter*>(ctx);
+    self->xfer_.reset();
+    self->xferBytes_ = 0;
+  }
   mn_ota_meter_t m_;
+  std::unique_ptr<uint8_t[]> xfer_;
+  unsigned xferBytes_ = 0;
+  bool failAlloc_ = false;
   Flash flash_;
   mn_ota_staging_t staging_;
   std::unique_ptr<JsStaging> js_;
@@ -187,7 +205,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   Napi::Value Pump(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(info.Env(), -22);
     JsSend s{info.Env(), info[0].As<Napi::Function>()};
-    return Napi::Number::New(info.Env(), mn_ota_txq_pump(&m_.q, JsHw, &s));
+    return Napi::Number::New(info.Env(), mn_ota_meter_pump(&m_, JsHw, &s));
   }
   // (out Uint32Array(2)) -> type or 0
   Napi::Value Event(const Napi::CallbackInfo& info) {
@@ -204,7 +222,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
     const mn_ota_rx_t* r = &m_.rx;
     double v[] = {(double)r->state, (double)r->have, (double)r->total, (double)r->storedCounter, (double)r->lastCause,
                   (double)r->stray, (double)r->duplicates, (double)m_.eventsLost, (double)m_.requests, (double)m_.badRequests,
-                  (double)m_.q.overflows, (double)r->m.version, (double)r->m.sizeBytes, (double)flash_.writes, (double)flash_.erases};
+                  (double)m_.overflows, (double)r->m.version, (double)r->m.sizeBytes, (double)flash_.writes, (double)flash_.erases};
     Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];
     return out;
@@ -227,6 +245,18 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   Napi::Value FailWrites(const Napi::CallbackInfo& info) {
     flash_.failWrites = (int)Num(info, 0);
     return info.Env().Undefined();
+  }
+  // (true): the next transfer states cannot be allocated (the chip out of JsVars)
+  Napi::Value FailAlloc(const Napi::CallbackInfo& info) {
+    failAlloc_ = info.Length() > 0 && info[0].ToBoolean().Value();
+    return info.Env().Undefined();
+  }
+  // [bytes held at rest (the link's struct), transfer state bytes now held (0 at rest), allocations, refused for memory, stalled transfers dropped]
+  Napi::Value Memory(const Napi::CallbackInfo& info) {
+    double v[] = {(double)sizeof(mn_ota_meter_t), (double)xferBytes_, (double)m_.allocs, (double)m_.noMemory, (double)m_.stalls};
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 5);
+    for (size_t i = 0; i < 5; i++) out[i] = v[i];
+    return out;
   }
 };
 

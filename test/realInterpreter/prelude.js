@@ -405,12 +405,14 @@ var CAN1 = (function () {
     },
     linkPlan: zero, linkStart: zero, linkRows: zero, linkLatest: zero /* never answered */, linkCounters: zero, linkMeter: zero,
     linkCommand: function () { return -1; },
-    // OTA (boards/STM32F107/jswrap/jswrap_ota.c): otaListen allocates the meter link's state,
-    // on the chip a flat string of 1 560 B hidden on CAN1 (boards/STM32F107/ota/README.md),
-    // kept here as that many bytes; nothing else of a transfer happens on the empty bus.
+    // OTA (boards/STM32F107/jswrap/jswrap_ota.c): otaListen allocates what listening needs,
+    // on the chip a flat string of 560 B hidden on CAN1 (ota_meter_state_t: the link at rest
+    // and the NOR staging's state, arm-none-eabi sizes; boards/STM32F107/ota/README.md
+    // "Memory"), kept here as that many bytes. A transfer's state (1 380 B more) exists only
+    // while a manifest's transfer runs: never on the empty bus.
     otaListen: function () {
-      mnCanState.ota = new Uint8Array(1560);
-      mnCanState.bytes[2] = 1560;
+      mnCanState.ota = new Uint8Array(560);
+      mnCanState.bytes[2] = 560;
       return 0;
     },
     // kept on CAN1 as jswrap_ota.c keeps it ("#onota"), so its closure's JsVars are counted

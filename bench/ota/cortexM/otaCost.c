@@ -57,6 +57,8 @@ int main(void) {
 
   /* meter: the manifest check (CMAC), then every chunk; the last one verifies the image */
   mn_ota_meter_init(&meter, key, address, MN_OTA_IMAGE_METER50, 4, &st, commit, 0);
+  static uint8_t bitmap[MN_OTA_BITMAP_BYTES]; /* lent per transfer (otaMeterLink.c): the receiver is driven directly here */
+  meter.rx.bitmap = bitmap;
   t = now();
   int c = mn_ota_rx_manifest(&meter.rx, wire, sizeof wire);
   report("meter_manifest_check_cmac_and_erase_ram", since(t), 1);

@@ -11,7 +11,10 @@
  * 2 verified / 3 failed / 0 manifest refused, b = cause), 4 end (a = result, b = version).
  *
  * State: one flat string hidden on CAN1 (the link's struct), looked up on each call,
- * gone with CAN1's properties on reset(), as the SecOC and link states are. Staging:
+ * gone with CAN1's properties on reset(), as the SecOC and link states are. A meter's
+ * is only what listening needs (key, counters, the manifest's ISO-TP buffer, events);
+ * what a transfer needs (bitmap, status answer, NOR page buffer) is a second flat string
+ * ("\xFFotx") that exists only while the meter receives (ota_xfer_alloc). Staging:
  * a Storage file (OTA_STAGE) written chunk by chunk in place (erased flash, written
  * once per half-word: 6-byte chunks at even offsets); the flash map's place for it is
  * the W25Q32JV NOR, whose driver is not built (README.md). Images: the meters build
@@ -30,6 +33,7 @@
 #include "meternetBoard.h"
 
 #define OTA_STATE "\xFF" "ota"
+#define OTA_XFER "\xFF" "otx" /* a meter's transfer state, only while it receives */
 #define OTA_STAGE "ota.stage"
 
 static uint32_t ota_now_ms(void) { return (uint32_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
@@ -254,6 +258,35 @@ typedef struct {
   mn_nor_stage_t stage;
 } ota_meter_state_t;
 
+/*
+ * The transfer state (otaMeterLink.h mn_ota_meter_xfer_t: chunk bitmap, status answer) and
+ * the NOR page buffer, one flat string on CAN1 for as long as the meter receives: asked
+ * for by the link when a manifest comes (main loop: the CAN event handler), freed when
+ * the transfer is over. At rest CAN1 holds only ota_meter_state_t.
+ */
+static void *ota_xfer_alloc(void *ctx, unsigned n) {
+  ota_meter_state_t *s = (ota_meter_state_t *)ctx;
+  JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
+  JsVar *x = can ? jsvNewFlatStringOfLength(n + MN_W25Q_PAGE_BYTES) : 0;
+  uint8_t *p = 0;
+  if (x) {
+    p = (uint8_t *)jsvGetFlatStringPointer(x);
+    memset(p, 0, n);
+    jsvObjectSetChild(can, OTA_XFER, x);
+    mn_nor_stage_lend(&s->stage, p + n);
+  }
+  jsvUnLock2(x, can);
+  return p;
+}
+
+static void ota_xfer_release(void *ctx) {
+  ota_meter_state_t *s = (ota_meter_state_t *)ctx;
+  mn_nor_stage_lend(&s->stage, 0);
+  JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
+  if (can) jsvObjectRemoveChild(can, OTA_XFER);
+  jsvUnLock(can);
+}
+
 /* Staging begins: the inactive slot marked invalid in the record before it is erased. */
 static int ota_prepare(void *ctx) {
   (void)ctx;
@@ -286,6 +319,7 @@ int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt imag
   mn_nor_stage_init(&s->stage, &ota_nor, ota_prepare, 0);
   mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->stage.staging, ota_commit, &s->stage);
   s->m.rx.restartCounter = lost;
+  mn_ota_meter_set_alloc(&s->m, ota_xfer_alloc, ota_xfer_release, s);
   memset(k, 0, sizeof k);
   mn_can_filter_t f;
   memset(&f, 0, sizeof f);
@@ -312,7 +346,7 @@ void mn_ota_service(JsVar *can) {
   if (s) {
     mn_nor_stage_service(&s->stage);
     mn_ota_meter_tick(&s->m, ota_now_ms());
-    mn_ota_txq_pump(&s->m.q, ota_hw_send, 0);
+    mn_ota_meter_pump(&s->m, ota_hw_send, 0);
     uint32_t ab[2];
     int type;
     while ((type = mn_ota_meter_event(&s->m, ab)) != 0) {
@@ -338,8 +372,10 @@ bool jswrap_ota_meter_idle(void) {
   JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
   JsVar *h;
   ota_meter_state_t *s = (ota_meter_state_t *)ota_state(can, &h);
-  bool erasing = s && mn_nor_stage_service(&s->stage);
-  jsvUnLock2(h, can);
+  bool erasing = s && mn_nor_stage_service(&s->stage), receiving = s && s->m.x;
+  jsvUnLock(h);
+  if (receiving) mn_ota_service(can); /* on a silent bus too: a stalled transfer is dropped and freed */
+  jsvUnLock(can);
   /* a trial JavaScript never confirms reverts by itself */
   static uint32_t lastMs, trialMs;
   uint32_t now = ota_now_ms(), d = now - lastMs;

@@ -8,7 +8,7 @@
  *
  *   mn_ota_meter_frame   from the receive interrupt (or the host's FIFO service): 1 = an OTA frame, taken
  *   mn_ota_meter_tick    every few ms: ISO 15765-2 timers and consecutive frames
- *   mn_ota_txq_pump      on transmit-empty: answers out of m->q (otaTxQueue.h)
+ *   mn_ota_meter_pump    on transmit-empty: answers out (otaTxQueue.h while a transfer runs)
  *   mn_ota_meter_event   JavaScript's side: the next event, if any
  *
  * Control requests (ISO 15765-2, boards/STM32F107/ota/README.md) and their answers
@@ -60,32 +60,68 @@ enum {
 /* Switches to the verified staged script (the boot record, otaBoot.c): 0 when done. */
 typedef int (*mn_ota_commit_fn)(void *ctx, const mn_ota_manifest_t *m);
 
+/*
+ * What a transfer needs and listening does not: allocated when a manifest comes (in the
+ * main loop: mn_ota_meter_frame's caller), freed when the meter is no longer receiving
+ * (verified, failed, committed, aborted, or no chunk nor request for MN_OTA_STALL_MS) and
+ * its answer has gone. The meter at rest keeps only mn_ota_meter_t.
+ */
+typedef struct {
+  uint8_t bitmap[MN_OTA_BITMAP_BYTES]; /* the receiver's: chunks held */
+  uint8_t ans[MN_OTA_ANSWER_CAP];      /* the status report while receiving (missing runs or the bitmap) */
+  mn_ota_txq_t q;                      /* answers while receiving: a status report is up to 70 frames */
+} mn_ota_meter_xfer_t;
+/* Answers at rest are single frames (verdict, result, a status without runs), one per
+ * request, and the aggregator waits for each: one frame's room (a second is counted in
+ * overflows and dropped; the aggregator asks again). */
+/* Storage for n bytes (the transfer state), zeroed or not, or 0 when memory is short; and its release. */
+typedef void *(*mn_ota_alloc_fn)(void *ctx, unsigned n);
+typedef void (*mn_ota_release_fn)(void *ctx);
+/* A transfer with neither a chunk nor a request for this long is dropped (the aggregator
+ * gave up or restarted): its memory is freed, and the same manifest starts it over. */
+#define MN_OTA_STALL_MS (5u * 60u * 1000u)
+
 typedef struct {
   mn_ota_rx_t rx;
   mn_isotp_t tp;
-  mn_ota_txq_t q;
+  mn_ota_meter_xfer_t *x; /* 0 at rest */
+  uint8_t restData[8]; /* the answer frame at rest (its identifier is 0x740 + address) */
+  uint8_t restHeld;
+  uint32_t overflows; /* answer frames dropped: no room in the queue (the aggregator asks again) */
   uint8_t req[1 + MN_OTA_MANIFEST_BYTES];
   uint8_t body[MN_OTA_BODY_FRAMES * MN_OTA_CHUNK_BYTES]; /* the broadcast manifest body */
   uint16_t bodyHave;                                       /* bit k: body frame k held */
   uint8_t bodyTag;
-  uint8_t ans[MN_OTA_ANSWER_CAP];
+  uint8_t small[13]; /* answers at rest and short ones: verdict, result, status without runs */
   uint8_t evType[MN_OTA_EVENTS];
   uint32_t evA[MN_OTA_EVENTS], evB[MN_OTA_EVENTS];
   uint8_t evHead, evCount;
   uint16_t progressStep, lastProgress;
   uint32_t eventsLost, requests, badRequests;
+  uint32_t lastMs;                  /* last chunk or request while receiving */
+  uint32_t allocs, noMemory, stalls; /* transfer states allocated; manifests refused for memory; transfers dropped stalled */
   mn_ota_commit_fn commit;
   void *commitCtx;
+  mn_ota_alloc_fn alloc;
+  mn_ota_release_fn release;
+  void *allocCtx;
 } mn_ota_meter_t;
 
 void mn_ota_meter_init(mn_ota_meter_t *m, const uint8_t key[16], uint8_t address, uint8_t image, uint32_t storedCounter,
                        const mn_ota_staging_t *staging, mn_ota_commit_fn commit, void *commitCtx);
 
+/* Where the transfer state comes from. Without it every manifest is refused "staging". */
+void mn_ota_meter_set_alloc(mn_ota_meter_t *m, mn_ota_alloc_fn alloc, mn_ota_release_fn release, void *ctx);
+
 /* A received frame. 1 when it was an OTA frame (taken: JavaScript never sees it), 0 otherwise. */
 int mn_ota_meter_frame(mn_ota_meter_t *m, uint16_t id, const uint8_t *data, uint8_t dlc, uint32_t nowMs);
 
-/* ISO 15765-2 timers and the rest of a multi-frame answer. */
+/* ISO 15765-2 timers, the rest of a multi-frame answer, a stalled transfer dropped, the
+ * transfer state freed once it is no longer needed. */
 void mn_ota_meter_tick(mn_ota_meter_t *m, uint32_t nowMs);
+
+/* Hands queued answer frames to hw (0 = taken) until it refuses one; the number handed. */
+unsigned mn_ota_meter_pump(mn_ota_meter_t *m, mn_ota_hw_send_fn hw, void *ctx);
 
 /* The next event: its type (out[0] = a, out[1] = b), or 0 when none. */
 int mn_ota_meter_event(mn_ota_meter_t *m, uint32_t out[2]);

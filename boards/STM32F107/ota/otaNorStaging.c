@@ -64,6 +64,10 @@ static int stage_write(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n)
     return 1;
   }
   if (offset + n > MN_NOR_SLOT_META_OFFSET) return -1;
+  if (!s->buf) { /* no page buffer lent: not a transfer the link allocated for */
+    s->failures++;
+    return -1;
+  }
   while (n) {
     int16_t page = (int16_t)(offset / MN_W25Q_PAGE_BYTES);
     if (page != s->page) {
@@ -73,7 +77,7 @@ static int stage_write(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n)
         return f;
       }
       s->page = page;
-      memset(s->buf, 0xFF, sizeof s->buf);
+      memset(s->buf, 0xFF, MN_W25Q_PAGE_BYTES);
     }
     uint32_t at = offset % MN_W25Q_PAGE_BYTES, k = MN_W25Q_PAGE_BYTES - at < n ? MN_W25Q_PAGE_BYTES - at : n;
     memcpy(s->buf + at, d, k);
@@ -97,6 +101,12 @@ int mn_nor_stage_write_meta(mn_nor_stage_t *s, const uint8_t *meta, uint32_t n) 
   if (mn_nor_stage_flush(s) != 0 || n > MN_W25Q_PAGE_BYTES) return -1;
   if (mn_w25q_program_start(s->nor, s->base + MN_NOR_SLOT_META_OFFSET, meta, n) != MN_W25Q_OK) return -1;
   return mn_w25q_wait(s->nor, MN_NOR_PROGRAM_POLLS) == MN_W25Q_OK ? 0 : -1;
+}
+
+void mn_nor_stage_lend(mn_nor_stage_t *s, uint8_t *buf) {
+  s->buf = buf;
+  s->page = -1;
+  s->dirty = 0;
 }
 
 void mn_nor_stage_init(mn_nor_stage_t *s, mn_w25q_t *nor, int (*prepare)(void *ctx), void *ctx) {

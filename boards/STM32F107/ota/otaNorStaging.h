@@ -59,11 +59,15 @@ typedef struct {
   int16_t page;             /* page (from the slot's start) in buf; -1 none */
   uint8_t dirtyLo, dirtyHi; /* bytes of buf received since the last program */
   uint8_t dirty;
-  uint8_t buf[MN_W25Q_PAGE_BYTES];
+  /* MN_W25Q_PAGE_BYTES lent for a transfer only (jswrap_ota.c allocates it with the link's
+   * transfer state); a write without it fails. Not needed once the page is flushed. */
+  uint8_t *buf;
   uint32_t programs, erases, busyChunks, failures;
 } mn_nor_stage_t;
 
 void mn_nor_stage_init(mn_nor_stage_t *s, mn_w25q_t *nor, int (*prepare)(void *ctx), void *ctx);
+/* The page buffer (MN_W25Q_PAGE_BYTES) for a transfer, or 0 when it ends: what it held unflushed is dropped. */
+void mn_nor_stage_lend(mn_nor_stage_t *s, uint8_t *buf);
 /* From the main loop: advances the erase. 1 while it runs (call again), 0 otherwise. */
 int mn_nor_stage_service(mn_nor_stage_t *s);
 /* Programs what the page buffer holds and waits for the part: 0, or -1. */

@@ -40,12 +40,13 @@ int mn_ota_rx_manifest(mn_ota_rx_t *r, const uint8_t *wire, size_t len) {
   if (r->state == MN_OTA_IDLE && r->restartCounter != 0 && r->restartCounter == r->storedCounter) floor--;
   int c = mn_ota_manifest_check(wire, len, r->key, r->address, r->image, floor, cap, &m);
   if (c != MN_OTA_OK) return refuse(r, c);
+  if (!r->bitmap) return refuse(r, MN_OTA_R_STAGING); /* no memory lent for the transfer: the counter stays */
   r->restartCounter = 0;
   r->storedCounter = m.counter;
   r->m = m;
   r->total = (uint16_t)((m.sizeBytes + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES);
   r->have = 0;
-  memset(r->bitmap, 0, sizeof r->bitmap);
+  memset(r->bitmap, 0, MN_OTA_BITMAP_BYTES);
   r->lastCause = MN_OTA_OK;
   if (r->staging->erase(r->staging->ctx, m.sizeBytes) != 0) {
     r->state = MN_OTA_FAILED;

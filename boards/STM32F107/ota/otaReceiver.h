@@ -21,6 +21,7 @@
 #define MN_OTA_MAX_BYTES 22528u /* the meter's script slot (package.json budgets.storage.meter.bundle) */
 #endif
 #define MN_OTA_MAX_CHUNKS ((MN_OTA_MAX_BYTES + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES)
+#define MN_OTA_BITMAP_BYTES ((MN_OTA_MAX_CHUNKS + 7u) / 8u)
 #define MN_OTA_CHUNK_ID_BASE 0x780u
 #define MN_OTA_CHUNK_ID_MASK 0x7C0u
 
@@ -47,7 +48,9 @@ typedef struct {
   uint32_t restartCounter;
   mn_ota_manifest_t m;
   uint16_t total, have;
-  uint8_t bitmap[(MN_OTA_MAX_CHUNKS + 7) / 8];
+  /* MN_OTA_BITMAP_BYTES, lent by the caller for a transfer only (otaMeterLink.c allocates it
+   * when a manifest comes and frees it at the end): without it a manifest is refused "staging". */
+  uint8_t *bitmap;
   uint16_t refused[MN_OTA_R_COUNT]; /* by cause */
   uint32_t duplicates, stray;       /* chunks already held; chunks of no accepted transfer */
   uint32_t busy;                    /* chunks the staging space could not take yet (erasing) */

@@ -25,6 +25,10 @@
 #include "../secoc/cmac.h"
 #include "fake/fakeW25q.h"
 
+/* The receiver's bitmap and the NOR page buffer are lent per transfer (otaMeterLink.c, jswrap_ota.c). */
+static uint8_t testBitmap[MN_OTA_BITMAP_BYTES];
+static uint8_t testPage[MN_W25Q_PAGE_BYTES];
+
 #define NOR_BYTES (64u * 1024u) /* the model holds the staged area and a little more */
 
 static uint8_t norMem[NOR_BYTES];
@@ -120,6 +124,22 @@ static mn_ota_manifest_t manifestFor(const uint8_t *image, uint32_t size, uint8_
   return m;
 }
 
+/* The page buffer is lent per transfer: a write without it fails (counted), nothing reaches the part. */
+static void stage_write_without_a_page_buffer_fails(void **state) {
+  (void)state;
+  norFresh(1, 45);
+  static mn_nor_stage_t st;
+  mn_nor_stage_init(&st, &nor, prepareB, 0);
+  const uint8_t d[6] = {1, 2, 3, 4, 5, 6};
+  assert_int_equal(st.staging.write(st.staging.ctx, 0, d, 6), -1);
+  assert_int_equal(st.failures, 1);
+  mn_nor_stage_lend(&st, testPage);
+  assert_int_equal(st.staging.write(st.staging.ctx, 0, d, 6), 0);
+  mn_nor_stage_lend(&st, 0);
+  assert_int_equal(st.page, -1);
+  assert_int_equal(st.dirty, 0);
+}
+
 static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   (void)state;
   /* 45 ms per sector erase against 1 ms per chunk: 45 status polls when polled once a chunk */
@@ -127,6 +147,7 @@ static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   memset(norMem + MN_NOR_SLOT_BASE(1), 0x00, MN_NOR_SLOT_BYTES); /* the old contents of slot B */
   static mn_nor_stage_t st;
   mn_nor_stage_init(&st, &nor, prepareB, 0);
+  mn_nor_stage_lend(&st, testPage);
   static uint8_t image[20805];
   const uint32_t size = sizeof image;
   for (uint32_t i = 0; i < size; i++) image[i] = next();
@@ -134,6 +155,7 @@ static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   mn_ota_manifest_t m = manifestFor(image, size, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   assert_int_equal(prepared, 1);
   assert_true(st.erasing);
@@ -183,7 +205,9 @@ static void receiver_stages_into_the_nor_slot_while_it_erases(void **state) {
   assert_int_equal(mn_boot_meta_decode(norMem + MN_NOR_SLOT_BASE(1) + MN_NOR_SLOT_META_OFFSET, &back), 0);
   assert_int_equal(back.sizeBytes, size);
   mn_nor_stage_init(&st, &nor, prepareRefused, 0);
+  mn_nor_stage_lend(&st, testPage);
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_R_STAGING);
 }
 
@@ -509,10 +533,12 @@ static void an_update_on_the_device_path(void **state) {
   meterWithV1();
   static mn_nor_stage_t st;
   mn_nor_stage_init(&st, &nor, prepareFromRecord, 0);
+  mn_nor_stage_lend(&st, testPage);
   uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
   (void)manifestFor(v2, sizeof v2, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   mn_boot_record_t rec;
   assert_int_equal(mn_boot_load(&io.record, &rec), 0);
@@ -541,7 +567,9 @@ static void an_update_on_the_device_path(void **state) {
   assert_true(storageHolds(v2, sizeof v2));
   /* a manifest during the trial: refused, the fallback slot A is kept */
   mn_nor_stage_init(&st, &nor, prepareFromRecord, 0);
+  mn_nor_stage_lend(&st, testPage);
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st.staging);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_R_STAGING);
   assert_memory_equal(norMem, v1, sizeof v1);
   /* JavaScript confirms after its healthy time; the next boots run v2 outside any trial */
@@ -560,6 +588,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(w25q_commands_on_the_wire),
       cmocka_unit_test(receiver_stages_into_the_nor_slot_while_it_erases),
+      cmocka_unit_test(stage_write_without_a_page_buffer_fails),
       cmocka_unit_test(boot_hook_paths),
       cmocka_unit_test(boot_hook_survives_a_cut_at_every_write),
       cmocka_unit_test(an_update_on_the_device_path),

@@ -23,6 +23,10 @@
 
 #include "testHex.h"
 
+/* The receiver's bitmap and the NOR page buffer are lent per transfer (otaMeterLink.c, jswrap_ota.c). */
+static uint8_t testBitmap[MN_OTA_BITMAP_BYTES];
+static uint8_t testBitmaps[64][MN_OTA_BITMAP_BYTES];
+
 static void sha256_fips180_examples(void **state) {
   (void)state;
   uint8_t d[32];
@@ -257,6 +261,7 @@ static void receiver_broadcast_with_losses_then_repair(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   uint16_t id;
   uint8_t d[8];
   chunkFrame(image, size, 0, 0x5A, &id, d);
@@ -302,6 +307,32 @@ static void receiver_broadcast_with_losses_then_repair(void **state) {
   assert_hex(s, 12, "0200000000030d050d050000"); /* VERIFIED, no cause, counter 3, 3333 of 3333, no runs */
 }
 
+/* Without the bitmap lent for a transfer (otaMeterLink.c found no memory for it) an
+ * authentic manifest is refused "staging", counted, and its counter is not consumed:
+ * the same manifest is accepted once the bitmap is there. */
+static void receiver_without_transfer_memory_keeps_the_counter(void **state) {
+  (void)state;
+  static flash_t fl;
+  memset(&fl, 0, sizeof fl);
+  mn_ota_staging_t st = {fErase, fWrite, fRead, &fl, 20480};
+  uint8_t k[16], w[MN_OTA_MANIFEST_BYTES];
+  mn_secoc_meter_key(master, 1, k);
+  mn_ota_manifest_t m = goodManifest(1, 5, 100);
+  mn_ota_manifest_make(&m, k, w);
+  static mn_ota_rx_t r;
+  mn_ota_rx_init(&r, k, 1, MN_OTA_IMAGE_METER50, 4, &st);
+  assert_null(r.bitmap);
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_R_STAGING);
+  assert_int_equal(r.refused[MN_OTA_R_STAGING], 1);
+  assert_int_equal(r.storedCounter, 4);
+  assert_int_equal(r.state, MN_OTA_IDLE);
+  assert_int_equal(fl.erases, 0);
+  r.bitmap = testBitmap;
+  assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
+  assert_int_equal(r.storedCounter, 5);
+  assert_int_equal(r.state, MN_OTA_RECEIVING);
+}
+
 static void receiver_hash_resume_restart_and_staging_failure(void **state) {
   (void)state;
   static flash_t fl;
@@ -318,6 +349,7 @@ static void receiver_hash_resume_restart_and_staging_failure(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 1, MN_OTA_IMAGE_METER50, 4, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   uint16_t id;
   uint8_t d[8];
@@ -381,6 +413,7 @@ static uint32_t broadcast(unsigned n, uint32_t size, const unsigned *lossPct, un
     mn_secoc_meter_key(master, a, k);
     st[a] = (mn_ota_staging_t){fErase, fWrite, fRead, &meterFlash[a], 20480};
     mn_ota_rx_init(&meters[a], k, (uint8_t)a, MN_OTA_IMAGE_METER50, 0, &st[a]);
+    meters[a].bitmap = testBitmaps[a]; /* lent, as otaMeterLink.c lends it */
     m.address = (uint8_t)a;
     mn_ota_manifest_make(&m, k, w); /* each meter's own manifest */
     assert_int_equal(mn_ota_rx_manifest(&meters[a], w, sizeof w), MN_OTA_OK);
@@ -428,6 +461,7 @@ static void status_falls_back_to_the_bitmap(void **state) {
   mn_ota_manifest_make(&m, k, w);
   static mn_ota_rx_t r;
   mn_ota_rx_init(&r, k, 9, MN_OTA_IMAGE_METER50, 2, &st);
+  r.bitmap = testBitmap; /* lent, as otaMeterLink.c lends it */
   assert_int_equal(mn_ota_rx_manifest(&r, w, sizeof w), MN_OTA_OK);
   uint16_t id;
   uint8_t d[8];
@@ -631,6 +665,7 @@ int main(void) {
     cmocka_unit_test(manifest_checks_each_cause),
     cmocka_unit_test(receiver_broadcast_with_losses_then_repair),
     cmocka_unit_test(receiver_hash_resume_restart_and_staging_failure),
+    cmocka_unit_test(receiver_without_transfer_memory_keeps_the_counter),
     cmocka_unit_test(status_falls_back_to_the_bitmap),
     cmocka_unit_test(broadcast_to_64_meters_costs_about_one_copy),
     cmocka_unit_test(sender_rejects_bad_reports_and_oversize),
