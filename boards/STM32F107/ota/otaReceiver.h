@@ -18,7 +18,7 @@
 #include "otaManifest.h"
 
 #ifndef MN_OTA_MAX_BYTES
-#define MN_OTA_MAX_BYTES 22528u /* the meter's script slot (package.json budgets.storage.meter.bundle) */
+#define MN_OTA_MAX_BYTES 22528u /* the meter's script slot: holds its bundle budget, package.json budgets.meter (host/native/otaNorSlots.test.ts) */
 #endif
 #define MN_OTA_MAX_CHUNKS ((MN_OTA_MAX_BYTES + MN_OTA_CHUNK_BYTES - 1) / MN_OTA_CHUNK_BYTES)
 #define MN_OTA_BITMAP_BYTES ((MN_OTA_MAX_CHUNKS + 7u) / 8u)
