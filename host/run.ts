@@ -11,7 +11,7 @@
  *   --real-seconds     run timers in real time for N seconds
  *                      (neither: virtual time until no timer is left, at most 600 s,
  *                      like Espruino's --test mode)
- *   --flash-bytes N    size of the flash area (default package.json meternet.savedCodeBytes)
+ *   --flash-bytes N    size of the flash area (default: the meter chip's Storage, tools/firmware/flashMap.ts)
  *   --boot             boot from Storage first (.boot0-3, .bootcde, E 'init'); FILE may
  *                      then be "-" to boot only
  *   --http-port D=H    serve the bundle's http server for device port D on host port H

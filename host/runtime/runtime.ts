@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   clock?: TimerClock;
   /** An existing flash area (shared with the host); else one is made from the next two. */
   flash?: FlashArea;
-  /** Flash area size; default package.json meternet.savedCodeBytes. */
+  /** Flash area size; default the meter chip's Storage (tools/firmware/flashMap.ts). */
   flashBytes?: number;
   /** File the flash image is loaded from and saved to after each change. */
   storagePath?: string;
