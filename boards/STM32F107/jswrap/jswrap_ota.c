@@ -303,7 +303,8 @@ static int ota_commit(void *ctx, const mn_ota_manifest_t *m) { return mn_ota_swi
               ["address","int","this meter's address, 1..63"],
               ["image","int","this firmware image: 1 the 50 Hz meter, 2 the 60 Hz meter"],
               ["counters","JsVar","[the security counter last accepted, the counter of a transfer lost to a restart or 0] (both persisted)"]],
-  "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"]
+  "return" : ["int","0, -22 (arguments) or -28 (no memory for the state)"],
+  "typescript" : "otaListen?(key16: Uint8Array, address: number, image: number, counters: number[]): number;"
 }
 Takes OTA chunks and this meter's control requests in C from now on; onOta tells JavaScript.
 */
@@ -360,7 +361,8 @@ void mn_ota_service(JsVar *can) {
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "onOta", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_onOta",
-  "params" : [["callback","JsVar","(type, a, b) => void: 1 start, 2 progress, 3 verdict, 4 end (otaMeterLink.h)"]]
+  "params" : [["callback","JsVar","(type, a, b) => void: 1 start, 2 progress, 3 verdict, 4 end (otaMeterLink.h)"]],
+  "typescript" : "onOta?(callback: (type: number, a: number, b: number) => void): void;"
 }*/
 void jswrap_ota_onOta(JsVar *parent, JsVar *callback) { jsvObjectSetChild(parent, JS_EVENT_PREFIX "ota", callback); }
 
@@ -393,7 +395,7 @@ bool jswrap_ota_meter_idle(void) {
   "type" : "method", "class" : "BxCAN", "name" : "otaBoot", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_boot",
   "params" : [["out","JsVar","Uint8Array(6): [slot (255: none), action, reverted, trial, failed step, trial boots]"]],
   "return" : ["int","the action: 0 ran, 1 copied, 2 provisioned, 3 adopted an upload, 4 no script, 5 failed (otaBootHook.h)"],
-  "typescript" : "otaBoot(out: Uint8Array): number;"
+  "typescript" : "otaBoot?(out: Uint8Array): number;"
 }
 What the boot hook did before this script ran: which slot, whether it copied the slot into
 Storage, and why the previous trial reverted (1 crash or watchdog, 2 unconfirmed, 3 deadline, 4 invalid).
@@ -414,7 +416,7 @@ int jswrap_ota_boot(JsVar *parent, JsVar *out) {
   "type" : "method", "class" : "BxCAN", "name" : "otaConfirm", "ifndef" : "MN_OTA_AGG", "generate" : "jswrap_ota_confirm",
   "params" : [["healthy","bool","true: the script ran healthy for its time, keep it; false: give the trial up (revert now, reboots)"]],
   "return" : ["int","0, 1 when not in a trial, -5 the record could not be written"],
-  "typescript" : "otaConfirm(healthy: boolean): number;"
+  "typescript" : "otaConfirm?(healthy: boolean): number;"
 }
 Ends the trial of a new script: confirmed, or reverted with reason "deadline" and a reboot.
 */
@@ -472,7 +474,8 @@ static int stage_read(void *ctx, uint32_t offset, uint8_t *d, uint32_t n) {
   "params" : [["master","JsVar","16 bytes: the network master key (each meter's key is derived, as SecOC's)"],
               ["addresses","JsVar","the meters to update, 1..63 each"],
               ["manifest","JsVar","[version, counter, image, tag, autoCommit]"]],
-  "return" : ["int","0, -22 (arguments, image size), -5 (the image in Storage 'ota.stage' unreadable) or -28 (memory)"]
+  "return" : ["int","0, -22 (arguments, image size), -5 (the image in Storage 'ota.stage' unreadable) or -28 (memory)"],
+  "typescript" : "otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;"
 }
 Sends the script staged in Storage ("ota.stage") to the meters: manifests, broadcast
 rounds, repairs and commits run in C; otaTargets reports each meter.
@@ -557,7 +560,8 @@ bool jswrap_ota_idle(void) {
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaTargets", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_targets",
   "params" : [["out","JsVar","Float64Array of 5 x targets: address, state, cause, chunks held, chunks"]],
-  "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done; 0 none"]
+  "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done; 0 none"],
+  "typescript" : "otaTargets?(out: Float64Array): number;"
 }*/
 int jswrap_ota_targets(JsVar *parent, JsVar *out) {
   JsVar *h;
@@ -578,7 +582,8 @@ int jswrap_ota_targets(JsVar *parent, JsVar *out) {
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaControl", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_control",
-  "params" : [["what","int","1 commit the verified meters now, 2 cancel"]]
+  "params" : [["what","int","1 commit the verified meters now, 2 cancel"]],
+  "typescript" : "otaControl?(what: number): void;"
 }*/
 void jswrap_ota_control(JsVar *parent, JsVarInt what) {
   JsVar *h;

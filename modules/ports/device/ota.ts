@@ -2,20 +2,10 @@ import type { MeterOtaPort, AggOtaPort, OtaBootReport } from "../otaPort";
 
 /**
  * The OTA binding on CAN1 (boards/STM32F107/jswrap/jswrap_ota.c; the simulator's CAN1,
- * host/sim/canHook.ts). Its methods are not in types/canController.d.ts (the OTA JSON
- * blocks have no "typescript" field yet), so they are named here once.
+ * host/sim/canHook.ts): its methods are BxCanController's optional members, generated into
+ * types/canController.d.ts from the jswrap blocks (each image has one end's).
  */
-interface OtaCan {
-  otaListen?(key16: Uint8Array, address: number, image: number, counters: number[]): number;
-  onOta?(cb: (type: number, a: number, b: number) => void): void;
-  /** The boot hook's outcome into out: [slot (255 none), action, reverted, trial, failed step, trial boots]; returns the action. */
-  otaBoot?(out: Uint8Array): number;
-  /** true: keep the new script (0; 1 not in a trial; -5 record not written); false: give the trial up. */
-  otaConfirm?(healthy: boolean): number;
-  otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;
-  otaTargets?(out: Float64Array): number;
-  otaControl?(what: number): void;
-}
+type OtaCan = Pick<BxCanController, "otaListen" | "onOta" | "otaBoot" | "otaConfirm" | "otaSend" | "otaTargets" | "otaControl">;
 
 /** The meter's OTA port on CAN1, or null when the firmware has none (said by the caller). */
 export function deviceMeterOta(): MeterOtaPort | null {
