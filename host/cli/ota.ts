@@ -19,6 +19,7 @@
  * cause) as it changes, and exits 0 when every meter switched, 1 otherwise. Whether each
  * meter then confirms its trial or reverts is the meter's (its console says which).
  */
+import { docUsage } from "./docUsage.ts";
 import { readFileSync } from "node:fs";
 import { otaUpdate, parseMeters } from "./otaClient.ts";
 
@@ -48,8 +49,7 @@ export function parseOtaArgs(argv: string[], env: Record<string, string | undefi
 }
 
 function usage(): string {
-  const m = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(new URL(import.meta.url), "utf8"));
-  return m ? m[1].replace(/^ \* ?/gm, "").trim() : "meternet ota --aggregator URL --bundle FILE";
+  return docUsage(import.meta.url, "meternet ota --aggregator URL --bundle FILE");
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -51,6 +51,7 @@
  * --log FILE       everything the devices print (default build/sim.log)
  * --status-every S status lines every S wall seconds when stdout is not a terminal (default 10)
  */
+import { docUsage } from "./docUsage.ts";
 import { readFileSync, createWriteStream, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SimNetwork } from "../sim/network.ts";
@@ -159,9 +160,7 @@ function startEpochMs(hhmm: string, date: string | undefined): { epochMs: number
 }
 
 function usage(): string {
-  const text = readFileSync(fileURLToPath(import.meta.url), "utf8");
-  const m = /\/\*\*([\s\S]*?)\*\//.exec(text);
-  return m ? m[1].replace(/^ \* ?/gm, "").trim() : "meternet start [options]";
+  return docUsage(import.meta.url, "meternet start [options]");
 }
 
 export async function main(argv: string[]): Promise<number> {

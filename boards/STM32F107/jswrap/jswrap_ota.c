@@ -74,6 +74,21 @@ static bool ota_bytes(JsVar *v, uint8_t *out, unsigned n) {
   return true;
 }
 
+/* A new Storage file of n bytes, erased (Espruino replaces an old one), to be written in place. */
+static int ota_file_create(const char *file, uint32_t n) {
+  JsVar *none = jsvNewFromEmptyString();
+  bool ok = none && jsfWriteFile(jsfNameFromString(file), none, JSFF_NONE, 0, (JsVarInt)n);
+  jsvUnLock(none);
+  return ok ? 0 : -1;
+}
+/* n bytes into a Storage file made by ota_file_create, at off. */
+static int ota_file_write(const char *file, uint32_t off, const uint8_t *d, uint32_t n) {
+  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
+  bool ok = s && jsfWriteFile(jsfNameFromString(file), s, JSFF_NONE, (JsVarInt)off, 0);
+  jsvUnLock(s);
+  return ok ? 0 : -1;
+}
+
 #ifndef MN_OTA_AGG
 /* ==== the meter ==== */
 #include "jspin.h"
@@ -206,17 +221,11 @@ static int bootcode_read(void *ctx, uint32_t off, uint8_t *d, uint32_t n) {
 /* A new .bootcde of n bytes (Espruino replaces the old file), then written in place. */
 static int bootcode_create(void *ctx, uint32_t n) {
   (void)ctx;
-  JsVar *none = jsvNewFromEmptyString();
-  bool ok = none && jsfWriteFile(jsfNameFromString(OTA_BOOTCODE), none, JSFF_NONE, 0, (JsVarInt)n);
-  jsvUnLock(none);
-  return ok ? 0 : -1;
+  return ota_file_create(OTA_BOOTCODE, n);
 }
 static int bootcode_write(void *ctx, uint32_t off, const uint8_t *d, uint32_t n) {
   (void)ctx;
-  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
-  bool ok = s && jsfWriteFile(jsfNameFromString(OTA_BOOTCODE), s, JSFF_NONE, (JsVarInt)off, 0);
-  jsvUnLock(s);
-  return ok ? 0 : -1;
+  return ota_file_write(OTA_BOOTCODE, off, d, n);
 }
 static const mn_boot_io_t ota_boot_io = {{fram_read, fram_write, 0}, slot_read, slot_erase, slot_program, MN_NOR_SLOT_META_OFFSET,
                                          MN_OTA_MAX_BYTES, bootcode_size, bootcode_read, bootcode_create, bootcode_write, 0};
@@ -443,20 +452,13 @@ int jswrap_ota_confirm(JsVar *parent, bool healthy) {
 
 static int stage_erase(void *ctx, uint32_t bytes) {
   (void)ctx;
-  JsfFileName name = jsfNameFromString(OTA_STAGE);
-  jsfEraseFile(name);
-  JsVar *none = jsvNewFromEmptyString();
-  bool ok = none && jsfWriteFile(name, none, JSFF_NONE, 0, (JsVarInt)bytes);
-  jsvUnLock(none);
-  return ok ? 0 : -1;
+  jsfEraseFile(jsfNameFromString(OTA_STAGE));
+  return ota_file_create(OTA_STAGE, bytes);
 }
 
 static int stage_write(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n) {
   (void)ctx;
-  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
-  bool ok = s && jsfWriteFile(jsfNameFromString(OTA_STAGE), s, JSFF_NONE, (JsVarInt)offset, 0);
-  jsvUnLock(s);
-  return ok ? 0 : -1;
+  return ota_file_write(OTA_STAGE, offset, d, n);
 }
 
 static int stage_read(void *ctx, uint32_t offset, uint8_t *d, uint32_t n) {

@@ -242,12 +242,16 @@ static int framRead(void *c, uint32_t off, uint8_t *d, uint32_t n) {
   memcpy(d, dev.fram + off, n);
   return 0;
 }
-static int framWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
-  (void)c;
+/* A write the power may cut: before it (nothing written) or torn (half written). */
+static int cutWrite(uint8_t *dst, const uint8_t *d, uint32_t n) {
   int s = powerStep(0);
   if (s == 2) return -1;
-  memcpy(dev.fram + off, d, s == 1 ? n / 2 : n);
+  memcpy(dst, d, s == 1 ? n / 2 : n);
   return s ? -1 : 0;
+}
+static int framWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
+  (void)c;
+  return cutWrite(dev.fram + off, d, n);
 }
 static int deafRead(void *c, uint32_t off, uint8_t *d, uint32_t n) {
   (void)c;
@@ -292,10 +296,7 @@ static int storageCreate(void *c, uint32_t n) {
 }
 static int storageWrite(void *c, uint32_t off, const uint8_t *d, uint32_t n) {
   (void)c;
-  int s = powerStep(0);
-  if (s == 2) return -1;
-  memcpy(dev.storage + off, d, s == 1 ? n / 2 : n);
-  return s ? -1 : 0;
+  return cutWrite(dev.storage + off, d, n);
 }
 
 static const mn_boot_io_t io = {{framRead, framWrite, 0}, slotRead, slotErase, slotProgram, MN_NOR_SLOT_META_OFFSET,
