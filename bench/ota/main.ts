@@ -198,7 +198,7 @@ async function main(): Promise<void> {
               console.log(`round ${c[1]} at ${(bus.scheduler.nowUs() / 1e6).toFixed(2)} s: ${c[0]} chunk frames so far; lacking (address:state:chunks) ${lacking.join(" ")}`);
             }
           }
-          if (a.native.phase() !== OTA_PH_DONE) return { done: false };
+          if (a.native.phase() < OTA_PH_DONE) return { done: false };
           const c = a.native.counters();
           const t = a.native.targets();
           const failed: string[] = [];

@@ -17,9 +17,21 @@ export const OTA_RECEIVING = 1;
 export const OTA_VERIFIED = 2;
 export const OTA_FAILED = 3;
 /** Aggregator phases and target states (otaAggLink.h). */
-export const OTA_PHASES = ["idle", "manifests", "chunks", "status", "commit", "abort", "done"] as const;
-export const OTA_TARGET_STATES = ["-", "pending", "asking", "receiving", "verified", "switched", "failed"] as const;
+export const OTA_PHASES = ["idle", "manifests", "chunks", "status", "commit", "abort", "done", "watching"] as const;
+export const OTA_TARGET_STATES = ["-", "pending", "asking", "receiving", "verified", "switched", "failed", "trial", "confirmed", "reverted"] as const;
 export const OTA_PH_DONE = 6;
+/** The switched meters are asked for their boot reports (otaAggLink.h MN_OTA_PH_WATCHING): the transfer is over. */
+export const OTA_PH_WATCHING = 7;
+export const OTA_T_TRIAL = 7;
+export const OTA_T_CONFIRMED = 8;
+export const OTA_T_REVERTED = 9;
+/** The boot report in a STATUS answer at rest (otaMeterLink.h MN_OTA_BOOT_*): 0 confirmed, 1 trial, 1 + MN_REVERT_* reverted, 15 unknown. */
+export const OTA_BOOT_CONFIRMED = 0;
+export const OTA_BOOT_TRIAL = 1;
+export const OTA_BOOT_UNKNOWN = 15;
+export function otaBootReport(trial: boolean, reverted: number): number {
+  return trial ? OTA_BOOT_TRIAL : reverted ? 1 + reverted : OTA_BOOT_CONFIRMED;
+}
 export const OTA_T_VERIFIED = 4;
 export const OTA_T_SWITCHED = 5;
 export const OTA_T_FAILED = 6;
@@ -53,6 +65,8 @@ export interface NativeOtaMeter {
   staged(): Uint8Array;
   /** What the commit callback returns (0: the switch works). */
   setCommitResult(code: number): void;
+  /** The boot report a STATUS answer at rest carries (OTA_BOOT_*; jswrap_ota.c sets it from the boot hook's record, and at confirmation). */
+  setBootReport(report: number): void;
   /** The next n staging writes fail. */
   failWrites(n: number): void;
   /** true: transfer states cannot be allocated (the chip without the JsVars for one). */

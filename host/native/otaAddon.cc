@@ -143,7 +143,7 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
                         InstanceMethod("info", &OtaMeter::Info), InstanceMethod("refused", &OtaMeter::Refused),
                         InstanceMethod("staged", &OtaMeter::Staged), InstanceMethod("setCommitResult", &OtaMeter::SetCommitResult),
                         InstanceMethod("failWrites", &OtaMeter::FailWrites), InstanceMethod("failAlloc", &OtaMeter::FailAlloc),
-                        InstanceMethod("memory", &OtaMeter::Memory)});
+                        InstanceMethod("memory", &OtaMeter::Memory), InstanceMethod("setBootReport", &OtaMeter::SetBootReport)});
   }
 
   // (key16, address, image, storedCounter, restartCounter, capacityBytes)
@@ -240,6 +240,11 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   }
   Napi::Value SetCommitResult(const Napi::CallbackInfo& info) {
     commit_.result = (int)Num(info, 0);
+    return info.Env().Undefined();
+  }
+  // (report): the boot report the status answer carries (otaMeterLink.h MN_OTA_BOOT_*), as jswrap_ota.c sets it
+  Napi::Value SetBootReport(const Napi::CallbackInfo& info) {
+    m_.bootReport = (uint8_t)Num(info, 0);
     return info.Env().Undefined();
   }
   Napi::Value FailWrites(const Napi::CallbackInfo& info) {

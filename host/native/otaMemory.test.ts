@@ -67,7 +67,7 @@ test("the transfer state exists only from the accepted manifest to the end of th
   until(r.bus, () => m.events.length > 0, 2000);
   assert.equal(m.events[0][0], OTA_EV_START);
   assert.equal(m.ota.native.memory()[HELD], XFER_BYTES, "bitmap and status answer held while receiving");
-  until(r.bus, () => a.native.phase() === OTA_PH_DONE, 20000);
+  until(r.bus, () => a.native.phase() >= OTA_PH_DONE, 20000);
   assert.equal(states(a)[0].state, OTA_T_SWITCHED);
   assert.deepEqual(Array.from(m.ota.native.memory()).slice(1), [0, 1, 0, 0], "freed after the switch; one allocation in the whole update");
 });
@@ -77,7 +77,7 @@ test("no memory for the transfer: the manifest is refused 'staging' (counted), t
   const r = rig([1, 2]);
   r.meters[1].ota.native.failAlloc(true);
   const a = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1, 2], version: 3, counter: 5, image: 1, tag: 8, autoCommit: true });
-  until(r.bus, () => a.native.phase() === OTA_PH_DONE, 20000);
+  until(r.bus, () => a.native.phase() >= OTA_PH_DONE, 20000);
   const s = states(a);
   assert.equal(s[0].state, OTA_T_SWITCHED, "meter 1 is not held back");
   assert.deepEqual([s[1].state, otaCauseName(s[1].cause)], [OTA_T_FAILED, "staging"], "the aggregator sees why meter 2 refused");
@@ -89,7 +89,7 @@ test("no memory for the transfer: the manifest is refused 'staging' (counted), t
   a.detach();
   m2.failAlloc(false);
   const b = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [2], version: 3, counter: 5, image: 1, tag: 8, autoCommit: true });
-  until(r.bus, () => b.native.phase() === OTA_PH_DONE, 20000);
+  until(r.bus, () => b.native.phase() >= OTA_PH_DONE, 20000);
   assert.equal(states(b)[0].state, OTA_T_SWITCHED, "the same manifest, once memory is there: " + otaCauseName(states(b)[0].cause));
   assert.deepEqual(Buffer.from(m2.staged()), image);
 });
@@ -108,7 +108,7 @@ test("a transfer nobody drives for 5 minutes is dropped, freed, and the same man
   assert.deepEqual(m.events[m.events.length - 1], [OTA_EV_END, 3, 4], "JavaScript hears it ended (aborted)");
   assert.equal(m.ota.native.info()[0], 0, "idle");
   const b = attachOtaAggregator(r.bus, r.agg, { bytes: image, masterKey: MASTER, addresses: [1], version: 4, counter: 5, image: 1, tag: 9, autoCommit: true });
-  until(r.bus, () => b.native.phase() === OTA_PH_DONE, 20000);
+  until(r.bus, () => b.native.phase() >= OTA_PH_DONE, 20000);
   assert.equal(states(b)[0].state, OTA_T_SWITCHED, otaCauseName(states(b)[0].cause));
   assert.deepEqual(Buffer.from(m.ota.native.staged()), image);
   assert.equal(m.ota.native.memory()[ALLOCS], 2);

@@ -30,6 +30,7 @@ for f in db.frames:
             "factor": float(s.factor), "offset": float(s.offset), "min": float(s.min), "max": float(s.max),
             "unit": s.unit, "comment": s.comment,
             "values": {str(k): v for k, v in s.values.items()},
+            "multiplex": None if s.multiplex is None else str(s.multiplex),
         })
     raw = samples.get(str(f.arbitration_id.id), {})
     try:

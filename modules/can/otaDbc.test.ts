@@ -48,6 +48,13 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
       samples[m.id] = { OtaChunkIndexHigh: index >> 6, OtaTransferTag: 0xa5, OtaChunkData: d48 };
       expected[m.id] = Buffer.from([index >> 6, 0xa5].concat(data)).toString("hex");
       assert.equal(otaChunkIndex(m.id, index >> 6), index);
+    } else if (functionOf(m.id) === FN_OTA_ANSWER && (m.id & 3) === 1) {
+      // STATUS at rest, as otaMeterLink.c answers it: a trial (boot report 1), idle, counter 0x01020304
+      samples[m.id] = { IsoTpPci: 0, IsoTpSfLength: 7, OtaOpcode: OTA_ANS_STATUS, OtaBootReport: 1, OtaRxState: 0, OtaLastCause: 4, OtaSecurityCounter: 0x01020304 };
+      expected[m.id] = "07" + "82" + "10" + "04" + "01020304";
+    } else if (functionOf(m.id) === FN_OTA_ANSWER && (m.id & 3) === 2) {
+      samples[m.id] = { IsoTpPci: 0, IsoTpSfLength: 2, OtaOpcode: OTA_ANS_RESULT, OtaResult: 3 };
+      expected[m.id] = "02" + "83" + "03" + "0000000000";
     } else if (functionOf(m.id) === FN_OTA_ANSWER) {
       samples[m.id] = { IsoTpPci: 0, IsoTpSfLength: 2, OtaOpcode: OTA_ANS_VERDICT, OtaCause: 4 };
       expected[m.id] = "02" + "81" + "04" + "0000000000";
@@ -58,7 +65,7 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
   }
   const r = spawnSync("/usr/bin/python3", [CHECKER, DBC], { input: JSON.stringify(samples), encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, "canmatrix check failed (apt-get install -y python3-canmatrix)\n" + r.stderr);
-  type PySignal = { name: string; start: number; size: number; little: boolean; signed: boolean; values: Record<string, string> };
+  type PySignal = { name: string; start: number; size: number; little: boolean; signed: boolean; values: Record<string, string>; multiplex: string | null };
   const out = JSON.parse(r.stdout) as { errors: string[]; frames: { id: number; name: string; size: number; transmitters: string[]; comment: string | null; encoded: string; signals: PySignal[] }[] };
   assert.deepEqual(out.errors, []);
   const byId = new Map(out.frames.map((f) => [f.id, f]));
@@ -78,6 +85,7 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
       assert.equal(p.little, false, "Motorola byte order");
       assert.equal(p.signed, false);
       if (s.values) assert.deepEqual(p.values, s.values, m.name + "." + s.name + " values");
+      assert.equal(p.multiplex, s.mux === undefined ? null : s.mux === "M" ? "Multiplexor" : String(s.mux), m.name + "." + s.name + " multiplexing");
     }
     assert.equal(f.encoded, expected[m.id], m.name + ": canmatrix's encoding vs the protocol's bytes");
   }
@@ -87,4 +95,7 @@ test("canmatrix reads the OTA frames of meternet.dbc as otaDbc.ts says, and enco
   assert.deepEqual(answer, { [OTA_ANS_VERDICT]: "VERDICT", [OTA_ANS_STATUS]: "STATUS", [OTA_ANS_RESULT]: "RESULT" });
   const verdict = byId.get(canId(FN_OTA_ANSWER, 7))!;
   assert.equal(verdict.signals.find((s) => s.name === "OtaCause")!.values["4"], "ROLLBACK");
+  const boot = verdict.signals.find((s) => s.name === "OtaBootReport")!;
+  assert.equal(boot.multiplex, String(OTA_ANS_STATUS), "the boot report is a STATUS answer's");
+  assert.deepEqual(boot.values, { 0: "CONFIRMED", 1: "TRIAL", 2: "REVERTED_CRASH", 3: "REVERTED_UNCONFIRMED", 4: "REVERTED_DEADLINE", 5: "REVERTED_INVALID", 15: "UNKNOWN" });
 });

@@ -329,6 +329,8 @@ int jswrap_ota_listen(JsVar *parent, JsVar *key, JsVarInt address, JsVarInt imag
   mn_nor_stage_init(&s->stage, &ota_nor, ota_prepare, 0);
   mn_ota_meter_init(&s->m, k, (uint8_t)address, (uint8_t)image, stored, &s->stage.staging, ota_commit, &s->stage);
   s->m.rx.restartCounter = lost;
+  /* the boot report the status answer carries (otaMeterLink.h): the record as the hook left it */
+  s->m.bootReport = ota_boot.slot < 0 ? MN_OTA_BOOT_UNKNOWN : MN_OTA_BOOT_REPORT(ota_boot.trial, ota_boot.reverted);
   mn_ota_meter_set_alloc(&s->m, ota_xfer_alloc, ota_xfer_release, s);
   memset(k, 0, sizeof k);
   mn_can_filter_t f;
@@ -430,13 +432,16 @@ int jswrap_ota_boot(JsVar *parent, JsVar *out) {
 Ends the trial of a new script: confirmed, or reverted with reason "deadline" and a reboot.
 */
 int jswrap_ota_confirm(JsVar *parent, bool healthy) {
-  (void)parent;
   if (!ota_boot.trial) return 1;
   mn_boot_record_t r;
   if (mn_boot_load(&ota_record, &r) != 0) return -5;
   if (healthy) {
     if (mn_boot_confirm(&ota_record, &r) != 0) return -5;
     ota_boot.trial = 0;
+    JsVar *h;
+    ota_meter_state_t *s = (ota_meter_state_t *)ota_state(parent, &h);
+    if (s) s->m.bootReport = MN_OTA_BOOT_CONFIRMED; /* the aggregator's watch sees it at its next question */
+    jsvUnLock(h);
     return 0;
   }
   if (mn_boot_fail(&ota_record, &r, MN_REVERT_DEADLINE) != 0) return -5;
@@ -552,17 +557,18 @@ bool jswrap_ota_idle(void) {
   JsVar *can = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
   JsVar *h;
   mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
-  bool busy = a && a->phase != MN_OTA_PH_IDLE && a->phase != MN_OTA_PH_DONE;
+  bool busy = a && a->phase != MN_OTA_PH_IDLE && a->phase < MN_OTA_PH_DONE;
+  bool watching = a && a->phase == MN_OTA_PH_WATCHING; /* a question every 2 s: no reason to stay awake */
   jsvUnLock(h);
-  if (busy) mn_ota_service(can);
+  if (busy || watching) mn_ota_service(can);
   jsvUnLock(can);
   return busy; /* no sleep while an update is on the bus */
 }
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaTargets", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_targets",
-  "params" : [["out","JsVar","Float64Array of 5 x targets: address, state, cause, chunks held, chunks"]],
-  "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done; 0 none"],
+  "params" : [["out","JsVar","Float64Array of 5 x targets: address, state (otaAggLink.h MN_OTA_T_*: 7 trial, 8 confirmed, 9 reverted), cause (reverted: the reason), chunks held, chunks"]],
+  "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done, 7 watching the switched meters' boot reports; 0 none"],
   "typescript" : "otaTargets?(out: Float64Array): number;"
 }*/
 int jswrap_ota_targets(JsVar *parent, JsVar *out) {

@@ -66,6 +66,10 @@ static void retry(mn_ota_agg_t *a, mn_ota_chan_t *c) {
   mn_ota_target_t *t = &a->t[c->target];
   c->target = -1;
   a->timeouts++;
+  if (a->phase == MN_OTA_PH_WATCHING) { /* restarting, or busy with its trial: asked again in the next round */
+    t->asked = 2;
+    return;
+  }
   if (++t->tries >= MN_OTA_AGG_TRIES) {
     failTarget(t, MN_OTA_F_NO_ANSWER);
     return;
@@ -84,7 +88,7 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
   mn_ota_target_t *t = &a->t[c->target];
   uint8_t op = t->op;
   if ((op == MN_OTA_OP_MANIFEST && (len != 2 || d[0] != MN_OTA_OP_VERDICT)) ||
-      (op == MN_OTA_OP_STATUS && (len < 7 || d[0] != MN_OTA_OP_REPORT || (d[1] == MN_OTA_RECEIVING && len < 13))) ||
+      (op == MN_OTA_OP_STATUS && (len < 7 || d[0] != MN_OTA_OP_REPORT || ((d[1] & 15) == MN_OTA_RECEIVING && len < 13))) ||
       ((op == MN_OTA_OP_COMMIT || op == MN_OTA_OP_ABORT) && (len != 2 || d[0] != MN_OTA_OP_RESULT))) {
     a->badAnswers++;
     retry(a, c);
@@ -101,18 +105,30 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
       t->have = 0;
       t->asked = 0; /* a target that restarted is asked for its status in this status phase */
     } else failTarget(t, d[1]);
+  } else if (op == MN_OTA_OP_STATUS && a->phase == MN_OTA_PH_WATCHING) {
+    /* at rest: [state | boot report << 4][cause][counter u32] (otaMeterLink.h MN_OTA_BOOT_*) */
+    uint8_t boot = d[1] >> 4;
+    uint32_t counter = ((uint32_t)d[3] << 24) | ((uint32_t)d[4] << 16) | ((uint32_t)d[5] << 8) | d[6];
+    t->asked = 2;
+    if (boot == MN_OTA_BOOT_TRIAL) t->state = MN_OTA_T_TRIAL;
+    else if (boot == MN_OTA_BOOT_CONFIRMED && counter == a->m.counter) t->state = MN_OTA_T_CONFIRMED;
+    else if (boot > MN_OTA_BOOT_REVERTED && boot != MN_OTA_BOOT_UNKNOWN) {
+      t->state = MN_OTA_T_REVERTED;
+      t->cause = (uint8_t)(boot - MN_OTA_BOOT_REVERTED);
+    }
   } else if (op == MN_OTA_OP_STATUS) {
     const uint8_t *r = d + 1;
+    uint8_t st = r[0] & 15; /* the high nibble is the boot report (at rest) */
     if (len >= 13) t->have = (uint16_t)((r[6] << 8) | r[7]);
-    if (r[0] == MN_OTA_RECEIVING) {
+    if (st == MN_OTA_RECEIVING) {
       if (mn_ota_tx_repair(&a->tx, r, len - 1) < 0) {
         a->badAnswers++;
         t->asked = 0;
         return;
       }
       t->asked = 2;
-    } else if (r[0] == MN_OTA_VERIFIED) t->state = MN_OTA_T_VERIFIED;
-    else if (r[0] == MN_OTA_FAILED) failTarget(t, r[1]);
+    } else if (st == MN_OTA_VERIFIED) t->state = MN_OTA_T_VERIFIED;
+    else if (st == MN_OTA_FAILED) failTarget(t, r[1]);
     else if (++t->restarts >= MN_OTA_AGG_TRIES) failTarget(t, MN_OTA_F_LOST);
     else t->state = MN_OTA_T_PENDING; /* IDLE: the meter restarted and lost the transfer: its manifest again */
   } else if (op == MN_OTA_OP_COMMIT) {
@@ -150,6 +166,7 @@ static uint8_t needs(const mn_ota_agg_t *a, const mn_ota_target_t *t) {
       return a->autoCommit && !t->triedCommit ? MN_OTA_OP_COMMIT : MN_OTA_OP_STATUS;
     case MN_OTA_PH_COMMIT: return t->state == MN_OTA_T_VERIFIED ? MN_OTA_OP_COMMIT : 0;
     case MN_OTA_PH_ABORT: return t->state == MN_OTA_T_RECEIVING || t->state == MN_OTA_T_VERIFIED ? MN_OTA_OP_ABORT : 0;
+    case MN_OTA_PH_WATCHING: return (t->state == MN_OTA_T_SWITCHED || t->state == MN_OTA_T_TRIAL) && !t->asked ? MN_OTA_OP_STATUS : 0;
     default: return 0;
   }
 }
@@ -246,8 +263,26 @@ static void afterExchanges(mn_ota_agg_t *a) {
     }
     case MN_OTA_PH_COMMIT:
       if (busy(a)) return;
-      if (!a->autoCommit || !count(a, MN_OTA_T_VERIFIED)) a->phase = MN_OTA_PH_DONE;
+      if (a->autoCommit && count(a, MN_OTA_T_VERIFIED)) return;
+      a->phase = MN_OTA_PH_DONE;
+      if (count(a, MN_OTA_T_SWITCHED)) { /* what became of each switch: the meters' boot reports */
+        for (unsigned i = 0; i < a->n; i++) a->t[i].asked = 2;
+        a->phase = MN_OTA_PH_WATCHING;
+        a->watchFromMs = a->nowMs;
+        a->watchAskMs = a->nowMs + MN_OTA_AGG_WATCH_ASK_MS; /* the meters restart first */
+      }
       return;
+    case MN_OTA_PH_WATCHING: {
+      if (busy(a)) return;
+      if ((!count(a, MN_OTA_T_SWITCHED) && !count(a, MN_OTA_T_TRIAL)) || a->nowMs - a->watchFromMs > MN_OTA_AGG_WATCH_MS) {
+        a->phase = MN_OTA_PH_DONE;
+        return;
+      }
+      if ((int32_t)(a->nowMs - a->watchAskMs) < 0) return;
+      for (unsigned i = 0; i < a->n; i++) a->t[i].asked = 0;
+      a->watchAskMs = a->nowMs + MN_OTA_AGG_WATCH_ASK_MS;
+      return;
+    }
     case MN_OTA_PH_ABORT:
       if (busy(a)) return;
       for (unsigned i = 0; i < a->n; i++)
@@ -261,6 +296,7 @@ static void afterExchanges(mn_ota_agg_t *a) {
 
 void mn_ota_agg_tick(mn_ota_agg_t *a, uint32_t nowMs) {
   if (a->phase == MN_OTA_PH_IDLE || a->phase == MN_OTA_PH_DONE) return;
+  a->nowMs = nowMs;
   for (unsigned k = 0; k < MN_OTA_AGG_CHANNELS; k++) {
     mn_ota_chan_t *c = &a->ch[k];
     if (c->target < 0) continue;
@@ -308,11 +344,15 @@ int mn_ota_agg_chunk(mn_ota_agg_t *a, uint16_t *id, uint8_t data[8]) {
 
 void mn_ota_agg_commit(mn_ota_agg_t *a) {
   a->autoCommit = 1;
-  if (a->phase == MN_OTA_PH_DONE && count(a, MN_OTA_T_VERIFIED)) a->phase = MN_OTA_PH_COMMIT;
+  if ((a->phase == MN_OTA_PH_DONE || a->phase == MN_OTA_PH_WATCHING) && count(a, MN_OTA_T_VERIFIED)) a->phase = MN_OTA_PH_COMMIT;
 }
 
 void mn_ota_agg_cancel(mn_ota_agg_t *a) {
   if (a->phase == MN_OTA_PH_IDLE) return;
+  if (a->phase == MN_OTA_PH_WATCHING) { /* nothing left to abort: the watch stops */
+    a->phase = MN_OTA_PH_DONE;
+    return;
+  }
   for (unsigned i = 0; i < a->n; i++)
     if (a->t[i].state == MN_OTA_T_PENDING) failTarget(&a->t[i], MN_OTA_F_CANCELLED);
   a->phase = MN_OTA_PH_ABORT;

@@ -13,7 +13,12 @@
  *              chunks is the union; rounds go on until no target lacks anything or
  *              MN_OTA_AGG_MAX_ROUNDS;
  *   commit     (when asked for) each verified target switches (its boot record);
- *   done       every target is switched, verified, or failed with a cause.
+ *   watching   each switched target is asked for its status every MN_OTA_AGG_WATCH_ASK_MS
+ *              (no answer is no failure: it is restarting) until its boot report
+ *              (otaMeterLink.h MN_OTA_BOOT_*) says confirmed on this update's counter, or
+ *              reverted and why, or MN_OTA_AGG_WATCH_MS passed (it stays "switched" or
+ *              "trial": no report);
+ *   done       every target is confirmed, reverted, switched, verified, or failed with a cause.
  *
  * A target that does not answer is asked again (MN_OTA_AGG_TRIES); one that reports
  * it lost the transfer (restarted: status IDLE) gets its manifest again and the chunks
@@ -35,9 +40,14 @@
 /* How long an answer may take once the request went out whole. */
 #define MN_OTA_AGG_ANSWER_MS 300u
 #define MN_OTA_AGG_MAX_ROUNDS 16u
+#define MN_OTA_AGG_WATCH_ASK_MS 2000u
+/* longer than the meter's own trial deadline (jswrap_ota.c OTA_TRIAL_DEADLINE_MS, 15 min) */
+#define MN_OTA_AGG_WATCH_MS (20u * 60u * 1000u)
 
-enum { MN_OTA_PH_IDLE = 0, MN_OTA_PH_MANIFESTS, MN_OTA_PH_CHUNKS, MN_OTA_PH_STATUS, MN_OTA_PH_COMMIT, MN_OTA_PH_ABORT, MN_OTA_PH_DONE };
-enum { MN_OTA_T_PENDING = 1, MN_OTA_T_ASKING, MN_OTA_T_RECEIVING, MN_OTA_T_VERIFIED, MN_OTA_T_SWITCHED, MN_OTA_T_FAILED };
+/* WATCHING comes after DONE so the numbers before stay: the transfer is over (a new one may start). */
+enum { MN_OTA_PH_IDLE = 0, MN_OTA_PH_MANIFESTS, MN_OTA_PH_CHUNKS, MN_OTA_PH_STATUS, MN_OTA_PH_COMMIT, MN_OTA_PH_ABORT, MN_OTA_PH_DONE, MN_OTA_PH_WATCHING };
+/* TRIAL, CONFIRMED, REVERTED: a switched target's boot report; REVERTED's cause is the reason (otaBoot.h MN_REVERT_*). */
+enum { MN_OTA_T_PENDING = 1, MN_OTA_T_ASKING, MN_OTA_T_RECEIVING, MN_OTA_T_VERIFIED, MN_OTA_T_SWITCHED, MN_OTA_T_FAILED, MN_OTA_T_TRIAL, MN_OTA_T_CONFIRMED, MN_OTA_T_REVERTED };
 /* A target's cause: MN_OTA_R_* (the meter's refusal), or one of these. */
 enum {
   MN_OTA_F_NO_ANSWER = 16, /* MN_OTA_AGG_TRIES exchanges without an answer */
@@ -73,6 +83,7 @@ typedef struct mn_ota_agg_s {
   uint8_t n, phase, autoCommit, chunking, rounds; /* rounds of chunks sent */
   uint8_t bodyLeft;                              /* manifest body frames still to broadcast (otaMeterLink.h) */
   uint32_t exchanges, timeouts, badAnswers, controlFrames;
+  uint32_t nowMs, watchFromMs, watchAskMs; /* the last tick; the watch's start and its next round of questions */
 } mn_ota_agg_t;
 
 /* Starts an update of image (sizeBytes, read through `image`) to the n addresses.

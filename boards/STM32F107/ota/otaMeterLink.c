@@ -137,6 +137,7 @@ static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
       } else { /* not receiving: state, cause and counter say it all, in a single frame */
         m->small[0] = MN_OTA_OP_REPORT;
         (void)mn_ota_rx_status(r, m->small + 1, sizeof m->small - 1);
+        m->small[1] |= (uint8_t)(m->bootReport << 4);
         answerFrom(m, m->small, 7, nowMs);
       }
       return;
@@ -145,6 +146,7 @@ static void request(mn_ota_meter_t *m, unsigned len, uint32_t nowMs) {
       if (r->state == MN_OTA_VERIFIED) res = m->commit && m->commit(m->commitCtx, &r->m) == 0 ? MN_OTA_RES_SWITCHED : MN_OTA_RES_SWITCH_FAILED;
       answer2(m, MN_OTA_OP_RESULT, res, nowMs);
       if (res == MN_OTA_RES_SWITCHED) {
+        m->bootReport = MN_OTA_BOOT_TRIAL; /* the record is in trial now: a status before the restart says so */
         event(m, MN_OTA_EV_END, res, r->m.version);
         m->rx.state = MN_OTA_IDLE; /* a repeated commit is not switched twice */
       }

@@ -53,6 +53,18 @@ enum {
   MN_OTA_EV_VERDICT = 3,  /* a = MN_OTA_VERIFIED or MN_OTA_FAILED (or MN_OTA_IDLE: a manifest refused), b = cause */
   MN_OTA_EV_END = 4       /* a = MN_OTA_RES_*, b = the script's version */
 };
+/*
+ * The boot report: the high nibble of a STATUS answer's state byte when the meter is not
+ * receiving (its single-frame answer, meternet.dbc OtaBootReport), from the boot hook's
+ * record (otaBoot.h), so the aggregator sees what became of a switch without asking the
+ * meter's JavaScript: 0 running a confirmed script (or never updated), 1 in a trial,
+ * 1 + MN_REVERT_* reverted and why (2 crash, 3 unconfirmed, 4 deadline, 5 invalid),
+ * 15 unknown (the boot hook could not read its record or the NOR). The low nibble stays
+ * the receiver's state (MN_OTA_IDLE..MN_OTA_FAILED); the counter that follows is the
+ * last accepted security counter: the running script's once confirmed.
+ */
+enum { MN_OTA_BOOT_CONFIRMED = 0, MN_OTA_BOOT_TRIAL = 1, MN_OTA_BOOT_REVERTED = 1, MN_OTA_BOOT_UNKNOWN = 15 };
+#define MN_OTA_BOOT_REPORT(trial, reverted) ((uint8_t)((trial) ? MN_OTA_BOOT_TRIAL : (reverted) ? MN_OTA_BOOT_REVERTED + (reverted) : MN_OTA_BOOT_CONFIRMED))
 #define MN_OTA_EVENTS 8u
 /* Answers: opcode + a status report: up to 118 missing runs, or the bitmap when they do not fit. */
 #define MN_OTA_ANSWER_CAP (1u + 12u + (MN_OTA_MAX_CHUNKS + 7u) / 8u)
@@ -93,6 +105,7 @@ typedef struct {
   uint16_t bodyHave;                                       /* bit k: body frame k held */
   uint8_t bodyTag;
   uint8_t small[13]; /* answers at rest and short ones: verdict, result, status without runs */
+  uint8_t bootReport; /* MN_OTA_BOOT_*: set by the binding from the boot hook's record, and at confirmation */
   uint8_t evType[MN_OTA_EVENTS];
   uint32_t evA[MN_OTA_EVENTS], evB[MN_OTA_EVENTS];
   uint8_t evHead, evCount;
