@@ -28,7 +28,7 @@ import { json } from "../http/server";
 import type { WebApp } from "../aggregator/pages/webApp";
 import type { NorPort } from "../ports/nor";
 import { NOR_PAGE_BYTES, NOR_SECTOR_BYTES } from "../ports/nor";
-import { AggOtaPort, OTA_PHASES, OTA_TARGET_STATES, otaCause } from "../ports/otaPort";
+import { AggOtaPort, OTA_PHASES, OTA_TARGET_STATES, OTA_T_REVERTED, otaCause, revertReason } from "../ports/otaPort";
 
 /** The NOR's "staged" area (flashMap.ts norAreas("aggregator")[0]): 64 KB at 0. */
 export const NOR_OTA_AT = 0;
@@ -131,7 +131,8 @@ function start(app: WebApp, d: OtaDevice, c: Ctx, f: { [k: string]: unknown }): 
   return json({ ok: true, counter: counter, version: version, meters: list });
 }
 
-/** GET /api/ota: {phase, staged, counter, meters: [{a, state, cause, have, total}]}. */
+/** GET /api/ota: {phase, staged, counter, meters: [{a, state, cause, have, total}]}; after the switch a meter's state
+ * is its boot report (trial, confirmed, reverted with the reason as cause: the C asks it, phase "watching"). */
 function status(app: WebApp, d: OtaDevice): Reply {
   const u = upload(app);
   const n = u ? u.meters : 0;
@@ -139,7 +140,8 @@ function status(app: WebApp, d: OtaDevice): Reply {
   const phase = d.ota ? d.ota.targets(t) : 0;
   const meters: object[] = [];
   for (let i = 0; i < t.length && t[i]; i += 5) {
-    meters.push({ a: t[i], state: OTA_TARGET_STATES[t[i + 1]] || String(t[i + 1]), cause: t[i + 2] ? otaCause(t[i + 2]) : null, have: t[i + 3], total: t[i + 4] });
+    const c = t[i + 2];
+    meters.push({ a: t[i], state: OTA_TARGET_STATES[t[i + 1]] || String(t[i + 1]), cause: c ? (t[i + 1] === OTA_T_REVERTED ? revertReason(c) : otaCause(c)) : null, have: t[i + 3], total: t[i + 4] });
   }
   return json({
     phase: OTA_PHASES[phase] || String(phase), available: !!d.ota && !!d.nor, counter: u ? u.counter : null,
