@@ -2,7 +2,7 @@
 // the whole path against a running aggregator is host/sim/otaUpdate.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseOtaArgs } from "./ota.ts";
+import { parseOtaArgs, otaSucceeded, otaSummary } from "./ota.ts";
 import { parseMeters } from "./otaClient.ts";
 import { parseOtaStep, otaImage } from "../sim/otaPlan.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
@@ -33,4 +33,19 @@ test("npm start --ota: steps and the images they make", () => {
   // a stored (pretokenised) bundle gets stored lines
   const stored = tokenise(plain);
   assert.equal(Buffer.from(otaImage({ what: "changed", atS: 0 }, stored, 1)).toString("latin1"), stored + tokenise("\nvar otaVersion = 3;\n"));
+});
+
+test("meternet ota waits for each meter's boot report and says which did not confirm and why", () => {
+  const t = (a: number, state: string, cause: string | null = null) => ({ a, state, cause, have: 10, total: 10 });
+  assert.equal(parseOtaArgs(["--aggregator", "http://x", "--bundle", "b", "--password", "p"], {}).watch, true);
+  assert.equal(parseOtaArgs(["--aggregator", "http://x", "--bundle", "b", "--password", "p", "--no-watch"], {}).watch, false);
+  const all = [t(1, "confirmed"), t(2, "confirmed")];
+  assert.equal(otaSucceeded(all, true), true);
+  assert.equal(otaSummary(all, true), "ota: all 2 meters confirmed the new script");
+  const mixed = [t(1, "confirmed"), t(2, "reverted", "deadline"), t(3, "trial"), t(4, "failed", "no answer")];
+  assert.equal(otaSucceeded(mixed, true), false);
+  assert.equal(otaSummary(mixed, true), "ota: 3 of 4 meters did NOT confirm the new script: 2 reverted (deadline), 3 trial, 4 failed (no answer)");
+  // --no-watch: the switch is the end; a trial or a report already in is a switch
+  assert.equal(otaSucceeded([t(1, "switched"), t(2, "trial"), t(3, "reverted", "crash")], false), true);
+  assert.equal(otaSummary([t(1, "switched"), t(4, "failed", "no answer")], false), "ota: 1 of 2 meters NOT switched: 4 failed (no answer)");
 });

@@ -2,7 +2,9 @@
  * The client side of an OTA update through the aggregator's HTTP API (issue 18,
  * modules/ota/aggregatorOta.ts): log in, upload the meter bundle in base64 pieces to the
  * aggregator's NOR staging, start the update for the chosen meters, then report each
- * meter's state until the aggregator's C says every target is switched or failed.
+ * meter's state until the aggregator's C says every target is switched or failed, and
+ * (watch, the default) then until each switched meter's boot report is final: its trial
+ * confirmed, or reverted with the reason (the C asks the meters: phase "watching").
  * Used by `meternet ota` (otaCommand.ts) and by the simulator's end-to-end test.
  */
 export interface OtaTarget { a: number; state: string; cause: string | null; have: number; total: number }
@@ -26,8 +28,23 @@ export interface OtaClientOptions {
   /** Runs an HTTP request (default: fetch; the test pumps the simulator's clock meanwhile). */
   request?: (url: string, init: RequestInit) => Promise<Response>;
   log: (line: string) => void;
-  /** Give up after this many status polls (default 600). */
+  /** Give up after this many status polls (default 1800: the C watches a trial for up to 20 min). */
   maxPolls?: number;
+  /** false: resolve once every target is switched or failed, without waiting for the trials (default true). */
+  watch?: boolean;
+}
+
+/** The states after the transfer (the aggregator's C: otaAggLink.h MN_OTA_T_*). */
+const SWITCHED = ["switched", "trial", "confirmed", "reverted"];
+
+/** Whether a target's state is final: with watch, its boot report (or a failure); without, the switch. */
+export function otaTargetFinal(state: string, watch: boolean): boolean {
+  return state === "failed" || state === "confirmed" || state === "reverted" || (!watch && SWITCHED.indexOf(state) >= 0);
+}
+
+/** A target as a line's part: "3 reverted (deadline)", "5 failed (no answer)". */
+export function otaTargetText(t: OtaTarget): string {
+  return `${t.a} ${t.state}${t.cause ? " (" + t.cause + ")" : ""}`;
 }
 
 /** Thrown with the aggregator's JSON error. */
@@ -46,7 +63,7 @@ export function parseMeters(s: string): number[] {
   return out;
 }
 
-/** Runs one update; resolves with the final status (every target switched or failed, or the phase "done"). */
+/** Runs one update; resolves with the final status (every target final, otaTargetFinal; or the phase "done"). */
 export async function otaUpdate(o: OtaClientOptions): Promise<OtaStatus> {
   const req = o.request || ((u: string, i: RequestInit) => fetch(u, i));
   const base = o.base.endsWith("/") ? o.base : o.base + "/";
@@ -75,13 +92,13 @@ export async function otaUpdate(o: OtaClientOptions): Promise<OtaStatus> {
   const started = await call("POST", { do: "start", meters: o.meters });
   o.log(`ota: update started: security counter ${started.counter}, version ${started.version}, meters ${(started.meters as number[]).join(",")}`);
   let last = "";
-  for (let i = 0; i < (o.maxPolls || 600); i++) {
+  for (let i = 0; i < (o.maxPolls || 1800); i++) {
     await o.wait(1000);
     const s = (await call("GET")) as unknown as OtaStatus;
-    const line = s.phase + ": " + s.meters.map((t) => `${t.a} ${t.state}${t.cause ? " (" + t.cause + ")" : ""} ${t.have}/${t.total}`).join(", ");
+    const line = s.phase + ": " + s.meters.map((t) => `${otaTargetText(t)} ${t.have}/${t.total}`).join(", ");
     if (line !== last) o.log("ota: " + line);
     last = line;
-    if (s.phase === "done" || (s.meters.length > 0 && s.meters.every((t) => t.state === "switched" || t.state === "failed"))) return s;
+    if (s.phase === "done" || (s.meters.length > 0 && s.meters.every((t) => otaTargetFinal(t.state, o.watch !== false)))) return s;
   }
-  throw new OtaApiError("no end after " + (o.maxPolls || 600) + " status polls");
+  throw new OtaApiError("no end after " + (o.maxPolls || 1800) + " status polls");
 }

@@ -260,14 +260,16 @@ try {
       assert.deepEqual(errors(), []);
     });
 
-    await step(`${tag}: updates: upload a meter bundle in pieces, choose meters, start, each meter switched (issue 18)`, async () => {
+    await step(`${tag}: updates: upload a meter bundle in pieces, choose meters, start, each meter's boot report: confirmed, reverted (deadline), trial (issue 18)`, async () => {
       await open(page, base + "/#/ota", "Updates");
       await check(page, "updates", size, errors);
       await page.setInputFiles("#o-file", otaPath);
       await page.uncheck("#o-m4");
       await page.click("#ota button[type=submit]");
       await page.waitForSelector("text=/Update \\d+ started for 3 meters: meter\\.js \\(3030 B\\)/");
-      await page.waitForFunction(() => (document.querySelector("main")?.textContent ?? "").split("switched").length - 1 >= 3);
+      // each switched meter's boot report: confirmed, reverted with the reason, in trial
+      await page.waitForFunction(() => /confirmed[\s\S]*reverted \(deadline\)[\s\S]*trial/.test(document.querySelector("main")?.textContent ?? ""));
+      assert.match((await page.textContent("main"))!, /watching the switched meters' trials/);
       const last = site.ota.sent[site.ota.sent.length - 1];
       assert.deepEqual(last, { addresses: [1, 2, 3], size: 3030 });
       assert.deepEqual(Buffer.from(site.ota.nor.read(0, 3030)), readFileSync(otaPath), "the upload on the NOR byte for byte");

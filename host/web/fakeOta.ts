@@ -1,7 +1,7 @@
 /**
  * The OTA device of the fake site (issue 18's operator page on Node): the aggregator's
  * NOR as the host model, and a sender standing in for CAN1's OTA C that reports every
- * target switched at once (the transfer itself runs in host/sim/otaUpdate.test.ts).
+ * target switched at once and then its boot report (the transfer itself runs in host/sim/otaUpdate.test.ts).
  */
 import { NorModel } from "../runtime/nor.ts";
 import type { OtaDevice } from "../../modules/ota/aggregatorOta.ts";
@@ -16,8 +16,9 @@ export function fakeOta(): FakeOta {
   const o: FakeOta = {
     nor: new NorModel(), sent: [],
     ota: {
-      send: (_m, a, _v, _c, _i, _t, _at, size) => { addresses = Array.from(a); total = Math.ceil(size / 6); phase = 6; o.sent.push({ addresses, size }); return 0; },
-      targets: (out) => { addresses.forEach((a, i) => { if (out.length >= 5 * i + 5) out.set([a, 5, 0, total, total], 5 * i); }); return phase; },
+      send: (_m, a, _v, _c, _i, _t, _at, size) => { addresses = Array.from(a); total = Math.ceil(size / 6); phase = 7; o.sent.push({ addresses, size }); return 0; },
+      // after the switch the C watches each meter's boot report (phase 7): the first confirmed, the second reverted (3: deadline), the rest in trial
+      targets: (out) => { addresses.forEach((a, i) => { if (out.length >= 5 * i + 5) out.set([a, i === 0 ? 8 : i === 1 ? 9 : 7, i === 1 ? 3 : 0, total, total], 5 * i); }); return phase; },
       control: () => { phase = 6; },
     },
     masterKey: () => new Uint8Array(16).fill(7),

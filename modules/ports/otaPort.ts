@@ -3,8 +3,8 @@
  * run in C behind CAN1 (boards/STM32F107/ota, bound by jswrap/jswrap_ota.c). The
  * transfer, its checks and the switch are C; JavaScript persists the meter's counters,
  * judges the trial and reports. Device: CAN1's methods (ports/device/ota.ts); host: the
- * simulator's CAN1 (host/sim/canHook.ts over host/canbus/otaAttach.ts), whose boot hook
- * stand-in (host/sim/otaBootHook.ts) plays the board's until the C one lands.
+ * simulator's CAN1 (host/sim/canHook.ts over host/canbus/otaAttach.ts), whose meters boot
+ * through the board's C boot hook (host/sim/meterBoot.ts).
  *
  * The binding's calls as boards/STM32F107/ota/README.md "On CAN1" documents them (with the
  * boot hook's otaBoot(out6) and otaConfirm(healthy), and E.reboot() after a switch) and, on
@@ -51,15 +51,18 @@ export interface AggOtaPort {
    * SPI NOR: 0, or a negative code (-22 arguments, -5 image unreadable, -28 memory).
    */
   send(master16: Uint8Array, addresses: Uint8Array, version: number, counter: number, image: number, tag: number, norAddress: number, size: number): number;
-  /** The phase (OTA_PHASES) and, in out, 5 numbers per target: address, state, cause, chunks held, chunks. */
+  /** The phase (OTA_PHASES) and, in out, 5 numbers per target: address, state (OTA_TARGET_STATES), cause (reverted: the reason), chunks held, chunks. */
   targets(out: Float64Array): number;
   /** 1: commit the verified meters now; 2: cancel. */
   control(what: number): void;
 }
 
 /** Aggregator phases and target states (otaAggLink.h), the names the API and the console print. */
-export const OTA_PHASES = ["idle", "manifests", "chunks", "status", "commit", "abort", "done"];
-export const OTA_TARGET_STATES = ["-", "pending", "asking", "receiving", "verified", "switched", "failed"];
+export const OTA_PHASES = ["idle", "manifests", "chunks", "status", "commit", "abort", "done", "watching"];
+/** trial, confirmed, reverted: a switched meter's boot report (the aggregator asks until it is final); reverted's cause is the reason. */
+export const OTA_TARGET_STATES = ["-", "pending", "asking", "receiving", "verified", "switched", "failed", "trial", "confirmed", "reverted"];
+/** OTA_TARGET_STATES' "reverted": its cause is a revertReason, not an otaCause. */
+export const OTA_T_REVERTED = 9;
 
 /** A refusal's or a failure's cause (otaManifest.h MN_OTA_R_*, otaAggLink.h MN_OTA_F_*). */
 export function otaCause(c: number): string {

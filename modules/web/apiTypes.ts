@@ -115,9 +115,11 @@ export interface ApiResult { ok: true; [k: string]: unknown; }
 
 /** GET /api/ota (control level): the staged image and each target of the update (modules/ota/aggregatorOta.ts). */
 export interface ApiOta {
-  phase: "idle" | "manifests" | "chunks" | "status" | "commit" | "abort" | "done";
+  /** watching: the transfer is over; the switched meters are asked for their boot reports (trial, confirmed, reverted). */
+  phase: "idle" | "manifests" | "chunks" | "status" | "commit" | "abort" | "done" | "watching";
   available: boolean;
   counter: number | null;
   staged: { size: number; written: number; image: number; version: number; meterBundle: boolean } | null;
+  /** state: pending, asking, receiving, verified, switched, failed (cause), trial, confirmed, reverted (cause: the reason). */
   meters: { a: number; state: string; cause: string | null; have: number; total: number }[];
 }

@@ -132,7 +132,10 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
     else if (++t->restarts >= MN_OTA_AGG_TRIES) failTarget(t, MN_OTA_F_LOST);
     else t->state = MN_OTA_T_PENDING; /* IDLE: the meter restarted and lost the transfer: its manifest again */
   } else if (op == MN_OTA_OP_COMMIT) {
-    if (d[1] == MN_OTA_RES_SWITCHED) t->state = MN_OTA_T_SWITCHED;
+    if (d[1] == MN_OTA_RES_SWITCHED) {
+      t->state = MN_OTA_T_SWITCHED;
+      t->have = (uint16_t)a->tx.total; /* it held every chunk (a commit-first switch never reported them) */
+    }
     else if (d[1] == MN_OTA_RES_NOT_VERIFIED && t->triedCommit == 2) { /* the status phase's commit-first */
       t->state = MN_OTA_T_RECEIVING; /* still lacking chunks: its status next */
       t->triedCommit = 1;

@@ -2,8 +2,10 @@
  * Updates (issue 18): upload a meter bundle, choose the meters, start, watch each meter
  * (chunks held, verified, switched, failed with its cause), cancel. The aggregator stages
  * the upload on its SPI NOR (modules/ota/aggregatorOta.ts), so the browser sends it in
- * 1 KB pieces and never needs the device to hold it in RAM. Whether a switched meter
- * then confirms its trial or reverts is said on its console (modules/ota/README.md).
+ * 1 KB pieces and never needs the device to hold it in RAM. After the switch the
+ * aggregator asks each switched meter for its boot report (phase "watching"): the state
+ * becomes trial, then confirmed, or reverted with the reason (crash, unconfirmed,
+ * deadline, invalid).
  */
 import { h, table } from "../dom";
 import { get, post } from "../api";
@@ -36,15 +38,17 @@ export const ota: Page = {
     const [st, o] = await Promise.all([c.state(), get<ApiOta>("/api/ota")]);
     c.asOf(st.timeS);
     const name = (a: number) => st.meters.find((m) => m.address === a)?.name ?? "#" + a;
-    const running = o.phase !== "idle" && o.phase !== "done";
-    const rows = o.meters.map((t) => [name(t.a), t.state, t.total ? t.have + " / " + t.total : "–", t.cause ?? ""]);
+    const running = o.phase !== "idle" && o.phase !== "done" && o.phase !== "watching";
+    const rows = o.meters.map((t) => [name(t.a), t.state === "reverted" && t.cause ? "reverted (" + t.cause + ")" : t.state, t.total ? t.have + " / " + t.total : "–",
+      t.state === "reverted" ? "" : t.cause ?? ""]);
     const status = [
       h("h2", null, "Progress"),
-      h("p", null, "Phase: " + o.phase + (o.counter !== null ? " (update " + o.counter + ")" : "") + (o.staged ? "; staged " + o.staged.written + " of " + o.staged.size + " B" : "")),
+      h("p", null, "Phase: " + (o.phase === "watching" ? "watching the switched meters' trials" : o.phase) + (o.counter !== null ? " (update " + o.counter + ")" : "") +
+        (o.staged ? "; staged " + o.staged.written + " of " + o.staged.size + " B" : "")),
       table(["Meter", "State", "Chunks held", "Why it failed"], rows, "No update yet.", "cards"),
-      running ? h("button", { type: "button", class: "danger", onclick: async () => {
-        try { await post("/api/ota", { do: "cancel" }); await c.reload(); c.say("Update cancelled"); } catch (e) { c.say((e as Error).message, true); }
-      } }, "Cancel the update") : null,
+      running || o.phase === "watching" ? h("button", { type: "button", class: "danger", onclick: async () => {
+        try { await post("/api/ota", { do: "cancel" }); await c.reload(); c.say(running ? "Update cancelled" : "Stopped watching (the meters still confirm or revert on their own)"); } catch (e) { c.say((e as Error).message, true); }
+      } }, running ? "Cancel the update" : "Stop watching") : null,
     ];
     if (!o.available) return [h("p", { class: "empty" }, "This aggregator cannot send updates: its firmware has no OTA sender or no SPI NOR answers."), ...status];
     const file = h("input", { id: "o-file", name: "file", type: "file", accept: ".js", required: true }) as HTMLInputElement;
