@@ -19,7 +19,7 @@ import { dataFrame } from "../../modules/can/frame.ts";
 import { FN_OTA_ANSWER, FN_OTA_REQUEST, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, functionOf } from "../../modules/can/idPlan.ts";
 import type { VirtualCanBus } from "./bus.ts";
 import type { BxcanModel } from "./bxcanModel.ts";
-import { otaAddon, type NativeOtaAgg, type NativeOtaMeter, type OtaManifestFields } from "../native/ota.ts";
+import { otaAddon, type NativeOtaAgg, type NativeOtaMeter, type OtaJsStaging, type OtaManifestFields } from "../native/ota.ts";
 
 export const TICK_MS = 5;
 
@@ -82,6 +82,8 @@ export interface OtaMeterOptions {
   /** Set when the meter persisted "receiving counter N" and restarted: that manifest is accepted once more. */
   restartCounter?: number;
   capacityBytes?: number;
+  /** The staging space (the simulator's meter: its NOR slot, and commit() the switch); default the addon's flash model. */
+  staging?: OtaJsStaging;
   /** What the meter's JavaScript would get (CAN1's OTA event): type OTA_EV_*, a, b. */
   onEvent?: (type: number, a: number, b: number) => void;
 }
@@ -95,7 +97,7 @@ export interface OtaMeterHandle {
 
 /** Puts a meter's OTA link behind `model` (after its bundle set its filters: the bulk class gets its own bank). */
 export function attachOtaMeter(bus: VirtualCanBus, model: BxcanModel, o: OtaMeterOptions): OtaMeterHandle {
-  const native = new (otaAddon().OtaMeter)(o.key, o.address, o.image, o.storedCounter, o.restartCounter || 0, o.capacityBytes || 0);
+  const native = new (otaAddon().OtaMeter)(o.key, o.address, o.image, o.storedCounter, o.restartCounter || 0, o.capacityBytes || 0, o.staging);
   const h = hooks(model);
   const lane = new Lane(model);
   const ev = new Uint32Array(2);

@@ -233,8 +233,7 @@ export async function main(argv: string[]): Promise<number> {
   let reachedLimit: () => void = () => {};
   const untilMs = (args.untilS ?? 0) > 0 ? (args.untilS as number) * 1000 : Infinity;
   net.run(untilMs, () => reachedLimit());
-  const OTA_DEADLINE_S = 30; // SimNetwork's default otaTrialDeadlineS
-  const otaRun: Promise<OtaOutcome[]> | undefined = args.ota.length ? runOtaPlan(net, args.ota, { password, host: h, speed: args.speed, trialDeadlineS: OTA_DEADLINE_S, log: (l) => log.write("host: " + l + "\n") }) : undefined;
+  const otaRun: Promise<OtaOutcome[]> | undefined = args.ota.length ? runOtaPlan(net, args.ota, { password, host: h, speed: args.speed, log: (l) => log.write("host: " + l + "\n") }) : undefined;
   let otaDone: OtaOutcome[] | undefined;
   if (otaRun) otaRun.then((r) => { otaDone = r; out.write(r.map((x, i) => `ota update ${i + 1} (${x.what}): ${x.error ? "FAILED: " + x.error : x.switched + " switched, " + x.confirmed + " confirmed, " + x.reverted.length + " reverted"}`).join("\n") + "\n"); });
   const t0 = performance.now();

@@ -29,7 +29,7 @@ function hostFrame(f: CanFrame): CanFrame {
 
 /**
  * Makes the CAN1 object of a runtime, for its `globals: (rt) => ({ CAN1: ... })` option.
- * `more(rt)`: further methods of this device's CAN1 (the OTA binding, otaSim.ts), made
+ * `more(rt)`: further methods of this device's CAN1 (the OTA binding, otaCan1.ts), made
  * again at each reset.
  */
 export function canHookFactory(model: BxcanModel, more?: (rt: EspruinoRuntime) => Record<string, unknown>): (rt: EspruinoRuntime) => LinkCanController {

@@ -28,7 +28,9 @@ import { NorModel, norSpi } from "../runtime/nor.ts";
 import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
-import { MeterBootHook, meterOtaMethods, aggregatorOtaMethods } from "./otaSim.ts";
+import { meterOtaMethods, aggregatorOtaMethods } from "./otaCan1.ts";
+import { MeterBoot } from "./meterBoot.ts";
+import { RESET_POWER } from "../native/ota.ts";
 import type { OtaAggHandle, OtaMeterHandle } from "../canbus/otaAttach.ts";
 
 export interface SimOptions {
@@ -67,9 +69,9 @@ export interface SimOptions {
    */
   deviceState?: DeviceState;
   /**
-   * Script updates (issue 18, otaSim.ts): a meter confirms a trial after `otaConfirmS`
-   * of healthy running (meternet.json "otaConfirmS"; default 10 here), and the boot hook
-   * stand-in reverts one not confirmed within `otaTrialDeadlineS` (default 30).
+   * Script updates (issue 18, otaCan1.ts, meterBoot.ts): a meter confirms a trial after
+   * `otaConfirmS` of healthy running (meternet.json "otaConfirmS"; default 10 here), and
+   * one not confirmed within `otaTrialDeadlineS` (default 30; the board's is 15 min) reverts.
    */
   otaConfirmS?: number;
   otaTrialDeadlineS?: number;
@@ -111,8 +113,8 @@ export interface SimNode {
   board?: SimMeterBoard;
   /** The aggregator's SPI NOR (W25Q32JV, its history): keeps its bytes across restarts, and between runs (deviceState). */
   nor?: NorModel;
-  /** OTA (otaSim.ts): a meter's boot hook stand-in and its link while listening; the aggregator's update under way. */
-  ota?: { hook?: MeterBootHook; meter?: OtaMeterHandle | null; agg?: OtaAggHandle | null };
+  /** OTA: a meter's boot (the board's C boot hook, its NOR slots: meterBoot.ts) and its link while listening; the aggregator's update under way. */
+  ota?: { hook?: MeterBoot; meter?: OtaMeterHandle | null; agg?: OtaAggHandle | null };
 }
 
 function storageWrite(rt: EspruinoRuntime, file: string, value: object): void {
@@ -181,7 +183,7 @@ export class SimNetwork {
   private makeNode(name: string, meter: SimMeter | undefined): SimNode {
     const can = new BxcanModel(this.bus, name);
     const node = { name, can, uncaught: 0, lastLine: "", meter, ota: {} } as SimNode;
-    // CAN1's OTA methods (otaSim.ts), made again at each reset: the link of the last runtime goes with it
+    // CAN1's OTA methods (otaCan1.ts), made again at each reset: the link of the last runtime goes with it
     const canGlobal = canHookFactory(can, this.o.otaBinding === false ? undefined : (rt) => {
       const ota = node.ota!;
       if (ota.meter) ota.meter.detach();
@@ -198,7 +200,9 @@ export class SimNetwork {
       const lines = pending.split("\n");
       pending = lines.pop() as string;
       for (const l of lines) {
-        if (/^Uncaught /.test(l)) node.uncaught++;
+        // an update's trial (meterBoot.ts) counts its own uncaught errors
+        const ota = node.ota && node.ota.hook ? node.ota.hook.sawLine(l) : false;
+        if (!ota && /^Uncaught /.test(l)) node.uncaught++;
         if (l.trim()) node.lastLine = l;
       }
     };
@@ -206,9 +210,11 @@ export class SimNetwork {
       node.adc = { blocks: 0, windows: 0, kernelMs: 0 };
       node.board = new SimMeterBoard();
       if (this.o.deviceState) this.o.deviceState.loadFram(name, node.board.fram);
-      node.ota!.hook = new MeterBootHook({
-        rt: () => node.rt, fram: node.board.fram, bus: this.bus, factoryScript: () => this.o.meterBundle,
+      const polls = new Uint32Array(6);
+      node.ota!.hook = new MeterBoot({
+        rt: () => node.rt, fram: node.board.fram, bus: this.bus,
         trialDeadlineMs: (this.o.otaTrialDeadlineS || 30) * 1000, log: (l) => output(l + "\n"),
+        missedPolls: () => { polls.fill(0); this.aggregator.can.linkMeter(meter.address, polls); return polls[2]; },
       });
     } else {
       node.nor = new NorModel();
@@ -257,7 +263,15 @@ export class SimNetwork {
   async start(): Promise<void> {
     // Meters first, as in a building where they run before the aggregator boots: by the
     // first poll each has measured a window and armed its answers.
-    for (const n of this.nodes) if (n.meter) n.rt.execute(this.o.meterBundle, "meter.js");
+    for (const n of this.nodes) {
+      if (!n.meter) continue;
+      // the board's boot hook first (a new meter's script becomes slot A), as at every reset
+      if (n.ota && n.ota.hook) {
+        this.bootcde(n);
+        n.ota.hook.runHook(RESET_POWER);
+      }
+      n.rt.execute(this.o.meterBundle, "meter.js");
+    }
     this.clock.advance(1000);
     this.aggregator.rt.execute(this.o.aggregatorBundle, "aggregator.js");
     if (this.o.siteData !== false) {
@@ -344,8 +358,14 @@ export class SimNetwork {
    */
   powerCycle(n: SimNode): void {
     if (!n.meter) throw new Error(n.name + " is not a meter");
+    this.bootcde(n);
+    if (n.ota && n.ota.hook) n.ota.hook.restart(RESET_POWER);
+    else n.rt.load();
+  }
+
+  /** The meter bundle into Storage's .bootcde unless a script is there, as `npm run upload` puts it on a board. */
+  private bootcde(n: SimNode): void {
     if (!n.rt.flash.find(".bootcde")) n.rt.eval(`require("Storage").write(".bootcde", ${JSON.stringify(this.o.meterBundle)})`);
-    n.rt.load();
   }
 
   /** Nodes stopped by silenceAt. */

@@ -5,15 +5,15 @@
  *   changed   the meter bundle the run started with plus a line `var otaVersion = N`
  *             (N = 2, 3, ... per update): the meters switch, run it in trial, confirm;
  *   crash     a bundle that throws at start: the meters switch, never confirm, and the
- *             boot hook (the stand-in of otaSim.ts) reverts each at its trial deadline.
+ *             boot record reverts each at its trial deadline (host/sim/meterBoot.ts: the board's C boot hook).
  * Each update starts once S seconds of device time have run and the previous one is
- * over; its outcome per meter (switched, confirmed, reverted with the reason) is read
- * after the trial deadline and goes into the run's JSON summary (`ota`).
+ * over; its outcome per meter (switched, confirmed, reverted with the reason) is what the
+ * aggregator's API says once each switched meter's boot report is final (the client waits
+ * through the aggregator's watch) and goes into the run's JSON summary (`ota`).
  */
 import { readFileSync } from "node:fs";
 import type { SimNetwork } from "./network.ts";
-import { otaUpdate } from "../cli/otaClient.ts";
-import { BOOT_F_TRIAL } from "../native/ota.ts";
+import { otaUpdate, otaTargetText } from "../cli/otaClient.ts";
 import { tokenise, isPretokenised } from "../../tools/build/pretokenise.js";
 
 export interface OtaStep { what: string; atS: number }
@@ -29,11 +29,12 @@ export interface OtaOutcome {
   what: string;
   bytes: number;
   startedAtS: number;
+  /** Device seconds from the start to every meter's final report (the transfer, the restart, the trial). */
   transferS: number;
   switched: number;
   failed: string[];
   confirmed: number;
-  reverted: { address: number; reason: number }[];
+  reverted: { address: number; reason: string }[];
   error?: string;
 }
 
@@ -49,7 +50,7 @@ export function otaImage(step: OtaStep, meterBundle: string, n: number): Uint8Ar
 }
 
 /** Runs the steps in order on a running network; resolves with each outcome. */
-export async function runOtaPlan(net: SimNetwork, steps: OtaStep[], o: { password: string; host: string; speed: number; trialDeadlineS: number; log: (l: string) => void }): Promise<OtaOutcome[]> {
+export async function runOtaPlan(net: SimNetwork, steps: OtaStep[], o: { password: string; host: string; speed: number; log: (l: string) => void }): Promise<OtaOutcome[]> {
   const sleepDevice = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(5, ms / o.speed)));
   const nowS = () => net.clock.nowMs() / 1000;
   const meters = net.nodes.filter((x) => x.meter);
@@ -59,22 +60,18 @@ export async function runOtaPlan(net: SimNetwork, steps: OtaStep[], o: { passwor
     while (nowS() < step.atS) await sleepDevice(500);
     const bytes = otaImage(step, net.o.meterBundle, i);
     const r: OtaOutcome = { what: step.what, bytes: bytes.length, startedAtS: Math.round(nowS()), transferS: 0, switched: 0, failed: [], confirmed: 0, reverted: [] };
-    const revertsBefore = meters.map((m) => m.ota!.hook!.reverts);
     o.log(`ota: update ${i + 1} (${step.what}, ${bytes.length} B) of ${meters.length} meters at ${r.startedAtS} s`);
     try {
       const host = o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
       const s = await otaUpdate({ base: `http://${host}:${net.httpPort}/`, user: "admin", password: o.password, bytes, wait: sleepDevice, log: o.log });
       r.transferS = Math.round(nowS() - r.startedAtS);
-      const switched = new Set<number>();
-      for (const t of s.meters) if (t.state === "switched") switched.add(t.a); else r.failed.push(t.a + ": " + t.state + (t.cause ? " (" + t.cause + ")" : ""));
-      r.switched = switched.size;
-      const doneS = nowS();
-      while (nowS() < doneS + o.trialDeadlineS + 5) await sleepDevice(500);
-      meters.forEach((m, k) => {
-        const rec = m.ota!.hook!.record();
-        if (m.ota!.hook!.reverts > revertsBefore[k]) r.reverted.push({ address: m.meter!.address, reason: rec[4] });
-        else if (!(rec[2] & BOOT_F_TRIAL) && switched.has(m.meter!.address)) r.confirmed++;
-      });
+      for (const t of s.meters) {
+        if (t.state === "failed") { r.failed.push(otaTargetText(t)); continue; }
+        r.switched++;
+        if (t.state === "confirmed") r.confirmed++;
+        else if (t.state === "reverted") r.reverted.push({ address: t.a, reason: t.cause || "?" });
+        else r.failed.push(otaTargetText(t) + ": no boot report");
+      }
       o.log(`ota: update ${i + 1}: ${r.switched} switched, ${r.confirmed} confirmed, ${r.reverted.length} reverted` + (r.failed.length ? ", failed: " + r.failed.join(", ") : ""));
     } catch (e) {
       r.error = (e as Error).message;

@@ -135,6 +135,9 @@ export async function checkWeb(port: number): Promise<WebCheck> {
  * or never sent while it waited for its synchronisation or the mailboxes were full).
  * 5 %: a simulated day of the fault campaign (seed 1, one fault every 300 s) ends at
  * 1.9 % for each meter; a meter silent for an hour of a day would be at 4.2 %.
+ * Polls missed while a script update restarted the meter (from the switch the aggregator
+ * ordered to the trial's confirmation, or to the resynchronisation after a revert) are the
+ * update's: counted apart (perMeter otaMissed), not in the share.
  */
 export const DEFAULT_MAX_MISSED_SHARE = 0.05;
 
@@ -162,16 +165,25 @@ export function summary(net: SimNetwork, wallS: number, web: WebCheck, attacker:
     uncaught += n.uncaught;
     if (n.uncaught) failures.push(`uncaught error in meter ${n.meter.address} (${n.uncaught}x)`);
     if (!((v.answered as number) > 0)) failures.push(`meter ${n.meter.address} never answered a poll`);
-    const answered = (v.answered as number) ?? 0, missed = (v.missed as number) ?? 0, refused = (v.refused as number) ?? 0;
+    // what script updates cost (meterBoot.ts OtaCost): the polls missed from a switch to the
+    // confirmation (or to the resynchronisation after a revert) are the update's, as are the
+    // uncaught errors of a trial that reverted; a confirmed trial's errors fail the run
+    const ota = n.ota && n.ota.hook ? n.ota.hook.cost : undefined;
+    const otaUncaught = ota ? ota.uncaughtConfirmed + ota.uncaughtOpen : 0;
+    if (otaUncaught) failures.push(`uncaught error in meter ${n.meter.address} during an update's trial not reverted (${otaUncaught}x)`);
+    uncaught += otaUncaught;
+    const otaMissed = ota ? ota.missed : 0;
+    const answered = (v.answered as number) ?? 0, missed = ((v.missed as number) ?? 0) - otaMissed, refused = (v.refused as number) ?? 0;
     const share = answered + missed > 0 ? missed / (answered + missed) : 0;
     if (share > maxMissedShare) {
-      failures.push(`meter ${n.meter.address} missed ${missed} of its ${answered + missed} polls (${pct(share)} %, more than ${pct(maxMissedShare)} %): ` +
+      failures.push(`meter ${n.meter.address} missed ${missed} of its ${answered + missed} polls (${pct(share)} %, more than ${pct(maxMissedShare)} %` + (otaMissed ? `; ${otaMissed} more while updates restarted it` : "") + `): ` +
         `${v.synced ? "synchronised" : "not synchronised"} at the end, ${refused} of its sends refused by full mailboxes; the link: ` +
         `${a.timedOut ?? "?"} polls used every retry, ${a.skipped ?? "?"} never sent (the meter waited for its synchronisation, or the mailboxes were full), ` +
         `${a.refused ?? "?"} sends refused`);
     }
     meters.push({
       address: n.meter.address, appliance: n.meter.appliance.kind, polls: v.polls ?? 0, answered, missed, missedPct: pct(share), refused,
+      ...(ota && (ota.missed || ota.uncaughtReverted) ? { otaMissed, otaUncaughtReverted: ota.uncaughtReverted } : {}),
       readings: v.readings ?? 0, windows: n.adc ? n.adc.windows : 0, rejected: rejectTotal(s.rejects as Rejects), relay: s.relay ?? "?", commands: s.commands ?? 0,
       txEpoch: net.txEpoch(n, "txepoch"),
     });

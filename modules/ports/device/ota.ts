@@ -21,7 +21,7 @@ export function deviceMeterOta(): MeterOtaPort | null {
       return { trial: r[3], reverted: r[2], slot: r[0], action: action };
     },
     confirm: function () { return !!can.otaConfirm && can.otaConfirm(true) === 0; },
-    // the simulator's runtime has no E.reboot: its boot hook stand-in restarts the meter itself (host/sim/otaSim.ts)
+    // the simulator's runtime has no E.reboot: its board model restarts the meter after a switch (host/sim/meterBoot.ts)
     restart: function () {
       const e = E as unknown as { reboot?: () => void };
       if (typeof e.reboot === "function") e.reboot();
