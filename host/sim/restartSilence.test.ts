@@ -2,7 +2,7 @@
 // `unsynced`): its transmit epoch is new at every boot and unknown to the aggregator, so an
 // answer before the sync could only be a bad MAC there, the count that must stay an alarm
 // (a forged frame). Before: 9 bad MACs for 3 power-cycled meters, 27 after an OTA switch of 3
-// (/work/scratch/otameter/resync.mts). The resynchronisation still comes from the misses.
+// (host/sim/restartCost.ts power|switch). The resynchronisation still comes from the misses.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
