@@ -94,4 +94,11 @@ int mn_ota_agg_chunk(mn_ota_agg_t *a, uint16_t *id, uint8_t data[8]);
 void mn_ota_agg_commit(mn_ota_agg_t *a);
 void mn_ota_agg_cancel(mn_ota_agg_t *a);
 
+/* What is kept of an update once the state above is freed (its end, or at rest): the
+ * phase, and per target what the operator reads. [phase, n, total hi, total lo] then per
+ * target [address, state, cause, have hi, have lo]; have is the total once verified or
+ * switched. MN_OTA_SUMMARY_BYTES(a->n) bytes into out. */
+#define MN_OTA_SUMMARY_BYTES(n) (4u + 5u * (unsigned)(n))
+void mn_ota_agg_summary(const mn_ota_agg_t *a, uint8_t *out);
+
 #endif
