@@ -582,9 +582,7 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
  * targets wait for otaControl(1) keeps the state until then. */
 static void ota_agg_settle(JsVar *can, ota_agg_state_t *st) {
   mn_ota_agg_t *a = &st->a;
-  if (a->phase != MN_OTA_PH_DONE || a->q.count) return;
-  for (unsigned i = 0; !a->autoCommit && i < a->n; i++)
-    if (a->t[i].state == MN_OTA_T_VERIFIED) return;
+  if (!mn_ota_agg_finished(a)) return;
   uint8_t sum[MN_OTA_SUMMARY_BYTES(MN_OTA_AGG_TARGETS)];
   unsigned n = MN_OTA_SUMMARY_BYTES(a->n);
   mn_ota_agg_summary(a, sum);

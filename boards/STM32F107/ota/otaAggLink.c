@@ -334,3 +334,8 @@ void mn_ota_agg_summary(const mn_ota_agg_t *a, uint8_t *out) {
     o[4] = (uint8_t)have;
   }
 }
+
+int mn_ota_agg_finished(const mn_ota_agg_t *a) {
+  if (a->phase != MN_OTA_PH_DONE || a->q.count) return 0;
+  return a->autoCommit || !count(a, MN_OTA_T_VERIFIED);
+}

@@ -98,6 +98,10 @@ void mn_ota_agg_cancel(mn_ota_agg_t *a);
  * phase, and per target what the operator reads. [phase, n, total hi, total lo] then per
  * target [address, state, cause, have hi, have lo]; have is the total once verified or
  * switched. MN_OTA_SUMMARY_BYTES(a->n) bytes into out. */
+/* 1 when the update is over and nothing of it waits to go out, so its state can be
+ * freed (done, cancelled, every target failed); a run without autoCommit whose verified
+ * targets wait for mn_ota_agg_commit is not over. */
+int mn_ota_agg_finished(const mn_ota_agg_t *a);
 #define MN_OTA_SUMMARY_BYTES(n) (4u + 5u * (unsigned)(n))
 void mn_ota_agg_summary(const mn_ota_agg_t *a, uint8_t *out);
 

@@ -249,7 +249,17 @@ static void the_summary_outlives_the_state(void **state) {
   agg.t[1].cause = MN_OTA_F_NO_ANSWER;
   agg.t[2].state = MN_OTA_T_RECEIVING;
   agg.t[2].have = 300;
+  assert_int_equal(mn_ota_agg_finished(&agg), 0); /* still running */
   agg.phase = MN_OTA_PH_DONE;
+  assert_int_equal(mn_ota_agg_finished(&agg), 1);
+  agg.autoCommit = 0;
+  agg.t[2].state = MN_OTA_T_VERIFIED; /* waits for the operator's commit: not over */
+  assert_int_equal(mn_ota_agg_finished(&agg), 0);
+  agg.t[2].state = MN_OTA_T_RECEIVING;
+  assert_int_equal(mn_ota_agg_finished(&agg), 1);
+  agg.q.count = 1; /* an answer still to go out */
+  assert_int_equal(mn_ota_agg_finished(&agg), 0);
+  agg.q.count = 0;
   uint8_t s[MN_OTA_SUMMARY_BYTES(3)];
   mn_ota_agg_summary(&agg, s);
   unsigned total = (IMAGE_BYTES + 5) / 6;
