@@ -4,9 +4,10 @@
  *
  * - meter: otaListen(key16, address, image, [counter, restart]) and onOta(cb), plus the
  *   boot hook's otaBoot(out6) and otaConfirm(healthy) as jswrap_ota.c documents them;
- * - aggregator: otaSend(master16, addresses, [version, counter, image, tag, autoCommit,
- *   norAddress, size]) reading the image from the aggregator's SPI NOR model (the staging
- *   the route module writes, modules/ota/aggregatorOta.ts), otaTargets(out), otaControl(what).
+ * - aggregator: otaStageBegin / otaStageWrite staging the route module's upload
+ *   (modules/ota/aggregatorOta.ts) on the aggregator's SPI NOR model through the board's
+ *   C (host/native/otaStage.ts), otaSend(master16, addresses, [version, counter, image, tag,
+ *   autoCommit, norAddress, size]) sending what is verified there, otaTargets(out), otaControl(what).
  *
  * The boot hook is a stand-in here (MeterBootHook below), the same steps bench/ota/
  * switchRun.ts plays, until the board's C hook (boards/STM32F107/ota/otaBoot.c driven from
@@ -24,6 +25,7 @@ import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { FramModel } from "../runtime/fram.ts";
 import type { NorModel } from "../runtime/nor.ts";
 import { attachOtaAggregator, attachOtaMeter, type OtaAggHandle, type OtaMeterHandle } from "../canbus/otaAttach.ts";
+import { norStage, type NorStage } from "../native/otaStage.ts";
 import { otaAddon, OTA_EV_END, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, BOOT_F_TRIAL, BOOT_F_VALID_A, RESET_POWER, type NativeOtaBoot } from "../native/ota.ts";
 
 /** The boot record's two copies on the meter's FRAM (host/native/otaPowerCut.test.ts, otaBoot.h). */
@@ -171,17 +173,37 @@ function bytesOfNumbers(v: unknown): number[] {
   return out;
 }
 
-/** The aggregator's OTA methods of CAN1 for one runtime: the image is read from its NOR. */
+/** The aggregator's OTA methods of CAN1 for one runtime: the image is staged on its NOR and read from there, by the board's C. */
 export function aggregatorOtaMethods(bus: VirtualCanBus, model: BxcanModel, nor: NorModel | undefined, onAttach: (h: OtaAggHandle | null) => void): Record<string, unknown> {
   let handle: OtaAggHandle | null = null;
+  let stage: NorStage | null = null; // the C's staging state: from the first otaStageBegin of this runtime
+  let attached = false;
+  const running = () => !!handle && handle.native.memory()[0] > 0;
   return {
+    otaStageBegin: (at: number, area: number, size: number, sha?: Uint8Array) => {
+      if (!nor) return -19;
+      if (running()) return -16;
+      if (!stage) stage = norStage(nor);
+      return stage.stageBegin(at, area, size, sha ? bytesOf(sha) : undefined);
+    },
+    otaStageWrite: (offset: number, data: string, sha?: Uint8Array) => (stage ? stage.stageWrite(offset, data, sha) : -22),
     otaSend: (master16: unknown, addresses: unknown, manifest: unknown) => {
       const key = bytesOf(master16), addr = bytesOf(addresses), m = bytesOfNumbers(manifest);
-      if (key.length !== 16 || addr.length < 1 || addr.length > 64 || m.length < 7 || !nor) return -22;
-      const size = m[6];
-      if (!(size > 0 && m[5] >= 0 && m[5] + size <= nor.sizeBytes)) return -5;
-      if (handle) handle.detach();
-      handle = attachOtaAggregator(bus, model, { bytes: nor.read(m[5], size), masterKey: key, addresses: Array.from(addr), version: m[0], counter: m[1], image: m[2], tag: m[3] & 255, autoCommit: !!m[4] });
+      if (key.length !== 16 || addr.length < 1 || addr.length > 64 || m.length < 7) return -22;
+      if (running()) return -16;
+      if (!stage) return -5;
+      if (handle && attached) handle.detach(); // the last update's hooks go first (they are the model's); its summary stays readable
+      attached = false;
+      let h: OtaAggHandle;
+      try {
+        h = attachOtaAggregator(bus, model, { bytes: { staged: stage.image, norAddress: m[5], size: m[6] }, masterKey: key, addresses: Array.from(addr), version: m[0], counter: m[1], image: m[2], tag: m[3] & 255, autoCommit: !!m[4] });
+      } catch (e) {
+        const code = (e as { code?: number }).code;
+        if (typeof code === "number") return code; // refused before anything went out (-5, -74, -22)
+        throw e;
+      }
+      handle = h;
+      attached = true;
       onAttach(handle);
       return 0;
     },

@@ -75,7 +75,7 @@ function isHex64(s: unknown): boolean {
 }
 function unhex(s: string): Uint8Array {
   const b = new Uint8Array(s.length / 2);
-  for (let i = 0; i < b.length; i++) b[i] = parseInt(s.substr(2 * i, 2), 16);
+  for (let i = 0; i < b.length; i++) b[i] = parseInt(s.substring(2 * i, 2 * i + 2), 16);
   return b;
 }
 
