@@ -456,7 +456,7 @@ int jswrap_ota_confirm(JsVar *parent, bool healthy) {
 #define OTA_IMAGE "\xFF" "oti" /* the staged image on the NOR (mn_nor_image_t), from otaStageBegin on */
 #define OTA_DONE "\xFF" "otr"  /* the last update's summary (mn_ota_agg_summary), from its end on */
 
-/* The sender's state: only from otaSend to the update's end (ota_agg_settle). */
+/* The sender's state: only from otaSend to the update's end (mn_ota_service). */
 typedef struct {
   mn_ota_agg_t a;
   int bank; /* the answers' filter bank, removed with the state */
@@ -545,6 +545,7 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
     JsVar *x = manifest ? jsvGetArrayItem(manifest, i) : 0;
     v[i] = jsvGetFloat(x);
     jsvUnLock(x);
+    if (!(v[i] >= 0 && v[i] < 4294967296.0)) return -22; /* NaN (missing) too */
   }
   mn_ota_manifest_t m;
   memset(&m, 0, sizeof m);
@@ -562,7 +563,7 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
   ota_agg_state_t *st = (ota_agg_state_t *)ota_new_state(parent, sizeof(ota_agg_state_t));
   if (!st) return -28;
   nor_setup();
-  int r = mn_nor_image_send(im, &st->a, (uint32_t)v[5], (uint32_t)v[6], &m, key, addr, n, v[4] != 0, ota_now_ms());
+  int r = mn_nor_image_send(im, &st->a, (uint32_t)v[5], (uint32_t)v[6], &m, key, addr, n, v[4] >= 1, ota_now_ms());
   memset(key, 0, sizeof key);
   mn_can_filter_t f;
   memset(&f, 0, sizeof f);
@@ -575,21 +576,6 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
   if (r != 0) jsvObjectRemoveChild(parent, OTA_STATE); /* nothing was sent: the state goes at once */
   else jsvObjectRemoveChild(parent, OTA_DONE);
   return r;
-}
-
-/* The update is over (done, cancelled, failed) and nothing of it waits to go out: its
- * 4 440 B go, its summary stays for otaTargets. A run without autoCommit whose verified
- * targets wait for otaControl(1) keeps the state until then. */
-static void ota_agg_settle(JsVar *can, ota_agg_state_t *st) {
-  mn_ota_agg_t *a = &st->a;
-  if (!mn_ota_agg_finished(a)) return;
-  uint8_t sum[MN_OTA_SUMMARY_BYTES(MN_OTA_AGG_TARGETS)];
-  unsigned n = MN_OTA_SUMMARY_BYTES(a->n);
-  mn_ota_agg_summary(a, sum);
-  mn_can_remove_filter(&mn_board_can1, st->bank);
-  jsvObjectRemoveChild(can, OTA_STATE); /* first: the summary then finds room */
-  uint8_t *p = ota_new_named(can, OTA_DONE, n);
-  if (p) memcpy(p, sum, n);
 }
 
 bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
@@ -606,6 +592,8 @@ bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
 void mn_ota_service(JsVar *can) {
   JsVar *h;
   ota_agg_state_t *st = (ota_agg_state_t *)ota_state(can, &h);
+  uint8_t sum[MN_OTA_SUMMARY_BYTES(MN_OTA_AGG_TARGETS)];
+  unsigned n = 0;
   if (st) {
     mn_ota_agg_t *a = &st->a;
     mn_ota_agg_tick(a, ota_now_ms());
@@ -613,9 +601,19 @@ void mn_ota_service(JsVar *can) {
     uint16_t id;
     uint8_t d[8];
     if (a->q.count == 0 && mn_ota_agg_chunk(a, &id, d) && ota_hw_send(0, id, d) != 0) a->tx.cursor--; /* no mailbox: again next pass */
-    ota_agg_settle(can, st);
+    /* Over (done, cancelled, every target failed) and nothing of it waits to go out: its
+     * 4 440 B go with its filter bank, its summary stays for otaTargets. A run without
+     * autoCommit whose verified targets wait for otaControl(1) is not over. */
+    if (mn_ota_agg_finished(a)) {
+      n = MN_OTA_SUMMARY_BYTES(a->n);
+      mn_ota_agg_summary(a, sum);
+      mn_can_remove_filter(&mn_board_can1, st->bank);
+      jsvObjectRemoveChild(can, OTA_STATE);
+    }
   }
-  jsvUnLock(h);
+  jsvUnLock(h); /* the state's variables are free from here: the summary finds room */
+  uint8_t *p = n ? ota_new_named(can, OTA_DONE, n) : 0;
+  if (p) memcpy(p, sum, n);
 }
 
 /*JSON{
