@@ -115,3 +115,29 @@ test("a power cut at every erase and program of the staging: the restarted aggre
   assert.equal(halves, cuts, "every cut left the NOR without the whole image");
   console.log(`staging power cuts on the NOR model: ${cuts} cut points (${ops} erases and programs, before and torn), no manifest sent`);
 });
+
+test("a meter whose flow control frames are lost still gets its repairs: the sender waits out its N_Bs instead of burning its tries", () => {
+  const bus = new VirtualCanBus({ bitrate: 125000 });
+  const agg = new BxcanModel(bus, "aggregator");
+  agg.start(125000);
+  const model = new BxcanModel(bus, "meter6");
+  model.start(125000);
+  model.addFilter({ mode: "mask", extended: false, id: 6, mask: 0x3f, fifo: 0 });
+  const meter = attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, 6), address: 6, image: 1, storedCounter: 4 });
+  // every 20th chunk lost at the meter: its status answers run to many frames, each
+  // behind the aggregator's flow control frame; the first 3 of those are lost too (the
+  // meter then waits N_Bs, 1 s, and ignores requests meanwhile)
+  let k = 0;
+  bus.dropFrames({ count: Infinity, receivers: ["meter6"], match: (f) => (f.id & 0x7c0) === 0x780 && f.data[0] !== 0xff && k++ % 20 === 7 });
+  bus.dropFrames({ count: 3, receivers: ["meter6"], match: (f) => f.id === 0x706 && f.data[0] >> 4 === 3 });
+  const nor = new NorModel();
+  const stage = norStage(nor);
+  assert.equal(stageAll(stage, image), image.length);
+  const a = attachOtaAggregator(bus, agg, { bytes: { staged: stage.image, norAddress: 0, size: image.length }, masterKey: MASTER, addresses: [6], version: 7, counter: 5, image: 1, tag: 0x31, autoCommit: true });
+  while (a.native.phase() !== OTA_PH_DONE && bus.scheduler.nowUs() < 120e6) bus.scheduler.advanceBy(10000);
+  const t = a.native.targets();
+  assert.deepEqual([t[1], t[2]], [OTA_T_SWITCHED, 0], "switched, not given up (cause " + t[2] + ")");
+  assert.deepEqual(Buffer.from(meter.native.staged()), Buffer.from(image));
+  a.detach();
+  meter.detach();
+});

@@ -133,6 +133,7 @@ int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t 
     if (c->target < 0 || a->t[c->target].address != address) continue;
     int n = mn_isotp_rx(&c->tp, data, dlc, nowMs);
     if (n > 0) answered(a, c, c->tp.buf, (unsigned)n);
+    else if (n == 0 && c->tp.rxActive) c->deadlineMs = nowMs + MN_OTA_AGG_STALL_MS; /* a multi-frame answer under way */
     return 1;
   }
   return 1; /* an answer nobody waits for (late, or to a restarted aggregator): dropped */

@@ -34,6 +34,10 @@
 #define MN_OTA_AGG_TRIES 8u /* exchanges without an answer before a target is given up (5 % loss: 13-frame manifests fail 43 % of tries) */
 /* How long an answer may take once the request went out whole. */
 #define MN_OTA_AGG_ANSWER_MS 300u
+/* Once an answer's first frame came, how long it may stall: a meter whose flow control
+ * frame was lost waits ISO 15765-2's N_Bs (MN_ISOTP_TIMEOUT_MS) before it takes a new
+ * request; asking again sooner is ignored by it and only burns the target's tries. */
+#define MN_OTA_AGG_STALL_MS (MN_ISOTP_TIMEOUT_MS + 100u)
 #define MN_OTA_AGG_MAX_ROUNDS 16u
 
 enum { MN_OTA_PH_IDLE = 0, MN_OTA_PH_MANIFESTS, MN_OTA_PH_CHUNKS, MN_OTA_PH_STATUS, MN_OTA_PH_COMMIT, MN_OTA_PH_ABORT, MN_OTA_PH_DONE };
