@@ -96,6 +96,8 @@
         "boards/STM32F107/ota/otaTxQueue.c",
         "boards/STM32F107/ota/otaMeterLink.c",
         "boards/STM32F107/ota/otaAggLink.c",
+        "boards/STM32F107/ota/w25q.c",
+        "boards/STM32F107/ota/otaNorImage.c",
         "boards/STM32F107/ota/otaBoot.c",
         "boards/STM32F107/ota/otaBootHook.c",
         "boards/STM32F107/ota/otaSha256Mbedtls.c",

@@ -16,11 +16,16 @@ interface BxCanController extends MeternetCanController {
   otaBoot?(out: Uint8Array): number;
   /** Ends the trial of a new script: confirmed, or reverted with reason "deadline" and a reboot. */
   otaConfirm?(healthy: boolean): number;
+  /** A new image to stage on the aggregator's NOR, written by otaStageWrite (otaNorImage.h). */
+  otaStageBegin?(norAddress: number, areaBytes: number, size: number, sha256?: Uint8Array): number;
+  otaStageWrite?(offset: number, data: string, sha256?: Uint8Array): number;
   /**
-   * Sends the script staged in Storage ("ota.stage") to the meters: manifests, broadcast
-   * rounds, repairs and commits run in C; otaTargets reports each meter.
+   * Sends the image staged on the NOR (otaStageBegin/otaStageWrite) to the meters:
+   * manifests, broadcast rounds, repairs and commits run in C; otaTargets reports each
+   * meter. The sender's state exists from here to the update's end.
    */
   otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;
+  /** The update under way, or the last one's summary once it ended. */
   otaTargets?(out: Float64Array): number;
   otaControl?(what: number): void;
 }

@@ -28,6 +28,8 @@ import { dataFrame, type CanFrame } from "../../modules/can/frame.ts";
 import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "../../host/canbus/otaAttach.ts";
 import { secocAddon } from "../../host/native/secoc.ts";
 import { OTA_PH_DONE, OTA_T_SWITCHED, otaCauseName } from "../../host/native/ota.ts";
+import { norStage } from "../../host/native/otaStage.ts";
+import { NorModel } from "../../host/runtime/nor.ts";
 import { AGC_MISSED, AGC_SENT, AGC_ANSWERED, AGC_RETRIED, AGC_COUNT } from "../../modules/link/linkPort.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -93,6 +95,12 @@ async function main(): Promise<void> {
   const lossyCount = Number(arg("--lossy", "8"));
   // the stored (pretokenised) bundle: what a meter's Storage holds and its 22 528-byte slot is for
   const image = new Uint8Array(readFileSync(root + "build/stored/meter.js"));
+  // the aggregator sends from its NOR, as on the board: the image staged there in 1 KB pieces
+  // by the board's C (otaNorImage.c over w25q.c, on the NOR model), each chunk read back from it
+  const staged = norStage(new NorModel());
+  let st = staged.stageBegin(0, 65536, image.length);
+  for (let at = 0; st >= 0 && at < image.length; at += 1024) st = staged.stageWrite(at, Buffer.from(image.subarray(at, at + 1024)).toString("latin1"));
+  if (st !== image.length) throw new Error("staging on the NOR model failed: " + st);
   const net = new SimNetwork({
     meters: METERS, speed: 1, masterKey: MASTER, aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"),
     meterBundle: readFileSync(root + "build/stored/meter.js", "latin1"), httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0),
@@ -184,7 +192,7 @@ async function main(): Promise<void> {
         } };
         if (lossy.length) bus.dropFrames(rule);
         const a = attachOtaAggregator(bus, agg, {
-          bytes: image, masterKey: MASTER, addresses: targets.map((m) => m.meter!.address), version: 100 + tag, counter, image: 1, tag, autoCommit: true,
+          bytes: { staged: staged.image, norAddress: 0, size: image.length }, masterKey: MASTER, addresses: targets.map((m) => m.meter!.address), version: 100 + tag, counter, image: 1, tag, autoCommit: true,
         });
         let lastRound = 0;
         const row = measure(`${targets.length} meter${targets.length > 1 ? "s" : ""}`, () => {

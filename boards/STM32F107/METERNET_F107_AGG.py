@@ -45,7 +45,7 @@ WITH_OTA = True
 ota_makefile = [
   'WRAPPERSOURCES+=libs/meternet/jswrap/jswrap_ota.c',
   'DEFINES+=-DMN_OTA -DMN_OTA_AGG',
-  'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaSender.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaAggLink.c libs/meternet/ota/otaSha256Mbedtls.c',
+  'SOURCES+=libs/meternet/ota/isotp.c libs/meternet/ota/otaManifest.c libs/meternet/ota/otaSender.c libs/meternet/ota/otaTxQueue.c libs/meternet/ota/otaAggLink.c libs/meternet/ota/otaSha256Mbedtls.c libs/meternet/ota/w25q.c libs/meternet/ota/otaNorImage.c',
 ]
 info = {
  'name' : "meternet STM32F107 aggregator",

@@ -19,7 +19,7 @@ import { dataFrame } from "../../modules/can/frame.ts";
 import { FN_OTA_ANSWER, FN_OTA_REQUEST, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, functionOf } from "../../modules/can/idPlan.ts";
 import type { VirtualCanBus } from "./bus.ts";
 import type { BxcanModel } from "./bxcanModel.ts";
-import { otaAddon, type NativeOtaAgg, type NativeOtaMeter, type OtaJsStaging, type OtaManifestFields } from "../native/ota.ts";
+import { otaAddon, type NativeOtaAgg, type NativeOtaMeter, type NativeOtaNorImage, type OtaJsStaging, type OtaManifestFields } from "../native/ota.ts";
 
 export const TICK_MS = 5;
 
@@ -135,7 +135,8 @@ export function attachOtaMeter(bus: VirtualCanBus, model: BxcanModel, o: OtaMete
 
 export interface OtaAggStart extends OtaManifestFields {
   image: number;
-  bytes: Uint8Array;
+  /** The image: its bytes, or staged on the NOR (the board's otaNorImage.c: sent only when verified there). */
+  bytes: Uint8Array | { staged: NativeOtaNorImage; norAddress: number; size: number };
   masterKey: Uint8Array;
   addresses: number[];
   autoCommit: boolean;
@@ -149,7 +150,10 @@ export interface OtaAggHandle {
 /** Starts an update from the aggregator behind `model`. */
 export function attachOtaAggregator(bus: VirtualCanBus, model: BxcanModel, s: OtaAggStart): OtaAggHandle {
   const nowMs = () => Math.floor(bus.scheduler.nowUs() / 1000);
-  const native = new (otaAddon().OtaAgg)(s.bytes, s.masterKey, new Uint8Array(s.addresses), { version: s.version, counter: s.counter, image: s.image, tag: s.tag }, s.autoCommit, nowMs());
+  const m = { version: s.version, counter: s.counter, image: s.image, tag: s.tag };
+  const native = s.bytes instanceof Uint8Array
+    ? new (otaAddon().OtaAgg)(s.bytes, s.masterKey, new Uint8Array(s.addresses), m, s.autoCommit, nowMs())
+    : new (otaAddon().OtaAgg)(s.bytes.staged, s.masterKey, new Uint8Array(s.addresses), { ...m, norAddress: s.bytes.norAddress, size: s.bytes.size }, s.autoCommit, nowMs());
   const h = hooks(model);
   const control = new Lane(model);
   const chunks = new Lane(model);
@@ -181,9 +185,12 @@ export function attachOtaAggregator(bus: VirtualCanBus, model: BxcanModel, s: Ot
   const bank = model.addFilter({ mode: "mask", extended: false, id: 0x740, mask: 0x7c0, fifo: 1 });
   const stop = every(bus, TICK_MS, work);
   work();
+  let live = true;
   return {
     native,
-    detach: () => {
+    detach: () => { // once: the hooks and the filter bank may be another's afterwards
+      if (!live) return;
+      live = false;
       stop();
       h.rx = null;
       h.txDone = null;

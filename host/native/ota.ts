@@ -83,6 +83,21 @@ export interface OtaManifestFields {
   tag: number;
 }
 
+/** The aggregator's upload staged on its NOR (otaNorImage.c over w25q.c over an SPI object speaking W25Q). */
+export interface NativeOtaNorImage {
+  /** (norAddress, areaBytes, size, sha256?) -> 0, -19 no NOR, -22 area, -27 does not fit (otaNorImage.h). */
+  begin(norAddress: number, areaBytes: number, size: number, sha256?: Uint8Array): number;
+  /** The piece at offset -> bytes staged, -22 order/size, -5 the NOR failed, -74 not the client's SHA-256. */
+  write(offset: number, data: Uint8Array): number;
+  /** [state (0 empty, 1 writing, 2 verified, 3 failed), written, size, programs, erases, failures, norAddress] */
+  info(): Float64Array;
+  /** The NOR copy's SHA-256 once verified. */
+  sha256(): Uint8Array;
+}
+/** otaNorImage.h MN_NIMG_*. */
+export const NIMG_VERIFIED = 2;
+export const NIMG_FAILED = 3;
+
 export interface NativeOtaAgg {
   frame(id: number, dlc: number, data: Uint8Array, nowMs: number): number;
   tick(nowMs: number): void;
@@ -97,6 +112,8 @@ export interface NativeOtaAgg {
   commit(): void;
   cancel(): void;
   sha256(): Uint8Array;
+  /** [sender state bytes held now (0 once the update is over: freed, as on the chip), summary bytes kept, allocations, frees] */
+  memory(): Float64Array;
 }
 
 /** A staging space in JavaScript (the power-cut test's flash model); commit() is the switch (0: done). */
@@ -145,7 +162,10 @@ export const RESET_SOFTWARE = 2;
 interface Addon {
   OtaMeter: new (key16: Uint8Array, address: number, image: number, storedCounter: number, restartCounter: number, capacityBytes: number, staging?: OtaJsStaging) => NativeOtaMeter;
   OtaBoot: new (store: { read(offset: number, n: number): Uint8Array; write(offset: number, data: Uint8Array): number | void }) => NativeOtaBoot;
-  OtaAgg: new (image: Uint8Array, master16: Uint8Array, addresses: Uint8Array, m: OtaManifestFields, autoCommit: boolean, nowMs: number) => NativeOtaAgg;
+  /** image: the bytes, or an OtaNorImage whose verified image is sent (m.norAddress, m.size): a refusal throws with `code`. */
+  OtaAgg: new (image: Uint8Array | NativeOtaNorImage, master16: Uint8Array, addresses: Uint8Array, m: OtaManifestFields & { norAddress?: number; size?: number }, autoCommit: boolean, nowMs: number) => NativeOtaAgg;
+  /** (spi {send(bytes, cs): Uint8Array}, cs): host/runtime/nor.ts norSpi over the NOR model. */
+  OtaNorImage: new (spi: { send(data: Uint8Array, cs: string): unknown }, cs: string) => NativeOtaNorImage;
   maxBytes: number;
   /** The 48-byte slot meta record (otaBootHook.h) for (size, version, sha256). */
   slotMeta(sizeBytes: number, version: number, sha256: Uint8Array): Uint8Array;

@@ -4,6 +4,10 @@
 // only converts numbers and typed arrays. build/Release/meterOta.node; driven by
 // host/canbus/otaAttach.ts on the simulator's bxCAN models.
 //
+// The aggregator's staged image (otaNorImage.c) runs over w25q.c and an SPI object in
+// JavaScript: the simulator's SPI1 (host/runtime/nor.ts norSpi over the NOR model),
+// each transaction (chip select low to high) one send(bytes, cs).
+//
 // The meter's staging space is a flash model in memory: erase sets 0xFF, and a write
 // to a byte that is not erased fails, as STM32F1 half-word programming does, so a
 // chunk staged twice would be caught.
@@ -11,6 +15,8 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 extern "C" {
@@ -18,7 +24,9 @@ extern "C" {
 #include "otaBoot.h"
 #include "otaBootHook.h"
 #include "otaMeterLink.h"
+#include "otaNorImage.h"
 #include "otaNorStaging.h"
+#include "w25q.h"
 }
 
 namespace {
@@ -265,6 +273,104 @@ class OtaMeter : public Napi::ObjectWrap<OtaMeter> {
   }
 };
 
+
+// w25q.c's SPI transfer over a JavaScript SPI object: the pieces of one transaction are
+// gathered and sent with one spi.send(Uint8Array, cs) when chip select rises; the bytes
+// that come back are given to the pieces that asked for them (all within w25q.c's call).
+struct JsSpi {
+  Napi::Env env;
+  Napi::ObjectReference spi;
+  std::string cs;
+  std::vector<uint8_t> tx;
+  std::vector<std::pair<uint8_t*, std::pair<uint32_t, uint32_t>>> rx; // (buffer, (offset in tx, n))
+  explicit JsSpi(Napi::Env e) : env(e) {}
+};
+int JsSpiXfer(void* ctx, const uint8_t* tx, uint8_t* rx, uint32_t n, int end) {
+  JsSpi* s = static_cast<JsSpi*>(ctx);
+  if (s->env.IsExceptionPending()) return -1;
+  uint32_t at = (uint32_t)s->tx.size();
+  if (tx) s->tx.insert(s->tx.end(), tx, tx + n);
+  else s->tx.insert(s->tx.end(), n, 0xFF);
+  if (rx) s->rx.push_back({rx, {at, n}});
+  if (!end) return 0;
+  Napi::Uint8Array out = Napi::Uint8Array::New(s->env, s->tx.size());
+  std::memcpy(out.Data(), s->tx.data(), s->tx.size());
+  s->tx.clear();
+  auto want = std::move(s->rx);
+  s->rx.clear();
+  Napi::Value f = s->spi.Value().Get("send");
+  if (!f.IsFunction()) return -1;
+  Napi::Value r = f.As<Napi::Function>().Call(s->spi.Value(), {out, Napi::String::New(s->env, s->cs)});
+  if (s->env.IsExceptionPending() || !r.IsTypedArray()) return -1; // a PowerCut: the bus failed
+  Napi::Uint8Array got = r.As<Napi::Uint8Array>();
+  for (auto& w : want) {
+    if (w.second.first + w.second.second > got.ElementLength()) return -1;
+    std::memcpy(w.first, got.Data() + w.second.first, w.second.second);
+  }
+  return 0;
+}
+
+// otaNorImage.c over w25q.c over a JavaScript SPI object: the aggregator's upload staged
+// on its NOR. (spi {send(bytes, cs)}, cs).
+class OtaNorImage : public Napi::ObjectWrap<OtaNorImage> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "OtaNorImage",
+                       {InstanceMethod("begin", &OtaNorImage::Begin), InstanceMethod("write", &OtaNorImage::Write),
+                        InstanceMethod("info", &OtaNorImage::Info), InstanceMethod("sha256", &OtaNorImage::Sha)});
+  }
+  OtaNorImage(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaNorImage>(info), spi_(info.Env()) {
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsString()) {
+      Napi::TypeError::New(info.Env(), "OtaNorImage(spi {send(bytes, cs)}, cs)").ThrowAsJavaScriptException();
+      return;
+    }
+    spi_.spi = Napi::Persistent(info[0].As<Napi::Object>());
+    spi_.cs = info[1].As<Napi::String>().Utf8Value();
+    mn_w25q_init(&nor_, JsSpiXfer, &spi_, MN_W25Q32_BYTES);
+    mn_nor_image_init(&im_, &nor_);
+  }
+  mn_nor_image_t* image() { return &im_; }
+
+ private:
+  JsSpi spi_;
+  mn_w25q_t nor_;
+  mn_nor_image_t im_;
+  Napi::Value Ret(const Napi::CallbackInfo& info, int r) {
+    if (info.Env().IsExceptionPending()) return info.Env().Undefined(); // the SPI object threw (a power cut): it reaches the caller
+    return Napi::Number::New(info.Env(), r);
+  }
+  // (norAddress, areaBytes, size, sha256?) -> 0 or the C's code
+  Napi::Value Begin(const Napi::CallbackInfo& info) {
+    const uint8_t* sha = nullptr;
+    if (info.Length() > 3 && info[3].IsTypedArray()) {
+      if (info[3].As<Napi::Uint8Array>().ElementLength() != 32) return Napi::Number::New(info.Env(), -22);
+      sha = info[3].As<Napi::Uint8Array>().Data();
+    }
+    return Ret(info, mn_nor_image_begin(&im_, (uint32_t)Num(info, 0), (uint32_t)Num(info, 1), (uint32_t)Num(info, 2), sha));
+  }
+  // (offset, data) -> bytes staged, or the C's code
+  Napi::Value Write(const Napi::CallbackInfo& info) {
+    if (info.Length() < 2 || !info[1].IsTypedArray()) return Napi::Number::New(info.Env(), -22);
+    Napi::Uint8Array d = info[1].As<Napi::Uint8Array>();
+    std::vector<uint8_t> copy(d.Data(), d.Data() + d.ElementLength()); // the SPI calls may run JavaScript
+    return Ret(info, mn_nor_image_write(&im_, (uint32_t)Num(info, 0), copy.data(), (uint32_t)copy.size()));
+  }
+  // [state (0 empty, 1 writing, 2 verified, 3 failed), written, size, programs, erases, failures, norAddress]
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    double v[] = {(double)im_.state, (double)im_.written, (double)im_.sizeBytes, (double)im_.programs, (double)im_.erases,
+                  (double)im_.failures, (double)im_.base};
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 7);
+    for (size_t i = 0; i < 7; i++) out[i] = v[i];
+    return out;
+  }
+  Napi::Value Sha(const Napi::CallbackInfo& info) {
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), 32);
+    std::memcpy(out.Data(), im_.sha256, 32);
+    return out;
+  }
+};
+Napi::FunctionReference* norImageCtor = nullptr;
+
 class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -273,20 +379,21 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
                         InstanceMethod("chunk", &OtaAgg::Chunk), InstanceMethod("pump", &OtaAgg::Pump),
                         InstanceMethod("phase", &OtaAgg::Phase), InstanceMethod("targets", &OtaAgg::Targets),
                         InstanceMethod("counters", &OtaAgg::Counters), InstanceMethod("commit", &OtaAgg::Commit),
-                        InstanceMethod("cancel", &OtaAgg::Cancel), InstanceMethod("sha256", &OtaAgg::Sha)});
+                        InstanceMethod("cancel", &OtaAgg::Cancel), InstanceMethod("sha256", &OtaAgg::Sha),
+                        InstanceMethod("memory", &OtaAgg::Memory)});
   }
 
-  // (image, master16, addresses, {version, counter, image, tag}, autoCommit, nowMs)
+  // (image bytes | OtaNorImage, master16, addresses, {version, counter, image, tag, norAddress?, size?}, autoCommit, nowMs):
+  // with an OtaNorImage the sender reads the image staged on the NOR (mn_nor_image_send), as CAN1.otaSend does.
+  // A refusal throws a RangeError whose code is the C's.
   OtaAgg(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OtaAgg>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 6 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsObject() ||
+    bool onNor = info.Length() > 0 && info[0].IsObject() && norImageCtor && info[0].As<Napi::Object>().InstanceOf(norImageCtor->Value());
+    if (info.Length() < 6 || !(onNor || info[0].IsTypedArray()) || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsObject() ||
         info[1].As<Napi::Uint8Array>().ElementLength() != 16) {
-      Napi::TypeError::New(env, "OtaAgg(image, master16, addresses, {version, counter, image, tag}, autoCommit, nowMs)").ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, "OtaAgg(image | OtaNorImage, master16, addresses, {version, counter, image, tag, norAddress, size}, autoCommit, nowMs)").ThrowAsJavaScriptException();
       return;
     }
-    Napi::Uint8Array img = info[0].As<Napi::Uint8Array>();
-    image_.bytes.assign(img.Data(), img.Data() + img.ElementLength());
-    staging_ = {FlashErase, FlashWrite, FlashRead, &image_, (uint32_t)image_.bytes.size()};
     Napi::Object o = info[3].As<Napi::Object>();
     mn_ota_manifest_t m;
     std::memset(&m, 0, sizeof m);
@@ -295,10 +402,32 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
     m.image = (uint8_t)o.Get("image").As<Napi::Number>().Uint32Value();
     m.tag = (uint8_t)o.Get("tag").As<Napi::Number>().Uint32Value();
     Napi::Uint8Array addr = info[2].As<Napi::Uint8Array>();
-    a_ = new mn_ota_agg_t;
-    int r = mn_ota_agg_start(a_, &staging_, (uint32_t)image_.bytes.size(), &m, info[1].As<Napi::Uint8Array>().Data(), addr.Data(),
-                             (unsigned)addr.ElementLength(), info[4].ToBoolean().Value() ? 1 : 0, (uint32_t)Num(info, 5));
-    if (r != 0) Napi::RangeError::New(env, "OTA update refused: " + std::to_string(r) + " (size 1.." + std::to_string(MN_OTA_MAX_BYTES) + " B, 1..64 distinct addresses 1..63)").ThrowAsJavaScriptException();
+    a_ = new mn_ota_agg_t; // from the heap, as the chip's comes from its JsVars at otaSend (jswrap_ota.c)
+    int r;
+    if (onNor) {
+      nor_ = Napi::Persistent(info[0].As<Napi::Object>()); // a_ reads through its image: kept alive with it
+      OtaNorImage* im = OtaNorImage::Unwrap(info[0].As<Napi::Object>());
+      r = mn_nor_image_send(im->image(), a_, o.Get("norAddress").ToNumber().Uint32Value(), o.Get("size").ToNumber().Uint32Value(), &m,
+                            info[1].As<Napi::Uint8Array>().Data(), addr.Data(), (unsigned)addr.ElementLength(), info[4].ToBoolean().Value() ? 1 : 0,
+                            (uint32_t)Num(info, 5));
+      if (env.IsExceptionPending()) return;
+    } else {
+      Napi::Uint8Array img = info[0].As<Napi::Uint8Array>();
+      image_.bytes.assign(img.Data(), img.Data() + img.ElementLength());
+      staging_ = {FlashErase, FlashWrite, FlashRead, &image_, (uint32_t)image_.bytes.size()};
+      r = mn_ota_agg_start(a_, &staging_, (uint32_t)image_.bytes.size(), &m, info[1].As<Napi::Uint8Array>().Data(), addr.Data(),
+                           (unsigned)addr.ElementLength(), info[4].ToBoolean().Value() ? 1 : 0, (uint32_t)Num(info, 5));
+    }
+    allocs_++;
+    if (r != 0) {
+      delete a_; // nothing was sent: the state goes at once
+      a_ = nullptr;
+      Napi::Error e = Napi::RangeError::New(env, "OTA update refused: " + std::to_string(r) +
+                                                     (r == -5 ? " (no verified image staged there)" : r == -74 ? " (the NOR copy changed since it was staged)"
+                                                                                                              : " (size 1.." + std::to_string(MN_OTA_MAX_BYTES) + " B, 1..64 distinct addresses 1..63)"));
+      e.Set("code", Napi::Number::New(env, r));
+      e.ThrowAsJavaScriptException();
+    }
   }
   ~OtaAgg() { delete a_; }
 
@@ -306,63 +435,110 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
   mn_ota_agg_t* a_ = nullptr;
   Flash image_;
   mn_ota_staging_t staging_;
+  Napi::ObjectReference nor_;
+  // what is kept once the state is freed (jswrap_ota.c ota_agg_settle): the summary, and here the counters and digest too
+  std::vector<uint8_t> summary_;
+  double kept_[8] = {0};
+  uint8_t sha_[32] = {0};
+  unsigned allocs_ = 0, frees_ = 0;
+
+  // The update is over: its state goes, as on the chip (mn_ota_agg_finished).
+  void Settle() {
+    if (!a_ || !mn_ota_agg_finished(a_)) return;
+    summary_.assign(MN_OTA_SUMMARY_BYTES(a_->n), 0);
+    mn_ota_agg_summary(a_, summary_.data());
+    double v[] = {(double)a_->tx.frames, (double)a_->rounds, (double)a_->exchanges, (double)a_->timeouts,
+                  (double)a_->badAnswers, (double)a_->controlFrames, (double)a_->q.overflows, (double)a_->tx.total};
+    std::memcpy(kept_, v, sizeof v);
+    std::memcpy(sha_, a_->m.sha256, 32);
+    delete a_;
+    a_ = nullptr;
+    frees_++;
+  }
 
   Napi::Value Frame(const Napi::CallbackInfo& info) {
     uint8_t buf[8];
     if (!FrameBytes(info, 2, buf)) return Napi::Number::New(info.Env(), 0);
-    return Napi::Number::New(info.Env(), mn_ota_agg_frame(a_, (uint16_t)Num(info, 0), buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3)));
+    uint16_t id = (uint16_t)Num(info, 0);
+    if (!a_) return Napi::Number::New(info.Env(), id >= MN_OTA_ANS_ID_BASE && id < MN_OTA_ANS_ID_BASE + 64u); // late answers: dropped
+    int r = mn_ota_agg_frame(a_, id, buf, (uint8_t)Num(info, 1), (uint32_t)Num(info, 3));
+    return Napi::Number::New(info.Env(), r);
   }
   Napi::Value Tick(const Napi::CallbackInfo& info) {
-    mn_ota_agg_tick(a_, (uint32_t)Num(info, 0));
+    if (a_) mn_ota_agg_tick(a_, (uint32_t)Num(info, 0));
+    Settle();
     return info.Env().Undefined();
   }
   // (out Uint8Array(8)) -> id, or -1 when no chunk is due
   Napi::Value Chunk(const Napi::CallbackInfo& info) {
     uint16_t id = 0;
     uint8_t d[8];
-    if (info.Length() < 1 || !info[0].IsTypedArray() || !mn_ota_agg_chunk(a_, &id, d)) return Napi::Number::New(info.Env(), -1);
+    if (!a_ || info.Length() < 1 || !info[0].IsTypedArray() || !mn_ota_agg_chunk(a_, &id, d)) return Napi::Number::New(info.Env(), -1);
     Napi::Uint8Array out = info[0].As<Napi::Uint8Array>();
     for (size_t i = 0; i < 8 && i < out.ElementLength(); i++) out[i] = d[i];
     return Napi::Number::New(info.Env(), id);
   }
   Napi::Value Pump(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(info.Env(), -22);
+    if (!a_) return Napi::Number::New(info.Env(), 0);
     JsSend s{info.Env(), info[0].As<Napi::Function>()};
-    return Napi::Number::New(info.Env(), mn_ota_txq_pump(&a_->q, JsHw, &s));
+    int r = mn_ota_txq_pump(&a_->q, JsHw, &s);
+    Settle();
+    return Napi::Number::New(info.Env(), r);
   }
-  Napi::Value Phase(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), a_->phase); }
-  // -> Float64Array: per target [address, state, cause, have, total]
+  Napi::Value Phase(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), a_ ? a_->phase : summary_.empty() ? 0 : summary_[0]);
+  }
+  // -> Float64Array: per target [address, state, cause, have, total] (the summary's numbers, as otaTargets gives them)
   Napi::Value Targets(const Napi::CallbackInfo& info) {
-    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), a_->n * 5u);
-    for (unsigned i = 0; i < a_->n; i++) {
-      const mn_ota_target_t* t = &a_->t[i];
-      out[i * 5] = t->address;
-      out[i * 5 + 1] = t->state;
-      out[i * 5 + 2] = t->cause;
-      out[i * 5 + 3] = t->state == MN_OTA_T_VERIFIED || t->state == MN_OTA_T_SWITCHED ? a_->tx.total : t->have;
-      out[i * 5 + 4] = a_->tx.total;
+    std::vector<uint8_t> s = summary_;
+    if (a_) {
+      s.assign(MN_OTA_SUMMARY_BYTES(a_->n), 0);
+      mn_ota_agg_summary(a_, s.data());
+    }
+    unsigned n = s.empty() ? 0 : s[1];
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), n * 5u);
+    for (unsigned i = 0; i < n; i++) {
+      const uint8_t* t = s.data() + 4 + 5 * i;
+      out[i * 5] = t[0];
+      out[i * 5 + 1] = t[1];
+      out[i * 5 + 2] = t[2];
+      out[i * 5 + 3] = (t[3] << 8) | t[4];
+      out[i * 5 + 4] = (s[2] << 8) | s[3];
     }
     return out;
   }
   // [chunkFrames, rounds, exchanges, timeouts, badAnswers, controlFrames, queueOverflows, chunks]
   Napi::Value Counters(const Napi::CallbackInfo& info) {
-    double v[] = {(double)a_->tx.frames, (double)a_->rounds, (double)a_->exchanges, (double)a_->timeouts,
-                  (double)a_->badAnswers, (double)a_->controlFrames, (double)a_->q.overflows, (double)a_->tx.total};
-    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sizeof v / sizeof v[0]);
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) out[i] = v[i];
+    double v[8];
+    std::memcpy(v, kept_, sizeof v);
+    if (a_) {
+      double w[] = {(double)a_->tx.frames, (double)a_->rounds, (double)a_->exchanges, (double)a_->timeouts,
+                    (double)a_->badAnswers, (double)a_->controlFrames, (double)a_->q.overflows, (double)a_->tx.total};
+      std::memcpy(v, w, sizeof v);
+    }
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 8);
+    for (size_t i = 0; i < 8; i++) out[i] = v[i];
     return out;
   }
   Napi::Value Commit(const Napi::CallbackInfo& info) {
-    mn_ota_agg_commit(a_);
+    if (a_) mn_ota_agg_commit(a_);
     return info.Env().Undefined();
   }
   Napi::Value Cancel(const Napi::CallbackInfo& info) {
-    mn_ota_agg_cancel(a_);
+    if (a_) mn_ota_agg_cancel(a_);
     return info.Env().Undefined();
   }
   Napi::Value Sha(const Napi::CallbackInfo& info) {
     Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), 32);
-    std::memcpy(out.Data(), a_->m.sha256, 32);
+    std::memcpy(out.Data(), a_ ? a_->m.sha256 : sha_, 32);
+    return out;
+  }
+  // [sender state bytes held now (0 once the update is over), summary bytes kept, allocations, frees]
+  Napi::Value Memory(const Napi::CallbackInfo& info) {
+    double v[] = {a_ ? (double)sizeof(mn_ota_agg_t) : 0, (double)summary_.size(), (double)allocs_, (double)frees_};
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 4);
+    for (size_t i = 0; i < 4; i++) out[i] = v[i];
     return out;
   }
 };
@@ -504,6 +680,9 @@ class OtaBoot : public Napi::ObjectWrap<OtaBoot> {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("OtaBoot", OtaBoot::Define(env));
   exports.Set("OtaMeter", OtaMeter::Define(env));
+  Napi::Function nimg = OtaNorImage::Define(env);
+  norImageCtor = new Napi::FunctionReference(Napi::Persistent(nimg));
+  exports.Set("OtaNorImage", nimg);
   exports.Set("OtaAgg", OtaAgg::Define(env));
   exports.Set("maxBytes", Napi::Number::New(env, MN_OTA_MAX_BYTES));
   exports.Set("slotMeta", Napi::Function::New(env, SlotMeta));

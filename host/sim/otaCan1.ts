@@ -15,6 +15,7 @@ import type { VirtualCanBus } from "../canbus/bus.ts";
 import type { BxcanModel } from "../canbus/bxcanModel.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
 import type { NorModel } from "../runtime/nor.ts";
+import { norStage, type NorStage } from "../native/otaStage.ts";
 import { attachOtaAggregator, attachOtaMeter, type OtaAggHandle, type OtaMeterHandle } from "../canbus/otaAttach.ts";
 import { OTA_BOOT_CONFIRMED } from "../native/ota.ts";
 import type { MeterBoot } from "./meterBoot.ts";
@@ -68,17 +69,37 @@ function bytesOfNumbers(v: unknown): number[] {
   return out;
 }
 
-/** The aggregator's OTA methods of CAN1 for one runtime: the image is read from its NOR. */
+/** The aggregator's OTA methods of CAN1 for one runtime: the image is staged on its NOR and read from there, by the board's C. */
 export function aggregatorOtaMethods(bus: VirtualCanBus, model: BxcanModel, nor: NorModel | undefined, onAttach: (h: OtaAggHandle | null) => void): Record<string, unknown> {
   let handle: OtaAggHandle | null = null;
+  let stage: NorStage | null = null; // the C's staging state: from the first otaStageBegin of this runtime
+  let attached = false;
+  const running = () => !!handle && handle.native.memory()[0] > 0;
   return {
+    otaStageBegin: (at: number, area: number, size: number, sha?: Uint8Array) => {
+      if (!nor) return -19;
+      if (running()) return -16;
+      if (!stage) stage = norStage(nor);
+      return stage.stageBegin(at, area, size, sha ? bytesOf(sha) : undefined);
+    },
+    otaStageWrite: (offset: number, data: string, sha?: Uint8Array) => (stage ? stage.stageWrite(offset, data, sha) : -22),
     otaSend: (master16: unknown, addresses: unknown, manifest: unknown) => {
       const key = bytesOf(master16), addr = bytesOf(addresses), m = bytesOfNumbers(manifest);
-      if (key.length !== 16 || addr.length < 1 || addr.length > 64 || m.length < 7 || !nor) return -22;
-      const size = m[6];
-      if (!(size > 0 && m[5] >= 0 && m[5] + size <= nor.sizeBytes)) return -5;
-      if (handle) handle.detach();
-      handle = attachOtaAggregator(bus, model, { bytes: nor.read(m[5], size), masterKey: key, addresses: Array.from(addr), version: m[0], counter: m[1], image: m[2], tag: m[3] & 255, autoCommit: !!m[4] });
+      if (key.length !== 16 || addr.length < 1 || addr.length > 64 || m.length < 7) return -22;
+      if (running()) return -16;
+      if (!stage) return -5;
+      if (handle && attached) handle.detach(); // the last update's hooks go first (they are the model's); its summary stays readable
+      attached = false;
+      let h: OtaAggHandle;
+      try {
+        h = attachOtaAggregator(bus, model, { bytes: { staged: stage.image, norAddress: m[5], size: m[6] }, masterKey: key, addresses: Array.from(addr), version: m[0], counter: m[1], image: m[2], tag: m[3] & 255, autoCommit: !!m[4] });
+      } catch (e) {
+        const code = (e as { code?: number }).code;
+        if (typeof code === "number") return code; // refused before anything went out (-5, -74, -22)
+        throw e;
+      }
+      handle = h;
+      attached = true;
       onAttach(handle);
       return 0;
     },

@@ -8,8 +8,8 @@
  *
  * The binding's calls as boards/STM32F107/ota/README.md "On CAN1" documents them (with the
  * boot hook's otaBoot(out6) and otaConfirm(healthy), and E.reboot() after a switch) and, on
- * the aggregator, the staged image read from the SPI NOR (AggOtaPort.send's norAddress
- * and size: NOT in the binding yet, which reads Storage "ota.stage"; modules/ota/README.md).
+ * the aggregator, the upload staged on the SPI NOR by the C (stageBegin, stageWrite) and
+ * read from there by the sender (send's norAddress and size).
  */
 
 /** Meter events (otaMeterLink.h MN_OTA_EV_*): (type, a, b). */
@@ -47,8 +47,24 @@ export interface MeterOtaPort {
 /** The aggregator's side. */
 export interface AggOtaPort {
   /**
+   * A new image of `size` bytes to stage in the NOR area [norAddress, + areaBytes)
+   * (otaNorImage.c: erased as the pieces reach each sector): 0, or -16 an update runs,
+   * -19 no NOR answers, -22 arguments, -27 the image does not fit the area or a meter's
+   * slot, -28 no memory. `sha256`: the client's digest, checked over the NOR copy.
+   */
+  stageBegin(norAddress: number, areaBytes: number, size: number, sha256?: Uint8Array): number;
+  /**
+   * The piece (a byte string) at `offset`, in order: the bytes staged, or -22 (order,
+   * size), -5 (a NOR erase, program or read back failed), -74 (whole, but not the
+   * client's SHA-256). The piece that completes the image fills `sha256Out` with the
+   * SHA-256 read back from the NOR.
+   */
+  stageWrite(offset: number, data: string, sha256Out?: Uint8Array): number;
+  /**
    * Starts an update of `addresses` to the `size` bytes staged at `norAddress` of the
-   * SPI NOR: 0, or a negative code (-22 arguments, -5 image unreadable, -28 memory).
+   * SPI NOR: 0, or a negative code (-22 arguments, -5 no verified image there, -74 the
+   * NOR copy changed since it was staged, -16 an update runs, -28 no memory for the
+   * sender's 4 440 B).
    */
   send(master16: Uint8Array, addresses: Uint8Array, version: number, counter: number, image: number, tag: number, norAddress: number, size: number): number;
   /** The phase (OTA_PHASES) and, in out, 5 numbers per target: address, state (OTA_TARGET_STATES), cause (reverted: the reason), chunks held, chunks. */

@@ -1,10 +1,9 @@
 // Storage module (modules/aggregator/pages/routeTable.ts): built alone, its text evaluates
 // to this one function; the resident server loads it for GET/POST /api/ota (issue 18).
 // Wiring only: the OTA API (modules/ota/aggregatorOta.ts) over the device's CAN1 binding,
-// the board's SPI NOR and Storage, each made for the request and garbage after it.
+// Storage, each made for the request and garbage after it (the NOR is the C's: CAN1.otaStage*).
 import { otaRoutes } from "../../../modules/ota/aggregatorOta";
 import { deviceAggOta } from "../../../modules/ports/device/ota";
-import { boardNor } from "../../../modules/ports/device/boardNor";
 import { readJsonFile, writeJsonFile } from "../../../modules/ports/device/configFile";
 import { key16, CONFIG_FILE } from "../../../modules/link/config";
 import type { WebApp } from "../../../modules/aggregator/pages/webApp";
@@ -16,7 +15,6 @@ declare const atob: (s: string) => string;
 export default function (app: WebApp, c: Ctx, k: string): Reply {
   return otaRoutes({
     ota: deviceAggOta(),
-    nor: boardNor(),
     masterKey: function () {
       const f = readJsonFile(CONFIG_FILE) as { masterKeyHex?: string } | undefined;
       return f && f.masterKeyHex ? key16(f.masterKeyHex, "masterKeyHex") : null;

@@ -14,11 +14,12 @@
  * gone with CAN1's properties on reset(), as the SecOC and link states are. A meter's
  * is only what listening needs (key, counters, the manifest's ISO-TP buffer, events);
  * what a transfer needs (bitmap, status answer, NOR page buffer) is a second flat string
- * ("\xFFotx") that exists only while the meter receives (ota_xfer_alloc). Staging:
- * a Storage file (OTA_STAGE) written chunk by chunk in place (erased flash, written
- * once per half-word: 6-byte chunks at even offsets); the flash map's place for it is
- * the W25Q32JV NOR, whose driver is not built (README.md). Images: the meters build
- * the meter side (-DMN_OTA), the aggregator the sending side (-DMN_OTA -DMN_OTA_AGG).
+ * ("\xFFotx") that exists only while the meter receives (ota_xfer_alloc). The
+ * aggregator's is the sender ("\xFFota", 4 440 B) only from otaSend to the update's end,
+ * the staged image's state on the NOR ("\xFFoti", otaNorImage.h) from otaStageBegin on,
+ * and the last update's summary ("\xFFotr") after its end. Staging: the W25Q32JV NOR on
+ * SPI1 on both ends (ota/w25q.c). Images: the meters build the meter side (-DMN_OTA),
+ * the aggregator the sending side (-DMN_OTA -DMN_OTA_AGG).
  */
 #include <string.h>
 
@@ -31,10 +32,10 @@
 #include "jswrap_ota.h"
 #include "jswrap_arraybuffer.h"
 #include "meternetBoard.h"
+#include "ota/w25q.h"
 
 #define OTA_STATE "\xFF" "ota"
 #define OTA_XFER "\xFF" "otx" /* a meter's transfer state, only while it receives */
-#define OTA_STAGE "ota.stage"
 
 static uint32_t ota_now_ms(void) { return (uint32_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
 
@@ -43,16 +44,17 @@ static uint8_t *ota_state(JsVar *can, JsVar **holder) {
   return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
 }
 
-/* A new zeroed state of n bytes on CAN1; 0 when memory is short. */
-static uint8_t *ota_new_state(JsVar *can, size_t n) {
+/* A new zeroed flat string of n bytes on CAN1 under name (replacing the old); 0 when memory is short. */
+static uint8_t *ota_new_named(JsVar *can, const char *name, size_t n) {
   JsVar *st = jsvNewFlatStringOfLength((unsigned int)n);
   if (!st) return 0;
   uint8_t *p = (uint8_t *)jsvGetFlatStringPointer(st);
   memset(p, 0, n);
-  jsvObjectSetChild(can, OTA_STATE, st);
+  jsvObjectSetChild(can, name, st);
   jsvUnLock(st);
   return p;
 }
+static uint8_t *ota_new_state(JsVar *can, size_t n) { return ota_new_named(can, OTA_STATE, n); }
 
 /* One frame into a transmit mailbox: 0 when taken (the driver's code otherwise). */
 static int ota_hw_send(void *ctx, uint16_t id, const uint8_t data[8]) {
@@ -74,50 +76,16 @@ static bool ota_bytes(JsVar *v, uint8_t *out, unsigned n) {
   return true;
 }
 
-/* A new Storage file of n bytes, erased (Espruino replaces an old one), to be written in place. */
-static int ota_file_create(const char *file, uint32_t n) {
-  JsVar *none = jsvNewFromEmptyString();
-  bool ok = none && jsfWriteFile(jsfNameFromString(file), none, JSFF_NONE, 0, (JsVarInt)n);
-  jsvUnLock(none);
-  return ok ? 0 : -1;
-}
-/* n bytes into a Storage file made by ota_file_create, at off. */
-static int ota_file_write(const char *file, uint32_t off, const uint8_t *d, uint32_t n) {
-  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
-  bool ok = s && jsfWriteFile(jsfNameFromString(file), s, JSFF_NONE, (JsVarInt)off, 0);
-  jsvUnLock(s);
-  return ok ? 0 : -1;
-}
-
-#ifndef MN_OTA_AGG
-/* ==== the meter ==== */
-#include "jspin.h"
-#include "ota/otaMeterLink.h"
-#include "ota/otaNorStaging.h"
-#include "ota/otaBootHook.h"
-#include "ota/otaSwitch.h"
-
 /*
- * The meter's W25Q32JV on SPI1 (PA5 SCK, PA6 MISO, PA7 MOSI, chip select PA4, mode 0,
- * 8 MHz: the aggregator's wiring, modules/ports/device/norPins.ts; SPI1 is free on the
- * meter: the TFT is on SPI3). Every transfer is a whole transaction in the main loop
- * (ota/otaNorStaging.h says why that keeps it apart from JavaScript's SPI1.send).
- * The FRAM's boot record on I2C1 (PB6 SCL, PB7 SDA, 0x50, 400 kHz; modules/persist/boardPins.ts)
- * at MN_BOARD_FRAM_BOOT_AT: two 16-byte copies after the 256-byte billing ring.
+ * The W25Q32JV on SPI1 (PA5 SCK, PA6 MISO, PA7 MOSI, chip select PA4, mode 0, 8 MHz:
+ * the aggregator's wiring, modules/ports/device/norPins.ts; SPI1 is free on the meter:
+ * the TFT is on SPI3): the meter's script slots, the aggregator's staged image. Every
+ * transfer is a whole transaction in the main loop (ota/otaNorStaging.h says why that
+ * keeps it apart from JavaScript's SPI1.send, which the aggregator's history also uses).
  */
-#define OTA_FRAM_I2C 0x50
-#define OTA_FRAM_BOOT_AT 256u
-#define OTA_BOOTCODE ".bootcde"
-/* The trial's watchdog: LSI 40 kHz nominal (30-60 kHz: 6.7-13.3 s), kicked by Espruino's idle loop. */
-#define OTA_WATCHDOG_S 10.0
-/* A trial not confirmed within this time reverts by itself ("deadline"): JavaScript
- * confirms after its healthy time, well before (README.md "Switch, trial and revert"). */
-#define OTA_TRIAL_DEADLINE_MS (15u * 60u * 1000u)
-
 static mn_w25q_t ota_nor;
 static Pin ota_nor_cs;
 static bool ota_nor_selected;
-static mn_boot_outcome_t ota_boot;
 
 static int nor_xfer(void *ctx, const uint8_t *tx, uint8_t *rx, uint32_t n, int end) {
   (void)ctx;
@@ -158,6 +126,42 @@ static void nor_setup(void) {
   ota_nor_selected = false;
   mn_w25q_init(&ota_nor, nor_xfer, 0, MN_W25Q32_BYTES);
 }
+
+#ifndef MN_OTA_AGG
+/* ==== the meter ==== */
+#include "jspin.h"
+#include "ota/otaMeterLink.h"
+#include "ota/otaNorStaging.h"
+#include "ota/otaBootHook.h"
+#include "ota/otaSwitch.h"
+
+/* A new Storage file of n bytes, erased (Espruino replaces an old one), to be written in place. */
+static int ota_file_create(const char *file, uint32_t n) {
+  JsVar *none = jsvNewFromEmptyString();
+  bool ok = none && jsfWriteFile(jsfNameFromString(file), none, JSFF_NONE, 0, (JsVarInt)n);
+  jsvUnLock(none);
+  return ok ? 0 : -1;
+}
+/* n bytes into a Storage file made by ota_file_create, at off. */
+static int ota_file_write(const char *file, uint32_t off, const uint8_t *d, uint32_t n) {
+  JsVar *s = jsvNewStringOfLength(n, (const char *)d);
+  bool ok = s && jsfWriteFile(jsfNameFromString(file), s, JSFF_NONE, (JsVarInt)off, 0);
+  jsvUnLock(s);
+  return ok ? 0 : -1;
+}
+
+/* The FRAM's boot record on I2C1 (PB6 SCL, PB7 SDA, 0x50, 400 kHz; modules/persist/boardPins.ts)
+ * at MN_BOARD_FRAM_BOOT_AT: two 16-byte copies after the 256-byte billing ring. */
+#define OTA_FRAM_I2C 0x50
+#define OTA_FRAM_BOOT_AT 256u
+#define OTA_BOOTCODE ".bootcde"
+/* The trial's watchdog: LSI 40 kHz nominal (30-60 kHz: 6.7-13.3 s), kicked by Espruino's idle loop. */
+#define OTA_WATCHDOG_S 10.0
+/* A trial not confirmed within this time reverts by itself ("deadline"): JavaScript
+ * confirms after its healthy time, well before (README.md "Switch, trial and revert"). */
+#define OTA_TRIAL_DEADLINE_MS (15u * 60u * 1000u)
+
+static mn_boot_outcome_t ota_boot;
 
 /* The boot record in the FRAM (otaBoot.h's store). I2C1 is set up by the boot hook here,
  * and by JavaScript's deviceFram() later, the same way. */
@@ -452,69 +456,120 @@ int jswrap_ota_confirm(JsVar *parent, bool healthy) {
 #else
 /* ==== the aggregator ==== */
 #include "ota/otaAggLink.h"
+#include "ota/otaNorImage.h"
 
-/* ---- the staging space: a Storage file written in place ---- */
+#define OTA_IMAGE "\xFF" "oti" /* the staged image on the NOR (mn_nor_image_t), from otaStageBegin on */
+#define OTA_DONE "\xFF" "otr"  /* the last update's summary (mn_ota_agg_summary), from its end on */
 
-static int stage_erase(void *ctx, uint32_t bytes) {
-  (void)ctx;
-  jsfEraseFile(jsfNameFromString(OTA_STAGE));
-  return ota_file_create(OTA_STAGE, bytes);
+/* The sender's state: only from otaSend to the update's end (mn_ota_service). */
+typedef struct {
+  mn_ota_agg_t a;
+  int bank; /* the answers' filter bank, removed with the state */
+} ota_agg_state_t;
+
+static uint8_t *ota_named(JsVar *can, const char *name, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, name) : 0;
+  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
 }
 
-static int stage_write(void *ctx, uint32_t offset, const uint8_t *d, uint32_t n) {
-  (void)ctx;
-  return ota_file_write(OTA_STAGE, offset, d, n);
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaStageBegin", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_stage_begin",
+  "params" : [["norAddress","int","the NOR area's start (a 4 KB sector)"],
+              ["areaBytes","int","the area's size: an image larger is refused"],
+              ["size","int","the image's size in bytes"],
+              ["sha256","JsVar","32 bytes: the SHA-256 the client computed (checked over the NOR copy), or undefined"]],
+  "return" : ["int","0; -16 an update runs; -19 no W25Q32JV answers; -22 arguments or area; -27 the image does not fit the area or a meter's slot; -28 no memory"],
+  "typescript" : "otaStageBegin?(norAddress: number, areaBytes: number, size: number, sha256?: Uint8Array): number;"
+}
+A new image to stage on the aggregator's NOR, written by otaStageWrite (otaNorImage.h).
+*/
+int jswrap_ota_stage_begin(JsVar *parent, JsVarInt at, JsVarInt area, JsVarInt size, JsVar *sha) {
+  uint8_t d[32];
+  bool expect = sha && !jsvIsUndefined(sha);
+  if ((expect && !ota_bytes(sha, d, 32)) || at < 0 || area < 0 || size < 0) return -22;
+  JsVar *h;
+  bool running = ota_state(parent, &h) != 0; /* its chunks read this image */
+  jsvUnLock(h);
+  if (running) return -16;
+  mn_nor_image_t *im = (mn_nor_image_t *)ota_named(parent, OTA_IMAGE, &h);
+  jsvUnLock(h);
+  if (!im && !(im = (mn_nor_image_t *)ota_new_named(parent, OTA_IMAGE, sizeof(mn_nor_image_t)))) return -28;
+  nor_setup();
+  mn_nor_image_init(im, &ota_nor);
+  return mn_nor_image_begin(im, (uint32_t)at, (uint32_t)area, (uint32_t)size, expect ? d : 0);
 }
 
-static int stage_read(void *ctx, uint32_t offset, uint8_t *d, uint32_t n) {
-  (void)ctx;
-  JsfFileHeader h;
-  uint32_t addr = jsfFindFile(jsfNameFromString(OTA_STAGE), &h);
-  if (!addr || offset + n > jsfGetFileSize(&h)) return -1;
-  jshFlashRead(d, addr + offset, n);
-  return 0;
+/*JSON{
+  "type" : "method", "class" : "BxCAN", "name" : "otaStageWrite", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_stage_write",
+  "params" : [["offset","int","where the piece goes (the bytes staged so far: pieces in order)"],
+              ["data","JsVar","the piece: a byte string (atob's)"],
+              ["sha256","JsVar","Uint8Array(32) filled with the NOR copy's SHA-256 when this piece completes the image, or undefined"]],
+  "return" : ["int","the bytes staged; -22 no image begun, out of order, beyond the size; -5 an erase, program or read back failed; -74 the image's SHA-256 is not the client's"],
+  "typescript" : "otaStageWrite?(offset: number, data: string, sha256?: Uint8Array): number;"
+}*/
+int jswrap_ota_stage_write(JsVar *parent, JsVarInt offset, JsVar *data, JsVar *sha) {
+  JsVar *h;
+  mn_nor_image_t *im = (mn_nor_image_t *)ota_named(parent, OTA_IMAGE, &h);
+  jsvUnLock(h);
+  if (!im || !jsvIsString(data) || offset < 0) return -22;
+  uint8_t b[MN_W25Q_PAGE_BYTES];
+  size_t n = jsvGetStringLength(data);
+  int r = n ? 0 : -22;
+  for (size_t k = 0; k < n && r >= 0; k += sizeof b) { /* a page at a time: no copy of the piece */
+    size_t m = n - k < sizeof b ? n - k : sizeof b;
+    jsvGetStringChars(data, k, (char *)b, m);
+    r = mn_nor_image_write(im, (uint32_t)offset + k, b, m);
+  }
+  if (r > 0 && im->state == MN_NIMG_VERIFIED)
+    for (int k = 0; sha && k < 32; k++) {
+      JsVar *x = jsvNewFromInteger(im->sha256[k]);
+      jsvArrayBufferSet(sha, (size_t)k, x);
+      jsvUnLock(x);
+    }
+  return r;
 }
-
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaSend", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_send",
   "params" : [["master","JsVar","16 bytes: the network master key (each meter's key is derived, as SecOC's)"],
               ["addresses","JsVar","the meters to update, 1..63 each"],
-              ["manifest","JsVar","[version, counter, image, tag, autoCommit]"]],
-  "return" : ["int","0, -22 (arguments, image size), -5 (the image in Storage 'ota.stage' unreadable) or -28 (memory)"],
+              ["manifest","JsVar","[version, counter, image, tag, autoCommit, norAddress, size]"]],
+  "return" : ["int","0; -5 no verified image staged at norAddress of that size; -74 the NOR copy changed since it was staged; -16 an update runs; -22 arguments; -28 no memory for the sender's state (4 440 B in one block) or no filter bank"],
   "typescript" : "otaSend?(master16: Uint8Array, addresses: Uint8Array, manifest: number[]): number;"
 }
-Sends the script staged in Storage ("ota.stage") to the meters: manifests, broadcast
-rounds, repairs and commits run in C; otaTargets reports each meter.
+Sends the image staged on the NOR (otaStageBegin/otaStageWrite) to the meters:
+manifests, broadcast rounds, repairs and commits run in C; otaTargets reports each
+meter. The sender's state exists from here to the update's end.
 */
 int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manifest) {
-  uint8_t key[16], addr[MN_OTA_AGG_TARGETS], m5[5];
+  uint8_t key[16], addr[MN_OTA_AGG_TARGETS];
   unsigned n = addresses ? jsvIterateCallbackCount(addresses) : 0;
   if (!ota_bytes(master, key, 16) || n == 0 || n > MN_OTA_AGG_TARGETS || !ota_bytes(addresses, addr, n)) return -22;
-  JsVar *v[5];
-  for (int i = 0; i < 5; i++) v[i] = manifest ? jsvGetArrayItem(manifest, i) : 0;
+  JsVarFloat v[7];
+  for (int i = 0; i < 7; i++) {
+    JsVar *x = manifest ? jsvGetArrayItem(manifest, i) : 0;
+    v[i] = jsvGetFloat(x);
+    jsvUnLock(x);
+    if (!(v[i] >= 0 && v[i] < 4294967296.0)) return -22; /* NaN (missing) too */
+  }
   mn_ota_manifest_t m;
   memset(&m, 0, sizeof m);
-  m.version = (uint32_t)jsvGetFloat(v[0]);
-  m.counter = (uint32_t)jsvGetFloat(v[1]);
-  m5[2] = (uint8_t)jsvGetInteger(v[2]);
-  m5[3] = (uint8_t)jsvGetInteger(v[3]);
-  m5[4] = jsvGetBool(v[4]) ? 1 : 0;
-  for (int i = 0; i < 5; i++) jsvUnLock(v[i]);
-  m.image = m5[2];
-  m.tag = m5[3];
-  JsfFileHeader hd;
-  if (!jsfFindFile(jsfNameFromString(OTA_STAGE), &hd)) return -5;
-  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_new_state(parent, sizeof(mn_ota_agg_t) + sizeof(mn_ota_staging_t));
-  if (!a) return -28;
-  mn_ota_staging_t *img = (mn_ota_staging_t *)(a + 1);
-  img->erase = stage_erase;
-  img->write = stage_write;
-  img->read = stage_read;
-  img->capacityBytes = jsfGetFileSize(&hd);
-  int r = mn_ota_agg_start(a, img, jsfGetFileSize(&hd), &m, key, addr, n, m5[4], ota_now_ms());
+  m.version = (uint32_t)v[0];
+  m.counter = (uint32_t)v[1];
+  m.image = (uint8_t)v[2];
+  m.tag = (uint8_t)v[3];
+  JsVar *h, *hi;
+  bool running = ota_state(parent, &h) != 0;
+  jsvUnLock(h);
+  mn_nor_image_t *im = (mn_nor_image_t *)ota_named(parent, OTA_IMAGE, &hi);
+  jsvUnLock(hi);
+  if (running) return -16;
+  if (!im) return -5;
+  ota_agg_state_t *st = (ota_agg_state_t *)ota_new_state(parent, sizeof(ota_agg_state_t));
+  if (!st) return -28;
+  nor_setup();
+  int r = mn_nor_image_send(im, &st->a, (uint32_t)v[5], (uint32_t)v[6], &m, key, addr, n, v[4] >= 1, ota_now_ms());
   memset(key, 0, sizeof key);
-  if (r != 0) return r;
   mn_can_filter_t f;
   memset(&f, 0, sizeof f);
   f.mode = MN_CAN_FILTER_MASK;
@@ -522,7 +577,10 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
   f.id = MN_OTA_ANS_ID_BASE;
   f.mask = 0x7C0u;
   f.rtr = MN_CAN_RTR_ANY;
-  return mn_can_add_filter(&mn_board_can1, &f) < 0 ? -28 : 0;
+  if (r == 0 && (st->bank = mn_can_add_filter(&mn_board_can1, &f)) < 0) r = -28;
+  if (r != 0) jsvObjectRemoveChild(parent, OTA_STATE); /* nothing was sent: the state goes at once */
+  else jsvObjectRemoveChild(parent, OTA_DONE);
+  return r;
 }
 
 bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
@@ -538,15 +596,29 @@ bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
  * when a mailbox is free: the main loop's passes pace the chunks. */
 void mn_ota_service(JsVar *can) {
   JsVar *h;
-  mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
-  if (a) {
+  ota_agg_state_t *st = (ota_agg_state_t *)ota_state(can, &h);
+  uint8_t sum[MN_OTA_SUMMARY_BYTES(MN_OTA_AGG_TARGETS)];
+  unsigned n = 0;
+  if (st) {
+    mn_ota_agg_t *a = &st->a;
     mn_ota_agg_tick(a, ota_now_ms());
     mn_ota_txq_pump(&a->q, ota_hw_send, 0);
     uint16_t id;
     uint8_t d[8];
     if (a->q.count == 0 && mn_ota_agg_chunk(a, &id, d) && ota_hw_send(0, id, d) != 0) a->tx.cursor--; /* no mailbox: again next pass */
+    /* Over (done, cancelled, every target failed) and nothing of it waits to go out: its
+     * 4 440 B go with its filter bank, its summary stays for otaTargets. A run without
+     * autoCommit whose verified targets wait for otaControl(1) is not over. */
+    if (mn_ota_agg_finished(a)) {
+      n = MN_OTA_SUMMARY_BYTES(a->n);
+      mn_ota_agg_summary(a, sum);
+      mn_can_remove_filter(&mn_board_can1, st->bank);
+      jsvObjectRemoveChild(can, OTA_STATE);
+    }
   }
-  jsvUnLock(h);
+  jsvUnLock(h); /* the state's variables are free from here: the summary finds room */
+  uint8_t *p = n ? ota_new_named(can, OTA_DONE, n) : 0;
+  if (p) memcpy(p, sum, n);
 }
 
 /*JSON{
@@ -560,7 +632,7 @@ bool jswrap_ota_idle(void) {
   bool busy = a && a->phase != MN_OTA_PH_IDLE && a->phase < MN_OTA_PH_DONE;
   bool watching = a && a->phase == MN_OTA_PH_WATCHING; /* a question every 2 s: no reason to stay awake */
   jsvUnLock(h);
-  if (busy || watching) mn_ota_service(can);
+  if (a) mn_ota_service(can); /* also while watching and once done: the state is freed there */
   jsvUnLock(can);
   return busy; /* no sleep while an update is on the bus */
 }
@@ -570,21 +642,30 @@ bool jswrap_ota_idle(void) {
   "params" : [["out","JsVar","Float64Array of 5 x targets: address, state (otaAggLink.h MN_OTA_T_*: 7 trial, 8 confirmed, 9 reverted), cause (reverted: the reason), chunks held, chunks"]],
   "return" : ["int","the phase: 1 manifests, 2 chunks, 3 status, 4 commit, 5 abort, 6 done, 7 watching the switched meters' boot reports; 0 none"],
   "typescript" : "otaTargets?(out: Float64Array): number;"
-}*/
+}
+The update under way, or the last one's summary once it ended.*/
 int jswrap_ota_targets(JsVar *parent, JsVar *out) {
   JsVar *h;
+  uint8_t sum[MN_OTA_SUMMARY_BYTES(MN_OTA_AGG_TARGETS)];
+  const uint8_t *s = sum;
   mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(parent, &h);
-  int phase = a ? a->phase : 0;
-  for (unsigned i = 0; a && out && i < a->n; i++) {
-    const mn_ota_target_t *t = &a->t[i];
-    double v[5] = {t->address, t->state, t->cause, t->have, a->tx.total};
+  if (a) mn_ota_agg_summary(a, sum);
+  jsvUnLock(h);
+  if (!a && !(s = ota_named(parent, OTA_DONE, &h))) {
+    jsvUnLock(h);
+    return 0;
+  }
+  for (unsigned i = 0; out && i < s[1]; i++) {
+    const uint8_t *t = s + 4 + 5 * i;
+    double v[5] = {t[0], t[1], t[2], (t[3] << 8) | t[4], (s[2] << 8) | s[3]};
     for (int k = 0; k < 5; k++) {
       JsVar *x = jsvNewFromFloat(v[k]);
       jsvArrayBufferSet(out, (size_t)(i * 5 + k), x);
       jsvUnLock(x);
     }
   }
-  jsvUnLock(h);
+  int phase = s[0];
+  if (!a) jsvUnLock(h);
   return phase;
 }
 

@@ -19,6 +19,8 @@ int jswrap_ota_boot(JsVar *parent, JsVar *out);
 int jswrap_ota_confirm(JsVar *parent, bool healthy);
 #else
 bool jswrap_ota_idle(void);
+int jswrap_ota_stage_begin(JsVar *parent, JsVarInt at, JsVarInt area, JsVarInt size, JsVar *sha);
+int jswrap_ota_stage_write(JsVar *parent, JsVarInt offset, JsVar *data, JsVar *sha);
 int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manifest);
 int jswrap_ota_targets(JsVar *parent, JsVar *out);
 void jswrap_ota_control(JsVar *parent, JsVarInt what);

@@ -152,6 +152,7 @@ int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t 
     if (c->target < 0 || a->t[c->target].address != address) continue;
     int n = mn_isotp_rx(&c->tp, data, dlc, nowMs);
     if (n > 0) answered(a, c, c->tp.buf, (unsigned)n);
+    else if (n == 0 && c->tp.rxActive) c->deadlineMs = nowMs + MN_OTA_AGG_STALL_MS; /* a multi-frame answer under way */
     return 1;
   }
   return 1; /* an answer nobody waits for (late, or to a restarted aggregator): dropped */
@@ -359,4 +360,26 @@ void mn_ota_agg_cancel(mn_ota_agg_t *a) {
   for (unsigned i = 0; i < a->n; i++)
     if (a->t[i].state == MN_OTA_T_PENDING) failTarget(&a->t[i], MN_OTA_F_CANCELLED);
   a->phase = MN_OTA_PH_ABORT;
+}
+
+void mn_ota_agg_summary(const mn_ota_agg_t *a, uint8_t *out) {
+  out[0] = a->phase;
+  out[1] = a->n;
+  out[2] = (uint8_t)(a->tx.total >> 8);
+  out[3] = (uint8_t)a->tx.total;
+  for (unsigned i = 0; i < a->n; i++) {
+    const mn_ota_target_t *t = &a->t[i];
+    uint16_t have = t->state == MN_OTA_T_VERIFIED || t->state == MN_OTA_T_SWITCHED ? a->tx.total : t->have;
+    uint8_t *o = out + 4 + 5 * i;
+    o[0] = t->address;
+    o[1] = t->state;
+    o[2] = t->cause;
+    o[3] = (uint8_t)(have >> 8);
+    o[4] = (uint8_t)have;
+  }
+}
+
+int mn_ota_agg_finished(const mn_ota_agg_t *a) {
+  if (a->phase != MN_OTA_PH_DONE || a->q.count) return 0;
+  return a->autoCommit || !count(a, MN_OTA_T_VERIFIED);
 }

@@ -39,6 +39,10 @@
 #define MN_OTA_AGG_TRIES 8u /* exchanges without an answer before a target is given up (5 % loss: 13-frame manifests fail 43 % of tries) */
 /* How long an answer may take once the request went out whole. */
 #define MN_OTA_AGG_ANSWER_MS 300u
+/* Once an answer's first frame came, how long it may stall: a meter whose flow control
+ * frame was lost waits ISO 15765-2's N_Bs (MN_ISOTP_TIMEOUT_MS) before it takes a new
+ * request; asking again sooner is ignored by it and only burns the target's tries. */
+#define MN_OTA_AGG_STALL_MS (MN_ISOTP_TIMEOUT_MS + 100u)
 #define MN_OTA_AGG_MAX_ROUNDS 16u
 #define MN_OTA_AGG_WATCH_ASK_MS 2000u
 /* longer than the meter's own trial deadline (jswrap_ota.c OTA_TRIAL_DEADLINE_MS, 15 min) */
@@ -104,5 +108,16 @@ int mn_ota_agg_chunk(mn_ota_agg_t *a, uint16_t *id, uint8_t data[8]);
 /* Commit the verified targets now (when started without autoCommit), or cancel: abort every target not switched. */
 void mn_ota_agg_commit(mn_ota_agg_t *a);
 void mn_ota_agg_cancel(mn_ota_agg_t *a);
+
+/* What is kept of an update once the state above is freed (its end, or at rest): the
+ * phase, and per target what the operator reads. [phase, n, total hi, total lo] then per
+ * target [address, state, cause, have hi, have lo]; have is the total once verified or
+ * switched. MN_OTA_SUMMARY_BYTES(a->n) bytes into out. */
+/* 1 when the update is over and nothing of it waits to go out, so its state can be
+ * freed (done, cancelled, every target failed); a run without autoCommit whose verified
+ * targets wait for mn_ota_agg_commit is not over. */
+int mn_ota_agg_finished(const mn_ota_agg_t *a);
+#define MN_OTA_SUMMARY_BYTES(n) (4u + 5u * (unsigned)(n))
+void mn_ota_agg_summary(const mn_ota_agg_t *a, uint8_t *out);
 
 #endif

@@ -28,6 +28,8 @@ for f in drivers/*.c can/*.c adc/*.c display/*.c meternetBoard.c jswrap/*.c; do
 done
 # the meter images build MeterADC without its raw 'window' event (tools/firmware/imageFeatures.ts)
 if arm-none-eabi-gcc "${arm[@]}" -DMN_NO_WINDOW_EVENT -c jswrap/jswrap_meteradc.c -o "$out/x.o" 2>"$out/err"; then ok "arm-none-eabi-gcc -DMN_NO_WINDOW_EVENT jswrap/jswrap_meteradc.c"; else cat "$out/err"; bad "arm-none-eabi-gcc -DMN_NO_WINDOW_EVENT jswrap/jswrap_meteradc.c"; fi
+# the aggregator's side of jswrap_ota.c (METERNET_F107_AGG.py: -DMN_OTA -DMN_OTA_AGG)
+if arm-none-eabi-gcc "${arm[@]}" -DMN_OTA -DMN_OTA_AGG -c jswrap/jswrap_ota.c -o "$out/x.o" 2>"$out/err"; then ok "arm-none-eabi-gcc -DMN_OTA_AGG jswrap/jswrap_ota.c"; else cat "$out/err"; bad "arm-none-eabi-gcc -DMN_OTA_AGG jswrap/jswrap_ota.c"; fi
 # SecOC (secoc/): the mbedtls API comes from Debian's headers here (libmbedtls-dev),
 # from Espruino's libs/crypto/mbedtls in the firmware; only the header is needed to compile.
 mkdir -p "$out/mbedinc" && ln -s /usr/include/mbedtls "$out/mbedinc/mbedtls"

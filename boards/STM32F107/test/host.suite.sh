@@ -63,6 +63,14 @@ if "$CC" "${CFLAGS[@]}" -o "$out/otaNorTest" test/otaNorTest.c ota/w25q.c ota/ot
 else
   cat "$out/otaNorTest.err"; echo "otaNorTest: does not build"; failed=$((failed + 1))
 fi
+# The aggregator's sender over its NOR: the upload staged and verified there, chunks read from it, power cuts while staging.
+if "$CC" "${CFLAGS[@]}" -o "$out/otaAggNorTest" test/otaAggNorTest.c ota/otaNorImage.c ota/w25q.c ota/otaAggLink.c ota/otaSender.c \
+     ota/isotp.c ota/otaManifest.c ota/otaTxQueue.c ota/otaSha256Mbedtls.c test/fake/fakeW25q.c secoc/cmac.c secoc/aesMbedtls.c \
+     -lcmocka -lmbedcrypto 2>"$out/otaAggNorTest.err"; then
+  cmocka_run otaAggNorTest "$out/otaAggNorTest"
+else
+  cat "$out/otaAggNorTest.err"; echo "otaAggNorTest: does not build"; failed=$((failed + 1))
+fi
 adcSources=(test/meterAdcTest.c adc/meterAdc.c adc/sampleClock.c adc/windowView.c drivers/adc.c drivers/dma.c
      drivers/tim.c kernel/meterKernel.c kernel/harmonicFft.c kernel/meterKernelTables.c test/fake/fakeSampling.c test/fake/fakeRegs.c)
 # The sampler as each meter image builds it: 50 Hz (METERNET_F107, 1024-point kernel)

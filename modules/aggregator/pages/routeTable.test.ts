@@ -23,7 +23,7 @@ const API = [
   "GET /api/ota", "POST /api/ota",
 ];
 const OWNER: Record<string, RouteModule> = { "route.read": readModule, "route.bill": billModule, "route.ctl": controlModule, "route.ses": sessionModule,
-  "route.ota": otaRoutes({ ota: null, nor: undefined, masterKey: () => null, readState: () => undefined, writeState: () => false }) };
+  "route.ota": otaRoutes({ ota: null, masterKey: () => null, readState: () => undefined, writeState: () => false }) };
 
 test("each API route names a stored module, and that module is the one whose code answers it", () => {
   const site = makeSite(NOW);

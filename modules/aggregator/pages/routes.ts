@@ -21,7 +21,7 @@ IN_PROCESS[M_CONTROL] = controlModule;
 IN_PROCESS[M_SESSION] = sessionModule;
 // Node's server has no CAN1 or NOR: the OTA API answers "not available" unless given a
 // stand-in (host/web/fakeSite.ts); the simulator runs the device's route.ota
-const NO_OTA = otaRoutes({ ota: null, nor: undefined, masterKey: () => null, readState: () => undefined, writeState: () => false });
+const NO_OTA = otaRoutes({ ota: null, masterKey: () => null, readState: () => undefined, writeState: () => false });
 
 export function routes(app: WebApp, ota?: OtaDevice): (methodAndPath: string) => Route | undefined {
   const withOta = ota ? otaRoutes(ota) : NO_OTA;

@@ -5,7 +5,7 @@ import type { MeterOtaPort, AggOtaPort, OtaBootReport } from "../otaPort";
  * host/sim/canHook.ts): its methods are BxCanController's optional members, generated into
  * types/canController.d.ts from the jswrap blocks (each image has one end's).
  */
-type OtaCan = Pick<BxCanController, "otaListen" | "onOta" | "otaBoot" | "otaConfirm" | "otaSend" | "otaTargets" | "otaControl">;
+type OtaCan = Pick<BxCanController, "otaListen" | "onOta" | "otaBoot" | "otaConfirm" | "otaSend" | "otaTargets" | "otaControl" | "otaStageBegin" | "otaStageWrite">;
 
 /** The meter's OTA port on CAN1, or null when the firmware has none (said by the caller). */
 export function deviceMeterOta(): MeterOtaPort | null {
@@ -32,9 +32,11 @@ export function deviceMeterOta(): MeterOtaPort | null {
 /** The aggregator's OTA port on CAN1, or null when the firmware has none. */
 export function deviceAggOta(): AggOtaPort | null {
   const can = (typeof CAN1 === "undefined" ? undefined : CAN1) as unknown as OtaCan | undefined;
-  if (!can || !can.otaSend || !can.otaTargets) return null;
+  if (!can || !can.otaSend || !can.otaTargets || !can.otaStageBegin || !can.otaStageWrite) return null;
   return {
-    // [version, counter, image, tag, autoCommit, norAddress, size]: the last two are the NOR staging (README.md)
+    stageBegin: function (at, area, size, sha) { return can.otaStageBegin!(at, area, size, sha); },
+    stageWrite: function (offset, data, sha) { return can.otaStageWrite!(offset, data, sha); },
+    // [version, counter, image, tag, autoCommit, norAddress, size]: the image staged on the NOR by stageBegin/stageWrite
     send: function (master16, addresses, version, counter, image, tag, norAddress, size) { return can.otaSend!(master16, addresses, [version, counter, image, tag, 1, norAddress, size]); },
     targets: function (out) { return can.otaTargets!(out); },
     control: function (what) { can.otaControl!(what); },

@@ -45,6 +45,8 @@ bool jsvIsArray(const JsVar *v);
 bool jsvIsNumeric(const JsVar *v);
 bool jsvIsString(const JsVar *v);
 bool jsvIsUndefined(const JsVar *v);
+size_t jsvGetStringLength(const JsVar *v);
+size_t jsvGetStringChars(const JsVar *v, size_t startChar, char *str, size_t len);
 bool jsvIsStringEqual(JsVar *var, const char *str);
 bool jsvGetBool(const JsVar *v);
 JsVarFloat jsvGetFloat(const JsVar *v);
