@@ -630,7 +630,6 @@ bool jswrap_ota_idle(void) {
   JsVar *h;
   mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
   bool busy = a && a->phase != MN_OTA_PH_IDLE && a->phase < MN_OTA_PH_DONE;
-  bool watching = a && a->phase == MN_OTA_PH_WATCHING; /* a question every 2 s: no reason to stay awake */
   jsvUnLock(h);
   if (a) mn_ota_service(can); /* also while watching and once done: the state is freed there */
   jsvUnLock(can);
