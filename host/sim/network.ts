@@ -19,7 +19,7 @@ import { linkToClock } from "../canbus/clockLink.ts";
 import { virtualDate } from "./virtualDate.ts";
 import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
-import { loadAssetsIntoStorage } from "../web/assets.ts";
+import { loadAppOntoDevice } from "../web/assets.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
@@ -153,8 +153,9 @@ export class SimNetwork {
     storageWrite(this.aggregator.rt, "agg.json", aggFile(meters, o.auth, o.offlineAfterMisses));
     // its transmit epoch continues from the last run (its application state starts anew)
     if (o.deviceState) o.deviceState.loadAggregator(this.aggregator.rt);
-    // the browser app's files, as `npm run upload -- --role aggregator` puts them on a board
-    loadAssetsIntoStorage(this.aggregator.rt);
+    // the route modules into Storage and the browser app's files onto the NOR, as
+    // `npm run upload -- --role aggregator` puts them on a board (a kept NOR: only what changed)
+    loadAppOntoDevice(this.aggregator.rt);
     for (const m of meters) {
       const n = this.makeNode("meter" + m.address, m);
       storageWrite(n.rt, "meternet.json", Object.assign(meterConfig(aes, o.masterKey, m), { otaConfirmS: o.otaConfirmS || 10 }));
