@@ -15,6 +15,7 @@ import { lazyRoutes } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
 import { boardNor, boardHistory, boardWebFiles } from "../../modules/ports/device/boardNor";
+import { boardAggState } from "../../modules/ports/device/boardFram";
 import { deviceLog, exposeGlobals } from "../../modules/ports/device/console";
 import { writeJsonFile } from "../../modules/ports/device/configFile";
 import { deviceStorage } from "../../modules/ports/device/storageFiles";
@@ -40,7 +41,8 @@ const commands: CommandPort = {
 };
 
 const nor = boardNor();
-const agg = new Aggregator(cfg.site, espruinoKvStoreWithBytes(""), commands, boardHistory(nor, deviceLog)); // history on the SPI NOR when fitted
+// state on the FRAM and history on the SPI NOR when fitted, else in Storage files
+const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, espruinoKvStoreWithBytes(""), deviceLog), commands, boardHistory(nor, deviceLog));
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
