@@ -78,11 +78,11 @@ if (auth.firstRun()) deviceLog("aggregator: no password set: open the web app to
 // (modules/ports/device/routeModules.ts); a garbage collection follows each request
 // (modules/http/server.ts collect, modules/ports/device/collector.ts).
 const server = createHandler({
-  routes: lazyRoutes({ agg: agg, auth: auth, files: boardWebFiles(nor, deviceLog), publicRead: cfg.publicRead, saveAuth: (a: AuthConfig) => writeJsonFile(AUTH_FILE, a) }, loadRouteModule),
+  routes: lazyRoutes({ agg: agg, auth: auth, files: boardWebFiles(nor), publicRead: cfg.publicRead, saveAuth: (a: AuthConfig) => writeJsonFile(AUTH_FILE, a) }, loadRouteModule),
   auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon,
 });
 listenHttp(cfg.port, server.handle);
 // once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)
 repeatEvery(1000, () => agg.tick(nowS()));
-deviceLog("aggregator: web on port " + cfg.port);
+deviceLog("aggregator: web on port " + cfg.port + (nor ? "" : " (API only: no NOR)"));
 cfg = undefined;

@@ -25,6 +25,9 @@ import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
 import { SimMeterBoard } from "./meterBoard.ts";
 import { NorModel, norSpi } from "../runtime/nor.ts";
+import { FramModel } from "../runtime/fram.ts";
+import { framSpi } from "../runtime/framSpi.ts";
+import { AGG_FRAM_BYTES, AGG_FRAM_CS } from "../../modules/aggregator/stateOnFram.ts";
 import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
@@ -111,6 +114,8 @@ export interface SimNode {
   board?: SimMeterBoard;
   /** The aggregator's SPI NOR (W25Q32JV, its history): keeps its bytes across restarts, and between runs (deviceState). */
   nor?: NorModel;
+  /** The aggregator's SPI FRAM (MB85RS256B, its saved state: modules/aggregator/stateOnFram.ts): kept across restarts, not between runs. */
+  aggFram?: FramModel;
   /** OTA (otaSim.ts): a meter's boot hook stand-in and its link while listening; the aggregator's update under way. */
   ota?: { hook?: MeterBootHook; meter?: OtaMeterHandle | null; agg?: OtaAggHandle | null };
 }
@@ -214,6 +219,7 @@ export class SimNetwork {
     } else {
       node.nor = new NorModel();
       if (this.o.deviceState) this.o.deviceState.loadNor(name, node.nor);
+      node.aggFram = new FramModel(AGG_FRAM_BYTES);
     }
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
@@ -232,16 +238,19 @@ export class SimNetwork {
           };
           g.MeterADC = hostMeterAdcClass(rt, { source, blockS: WINDOW_S, counters: node.adc });
           Object.assign(g, node.board!.globals());
-        } else g.SPI1 = norSpi(node.nor!, { cs: NOR_CS });
+        } else {
+          // the NOR and the FRAM on SPI1, each at its chip select
+          g.SPI1 = framSpi(node.aggFram!, AGG_FRAM_CS, norSpi(node.nor!, { cs: NOR_CS }));
+        }
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
       httpHost: this.o.host || "127.0.0.1",
       // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does.
       // Deviation: beyond 8 meters the aggregator is given more than the chip has. Its
-      // history is on the SPI NOR now (7.2 KB of Storage state at 64 meters instead of 74 KB
-      // after 33 days: modules/aggregator/historyOnNor.test.ts), but its bundle, route
-      // modules and web assets are still over their slots (flashMap.test.ts's exception).
+      // history and web app are on the SPI NOR and its state on the FRAM now, but its
+      // code is over its slot (flashMap.test.ts's exception) and agg.json and meternet.json
+      // grow with the meters (about 11 KB at 64: build/report.json storage.aggregator).
       flashBytes: meter ? chipStorageBytes("meter") : Math.max(chipStorageBytes("aggregator"), this.o.meters > 8 ? 32768 + 2048 * this.o.meters : 0),
       env: { SERIAL: name },
       // a meter's Storage (its flash) is kept between runs, as a board keeps it

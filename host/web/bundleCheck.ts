@@ -19,6 +19,9 @@ import { hex } from "../../modules/http/hmac.ts";
 import { siteConfig, fakePowerW } from "./fakeSite.ts";
 import { loadAppOntoDevice, builtAssets } from "./assets.ts";
 import { NorModel, norSpi } from "../runtime/nor.ts";
+import { FramModel } from "../runtime/fram.ts";
+import { framSpi } from "../runtime/framSpi.ts";
+import { AGG_FRAM_BYTES, AGG_FRAM_CS } from "../../modules/aggregator/stateOnFram.ts";
 import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import { serve } from "./nodeAdapter.ts";
 import { makeSite } from "./fakeSite.ts";
@@ -50,9 +53,10 @@ async function step(name: string, fn: () => Promise<void> | void) {
 
 const out: string[] = [];
 // the aggregator chip's Storage (flash map), as the simulator gives it: route modules and the app's files
-// and its SPI NOR (the web app's files, the history) on SPI1
+// and its SPI NOR (the web app's files, the history) on SPI1, its FRAM (the saved state) beside it
 const nor = new NorModel();
-const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0, flashBytes: chipStorageBytes("aggregator"), globals: () => ({ SPI1: norSpi(nor, { cs: NOR_CS }) }) });
+const fram = new FramModel(AGG_FRAM_BYTES);
+const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0, flashBytes: chipStorageBytes("aggregator"), globals: () => ({ SPI1: framSpi(fram, AGG_FRAM_CS, norSpi(nor, { cs: NOR_CS })) }) });
 const salt = nodeHash.random(16);
 const file = {
   port: 80, publicRead: true, apiToken: "bundle-token",

@@ -48,19 +48,20 @@ export function norAssets(nor: NorPort, crc: (b: Uint8Array) => number, str: (b:
       if (name === MANIFEST && offset === undefined) {
         const h = nor.read(NOR_ASSETS_BASE, NOR_DIR_HEADER);
         let why = "";
-        for (let i = 0; i < 4; i++) if (h[i] !== NOR_DIR_MAGIC.charCodeAt(i)) why = h[0] === 255 && h[1] === 255 ? "none" : "no MNW1 mark";
+        for (let i = 0; i < 4; i++) if (h[i] !== NOR_DIR_MAGIC.charCodeAt(i)) why = h[0] === 255 ? "none" : "mark";
         const n = u32(h, 4);
-        if (!why && !(n > 1 && n <= NOR_SECTOR_BYTES - NOR_DIR_HEADER)) why = "length " + n;
+        if (!why && !(n > 1 && n <= NOR_SECTOR_BYTES - NOR_DIR_HEADER)) why = "length";
         if (!why) {
           const m = nor.read(NOR_ASSETS_BASE + NOR_DIR_HEADER, n);
           if (crc(m) === u32(h, 8)) return str(m);
           why = "CRC";
         }
-        throw new Error(why === "none" ? "no web app on the NOR: " + WEB_UPLOAD : "web app directory on the NOR damaged (" + why + "): " + WEB_UPLOAD);
+        throw new Error((why === "none" ? "no web app on the NOR" : "web app on the NOR damaged (" + why + ")") + ": " + WEB_UPLOAD);
       }
-      const o = offset || 0, at = +name + o;
-      if (!(at === Math.floor(at) && o >= 0 && +name >= NOR_ASSETS_DATA && length && length > 0 && at + length <= NOR_ASSETS_BASE + NOR_ASSETS_BYTES)) return undefined;
-      return str(nor.read(at, length));
+      const o = offset || 0, at = +name + o, n = length as number;
+      // undefined > 0 is false: a file is read in slices only
+      if (!(at === Math.floor(at) && o >= 0 && +name >= NOR_ASSETS_DATA && n > 0 && at + n <= NOR_ASSETS_BASE + NOR_ASSETS_BYTES)) return undefined;
+      return str(nor.read(at, n));
     },
   };
 }

@@ -5,14 +5,13 @@
  * (billingStore.ts), so a power cut during a write leaves the old record or the new one,
  * never a mix.
  *
- * Slot: a 16-byte header, then the payload.
- *   0 "M" "R" key index, layout version; 4 payload length (u32 LE); 8 CRC (u32 LE);
- *   12 sequence number (u32 LE).
- * CRC: CRC-32 over the CRC-32s of the payload's 256-byte pieces (u32 LE each), so a
- * value written piece by piece (setBytes: the aggregator's typed arrays, never joined in
- * RAM) needs no running CRC and at most one 256-byte piece in RAM.
+ * Slot: a 12-byte header, then the payload: 0 payload length, 4 CRC-32 of the payload,
+ * 8 sequence number (u32 LE each). The writer writes the parts (setBytes: the
+ * aggregator's typed arrays, never joined in RAM) one after the other, then reads the
+ * payload back for its CRC (E.CRC32 has no running form): what is checked is what the
+ * part holds.
  *
- * A write goes to the slot whose sequence number is lower (or whose header is not ours):
+ * A write goes to the slot whose sequence number is lower (or whose length is impossible):
  * the payload first, then the length and CRC, then the sequence number alone, last. On
  * FRAM a cut write leaves a prefix of the new bytes (modules/ports/fram.ts), so until the
  * sequence number is complete the slot reads older than the other one, and a torn
@@ -24,9 +23,7 @@
 import { FramPort } from "../ports/fram";
 import { KvStore } from "../ports/kvStore";
 
-export const FRAM_RECORD_HEADER = 16;
-const PIECE = 256;
-const VERSION = 1;
+export const FRAM_RECORD_HEADER = 12;
 
 export interface FramRecordSlot { key: string; bytes: number }
 
@@ -46,108 +43,61 @@ export interface FramRecordsIo {
 }
 
 export class FramRecords implements KvStore {
-  /** Slots read whose CRC failed (a cut write, a damaged part), writes the bus refused. */
+  /** Slots whose CRC failed when read (a damaged part; a cut write is never read first). */
   damaged = 0;
-  writeFails = 0;
-  private at: { [key: string]: number } = {};
-  private cap: { [key: string]: number } = {};
-  private idx: { [key: string]: number } = {};
-  private hdr = new Uint8Array(FRAM_RECORD_HEADER);
+  /** key -> [first byte of its region, payload bytes of a slot]. */
+  private r: { [key: string]: number[] } = {};
 
   constructor(private fram: FramPort, base: number, slots: FramRecordSlot[], private io: FramRecordsIo, private rest?: KvStore) {
-    let a = base;
     for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      this.at[s.key] = a;
-      this.cap[s.key] = s.bytes;
-      this.idx[s.key] = i;
-      a += 2 * (FRAM_RECORD_HEADER + s.bytes);
+      this.r[slots[i].key] = [base, slots[i].bytes];
+      base += 2 * (FRAM_RECORD_HEADER + slots[i].bytes);
     }
-    if (a > fram.sizeBytes) throw new Error("FRAM records take " + (a - base) + " B from " + base + ", the part has " + fram.sizeBytes + " B");
+    if (base > fram.sizeBytes) throw new Error("FRAM records over the part: " + base);
   }
 
-  /** Sequence number of slot k of key's region, -1 when its header is not one of ours or its length is impossible. */
-  private seq(key: string, k: number): number {
-    const h = this.fram.read(this.slot(key, k), FRAM_RECORD_HEADER);
-    if (!(h[0] === 77 && h[1] === 82 && h[2] === this.idx[key] && h[3] === VERSION && u32(h, 4) <= this.cap[key])) return -1;
-    return u32(h, 12);
-  }
-
-  private slot(key: string, k: number): number {
-    return this.at[key] + k * (FRAM_RECORD_HEADER + this.cap[key]);
+  /** Slot k's address, length, sequence number (-1: an impossible length or 0: nothing there) and CRC. */
+  private head(r: number[], k: number): number[] {
+    const a = r[0] + k * (FRAM_RECORD_HEADER + r[1]);
+    const h = this.fram.read(a, FRAM_RECORD_HEADER), n = u32(h, 0);
+    const q = u32(h, 8);
+    return [a, n, n <= r[1] && q > 0 ? q : -1, u32(h, 4)];
   }
 
   get(key: string): string | undefined {
-    if (this.at[key] === undefined) return this.rest ? this.rest.get(key) : undefined;
-    const s0 = this.seq(key, 0), s1 = this.seq(key, 1);
-    const order = s1 > s0 ? [1, 0] : [0, 1];
+    const r = this.r[key];
+    if (!r) return this.rest ? this.rest.get(key) : undefined;
+    const h0 = this.head(r, 0), h1 = this.head(r, 1);
+    const hs = h1[2] > h0[2] ? [h1, h0] : [h0, h1];
     for (let i = 0; i < 2; i++) {
-      if ((order[i] ? s1 : s0) < 0) continue;
-      const v = this.load(this.slot(key, order[i]));
-      if (v !== undefined) return v;
+      const h = hs[i];
+      if (h[2] < 0) continue;
+      const b = this.fram.read(h[0] + FRAM_RECORD_HEADER, h[1]);
+      if (this.io.crc(b) === h[3]) return this.io.str(b);
       this.damaged++;
     }
     return undefined;
   }
 
-  /** The payload of the slot at `a` when its CRC holds. */
-  private load(a: number): string | undefined {
-    const h = this.fram.read(a, FRAM_RECORD_HEADER), n = u32(h, 4);
-    const crcs = new Uint32Array(Math.ceil(n / PIECE));
-    let s = "";
-    for (let o = 0, k = 0; o < n; o += PIECE, k++) {
-      const b = this.fram.read(a + FRAM_RECORD_HEADER + o, Math.min(PIECE, n - o));
-      crcs[k] = this.io.crc(b);
-      s += this.io.str(b);
-    }
-    return this.io.crc(new Uint8Array(crcs.buffer)) === u32(h, 8) ? s : undefined;
-  }
-
   set(key: string, value: string): boolean {
-    if (this.at[key] === undefined) return this.rest ? this.rest.set(key, value) : false;
-    const parts: Uint8Array[] = [];
-    for (let o = 0; o < value.length; o += PIECE) parts.push(this.io.bytes(value.substr(o, PIECE)));
-    return this.setBytes(key, parts);
+    return this.r[key] ? this.setBytes(key, [this.io.bytes(value)]) : this.rest ? this.rest.set(key, value) : false;
   }
 
   setBytes(key: string, parts: Uint8Array[]): boolean {
-    if (this.at[key] === undefined) return this.rest ? (this.rest.setBytes ? this.rest.setBytes(key, parts) : false) : false;
+    const r = this.r[key];
+    if (!r) return this.rest && this.rest.setBytes ? this.rest.setBytes(key, parts) : false;
     let n = 0;
     for (let i = 0; i < parts.length; i++) n += parts[i].length;
-    if (n > this.cap[key]) return false;
-    const s0 = this.seq(key, 0), s1 = this.seq(key, 1);
-    const a = this.slot(key, s0 > s1 ? 1 : 0);
-    const crcs = new Uint32Array(Math.ceil(n / PIECE));
-    const buf = new Uint8Array(PIECE);
-    let fill = 0, off = 0, k = 0, ok = true;
-    // the parts' bytes in 256-byte pieces of the payload, each written as it fills
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      for (let j = 0; j < p.length;) {
-        const m = Math.min(PIECE - fill, p.length - j);
-        buf.set(p.subarray(j, j + m), fill);
-        fill += m;
-        j += m;
-        if (fill === PIECE || off + fill === n) {
-          const b = buf.subarray(0, fill);
-          crcs[k++] = this.io.crc(b);
-          if (!this.fram.write(a + FRAM_RECORD_HEADER + off, b)) ok = false;
-          off += fill;
-          fill = 0;
-        }
-      }
-    }
-    const h = this.hdr;
-    h[0] = 77; h[1] = 82; h[2] = this.idx[key]; h[3] = VERSION;
-    put32(h, 4, n);
-    put32(h, 8, this.io.crc(new Uint8Array(crcs.buffer)));
-    put32(h, 12, Math.max(s0, s1, 0) + 1);
+    if (n > r[1]) return false;
+    const h0 = this.head(r, 0), h1 = this.head(r, 1);
+    const a = (h0[2] > h1[2] ? h1 : h0)[0];
+    for (let i = 0, o = a + FRAM_RECORD_HEADER; i < parts.length; o += parts[i++].length) if (!this.fram.write(o, parts[i])) return false;
+    const h = new Uint8Array(FRAM_RECORD_HEADER);
+    put32(h, 0, n);
+    put32(h, 4, this.io.crc(this.fram.read(a + FRAM_RECORD_HEADER, n)));
+    put32(h, 8, Math.max(h0[2], h1[2], 0) + 1);
     // the sequence number last and alone: the slot is the newer one only once all is there
-    if (!ok || !this.fram.write(a, h.subarray(0, 12)) || !this.fram.write(a + 12, h.subarray(12))) {
-      this.writeFails++;
-      return false;
-    }
-    return true;
+    return this.fram.write(a, h.subarray(0, 8)) && this.fram.write(a + 8, h.subarray(8));
   }
 }
 

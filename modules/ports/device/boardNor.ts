@@ -2,7 +2,7 @@ import { NorPort, W25Q32_BYTES, W25Q32_JEDEC_ID } from "../nor";
 import { spiNor } from "./spiNor";
 import { norHistory, HistoryFactory } from "../../aggregator/historyOnNor";
 import { norAssets } from "../../http/assetsOnNor";
-import { AssetFiles, MANIFEST } from "../../http/assets";
+import { AssetFiles } from "../../http/assets";
 import { NOR_SCK, NOR_MISO, NOR_MOSI, NOR_CS, NOR_BAUD } from "./norPins";
 
 
@@ -30,16 +30,8 @@ export function boardHistory(nor: NorPort | undefined, log: (line: string) => vo
 
 /**
  * The web app's files on the board's NOR (modules/http/assetsOnNor.ts), null without a NOR
- * (API only); says on the console whether they are there, or why not.
+ * (API only). Whether they are there is each request's business (a 503 naming the upload).
  */
-export function boardWebFiles(nor: NorPort | undefined, log: (line: string) => void): AssetFiles | null {
-  const files = nor ? norAssets(nor, E.CRC32, E.toString) : null;
-  let why = "no W25Q32JV on SPI1";
-  try {
-    if (files && files.read(MANIFEST)) why = "";
-  } catch (e) {
-    why = (e as Error).message;
-  }
-  log("aggregator: web app " + (why ? "not served: " + why : "on the SPI NOR"));
-  return files;
+export function boardWebFiles(nor: NorPort | undefined): AssetFiles | null {
+  return nor ? norAssets(nor, E.CRC32, E.toString) : null;
 }
