@@ -87,7 +87,7 @@ test("a cut upload leaves no directory (503 naming the upload); run again it wri
   const last = img.sectors[img.sectors.length - 1].address;
   assert.notDeepEqual(nor.bytes.subarray(last, last + 4096), norWebImage(files).sectors.at(-1)!.bytes, "the older app's last sector differs");
   // cut after the first data sector's read-back
-  const cut = lines.findIndex((l) => l.startsWith("W.v("));
+  const cut = lines.findIndex((l) => l.startsWith("webNor.v("));
   rt = device(nor, []);
   rt.execute(lines.slice(0, cut + 1).join("\n"), "cut.js");
   await rt.dispose();

@@ -90,15 +90,15 @@ export function sectorCrcs(s: NorSector): number[] {
 export const WEB_WRITTEN = "web files on the NOR";
 
 /**
- * The device script for the image: the W25Q commands, then per sector a check (W.s), its
- * pieces (W.p, skipped when kept) and a read-back (W.v); the directory checked first and
+ * The device script for the image: the W25Q commands, then per sector a check (webNor.s), its
+ * pieces (webNor.p, skipped when kept) and a read-back (webNor.v); the directory checked first and
  * written last; Storage's web files of the app's older Storage form erased.
  */
 export function norWebScript(files: Map<string, string>): string {
   const img = norWebImage(files);
   const [dir, ...data] = img.sectors;
   const L: string[] = [];
-  L.push("var W=(function(){SPI1.setup({sck:" + JSON.stringify(NOR_SCK) + ",miso:" + JSON.stringify(NOR_MISO) + ",mosi:" + JSON.stringify(NOR_MOSI) + ",baud:" + NOR_BAUD + ",mode:0});digitalWrite(" + JSON.stringify(NOR_CS) + ",1);");
+  L.push("var webNor=(function(){SPI1.setup({sck:" + JSON.stringify(NOR_SCK) + ",miso:" + JSON.stringify(NOR_MISO) + ",mosi:" + JSON.stringify(NOR_MOSI) + ",baud:" + NOR_BAUD + ",mode:0});digitalWrite(" + JSON.stringify(NOR_CS) + ",1);");
   L.push("function q(d){return SPI1.send(d," + JSON.stringify(NOR_CS) + ");}");
   // x: a step failed. The CLI sends the script line by line and the device runs each line
   // whatever the last one did, so every later step does nothing and the end throws.
@@ -116,17 +116,17 @@ export function norWebScript(files: Map<string, string>): string {
   // the app's files as Storage held them before the NOR (web.json and *.gz): gone
   L.push('(function(S){S.erase(' + JSON.stringify(MANIFEST) + ');S.list().forEach(function(f){if(f.slice(-3)===".gz")S.erase(f);});})(require("Storage"));');
   const put = (s: NorSector) => {
-    for (let o = 0; o < s.bytes.length; o += PIECE) L.push("W.p(" + (s.address + o) + "," + JSON.stringify(Buffer.from(s.bytes.subarray(o, o + PIECE)).toString("base64")) + ");");
-    L.push("W.v(" + s.address + "," + JSON.stringify(sectorCrcs(s)) + ");");
+    for (let o = 0; o < s.bytes.length; o += PIECE) L.push("webNor.p(" + (s.address + o) + "," + JSON.stringify(Buffer.from(s.bytes.subarray(o, o + PIECE)).toString("base64")) + ");");
+    L.push("webNor.v(" + s.address + "," + JSON.stringify(sectorCrcs(s)) + ");");
   };
-  L.push("var D=W.s(" + dir.address + "," + JSON.stringify(sectorCrcs(dir)) + ");");
+  L.push("webNor.D=webNor.s(" + dir.address + "," + JSON.stringify(sectorCrcs(dir)) + ");");
   for (const s of data) {
-    L.push("W.s(" + s.address + "," + JSON.stringify(sectorCrcs(s)) + ");");
+    L.push("webNor.s(" + s.address + "," + JSON.stringify(sectorCrcs(s)) + ");");
     put(s);
   }
-  L.push("W.d(D);");
+  L.push("webNor.d(webNor.D);");
   put(dir);
-  L.push("W.e(" + Object.keys(img.manifest).length + ");");
+  L.push("webNor.e(" + Object.keys(img.manifest).length + ");");
   return L.join("\n") + "\n";
 }
 

@@ -55,8 +55,8 @@ export function loadAppOntoDevice(rt: EspruinoRuntime, dir = WEB_DIR): number {
   const files = builtAssets(dir);
   if (!files) return 0;
   rt.execute(norWebScript(files), "web-upload.js");
-  // W.ok: the script's count of files once the directory is written (undefined: it stopped, see the device's output)
-  const ok = rt.eval("var ok=typeof W==='object'&&W.ok;W=undefined;ok");
+  // webNor.ok: the script's count of files once the directory is written (undefined: it stopped, see the device's output)
+  const ok = rt.eval("(function(){var ok=typeof webNor==='object'&&webNor.ok;webNor=undefined;return ok;})()");
   if (ok !== files.size - 1) throw new Error("the web app's NOR script did not finish (no W25Q on SPI1? a sector that reads back wrong?): see the aggregator's output");
   let bytes = 0;
   for (const [name, data] of files) if (name !== "web.json") bytes += data.length;

@@ -11,7 +11,7 @@
  * image has no I2C: SPI1 is there for the NOR and the W5500), chip select AGG_FRAM_CS. Map: 0..1023 the
  * flash map's "data" slot (freshness epochs, package.json meternet.budgets.storage.
  * aggregator.data), the records from FRAM_STATE_BASE; at 64 meters they take
- * 2 x (5 651 + 1 155 + 4 096 + 1 536) + 8 x 12 = 24 920 B of the 31 744 after it.
+ * 2 x (5 651 + 1 155 + 4 096 + 1 536) + 8 x 12 = 24 972 B of the 31 744 after it.
  * Sizes (bytes, n = cfg.maxMeters; stateOnFram.test.ts checks them against what save()
  * writes): agg.now "MN1" + latest 48 n + open 16 n + 2 Float64 + the ledger row 24 n;
  * agg.rs "MN1" + offsets 16 n + resets 2 n; agg.pr the PriceBook's text (6 blocks of up to
