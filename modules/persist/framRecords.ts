@@ -42,6 +42,17 @@ export interface FramRecordsIo {
   bytes: (s: string) => Uint8Array;
 }
 
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0;
+}
+
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 255;
+  b[at + 1] = (v >>> 8) & 255;
+  b[at + 2] = (v >>> 16) & 255;
+  b[at + 3] = v >>> 24;
+}
+
 export class FramRecords implements KvStore {
   /** Slots whose CRC failed when read (a damaged part; a cut write is never read first). */
   damaged = 0;
@@ -99,15 +110,4 @@ export class FramRecords implements KvStore {
     // the sequence number last and alone: the slot is the newer one only once all is there
     return this.fram.write(a, h.subarray(0, 8)) && this.fram.write(a + 8, h.subarray(8));
   }
-}
-
-function u32(b: Uint8Array, at: number): number {
-  return (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0;
-}
-
-function put32(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 255;
-  b[at + 1] = (v >>> 8) & 255;
-  b[at + 2] = (v >>> 16) & 255;
-  b[at + 3] = v >>> 24;
 }
