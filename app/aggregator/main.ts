@@ -41,8 +41,9 @@ const commands: CommandPort = {
 };
 
 const nor = boardNor();
-// state on the FRAM and history on the SPI NOR when fitted, else in Storage files
-const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, espruinoKvStoreWithBytes(""), deviceLog), commands, boardHistory(nor, deviceLog));
+// state on the FRAM and history on the SPI NOR when fitted, each else in Storage files
+const files2 = espruinoKvStoreWithBytes("");
+const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, files2, deviceLog), commands, boardHistory(nor, deviceLog) || files2);
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.

@@ -93,7 +93,7 @@ test("a cut upload leaves no directory (503 naming the upload); run again it wri
   await rt.dispose();
   const r = assetRoute(norAssets(nor, crc32, str), "/")!.h({ headers: {} } as unknown as Ctx);
   assert.equal(r.status, 503);
-  assert.match(r.body!, /no web app on the NOR: npm run upload -- --role aggregator/);
+  assert.match(r.body!, /web app on the NOR missing: npm run upload -- --role aggregator/);
   const before = Array.from(nor.erases);
   const out: string[] = [];
   rt = device(nor, out);

@@ -20,7 +20,6 @@
  * counted in saveFails as a full Storage was.
  */
 import { FramPort } from "../ports/fram";
-import { KvStore } from "../ports/kvStore";
 import { FramRecords, FramRecordSlot, FramRecordsIo, framRecordsBytes } from "../persist/framRecords";
 
 export const AGG_FRAM_BYTES = 32768;
@@ -31,10 +30,10 @@ export const FRAM_STATE_BASE = 1024;
 
 export function aggStateSlots(n: number): FramRecordSlot[] {
   return [
-    { key: "agg.now", bytes: 19 + 88 * n },
-    { key: "agg.rs", bytes: 3 + 18 * n },
-    { key: "agg.pr", bytes: 4096 },
-    { key: "agg.st", bytes: 512 + 16 * n },
+    ["agg.now", 19 + 88 * n],
+    ["agg.rs", 3 + 18 * n],
+    ["agg.pr", 4096],
+    ["agg.st", 512 + 16 * n],
   ];
 }
 
@@ -44,9 +43,10 @@ export function aggStateBytes(n: number): number {
 }
 
 /**
- * The state's KvStore on the FRAM for n meters (throws when it does not fit the part);
- * other keys (the history's, when no NOR is fitted) go to `rest`.
+ * The state's KvStore on the FRAM for n meters (throws when it does not fit the part):
+ * these four keys only, so the Aggregator is given its history apart (the NOR, or
+ * Storage files without one: app/aggregator/main.ts).
  */
-export function aggStateOnFram(fram: FramPort, n: number, io: FramRecordsIo, rest?: KvStore): FramRecords {
-  return new FramRecords(fram, FRAM_STATE_BASE, aggStateSlots(n), io, rest);
+export function aggStateOnFram(fram: FramPort, n: number, io: FramRecordsIo): FramRecords {
+  return new FramRecords(fram, FRAM_STATE_BASE, aggStateSlots(n), io);
 }

@@ -57,7 +57,7 @@ export function assetRoute(files: AssetFiles, path: string): Route | undefined {
   const name = "" + e[0], etag = "" + e[2], bytes = +e[3];
   // the file's last byte must be there: a manifest that promises more than is stored
   // (a file cut short, an entry outside the store) never starts a 200 it cannot finish
-  if (!(bytes > 0 && bytes === Math.floor(bytes) && files.read(name, bytes - 1, 1))) return unavailable(path + ": stored file cut short (npm run upload)");
+  if (!(bytes > 0 && bytes === Math.floor(bytes) && files.read(name, bytes - 1, 1))) return unavailable(path + " cut short (npm run upload)");
   return {
     level: 0,
     h: (c): Reply => {

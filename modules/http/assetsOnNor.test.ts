@@ -72,7 +72,7 @@ test("no directory (never uploaded, or an upload cut before its end): 503 naming
   const nor = new NorModel();
   const r = assetRoute(norAssets(nor, crc32, str), "/")!.h(ctx);
   assert.equal(r.status, 503);
-  assert.deepEqual(JSON.parse(r.body!), { error: "no web app on the NOR: npm run upload -- --role aggregator" });
+  assert.deepEqual(JSON.parse(r.body!), { error: "web app on the NOR missing: npm run upload -- --role aggregator" });
 });
 
 test("a damaged directory (a flipped bit, a cut length, another mark) is a 503 naming the upload, never a wrong file", () => {
@@ -103,7 +103,7 @@ test("an entry pointing outside the assets area, or longer than what is stored, 
     rewriteDirectory(nor, JSON.stringify({ "/": e }));
     const r = assetRoute(store, "/")!.h(ctx);
     assert.equal(r.status, 503, what);
-    assert.match(JSON.parse(r.body!).error, /\/: stored file cut short/, what);
+    assert.match(JSON.parse(r.body!).error, /\/ cut short \(npm run upload\)/, what);
   }
   // the store's own bounds, whatever a directory says
   assert.equal(store.read(String(NOR_ASSETS_DATA), -1, 10), undefined, "a negative offset");

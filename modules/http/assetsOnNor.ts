@@ -48,15 +48,15 @@ export function norAssets(nor: NorPort, crc: (b: Uint8Array) => number, str: (b:
       if (name === MANIFEST && offset === undefined) {
         const h = nor.read(NOR_ASSETS_BASE, NOR_DIR_HEADER);
         let why = "";
-        for (let i = 0; i < 4; i++) if (h[i] !== NOR_DIR_MAGIC.charCodeAt(i)) why = h[0] === 255 ? "none" : "mark";
+        for (let i = 0; i < 4; i++) if (h[i] !== NOR_DIR_MAGIC.charCodeAt(i)) why = h[0] === 255 ? "missing" : "damaged (mark)";
         const n = u32(h, 4);
-        if (!why && !(n > 1 && n <= NOR_SECTOR_BYTES - NOR_DIR_HEADER)) why = "length";
+        if (!why && !(n > 1 && n <= NOR_SECTOR_BYTES - NOR_DIR_HEADER)) why = "damaged (length)";
         if (!why) {
           const m = nor.read(NOR_ASSETS_BASE + NOR_DIR_HEADER, n);
           if (crc(m) === u32(h, 8)) return str(m);
-          why = "CRC";
+          why = "damaged (CRC)";
         }
-        throw new Error((why === "none" ? "no web app on the NOR" : "web app on the NOR damaged (" + why + ")") + ": " + WEB_UPLOAD);
+        throw new Error("web app on the NOR " + why + ": " + WEB_UPLOAD);
       }
       const o = offset || 0, at = +name + o, n = length as number;
       // undefined > 0 is false: a file is read in slices only

@@ -19,21 +19,17 @@ export function deviceFram(): FramPort {
  * MB85RS256B, 32 KB, on SPI1 beside the NOR and the W5500 (set up by boardNor(), which
  * app/aggregator/main.ts calls first; the board pulls this chip select up), chip select AGG_FRAM_CS: the
  * aggregator image has no I2C, imageFeatures.ts blacklist:i2c-watch;
- * modules/aggregator/stateOnFram.ts) for n meters, other keys in `rest`; `rest` itself
- * when no FRAM answers (the state in Storage files, as before); says which on the console.
+ * modules/aggregator/stateOnFram.ts) for n meters; `storage` (Storage files, as before)
+ * when no FRAM answers; says which on the console.
  */
-export function boardAggState(n: number, rest: KvStore, log: (line: string) => void): KvStore {
+export function boardAggState(n: number, storage: KvStore, log: (line: string) => void): KvStore {
+  let s: KvStore | undefined;
   try {
     digitalWrite(AGG_FRAM_CS, true); // SPI1 is set up by boardNor(), called first
-
-    if (spiFramAnswers(SPI1, AGG_FRAM_CS)) {
-      const s = aggStateOnFram(spiFram(SPI1, AGG_FRAM_CS, AGG_FRAM_BYTES), n, { crc: E.CRC32, str: E.toString, bytes: E.toUint8Array }, rest);
-      log("aggregator: state on the FRAM");
-      return s;
-    }
+    if (spiFramAnswers(SPI1, AGG_FRAM_CS)) s = aggStateOnFram(spiFram(SPI1, AGG_FRAM_CS, AGG_FRAM_BYTES), n, { crc: E.CRC32, str: E.toString, bytes: E.toUint8Array });
   } catch (e) {
-    // no SPI1: as no part
+    // no SPI1, or more meters than the part holds: as no part
   }
-  log("aggregator: state in Storage (no FRAM)");
-  return rest;
+  log("aggregator: state " + (s ? "on the FRAM" : "in Storage (no FRAM)"));
+  return s || storage;
 }
