@@ -29,6 +29,10 @@ declare const E: {
   convolve(arr1: EspruinoNumericArray, arr2: EspruinoNumericArray, offset: number): number;
   FFT(arrReal: EspruinoNumericArray, arrImage?: EspruinoNumericArray, inverse?: boolean): void;
   CRC32(data: string | ArrayBuffer | Uint8Array | number[]): number;
+  /** The arguments' bytes as a string of one char per byte (flat when it can be). */
+  toString(...data: (string | number | ArrayBuffer | Uint8Array | number[])[]): string;
+  /** The arguments' bytes as a Uint8Array. */
+  toUint8Array(...data: (string | number | ArrayBuffer | Uint8Array | number[])[]): Uint8Array;
   getErrorFlags(): string[];
   on(event: "init" | "kill" | "errorFlag", cb: (arg?: unknown) => void): void;
 };

@@ -4,19 +4,18 @@
 // anything is built from it (modules/aggregator/siteConfig.ts: a wrong field is said,
 // counted and replaced by its safe default). Then: restore the saved state, tick once a
 // second, poll the meters over CAN (modules/link), and serve the JSON API and the browser
-// app's files (Storage "web.json" and the files it names, modules/http/assets.ts) on the
-// configured port (default 80).
+// app's files (on the SPI NOR: modules/http/assetsOnNor.ts) on the configured port (default 80).
 import { Aggregator } from "../../modules/aggregator/aggregator";
 import { MeterReading } from "../../modules/aggregator/readingsStore";
 import { CommandPort } from "../../modules/aggregator/commandPort";
 import { aggSettingsOf, AGG_FILE, AggSettings } from "../../modules/aggregator/siteConfig";
 import { AuthState, AuthConfig } from "../../modules/http/authState";
-import { MANIFEST } from "../../modules/http/assets";
 import { createHandler } from "../../modules/http/server";
 import { lazyRoutes } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
-import { boardHistory } from "../../modules/ports/device/boardNor";
+import { boardNor, boardHistory, boardWebFiles } from "../../modules/ports/device/boardNor";
+import { boardAggState } from "../../modules/ports/device/boardFram";
 import { deviceLog, exposeGlobals } from "../../modules/ports/device/console";
 import { writeJsonFile } from "../../modules/ports/device/configFile";
 import { deviceStorage } from "../../modules/ports/device/storageFiles";
@@ -41,7 +40,10 @@ const commands: CommandPort = {
   },
 };
 
-const agg = new Aggregator(cfg.site, espruinoKvStoreWithBytes(""), commands, boardHistory(deviceLog)); // history on the SPI NOR when fitted
+const nor = boardNor();
+// state on the FRAM and history on the SPI NOR when fitted, each else in Storage files
+const files2 = espruinoKvStoreWithBytes("");
+const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, files2, deviceLog), commands, boardHistory(nor, deviceLog) || files2);
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
@@ -77,11 +79,11 @@ if (auth.firstRun()) deviceLog("aggregator: no password set: open the web app to
 // (modules/ports/device/routeModules.ts); a garbage collection follows each request
 // (modules/http/server.ts collect, modules/ports/device/collector.ts).
 const server = createHandler({
-  routes: lazyRoutes({ agg: agg, auth: auth, files: files, publicRead: cfg.publicRead, saveAuth: (a: AuthConfig) => writeJsonFile(AUTH_FILE, a) }, loadRouteModule),
+  routes: lazyRoutes({ agg: agg, auth: auth, files: boardWebFiles(nor), publicRead: cfg.publicRead, saveAuth: (a: AuthConfig) => writeJsonFile(AUTH_FILE, a) }, loadRouteModule),
   auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon,
 });
 listenHttp(cfg.port, server.handle);
 // once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)
 repeatEvery(1000, () => agg.tick(nowS()));
-deviceLog("aggregator: web on port " + cfg.port + (files.read(MANIFEST) ? "" : " (API only: no web.json in Storage, see npm run upload)"));
+deviceLog("aggregator: web on port " + cfg.port + (nor ? "" : " (API only: no NOR)"));
 cfg = undefined;

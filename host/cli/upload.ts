@@ -15,9 +15,12 @@
  *   (meter, --ui) the touchscreen UI: build/stored/meterUi.js as "meterUi.js" and its screen
  *      modules build/stored/meterUi/ui<i>.js as "ui<i>" (app/meterUi), the same way;
  *   (aggregator) the web app's files from build/web/ (gzipped, as the device serves
- *      them, see modules/http/assets.ts): a script that writes each into Storage in
- *      base64 pieces, erases the app files of an older build, and writes the manifest
- *      web.json last, so the device never names a file that is not complete;
+ *      them, see modules/http/assets.ts) onto the SPI NOR's assets area
+ *      (modules/http/assetsOnNor.ts): a script with its own W25Q commands that keeps
+ *      every 4 KB sector already holding what it must (checked by CRC-32: a cut upload
+ *      run again writes only the rest), erases and programs the others, reads each back,
+ *      and writes the directory last (host/cli/uploadWebNor.ts); the device prints
+ *      "N web files on the NOR" at the end;
  *   2. build/<role>.js with `--config SAVE_ON_SEND=1 --config PRETOKENISE=2`: the CLI
  *      pretokenises it and writes it to Storage as .bootcde (so it survives a power cycle),
  *      then starts it with load().
@@ -45,7 +48,7 @@
  *   --ui              meter: also write the touchscreen UI (build/stored/meterUi.js as meterUi.js,
  *                     its screens build/stored/meterUi/ui<i>.js as ui<i>)
  *   --baud B          serial baud rate (CLI -b; USB CDC ignores it)
- *   --no-web          aggregator: leave the web app's files in Storage as they are
+ *   --no-web          aggregator: leave the web app's files on the NOR as they are
  *   --dry-run         print the CLI commands (key redacted) and exit
  * Exit status: 0 when both CLI runs succeeded and the device reported no "Uncaught"
  * error and no "NOT measuring" (a meter that refused its mains settings or its
@@ -62,7 +65,7 @@ import { masterKey, readKeyFile } from "../sim/keyFile.ts";
 import { CONFIG_FILE, mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../../modules/link/config.ts";
 import { meterAddressOf } from "../../modules/can/idPlan.ts";
 import { builtAssets, builtRouteModules } from "../web/assets.ts";
-import { MANIFEST } from "../../modules/http/assets.ts";
+import { norWebScript, WEB_WRITTEN } from "./uploadWebNor.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
@@ -96,7 +99,7 @@ export interface UploadArgs {
   bundle: string;
   baud?: number;
   dryRun: boolean;
-  /** Aggregator: write build/web/ into Storage (default; --no-web skips). */
+  /** Aggregator: write build/web/ onto the NOR (default; --no-web skips). */
   web: boolean;
   /** Meter: write the touchscreen UI file meterUi.js (--ui). */
   ui: boolean;
@@ -216,27 +219,6 @@ export function cliCommands(args: UploadArgs, config: object): string[][] {
 
 /** Bytes of one Storage write in the upload script (base64 makes the line 4/3 of it). */
 const PIECE = 768;
-
-/**
- * The script that puts the web app's files into Storage: each file created at its full
- * size and filled in pieces, app files of another build erased, the manifest last.
- * Files: Storage name -> content (byte string), the manifest among them.
- */
-export function webUploadScript(files: Map<string, string>): string {
-  const lines = ['var S=require("Storage");', "S.erase(" + JSON.stringify(MANIFEST) + ");"];
-  const keep = [...files.keys()].filter((n) => n !== MANIFEST);
-  lines.push("S.list().forEach(function(f){if(f.slice(-3)==='.gz'&&" + JSON.stringify(keep) + ".indexOf(f)<0)S.erase(f);});");
-  const put = (name: string, data: string) => {
-    for (let o = 0; o < data.length; o += PIECE) {
-      const b64 = Buffer.from(data.slice(o, o + PIECE), "latin1").toString("base64");
-      lines.push("S.write(" + JSON.stringify(name) + ",atob(" + JSON.stringify(b64) + ")," + o + (o === 0 ? "," + data.length : "") + ");");
-    }
-  };
-  for (const n of keep) put(n, files.get(n)!);
-  put(MANIFEST, files.get(MANIFEST)!);
-  lines.push('print("web app: ' + keep.length + ' files, "+S.read(' + JSON.stringify(MANIFEST) + ').length+" B manifest");');
-  return lines.join("\n") + "\n";
-}
 
 /** What the device prints once every route module is stored (never verbatim in the script). */
 export const ROUTES_WRITTEN = "route modules written";
@@ -363,7 +345,7 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
   if (args.dryRun) {
     for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
     if (args.role === "aggregator") process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/routes-upload.js, the route modules from build/aggregator)\n");
-    if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web)\n");
+    if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web onto the SPI NOR)\n");
     if (args.ui) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/ui-upload.js, build/stored/meterUi.js as meterUi.js and build/stored/meterUi/ui<i>.js as ui<i>)\n");
     return 0;
   }
@@ -375,13 +357,13 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     process.stderr.write("upload: writing " + CONFIG_FILE + " failed" + why + "\n");
     return 1;
   }
-  // Files the aggregator keeps in Storage beside its bundle, each set written by one script
-  // the CLI runs; the route modules need the device's confirmation (the web app's script prints none).
+  // Files the aggregator keeps beside its bundle (in Storage; the web app's on the NOR),
+  // each set written by one script the CLI runs, ended by the device's confirmation.
   const writeFiles = async (what: string, files: Map<string, string>, scriptOf: (f: Map<string, string>) => string, script: string, confirm?: string): Promise<boolean> => {
     writeFileSync(script, scriptOf(files));
     let bytes = 0;
     for (const v of files.values()) bytes += v.length;
-    process.stdout.write("upload: " + what + ", " + files.size + " files, " + bytes + " B, into Storage\n");
+    process.stdout.write("upload: " + what + ", " + files.size + " files, " + bytes + " B\n");
     const w = await runCli(["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script], timeoutMs, confirm);
     if (w.code === 0 && !w.deviceError && (!confirm || w.confirmed)) return true;
     process.stderr.write("upload: writing the " + what + " failed" + (w.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
@@ -410,7 +392,15 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
       process.stderr.write("upload: build/web/web.json missing: run `npm run build` first (or --no-web)\n");
       return 1;
     }
-    if (!(await writeFiles("web app", files, webUploadScript, ROOT + "build/web-upload.js"))) return 1;
+    let script: (f: Map<string, string>) => string;
+    try {
+      norWebScript(files); // does it fit the NOR's assets area? say so before any CLI run
+      script = norWebScript;
+    } catch (e) {
+      process.stderr.write("upload: " + (e as Error).message + "\n");
+      return 1;
+    }
+    if (!(await writeFiles("web app (onto the SPI NOR)", files, script, ROOT + "build/web-upload.js", WEB_WRITTEN))) return 1;
   }
   process.stdout.write("upload: " + args.bundle + " to " + args.port + " (saved to flash as .bootcde)\n");
   const u = await runCli(upload, timeoutMs);

@@ -12,13 +12,25 @@
  *   lengths are not an error (the shorter array is zero-padded).
  * - E.CRC32(data): standard CRC-32 (reflected 0xEDB88320), unsigned; undefined for a
  *   non-iterable argument.
+ * - E.toString(a, ...) / E.toUint8Array(a, ...): every argument's bytes (a number is one
+ *   byte, a string its chars, an array or typed array its elements & 0xFF) joined, as a
+ *   string of one char per byte / as a Uint8Array.
  * - E.getErrorFlags(): the flags raised since the last call, then cleared.
  * - E.on('init' | 'kill' | 'errorFlag', fn): run by the runtime at boot, before a
  *   reset or load, and when new error flags are raised.
  */
 import { fftInPlace } from "./fft.ts";
 import { ListenerTable } from "./events.ts";
-import { Realm, isArrayBuffer, isIterable, newArray, numbersOf, typeName } from "./realm.ts";
+import { Realm, isArrayBuffer, isIterable, newArray, numbersOf, typeName, toBytes, bytesToString } from "./realm.ts";
+
+/** The bytes of E.toString / E.toUint8Array's arguments, joined. */
+function bytesOfArgs(args: unknown[]): Uint8Array {
+  const parts = args.map((a) => (typeof a === "number" ? Uint8Array.of(a & 0xff) : toBytes(a)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
 
 export const ERROR_FLAGS = ["FIFO_FULL", "BUFFER_FULL", "CALLBACK", "LOW_MEMORY", "MEMORY", "MEMORY_BUSY", "UART_OVERFLOW"] as const;
 export type ErrorFlag = (typeof ERROR_FLAGS)[number];
@@ -121,6 +133,15 @@ export function createE(opts: EOptions): Record<string, unknown> {
         for (let t = 0; t < 8; t++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
       }
       return ~crc >>> 0;
+    },
+    toString(...args: unknown[]): string {
+      return bytesToString(bytesOfArgs(args));
+    },
+    toUint8Array(...args: unknown[]): Uint8Array {
+      const b = bytesOfArgs(args);
+      const out = new realm.Uint8Array(b.length);
+      out.set(b);
+      return out;
     },
     getErrorFlags(): string[] {
       return newArray(realm, errorFlags.take() as string[]);

@@ -19,12 +19,15 @@ import { linkToClock } from "../canbus/clockLink.ts";
 import { virtualDate } from "./virtualDate.ts";
 import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
-import { loadAssetsIntoStorage } from "../web/assets.ts";
+import { loadAppOntoDevice } from "../web/assets.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
 import { SimMeterBoard } from "./meterBoard.ts";
 import { NorModel, norSpi } from "../runtime/nor.ts";
+import { FramModel } from "../runtime/fram.ts";
+import { framSpi } from "../runtime/framSpi.ts";
+import { AGG_FRAM_BYTES, AGG_FRAM_CS } from "../../modules/aggregator/stateOnFram.ts";
 import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import type { DeviceState } from "./deviceState.ts";
 import type { TimeZone } from "../../modules/aggregator/localTime.ts";
@@ -113,6 +116,8 @@ export interface SimNode {
   board?: SimMeterBoard;
   /** The aggregator's SPI NOR (W25Q32JV, its history): keeps its bytes across restarts, and between runs (deviceState). */
   nor?: NorModel;
+  /** The aggregator's SPI FRAM (MB85RS256B, its saved state: modules/aggregator/stateOnFram.ts): kept across restarts, not between runs. */
+  aggFram?: FramModel;
   /** OTA: a meter's boot (the board's C boot hook, its NOR slots: meterBoot.ts) and its link while listening; the aggregator's update under way. */
   ota?: { hook?: MeterBoot; meter?: OtaMeterHandle | null; agg?: OtaAggHandle | null };
 }
@@ -155,8 +160,9 @@ export class SimNetwork {
     storageWrite(this.aggregator.rt, "agg.json", aggFile(meters, o.auth, o.offlineAfterMisses));
     // its transmit epoch continues from the last run (its application state starts anew)
     if (o.deviceState) o.deviceState.loadAggregator(this.aggregator.rt);
-    // the browser app's files, as `npm run upload -- --role aggregator` puts them on a board
-    loadAssetsIntoStorage(this.aggregator.rt);
+    // the route modules into Storage and the browser app's files onto the NOR, as
+    // `npm run upload -- --role aggregator` puts them on a board (a kept NOR: only what changed)
+    loadAppOntoDevice(this.aggregator.rt);
     for (const m of meters) {
       const n = this.makeNode("meter" + m.address, m);
       storageWrite(n.rt, "meternet.json", Object.assign(meterConfig(aes, o.masterKey, m), { otaConfirmS: o.otaConfirmS || 10 }));
@@ -219,6 +225,7 @@ export class SimNetwork {
     } else {
       node.nor = new NorModel();
       if (this.o.deviceState) this.o.deviceState.loadNor(name, node.nor);
+      node.aggFram = new FramModel(AGG_FRAM_BYTES);
     }
     const plan = { perSlot: this.o.dipsPerSlot, seed: 17 * (meter ? meter.address : 0) + 3 };
     node.shell = (this.o.device || bareDevice)({
@@ -237,16 +244,19 @@ export class SimNetwork {
           };
           g.MeterADC = hostMeterAdcClass(rt, { source, blockS: WINDOW_S, counters: node.adc });
           Object.assign(g, node.board!.globals());
-        } else g.SPI1 = norSpi(node.nor!, { cs: NOR_CS });
+        } else {
+          // the NOR and the FRAM on SPI1, each at its chip select
+          g.SPI1 = framSpi(node.aggFram!, AGG_FRAM_CS, norSpi(node.nor!, { cs: NOR_CS }));
+        }
         return g;
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
       httpHost: this.o.host || "127.0.0.1",
       // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does.
       // Deviation: beyond 8 meters the aggregator is given more than the chip has. Its
-      // history is on the SPI NOR now (7.2 KB of Storage state at 64 meters instead of 74 KB
-      // after 33 days: modules/aggregator/historyOnNor.test.ts), but its bundle, route
-      // modules and web assets are still over their slots (flashMap.test.ts's exception).
+      // history and web app are on the SPI NOR and its state on the FRAM now, but its
+      // code is over its slot (flashMap.test.ts's exception) and agg.json and meternet.json
+      // grow with the meters (about 11 KB at 64: build/report.json storage.aggregator).
       flashBytes: meter ? chipStorageBytes("meter") : Math.max(chipStorageBytes("aggregator"), this.o.meters > 8 ? 32768 + 2048 * this.o.meters : 0),
       env: { SERIAL: name },
       // a meter's Storage (its flash) is kept between runs, as a board keeps it

@@ -1,6 +1,7 @@
-// The simulator's aggregator keeps its history on its SPI NOR (host/runtime/nor.ts, wired
-// as SPI1 on NOR_CS) and that NOR is kept between runs (deviceState.ts): run 1 closes
-// a 15-minute interval on the NOR; run 2 on the same state folder finds them there.
+// The simulator's aggregator keeps its history (and its web app) on its SPI NOR
+// (host/runtime/nor.ts, wired as SPI1 on NOR_CS) and that NOR is kept between runs
+// (deviceState.ts): run 1 closes a 15-minute interval on the NOR; run 2 on the same state
+// folder finds them there.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -11,6 +12,7 @@ import { SimNetwork } from "./network.ts";
 import { DeviceState } from "./deviceState.ts";
 import { NorModel } from "../runtime/nor.ts";
 import { NOR_HISTORY_BASE } from "../../modules/aggregator/historyOnNor.ts";
+import { NOR_ASSETS_BASE, NOR_ASSETS_BYTES } from "../../modules/http/assetsOnNor.ts";
 import { NOR_SECTOR_BYTES } from "../../modules/ports/nor.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -41,7 +43,10 @@ test("simulator: the aggregator's history goes to its W25Q, which is kept betwee
     const nor = net.aggregator.nor!;
     const used = nor.usedSectors();
     assert.ok(used.length >= 1, "the closed interval on the NOR: " + used.length + " sectors");
-    assert.ok(used.every((s) => s >= NOR_HISTORY_BASE / NOR_SECTOR_BYTES), "only the history area");
+    // the history area, and the web app's files in the assets area (host/web/assets.ts loadAppOntoDevice)
+    const hist = used.filter((s) => s >= NOR_HISTORY_BASE / NOR_SECTOR_BYTES);
+    assert.ok(hist.length >= 1, "the closed interval on the NOR");
+    assert.ok(used.every((s) => s >= NOR_HISTORY_BASE / NOR_SECTOR_BYTES || (s >= NOR_ASSETS_BASE / NOR_SECTOR_BYTES && s < (NOR_ASSETS_BASE + NOR_ASSETS_BYTES) / NOR_SECTOR_BYTES)), "only the history and assets areas: " + used.join(","));
     const agg = net.aggregator.rt.global.agg as { store: { profiles: { get(slot: number, m: number): number }; openSlot: number }; storage: unknown };
     const last = agg.store.openSlot - 1;
     const w = agg.store.profiles.get(last, 0);

@@ -23,6 +23,7 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
     "--start", "10:13", "--date", "2026-06-10"], { cwd: root });
   let out = "";
   let err = "";
+  const assets: string[] = [];
   p.stderr.on("data", (d) => (err += d));
   const page = new Promise<{ status: number; body: string; loginCookie: string }>((resolve, reject) => {
     p.stdout.on("data", async (d) => {
@@ -35,6 +36,11 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
           await new Promise((r) => setTimeout(r, 3000));
           const r = await fetch(m[1]);
           const body = await r.text();
+          // the app's script and style, from the aggregator's NOR as the page names them
+          for (const f of [/src="\/(a\.[0-9a-f]{8}\.js)"/.exec(body), /href="\/(s\.[0-9a-f]{8}\.css)"/.exec(body)]) {
+            const a = await fetch(m[1] + (f ? f[1] : "missing"));
+            assets.push(a.status + " " + a.headers.get("content-encoding") + " " + (await a.arrayBuffer()).byteLength);
+          }
           // the one-time password printed on the terminal logs in
           const pw = /Control login user "admin", password (\S+)/.exec(out);
           const login = await fetch(m[1] + "api/login", { method: "POST", redirect: "manual", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "admin", password: pw ? pw[1] : "" }) });
@@ -49,6 +55,8 @@ test("npm start --duration: every meter answers, the dashboard is served, the su
   const web = await page;
   assert.equal(web.status, 200);
   assert.match(web.body, /<html/i);
+  assert.equal(assets.length, 2);
+  for (const a of assets) assert.match(a, /^200 gzip [1-9]\d{2,}$/, "every file of the app served: " + assets.join(", "));
   assert.match(web.loginCookie, /sid=/, "the printed one-time password logs in");
   assert.match(out, /bound to\s+127\.0\.0\.1 \(this computer only/);
   assert.match(out, /prices\s+192 quarter hours 2026-06-10 00:00 \.\. 2026-06-12 00:00: SYNTHETIC/);

@@ -1,14 +1,16 @@
 /**
  * The browser app's built files (build/web/, see assetsPlugin.js) for Node and for the
  * host runtime: as an AssetFiles port over the folder (the dev server, tests), and
- * written into a device's Storage exactly as `npm run upload` writes them to a board
- * (the simulator, the bundle check).
+ * written onto a device's SPI NOR exactly as `npm run upload` writes them to a board
+ * (the simulator, the bundle check: host/cli/uploadWebNor.ts's script, run in the
+ * aggregator's runtime, whose SPI1 is a W25Q model).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AssetFiles } from "../../modules/http/assets.ts";
 import { ROUTE_MODULES } from "../../modules/aggregator/pages/routeTable.ts";
 import type { EspruinoRuntime } from "../runtime/index.ts";
+import { norWebScript } from "../cli/uploadWebNor.ts";
 
 export const WEB_DIR = join(import.meta.dirname, "../../build/web");
 /** The aggregator's route modules (modules/aggregator/pages/routeTable.ts), one file per Storage name, as stored (pretokenised). */
@@ -43,18 +45,20 @@ export function folderFiles(dir = WEB_DIR): AssetFiles | null {
 }
 
 /**
- * Writes the built app and the aggregator's route modules into a runtime's Storage, as
- * `npm run upload -- --role aggregator` writes them to a board; returns the app's bytes
- * written (0: not built).
+ * Writes the aggregator's route modules into a runtime's Storage and the built app onto
+ * its SPI NOR (SPI1: the runtime's W25Q model), as `npm run upload -- --role aggregator`
+ * writes them to a board; returns the app's bytes (0: not built). Throws with the
+ * device's output when the NOR script fails (no NOR on SPI1, a sector that reads back wrong).
  */
-export function loadAssetsIntoStorage(rt: EspruinoRuntime, dir = WEB_DIR): number {
+export function loadAppOntoDevice(rt: EspruinoRuntime, dir = WEB_DIR): number {
   for (const [name, code] of builtRouteModules() || []) rt.eval(`require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(code)})`);
   const files = builtAssets(dir);
   if (!files) return 0;
+  rt.execute(norWebScript(files), "web-upload.js");
+  // webNor.ok: the script's count of files once the directory is written (undefined: it stopped, see the device's output)
+  const ok = rt.eval("(function(){var ok=typeof webNor==='object'&&webNor.ok;webNor=undefined;return ok;})()");
+  if (ok !== files.size - 1) throw new Error("the web app's NOR script did not finish (no W25Q on SPI1? a sector that reads back wrong?): see the aggregator's output");
   let bytes = 0;
-  for (const [name, data] of files) {
-    rt.eval(`require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(data)})`);
-    bytes += data.length;
-  }
+  for (const [name, data] of files) if (name !== "web.json") bytes += data.length;
   return bytes;
 }

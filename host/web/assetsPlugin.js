@@ -9,6 +9,12 @@ import { createHash } from "node:crypto";
 import { gzipSync, constants } from "node:zlib";
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+// the flash map (TypeScript) through tsx's CommonJS require, as tools/build/reportPlugin.js does
+const flashMap = createRequire(import.meta.url)("tsx/cjs/api")
+  .require(fileURLToPath(new URL("../../tools/firmware/flashMap.ts", import.meta.url)), import.meta.url);
 
 const gz = (b) => gzipSync(b, { level: constants.Z_BEST_COMPRESSION });
 const tag = (b) => createHash("sha256").update(b).digest("hex").slice(0, 8);
@@ -49,6 +55,9 @@ export function webAssetsPlugin(root, budgetGzipBytes) {
         manifestBytes: JSON.stringify(manifest).length,
         files: files.map((f) => ({ path: f.path, storageName: f.storageName, bytes: f.plain.length, gzipBytes: f.gzip.length })),
       };
+      // what the aggregator keeps on its NOR (the web app among it) and its FRAM: the
+      // internal Storage's count (report.storage) leaves them out because they are not there
+      report.external = flashMap.externalUse(gzipBytes);
       report.generatedAt = new Date().toISOString();
       writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");
       if (gzipBytes > budgetGzipBytes) this.error(`web assets are ${gzipBytes} bytes gzipped, over the budget of ${budgetGzipBytes} (package.json "meternet.budgets.webGzip")`);

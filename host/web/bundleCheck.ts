@@ -17,7 +17,12 @@ import { nodeHash } from "./nodeHash.ts";
 import { passwordHash } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
 import { siteConfig, fakePowerW } from "./fakeSite.ts";
-import { loadAssetsIntoStorage, builtAssets } from "./assets.ts";
+import { loadAppOntoDevice, builtAssets } from "./assets.ts";
+import { NorModel, norSpi } from "../runtime/nor.ts";
+import { FramModel } from "../runtime/fram.ts";
+import { framSpi } from "../runtime/framSpi.ts";
+import { AGG_FRAM_BYTES, AGG_FRAM_CS } from "../../modules/aggregator/stateOnFram.ts";
+import { NOR_CS } from "../../modules/ports/device/norPins.ts";
 import { serve } from "./nodeAdapter.ts";
 import { makeSite } from "./fakeSite.ts";
 import type { ApiDecisions, ApiState } from "./apiTypes.ts";
@@ -48,7 +53,10 @@ async function step(name: string, fn: () => Promise<void> | void) {
 
 const out: string[] = [];
 // the aggregator chip's Storage (flash map), as the simulator gives it: route modules and the app's files
-const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0, flashBytes: chipStorageBytes("aggregator") });
+// and its SPI NOR (the web app's files, the history) on SPI1, its FRAM (the saved state) beside it
+const nor = new NorModel();
+const fram = new FramModel(AGG_FRAM_BYTES);
+const rt = new EspruinoRuntime({ clock: new RealClock(), output: (t) => out.push(t), mapHttpPort: () => 0, flashBytes: chipStorageBytes("aggregator"), globals: () => ({ SPI1: framSpi(fram, AGG_FRAM_CS, norSpi(nor, { cs: NOR_CS })) }) });
 const salt = nodeHash.random(16);
 const file = {
   port: 80, publicRead: true, apiToken: "bundle-token",
@@ -58,7 +66,7 @@ const file = {
 try {
   await step("bundle starts from Storage config", async () => {
     rt.eval("require('Storage').write('agg.json', " + JSON.stringify(JSON.stringify(file)) + ")");
-    assert.ok(loadAssetsIntoStorage(rt) > 5000, "build/web missing: run npm run build");
+    assert.ok(loadAppOntoDevice(rt) > 5000, "build/web missing: run npm run build");
     rt.execute(readFileSync(new URL("../../build/aggregator.js", import.meta.url), "utf8"), "aggregator.js");
     assert.ok(out.some((l) => l.includes("web on port 80")), out.join("\n"));
     assert.ok(!out.some((l) => l.includes("Uncaught")), out.join("\n"));

@@ -1,7 +1,8 @@
 /**
- * FramPort contract: the host model and the device driver (ports/device/fram.ts over
- * Espruino's I2C API, here answered by the host's MB85RC64TA protocol model) run the
- * same checks. The device driver reaches a real part only on a board: no QEMU machine
+ * FramPort contract: the host model and the device drivers (ports/device/fram.ts over
+ * Espruino's I2C API, here answered by the host's MB85RC64TA protocol model; the
+ * aggregator's ports/device/spiFram.ts over its SPI, answered by host/runtime/framSpi.ts)
+ * run the same checks. The device driver reaches a real part only on a board: no QEMU machine
  * models an STM32 I2C peripheral.
  */
 import { test } from "node:test";
@@ -9,6 +10,9 @@ import assert from "node:assert/strict";
 import { FramPort } from "./fram.ts";
 import { i2cFram } from "./device/fram.ts";
 import { FramModel, PowerCut, framI2c, MB85RC64_BYTES, MB85RC64_I2C_ADDRESS } from "../../host/runtime/fram.ts";
+import { spiFram, spiFramAnswers } from "./device/spiFram.ts";
+import type { SpiBus } from "./device/spiNor.ts";
+import { framSpi } from "../../host/runtime/framSpi.ts";
 
 function framContract(name: string, make: () => { port: FramPort; model: FramModel }): void {
   test(`${name}: 8 KB; bytes written come back; neighbours untouched`, () => {
@@ -79,4 +83,22 @@ test("device i2cFram: the I2C transfers are the datasheet's (address high byte f
   port.write(0x1234, new Uint8Array([9, 8]));
   port.read(0x1234, 2);
   assert.deepEqual(log, ["w 80 18,52,9,8", 'w {"address":80,"stop":false} 18,52', "r 80 2"]);
+});
+
+framContract("device spiFram over the MB85RS SPI model (8 KB; the aggregator's 32 KB part has the same commands)", () => {
+  const model = new FramModel(MB85RC64_BYTES);
+  const bus = framSpi(model, "B6", { setup: () => {}, send: () => { throw new Error("another chip select: nothing there"); } });
+  bus.setup();
+  return { port: spiFram(bus as unknown as SpiBus, "B6", MB85RC64_BYTES), model };
+});
+
+test("spiFram: a part answers with its status register; nothing on the chip select reads 0xFF", () => {
+  const model = new FramModel(MB85RC64_BYTES);
+  const bus = framSpi(model, "B6", { setup: () => {}, send: (d: unknown) => new Uint8Array((d as Uint8Array).length).fill(0xff) }) as unknown as SpiBus;
+  assert.equal(spiFramAnswers(bus, "B6"), true);
+  assert.equal(spiFramAnswers(bus, "A3"), false);
+  // a write without the part's write enable is ignored, as by the part: the driver always sends it
+  spiFram(bus, "B6", MB85RC64_BYTES).write(10, Uint8Array.of(7));
+  assert.equal(model.bytes[10], 7);
+  assert.equal((bus as unknown as { counts: { ignored: number } }).counts.ignored, 0);
 });

@@ -19,6 +19,8 @@
  *
  * Never downloads anything; CI does not run it (CI has no interpreter).
  */
+import { builtAssets } from "../../host/web/assets.ts";
+import { norWebImage } from "../../host/cli/uploadWebNor.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -155,14 +157,21 @@ export async function writeBinary(c: Console, name: string, content: string): Pr
   }
 }
 
-/** The app's files in Storage as the device serves them (build/web/, web.json last); its paths. */
+/**
+ * The app's files on the aggregator's NOR as `npm run upload` puts them there
+ * (host/cli/uploadWebNor.ts's image), in the prelude's form of a programmed NOR sector: a
+ * Storage file "nor<sector>" of 1 + 4096 bytes (test/realInterpreter/prelude.js); its paths.
+ */
 async function writeWebApp(c: Console): Promise<string[]> {
-  const dir = join(ROOT, "build/web");
-  const manifest = readFileSync(join(dir, "web.json"), "latin1");
-  const entries = JSON.parse(manifest) as Record<string, [string]>;
-  for (const e of Object.values(entries)) await writeBinary(c, e[0], readFileSync(join(dir, e[0]), "latin1"));
-  await writeFile(c, "web.json", manifest);
-  return Object.keys(entries);
+  const files = builtAssets();
+  if (!files) throw new Error("build/web missing: run npm run build");
+  const img = norWebImage(files);
+  for (const s of img.sectors) {
+    const sector = Buffer.alloc(4096, 0xff);
+    sector.set(s.bytes);
+    await writeBinary(c, "nor" + s.address / 4096, "\xff" + sector.toString("latin1"));
+  }
+  return Object.keys(img.manifest);
 }
 
 /** Result of the "web" client: requests answered 2xx/3xx, failed (status or network), bytes read. */

@@ -444,20 +444,42 @@ var I2C1 = (function () {
 // commands; the Linux build's SPI1 reads 0xFF: no part). Each sector programmed since its erase
 // is a Storage file "nor<sector>" of 1 + 4096 bytes (data from offset 1: a write at offset 0
 // makes a new file), so what the part holds costs no JsVars here, as on the chip where it is off
-// the chip; the Linux build's flash ANDs on write, as NOR does. Never busy.
+// the chip; the Linux build's flash ANDs on write, as NOR does. Never busy. A read may cross
+// sectors (the web app's 512-byte chunks do).
+// Its FRAM (MB85RS256B, modules/ports/device/spiFram.ts) on chip select B6: Storage files
+// "fr<block>" of 256 bytes (a new part reads 0), each write rewriting its blocks whole.
 var SPI1 = (function () {
-  var S = require("Storage"), wel = 0;
+  var S = require("Storage"), wel = 0, fwel = 0;
+  function fram(d, r) {
+    var op = d[0], a = (d[1] << 8) | d[2], i = 3, n, o, f, s, k;
+    if (op === 6) fwel = 1;
+    else if (op === 5) r[1] = fwel ? 2 : 0;
+    else if (op === 3 || (op === 2 && fwel)) {
+      for (; i < d.length; i += n, a += n) {
+        f = "fr" + (a >> 8); o = a & 255; n = Math.min(256 - o, d.length - i);
+        s = S.read(f) || E.toString(new Uint8Array(256));
+        if (op === 3) for (k = 0; k < n; k++) r[i + k] = s.charCodeAt(o + k);
+        else S.write(f, s.substr(0, o) + E.toString(d.subarray(i, i + n)) + s.substr(o + n));
+      }
+      if (op === 2) fwel = 0;
+    }
+    return r;
+  }
   return {
     setup: function () {},
     send: function (d, cs) {
-      var r = new Uint8Array(d.length).fill(255), op = d[0], a = (d[1] << 16) | (d[2] << 8) | d[3], f = "nor" + (a >> 12), i, s;
+      var r = new Uint8Array(d.length).fill(255), op = d[0], a = (d[1] << 16) | (d[2] << 8) | d[3], f = "nor" + (a >> 12), i, n, s;
+      if (cs === "B6") return fram(d, r.fill(0));
       if (cs !== "A4") return r;
       if (op === 0x9f) { r[1] = 0xef; r[2] = 0x40; r[3] = 0x16; }
       else if (op === 5) r[1] = wel ? 2 : 0;
       else if (op === 6) wel = 1;
       else if (op === 3) {
-        s = S.read(f, 1 + (a & 4095), d.length - 4);
-        if (s) for (i = 0; i < s.length; i++) r[4 + i] = s.charCodeAt(i);
+        for (i = 4; i < d.length; i += n, a += n) {
+          n = Math.min(4096 - (a & 4095), d.length - i);
+          s = S.read("nor" + (a >> 12), 1 + (a & 4095), n);
+          if (s) r.set(E.toUint8Array(s), i);
+        }
       } else if (op === 2 && wel) {
         if (!S.read(f, 0, 1)) S.write(f, "\xff", 0, 4097);
         S.write(f, d.subarray(4), 1 + (a & 4095));

@@ -77,7 +77,7 @@ test("storageUse: the code as stored plus the configuration slot, against 25 % f
   const aggConfig = storedFileBytes(budgets().storage.aggregator.config);
   const waived = storageUse("aggregator", [{ name: ".bootcde", bytes: w.ceilingBytes - aggConfig - 32 }]);
   assert.equal(waived.usedBytes, w.ceilingBytes);
-  assert.match(waived.problem, /waived up to 59392 B until issue 16/);
+  assert.match(waived.problem, /waived up to 61424 B until issue 16/);
   assert.equal(waived.fails, false);
   const beyond = storageUse("aggregator", [{ name: ".bootcde", bytes: w.ceilingBytes - aggConfig - 28 }]);
   assert.match(beyond.problem, /over the ceiling of its waiver .* by 4 B/);

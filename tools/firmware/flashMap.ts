@@ -21,6 +21,8 @@ import { readFileSync } from "node:fs";
 import type { ImageName } from "./imageFeatures.ts";
 import { NOR_PAGE_BYTES, NOR_SECTOR_BYTES, NOR_ERASE_CYCLES, W25Q32_BYTES } from "../../modules/ports/nor.ts";
 import { NOR_HISTORY_BASE, NOR_PROFILE_BYTES, NOR_DAYS_BYTES } from "../../modules/aggregator/historyOnNor.ts";
+import { AGG_FRAM_BYTES, FRAM_STATE_BASE, aggStateBytes } from "../../modules/aggregator/stateOnFram.ts";
+import { METER_SLOT_BYTES } from "../../modules/ota/aggregatorOta.ts";
 
 /** STM32F107VCT6 (RM0008, connectivity line). */
 export const CHIP = {
@@ -299,3 +301,37 @@ export function norAreas(role: Role): NorArea[] {
 
 /** What the device code puts in the aggregator's history area (historyOnNor.ts). */
 export const NOR_HISTORY_LAYOUT = { address: NOR_HISTORY_BASE, profileBytes: NOR_PROFILE_BYTES, daysBytes: NOR_DAYS_BYTES };
+
+/** The aggregator's FRAM (boards/STM32F107/README.md "External memory"): the saved state after the data slot. */
+export const AGG_FRAM = { part: "Fujitsu MB85RS256B (SPI)", bytes: AGG_FRAM_BYTES, stateAddress: FRAM_STATE_BASE } as const;
+
+export interface ExternalUse {
+  nor: { part: string; bytes: number; areas: (NorArea & { usedBytes: number; note: string })[]; usedBytes: number };
+  fram: { part: string; bytes: number; dataBytes: number; stateBytes: number; meters: number; usedBytes: number; freeBytes: number };
+}
+
+/**
+ * What the aggregator keeps off its internal flash (build/report.json `external`, written
+ * by the web app's build, host/web/assetsPlugin.js): on the NOR the staged update (at most
+ * a meter's script slot), the web app (directory sector + the gzipped files, `webFileBytes`),
+ * the history (its fixed slots); on the FRAM the data slot and the saved state at 64
+ * meters (modules/aggregator/stateOnFram.ts). Throws when an area is over.
+ */
+export function externalUse(webFileBytes: number, meters = 64): ExternalUse {
+  const used: Record<string, [number, string]> = {
+    staged: [METER_SLOT_BYTES, "at most a meter's script slot (modules/ota/aggregatorOta.ts METER_SLOT_BYTES)"],
+    assets: [NOR.sectorBytes + webFileBytes, "directory sector + the web app's gzipped files (modules/http/assetsOnNor.ts)"],
+    history: [NOR_PROFILE_BYTES + NOR_DAYS_BYTES, "96 profile + 32 day slots, two sectors each (historyOnNor.ts)"],
+  };
+  const areas = norAreas("aggregator").map((a) => ({ ...a, usedBytes: used[a.name]?.[0] ?? 0, note: used[a.name]?.[1] ?? "" }));
+  for (const a of areas) if (a.usedBytes > a.bytes) throw new Error(`NOR area ${a.name}: ${a.usedBytes} B in ${a.bytes} B (tools/firmware/flashMap.ts, package.json meternet.budgets.storage.aggregator.${a.name})`);
+  const dataBytes = budgets().storage.aggregator.data;
+  const stateBytes = aggStateBytes(meters);
+  if (dataBytes > FRAM_STATE_BASE) throw new Error(`the FRAM's data slot (${dataBytes} B) runs into the state at ${FRAM_STATE_BASE}`);
+  const framUsed = FRAM_STATE_BASE + stateBytes;
+  if (framUsed > AGG_FRAM_BYTES) throw new Error(`the aggregator's FRAM: ${framUsed} B of ${AGG_FRAM_BYTES} at ${meters} meters`);
+  return {
+    nor: { part: NOR.part, bytes: NOR.bytes, areas, usedBytes: areas.reduce((s, a) => s + a.usedBytes, 0) },
+    fram: { part: AGG_FRAM.part, bytes: AGG_FRAM_BYTES, dataBytes, stateBytes, meters, usedBytes: framUsed, freeBytes: AGG_FRAM_BYTES - framUsed },
+  };
+}

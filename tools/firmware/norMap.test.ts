@@ -1,9 +1,14 @@
 // The SPI NOR's areas (flashMap.ts norAreas) against the device code's addresses: the
-// aggregator's history where historyOnNor.ts writes it, every area inside the part and
-// on sector boundaries, none overlapping.
+// aggregator's history where historyOnNor.ts writes it, its web app where assetsOnNor.ts
+// reads it, every area inside the part and on sector boundaries, none overlapping; and
+// the build's count of the NOR and the FRAM (externalUse).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NOR, NOR_HISTORY_LAYOUT, norAreas, slotsOf } from "./flashMap.ts";
+import { NOR, NOR_HISTORY_LAYOUT, norAreas, slotsOf, externalUse } from "./flashMap.ts";
+import { NOR_ASSETS_BASE, NOR_ASSETS_BYTES } from "../../modules/http/assetsOnNor.ts";
+import { NOR_OTA_AT } from "../../modules/ota/aggregatorOta.ts";
+import { builtAssets } from "../../host/web/assets.ts";
+import { norWebImage } from "../../host/cli/uploadWebNor.ts";
 
 for (const role of ["meter", "aggregator"] as const) {
   test(`${role}: the NOR areas lie inside the ${NOR.part}, on sector boundaries, one after the other`, () => {
@@ -29,4 +34,26 @@ test("aggregator: the history area is where historyOnNor.ts writes: the profile'
   assert.deepEqual(norAreas("aggregator").map((a) => [a.name, a.address, a.bytes]), [
     ["staged", 0, 65536], ["assets", 65536, 131072], ["history", 196608, 1048576],
   ]);
+});
+
+test("aggregator: the web app's store is the assets area (assetsOnNor.ts), clear of the staged update (otaagg's C reads it) and the history", () => {
+  const a = norAreas("aggregator").find((x) => x.name === "assets")!;
+  assert.equal(NOR_ASSETS_BASE, a.address);
+  assert.equal(NOR_ASSETS_BYTES, a.bytes);
+  const staged = norAreas("aggregator").find((x) => x.name === "staged")!;
+  assert.ok(staged.address + staged.bytes <= NOR_ASSETS_BASE && NOR_ASSETS_BASE + NOR_ASSETS_BYTES <= NOR_HISTORY_LAYOUT.address);
+  assert.equal(NOR_OTA_AT, staged.address);
+});
+
+test("the build's external-memory count: the web app as built on the NOR, the state at 64 meters on the 32 KB FRAM; over fails", () => {
+  const files = builtAssets();
+  assert.ok(files, "npm run build first");
+  let gz = 0;
+  for (const [n, d] of files!) if (n !== "web.json") gz += d.length;
+  const u = externalUse(gz);
+  assert.deepEqual(u.nor.areas.map((x) => [x.name, x.usedBytes]), [["staged", 22528], ["assets", 4096 + gz], ["history", 1048576]]);
+  assert.equal(norWebImage(files!).dataBytes, gz, "the upload's image holds exactly the gzipped files");
+  assert.deepEqual([u.fram.bytes, u.fram.stateBytes, u.fram.usedBytes], [32768, 24972, 1024 + 24972]);
+  assert.throws(() => externalUse(NOR_ASSETS_BYTES), /NOR area assets: 135168 B in 131072 B/);
+  assert.throws(() => externalUse(gz, 100), /the aggregator's FRAM: \d+ B of 32768 at 100 meters/);
 });

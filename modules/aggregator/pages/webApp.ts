@@ -6,7 +6,7 @@ import { AssetFiles } from "../../http/assets";
 export interface WebApp {
   agg: Aggregator;
   auth: AuthState;
-  /** Storage holding the browser app (web.json and its files); null: API only. */
+  /** The browser app's files (on the device the SPI NOR, modules/http/assetsOnNor.ts); null: API only. */
   files: AssetFiles | null;
   /** Whether reading needs no login (GET /api/session tells the browser). */
   publicRead: boolean;
