@@ -27,7 +27,7 @@ import { deviceLog, globalEval } from "../../modules/ports/device/console";
 import { deviceCrc32 } from "../../modules/ports/device/crc32";
 import { deviceMeterAdc } from "../../modules/ports/device/meterAdc";
 import { deviceDisplay, readUiProgram, uiProgramEntry } from "../../modules/ports/device/display";
-import { BillingStore, restoreBilling, restoredEnergy } from "../../modules/persist/billingStore";
+import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "../../modules/persist/billingStore";
 import { Relay } from "../../modules/persist/relay";
 import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
 import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
@@ -83,7 +83,7 @@ const canLink = espruinoMeterLink(meterConfigOf(file as MeterConfig | undefined)
   const ok = relay.set(closed);
   if (!ok && canLink) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.fault);
   return ok;
-}, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
+}, billing ? freshnessStore(billing, espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
   return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;

@@ -128,32 +128,32 @@ export class BillingStore {
     this.lastWriteS = nowS;
     return true;
   }
+}
 
-  /**
-   * The KvStore MeterNode keeps its freshness in ("txepoch", "rxsync"), on this record:
-   * set() writes a record before returning, as the port's contract asks. Other keys
-   * go to `legacy` (Storage), and get() returns the larger of the record's and
-   * legacy's value, so a meter that kept them in Storage before continues its epochs
-   * and never accepts an old sync request again.
-   */
-  freshnessStore(legacy: KvStore): KvStore {
-    const self = this;
-    return {
-      get(key: string): string | undefined {
-        const l = legacy.get(key), n = self.now;
-        // txepoch 0 and rxsync -1 mean "never stored"
-        const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
-        return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
-      },
-      set(key: string, value: string): boolean {
-        const v = parseInt(value, 10), n = self.now;
-        if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
-        else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
-        else return legacy.set(key, value);
-        return self.write(self.lastWriteS);
-      },
-    };
-  }
+/**
+ * The KvStore MeterNode keeps its freshness in ("txepoch", "rxsync"), on `self`'s record:
+ * set() writes a record before returning, as the port's contract asks. Other keys
+ * go to `legacy` (Storage), and get() returns the larger of the record's and
+ * legacy's value, so a meter that kept them in Storage before continues its epochs
+ * and never accepts an old sync request again. A function, not a method, for the
+ * reason restoreBilling gives (the meter makes its store once, at boot).
+ */
+export function freshnessStore(self: BillingStore, legacy: KvStore): KvStore {
+  return {
+    get(key: string): string | undefined {
+      const l = legacy.get(key), n = self.now;
+      // txepoch 0 and rxsync -1 mean "never stored"
+      const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
+      return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
+    },
+    set(key: string, value: string): boolean {
+      const v = parseInt(value, 10), n = self.now;
+      if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
+      else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
+      else return legacy.set(key, value);
+      return self.write(self.lastWriteS);
+    },
+  };
 }
 
 /**

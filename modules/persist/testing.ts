@@ -8,7 +8,7 @@ import { FramPort } from "../ports/fram";
 import { RelayPort } from "../ports/relay";
 import { KvStore } from "../ports/kvStore";
 import { PersistedEpoch } from "../can/freshness";
-import { BillingStore, restoreBilling, restoredEnergy } from "./billingStore";
+import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "./billingStore";
 import { EnergyState as EnergyLike } from "../metering/readings";
 import { Relay } from "./relay";
 import { REGISTERS } from "./billingRecord";
@@ -95,7 +95,7 @@ export class MeterUnderTest {
     const e = restoredEnergy(this.store);
     if (e) this.regs.set(e);
     this.relay = new Relay(this.pin, this.store, true, true, Date.now);
-    this.kv = this.store.freshnessStore(legacy || emptyStore());
+    this.kv = freshnessStore(this.store, legacy || emptyStore());
     const self = this;
     this.tx = new PersistedEpoch(this.kv, "txepoch", function (ep: number) { self.epochNow = ep; if (ep > self.maxEpochUsed) self.maxEpochUsed = ep; });
   }
