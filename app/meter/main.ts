@@ -79,11 +79,15 @@ persistCfg = null; // taken by the billing state and the relay; kept, it would h
 // A contact that does not follow the coil (relay.fault) is sent as ALARM 7 RELAY_FAULT,
 // value relay.fault (1 welded: commanded open; 2 coil: commanded closed, contact open),
 // at boot and on a command, which is then acknowledged ACTUATOR_FAILED.
+// The freshness state's Storage files "mn.*": the store itself without the FRAM, else
+// what the billing record's store falls back to for other keys (made in one place: built
+// into this boot code, not a function held for good).
+const legacyKv = espruinoKvStore("mn.");
 const canLink = espruinoMeterLink(meterConfigOf(file as MeterConfig | undefined), function (closed: boolean) {
   const ok = relay.set(closed);
   if (!ok && canLink) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.fault);
   return ok;
-}, billing ? freshnessStore(billing, espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
+}, billing ? freshnessStore(billing, legacyKv) : legacyKv, function () { return relay.actual(); }, function () {
   return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;
