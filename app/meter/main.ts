@@ -27,7 +27,7 @@ import { deviceLog, globalEval } from "../../modules/ports/device/console";
 import { deviceCrc32 } from "../../modules/ports/device/crc32";
 import { deviceMeterAdc } from "../../modules/ports/device/meterAdc";
 import { deviceDisplay, readUiProgram, uiProgramEntry } from "../../modules/ports/device/display";
-import { BillingStore } from "../../modules/persist/billingStore";
+import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "../../modules/persist/billingStore";
 import { Relay } from "../../modules/persist/relay";
 import { persistConfigOf, PersistConfig } from "../../modules/persist/config";
 import { RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW, RING_BASE_ADDR, RING_SLOTS } from "../../modules/persist/boardPins";
@@ -43,13 +43,18 @@ const READING_EVERY = 5;
 // meternet.json, read once: each part taken and validated, then the parsed file let go
 // (kept, it would hold its JsVars for the program's life) once the UI has had its part.
 let file = readConfigFile();
-let persistCfg: PersistConfig | null;
-try {
-  persistCfg = persistConfigOf(file);
-} catch (e) {
-  deviceLog("meternet meter: " + e + ": persist and relay on their defaults");
-  persistCfg = persistConfigOf({});
-}
+// One call of persistConfigOf (the file's, else the defaults): called from one place, it is
+// built into this boot code and let go with it (from two, it stays a function for good).
+// (Not in a loop: terser never builds a function into one.)
+let persistCfg = null as PersistConfig | null;
+[file, {}].some(function (f) {
+  try {
+    persistCfg = persistConfigOf(f);
+  } catch (e) {
+    deviceLog("meternet meter: " + e + ": persist and relay on their defaults");
+  }
+  return persistCfg !== null;
+});
 
 // Billing state (modules/persist): energy registers, freshness epoch and sync state, relay
 // state and the last 10-minute aggregate on the I2C FRAM, restored here before anything
@@ -57,15 +62,15 @@ try {
 // its freshness in Storage as before.
 let billing: BillingStore | null = null;
 try {
-  billing = new BillingStore({ fram: deviceFram(), baseAddr: RING_BASE_ADDR, slots: RING_SLOTS, crc32: deviceCrc32, stepWh: persistCfg.stepWh, everyS: persistCfg.everyS });
-  deviceLog("meternet meter: billing state " + (billing.restore() ? "restored (record " + billing.saved.u32[0] + ")" : "new (no valid record)"));
+  billing = new BillingStore({ fram: deviceFram(), baseAddr: RING_BASE_ADDR, slots: RING_SLOTS, crc32: deviceCrc32, stepWh: persistCfg!.stepWh, everyS: persistCfg!.everyS });
+  deviceLog("meternet meter: billing state " + (restoreBilling(billing) ? "restored (record " + billing.saved.u32[0] + ")" : "new (no valid record)"));
 } catch (e) {
   billing = null;
   deviceLog("meternet meter: billing state NOT persisted: " + e);
 }
 // A pin error (a board without these pins) is printed and the relay left undriven:
 // the meter measures and bills whatever its relay does.
-const relay = new Relay(gpioRelay(deviceGpio, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg.relaySafeClosed, persistCfg.relayRestore, Date.now);
+const relay = new Relay(gpioRelay(deviceGpio, RELAY_PIN, RELAY_SENSE_PIN, RELAY_ACTIVE_LOW), billing, persistCfg!.relaySafeClosed, persistCfg!.relayRestore, Date.now);
 persistCfg = null; // taken by the billing state and the relay; kept, it would hold its JsVars for good
 
 // CAN link (modules/link): each second's reading becomes the meter's authenticated
@@ -74,11 +79,15 @@ persistCfg = null; // taken by the billing state and the relay; kept, it would h
 // A contact that does not follow the coil (relay.fault) is sent as ALARM 7 RELAY_FAULT,
 // value relay.fault (1 welded: commanded open; 2 coil: commanded closed, contact open),
 // at boot and on a command, which is then acknowledged ACTUATOR_FAILED.
+// The freshness state's Storage files "mn.*": the store itself without the FRAM, else
+// what the billing record's store falls back to for other keys (made in one place: built
+// into this boot code, not a function held for good).
+const legacyKv = espruinoKvStore("mn.");
 const canLink = espruinoMeterLink(meterConfigOf(file as MeterConfig | undefined), function (closed: boolean) {
   const ok = relay.set(closed);
   if (!ok && canLink) canLink.node.raiseAlarm(ALARM_RELAY_FAULT, 0, relay.fault);
   return ok;
-}, billing ? billing.freshnessStore(espruinoKvStore("mn.")) : undefined, function () { return relay.actual(); }, function () {
+}, billing ? freshnessStore(billing, legacyKv) : legacyKv, function () { return relay.actual(); }, function () {
   return billing ? { record: billing.saved.u32[0], writes: billing.writes, fails: billing.writeFails, back: billing.backwards, relayFrom: relay.bootFrom } : null;
 });
 if (canLink) canLink.relayClosed = relay.closed;
@@ -130,7 +139,7 @@ function measure(m: Mains): void {
   });
   // Throws on a firmware that cannot make these windows, naming the image to flash.
   adc.start({ sampleRateHz: rateHz, nominalHz: m.hz });
-  if (billing && billing.newestSlot >= 0) adc.setEnergy(billing.energy()!);
+  if (billing && billing.newestSlot >= 0) adc.setEnergy(restoredEnergy(billing)!);
   deviceLog("meternet meter: sampling at " + rateHz + " Hz, mains " + m.hz + " Hz " + m.v + " V");
 }
 

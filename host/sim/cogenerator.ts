@@ -16,7 +16,7 @@
 import type { VirtualClock, TimerSource } from "../runtime/clock.ts";
 import type { VirtualCanBus } from "../canbus/index.ts";
 import { BxcanModel } from "../canbus/index.ts";
-import { MeterNode } from "../../modules/can/meterNode.ts";
+import { MeterNode, publishValues } from "../../modules/can/meterNode.ts";
 import { meterKey } from "../../modules/can/kdf.ts";
 import { BITRATE } from "../../modules/link/config.ts";
 import { MemoryKvStore } from "../ports/kvStore.ts";
@@ -79,7 +79,7 @@ export class SimCogenerator implements TimerSource {
     const s = cogenAt(tS - day * 86400, day);
     this.state = s.state;
     this.powerW = s.powerW;
-    this.node.publish({ CoState: s.state, CoPowerW: s.powerW });
+    publishValues(this.node, { CoState: s.state, CoPowerW: s.powerW });
     this.published++;
     this.nextMs += 1000;
   }

@@ -86,8 +86,6 @@ export class MeterNode {
   private readonly tx: PersistedEpoch;
   /** Latest 4 data bytes of each message by function code (the controller writes the published ones). */
   private readonly latest = new Uint8Array(32 * DATA_BYTES);
-  /** Values by data signal row for publish() (NaN: absent), reused; made at the first publish() (the meter's device path uses publishRows: 21 JsVars it never needs). */
-  private rowValues: Float64Array | null = null;
   /** The values of the last publish (re-armed after a resynchronisation). */
   private lastRows: Float64Array | null = null;
   /**
@@ -159,16 +157,6 @@ export class MeterNode {
     // counters run on into it, none jumps), then again.
     if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocPublish(values, this.latest);
     return r < 0 ? 0 : r;
-  }
-
-  /** publishRows with values by signal name (messages.ts), physical units. */
-  publish(values: SignalValues): number {
-    const v = this.rowValues || (this.rowValues = new Float64Array(DATA_SIGNAL_ROWS));
-    for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
-      const x = values[signalAt(r).name];
-      v[r] = x === undefined ? NaN : x;
-    }
-    return this.publishRows(v);
   }
 
   /** Sends an alarm at once and keeps it as the answer to alarm polls. */
@@ -299,4 +287,19 @@ export class MeterNode {
     this.arm(FN_ALARM);
     if (this.lastRows !== null) this.publishRows(this.lastRows);
   }
+}
+
+/**
+ * node.publishRows with values by signal name (messages.ts), physical units (the
+ * simulator's co-generator, the CAN tests). A function, not a method: the meter's path
+ * publishes rows (modules/link/meterLink.ts), and a method would be JsVars of the class
+ * held on every meter for good.
+ */
+export function publishValues(node: MeterNode, values: SignalValues): number {
+  const v = new Float64Array(DATA_SIGNAL_ROWS);
+  for (let r = 0; r < DATA_SIGNAL_ROWS; r++) {
+    const x = values[signalAt(r).name];
+    v[r] = x === undefined ? NaN : x;
+  }
+  return node.publishRows(v);
 }

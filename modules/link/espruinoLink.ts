@@ -40,13 +40,14 @@ const PUBLISH_EVERY = 5;
  * The meter's link for `cfg` (modules/link/config.ts meterConfigOf: validated before
  * anything is installed; a string is why there is no link, printed); `relay(closed)`
  * drives the load relay. `store` keeps the freshness state (the billing record on the
- * FRAM, modules/persist; default: Storage files "mn.*").
+ * FRAM, modules/persist; without one, Storage files "mn.*": espruinoKvStore("mn."), made
+ * by the caller, so that the meter's bundle makes that store in one place).
  */
-export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boolean) => boolean, store?: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
+export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boolean) => boolean, store: KvStore, relayActual?: () => string, more?: () => object | null): MeterLink | null {
   if (typeof cfg === "string") { deviceLog(cfg); return null; }
   return start(function (can: SecuredCanController) {
     return new MeterLink({
-      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store || espruinoKvStore("mn."), log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
+      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store, log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
       nowMs: espruinoNowMs, relayActual: relayActual, more: more,
     });
   });

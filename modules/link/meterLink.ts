@@ -89,25 +89,11 @@ export function meterSignals(r: LinkReading, importWh: number, exportWh: number,
 }
 
 /**
- * What a verified command may do (MeterNode's actions), made here so that the closures
- * keep this scope (the link) only, not the constructor's options.
- */
-function actionsOf(link: MeterLink): MeterActions {
-  return {
-    disconnectLoad: function () { return link.setRelay(false); },
-    reconnectLoad: function () { return link.setRelay(true); },
-    // Tariff clock and time of day are not kept by the meter yet: accepted, no effect.
-    setTouStart: function () { return true; },
-    setTime: function () {},
-  };
-}
-
-/**
  * Keeps the few options it uses after the constructor as its own fields and lets the
  * options object go (with the key, which the controller holds from start on): on the
  * meter every object held for good is JsVars taken from the UI (issue 16).
  */
-export class MeterLink {
+export class MeterLink implements MeterActions {
   readonly node: MeterNode;
   readonly can: SecuredCanController;
   relayClosed = true;
@@ -131,7 +117,7 @@ export class MeterLink {
     this.relayActual = o.relayActual;
     this.more = o.more;
     this.rowValues.fill(NaN);
-    this.node = new MeterNode({ address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs, actions: actionsOf(this) });
+    this.node = new MeterNode({ address: o.address, key16: o.key16, can: o.can, store: o.store, log: o.log, nowMs: o.nowMs, actions: this });
     this.started = o.can.start(BITRATE);
     if (this.started === 0) this.started = this.node.start();
     if (this.started !== 0) o.log("meter " + o.address + ": CAN start failed (" + this.started + ")");
@@ -143,6 +129,15 @@ export class MeterLink {
     this.relayClosed = closed;
     return true;
   }
+
+  // What a verified command may do (MeterNode's actions): the link is its node's actions
+  // itself, as methods of the class; an object of four closures held by the node was 25
+  // JsVars on the meter (issue 16).
+  disconnectLoad(): boolean { return this.setRelay(false); }
+  reconnectLoad(): boolean { return this.setRelay(true); }
+  /** The tariff clock and the time of day are not kept by the meter yet: accepted, no effect. */
+  setTouStart(): boolean { return true; }
+  setTime(): void {}
 
   /**
    * A new reading and the registers to publish (Wh), after `windows` windows: re-arms the answers (the controller signs each in C;

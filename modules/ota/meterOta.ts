@@ -22,7 +22,7 @@
  */
 import type { FramPort } from "../ports/fram";
 import { MeterOtaPort, OTA_EV_START, OTA_EV_PROGRESS, OTA_EV_VERDICT, OTA_EV_END, revertReason } from "../ports/otaPort";
-import { readOtaCounters, writeOtaCounters } from "./otaCounters";
+import { otaCounters } from "./otaCounters";
 
 type Crc = (b: Uint8Array) => number;
 type Log = (line: string) => void;
@@ -50,40 +50,53 @@ export interface MeterOtaOptions {
 /** Default healthy time before a trial is confirmed: 60 s (the boot hook's deadline is 15 min). */
 export const OTA_CONFIRM_S = 60;
 
-/** A manifest's or an image's refusal (otaManifest.h MN_OTA_R_*: the causes a meter itself gives). */
-function refusal(c: number): string {
-  return c < 10 ? "ok,format,mac,address,rollback,image,size,hash,staging,no manifest body".split(",")[c] : "cause " + c;
-}
+/** The callback's own event, at boot (not from the C): read the counters in force; returns them. */
+const EV_READ = 0;
 
-/** Persists [stored, restart]; says so when it cannot (the update still runs). */
-function persist(fram: () => FramPort, crc32: Crc, log: Log, stored: number, restart: number): void {
-  let ok = false;
-  try { ok = writeOtaCounters(fram(), crc32, stored, restart); } catch (e) { /* no FRAM: said below */ }
-  if (!ok) log("ota: counters NOT persisted (FRAM)");
-}
-
-/** The transfer's events' callback: the only part resident after boot (see the file's comment). */
-function eventsCallback(restart: () => void, fram: () => FramPort, crc32: Crc, log: Log, after: After, stored: number): (type: number, a: number, b: number) => void {
-  let quarter = 0;
-  return function (type: number, a: number, b: number) {
+/**
+ * The transfer's events' callback: the only part resident after boot (see the file's
+ * comment). What it does for an event is declared inside it, past the progress events
+ * (most of them): on Espruino a nested function exists only while its event is handled
+ * (its code stays in flash), where a top-level helper is 6-8 JsVars for good. At boot it
+ * reads the counters (EV_READ) before the C listens, so the FRAM is reached from one place.
+ */
+function eventsCallback(restart: () => void, fram: () => FramPort, crc32: Crc, log: Log, after: After): (type: number, a: number, b: number) => number[] | undefined {
+  let quarter = 0, stored = 0;
+  return function (type: number, a: number, b: number): number[] | undefined {
     if (type === OTA_EV_PROGRESS) {
       // every eighth chunk: the console hears each quarter only
       const q = ((a * 4) / b) | 0;
       if (q > quarter) { quarter = q; log("ota: " + a + "/" + b + " chunks"); }
-    } else if (type === OTA_EV_START) {
+      return undefined;
+    }
+    // null: read the counters in force; [stored, restart]: persist them (the update still runs when it cannot: said)
+    const counters = function (write: number[] | null): number[] {
+      let c: number[] | null = null;
+      try { c = otaCounters(fram(), crc32, write); } catch (e) { /* no FRAM: said below */ }
+      if (!c) log(write ? "ota: counters NOT persisted (FRAM)" : "ota: counters 0, 0: none on the FRAM");
+      return c || [0, 0, 0];
+    };
+    if (type === EV_READ) {
+      const c = counters(null);
+      stored = c[1];
+      return c;
+    }
+    if (type === OTA_EV_START) {
       stored = a;
       quarter = 0;
-      persist(fram, crc32, log, a, a);
+      counters([a, a]);
       log("ota: update " + a + " started, " + b + " chunks");
     } else if (type === OTA_EV_VERDICT) {
-      log("ota: " + (a === 2 ? "image verified" : (a === 0 ? "manifest refused: " : "image FAILED: ") + refusal(b)));
-      if (a === 3) persist(fram, crc32, log, stored, 0);
+      // a manifest's or an image's refusal: otaManifest.h MN_OTA_R_*, the causes a meter itself gives
+      log("ota: " + (a === 2 ? "image verified" : (a === 0 ? "manifest refused: " : "image FAILED: ") + (b < 10 ? "ok,format,mac,address,rollback,image,size,hash,staging,no manifest body".split(",")[b] : "cause " + b)));
+      if (a === 3) counters([stored, 0]);
     } else if (type === OTA_EV_END) {
-      persist(fram, crc32, log, stored, 0);
+      counters([stored, 0]);
       log(a === 0 ? "ota: switched to version " + b + ", restarting in trial" : "ota: ended, " + "switched,not verified,switch failed,aborted".split(",")[a]);
       // the restart once the commit's answer has left (the boot hook runs the new slot in trial)
       if (a === 0) after(restart, 200);
     }
+    return undefined;
   };
 }
 
@@ -106,12 +119,12 @@ function trial(port: MeterOtaPort, health: () => number[], log: Log, after: Afte
 export function startMeterOta(o: MeterOtaOptions): boolean {
   const port = o.port;
   if (!port) { o.log("ota: none in this firmware"); return false; }
-  let c = [0, 0, 0];
-  try { c = readOtaCounters(o.fram(), o.crc32); } catch (e) { o.log("ota: counter 0: " + e); }
+  // not inlined by terser: inlined, the callback's scope chain would hold startMeterOta's (the options, the port: measured +95 JsVars)
+  const cb = /*@__NOINLINE__*/ eventsCallback(port.restart, o.fram, o.crc32, o.log, o.after);
+  const c = cb(EV_READ, 0, 0)!;
   const r = port.listen(o.key16, o.address, o.image, c[1], c[2]);
   if (r !== 0) { o.log("ota: NOT listening: " + r); return false; }
-  // not inlined by terser: inlined, the callback's scope chain would hold startMeterOta's (the options, the port: measured +95 JsVars)
-  port.onEvent(/*@__NOINLINE__*/ eventsCallback(port.restart, o.fram, o.crc32, o.log, o.after, c[1]));
+  port.onEvent(cb);
   const boot = port.boot();
   if (boot && boot.reverted && !boot.trial) o.log("ota: last update REVERTED (" + revertReason(boot.reverted) + ")");
   if (boot && boot.trial) trial(port, o.health, o.log, o.after, o.confirmAfterS);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BillingStore } from "./billingStore.ts";
+import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "./billingStore.ts";
 import { U_SEQ, F_ENERGY, B_RELAY, G_AGG, F_AGG_END, B_AGG_FLAGS, AGG_FIELDS } from "./billingRecord.ts";
 import { crc32 } from "./crc32.ts";
 import { FakeRegisters } from "./testing.ts";
@@ -9,7 +9,7 @@ import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 
 function store(fram = new FramModel(), stepWh = 1, everyS = 60): BillingStore {
   const s = new BillingStore({ fram, baseAddr: 0, slots: 2, crc32, stepWh, everyS });
-  s.restore();
+  restoreBilling(s);
   return s;
 }
 
@@ -31,7 +31,7 @@ test("writes on an energy step of any register, and on the timer when something 
   assert.deepEqual([s.saved.u32[U_SEQ], s.newestSlot], [3, 0], "slots 0, 1, 0");
   const again = store(fram);
   assert.deepEqual([...again.saved.f64.subarray(F_ENERGY, F_ENERGY + 8)], [...r.v]);
-  assert.deepEqual(again.energy(), r.get());
+  assert.deepEqual(restoredEnergy(again), r.get());
 });
 
 test("a register lower than the state is counted and never stored", () => {
@@ -65,16 +65,16 @@ test("freshness store: epochs and sync state on the FRAM, written before set() r
   const legacy = new MemoryKvStore();
   legacy.set("txepoch", "41");
   legacy.set("rxsync", "700");
-  const kv = store(fram).freshnessStore(legacy);
+  const kv = freshnessStore(store(fram), legacy);
   assert.equal(kv.get("txepoch"), "41", "an upgraded meter continues from its Storage epoch");
   assert.ok(kv.set("txepoch", "42"));
   assert.ok(kv.set("rxsync", "900"));
   assert.equal(fram.writes, 2);
   assert.equal(legacy.writes, 2, "nothing more written to Storage");
-  const kv2 = store(fram).freshnessStore(legacy);
+  const kv2 = freshnessStore(store(fram), legacy);
   assert.deepEqual([kv2.get("txepoch"), kv2.get("rxsync")], ["42", "900"]);
   legacy.set("txepoch", "99");
-  assert.equal(store(fram).freshnessStore(legacy).get("txepoch"), "99");
+  assert.equal(freshnessStore(store(fram), legacy).get("txepoch"), "99");
   assert.equal(kv2.get("other"), undefined);
 });
 

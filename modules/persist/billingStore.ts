@@ -42,42 +42,12 @@ export class BillingStore {
   writeFails = 0;
   backwards = 0;
   lastWriteS = NaN;
-  private readonly o: BillingStoreOptions;
+  /** Its options (restoreBilling reads the ring's place in them). */
+  readonly o: BillingStoreOptions;
 
   constructor(o: BillingStoreOptions) {
     if (!(o.slots >= 2 && o.baseAddr + o.slots * RECORD_BYTES <= o.fram.sizeBytes && o.stepWh > 0 && o.everyS > 0)) throw new Error("billing ring does not fit the FRAM, or stepWh/everyS not > 0");
     this.o = o;
-  }
-
-  /**
-   * Reads every slot and keeps the newest valid record as `saved` and `now`; true when
-   * one was found (false: a new part or every slot damaged: all zero). Throws when the
-   * FRAM does not answer.
-   */
-  restore(): boolean {
-    const o = this.o, r = new Record();
-    let best = -1;
-    for (let k = 0; k < o.slots; k++) {
-      if (!decodeRecord(o.fram.read(o.baseAddr + k * RECORD_BYTES, RECORD_BYTES), r, o.crc32)) continue;
-      if (best < 0 || r.u32[U_SEQ] > this.saved.u32[U_SEQ]) {
-        best = k;
-        this.saved.bytes.set(r.bytes);
-      }
-    }
-    this.newestSlot = best;
-    this.now.bytes.set(this.saved.bytes);
-    return best >= 0;
-  }
-
-  /** The restored registers in MeterADC.setEnergy's shape, or null when nothing was restored. */
-  energy(): EnergyState | null {
-    if (this.newestSlot < 0) return null;
-    const f = this.saved.f64, r = F_ENERGY;
-    // REGISTERS order, spelled out (no table of names held by the bundle)
-    return {
-      importWh: { milli: f[r], frac: f[r + 1] }, exportWh: { milli: f[r + 2], frac: f[r + 3] },
-      importVarh: { milli: f[r + 4], frac: f[r + 5] }, exportVarh: { milli: f[r + 6], frac: f[r + 7] },
-    };
   }
 
   /** Register r (REGISTERS order) as last written, Wh or varh: what the meter publishes. */
@@ -158,30 +128,64 @@ export class BillingStore {
     this.lastWriteS = nowS;
     return true;
   }
+}
 
-  /**
-   * The KvStore MeterNode keeps its freshness in ("txepoch", "rxsync"), on this record:
-   * set() writes a record before returning, as the port's contract asks. Other keys
-   * go to `legacy` (Storage), and get() returns the larger of the record's and
-   * legacy's value, so a meter that kept them in Storage before continues its epochs
-   * and never accepts an old sync request again.
-   */
-  freshnessStore(legacy: KvStore): KvStore {
-    const self = this;
-    return {
-      get(key: string): string | undefined {
-        const l = legacy.get(key), n = self.now;
-        // txepoch 0 and rxsync -1 mean "never stored"
-        const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
-        return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
-      },
-      set(key: string, value: string): boolean {
-        const v = parseInt(value, 10), n = self.now;
-        if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
-        else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
-        else return legacy.set(key, value);
-        return self.write(self.lastWriteS);
-      },
-    };
-  }
+/**
+ * The KvStore MeterNode keeps its freshness in ("txepoch", "rxsync"), on `self`'s record:
+ * set() writes a record before returning, as the port's contract asks. Other keys
+ * go to `legacy` (Storage), and get() returns the larger of the record's and
+ * legacy's value, so a meter that kept them in Storage before continues its epochs
+ * and never accepts an old sync request again. A function, not a method, for the
+ * reason restoreBilling gives (the meter makes its store once, at boot).
+ */
+export function freshnessStore(self: BillingStore, legacy: KvStore): KvStore {
+  return {
+    get(key: string): string | undefined {
+      const l = legacy.get(key), n = self.now;
+      // txepoch 0 and rxsync -1 mean "never stored"
+      const f = key === "txepoch" ? n.u32[U_TX] || -1 : key === "rxsync" ? n.f64[F_RX] : -1;
+      return f >= 0 && !(parseInt(l as string, 10) > f) ? String(f) : l;
+    },
+    set(key: string, value: string): boolean {
+      const v = parseInt(value, 10), n = self.now;
+      if (key === "txepoch" && v > 0) n.u32[U_TX] = v;
+      else if (key === "rxsync" && v >= 0) n.f64[F_RX] = v;
+      else return legacy.set(key, value);
+      return self.write(self.lastWriteS);
+    },
+  };
+}
+
+/**
+ * Reads every slot of `s`'s ring and keeps the newest valid record as its `saved` and
+ * `now`; true when one was found (false: a new part or every slot damaged: all zero).
+ * Throws when the FRAM does not answer. A function, not a method: the meter calls it once
+ * at boot, where it is built into the boot code and let go after (a method is 5-7 JsVars
+ * of the class for good).
+ */
+export function restoreBilling(s: BillingStore): boolean {
+  const o = s.o, r = new Record();
+  let best = -1;
+  // the loop's body a function of its own: terser builds decodeRecord into it (never into a loop)
+  const slot = function (k: number): void {
+    if (decodeRecord(o.fram.read(o.baseAddr + k * RECORD_BYTES, RECORD_BYTES), r, o.crc32) && (best < 0 || r.u32[U_SEQ] > s.saved.u32[U_SEQ])) {
+      best = k;
+      s.saved.bytes.set(r.bytes);
+    }
+  };
+  for (let k = 0; k < o.slots; k++) slot(k);
+  s.newestSlot = best;
+  s.now.bytes.set(s.saved.bytes);
+  return best >= 0;
+}
+
+/** The restored registers of `s` in MeterADC.setEnergy's shape, or null when nothing was restored (boot only, as restoreBilling). */
+export function restoredEnergy(s: BillingStore): EnergyState | null {
+  if (s.newestSlot < 0) return null;
+  const f = s.saved.f64, r = F_ENERGY;
+  // REGISTERS order, spelled out (no table of names held by the bundle)
+  return {
+    importWh: { milli: f[r], frac: f[r + 1] }, exportWh: { milli: f[r + 2], frac: f[r + 3] },
+    importVarh: { milli: f[r + 4], frac: f[r + 5] }, exportVarh: { milli: f[r + 6], frac: f[r + 7] },
+  };
 }

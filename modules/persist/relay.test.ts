@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Relay, RELAY_WELDED, RELAY_COIL } from "./relay.ts";
-import { BillingStore } from "./billingStore.ts";
+import { BillingStore, restoreBilling } from "./billingStore.ts";
 import { crc32 } from "./crc32.ts";
 import { gpioRelay } from "../ports/device/relay.ts";
 import { FramModel } from "../../host/runtime/fram.ts";
 
 function store(fram: FramModel): BillingStore {
   const s = new BillingStore({ fram, baseAddr: 0, slots: 2, crc32, stepWh: 1, everyS: 60 });
-  s.restore();
+  restoreBilling(s);
   return s;
 }
 

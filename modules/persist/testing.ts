@@ -8,7 +8,7 @@ import { FramPort } from "../ports/fram";
 import { RelayPort } from "../ports/relay";
 import { KvStore } from "../ports/kvStore";
 import { PersistedEpoch } from "../can/freshness";
-import { BillingStore } from "./billingStore";
+import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "./billingStore";
 import { EnergyState as EnergyLike } from "../metering/readings";
 import { Relay } from "./relay";
 import { REGISTERS } from "./billingRecord";
@@ -91,11 +91,11 @@ export class MeterUnderTest {
 
   constructor(readonly fram: FramPort, legacy?: KvStore) {
     this.store = new BillingStore({ fram, baseAddr: 0, slots: 2, crc32, stepWh: STEP_WH, everyS: EVERY_S });
-    this.restored = this.store.restore();
-    const e = this.store.energy();
+    this.restored = restoreBilling(this.store);
+    const e = restoredEnergy(this.store);
     if (e) this.regs.set(e);
     this.relay = new Relay(this.pin, this.store, true, true, Date.now);
-    this.kv = this.store.freshnessStore(legacy || emptyStore());
+    this.kv = freshnessStore(this.store, legacy || emptyStore());
     const self = this;
     this.tx = new PersistedEpoch(this.kv, "txepoch", function (ep: number) { self.epochNow = ep; if (ep > self.maxEpochUsed) self.maxEpochUsed = ep; });
   }

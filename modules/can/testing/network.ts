@@ -8,7 +8,7 @@ import { Aes128 } from "../../ports/aes";
 import { KvStore } from "../../ports/kvStore";
 import { Clock } from "../../ports/clock";
 import { meterKey } from "../kdf";
-import { MeterNode, MeterActions } from "../meterNode";
+import { MeterNode, MeterActions, publishValues } from "../meterNode";
 import { AggregatorNode, Reading } from "../aggregatorNode";
 import { Poller, PollResult } from "../poller";
 import { CommandSender } from "../commands";
@@ -134,7 +134,7 @@ export class TestNetwork {
 
   /** Every meter publishes window `w`'s readings. */
   publish(w: number): void {
-    for (let i = 0; i < this.meters.length; i++) this.meters[i].publish(sampleReadings(this.addresses[i], w));
+    for (let i = 0; i < this.meters.length; i++) publishValues(this.meters[i], sampleReadings(this.addresses[i], w));
   }
 
   /** Runs `ms` of time in `stepMs` steps: ticks the poller and command sender, lets the bus carry. */

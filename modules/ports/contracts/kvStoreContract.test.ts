@@ -13,7 +13,7 @@ import { createStorage } from "../../../host/runtime/storage.ts";
 import { FlashArea } from "../../../host/runtime/flashArea.ts";
 import { FramModel } from "../../../host/runtime/fram.ts";
 import type { Realm } from "../../../host/runtime/realm.ts";
-import { BillingStore } from "../../persist/billingStore.ts";
+import { BillingStore, freshnessStore, restoreBilling } from "../../persist/billingStore.ts";
 import { crc32 } from "../../persist/crc32.ts";
 
 installEspruinoCryptoShim();
@@ -36,8 +36,8 @@ kvStoreContract("device espruinoKvStoreWithBytes on emulated flash", () => {
 });
 // The meter's freshness keys ("txepoch", which the contract writes) live in the FRAM
 // record; other keys fall through to the legacy store (here: memory).
-kvStoreContract("device BillingStore.freshnessStore on the FRAM model", () => {
+kvStoreContract("device freshnessStore (BillingStore) on the FRAM model", () => {
   const s = new BillingStore({ fram: new FramModel(), baseAddr: 0, slots: 2, crc32, stepWh: 1, everyS: 60 });
-  s.restore();
-  return s.freshnessStore(new MemoryKvStore());
+  restoreBilling(s);
+  return freshnessStore(s, new MemoryKvStore());
 }, false);
