@@ -4,8 +4,10 @@
 // the JsVars in use WITHOUT a garbage collection (what the request has allocated so far
 // still counts): reqPeak.max is the highest figure over all requests, reqPeak.by[method path]
 // the highest per route. The console reads reqPeak (test/realInterpreter/measureJsVars.ts).
+// reqPeak.gc = true (set at the console) collects first: the figures are then what the
+// request holds live at that point, not live + garbage (a diagnosis; slower).
 // Plain ES5 for Espruino 2v29.
-var reqPeak = { max: 0, n: 0, url: "", by: {} };
+var reqPeak = { max: 0, n: 0, url: "", by: {}, gc: false };
 (function () {
   var http = require("http");
   var create = http.createServer;
@@ -13,7 +15,7 @@ var reqPeak = { max: 0, n: 0, url: "", by: {} };
     return create(function (req, res) {
       var w = res.write, e = res.end;
       var probe = function () {
-        var u = process.memory(false).usage;
+        var u = process.memory(reqPeak.gc).usage;
         var k = req.method + " " + req.url.split("?")[0];
         if (u > reqPeak.max) { reqPeak.max = u; reqPeak.url = k; }
         if (!(reqPeak.by[k] >= u)) reqPeak.by[k] = u;
