@@ -36,6 +36,14 @@ export interface ServerOptions {
    * one request's worth.
    */
   collect?: () => void;
+  /**
+   * Start a streamed reply's body on the "drain" that follows its headers, not within the
+   * request's call: Espruino's http emits "drain" once the header text has gone out, so the
+   * first chunk is made after the request's calls have returned (their scopes, the Ctx
+   * while unreferenced, the header text are then free) instead of at the deepest point of
+   * the request. Node's response emits no "drain" after writeHead: leave it unset there.
+   */
+  bodyOnDrain?: boolean;
 }
 
 export interface ServerStats { requests: number; client: number; server: number; }
@@ -67,22 +75,27 @@ function headersOf(r: Reply): { [k: string]: string } {
 
 /**
  * Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. The headers
- * object is built inside writeHead's call (headersOf), not kept in this scope: the drain
- * closures below keep the scope for the whole reply.
+ * object is built inside writeHead's call (headersOf), not kept in a scope the drain
+ * closures keep for the whole reply (stream).
  */
-export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }): void {
-  if (!r.chunks || head) {
-    res.writeHead(r.status, headersOf(r));
-    res.end(head ? undefined : r.body || "");
-    return;
-  }
-  const chunks = r.chunks;
+export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }, onDrain?: boolean): void {
+  res.writeHead(r.status, headersOf(r));
+  if (!r.chunks || head) res.end(head ? undefined : r.body || "");
+  else stream(res, r.chunks, live, onDrain);
+}
+
+/**
+ * A reply's body chunk by chunk, each on the "drain" of the one before. The chunk function
+ * is let go when the reply ends: its closures hold what the route made for it (on the
+ * aggregator the whole route module), and the connection's listeners that hold this scope
+ * live until Espruino closes the socket, when the next request may already be running.
+ */
+function stream(res: HttpRes, chunks: ((i: number) => string | null) | null, live?: { n: number }, onDrain?: boolean): void {
   let i = 0;
-  let gone = false;
   if (live) live.n++;
-  const end = () => { if (!gone) { gone = true; if (live) live.n--; } };
+  const end = () => { if (chunks) { chunks = null; if (live) live.n--; } };
   const next = () => {
-    while (!gone) {
+    while (chunks) {
       let c: string | null = null;
       try { c = chunks(i++); } catch (e) { /* headers are out: end the reply short */ }
       if (c === null) { end(); res.end(); return; }
@@ -91,8 +104,7 @@ export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number 
   };
   res.on("drain", next);
   res.on("close", end);
-  res.writeHead(r.status, headersOf(r));
-  next();
+  if (!onDrain) next();
 }
 
 /** An error answer: {"error": msg} plus the field at fault when there is one. */
@@ -119,7 +131,7 @@ export function createHandler(o: ServerOptions) {
   function reply(res: HttpRes, r: Reply, head?: boolean) {
     if (r.status >= 500) stats.server++;
     else if (r.status >= 400) stats.client++;
-    send(res, r, head, live);
+    send(res, r, head, live, o.bodyOnDrain);
   }
 
   function run(req: HttpReq, res: HttpRes, route: Route, path: string, query: string, body: string, nowS: number) {
