@@ -50,23 +50,27 @@ export interface ServerStats { requests: number; client: number; server: number;
 
 const LIMIT_URL = 512, LIMIT_HEADERS = 2048, LIMIT_HEADER_COUNT = 32, LIMIT_BODY = 2048;
 
-/**
- * The app's page (text/html) gets the whole policy: its script and style are files of this
- * origin, nothing inline runs. Every other reply (JSON, CSV, the script and style files)
- * is never rendered as a document, so it gets the short deny-all policy and no
- * Referrer-Policy: on Espruino each header costs JsVars twice while a reply starts (in
- * the headers object and in the header text the http module builds), about 30 for the
- * long policy (measured on 2v29: test/realInterpreter/requestPeak.js).
- */
-const SECURITY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const NO_DOCUMENT = "default-src 'none'; frame-ancestors 'none'";
 export const JSON_TYPE = "application/json";
 
-/** A reply's headers: the type, no caching unless the reply says, the security headers, then the reply's own. */
+/**
+ * A reply's headers: the type, no caching unless the reply says, the security headers, then
+ * the reply's own. The app's page (text/html) gets the whole policy: its script and style
+ * are files of this origin, nothing inline runs. Every other reply (JSON, CSV, the script
+ * and style files) is never rendered as a document, so it gets the short deny-all policy and
+ * no Referrer-Policy: on Espruino each header costs JsVars twice while a reply starts (in
+ * the headers object and in the header text the http module builds), about 30 for the long
+ * policy. The policies are literals here, not module constants: a constant string stays in
+ * RAM for good (the long one is about 20 JsVars), a literal in code only while a reply uses it.
+ */
 function headersOf(r: Reply): { [k: string]: string } {
   const type = r.type || JSON_TYPE;
   const page = type.indexOf("text/html") === 0;
-  const h: { [k: string]: string } = { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": page ? SECURITY : NO_DOCUMENT };
+  const h: { [k: string]: string } = {
+    "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": page
+      ? "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+      : "default-src 'none'; frame-ancestors 'none'",
+  };
   if (page) h["Referrer-Policy"] = "same-origin";
   if (r.headers) Object.assign(h, r.headers);
   if (!r.chunks) h["Content-Length"] = "" + (r.body || "").length;
