@@ -80,7 +80,7 @@ if (auth.firstRun()) deviceLog("aggregator: no password set: open the web app to
 // (modules/http/server.ts collect, modules/ports/device/collector.ts).
 const server = createHandler({
   routes: lazyRoutes({ agg: agg, auth: auth, files: boardWebFiles(nor), publicRead: cfg.publicRead, saveAuth: (a: AuthConfig) => writeJsonFile(AUTH_FILE, a) }, loadRouteModule),
-  auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon,
+  auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon, bodyOnDrain: true,
 });
 listenHttp(cfg.port, server.handle);
 // once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)

@@ -102,3 +102,24 @@ test("a port that cannot be bound prints an ERROR line and does not crash the ho
     await a.rt.dispose();
   }
 });
+
+test("'drain' follows writeHead when nothing was written (Espruino's send buffer empties after the header text), once per empty buffer", async () => {
+  const { rt } = captured({ clock: new RealClock(), mapHttpPort: () => 0 });
+  try {
+    rt.execute(`
+      require("http").createServer(function (req, res) {
+        var drains = 0;
+        res.on("drain", function () {
+          drains++;
+          if (drains === 1) res.write("first ");
+          else res.end("then " + drains);
+        });
+        res.writeHead(200, { "Content-Type": "text/plain" });
+      }).listen(80);`);
+    const port = await rt.http.boundPort(80);
+    // the body starts on the headers' drain, and the write's own drain ends it: 2 drains, not 3
+    assert.equal(await (await fetch("http://127.0.0.1:" + port + "/")).text(), "first then 2");
+  } finally {
+    await rt.dispose();
+  }
+});

@@ -9,7 +9,9 @@
  *        complete; without a 'data' listener the body is buffered for read() /
  *        available().
  *   res: writeHead(status, headers), setHeader(name, value), write(data) → bool,
- *        end(data), on('drain') after each write is flushed, on('close').
+ *        end(data), on('drain') after each write is flushed and after writeHead when
+ *        nothing was written meanwhile (socketserver.c queues "drain" whenever its send
+ *        buffer empties, the header text alone included), on('close').
  * get(urlOrOptions, cb) / request(options, cb): cb(res) with statusCode,
  *   statusMessage, httpVersion, headers, on('data'|'close'|'error'), read(),
  *   available(); the returned request has write(), end() and on('error').
@@ -80,15 +82,21 @@ export function createHttp(opts: HttpOptions): HttpHost {
   function response(res: nodeHttp.ServerResponse) {
     const listeners = new ListenerTable(opts.invoke);
     res.on("close", () => listeners.emit(obj, "close", []));
+    let written = false; // since writeHead: the headers' own drain is then the write's
     const obj = listeners.attachTo({
       writeHead(status: unknown, headers?: unknown) {
         res.writeHead(Number(status), (headers || {}) as nodeHttp.OutgoingHttpHeaders);
+        written = false;
+        setImmediate(() => {
+          if (!written && !res.writableEnded && listeners.count("drain")) listeners.emit(obj, "drain", []);
+        });
       },
       setHeader(name: unknown, value: unknown) {
         res.setHeader(String(name), String(value));
       },
       write(data: unknown): boolean {
         if (res.writableEnded) return false;
+        written = true;
         return res.write(Buffer.from(toBytes(data)), () => {
           if (listeners.count("drain")) listeners.emit(obj, "drain", []);
         });

@@ -36,34 +36,70 @@ export interface ServerOptions {
    * one request's worth.
    */
   collect?: () => void;
+  /**
+   * Start a streamed reply's body on the "drain" that follows its headers, not within the
+   * request's call: Espruino's http emits "drain" once the header text has gone out, so the
+   * first chunk is made after the request's calls have returned (their scopes, the Ctx
+   * while unreferenced, the header text are then free) instead of at the deepest point of
+   * the request. Node's response emits no "drain" after writeHead: leave it unset there.
+   */
+  bodyOnDrain?: boolean;
 }
 
 export interface ServerStats { requests: number; client: number; server: number; }
 
 const LIMIT_URL = 512, LIMIT_HEADERS = 2048, LIMIT_HEADER_COUNT = 32, LIMIT_BODY = 2048;
 
-/** The app's script and style are files of this origin: nothing inline runs. */
-const SECURITY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 export const JSON_TYPE = "application/json";
 
-/** Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. */
-export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }): void {
-  const h: { [k: string]: string } = { "Content-Type": r.type || JSON_TYPE, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": SECURITY, "Referrer-Policy": "same-origin" };
+/**
+ * A reply's headers: the type, no caching unless the reply says, the security headers, then
+ * the reply's own. The app's page (text/html) gets the whole policy: its script and style
+ * are files of this origin, nothing inline runs. Every other reply (JSON, CSV, the script
+ * and style files) is never rendered as a document, so it gets the short deny-all policy and
+ * no Referrer-Policy: on Espruino each header costs JsVars twice while a reply starts (in
+ * the headers object and in the header text the http module builds), about 30 for the long
+ * policy. The policies are literals here, not module constants: a constant string stays in
+ * RAM for good (the long one is about 20 JsVars), a literal in code only while a reply uses it.
+ */
+function headersOf(r: Reply): { [k: string]: string } {
+  const type = r.type || JSON_TYPE;
+  const page = type.indexOf("text/html") === 0;
+  const h: { [k: string]: string } = {
+    "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": page
+      ? "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+      : "default-src 'none'; frame-ancestors 'none'",
+  };
+  if (page) h["Referrer-Policy"] = "same-origin";
   if (r.headers) Object.assign(h, r.headers);
-  if (!r.chunks || head) {
-    const b = r.body || "";
-    if (!r.chunks) h["Content-Length"] = "" + b.length;
-    res.writeHead(r.status, h);
-    res.end(head ? undefined : b);
-    return;
-  }
-  const chunks = r.chunks;
+  if (!r.chunks) h["Content-Length"] = "" + (r.body || "").length;
+  return h;
+}
+
+/**
+ * Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. The headers
+ * object is built inside writeHead's call (headersOf), not kept in a scope the drain
+ * closures keep for the whole reply (stream).
+ */
+export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }, onDrain?: boolean): void {
+  res.writeHead(r.status, headersOf(r));
+  if (!r.chunks || head) res.end(head ? undefined : r.body || "");
+  else stream(res, r.chunks, live, onDrain);
+}
+
+/**
+ * A reply's body chunk by chunk, each on the "drain" of the one before. The chunk function
+ * is let go when the reply ends: its closures hold what the route made for it (on the
+ * aggregator the whole route module), and the connection's listeners that hold this scope
+ * live until Espruino closes the socket, when the next request may already be running.
+ */
+function stream(res: HttpRes, chunks: ((i: number) => string | null) | null, live?: { n: number }, onDrain?: boolean): void {
   let i = 0;
-  let gone = false;
   if (live) live.n++;
-  const end = () => { if (!gone) { gone = true; if (live) live.n--; } };
+  const end = () => { if (chunks) { chunks = null; if (live) live.n--; } };
   const next = () => {
-    while (!gone) {
+    while (chunks) {
       let c: string | null = null;
       try { c = chunks(i++); } catch (e) { /* headers are out: end the reply short */ }
       if (c === null) { end(); res.end(); return; }
@@ -72,8 +108,7 @@ export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number 
   };
   res.on("drain", next);
   res.on("close", end);
-  res.writeHead(r.status, h);
-  next();
+  if (!onDrain) next();
 }
 
 /** An error answer: {"error": msg} plus the field at fault when there is one. */
@@ -100,7 +135,7 @@ export function createHandler(o: ServerOptions) {
   function reply(res: HttpRes, r: Reply, head?: boolean) {
     if (r.status >= 500) stats.server++;
     else if (r.status >= 400) stats.client++;
-    send(res, r, head, live);
+    send(res, r, head, live, o.bodyOnDrain);
   }
 
   function run(req: HttpReq, res: HttpRes, route: Route, path: string, query: string, body: string, nowS: number) {

@@ -96,5 +96,6 @@ export const SCENARIOS: Scenario[] = [
   // issue 16's steady state includes a browser fetching every page and API route once a second
   { name: "aggregator64web", bundle: "aggregator", files: aggregatorFiles(64, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
   { name: "aggregator1web", bundle: "aggregator", files: aggregatorFiles(1, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
+  { name: "aggregator8web", bundle: "aggregator", files: aggregatorFiles(8, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
   { name: "selftest", bundle: "selftest", files: {}, atS: [0, 5] },
 ];

@@ -27,34 +27,34 @@ function quality(app: WebApp, m: number) {
   return q < 0 ? null : [q & 0xffff, q >> 16];
 }
 
-/** Energy imported (dir 0) or exported (1) today by meter m, mWh, including the interval in progress. */
-export function todaymWh(app: WebApp, m: number, nowS: number, dir: number): number {
-  const s = app.agg.store;
-  const d = localDay(app.agg.cfg.tz, nowS);
-  return s.sum(m, d, d, new Float64Array(4))[dir] + s.openmWh(m, dir);
-}
-
-/** Start of the price interval after the one in force at tS (the next hour when no block covers tS). */
-function nextPriceS(app: WebApp, tS: number): number {
-  const b = app.agg.prices.blocks;
-  for (let i = 0; i < b.length; i++) {
-    const k = Math.floor((tS - b[i].startS) / b[i].stepS);
-    if (k >= 0 && k < b[i].values.length) return b[i].startS + (k + 1) * b[i].stepS;
-  }
-  return Math.floor(tS / 3600) * 3600 + 3600;
-}
-
 /** A JSON list streamed one element per chunk, between `head` and `tail`. */
 export function jsonList(head: string, n: number, item: (k: number) => unknown, tail: string): Reply {
   return { status: 200, chunks: (i) => (i === 0 ? head + "[" : i <= n ? (i > 1 ? "," : "") + JSON.stringify(item(i - 1)) : i === n + 1 ? "]" + tail : null) };
 }
 
 export function apiState(app: WebApp, c: Ctx): Reply {
+  // this route's helpers are made when it runs, not when route.read is evaluated for
+  // another route (each function object costs about 6 JsVars on Espruino)
+  /** Energy imported (dir 0) or exported (1) today by meter m, mWh, including the interval in progress. */
+  function todaymWh(m: number, nowS: number, dir: number): number {
+    const s = app.agg.store;
+    const d = localDay(app.agg.cfg.tz, nowS);
+    return s.sum(m, d, d, new Float64Array(4))[dir] + s.openmWh(m, dir);
+  }
+  /** Start of the price interval after the one in force at tS (the next hour when no block covers tS). */
+  function nextPriceS(tS: number): number {
+    const b = app.agg.prices.blocks;
+    for (let i = 0; i < b.length; i++) {
+      const k = Math.floor((tS - b[i].startS) / b[i].stepS);
+      if (k >= 0 && k < b[i].values.length) return b[i].startS + (k + 1) * b[i].stepS;
+    }
+    return Math.floor(tS / 3600) * 3600 + 3600;
+  }
   const a = app.agg;
   const n = a.reg.count;
   let siteW = 0;
   for (let m = 0; m < n; m++) if (!a.isOffline(m) && isFinite(a.powerW(m))) siteW += a.powerW(m);
-  const next = nextPriceS(app, c.nowS);
+  const next = nextPriceS(c.nowS);
   const head = JSON.stringify({
     timeS: c.nowS, tz: a.cfg.tz, limitW: a.cfg.limitW, siteW: Math.round(siteW),
     renewable: { pct: num(a.renewPct), timeS: num(a.renewS) },
@@ -69,7 +69,7 @@ export function apiState(app: WebApp, c: Ctx): Reply {
       address: a.reg.address[m], name: a.reg.name(m), household: a.reg.household(m), relay: a.reg.hasRelay(m), connected: !!a.dec.state[m], manual: a.dec.ovr[m] >= 0,
       offline: a.isOffline(m), timeS: num(s.latestOf(m, L_T)),
       "1-0:1.7.0": num(p > 0 ? p : 0), "1-0:2.7.0": num(p < 0 ? -p : 0), "1-0:1.8.0": num(s.latestOf(m, L_IMP) / 1000), "1-0:2.8.0": num(s.latestOf(m, L_EXP) / 1000), registerResets: s.resets[m],
-      "1-0:32.7.0": num(s.latestOf(m, L_V)), "1-0:31.7.0": num(s.latestOf(m, L_I)), todayImportWh: todaymWh(app, m, c.nowS, 0) / 1000, todayExportWh: todaymWh(app, m, c.nowS, 1) / 1000,
+      "1-0:32.7.0": num(s.latestOf(m, L_V)), "1-0:31.7.0": num(s.latestOf(m, L_I)), todayImportWh: todaymWh(m, c.nowS, 0) / 1000, todayExportWh: todaymWh(m, c.nowS, 1) / 1000,
     };
   }, "}");
 }
@@ -128,10 +128,9 @@ export function apiPrices(app: WebApp): Reply {
   }, "}");
 }
 
-/** Reasons by code (decisions.ts R_*): the app turns code and figures into a sentence. */
-export const REASONS = ["", "price", "renewables", "limit", "ok", "manual", "plan", "start", "override", "cancel", "auto"];
-
 export function apiDecisions(app: WebApp): Reply {
+  /** Reasons by code (decisions.ts R_*): the app turns code and figures into a sentence. Made here: 11 strings are about 25 JsVars. */
+  const REASONS = ["", "price", "renewables", "limit", "ok", "manual", "plan", "start", "override", "cancel", "auto"];
   const d = app.agg.dec;
   const addr = app.agg.reg.address;
   const jobs = d.jobs.map((j) => ({ address: addr[j.m], startS: j.startS, endS: j.endS, green: j.green, costEur: isNaN(j.costMc) ? null : fmtFixed(j.costMc, 5), running: j.running }));

@@ -37,6 +37,11 @@ test("each API route names a stored module, and that module is the one whose cod
     let name = "";
     try { r!.h({ method: k.split(" ")[0], path: k.split(" ")[1], query: { a: "1" }, body: "{}", headers: { "content-type": "application/json" }, nowS: NOW, session: "", csrf: "", client: "" }); } catch (e) { /* 4xx of a bad body: the module was still loaded */ }
     name = loads[0];
+    if (k === "GET /api/session") {
+      // the resident answer: no module evaluated for the poll every page makes
+      assert.equal(loads.length, 0, k + ": no module load");
+      continue;
+    }
     assert.equal(loads.length, 1, k + ": one module load per request");
     const want = /ota/.test(k) ? "route.ota" : /session|login|logout|password/.test(k) ? "route.ses" : /bill/.test(k) ? "route.bill" : k.startsWith("GET") ? "route.read" : "route.ctl";
     assert.equal(name, want, k);

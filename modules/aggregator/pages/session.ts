@@ -12,10 +12,6 @@ import { WebApp } from "./webApp";
 const COOKIE = "sid=";
 const cookieOf = (v: string, maxAgeS: number) => ({ "Set-Cookie": COOKIE + v + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAgeS });
 
-export function session(app: WebApp, c: Ctx): Reply {
-  return json({ loggedIn: !!c.session, user: c.session ? app.auth.cfg.user : null, csrf: c.csrf || null, firstRun: app.auth.firstRun(), publicRead: app.publicRead });
-}
-
 function text(f: { [k: string]: unknown }, k: string): string {
   const v = f[k];
   if (typeof v !== "string") fail(422, k + " must be text", k);
@@ -65,5 +61,5 @@ export function setPassword(app: WebApp, c: Ctx): Reply {
  * login, logout and the password code are in RAM only while one of them is answered.
  */
 export function sessionModule(app: WebApp, c: Ctx, k: string): Reply {
-  return k === "GET /api/session" ? session(app, c) : k === "POST /api/login" ? login(app, c) : k === "POST /api/logout" ? logout(app, c) : setPassword(app, c);
+  return k === "POST /api/login" ? login(app, c) : k === "POST /api/logout" ? logout(app, c) : setPassword(app, c);
 }
