@@ -74,7 +74,7 @@ if (canLink) {
 // the app's first-run page sets it.
 const AUTH_FILE = "auth.json";
 const auth = new AuthState(espruinoHash(), (files.readJSON(AUTH_FILE, true) as AuthConfig | undefined) || cfg.auth || { user: "", saltHex: "", hashHex: "", iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 });
-if (auth.firstRun()) deviceLog("aggregator: no password set: open the web app to set one");
+if (auth.firstRun()) deviceLog("aggregator: no password: open the web app to set one");
 // The API's handlers are Storage modules (routeTable.ts), evaluated for each request
 // (modules/ports/device/routeModules.ts); a garbage collection follows each request
 // (modules/http/server.ts collect, modules/ports/device/collector.ts).

@@ -60,7 +60,7 @@ export class Registry {
     const household = String(m.household);
     if ((name + household).indexOf("\n") >= 0) throw new Error("meter " + m.address + ": a name or household cannot contain a line break");
     if (!(m.priority >= 0 && m.priority <= 255)) throw new Error("meter " + m.address + ": priority must be 0..255");
-    if (m.maxPriceMc !== undefined && !(Math.abs(m.maxPriceMc) < 16777216 && Math.floor(m.maxPriceMc) === m.maxPriceMc)) throw new Error("meter " + m.address + ": maxPriceMc must be a whole number of milli-cents below 16777216");
+    if (m.maxPriceMc !== undefined && !(Math.abs(m.maxPriceMc) < 16777216 && Math.floor(m.maxPriceMc) === m.maxPriceMc)) throw new Error("meter " + m.address + ": maxPriceMc: whole milli-cents under 2^24");
     if (!(m.keyId >= 0 && m.keyId <= 255)) throw new Error("meter " + m.address + ": keyId must be 0..255");
     const k = this.count;
     if (this.text.length + name.length + household.length + 2 > 65535) throw new Error("meter " + m.address + ": names and households take more than 64 KB");

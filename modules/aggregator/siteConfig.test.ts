@@ -15,7 +15,7 @@ test("no agg.json (or not JSON): one line, every setting on its safe default", (
   for (const raw of [undefined, null, 5, "x", [1]]) {
     const { s, lines } = read(raw);
     assert.equal(s.problems, 1);
-    assert.deepEqual(lines, ["agg.json: missing or not a JSON object: all defaults (port 80, no meter, no login)"]);
+    assert.deepEqual(lines, ["agg.json: missing or not JSON: all defaults (port 80, no meter, no login)"]);
     assert.equal(s.port, 80);
     assert.equal(s.publicRead, false, "reading needs a login unless agg.json says otherwise");
     assert.equal(s.apiToken, "");

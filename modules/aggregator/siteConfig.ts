@@ -60,7 +60,7 @@ export function aggSettingsOf(raw: unknown, log: (line: string) => void): AggSet
     out.problems++;
     log(AGG_FILE + ": " + text);
   };
-  if (!isObj(raw)) bad("missing or not a JSON object: all defaults (port 80, no meter, no login)");
+  if (!isObj(raw)) bad("missing or not JSON: all defaults (port 80, no meter, no login)");
   else {
     // locked until agg.json's own hashHex is read below
     if ((raw as O).auth !== undefined) out.auth = { user: "", saltHex: "", hashHex: LOCKED_HASH, iterations: 1, sessionS: 3600, maxFailures: 5, lockS: 300 };

@@ -159,7 +159,7 @@ export class AggregatorLink {
     can.linkCounters(c);
     if (c[AGC_SYNC_ENOFV] + c[AGC_CMD_ENOFV] !== this.enofvSeen) {
       this.enofvSeen = c[AGC_SYNC_ENOFV] + c[AGC_CMD_ENOFV];
-      if (!this.tx.renew()) this.log("aggregator: cannot persist the next freshness epoch");
+      if (!this.tx.renew()) this.log("aggregator: freshness epoch not persisted");
     }
   }
 

@@ -9,6 +9,6 @@ import type { RouteModule } from "../../aggregator/pages/routeTable";
  */
 export function loadRouteModule(name: string): RouteModule {
   const code = require("Storage").read(name);
-  if (!code) throw { status: 500, msg: name + " is not in Storage: upload the aggregator again (npm run upload -- --role aggregator)" };
+  if (!code) throw { status: 500, msg: name + " not in Storage: npm run upload -- --role aggregator" };
   return (global.eval as (s: string) => RouteModule)(code);
 }
