@@ -25,6 +25,7 @@ import { BOOT_F_TRIAL } from "../native/ota.ts";
 import { summary } from "./report.ts";
 import { BxcanModel } from "../canbus/bxcanModel.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
+import { clockPump } from "./clockPump.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const MASTER = new Uint8Array(16).fill(0x42);
@@ -44,13 +45,7 @@ test("npm start's update path: every meter updated and confirmed, then every met
     auth: authConfig("admin", PASSWORD), otaConfirmS: 10, otaTrialDeadlineS: 30,
     output: (node, text) => { for (const l of text.split("\n")) if (l.trim()) lines.push(node + ": " + l); },
   });
-  // the clock stands still unless pumped: an HTTP exchange pumps it 5 ms per turn of Node's loop
-  const pump = async <T>(p: Promise<T>): Promise<T> => {
-    let done = false;
-    p.then(() => { done = true; }, () => { done = true; });
-    while (!done) { net.clock.advance(5); await new Promise((r) => setImmediate(r)); }
-    return p;
-  };
+  const pump = clockPump(net.clock);
   const update = (bytes: string, log: string[]): Promise<OtaStatus> => otaUpdate({
     base: `http://127.0.0.1:${net.httpPort}/`, user: "admin", password: PASSWORD, bytes: new Uint8Array(Buffer.from(bytes, "latin1")),
     request: (u, i) => pump(fetch(u, i)), wait: async (ms) => { net.clock.advance(ms); }, log: (l) => { log.push(l); lines.push("client: " + l); },

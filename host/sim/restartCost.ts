@@ -15,6 +15,7 @@ import { SimNetwork } from "./network.ts";
 import { authConfig } from "./adminLogin.ts";
 import { otaUpdate } from "../cli/otaClient.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
+import { clockPump } from "./clockPump.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -34,13 +35,7 @@ async function main(mode: string): Promise<number> {
     const a = net.status(net.aggregator) as unknown as { rejects: { badMac: number }; missed: number; syncs: number; answered: number };
     console.log(`${what.padEnd(28)} t=${(net.clock.nowMs() / 1000).toFixed(1)} s  bad MACs ${a.rejects.badMac}  missed ${a.missed}  sync requests ${a.syncs}  answered ${a.answered}`);
   };
-  // the clock stands still unless pumped: an HTTP exchange pumps it 5 ms per turn of Node's loop
-  const pump = async <T>(p: Promise<T>): Promise<T> => {
-    let done = false;
-    p.then(() => { done = true; }, () => { done = true; });
-    while (!done) { net.clock.advance(5); await new Promise((r) => setImmediate(r)); }
-    return p;
-  };
+  const pump = clockPump(net.clock);
   try {
     await net.start();
     net.clock.advance(20000);

@@ -78,17 +78,6 @@ function headersOf(r: Reply): { [k: string]: string } {
 }
 
 /**
- * Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. The headers
- * object is built inside writeHead's call (headersOf), not kept in a scope the drain
- * closures keep for the whole reply (stream).
- */
-export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }, onDrain?: boolean): void {
-  res.writeHead(r.status, headersOf(r));
-  if (!r.chunks || head) res.end(head ? undefined : r.body || "");
-  else stream(res, r.chunks, live, onDrain);
-}
-
-/**
  * A reply's body chunk by chunk, each on the "drain" of the one before. The chunk function
  * is let go when the reply ends: its closures hold what the route made for it (on the
  * aggregator the whole route module), and the connection's listeners that hold this scope
@@ -109,6 +98,17 @@ function stream(res: HttpRes, chunks: ((i: number) => string | null) | null, liv
   res.on("drain", next);
   res.on("close", end);
   if (!onDrain) next();
+}
+
+/**
+ * Writes a reply: whole, or chunk by chunk on "drain"; headers only for HEAD. The headers
+ * object is built inside writeHead's call (headersOf), not kept in a scope the drain
+ * closures keep for the whole reply (stream).
+ */
+export function send(res: HttpRes, r: Reply, head?: boolean, live?: { n: number }, onDrain?: boolean): void {
+  res.writeHead(r.status, headersOf(r));
+  if (!r.chunks || head) res.end(head ? undefined : r.body || "");
+  else stream(res, r.chunks, live, onDrain);
 }
 
 /** An error answer: {"error": msg} plus the field at fault when there is one. */
