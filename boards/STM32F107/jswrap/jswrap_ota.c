@@ -39,10 +39,12 @@
 
 static uint32_t ota_now_ms(void) { return (uint32_t)jshGetMillisecondsFromTime(jshGetSystemTime()); }
 
-static uint8_t *ota_state(JsVar *can, JsVar **holder) {
-  *holder = can ? jsvObjectGetChildIfExists(can, OTA_STATE) : 0;
+static uint8_t *ota_named(JsVar *can, const char *name, JsVar **holder) {
+  *holder = can ? jsvObjectGetChildIfExists(can, name) : 0;
   return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
 }
+
+static uint8_t *ota_state(JsVar *can, JsVar **holder) { return ota_named(can, OTA_STATE, holder); }
 
 /* A new zeroed flat string of n bytes on CAN1 under name (replacing the old); 0 when memory is short. */
 static uint8_t *ota_new_named(JsVar *can, const char *name, size_t n) {
@@ -466,11 +468,6 @@ typedef struct {
   mn_ota_agg_t a;
   int bank; /* the answers' filter bank, removed with the state */
 } ota_agg_state_t;
-
-static uint8_t *ota_named(JsVar *can, const char *name, JsVar **holder) {
-  *holder = can ? jsvObjectGetChildIfExists(can, name) : 0;
-  return (*holder && jsvIsFlatString(*holder)) ? (uint8_t *)jsvGetFlatStringPointer(*holder) : 0;
-}
 
 /*JSON{
   "type" : "method", "class" : "BxCAN", "name" : "otaStageBegin", "ifdef" : "MN_OTA_AGG", "generate" : "jswrap_ota_stage_begin",
