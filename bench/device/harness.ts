@@ -50,7 +50,7 @@ var BENCH = { realSetInterval: setInterval, realClearInterval: clearInterval, re
   };
   BENCH.done = function (what, n) {
     var m = process.memory();
-    print("@@BENCH " + what + " " + n + " free " + m.free + " usage " + m.usage);
+    print("@@BENCH " + what + " " + n + " free " + m.free + " usage " + m.usage + (BENCH.ota === undefined ? "" : " ota " + BENCH.ota + " reboots " + BENCH.reboots));
     result = true;
     quit();
   };
@@ -120,7 +120,46 @@ function httpCounter(n: number): string {
 `;
 }
 
+/**
+ * A transfer's OTA events (otaEvents.ts otaSchedule: [ms, type, a, b], the C's own list)
+ * from device time atMs on, handed to the callback the bundle gave CAN1.onOta (the prelude
+ * keeps it as jswrap_ota.c does, "#onota"), each in turn from one harness timer, as the C
+ * queues them from the main loop. An event whose 5th element is 0 is not delivered: the
+ * same timer runs and calls nothing (the baseline of the same run). E.reboot (the restart after a switch) only counts.
+ * The meter's FRAM stand-in (prelude I2C1: the billing ring's 256 bytes) gets the bytes
+ * above 256 (the OTA counters at 384) apart, so they do not land on the ring.
+ */
+function otaDriver(o: NonNullable<Scenario["ota"]>): string {
+  return `
+// ---- bench/device/harness.ts: a transfer's OTA events (bench/device/otaEvents.ts) ----
+(function () {
+  var ev = ${JSON.stringify(o.events.map((e) => [Math.round(e[0] * 1000) / 1000, e[1], e[2], e[3], e[4] ? 1 : 0]))}, k = 0;
+  BENCH.ota = 0;
+  BENCH.reboots = 0;
+  E.reboot = function () { BENCH.reboots++; };
+  function next() {
+    var e = ev[k++], cb = CAN1["#onota"];
+    if (e[4] && cb) { BENCH.ota++; cb(e[1], e[2], e[3]); }
+    if (k < ev.length) setTimeout(next, ${o.atMs} + ev[k][0] - BENCH.vt);
+  }
+  if (ev.length) setTimeout(next, ${o.atMs} + ev[0][0]);
+  var ring = I2C1, high = new Uint8Array(256), from = 0;
+  I2C1 = {
+    setup: ring.setup,
+    writeTo: function (a, d) {
+      from = (d[0] << 8) | d[1];
+      if (from < 256) return ring.writeTo(a, d);
+      high.set(d.subarray(2), from - 256);
+    },
+    readFrom: function (a, n) { return from < 256 ? ring.readFrom(a, n) : high.slice(from - 256, from - 256 + n); }
+  };
+})();
+`;
+}
+
 export interface Scenario {
+  /** A transfer's OTA events driven into the bundle's CAN1.onOta callback (otaDriver). */
+  ota?: { events: number[][]; atMs: number };
   /** Storage files written before the bundle runs (JSON values). */
   files?: Record<string, unknown>;
   /** build/meter.js etc.; undefined: the empty listener (baseline). */
@@ -162,6 +201,7 @@ export function scriptFor(s: Scenario, n: number): string {
   if (s.drive === "windows") parts.push(meterDriver(n));
   if (s.drive === "seconds") parts.push(tickDriver(n));
   if (s.drive === "requests") parts.push(httpCounter(n));
+  if (s.ota) parts.push(otaDriver(s.ota));
   const bundle = s.bundle ? readFileSync(s.bundle, "utf8") : undefined;
   if (bundle && (s.fromStorage || s.fromRamString)) {
     // The stored bytes, executed from a Storage file (as the device does; on Linux its flash

@@ -2,6 +2,7 @@
  * npm run bench:device -- --espruino DIR [--rig thumb|x86|both] [--n1 10 --n2 40]
  *                          [--only meter|poll|aggregator|http|kernel|pretokenise|ui] [--routes / /api/state ...]
  *                          [--meters 8] [--pretokenise] [--switched] [--rebuild] [--port 18780] [--check]
+ *                          [--only ota [--ota-fps 1000]]
  *
  * The timing rig of issue 17, run by hand on the current code (after `npm run build`).
  * (b) `thumb`: Espruino's Linux build cross-compiled as Cortex-M3 Thumb-2 code with soft-float
@@ -26,6 +27,7 @@ import { buildLinuxInterpreter } from "./linuxInterpreter.ts";
 import { buildThumbRig } from "./thumbInterpreter.ts";
 import { checkPlugin, thumbRun } from "./thumbRun.ts";
 import { callsOf, UI_SCREENS, uiScript, type UiCase } from "./uiHarness.ts";
+import { otaPlan, otaTransferEvents } from "./otaEvents.ts";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
@@ -36,11 +38,11 @@ const ANSWERS_PER_S_64 = 3.6 * 64;
 
 interface Args {
   espruino?: string; n1: number; n2: number; only?: string; routes: string[]; rebuild: boolean; port: number; meters: number;
-  pretokenise: boolean; switched: boolean; rig: "thumb" | "x86" | "both"; check: boolean; pollN: number; linkS: number;
+  pretokenise: boolean; switched: boolean; rig: "thumb" | "x86" | "both"; check: boolean; pollN: number; linkS: number; otaFps: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false, switched: false, rig: "both", check: false, pollN: 64, linkS: 10 };
+  const a: Args = { n1: 10, n2: 40, routes: [], rebuild: false, port: 18780, meters: 8, pretokenise: false, switched: false, rig: "both", check: false, pollN: 64, linkS: 10, otaFps: 1000 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${k} needs a value`); return argv[++i]; };
@@ -57,6 +59,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--check") a.check = true;
     else if (k === "--poll-n") a.pollN = Number(v());
     else if (k === "--link-s") a.linkS = Number(v());
+    else if (k === "--ota-fps") a.otaFps = Number(v());
     else if (k === "--rig") {
       const r = v();
       if (r !== "thumb" && r !== "x86" && r !== "both") throw new Error("--rig must be thumb, x86 or both");
@@ -315,6 +318,68 @@ async function main(): Promise<void> {
     }
   }
   if (everything || a.only === "ui") uiTable = await uiRows(a, counters);
+  if (a.only === "ota") {
+    // A transfer of build/stored/meter.js (what the aggregator sends) as the C hands it to the
+    // meter's JavaScript (otaEvents.ts), replayed at --ota-fps chunks a second while the bundle
+    // measures (CAN link on: readings, publishes, FRAM) on the rig. Every run holds the same
+    // harness timer for the events; only which events reach the callback differs.
+    const image = new Uint8Array(readFileSync(join(ROOT, "build/stored/meter.js")));
+    const xfer = otaTransferEvents(image);
+    const plan = otaPlan(xfer, a.otaFps, WINDOW_MS);
+    console.log(`OTA: build/stored/meter.js ${image.length} B, ${xfer.chunks} chunks; the C's events (otaMeterLink.c through the meterOta addon, bus time ms): ` +
+      xfer.events.map((e) => `${e.type}(${e.a},${e.b})@${e.busMs.toFixed(0)}`).join(" "));
+    console.log(`  replayed at ${a.otaFps} chunks/s from ${plan.atMs.toFixed(1)} ms: during the transfer windows ${plan.n1}..${plan.n2} hold ${plan.progressInSpan} progress events; ` +
+      `progress every ${plan.progressEveryMs.toFixed(0)} ms; the whole update (start to the restart) within ${plan.nWhole} windows`);
+    const bundle = join(ROOT, "build/meter.js");
+    const ota = (deliver: (type: number) => boolean) => ({ events: plan.schedule.map((e) => [...e, deliver(e[1]) ? 1 : 0]), atMs: plan.atMs });
+    const run = (deliver: (type: number) => boolean) => scenario({ drive: "windows", bundle, files: meterFiles, ota: ota(deliver) });
+    // the meter at rest over a minute (windows 25..325: every periodic task of the bundle, its
+    // 1 s, 3 s and 60 s ones, in proportion), without the events' timer
+    const listen = meterEvents(readFileSync(bundle, "utf8"));
+    const restN1 = 25, restN2 = 325;
+    const base = await perIteration("baseline: prelude, empty listener", scenario({ drive: "windows", listen }), restN1, restN2);
+    const rest = await perIteration("build/meter.js, CAN link on, no transfer", scenario({ drive: "windows", bundle, files: meterFiles }), restN1, restN2);
+    // the transfer's own cost: the same runs with and without the events delivered
+    const idle = await perIteration("build/meter.js, CAN link on, the events' timer delivering nothing", run(() => false), plan.n1, plan.n2);
+    const during = await perIteration(`build/meter.js, CAN link on, a transfer at ${a.otaFps} chunks/s (windows ${plan.n1}..${plan.n2}: progress events only)`, run(() => true), plan.n1, plan.n2);
+    const perEvent = diff(during, idle);
+    for (const k of Object.keys(perEvent) as ("thumb" | "x86")[]) perEvent[k] = (perEvent[k]! * (plan.n2 - plan.n1)) / plan.progressInSpan;
+    const perWindow: Figure = {};
+    for (const k of Object.keys(perEvent) as ("thumb" | "x86")[]) perWindow[k] = perEvent[k]! * plan.progressPerWindow;
+    // once each: the same run of nWhole windows with one kind of event delivered, minus none delivered
+    // (the interpreter's idle loop between the harness's ticks runs on the wall clock: a run
+    // varies by some 10 k instructions, so each figure is the median of three pairs)
+    const once = async (label: string, deliver: (type: number) => boolean): Promise<Figure> => {
+      const f: Figure = {};
+      const want = plan.schedule.filter((e) => deliver(e[1])).length;
+      for (const c of counters) {
+        const d: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const r0 = await c.run({ interpreter: "", script: run(() => false)(plan.nWhole) });
+          const r1 = await c.run({ interpreter: "", script: run(deliver)(plan.nWhole) });
+          if (!new RegExp(` ota ${want} reboots `).test(r1.benchLine)) throw new Error(`${label}: ${want} events should have reached the bundle's onOta callback: ${r1.benchLine}`);
+          d.push(r1.instructions - r0.instructions);
+          console.log(`  [${c.name}] ${label}: ${r0.instructions} (none delivered) ${r1.instructions} (delivered) -> ${fmt(d[i])}; ${r1.benchLine}`);
+        }
+        f[c.name] = d.sort((x, y) => x - y)[1];
+      }
+      return f;
+    };
+    const start = await once("the start event (counters persisted on the FRAM)", (t) => t === 1);
+    const verdict = await once("the verdict event (image verified)", (t) => t === 3);
+    const end = await once("the end event (counters persisted, restart armed)", (t) => t === 4);
+    const whole = await once("the whole update's events", () => true);
+    const idleW = diff(rest, base);
+    rows.push(row(`meter JavaScript per window, CAN link on, no transfer (windows ${restN1}..${restN2}: a minute)`, idleW, ofWindow));
+    rows.push(row(`meter JavaScript per window, CAN link on, transfer at ${a.otaFps} chunks/s (+ progress: ${plan.progressPerWindow.toFixed(3)} events a window)`, { thumb: (idleW.thumb ?? 0) + (perWindow.thumb ?? 0), x86: idleW.x86 !== undefined ? idleW.x86 + (perWindow.x86 ?? 0) : undefined }, ofWindow));
+    rows.push(row("of which the transfer's JavaScript per window", perWindow, ofWindow));
+    rows.push(row("one progress event (the C's every eighth of the chunks)", perEvent, msAt72));
+    rows.push(row("the start event once (counters to the FRAM)", start, msAt72));
+    rows.push(row("the verdict event once", verdict, msAt72));
+    rows.push(row("the end event once (counters to the FRAM, restart armed)", end, msAt72));
+    rows.push(row(`the whole update's JavaScript (${plan.schedule.length} events)`, whole, msAt72));
+    rows.push(row("(prelude's own window stand-in work, subtracted from the per-window rows)", base, () => ""));
+  }
   if (rows.length) console.log("\n| instructions per iteration | Thumb-2 (Cortex-M3 code, qemu-arm) | x86-64 (callgrind) | Thumb-2 / x86-64 | at CPI 1.0 (72 MHz) | at CPI 1.5 |\n|---|---:|---:|---:|---:|---:|");
   for (const r of rows) console.log(r);
   if (uiTable.length) console.log("\n" + uiTable.join("\n"));
