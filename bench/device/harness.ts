@@ -129,7 +129,7 @@ function httpCounter(n: number): string {
  * The meter's FRAM stand-in (prelude I2C1: the billing ring's 256 bytes) gets the bytes
  * above 256 (the OTA counters at 384) apart, so they do not land on the ring.
  */
-function otaDriver(o: NonNullable<Scenario["ota"]>): string {
+export function otaDriver(o: NonNullable<Scenario["ota"]>): string {
   return `
 // ---- bench/device/harness.ts: a transfer's OTA events (bench/device/otaEvents.ts) ----
 (function () {
