@@ -28,10 +28,11 @@ v() { awk -v k="$1" '$1 == k {print $2}' "$out/cost.txt"; }
 # NOR staging (in order), the time stamp's arithmetic; SPI1's bytes at its clock (8 MHz asked: 72 MHz / 8 = 9 MHz)
 awk -v isr="$(v meter_rx_interrupt_ring_and_take_one_frame)" -v nor="$(v meter_chunk_frame_nor_staged_in_order)" \
     -v ts="$(v time_stamp_arithmetic_per_frame_soft_float)" -v b="$(v spi_bytes_per_chunk_in_order)" \
-    -v sha="$(v meter_last_chunk_nor_read_back_and_sha256)" -v shab="$(v spi_bytes_last_chunk)" 'BEGIN {
+    -v sha="$(v meter_last_chunk_nor_read_back_and_sha256)" -v shab="$(v spi_bytes_last_chunk)" -v svc="$(v meter_ota_service_per_event)" 'BEGIN {
   per = isr + nor + ts; spiUs = b * 8 / 9;
   printf("meter C per chunk frame (interrupt %d + link and NOR staging %d + time stamp %d): %d instructions; SPI %.2f bytes = %.2f us at 9 MHz\n", isr, nor, ts, per, b, spiUs)
   for (r = 770; r <= 1000; r += 230)
     printf("meter at %d chunks/s: %.2f %% of 72 MHz at CPI 1, %.2f %% at CPI 1.5, plus SPI1 on the wire %.2f %% (the counted C only)\n", r, 100 * per * r / 72e6, 150 * per * r / 72e6, r * spiUs / 1e4)
+  printf("per CAN event besides (the main loop's mn_ota_service: %d, its time stamp: %d): %d instructions; the interpreter's part (event queue, lookups on CAN1): npx tsx bench/device/dispatchProbe.ts --espruino DIR\n", svc, ts, svc + ts)
   printf("the last chunk (the image read back from the NOR, its SHA-256, 20 805 B): %.1f ms at CPI 1, %.1f at CPI 1.5, plus %d SPI bytes = %.1f ms on the wire\n", sha / 72e3, 1.5 * sha / 72e3, shab, shab * 8 / 9e3)
 }'
