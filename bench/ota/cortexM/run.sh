@@ -33,6 +33,6 @@ awk -v isr="$(v meter_rx_interrupt_ring_and_take_one_frame)" -v nor="$(v meter_c
   printf("meter C per chunk frame (interrupt %d + link and NOR staging %d + time stamp %d): %d instructions; SPI %.2f bytes = %.2f us at 9 MHz\n", isr, nor, ts, per, b, spiUs)
   for (r = 770; r <= 1000; r += 230)
     printf("meter at %d chunks/s: %.2f %% of 72 MHz at CPI 1, %.2f %% at CPI 1.5, plus SPI1 on the wire %.2f %% (the counted C only)\n", r, 100 * per * r / 72e6, 150 * per * r / 72e6, r * spiUs / 1e4)
-  printf("per CAN event besides (the main loop's mn_ota_service: %d, its time stamp: %d): %d instructions; the interpreter's part (event queue, lookups on CAN1): npx tsx bench/device/dispatchProbe.ts --espruino DIR\n", svc, ts, svc + ts)
+  printf("per CAN event besides (mn_ota_service in the main loop: %d, its time stamp: %d): %d instructions; the interpreter part (event queue, lookups on CAN1): npx tsx bench/device/dispatchProbe.ts --espruino DIR\n", svc, ts, svc + ts)
   printf("the last chunk (the image read back from the NOR, its SHA-256, 20 805 B): %.1f ms at CPI 1, %.1f at CPI 1.5, plus %d SPI bytes = %.1f ms on the wire\n", sha / 72e3, 1.5 * sha / 72e3, shab, shab * 8 / 9e3)
 }'
