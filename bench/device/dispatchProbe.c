@@ -11,6 +11,7 @@
  *                       root (the chip adds it when the boot first names it), then N times:
  *     none    nothing (the loop)
  *     frame   mn_ota_take's lookup of the OTA state (jswrap_ota.c ota_state) per frame
+ *     queue   a custom event pushed, popped and dispatched (the event mode without its lookups)
  *     event   a CAN event: can_notify's jshPushEvent from the interrupt, the idle loop's
  *             jshPopIOEvent and jswOnCustomEvent, then jswrap_can_eventHandler's lookups of CAN1
  *             in the root and of its SecOC state, and mn_ota_service's of the OTA state
@@ -45,7 +46,7 @@ static unsigned lookup(JsVar *in, const char *name) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) { fprintf(stderr, "usage: probe FILE none|frame|event N\n"); return 2; }
+  if (argc != 4) { fprintf(stderr, "usage: probe FILE none|frame|queue|event N\n"); return 2; }
   STACK_BASE = (void *)&argc;
   const char *mode = argv[2];
   long n = atol(argv[3]);
@@ -95,8 +96,17 @@ int main(int argc, char **argv) {
       sink += lookup(c, "\xFF" "ota");
       jsvUnLock(c);
     }
+  } else if (!strcmp(mode, "queue")) {
+    uint8_t data[IOEVENT_MAX_LEN];
+    unsigned int got;
+    IOCustomEventFlags flags = (IOCustomEventFlags)0x72;
+    for (long i = 0; i < n; i++) {
+      sink += jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags));
+      IOEventFlags e = jshPopIOEvent(data, &got);
+      jswOnCustomEvent(e, data, (int)got);
+    }
   } else if (strcmp(mode, "none")) {
-    fprintf(stderr, "probe: mode none, frame or event\n");
+    fprintf(stderr, "probe: mode none, frame, queue or event\n");
     return 2;
   } else {
     for (long i = 0; i < n; i++) sink += 1;
