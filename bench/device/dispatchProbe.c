@@ -83,27 +83,20 @@ int main(int argc, char **argv) {
   if (!lookup(can, "\xFF" "ota") || !lookup(can, "\xFF" "secoc")) { fprintf(stderr, "probe: CAN1's state not found\n"); return 2; }
   if (!strcmp(mode, "frame")) {
     for (long i = 0; i < n; i++) sink += lookup(can, "\xFF" "ota");
-  } else if (!strcmp(mode, "event")) {
+  } else if (!strcmp(mode, "event") || !strcmp(mode, "queue")) {
     uint8_t data[IOEVENT_MAX_LEN];
     unsigned int got;
     IOCustomEventFlags flags = (IOCustomEventFlags)0x72;
+    int lookups = !strcmp(mode, "event");
     for (long i = 0; i < n; i++) {
       sink += jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags));
       IOEventFlags e = jshPopIOEvent(data, &got);
       jswOnCustomEvent(e, data, (int)got);
+      if (!lookups) continue;
       JsVar *c = jsvObjectGetChildIfExists(execInfo.root, "CAN1");
       sink += lookup(c, "\xFF" "secoc");
       sink += lookup(c, "\xFF" "ota");
       jsvUnLock(c);
-    }
-  } else if (!strcmp(mode, "queue")) {
-    uint8_t data[IOEVENT_MAX_LEN];
-    unsigned int got;
-    IOCustomEventFlags flags = (IOCustomEventFlags)0x72;
-    for (long i = 0; i < n; i++) {
-      sink += jshPushEvent(EV_CUSTOM, (uint8_t *)&flags, sizeof(flags));
-      IOEventFlags e = jshPopIOEvent(data, &got);
-      jswOnCustomEvent(e, data, (int)got);
     }
   } else if (strcmp(mode, "none")) {
     fprintf(stderr, "probe: mode none, frame, queue or event\n");
