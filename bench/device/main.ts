@@ -28,6 +28,7 @@ import { buildThumbRig } from "./thumbInterpreter.ts";
 import { checkPlugin, thumbRun } from "./thumbRun.ts";
 import { callsOf, UI_SCREENS, uiScript, type UiCase } from "./uiHarness.ts";
 import { otaPlan, otaTransferEvents } from "./otaEvents.ts";
+import { OTA_EV_END, OTA_EV_START, OTA_EV_VERDICT } from "../../host/native/ota.ts";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const KEY = "000102030405060708090a0b0c0d0e0f";
@@ -365,13 +366,15 @@ async function main(): Promise<void> {
       }
       return f;
     };
-    const start = await once("the start event (counters persisted on the FRAM)", (t) => t === 1);
-    const verdict = await once("the verdict event (image verified)", (t) => t === 3);
-    const end = await once("the end event (counters persisted, restart armed)", (t) => t === 4);
+    const start = await once("the start event (counters persisted on the FRAM)", (t) => t === OTA_EV_START);
+    const verdict = await once("the verdict event (image verified)", (t) => t === OTA_EV_VERDICT);
+    const end = await once("the end event (counters persisted, restart armed)", (t) => t === OTA_EV_END);
     const whole = await once("the whole update's events", () => true);
     const idleW = diff(rest, base);
     rows.push(row(`meter JavaScript per window, CAN link on, no transfer (windows ${restN1}..${restN2}: a minute)`, idleW, ofWindow));
-    rows.push(row(`meter JavaScript per window, CAN link on, transfer at ${a.otaFps} chunks/s (+ progress: ${plan.progressPerWindow.toFixed(3)} events a window)`, { thumb: (idleW.thumb ?? 0) + (perWindow.thumb ?? 0), x86: idleW.x86 !== undefined ? idleW.x86 + (perWindow.x86 ?? 0) : undefined }, ofWindow));
+    const withTransfer: Figure = {};
+    for (const k of Object.keys(perWindow) as ("thumb" | "x86")[]) if (idleW[k] !== undefined) withTransfer[k] = idleW[k]! + perWindow[k]!;
+    rows.push(row(`meter JavaScript per window, CAN link on, transfer at ${a.otaFps} chunks/s (+ progress: ${plan.progressPerWindow.toFixed(3)} events a window)`, withTransfer, ofWindow));
     rows.push(row("of which the transfer's JavaScript per window", perWindow, ofWindow));
     rows.push(row("one progress event (the C's every eighth of the chunks)", perEvent, msAt72));
     rows.push(row("the start event once (counters to the FRAM)", start, msAt72));
