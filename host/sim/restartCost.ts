@@ -19,48 +19,29 @@
  * through the 30 s trial) decided, 2.0 s since the OTA watch's answer restarts it
  * (aglinkSchedule.h mn_ag_reachable); switch 1.0-1.05 s and power 0.4-0.6 s either way.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { SimNetwork } from "./network.ts";
-import { authConfig } from "./adminLogin.ts";
-import { otaUpdate } from "../cli/otaClient.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
-import { clockPump } from "./clockPump.ts";
-import { restartGaps } from "./restartGaps.ts";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
+import { restartRig } from "./restartGaps.ts";
 
 async function main(mode: string): Promise<number> {
   if (mode !== "power" && mode !== "switch" && mode !== "revert") {
     console.error("usage: npx tsx host/sim/restartCost.ts power|switch|revert");
     return 2;
   }
-  const v1 = readFileSync(root + "build/stored/meter.js", "latin1");
-  const password = "restart cost only";
-  let watch: ReturnType<typeof restartGaps> | null = null;
-  const net = new SimNetwork({
-    meters: 3, speed: 1, masterKey: new Uint8Array(16).fill(0x42), aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"), meterBundle: v1,
-    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, siteData: false, cogenerator: true,
-    auth: authConfig("admin", password), otaConfirmS: 10, otaTrialDeadlineS: 30,
-    output: (node, text) => { if (watch && /SIMULATOR: boot hook/.test(text)) watch.restarted(node); },
-  });
+  const rig = restartRig("restart cost only");
+  const net = rig.net, v1 = rig.meterBundle;
   const line = (what: string) => {
     const a = net.status(net.aggregator) as unknown as { rejects: { badMac: number }; missed: number; syncs: number; answered: number };
     console.log(`${what.padEnd(28)} t=${(net.clock.nowMs() / 1000).toFixed(1)} s  bad MACs ${a.rejects.badMac}  missed ${a.missed}  sync requests ${a.syncs}  answered ${a.answered}`);
   };
-  const pump = clockPump(net.clock);
   try {
     await net.start();
     net.clock.advance(20000);
     line("before");
-    watch = restartGaps(net);
+    const watch = rig.watch();
     if (mode === "power") for (const n of net.nodes.filter((x) => x.meter)) { watch.restarted(n.name); net.powerCycle(n); }
     else {
       const script = mode === "switch" ? v1 + tokenise("\nvar otaVersion = 2;\n") : tokenise("throw new Error('restartCost: this script fails at start');\n") + v1;
-      await otaUpdate({
-        base: `http://127.0.0.1:${net.httpPort}/`, user: "admin", password, bytes: new Uint8Array(Buffer.from(script, "latin1")),
-        request: (u, i) => pump(fetch(u, i)), wait: async (ms) => { net.clock.advance(ms); }, log: () => {},
-      });
+      await rig.update(script);
       line(mode === "switch" ? "update confirmed" : "update reverted");
     }
     net.clock.advance(20000);

@@ -4,7 +4,14 @@
  * counts answered, watched on the simulator's clock every 10 ms. host/sim/restartCost.ts
  * prints them; restartSilence.test.ts asserts them.
  */
-import type { SimNetwork } from "./network.ts";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { SimNetwork } from "./network.ts";
+import { authConfig } from "./adminLogin.ts";
+import { otaUpdate, type OtaStatus } from "../cli/otaClient.ts";
+import { clockPump } from "./clockPump.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A meter's restarts (the boot hook ran, or a power cycle) and the first answered poll after each. */
 export interface RestartGap { meter: string; restartS: number; firstAnswerS: number | null }
@@ -46,3 +53,33 @@ export function restartGaps(net: SimNetwork): { restarted: (name: string) => voi
   };
 }
 
+
+/**
+ * The run restartCost.ts and restartSilence.test.ts measure: 3 meters on the stored bundle
+ * (build/stored/meter.js) and the co-generator, which acknowledges frames while the meters
+ * restart, as any other node on a real bus does (with every node restarting at once and
+ * none acknowledging, the aggregator's frames stay in their mailboxes: no sync request
+ * leaves, so none backs off). Trial: confirmed after 10 s, reverted at 30 s.
+ * watch() starts recording restarts; update(script) sends one through the HTTP API.
+ */
+export function restartRig(password: string): {
+  net: SimNetwork; meterBundle: string; watch: () => ReturnType<typeof restartGaps>; update: (script: string) => Promise<OtaStatus>;
+} {
+  const meterBundle = readFileSync(root + "build/stored/meter.js", "latin1");
+  let w: ReturnType<typeof restartGaps> | null = null;
+  const net = new SimNetwork({
+    meters: 3, speed: 1, masterKey: new Uint8Array(16).fill(0x42), aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"), meterBundle,
+    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, siteData: false, cogenerator: true,
+    auth: authConfig("admin", password), otaConfirmS: 10, otaTrialDeadlineS: 30,
+    output: (node, text) => { if (w && /SIMULATOR: boot hook/.test(text)) w.restarted(node); },
+  });
+  const pump = clockPump(net.clock);
+  return {
+    net, meterBundle,
+    watch: () => (w = w || restartGaps(net)),
+    update: (script) => otaUpdate({
+      base: `http://127.0.0.1:${net.httpPort}/`, user: "admin", password, bytes: new Uint8Array(Buffer.from(script, "latin1")),
+      request: (u, i) => pump(fetch(u, i)), wait: async (ms) => { net.clock.advance(ms); }, log: () => {},
+    }),
+  };
+}

@@ -8,11 +8,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SimNetwork } from "./network.ts";
-import { authConfig } from "./adminLogin.ts";
-import { otaUpdate } from "../cli/otaClient.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
-import { clockPump } from "./clockPump.ts";
-import { restartGaps } from "./restartGaps.ts";
+import { restartRig } from "./restartGaps.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const built = existsSync(root + "build/stored/meter.js") && existsSync(root + "build/aggregator.js");
@@ -61,25 +58,13 @@ test("power-cycled meters answer nothing before their resynchronisation: no bad 
 // starts over (otaAggLink.h mn_ota_agg_heard -> aglinkSchedule.h mn_ag_reachable): 2.0 s.
 // The co-generator acknowledges frames while every meter restarts, as any other node on a real bus.
 test("after a revert the meter answers polls within 3 s of its restart (the watch's answer ends the sync back-off; it was 22 s)", { skip: built ? false : "npm run build first", timeout: 120000 }, async () => {
-  const v1 = readFileSync(root + "build/stored/meter.js", "latin1");
-  const password = "restart silence test";
-  let watch: ReturnType<typeof restartGaps> | null = null;
-  const net = new SimNetwork({
-    meters: 3, speed: 1, masterKey: new Uint8Array(16).fill(0x42), aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"), meterBundle: v1,
-    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, siteData: false, cogenerator: true,
-    auth: authConfig("admin", password), otaConfirmS: 10, otaTrialDeadlineS: 30,
-    output: (node, text) => { if (watch && /SIMULATOR: boot hook/.test(text)) watch.restarted(node); },
-  });
-  const pump = clockPump(net.clock);
+  const rig = restartRig("restart silence test");
+  const net = rig.net;
   try {
     await net.start();
     net.clock.advance(20000);
-    watch = restartGaps(net);
-    const crash = tokenise("throw new Error('restartSilence: this script fails at start');\n") + v1;
-    const s = await otaUpdate({
-      base: `http://127.0.0.1:${net.httpPort}/`, user: "admin", password, bytes: new Uint8Array(Buffer.from(crash, "latin1")),
-      request: (u, i) => pump(fetch(u, i)), wait: async (ms) => { net.clock.advance(ms); }, log: () => {},
-    });
+    const watch = rig.watch();
+    const s = await rig.update(tokenise("throw new Error('restartSilence: this script fails at start');\n") + rig.meterBundle);
     assert.deepEqual(s.meters.map((t) => t.state + " " + t.cause), ["reverted deadline", "reverted deadline", "reverted deadline"]);
     net.clock.advance(30000);
     const reverts = watch.gaps.filter((g) => g.firstAnswerS !== null);
