@@ -140,6 +140,8 @@ export interface OtaAggStart extends OtaManifestFields {
   masterKey: Uint8Array;
   addresses: number[];
   autoCommit: boolean;
+  /** Also told each meter the watch heard (the model's link is told first, as CAN1 tells it on the board). */
+  onHeard?: (address: number) => void;
 }
 
 export interface OtaAggHandle {
@@ -172,6 +174,13 @@ export function attachOtaAggregator(bus: VirtualCanBus, model: BxcanModel, s: Ot
   h.rx = (f) => {
     if (functionOf(f.id) !== FN_OTA_ANSWER) return false;
     native.frame(f.id, f.dlc, f.data, nowMs());
+    // a switched meter answered the watch: it runs again, so the poll link resynchronises it now
+    // instead of at the end of a sync back-off that grew while it restarted (jswrap_ota.c mn_ota_take)
+    const heard = native.heard();
+    if (heard) {
+      model.secoc.linkReachable(heard);
+      if (s.onHeard) s.onHeard(heard);
+    }
     work();
     return true;
   };

@@ -165,6 +165,11 @@ export class SecocLayer {
     return n;
   }
 
+  /** The OTA watch heard the meter (CAN1 on the aggregator board: jswrap_ota.c mn_ota_take to the link): its sync back-off starts over. */
+  linkReachable(address: number): void {
+    if (this.link) this.link.reachable(address);
+  }
+
   linkMeter(address: number, out: Uint32Array): void {
     if (!this.link || !out || out.length < 5) return;
     // polls, answered, missed, readings, synced and (with 6) refused sends

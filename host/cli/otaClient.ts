@@ -5,8 +5,13 @@
  * meter's state until the aggregator's C says every target is switched or failed, and
  * (watch, the default) then until each switched meter's boot report is final: its trial
  * confirmed, or reverted with the reason (the C asks the meters: phase "watching").
+ * The upload's begin carries the bundle's SHA-256: the aggregator hashes the copy on its
+ * NOR and refuses one that differs (a piece corrupted on the way) before any manifest goes
+ * out (OtaApiError, nothing sent to the meters).
  * Used by `meternet ota` (otaCommand.ts) and by the simulator's end-to-end test.
  */
+import { createHash } from "node:crypto";
+
 export interface OtaTarget { a: number; state: string; cause: string | null; have: number; total: number }
 export interface OtaStatus { phase: string; available: boolean; counter: number | null; staged: { size: number; written: number } | null; meters: OtaTarget[] }
 
@@ -66,11 +71,15 @@ export function parseMeters(s: string): number[] {
 /** Runs one update; resolves with the final status (every target final, otaTargetFinal; or the phase "done"). */
 export async function otaUpdate(o: OtaClientOptions): Promise<OtaStatus> {
   const req = o.request || ((u: string, i: RequestInit) => fetch(u, i));
+  const sha256 = createHash("sha256").update(o.bytes).digest("hex");
   const base = o.base.endsWith("/") ? o.base : o.base + "/";
   const headers: Record<string, string> = { "content-type": "application/json" };
   const call = async (method: string, body?: object): Promise<Record<string, unknown>> => {
     const r = await req(base + "api/ota", { method, headers, body: body ? JSON.stringify(body) : undefined });
     const j = (await r.json().catch(() => ({}))) as Record<string, unknown>;
+    if (r.status !== 200 && j.field === "sha256" && body && (body as { do?: string }).do === "chunk") {
+      throw new OtaApiError(`the bundle arrived corrupted: the aggregator's copy does not have its SHA-256 (${sha256.slice(0, 16)}...); nothing was sent to the meters, run the update again`);
+    }
     if (r.status !== 200) throw new OtaApiError("aggregator: " + r.status + " " + (j.error || JSON.stringify(j)));
     return j;
   };
@@ -83,7 +92,7 @@ export async function otaUpdate(o: OtaClientOptions): Promise<OtaStatus> {
     headers.cookie = sid ? sid[0] : "";
     headers["x-csrf-token"] = String(j.csrf || "");
   }
-  const begun = await call("POST", { do: "begin", size: o.bytes.length, image: o.image || 1, version: o.version });
+  const begun = await call("POST", { do: "begin", size: o.bytes.length, image: o.image || 1, version: o.version, sha256 });
   const piece = Number(begun.piece) || 1024;
   for (let at = 0; at < o.bytes.length; at += piece) {
     await call("POST", { do: "chunk", offset: at, data: Buffer.from(o.bytes.subarray(at, at + piece)).toString("base64") });

@@ -46,6 +46,8 @@ export interface NativeAgLink {
   pump(nowMs: number, target?: AgTarget): void;
   answer(address: number, fn: number, nowMs: number, target?: AgTarget): number;
   synced(address: number, nowMs: number, target?: AgTarget): void;
+  /** Another protocol heard the meter (the OTA watch): its sync back-off starts over (aglinkSchedule.h mn_ag_reachable). */
+  reachable(address: number): void;
   isStale(address: number, fn: number, nowMs: number): boolean;
   lastGoodMs(address: number, fn: number): number;
   setSend(send: ((id: number, remote: boolean, dlc: number, data: Uint8Array) => number) | null): void;

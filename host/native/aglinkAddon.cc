@@ -79,7 +79,7 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
                         InstanceMethod("counters", &AgLink::Counters), InstanceMethod("meter", &AgLink::Meter),
                         InstanceMethod("rows", &AgLink::Rows), InstanceMethod("latest", &AgLink::Latest), InstanceMethod("stateBytes", &AgLink::StateBytes),
                         InstanceMethod("acceptVerdicts", &AgLink::AcceptVerdicts), InstanceMethod("command", &AgLink::Command),
-                        InstanceMethod("commandPending", &AgLink::CommandPending)});
+                        InstanceMethod("commandPending", &AgLink::CommandPending), InstanceMethod("reachable", &AgLink::Reachable)});
   }
 
   // new AgLink(secocNode, {capacity, maxInFlight, staleAfterPeriods, syncAfterMisses, syncRetryMs, syncRetryMaxMs?}, nowMs)
@@ -205,6 +205,11 @@ class AgLink : public Napi::ObjectWrap<AgLink> {
   Napi::Value LastGoodMs(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(mn_ag_last_good_ms(st_.data(), static_cast<unsigned>(Arg(info, 0, 64)),
                                                                                 static_cast<unsigned>(Arg(info, 1, 99)))));
+  }
+  // reachable(address): another protocol heard the meter (aglinkSchedule.h mn_ag_reachable)
+  Napi::Value Reachable(const Napi::CallbackInfo& info) {
+    mn_ag_reachable(st_.data(), static_cast<unsigned>(Arg(info, 0, 64)));
+    return info.Env().Undefined();
   }
   // setSend((id, remote, dlc, data) -> code)
   Napi::Value SetSend(const Napi::CallbackInfo& info) {

@@ -114,6 +114,8 @@ export interface NativeOtaAgg {
   sha256(): Uint8Array;
   /** [sender state bytes held now (0 once the update is over: freed, as on the chip), summary bytes kept, allocations, frees] */
   memory(): Float64Array;
+  /** The switched meter whose boot report the last frame completed (the watch heard it: it runs), 0 none; cleared by the read (otaAggLink.h mn_ota_agg_heard). */
+  heard(): number;
 }
 
 /** A staging space in JavaScript (the power-cut test's flash model); commit() is the switch (0: done). */

@@ -380,7 +380,7 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
                         InstanceMethod("phase", &OtaAgg::Phase), InstanceMethod("targets", &OtaAgg::Targets),
                         InstanceMethod("counters", &OtaAgg::Counters), InstanceMethod("commit", &OtaAgg::Commit),
                         InstanceMethod("cancel", &OtaAgg::Cancel), InstanceMethod("sha256", &OtaAgg::Sha),
-                        InstanceMethod("memory", &OtaAgg::Memory)});
+                        InstanceMethod("memory", &OtaAgg::Memory), InstanceMethod("heard", &OtaAgg::Heard)});
   }
 
   // (image bytes | OtaNorImage, master16, addresses, {version, counter, image, tag, norAddress?, size?}, autoCommit, nowMs):
@@ -486,6 +486,8 @@ class OtaAgg : public Napi::ObjectWrap<OtaAgg> {
     Settle();
     return Napi::Number::New(info.Env(), r);
   }
+  // -> the address the watch heard with the last frame, 0 none (otaAggLink.h mn_ota_agg_heard: cleared by the read)
+  Napi::Value Heard(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), a_ ? mn_ota_agg_heard(a_) : 0); }
   Napi::Value Phase(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), a_ ? a_->phase : summary_.empty() ? 0 : summary_[0]);
   }

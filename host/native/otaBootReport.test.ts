@@ -14,6 +14,7 @@ import { VirtualCanBus } from "../canbus/bus.ts";
 import { BxcanModel } from "../canbus/bxcanModel.ts";
 import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "../canbus/otaAttach.ts";
 import { secocAddon } from "./secoc.ts";
+import { dataFrame } from "../../modules/can/frame.ts";
 import {
   OTA_PH_DONE, OTA_PH_WATCHING, OTA_T_CONFIRMED, OTA_T_REVERTED, OTA_T_SWITCHED, OTA_T_TRIAL, OTA_TARGET_STATES,
   OTA_BOOT_TRIAL, otaBootReport,
@@ -86,6 +87,40 @@ test("after the switch the aggregator watches each meter's boot report: trial, t
   const t = a.native.targets();
   assert.deepEqual([t[1], t[6], t[11]], [OTA_T_CONFIRMED, OTA_T_REVERTED, OTA_T_REVERTED]);
   assert.ok(!Array.from(t).some((v, i) => i % 5 === 1 && (v === OTA_T_SWITCHED || v === OTA_T_TRIAL)));
+});
+
+// The watch's answers are also what tells the poll link a switched meter runs again (otaAggLink.h
+// mn_ota_agg_heard -> aglinkSchedule.h mn_ag_reachable: its sync back-off starts over; host/sim/restartCost.ts revert:
+// 22.0 s from the revert to the first answered poll before, 2.0 s after). Only a status answer the watch asked for
+// and could parse counts: nothing during the transfer, nothing while the meters restart, nothing unasked.
+test("the watch hears a switched meter only in an answer to its own question: once per question, never unasked or during the transfer", () => {
+  const r = rig([1, 2, 3]);
+  const heard: number[] = [];
+  const a = attachOtaAggregator(r.bus, r.agg, {
+    bytes: randomBytes(3000), masterKey: MASTER, addresses: [1, 2, 3], version: COUNTER, counter: COUNTER, image: 1, tag: 0x46, autoCommit: true,
+    onHeard: (address) => heard.push(address),
+  });
+  const run = (ms: number) => r.bus.scheduler.advanceBy(ms * 1000);
+  for (let i = 0; i < 3000 && a.native.phase() < OTA_PH_DONE; i++) run(10);
+  assert.equal(a.native.phase(), OTA_PH_WATCHING);
+  assert.deepEqual(heard, [], "manifests, status and commit answers are the transfer's");
+  for (const m of r.meters.values()) m.ota.detach();
+  run(5000);
+  assert.deepEqual(heard, [], "restarting: nobody answers");
+  for (const [address, m] of r.meters) {
+    m.ota = r.listen(address, m.model, COUNTER);
+    m.ota.native.setBootReport(otaBootReport(true, 0));
+  }
+  run(2500);
+  assert.deepEqual(heard.slice().sort(), [1, 2, 3], "each meter heard once, in its answer to the watch's question");
+  // a forger sends meter 3's report while no question is out: dropped, nobody is told
+  const forger = new BxcanModel(r.bus, "forger");
+  forger.start(125000);
+  forger.send(dataFrame(0x743, new Uint8Array([0x07, 0x82, (OTA_BOOT_TRIAL << 4) | 0, 0, 0, 0, 0, COUNTER])));
+  run(100);
+  assert.deepEqual(heard.slice().sort(), [1, 2, 3], "an answer nobody asked for: not heard");
+  run(2000);
+  assert.deepEqual(heard.slice().sort(), [1, 1, 2, 2, 3, 3], "still in trial: heard again at the next question (every 2 s), no more");
 });
 
 test("a confirmed report on an older counter is not this update's: the watch goes on; cancel ends it", () => {

@@ -1,55 +1,55 @@
 /**
  * What a meter restart costs the aggregator's link (issue 18): 3 meters run 20 s, then
- * either each is power-cycled (`power`) or all are updated to a changed bundle through the
- * aggregator's HTTP API (`switch`: the OTA switch restarts them); prints the aggregator's bad
- * MACs, missed polls and sync requests before, at the end of the update, and 20 s later.
+ * either each is power-cycled (`power`), or all are updated through the aggregator's HTTP
+ * API to a changed bundle (`switch`: the OTA switch restarts them) or to a bundle that
+ * throws at start (`revert`: they switch, never confirm, and revert at the trial deadline);
+ * prints the aggregator's bad MACs, missed polls and sync requests before, at the end of the
+ * update, and 20 s later, and per meter each restart and the time from it to the meter's
+ * first good answer (an answered poll at the aggregator).
  *
- *   npm run build && npx tsx host/sim/restartCost.ts power|switch
+ *   npm run build && npx tsx host/sim/restartCost.ts power|switch|revert
+ *
+ * The co-generator runs too: a bus where every meter restarts at once and nothing else
+ * acknowledges frames holds the aggregator's frames in their mailboxes (no sync request
+ * leaves, so none backs off), which hid the back-off below.
  *
  * With main's MeterNode (answers before the resynchronisation): power 9 bad MACs, switch 27;
  * with the meter silent until resynchronised: 0 and 0 (host/sim/README.md "Script updates").
+ * From a revert to the first answered poll: 22.0 s while the link's sync back-off (doubled
+ * through the 30 s trial) decided, 2.0 s since the OTA watch's answer restarts it
+ * (aglinkSchedule.h mn_ag_reachable); switch 1.0-1.05 s and power 0.4-0.6 s either way.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { SimNetwork } from "./network.ts";
-import { authConfig } from "./adminLogin.ts";
-import { otaUpdate } from "../cli/otaClient.ts";
 import { tokenise } from "../../tools/build/pretokenise.js";
-import { clockPump } from "./clockPump.ts";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
+import { restartRig } from "./restartGaps.ts";
 
 async function main(mode: string): Promise<number> {
-  if (mode !== "power" && mode !== "switch") {
-    console.error("usage: npx tsx host/sim/restartCost.ts power|switch");
+  if (mode !== "power" && mode !== "switch" && mode !== "revert") {
+    console.error("usage: npx tsx host/sim/restartCost.ts power|switch|revert");
     return 2;
   }
-  const v1 = readFileSync(root + "build/stored/meter.js", "latin1");
-  const password = "restart cost only";
-  const net = new SimNetwork({
-    meters: 3, speed: 1, masterKey: new Uint8Array(16).fill(0x42), aggregatorBundle: readFileSync(root + "build/aggregator.js", "utf8"), meterBundle: v1,
-    httpPort: 0, slcanPort: -1, epochMs: Date.UTC(2026, 5, 21, 9, 0), startOfDayS: 11 * 3600, dipsPerSlot: 0, siteData: false, cogenerator: false,
-    auth: authConfig("admin", password), otaConfirmS: 10, otaTrialDeadlineS: 30, output: () => {},
-  });
+  const rig = restartRig("restart cost only");
+  const net = rig.net, v1 = rig.meterBundle;
   const line = (what: string) => {
     const a = net.status(net.aggregator) as unknown as { rejects: { badMac: number }; missed: number; syncs: number; answered: number };
     console.log(`${what.padEnd(28)} t=${(net.clock.nowMs() / 1000).toFixed(1)} s  bad MACs ${a.rejects.badMac}  missed ${a.missed}  sync requests ${a.syncs}  answered ${a.answered}`);
   };
-  const pump = clockPump(net.clock);
   try {
     await net.start();
     net.clock.advance(20000);
     line("before");
-    if (mode === "power") for (const n of net.nodes.filter((x) => x.meter)) net.powerCycle(n);
+    const watch = rig.watch();
+    if (mode === "power") for (const n of net.nodes.filter((x) => x.meter)) { watch.restarted(n.name); net.powerCycle(n); }
     else {
-      await otaUpdate({
-        base: `http://127.0.0.1:${net.httpPort}/`, user: "admin", password, bytes: new Uint8Array(Buffer.from(v1 + tokenise("\nvar otaVersion = 2;\n"), "latin1")),
-        request: (u, i) => pump(fetch(u, i)), wait: async (ms) => { net.clock.advance(ms); }, log: () => {},
-      });
-      line("update confirmed");
+      const script = mode === "switch" ? v1 + tokenise("\nvar otaVersion = 2;\n") : tokenise("throw new Error('restartCost: this script fails at start');\n") + v1;
+      await rig.update(script);
+      line(mode === "switch" ? "update confirmed" : "update reverted");
     }
     net.clock.advance(20000);
     line("20 s later");
+    for (const g of watch.gaps) {
+      const gap = g.firstAnswerS === null ? "no answer" : `first answer ${(g.firstAnswerS - g.restartS).toFixed(2)} s later`;
+      console.log(`${g.meter.padEnd(8)} restart t=${g.restartS.toFixed(2)} s  ${gap}`);
+    }
   } finally {
     await net.stop();
   }

@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
 import { startDevServer } from "./devServer.ts";
 import { PASSWORD, FLAGGED_METER } from "./fakeSite.ts";
@@ -258,6 +259,36 @@ try {
       assert.match(text, /deferred run planned to start \d{4}-\d\d-\d\d \d\d:\d\d/);
       assert.match(text, /switched by hand, until/);
       assert.deepEqual(errors(), []);
+    });
+
+    await step(`${tag}: updates: a piece corrupted on the way does not match the SHA-256 the page sent with the begin: refused, a readable error, nothing sent (issue 18)`, async () => {
+      await open(page, base + "/#/ota", "Updates");
+      const sentBefore = site.ota.sent.length;
+      const bodies: { do?: string; sha256?: string }[] = [];
+      // the second piece gets one byte flipped between the page and the aggregator
+      await page.route("**/api/ota", async (route) => {
+        const raw = route.request().postData();
+        const b = raw ? JSON.parse(raw) : null;
+        if (b) bodies.push(b);
+        if (b && b.do === "chunk" && b.offset === 1024) {
+          const d = Buffer.from(b.data, "base64");
+          d[3] ^= 0x01;
+          return route.continue({ postData: JSON.stringify({ ...b, data: d.toString("base64") }) });
+        }
+        return route.continue();
+      });
+      try {
+        await page.setInputFiles("#o-file", otaPath);
+        await page.click("#ota button[type=submit]");
+        await page.waitForSelector(".msg.err");
+        assert.match((await page.textContent(".msg"))!, /^meter\.js arrived corrupted: the aggregator's copy does not have its SHA-256 \([0-9a-f]{16}…\)\. Nothing was sent to the meters; upload it again\.$/);
+      } finally {
+        await page.unroute("**/api/ota");
+      }
+      assert.equal(bodies.find((b) => b.do === "begin")?.sha256, createHash("sha256").update(readFileSync(otaPath)).digest("hex"), "the begin carries the file's SHA-256 (crypto.subtle)");
+      assert.ok(!bodies.some((b) => b.do === "start"), "no start");
+      assert.equal(site.ota.sent.length, sentBefore, "no update sent");
+      errors(); // the refused request's 422 is logged by the browser
     });
 
     await step(`${tag}: updates: upload a meter bundle in pieces, choose meters, start, each meter's boot report: confirmed, reverted (deadline), trial (issue 18)`, async () => {

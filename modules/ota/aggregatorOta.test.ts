@@ -167,5 +167,5 @@ test("the staged area is the flash map's, and the digest and the NOR decide what
   upload(s, bundle(5000));
   s.sender.sendCode = -28;
   const mem = s.failOf(() => s.call("POST", { do: "start" }));
-  assert.deepEqual([mem.status, /no memory for the sender \(4 440 bytes/.test(mem.msg)], [503, true]);
+  assert.deepEqual([mem.status, /no memory for the sender \(4 440 B in one block\)/.test(mem.msg)], [503, true]);
 });

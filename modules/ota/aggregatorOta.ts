@@ -42,6 +42,9 @@ export const OTA_PIECE = 1024;
 export const OTA_BODY = 2048;
 /** Text every meter bundle holds (app/meter/main.ts's console lines); absent, the image is not a meter bundle. */
 export const OTA_MARK = "meternet meter:";
+/** Refusals said in more than one place: each text once in route.ota (the aggregator's Storage is full, issue 16). */
+const NO_SENDER = "this firmware has no OTA sender (CAN1.otaSend)";
+const RUNNING = "an update is running: cancel it first";
 
 /** What the route needs of the device: null where the device has none. */
 export interface OtaDevice {
@@ -86,8 +89,8 @@ function busy(d: OtaDevice): boolean {
 }
 
 function begin(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
-  if (!d.ota) fail(503, "this firmware has no OTA sender (CAN1.otaSend)");
-  if (busy(d)) fail(409, "an update is running: cancel it first");
+  if (!d.ota) fail(503, NO_SENDER);
+  if (busy(d)) fail(409, RUNNING);
   const size = intField(f, "size", 0, 1e7);
   if (size < 1 || size > METER_SLOT_BYTES) fail(422, "size must be 1.." + METER_SLOT_BYTES + " bytes (a meter's script slot)", "size");
   const image = f.image === undefined ? 1 : intField(f, "image", 1, 2);
@@ -98,7 +101,7 @@ function begin(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
   const r = d.ota!.stageBegin(NOR_OTA_AT, NOR_OTA_BYTES, size, sha === undefined ? undefined : unhex(sha as string));
   if (r === -19) fail(503, "no SPI NOR answers on this aggregator: it has nowhere to stage an image");
   if (r === -27) fail(422, "size must fit the NOR's staged area (" + NOR_OTA_BYTES + " bytes at " + NOR_OTA_AT + ") and a meter's slot", "size");
-  if (r === -16) fail(409, "an update is running: cancel it first");
+  if (r === -16) fail(409, RUNNING);
   if (r !== 0) fail(503, "CAN1.otaStageBegin refused (" + r + (r === -28 ? ": no memory" : "") + ")");
   (app as unknown as { otaUp?: Upload }).otaUp = { size: size, written: 0, image: image, version: version, marked: false, tail: "", counter: 0, meters: 0, sha: "" };
   return json({ ok: true, size: size, piece: OTA_PIECE });
@@ -131,10 +134,10 @@ function chunk(app: WebApp, d: OtaDevice, f: { [k: string]: unknown }): Reply {
 
 function start(app: WebApp, d: OtaDevice, c: Ctx, f: { [k: string]: unknown }): Reply {
   const u = upload(app);
-  if (!d.ota) fail(503, "this firmware has no OTA sender (CAN1.otaSend)");
+  if (!d.ota) fail(503, NO_SENDER);
   if (!u || u.written !== u.size) fail(409, u ? "the image is incomplete: " + u.written + " of " + u.size + " bytes" : "no image uploaded");
   if (!u!.marked) fail(422, "not a meter bundle (no \"" + OTA_MARK + "\" in it): build/meter.js or build/stored/meter.js", "data");
-  if (busy(d)) fail(409, "an update is running");
+  if (busy(d)) fail(409, RUNNING);
   const reg = app.agg.reg;
   let list: number[] = [];
   if (f.meters === undefined) for (let m = 0; m < reg.count; m++) list.push(reg.address[m]);
@@ -152,8 +155,8 @@ function start(app: WebApp, d: OtaDevice, c: Ctx, f: { [k: string]: unknown }): 
     (app as unknown as { otaUp?: Upload }).otaUp = undefined;
     fail(409, r === -5 ? "no verified image on the NOR: upload it again" : "the image on the NOR changed since it was staged: upload it again");
   }
-  if (r === -28) fail(503, "no memory for the sender (4 440 bytes in one block, about 342 variables): try again when fewer pages are open");
-  if (r === -16) fail(409, "an update is running");
+  if (r === -28) fail(503, "no memory for the sender (4 440 B in one block): try again with fewer pages open");
+  if (r === -16) fail(409, RUNNING);
   if (r !== 0) fail(503, "CAN1.otaSend refused (" + r + ")");
   u!.counter = counter;
   u!.meters = list.length;

@@ -271,6 +271,10 @@ void mn_ag_synced(uint8_t *st, const mn_ag_target_t *t, void *ctx, unsigned addr
   pump(&v, t, ctx, now);
 }
 
+void mn_ag_reachable(uint8_t *st, unsigned address) {
+  if (st && st[H_MAGIC] == AG_MAGIC && address < MN_AG_MAX_ADDRESS) ag_su32(st + A_SYNC_WAIT + 4 * address, 0);
+}
+
 static void timeout(const ag_view_t *v, const mn_ag_target_t *t, void *ctx, unsigned i, int32_t now) {
   uint8_t *st = v->st;
   land(v, i);

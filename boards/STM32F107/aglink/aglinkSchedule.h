@@ -81,6 +81,12 @@ int mn_ag_find(const uint8_t *st, unsigned address, unsigned fn);
 int mn_ag_answer(uint8_t *st, const mn_ag_target_t *t, void *ctx, unsigned address, unsigned fn, int64_t nowMs);
 /* A meter was (re)synchronised: poll it now. */
 void mn_ag_synced(uint8_t *st, const mn_ag_target_t *t, void *ctx, unsigned address, int64_t nowMs);
+/* Another protocol heard the meter (the OTA watch: a switched meter answered with its
+ * boot report, so it runs again): its sync back-off starts over, as after an answer, so a
+ * meter that restarted gets its sync request within syncRetryMs / 4 instead of at the end
+ * of a wait that doubled while it was restarting. Changes nothing else: a meter that
+ * then does not answer backs off again from syncRetryMs. */
+void mn_ag_reachable(uint8_t *st, unsigned address);
 /* Timeouts, then new polls. Call every few ms. */
 void mn_ag_tick(uint8_t *st, const mn_ag_target_t *t, void *ctx, int64_t nowMs);
 /* Sends what is due, best priority first, while mailboxes and the in-flight budget allow

@@ -494,10 +494,12 @@ void jswrap_can_eventHandler(IOEventFlags eventFlags, uint8_t *data, int length)
   uint8_t *sec = secoc_state(can, &h);
   while (mn_can_take_frame(&mn_board_can1, &f)) {
     if (!can) continue; /* CAN1 never referenced: nobody can have asked for frames */
-    if (sec && aglink_take(can, sec, &f)) continue; /* the aggregator link's C took it (appended below) */
 #ifdef MN_OTA
+    /* first: once linkInit ran, the aggregator link takes every frame it is offered, so the
+     * OTA answers must be taken before it (as the host's otaAttach.ts hook does) */
     if (mn_ota_take(can, &f)) continue;
 #endif
+    if (sec && aglink_take(can, sec, &f)) continue; /* the aggregator link's C took it (appended below) */
     int64_t fv = -1;
     uint32_t data32 = 0;
     int verdict = sec ? mn_secoc_node_verify(sec, f.id, f.flags, f.dlc, f.data, &fv, &data32) : -1;
@@ -593,6 +595,13 @@ static bool aglink_take(JsVar *can, uint8_t *sec, const mn_can_frame_t *f) {
   if (ag) (void)mn_ag_receive(&l, f->id, f->flags, f->dlc, f->data, aglink_now_ms(), 0);
   jsvUnLock(h);
   return ag != 0;
+}
+
+void mn_aglink_reachable(JsVar *can, unsigned address) {
+  JsVar *h;
+  uint8_t *ag = aglink_state(can, &h);
+  if (ag) mn_ag_reachable(ag, address);
+  jsvUnLock(h);
 }
 
 static void aglink_service(JsVar *can, uint8_t *sec) {

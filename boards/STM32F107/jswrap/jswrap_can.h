@@ -40,5 +40,7 @@ int jswrap_can_linkRows(JsVar *parent, JsVar *fns, JsVarInt freshMask, JsVarInt 
 int jswrap_can_linkLatest(JsVar *parent, JsVarInt address, JsVarInt fn, JsVar *out);
 int jswrap_can_linkCounters(JsVar *parent, JsVar *out);
 void jswrap_can_linkMeter(JsVar *parent, JsVarInt address, JsVar *out);
+/* jswrap_ota.c (the aggregator): the OTA watch heard a switched meter, so the link's sync back-off for it starts over (aglinkSchedule.h mn_ag_reachable). */
+void mn_aglink_reachable(JsVar *can, unsigned address);
 
 #endif

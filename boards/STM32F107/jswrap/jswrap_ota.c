@@ -459,6 +459,9 @@ int jswrap_ota_confirm(JsVar *parent, bool healthy) {
 /* ==== the aggregator ==== */
 #include "ota/otaAggLink.h"
 #include "ota/otaNorImage.h"
+#ifdef MN_AGLINK
+#include "jswrap_can.h" /* mn_aglink_reachable: the watch tells the poll link */
+#endif
 
 #define OTA_IMAGE "\xFF" "oti" /* the staged image on the NOR (mn_nor_image_t), from otaStageBegin on */
 #define OTA_DONE "\xFF" "otr"  /* the last update's summary (mn_ota_agg_summary), from its end on */
@@ -581,11 +584,20 @@ int jswrap_ota_send(JsVar *parent, JsVar *master, JsVar *addresses, JsVar *manif
 }
 
 bool mn_ota_take(JsVar *can, const mn_can_frame_t *f) {
-  if (f->flags) return false;
+  /* only the meters' control answers (0x740 + address) are the sender's: the polls' answers pass without a lookup */
+  if (f->flags || (f->id & 0x7C0u) != MN_OTA_ANS_ID_BASE) return false;
   JsVar *h;
   mn_ota_agg_t *a = (mn_ota_agg_t *)ota_state(can, &h);
   bool taken = a && mn_ota_agg_frame(a, (uint16_t)f->id, f->data, f->dlc, ota_now_ms());
+  unsigned heard = a ? mn_ota_agg_heard(a) : 0;
   jsvUnLock(h);
+#ifdef MN_AGLINK
+  /* a switched meter answered the watch: it runs again, so the poll link resynchronises it
+   * now, not at the end of a sync back-off that grew while it restarted (up to a minute) */
+  if (heard) mn_aglink_reachable(can, heard);
+#else
+  (void)heard;
+#endif
   return taken;
 }
 

@@ -110,6 +110,7 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
     uint8_t boot = d[1] >> 4;
     uint32_t counter = ((uint32_t)d[3] << 24) | ((uint32_t)d[4] << 16) | ((uint32_t)d[5] << 8) | d[6];
     t->asked = 2;
+    a->heard = t->address; /* it answers: it runs again (mn_ota_agg_heard) */
     if (boot == MN_OTA_BOOT_TRIAL) t->state = MN_OTA_T_TRIAL;
     else if (boot == MN_OTA_BOOT_CONFIRMED && counter == a->m.counter) t->state = MN_OTA_T_CONFIRMED;
     else if (boot > MN_OTA_BOOT_REVERTED && boot != MN_OTA_BOOT_UNKNOWN) {
@@ -142,6 +143,12 @@ static void answered(mn_ota_agg_t *a, mn_ota_chan_t *c, const uint8_t *d, unsign
       t->asked = 0;
     } else failTarget(t, (uint8_t)(MN_OTA_F_COMMIT + d[1]));
   } else failTarget(t, MN_OTA_F_CANCELLED);
+}
+
+unsigned mn_ota_agg_heard(mn_ota_agg_t *a) {
+  unsigned h = a->heard;
+  a->heard = 0;
+  return h;
 }
 
 int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t dlc, uint32_t nowMs) {

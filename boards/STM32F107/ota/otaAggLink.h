@@ -86,6 +86,7 @@ typedef struct mn_ota_agg_s {
   mn_ota_txq_t q;
   uint8_t n, phase, autoCommit, chunking, rounds; /* rounds of chunks sent */
   uint8_t bodyLeft;                              /* manifest body frames still to broadcast (otaMeterLink.h) */
+  uint8_t heard;                                 /* mn_ota_agg_heard (in the padding before the counters: the size stays) */
   uint32_t exchanges, timeouts, badAnswers, controlFrames;
   uint32_t nowMs, watchFromMs, watchAskMs; /* the last tick; the watch's start and its next round of questions */
 } mn_ota_agg_t;
@@ -98,6 +99,14 @@ int mn_ota_agg_start(mn_ota_agg_t *a, const mn_ota_staging_t *image, uint32_t si
 
 /* A received frame: 1 when it was an OTA answer (taken), 0 otherwise. */
 int mn_ota_agg_frame(mn_ota_agg_t *a, uint16_t id, const uint8_t *data, uint8_t dlc, uint32_t nowMs);
+
+/* The address of the switched target whose boot report the last frame completed (the
+ * watch heard it: it runs again), 0 none; cleared by the call. Read after each
+ * mn_ota_agg_frame and hand it to the poll link (aglinkSchedule.h mn_ag_reachable), whose
+ * sync back-off grew while the meter restarted: it is resynchronised at once instead of
+ * up to a minute later. At most one per watch question (every MN_OTA_AGG_WATCH_ASK_MS
+ * per target, for MN_OTA_AGG_WATCH_MS): an unauthenticated answer can ask for no more. */
+unsigned mn_ota_agg_heard(mn_ota_agg_t *a);
 
 /* Timers, exchanges, phase changes: every few ms. */
 void mn_ota_agg_tick(mn_ota_agg_t *a, uint32_t nowMs);

@@ -6,9 +6,14 @@
  * aggregator asks each switched meter for its boot report (phase "watching"): the state
  * becomes trial, then confirmed, or reverted with the reason (crash, unconfirmed,
  * deadline, invalid).
+ *
+ * The upload's begin carries the bundle's SHA-256 (computed here: sha256.ts): the
+ * aggregator hashes what reached its NOR and refuses a copy that differs (a piece
+ * corrupted on the way) before any manifest goes out; the page says so and sends nothing.
  */
 import { h, table } from "../dom";
-import { get, post } from "../api";
+import { ApiError, get, post } from "../api";
+import { sha256Hex } from "../sha256";
 import type { Page, PageCtx } from "../app";
 import type { ApiOta } from "../apiTypes";
 
@@ -21,10 +26,18 @@ function base64(b: Uint8Array): string {
 
 async function send(c: PageCtx, file: File, image: number, meters: number[], progress: HTMLElement): Promise<void> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const begun = await post<{ piece: number }>("/api/ota", { do: "begin", size: bytes.length, image });
+  const sha256 = await sha256Hex(bytes);
+  const begun = await post<{ piece: number }>("/api/ota", { do: "begin", size: bytes.length, image, sha256 });
   for (let at = 0; at < bytes.length; at += begun.piece) {
     progress.textContent = "Uploading " + Math.round((100 * at) / bytes.length) + " %";
-    await post("/api/ota", { do: "chunk", offset: at, data: base64(bytes.subarray(at, at + begun.piece)) });
+    try {
+      await post("/api/ota", { do: "chunk", offset: at, data: base64(bytes.subarray(at, at + begun.piece)) });
+    } catch (e) {
+      if (e instanceof ApiError && e.field === "sha256") {
+        throw new Error(file.name + " arrived corrupted: the aggregator's copy does not have its SHA-256 (" + sha256.slice(0, 16) + "…). Nothing was sent to the meters; upload it again.");
+      }
+      throw e;
+    }
   }
   const r = await post<{ counter: number; meters: number[] }>("/api/ota", { do: "start", meters });
   progress.textContent = "";

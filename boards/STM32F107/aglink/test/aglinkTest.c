@@ -275,6 +275,41 @@ static void backoff_hour(void) {
   report("sync requests to a meter that never answers back off, bounded per hour", ok);
 }
 
+/* The first sync request at or after fromMs, in a run of a meter that never answers; with
+ * reachAtMs >= 0 the OTA watch heard it then (mn_ag_reachable). *after: requests from fromMs to toMs. */
+static int64_t first_sync_from(int64_t reachAtMs, int64_t fromMs, int64_t toMs, unsigned *after) {
+  fake_t f;
+  memset(&f, 0, sizeof f);
+  mn_ag_options_t o = {8, 3, 3, 2, 200, 60000};
+  mn_ag_init(S, mn_ag_bytes(8, 3), &o, 0);
+  mn_ag_add(S, 2, 6, 1000, 10, 50, 0, 0);
+  int64_t first = -1;
+  *after = 0;
+  for (int64_t ms = 0; ms < toMs; ms += 10) {
+    if (ms == reachAtMs) mn_ag_reachable(S, 2);
+    unsigned before = f.syncs;
+    mn_ag_tick(S, &FAKE, &f, ms);
+    if (f.syncs > before && ms >= fromMs) {
+      if (first < 0) first = ms;
+      (*after)++;
+    }
+  }
+  return first;
+}
+
+static void reachable_restarts_backoff(void) {
+  int ok = 1;
+  unsigned nOld, nNew;
+  /* silent 30 s (restarting, then a trial that crashed): the wait has doubled to 25.6 s */
+  int64_t old = first_sync_from(-1, 30000, 90000, &nOld);
+  CHECK(old == 51000, "without: the next request waits for the doubled wait (51.0 s), got %lld", (long long)old);
+  int64_t now = first_sync_from(30000, 30000, 90000, &nNew);
+  CHECK(now >= 30000 && now <= 30060, "heard at 30 s: a sync request within syncRetryMs / 4, got %lld", (long long)now);
+  /* still silent afterwards: it backs off again from 200 ms (0, .2, .6, 1.4, 3, 6.2, 12.6, 25.4, 51 s after) */
+  CHECK(nNew == 9 && nOld == 1, "still silent: backs off again (9 requests in the 60 s after, without 1): %u / %u", nNew, nOld);
+  report("a meter another protocol heard (OTA watch) gets its sync request at once; silent again, it backs off again", ok);
+}
+
 static void sixty_days(void) {
   int ok = 1;
   fake_t f;
@@ -677,6 +712,7 @@ int main(void) {
   refused_apart();
   unsynced_backoff();
   backoff_hour();
+  reachable_restarts_backoff();
   sixty_days();
   arguments();
   answer_path();
