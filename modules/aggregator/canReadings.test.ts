@@ -33,15 +33,15 @@ test("MEAS_QUALITY's flags go with the next reading: the latest window's, and ev
     join({ address: 2, message: "MEAS_ENERGY_EXPORT", values: { E_export: 0 } });
   };
   energy(10);
-  assert.equal(a.store.quality[1], -1, "no quality heard: unknown");
+  assert.equal(a.store.qualityOf(1), -1, "no quality heard: unknown");
   join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0x0008, QualitySince: 0x0008 } }); // first window
   join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0, QualitySince: 0x0002 } }); // a clipped current since
   energy(11);
-  assert.equal(a.store.quality[1], 0 | (0x000a << 16), "latest window clean; since the reading before: first-window and clipped-i");
+  assert.equal(a.store.qualityOf(1), 0 | (0x000a << 16), "latest window clean; since the reading before: first-window and clipped-i");
   join({ address: 2, message: "MEAS_QUALITY", values: { QualityFlags: 0, QualitySince: 0 } });
   energy(12);
-  assert.equal(a.store.quality[1], 0, "the ORed flags start again after each reading");
-  assert.equal(a.store.quality[0], -1, "other meters unknown");
+  assert.equal(a.store.qualityOf(1), 0, "the ORed flags start again after each reading");
+  assert.equal(a.store.qualityOf(0), -1, "other meters unknown");
 });
 
 test("with the CAN link's latest values (ReadingsStore.live) voltage, current and quality are read from it when asked, and readings write none", () => {

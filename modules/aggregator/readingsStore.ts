@@ -118,8 +118,11 @@ export class ReadingsStore {
    */
   offset: Float64Array;
   resets: Uint16Array;
-  /** Per meter: the latest reading's quality flags | (flags since the previous reading) << 16; -1 unknown (16 bits each, 14 used). */
-  quality: Int32Array;
+  /**
+   * Per meter: the latest reading's quality flags | (flags since the previous reading) << 16; -1 unknown (16 bits each, 14 used).
+   * Made by the first values() call: with a CAN link the flags stay in its C (`live`) and nothing writes them here (22 JsVars at 64 meters).
+   */
+  quality?: Int32Array;
   /** Slot number (epoch seconds / 900) of the interval being accumulated, -1 before the first reading. */
   openSlot = -1;
   /** The CAN link's latest values (voltage, current, quality), when a link keeps them: see LatestSource. Unset: none (no property, no JsVar). */
@@ -132,7 +135,6 @@ export class ReadingsStore {
     this.open = new Float64Array(n * 2);
     this.offset = new Float64Array(n * 2);
     this.resets = new Uint16Array(n);
-    this.quality = new Int32Array(n).fill(-1);
     this.closing = new Int16Array(n);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
     this.ledE = new Int32Array(n * LEDGER_RAM * 2);
@@ -191,6 +193,7 @@ export class ReadingsStore {
     const b = m * L_N, l = this.latest;
     l[b + L_V] = r.voltageV === undefined ? NaN : r.voltageV;
     l[b + L_I] = r.currentA === undefined ? NaN : r.currentA;
+    if (!this.quality) this.quality = new Int32Array(this.n).fill(-1);
     this.quality[m] = r.quality === undefined ? -1 : r.quality;
   }
 
@@ -208,7 +211,7 @@ export class ReadingsStore {
   }
   /** Meter m's latest quality word (flags | flags since the previous publish or reading << 16), -1 unknown. */
   qualityOf(m: number): number {
-    if (!this.live) return this.quality[m];
+    if (!this.live) return this.quality ? this.quality[m] : -1;
     // MEAS_QUALITY: QualityFlags, QualitySince
     const v = this.live.latestSignals((this.liveAddress as Uint8Array)[m], FN_MEAS_QUALITY);
     return !v || isNaN(v[0]) ? -1 : v[0] | ((isNaN(v[1]) ? 0 : v[1]) & 0xffff) << 16;

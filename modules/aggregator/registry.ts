@@ -58,12 +58,12 @@ export class Registry {
     if (this.count >= this.maxMeters) throw new Error("registry full (" + this.maxMeters + " meters)");
     const name = String(m.name);
     const household = String(m.household);
-    if ((name + household).indexOf("\n") >= 0) throw new Error("meter " + m.address + ": a name or household cannot contain a line break");
+    if ((name + household).indexOf("\n") >= 0) throw new Error("meter " + m.address + ": line break in a name");
     if (!(m.priority >= 0 && m.priority <= 255)) throw new Error("meter " + m.address + ": priority must be 0..255");
     if (m.maxPriceMc !== undefined && !(Math.abs(m.maxPriceMc) < 16777216 && Math.floor(m.maxPriceMc) === m.maxPriceMc)) throw new Error("meter " + m.address + ": maxPriceMc: whole milli-cents under 2^24");
     if (!(m.keyId >= 0 && m.keyId <= 255)) throw new Error("meter " + m.address + ": keyId must be 0..255");
     const k = this.count;
-    if (this.text.length + name.length + household.length + 2 > 65535) throw new Error("meter " + m.address + ": names and households take more than 64 KB");
+    if (this.text.length + name.length + household.length + 2 > 65535) throw new Error("meter " + m.address + ": names over 64 KB");
     this.address[k] = m.address;
     this.keyId[k] = m.keyId;
     this.relay[k] = m.hasRelay ? 1 : 0;

@@ -94,13 +94,26 @@ const ROWS = 6;
 export const CMD_DISCONNECT = 1;
 export const CMD_RECONNECT = 2;
 
+/**
+ * The transmit epoch's setter on the controller. Its own function so that the closure
+ * holds `can` alone: made in the constructor, it would keep the constructor's whole
+ * scope alive on Espruino (the options and the node list, plain arrays of one JsVar a
+ * node: about 130 JsVars at 64 meters). The annotation keeps terser from writing it back
+ * into the constructor as a call of a function expression, whose closure would keep that
+ * scope all the same (measured on the real interpreter: a 500-number array kept, 523 JsVars).
+ */
+function epochSetter(can: LinkCanController): (e: number) => void {
+  return function (e: number) { can.secocEpoch(e); };
+}
+
 export class AggregatorLink {
   readonly can: LinkCanController;
   /** Rows handed to onRows. */
   rowsRead = 0;
   errors = 0;
   started: number;
-  private readonly addresses: number[];
+  /** Bus addresses of the polled nodes (meters, then co-generators): a Uint8Array, 1 byte a node where a plain array costs a JsVar each (65 JsVars at 64 meters against 8). */
+  private readonly addresses: Uint8Array;
   private readonly onRows: (rows: Float64Array, n: number) => void;
   private readonly log: LogLine;
   private readonly tx: PersistedEpoch;
@@ -116,8 +129,8 @@ export class AggregatorLink {
     this.onRows = o.onRows;
     const cogens = o.cogenerators || [];
     const all = o.addresses.concat(cogens);
-    this.addresses = all;
-    this.tx = new PersistedEpoch(o.store, "aggepoch", function (e: number) { can.secocEpoch(e); });
+    this.addresses = new Uint8Array(all);
+    this.tx = new PersistedEpoch(o.store, "aggepoch", /*@__NOINLINE__*/ epochSetter(can));
     // Keys, freshness counters and the tables live in the controller (C); one slot per node.
     let r = can.secocInit(all.length, AGG_RX_COUNTERS, AGG_TX_COUNTERS, hexBytes(AGG_PLAN_HEX));
     if (r === 0) r = can.secocCodec(hexBytes(AGG_CODEC_HEX));

@@ -56,7 +56,9 @@ export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boo
 /**
  * Its own function so the interval's closure holds only `link`: a closure keeps its
  * whole scope alive on Espruino, and the caller's holds meternet.json as parsed (11
- * JsVars a meter).
+ * JsVars a meter). Not inlined by terser (the annotation at the call): written back into
+ * the caller as a call of a function expression, the closure would keep those scopes all
+ * the same.
  */
 function tickEvery(link: AggregatorLink): void {
   setInterval(function () { link.tick(); }, TICK_MS);
@@ -73,7 +75,7 @@ export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) =
   return start(function (can: SecuredCanController) {
     const addresses = cfg.meters.map(function (m) { return m.address; });
     const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
-    if (link.started === 0) tickEvery(link);
+    if (link.started === 0) /*@__NOINLINE__*/ tickEvery(link);
     return link;
   });
 }

@@ -17,6 +17,9 @@ import { checkBundle, formatOffence } from "../gate/index.js";
 // so it is compiled by tsx's CommonJS require, in this thread (no loader hooks).
 const flashMap = createRequire(import.meta.url)("tsx/cjs/api")
   .require(fileURLToPath(new URL("../firmware/flashMap.ts", import.meta.url)), import.meta.url);
+// the configuration files per role, at 8 and 64 meters for the aggregator (report.config)
+const configFiles = createRequire(import.meta.url)("tsx/cjs/api")
+  .require(fileURLToPath(new URL("../firmware/configFiles.ts", import.meta.url)), import.meta.url);
 
 /**
  * One id per `rollup -c` process: each report entry carries it, so a role's Storage is
@@ -83,6 +86,11 @@ export function gateAndReportPlugin(root, reportKey, budgetBytes) {
           report.storage[storageRole] = use;
           if (use.fails) storageProblem = use.problem;
           else if (use.problem) this.warn(use.problem);
+        }
+        if (storageRole) {
+          // counted, not failed on: boards/STM32F107/README.md "Configuration at 64 meters"
+          report.config = configFiles.configReport();
+          if (!moduleName) for (const c of report.config) if (c.role === storageRole && c.overBytes) this.warn(`${c.role} configuration at ${c.meters} meters: ${c.storedBytes} B stored, over its ${c.slotBytes} B slot by ${c.overBytes} B (tools/firmware/configFiles.ts)`);
         }
         delete report.storageCode; // its successor is report.storage
         report.generatedAt = new Date().toISOString();
