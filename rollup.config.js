@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { katsPlugin } from "./tools/build/katsPlugin.js";
 import { gateAndReportPlugin } from "./tools/build/reportPlugin.js";
 import { storageModulePlugin } from "./tools/build/storageModulePlugin.js";
@@ -100,6 +101,8 @@ const web = {
   input: "app/web/main.ts",
   output: { file: "build/web/app.js", format: "iife", sourcemap: false },
   plugins: [
+    // npm packages the browser app uses (@noble/hashes for the upload's SHA-256)
+    nodeResolve({ browser: true }),
     typescript({ tsconfig: "tsconfig.web.json", noEmitOnError: true, outputToFilesystem: false }),
     terser({ ecma: 2020, module: true, toplevel: true, compress: { passes: 3 }, format: { comments: false } }),
     webAssetsPlugin(root, settings.budgets.webGzip),

@@ -26,7 +26,7 @@ function base64(b: Uint8Array): string {
 
 async function send(c: PageCtx, file: File, image: number, meters: number[], progress: HTMLElement): Promise<void> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = sha256Hex(bytes);
   const begun = await post<{ piece: number }>("/api/ota", { do: "begin", size: bytes.length, image, sha256 });
   for (let at = 0; at < bytes.length; at += begun.piece) {
     progress.textContent = "Uploading " + Math.round((100 * at) / bytes.length) + " %";
