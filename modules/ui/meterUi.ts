@@ -140,8 +140,10 @@ export class MeterUi {
 
   /** A press at screen coordinates. */
   press(x: number, y: number): void {
-    if (this.at > 0 && inside(BACK, x, y)) this.show(0);
-    else if (this.sc) this.sc.press(this, x, y);
+    if (this.at > 0 && inside(BACK, x, y)) return this.show(0);
+    // the screen a press asks for opens after that press returned (Screen.press); no local holds the old screen
+    const next = this.sc ? this.sc.press(this, x, y) : undefined;
+    if (typeof next === "number") this.show(next);
   }
 
   /** Called with the time now and then (each reading): the backlight goes off after the timeout. */
