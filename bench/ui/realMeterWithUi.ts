@@ -12,14 +12,16 @@
  * readings, then measured; process.memory() garbage-collects first, so the figure is what
  * stays while that screen shows. The error flags after every step say whether anything ran
  * out of memory while switching. "chip": the CAN1 stand-in's state replaced by the chip's
- * flat strings (measureJsVars.ts).
+ * flat strings (measureJsVars.ts). `--minutes N` then walks every screen and back again and
+ * again for N minutes, one row per round (home's figure after the round, the busiest screen's):
+ * no growth means home's figure stays where the first round left it.
  *
  * A step that fails (the interpreter printed an error or OUT OF MEMORY, its error flags say
  * MEMORY, or its console no longer answers) ends the walk there: the table so far, the
  * failing step (the screen), the interpreter's lines and the last memory figure are printed,
  * and the command exits with status 1 (no timeout). Run by hand (CI has no interpreter):
  *
- *   npm run build && npx tsx bench/ui/realMeterWithUi.ts /work/scratch/bin/espruino32-2600 [--stored] [--60hz] [--ui-only]
+ *   npm run build && npx tsx bench/ui/realMeterWithUi.ts /work/scratch/bin/espruino32-2600 [--stored] [--60hz] [--ui-only] [--minutes N]
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,8 +38,10 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const stored = args.includes("--stored");
 const hz = args.includes("--60hz") ? 60 : 50;
-const bin = args.find((a) => !a.startsWith("--")) || "/work/scratch/bin/espruino32-2600";
+const bin = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--minutes") || "/work/scratch/bin/espruino32-2600";
 const dirOf = stored ? "build/stored" : "build";
+const minutesAt = args.indexOf("--minutes");
+const minutes = minutesAt >= 0 ? Number(args[minutesAt + 1]) : 0;
 
 function lcdStandIn(fitted: boolean): string {
   // counts what the UI draws, so the run shows it drew; touches come in as the native
@@ -122,6 +126,13 @@ async function run(fitted: boolean): Promise<void> {
       if (why) throw new StepFailed(what, why, errors, m ? `usage ${m.usage} of ${boot[3]} (chip ${m.chip}), flags ${m.flags}, LCD calls ${m.lcd}` : "none (no answer); the last step's: " + lastGood);
       lastGood = `${what}: usage ${m!.usage} of ${boot[3]} (chip ${m!.chip}), flags ${m!.flags}`;
     };
+    // a step checked as row() checks it, without a row in the table (the walk's rounds)
+    const quiet = async (what: string) => {
+      const n = rows.length;
+      await row(what);
+      const m = /\| (\d+) \| (\d+) \|/.exec(rows.splice(n, 1)[0])!;
+      return { usage: Number(m[1]), chip: Number(m[2]) };
+    };
     let failed: StepFailed | null = null;
     try {
       for (const at of [10, 30]) {
@@ -148,6 +159,21 @@ async function run(fitted: boolean): Promise<void> {
         }
         await sleep(2000);
         await row("home again");
+        // --minutes N: the walk again and again (every screen by its tile and back, a reading or
+        // two on each), one row per round: the busiest screen's figure and home's after it
+        const endMs = Date.now() + minutes * 60000;
+        for (let round = 1; Date.now() < endMs; round++) {
+          let busiest = 0, at = "";
+          for (let i = 1; i <= 7; i++) {
+            await tapRect(c, tile(i - 1));
+            await sleep(1200);
+            const m = await quiet(SCREEN_NAMES[i] + " (round " + round + ")");
+            if (m.usage > busiest) { busiest = m.usage; at = SCREEN_NAMES[i]; }
+            await tapRect(c, BACK);
+          }
+          await sleep(1000);
+          await row(`walk round ${round} (${Math.round((Date.now() - t0) / 1000)} s): home; busiest ${at} ${busiest}`);
+        }
       }
     } catch (e) {
       if (!(e instanceof StepFailed)) throw e;
