@@ -205,7 +205,7 @@ test("calibration maths: three points of a known affine map give it back; points
 
 test("calibration screen: three raw touches at the crosses store the map; a later tap lands where it should", () => {
   const saved: { cal: number[] }[] = [];
-  const { ui } = hostUi(fixtureView(), saved as never);
+  const { ui, display } = hostUi(fixtureView(), saved as never);
   ui.show(8);
   // this panel's raw coordinates: x = 3000 - 9 * sx, y = 300 + 14 * sy (mirrored x)
   const rawOf = (x: number, y: number) => [3000 - 9 * x, 300 + 14 * y];
@@ -215,6 +215,7 @@ test("calibration screen: three raw touches at the crosses store the map; a late
     ui.release();
   }
   assert.equal(ui.at, 7, "back on settings");
+  assert.ok(texts(display).includes("touch calibrated"), "settings says the calibration was stored");
   assert.equal(saved.length, 1);
   assert.deepEqual(applyCal(saved[0].cal, 3000 - 9 * 100, 300 + 14 * 200), [100, 200]);
   const r = rawOf(tile(2)[0] + 30, tile(2)[1] + 20);

@@ -32,7 +32,8 @@ export function uiSettingsOf(o: unknown): UiSettings {
   return {
     lightPct: typeof l === "number" && l >= 10 && l <= 100 ? l : 80,
     timeoutS: typeof t === "number" && t >= 0 && t <= 3600 ? t : 60,
-    cal: validCal(c.cal) ? (c.cal as TouchCal) : DEFAULT_CAL,
+    // INLINE: called once, at boot; a function of the resident UI would stay for good
+    cal: /*@__INLINE__*/ validCal(c.cal) ? (c.cal as TouchCal) : DEFAULT_CAL,
   };
 }
 
@@ -53,7 +54,12 @@ export class MeterUi {
   /** The screen on show, made when it opened (the others do not exist). */
   sc: Screen | null = null;
   private readonly screens: ScreenSource;
-  private readonly save: (s: UiSettings) => void;
+  /**
+   * Stores changed settings (the configuration's `ui` object): called by the screens that
+   * change them (settings, calibrate) as `u.save(u.s)`. A field, not a method of its own:
+   * each method of this resident class costs 6 to 15 JsVars for the program's life.
+   */
+  readonly save: (s: UiSettings) => void;
 
   constructor(d: DisplayPort, view: MeterView, settings: UiSettings, screens: ScreenSource, save: (s: UiSettings) => void) {
     this.d = d;
@@ -71,12 +77,13 @@ export class MeterUi {
     this.last = [];
     const sc = this.screens(i), d = this.d;
     this.sc = sc;
-    this.at = i;
     d.rect(0, 0, W, HEADER_H, BLUE);
     if (i > 0) d.text(BACK[0] + 24, 15, "<", 2, WHITE, BLUE);
     d.text(i > 0 ? 80 : 8, 15, sc.title, 2, WHITE, BLUE);
     d.rect(0, HEADER_H, W, H - HEADER_H, BLACK);
+    // `at` is still the screen this one was opened from while it draws (settings says "touch calibrated" after calibrate)
     sc.draw(this);
+    this.at = i;
     this.update(this.v);
   }
 
@@ -105,13 +112,6 @@ export class MeterUi {
     this.d.text(x, y, s, scale, fg, bg);
   }
 
-  /** A key for a drawing that is not text (a graph): true when `key` differs from the last one, which it replaces. */
-  changed(i: number, key: string): boolean {
-    if (this.last[i] === key) return false;
-    this.last[i] = key;
-    return true;
-  }
-
   /** A touch sample from the controller, raw coordinates, at `nowMs`. */
   touch(rx: number, ry: number, nowMs: number): void {
     this.lastTouchMs = nowMs;
@@ -125,8 +125,9 @@ export class MeterUi {
       return;
     }
     if (this.at === 8) {
-      // calibration takes raw coordinates
-      this.sc!.press(this, rx, ry);
+      // calibration takes raw coordinates; when done it returns the screen to go back to (Screen.press)
+      const next = this.sc!.press(this, rx, ry);
+      if (typeof next === "number") this.show(next);
       return;
     }
     const p = applyCal(this.s.cal, rx, ry);
@@ -140,8 +141,10 @@ export class MeterUi {
 
   /** A press at screen coordinates. */
   press(x: number, y: number): void {
-    if (this.at > 0 && inside(BACK, x, y)) this.show(0);
-    else if (this.sc) this.sc.press(this, x, y);
+    if (this.at > 0 && inside(BACK, x, y)) return this.show(0);
+    // the screen a press asks for opens after that press returned (Screen.press); no local holds the old screen
+    const next = this.sc ? this.sc.press(this, x, y) : undefined;
+    if (typeof next === "number") this.show(next);
   }
 
   /** Called with the time now and then (each reading): the backlight goes off after the timeout. */
@@ -154,10 +157,5 @@ export class MeterUi {
     this.asleep = true;
     this.d.light(0);
     this.show(0);
-  }
-
-  /** Stores changed settings (the configuration's `ui` object). */
-  store(): void {
-    this.save(this.s);
   }
 }

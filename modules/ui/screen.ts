@@ -11,8 +11,14 @@ export interface Screen {
   draw(u: MeterUi): void;
   /** Values: each drawn only when its text changed (MeterUi.put) or its data did. */
   update(u: MeterUi): void;
-  /** A press at screen x, y that is not on the back button. */
-  press(u: MeterUi, x: number, y: number): void;
+  /**
+   * A press at screen x, y that is not on the back button. A press that opens another screen
+   * returns its index: MeterUi opens it once this press has returned. Opened from in here,
+   * the new screen's module would be evaluated while this one's code is still on the call
+   * stack, and both would live at once (on the meter at 2 600 variables, home's module and
+   * profile's draw did not fit together: bench/ui/realMeterWithUi.ts).
+   */
+  press(u: MeterUi, x: number, y: number): number | void;
 }
 
 /** Makes the screen when it is shown. */

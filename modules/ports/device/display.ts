@@ -23,9 +23,15 @@ export function readUiProgram(file: string): string {
   return require("Storage").read(file) as string;
 }
 
-/** The entry the evaluated UI program defined (app/meterUi: the global `meterUi`). */
+/**
+ * The entry the evaluated UI program defined (app/meterUi: the global `meterUi`), taken off
+ * the global object: it is called once, and a global would hold it for good (12 JsVars,
+ * bench/ui/realMeterWithUi.ts).
+ */
 export function uiProgramEntry(): (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs {
-  return global.meterUi as (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs;
+  const entry = global.meterUi as (lcd: MeterLcd, link: MeterLink | null, file: unknown, configFile: string) => MeterOutputs;
+  delete global.meterUi;
+  return entry;
 }
 
 /**

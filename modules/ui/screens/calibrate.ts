@@ -5,7 +5,7 @@
  */
 import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
-import { WHITE, RED, BLACK, GREY } from "../displayPort";
+import { WHITE, RED, BLACK } from "../displayPort";
 import { CAL_POINTS, solveCal } from "../calibration";
 
 function cross(u: MeterUi, k: number, color: number): void {
@@ -39,9 +39,9 @@ export function calibrate(): Screen {
         u.d.text(4, 150, "On a line: again", 2, RED, BLACK);
         return cross(u, 0, WHITE);
       }
-      u.store();
-      u.show(7);
-      u.d.text(40, 240 - 10, "touch calibrated", 1, GREY, BLACK);
+      u.save(u.s);
+      // back to settings, opened once this press has returned (Screen.press); it says "touch calibrated"
+      return 7;
     },
   };
 }

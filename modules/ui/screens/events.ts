@@ -1,5 +1,6 @@
 /** Events: the last dips, swells and interruptions, newest first, with start, duration and residual voltage. */
 import type { Screen } from "../screen";
+import { changed } from "../graphKey";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, AMBER, RED, BLACK } from "../displayPort";
 import { HEADER_H } from "../layout";
@@ -15,7 +16,7 @@ export function events(): Screen {
     update: function (u: MeterUi) {
       const list = u.v.events, n = list.length;
       u.seenEvents = n;
-      if (!u.changed(30, n + "/" + (n ? list[n - 1].startUtcS : 0))) return;
+      if (!changed(u, 30, n + "/" + (n ? list[n - 1].startUtcS : 0))) return;
       u.d.rect(0, HEADER_H, 320, 240 - HEADER_H, BLACK);
       if (n === 0) u.d.text(40, 120, "no events", 2, GREY, BLACK);
       for (let k = 0; k < EVENT_ROWS && k < n; k++) {

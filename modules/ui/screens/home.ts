@@ -23,9 +23,8 @@ export function home(): Screen {
     press: function (u: MeterUi, x: number, y: number) {
       for (let i = 0; i < 8; i++) {
         if (!inside(tile(i), x, y)) continue;
-        if (i === 7) u.sleep();
-        else u.show(i + 1);
-        return;
+        if (i === 7) return u.sleep();
+        return i + 1;
       }
     },
   };

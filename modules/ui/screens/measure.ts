@@ -3,7 +3,7 @@ import type { Screen } from "../screen";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, GREEN, AMBER, BLACK } from "../displayPort";
 import { HEADER_H } from "../layout";
-import { num, padR, hhmmss } from "../format";
+import { num, hhmmss } from "../format";
 
 const ROW_H = 38;
 
@@ -12,11 +12,6 @@ function cell(i: number): number[] {
 }
 
 export function measure(): Screen {
-  /**
-   * Per value: reading property, decimals, unit, in one flat array (held while the screen
-   * shows: nested rows cost twice the JsVars); the labels only in draw.
-   */
-  const ROWS = ["vRmsV", 2, "V", "iRmsA", 3, "A", "pW", 1, "W", "qVar", 1, "var", "sVA", 1, "VA", "pf", 3, "", "fHz", 3, "Hz", "thdVPct", 2, "%", "thdIPct", 2, "%"];
   return {
     title: "Measure",
     draw: function (u: MeterUi) {
@@ -27,10 +22,14 @@ export function measure(): Screen {
       }
     },
     update: function (u: MeterUi) {
+      // Per value, in fixed-width columns: the reading's property (7 characters), its decimals,
+      // its unit (3, padded as drawn). Literals here are made per update and let go; held by
+      // the screen as a table they cost 46 JsVars for as long as it shows (bench/ui/realMeterWithUi.ts).
+      const KEYS = "vRmsV  iRmsA  pW     qVar   sVA    pf     fHz    thdVPctthdIPct", DP = "231113322", UNITS = "V  A  W  varVA    Hz %  %  ";
       const r = u.v.reading as unknown as { [k: string]: number } | null;
       for (let i = 0; i < 9; i++) {
         const c = cell(i);
-        u.put(10 + i, c[0], c[1] + 12, num(r ? r[ROWS[3 * i] as string] : null, ROWS[3 * i + 1] as number, 8) + " " + padR(ROWS[3 * i + 2] as string, 3), 2, WHITE, BLACK);
+        u.put(10 + i, c[0], c[1] + 12, num(r ? r[KEYS.substring(7 * i, 7 * i + 7).trim()] : null, DP.charCodeAt(i) - 48, 8) + " " + UNITS.substring(3 * i, 3 * i + 3), 2, WHITE, BLACK);
       }
       const c = cell(9), rd = u.v.reading;
       u.put(20, c[0], c[1] + 12, rd ? hhmmss(u.v.utcS) + (rd.flagged ? " F" : "  ") : "--:--:--  ", 2, rd && rd.flagged ? AMBER : GREEN, BLACK);

@@ -4,6 +4,7 @@
  * and its unit and the time of day (UTC) on the time axis. Redrawn when a slot closes.
  */
 import type { Screen } from "../screen";
+import { changed } from "../graphKey";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, GREEN, RED, BLACK, CYAN, H } from "../displayPort";
 import { RANGE_24H, RANGE_7D, inside } from "../layout";
@@ -83,7 +84,7 @@ export function profile(): Screen {
     draw: function () {},
     update: function (u: MeterUi) {
       // the graph is redrawn when a 15-minute slot closed (or the range changed), not every second
-      if (u.changed(30, days + "/" + u.v.profileEndUtcS)) draw(u, days);
+      if (changed(u, 30, days + "/" + u.v.profileEndUtcS)) draw(u, days);
     },
     press: function (u: MeterUi, x: number, y: number) {
       const d = inside(RANGE_24H, x, y) ? 1 : inside(RANGE_7D, x, y) ? 7 : days;

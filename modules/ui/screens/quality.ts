@@ -4,6 +4,7 @@
  * Redrawn when a new aggregate arrives.
  */
 import type { Screen } from "../screen";
+import { changed } from "../graphKey";
 import type { MeterUi } from "../meterUi";
 import { WHITE, GREY, GREEN, AMBER, BLACK, CYAN } from "../displayPort";
 import { HEADER_H } from "../layout";
@@ -37,7 +38,7 @@ export function quality(): Screen {
     draw: function () {},
     update: function (u: MeterUi) {
       const a = u.v.aggregate;
-      if (!u.changed(30, a ? "" + a.startS : "-")) return;
+      if (!changed(u, 30, a ? "" + a.startS : "-")) return;
       const d = u.d;
       d.rect(0, HEADER_H, 320, 240 - HEADER_H, BLACK);
       if (!a) {

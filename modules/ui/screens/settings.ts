@@ -18,6 +18,8 @@ export function settings(): Screen {
     draw: function (u: MeterUi) {
       u.d.text(8, 70, "Backlight", 2, GREY, BLACK);
       u.d.text(8, 126, "Timeout", 2, GREY, BLACK);
+      // opened by the calibration screen once it stored a new map (MeterUi.show: `at` is still the screen opened from)
+      if (u.at === 8) u.d.text(40, 240 - 10, "touch calibrated", 1, GREY, BLACK);
       button(u.d, LIGHT_MINUS, "-", WHITE);
       button(u.d, LIGHT_PLUS, "+", WHITE);
       button(u.d, TIME_MINUS, "-", WHITE);
@@ -31,15 +33,16 @@ export function settings(): Screen {
     press: function (u: MeterUi, x: number, y: number) {
       const s = u.s;
       let i = TIMEOUTS_S.indexOf(s.timeoutS);
-      if (inside(CALIBRATE, x, y)) return u.show(8);
+      if (inside(CALIBRATE, x, y)) return 8;
       if (inside(LIGHT_MINUS, x, y) && s.lightPct > 10) s.lightPct -= 10;
       else if (inside(LIGHT_PLUS, x, y) && s.lightPct < 100) s.lightPct += 10;
       else if (inside(TIME_MINUS, x, y) && i > 0) s.timeoutS = TIMEOUTS_S[i - 1];
       else if (inside(TIME_PLUS, x, y) && i < TIMEOUTS_S.length - 1) s.timeoutS = TIMEOUTS_S[i < 0 ? 2 : i + 1];
-      else return;
+      else return undefined;
       u.d.light(s.lightPct);
-      u.store();
+      u.save(u.s);
       u.update(u.v);
+      return undefined;
     },
   };
 }
