@@ -42,8 +42,11 @@ const commands: CommandPort = {
 
 const nor = boardNor();
 // state on the FRAM and history on the SPI NOR when fitted, each else in Storage files
-const files2 = espruinoKvStoreWithBytes("");
-const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, files2, deviceLog), commands, boardHistory(nor, deviceLog) || files2);
+// (made only then: held by the Aggregator, it would cost its JsVars for nothing)
+const framState = boardAggState(cfg.site.maxMeters, deviceLog);
+const norHistory = boardHistory(nor, deviceLog);
+const files2 = framState && norHistory ? undefined : espruinoKvStoreWithBytes("");
+const agg = new Aggregator(cfg.site, (framState || files2)!, commands, norHistory || files2);
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
