@@ -11,6 +11,11 @@ import { NOR_SCK, NOR_MISO, NOR_MOSI, NOR_CS, NOR_BAUD } from "./norPins";
 // app's files build the driver (spiNor.ts, a function with its helpers inside) when they
 // use it, and let it go after.
 
+/** The driver over the board's NOR on SPI1 (set up by boardNorFitted()), for one task. */
+export function boardNor(): NorPort {
+  return spiNor(SPI1, NOR_CS, W25Q32_BYTES);
+}
+
 /**
  * True when SPI1 answers with the W25Q32JV's JEDEC ID (0x9F, then 3 bytes), leaving SPI1
  * set up for the NOR; false when no part is fitted or there is no SPI1.
@@ -23,11 +28,6 @@ export function boardNorFitted(): boolean {
   } catch (e) {
     return false;
   }
-}
-
-/** The driver over the board's NOR on SPI1 (set up by boardNorFitted()), for one task. */
-export function boardNor(): NorPort {
-  return spiNor(SPI1, NOR_CS, W25Q32_BYTES);
 }
 
 /**
