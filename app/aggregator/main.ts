@@ -14,7 +14,7 @@ import { createHandler } from "../../modules/http/server";
 import { lazyRoutes } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
-import { boardNor, boardHistory, boardWebFiles } from "../../modules/ports/device/boardNor";
+import { boardNorFitted, boardHistory, boardWebFiles } from "../../modules/ports/device/boardNor";
 import { boardAggState } from "../../modules/ports/device/boardFram";
 import { deviceLog, exposeGlobals } from "../../modules/ports/device/console";
 import { writeJsonFile } from "../../modules/ports/device/configFile";
@@ -40,15 +40,17 @@ const commands: CommandPort = {
   },
 };
 
-const nor = boardNor();
+const nor = boardNorFitted();
 // state on the FRAM and history on the SPI NOR when fitted, each else in Storage files
-const files2 = espruinoKvStoreWithBytes("");
-const agg = new Aggregator(cfg.site, boardAggState(cfg.site.maxMeters, files2, deviceLog), commands, boardHistory(nor, deviceLog) || files2);
+// (made only then: held by the Aggregator, it would cost its JsVars for nothing)
+const framState = boardAggState(cfg.site.maxMeters, deviceLog);
+const norHistory = boardHistory(nor, deviceLog);
+const files2 = framState && norHistory ? undefined : espruinoKvStoreWithBytes("");
+const agg = new Aggregator(cfg.site, (framState || files2)!, commands, norHistory || files2);
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
 cfg.site.meters = [];
-deviceLog("aggregator: restored " + (agg.restore() || "nothing"));
 
 exposeGlobals({
   agg: agg,
@@ -68,6 +70,12 @@ if (canLink) {
   agg.store.live = canLink;
   agg.store.liveAddress = agg.reg.address;
 }
+// Restored after the CAN link: the restore reads the history (built for the task:
+// lazyHistory.ts), and the link's tables are large flat strings that need contiguous
+// JsVars (allocated after that, at 8 meters on 3 800 variables they did not find them:
+// branch lazy16, measured). Given the time, it claims today's ledger row while the
+// history is built, not at the first tick beside the link's work.
+deviceLog("aggregator: restored " + (agg.restore(nowS()) || "nothing"));
 
 // The password: Storage "auth.json" (written when it is set or changed through the
 // API), else "auth" in agg.json. With neither, nobody can log in (an empty hash never matches) and

@@ -26,29 +26,23 @@ export function kvDayArchive(kv: KvStore, onFail: () => void): DayArchive {
 /**
  * The same archive on the SPI NOR (modules/persist/norSlots.ts): day d is record key d
  * in NOR slot d % LEDGER_DAYS, its payload e then m (24 B a meter), checked by CRC
- * when read back. A class (methods once on the prototype), as NorSlots.
+ * when read back. Built for one task and let go, as NorSlots (no class held in RAM).
  */
-export class NorDayArchive implements DayArchive {
-  constructor(private slots: NorSlots, private n: number, private onFail: () => void) {}
-
-  put(day: number, e: Int32Array, m: Float64Array): void {
-    const eBytes = 8 * this.n;
-    const p = new Uint8Array(3 * eBytes);
-    p.set(new Uint8Array(e.buffer, e.byteOffset, eBytes));
-    p.set(new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes), eBytes);
-    if (!this.slots.write(day % LEDGER_DAYS, day, p)) this.onFail();
-  }
-
-  load(r: number, e: Int32Array, m: Float64Array): number {
-    const eBytes = 8 * this.n;
-    const p = this.slots.read(r);
-    if (!p) return -1;
-    new Uint8Array(e.buffer, e.byteOffset, eBytes).set(p.subarray(0, eBytes));
-    new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes).set(p.subarray(eBytes));
-    return this.slots.lastKey;
-  }
-}
-
 export function norDayArchive(slots: NorSlots, n: number, onFail: () => void): DayArchive {
-  return new NorDayArchive(slots, n, onFail);
+  const eBytes = 8 * n;
+  return {
+    put: function (day: number, e: Int32Array, m: Float64Array): void {
+      const p = new Uint8Array(3 * eBytes);
+      p.set(new Uint8Array(e.buffer, e.byteOffset, eBytes));
+      p.set(new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes), eBytes);
+      if (!slots.write(day % LEDGER_DAYS, day, p)) onFail();
+    },
+    load: function (r: number, e: Int32Array, m: Float64Array): number {
+      const p = slots.read(r);
+      if (!p) return -1;
+      new Uint8Array(e.buffer, e.byteOffset, eBytes).set(p.subarray(0, eBytes));
+      new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes).set(p.subarray(eBytes));
+      return slots.lastKey;
+    },
+  };
 }

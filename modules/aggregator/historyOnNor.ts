@@ -32,14 +32,18 @@ export interface HistoryArchives { day: DayArchive; profile: ProfileStore }
 /**
  * Builds the archives for `n` meters (the slots are made for n: norSlots throws beyond
  * NOR_HISTORY_MAX_METERS); onFail counts a failed write (the Aggregator's saveFails).
+ * With `day` given, only the day archive (true) or only the profile (false) is built and
+ * the other is left undefined: a caller that builds the history for one task
+ * (lazyHistory.ts) then holds one kind at a time (a boolean, not a name: the aggregator's
+ * Storage has no bytes to spare).
  */
-export type HistoryFactory = (n: number, onFail: () => void) => HistoryArchives;
+export type HistoryFactory = (n: number, onFail: () => void, day?: boolean) => HistoryArchives;
 
 export function norHistory(nor: NorPort, crc: (b: Uint8Array) => number): HistoryFactory {
-  return function (n, onFail) {
-    return {
-      profile: norProfileArchive(norSlots(nor, NOR_HISTORY_BASE, PROFILE_SLOTS, 2 * n, crc), n, onFail),
-      day: norDayArchive(norSlots(nor, NOR_HISTORY_BASE + NOR_PROFILE_BYTES, LEDGER_DAYS, 24 * n, crc), n, onFail),
-    };
+  return function (n, onFail, day) {
+    const h = {} as HistoryArchives;
+    if (day !== true) h.profile = norProfileArchive(norSlots(nor, NOR_HISTORY_BASE, PROFILE_SLOTS, 2 * n, crc), n, onFail);
+    if (day !== false) h.day = norDayArchive(norSlots(nor, NOR_HISTORY_BASE + NOR_PROFILE_BYTES, LEDGER_DAYS, 24 * n, crc), n, onFail);
+    return h;
   };
 }

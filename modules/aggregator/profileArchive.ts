@@ -55,26 +55,21 @@ export function kvProfileArchive(kv: KvStore, n: number, onFail: () => void): Pr
 /**
  * The same archive on the SPI NOR (modules/persist/norSlots.ts): interval `slot` is
  * record key `slot` in NOR slot slot % PROFILE_SLOTS, its payload n x Int16 W. A get
- * reads that slot's two headers (20 B each) and the one value: no record in RAM. A class
- * (methods once on the prototype), as NorSlots.
+ * reads that slot's two headers (20 B each) and the one value: no record in RAM. Built
+ * for one task and let go, as NorSlots (no class held in RAM).
  */
-export class NorProfileArchive implements ProfileArchive {
-  constructor(private slots: NorSlots, private n: number, private onFail: () => void) {}
-
-  put(slot: number, w: Int16Array): void {
-    if (!this.slots.write(slot % PROFILE_SLOTS, slot, new Uint8Array(w.buffer, w.byteOffset, 2 * this.n))) this.onFail();
-  }
-
-  get(slot: number, m: number): number {
-    if (!(m >= 0 && m < this.n && slot >= 0)) return NaN;
-    const a = this.slots.find(slot % PROFILE_SLOTS, slot);
-    if (a < 0) return NaN;
-    const b = this.slots.nor.read(a + 2 * m, 2);
-    const v = b[0] | b[1] << 8;
-    return v >= 32768 ? v - 65536 : v;
-  }
-}
-
 export function norProfileArchive(slots: NorSlots, n: number, onFail: () => void): ProfileArchive {
-  return new NorProfileArchive(slots, n, onFail);
+  return {
+    put: function (slot: number, w: Int16Array): void {
+      if (!slots.write(slot % PROFILE_SLOTS, slot, new Uint8Array(w.buffer, w.byteOffset, 2 * n))) onFail();
+    },
+    get: function (slot: number, m: number): number {
+      if (!(m >= 0 && m < n && slot >= 0)) return NaN;
+      const a = slots.find(slot % PROFILE_SLOTS, slot);
+      if (a < 0) return NaN;
+      const b = slots.nor.read(a + 2 * m, 2);
+      const v = b[0] | b[1] << 8;
+      return v >= 32768 ? v - 65536 : v;
+    },
+  };
 }

@@ -20,7 +20,7 @@
  * counted in saveFails as a full Storage was.
  */
 import { FramPort } from "../ports/fram";
-import { FramRecords, FramRecordSlot, FramRecordsIo, framRecordsBytes } from "../persist/framRecords";
+import { FramRecords, FramRecordSlot, FramRecordsIo, framRecords, framRecordsBytes } from "../persist/framRecords";
 
 export const AGG_FRAM_BYTES = 32768;
 /** Chip select on SPI1: PB6, the pin the meter board gives its I2C FRAM's SCL (the aggregator has no I2C). */
@@ -48,5 +48,5 @@ export function aggStateBytes(n: number): number {
  * Storage files without one: app/aggregator/main.ts).
  */
 export function aggStateOnFram(fram: FramPort, n: number, io: FramRecordsIo): FramRecords {
-  return new FramRecords(fram, FRAM_STATE_BASE, aggStateSlots(n), io);
+  return framRecords(fram, FRAM_STATE_BASE, aggStateSlots(n), io);
 }

@@ -44,86 +44,99 @@ export interface FramRecordsIo {
   bytes: (s: string) => Uint8Array;
 }
 
-function u32(b: Uint8Array, at: number): number {
-  return (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0;
-}
-
-function put32(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 255;
-  b[at + 1] = (v >>> 8) & 255;
-  b[at + 2] = (v >>> 16) & 255;
-  b[at + 3] = v >>> 24;
-}
-
-export class FramRecords implements KvStore {
+/** The store: a KvStore of the slots' keys, and how many slots failed their CRC when read. */
+export interface FramRecords extends KvStore {
   /** Slots whose CRC failed when read (a damaged part; a cut write is never read first). */
-  damaged = 0;
-  /** key -> [first byte of its region, payload bytes of a slot]. */
-  private r: { [key: string]: number[] } = {};
+  damaged: number;
+  setBytes(key: string, parts: Uint8Array[]): boolean;
+}
 
-  constructor(private fram: FramPort, base: number, slots: FramRecordSlot[], private io: FramRecordsIo) {
-    for (let i = 0; i < slots.length; i++) {
-      this.r[slots[i][0]] = [base, slots[i][1]];
-      base += 2 * (FRAM_RECORD_HEADER + slots[i][1]);
-    }
-    if (base > fram.sizeBytes) throw new Error("FRAM too small");
+/**
+ * The store over `fram` from `base`: one function with its helpers declared inside, not a
+ * class, so that a caller that builds it for one save or one restore and lets it go
+ * (the aggregator's board wiring, modules/ports/device/boardFram.ts) keeps none of its
+ * functions in RAM between saves (issue 16: a class's methods stay resident). Throws when
+ * the regions do not fit the part.
+ */
+export function framRecords(fram: FramPort, base: number, slots: FramRecordSlot[], io: FramRecordsIo): FramRecords {
+  /** key -> [first byte of its region, payload bytes of a slot]. */
+  const regions: { [key: string]: number[] } = {};
+  for (let i = 0; i < slots.length; i++) {
+    regions[slots[i][0]] = [base, slots[i][1]];
+    base += 2 * (FRAM_RECORD_HEADER + slots[i][1]);
+  }
+  if (base > fram.sizeBytes) throw new Error("FRAM too small");
+
+  function u32(b: Uint8Array, at: number): number {
+    return (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0;
+  }
+
+  function put32(b: Uint8Array, at: number, v: number): void {
+    b[at] = v & 255;
+    b[at + 1] = (v >>> 8) & 255;
+    b[at + 2] = (v >>> 16) & 255;
+    b[at + 3] = v >>> 24;
   }
 
   /** Slot k's address, length, sequence number (-1: an impossible length or 0: nothing there) and CRC. */
-  private head(r: number[], k: number): number[] {
+  function head(r: number[], k: number): number[] {
     const a = r[0] + k * (FRAM_RECORD_HEADER + r[1]);
-    const h = this.fram.read(a, FRAM_RECORD_HEADER), n = u32(h, 0);
+    const h = fram.read(a, FRAM_RECORD_HEADER), n = u32(h, 0);
     const q = u32(h, 8);
     return [a, n, n <= r[1] && q > 0 ? q : -1, u32(h, 4)];
   }
 
   /** The payload at `a` (n bytes) read piece by piece: its CRC, and its text when `text`. */
-  private scan(a: number, n: number, text: boolean): (number | string)[] {
+  function scan(a: number, n: number, text: boolean): (number | string)[] {
     const crcs = new Uint32Array(Math.ceil(n / PIECE));
     let s = "";
     for (let o = 0; o < n; o += PIECE) {
-      const b = this.fram.read(a + o, Math.min(PIECE, n - o));
-      crcs[o / PIECE] = this.io.crc(b);
-      if (text) s += this.io.str(b);
+      const b = fram.read(a + o, Math.min(PIECE, n - o));
+      crcs[o / PIECE] = io.crc(b);
+      if (text) s += io.str(b);
     }
-    return [this.io.crc(new Uint8Array(crcs.buffer)), s];
+    return [io.crc(new Uint8Array(crcs.buffer)), s];
   }
 
-  get(key: string): string | undefined {
-    const r = this.r[key];
-    if (!r) return undefined;
-    const h0 = this.head(r, 0), h1 = this.head(r, 1);
-    const hs = h1[2] > h0[2] ? [h1, h0] : [h0, h1];
-    for (let i = 0; i < 2; i++) {
-      const h = hs[i];
-      if (h[2] < 0) continue;
-      const v = this.scan(h[0] + FRAM_RECORD_HEADER, h[1], true);
-      if (v[0] === h[3]) return v[1] as string;
-      this.damaged++;
-    }
-    return undefined;
-  }
-
-  set(key: string, value: string): boolean {
-    return this.setBytes(key, [this.io.bytes(value)]);
-  }
-
-  setBytes(key: string, parts: Uint8Array[]): boolean {
-    const r = this.r[key];
+  function setBytes(key: string, parts: Uint8Array[]): boolean {
+    const r = regions[key];
     let n = 0;
     for (let i = 0; i < parts.length; i++) n += parts[i].length;
     if (!r || n > r[1]) return false;
-    const h0 = this.head(r, 0), h1 = this.head(r, 1);
+    const h0 = head(r, 0), h1 = head(r, 1);
     const a = (h0[2] > h1[2] ? h1 : h0)[0];
     // in pieces: the driver copies what it sends (its command and the bytes)
     for (let i = 0, o = a + FRAM_RECORD_HEADER; i < parts.length; o += parts[i++].length) {
-      for (let k = 0; k < parts[i].length; k += PIECE) if (!this.fram.write(o + k, parts[i].subarray(k, k + PIECE))) return false;
+      for (let k = 0; k < parts[i].length; k += PIECE) if (!fram.write(o + k, parts[i].subarray(k, k + PIECE))) return false;
     }
     const h = new Uint8Array(FRAM_RECORD_HEADER);
     put32(h, 0, n);
-    put32(h, 4, this.scan(a + FRAM_RECORD_HEADER, n, false)[0] as number);
+    put32(h, 4, scan(a + FRAM_RECORD_HEADER, n, false)[0] as number);
     put32(h, 8, Math.max(h0[2], h1[2], 0) + 1);
     // the sequence number last and alone: the slot is the newer one only once all is there
-    return this.fram.write(a, h.subarray(0, 8)) && this.fram.write(a + 8, h.subarray(8));
+    return fram.write(a, h.subarray(0, 8)) && fram.write(a + 8, h.subarray(8));
   }
+
+  const store: FramRecords = {
+    damaged: 0,
+    get: function (key: string): string | undefined {
+      const r = regions[key];
+      if (!r) return undefined;
+      const h0 = head(r, 0), h1 = head(r, 1);
+      const hs = h1[2] > h0[2] ? [h1, h0] : [h0, h1];
+      for (let i = 0; i < 2; i++) {
+        const h = hs[i];
+        if (h[2] < 0) continue;
+        const v = scan(h[0] + FRAM_RECORD_HEADER, h[1], true);
+        if (v[0] === h[3]) return v[1] as string;
+        store.damaged++;
+      }
+      return undefined;
+    },
+    set: function (key: string, value: string): boolean {
+      return setBytes(key, [io.bytes(value)]);
+    },
+    setBytes: setBytes,
+  };
+  return store;
 }

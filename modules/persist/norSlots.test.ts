@@ -30,7 +30,7 @@ test("NOR slots: the newest record of a slot comes back with its key; slots are 
   assert.deepEqual([...nor.erases.subarray(2, 10)], [0, 0, 2, 1, 1, 0, 0, 0]);
   assert.equal(nor.busyViolations, 0);
   assert.throws(() => norSlots(nor, 8192, 8, 600, crc32), /do not fit the part/);
-  assert.throws(() => norSlots(nor, 0, 1, 4073, crc32), /at most 4072 B a record/);
+  assert.throws(() => norSlots(nor, 0, 1, 4073, crc32), /4073 B at 0 do not fit the part/);
 });
 
 test("NOR slots: a power cut at every step of a write leaves the old record or the new one, never a half", () => {

@@ -18,8 +18,10 @@
  * find() checks the header only (a profile page reads one value of a record per call);
  * read() checks the payload's CRC too.
  *
- * A class: its methods exist once on the prototype (on Espruino a closure per instance
- * kept every local of its factory alive: ~60 JsVars each, measured).
+ * One function with its helpers inside, not a class: the aggregator builds its slots for
+ * one task and lets them go (modules/ports/device/boardNor.ts), so between tasks none of
+ * their functions are in RAM (a class's methods stay resident: issue 16). Held for good,
+ * an instance costs more than a class's would (its own function objects).
  *
  * Wear: each write erases one sector; a slot written once a day erases each of its two
  * sectors every other day (0.5 a day: 100 000 cycles last 547 years).
@@ -29,99 +31,102 @@ import { NorPort, NOR_SECTOR_BYTES, NOR_PAGE_BYTES } from "../ports/nor";
 export const NOR_SLOT_HEADER_BYTES = 24;
 const FORMAT = 0x4e;
 
-function i32(b: Uint8Array, o: number): number {
-  return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24;
-}
-
-function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v;
-  b[o + 1] = v >> 8;
-  b[o + 2] = v >> 16;
-  b[o + 3] = v >> 24;
-}
-
-export class NorSlots {
-  /** Key of the record the last find() or read() returned. */
-  lastKey = -1;
-  // the pair being looked at: sequence number (-1: no valid record) and key of each sector
-  private s0 = -1;
-  private s1 = -1;
-  private k0 = 0;
-  private k1 = 0;
-
-  /** `count` slots of `payloadBytes` from `base` (sector-aligned) on `nor`; crc: CRC-32 of a byte array (E.CRC32). */
-  constructor(readonly nor: NorPort, private base: number, readonly count: number, readonly payloadBytes: number, private crc: (b: Uint8Array) => number) {
-    if (base % NOR_SECTOR_BYTES || payloadBytes < 1 || NOR_SLOT_HEADER_BYTES + payloadBytes > NOR_SECTOR_BYTES || base + count * 2 * NOR_SECTOR_BYTES > nor.sizeBytes) {
-      throw new Error("NOR slots: " + count + " x 2 sectors of " + payloadBytes + " B at " + base + " do not fit the part (at most 4072 B a record)");
-    }
-  }
-
+/** Records in NOR slots: write, find and read as below; `lastKey` is the key the last find() or read() found. */
+export interface NorSlots {
+  readonly nor: NorPort;
+  readonly count: number;
+  readonly payloadBytes: number;
+  lastKey: number;
   /**
-   * Writes `payload` (payloadBytes long) as slot `slot`'s record (0 .. count-1, the
-   * caller's key % count) with `key`; false when the part failed.
+   * Writes `payload` (payloadBytes long) as slot `slot`'s newest record, with `key` (an
+   * int32: a day number, an interval number). False when the NOR failed.
    */
-  write(slot: number, key: number, payload: Uint8Array): boolean {
-    const nor = this.nor;
-    const n = this.look(slot);
-    // the victim: not the newest valid record; the new sequence number follows the higher one
-    const v = n < 0 ? (this.s0 < 0 ? 0 : 1) : 1 - n;
-    const seq = Math.max(this.s0, this.s1) + 1;
-    const a = this.base + (2 * slot + v) * NOR_SECTOR_BYTES;
-    const len = this.payloadBytes;
-    const h = new Uint8Array(NOR_SLOT_HEADER_BYTES);
-    h[0] = 0xff;
-    h[1] = FORMAT;
-    h[2] = len;
-    h[3] = len >> 8;
-    put32(h, 4, key);
-    put32(h, 8, ~key);
-    put32(h, 12, seq);
-    put32(h, 16, ~seq);
-    put32(h, 20, this.crc(payload));
-    if (!nor.erase(a) || !nor.program(a + 1, h.subarray(1))) return false;
-    // the payload in pieces that stay inside 256-byte pages
-    for (let off = 0; off < len;) {
-      const at = a + NOR_SLOT_HEADER_BYTES + off;
-      const end = Math.min(len, off + NOR_PAGE_BYTES - (at % NOR_PAGE_BYTES));
-      if (!nor.program(at, payload.subarray(off, end))) return false;
-      off = end;
-    }
-    return nor.program(a, new Uint8Array(1)); // the commit mark, last
-  }
-
+  write(slot: number, key: number, payload: Uint8Array): boolean;
   /**
-   * Address of the payload of slot `slot`'s newest valid record when its key is `key`
-   * (any key when `key` is -1; it is then in `lastKey`), else -1. Checks the header only.
+   * The NOR address of slot `slot`'s newest committed record's payload when its key is
+   * `key` (-1: any key, then lastKey says which), else -1. Checks the header, not the CRC.
    */
-  find(slot: number, key: number): number {
-    const n = this.look(slot);
-    const k = n === 0 ? this.k0 : this.k1;
-    if (n < 0 || (key !== -1 && k !== key)) return -1;
-    this.lastKey = k;
-    return this.base + (2 * slot + n) * NOR_SECTOR_BYTES + NOR_SLOT_HEADER_BYTES;
-  }
-
-  /** The payload of slot `slot`'s newest record (key in `lastKey`) when its CRC holds, else null. */
-  read(slot: number): Uint8Array | null {
-    const a = this.find(slot, -1);
-    if (a < 0) return null;
-    const crcWas = i32(this.nor.read(a - 4, 4), 0);
-    const p = this.nor.read(a, this.payloadBytes);
-    return (this.crc(p) | 0) === crcWas ? p : null;
-  }
-
-  /** Reads the pair's two headers into s0/k0, s1/k1; returns the sector (0 or 1) with the newest valid record, -1 when neither is valid. */
-  private look(slot: number): number {
-    for (let k = 0; k < 2; k++) {
-      const h = this.nor.read(this.base + (2 * slot + k) * NOR_SECTOR_BYTES, 20);
-      const ok = h[0] === 0 && h[1] === FORMAT && (h[2] | h[3] << 8) === this.payloadBytes && (i32(h, 4) ^ i32(h, 8)) === -1 && (i32(h, 12) ^ i32(h, 16)) === -1 && i32(h, 12) >= 0;
-      const seq = ok ? i32(h, 12) : -1;
-      if (k) { this.s1 = seq; this.k1 = i32(h, 4); } else { this.s0 = seq; this.k0 = i32(h, 4); }
-    }
-    return this.s0 < 0 && this.s1 < 0 ? -1 : this.s0 >= this.s1 ? 0 : 1;
-  }
+  find(slot: number, key: number): number;
+  /** Slot `slot`'s newest committed record whose CRC holds, or null (lastKey: its key). */
+  read(slot: number): Uint8Array | null;
 }
 
+/** `count` slots of `payloadBytes` (at most 4 072) from `base` (sector-aligned) on `nor`; crc: CRC-32 of a byte array (E.CRC32). */
 export function norSlots(nor: NorPort, base: number, count: number, payloadBytes: number, crc: (b: Uint8Array) => number): NorSlots {
-  return new NorSlots(nor, base, count, payloadBytes, crc);
+  if (base % NOR_SECTOR_BYTES || payloadBytes < 1 || NOR_SLOT_HEADER_BYTES + payloadBytes > NOR_SECTOR_BYTES || base + count * 2 * NOR_SECTOR_BYTES > nor.sizeBytes) {
+    throw new Error("NOR slots: " + count + " x 2 sectors of " + payloadBytes + " B at " + base + " do not fit the part");
+  }
+  // the pair being looked at: sequence number (-1: no valid record) and key of each sector
+  let s0 = -1, s1 = -1, k0 = 0, k1 = 0;
+
+  function i32(b: Uint8Array, o: number): number {
+    return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24;
+  }
+
+  function put32(b: Uint8Array, o: number, v: number): void {
+    b[o] = v;
+    b[o + 1] = v >> 8;
+    b[o + 2] = v >> 16;
+    b[o + 3] = v >> 24;
+  }
+
+  /** Reads both headers of the slot's pair: which holds the newest valid record (0, 1), or -1 for neither. */
+  function look(slot: number): number {
+    for (let k = 0; k < 2; k++) {
+      const h = nor.read(base + (2 * slot + k) * NOR_SECTOR_BYTES, 20);
+      const ok = h[0] === 0 && h[1] === FORMAT && (h[2] | h[3] << 8) === payloadBytes && (i32(h, 4) ^ i32(h, 8)) === -1 && (i32(h, 12) ^ i32(h, 16)) === -1 && i32(h, 12) >= 0;
+      const seq = ok ? i32(h, 12) : -1;
+      if (k) { s1 = seq; k1 = i32(h, 4); } else { s0 = seq; k0 = i32(h, 4); }
+    }
+    return s0 < 0 && s1 < 0 ? -1 : s0 >= s1 ? 0 : 1;
+  }
+
+  const slots: NorSlots = {
+    nor: nor,
+    count: count,
+    payloadBytes: payloadBytes,
+    lastKey: -1,
+    write: function (slot: number, key: number, payload: Uint8Array): boolean {
+      const n = look(slot);
+      // the victim: not the newest valid record; the new sequence number follows the higher one
+      const v = n < 0 ? (s0 < 0 ? 0 : 1) : 1 - n;
+      const seq = Math.max(s0, s1) + 1;
+      const a = base + (2 * slot + v) * NOR_SECTOR_BYTES;
+      const len = payloadBytes;
+      const h = new Uint8Array(NOR_SLOT_HEADER_BYTES);
+      h[0] = 0xff;
+      h[1] = FORMAT;
+      h[2] = len;
+      h[3] = len >> 8;
+      put32(h, 4, key);
+      put32(h, 8, ~key);
+      put32(h, 12, seq);
+      put32(h, 16, ~seq);
+      put32(h, 20, crc(payload));
+      if (!nor.erase(a) || !nor.program(a + 1, h.subarray(1))) return false;
+      // the payload in pieces that stay inside 256-byte pages
+      for (let off = 0; off < len;) {
+        const at = a + NOR_SLOT_HEADER_BYTES + off;
+        const end = Math.min(len, off + NOR_PAGE_BYTES - (at % NOR_PAGE_BYTES));
+        if (!nor.program(at, payload.subarray(off, end))) return false;
+        off = end;
+      }
+      return nor.program(a, new Uint8Array(1)); // the commit mark, last
+    },
+    find: function (slot: number, key: number): number {
+      const n = look(slot);
+      const k = n === 0 ? k0 : k1;
+      if (n < 0 || (key !== -1 && k !== key)) return -1;
+      slots.lastKey = k;
+      return base + (2 * slot + n) * NOR_SECTOR_BYTES + NOR_SLOT_HEADER_BYTES;
+    },
+    read: function (slot: number): Uint8Array | null {
+      const a = slots.find(slot, -1);
+      if (a < 0) return null;
+      const crcWas = i32(nor.read(a - 4, 4), 0);
+      const p = nor.read(a, payloadBytes);
+      return (crc(p) | 0) === crcWas ? p : null;
+    },
+  };
+  return slots;
 }

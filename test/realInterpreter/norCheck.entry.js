@@ -1,10 +1,10 @@
 // Runs on the real interpreter after prelude.js (norCheck.ts): the device NOR driver, the
 // NOR slots and the aggregator's two history archives through the prelude's W25Q stand-in
 // on SPI1 (Storage-backed, AND on write).
-import { boardNor } from "../../modules/ports/device/boardNor";
+import { boardNor, boardNorFitted } from "../../modules/ports/device/boardNor";
 import { norSlots } from "../../modules/persist/norSlots";
 import { norHistory } from "../../modules/aggregator/historyOnNor";
-const nor = boardNor();
+const nor = boardNorFitted() ? boardNor() : undefined;
 if (!nor) { print("NO NOR"); } else {
   const s = norSlots(nor, 0x30000, 4, 1536, E.CRC32);
   const p = new Uint8Array(1536);

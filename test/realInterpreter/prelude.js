@@ -447,7 +447,8 @@ var I2C1 = (function () {
 // the chip; the Linux build's flash ANDs on write, as NOR does. Never busy. A read may cross
 // sectors (the web app's 512-byte chunks do).
 // Its FRAM (MB85RS256B, modules/ports/device/spiFram.ts) on chip select B6: Storage files
-// "fr<block>" of 256 bytes (a new part reads 0), each write rewriting its blocks whole.
+// "fr<block>" of 256 bytes (a new part reads 0), each write rewriting its blocks whole
+// (through one 256-byte array: the stand-in's garbage stays near what the chip's SPI1.send makes).
 var SPI1 = (function () {
   var S = require("Storage"), wel = 0, fwel = 0;
   function fram(d, r) {
@@ -457,9 +458,14 @@ var SPI1 = (function () {
     else if (op === 3 || (op === 2 && fwel)) {
       for (; i < d.length; i += n, a += n) {
         f = "fr" + (a >> 8); o = a & 255; n = Math.min(256 - o, d.length - i);
-        s = S.read(f) || E.toString(new Uint8Array(256));
-        if (op === 3) for (k = 0; k < n; k++) r[i + k] = s.charCodeAt(o + k);
-        else S.write(f, s.substr(0, o) + E.toString(d.subarray(i, i + n)) + s.substr(o + n));
+        s = S.read(f);
+        if (op === 3) { if (s) for (k = 0; k < n; k++) r[i + k] = s.charCodeAt(o + k); }
+        else {
+          // bytes, not joined strings: the stand-in's own garbage stays small (on the chip the part is off it)
+          k = s ? E.toUint8Array(s) : new Uint8Array(256);
+          k.set(d.subarray(i, i + n), o);
+          S.write(f, k);
+        }
       }
       if (op === 2) fwel = 0;
     }

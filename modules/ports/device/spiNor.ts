@@ -26,77 +26,73 @@ const BUSY = 1;
  */
 const MAX_POLLS = 20000;
 
-/** A command with a 24-bit address (high byte first) and room for `extra` bytes after it. */
-function cmd(op: number, addr: number, extra: number): Uint8Array {
-  const b = new Uint8Array(4 + extra);
-  b[0] = op;
-  b[1] = addr >> 16;
-  b[2] = addr >> 8;
-  b[3] = addr;
-  return b;
-}
-
 /**
  * NorPort over SPI for Winbond W25Q32JV (and the W25Q family: same commands, other
  * sizes): read 0x03 with a 24-bit address, page program 0x02 and sector erase 0x20 each
  * after write enable 0x06, then status 0x05 polled until BUSY clears. `cs` is the chip-
- * select pin (the board's pin plan: ports/device/norPins.ts). A class, not a closure:
- * on Espruino its methods exist once on the prototype and an instance is four fields
- * (a closure kept every local of its factory alive, ~60 JsVars measured).
+ * select pin (the board's pin plan: ports/device/norPins.ts). One function with its
+ * helpers inside, not a class: the aggregator builds the driver for one task (its
+ * history, a web file's piece: boardNor.ts) and lets it go, so between tasks none of its
+ * functions are in RAM (a class's methods stay resident: issue 16). Held for good, an
+ * instance costs more than a class's would (its own function objects).
  */
-export class SpiNor implements NorPort {
-  private st = new Uint8Array(2);
-  constructor(private bus: SpiBus, private cs: string, readonly sizeBytes: number) {}
+export function spiNor(bus: SpiBus, cs: string, sizeBytes: number): NorPort {
+  const st = new Uint8Array(2);
 
-  jedecId(): number {
-    const r = this.bus.send(new Uint8Array([JEDEC_ID, 0, 0, 0]), this.cs);
-    return r[1] << 16 | r[2] << 8 | r[3];
+  /** A command with a 24-bit address (high byte first) and room for `extra` bytes after it. */
+  function cmd(op: number, addr: number, extra: number): Uint8Array {
+    const b = new Uint8Array(4 + extra);
+    b[0] = op;
+    b[1] = addr >> 16;
+    b[2] = addr >> 8;
+    b[3] = addr;
+    return b;
   }
 
-  read(addr: number, n: number): Uint8Array {
-    checkNorRange(addr, n, this.sizeBytes);
-    let r: Uint8Array | null = null;
-    try {
-      if (this.idle()) r = this.bus.send(cmd(READ_DATA, addr, n), this.cs);
-    } catch (e) {
-      r = null;
-    }
-    if (!r || r.length !== 4 + n) throw new Error("NOR on SPI (CS " + this.cs + ") does not answer: check its pins and supply");
-    return r.subarray(4);
-  }
-
-  program(addr: number, data: Uint8Array): boolean {
-    checkNorProgram(addr, data.length, this.sizeBytes);
-    if (!data.length) return true;
-    const b = cmd(PAGE_PROGRAM, addr, data.length);
-    b.set(data, 4);
-    return this.run(b);
-  }
-
-  erase(addr: number): boolean {
-    checkNorSector(addr, this.sizeBytes);
-    return this.run(cmd(SECTOR_ERASE, addr, 0));
-  }
-
-  private idle(): boolean {
-    const st = this.st;
+  function idle(): boolean {
     st[0] = READ_STATUS1;
-    for (let i = 0; i < MAX_POLLS; i++) if (!(this.bus.send(st, this.cs)[1] & BUSY)) return true;
+    for (let i = 0; i < MAX_POLLS; i++) if (!(bus.send(st, cs)[1] & BUSY)) return true;
     return false;
   }
 
-  private run(b: Uint8Array): boolean {
+  function run(b: Uint8Array): boolean {
     try {
-      if (!this.idle()) return false;
-      this.bus.send(new Uint8Array([WRITE_ENABLE]), this.cs);
-      this.bus.send(b, this.cs);
-      return this.idle();
+      if (!idle()) return false;
+      bus.send(new Uint8Array([WRITE_ENABLE]), cs);
+      bus.send(b, cs);
+      return idle();
     } catch (e) {
       return false; // the bus failed: the caller counts it
     }
   }
-}
 
-export function spiNor(bus: SpiBus, cs: string, sizeBytes: number): NorPort {
-  return new SpiNor(bus, cs, sizeBytes);
+  return {
+    sizeBytes: sizeBytes,
+    jedecId: function (): number {
+      const r = bus.send(new Uint8Array([JEDEC_ID, 0, 0, 0]), cs);
+      return r[1] << 16 | r[2] << 8 | r[3];
+    },
+    read: function (addr: number, n: number): Uint8Array {
+      checkNorRange(addr, n, sizeBytes);
+      let r: Uint8Array | null = null;
+      try {
+        if (idle()) r = bus.send(cmd(READ_DATA, addr, n), cs);
+      } catch (e) {
+        r = null;
+      }
+      if (!r || r.length !== 4 + n) throw new Error("NOR on SPI (CS " + cs + ") does not answer: check its pins and supply");
+      return r.subarray(4);
+    },
+    program: function (addr: number, data: Uint8Array): boolean {
+      checkNorProgram(addr, data.length, sizeBytes);
+      if (!data.length) return true;
+      const b = cmd(PAGE_PROGRAM, addr, data.length);
+      b.set(data, 4);
+      return run(b);
+    },
+    erase: function (addr: number): boolean {
+      checkNorSector(addr, sizeBytes);
+      return run(cmd(SECTOR_ERASE, addr, 0));
+    },
+  };
 }
