@@ -13,7 +13,7 @@ import { linkToClock } from "../canbus/clockLink.ts";
 import { attachOtaMeter, type OtaMeterHandle } from "../canbus/otaAttach.ts";
 import { startSlcanTcpServer } from "../canbus/slcanTcpServer.ts";
 import { secocAddon } from "../native/secoc.ts";
-import { OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED } from "../native/ota.ts";
+import { OTA_BOOT_TRIAL, OTA_EV_END, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, otaBootReport } from "../native/ota.ts";
 import { RealClock } from "../runtime/clock.ts";
 import { defaultCounter, main, parseOtaSlcanArgs } from "./otaSlcan.ts";
 
@@ -22,7 +22,8 @@ const hex = (k: Uint8Array) => Buffer.from(k).toString("hex");
 
 type Meter = OtaMeterHandle & { events: number[][] };
 
-async function withBus(addresses: number[], run: (port: number, meters: Meter[]) => Promise<void>): Promise<void> {
+/** boot: what a meter's boot does after the switch (its trial, then confirm or revert), as the boot report the watch reads. */
+async function withBus(addresses: number[], run: (port: number, meters: Meter[]) => Promise<void>, boot?: (address: number, report: (r: number) => void) => void): Promise<void> {
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const link = linkToClock(bus.scheduler, new RealClock());
   const meters = addresses.map((address) => {
@@ -30,7 +31,11 @@ async function withBus(addresses: number[], run: (port: number, meters: Meter[])
     model.start(125000);
     model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
     const events: number[][] = [];
-    const h = attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4, onEvent: (t, a, b) => events.push([t, a, b]) });
+    const onEvent = (t: number, a: number, b: number) => {
+      events.push([t, a, b]);
+      if (t === OTA_EV_END && a === 0 && boot) boot(address, (r) => h.native.setBootReport(r)); // switched: it boots the new script
+    };
+    const h = attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4, onEvent });
     return Object.assign(h, { events });
   });
   const server = await startSlcanTcpServer(bus, 0);
@@ -105,4 +110,20 @@ test("a wrong key file: every meter refuses the manifest (mac), the CLI says so 
       assert.equal(m.native.info()[3], 4, "the stored counter is unchanged");
     }
   });
+});
+
+test("watching (the default): the CLI waits for each meter's boot report; one confirms its trial, one reverts (deadline): exit 1", async () => {
+  const f = files(new Uint8Array(randomBytes(600)), MASTER);
+  const timers: NodeJS.Timeout[] = [];
+  const boot = (address: number, report: (r: number) => void) => {
+    report(OTA_BOOT_TRIAL);
+    timers.push(setTimeout(() => report(address === 1 ? otaBootReport(false, 0) : otaBootReport(false, 3)), 4500)); // 3: MN_REVERT_DEADLINE
+  };
+  await withBus([1, 2], async (port) => {
+    const r = await cli(["--slcan", "socket://127.0.0.1:" + port, "--bundle", f.bundle, "--meters", "1-2", "--key-file", f.key, "--counter", "6"]);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /watching: 1 trial 100\/100, 2 trial 100\/100/, "the watch sees the trials (asked every 2 s)");
+    assert.match(r.out, /ota: 1 of 2 meters did NOT confirm the new script: 2 reverted \(deadline\)/);
+  }, boot);
+  for (const t of timers) clearTimeout(t);
 });
