@@ -127,3 +127,18 @@ test("watching (the default): the CLI waits for each meter's boot report; one co
   }, boot);
   for (const t of timers) clearTimeout(t);
 });
+
+test("a bundle of the real meter bundle's size (20 221 B, build/stored/meter.js) to 3 meters over SLCAN/TCP: the time it takes", async (t) => {
+  const image = new Uint8Array(randomBytes(20221));
+  const f = files(image, MASTER);
+  await withBus([1, 2, 3], async (port, meters) => {
+    const t0 = Date.now();
+    const r = await cli(["--slcan", "socket://127.0.0.1:" + port, "--bundle", f.bundle, "--meters", "1-3", "--key-file", f.key, "--counter", "7", "--no-watch"]);
+    const s = (Date.now() - t0) / 1000;
+    assert.equal(r.code, 0, r.out);
+    for (const m of meters) assert.deepEqual(Buffer.from(m.native.staged()), Buffer.from(image));
+    const frames = Math.ceil(image.length / 6);
+    t.diagnostic(`20221 B (${frames} chunk frames) to 3 meters over SLCAN/TCP at 125 kbit/s: ${s.toFixed(1)} s, ${Math.round(frames / s)} chunk frames/s; ` + (/adapter: .*/.exec(r.out) || [""])[0]);
+    assert.ok(s < 25, "well under the test's budget: " + s + " s");
+  });
+});

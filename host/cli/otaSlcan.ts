@@ -112,32 +112,51 @@ export interface OtaSlcanRun {
 /**
  * One update over an SLCAN adapter, on the wall clock; resolves with every target's final
  * state. The adapter's acknowledgement of a frame stands for bxCAN's "transmitted" (the
- * lanes' refill): SlcanClientController counts acknowledged and refused frames in order,
- * so the data handler pairs each new one with the oldest frame still awaiting it.
+ * lanes' refill): the adapter answers frames in order, so each answer, fed to the controller
+ * one line at a time, is the oldest awaiting frame's; a refused frame is sent again.
  */
 export function otaOverSlcan(o: OtaSlcanRun): Promise<OtaTarget[]> {
   const t0 = Date.now();
   const nowMs = () => Date.now() - t0;
-  const awaiting: number[] = []; // ids of our frames the adapter has not acknowledged yet, oldest first
-  let answered = 0;
-  let afterData = () => {};
-  const link: ByteLink = { write: (s) => o.link.write(s), close: () => o.link.close(), onData: (cb) => o.link.onData((s) => { cb(s); afterData(); }) };
+  const awaiting: CanFrame[] = []; // our frames the adapter has not answered yet, oldest first
+  let acked = 0, refused = 0;
+  let afterLine = () => {};
+  // One line at a time to the controller, so each answer (ack or BEL) is paired with its frame.
+  const link: ByteLink = {
+    write: (s) => o.link.write(s),
+    close: () => o.link.close(),
+    onData: (cb) => o.link.onData((s) => {
+      let from = 0;
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        if (ch === 13 || ch === 7) { cb(s.substring(from, i + 1)); from = i + 1; afterLine(); }
+      }
+      if (from < s.length) cb(s.substring(from));
+    }),
+  };
   const can = new SlcanClientController(link);
   if (can.start(o.bitrate) !== CAN_OK) return Promise.reject(new Error("the adapter has no setting for " + o.bitrate + " bit/s (SLCAN S0..S8: 10k..1M)"));
   can.addFilter({ mode: "mask", extended: false, id: 0x740, mask: 0x7c0, fifo: 1 }); // FN_OTA_ANSWER from every meter
   const native = new (otaAddon().OtaAgg)(o.bytes, o.masterKey, new Uint8Array(o.meters), { version: o.version, counter: o.counter, image: o.image, tag: o.counter & 255 }, true, nowMs());
-  const pump = otaSenderPump(native, (f: CanFrame) => {
+  const transmit = (f: CanFrame): number => {
     const r = can.send(f);
-    if (r === CAN_OK) awaiting.push(f.id);
+    if (r === CAN_OK) awaiting.push(f);
     return r;
-  }, nowMs);
-  afterData = () => {
-    const n = can.counters().txFrames + can.txRefused;
-    while (answered < n) {
-      answered++;
-      const id = awaiting.shift();
-      if (id !== undefined) pump.sent(id);
-    }
+  };
+  const pump = otaSenderPump(native, transmit, nowMs);
+  let closed = false;
+  // The adapter refused a frame (BEL: its queue is full, the bus is slower than USB): the
+  // same frame again about one frame time later, its lane held meanwhile, so the sender
+  // runs at the bus's pace and no chunk is lost to the adapter.
+  const retry = (f: CanFrame) => setTimeout(() => {
+    if (closed) return;
+    if (transmit(f) !== CAN_OK) retry(f);
+  }, 1);
+  afterLine = () => {
+    const ok = can.counters().txFrames, bad = can.txRefused;
+    if (ok === acked && bad === refused) return;
+    const f = awaiting.shift();
+    if (ok > acked) { acked = ok; if (f) pump.sent(f.id); } else { refused = bad; if (f) retry(f); }
   };
   can.onFrame((f) => { pump.answer(f); });
   o.log(`ota: ${o.bytes.length} B to meters ${o.meters.join(",")} over SLCAN: security counter ${o.counter}, version ${o.version}`);
@@ -145,8 +164,11 @@ export function otaOverSlcan(o: OtaSlcanRun): Promise<OtaTarget[]> {
     let last = "";
     const tick = setInterval(pump.work, TICK_MS);
     const finish = (err: Error | null, meters: OtaTarget[]) => {
+      closed = true;
       clearInterval(tick);
       clearInterval(report);
+      const c = native.counters();
+      o.log(`ota: adapter: ${acked} frames acknowledged, ${refused} refused and sent again; ${c[0]} chunk frames in ${c[1]} rounds, ${c[3]} timeouts`);
       if (err) native.cancel();
       can.close();
       if (err) reject(err);
