@@ -78,7 +78,7 @@ export function defaultCounter(nowMs: number): number {
 /** Opens the adapter named by --slcan: socket://HOST:PORT or a serial device. */
 export function openSlcan(spec: string): Promise<ByteLink> {
   const m = /^socket:\/\/([^:/]+):(\d+)$/.exec(spec);
-  if (m) return tcpLink(m[1], Number(m[2]));
+  if (m) return tcpLink(m[1], Number(m[2])).catch((e: Error) => { throw new Error("cannot reach the SLCAN adapter at " + spec + " (" + e.message + "): is ser2net or the endpoint running?"); });
   if (spec.indexOf("://") >= 0) throw new Error("--slcan takes socket://HOST:PORT or a serial device such as /dev/ttyACM0, not " + spec);
   return serialLink(spec);
 }
