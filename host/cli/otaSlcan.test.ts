@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VirtualCanBus } from "../canbus/bus.ts";
@@ -15,7 +15,7 @@ import { startSlcanTcpServer } from "../canbus/slcanTcpServer.ts";
 import { secocAddon } from "../native/secoc.ts";
 import { OTA_BOOT_TRIAL, OTA_EV_END, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, otaBootReport } from "../native/ota.ts";
 import { RealClock } from "../runtime/clock.ts";
-import { defaultCounter, main, parseOtaSlcanArgs } from "./otaSlcan.ts";
+import { defaultCounter, openSlcan, otaOverSlcan, parseOtaSlcanArgs } from "./otaSlcan.ts";
 
 const MASTER = new Uint8Array(16).map((_, i) => 0x30 + i);
 const hex = (k: Uint8Array) => Buffer.from(k).toString("hex");
@@ -140,5 +140,21 @@ test("a bundle of the real meter bundle's size (20 221 B, build/stored/meter.js)
     const frames = Math.ceil(image.length / 6);
     t.diagnostic(`20221 B (${frames} chunk frames) to 3 meters over SLCAN/TCP at 125 kbit/s: ${s.toFixed(1)} s, ${Math.round(frames / s)} chunk frames/s; ` + (/adapter: .*/.exec(r.out) || [""])[0]);
     assert.ok(s < 25, "well under the test's budget: " + s + " s");
+  });
+});
+
+test("cancelled mid-transfer (Ctrl-C): each meter hears the abort and drops the transfer; reported per meter", async () => {
+  const f = files(new Uint8Array(randomBytes(9000)), MASTER);
+  const ac = new AbortController();
+  await withBus([1, 2], async (port, meters) => {
+    const link = await openSlcan("socket://127.0.0.1:" + port);
+    const lines: string[] = [];
+    setTimeout(() => ac.abort(), 600);
+    const out = await otaOverSlcan({ link, bitrate: 125000, bytes: new Uint8Array(readFileSync(f.bundle)), masterKey: MASTER, meters: [1, 2], image: 1, counter: 8, version: 8, watch: false, log: (l) => lines.push(l), signal: ac.signal });
+    assert.deepEqual(out.map((t) => [t.a, t.state, t.cause]), [[1, "failed", "cancelled"], [2, "failed", "cancelled"]], lines.join("\n"));
+    assert.match(lines.join("\n"), /adapter: .*; ([1-9]\d*) chunk frames/, "cancelled mid-transfer, after chunks went out");
+    for (const m of meters) assert.equal(m.events[0][0], OTA_EV_START, "the transfer had begun");
+    for (const m of meters) assert.ok(!m.events.some((e) => e[0] === OTA_EV_VERDICT), "no verdict: the image was incomplete");
+    for (const m of meters) assert.deepEqual(m.events[m.events.length - 1], [OTA_EV_END, 3, 8], "the meter's JavaScript hears the abort (3: aborted, of version 8)");
   });
 });

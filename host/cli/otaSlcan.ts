@@ -24,6 +24,7 @@
  * switch, then (watch) each meter's boot report. Stop the aggregator's own polling meanwhile
  * or not: the OTA runs in the bulk class, below every poll. Prints each meter's state as it
  * changes and exits 0 when every meter confirmed (--no-watch: switched), 1 otherwise.
+ * Ctrl-C cancels: every meter not yet switched is told to drop the transfer.
  */
 import { readFileSync } from "node:fs";
 import { CAN_OK } from "../../modules/can/controller.ts";
@@ -107,6 +108,8 @@ export interface OtaSlcanRun {
   log: (line: string) => void;
   /** Give up after this long (default 25 min: the C watches a trial for up to 20). */
   maxMs?: number;
+  /** Aborted: the update is cancelled (the C aborts every target not switched: its meters drop the transfer). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -184,6 +187,7 @@ export function otaOverSlcan(o: OtaSlcanRun): Promise<OtaTarget[]> {
       else if (nowMs() > (o.maxMs || 25 * 60000)) finish(new Error("no end after " + Math.round(nowMs() / 1000) + " s: " + line), meters);
     }, 1000);
     pump.work();
+    if (o.signal) o.signal.addEventListener("abort", () => { if (!closed) native.cancel(); }, { once: true });
   });
 }
 
@@ -211,9 +215,14 @@ export async function main(argv: string[]): Promise<number> {
   const counter = a.counter !== undefined ? a.counter : defaultCounter(Date.now());
   try {
     const link = await openSlcan(a.slcan);
+    const ac = new AbortController();
+    process.once("SIGINT", () => {
+      console.log("ota: cancelling: the meters are told to drop the transfer (Ctrl-C again quits at once)");
+      ac.abort();
+    });
     const meters = await otaOverSlcan({
       link, bitrate: a.bitrate, bytes, masterKey: key, meters: a.meters, image: a.image, counter, version: a.version !== undefined ? a.version : counter, watch: a.watch,
-      log: (l) => console.log(l),
+      log: (l) => console.log(l), signal: ac.signal,
     });
     console.log(otaSummary(meters, a.watch));
     return otaSucceeded(meters, a.watch) ? 0 : 1;
