@@ -13,7 +13,7 @@ import { linkToClock } from "../canbus/clockLink.ts";
 import { attachOtaMeter, type OtaMeterHandle } from "../canbus/otaAttach.ts";
 import { startSlcanTcpServer } from "../canbus/slcanTcpServer.ts";
 import { secocAddon } from "../native/secoc.ts";
-import { OTA_BOOT_TRIAL, OTA_EV_END, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, otaBootReport } from "../native/ota.ts";
+import { OTA_BOOT_TRIAL, OTA_EV_END, OTA_EV_PROGRESS, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, otaBootReport } from "../native/ota.ts";
 import { RealClock } from "../runtime/clock.ts";
 import { defaultCounter, openSlcan, otaOverSlcan, parseOtaSlcanArgs } from "./otaSlcan.ts";
 
@@ -149,7 +149,9 @@ test("cancelled mid-transfer (Ctrl-C): each meter hears the abort and drops the 
   await withBus([1, 2], async (port, meters) => {
     const link = await openSlcan("socket://127.0.0.1:" + port);
     const lines: string[] = [];
-    setTimeout(() => ac.abort(), 600);
+    const watch = setInterval(() => { // cancel once every meter has some of the image (under load, whenever that is)
+      if (meters.every((m) => m.events.some((e) => e[0] === OTA_EV_PROGRESS))) { clearInterval(watch); ac.abort(); }
+    }, 20);
     const out = await otaOverSlcan({ link, bitrate: 125000, bytes: new Uint8Array(readFileSync(f.bundle)), masterKey: MASTER, meters: [1, 2], image: 1, counter: 8, version: 8, watch: false, log: (l) => lines.push(l), signal: ac.signal });
     assert.deepEqual(out.map((t) => [t.a, t.state, t.cause]), [[1, "failed", "cancelled"], [2, "failed", "cancelled"]], lines.join("\n"));
     assert.match(lines.join("\n"), /adapter: .*; ([1-9]\d*) chunk frames/, "cancelled mid-transfer, after chunks went out");
