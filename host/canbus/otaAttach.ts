@@ -61,15 +61,66 @@ function every(bus: VirtualCanBus, ms: number, fn: () => void): () => void {
 /** One mailbox at most for this kind of frame: sends while none of ours is in flight. */
 class Lane {
   inFlight = 0;
-  constructor(private readonly model: BxcanModel) {}
+  constructor(private readonly transmit: (f: CanFrame) => number) {}
   readonly send = (id: number, data: Uint8Array): number => {
     if (this.inFlight > 0) return 1;
-    const r = this.model.send(dataFrame(id, new Uint8Array(data)));
+    const r = this.transmit(dataFrame(id, new Uint8Array(data)));
     if (r !== 0) return 1;
     this.inFlight++;
     return 0;
   };
   done(): void { if (this.inFlight > 0) this.inFlight--; }
+}
+
+/** The aggregator's sender C (OtaAgg) over any controller: what the board's CAN1 does around it. */
+export interface OtaSenderPump {
+  /** The tick (every TICK_MS), then both lanes refilled. */
+  work(): void;
+  /** A received frame: an OTA answer goes to the C (true), anything else is not ours (false). */
+  answer(f: CanFrame): boolean;
+  /** A frame of ours left the controller (bxCAN: transmitted; SLCAN: the adapter acknowledged it). */
+  sent(id: number): void;
+}
+
+/**
+ * The two lanes of the aggregator's OTA: control frames (manifests, questions, commit)
+ * and chunks, at most one frame of each in flight, so other traffic always finds a
+ * mailbox; `transmit` is the controller's send (0: taken). `onHeard` gets each switched
+ * meter whose boot report an answer completed (it runs again).
+ */
+export function otaSenderPump(native: NativeOtaAgg, transmit: (f: CanFrame) => number, nowMs: () => number, onHeard?: (address: number) => void): OtaSenderPump {
+  const control = new Lane(transmit);
+  const chunks = new Lane(transmit);
+  const buf = new Uint8Array(8);
+  let held = -1; // a chunk the mailbox refused: sent before the next one is pulled
+  const fill = () => {
+    if (chunks.inFlight > 0) return;
+    if (held < 0) held = native.chunk(buf);
+    if (held >= 0 && chunks.send(held, buf) === 0) held = -1;
+  };
+  const work = () => {
+    native.tick(nowMs());
+    native.pump(control.send);
+    fill();
+  };
+  return {
+    work,
+    answer: (f) => {
+      if (f.rtr || f.extended || functionOf(f.id) !== FN_OTA_ANSWER) return false;
+      native.frame(f.id, f.dlc, f.data, nowMs());
+      const heard = native.heard();
+      if (heard && onHeard) onHeard(heard);
+      work();
+      return true;
+    },
+    sent: (id) => {
+      if (isChunk(id)) chunks.done();
+      else if (functionOf(id) === FN_OTA_REQUEST) control.done();
+      else return;
+      native.pump(control.send);
+      fill();
+    },
+  };
 }
 
 export interface OtaMeterOptions {
@@ -99,7 +150,7 @@ export interface OtaMeterHandle {
 export function attachOtaMeter(bus: VirtualCanBus, model: BxcanModel, o: OtaMeterOptions): OtaMeterHandle {
   const native = new (otaAddon().OtaMeter)(o.key, o.address, o.image, o.storedCounter, o.restartCounter || 0, o.capacityBytes || 0, o.staging);
   const h = hooks(model);
-  const lane = new Lane(model);
+  const lane = new Lane((f) => model.send(f));
   const ev = new Uint32Array(2);
   const nowMs = () => Math.floor(bus.scheduler.nowUs() / 1000);
   const drain = () => {
@@ -157,40 +208,15 @@ export function attachOtaAggregator(bus: VirtualCanBus, model: BxcanModel, s: Ot
     ? new (otaAddon().OtaAgg)(s.bytes, s.masterKey, new Uint8Array(s.addresses), m, s.autoCommit, nowMs())
     : new (otaAddon().OtaAgg)(s.bytes.staged, s.masterKey, new Uint8Array(s.addresses), { ...m, norAddress: s.bytes.norAddress, size: s.bytes.size }, s.autoCommit, nowMs());
   const h = hooks(model);
-  const control = new Lane(model);
-  const chunks = new Lane(model);
-  const buf = new Uint8Array(8);
-  let held = -1; // a chunk the mailbox refused: sent before the next one is pulled
-  const fill = () => {
-    if (chunks.inFlight > 0) return;
-    if (held < 0) held = native.chunk(buf);
-    if (held >= 0 && chunks.send(held, buf) === 0) held = -1;
-  };
-  const work = () => {
-    native.tick(nowMs());
-    native.pump(control.send);
-    fill();
-  };
-  h.rx = (f) => {
-    if (functionOf(f.id) !== FN_OTA_ANSWER) return false;
-    native.frame(f.id, f.dlc, f.data, nowMs());
-    // a switched meter answered the watch: it runs again, so the poll link resynchronises it now
-    // instead of at the end of a sync back-off that grew while it restarted (jswrap_ota.c mn_ota_take)
-    const heard = native.heard();
-    if (heard) {
-      model.secoc.linkReachable(heard);
-      if (s.onHeard) s.onHeard(heard);
-    }
-    work();
-    return true;
-  };
-  h.txDone = (f) => {
-    if (isChunk(f.id)) chunks.done();
-    else if (functionOf(f.id) === FN_OTA_REQUEST) control.done();
-    else return;
-    native.pump(control.send);
-    fill();
-  };
+  // a switched meter answered the watch: it runs again, so the poll link resynchronises it now
+  // instead of at the end of a sync back-off that grew while it restarted (jswrap_ota.c mn_ota_take)
+  const pump = otaSenderPump(native, (f) => model.send(f), nowMs, (heard) => {
+    model.secoc.linkReachable(heard);
+    if (s.onHeard) s.onHeard(heard);
+  });
+  const work = pump.work;
+  h.rx = pump.answer;
+  h.txDone = (f) => pump.sent(f.id);
   const bank = model.addFilter({ mode: "mask", extended: false, id: 0x740, mask: 0x7c0, fifo: 1 });
   const stop = every(bus, TICK_MS, work);
   work();

@@ -5,6 +5,7 @@
  *   meternet password --password P  the administrator login for an aggregator's agg.json
  *   meternet prices --url U --token T FILE  a price or forecast file, parsed here, into an aggregator
  *   meternet ota --aggregator URL --bundle F  a script update of the meters (host/cli/ota.ts)
+ *   meternet ota --slcan ADAPTER --bundle F --meters L --key-file K  the same over a USB-CAN adapter (otaSlcan.ts)
  */
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   start: () => import("./start.ts"),

@@ -21,6 +21,9 @@
  * it (trial, then confirmed, or reverted with the reason: crash, unconfirmed, deadline,
  * invalid), and exits 0 when every meter confirmed the new script (--no-watch: switched),
  * 1 otherwise.
+ *
+ * Without an aggregator, from a gateway with a USB-CAN adapter: `meternet ota --slcan ...`
+ * (host/cli/otaSlcan.ts: `meternet ota --slcan x --help` prints its options).
  */
 import { docUsage } from "./docUsage.ts";
 import { readFileSync } from "node:fs";
@@ -70,6 +73,7 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.indexOf("--slcan") >= 0) return (await import("./otaSlcan.ts")).main(argv);
   let a: OtaArgs;
   try {
     a = parseOtaArgs(argv);

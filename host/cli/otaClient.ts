@@ -52,6 +52,11 @@ export function otaTargetText(t: OtaTarget): string {
   return `${t.a} ${t.state}${t.cause ? " (" + t.cause + ")" : ""}`;
 }
 
+/** One progress line: "chunks: 1 receiving 120/500, 2 verified 500/500" (the HTTP and the SLCAN paths print it). */
+export function otaStatusLine(phase: string, meters: OtaTarget[]): string {
+  return phase + ": " + meters.map((t) => `${otaTargetText(t)} ${t.have}/${t.total}`).join(", ");
+}
+
 /** Thrown with the aggregator's JSON error. */
 export class OtaApiError extends Error {}
 
@@ -104,7 +109,7 @@ export async function otaUpdate(o: OtaClientOptions): Promise<OtaStatus> {
   for (let i = 0; i < (o.maxPolls || 1800); i++) {
     await o.wait(1000);
     const s = (await call("GET")) as unknown as OtaStatus;
-    const line = s.phase + ": " + s.meters.map((t) => `${otaTargetText(t)} ${t.have}/${t.total}`).join(", ");
+    const line = otaStatusLine(s.phase, s.meters);
     if (line !== last) o.log("ota: " + line);
     last = line;
     if (s.phase === "done" || (s.meters.length > 0 && s.meters.every((t) => otaTargetFinal(t.state, o.watch !== false)))) return s;
