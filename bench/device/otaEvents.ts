@@ -10,7 +10,7 @@
  */
 import { VirtualCanBus } from "../../host/canbus/bus.ts";
 import { BxcanModel } from "../../host/canbus/bxcanModel.ts";
-import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "../../host/canbus/otaAttach.ts";
+import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle, otaMeterModel } from "../../host/canbus/otaAttach.ts";
 import { OTA_EV_END, OTA_EV_PROGRESS, OTA_EV_START, OTA_EV_VERDICT, OTA_PH_DONE } from "../../host/native/ota.ts";
 import { secocAddon } from "../../host/native/secoc.ts";
 
@@ -48,9 +48,7 @@ export function otaTransferEvents(image: Uint8Array): OtaTransfer {
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const agg = new BxcanModel(bus, "aggregator");
   agg.start(125000);
-  const model = new BxcanModel(bus, "meter1");
-  model.start(125000);
-  model.addFilter({ mode: "mask", extended: false, id: 1, mask: 0x3f, fifo: 0 });
+  const model = otaMeterModel(bus, 1);
   const events: OtaEvent[] = [];
   const t0 = bus.scheduler.nowUs();
   let meter: OtaMeterHandle | null = null;

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { VirtualCanBus } from "./bus.ts";
 import { BxcanModel } from "./bxcanModel.ts";
-import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "./otaAttach.ts";
+import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle, otaMeterModel } from "./otaAttach.ts";
 import { secocAddon } from "../native/secoc.ts";
 import {
   OTA_EV_END, OTA_EV_PROGRESS, OTA_EV_START, OTA_EV_VERDICT, OTA_PH_DONE, OTA_T_FAILED, OTA_T_SWITCHED, OTA_VERIFIED, otaCauseName,
@@ -28,9 +28,7 @@ function rig(addresses: number[], opts?: { key?: (a: number) => Uint8Array; coun
   const agg = new BxcanModel(bus, "aggregator");
   agg.start(125000);
   const meters = addresses.map((address) => {
-    const model = new BxcanModel(bus, "meter" + address);
-    model.start(125000);
-    model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+    const model = otaMeterModel(bus, address);
     const m = { address, model, events: [] as number[][], appFrames: 0, ota: null as unknown as OtaMeterHandle };
     model.onFrame(() => { m.appFrames++; });
     const key = opts && opts.key ? opts.key(address) : secocAddon().meterKey(MASTER, address);

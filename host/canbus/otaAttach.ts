@@ -18,7 +18,7 @@ import type { CanFrame } from "../../modules/can/frame.ts";
 import { dataFrame } from "../../modules/can/frame.ts";
 import { FN_OTA_ANSWER, FN_OTA_REQUEST, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, functionOf } from "../../modules/can/idPlan.ts";
 import type { VirtualCanBus } from "./bus.ts";
-import type { BxcanModel } from "./bxcanModel.ts";
+import { BxcanModel } from "./bxcanModel.ts";
 import { otaAddon, type NativeOtaAgg, type NativeOtaMeter, type NativeOtaNorImage, type OtaJsStaging, type OtaManifestFields } from "../native/ota.ts";
 
 export const TICK_MS = 5;
@@ -144,6 +144,17 @@ export interface OtaMeterHandle {
   /** The filter bank of the bulk class (FIFO 1). */
   bank: number;
   detach(): void;
+}
+
+/**
+ * A meter's bxCAN on `bus` as the OTA tests and benches build it: started at 125 kbit/s,
+ * with the filter bank for its own control requests (0x700 + address), FIFO 0.
+ */
+export function otaMeterModel(bus: VirtualCanBus, address: number): BxcanModel {
+  const model = new BxcanModel(bus, "meter" + address);
+  model.start(125000);
+  model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+  return model;
 }
 
 /** Puts a meter's OTA link behind `model` (after its bundle set its filters: the bulk class gets its own bank). */

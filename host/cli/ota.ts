@@ -25,7 +25,7 @@
  * Without an aggregator, from a gateway with a USB-CAN adapter: `meternet ota --slcan ...`
  * (host/cli/otaSlcan.ts: `meternet ota --slcan x --help` prints its options).
  */
-import { docUsage } from "./docUsage.ts";
+import { argsOrStatus, docUsage } from "./docUsage.ts";
 import { readFileSync } from "node:fs";
 import { otaUpdate, otaTargetFinal, otaTargetText, parseMeters, type OtaTarget } from "./otaClient.ts";
 
@@ -74,14 +74,8 @@ function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.indexOf("--slcan") >= 0) return (await import("./otaSlcan.ts")).main(argv);
-  let a: OtaArgs;
-  try {
-    a = parseOtaArgs(argv);
-  } catch (e) {
-    const msg = (e as Error).message;
-    console.error(msg === "help" ? usage() : `meternet ota: ${msg}\n\n${usage()}`);
-    return msg === "help" ? 0 : 2;
-  }
+  const a = argsOrStatus(() => parseOtaArgs(argv), "ota", usage);
+  if (typeof a === "number") return a;
   let bytes: Uint8Array;
   try { bytes = new Uint8Array(readFileSync(a.bundle)); } catch (e) { console.error(`meternet ota: ${a.bundle}: ${(e as Error).message}`); return 2; }
   try {

@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VirtualCanBus } from "../canbus/bus.ts";
-import { BxcanModel } from "../canbus/bxcanModel.ts";
 import { linkToClock } from "../canbus/clockLink.ts";
-import { attachOtaMeter, type OtaMeterHandle } from "../canbus/otaAttach.ts";
+import { attachOtaMeter, type OtaMeterHandle, otaMeterModel } from "../canbus/otaAttach.ts";
 import { startSlcanTcpServer } from "../canbus/slcanTcpServer.ts";
 import { secocAddon } from "../native/secoc.ts";
 import { OTA_BOOT_TRIAL, OTA_EV_END, OTA_EV_PROGRESS, OTA_EV_START, OTA_EV_VERDICT, OTA_VERIFIED, otaBootReport } from "../native/ota.ts";
@@ -27,9 +26,7 @@ async function withBus(addresses: number[], run: (port: number, meters: Meter[])
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const link = linkToClock(bus.scheduler, new RealClock());
   const meters = addresses.map((address) => {
-    const model = new BxcanModel(bus, "meter" + address);
-    model.start(125000);
-    model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+    const model = otaMeterModel(bus, address);
     const events: number[][] = [];
     const onEvent = (t: number, a: number, b: number) => {
       events.push([t, a, b]);

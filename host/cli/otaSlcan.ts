@@ -35,7 +35,7 @@ import { SlcanClientController, type ByteLink } from "../canbus/slcanClient.ts";
 import { serialLink, tcpLink } from "../canbus/slcanLinks.ts";
 import { otaAddon, type NativeOtaAgg } from "../native/ota.ts";
 import { readKeyFile } from "../sim/keyFile.ts";
-import { docUsage } from "./docUsage.ts";
+import { argsOrStatus, docUsage } from "./docUsage.ts";
 import { otaSucceeded, otaSummary } from "./ota.ts";
 import { otaStatusLine, otaTargetFinal, parseMeters, type OtaTarget } from "./otaClient.ts";
 
@@ -196,14 +196,8 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let a: OtaSlcanArgs;
-  try {
-    a = parseOtaSlcanArgs(argv);
-  } catch (e) {
-    const msg = (e as Error).message;
-    console.error(msg === "help" ? usage() : `meternet ota: ${msg}\n\n${usage()}`);
-    return msg === "help" ? 0 : 2;
-  }
+  const a = argsOrStatus(() => parseOtaSlcanArgs(argv), "ota", usage);
+  if (typeof a === "number") return a;
   let bytes: Uint8Array, key: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(a.bundle));

@@ -51,7 +51,7 @@
  * --log FILE       everything the devices print (default build/sim.log)
  * --status-every S status lines every S wall seconds when stdout is not a terminal (default 10)
  */
-import { docUsage } from "./docUsage.ts";
+import { argsOrStatus, docUsage } from "./docUsage.ts";
 import { readFileSync, createWriteStream, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SimNetwork } from "../sim/network.ts";
@@ -164,14 +164,8 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    const msg = (e as Error).message;
-    console.error(msg === "help" ? usage() : `meternet start: ${msg}\n\n${usage()}`);
-    return msg === "help" ? 0 : 2;
-  }
+  const args = argsOrStatus(() => parseArgs(argv), "start", usage);
+  if (typeof args === "number") return args;
   // the stored (pretokenised) forms, the bytes npm run upload puts in Storage (tools/build/pretokenise.js)
   const bundles = ["build/stored/aggregator.js", "build/stored/meter.js"].map((f) => root + f);
   for (const b of bundles) if (!existsSync(b)) { console.error(`meternet start: ${b} missing: run \`npm run build\` (npm start does)`); return 2; }

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { VirtualCanBus } from "../canbus/bus.ts";
 import { BxcanModel } from "../canbus/bxcanModel.ts";
-import { attachOtaAggregator, attachOtaMeter } from "../canbus/otaAttach.ts";
+import { attachOtaAggregator, attachOtaMeter, otaMeterModel } from "../canbus/otaAttach.ts";
 import { secocAddon } from "./secoc.ts";
 import { NorModel, PowerCut } from "../runtime/nor.ts";
 import { norStage } from "./otaStage.ts";
@@ -36,9 +36,7 @@ function bus3() {
   const agg = new BxcanModel(bus, "aggregator");
   agg.start(125000);
   for (const address of [1, 2, 3]) {
-    const model = new BxcanModel(bus, "meter" + address);
-    model.start(125000);
-    model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 }); // its control requests (0x700 + address)
+    const model = otaMeterModel(bus, address);
     attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4 });
   }
   return { bus, agg };
@@ -126,9 +124,7 @@ test("a meter whose flow control frames are lost still gets its repairs: the sen
   const bus = new VirtualCanBus({ bitrate: 125000 });
   const agg = new BxcanModel(bus, "aggregator");
   agg.start(125000);
-  const model = new BxcanModel(bus, "meter6");
-  model.start(125000);
-  model.addFilter({ mode: "mask", extended: false, id: 6, mask: 0x3f, fifo: 0 });
+  const model = otaMeterModel(bus, 6);
   const meter = attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, 6), address: 6, image: 1, storedCounter: 4 });
   // every 20th chunk lost at the meter: its status answers run to many frames, each
   // behind the aggregator's flow control frame; the first 3 of those are lost too (the

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { VirtualCanBus } from "../canbus/bus.ts";
 import { BxcanModel } from "../canbus/bxcanModel.ts";
-import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle } from "../canbus/otaAttach.ts";
+import { attachOtaAggregator, attachOtaMeter, type OtaMeterHandle, otaMeterModel } from "../canbus/otaAttach.ts";
 import { secocAddon } from "./secoc.ts";
 import { dataFrame } from "../../modules/can/frame.ts";
 import {
@@ -32,9 +32,7 @@ function rig(addresses: number[]) {
   const listen = (address: number, model: BxcanModel, stored: number) =>
     attachOtaMeter(bus, model, { key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: stored });
   for (const address of addresses) {
-    const model = new BxcanModel(bus, "meter" + address);
-    model.start(125000);
-    model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+    const model = otaMeterModel(bus, address);
     meters.set(address, { model, ota: listen(address, model, 4) });
   }
   // every answer a meter sends, as a bus monitor sees it

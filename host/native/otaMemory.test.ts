@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { VirtualCanBus } from "../canbus/bus.ts";
 import { BxcanModel } from "../canbus/bxcanModel.ts";
-import { attachOtaAggregator, attachOtaMeter, type OtaAggHandle, type OtaMeterHandle } from "../canbus/otaAttach.ts";
+import { attachOtaAggregator, attachOtaMeter, type OtaAggHandle, type OtaMeterHandle, otaMeterModel } from "../canbus/otaAttach.ts";
 import { secocAddon } from "./secoc.ts";
 import { OTA_EV_END, OTA_EV_START, OTA_PH_DONE, OTA_T_FAILED, OTA_T_SWITCHED, otaCauseName } from "./ota.ts";
 
@@ -26,9 +26,7 @@ interface Meter { address: number; ota: OtaMeterHandle; events: number[][] }
 
 /** One meter's bxCAN model with the OTA link attached (its application filter on its own address). */
 function meterOn(bus: VirtualCanBus, address: number): Meter {
-  const model = new BxcanModel(bus, "meter" + address);
-  model.start(125000);
-  model.addFilter({ mode: "mask", extended: false, id: address, mask: 0x3f, fifo: 0 });
+  const model = otaMeterModel(bus, address);
   const events: number[][] = [];
   const ota = attachOtaMeter(bus, model, {
     key: secocAddon().meterKey(MASTER, address), address, image: 1, storedCounter: 4, onEvent: (t, a, b) => events.push([t, a, b]),
