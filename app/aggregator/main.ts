@@ -14,7 +14,7 @@ import { createHandler } from "../../modules/http/server";
 import { lazyRoutes } from "../../modules/aggregator/pages/routeTable";
 import { espruinoKvStoreWithBytes } from "../../modules/ports/device/kvStore";
 import { espruinoHash } from "../../modules/ports/device/hash";
-import { boardNorFitted, boardHistory, boardWebFiles } from "../../modules/ports/device/boardNor";
+import { boardNorFitted, boardHistory, boardWebFiles, boardMeterList } from "../../modules/ports/device/boardNor";
 import { boardAggState } from "../../modules/ports/device/boardFram";
 import { deviceLog, exposeGlobals } from "../../modules/ports/device/console";
 import { writeJsonFile } from "../../modules/ports/device/configFile";
@@ -48,6 +48,9 @@ const norHistory = boardHistory(nor, deviceLog);
 const files2 = framState && norHistory ? undefined : espruinoKvStoreWithBytes("");
 const agg = new Aggregator(cfg.site, (framState || files2)!, commands, norHistory || files2);
 agg.logLine = deviceLog; // before restore(): a damaged saved state is said on the console
+// The meters: the list `npm run upload` wrote on the NOR, read record by record into the
+// registry (modules/aggregator/meterList.ts), unless agg.json lists them (its older form).
+if (nor && !agg.reg.count) boardMeterList(agg.reg, deviceLog);
 // The registry holds the meters now, packed; the objects agg.json parsed into cost 16
 // JsVars a meter (about 1000 for 64) and nothing reads them again.
 cfg.site.meters = [];
@@ -59,11 +62,11 @@ exposeGlobals({
     return agg.onReading(r);
   },
 });
-// CAN link (modules/link): the C behind CAN1 polls the meters of meternet.json and keeps
+// CAN link (modules/link): the C behind CAN1 polls the registry's meters and keeps
 // their answers; once a second the meters with news reach agg (readings, outcomes for
 // the offline marks, the co-generator), and the decisions' relay commands go to the
 // meters authenticated.
-const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, deviceLog));
+const canLink = espruinoAggregatorLink(rowReadings(agg, nowS, deviceLog), agg.reg.address.subarray(0, agg.reg.count));
 if (canLink) commands.sendCommand = (a, c) => canLink.sendCommand(a, c);
 // voltage, current and quality flags: read from the link's C when a page asks (none per answer in JavaScript)
 if (canLink) {

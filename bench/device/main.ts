@@ -294,8 +294,9 @@ async function main(): Promise<void> {
     }
   }
   if (everything || a.only === "aggregator" || a.only === "http") {
-    const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, hasRelay: false }));
-    const files = { "meternet.json": { role: "aggregator", masterKeyHex: KEY, meters }, "agg.json": { port: a.port } };
+    // the meters in agg.json's site (its older form, still read: the link polls the registry's meters)
+    const meters = Array.from({ length: a.meters }, (_, i) => ({ address: i + 1, name: `m${i + 1}`, household: `h${i + 1}`, keyId: i + 1, hasRelay: false, priority: 9 }));
+    const files = { "meternet.json": { role: "aggregator", masterKeyHex: KEY }, "agg.json": { port: a.port, site: { maxMeters: Math.max(8, a.meters), meters } } };
     const bundle = join(ROOT, "build/aggregator.js");
     console.log(`aggregator (${a.meters} meters configured, none answering: the prelude's CAN bus is empty):`);
     if (a.only !== "http") {

@@ -4,11 +4,18 @@
  * Puts a built bundle on a real board (or a simulated console, tcp://127.0.0.1:PORT)
  * with the espruino CLI, in two CLI runs (three for the aggregator):
  *   1. `-e require("Storage").write("meternet.json", ...)`: the node's CAN role,
- *      address and key material (modules/link/config.ts), never part of the bundle.
+ *      address and key material (modules/link/config.ts), never part of the bundle;
+ *      for the aggregator also agg.json, its site without the meter list (port, login,
+ *      API token, site settings: uploadMeters.ts; a login already in the device's
+ *      agg.json is kept when the new one has none, as `npm run password` writes it).
  *      The device prints CONFIG_WRITTEN when Storage took the file, and the CLI is
  *      ended then: CLI 0.1.67 never ends a run under 512 bytes by itself over an
  *      unthrottled console (process.env.CONSOLE Telnet or USB), e.g. the Linux
  *      interpreter's --telnet console or a simulated one;
+ *   (aggregator) the meter list onto the SPI NOR's "meters" sector (48-byte records,
+ *      modules/aggregator/meterList.ts; host/cli/uploadMeters.ts): kept when it already
+ *      reads so, else erased, the records, then the header written, and read back; the
+ *      device prints "N meters on the NOR" (whatever --no-web says);
  *   (aggregator) the route modules from build/stored/aggregator/ (the API's handlers, which
  *      the bundle evaluates from Storage per request: modules/aggregator/pages/routeTable.ts);
  *      the device prints "N route modules written" when all are stored;
@@ -33,7 +40,11 @@
  *   --role R          meter | aggregator (required)
  *   --address N       meter: its CAN address, 0..63 (required for a meter)
  *   --name S          meter: its name in readings (default "meter N")
- *   --meters LIST     aggregator: the meters it polls, e.g. 1,2,3 (default none)
+ *   --meters LIST     aggregator: the meters it polls, e.g. 1,2,3 (default none), named
+ *                     "meter N" in "house 1" (no relay, priority 9)
+ *   --site FILE       aggregator: a site file in agg.json's form (modules/aggregator/siteConfig.ts),
+ *                     its "site.meters" the meters (names, households, relays, priorities,
+ *                     price and renewable limits); checked as the aggregator checks it first
  *   --mains-hz F      meter: nominal mains frequency, 50 or 60 (with --mains-v; both omitted:
  *                     no "mains" in meternet.json, the meter measures 50 Hz / 230 V).
  *                     60 needs the 60 Hz firmware (boards/STM32F107/README.md): on the
@@ -66,6 +77,9 @@ import { CONFIG_FILE, mainsOf, MAINS_V_MAX, MAINS_V_MIN, type Mains } from "../.
 import { meterAddressOf } from "../../modules/can/idPlan.ts";
 import { builtAssets, builtRouteModules } from "../web/assets.ts";
 import { norWebScript, WEB_WRITTEN } from "./uploadWebNor.ts";
+import { siteUpload, norMetersScript, meterLine, METERS_WRITTEN, type SiteUpload } from "./uploadMeters.ts";
+import { AGG_FILE } from "../../modules/aggregator/siteConfig.ts";
+import { NOR_METERS_BASE } from "../../modules/aggregator/meterList.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ROOT + "node_modules/.bin/espruino";
@@ -93,6 +107,8 @@ export interface UploadArgs {
   address?: number;
   name?: string;
   meters: number[];
+  /** Aggregator: the site file (--site), agg.json's form with its meters. */
+  site?: string;
   /** Meter: "mains" for meternet.json (--mains-hz, --mains-v); undefined: not written (50 Hz / 230 V). */
   mains?: Mains;
   keyFile?: string;
@@ -138,6 +154,7 @@ export function parseArgs(argv: string[]): UploadArgs {
         break;
       }
       case "--name": a.name = value(); break;
+      case "--site": a.site = value(); break;
       case "--meters": {
         const v = value();
         const list = v.split(",").map((s) => s.trim());
@@ -182,6 +199,8 @@ export function parseArgs(argv: string[]): UploadArgs {
   if ((mainsHz === undefined) !== (mainsV === undefined)) throw new UsageError("--mains-hz and --mains-v go together (e.g. --mains-hz 60 --mains-v 120): a meter is never left to guess one of them");
   if (mainsHz !== undefined && a.role !== "meter") throw new UsageError("--mains-hz / --mains-v are for meters");
   if (a.ui && a.role !== "meter") throw new UsageError("--ui is for meters (the touchscreen UI file)");
+  if (a.site !== undefined && a.role !== "aggregator") throw new UsageError("--site is for the aggregator (its agg.json and meter list)");
+  if (a.site !== undefined && a.meters.length) throw new UsageError("--site or --meters: the site file lists the meters");
   if (mainsHz !== undefined) a.mains = mainsOf({ mains: { hz: mainsHz, v: mainsV } }); // the meter's own check
   if (!a.keyFile && !a.port.startsWith("tcp://")) throw new UsageError("--key-file is required for real hardware (JSON {\"masterKeyHex\": \"<32 hex digits>\"})");
   return { ...a, bundle: a.bundle || ROOT + "build/" + a.role + ".js" } as UploadArgs;
@@ -194,21 +213,25 @@ export function nodeConfig(args: UploadArgs, master: Uint8Array): object {
     const cfg = { role: "meter", address, keyHex: toHex(meterKey(nodeAes(), master, address)), name: args.name || "meter " + address };
     return args.mains ? { ...cfg, mains: { hz: args.mains.hz, v: args.mains.v } } : cfg;
   }
-  return {
-    role: "aggregator",
-    masterKeyHex: toHex(master),
-    meters: args.meters.map((address) => ({ address, name: "meter " + address, household: "house 1", hasRelay: false })),
-  };
+  // the meters it polls are its registry's (the NOR list: uploadMeters.ts), not listed here
+  return { role: "aggregator", masterKeyHex: toHex(master) };
 }
 
 /** What the device prints once Storage has taken meternet.json (the command itself
  * never contains it verbatim, so an echo of the command cannot be taken for it). */
 export const CONFIG_WRITTEN = CONFIG_FILE + " written";
 
-/** The two CLI argument lists: config write, then the saved upload. */
-export function cliCommands(args: UploadArgs, config: object): string[][] {
+/**
+ * The two CLI argument lists: config write (meternet.json; with `agg`, agg.json too, the
+ * device's agg.json login kept when `agg` has none), then the saved upload.
+ */
+export function cliCommands(args: UploadArgs, config: object, agg?: object): string[][] {
   const common = ["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : [])];
-  const store = "require(\"Storage\").write(" + JSON.stringify(CONFIG_FILE) + "," + JSON.stringify(JSON.stringify(config)) + ")";
+  let store = "require(\"Storage\").write(" + JSON.stringify(CONFIG_FILE) + "," + JSON.stringify(JSON.stringify(config)) + ")";
+  if (agg) {
+    store = "(function(S,c){var o=S.readJSON(" + JSON.stringify(AGG_FILE) + ",1);if(o&&o.auth&&!c.auth)c.auth=o.auth;return S.write(" + JSON.stringify(AGG_FILE) + ",JSON.stringify(c))})(require(\"Storage\")," +
+      JSON.stringify(agg) + ")&&" + store;
+  }
   const write = "print(" + store + "?" + JSON.stringify(CONFIG_FILE + " ") + "+\"written\":" + JSON.stringify(CONFIG_FILE + " NOT stored") + ")";
   return [
     [...common, "-e", write],
@@ -310,6 +333,19 @@ function runCli(cliArgs: string[], timeoutMs: number, confirmation?: string): Pr
   });
 }
 
+/** What the upload writes for the aggregator's site: agg.json's settings, then one line a meter. */
+export function siteSummary(site: SiteUpload): string {
+  const s = site.settings;
+  const login = s.auth ? "login " + JSON.stringify(s.auth.user) + " from the site file" : "no login in the site file (the device's agg.json login is kept, else auth.json's or the web app's first page sets one)";
+  const lines = [
+    "upload: " + AGG_FILE + ", " + JSON.stringify(site.aggJson).length + " B: web port " + s.port + ", " + (s.publicRead ? "pages readable without login" : "pages need the login") + ", API token " + (s.apiToken ? "set" : "none") + ", " + login +
+      "; site: up to " + s.site.maxMeters + " meters, contracted " + s.site.limitW + " W",
+    "upload: meter list, " + site.meters.length + " meters, " + site.sector.bytes.length + " B, onto the SPI NOR at 0x" + NOR_METERS_BASE.toString(16) + (site.meters.length ? ":" : " (the aggregator polls none)"),
+    ...site.meters.map(meterLine),
+  ];
+  return lines.join("\n") + "\n";
+}
+
 function redact(cmd: string[], secretHex: string): string {
   return cmd.map((c) => c.split(secretHex).join("<key>")).map((c) => (/^[\w./:=-]+$/.test(c) ? c : JSON.stringify(c))).join(" ");
 }
@@ -339,18 +375,31 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     process.stderr.write("upload: " + (e as Error).message + "\n");
     return 2;
   }
+  // the aggregator's site (agg.json and the meter list), checked before any CLI run
+  let site: SiteUpload | undefined;
+  if (args.role === "aggregator") {
+    try {
+      site = siteUpload(args.site !== undefined ? JSON.parse(readFileSync(args.site, "utf8")) : undefined, args.meters);
+    } catch (e) {
+      process.stderr.write("upload: " + (args.site !== undefined ? args.site + ": " : "") + (e as Error).message + "\n");
+      return 2;
+    }
+  }
   const config = nodeConfig(args, master);
   const secret = args.role === "meter" ? (config as { keyHex: string }).keyHex : toHex(master);
-  const [writeConfig, upload] = cliCommands(args, config);
+  const [writeConfig, upload] = cliCommands(args, config, site && site.aggJson);
+  if (site) process.stdout.write(siteSummary(site));
   if (args.dryRun) {
-    for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(c, secret) + "\n");
+    const token = site && site.settings.apiToken;
+    for (const c of [writeConfig, upload]) process.stdout.write("espruino " + redact(token ? c.map((x) => x.split(token).join("<token>")) : c, secret) + "\n");
+    if (site) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/meters-upload.js, the meter list onto the SPI NOR)\n");
     if (args.role === "aggregator") process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/routes-upload.js, the route modules from build/aggregator)\n");
     if (args.role === "aggregator" && args.web) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/web-upload.js, the web app's files from build/web onto the SPI NOR)\n");
     if (args.ui) process.stdout.write("(between them: espruino --no-ble -p " + args.port + " build/ui-upload.js, build/stored/meterUi.js as meterUi.js and build/stored/meterUi/ui<i>.js as ui<i>)\n");
     return 0;
   }
   const mainsText = args.role !== "meter" ? "" : args.mains ? ", mains " + args.mains.hz + " Hz " + args.mains.v + " V" : ", mains not set: 50 Hz 230 V";
-  process.stdout.write("upload: writing " + CONFIG_FILE + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + mainsText + ") to " + args.port + "\n");
+  process.stdout.write("upload: writing " + CONFIG_FILE + (site ? " and " + AGG_FILE : "") + " (" + args.role + (args.role === "meter" ? " " + args.address : "") + mainsText + ") to " + args.port + "\n");
   const w = await runCli(writeConfig, timeoutMs, CONFIG_WRITTEN);
   if (w.code !== 0 || w.deviceError || !w.confirmed) {
     const why = w.deviceError ? " on the device (see its error above)" : w.code === 0 ? ": the device never printed \"" + CONFIG_WRITTEN + "\" (full Storage? not an Espruino console?)" : "";
@@ -369,6 +418,16 @@ export async function main(argv: string[], timeoutMs = 120000): Promise<number> 
     process.stderr.write("upload: writing the " + what + " failed" + (w.deviceError ? " on the device (see its error above; Storage full?)" : "") + "\n");
     return false;
   };
+  if (site) {
+    // the meter list: the aggregator has no meter without it, so written whatever --no-web says
+    const script = ROOT + "build/meters-upload.js";
+    writeFileSync(script, norMetersScript(site));
+    const m = await runCli(["--no-ble", "-p", args.port, ...(args.baud ? ["-b", String(args.baud)] : []), script], timeoutMs, site.meters.length + " " + METERS_WRITTEN);
+    if (m.code !== 0 || m.deviceError || !m.confirmed) {
+      process.stderr.write("upload: writing the meter list onto the SPI NOR failed" + (m.deviceError ? " on the device (see its error above)" : "") + "\n");
+      return 1;
+    }
+  }
   if (args.role === "aggregator") {
     // the API's handlers: code the bundle evaluates per request, so they are written whatever --no-web says
     const routes = builtRouteModules(ROOT + "build/stored/aggregator");

@@ -97,22 +97,7 @@ export const WEB_WRITTEN = "web files on the NOR";
 export function norWebScript(files: Map<string, string>): string {
   const img = norWebImage(files);
   const [dir, ...data] = img.sectors;
-  const L: string[] = [];
-  L.push("var webNor=(function(){SPI1.setup({sck:" + JSON.stringify(NOR_SCK) + ",miso:" + JSON.stringify(NOR_MISO) + ",mosi:" + JSON.stringify(NOR_MOSI) + ",baud:" + NOR_BAUD + ",mode:0});digitalWrite(" + JSON.stringify(NOR_CS) + ",1);");
-  L.push("function q(d){return SPI1.send(d," + JSON.stringify(NOR_CS) + ");}");
-  // x: a step failed. The CLI sends the script line by line and the device runs each line
-  // whatever the last one did, so every later step does nothing and the end throws.
-  L.push("var w=0,n=0,k=0,x=0;function no(m){x=1;throw new Error(m);}");
-  L.push("function idle(){var s=new Uint8Array([5,0]);for(var i=0;i<20000;i++)if(!(q(s)[1]&1))return;no(\"NOR stays busy: check its pins and supply\");}");
-  L.push("function cmd(c,a,n){var b=new Uint8Array(4+n);b[0]=c;b[1]=a>>16;b[2]=a>>8;b[3]=a;return b;}");
-  L.push("function op(c,a,d){idle();q(new Uint8Array([6]));var b=cmd(c,a,d?d.length:0);if(d)b.set(d,4);q(b);idle();}");
-  L.push("function same(a,c){for(var k=0;k<" + NOR_SECTOR_BYTES / PIECE + ";k++){idle();if(E.CRC32(q(cmd(3,a+k*" + PIECE + "," + PIECE + ")).subarray(4))!==c[k])return false;}return true;}");
-  L.push("return{");
-  L.push("s:function(a,c){if(x)return;w=!same(a,c);if(w){op(32,a);n++;}else k++;return w;},");
-  L.push("d:function(y){w=y;},");
-  L.push("p:function(a,b){if(x||!w)return;var d=E.toUint8Array(atob(b));for(var i=0;i<d.length;i+=" + NOR_PAGE_BYTES + ")op(2,a+i,d.subarray(i,i+" + NOR_PAGE_BYTES + "));},");
-  L.push("v:function(a,c){if(!x&&w&&!same(a,c))no(\"NOR sector at \"+a+\" reads back wrong: run the upload again\");},");
-  L.push("e:function(f){if(x)no(\"web app upload stopped (see the error above): run it again\");this.ok=f;print(f+\" \"+" + JSON.stringify(WEB_WRITTEN).replace(/ /g, "\\u0020") + "+\" (\"+n+\" sectors written, \"+k+\" kept)\");}};})();");
+  const L = norWriterLines("webNor", WEB_WRITTEN, "web app");
   // the app's files as Storage held them before the NOR (web.json and *.gz): gone
   L.push('(function(S){S.erase(' + JSON.stringify(MANIFEST) + ');S.list().forEach(function(f){if(f.slice(-3)===".gz")S.erase(f);});})(require("Storage"));');
   const put = (s: NorSector) => {
@@ -128,6 +113,35 @@ export function norWebScript(files: Map<string, string>): string {
   put(dir);
   L.push("webNor.e(" + Object.keys(img.manifest).length + ");");
   return L.join("\n") + "\n";
+}
+
+/**
+ * The lines that define the device-side writer `name` (the W25Q commands over SPI1):
+ * name.s(a, crcs) checks the sector at a against the CRC-32 of its 1 KB pieces and
+ * erases it when it differs (returns whether it must be written), name.p(a, base64)
+ * programs up to 1 KB from a page-aligned a (skipped when the sector is kept), name.v(a,
+ * crcs) reads it back, name.d(w) says whether the next sector's pieces are written,
+ * name.e(n) prints "n <written> (s sectors written, k kept)" or throws ("<what> upload stopped")
+ * when a step failed.
+ */
+export function norWriterLines(name: string, written: string, what: string): string[] {
+  const L: string[] = [];
+  L.push("var " + name + "=(function(){SPI1.setup({sck:" + JSON.stringify(NOR_SCK) + ",miso:" + JSON.stringify(NOR_MISO) + ",mosi:" + JSON.stringify(NOR_MOSI) + ",baud:" + NOR_BAUD + ",mode:0});digitalWrite(" + JSON.stringify(NOR_CS) + ",1);");
+  L.push("function q(d){return SPI1.send(d," + JSON.stringify(NOR_CS) + ");}");
+  // x: a step failed. The CLI sends the script line by line and the device runs each line
+  // whatever the last one did, so every later step does nothing and the end throws.
+  L.push("var w=0,n=0,k=0,x=0;function no(m){x=1;throw new Error(m);}");
+  L.push("function idle(){var s=new Uint8Array([5,0]);for(var i=0;i<20000;i++)if(!(q(s)[1]&1))return;no(\"NOR stays busy: check its pins and supply\");}");
+  L.push("function cmd(c,a,n){var b=new Uint8Array(4+n);b[0]=c;b[1]=a>>16;b[2]=a>>8;b[3]=a;return b;}");
+  L.push("function op(c,a,d){idle();q(new Uint8Array([6]));var b=cmd(c,a,d?d.length:0);if(d)b.set(d,4);q(b);idle();}");
+  L.push("function same(a,c){for(var k=0;k<" + NOR_SECTOR_BYTES / PIECE + ";k++){idle();if(E.CRC32(q(cmd(3,a+k*" + PIECE + "," + PIECE + ")).subarray(4))!==c[k])return false;}return true;}");
+  L.push("return{");
+  L.push("s:function(a,c){if(x)return;w=!same(a,c);if(w){op(32,a);n++;}else k++;return w;},");
+  L.push("d:function(y){w=y;},");
+  L.push("p:function(a,b){if(x||!w)return;var d=E.toUint8Array(atob(b));for(var i=0;i<d.length;i+=" + NOR_PAGE_BYTES + ")op(2,a+i,d.subarray(i,i+" + NOR_PAGE_BYTES + "));},");
+  L.push("v:function(a,c){if(!x&&w&&!same(a,c))no(\"NOR sector at \"+a+\" reads back wrong: run the upload again\");},");
+  L.push("e:function(f){if(x)no(" + JSON.stringify(what + " upload stopped (see the error above): run it again") + ");this.ok=f;print(f+\" \"+" + JSON.stringify(written).replace(/ /g, "\\u0020") + "+\" (\"+n+\" sectors written, \"+k+\" kept)\");}};})();");
+  return L;
 }
 
 /** Writes the image straight through a NorPort (tests, tools): erase and program each sector. */

@@ -20,6 +20,7 @@ import { virtualDate } from "./virtualDate.ts";
 import { hostMeterAdcClass, type AdcCounters } from "../meterAdc/hostMeterAdc.ts";
 import { feedFor, WINDOW_S } from "./waveformSource.ts";
 import { loadAppOntoDevice } from "../web/assets.ts";
+import { loadSiteOntoDevice, siteUpload } from "../cli/uploadMeters.ts";
 import { simMeters, meterConfig, aggregatorConfig, aggFile, type SimMeter } from "./nodeConfig.ts";
 import { SimCogenerator } from "./cogenerator.ts";
 import { SiteFeed } from "./siteFeed.ts";
@@ -156,8 +157,9 @@ export class SimNetwork {
     // the co-generator takes the next address; a full bus (63 meters) leaves it out
     const cogenAddress = o.cogenerator !== false && o.meters < 63 ? o.meters + 1 : 0;
     this.aggregator = this.makeNode("aggregator", undefined);
-    storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, meters, cogenAddress ? [cogenAddress] : []));
-    storageWrite(this.aggregator.rt, "agg.json", aggFile(meters, o.auth, o.offlineAfterMisses));
+    storageWrite(this.aggregator.rt, "meternet.json", aggregatorConfig(o.masterKey, cogenAddress ? [cogenAddress] : []));
+    // agg.json without its meters, and the meter list onto the NOR, as `npm run upload -- --role aggregator` writes them (uploadMeters.ts)
+    loadSiteOntoDevice(this.aggregator.rt, siteUpload(aggFile(meters, o.auth, o.offlineAfterMisses), []));
     // its transmit epoch continues from the last run (its application state starts anew)
     if (o.deviceState) o.deviceState.loadAggregator(this.aggregator.rt);
     // the route modules into Storage and the browser app's files onto the NOR, as

@@ -1,7 +1,9 @@
 /**
  * What the simulator writes into each device's Storage before its bundle runs:
  * "meternet.json" (modules/link/config.ts: the CAN role, address and key material)
- * and, for the aggregator, "agg.json" (app/aggregator/main.ts: web port and site).
+ * and, for the aggregator, the site file aggFile() (app/aggregator/main.ts: web port and
+ * site), which host/cli/uploadMeters.ts splits as the upload does: agg.json without the
+ * meters into Storage, the meter list onto the NOR.
  */
 import type { Aes128 } from "../../modules/ports/aes.ts";
 import { meterKey } from "../../modules/can/kdf.ts";
@@ -31,17 +33,13 @@ export function meterConfig(aes: Aes128, master: Uint8Array, m: SimMeter): Meter
   return { role: "meter", address: m.address, keyHex: toHex(meterKey(aes, master, m.address)), name: m.appliance.name, publishEvery: 5 };
 }
 
-export function aggregatorConfig(master: Uint8Array, meters: SimMeter[], cogenerators: number[]): AggregatorConfig {
-  return {
-    role: "aggregator",
-    masterKeyHex: toHex(master),
-    meters: meters.map((m) => ({ address: m.address, name: m.appliance.name, household: m.household, hasRelay: m.hasRelay })),
-    cogenerators,
-  };
+/** meternet.json of the aggregator: the key and the co-generators; the meters it polls are agg.json's site's (the NOR list). */
+export function aggregatorConfig(master: Uint8Array, cogenerators: number[]): AggregatorConfig {
+  return { role: "aggregator", masterKeyHex: toHex(master), cogenerators };
 }
 
 /**
- * agg.json: public read-only dashboard on device port 80; a contracted power of 3 kW
+ * The site file (agg.json's form, meters included): public read-only dashboard on device port 80; a contracted power of 3 kW
  * per household, so a heater and a heating washing machine together trip shedding
  * (relay loads, lowest priority first: the washing machine is deferrable); the
  * administrator login when given; meters offline after `offlineAfterMisses` missed polls.

@@ -4,7 +4,9 @@
  *   meter:      { role: "meter", address, keyHex, name, publishEvery?, mains? }
  *               keyHex is the meter's OWN key (modules/can/kdf meterKey), 32 hex digits;
  *               mains: { hz: 50 | 60, v: declared voltage } (mainsOf; absent: 50 Hz / 230 V)
- *   aggregator: { role: "aggregator", masterKeyHex, meters: [{ address, name, household, hasRelay }], cogenerators?: [address] }
+ *   aggregator: { role: "aggregator", masterKeyHex, cogenerators?: [address] }
+ *               (the meters it polls are the registry's: the NOR list the upload writes,
+ *               modules/aggregator/meterList.ts; an older file's "meters" is not read)
  */
 import { fromHex } from "../can/hex";
 import { meterAddressOf } from "../can/idPlan";
@@ -65,7 +67,8 @@ export interface MeterEntry {
 export interface AggregatorConfig {
   role: "aggregator";
   masterKeyHex: string;
-  meters: MeterEntry[];
+  /** Not read any more (the registry's meters are polled): older files carry it. */
+  meters?: MeterEntry[];
   /** Optional: addresses of co-generator nodes (modules/can COGEN_STATUS), polled for their status. */
   cogenerators?: number[];
 }

@@ -67,13 +67,16 @@ function tickEvery(link: AggregatorLink): void {
 /**
  * The aggregator's link (meternet.json read here: the aggregator reads it nowhere else):
  * the polls and answers run in C behind CAN1 (linkPort.ts); once a second the meters
- * with news arrive as rows at `onRows` (rowReadings.ts).
+ * with news arrive as rows at `onRows` (rowReadings.ts). It polls `polled`, the
+ * registry's addresses (the one meter list: modules/aggregator/meterList.ts); a
+ * "meters" list in meternet.json (its older form) is not read.
  */
-export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) => void): AggregatorLink | null {
+export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) => void, polled: Uint8Array): AggregatorLink | null {
   const cfg = readJsonFile(CONFIG_FILE) as AggregatorConfig | undefined;
   if (!cfg || cfg.role !== "aggregator") { deviceLog("CAN link off: no aggregator in " + CONFIG_FILE); return null; }
   return start(function (can: SecuredCanController) {
-    const addresses = cfg.meters.map(function (m) { return m.address; });
+    const addresses: number[] = [];
+    for (let i = 0; i < polled.length; i++) addresses.push(polled[i]);
     const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
     if (link.started === 0) /*@__NOINLINE__*/ tickEvery(link);
     return link;

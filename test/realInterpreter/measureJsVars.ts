@@ -26,7 +26,7 @@ import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { SCENARIOS, AGG_PORT, WEB_ROUTES, codeFiles, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
+import { SCENARIOS, AGG_PORT, WEB_ROUTES, codeFiles, norStandInFiles, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
 import { chipCanJsVars } from "../../host/runtime/accounting/chipCan.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -225,6 +225,7 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
   await c.waitFor(/\n>/, 0, 10000);
   await writeFile(c, ".boot0", readFileSync(join(ROOT, "test/realInterpreter/prelude.js"), "latin1"));
   for (const [name, value] of Object.entries(s.files)) await writeFile(c, name, JSON.stringify(value));
+  for (const [name, bytes] of Object.entries(norStandInFiles(s.nor || []))) await writeBinary(c, name, bytes);
   if (s.client) await writeFile(c, ".boot1", readFileSync(join(ROOT, "test/realInterpreter/requestPeak.js"), "latin1"));
   const codeBytes: Record<string, number> = {};
   for (const [name, path] of Object.entries(codeFiles(s.bundle))) {

@@ -100,7 +100,7 @@ test("the aggregator's waiver is still needed and its ceiling is below its Stora
 test("every slot of every role is a non-negative byte count in package.json", () => {
   for (const role of ["meter", "aggregator"] as const) {
     const slots = slotsOf(role);
-    assert.deepEqual(slots.map((s) => s.name), ["bundle", "config", "staged", "assets", "data", "history"]);
+    assert.deepEqual(slots.map((s) => s.name), ["bundle", "config", "staged", "assets", "data", "history", "meters"]);
     for (const s of slots) assert.ok(Number.isInteger(s.bytes) && s.bytes >= 0, `${role}.${s.name}`);
   }
   assert.deepEqual(Object.keys(budgets().firmware).sort(), [...IMAGE_NAMES].sort());

@@ -23,6 +23,7 @@ import { NOR_PAGE_BYTES, NOR_SECTOR_BYTES, NOR_ERASE_CYCLES, W25Q32_BYTES } from
 import { NOR_HISTORY_BASE, NOR_PROFILE_BYTES, NOR_DAYS_BYTES } from "../../modules/aggregator/historyOnNor.ts";
 import { AGG_FRAM_BYTES, FRAM_STATE_BASE, aggStateBytes } from "../../modules/aggregator/stateOnFram.ts";
 import { METER_SLOT_BYTES } from "../../modules/ota/aggregatorOta.ts";
+import { METER_RECORDS_AT, METER_LIST_MAX, METER_RECORD_BYTES } from "../../modules/aggregator/meterList.ts";
 
 /** STM32F107VCT6 (RM0008, connectivity line). */
 export const CHIP = {
@@ -108,9 +109,11 @@ export interface StorageBudget {
   data: number;
   /** Data that grows with meters or time: per-meter state, history. */
   history: number;
+  /** The aggregator's meter list (modules/aggregator/meterList.ts), written by the upload. */
+  meters: number;
 }
 
-const PLACES: Record<keyof StorageBudget, Place> = { bundle: "storage", config: "storage", staged: "nor", assets: "nor", data: "fram", history: "nor" };
+const PLACES: Record<keyof StorageBudget, Place> = { bundle: "storage", config: "storage", staged: "nor", assets: "nor", data: "fram", history: "nor", meters: "nor" };
 const WHAT: Record<keyof StorageBudget, string> = {
   bundle: "code: running bundle (.bootcde) and the code files it evaluates from Storage",
   config: "configuration (meternet.json, keys)",
@@ -118,6 +121,7 @@ const WHAT: Record<keyof StorageBudget, string> = {
   assets: "UI / web assets",
   data: "energy registers, freshness epochs",
   history: "per-meter state, history",
+  meters: "the meter list: 48-byte records (modules/aggregator/meterList.ts)",
 };
 
 /** Free share of Storage that must remain once every internal slot is full and Storage is compacted. */
@@ -273,9 +277,10 @@ export function bundleSlotBytes(role: string): number | undefined {
 /**
  * The SPI NOR (boards/STM32F107/README.md "External memory"): its slots ("nor" places
  * above) lie one after the other from address 0 in the order staged, assets, history,
- * each rounded up to a 4 KB sector. The device code's addresses must agree: the
+ * meters, each rounded up to a 4 KB sector. The device code's addresses must agree: the
  * aggregator's history starts at NOR_HISTORY_BASE (modules/aggregator/historyOnNor.ts)
- * and takes its profile's and days' sector pairs (norMap.test.ts checks both).
+ * and takes its profile's and days' sector pairs, its meter list is at NOR_METERS_BASE
+ * (modules/aggregator/meterList.ts) (norMap.test.ts checks them).
  */
 export const NOR = {
   part: "Winbond W25Q32JV",
@@ -322,6 +327,7 @@ export function externalUse(webFileBytes: number, meters = 64): ExternalUse {
     staged: [METER_SLOT_BYTES, "at most a meter's script slot (modules/ota/aggregatorOta.ts METER_SLOT_BYTES)"],
     assets: [NOR.sectorBytes + webFileBytes, "directory sector + the web app's gzipped files (modules/http/assetsOnNor.ts)"],
     history: [NOR_PROFILE_BYTES + NOR_DAYS_BYTES, "96 profile + 32 day slots, two sectors each (historyOnNor.ts)"],
+    meters: [METER_RECORDS_AT + METER_LIST_MAX * METER_RECORD_BYTES, "header page + 64 records of 48 B (meterList.ts)"],
   };
   const areas = norAreas("aggregator").map((a) => ({ ...a, usedBytes: used[a.name]?.[0] ?? 0, note: used[a.name]?.[1] ?? "" }));
   for (const a of areas) if (a.usedBytes > a.bytes) throw new Error(`NOR area ${a.name}: ${a.usedBytes} B in ${a.bytes} B (tools/firmware/flashMap.ts, package.json meternet.budgets.storage.aggregator.${a.name})`);

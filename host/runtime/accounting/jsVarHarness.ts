@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { EspruinoRuntime } from "../runtime.ts";
 import { VirtualClock } from "../clock.ts";
 import { Accounting, type WorkCounters } from "./accounting.ts";
-import { codeFiles, type Scenario } from "./scenarios.ts";
+import { codeFiles, norStandInFiles, type Scenario } from "./scenarios.ts";
 import { chipCanJsVars, standInJsVars } from "./chipCan.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
@@ -72,6 +72,7 @@ export async function runScenario(s: Scenario, opts: HarnessOptions = {}): Promi
     const write = (name: string, text: string) => rt.eval(`require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(text)})`);
     write(".boot0", readFileSync(PRELUDE, "latin1"));
     for (const [name, value] of Object.entries(s.files)) write(name, JSON.stringify(value));
+    for (const [name, bytes] of Object.entries(norStandInFiles(s.nor || []))) write(name, bytes);
     const code = opts.code ?? (s.bundle ? readFileSync(join(ROOT, "build", s.bundle + ".js"), "latin1") : null);
     if (code) write(".bootcde", code);
     if (!opts.code) for (const [name, path] of Object.entries(codeFiles(s.bundle))) write(name, readFileSync(join(ROOT, path), "latin1"));

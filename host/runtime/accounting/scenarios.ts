@@ -6,6 +6,8 @@
  * as ".bootcde", then load()), the same snapshots. One table, so both sides cannot drift.
  */
 import { ROUTE_MODULES } from "../../../modules/aggregator/pages/routeTable.ts";
+import { siteUpload } from "../../cli/uploadMeters.ts";
+import type { NorSector } from "../../cli/uploadWebNor.ts";
 
 export interface Scenario {
   /** Fixture key, e.g. "meter@30s". */
@@ -14,6 +16,11 @@ export interface Scenario {
   bundle: "meter" | "aggregator" | "selftest" | null;
   /** Files written to Storage before load() (besides .boot0 and .bootcde). */
   files: Record<string, unknown>;
+  /**
+   * Sectors on the aggregator's NOR before load() (the meter list: aggregatorSetup), as
+   * the prelude's SPI1 stand-in keeps them: Storage files "nor<sector>" (prelude.js).
+   */
+  nor?: NorSector[];
   /** Seconds after boot at which process.memory() is read (one figure per entry). */
   atS: number[];
   /** Budget role whose steady state this scenario is (package.json meternet.budgets.jsVars). */
@@ -49,7 +56,31 @@ export function meterFiles(hz: 50 | 60 = 50): Record<string, unknown> {
   return { "meternet.json": cfg };
 }
 
-/** meternet.json and agg.json for an aggregator with `n` meters (as host/sim/nodeConfig.ts writes them). */
+/**
+ * An aggregator with `n` meters as `npm run upload` and the simulator write it
+ * (host/cli/uploadMeters.ts): meternet.json (the key) and agg.json (the site's settings)
+ * in Storage, the meter list on the NOR.
+ */
+export function aggregatorSetup(n: number, port: number): { files: Record<string, unknown>; nor: NorSector[] } {
+  const up = siteUpload(aggregatorFiles(n, port)["agg.json"], []);
+  return { files: { "meternet.json": { role: "aggregator", masterKeyHex: MASTER_KEY }, "agg.json": up.aggJson }, nor: [up.sector] };
+}
+
+/**
+ * NOR sectors as the prelude's SPI1 stand-in keeps them (test/realInterpreter/prelude.js):
+ * Storage name "nor<sector>" -> 1 + 4096 bytes (a latin1 string), the sector from byte 1.
+ */
+export function norStandInFiles(sectors: NorSector[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sectors) {
+    const sector = Buffer.alloc(4096, 0xff);
+    sector.set(s.bytes);
+    out["nor" + s.address / 4096] = "\xff" + sector.toString("latin1");
+  }
+  return out;
+}
+
+/** meternet.json and agg.json for an aggregator with `n` meters in their older form (every meter listed in both). */
 export function aggregatorFiles(n: number, port: number): Record<string, unknown> {
   const meters = [];
   const site = [];
@@ -89,13 +120,13 @@ export const SCENARIOS: Scenario[] = [
   { name: "prelude", bundle: null, files: {}, atS: [0, 5] },
   { name: "meter", bundle: "meter", files: meterFiles(50), atS: [0, 10, 30], role: "meter" },
   { name: "meter60", bundle: "meter", files: meterFiles(60), atS: [0, 10, 30], role: "meter60" },
-  { name: "aggregator1", bundle: "aggregator", files: aggregatorFiles(1, AGG_PORT), atS: [0, 10] },
-  { name: "aggregator8", bundle: "aggregator", files: aggregatorFiles(8, AGG_PORT), atS: [0, 10] },
+  { name: "aggregator1", bundle: "aggregator", ...aggregatorSetup(1, AGG_PORT), atS: [0, 10] },
+  { name: "aggregator8", bundle: "aggregator", ...aggregatorSetup(8, AGG_PORT), atS: [0, 10] },
   // the budgeted case: issue 16 asks for the identifier plan's maximum
-  { name: "aggregator64", bundle: "aggregator", files: aggregatorFiles(64, AGG_PORT), atS: [0, 10], role: "aggregator" },
+  { name: "aggregator64", bundle: "aggregator", ...aggregatorSetup(64, AGG_PORT), atS: [0, 10], role: "aggregator" },
   // issue 16's steady state includes a browser fetching every page and API route once a second
-  { name: "aggregator64web", bundle: "aggregator", files: aggregatorFiles(64, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
-  { name: "aggregator1web", bundle: "aggregator", files: aggregatorFiles(1, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
-  { name: "aggregator8web", bundle: "aggregator", files: aggregatorFiles(8, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
+  { name: "aggregator64web", bundle: "aggregator", ...aggregatorSetup(64, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
+  { name: "aggregator1web", bundle: "aggregator", ...aggregatorSetup(1, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
+  { name: "aggregator8web", bundle: "aggregator", ...aggregatorSetup(8, AGG_PORT), atS: [0, 10, 30, 60], client: "web" },
   { name: "selftest", bundle: "selftest", files: {}, atS: [0, 5] },
 ];

@@ -5,6 +5,8 @@ import { lazyHistory } from "../../aggregator/lazyHistory";
 import { norAssets } from "../../http/assetsOnNor";
 import { AssetFiles } from "../../http/assets";
 import { NOR_SCK, NOR_MISO, NOR_MOSI, NOR_CS, NOR_BAUD } from "./norPins";
+import { readMeterList } from "../../aggregator/meterList";
+import type { Registry } from "../../aggregator/registry";
 
 // The aggregator board's SPI NOR (W25Q32JV). Nothing of its driver stays in RAM between
 // tasks (issue 16): boot only checks that the part answers; the history and the web
@@ -49,4 +51,12 @@ export function boardHistory(fitted: boolean, log: (line: string) => void): Hist
  */
 export function boardWebFiles(fitted: boolean): AssetFiles | null {
   return fitted ? { read: function (name, offset, n) { return norAssets(boardNor(), E.CRC32, E.toString).read(name, offset, n); } } : null;
+}
+
+/**
+ * The meter list `npm run upload` wrote on the board's NOR (modules/aggregator/meterList.ts)
+ * into `reg`, once at boot: the meters added, -1 when there is none (said through `log`).
+ */
+export function boardMeterList(reg: Registry, log: (line: string) => void): number {
+  return readMeterList(boardNor(), reg, E.CRC32, E.toString, log);
 }
