@@ -67,15 +67,17 @@ export function meterLine(m: MeterInfo): string {
 
 /**
  * The device script that writes the list's sector: kept when it already reads so (a
- * second upload of the same site erases nothing), else erased, the records programmed
- * page by page, then the header's page (the list exists only once it is there), then
- * read back; "<n> meters on the NOR (...)" at the end, a thrown error when a step failed.
+ * second upload of the same site erases nothing), else the old header's magic zeroed,
+ * the sector erased, the records programmed page by page, then the header's page (the
+ * list exists only once it is there), then read back; "<n> meters on the NOR (...)" at
+ * the end, a thrown error when a step failed.
  */
 export function norMetersScript(up: SiteUpload): string {
   const L = norWriterLines("mtNor", METERS_WRITTEN, "meter list");
   const s = up.sector;
   const crcs = JSON.stringify(sectorCrcs(s));
-  L.push("mtNor.s(" + s.address + "," + crcs + ");");
+  // the old header zeroed before the erase: a cut erase never leaves it over half-erased records
+  L.push("mtNor.s(" + s.address + "," + crcs + ",4);");
   for (let o = METER_RECORDS_AT; o < s.bytes.length; o += 1024) {
     L.push("mtNor.p(" + (s.address + o) + "," + JSON.stringify(Buffer.from(s.bytes.subarray(o, Math.min(o + 1024, s.bytes.length))).toString("base64")) + ");");
   }

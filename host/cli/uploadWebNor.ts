@@ -117,8 +117,10 @@ export function norWebScript(files: Map<string, string>): string {
 
 /**
  * The lines that define the device-side writer `name` (the W25Q commands over SPI1):
- * name.s(a, crcs) checks the sector at a against the CRC-32 of its 1 KB pieces and
- * erases it when it differs (returns whether it must be written), name.p(a, base64)
+ * name.s(a, crcs, z) checks the sector at a against the CRC-32 of its 1 KB pieces and
+ * erases it when it differs (returns whether it must be written; with z, its first z
+ * bytes are programmed to 0 before the erase, so a header there is void before a cut
+ * erase could leave it standing over half-erased data), name.p(a, base64)
  * programs up to 1 KB from a page-aligned a (skipped when the sector is kept), name.v(a,
  * crcs) reads it back, name.d(w) says whether the next sector's pieces are written,
  * name.e(n) prints "n <written> (s sectors written, k kept)" or throws ("<what> upload stopped")
@@ -136,7 +138,7 @@ export function norWriterLines(name: string, written: string, what: string): str
   L.push("function op(c,a,d){idle();q(new Uint8Array([6]));var b=cmd(c,a,d?d.length:0);if(d)b.set(d,4);q(b);idle();}");
   L.push("function same(a,c){for(var k=0;k<" + NOR_SECTOR_BYTES / PIECE + ";k++){idle();if(E.CRC32(q(cmd(3,a+k*" + PIECE + "," + PIECE + ")).subarray(4))!==c[k])return false;}return true;}");
   L.push("return{");
-  L.push("s:function(a,c){if(x)return;w=!same(a,c);if(w){op(32,a);n++;}else k++;return w;},");
+  L.push("s:function(a,c,z){if(x)return;w=!same(a,c);if(w){if(z)op(2,a,new Uint8Array(z));op(32,a);n++;}else k++;return w;},");
   L.push("d:function(y){w=y;},");
   L.push("p:function(a,b){if(x||!w)return;var d=E.toUint8Array(atob(b));for(var i=0;i<d.length;i+=" + NOR_PAGE_BYTES + ")op(2,a+i,d.subarray(i,i+" + NOR_PAGE_BYTES + "));},");
   L.push("v:function(a,c){if(!x&&w&&!same(a,c))no(\"NOR sector at \"+a+\" reads back wrong: run the upload again\");},");

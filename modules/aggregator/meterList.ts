@@ -15,12 +15,16 @@
  *     3 priority, 4-7 maxPriceMc (Int32 LE), 8 minRenewPct, 9-43 name "\n" household
  *     "\n" (latin1, 0-padded: 33 characters for both), 44-47 CRC-32 of bytes 0-43 (LE).
  *
- * A torn write: the upload erases the sector, programs the records, then the header
- * (one page program, last), and reads it all back. A cut before the header leaves no
- * header: the aggregator boots with no meter and says to run the upload again; a cut
- * in the header's program leaves bits of it unprogrammed (1), which the count's
- * complement or the magic shows, so a half header reads as no list, never as a shorter
- * one (a count with a bit left at 1 and its complement cannot still add up to 255). The old list is not kept through a cut upload (one sector, not a pair: the list
+ * A torn write: the upload zeroes the old header's magic, erases the sector, programs
+ * the records, then the header (one page program, last), and reads it all back. A cut
+ * in the zeroing leaves the old list whole or void (its magic half cleared); a cut
+ * after it and before the header is complete leaves no header: the aggregator boots
+ * with no meter and says to run the upload again. A cut in the erase cannot leave the
+ * old header standing over half-erased records (it was voided first), and a cut in the
+ * header's program leaves bits of it unprogrammed (1), which the magic or the count's
+ * complement shows (a count with a bit left at 1 and its complement cannot still add up
+ * to 255). So the list read is the old one whole, the new one whole, or none; never a
+ * part (meterList.test.ts cuts at every program and erase). The old list is not kept through a cut upload (one sector, not a pair: the list
  * is written only by an attended upload, which reports the failure). A record whose CRC
  * fails (a bit the part lost) is said and left out, the others are read.
  *
