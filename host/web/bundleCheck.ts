@@ -18,6 +18,7 @@ import { passwordHash } from "../../modules/http/auth.ts";
 import { hex } from "../../modules/http/hmac.ts";
 import { siteConfig, fakePowerW } from "./fakeSite.ts";
 import { loadAppOntoDevice, builtAssets } from "./assets.ts";
+import { loadSiteOntoDevice, siteUpload } from "../cli/uploadMeters.ts";
 import { NorModel, norSpi } from "../runtime/nor.ts";
 import { FramModel } from "../runtime/fram.ts";
 import { framSpi } from "../runtime/framSpi.ts";
@@ -65,7 +66,8 @@ const file = {
 };
 try {
   await step("bundle starts from Storage config", async () => {
-    rt.eval("require('Storage').write('agg.json', " + JSON.stringify(JSON.stringify(file)) + ")");
+    // agg.json without the meters, the meter list on the NOR: what `npm run upload` writes (uploadMeters.ts)
+    loadSiteOntoDevice(rt, siteUpload(file, []));
     assert.ok(loadAppOntoDevice(rt) > 5000, "build/web missing: run npm run build");
     rt.execute(readFileSync(new URL("../../build/aggregator.js", import.meta.url), "utf8"), "aggregator.js");
     assert.ok(out.some((l) => l.includes("web on port 80")), out.join("\n"));
