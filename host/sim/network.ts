@@ -254,12 +254,10 @@ export class SimNetwork {
       },
       mapHttpPort: (port) => (port === 80 && !meter ? this.o.httpPort : 0),
       httpHost: this.o.host || "127.0.0.1",
-      // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does.
-      // Deviation: beyond 8 meters the aggregator is given more than the chip has. Its
-      // history and web app are on the SPI NOR and its state on the FRAM now, but its
-      // code is over its slot (flashMap.test.ts's exception) and agg.json and meternet.json
-      // grow with the meters (about 11 KB at 64: build/report.json storage.aggregator).
-      flashBytes: meter ? chipStorageBytes("meter") : Math.max(chipStorageBytes("aggregator"), this.o.meters > 8 ? 32768 + 2048 * this.o.meters : 0),
+      // Storage as the chip's (tools/firmware/flashMap.ts), so it runs out where the chip's does,
+      // at any meter count: the aggregator's history, web app and meter list are on the SPI NOR
+      // and its state on the FRAM, so nothing in its Storage grows with the meters.
+      flashBytes: chipStorageBytes(meter ? "meter" : "aggregator"),
       env: { SERIAL: name },
       // a meter's Storage (its flash) is kept between runs, as a board keeps it
       storagePath: meter && this.o.deviceState ? this.o.deviceState.flashPath(name) : undefined,
