@@ -12,8 +12,11 @@
  *   "publicRead": false,        // reading pages without login (true/false)
  *   "apiToken": "",             // Bearer token of machine clients ("" = none)
  *   "auth": { ... },            // the login (modules/http/authState.ts AuthConfig); Storage "auth.json" wins
- *   "site": { ... }             // AggConfig (modules/aggregator/aggregator.ts), meters included
+ *   "site": { ... }             // AggConfig (modules/aggregator/aggregator.ts)
  * }
+ * The meters are not in it as `npm run upload` writes it: their list is on the SPI NOR
+ * (meterList.ts). A "site.meters" list (the older form, and the upload's site file) is
+ * still read and checked here; when it has meters, the NOR list is not read.
  *
  * Safe defaults: port 80, reading needs a login, no API token, the site below with no
  * meter. A wrong field of "auth" locks the login (LOCKED_HASH: nobody can log in until
