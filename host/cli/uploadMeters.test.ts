@@ -242,3 +242,43 @@ test("loadSiteOntoDevice (the simulator's path) fails loudly without a NOR", asy
     assert.throws(() => loadSiteOntoDevice(rt, siteUpload(NEW, []) as SiteUpload), /the meter list's NOR script did not finish/);
   } finally { await rt.dispose(); }
 });
+
+test("upload --role aggregator --site to a simulated aggregator console, through the espruino CLI: agg.json, meternet.json and the NOR list (needs npm run build)", { timeout: 180000 }, async () => {
+  const { ConsoleDevice } = await import("../console/index.ts");
+  const { RealClock } = await import("../runtime/index.ts");
+  const dir = mkdtempSync(join(tmpdir(), "meternet-aggupload-"));
+  const nor = new NorModel();
+  const dev = new ConsoleDevice({ clock: new RealClock(), globals: () => ({ SPI1: norSpi(nor, { cs: NOR_CS }) }) });
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  try {
+    writeFileSync(join(dir, "key.json"), JSON.stringify({ masterKeyHex: "000102030405060708090a0b0c0d0e0f" }));
+    writeFileSync(join(dir, "site.json"), JSON.stringify(NEW));
+    // the "bundle": reads agg.json as the app does (over 512 bytes as sent: CLI 0.1.67 reports the end then)
+    let code = "var seen = require(\"Storage\").readJSON(\"agg.json\", true);\nvar seenLimit = seen.site.limitW, seenMeters = seen.site.meters;\n";
+    for (let i = 0; i < 12; i++) code += "function pad" + i + "() {\n  return \"padding so that the espruino CLI reports completion\" + " + i + ";\n}\n";
+    writeFileSync(join(dir, "agg.js"), code);
+    dev.runtime.eval(`require("Storage").write("agg.json", JSON.stringify({ port: 81, auth: { user: "set before" } }))`);
+    dev.powerOn();
+    const port = await dev.listen(0);
+    process.stdout.write = ((t: string) => { out.push(String(t)); return true; }) as typeof process.stdout.write;
+    const rc = await main(["--port", "tcp://127.0.0.1:" + port, "--role", "aggregator", "--key-file", join(dir, "key.json"), "--site", join(dir, "site.json"), "--no-web", "--bundle", join(dir, "agg.js")], 60000);
+    process.stdout.write = write;
+    const text = out.join("");
+    assert.equal(rc, 0, text);
+    assert.match(text, /upload: meter list, 5 meters, 496 B, onto the SPI NOR at 0x130000:/);
+    assert.match(text, /5 meters on the NOR \(1 sectors written, 0 kept\)/);
+    const read = (name: string) => { const f = dev.runtime.flash.find(name); return f ? JSON.parse(Buffer.from(dev.runtime.flash.read(f.dataAddr, f.size)).toString("latin1")) : undefined; };
+    const agg = read("agg.json");
+    assert.equal(agg.site.meters, undefined, "no meter list in agg.json");
+    assert.equal(agg.site.limitW, 6000);
+    assert.deepEqual(agg.auth, { user: "set before" }, "the login set before is kept");
+    assert.deepEqual(Object.keys(read("meternet.json")), ["role", "masterKeyHex"]);
+    assert.deepEqual(readBack(nor).meters!.map((m) => m.name), ["Washing machine", "Heater", "Fridge", "PV roof", "x".repeat(20)]);
+    assert.equal(dev.runtime.global.seenLimit, 6000, "the bundle ran and read agg.json");
+  } finally {
+    process.stdout.write = write;
+    await dev.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
