@@ -24,9 +24,10 @@
  * header's program leaves bits of it unprogrammed (1), which the magic or the count's
  * complement shows (a count with a bit left at 1 and its complement cannot still add up
  * to 255). So the list read is the old one whole, the new one whole, or none; never a
- * part (meterList.test.ts cuts at every program and erase). The old list is not kept through a cut upload (one sector, not a pair: the list
- * is written only by an attended upload, which reports the failure). A record whose CRC
- * fails (a bit the part lost) is said and left out, the others are read.
+ * part (host/cli/uploadMeters.test.ts cuts at every program and erase). The old list is
+ * not kept through a cut upload (one sector, not a pair: the list is written only by an
+ * attended upload, which reports the failure). A record whose CRC fails (a bit the part
+ * lost) is said and left out, the others are read.
  *
  * Older setups: agg.json's "site.meters" list is still read (siteConfig.ts) and, when it
  * has meters, the NOR list is not read (app/aggregator/main.ts).
