@@ -52,11 +52,13 @@ const SYNC_RESP = 8;
 
 /**
  * One row per message: function code, kind bits, index of the meter's transmit
- * counter for it (-1: not a meter counter), number of data signals (their rows follow
- * each other in SIGNALS, in message order).
+ * counter for it (-1: not a meter counter, stored as 255), number of data signals (their
+ * rows follow each other in SIGNALS, in message order). Bytes, not an Int8Array: the
+ * meter uses no other Int8Array, and each typed-array class a program uses keeps its
+ * prototype in the root for good (8 JsVars on 2v29).
  */
 const M_COLS = 4;
-const M = new Int8Array([
+const M = new Uint8Array([
   FN_ALARM, POLLED, 0, 3,
   FN_COMMAND, BY_AGG, -1, 3,
   FN_COMMAND_ACK, 0, 1, 3,
@@ -175,7 +177,7 @@ export function messageAt(row: number): MessageDef {
   for (let k = 0; k < row; k++) first += M[k * M_COLS + 3];
   return {
     row: row, name: word(MESSAGE_NAMES, row), fn: M[o], sender: (M[o + 1] & BY_AGG) !== 0 ? "aggregator" : "meter",
-    polled: (M[o + 1] & POLLED) !== 0, txSlot: M[o + 2], firstSignal: first, signalCount: M[o + 3],
+    polled: (M[o + 1] & POLLED) !== 0, txSlot: (M[o + 2] << 24) >> 24, firstSignal: first, signalCount: M[o + 3],
     get signals(): SignalDef[] {
       const out: SignalDef[] = [];
       for (let i = 0; i < M[o + 3]; i++) out.push(signalAt(first + i));
