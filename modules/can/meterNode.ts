@@ -25,12 +25,16 @@ import { encodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, ADDRESS_BITS, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
-/** What a verified command may do to the meter: the application wires the relay etc. */
+/**
+ * What a verified command may do to the meter: the application wires the relay etc.
+ * Without setTouStart a valid tariff start is accepted and has no effect; without setTime
+ * a TIME message is ignored (optional: on the meter each method held for good is JsVars).
+ */
 export interface MeterActions {
   disconnectLoad(): boolean;
   reconnectLoad(): boolean;
-  setTouStart(tariff: number, minuteOfDay: number): boolean;
-  setTime(unixTimeS: number): void;
+  setTouStart?(tariff: number, minuteOfDay: number): boolean;
+  setTime?(unixTimeS: number): void;
 }
 
 export interface MeterNodeOptions {
@@ -231,7 +235,7 @@ export class MeterNode {
       }
       if (fn === FN_SYNC_REQUEST) this.onSyncRequest(fv);
       else if (fn === FN_COMMAND) this.onCommand(fv, v0, v1, v2);
-      else if (fn === FN_TIME) this.opts.actions.setTime(v0);
+      else if (fn === FN_TIME && this.opts.actions.setTime) this.opts.actions.setTime(v0);
     } catch (e) {
       this.rejects.rejectId("internal", id, "handler error: " + (e instanceof Error ? e.message : String(e)));
     }
@@ -246,7 +250,7 @@ export class MeterNode {
     else if (c.CmdCode === CMD_RECONNECT) status = a.reconnectLoad() ? ACK_DONE : ACK_ACTUATOR_FAILED;
     else if (c.CmdCode === CMD_SET_TOU_START) {
       if (c.CmdTariff < 1 || c.CmdTariff > 8 || c.CmdArg > 1439) status = ACK_BAD_ARGUMENT;
-      else status = a.setTouStart(c.CmdTariff, c.CmdArg) ? ACK_DONE : ACK_ACTUATOR_FAILED;
+      else status = !a.setTouStart || a.setTouStart(c.CmdTariff, c.CmdArg) ? ACK_DONE : ACK_ACTUATOR_FAILED;
     } else status = ACK_UNKNOWN_COMMAND;
     if (status === ACK_DONE) this.commandsExecuted++;
     this.opts.log("meter " + this.address + ": command " + c.CmdCode + " fv " + fv + " -> status " + status);

@@ -132,12 +132,11 @@ export class MeterLink implements MeterActions {
 
   // What a verified command may do (MeterNode's actions): the link is its node's actions
   // itself, as methods of the class; an object of four closures held by the node was 25
-  // JsVars on the meter (issue 16).
+  // JsVars on the meter (issue 16). The tariff clock and the time of day are not kept by
+  // the meter yet: without setTouStart and setTime the node accepts a tariff start with
+  // no effect and ignores TIME (two methods fewer held for good).
   disconnectLoad(): boolean { return this.setRelay(false); }
   reconnectLoad(): boolean { return this.setRelay(true); }
-  /** The tariff clock and the time of day are not kept by the meter yet: accepted, no effect. */
-  setTouStart(): boolean { return true; }
-  setTime(): void {}
 
   /**
    * A new reading and the registers to publish (Wh), after `windows` windows: re-arms the answers (the controller signs each in C;
