@@ -14,7 +14,7 @@
  * FV, data bytes); only accepted ones are executed, everything else is counted in
  * `rejects`, never thrown.
  */
-import { CAN_OK } from "./controller";
+import { CAN_OK, CAN_EINVAL } from "./controller";
 import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
@@ -39,8 +39,12 @@ export interface MeterActions {
 
 export interface MeterNodeOptions {
   address: number;
-  /** This meter's key (kdf.meterKey of the network master key); handed to the controller once. */
-  key16: Uint8Array;
+  /**
+   * This meter's key (kdf.meterKey of the network master key); handed to the controller
+   * once, by start(), which then drops it from these options (the controller holds it;
+   * kept, it was 5 JsVars for the meter's life).
+   */
+  key16?: Uint8Array;
   can: SecuredCanController;
   store: KvStore;
   log: LogLine;
@@ -120,7 +124,8 @@ export class MeterNode {
     const can = this.can;
     const dims = planCounters("meter");
     let r = can.secocInit(1, dims.rx, dims.tx, securePlan("meter"));
-    if (r === CAN_OK) r = can.secocKey(0, this.address, this.opts.key16, false);
+    if (r === CAN_OK) r = this.opts.key16 ? can.secocKey(0, this.address, this.opts.key16, false) : CAN_EINVAL;
+    this.opts.key16 = undefined;
     if (r === CAN_OK) r = can.secocCodec(securedCodec());
     if (r !== CAN_OK) {
       this.opts.log("meter " + this.address + ": controller refused the SecOC setup (" + r + ")");
