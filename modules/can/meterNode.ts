@@ -176,29 +176,28 @@ export class MeterNode {
     return r < 0 ? r : CAN_OK;
   }
 
+  // setLatest is the one caller of encodeData and messageByFn's only caller but one: terser
+  // builds them into it. canId and functionOf are built into their callers (INLINE): each
+  // held for good as a function of its own was 5-6 JsVars on the meter (issue 16).
   private setLatest(fn: number, values: SignalValues): void {
     this.latest.set(encodeData(messageByFn(fn) as MessageDef, values), fn * DATA_BYTES);
-  }
-
-  private latestOf(fn: number): Uint8Array {
-    return this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
   }
 
   /** Signs (in the controller) and sends message fn's latest data; FV or negative. */
   private sendLatest(fn: number): number {
     if (this.unsynced) return 0; // re-armed at the sync
-    const id = canId(fn, this.address);
-    let r = this.can.secocSend(id, this.latestOf(fn), -1);
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.latestOf(fn), -1);
+    const id = /*@__INLINE__*/ canId(fn, this.address), d = this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
+    let r = this.can.secocSend(id, d, -1);
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, d, -1);
     return r;
   }
 
   private arm(fn: number): boolean {
     if (this.unsynced) return false;
-    const id = canId(fn, this.address);
-    let r = this.can.secocAutoReply(id, this.latestOf(fn));
+    const id = /*@__INLINE__*/ canId(fn, this.address), d = this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
+    let r = this.can.secocAutoReply(id, d);
     // A counter used its 65536th value: the next epoch, persisted first.
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, this.latestOf(fn));
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, d);
     return r >= 0;
   }
 
@@ -213,8 +212,8 @@ export class MeterNode {
   /** A well-formed frame (RejectCounter.guard checked it) that is not a secured one for us. */
   dispatch(f: CanFrame): void {
     if (f.extended || addressOf(f.id) !== this.address) { this.rejects.reject("unknownId", f, "not this meter's identifier"); return; }
-    const fn = functionOf(f.id);
-    const m = messageByFn(fn);
+    const fn = /*@__INLINE__*/ functionOf(f.id);
+    const m = /*@__INLINE__*/ messageByFn(fn);
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
@@ -233,7 +232,7 @@ export class MeterNode {
   /** A secured frame, verified and decoded by the controller (v0..v2: its signals). Never throws. */
   handleSecured(id: number, verdict: number, fv: number, v0: number, v1: number, v2: number): void {
     try {
-      const fn = functionOf(id);
+      const fn = /*@__INLINE__*/ functionOf(id);
       if (verdict !== SECOC_OK) {
         this.rejects.rejectId(causeOf(verdict), id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
         return;
@@ -287,9 +286,9 @@ export class MeterNode {
       this.opts.log("meter " + this.address + ": cannot persist sync state; not answering");
       return;
     }
-    const m = messageByFn(FN_SYNC_RESPONSE) as MessageDef;
-    const data = encodeData(m, { MeterEpoch: this.tx.epoch(), SyncStatus: 0 });
-    this.can.secocSend(canId(FN_SYNC_RESPONSE, this.address), data, fv);
+    // encoded into its row of `latest` (not published: the controller never arms it)
+    this.setLatest(FN_SYNC_RESPONSE, { MeterEpoch: this.tx.epoch(), SyncStatus: 0 });
+    this.can.secocSend(/*@__INLINE__*/ canId(FN_SYNC_RESPONSE, this.address), this.latest.subarray(FN_SYNC_RESPONSE * DATA_BYTES, (FN_SYNC_RESPONSE + 1) * DATA_BYTES), fv);
     this.opts.log("meter " + this.address + ": synchronised, epoch " + this.tx.epoch());
     this.unsynced = false;
     // Answers armed under the old epoch would no longer verify: re-arm them.

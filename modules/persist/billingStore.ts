@@ -67,7 +67,9 @@ export class BillingStore {
     let w = this.take(e.importWh, 1) | this.take(e.exportWh, 3) | this.take(e.importVarh, 5) | this.take(e.exportVarh, 7);
     if (!(nowS - this.lastWriteS < this.o.everyS)) {
       if (isNaN(this.lastWriteS)) this.lastWriteS = nowS;
-      else if (this.pending()) w = 1;
+      // a register differs from the last record (the timer's check, once per everyS; written
+      // here, not as a method held for good)
+      else for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) w = 1;
     }
     return w > 0 && this.write(nowS);
   }
@@ -98,12 +100,6 @@ export class BillingStore {
     g[G_AGG + 3] = a.qVar as number; g[G_AGG + 4] = a.fHz as number; g[G_AGG + 5] = a.thdVPct as number;
     n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
     return this.write(this.lastWriteS);
-  }
-
-  /** The energy registers differ from the last record (the timer's check, once per everyS). */
-  private pending(): boolean {
-    for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) return true;
-    return false;
   }
 
   /** Writes `now` as the next record into the slot after the newest. */
