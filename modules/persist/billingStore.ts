@@ -15,7 +15,7 @@
 import { FramPort } from "../ports/fram";
 import { KvStore } from "../ports/kvStore";
 import { EnergyState, RegisterState } from "../metering/readings";
-import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
+import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord, aggOf } from "./billingRecord";
 
 export interface BillingStoreOptions {
   fram: FramPort;
@@ -95,7 +95,7 @@ export class BillingStore {
     const n = this.now;
     n.f64[F_AGG_END] = endS;
     // AGG_FIELDS order, spelled out (no table of names held by the bundle)
-    const g = n.f32;
+    const g = aggOf(n);
     g[G_AGG] = a.vRmsV as number; g[G_AGG + 1] = a.iRmsA as number; g[G_AGG + 2] = a.pW as number;
     g[G_AGG + 3] = a.qVar as number; g[G_AGG + 4] = a.fHz as number; g[G_AGG + 5] = a.thdVPct as number;
     n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
