@@ -17,7 +17,7 @@ import type { Reading } from "../../modules/can/aggregatorNode.ts";
 import { FN_MEAS_VOLTAGE_FREQ, functionOf } from "../../modules/can/idPlan.ts";
 import { InterpreterModel } from "./interpreter.ts";
 import { InterpretedController } from "./interpretedController.ts";
-import { rejectTotal } from "../../modules/can/rejects";
+import { rejectTotal } from "../../modules/can/rejects.ts";
 
 export interface EndToEndResult {
   meters: number;

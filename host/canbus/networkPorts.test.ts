@@ -5,7 +5,7 @@ import { MemoryKvStore } from "../ports/kvStore.ts";
 import { TestNetwork } from "../../modules/can/testing/network.ts";
 import { FN_MEAS_VOLTAGE_FREQ } from "../../modules/can/idPlan.ts";
 import { virtualBusPorts } from "./networkPorts.ts";
-import { rejectTotal } from "../../modules/can/rejects";
+import { rejectTotal } from "../../modules/can/rejects.ts";
 
 test("the protocol (modules/can TestNetwork) runs on the bit-timed bus: synchronised, polled, nothing rejected", () => {
   const lines: string[] = [];

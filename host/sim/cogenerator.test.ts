@@ -12,7 +12,7 @@ import { rowReadings } from "../../modules/link/rowReadings.ts";
 import { Aggregator } from "../../modules/aggregator/aggregator.ts";
 import { config, memStorage } from "../../modules/aggregator/testing/fixtures.ts";
 import { SimCogenerator, cogenAt, CO_OFF, CO_STARTING, CO_RUNNING, CO_FAULT } from "./cogenerator.ts";
-import { rejectTotal } from "../../modules/can/rejects";
+import { rejectTotal } from "../../modules/can/rejects.ts";
 
 const MASTER = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
 

@@ -7,7 +7,7 @@ import { CO_NAMES } from "./cogenerator.ts";
 import { SITE_TZ } from "./network.ts";
 import { localText } from "../../modules/aggregator/localTime.ts";
 import type { FaultCampaign } from "./faults.ts";
-import { rejectTotal } from "../../modules/can/rejects";
+import { rejectTotal } from "../../modules/can/rejects.ts";
 
 type Json = Record<string, unknown>;
 interface Rejects { badMac: number; stale: number; length: number; unknownId: number; unsynced: number; internal: number }

@@ -20,7 +20,7 @@ import { CanFrame, dataFrame, remoteFrame } from "./frame.ts";
 import { canId, functionOf, addressOf, FN_COMMAND, FN_SYNC_REQUEST, FN_TIME, FN_MEAS_VOLTAGE_FREQ, FN_COMMAND_ACK } from "./idPlan.ts";
 import { CMD_DISCONNECT, CMD_RECONNECT, CommandOutcome } from "./commands.ts";
 import { RejectCounter } from "./rejects.ts";
-import { rejectTotal } from "./rejects";
+import { rejectTotal } from "./rejects.ts";
 
 interface Rig {
   ports: NetworkPorts;

@@ -16,7 +16,7 @@ import { DATA_SIGNAL_ROWS, signalRow } from "./secured.ts";
 import { SEQ_SPAN } from "./freshness.ts";
 import { signalAt } from "./messages.ts";
 import { CanFrame } from "./frame.ts";
-import { rejectTotal } from "./rejects";
+import { rejectTotal } from "./rejects.ts";
 
 function setup(addresses: number[]) {
   const lines: string[] = [];

@@ -9,7 +9,7 @@ import { CMD_DISCONNECT, CMD_RECONNECT, CMD_SET_TOU_START, CommandOutcome } from
 import { FN_ALARM, FN_MEAS_VOLTAGE_FREQ, FN_MEAS_ENERGY_IMPORT, canId, functionOf } from "./idPlan.ts";
 import { remoteFrame } from "./frame.ts";
 import { ACK_BAD_ARGUMENT, ACK_DONE, ACK_UNKNOWN_COMMAND } from "./meterNode.ts";
-import { rejectTotal } from "./rejects";
+import { rejectTotal } from "./rejects.ts";
 
 function setup(addresses: number[]) {
   const lines: string[] = [];

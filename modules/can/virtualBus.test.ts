@@ -16,7 +16,7 @@ import { CAN_OK } from "./controller.ts";
 import { remoteFrame, dataFrame } from "./frame.ts";
 import { FN_MEAS_VOLTAGE_FREQ, FN_ALARM, canId } from "./idPlan.ts";
 import { CMD_DISCONNECT, CommandOutcome } from "./commands.ts";
-import { rejectTotal } from "./rejects";
+import { rejectTotal } from "./rejects.ts";
 
 test("on the virtual bus: polls are answered from the auto-reply slots within 2x the wire time", () => {
   const bus = new VirtualCanBus({ bitrate: 125000 });

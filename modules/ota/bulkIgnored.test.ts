@@ -13,7 +13,7 @@ import { TestNetwork } from "../can/testing/network.ts";
 import { dataFrame } from "../can/frame.ts";
 import { otaChunkId, canId, FN_OTA_REQUEST } from "../can/idPlan.ts";
 import { CAN_OK } from "../can/controller.ts";
-import { rejectTotal } from "../can/rejects";
+import { rejectTotal } from "../can/rejects.ts";
 
 test("chunks addressed by their index to a node not listening are ignored, uncounted; other unknown functions still counted", () => {
   const lb = loopbackPorts(nodeAes(), () => new MemoryKvStore(), () => {}, securedController);
