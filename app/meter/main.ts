@@ -150,13 +150,15 @@ try {
 }
 calibration = null;
 
+// key16 is built into both of its calls (here and modules/link/espruinoLink.ts, INLINE):
+// boot-only code, not a function held for good.
 // Script updates over CAN (issue 18, modules/ota): the C behind CAN1 takes the transfer;
 // JavaScript persists its counters on the FRAM, prints it, and confirms a new script's
 // trial once it has measured and answered polls for meternet.json "otaConfirmS" seconds.
 if (canLink) {
   try {
     startMeterOta({
-      port: deviceMeterOta(), fram: deviceFram, crc32: deviceCrc32, key16: key16((file as MeterConfig).keyHex, "keyHex"), address: canLink.node.address,
+      port: deviceMeterOta(), fram: deviceFram, crc32: deviceCrc32, key16: /*@__INLINE__*/ key16((file as MeterConfig).keyHex, "keyHex"), address: canLink.node.address,
       image: (file as MeterConfig).mains && (file as MeterConfig).mains!.hz === 60 ? 2 : 1, log: deviceLog, after: setTimeout,
       health: function () { return [canLink.windows, canLink.can.counters().autoReplies]; }, confirmAfterS: (file as { otaConfirmS?: number }).otaConfirmS || OTA_CONFIRM_S,
     });

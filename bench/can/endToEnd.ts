@@ -17,6 +17,7 @@ import type { Reading } from "../../modules/can/aggregatorNode.ts";
 import { FN_MEAS_VOLTAGE_FREQ, functionOf } from "../../modules/can/idPlan.ts";
 import { InterpreterModel } from "./interpreter.ts";
 import { InterpretedController } from "./interpretedController.ts";
+import { rejectTotal } from "../../modules/can/rejects.ts";
 
 export interface EndToEndResult {
   meters: number;
@@ -89,6 +90,6 @@ export function endToEndCycle(meters: number, aggCostUs: number, maxInFlight: nu
     verifiedUs: verifiedAtUs - t0,
     meanLatencyMs: ok.reduce((s, r) => s + r.latencyMs, 0) / Math.max(1, ok.length),
     maxLatencyMs: ok.reduce((m, r) => Math.max(m, r.latencyMs), 0),
-    rejects: net.aggregator.rejects.total(),
+    rejects: rejectTotal(net.aggregator.rejects),
   };
 }

@@ -8,9 +8,10 @@
  * The table is numbers in typed arrays and names in two strings, because that is what
  * costs least on Espruino: the same table as objects (a MessageDef with an array of
  * SignalDef objects each) cost 712 JsVars, this form 223 (measured on 2v29: names and
- * rows 60, the getters' class 64, the 13 views in MESSAGES 86). A MessageDef is a view
- * (a row number plus getters) and a SignalDef is built when asked for, so the rest of the
- * code still reads `m.name`, `m.signals[0].factor`.
+ * rows 60, the getters' class 64, the 13 views in MESSAGES 86; the class has since gone:
+ * 56 more on the meter). A MessageDef is a plain object made when asked for (its signals a
+ * getter) and so is a SignalDef, so the rest of the code still reads `m.name`,
+ * `m.signals[0].factor`.
  *
  * Every message is 8 bytes. Layouts (bytes):
  *   secured       0..3 data signals | 4 freshness low 8 bits | 5..7 MAC (24 bits)
@@ -51,11 +52,13 @@ const SYNC_RESP = 8;
 
 /**
  * One row per message: function code, kind bits, index of the meter's transmit
- * counter for it (-1: not a meter counter), number of data signals (their rows follow
- * each other in SIGNALS, in message order).
+ * counter for it (-1: not a meter counter, stored as 255), number of data signals (their
+ * rows follow each other in SIGNALS, in message order). Bytes, not an Int8Array: the
+ * meter uses no other Int8Array, and each typed-array class a program uses keeps its
+ * prototype in the root for good (8 JsVars on 2v29).
  */
 const M_COLS = 4;
-const M = new Int8Array([
+const M = new Uint8Array([
   FN_ALARM, POLLED, 0, 3,
   FN_COMMAND, BY_AGG, -1, 3,
   FN_COMMAND_ACK, 0, 1, 3,
@@ -133,45 +136,25 @@ export function signalAt(row: number): SignalDef {
   };
 }
 
-/** A message of the table: its row and getters that read the row. */
-export class MessageDef {
+/**
+ * A message of the table: its row and what the row says, as plain fields (made by
+ * messageAt, garbage after use). Not a class: on the meter a class with these getters
+ * was 56 JsVars held for good (its prototype and 8 getters), the factory is 5.
+ */
+export interface MessageDef {
   readonly row: number;
-  constructor(row: number) {
-    this.row = row;
-  }
-  get name(): string {
-    return word(MESSAGE_NAMES, this.row);
-  }
-  get fn(): number {
-    return M[this.row * M_COLS];
-  }
-  get sender(): Sender {
-    return (M[this.row * M_COLS + 1] & BY_AGG) !== 0 ? "aggregator" : "meter";
-  }
+  readonly name: string;
+  readonly fn: number;
+  readonly sender: Sender;
   /** The aggregator polls it with a remote frame (the meter keeps an answer ready). */
-  get polled(): boolean {
-    return (M[this.row * M_COLS + 1] & POLLED) !== 0;
-  }
+  readonly polled: boolean;
   /** Index of the meter's freshness counter for it (-1: not a meter counter). */
-  get txSlot(): number {
-    return M[this.row * M_COLS + 2];
-  }
+  readonly txSlot: number;
   /** Row of its first data signal in SIGNALS. */
-  get firstSignal(): number {
-    let r = 0;
-    for (let k = 0; k < this.row; k++) r += M[k * M_COLS + 3];
-    return r;
-  }
-  get signalCount(): number {
-    return M[this.row * M_COLS + 3];
-  }
+  readonly firstSignal: number;
+  readonly signalCount: number;
   /** Data signals only (new objects); freshness and MAC signals come from the layout. */
-  get signals(): SignalDef[] {
-    const out: SignalDef[] = [];
-    const first = this.firstSignal;
-    for (let i = 0; i < this.signalCount; i++) out.push(signalAt(first + i));
-    return out;
-  }
+  readonly signals: SignalDef[];
 }
 
 /** Its payload layout (a function, not a getter: the meter bundle then leaves it out). */
@@ -184,17 +167,28 @@ export function layoutOf(m: MessageDef): Layout {
 export const MESSAGE_COUNT = M.length / M_COLS;
 
 /**
- * Message `row` as a new view (5 JsVars, garbage after use): device code asks for the
- * one it needs instead of holding MESSAGES (the 15 views held for good cost the meter
- * 77 JsVars, measured on 2v29).
+ * Message `row` as a new object (garbage after use): device code asks for the one it
+ * needs instead of holding MESSAGES (the 15 views held for good cost the meter 77
+ * JsVars, measured on 2v29). Its signals are a getter: built only when read.
  */
 export function messageAt(row: number): MessageDef {
-  return new MessageDef(row);
+  const o = row * M_COLS;
+  let first = 0;
+  for (let k = 0; k < row; k++) first += M[k * M_COLS + 3];
+  return {
+    row: row, name: word(MESSAGE_NAMES, row), fn: M[o], sender: (M[o + 1] & BY_AGG) !== 0 ? "aggregator" : "meter",
+    polled: (M[o + 1] & POLLED) !== 0, txSlot: (M[o + 2] << 24) >> 24, firstSignal: first, signalCount: M[o + 3],
+    get signals(): SignalDef[] {
+      const out: SignalDef[] = [];
+      for (let i = 0; i < M[o + 3]; i++) out.push(signalAt(first + i));
+      return out;
+    },
+  };
 }
 
 function allMessages(): MessageDef[] {
   const all: MessageDef[] = [];
-  for (let k = 0; k < MESSAGE_COUNT; k++) all.push(new MessageDef(k));
+  for (let k = 0; k < MESSAGE_COUNT; k++) all.push(messageAt(k));
   return all;
 }
 

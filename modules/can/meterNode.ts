@@ -14,7 +14,7 @@
  * FV, data bytes); only accepted ones are executed, everything else is counted in
  * `rejects`, never thrown.
  */
-import { CAN_OK } from "./controller";
+import { CAN_OK, CAN_EINVAL } from "./controller";
 import { CanFrame } from "./frame";
 import { KvStore } from "../ports/kvStore";
 import { LogLine } from "../ports/log";
@@ -25,18 +25,26 @@ import { encodeData, SignalValues } from "./messageCodec";
 import { canId, functionOf, addressOf, ADDRESS_BITS, OTA_CHUNK_ID_BASE, OTA_CHUNK_ID_MASK, FN_ALARM, FN_COMMAND, FN_COMMAND_ACK, FN_TIME, FN_SYNC_REQUEST, FN_SYNC_RESPONSE } from "./idPlan";
 import { RejectCounter, RejectCause } from "./rejects";
 
-/** What a verified command may do to the meter: the application wires the relay etc. */
+/**
+ * What a verified command may do to the meter: the application wires the relay etc.
+ * Without setTouStart a valid tariff start is accepted and has no effect; without setTime
+ * a TIME message is ignored (optional: on the meter each method held for good is JsVars).
+ */
 export interface MeterActions {
   disconnectLoad(): boolean;
   reconnectLoad(): boolean;
-  setTouStart(tariff: number, minuteOfDay: number): boolean;
-  setTime(unixTimeS: number): void;
+  setTouStart?(tariff: number, minuteOfDay: number): boolean;
+  setTime?(unixTimeS: number): void;
 }
 
 export interface MeterNodeOptions {
   address: number;
-  /** This meter's key (kdf.meterKey of the network master key); handed to the controller once. */
-  key16: Uint8Array;
+  /**
+   * This meter's key (kdf.meterKey of the network master key); handed to the controller
+   * once, by start(), which then drops it from these options (the controller holds it;
+   * kept, it was 5 JsVars for the meter's life).
+   */
+  key16?: Uint8Array;
   can: SecuredCanController;
   store: KvStore;
   log: LogLine;
@@ -116,7 +124,8 @@ export class MeterNode {
     const can = this.can;
     const dims = planCounters("meter");
     let r = can.secocInit(1, dims.rx, dims.tx, securePlan("meter"));
-    if (r === CAN_OK) r = can.secocKey(0, this.address, this.opts.key16, false);
+    if (r === CAN_OK) r = this.opts.key16 ? can.secocKey(0, this.address, this.opts.key16, false) : CAN_EINVAL;
+    this.opts.key16 = undefined;
     if (r === CAN_OK) r = can.secocCodec(securedCodec());
     if (r !== CAN_OK) {
       this.opts.log("meter " + this.address + ": controller refused the SecOC setup (" + r + ")");
@@ -167,29 +176,28 @@ export class MeterNode {
     return r < 0 ? r : CAN_OK;
   }
 
+  // setLatest is the one caller of encodeData and messageByFn's only caller but one: terser
+  // builds them into it. canId and functionOf are built into their callers (INLINE): each
+  // held for good as a function of its own was 5-6 JsVars on the meter (issue 16).
   private setLatest(fn: number, values: SignalValues): void {
     this.latest.set(encodeData(messageByFn(fn) as MessageDef, values), fn * DATA_BYTES);
-  }
-
-  private latestOf(fn: number): Uint8Array {
-    return this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
   }
 
   /** Signs (in the controller) and sends message fn's latest data; FV or negative. */
   private sendLatest(fn: number): number {
     if (this.unsynced) return 0; // re-armed at the sync
-    const id = canId(fn, this.address);
-    let r = this.can.secocSend(id, this.latestOf(fn), -1);
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, this.latestOf(fn), -1);
+    const id = /*@__INLINE__*/ canId(fn, this.address), d = this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
+    let r = this.can.secocSend(id, d, -1);
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocSend(id, d, -1);
     return r;
   }
 
   private arm(fn: number): boolean {
     if (this.unsynced) return false;
-    const id = canId(fn, this.address);
-    let r = this.can.secocAutoReply(id, this.latestOf(fn));
+    const id = /*@__INLINE__*/ canId(fn, this.address), d = this.latest.subarray(fn * DATA_BYTES, (fn + 1) * DATA_BYTES);
+    let r = this.can.secocAutoReply(id, d);
     // A counter used its 65536th value: the next epoch, persisted first.
-    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, this.latestOf(fn));
+    if (r === SECOC_ENOFV && this.tx.renew()) r = this.can.secocAutoReply(id, d);
     return r >= 0;
   }
 
@@ -204,8 +212,8 @@ export class MeterNode {
   /** A well-formed frame (RejectCounter.guard checked it) that is not a secured one for us. */
   dispatch(f: CanFrame): void {
     if (f.extended || addressOf(f.id) !== this.address) { this.rejects.reject("unknownId", f, "not this meter's identifier"); return; }
-    const fn = functionOf(f.id);
-    const m = messageByFn(fn);
+    const fn = /*@__INLINE__*/ functionOf(f.id);
+    const m = /*@__INLINE__*/ messageByFn(fn);
     if (m === undefined) { this.rejects.reject("unknownId", f, "unknown function " + fn); return; }
     if (f.rtr) {
       if (m.sender !== "meter" || !m.polled) { this.rejects.reject("unknownId", f, "remote frame for " + m.name + ", which is not polled"); return; }
@@ -224,14 +232,14 @@ export class MeterNode {
   /** A secured frame, verified and decoded by the controller (v0..v2: its signals). Never throws. */
   handleSecured(id: number, verdict: number, fv: number, v0: number, v1: number, v2: number): void {
     try {
-      const fn = functionOf(id);
+      const fn = /*@__INLINE__*/ functionOf(id);
       if (verdict !== SECOC_OK) {
         this.rejects.rejectId(causeOf(verdict), id, verdict === 3 ? "no synchronisation since boot" : "freshness/MAC check");
         return;
       }
       if (fn === FN_SYNC_REQUEST) this.onSyncRequest(fv);
       else if (fn === FN_COMMAND) this.onCommand(fv, v0, v1, v2);
-      else if (fn === FN_TIME) this.opts.actions.setTime(v0);
+      else if (fn === FN_TIME && this.opts.actions.setTime) this.opts.actions.setTime(v0);
     } catch (e) {
       this.rejects.rejectId("internal", id, "handler error: " + (e instanceof Error ? e.message : String(e)));
     }
@@ -246,7 +254,7 @@ export class MeterNode {
     else if (c.CmdCode === CMD_RECONNECT) status = a.reconnectLoad() ? ACK_DONE : ACK_ACTUATOR_FAILED;
     else if (c.CmdCode === CMD_SET_TOU_START) {
       if (c.CmdTariff < 1 || c.CmdTariff > 8 || c.CmdArg > 1439) status = ACK_BAD_ARGUMENT;
-      else status = a.setTouStart(c.CmdTariff, c.CmdArg) ? ACK_DONE : ACK_ACTUATOR_FAILED;
+      else status = !a.setTouStart || a.setTouStart(c.CmdTariff, c.CmdArg) ? ACK_DONE : ACK_ACTUATOR_FAILED;
     } else status = ACK_UNKNOWN_COMMAND;
     if (status === ACK_DONE) this.commandsExecuted++;
     this.opts.log("meter " + this.address + ": command " + c.CmdCode + " fv " + fv + " -> status " + status);
@@ -278,9 +286,9 @@ export class MeterNode {
       this.opts.log("meter " + this.address + ": cannot persist sync state; not answering");
       return;
     }
-    const m = messageByFn(FN_SYNC_RESPONSE) as MessageDef;
-    const data = encodeData(m, { MeterEpoch: this.tx.epoch(), SyncStatus: 0 });
-    this.can.secocSend(canId(FN_SYNC_RESPONSE, this.address), data, fv);
+    // encoded into its row of `latest` (not published: the controller never arms it)
+    this.setLatest(FN_SYNC_RESPONSE, { MeterEpoch: this.tx.epoch(), SyncStatus: 0 });
+    this.can.secocSend(/*@__INLINE__*/ canId(FN_SYNC_RESPONSE, this.address), this.latest.subarray(FN_SYNC_RESPONSE * DATA_BYTES, (FN_SYNC_RESPONSE + 1) * DATA_BYTES), fv);
     this.opts.log("meter " + this.address + ": synchronised, epoch " + this.tx.epoch());
     this.unsynced = false;
     // Answers armed under the old epoch would no longer verify: re-arm them.

@@ -52,8 +52,9 @@ export class RejectCounter {
       this.reject("internal", f, "handler error: " + (e instanceof Error ? e.message : String(e)));
     }
   }
+}
 
-  total(): number {
-    return this.badMac + this.stale + this.length + this.unknownId + this.unsynced + this.internal;
-  }
+/** Every rejected frame, whatever the cause (tests, reports): a function, not a method the meter would hold for good. */
+export function rejectTotal(r: RejectCounter): number {
+  return r.badMac + r.stale + r.length + r.unknownId + r.unsynced + r.internal;
 }

@@ -85,7 +85,9 @@ export function securePlan(role: "meter" | "aggregator"): Uint8Array {
   let rxCounter = 0;
   for (let k = 0; k < MESSAGE_COUNT; k++) {
     const m = messageAt(k);
-    const layout = layoutOf(m);
+    // built into this loop (a function expression per message, at boot only): called from
+    // here alone, layoutOf would otherwise stay a function the meter holds for good
+    const layout = /*@__INLINE__*/ layoutOf(m);
     const kind = layout === "secured" ? KIND_SECURED : layout === "syncRequest" ? KIND_SYNC_REQUEST : KIND_SYNC_RESPONSE;
     const mine = (m.sender === "meter") === (role === "meter");
     let counter = 0;

@@ -16,6 +16,7 @@ import { CAN_OK } from "./controller.ts";
 import { remoteFrame, dataFrame } from "./frame.ts";
 import { FN_MEAS_VOLTAGE_FREQ, FN_ALARM, canId } from "./idPlan.ts";
 import { CMD_DISCONNECT, CommandOutcome } from "./commands.ts";
+import { rejectTotal } from "./rejects.ts";
 
 test("on the virtual bus: polls are answered from the auto-reply slots within 2x the wire time", () => {
   const bus = new VirtualCanBus({ bitrate: 125000 });
@@ -48,5 +49,5 @@ test("on the virtual bus: polls are answered from the auto-reply slots within 2x
   net.run(50, 1);
   assert.deepEqual(out, [0]);
   assert.equal(net.actions[1].connected, false);
-  assert.equal(net.aggregator.rejects.total() + net.meters[0].rejects.total() + net.meters[1].rejects.total(), 0);
+  assert.equal(rejectTotal(net.aggregator.rejects) + rejectTotal(net.meters[0].rejects) + rejectTotal(net.meters[1].rejects), 0);
 });

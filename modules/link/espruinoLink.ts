@@ -47,7 +47,7 @@ export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boo
   if (typeof cfg === "string") { deviceLog(cfg); return null; }
   return start(function (can: SecuredCanController) {
     return new MeterLink({
-      can: can, address: cfg.address, key16: key16(cfg.keyHex, "keyHex"), store: store, log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
+      can: can, address: cfg.address, key16: /*@__INLINE__*/ key16(cfg.keyHex, "keyHex"), store: store, log: deviceLog, relay: relay, publishEvery: cfg.publishEvery || PUBLISH_EVERY,
       nowMs: espruinoNowMs, relayActual: relayActual, more: more,
     });
   });

@@ -123,21 +123,22 @@ export class MeterLink implements MeterActions {
     if (this.started !== 0) o.log("meter " + o.address + ": CAN start failed (" + this.started + ")");
   }
 
-  /** Drives the relay (a verified command); false when the actuator failed. */
-  setRelay(closed: boolean): boolean {
-    if (!this.relay(closed)) return false;
-    this.relayClosed = closed;
-    return true;
-  }
-
   // What a verified command may do (MeterNode's actions): the link is its node's actions
   // itself, as methods of the class; an object of four closures held by the node was 25
-  // JsVars on the meter (issue 16).
-  disconnectLoad(): boolean { return this.setRelay(false); }
-  reconnectLoad(): boolean { return this.setRelay(true); }
-  /** The tariff clock and the time of day are not kept by the meter yet: accepted, no effect. */
-  setTouStart(): boolean { return true; }
-  setTime(): void {}
+  // JsVars on the meter (issue 16). Each drives the relay; false when the actuator failed
+  // (written out in both: a shared setRelay method was one more held for good). The tariff
+  // clock and the time of day are not kept by the meter yet: without setTouStart and
+  // setTime the node accepts a tariff start with no effect and ignores TIME.
+  disconnectLoad(): boolean {
+    if (!this.relay(false)) return false;
+    this.relayClosed = false;
+    return true;
+  }
+  reconnectLoad(): boolean {
+    if (!this.relay(true)) return false;
+    this.relayClosed = true;
+    return true;
+  }
 
   /**
    * A new reading and the registers to publish (Wh), after `windows` windows: re-arms the answers (the controller signs each in C;

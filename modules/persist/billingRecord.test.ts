@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Record, decodeRecord } from "./billingRecord.ts";
+import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Record, decodeRecord, aggOf } from "./billingRecord.ts";
 import { crc32 } from "./crc32.ts";
 import { persistConfigOf } from "./config.ts";
 
@@ -17,7 +17,7 @@ function sample(): Record {
   s.u32[U_TX] = 16777215;
   s.f64[F_RX] = 0xfffffffffe; // 40-bit freshness
   s.f64[F_AGG_END] = 1796000000;
-  s.f32.set([230.25, 4.5, -966, 30, 50.01, 2.5], G_AGG);
+  aggOf(s).set([230.25, 4.5, -966, 30, 50.01, 2.5], G_AGG);
   s.bytes[B_AGG_FLAGS] = 3;
   s.seal(crc32);
   return s;

@@ -40,12 +40,15 @@ export const AGG_FIELDS = ["vRmsV", "iRmsA", "pW", "qVar", "fHz", "thdVPct"];
 
 export type Crc32 = (bytes: Uint8Array) => number;
 
-/** A record's bytes with views on them. */
+/**
+ * A record's bytes with views on them. The f32 view (the aggregate, written every 10
+ * minutes) is made when needed, `aggOf(r)`: held in both of the meter's records it was 4
+ * JsVars for good.
+ */
 export class Record {
   readonly bytes = new Uint8Array(RECORD_BYTES);
   readonly u32 = new Uint32Array(this.bytes.buffer);
   readonly f64 = new Float64Array(this.bytes.buffer);
-  readonly f32 = new Float32Array(this.bytes.buffer);
 
   /** An empty state: sequence 0, relay never commanded, no epoch, no sync, no aggregate. */
   constructor() {
@@ -61,6 +64,11 @@ export class Record {
   seal(crc32: Crc32): void {
     this.u32[U_CRC] = crc32(new Uint8Array(this.bytes.buffer, 0, CRC_AT)) >>> 0;
   }
+}
+
+/** The record's f32 view (G_AGG...: the last 10-minute aggregate), a new view on its bytes. */
+export function aggOf(r: Record): Float32Array {
+  return new Float32Array(r.bytes.buffer);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BillingStore, freshnessStore, restoreBilling, restoredEnergy } from "./billingStore.ts";
-import { U_SEQ, F_ENERGY, B_RELAY, G_AGG, F_AGG_END, B_AGG_FLAGS, AGG_FIELDS } from "./billingRecord.ts";
+import { U_SEQ, F_ENERGY, B_RELAY, G_AGG, F_AGG_END, B_AGG_FLAGS, AGG_FIELDS, aggOf } from "./billingRecord.ts";
 import { crc32 } from "./crc32.ts";
 import { FakeRegisters } from "./testing.ts";
 import { FramModel } from "../../host/runtime/fram.ts";
@@ -89,7 +89,7 @@ test("the 10-minute aggregate is written in AGG_FIELDS order, with its end and f
   const a: { [k: string]: number } = { vRmsV: 230.5, iRmsA: 4.25, pW: 950, qVar: -120, fHz: 50.01, thdVPct: 2.5, sVA: 999 };
   assert.equal(s.setAggregate(1700000600, a, true, true), true);
   const again = store(fram);
-  assert.deepEqual([...again.saved.f32.subarray(G_AGG, G_AGG + 6)], AGG_FIELDS.map((k) => Math.fround(a[k])));
+  assert.deepEqual([...aggOf(again.saved).subarray(G_AGG, G_AGG + 6)], AGG_FIELDS.map((k) => Math.fround(a[k])));
   assert.equal(again.saved.f64[F_AGG_END], 1700000600);
   assert.equal(again.saved.bytes[B_AGG_FLAGS], 3);
 });

@@ -15,7 +15,7 @@
 import { FramPort } from "../ports/fram";
 import { KvStore } from "../ports/kvStore";
 import { EnergyState, RegisterState } from "../metering/readings";
-import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord } from "./billingRecord";
+import { RECORD_BYTES, B_RELAY, U_SEQ, F_ENERGY, U_TX, F_RX, F_AGG_END, G_AGG, B_AGG_FLAGS, Crc32, Record, decodeRecord, aggOf } from "./billingRecord";
 
 export interface BillingStoreOptions {
   fram: FramPort;
@@ -67,7 +67,9 @@ export class BillingStore {
     let w = this.take(e.importWh, 1) | this.take(e.exportWh, 3) | this.take(e.importVarh, 5) | this.take(e.exportVarh, 7);
     if (!(nowS - this.lastWriteS < this.o.everyS)) {
       if (isNaN(this.lastWriteS)) this.lastWriteS = nowS;
-      else if (this.pending()) w = 1;
+      // a register differs from the last record (the timer's check, once per everyS; written
+      // here, not as a method held for good)
+      else for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) w = 1;
     }
     return w > 0 && this.write(nowS);
   }
@@ -93,17 +95,11 @@ export class BillingStore {
     const n = this.now;
     n.f64[F_AGG_END] = endS;
     // AGG_FIELDS order, spelled out (no table of names held by the bundle)
-    const g = n.f32;
+    const g = aggOf(n);
     g[G_AGG] = a.vRmsV as number; g[G_AGG + 1] = a.iRmsA as number; g[G_AGG + 2] = a.pW as number;
     g[G_AGG + 3] = a.qVar as number; g[G_AGG + 4] = a.fHz as number; g[G_AGG + 5] = a.thdVPct as number;
     n.bytes[B_AGG_FLAGS] = (flagged ? 1 : 0) | (complete ? 2 : 0);
     return this.write(this.lastWriteS);
-  }
-
-  /** The energy registers differ from the last record (the timer's check, once per everyS). */
-  private pending(): boolean {
-    for (let i = F_ENERGY; i < F_ENERGY + 8; i++) if (this.now.f64[i] !== this.saved.f64[i]) return true;
-    return false;
   }
 
   /** Writes `now` as the next record into the slot after the newest. */
