@@ -10,9 +10,25 @@ import { Registry } from "./registry";
 import { civilFromDays, daysFromCivil, dayText } from "./localTime";
 import { fmtFixed } from "./fixedPoint";
 
-/** Sum over meter rows for which `pick(m)` holds: [import mWh, export mWh, cost mc, credit mc]. */
+/**
+ * Every meter's [import mWh, export mWh, cost mc, credit mc] over [fromDay, toDay], meter m
+ * at 4m: each day of the period read once for the whole bill (a bill's rows are sums of
+ * these), not once per row (a month's bill at 64 meters read each day 80 times).
+ */
+export function billAll(store: ReadingsStore, reg: Registry, fromDay: number, toDay: number): Float64Array {
+  return store.sumOf((m) => (m < reg.count ? m : -1), fromDay, toDay, new Float64Array(4 * reg.count));
+}
+
+/** Sum of billAll's rows `all` over the meters for which `pick(m)` holds: [import mWh, export mWh, cost mc, credit mc]. */
+export function billOf(all: Float64Array, reg: Registry, pick: (m: number) => boolean): Float64Array {
+  const out = new Float64Array(4);
+  for (let m = 0; m < reg.count; m++) if (pick(m)) for (let j = 0; j < 4; j++) out[j] += all[4 * m + j];
+  return out;
+}
+
+/** Sum over meter rows for which `pick(m)` holds over [fromDay, toDay]: [import mWh, export mWh, cost mc, credit mc]. */
 export function bill(store: ReadingsStore, reg: Registry, pick: (m: number) => boolean, fromDay: number, toDay: number): Float64Array {
-  return store.sumOf((m) => m < reg.count && pick(m), fromDay, toDay, new Float64Array(4));
+  return billOf(billAll(store, reg, fromDay, toDay), reg, pick);
 }
 
 /** First day of the month of local day `day`. */

@@ -27,22 +27,17 @@ export function kvDayArchive(kv: KvStore, onFail: () => void): DayArchive {
  * The same archive on the SPI NOR (modules/persist/norSlots.ts): day d is record key d
  * in NOR slot d % LEDGER_DAYS, its payload e then m (24 B a meter), checked by CRC
  * when read back. Built for one task and let go, as NorSlots (no class held in RAM).
+ * e and m are one buffer, m right after e (DayArchive), so the record is that buffer's
+ * bytes: written from it and read straight into it, no payload allocated per day (issue
+ * 16: a bill reads up to 32 days).
  */
 export function norDayArchive(slots: NorSlots, n: number, onFail: () => void): DayArchive {
-  const eBytes = 8 * n;
   return {
     put: function (day: number, e: Int32Array, m: Float64Array): void {
-      const p = new Uint8Array(3 * eBytes);
-      p.set(new Uint8Array(e.buffer, e.byteOffset, eBytes));
-      p.set(new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes), eBytes);
-      if (!slots.write(day % LEDGER_DAYS, day, p)) onFail();
+      if (!slots.write(day % LEDGER_DAYS, day, new Uint8Array(e.buffer, e.byteOffset, 24 * n))) onFail();
     },
     load: function (r: number, e: Int32Array, m: Float64Array): number {
-      const p = slots.read(r);
-      if (!p) return -1;
-      new Uint8Array(e.buffer, e.byteOffset, eBytes).set(p.subarray(0, eBytes));
-      new Uint8Array(m.buffer, m.byteOffset, 2 * eBytes).set(p.subarray(eBytes));
-      return slots.lastKey;
+      return slots.read(r, new Uint8Array(e.buffer, e.byteOffset, 24 * n)) ? slots.lastKey : -1;
     },
   };
 }

@@ -68,8 +68,14 @@ test("history on the NOR: a power cut while an interval or a day is written neve
   const slot = T0 / 900;
   prof.put(slot, w(1));
   prof.put(slot + 96, w(2)); // the next day's interval in the same slot
-  const e = Int32Array.from({ length: 2 * n }, (_, i) => i * 1000);
-  const m = Float64Array.from({ length: 2 * n }, (_, i) => i * 0.5);
+  // a day's rows as the store keeps them: one buffer, money right after energy (DayArchive)
+  const rows = (fe: (i: number) => number, fm: (i: number) => number): [Int32Array, Float64Array] => {
+    const b = new ArrayBuffer(24 * n);
+    const r: [Int32Array, Float64Array] = [new Int32Array(b, 0, 2 * n), new Float64Array(b, 8 * n, 2 * n)];
+    for (let i = 0; i < 2 * n; i++) { r[0][i] = fe(i); r[1][i] = fm(i); }
+    return r;
+  };
+  const [e, m] = rows((i) => i * 1000, (i) => i * 0.5);
   days.put(20000, e, m);
   // profile: 4 operations a write (erase, header, one page of 128 B, commit)
   for (let op = 0; op < 4; op++) {
@@ -82,13 +88,13 @@ test("history on the NOR: a power cut while an interval or a day is written neve
   }
   // a day (24 + 1 536 B: erase, header, 7 page pieces, commit): after a cut at any of
   // the 10 operations the slot holds day 20000 or 20032 whole
-  const e2 = e.map((x) => x + 7), m2 = m.map((x) => x + 0.25);
+  const [e2, m2] = rows((i) => e[i] + 7, (i) => m[i] + 0.25);
   let cuts = 0;
   for (let op = 0; op < 10; op++) {
     nor.armCut(op, 100);
     try { days.put(20032, e2, m2); } catch (err) { assert.ok(err instanceof PowerCut); cuts++; }
     nor.powerOn();
-    const ge = new Int32Array(2 * n), gm = new Float64Array(2 * n);
+    const [ge, gm] = rows(() => 0, () => 0);
     const d = days.load(20000 % 32, ge, gm);
     assert.ok(d === 20000 || d === 20032, "op " + op + ": day " + d);
     assert.deepEqual([...ge], [...(d === 20000 ? e : e2)]);

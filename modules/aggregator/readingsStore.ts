@@ -38,7 +38,7 @@ export const LEDGER_DAYS = 32;
  * that sums it reads it back (tmpE/tmpM, one read per day and period). 2 kept yesterday
  * too, 77 + 40 JsVars more at 64 meters, for nothing a tick needs.
  */
-export const LEDGER_RAM = 1;
+export const LEDGER_RAM = 1; // one RAM row: the ledger is one buffer laid out as DayArchive needs
 /** Fields of `latest` per meter. */
 export const L_T = 0, L_P = 1, L_IMP = 2, L_EXP = 3, L_V = 4, L_I = 5, L_N = 6;
 
@@ -48,7 +48,11 @@ export interface Tariff {
   exportMc(tS: number): number;
 }
 
-/** Closed ledger days out of RAM, in LEDGER_DAYS slots (day % LEDGER_DAYS). */
+/**
+ * Closed ledger days out of RAM, in LEDGER_DAYS slots (day % LEDGER_DAYS). A day's rows e
+ * and m are always one buffer, m right after e (ReadingsStore's ledger row and scratch
+ * day), so an archive may move them as one run of bytes (dayArchive.ts norDayArchive).
+ */
 export interface DayArchive {
   /** Keeps day's rows (e: n x 2 mWh, m: n x 2 mc), replacing what its slot held. */
   put(day: number, e: Int32Array, m: Float64Array): void;
@@ -144,11 +148,16 @@ export class ReadingsStore {
     this.resets = new Uint16Array(n);
     this.closing = new Int16Array(n);
     this.dayTag = new Int32Array(LEDGER_RAM).fill(-1);
-    this.ledE = new Int32Array(n * LEDGER_RAM * 2);
-    this.ledM = new Float64Array(n * LEDGER_RAM * 2);
+    // a day's rows are one buffer, money right after energy (DayArchive): LEDGER_RAM is 1
+    const l = new ArrayBuffer(n * 24);
+    this.ledE = new Int32Array(l, 0, n * 2);
+    this.ledM = new Float64Array(l, n * 8, n * 2);
     this.dirty = new Uint8Array(LEDGER_RAM);
-    this.tmpE = this.hE = new Int32Array(n * 2);
-    this.tmpM = this.hM = new Float64Array(n * 2);
+    // one buffer, money right after energy: the NOR archive reads a day's record straight
+    // into it (dayArchive.ts), with no payload allocated per day
+    const t = new ArrayBuffer(n * 24);
+    this.tmpE = this.hE = new Int32Array(t, 0, n * 2);
+    this.tmpM = this.hM = new Float64Array(t, n * 8, n * 2);
   }
 
   /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
@@ -344,11 +353,15 @@ export class ReadingsStore {
 
   /** Sums meter m's ledger over local days [fromDay, toDay] into out[4]: import mWh, export mWh, cost mc, credit mc. */
   sum(m: number, fromDay: number, toDay: number, out: Float64Array): Float64Array {
-    return this.sumOf((k) => k === m, fromDay, toDay, out);
+    return this.sumOf((k) => (k === m ? 0 : -1), fromDay, toDay, out);
   }
 
-  /** sum() over every meter row m < n for which pick(m) holds, reading each day once. */
-  sumOf(pick: (m: number) => boolean, fromDay: number, toDay: number, out: Float64Array): Float64Array {
+  /**
+   * sum() of every meter row m < n into out[4 x pick(m)] (skipped when pick(m) < 0),
+   * reading each day once; a lazily loaded archive is let go after (a bill then streams
+   * its rows from `out` without it: dropped, it is not rebuilt per chunk).
+   */
+  sumOf(pick: (m: number) => number, fromDay: number, toDay: number, out: Float64Array): Float64Array {
     // a short period reads only its own days' slots (one archive read per day)
     const narrow = toDay - fromDay < LEDGER_DAYS;
     const count = narrow ? toDay - fromDay + 1 : LEDGER_DAYS;
@@ -357,14 +370,16 @@ export class ReadingsStore {
       const d = this.hold(narrow ? (fromDay + j) % LEDGER_DAYS : j);
       if (d < fromDay || d > toDay || d < 0) continue;
       for (let m = 0; m < this.n; m++) {
-        if (!pick(m)) continue;
+        const k = 4 * pick(m);
+        if (k < 0) continue;
         const i = this.hB + m * 2;
-        out[0] += this.hE[i];
-        out[1] += this.hE[i + 1];
-        out[2] += this.hM[i];
-        out[3] += this.hM[i + 1];
+        out[k] += this.hE[i];
+        out[k + 1] += this.hE[i + 1];
+        out[k + 2] += this.hM[i];
+        out[k + 3] += this.hM[i + 1];
       }
     }
+    if (this.archive.drop) this.archive.drop();
     return out;
   }
 }

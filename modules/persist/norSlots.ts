@@ -16,7 +16,10 @@
  * payload. A cut erase only sets bits, so a half-erased header cannot keep both a
  * number and its complement: it reads as invalid, not as another key or a newer record.
  * find() checks the header only (a profile page reads one value of a record per call);
- * read() checks the payload's CRC too.
+ * read() checks the payload's CRC too, reading it into the caller's buffer (a bill reads
+ * a day after another into the store's one day of scratch: nothing allocated per day) in pieces of
+ * READ_PIECE_BYTES: on Espruino each NOR read allocates its command and SPI1.send's answer,
+ * so a whole 64-meter day (1 536 B) read at once took two contiguous 1.5 KB blocks a day.
  *
  * One function with its helpers inside, not a class: the aggregator builds its slots for
  * one task and lets them go (modules/ports/device/boardNor.ts), so between tasks none of
@@ -30,6 +33,8 @@ import { NorPort, NOR_SECTOR_BYTES, NOR_PAGE_BYTES } from "../ports/nor";
 
 export const NOR_SLOT_HEADER_BYTES = 24;
 const FORMAT = 0x4e;
+/** Largest NOR read of a payload: bounds what one read allocates (twice this, plus 8 B, on the device). */
+export const READ_PIECE_BYTES = 128;
 
 /** Records in NOR slots: write, find and read as below; `lastKey` is the key the last find() or read() found. */
 export interface NorSlots {
@@ -47,8 +52,11 @@ export interface NorSlots {
    * `key` (-1: any key, then lastKey says which), else -1. Checks the header, not the CRC.
    */
   find(slot: number, key: number): number;
-  /** Slot `slot`'s newest committed record whose CRC holds, or null (lastKey: its key). */
-  read(slot: number): Uint8Array | null;
+  /**
+   * Reads slot `slot`'s newest committed record into `into` (payloadBytes long) and
+   * returns it when its CRC holds, else null (`into` then undefined); lastKey: its key.
+   */
+  read(slot: number, into: Uint8Array): Uint8Array | null;
 }
 
 /** `count` slots of `payloadBytes` (at most 4 072) from `base` (sector-aligned) on `nor`; crc: CRC-32 of a byte array (E.CRC32). */
@@ -120,12 +128,12 @@ export function norSlots(nor: NorPort, base: number, count: number, payloadBytes
       slots.lastKey = k;
       return base + (2 * slot + n) * NOR_SECTOR_BYTES + NOR_SLOT_HEADER_BYTES;
     },
-    read: function (slot: number): Uint8Array | null {
+    read: function (slot: number, into: Uint8Array): Uint8Array | null {
       const a = slots.find(slot, -1);
       if (a < 0) return null;
       const crcWas = i32(nor.read(a - 4, 4), 0);
-      const p = nor.read(a, payloadBytes);
-      return (crc(p) | 0) === crcWas ? p : null;
+      for (let off = 0; off < payloadBytes; off += READ_PIECE_BYTES) into.set(nor.read(a + off, Math.min(READ_PIECE_BYTES, payloadBytes - off)), off);
+      return (crc(into) | 0) === crcWas ? into : null;
     },
   };
   return slots;

@@ -7,7 +7,7 @@ import { Ctx, Reply, fail } from "../../http/types";
 import { dayField } from "../../http/request";
 import { WebApp } from "./webApp";
 import { LEDGER_DAYS } from "../readingsStore";
-import { bill, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
+import { billOf, billAll, households, monthStartDay, kWh, eur, CSV_HEAD, csvDay } from "../billing";
 import { localDay, parseDay, dayText } from "../localTime";
 import { jsonList } from "./api";
 
@@ -26,10 +26,15 @@ export function apiBill(app: WebApp, c: Ctx): Reply {
   const row = (b: Float64Array) => ({ "1-0:1.8.0": kWh(b[0]), importCostEur: eur(b[2]), "1-0:2.8.0": kWh(b[1]), exportCreditEur: eur(b[3]), netEur: eur(b[2] - b[3]) });
   const hh = households(a.reg);
   const n = a.reg.count;
+  // every meter's sums, made by the first row's chunk (after the request's own calls
+  // have returned) reading each day once; the rows are sums of them, the history is not
+  // read again while the reply streams (issue 16)
+  let all: Float64Array | undefined;
+  const sum = (pick: (m: number) => boolean) => billOf(all || (all = billAll(a.store, a.reg, p[0], p[1])), a.reg, pick);
   // loads first, then households, one per chunk
   return jsonList('{"from":"' + dayText(p[0]) + '","to":"' + dayText(p[1]) + '","daysHeld":' + LEDGER_DAYS + ',"currency":"EUR","minorUnits":2,"energyUnit":"kWh","bills":', n + hh.length, (k) =>
-    k < n ? Object.assign({ address: a.reg.address[k] }, row(bill(a.store, a.reg, (x) => x === k, p[0], p[1])))
-      : Object.assign({ household: hh[k - n] }, row(bill(a.store, a.reg, (x) => a.reg.household(x) === hh[k - n], p[0], p[1]))), "}");
+    k < n ? Object.assign({ address: a.reg.address[k] }, row(sum((x) => x === k)))
+      : Object.assign({ household: hh[k - n] }, row(sum((x) => a.reg.household(x) === hh[k - n]))), "}");
 }
 
 export function apiBillCsv(app: WebApp, c: Ctx): Reply {
