@@ -44,6 +44,12 @@ export interface AggConfig {
 }
 
 export const CO_STATES = ["unknown", "off", "starting", "running", "fault"];
+/**
+ * CO_STATES.length as a number: the resident bundle needs only the count (setCogen); the
+ * names are the pages' (route modules), so the array stays out of the resident heap
+ * (12 JsVars). aggregator.test.ts checks the two agree.
+ */
+export const CO_STATE_COUNT = 5;
 
 export class Aggregator {
   reg: Registry;
@@ -214,7 +220,7 @@ export class Aggregator {
 
   /** The co-generator's report (CO_STATES index, electrical output W) as of tS. */
   setCogen(state: number, powerW: number, tS: number): void {
-    this.coState = state >= 0 && state < CO_STATES.length ? state : 0;
+    this.coState = state >= 0 && state < CO_STATE_COUNT ? state : 0;
     this.coPowerW = powerW;
     this.coS = tS;
   }

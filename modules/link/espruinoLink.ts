@@ -10,7 +10,7 @@ import { SecuredCanController } from "../can/secured";
 import { LinkCanController } from "./linkPort";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { KvStore } from "../ports/kvStore";
-import { espruinoClock, espruinoNowMs } from "../ports/device/clock";
+import { espruinoNowMs } from "../ports/device/clock";
 import { deviceCan } from "../ports/device/can";
 import { deviceLog, exposeGlobal } from "../ports/device/console";
 import { readJsonFile } from "../ports/device/configFile";
@@ -74,7 +74,7 @@ export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) =
   if (!cfg || cfg.role !== "aggregator") { deviceLog("CAN link off: no aggregator in " + CONFIG_FILE); return null; }
   return start(function (can: SecuredCanController) {
     const addresses = cfg.meters.map(function (m) { return m.address; });
-    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
+    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
     if (link.started === 0) /*@__NOINLINE__*/ tickEvery(link);
     return link;
   });
