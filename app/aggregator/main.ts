@@ -92,7 +92,12 @@ const server = createHandler({
   auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon, bodyOnDrain: true,
 });
 listenHttp(cfg.port, server.handle);
-// once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)
-repeatEvery(1000, () => agg.tick(nowS()));
+// once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts);
+// the CAN link's rows first (TICK_MS), so the decisions see this second's readings
+const linkTicks = canLink && canLink.started === 0 ? canLink : null;
+repeatEvery(1000, () => {
+  if (linkTicks) linkTicks.tick();
+  agg.tick(nowS());
+});
 deviceLog("aggregator: web on port " + cfg.port + (nor ? "" : " (API only: no NOR)"));
 cfg = undefined;
