@@ -13,11 +13,9 @@
  * kind (names, functions, code strings, objects, ...). --save FILE keeps the dump, --from FILE
  * analyses a kept one without an interpreter. Never downloads; CI does not run it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { SCENARIOS, type Scenario } from "../../host/runtime/accounting/scenarios.ts";
-import { bootScenario, startInterpreter } from "./measureJsVars.ts";
+import { atSettledBoot } from "./measureJsVars.ts";
 
 interface HeapVar { ref: number; size: number; type: number; label: string; links: number[] }
 
@@ -150,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       // collapse a name into its value: "agg" -> the object it names
       const isName = v.label.startsWith('"');
       const p = (path ? path + "." : "") + label(k);
-      console.log("  ".repeat(d) + String(n).padStart(6) + "  " + p + (isName ? "" : ""));
+      console.log("  ".repeat(d) + String(n).padStart(6) + "  " + p);
       if (d + 1 < depth) {
         if (isName && (children.get(k) || []).length === 1) print(children.get(k)![0], p, d + 1);
         else print(k, p, d + 1);
@@ -174,19 +172,12 @@ async function main(argv: string[]): Promise<number> {
 
 /** Boots the scenario, waits 3 s, and returns E.dumpVariables()'s text (with "@@DUMP usage" first). */
 async function dump(bin: string, s: Scenario): Promise<{ text: string; bootUsage: number; total: number }> {
-  const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
-  const c = startInterpreter(bin, dir);
-  try {
-    const m = (await bootScenario(c, s)).boot;
-    await new Promise((r) => setTimeout(r, 3000));
+  return atSettledBoot(bin, s, async (c, m) => {
     const at = c.out().length;
     c.send(`print("@@DUMP",process.memory().usage);E.dumpVariables();print("@@DUMPEND")`);
     const end = await c.waitFor(/@@DUMPEND/, at, 120000);
     return { text: c.out().slice(at, at + end.index), bootUsage: Number(m[2]), total: Number(m[3]) };
-  } finally {
-    c.proc.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (process.argv[1] && process.argv[1].endsWith("jsVarOwners.ts")) main(process.argv.slice(2)).then((code) => process.exit(code));
