@@ -6,6 +6,7 @@
 // second, poll the meters over CAN (modules/link), and serve the JSON API and the browser
 // app's files (on the SPI NOR: modules/http/assetsOnNor.ts) on the configured port (default 80).
 import { Aggregator } from "../../modules/aggregator/aggregator";
+import { restoreAggregator } from "../../modules/aggregator/restoreState";
 import { MeterReading } from "../../modules/aggregator/readingsStore";
 import { CommandPort } from "../../modules/aggregator/commandPort";
 import { aggSettingsOf, AGG_FILE, AggSettings } from "../../modules/aggregator/siteConfig";
@@ -78,7 +79,7 @@ if (canLink) {
 // JsVars (allocated after that, at 8 meters on 3 800 variables they did not find them:
 // branch lazy16, measured). Given the time, it claims today's ledger row while the
 // history is built, not at the first tick beside the link's work.
-deviceLog("aggregator: restored " + (agg.restore(nowS()) || "nothing"));
+deviceLog("aggregator: restored " + (restoreAggregator(agg, nowS()) || "nothing"));
 
 // The password: Storage "auth.json" (written when it is set or changed through the
 // API), else "auth" in agg.json. With neither, nobody can log in (an empty hash never matches) and
@@ -94,7 +95,12 @@ const server = createHandler({
   auth: auth, publicRead: cfg.publicRead, apiToken: cfg.apiToken, nowS: nowS, maxStreams: 2, collect: collectSoon, bodyOnDrain: true,
 });
 listenHttp(cfg.port, server.handle);
-// once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts)
-repeatEvery(1000, () => agg.tick(nowS()));
+// once a second, re-armed first: an out-of-memory interrupt cannot stop it (timer.ts);
+// the CAN link's rows first (TICK_MS), so the decisions see this second's readings
+const linkTicks = canLink && canLink.started === 0 ? canLink : null;
+repeatEvery(1000, () => {
+  if (linkTicks) linkTicks.tick();
+  agg.tick(nowS());
+});
 deviceLog("aggregator: web on port " + cfg.port + (nor ? "" : " (API only: no NOR)"));
 cfg = undefined;

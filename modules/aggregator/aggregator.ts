@@ -44,6 +44,12 @@ export interface AggConfig {
 }
 
 export const CO_STATES = ["unknown", "off", "starting", "running", "fault"];
+/**
+ * CO_STATES.length as a number: the resident bundle needs only the count (setCogen); the
+ * names are the pages' (route modules), so the array stays out of the resident heap
+ * (12 JsVars). aggregator.test.ts checks the two agree.
+ */
+export const CO_STATE_COUNT = 5;
 
 export class Aggregator {
   reg: Registry;
@@ -167,7 +173,8 @@ export class Aggregator {
    * they recompute it exactly whenever they evaluate in full, and put it back here).
    */
   siteW = 0;
-  private moveSiteW(fromW: number, toW: number): void {
+  /** Moves the site power by a meter's change (restoreState.ts sums it this way too). */
+  moveSiteW(fromW: number, toW: number): void {
     this.siteW += (isFinite(toW) ? toW : 0) - (isFinite(fromW) ? fromW : 0);
   }
 
@@ -214,7 +221,7 @@ export class Aggregator {
 
   /** The co-generator's report (CO_STATES index, electrical output W) as of tS. */
   setCogen(state: number, powerW: number, tS: number): void {
-    this.coState = state >= 0 && state < CO_STATES.length ? state : 0;
+    this.coState = state >= 0 && state < CO_STATE_COUNT ? state : 0;
     this.coPowerW = powerW;
     this.coS = tS;
   }
@@ -266,64 +273,5 @@ export class Aggregator {
     }
     this.put("agg.st", JSON.stringify({ j: this.dec.jobs, o: [].slice.call(this.dec.ovr), u: [].slice.call(this.dec.ovrUntilS) }));
     this.savedS = nowS;
-  }
-
-  /** A saved file that is there but unreadable (another meter count, a torn write): counted and said, never silent. */
-  private damaged(name: string, what: string): void {
-    this.stateErrors++;
-    this.logLine("aggregator: " + name + " damaged, " + what);
-  }
-
-  /**
-   * Restores what save() wrote; returns which parts were found. With nowS, today's
-   * ledger row is claimed here (read back from the archive when it was archived), while
-   * the history the restore reads is loaded, rather than by the first tick: a lazily
-   * loaded history (lazyHistory.ts) is then loaded once at boot, not again beside the
-   * tick's work (measured on 2v29: the 8-meter aggregator at 3 800 JsVars ran out of
-   * memory there, 10 s after boot).
-   */
-  restore(nowS?: number): string {
-    const s = this.store;
-    const n = s.n * 2;
-    let got = "";
-    for (let d = 0; d < LEDGER_DAYS; d++) if (s.hold(d) >= 0) { got += "ledger "; break; }
-    if (nowS !== undefined) s.row(localDay(this.cfg.tz, nowS));
-    // the history read for that stays loaded for the task (lazyHistory.ts): not for the whole boot
-    if (s.archive.drop) s.archive.drop();
-    const tE = new Int32Array(n);
-    const tM = new Float64Array(n);
-    const meta = new Float64Array(2);
-    const now = this.storage.get("agg.now");
-    if (unpack(now, this.nowArrays(tE, tM, meta))) {
-      s.openSlot = meta[0];
-      s.closeS = -Infinity; // the next tick works it out from openSlot
-      const r = s.row(meta[1]);
-      s.ledE.set(tE, r * n);
-      s.ledM.set(tM, r * n);
-      s.dirty[r] = 1;
-      got += "readings ";
-    } else if (now !== undefined) this.damaged("agg.now", "latest values, open interval and today's ledger rows lost");
-    const rs = this.storage.get("agg.rs");
-    // absent (older save): no resets yet
-    if (rs !== undefined && !unpack(rs, [s.offset, s.resets])) this.damaged("agg.rs", "register offsets lost: a total may step back once");
-    this.prices.load(this.storage.get("agg.pr"));
-    try {
-      const st = JSON.parse(this.storage.get("agg.st") || "null");
-      if (st) {
-        this.dec.jobs = st.j;
-        // JSON turned an unknown cost (NaN) into null
-        for (let i = 0; i < st.j.length; i++) if (st.j[i].costMc === null) st.j[i].costMc = NaN;
-        this.dec.ovr.set(st.o);
-        this.dec.ovrUntilS.set(st.u);
-        got += "decisions";
-      }
-    } catch (e) {
-      // A damaged state file only loses plans and overrides: said and counted, the rest restored.
-      this.damaged("agg.st", "plans and overrides lost: " + e);
-    }
-    this.siteW = 0;
-    for (let m = 0; m < this.reg.count; m++) this.moveSiteW(0, this.powerW(m));
-    this.dec.ver++; // the next tick evaluates in full
-    return got.trim();
   }
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { parseDay } from "./localTime.ts";
 import { bill } from "./billing.ts";
 import { LEDGER_DAYS, LEDGER_RAM } from "./readingsStore.ts";
@@ -41,7 +42,7 @@ test("ledger: today in RAM, 32 days held through the archive, older days dropped
   assert.equal(st.files["agg.d" + ((last - 2) % LEDGER_DAYS)].length, 3 + 4 + 4 * 24, "a closed day is one small file");
   // a reboot gets the archived days back; today's rows come from agg.now
   const b = new Aggregator(config(), st, { sendCommand: () => 0 });
-  assert.match(b.restore(), /^ledger readings/);
+  assert.match(restoreAggregator(b), /^ledger readings/);
   for (let d = last - LEDGER_DAYS + 1; d < last; d++) assert.deepEqual([...day(b, d)], [...day(a, d)], "day " + d + " after reboot");
 });
 

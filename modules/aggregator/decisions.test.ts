@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { planStart } from "./deferrable.ts";
 import { PriceBook } from "./priceBook.ts";
 import { loadPrices } from "./priceImport.ts";
@@ -258,7 +259,7 @@ test("a damaged saved decision state is logged and counted; the readings still r
     const b = new Aggregator(cfg, st, { sendCommand: () => 0 });
     const lines: string[] = [];
     b.logLine = (l) => { lines.push(l); };
-    assert.equal(b.restore(), "readings", damaged);
+    assert.equal(restoreAggregator(b), "readings", damaged);
     assert.equal(b.stateErrors, 1, damaged);
     assert.equal(lines.length, 1, damaged);
     assert.match(lines[0], /^aggregator: agg\.st damaged, plans and overrides lost: (SyntaxError|TypeError)/, damaged);
@@ -276,7 +277,7 @@ test("a damaged or foreign agg.now / agg.rs is logged and counted, not silently 
   const b = new Aggregator(config(), st, { sendCommand: () => 0 });
   const lines: string[] = [];
   b.logLine = (l) => { lines.push(l); };
-  assert.equal(b.restore(), "decisions");
+  assert.equal(restoreAggregator(b), "decisions");
   assert.equal(b.stateErrors, 2);
   assert.deepEqual(lines, [
     "aggregator: agg.now damaged, latest values, open interval and today's ledger rows lost",
@@ -284,7 +285,7 @@ test("a damaged or foreign agg.now / agg.rs is logged and counted, not silently 
   ]);
   // absent files (a first boot) are not damage
   const c = new Aggregator(config(), memStorage(), { sendCommand: () => 0 });
-  assert.equal(c.restore(), "");
+  assert.equal(restoreAggregator(c), "");
   assert.equal(c.stateErrors, 0);
 });
 
@@ -300,7 +301,7 @@ test("a reboot loses nothing older than one save interval", () => {
   }
   const savedAt = a.savedS;
   const b = new Aggregator(cfg, st, { sendCommand: () => 0 });
-  assert.equal(b.restore(), "ledger readings decisions");
+  assert.equal(restoreAggregator(b), "ledger readings decisions");
   // the profile is written as each interval closes (profileArchive.ts): all of it is back
   const end = a.store.openSlot; // the 96 intervals closed last
   assert.deepEqual([...b.store.profileOf(0, end, new Float32Array(96))], [...a.store.profileOf(0, end, new Float32Array(96))]);
@@ -320,7 +321,7 @@ test("a reboot loses nothing older than one save interval", () => {
   a.dec.jobs.push({ m: 0, startS: T0 + 2e5, endS: T0 + 2e5 + 3600, costMc: NaN, green: false, running: false });
   a.save(T0 + 90000 + 901);
   const c2 = new Aggregator(cfg, st, { sendCommand: () => 0 });
-  c2.restore();
+  restoreAggregator(c2);
   assert.equal(c2.dec.jobs.length, 1);
   assert.ok(Number.isNaN(c2.dec.jobs[0].costMc));
 });

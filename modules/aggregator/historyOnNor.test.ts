@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { norHistory, NOR_HISTORY_BASE, NOR_PROFILE_BYTES, NOR_DAYS_BYTES } from "./historyOnNor.ts";
 import { norProfileArchive } from "./profileArchive.ts";
@@ -54,7 +55,7 @@ test("history on the NOR: the profile and the closed days read back as from Stor
   assert.ok(maxErases <= 2, "2 days + 1 h: at most 2 erases of a sector, found " + maxErases);
   // a reboot: a new Aggregator on the same NOR finds the profile there
   const again = new Aggregator(cfg, stN, { sendCommand: () => 0 }, norHistory(nor, crc32));
-  again.restore();
+  restoreAggregator(again);
   assert.deepEqual([...again.store.profileOf(1, end, new Float32Array(96))], [...onNor.store.profileOf(1, end, new Float32Array(96))]);
 });
 

@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Aggregator } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { L_N, L_IMP, L_EXP } from "./readingsStore.ts";
 
@@ -35,7 +36,7 @@ test("a register going back (meter replaced) keeps the shown total and counts on
   // an aggregator restart keeps the offset: the next reading counts on, no new reset
   a.save(T0 + 40);
   const b = new Aggregator(config(), storage, { sendCommand: () => 0 });
-  b.restore();
+  restoreAggregator(b);
   b.onReading({ address: 1, timeS: T0 + 50, powerW: 0, importmWh: 1_600_000, exportmWh: 50_000 });
   assert.deepEqual(shown(b, m), [6_600_000, 250_000]);
   assert.equal(b.store.resets[m], 1);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { importPrices, loadPrices } from "./priceImport.ts";
 import { Aggregator } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { entsoeDoc } from "./testing/entsoeDoc.ts";
 
@@ -103,7 +104,7 @@ test("a rejected upload keeps the old prices; a good one is persisted", () => {
   assert.equal(loadPrices(a, "2026-03-29T00:00Z,oops"), "line 1: price 'oops' is not a number with at most 2 decimals");
   assert.equal(a.spotMc(utc("2026-03-28T23:30Z")), 8043);
   const b = new Aggregator(config(), st, { sendCommand: () => 0 });
-  b.restore();
+  restoreAggregator(b);
   assert.equal(b.spotMc(utc("2026-03-29T21:59Z")), 10243);
   assert.equal(b.spotMc(utc("2026-03-29T22:00Z")), 5000, "default outside the block");
 });

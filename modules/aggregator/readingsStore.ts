@@ -160,13 +160,6 @@ export class ReadingsStore {
     this.tmpM = this.hM = new Float64Array(t, n * 8, n * 2);
   }
 
-  /** Records a reading of meter row `m`; returns false (and stores nothing) when it is implausible. */
-  add(m: number, r: MeterReading): boolean {
-    if (!this.put(m, r.timeS, r.powerW, r.importmWh, r.exportmWh)) return false;
-    this.values(m, r);
-    return true;
-  }
-
   /**
    * The energy and power of a reading as arguments, for the C link's rows: no object per
    * reading, and arguments are found faster than an object's properties (voltage, current

@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Aggregator, AggConfig } from "./aggregator.ts";
+import { restoreAggregator } from "./restoreState.ts";
 import { config, memStorage } from "./testing/fixtures.ts";
 import { aggStateOnFram, aggStateSlots, aggStateBytes, AGG_FRAM_BYTES, FRAM_STATE_BASE } from "./stateOnFram.ts";
 import { FRAM_RECORD_HEADER } from "../persist/framRecords.ts";
@@ -69,7 +70,7 @@ test("state on the FRAM: a restart restores what Storage would", () => {
   const st = aggStateOnFram(fram, n, io);
   for (const k of KEYS) assert.equal(st.get(k), mem.files[k], k);
   const again = new Aggregator(site(n), aggStateOnFram(fram, n, io), { sendCommand: () => 0 }, memStorage());
-  assert.equal(again.restore(), "readings decisions");
+  assert.equal(restoreAggregator(again), "readings decisions");
   assert.deepEqual([...again.store.latest], [...onS.store.latest]);
   assert.equal(again.prices.at(T0 + 900), -12345 + 997);
 });

@@ -38,7 +38,8 @@ export interface AggregatorLinkOptions {
   masterKey16: Uint8Array;
   addresses: number[];
   store: KvStore;
-  clock: Clock;
+  /** Not read by the link (its C keeps the time); callers may leave it out. */
+  clock?: Clock;
   log: LogLine;
   /**
    * Rows of meters with news (`n` rows of ROW_LEN numbers in `rows`, reused: read them
@@ -49,16 +50,6 @@ export interface AggregatorLinkOptions {
   cogenerators?: number[];
 }
 
-/** [fn, period ms, priority] of each polled message. */
-// MEAS_QUALITY (14) with the power, every second: its flags say whether the values shown can be trusted.
-const PLAN = [0, 1000, 0, 8, 1000, 10, 14, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
-/** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
-const COGEN_PLAN = [13, 2000, 30];
-/**
- * Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling
- * up to 60 s; a command's acknowledgement awaited 100 ms, 2 retries (as CommandSender had).
- */
-const TIMING = [3, 2, 200, 60000, 100, 2];
 const DEADLINE_MS = 50;
 const RETRIES = 2;
 /** The C schedule's own tick on the controller, ms. */
@@ -71,8 +62,12 @@ export const TICK_MS = 1000;
  * current and quality are not among them: they stay in the C's table until a page asks
  * (latestSignals), so a row costs JavaScript only what the store needs.
  */
-const ROW_FNS = [FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_ALARM];
-export const ROW_LEN = ROW_HEAD + 3 * ROW_FNS.length;
+export function rowFns(): Uint8Array {
+  return new Uint8Array([FN_MEAS_POWER, FN_MEAS_ENERGY_IMPORT, FN_MEAS_ENERGY_EXPORT, FN_COGEN_STATUS, FN_ALARM]);
+}
+/** rowFns().length as a number, so that no array of them stays at top level (link.test.ts checks they agree). */
+export const ROW_FN_COUNT = 5;
+export const ROW_LEN = ROW_HEAD + 3 * ROW_FN_COUNT;
 export const COL_P_IMPORT = ROW_HEAD;
 export const COL_P_EXPORT = ROW_HEAD + 1;
 export const COL_E_IMPORT = ROW_HEAD + 3;
@@ -84,12 +79,11 @@ export const COL_ALARM = ROW_HEAD + 12;
 export const FRESH_MASK = (1 << FN_MEAS_ENERGY_IMPORT) | (1 << FN_MEAS_ENERGY_EXPORT) | (1 << FN_COGEN_STATUS);
 export const CHANGED_MASK = 1 << FN_ALARM;
 /**
- * Rows per read (a small buffer, read again while full: 6 x 20 doubles, about 75 JsVars,
- * the bytes 4 rows of 29 took when rows carried voltage, current and quality): 13 rows a
- * second at 64 meters are 3 reads. (5 rows would also be 3 reads and about 10 JsVars
- * fewer; not adopted: measured only beside a wiring since changed, see the cpu17 report.)
+ * Rows per read (a small buffer, read again while full: 3 x 20 doubles, 37 JsVars): 13 rows
+ * a second at 64 meters are 5 reads. It was 6 rows (3 reads, 71 JsVars): two more calls
+ * of linkRows a second buy 34 JsVars for the whole uptime (issue 16, branch aggbase).
  */
-const ROWS = 6;
+const ROWS = 3;
 /** COMMAND codes (modules/can/meterNode.ts CMD_*; aggTables.test.ts checks they agree). */
 export const CMD_DISCONNECT = 1;
 export const CMD_RECONNECT = 2;
@@ -117,12 +111,24 @@ export class AggregatorLink {
   private readonly onRows: (rows: Float64Array, n: number) => void;
   private readonly log: LogLine;
   private readonly tx: PersistedEpoch;
-  private readonly fns = new Uint8Array(ROW_FNS);
+  private readonly fns = rowFns();
   private readonly rows = new Float64Array(ROWS * ROW_LEN);
   private readonly counts = new Uint32Array(AGC_COUNT);
   private enofvSeen = 0;
 
   constructor(o: AggregatorLinkOptions) {
+    // The poll plan and timing are needed once, here: as module constants they would stay
+    // at top level for the whole uptime (about 60 JsVars on Espruino).
+    /** [fn, period ms, priority] of each polled message. */
+    // MEAS_QUALITY (14) with the power, every second: its flags say whether the values shown can be trusted.
+    const PLAN = [0, 1000, 0, 8, 1000, 10, 14, 1000, 10, 6, 2000, 20, 7, 2000, 20, 9, 5000, 30, 10, 5000, 30, 11, 10000, 40, 12, 10000, 40];
+    /** A co-generator's plan: its status (COGEN_STATUS, function 13) every 2 s. */
+    const COGEN_PLAN = [13, 2000, 30];
+    /**
+     * Stale after 3 periods, resynchronised after 2 misses, sync requests after 200 ms doubling
+     * up to 60 s; a command's acknowledgement awaited 100 ms, 2 retries (as CommandSender had).
+     */
+    const TIMING = [3, 2, 200, 60000, 100, 2];
     const can = o.can;
     this.can = can;
     this.log = o.log;

@@ -10,13 +10,13 @@ import { SecuredCanController } from "../can/secured";
 import { LinkCanController } from "./linkPort";
 import { espruinoKvStore } from "../ports/device/kvStore";
 import { KvStore } from "../ports/kvStore";
-import { espruinoClock, espruinoNowMs } from "../ports/device/clock";
+import { espruinoNowMs } from "../ports/device/clock";
 import { deviceCan } from "../ports/device/can";
 import { deviceLog, exposeGlobal } from "../ports/device/console";
 import { readJsonFile } from "../ports/device/configFile";
 import { key16, MeterConfig, AggregatorConfig, CONFIG_FILE } from "./config";
 import { MeterLink } from "./meterLink";
-import { AggregatorLink, TICK_MS } from "./aggregatorLink";
+import { AggregatorLink } from "./aggregatorLink";
 
 function start<T extends { status(): object }>(make: (can: SecuredCanController) => T): T | null {
   try {
@@ -54,20 +54,12 @@ export function espruinoMeterLink(cfg: MeterConfig | string, relay: (closed: boo
 }
 
 /**
- * Its own function so the interval's closure holds only `link`: a closure keeps its
- * whole scope alive on Espruino, and the caller's holds meternet.json as parsed (11
- * JsVars a meter). Not inlined by terser (the annotation at the call): written back into
- * the caller as a call of a function expression, the closure would keep those scopes all
- * the same.
- */
-function tickEvery(link: AggregatorLink): void {
-  setInterval(function () { link.tick(); }, TICK_MS);
-}
-
-/**
  * The aggregator's link (meternet.json read here: the aggregator reads it nowhere else):
- * the polls and answers run in C behind CAN1 (linkPort.ts); once a second the meters
- * with news arrive as rows at `onRows` (rowReadings.ts). It polls `polled`, the
+ * the polls and answers run in C behind CAN1 (linkPort.ts); the caller ticks it every
+ * TICK_MS when it started (`started === 0`: app/aggregator/main.ts, in the aggregator's own
+ * once-a-second tick: one timer instead of two, about 16 JsVars, and re-armed first like
+ * that one, so an out-of-memory interrupt cannot stop it as it removes a setInterval), and
+ * the meters with news arrive as rows at `onRows` (rowReadings.ts). It polls `polled`, the
  * registry's addresses (the one meter list: modules/aggregator/meterList.ts); a
  * "meters" list in meternet.json (its older form) is not read.
  */
@@ -77,8 +69,6 @@ export function espruinoAggregatorLink(onRows: (rows: Float64Array, n: number) =
   return start(function (can: SecuredCanController) {
     const addresses: number[] = [];
     for (let i = 0; i < polled.length; i++) addresses.push(polled[i]);
-    const link = new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), clock: espruinoClock(), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
-    if (link.started === 0) /*@__NOINLINE__*/ tickEvery(link);
-    return link;
+    return new AggregatorLink({ can: can as LinkCanController, masterKey16: key16(cfg.masterKeyHex, "masterKeyHex"), addresses: addresses, store: espruinoKvStore("mn."), log: deviceLog, onRows: onRows, cogenerators: cfg.cogenerators });
   });
 }

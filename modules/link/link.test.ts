@@ -9,7 +9,7 @@ import { MemoryKvStore } from "../../host/ports/kvStore.ts";
 import { meterKey } from "../can/kdf.ts";
 import { MeterLink, meterSignals, publishedRows } from "./meterLink.ts";
 import { DATA_SIGNAL_ROWS, signalRow } from "../can/secured.ts";
-import { AggregatorLink, TICK_MS, ROW_LEN, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
+import { AggregatorLink, TICK_MS, ROW_LEN, ROW_FN_COUNT, rowFns, COL_P_IMPORT, COL_P_EXPORT, COL_E_IMPORT, COL_ALARM } from "./aggregatorLink.ts";
 import { ROW_ADDRESS } from "./linkPort.ts";
 import { FN_MEAS_VOLTAGE_FREQ, FN_MEAS_CURRENT_PF, FN_MEAS_QUALITY } from "../can/idPlan.ts";
 
@@ -57,6 +57,7 @@ test("readings reach the aggregator authenticated, decoded by the link's C, as r
   assert.ok(last[COL_E_IMPORT] > 1234 + 40, "the latest energy register: " + last[COL_E_IMPORT]);
   assert.equal(last[COL_ALARM], 0);
   assert.equal(last.length, ROW_LEN);
+  assert.equal(rowFns().length, ROW_FN_COUNT, "the C's row length (from the functions asked) is ROW_LEN");
   // voltage, current and the window's quality flags stay in the C's table, read when asked
   // (meter row 0 is address 5; row 1 is no meter: never answered)
   const sig = (address: number, fn: number) => { const v = n.agg.latestSignals(address, fn); return v ? Array.from(v.subarray(0, 3)) : null; };

@@ -15,11 +15,8 @@
  * to process.memory().usage; it says which names hold the memory. Never downloads; CI
  * does not run it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { SCENARIOS } from "../../host/runtime/accounting/scenarios.ts";
-import { bootScenario, startInterpreter } from "./measureJsVars.ts";
+import { atSettledBoot } from "./measureJsVars.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [bin, name, topArg] = argv;
@@ -30,11 +27,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const top = Number(topArg || 40);
-  const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
-  const c = startInterpreter(bin, dir);
-  try {
-    const m = (await bootScenario(c, s)).boot;
-    await new Promise((r) => setTimeout(r, 3000));
+  return atSettledBoot(bin, s, async (c, m) => {
     const at = c.out().length;
     // one line per global, no variable of ours left behind (the bundle owns every short name)
     c.send(`Object.keys(global).forEach(function(k){var v=global[k];print("@@SZ",E.getSizeOf(v),k,typeof v,(typeof v=="function"?"":typeof v=="object"&&v?(v.constructor&&v.constructor.name||"")+" "+Object.keys(v).slice(0,8).join(","):JSON.stringify(String(v).substr(0,40))))});print("@@SZEND",process.memory().usage)`);
@@ -55,10 +48,7 @@ async function main(argv: string[]): Promise<number> {
     const fnCount = rows.filter((r) => r.t === "function").length;
     console.log(`functions: ${fnCount}, their sizes sum to ${rows.filter((r) => r.t === "function").reduce((a, r) => a + r.n, 0)}`);
     return 0;
-  } finally {
-    c.proc.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -247,6 +247,24 @@ export async function bootScenario(c: Console, s: Scenario): Promise<{ boot: Reg
 }
 
 /**
+ * Boots scenario `s` in a fresh folder (bootScenario), lets it settle 3 s, runs `work` at
+ * its console with the boot line, then kills the interpreter and removes the folder
+ * (jsVarBreakdown.ts, jsVarOwners.ts).
+ */
+export async function atSettledBoot<T>(bin: string, s: Scenario, work: (c: Console, boot: RegExpExecArray) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "mn-jsvars-"));
+  const c = startInterpreter(bin, dir);
+  try {
+    const m = (await bootScenario(c, s)).boot;
+    await new Promise((r) => setTimeout(r, 3000));
+    return await work(c, m);
+  } finally {
+    c.proc.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The aggregator scenarios serve on the fixed AGG_PORT (its digits are part of the
  * recorded console lines). A second measurement running at the same time would bind
  * nothing and answer another interpreter's requests: its figures would be wrong without
