@@ -91,6 +91,11 @@ test("the stored meter bundle, staged on the NOR and sent from there to 3 meters
 });
 
 test("a power cut at every erase and program of the staging: the restarted aggregator sends no manifest for the half image", () => {
+  // A fixed image, not the built bundle: its last page program must be longer than the 100
+  // bytes a torn cut keeps, or that cut completes the image (a bundle ending 61 B into a
+  // page did so); 20 221 B ends 253 B into its last page.
+  const image = Uint8Array.from({ length: 20221 }, (_, i) => (i * 131 + 7) & 255);
+  assert.ok(image.length % 256 > 100, "the last page program is torn by a 100-byte cut");
   const probe = new NorModel();
   const before = probe.programs;
   assert.equal(stageAll(norStage(probe), image), image.length);

@@ -7,7 +7,7 @@ import { CO_NAMES } from "./cogenerator.ts";
 import { SITE_TZ } from "./network.ts";
 import { localText } from "../../modules/aggregator/localTime.ts";
 import type { FaultCampaign } from "./faults.ts";
-import { rejectTotal } from "../../modules/can/rejects.ts";
+import { rejectTotal as counterTotal } from "../../modules/can/rejects.ts";
 
 type Json = Record<string, unknown>;
 interface Rejects { badMac: number; stale: number; length: number; unknownId: number; unsynced: number; internal: number }
@@ -266,7 +266,7 @@ function siteSummary(net: SimNetwork, failures: string[]): Json {
     },
     renewable: { pct: st.renewPct, ageS: st.renewS === null ? null : st.now - st.renewS, reports: feed ? feed.renewableReports : 0, forecastPoints: feed ? feed.forecast.points : 0, source: feed ? feed.forecast.source : null },
     cogenerator: cogen
-      ? { address: cogen.address, state: CO_NAMES[st.coState] ?? "?", powerW: st.coPowerW, ageS: st.coS === null ? null : st.now - st.coS, nodeState: CO_NAMES[cogen.state], nodePowerW: cogen.powerW, published: cogen.published, rejected: rejectTotal(cogen.node.rejects) }
+      ? { address: cogen.address, state: CO_NAMES[st.coState] ?? "?", powerW: st.coPowerW, ageS: st.coS === null ? null : st.now - st.coS, nodeState: CO_NAMES[cogen.state], nodePowerW: cogen.powerW, published: cogen.published, rejected: counterTotal(cogen.node.rejects) }
       : null,
     deferrable: feed ? feed.runs.map((r) => ({ meter: r.address, load: r.load, mode: r.mode, start: r.start, expectedSpotCostEUR: r.expectedCostEUR, status: r.status, decision: r.decision, error: r.error || undefined })) : [],
     bills: {
